@@ -1,0 +1,52 @@
+import type { Actor, CoreContext } from '../context.js';
+import { fail, type CoreError } from '../result.js';
+import { hasPermission, isRole, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
+import type { Tenant } from '../../generated/prisma/index.js';
+
+export interface Authorized {
+  ok: true;
+  tenant: Tenant;
+  /** The directory user the Slack member is, if any. */
+  actorUserId: string | null;
+  roles: Role[];
+}
+
+export const NOT_SET_UP_MESSAGE =
+  'Roster is not set up for this workspace yet. A workspace owner or admin can run `/users setup` to create the organization.';
+
+export async function findTenant(ctx: CoreContext, teamId: string): Promise<Tenant | null> {
+  return ctx.db.tenant.findUnique({ where: { slackTeamId: teamId } });
+}
+
+/** The roles a Slack member holds in the workspace's tenant (none when not linked, blocked or deleted). */
+export async function actorRoles(ctx: CoreContext, tenantId: string, slackUserId: string): Promise<{ userId: string | null; roles: Role[] }> {
+  const user = await ctx.db.directoryUser.findFirst({
+    where: { tenantId, slackUserId, deletedAt: null, accountEnabled: true },
+    select: { id: true, roles: { select: { role: true } } },
+  });
+  return { userId: user?.id ?? null, roles: (user?.roles ?? []).map((r) => r.role).filter(isRole) };
+}
+
+/**
+ * Checks that the actor may do something. A refusal names the roles that would allow it and the
+ * Global admins to ask, so the person knows where to go.
+ */
+export async function authorize(ctx: CoreContext, actor: Actor, permission: Permission): Promise<Authorized | CoreError> {
+  const tenant = await findTenant(ctx, actor.teamId);
+  if (!tenant) return fail('not_set_up', NOT_SET_UP_MESSAGE);
+  const { userId, roles } = await actorRoles(ctx, tenant.id, actor.slackUserId);
+  if (hasPermission(roles, permission)) return { ok: true, tenant, actorUserId: userId, roles };
+  const allowed = rolesGranting(permission);
+  const admins = await ctx.db.directoryUser.findMany({
+    where: { tenantId: tenant.id, deletedAt: null, roles: { some: { role: 'global_admin' } } },
+    select: { displayName: true, slackUserId: true },
+    take: 3,
+    orderBy: { createdAt: 'asc' },
+  });
+  const ask = admins.map((a) => (a.slackUserId ? `<@${a.slackUserId}>` : a.displayName)).join(', ');
+  const have = roles.length > 0 ? `You have ${roleLabels(roles)}.` : 'You have no admin role in this organization.';
+  return fail(
+    'forbidden',
+    `To ${permissionWords(permission)} you need one of these roles: ${roleLabels(allowed)}. ${have}${ask ? ` Ask a Global admin (${ask}) to give you one.` : ''}`,
+  );
+}

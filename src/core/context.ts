@@ -1,0 +1,18 @@
+import type Database from 'better-sqlite3';
+import type { PrismaClient } from '../generated/prisma/index.js';
+
+/** What every use case runs against. A CLI, a test or the Slack app builds one the same way. */
+export interface CoreContext {
+  db: PrismaClient;
+  /** Direct SQLite connection for bulk paths (imports); optional elsewhere. */
+  sqlite?: Database.Database;
+  now: () => Date;
+}
+
+/** Who is asking: a Slack member of a workspace. Roles come from the directory, not from Slack. */
+export interface Actor {
+  teamId: string;
+  slackUserId: string;
+}
+
+export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

@@ -1,0 +1,29 @@
+import type { Actor, CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { productBySkuId, type Product } from '../catalogue/catalogue.js';
+import { ok, type Result } from '../result.js';
+
+export interface LicenseCount {
+  product: Product;
+  total: number;
+  assigned: number;
+  available: number;
+}
+
+/** Seat counts per product, for anyone with an admin role. */
+export async function listLicenses(ctx: CoreContext, actor: Actor): Promise<Result<{ organizationName: string; licenses: LicenseCount[] }>> {
+  const auth = await authorize(ctx, actor, 'read');
+  if (!auth.ok) return auth;
+  return ok({ organizationName: auth.tenant.name, licenses: await licenseCounts(ctx, auth.tenant.id) });
+}
+
+/** Seat counts for a tenant, by product name. No permission check: callers have done it. */
+export async function licenseCounts(ctx: CoreContext, tenantId: string): Promise<LicenseCount[]> {
+  const pools = await ctx.db.licensePool.findMany({ where: { tenantId } });
+  return pools
+    .map((pool) => {
+      const product = productBySkuId(pool.skuId) ?? { skuId: pool.skuId, partNumber: pool.partNumber, displayName: pool.partNumber, plans: [] };
+      return { product, total: pool.total, assigned: pool.assigned, available: Math.max(pool.total - pool.assigned, 0) };
+    })
+    .sort((a, b) => a.product.displayName.localeCompare(b.product.displayName, 'en'));
+}

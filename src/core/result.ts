@@ -1,0 +1,53 @@
+/**
+ * Every use case returns a Result: either the value, or a typed error a person can act on.
+ * `field` names the input at fault, so a form can show the message beside it.
+ */
+export type ErrorCode =
+  | 'not_set_up'
+  | 'already_set_up'
+  | 'forbidden'
+  | 'invalid_input'
+  | 'not_found'
+  | 'conflict'
+  | 'no_seats'
+  | 'limit_exceeded'
+  | 'unsupported';
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export interface CoreError {
+  ok: false;
+  code: ErrorCode;
+  /** One sentence a person can act on. Never holds a secret. */
+  message: string;
+  /** Per-field problems (forms show each beside its field). */
+  fields?: FieldError[];
+}
+
+export type Result<T> = ({ ok: true } & T) | CoreError;
+
+export function ok<T extends object>(value: T): { ok: true } & T {
+  return { ok: true, ...value };
+}
+
+export function fail(code: ErrorCode, message: string, fields?: FieldError[]): CoreError {
+  return fields && fields.length > 0 ? { ok: false, code, message, fields } : { ok: false, code, message };
+}
+
+/** A failure from a list of field problems; the message sums them up. */
+export function invalidFields(fields: FieldError[]): CoreError {
+  const first = fields[0];
+  const message =
+    fields.length === 1 && first ? first.message : `${fields.length} fields need attention: ${fields.map((f) => f.field).join(', ')}.`;
+  return fail('invalid_input', message, fields);
+}
+
+/** Thrown inside a transaction to roll it back with a typed error; caught by `runInTransaction`. */
+export class CoreFailure extends Error {
+  constructor(readonly error: CoreError) {
+    super(error.message);
+  }
+}

@@ -1,0 +1,48 @@
+import type { Actor, CoreContext } from '../context.js';
+import { actorRoles, findTenant } from '../access/authorize.js';
+import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
+import { hasPermission, type Permission, type Role } from '../roles.js';
+
+export interface HomeSummary {
+  organization: { name: string; initialDomain: string; domains: string[]; userCount: number; passwordExpiryDays: number } | null;
+  roles: Role[];
+  can: { addUsers: boolean; buyLicenses: boolean; setUp: boolean };
+  licenses: LicenseCount[];
+  recentChanges: { at: Date; actorSlackUserId: string; summary: string }[];
+}
+
+/** What the App Home shows a member: the organization, seats, the last changes, and what they may do. */
+export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): Promise<HomeSummary> {
+  const tenant = await findTenant(ctx, actor.teamId);
+  if (!tenant) return { organization: null, roles: [], can: { addUsers: false, buyLicenses: false, setUp: true }, licenses: [], recentChanges: [] };
+  const { roles } = await actorRoles(ctx, tenant.id, actor.slackUserId);
+  const has = (permission: Permission) => hasPermission(roles, permission);
+  if (!has('read')) {
+    return {
+      organization: { name: tenant.name, initialDomain: tenant.initialDomain, domains: [], userCount: 0, passwordExpiryDays: tenant.passwordExpiryDays },
+      roles,
+      can: { addUsers: false, buyLicenses: false, setUp: false },
+      licenses: [],
+      recentChanges: [],
+    };
+  }
+  const [domains, userCount, licenses, audit] = await Promise.all([
+    ctx.db.domain.findMany({ where: { tenantId: tenant.id }, orderBy: [{ isInitial: 'desc' }, { name: 'asc' }], select: { name: true } }),
+    ctx.db.directoryUser.count({ where: { tenantId: tenant.id, deletedAt: null } }),
+    licenseCounts(ctx, tenant.id),
+    ctx.db.auditRecord.findMany({ where: { tenantId: tenant.id }, orderBy: { createdAt: 'desc' }, take: recent }),
+  ]);
+  return {
+    organization: {
+      name: tenant.name,
+      initialDomain: tenant.initialDomain,
+      domains: domains.map((d) => d.name),
+      userCount,
+      passwordExpiryDays: tenant.passwordExpiryDays,
+    },
+    roles,
+    can: { addUsers: has('create_users'), buyLicenses: has('buy_licenses'), setUp: false },
+    licenses,
+    recentChanges: audit.map((a) => ({ at: a.createdAt, actorSlackUserId: a.actorSlackUserId, summary: a.summary })),
+  };
+}

@@ -1,0 +1,116 @@
+import type { Actor, CoreContext } from '../context.js';
+import { writeAudit } from '../audit/write-audit.js';
+import { generatePassword } from '../passwords/generate-password.js';
+import { hashGeneratedPassword } from '../passwords/hash-password.js';
+import { fail, invalidFields, ok, type FieldError, type Result } from '../result.js';
+import { isUniqueViolation, runInTransaction } from '../transaction.js';
+import { aliasFromProfile } from './alias-from-profile.js';
+import { INITIAL_DOMAIN_SUFFIX, initialDomainProblem, normalizeInitialDomain } from './initial-domain.js';
+
+export interface SetupTenantInput {
+  organizationName: string;
+  /** `contoso` or `contoso.onmicrosoft.com`. */
+  initialDomain: string;
+  passwordExpiryDays?: number;
+  /** Facts about the Slack member, read from Slack by the caller. */
+  requester: {
+    isWorkspaceOwnerOrAdmin: boolean;
+    isBootstrapAdmin: boolean;
+    firstName?: string;
+    lastName?: string;
+    displayName: string;
+    email?: string;
+  };
+}
+
+export interface SetupTenantResult {
+  tenantId: string;
+  organizationName: string;
+  initialDomain: string;
+  admin: { userPrincipalName: string; displayName: string };
+  temporaryPassword: string;
+  passwordExpiryDays: number;
+}
+
+export const SETUP_FORBIDDEN =
+  'Only a Slack workspace owner or admin (or someone listed in ROSTER_BOOTSTRAP_ADMINS) can set Roster up. Ask one of them to run `/users setup`.';
+
+/**
+ * Creates the workspace's organization with its initial domain; the person setting it up becomes
+ * its first Global admin, a directory user made from their Slack profile.
+ */
+export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTenantInput): Promise<Result<SetupTenantResult>> {
+  const { requester } = input;
+  if (!requester.isWorkspaceOwnerOrAdmin && !requester.isBootstrapAdmin) return fail('forbidden', SETUP_FORBIDDEN);
+  const existing = await ctx.db.tenant.findUnique({ where: { slackTeamId: actor.teamId } });
+  if (existing) return fail('already_set_up', `This workspace is already set up as ${existing.name} (${existing.initialDomain}).`);
+
+  const name = input.organizationName.trim();
+  const domain = normalizeInitialDomain(input.initialDomain);
+  const expiry = input.passwordExpiryDays ?? 90;
+  const problems: FieldError[] = [];
+  if (!name) problems.push({ field: 'organizationName', message: "Enter the organization's name." });
+  else if (name.length > 64) problems.push({ field: 'organizationName', message: 'The name can be at most 64 characters.' });
+  const domainProblem = initialDomainProblem(domain);
+  if (domainProblem) problems.push({ field: 'initialDomain', message: domainProblem });
+  if (!Number.isInteger(expiry) || expiry < 0 || expiry > 730) {
+    problems.push({ field: 'passwordExpiryDays', message: 'Enter a whole number of days from 0 (never expire) to 730.' });
+  }
+  if (problems.length > 0) return invalidFields(problems);
+
+  const alias = aliasFromProfile(requester);
+  const userPrincipalName = `${alias}@${domain}`;
+  const temporaryPassword = generatePassword();
+  const now = ctx.now();
+  try {
+    const result = await runInTransaction(ctx, async (tx) => {
+      const tenant = await tx.tenant.create({
+        data: { slackTeamId: actor.teamId, name, initialDomain: domain, passwordExpiryDays: expiry, createdAt: now },
+      });
+      await tx.domain.create({ data: { tenantId: tenant.id, name: domain, isInitial: true, verified: true, createdAt: now } });
+      const admin = await tx.directoryUser.create({
+        data: {
+          tenantId: tenant.id,
+          userPrincipalName,
+          activeUpnKey: userPrincipalName.toLowerCase(),
+          aliasKey: alias.toLowerCase(),
+          domain,
+          firstName: requester.firstName?.slice(0, 64) || null,
+          lastName: requester.lastName?.slice(0, 64) || null,
+          displayName: requester.displayName.slice(0, 256) || alias,
+          alternateEmail: requester.email ?? null,
+          slackUserId: actor.slackUserId,
+          passwordHash: hashGeneratedPassword(temporaryPassword),
+          passwordSetAt: now,
+          forceChangePassword: true,
+          createdAt: now,
+          roles: { create: { role: 'global_admin', createdAt: now } },
+        },
+      });
+      await writeAudit(tx, {
+        tenantId: tenant.id,
+        actorSlackUserId: actor.slackUserId,
+        action: 'tenant.setup',
+        targetType: 'tenant',
+        targetId: tenant.id,
+        summary: `Set up ${name} (${domain}); ${userPrincipalName} is its first Global admin`,
+        at: now,
+      });
+      return { tenant, admin };
+    });
+    if ('ok' in result) return result;
+    return ok({
+      tenantId: result.tenant.id,
+      organizationName: name,
+      initialDomain: domain,
+      admin: { userPrincipalName, displayName: result.admin.displayName },
+      temporaryPassword,
+      passwordExpiryDays: expiry,
+    });
+  } catch (error) {
+    if (isUniqueViolation(error)) return fail('already_set_up', 'This workspace was set up a moment ago by someone else.');
+    throw error;
+  }
+}
+
+export { INITIAL_DOMAIN_SUFFIX };

@@ -1,0 +1,36 @@
+import type { Actor, CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
+import type { Result } from '../result.js';
+import { hasPermission } from '../roles.js';
+
+export interface AddUserOptions {
+  domains: string[];
+  initialDomain: string;
+  licenses: LicenseCount[];
+  canAssignRoles: boolean;
+  canAssignLicenses: boolean;
+  passwordExpiryDays: number;
+}
+
+/** What the Add user form offers this admin: the tenant's domains, its products with free seats, roles if allowed. */
+export async function addUserOptions(ctx: CoreContext, actor: Actor): Promise<Result<{ options: AddUserOptions }>> {
+  const auth = await authorize(ctx, actor, 'create_users');
+  if (!auth.ok) return auth;
+  const domains = await ctx.db.domain.findMany({
+    where: { tenantId: auth.tenant.id, verified: true },
+    orderBy: [{ isInitial: 'asc' }, { name: 'asc' }],
+    select: { name: true },
+  });
+  return {
+    ok: true,
+    options: {
+      domains: domains.map((d) => d.name),
+      initialDomain: auth.tenant.initialDomain,
+      licenses: await licenseCounts(ctx, auth.tenant.id),
+      canAssignRoles: hasPermission(auth.roles, 'assign_roles'),
+      canAssignLicenses: hasPermission(auth.roles, 'assign_licenses'),
+      passwordExpiryDays: auth.tenant.passwordExpiryDays,
+    },
+  };
+}

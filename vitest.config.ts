@@ -1,0 +1,12 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    pool: 'forks',
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    // A console.error during a test is a bug we want to see, not noise.
+    onConsoleLog: (_log, type) => (type === 'stderr' ? true : undefined),
+  },
+});
