@@ -1,4 +1,6 @@
+import { addDays } from 'date-fns';
 import type { Actor, CoreContext } from '../context.js';
+import type { CredentialNotice } from '../users/add-user.js';
 import { writeAudit } from '../audit/write-audit.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
@@ -30,6 +32,8 @@ export interface SetupTenantResult {
   admin: { userPrincipalName: string; displayName: string };
   temporaryPassword: string;
   passwordExpiryDays: number;
+  /** The first admin's credentials, to send them as a DM. */
+  notice: CredentialNotice;
 }
 
 export const SETUP_FORBIDDEN =
@@ -106,6 +110,14 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
       admin: { userPrincipalName, displayName: result.admin.displayName },
       temporaryPassword,
       passwordExpiryDays: expiry,
+      notice: {
+        displayName: result.admin.displayName,
+        userPrincipalName,
+        temporaryPassword,
+        mustChangeAtNextSignIn: true,
+        passwordExpiresAt: expiry > 0 ? addDays(now, expiry) : null,
+        licenses: [],
+      },
     });
   } catch (error) {
     if (isUniqueViolation(error)) return fail('already_set_up', 'This workspace was set up a moment ago by someone else.');

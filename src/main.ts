@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { loadEnv } from './config/env.js';
+import { openDatabase } from './db/open-database.js';
+import { createLogger, describeError } from './log.js';
+import { startSlackApp } from './slack/create-app.js';
+
+/** `npm start`: read .env, open (and migrate) the database, start the Slack app. */
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const loaded = loadEnv(process.env);
+  if (!loaded.ok) {
+    process.stderr.write(`${loaded.message}\n`);
+    process.exit(1);
+  }
+  const { env } = loaded;
+  const logger = createLogger(env.LOG_LEVEL);
+  const db = await openDatabase(env.DATABASE_URL);
+  const app = await startSlackApp(env, db, logger);
+  logger.info('Roster is ready', {
+    mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+    ...(app.port ? { port: app.port, endpoint: '/slack/events' } : {}),
+    startupMs: Math.round(performance.now()),
+  });
+  const shutdown = async (signal: string) => {
+    logger.info('stopping', { signal });
+    await app.stop().catch(() => undefined);
+    await db.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown('SIGINT'));
+  process.once('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Roster failed to start: ${describeError(error).error}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+import type { Server } from 'node:http';
+import bolt from '@slack/bolt';
+import type { Env } from '../config/env.js';
+import type { OpenDatabase } from '../db/open-database.js';
+import type { Logger } from '../log.js';
+import { boltLogger } from './bolt-logger.js';
+import { registerListeners } from './listeners/register.js';
+import { webApiPort } from './web-api-port.js';
+
+const { App, HTTPReceiver, LogLevel } = bolt;
+
+export interface RosterApp {
+  /** The HTTP port listened on (HTTP mode only). */
+  port?: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Builds and starts the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT with
+ * every Slack request at POST /slack/events and GET /healthz. Signatures are always verified.
+ */
+export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, now: () => Date = () => new Date()): Promise<RosterApp> {
+  const log = boltLogger(logger);
+  const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
+  const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  const receiver = socketMode
+    ? undefined
+    : new HTTPReceiver({
+        signingSecret: env.SLACK_SIGNING_SECRET,
+        endpoints: '/slack/events',
+        logger: log,
+        customRoutes: [
+          {
+            path: '/healthz',
+            method: ['GET'],
+            handler: (_req, res) => {
+              let healthy = true;
+              try {
+                db.sqlite.prepare('SELECT 1').get();
+              } catch {
+                healthy = false;
+              }
+              res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+              res.end(JSON.stringify({ ok: healthy }));
+            },
+          },
+        ],
+      });
+  const app = new App({
+    token: env.SLACK_BOT_TOKEN,
+    signingSecret: env.SLACK_SIGNING_SECRET,
+    ...(socketMode ? { socketMode: true, appToken: env.SLACK_APP_TOKEN } : { receiver }),
+    clientOptions,
+    logger: log,
+    logLevel: LogLevel.INFO,
+  });
+  const deps = {
+    core: { db: db.prisma, sqlite: db.sqlite, now },
+    slack: webApiPort(app.client, env.SLACK_BOT_TOKEN),
+    bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS,
+    logger,
+  };
+  registerListeners(app, deps);
+  app.error(async (error) => {
+    logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
+  });
+
+  if (socketMode) {
+    await app.start();
+    return { stop: () => app.stop().then(() => undefined) };
+  }
+  const server = (await app.start(env.PORT)) as Server;
+  const address = server.address();
+  return {
+    port: typeof address === 'object' && address ? address.port : env.PORT,
+    stop: () => app.stop().then(() => undefined),
+  };
+}

@@ -1,0 +1,43 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { buyLicenses } from '../../../core/licenses/buy-licenses.js';
+import { listLicenses } from '../../../core/licenses/list-licenses.js';
+import type { ListenerDeps } from '../../deps.js';
+import { afterAck } from '../../services/after-ack.js';
+import { refreshHome } from '../../services/refresh-home.js';
+import { helpMessage, LICENSES_HELP } from '../../views/help-message.js';
+import { boughtMessage, licensesMessage } from '../../views/licenses-message.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** `/licenses` and `/licenses buy <product> <quantity>`. */
+export function licensesCommand(deps: ListenerDeps) {
+  return async ({ command, ack }: Args): Promise<void> => {
+    const words = command.text.trim().split(/\s+/).filter(Boolean);
+    const actor = { teamId: command.team_id, slackUserId: command.user_id };
+    const sub = (words[0] ?? '').toLowerCase();
+    if (sub === '' || sub === 'list') {
+      const result = await listLicenses(deps.core, actor);
+      await ack({ response_type: 'ephemeral', ...(result.ok ? licensesMessage(result.organizationName, result.licenses) : { text: result.message }) });
+      return;
+    }
+    if (sub === 'help') {
+      await ack({ response_type: 'ephemeral', ...helpMessage(LICENSES_HELP) });
+      return;
+    }
+    if (sub !== 'buy') {
+      await ack({ response_type: 'ephemeral', ...helpMessage(LICENSES_HELP, `Roster doesn't know \`/licenses ${words[0]}\`.`) });
+      return;
+    }
+    const quantityText = words.length >= 3 ? words[words.length - 1]! : '';
+    if (!/^\d+$/.test(quantityText)) {
+      await ack({
+        response_type: 'ephemeral',
+        ...helpMessage(LICENSES_HELP, 'Say how many licenses to buy, after the product: `/licenses buy business basic 10`.'),
+      });
+      return;
+    }
+    const result = await buyLicenses(deps.core, actor, { product: words.slice(1, -1).join(' '), quantity: Number(quantityText) });
+    await ack({ response_type: 'ephemeral', ...(result.ok ? boughtMessage(result) : { text: result.message }) });
+    if (result.ok) await afterAck(deps, actor.slackUserId, 'refresh your App Home', () => refreshHome(deps, actor.teamId, actor.slackUserId));
+  };
+}

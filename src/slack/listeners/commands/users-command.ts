@@ -1,0 +1,46 @@
+import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { addUserOptions } from '../../../core/users/add-user-options.js';
+import { showUser } from '../../../core/users/show-user.js';
+import type { ListenerDeps } from '../../deps.js';
+import { afterAck } from '../../services/after-ack.js';
+import { openSetupForm } from '../../services/open-forms.js';
+import { addUserModal } from '../../views/add-user-modal.js';
+import { helpMessage, USERS_HELP } from '../../views/help-message.js';
+import { userDetailsMessage } from '../../views/user-details.js';
+
+type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
+
+/** `/users [add | show <username> | setup | help]`. */
+export function usersCommand(deps: ListenerDeps) {
+  return async ({ command, ack }: Args): Promise<void> => {
+    const [sub = '', ...rest] = command.text.trim().split(/\s+/);
+    const actor = { teamId: command.team_id, slackUserId: command.user_id };
+    switch (sub.toLowerCase()) {
+      case '':
+      case 'help':
+        await ack({ response_type: 'ephemeral', ...helpMessage(USERS_HELP) });
+        return;
+      case 'add': {
+        const options = await addUserOptions(deps.core, actor);
+        if (!options.ok) {
+          await ack({ response_type: 'ephemeral', text: options.message });
+          return;
+        }
+        await ack();
+        await afterAck(deps, actor.slackUserId, 'open the Add user form', () => deps.slack.openView(command.trigger_id, addUserModal(options.options)).then(() => undefined));
+        return;
+      }
+      case 'show': {
+        const result = await showUser(deps.core, actor, rest.join(' '));
+        await ack({ response_type: 'ephemeral', ...(result.ok ? userDetailsMessage(result.user, deps.core.now()) : { text: result.message }) });
+        return;
+      }
+      case 'setup':
+        await ack();
+        await afterAck(deps, actor.slackUserId, 'open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain));
+        return;
+      default:
+        await ack({ response_type: 'ephemeral', ...helpMessage(USERS_HELP, `Roster doesn't know \`/users ${sub}\`.`) });
+    }
+  };
+}

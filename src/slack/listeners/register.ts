@@ -1,0 +1,39 @@
+import type { App } from '@slack/bolt';
+import type { ListenerDeps } from '../deps.js';
+import { afterAck } from '../services/after-ack.js';
+import { openAddUserForm } from '../services/open-forms.js';
+import { refreshHome } from '../services/refresh-home.js';
+import { ACTION, CALLBACK, SHORTCUT } from '../views/ids.js';
+import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
+import { licensesCommand } from './commands/licenses-command.js';
+import { usersCommand } from './commands/users-command.js';
+import { addUserSubmission } from './views/add-user-submission.js';
+import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
+import { setupSubmission } from './views/setup-submission.js';
+
+/** Wires every Slack surface to its listener. Listeners are thin: parse, call the core, render. */
+export function registerListeners(app: App, deps: ListenerDeps): void {
+  app.command('/users', usersCommand(deps));
+  app.command('/licenses', licensesCommand(deps));
+
+  app.view(CALLBACK.setup, setupSubmission(deps));
+  app.view(CALLBACK.addUser, addUserSubmission(deps));
+  app.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
+
+  app.action(ACTION.openAddUser, openAddUserAction(deps));
+  app.action(ACTION.openSetup, openSetupAction(deps));
+  app.action(ACTION.openBuyLicenses, openBuyLicensesAction(deps));
+  app.action(ACTION.refreshHome, refreshHomeAction(deps));
+
+  app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {
+    await ack();
+    const actor = { teamId: body.team?.id ?? body.user.team_id ?? '', slackUserId: body.user.id };
+    await afterAck(deps, actor.slackUserId, 'open the Add user form', () => openAddUserForm(deps, actor, body.trigger_id));
+  });
+
+  app.event('app_home_opened', async ({ event, body }) => {
+    if (event.tab !== 'home') return;
+    const teamId = (body as { team_id?: string }).team_id ?? '';
+    await afterAck(deps, event.user, 'show your App Home', () => refreshHome(deps, teamId, event.user));
+  });
+}

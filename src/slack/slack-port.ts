@@ -1,0 +1,38 @@
+import type { Block, KnownBlock, View } from '@slack/types';
+
+export type Blocks = (KnownBlock | Block)[];
+
+export interface SlackProfile {
+  id: string;
+  isOwnerOrAdmin: boolean;
+  firstName?: string;
+  lastName?: string;
+  displayName: string;
+  email?: string;
+  timezone?: string;
+}
+
+export interface PostedMessage {
+  channel: string;
+  ts: string;
+}
+
+/**
+ * The narrow part of Slack's Web API that Roster uses. Listeners and services talk to this, never
+ * to the Web API client directly, so a fake can stand in for it and failures are handled in one place.
+ */
+export interface SlackPort {
+  /** A DM from the app to a member (their Messages tab with Roster). */
+  dm(userId: string, message: { text: string; blocks?: Blocks }): Promise<PostedMessage>;
+  postMessage(channel: string, message: { text: string; blocks?: Blocks; threadTs?: string }): Promise<PostedMessage>;
+  updateMessage(channel: string, ts: string, message: { text: string; blocks?: Blocks }): Promise<void>;
+  postEphemeral(channel: string, userId: string, message: { text: string; blocks?: Blocks }): Promise<void>;
+  openView(triggerId: string, view: View): Promise<{ viewId: string }>;
+  updateView(viewId: string, view: View, hash?: string): Promise<void>;
+  publishHome(userId: string, view: View): Promise<void>;
+  userProfile(userId: string): Promise<SlackProfile>;
+  fileInfo(fileId: string): Promise<{ id: string; name: string; size: number; mimetype?: string; filetype?: string; downloadUrl?: string; userId?: string }>;
+  /** Streams a private file's bytes to `destination` (a path); returns the byte count. */
+  downloadFile(url: string, destination: string, maxBytes: number): Promise<number>;
+  uploadFile(channel: string, file: { filename: string; bytes: Buffer; title?: string; initialComment?: string; threadTs?: string }): Promise<void>;
+}

@@ -1,0 +1,174 @@
+import type { KnownBlock, PlainTextOption, View } from '@slack/types';
+import type { AddUserOptions } from '../../core/users/add-user-options.js';
+import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
+import { PROFILE_FIELDS, type ProfileField } from '../../core/rules/profile-fields.js';
+import { USAGE_LOCATIONS } from '../../core/rules/usage-location.js';
+import { USERNAME_LIMITS } from '../../core/rules/username.js';
+import { ROLE_IDS, ROLES } from '../../core/roles.js';
+import { CALLBACK, VALUE } from './ids.js';
+import { context, header, option, plain, textInput } from './kit.js';
+
+export const PASSWORD_AUTO = 'auto';
+export const PASSWORD_CUSTOM = 'custom';
+export const REQUIRE_CHANGE = 'require_change';
+
+const OPTIONAL_PROFILE: ProfileField[] = [
+  'jobTitle', 'department', 'officeNumber', 'officePhone', 'mobilePhone', 'fax', 'address', 'city', 'state', 'postalCode', 'country',
+];
+
+/**
+ * The Add user form, one modal following the admin-center wizard: Basics, Product licenses,
+ * Optional settings. Block ids are the core's field names, so errors land on the right field.
+ */
+export function addUserModal(options: AddUserOptions): View {
+  const blocks: KnownBlock[] = [
+    header('Basics'),
+    textInput('firstName', PROFILE_FIELDS.firstName.label, { maxLength: PROFILE_FIELDS.firstName.max }),
+    textInput('lastName', PROFILE_FIELDS.lastName.label, { maxLength: PROFILE_FIELDS.lastName.max }),
+    textInput('displayName', PROFILE_FIELDS.displayName.label, {
+      maxLength: PROFILE_FIELDS.displayName.max,
+      hint: 'Leave empty to use the first and last name.',
+    }),
+    textInput('alias', 'Username', { optional: false, maxLength: USERNAME_LIMITS.alias, placeholder: 'ana.silva', hint: 'The part before the @. Letters, digits and \' . - _ ! # ^ ~' }),
+    {
+      type: 'input',
+      block_id: 'domain',
+      label: plain('Domain'),
+      element: {
+        type: 'static_select',
+        action_id: VALUE,
+        options: options.domains.slice(0, 100).map((domain) => option(`@${domain}`, domain)),
+        ...(options.domains[0] ? { initial_option: option(`@${options.domains[0]}`, options.domains[0]) } : {}),
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'passwordMode',
+      label: plain('Password settings'),
+      element: {
+        type: 'radio_buttons',
+        action_id: VALUE,
+        options: [option('Automatically create a password', PASSWORD_AUTO), option('Let me create the password', PASSWORD_CUSTOM)],
+        initial_option: option('Automatically create a password', PASSWORD_AUTO),
+      },
+    },
+    textInput('password', 'Password', {
+      maxLength: 256,
+      hint: 'Only with "Let me create the password": 8-256 characters, 3 of lowercase, uppercase, digits, symbols.',
+    }),
+    {
+      type: 'input',
+      block_id: 'requirePasswordChange',
+      optional: true,
+      label: plain('Sign-in'),
+      element: {
+        type: 'checkboxes',
+        action_id: VALUE,
+        options: [option('Require this user to change their password when they first sign in', REQUIRE_CHANGE)],
+        initial_options: [option('Require this user to change their password when they first sign in', REQUIRE_CHANGE)],
+      },
+    },
+    {
+      type: 'input',
+      block_id: 'credentialRecipients',
+      optional: true,
+      label: plain('Send password in a Slack DM to'),
+      hint: plain(`Up to ${MAX_CREDENTIAL_RECIPIENTS} people. You get the credentials too.`),
+      element: { type: 'multi_users_select', action_id: VALUE, max_selected_items: MAX_CREDENTIAL_RECIPIENTS },
+    },
+    header('Product licenses'),
+    ...licenseBlocks(options),
+    header('Optional settings'),
+    ...roleBlocks(options),
+    {
+      type: 'input',
+      block_id: 'slackUserId',
+      optional: true,
+      label: plain('Slack account'),
+      hint: plain("Link this user to a Slack member: the roles you give here then apply to what they do in Roster."),
+      element: { type: 'users_select', action_id: VALUE },
+    },
+    ...OPTIONAL_PROFILE.map((field) => textInput(field, PROFILE_FIELDS[field].label, { maxLength: PROFILE_FIELDS[field].max, multiline: field === 'address' })),
+  ];
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.addUser,
+    title: plain('Add a user', 24),
+    submit: plain('Add user', 24),
+    close: plain('Cancel', 24),
+    blocks,
+  };
+}
+
+function licenseBlocks(options: AddUserOptions): KnownBlock[] {
+  if (!options.canAssignLicenses) return [context('You can add users but not assign licenses; a License admin can assign them later.')];
+  const blocks: KnownBlock[] = [usageLocationInput()];
+  if (options.licenses.length === 0) {
+    blocks.push(context('The organization has no licenses yet: the user is created without one. Buy some with `/licenses buy <product> <quantity>`.'));
+    return blocks;
+  }
+  blocks.push({
+    type: 'input',
+    block_id: 'licenses',
+    optional: true,
+    label: plain('Select licenses'),
+    hint: plain('Leave empty to create the user without a product license.'),
+    element: {
+      type: 'multi_static_select',
+      action_id: VALUE,
+      placeholder: plain('Choose products'),
+      options: options.licenses.slice(0, 100).map((l) => option(`${l.product.displayName} (${l.available} of ${l.total} available)`, l.product.skuId)),
+    },
+  });
+  for (const license of options.licenses.slice(0, 20)) {
+    if (license.product.plans.length < 2) continue;
+    blocks.push({
+      type: 'input',
+      block_id: `apps:${license.product.skuId}`,
+      optional: true,
+      label: plain(`Apps to turn off: ${license.product.displayName}`, 2000),
+      element: {
+        type: 'multi_static_select',
+        action_id: VALUE,
+        placeholder: plain('All apps on'),
+        options: license.product.plans.slice(0, 100).map((plan) => option(plan.displayName, plan.id)),
+      },
+    });
+  }
+  return blocks;
+}
+
+/** Countries in groups (Slack allows 100 options a group). */
+export function usageLocationInput(field = 'usageLocation'): KnownBlock {
+  const groups: { label: string; options: PlainTextOption[] }[] = [];
+  for (const location of USAGE_LOCATIONS) {
+    const letter = location.name[0]!.toUpperCase();
+    const label = letter <= 'F' ? 'A – F' : letter <= 'M' ? 'G – M' : letter <= 'S' ? 'N – S' : 'T – Z';
+    let group = groups.find((g) => g.label === label);
+    if (!group) groups.push((group = { label, options: [] }));
+    group.options.push(option(`${location.name} (${location.code})`, location.code));
+  }
+  return {
+    type: 'input',
+    block_id: field,
+    optional: true,
+    label: plain('Usage location'),
+    hint: plain('Where the user mainly works; needed to assign a license.'),
+    element: { type: 'static_select', action_id: VALUE, placeholder: plain('Choose a country'), option_groups: groups.map((g) => ({ label: plain(g.label, 75), options: g.options })) },
+  };
+}
+
+function roleBlocks(options: AddUserOptions): KnownBlock[] {
+  if (!options.canAssignRoles) return [context('Only a Global admin can give admin roles.')];
+  return [
+    {
+      type: 'input',
+      block_id: 'roles',
+      optional: true,
+      label: plain('Roles'),
+      hint: plain('Leave empty for a user with no admin access. Admins need an alternate email address.'),
+      element: { type: 'multi_static_select', action_id: VALUE, placeholder: plain('User (no admin access)'), options: ROLE_IDS.map((role) => option(ROLES[role], role)) },
+    },
+    textInput('alternateEmail', 'Alternate email address', { maxLength: 254, placeholder: 'name@example.com' }),
+  ];
+}

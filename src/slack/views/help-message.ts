@@ -1,0 +1,21 @@
+import type { Blocks } from '../slack-port.js';
+import { section } from './kit.js';
+
+export const USERS_HELP = [
+  '*Roster: users*',
+  '`/users add`: add a user (or use the "Add a user" shortcut, or the App Home)',
+  '`/users show <username>`: details, sign-in status, roles and licenses',
+  '`/users setup`: set up the organization (workspace owners and admins, once)',
+  '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',
+].join('\n');
+
+export const LICENSES_HELP = [
+  '*Roster: licenses*',
+  '`/licenses`: each product with total, assigned and available seats',
+  '`/licenses buy <product> <quantity>`: add seats. `<product>` is a part number (`O365_BUSINESS_ESSENTIALS`) or part of the name (`business basic`)',
+].join('\n');
+
+export function helpMessage(text: string, problem?: string): { text: string; blocks: Blocks } {
+  const full = problem ? `${problem}\n\n${text}` : text;
+  return { text: full, blocks: [section(full)] };
+}

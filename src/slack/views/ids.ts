@@ -1,0 +1,21 @@
+/** Callback and action ids shared by the views that set them and the listeners that receive them. */
+export const CALLBACK = {
+  setup: 'roster_setup',
+  addUser: 'roster_add_user',
+  addUserDone: 'roster_add_user_done',
+  buyLicenses: 'roster_buy_licenses',
+} as const;
+
+export const ACTION = {
+  openAddUser: 'roster_open_add_user',
+  openSetup: 'roster_open_setup',
+  openBuyLicenses: 'roster_open_buy_licenses',
+  refreshHome: 'roster_refresh_home',
+} as const;
+
+export const SHORTCUT = {
+  addUser: 'roster_add_user_shortcut',
+} as const;
+
+/** The action id of every input element: block ids carry the field name, so one action id is enough. */
+export const VALUE = 'value';

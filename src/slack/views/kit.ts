@@ -1,0 +1,67 @@
+import type { KnownBlock, PlainTextOption, PlainTextElement, MrkdwnElement } from '@slack/types';
+import { VALUE } from './ids.js';
+
+/** Small pure helpers over Block Kit that keep Slack's length limits in one place. */
+export const plain = (text: string, max = 3000): PlainTextElement => ({ type: 'plain_text', text: clip(text, max), emoji: true });
+export const mrkdwn = (text: string, max = 3000): MrkdwnElement => ({ type: 'mrkdwn', text: clip(text, max) });
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** Escapes text for mrkdwn (`&`, `<`, `>`), so user data cannot become a mention or link. */
+export function esc(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export const header = (text: string): KnownBlock => ({ type: 'header', text: plain(text, 150) });
+export const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text) });
+export const divider = (): KnownBlock => ({ type: 'divider' });
+export const context = (...texts: string[]): KnownBlock => ({ type: 'context', elements: texts.slice(0, 10).map((t) => mrkdwn(t, 2000)) });
+
+export function fields(pairs: [string, string][]): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  for (let i = 0; i < pairs.length; i += 10) {
+    blocks.push({ type: 'section', fields: pairs.slice(i, i + 10).map(([label, value]) => mrkdwn(`*${label}*\n${value}`, 2000)) });
+  }
+  return blocks;
+}
+
+export const option = (text: string, value: string): PlainTextOption => ({ text: plain(text, 75), value: value.slice(0, 150) });
+
+export interface TextInputOptions {
+  optional?: boolean;
+  initial?: string;
+  placeholder?: string;
+  hint?: string;
+  maxLength?: number;
+  multiline?: boolean;
+}
+
+/** An input block whose block id is the field name, so core field errors map straight onto it. */
+export function textInput(field: string, label: string, options: TextInputOptions = {}): KnownBlock {
+  return {
+    type: 'input',
+    block_id: field,
+    optional: options.optional ?? true,
+    label: plain(label, 2000),
+    ...(options.hint ? { hint: plain(options.hint, 2000) } : {}),
+    element: {
+      type: 'plain_text_input',
+      action_id: VALUE,
+      ...(options.multiline ? { multiline: true } : {}),
+      ...(options.maxLength ? { max_length: Math.min(options.maxLength, 3000) } : {}),
+      ...(options.initial ? { initial_value: options.maxLength ? options.initial.slice(0, options.maxLength) : options.initial } : {}),
+      ...(options.placeholder ? { placeholder: plain(options.placeholder, 150) } : {}),
+    },
+  };
+}
+
+export function button(text: string, actionId: string, style?: 'primary' | 'danger', value?: string) {
+  return { type: 'button' as const, text: plain(text, 75), action_id: actionId, ...(style ? { style } : {}), ...(value ? { value } : {}) };
+}
+
+/** Slack dates render in the reader's own time zone; the fallback is an ISO-like date. */
+export function slackDate(date: Date, fallback: string): string {
+  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty}|${fallback}>`;
+}

@@ -1,0 +1,41 @@
+import type { UserDetails } from '../../core/users/show-user.js';
+import { PROFILE_FIELDS, PROFILE_FIELD_NAMES } from '../../core/rules/profile-fields.js';
+import { usageLocationName } from '../../core/rules/usage-location.js';
+import { roleLabels } from '../../core/roles.js';
+import type { Blocks } from '../slack-port.js';
+import { expiryText, shortDate } from './dates.js';
+import { context, esc, fields, header, section } from './kit.js';
+
+/** `/users show`: details, sign-in status, roles and licenses (with apps turned off). */
+export function userDetailsMessage(user: UserDetails, now: Date): { text: string; blocks: Blocks } {
+  const signIn = user.signIn;
+  const profile = PROFILE_FIELD_NAMES.filter((f) => f !== 'displayName' && user.profile[f]).map(
+    (f) => [PROFILE_FIELDS[f].label, esc(user.profile[f]!)] as [string, string],
+  );
+  const licenses = user.licenses.length
+    ? user.licenses
+        .map((l) => `• *${esc(l.productName)}* \`${l.partNumber}\`${l.disabledApps.length ? `\n   Apps turned off: ${esc(l.disabledApps.join(', '))}` : ''}`)
+        .join('\n')
+    : 'Unlicensed';
+  const blocks: Blocks = [
+    header(user.displayName),
+    ...fields([
+      ['Username', `\`${user.userPrincipalName}\``],
+      ['Sign-in', signIn.allowed ? 'Allowed' : ':no_entry: Blocked'],
+      ['Last sign-in', signIn.lastSignInAt ? shortDate(signIn.lastSignInAt) : 'Never'],
+      ['Password', `Set ${shortDate(signIn.passwordSetAt)}${signIn.mustChangePassword ? ', must change at next sign-in' : ''}`],
+      ['Password expires', expiryText(signIn.passwordExpiresAt, now)],
+      ['Roles', user.roles.length ? roleLabels(user.roles) : 'User (no admin access)'],
+      ['Usage location', user.usageLocation ? `${usageLocationName(user.usageLocation)} (${user.usageLocation})` : 'Not set'],
+      ['Alternate email', user.alternateEmail ? esc(user.alternateEmail) : '—'],
+    ]),
+    section(`*Licenses*\n${licenses}`),
+    ...(profile.length ? fields(profile) : []),
+    context(
+      [`Created ${shortDate(user.createdAt)}`, user.source === 'synced' ? 'Synced from on-premises' : 'Cloud user', user.slackUserId ? `Slack: <@${user.slackUserId}>` : '']
+        .filter(Boolean)
+        .join(' · '),
+    ),
+  ];
+  return { text: `${user.displayName} (${user.userPrincipalName})`, blocks };
+}

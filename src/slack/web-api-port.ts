@@ -1,0 +1,90 @@
+import { createWriteStream } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { WebClient } from '@slack/web-api';
+import type { View } from '@slack/types';
+import type { SlackPort, SlackProfile } from './slack-port.js';
+
+export class FileTooLargeError extends Error {}
+
+/** SlackPort over Bolt's Web API client (whose base URL may point at a fake in tests). */
+export function webApiPort(client: WebClient, botToken: string): SlackPort {
+  return {
+    async dm(userId, message) {
+      const opened = await client.conversations.open({ users: userId });
+      const channel = opened.channel?.id ?? userId;
+      const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      return { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
+    },
+    async postMessage(channel, message) {
+      const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks, thread_ts: message.threadTs });
+      return { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
+    },
+    async updateMessage(channel, ts, message) {
+      await client.chat.update({ channel, ts, text: message.text, blocks: message.blocks });
+    },
+    async postEphemeral(channel, userId, message) {
+      await client.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });
+    },
+    async openView(triggerId, view: View) {
+      const opened = await client.views.open({ trigger_id: triggerId, view });
+      return { viewId: opened.view?.id ?? '' };
+    },
+    async updateView(viewId, view, hash) {
+      await client.views.update({ view_id: viewId, view, hash });
+    },
+    async publishHome(userId, view) {
+      await client.views.publish({ user_id: userId, view });
+    },
+    async userProfile(userId): Promise<SlackProfile> {
+      const { user } = await client.users.info({ user: userId });
+      const profile = user?.profile;
+      return {
+        id: userId,
+        isOwnerOrAdmin: Boolean(user?.is_owner || user?.is_admin || user?.is_primary_owner),
+        firstName: profile?.first_name || undefined,
+        lastName: profile?.last_name || undefined,
+        displayName: profile?.real_name || user?.real_name || profile?.display_name || user?.name || userId,
+        email: profile?.email || undefined,
+        timezone: user?.tz || undefined,
+      };
+    },
+    async fileInfo(fileId) {
+      const { file } = await client.files.info({ file: fileId });
+      return {
+        id: file?.id ?? fileId,
+        name: file?.name ?? 'file',
+        size: file?.size ?? 0,
+        mimetype: file?.mimetype,
+        filetype: file?.filetype,
+        downloadUrl: file?.url_private_download ?? file?.url_private,
+        userId: file?.user,
+      };
+    },
+    async downloadFile(url, destination, maxBytes) {
+      const response = await fetch(url, { headers: { Authorization: `Bearer ${botToken}` }, redirect: 'manual' });
+      if (!response.ok || !response.body) throw new Error(`Slack refused the file download (HTTP ${response.status}); check the files:read scope.`);
+      let bytes = 0;
+      const source = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
+      source.on('data', (chunk: Buffer) => {
+        bytes += chunk.length;
+        if (bytes > maxBytes) source.destroy(new FileTooLargeError(`over ${maxBytes} bytes`));
+      });
+      try {
+        await pipeline(source, createWriteStream(destination));
+      } catch (error) {
+        await unlink(destination).catch(() => undefined);
+        throw error;
+      }
+      return bytes;
+    },
+    async uploadFile(channel, file) {
+      const common = { file: file.bytes, filename: file.filename, title: file.title ?? file.filename };
+      const comment = file.initialComment ? { initial_comment: file.initialComment } : {};
+      await client.filesUploadV2(
+        file.threadTs ? { ...common, ...comment, channel_id: channel, thread_ts: file.threadTs } : { ...common, ...comment, channel_id: channel },
+      );
+    },
+  };
+}
