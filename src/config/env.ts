@@ -11,7 +11,7 @@ export const envSchema = z.object({
     .string()
     .regex(/^xapp-/, 'must start with xapp- (an App-Level Token with connections:write)')
     .optional(),
-  PORT: z.coerce.number({ error: 'must be a number' }).int().min(1).max(65535).default(3000),
+  PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
   DATABASE_URL: z.string().min(1).default(defaultDatabaseUrl),
   SLACK_API_URL: z
     .url({ error: 'must be a URL such as https://slack.com/api/' })

@@ -1,13 +1,11 @@
 import type { Server } from 'node:http';
-import bolt from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import { registerListeners } from './listeners/register.js';
 import { webApiPort } from './web-api-port.js';
-
-const { App, HTTPReceiver, LogLevel } = bolt;
 
 export interface RosterApp {
   /** The HTTP port listened on (HTTP mode only). */

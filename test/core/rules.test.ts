@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { findProduct } from '../../src/core/catalogue/find-product.js';
+import { PRODUCTS } from '../../src/core/catalogue/catalogue.js';
+import { generatePassword, GENERATED_PASSWORD_BITS } from '../../src/core/passwords/generate-password.js';
+import { hashChosenPassword, hashGeneratedPassword, verifyPassword } from '../../src/core/passwords/hash-password.js';
+import { passwordProblem } from '../../src/core/rules/password-policy.js';
+import { parseUsername } from '../../src/core/rules/username.js';
+import { normalizeUsageLocation } from '../../src/core/rules/usage-location.js';
+import { proposeInitialDomain } from '../../src/core/tenant/initial-domain.js';
+import { aliasFromProfile } from '../../src/core/tenant/alias-from-profile.js';
+
+describe('catalogue', () => {
+  it('ships every product of Microsoft\'s catalogue with its apps', () => {
+    expect(PRODUCTS).toHaveLength(569);
+    // 5,457 rows in Microsoft's file, 9 of them repeats of a product/plan pair.
+    expect(PRODUCTS.reduce((n, p) => n + p.plans.length, 0)).toBe(5448);
+  });
+
+  it('finds products by part number, name words, and prefers what the tenant owns', () => {
+    expect(findProduct('o365_business_essentials')).toMatchObject({ ok: true, product: { displayName: 'Microsoft 365 Business Basic' } });
+    const basic = findProduct('business basic');
+    expect(basic.ok && [basic.product.partNumber, basic.alsoNamedAlike.map((p) => p.partNumber)]).toEqual(['O365_BUSINESS_ESSENTIALS', ['SMB_BUSINESS_ESSENTIALS']]);
+    expect(findProduct('business premium')).toMatchObject({ ok: true, product: { partNumber: 'SPB' } });
+    expect(findProduct('office 365 e3')).toMatchObject({ ok: true, product: { partNumber: 'ENTERPRISEPACK' } });
+    const owned = PRODUCTS.find((p) => p.partNumber === 'SMB_BUSINESS_ESSENTIALS')!;
+    expect(findProduct('business basic', [owned.skuId])).toMatchObject({ ok: true, product: { partNumber: 'SMB_BUSINESS_ESSENTIALS' } });
+    expect(findProduct('')).toMatchObject({ ok: false });
+  });
+});
+
+describe('passwords', () => {
+  it('generates policy-compliant, distinct passwords with over 90 bits of entropy', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 500; i++) {
+      const password = generatePassword();
+      expect(passwordProblem(password)).toBeNull();
+      seen.add(password);
+    }
+    expect(seen.size).toBe(500);
+    expect(GENERATED_PASSWORD_BITS).toBeGreaterThanOrEqual(90);
+  });
+
+  it('applies the policy with messages that never echo the password', () => {
+    expect(passwordProblem('Ab1!')).toBe('The password must be at least 8 characters (it has 4).');
+    expect(passwordProblem('abcdefgh1')).toMatch(/too weak.*missing uppercase letters and symbols/);
+    expect(passwordProblem('Abcdefgh1')).toBeNull();
+    expect(passwordProblem('Abcdéfgh1')).toMatch(/not allowed/);
+    expect(passwordProblem('a'.repeat(250) + 'B1!xyzw')).toMatch(/at most 256/);
+  });
+
+  it('verifies both hash kinds and rejects a wrong password', async () => {
+    const fast = hashGeneratedPassword('Xy7#abcdEFGH2345');
+    expect(await verifyPassword('Xy7#abcdEFGH2345', fast)).toBe(true);
+    expect(await verifyPassword('Xy7#abcdEFGH2346', fast)).toBe(false);
+    const slow = await hashChosenPassword('Correct-Horse-9');
+    expect(slow).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(await verifyPassword('Correct-Horse-9', slow)).toBe(true);
+    expect(await verifyPassword('correct-horse-9', slow)).toBe(false);
+  });
+});
+
+describe('usernames and locations', () => {
+  it.each([
+    ['ana@contoso.com', null],
+    ["o'brien.j-x_y!#^~@contoso.com", null],
+    ['ana', 'needs a domain'],
+    ['a@b@contoso.com', 'only one @'],
+    ['ana.@contoso.com', "can't end with a period"],
+    ['ana silva@contoso.com', "can't contain space"],
+    ['anä@contoso.com', 'can\'t contain "ä"'],
+    [' ana@contoso.com', 'starts or ends with a space'],
+    [`${'a'.repeat(51)}@contoso.com`, 'the most is 50'],
+    [`${'a'.repeat(40)}@${'b'.repeat(35)}.com`, 'the most is 79'],
+    [`a@${'b'.repeat(46)}.com`, 'the most is 48'],
+  ])('%s', (value, problem) => {
+    const parsed = parseUsername(value);
+    if (problem === null) expect(parsed.ok).toBe(true);
+    else expect(!parsed.ok && parsed.message).toContain(problem);
+  });
+
+  it('accepts usage locations by code in any case or by English name', () => {
+    expect(normalizeUsageLocation('nl')).toEqual({ ok: true, code: 'NL' });
+    expect(normalizeUsageLocation('Netherlands')).toEqual({ ok: true, code: 'NL' });
+    expect(normalizeUsageLocation('XX')).toMatchObject({ ok: false, message: expect.stringMatching(/two-letter ISO 3166 code/) });
+  });
+
+  it('proposes an initial domain and a first admin alias', () => {
+    expect(proposeInitialDomain('Zoë & Co. Ltd')).toBe('zoecoltd.onmicrosoft.com');
+    expect(aliasFromProfile({ email: 'olivia.o+it@example.com', displayName: 'x' })).toBe('olivia.oit');
+    expect(aliasFromProfile({ displayName: 'Renée  Dupont' })).toBe('renee.dupont');
+    expect(aliasFromProfile({ displayName: '李' })).toBe('admin');
+  });
+});

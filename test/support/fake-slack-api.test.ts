@@ -1,0 +1,228 @@
+import { verifySlackRequest } from '@slack/bolt';
+import { type Logger, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type FakeSlack, startFakeSlack } from './fake-slack-api.js';
+import { signSlackRequest } from './slack-requests.js';
+
+const silent: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
+
+let fake: FakeSlack;
+let client: WebClient;
+
+const clientFor = (token: string, f: FakeSlack = fake) =>
+  new WebClient(token, { slackApiUrl: f.apiUrl, retryConfig: { retries: 0 }, logger: silent });
+
+async function slackError(p: Promise<unknown>): Promise<{ error: string; messages: string[] }> {
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof WebAPIPlatformError) return { error: e.data.error, messages: e.data.response_metadata?.messages ?? [] };
+    throw e;
+  }
+  throw new Error('expected the call to fail');
+}
+
+const modal = (extra: Record<string, unknown> = {}) => ({
+  type: 'modal' as const,
+  callback_id: 'add_user',
+  title: { type: 'plain_text' as const, text: 'Add user' },
+  submit: { type: 'plain_text' as const, text: 'Add' },
+  blocks: [
+    {
+      type: 'input',
+      block_id: 'name',
+      label: { type: 'plain_text', text: 'Name' },
+      element: { type: 'plain_text_input', action_id: 'value' },
+    },
+  ],
+  ...extra,
+});
+
+beforeAll(async () => {
+  fake = await startFakeSlack();
+  client = clientFor(fake.botToken);
+});
+afterAll(() => fake.close());
+beforeEach(() => fake.reset());
+
+describe('fake Slack Web API', () => {
+  it('answers auth.test with the bot identity', async () => {
+    const res = await client.auth.test();
+    expect(res).toMatchObject({ ok: true, team_id: fake.teamId, user_id: fake.botUserId, bot_id: fake.botId });
+  });
+
+  it('refuses a wrong token with invalid_auth, unknown methods and missing arguments', async () => {
+    expect((await slackError(clientFor('xoxb-wrong').auth.test())).error).toBe('invalid_auth');
+    expect((await slackError(client.apiCall('nope.nothing'))).error).toBe('unknown_method');
+    const missing = await slackError(client.apiCall('chat.postMessage', { text: 'hi' }));
+    expect(missing.error).toBe('invalid_arguments');
+    expect(missing.messages.join()).toContain('channel');
+  });
+
+  it('round-trips chat.postMessage and chat.update and records the calls', async () => {
+    const first = await client.chat.postMessage({ channel: 'C0GENERAL1', text: 'hello' });
+    const second = await client.chat.postMessage({ channel: 'C0GENERAL1', text: 'again', thread_ts: first.ts });
+    expect(Number(second.ts)).toBeGreaterThan(Number(first.ts));
+    const updated = await client.chat.update({
+      channel: 'C0GENERAL1',
+      ts: first.ts ?? '',
+      text: 'edited',
+      blocks: [{ type: 'section', text: { type: 'mrkdwn', text: '*edited*' } }],
+    });
+    expect(updated.ts).toBe(first.ts);
+    const [msg, reply] = fake.messagesIn('C0GENERAL1');
+    expect(msg).toMatchObject({ text: 'edited', edited: { user: fake.botUserId } });
+    expect(msg?.history?.[0]?.text).toBe('hello');
+    expect(reply).toMatchObject({ text: 'again', thread_ts: first.ts });
+    expect(fake.calls('chat.update')[0]?.args.blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: '*edited*' } }]);
+    expect((await slackError(client.chat.update({ channel: 'C0GENERAL1', ts: '1.2', text: 'x' }))).error).toBe('message_not_found');
+  });
+
+  it('delivers messages posted to a user id into the D<user> DM channel', async () => {
+    fake.seedUser({ id: 'U0ALICE01', realName: 'Alice Smith', email: 'alice@example.com', isAdmin: true });
+    const opened = await client.conversations.open({ users: 'U0ALICE01' });
+    expect(opened.channel?.id).toBe('DU0ALICE01');
+    const posted = await client.chat.postMessage({ channel: 'U0ALICE01', text: 'hi Alice' });
+    expect(posted.channel).toBe('DU0ALICE01');
+    expect(fake.dmsTo('U0ALICE01').map((m) => m.text)).toEqual(['hi Alice']);
+    // chat.update needs the DM channel id, like Slack
+    expect((await slackError(client.chat.update({ channel: 'U0ALICE01', ts: posted.ts ?? '', text: 'x' }))).error).toBe('channel_not_found');
+    const info = await client.users.info({ user: 'U0ALICE01' });
+    expect(info.user).toMatchObject({ real_name: 'Alice Smith', is_admin: true, profile: { email: 'alice@example.com', first_name: 'Alice' } });
+    expect((await slackError(client.users.info({ user: 'U0NOBODY1' }))).error).toBe('user_not_found');
+  });
+
+  it('refuses invalid blocks with a message naming the problem', async () => {
+    const long = await slackError(
+      client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'a'.repeat(3001) } }] }),
+    );
+    expect(long.error).toBe('invalid_blocks');
+    expect(long.messages[0]).toMatch(/^\[ERROR\] section text must be at most 3000 characters.*\/blocks\/0\/text\/text/);
+    const dup = await slackError(
+      client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'divider', block_id: 'a' }, { type: 'divider', block_id: 'a' }] }),
+    );
+    expect(dup.messages.join()).toContain('duplicate block_id "a"');
+    const tooMany = Array.from({ length: 51 }, () => ({ type: 'divider' as const }));
+    expect((await slackError(client.chat.postMessage({ channel: 'C1', text: 'x', blocks: tooMany }))).messages.join()).toContain('50 blocks');
+    expect((await slackError(client.chat.postMessage({ channel: 'C1', text: 'x'.repeat(40001) }))).error).toBe('msg_too_long');
+    const noSubmit = await slackError(client.views.open({ trigger_id: fake.issueTriggerId(), view: modal({ submit: undefined }) }));
+    expect(noSubmit.messages.join()).toContain('must have a submit button');
+    expect(fake.messagesIn('C1')).toEqual([]);
+  });
+
+  it('checks trigger ids on views.open: unknown, reused and expired ones fail', async () => {
+    const trigger = fake.issueTriggerId();
+    const opened = await client.views.open({ trigger_id: trigger, view: modal() });
+    expect(opened.view).toMatchObject({ id: expect.stringMatching(/^V/), callback_id: 'add_user', hash: expect.any(String) });
+    expect(fake.viewsOpened()).toHaveLength(1);
+    expect((await slackError(client.views.open({ trigger_id: trigger, view: modal() }))).error).toBe('invalid_trigger_id');
+    expect((await slackError(client.views.open({ trigger_id: '123.456.abc', view: modal() }))).error).toBe('invalid_trigger_id');
+    const quick = await startFakeSlack({ triggerTtlMs: 10 });
+    try {
+      const old = quick.issueTriggerId();
+      await new Promise((r) => setTimeout(r, 30));
+      expect((await slackError(clientFor(quick.botToken, quick).views.open({ trigger_id: old, view: modal() }))).error).toBe('expired_trigger_id');
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('updates views by id with hash checks and publishes home tabs', async () => {
+    const { view } = await client.views.open({ trigger_id: fake.issueTriggerId(), view: modal() });
+    const id = view?.id ?? '';
+    const hash = view?.hash ?? '';
+    const updated = await client.views.update({ view_id: id, hash, view: modal({ title: { type: 'plain_text', text: 'Step 2' } }) });
+    expect(updated.view?.id).toBe(id);
+    expect(fake.views.get(id)?.title).toEqual({ type: 'plain_text', text: 'Step 2' });
+    expect((await slackError(client.views.update({ view_id: id, hash, view: modal() }))).error).toBe('hash_conflict');
+    expect((await slackError(client.views.update({ view_id: 'V404', view: modal() }))).error).toBe('not_found');
+    await client.views.publish({ user_id: 'U0ALICE01', view: { type: 'home', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Home' } }] } });
+    expect(fake.homeOf('U0ALICE01')?.blocks).toHaveLength(1);
+  });
+
+  it('round-trips filesUploadV2: stores the bytes and shares them into the thread', async () => {
+    const root = await client.chat.postMessage({ channel: 'C0GENERAL1', text: 'report follows' });
+    const bytes = Buffer.from('email,license\nalice@example.com,E3\n');
+    await client.filesUploadV2({ channel_id: 'C0GENERAL1', thread_ts: root.ts ?? '', initial_comment: 'Here it is', file: bytes, filename: 'report.csv' });
+    const [file] = fake.uploadedFiles();
+    expect(file).toMatchObject({ name: 'report.csv', channels: ['C0GENERAL1'], threadTs: root.ts, initialComment: 'Here it is', completed: true });
+    expect(file?.bytes.equals(bytes)).toBe(true);
+    const shared = fake.messagesIn('C0GENERAL1').find((m) => m.files !== undefined);
+    expect(shared).toMatchObject({ text: 'Here it is', thread_ts: root.ts, files: [{ id: file?.id, filetype: 'csv' }] });
+    const badChannel = await slackError(client.files.completeUploadExternal({ files: [{ id: file?.id ?? '' }], channel_id: 'U0ALICE01' }));
+    expect(badChannel.error).toBe('invalid_arguments');
+    expect((await slackError(client.files.completeUploadExternal({ files: [{ id: 'F404' }] }))).error).toBe('file_not_found');
+  });
+
+  it('serves files.info and downloads only with the bot token', async () => {
+    const added = fake.addFile({ name: 'users.csv', bytes: Buffer.from('a,b\n1,2\n'), user: 'U0ALICE01' });
+    const info = await client.files.info({ file: added.id });
+    expect(info.file).toMatchObject({ id: added.id, name: 'users.csv', filetype: 'csv', mimetype: 'text/csv', size: 8, user: 'U0ALICE01' });
+    const url = info.file?.url_private_download ?? '';
+    expect(url.startsWith(fake.url)).toBe(true);
+    const ok = await fetch(url, { headers: { Authorization: `Bearer ${fake.botToken}` } });
+    expect(ok.status).toBe(200);
+    expect(await ok.text()).toBe('a,b\n1,2\n');
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: { Authorization: 'Bearer xoxb-wrong' } })).status).toBe(401);
+  });
+
+  it('accepts JSON bodies with a Bearer token, injects failures and waits for calls', async () => {
+    const res = await fetch(`${fake.apiUrl}chat.postMessage`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8', authorization: `Bearer ${fake.botToken}` },
+      body: JSON.stringify({ channel: 'C2', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Hi' } }] }),
+    });
+    expect(await res.json()).toMatchObject({ ok: true, channel: 'C2' });
+    fake.failNext('chat.postMessage', 'channel_not_found');
+    expect((await slackError(client.chat.postMessage({ channel: 'C2', text: 'x' }))).error).toBe('channel_not_found');
+    await client.chat.postMessage({ channel: 'C2', text: 'works again' });
+    const waiting = fake.waitFor((c) => c.method === 'chat.postEphemeral', { after: fake.calls().length });
+    await client.chat.postEphemeral({ channel: 'C2', user: 'U0ALICE01', text: 'only you' });
+    expect((await waiting).args.user).toBe('U0ALICE01');
+    expect(fake.ephemeralsTo('U0ALICE01')).toHaveLength(1);
+    await expect(fake.waitFor('views.push', 50)).rejects.toThrow(/views\.push.*\n.*chat\.postMessage ok/s);
+  });
+
+  it('records response_url posts as Slack shows them', async () => {
+    const url = fake.issueResponseUrl({ channelId: 'C3', userId: 'U0ALICE01' });
+    const post = (body: unknown) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect((await post({ text: 'just you' })).status).toBe(200);
+    expect((await post({ text: 'everyone', response_type: 'in_channel' })).status).toBe(200);
+    expect((await post({ blocks: [{ type: 'bogus' }] })).status).toBe(400);
+    expect(fake.ephemeralsTo('U0ALICE01', 'C3').map((m) => m.text)).toEqual(['just you']);
+    expect(fake.messagesIn('C3').map((m) => m.text)).toEqual(['everyone']);
+  });
+});
+
+describe('signSlackRequest', () => {
+  it('produces signatures Bolt verifies, and Bolt rejects tampering', () => {
+    const body = 'token=x&command=%2Froster&text=list';
+    const headers = signSlackRequest('s3cret', body);
+    const verify = (b: string, secret = 's3cret') =>
+      verifySlackRequest({
+        signingSecret: secret,
+        body: b,
+        headers: { 'x-slack-signature': headers['x-slack-signature'], 'x-slack-request-timestamp': Number(headers['x-slack-request-timestamp']) },
+      });
+    expect(() => verify(body)).not.toThrow();
+    expect(() => verify(`${body}x`)).toThrow(/signature mismatch/);
+    expect(() => verify(body, 'other')).toThrow(/signature mismatch/);
+    const stale = signSlackRequest('s3cret', body, Math.floor(Date.now() / 1000) - 600);
+    expect(() =>
+      verifySlackRequest({
+        signingSecret: 's3cret',
+        body,
+        headers: { 'x-slack-signature': stale['x-slack-signature'], 'x-slack-request-timestamp': Number(stale['x-slack-request-timestamp']) },
+      }),
+    ).toThrow(/stale/);
+  });
+});

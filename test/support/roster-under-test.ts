@@ -1,0 +1,58 @@
+import { loadEnv } from '../../src/config/env.js';
+import { createLogger } from '../../src/log.js';
+import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
+import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
+import { SlackClientSim } from './slack-requests.js';
+import { createTestDatabase, type TestDatabase } from './test-db.js';
+
+export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'f');
+
+export interface RosterUnderTest {
+  fake: FakeSlack;
+  db: TestDatabase;
+  app: RosterApp;
+  sim: SlackClientSim;
+  appUrl: string;
+  baseUrl: string;
+  /** Every line Roster logged (its own and Bolt's). */
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Roster as it runs in production (HTTP mode, real port, real SQLite file) against the local fake
+ * of Slack's Web API; `sim` sends signed requests the way Slack does.
+ */
+export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date } = {}): Promise<RosterUnderTest> {
+  const fake = await startFakeSlack();
+  const db = await createTestDatabase(options.now);
+  const logs: string[] = [];
+  const loaded = loadEnv({
+    SLACK_BOT_TOKEN: fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    PORT: '0',
+    SLACK_API_URL: fake.apiUrl,
+    DATABASE_URL: db.url,
+    ROSTER_BOOTSTRAP_ADMINS: (options.bootstrapAdmins ?? []).join(','),
+    LOG_LEVEL: 'debug',
+  });
+  if (!loaded.ok) throw new Error(loaded.message);
+  const app = await startSlackApp(loaded.env, db, createLogger('debug', (line) => logs.push(line)), options.now);
+  const baseUrl = `http://127.0.0.1:${app.port}`;
+  const appUrl = `${baseUrl}/slack/events`;
+  const sim = new SlackClientSim({ appUrl, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
+  return {
+    fake,
+    db,
+    app,
+    sim,
+    appUrl,
+    baseUrl,
+    logs,
+    async stop() {
+      await app.stop();
+      await fake.close();
+      await db.destroy();
+    },
+  };
+}
