@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { startFakeSlack } from '../support/fake-slack-api.js';
+
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+function runMain(env: Record<string, string>, until: (output: string) => boolean, timeoutMs = 15_000) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-start-'));
+  dirs.push(dir);
+  // No inherited Slack settings: the test decides every variable, and no .env is read from cwd.
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SLACK_') && key !== 'DATABASE_URL'));
+  const child = spawn(path.resolve('node_modules/.bin/tsx'), [path.resolve('src/main.ts')], { cwd: dir, env: { ...clean, ...env } });
+  let output = '';
+  return {
+    dir,
+    done: new Promise<{ code: number | null; output: string }>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        if (until(output)) child.kill('SIGTERM');
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('exit', (code) => {
+        clearTimeout(timer);
+        resolve({ code, output });
+      });
+    }),
+  };
+}
+
+describe('npm start', () => {
+  it('exits at once without tokens, listing what is missing and where to get it', async () => {
+    const { done } = runMain({}, () => false);
+    const { code, output } = await done;
+    expect(code).toBe(1);
+    expect(output).toMatch(/SLACK_BOT_TOKEN is missing\n\s+get it from: Slack app settings → OAuth & Permissions/);
+    expect(output).toMatch(/SLACK_SIGNING_SECRET is missing\n\s+get it from: .*Signing Secret/);
+  });
+
+  it('creates and migrates the embedded database, then reports ready in HTTP mode', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const run = runMain(
+        { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', PORT: '0', SLACK_API_URL: fake.apiUrl },
+        (output) => output.includes('Roster is ready'),
+      );
+      const { output } = await run.done;
+      const ready = JSON.parse(output.split('\n').find((line) => line.includes('Roster is ready'))!);
+      expect(ready).toMatchObject({ level: 'info', mode: 'http', endpoint: '/slack/events' });
+      const file = path.join(run.dir, 'data', 'roster.db');
+      expect(existsSync(file)).toBe(true);
+      const db = new Database(file, { readonly: true });
+      const migrations = db.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL').all();
+      db.close();
+      expect(migrations.length).toBeGreaterThan(0);
+      expect(output).not.toContain(fake.botToken);
+    } finally {
+      await fake.close();
+    }
+  });
+});
