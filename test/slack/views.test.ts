@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { validateView, validateMessageBlocks } from '../support/block-kit-validator.js';
+import { addUserModal } from '../../src/slack/views/add-user-modal.js';
+import { PRODUCTS } from '../../src/core/catalogue/catalogue.js';
+import { licensesMessage } from '../../src/slack/views/licenses-message.js';
+import { credentialNoticeMessage } from '../../src/slack/views/credential-notice.js';
+import { setupModal } from '../../src/slack/views/setup-modal.js';
+
+const biggest = [...PRODUCTS].sort((a, b) => b.plans.length - a.plans.length).slice(0, 20);
+const licenses = biggest.map((product) => ({ product, total: 10, assigned: 3, available: 7 }));
+
+describe('Block Kit builders stay within Slack limits', () => {
+  it('the Add user form, with the 20 products that have the most apps', () => {
+    const view = addUserModal({ domains: ['contoso.onmicrosoft.com', 'contoso.com'], initialDomain: 'contoso.onmicrosoft.com', licenses, canAssignRoles: true, canAssignLicenses: true, passwordExpiryDays: 90 });
+    expect(validateView(view, 'modal')).toEqual([]);
+    const ids = (view.blocks as { block_id?: string }[]).map((b) => b.block_id).filter(Boolean);
+    expect(ids).toEqual(expect.arrayContaining(['firstName', 'lastName', 'displayName', 'alias', 'domain', 'password', 'usageLocation', 'licenses', 'roles', 'alternateEmail', 'jobTitle']));
+  });
+
+  it('the Add user form of an admin who may not give roles or licenses', () => {
+    const view = addUserModal({ domains: ['contoso.onmicrosoft.com'], initialDomain: 'contoso.onmicrosoft.com', licenses: [], canAssignRoles: false, canAssignLicenses: false, passwordExpiryDays: 0 });
+    expect(validateView(view, 'modal')).toEqual([]);
+    expect(JSON.stringify(view)).not.toContain('"block_id":"roles"');
+  });
+
+  it('the licenses list with every product of the catalogue, the notice and the setup form', () => {
+    const all = PRODUCTS.map((product) => ({ product, total: 1, assigned: 1, available: 0 }));
+    expect(validateMessageBlocks(licensesMessage('Contoso', all).blocks)).toEqual([]);
+    const notice = credentialNoticeMessage(
+      { displayName: 'A'.repeat(256), userPrincipalName: 'a@contoso.com', temporaryPassword: 'x', mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: biggest.map((p) => p.displayName) },
+      'U1',
+      new Date(),
+    );
+    expect(validateMessageBlocks(notice.blocks)).toEqual([]);
+    expect(validateView(setupModal({ organizationName: 'Contoso', initialDomain: 'contoso.onmicrosoft.com' }), 'modal')).toEqual([]);
+  });
+});
