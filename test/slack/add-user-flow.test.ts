@@ -22,7 +22,7 @@ const text = (body: unknown) => JSON.stringify(body);
 async function openedAfter(index: number, userId: string) {
   const call = await r.fake.waitFor('views.open', { after: index });
   expect(call.response.ok, JSON.stringify(call.response)).toBe(true);
-  const view = (call.response as { view: { id: string } }).view;
+  const view = (call.response as unknown as { view: { id: string } }).view;
   return { id: view.id, view: r.fake.viewRecord(view.id)!.view, userId };
 }
 

@@ -73,7 +73,7 @@ describe('App Home and shortcuts', () => {
     const before = r.fake.calls().length;
     await r.sim.blockAction({ userId: BILLING, actionId: ACTION.openBuyLicenses, view: r.fake.homeOf(BILLING)! });
     const opened = await r.fake.waitFor('views.open', { after: before });
-    const view = r.fake.viewRecord((opened.response as { view: { id: string } }).view.id)!.view;
+    const view = r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view;
     const bad = await r.sim.viewSubmission(view, { product: { value: plainText('business') }, quantity: { value: plainText('ten') } }, { userId: BILLING });
     expect(bad.body).toMatchObject({ response_action: 'errors', errors: { quantity: expect.stringMatching(/whole number/) } });
     const ambiguous = await r.sim.viewSubmission(view, { product: { value: plainText('e3') }, quantity: { value: plainText('2') } }, { userId: BILLING });

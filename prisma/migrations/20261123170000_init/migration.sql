@@ -127,17 +127,24 @@ CREATE TABLE "ImportJob" (
     "fileId" TEXT NOT NULL,
     "fileName" TEXT NOT NULL,
     "fileSha256" TEXT NOT NULL,
+    "layout" TEXT NOT NULL,
     "channelId" TEXT,
     "threadTs" TEXT,
-    "progressTs" TEXT,
+    "messageTs" TEXT,
     "status" TEXT NOT NULL DEFAULT 'previewed',
     "settings" TEXT NOT NULL DEFAULT '{}',
     "rowsRead" INTEGER NOT NULL DEFAULT 0,
     "rowsReady" INTEGER NOT NULL DEFAULT 0,
+    "rowsWithProblems" INTEGER NOT NULL DEFAULT 0,
+    "rowsDone" INTEGER NOT NULL DEFAULT 0,
     "rowsCreated" INTEGER NOT NULL DEFAULT 0,
+    "rowsUnlicensed" INTEGER NOT NULL DEFAULT 0,
     "rowsSkipped" INTEGER NOT NULL DEFAULT 0,
+    "failure" TEXT,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updatedAt" DATETIME NOT NULL,
+    "startedAt" DATETIME,
+    "finishedAt" DATETIME,
     CONSTRAINT "ImportJob_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
@@ -175,7 +182,7 @@ CREATE INDEX "LicenseAssignment_tenantId_skuId_idx" ON "LicenseAssignment"("tena
 CREATE INDEX "AuditRecord_tenantId_createdAt_idx" ON "AuditRecord"("tenantId", "createdAt");
 
 -- CreateIndex
-CREATE INDEX "ImportJob_tenantId_status_idx" ON "ImportJob"("tenantId", "status");
+CREATE INDEX "ImportJob_status_idx" ON "ImportJob"("status");
 
 -- CreateIndex
 CREATE UNIQUE INDEX "ImportJob_tenantId_fileId_key" ON "ImportJob"("tenantId", "fileId");
