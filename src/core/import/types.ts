@@ -1,0 +1,94 @@
+/**
+ * The shapes of "Add many users from a CSV", file-reading half (DOMAIN.md "Add many users from a CSV").
+ * Pure data: no database, no Slack.
+ */
+import type { ErrorCode } from '../result.js';
+
+export type ImportEncoding = 'utf-8' | 'utf-8-bom' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+export type ImportDelimiter = ',' | ';' | '\t';
+export type ImportLayout = 'admin-center-2024' | 'admin-center-2020' | 'entra-v1';
+
+/** One user's values as read from a row: trimmed; empty or whitespace-only values are undefined. */
+export interface ImportUserFields {
+  userName: string | undefined;
+  firstName: string | undefined;
+  lastName: string | undefined;
+  displayName: string | undefined;
+  jobTitle: string | undefined;
+  department: string | undefined;
+  officeNumber: string | undefined;
+  officePhone: string | undefined;
+  mobilePhone: string | undefined;
+  fax: string | undefined;
+  alternateEmail: string | undefined;
+  address: string | undefined;
+  city: string | undefined;
+  state: string | undefined;
+  postalCode: string | undefined;
+  country: string | undefined;
+  /** Entra template only. Never shown in a message. */
+  initialPassword?: string;
+  /** Entra template only: "Block sign in (Yes/No)". */
+  blockSignIn?: boolean;
+  /** Entra template only: the ISO 3166-1 alpha-2 code (normalized when valid). */
+  usageLocation?: string;
+}
+
+export type ImportFieldName = keyof ImportUserFields;
+
+/** The label of each field as the admin sees it in the file (or the template's English label). */
+export type ImportColumnLabels = Partial<Record<ImportFieldName, string>>;
+
+/** Names the column at fault as the file labels it; `WHOLE_ROW` when the row as a whole is at fault. */
+export interface RowProblem {
+  column: string;
+  message: string;
+}
+
+export const WHOLE_ROW = '';
+
+export interface ImportRow {
+  /** The row number Excel shows: admin-center header is row 1; Entra's version line is row 1, headers row 2. */
+  rowNumber: number;
+  fields: ImportUserFields;
+  problems: RowProblem[];
+}
+
+export interface ImportLimits {
+  /** Most user rows read from one file (default 50,000). */
+  maxRows?: number;
+  /** Largest file read, in bytes (default 20 MB). */
+  maxBytes?: number;
+}
+
+export const DEFAULT_IMPORT_LIMITS = { maxRows: 50_000, maxBytes: 20 * 1024 * 1024 } as const;
+
+export interface ImportFile {
+  path: string;
+  encoding: ImportEncoding;
+  delimiter: ImportDelimiter;
+  layout: ImportLayout;
+  /** The header row's labels, trimmed, as written in the file. */
+  headerLabels: string[];
+  /** Field → the label the file gives its column (problems name columns by it). */
+  columnLabels: ImportColumnLabels;
+  sizeBytes: number;
+  /** Hex SHA-256 of the file's bytes. */
+  sha256: string;
+  /** User rows in the file (blank lines and Entra's example row not counted). */
+  userRowCount: number;
+  /** The row number of Entra's example row when the file holds it (it is skipped). */
+  exampleRowNumber: number | undefined;
+  /**
+   * Streams the user rows from disk, validated (tenant-agnostic). Each call reads the file again;
+   * the result may itself be iterated more than once. Throws `ImportFileChangedError` when the
+   * file on disk no longer matches what `openImportFile` checked.
+   */
+  rows(): AsyncIterable<ImportRow>;
+}
+
+export type ImportFileFailureCode = Extract<ErrorCode, 'invalid_input' | 'limit_exceeded'>;
+
+export type ImportFileResult =
+  | { ok: true; file: ImportFile }
+  | { ok: false; code: ImportFileFailureCode; message: string };
