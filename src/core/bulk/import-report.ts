@@ -1,0 +1,25 @@
+import { csvDocument } from './csv-out.js';
+import type { ImportOutcome, ImportRowStatus } from './import-types.js';
+
+const STATUS_WORDS: Record<ImportRowStatus, string> = {
+  created: 'Created',
+  created_without_license: 'Created without license',
+  skipped: 'Not created',
+};
+
+/** The results file: every row with its outcome; the only file that carries temporary passwords. */
+export function importResultsCsv(outcome: ImportOutcome): Buffer {
+  return csvDocument(
+    ['Row', 'User Name', 'Display Name', 'Temporary password', 'Status', 'Reason'],
+    outcome.results.map((r) => [r.rowNumber, r.userName, r.displayName, r.temporaryPassword ?? '', STATUS_WORDS[r.status], r.reason]),
+  );
+}
+
+/** One line of counts, e.g. "48 created, 2 created without a license, 3 not created (2 duplicate username, 1 problems in the row)". */
+export function importSummaryText(outcome: ImportOutcome): string {
+  const parts = [`${outcome.created} created`];
+  if (outcome.createdWithoutLicense) parts.push(`${outcome.createdWithoutLicense} created without a license`);
+  const reasons = Object.entries(outcome.skippedByReason).map(([reason, count]) => `${count} ${reason}`);
+  parts.push(`${outcome.skipped} not created${reasons.length ? ` (${reasons.join(', ')})` : ''}`);
+  return parts.join(', ');
+}

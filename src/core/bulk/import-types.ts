@@ -1,0 +1,76 @@
+import type { Product } from '../catalogue/catalogue.js';
+import type { ImportEncoding, ImportDelimiter, ImportLayout } from '../import/types.js';
+
+/** What the admin chooses after the preview (DOMAIN.md "Add many users from a CSV", wizard). */
+export interface ImportSettings {
+  signInAllowed: boolean;
+  /** ISO 3166-1 alpha-2, one for the whole file; required with a license. */
+  usageLocation: string | null;
+  license: { skuId: string; disabledPlans: string[] } | null;
+  /**
+   * With fewer seats than rows: `licensed_only` makes accounts only for as many users as there are
+   * seats (as the admin center does); `create_unlicensed` makes the rest without a license.
+   */
+  whenSeatsRunOut: 'licensed_only' | 'create_unlicensed';
+  /** Slack members who receive the results, besides the requester (up to 5). */
+  recipients: string[];
+}
+
+export interface PreviewProblem {
+  rowNumber: number;
+  column: string;
+  message: string;
+}
+
+export interface ImportPreview {
+  jobId: string | null;
+  fileName: string;
+  layout: ImportLayout;
+  encoding: ImportEncoding;
+  delimiter: ImportDelimiter;
+  rowsRead: number;
+  rowsReady: number;
+  rowsWithProblems: number;
+  duplicatesInFile: number;
+  existingUsernames: number;
+  /** Seats of each product the organization has, to weigh against rowsReady. */
+  seats: { product: Product; total: number; available: number }[];
+  /** The first problems, in file order. */
+  firstProblems: PreviewProblem[];
+  problemCount: number;
+  /** Every problem as a CSV (row, column, username, problem), UTF-8 with BOM; null when there is none. */
+  problemsCsv: Buffer | null;
+}
+
+export type ImportRowStatus = 'created' | 'created_without_license' | 'skipped';
+
+export interface ImportResultRow {
+  rowNumber: number;
+  userName: string;
+  displayName: string;
+  /** Only for created rows; lives in memory until the report is delivered, never stored. */
+  temporaryPassword?: string;
+  status: ImportRowStatus;
+  reason: string;
+}
+
+export interface ImportProgress {
+  done: number;
+  total: number;
+  created: number;
+}
+
+export interface ImportOutcome {
+  jobId: string;
+  status: 'completed' | 'failed';
+  rowsRead: number;
+  created: number;
+  createdWithoutLicense: number;
+  skipped: number;
+  /** Reason → count, for the summary. */
+  skippedByReason: Record<string, number>;
+  results: ImportResultRow[];
+  /** Rows made before an interruption whose passwords were issued again by this run. */
+  reissuedPasswords: number;
+  failure?: string;
+}
