@@ -13,6 +13,11 @@ export interface CoreContext {
 export interface Actor {
   teamId: string;
   slackUserId: string;
+  /**
+   * The server's operator at the command line (`npm run roster`): whoever can run it can read and
+   * write the database anyway, so it acts with every permission; audit records name it `cli:<user>`.
+   */
+  operator?: boolean;
 }
 
 export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

@@ -34,6 +34,7 @@ describe('passwords', () => {
     for (let i = 0; i < 500; i++) {
       const password = generatePassword();
       expect(passwordProblem(password)).toBeNull();
+      expect(password).toMatch(/^[A-Za-z0-9]/);
       seen.add(password);
     }
     expect(seen.size).toBe(500);

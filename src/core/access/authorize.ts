@@ -1,6 +1,6 @@
 import type { Actor, CoreContext } from '../context.js';
 import { fail, type CoreError } from '../result.js';
-import { hasPermission, isRole, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
+import { hasPermission, isRole, ROLE_IDS, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
 import type { Tenant } from '../../generated/prisma/index.js';
 
 export interface Authorized {
@@ -34,6 +34,7 @@ export async function actorRoles(ctx: CoreContext, tenantId: string, slackUserId
 export async function authorize(ctx: CoreContext, actor: Actor, permission: Permission): Promise<Authorized | CoreError> {
   const tenant = await findTenant(ctx, actor.teamId);
   if (!tenant) return fail('not_set_up', NOT_SET_UP_MESSAGE);
+  if (actor.operator) return { ok: true, tenant, actorUserId: null, roles: [...ROLE_IDS] };
   const { userId, roles } = await actorRoles(ctx, tenant.id, actor.slackUserId);
   if (hasPermission(roles, permission)) return { ok: true, tenant, actorUserId: userId, roles };
   const allowed = rolesGranting(permission);

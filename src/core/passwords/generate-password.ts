@@ -23,6 +23,10 @@ export function generatePassword(length = GENERATED_PASSWORD_LENGTH): string {
     const j = randomInt(i + 1);
     [chars[i], chars[j]] = [chars[j]!, chars[i]!];
   }
+  // A leading symbol such as = + - @ would make a spreadsheet read the results file's cell as a
+  // formula (and our CSV writer then prefixes an apostrophe): start with a letter or digit.
+  const first = chars.findIndex((ch) => !SYMBOLS.includes(ch));
+  [chars[0], chars[first]] = [chars[first]!, chars[0]!];
   return chars.join('');
 }
 

@@ -1,0 +1,70 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
+import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+let dir: string;
+let file: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedTenant(db.ctx);
+  await buyLicenses(db.ctx, OWNER, { product: 'business basic', quantity: 2 });
+  dir = path.dirname(db.url.slice('file:'.length));
+  file = path.join(dir, 'hires.csv');
+  writeFileSync(
+    file,
+    [
+      'Gebruikersnaam;Voornaam;Achternaam;Weergavenaam;Functie;Afdeling;Toestelnummer;Zakelijk nummer;Mobiel nummer;Faxnummer;Alternatief e-mailadres;Adres;Plaats;Provincie;Postcode;Land of regio',
+      'jan@contoso.onmicrosoft.com;Jan;Jansen;Jan Jansen;;;;;;;;;;;;',
+      'piet@contoso.onmicrosoft.com;Piet;Pietersen;Piet Pietersen;;;;;;;;;;;;',
+      'kees@contoso.onmicrosoft.com;Kees;;Kees;;;;;;;;;;;;',
+      'bad name@contoso.onmicrosoft.com;Bad;;Bad;;;;;;;;;;;;',
+    ].join('\r\n'),
+  );
+});
+afterAll(async () => db.destroy());
+
+function roster(...args: string[]) {
+  return run(path.resolve('node_modules/.bin/tsx'), [path.resolve('src/cli/main.ts'), ...args], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+describe('npm run roster -- import', () => {
+  it('--dry-run prints the verification and writes nothing', async () => {
+    const { stdout } = await roster('import', file, '--workspace', TEAM, '--dry-run');
+    expect(stdout).toMatch(/rows read\s+4/);
+    expect(stdout).toMatch(/ready\s+3/);
+    expect(stdout).toMatch(/row 5 · Gebruikersnaam: The username can't contain space/);
+    expect(stdout).toMatch(/Microsoft 365 Business Basic \(O365_BUSINESS_ESSENTIALS\) 2 of 2 available/);
+    expect(stdout).toMatch(/Dry run: nothing was written/);
+    expect(await db.prisma.directoryUser.count()).toBe(1);
+  });
+
+  it('names a missing option and exits non-zero', async () => {
+    const noWorkspace = (await roster('import', file)) as { code: number; stderr: string };
+    expect(noWorkspace.code).toBe(2);
+    expect(noWorkspace.stderr).toMatch(/--workspace <Slack team id> is required/);
+    const noLocation = (await roster('import', file, '--workspace', TEAM, '--license', 'business basic')) as { code: number; stdout: string };
+    expect(noLocation.code).toBe(1);
+    expect(noLocation.stdout).toMatch(/error: --location: Choose a usage location/);
+  });
+
+  it('imports with a license, as many as there are seats, and writes the results with passwords to a private file', async () => {
+    const { stdout } = await roster('import', file, '--workspace', TEAM, '--license', 'business basic', '--location', 'NL');
+    expect(stdout).toMatch(/Done\. 2 created, 2 not created \(1 problems in the row, 1 no license left\)/);
+    const results = path.join(dir, 'hires-results.csv');
+    expect(statSync(results).mode & 0o777).toBe(0o600);
+    const text = readFileSync(results, 'utf8');
+    expect(text.startsWith('\uFEFFRow,User Name')).toBe(true);
+    expect(text).toMatch(/jan@contoso.onmicrosoft.com,Jan Jansen,\S{16},Created/);
+    expect(stdout).not.toMatch(/Created/);
+    expect(await db.prisma.directoryUser.count({ where: { importJobId: { not: null } } })).toBe(2);
+  });
+});
