@@ -20,9 +20,9 @@ export function passwordProblem(password: string): string | null {
   }
   const missing = CLASSES.filter((c) => ![...password].some(c.test));
   if (missing.length > 1) {
-    return `The password is too weak: use at least 3 of lowercase letters, uppercase letters, digits and symbols (missing ${missing
-      .map((c) => c.name)
-      .join(' and ')}).`;
+    const names = missing.map((c) => c.name);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} and ${names.at(-1)}` : names.join('');
+    return `The password is too weak: use at least 3 of lowercase letters, uppercase letters, digits and symbols (missing ${list}).`;
   }
   return null;
 }
