@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { authorize } from '../../../core/access/authorize.js';
 import type { ListenerDeps } from '../../deps.js';
+import { actorFromBody } from '../../parse/actor.js';
 import { afterAck } from '../../services/after-ack.js';
 import { openAddUserForm, openSetupForm } from '../../services/open-forms.js';
 import { refreshHome } from '../../services/refresh-home.js';
@@ -9,9 +10,7 @@ import { messageModal } from '../../views/message-modal.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-function actorOf(body: BlockAction) {
-  return { teamId: body.team?.id ?? body.user.team_id ?? '', slackUserId: body.user.id };
-}
+const actorOf = (body: BlockAction) => actorFromBody(body);
 
 export const openAddUserAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
   await ack();

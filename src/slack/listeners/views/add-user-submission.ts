@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { addUser } from '../../../core/users/add-user.js';
 import type { ListenerDeps } from '../../deps.js';
+import { actorFromBody } from '../../parse/actor.js';
 import { parseAddUserForm } from '../../parse/add-user-form.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-state.js';
 import { afterAck } from '../../services/after-ack.js';
@@ -13,8 +14,8 @@ type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 /** The Add user form's submit: mistakes go back onto their fields; success shows the review and sends the DMs. */
 export function addUserSubmission(deps: ListenerDeps) {
   return async ({ ack, body, view }: Args): Promise<void> => {
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const actor = { teamId, slackUserId: body.user.id };
+    const actor = actorFromBody(body);
+    const { teamId } = actor;
     const state = new ViewState(view.state.values as ViewStateValues);
     const result = await addUser(deps.core, actor, parseAddUserForm(state));
     if (!result.ok) {

@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { buyLicenses } from '../../../core/licenses/buy-licenses.js';
 import type { ListenerDeps } from '../../deps.js';
+import { actorFromBody } from '../../parse/actor.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-state.js';
 import { afterAck } from '../../services/after-ack.js';
 import { refreshHome } from '../../services/refresh-home.js';
@@ -11,8 +12,8 @@ type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
 export function buyLicensesSubmission(deps: ListenerDeps) {
   return async ({ ack, body, view }: Args): Promise<void> => {
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const actor = { teamId, slackUserId: body.user.id };
+    const actor = actorFromBody(body);
+    const { teamId } = actor;
     const state = new ViewState(view.state.values as ViewStateValues);
     const quantity = (state.text('quantity') ?? '').trim();
     if (!/^\d+$/.test(quantity)) {

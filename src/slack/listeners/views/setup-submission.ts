@@ -1,6 +1,7 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { setupTenant } from '../../../core/tenant/setup-tenant.js';
 import type { ListenerDeps } from '../../deps.js';
+import { actorFromBody } from '../../parse/actor.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-state.js';
 import { afterAck } from '../../services/after-ack.js';
 import { refreshHome } from '../../services/refresh-home.js';
@@ -11,8 +12,8 @@ type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
 
 export function setupSubmission(deps: ListenerDeps) {
   return async ({ ack, body, view }: Args): Promise<void> => {
-    const teamId = body.team?.id ?? body.user.team_id ?? '';
-    const actor = { teamId, slackUserId: body.user.id };
+    const actor = actorFromBody(body);
+    const { teamId } = actor;
     const state = new ViewState(view.state.values as ViewStateValues);
     const expiryText = (state.text('passwordExpiryDays') ?? '90').trim();
     // The requester's standing is read from Slack again here: the form could be old.
