@@ -56,7 +56,7 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
     const takeSeats = sqlite.prepare('UPDATE LicensePool SET assigned = assigned + ? WHERE tenantId = ? AND skuId = ? AND assigned + ? <= total');
     const saveCounts = sqlite.prepare('UPDATE ImportJob SET rowsDone = ?, rowsCreated = ?, rowsUnlicensed = ?, rowsSkipped = ?, updatedAt = ? WHERE id = ?');
 
-    for await (const batch of batched(file.rows(), options.batchSize ?? 500)) {
+    for await (const batch of batched(file.rows(), options.batchSize ?? 2000)) {
       const rows = checks.check(batch);
       outcome.rowsRead += rows.length;
       const pending: Pending[] = [];

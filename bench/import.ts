@@ -1,0 +1,57 @@
+/**
+ * The import suite: generate files of 10,000 and 100,000 rows (admin-center layout), then in a
+ * fresh process each, time verification and creation (users, licenses, password hashes, audit),
+ * and read the peak memory; beside it, the physical limit of one prepared statement into SQLite.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { writeSampleImportFile } from '../src/core/import/sample-file.js';
+import type { Figure, Suite } from './figures.js';
+
+const run = promisify(execFile);
+
+interface WorkerFigures {
+  rows: number;
+  verifyMs: number;
+  createMs: number;
+  rowsPerSecond: number;
+  peakRssMb: number;
+  rssBeforeMb: number;
+  rawInsertMs: number;
+}
+
+export const importSuite: Suite = async ({ quick, log }) => {
+  const sizes = quick ? [10_000] : [10_000, 100_000];
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-bench-files-'));
+  const figures: Figure[] = [];
+  try {
+    for (const rows of sizes) {
+      const file = path.join(dir, `users-${rows}.csv`);
+      const written = await writeSampleImportFile(file, rows, { domain: 'bench.onmicrosoft.com' });
+      log(`${rows} rows: ${(written.bytes / 1048576).toFixed(1)} MB generated; importing in a fresh process…`);
+      const { stdout } = await run(path.resolve('node_modules/.bin/tsx'), [path.resolve('bench/import-worker.ts'), file, String(rows)], { maxBuffer: 1 << 20 });
+      const w = JSON.parse(stdout.trim().split('\n').at(-1)!) as WorkerFigures;
+      const name = `${rows.toLocaleString('en')} rows`;
+      figures.push(
+        { suite: 'import', name: `${name}: verify`, value: w.verifyMs / 1000, unit: 's', ...(rows === 10_000 ? { target: { op: '<', value: 1 } } : {}) },
+        { suite: 'import', name: `${name}: create`, value: w.createMs / 1000, unit: 's', ...(rows === 10_000 ? { target: { op: '<', value: 5 } } : {}) },
+        { suite: 'import', name: `${name}: created per second`, value: w.rowsPerSecond, unit: 'rows/s' },
+        {
+          suite: 'import',
+          name: `${name}: peak memory`,
+          value: w.peakRssMb,
+          unit: 'MB',
+          note: `RSS ${w.rssBeforeMb.toFixed(0)} MB before verifying`,
+          ...(rows === 100_000 ? { target: { op: '<', value: 300 } } : {}),
+        },
+        { suite: 'import', name: `${name}: one prepared INSERT straight into SQLite (limit)`, value: w.rawInsertMs / 1000, unit: 's', note: `${Math.round(rows / (w.rawInsertMs / 1000)).toLocaleString('en')} rows/s, users only` },
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+};
