@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_IMPORT_LIMITS } from '../core/import/types.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
 
 const slackId = /^[UW][A-Z0-9]{2,}$/;
@@ -23,6 +24,16 @@ export const envSchema = z.object({
     .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
     .pipe(z.array(z.string().regex(slackId, 'must be Slack user ids such as U012ABCDEF, separated by commas'))),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  ROSTER_IMPORT_MAX_ROWS: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of rows')
+    .min(1, 'must be at least 1')
+    .default(DEFAULT_IMPORT_LIMITS.maxRows),
+  ROSTER_IMPORT_MAX_BYTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of bytes')
+    .min(1, 'must be at least 1')
+    .default(DEFAULT_IMPORT_LIMITS.maxBytes),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -1,10 +1,14 @@
 import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Env } from '../config/env.js';
+import { markInterruptedImports } from '../core/bulk/index.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
+import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
+import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { webApiPort } from './web-api-port.js';
 
 export interface RosterApp {
@@ -52,22 +56,33 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     logger: log,
     logLevel: LogLevel.INFO,
   });
-  const deps = {
+  const deps: ListenerDeps = {
     core: { db: db.prisma, sqlite: db.sqlite, now },
     slack: webApiPort(app.client, env.SLACK_BOT_TOKEN),
     bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS,
     logger,
+    imports: {
+      limits: { maxRows: env.ROSTER_IMPORT_MAX_ROWS, maxBytes: env.ROSTER_IMPORT_MAX_BYTES },
+      tempDir: tmpdir(),
+      progressIntervalMs: 1000,
+    },
   };
   registerListeners(app, deps);
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
+  // Imports that were running when Roster last stopped: marked before any request can start one,
+  // announced (with a Resume button) once the app is up, without holding up the start.
+  const interrupted = await markInterruptedImports(deps.core);
+  const announce = () => void announceInterruptedImports(deps, interrupted);
 
   if (socketMode) {
     await app.start();
+    announce();
     return { stop: () => app.stop().then(() => undefined) };
   }
   const server = (await app.start(env.PORT)) as Server;
+  announce();
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : env.PORT,

@@ -2,10 +2,21 @@ import type { CoreContext } from '../core/context.js';
 import type { Logger } from '../log.js';
 import type { SlackPort } from './slack-port.js';
 
+/** Settings of "Add many users from a CSV" as the Slack layer uses them. */
+export interface ImportDeps {
+  /** Passed to the core as `limits`; the byte limit is also enforced while downloading. */
+  limits: { maxRows: number; maxBytes: number };
+  /** Where uploads are downloaded to (one folder per download, deleted when done). */
+  tempDir: string;
+  /** The progress message is updated at most this often (Slack rate-limits chat.update). */
+  progressIntervalMs: number;
+}
+
 /** What every listener needs: the core, the Slack port, settings and the log. */
 export interface ListenerDeps {
   core: CoreContext;
   slack: SlackPort;
   bootstrapAdmins: readonly string[];
   logger: Logger;
+  imports: ImportDeps;
 }

@@ -12,6 +12,24 @@ export interface SlackProfile {
   timezone?: string;
 }
 
+/** Where a file was shared: the message that holds it (and the thread that message is in, if any). */
+export interface FileShare {
+  channel: string;
+  ts: string;
+  threadTs?: string;
+}
+
+export interface SlackFileInfo {
+  id: string;
+  name: string;
+  size: number;
+  mimetype?: string;
+  filetype?: string;
+  downloadUrl?: string;
+  userId?: string;
+  shares: FileShare[];
+}
+
 export interface PostedMessage {
   channel: string;
   ts: string;
@@ -31,7 +49,7 @@ export interface SlackPort {
   updateView(viewId: string, view: View, hash?: string): Promise<void>;
   publishHome(userId: string, view: View): Promise<void>;
   userProfile(userId: string): Promise<SlackProfile>;
-  fileInfo(fileId: string): Promise<{ id: string; name: string; size: number; mimetype?: string; filetype?: string; downloadUrl?: string; userId?: string }>;
+  fileInfo(fileId: string): Promise<SlackFileInfo>;
   /** Streams a private file's bytes to `destination` (a path); returns the byte count. */
   downloadFile(url: string, destination: string, maxBytes: number): Promise<number>;
   uploadFile(channel: string, file: { filename: string; bytes: Buffer; title?: string; initialComment?: string; threadTs?: string }): Promise<void>;

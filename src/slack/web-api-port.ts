@@ -4,7 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { WebClient } from '@slack/web-api';
 import type { View } from '@slack/types';
-import type { SlackPort, SlackProfile } from './slack-port.js';
+import type { FileShare, SlackPort, SlackProfile } from './slack-port.js';
 
 export class FileTooLargeError extends Error {}
 
@@ -60,6 +60,7 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
         filetype: file?.filetype,
         downloadUrl: file?.url_private_download ?? file?.url_private,
         userId: file?.user,
+        shares: sharesOf(file?.shares),
       };
     },
     async downloadFile(url, destination, maxBytes) {
@@ -87,4 +88,19 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
       );
     },
   };
+}
+
+type RawShares = Record<string, Record<string, { ts?: string; thread_ts?: string }[] | undefined> | undefined>;
+
+/** files.info `shares` ({public|private: {channel: [{ts, thread_ts}]}}) as a flat list. */
+function sharesOf(shares: unknown): FileShare[] {
+  const list: FileShare[] = [];
+  for (const byChannel of Object.values((shares ?? {}) as RawShares)) {
+    for (const [channel, messages] of Object.entries(byChannel ?? {})) {
+      for (const message of messages ?? []) {
+        if (message.ts) list.push({ channel, ts: message.ts, ...(message.thread_ts ? { threadTs: message.thread_ts } : {}) });
+      }
+    }
+  }
+  return list;
 }

@@ -79,6 +79,8 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
       update: {},
     });
     if (job.status !== 'previewed') return fail('conflict', `${input.fileName} was already imported from this upload (status: ${job.status}). Upload the file again to start over.`);
+    // Previewed again (the organization may have changed since): the job keeps the latest counts.
+    if (job.rowsReady !== counts.rowsReady || job.rowsWithProblems !== counts.rowsWithProblems) await ctx.db.importJob.update({ where: { id: job.id }, data: counts });
     jobId = job.id;
   }
   return ok({

@@ -5,11 +5,16 @@ import { openAddUserForm } from '../services/open-forms.js';
 import { refreshHome } from '../services/refresh-home.js';
 import { ACTION, CALLBACK, SHORTCUT } from '../views/ids.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
+import { cancelImportAction, chooseImportSettingsAction, resumeImportAction } from './actions/import-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
+import { fileShareMessageEvent, fileSharedEvent } from './events/file-events.js';
+import { importCsvShortcut } from './shortcuts/import-shortcut.js';
 import { addUserSubmission } from './views/add-user-submission.js';
 import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
+import { importSettingsSubmission, importUploadSubmission } from './views/import-submissions.js';
 import { setupSubmission } from './views/setup-submission.js';
+import { actorFromBody } from '../parse/actor.js';
 
 /** Wires every Slack surface to its listener. Listeners are thin: parse, call the core, render. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -19,17 +24,28 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK.setup, setupSubmission(deps));
   app.view(CALLBACK.addUser, addUserSubmission(deps));
   app.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
+  app.view(CALLBACK.importUpload, importUploadSubmission(deps));
+  app.view(CALLBACK.importSettings, importSettingsSubmission(deps));
 
   app.action(ACTION.openAddUser, openAddUserAction(deps));
   app.action(ACTION.openSetup, openSetupAction(deps));
   app.action(ACTION.openBuyLicenses, openBuyLicensesAction(deps));
   app.action(ACTION.refreshHome, refreshHomeAction(deps));
+  app.action(ACTION.importChooseSettings, chooseImportSettingsAction(deps));
+  app.action(ACTION.importCancel, cancelImportAction(deps));
+  app.action(ACTION.importResume, resumeImportAction(deps));
 
   app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {
     await ack();
-    const actor = { teamId: body.team?.id ?? body.user.team_id ?? '', slackUserId: body.user.id };
+    const actor = actorFromBody(body);
     await afterAck(deps, actor.slackUserId, 'open the Add user form', () => openAddUserForm(deps, actor, body.trigger_id));
   });
+
+  app.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
+
+  // A CSV shared where Roster is: both events may come for one upload; the first one wins.
+  app.event('file_shared', fileSharedEvent(deps));
+  app.event('message', fileShareMessageEvent(deps));
 
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;

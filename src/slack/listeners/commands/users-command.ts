@@ -1,4 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
+import { authorize } from '../../../core/access/authorize.js';
 import { addUserOptions } from '../../../core/users/add-user-options.js';
 import { showUser } from '../../../core/users/show-user.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -6,11 +7,12 @@ import { afterAck } from '../../services/after-ack.js';
 import { openSetupForm } from '../../services/open-forms.js';
 import { addUserModal } from '../../views/add-user-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
+import { importUploadModal } from '../../views/import-modals.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** `/users [add | show <username> | setup | help]`. */
+/** `/users [add | show <username> | import | setup | help]`. */
 export function usersCommand(deps: ListenerDeps) {
   return async ({ command, ack }: Args): Promise<void> => {
     const [sub = '', ...rest] = command.text.trim().split(/\s+/);
@@ -28,6 +30,16 @@ export function usersCommand(deps: ListenerDeps) {
         }
         await ack();
         await afterAck(deps, actor.slackUserId, 'open the Add user form', () => deps.slack.openView(command.trigger_id, addUserModal(options.options)).then(() => undefined));
+        return;
+      }
+      case 'import': {
+        const auth = await authorize(deps.core, actor, 'read');
+        if (!auth.ok) {
+          await ack({ response_type: 'ephemeral', text: auth.message });
+          return;
+        }
+        await ack();
+        await afterAck(deps, actor.slackUserId, 'open the import form', () => deps.slack.openView(command.trigger_id, importUploadModal(deps.imports.limits)).then(() => undefined));
         return;
       }
       case 'show': {

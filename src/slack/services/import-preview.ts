@@ -1,0 +1,117 @@
+import { authorize } from '../../core/access/authorize.js';
+import { verifyImport } from '../../core/bulk/index.js';
+import type { Actor } from '../../core/context.js';
+import type { ListenerDeps } from '../deps.js';
+import type { Blocks, PostedMessage, SlackFileInfo } from '../slack-port.js';
+import { importPreviewMessage } from '../views/import-preview.js';
+import { derivedFileName, ImportFileProblem, isCsvFile, withDownloadedFile } from './import-download.js';
+import { recordImportMessage } from '../../core/bulk/import-job-records.js';
+import { slackErrorCode } from './slack-errors.js';
+
+/** Where the preview goes: a thread (or channel) where the file was shared, or the requester's DM. */
+export type ImportPlace = { channel: string; threadTs?: string } | { dm: true };
+
+export interface PreviewRequest {
+  actor: Actor;
+  fileId: string;
+  place: ImportPlace;
+  /**
+   * The person asked for this file (the `/users import` form, the message shortcut): a file that
+   * cannot be used is explained. Files merely shared in a channel are skipped without a word.
+   */
+  explicit: boolean;
+  /** The app's own user: files Roster uploaded itself (problem and result lists) are never imported. */
+  botUserId?: string;
+  /** files.info, when the caller already has it. */
+  file?: SlackFileInfo;
+}
+
+type Message = { text: string; blocks?: Blocks };
+
+/**
+ * Downloads a shared CSV, verifies it with the core (which records a previewed job) and posts the
+ * preview where it was asked for, with the full problem list as a CSV in the same thread.
+ */
+export async function previewUpload(deps: ListenerDeps, request: PreviewRequest): Promise<void> {
+  const { actor, place } = request;
+  let file: SlackFileInfo;
+  try {
+    file = request.file ?? (await deps.slack.fileInfo(request.fileId));
+  } catch (error) {
+    if (!request.explicit || slackErrorCode(error) !== 'file_not_found') throw error;
+    await deps.slack.dm(actor.slackUserId, { text: 'Roster cannot open that file. If it was shared in a channel, add Roster to the channel (`/invite @Roster`) and try again.' });
+    return;
+  }
+  if (request.botUserId && file.userId === request.botUserId) return;
+  if (!isCsvFile(file)) {
+    if (request.explicit) await refuse(deps, request, `${file.name} is not a CSV file. Save the sheet as "CSV UTF-8" in Excel and upload that file.`);
+    return;
+  }
+  const auth = await authorize(deps.core, actor, 'read');
+  if (!auth.ok) {
+    await refuse(deps, request, auth.message);
+    return;
+  }
+  const where = 'channel' in place ? { channelId: place.channel, threadTs: place.threadTs } : {};
+  let verified;
+  try {
+    verified = await withDownloadedFile(deps, file, (path) =>
+      verifyImport(deps.core, actor, { path, fileName: file.name, fileId: file.id, limits: deps.imports.limits, ...where }),
+    );
+  } catch (error) {
+    if (!(error instanceof ImportFileProblem)) throw error;
+    await say(deps, request, { text: `:warning: ${error.message}` });
+    return;
+  }
+  if (!verified.ok) {
+    if (verified.code === 'forbidden' || verified.code === 'not_set_up') await refuse(deps, request, verified.message);
+    else await say(deps, request, { text: `:warning: Roster could not verify this file. ${verified.message}` });
+    return;
+  }
+  const { preview } = verified;
+  const posted = await say(deps, request, importPreviewMessage(preview, actor.slackUserId));
+  if (preview.jobId) await recordImportMessage(deps.core, preview.jobId, posted);
+  if (preview.problemsCsv) {
+    await deps.slack.uploadFile(posted.channel, {
+      filename: derivedFileName(file.name, 'problems'),
+      bytes: preview.problemsCsv,
+      threadTs: ('channel' in place && place.threadTs) || posted.ts,
+      initialComment: `Every problem Roster found in ${file.name}, by row and column (${preview.problemCount}).`,
+    });
+  }
+  deps.logger.info('import previewed', {
+    team: actor.teamId,
+    by: actor.slackUserId,
+    job: preview.jobId,
+    rows: preview.rowsRead,
+    ready: preview.rowsReady,
+    problems: preview.problemCount,
+  });
+}
+
+/** Posts in the thread (or channel) of the file, or in the requester's DM. */
+async function say(deps: ListenerDeps, request: PreviewRequest, message: Message): Promise<PostedMessage> {
+  const { place } = request;
+  if (!('channel' in place)) return deps.slack.dm(request.actor.slackUserId, message);
+  try {
+    return await deps.slack.postMessage(place.channel, { ...message, threadTs: place.threadTs });
+  } catch (error) {
+    // The message shortcut works in channels Roster is not in: answer in the DM instead.
+    if (!request.explicit || !['not_in_channel', 'channel_not_found'].includes(slackErrorCode(error) ?? '')) throw error;
+    return deps.slack.dm(request.actor.slackUserId, message);
+  }
+}
+
+/** Why this member's file is not used: only they see it (ephemeral in the channel, else a DM). */
+async function refuse(deps: ListenerDeps, request: PreviewRequest, text: string): Promise<void> {
+  const { place, actor } = request;
+  if ('channel' in place) {
+    try {
+      await deps.slack.postEphemeral(place.channel, actor.slackUserId, { text });
+      return;
+    } catch (error) {
+      if (!request.explicit) throw error;
+    }
+  }
+  await deps.slack.dm(actor.slackUserId, { text });
+}

@@ -1,0 +1,70 @@
+import { runImport, type ImportOutcome, type ImportProgress, type ImportSettings } from '../../core/bulk/index.js';
+import { describeError } from '../../log.js';
+import type { ListenerDeps } from '../deps.js';
+import type { Blocks } from '../slack-port.js';
+import { importInterruptedMessage, importOutcomeMessage, importProgressMessage } from '../views/import-progress.js';
+import { ImportFileProblem, withDownloadedFile } from './import-download.js';
+import { findImportJob, interruptImport, recordImportMessage } from '../../core/bulk/import-job-records.js';
+import { sendImportResults } from './import-results.js';
+import { ProgressThrottle } from './progress-throttle.js';
+import { slackErrorCode } from './slack-errors.js';
+
+type Message = { text: string; blocks?: Blocks };
+
+/**
+ * Runs a job the core has moved to `running` (startImport or resumeImport): the preview message
+ * becomes the progress message (updated at most once per interval, always with the final state),
+ * the file is downloaded again, and the results go by DM to the requester and the recipients.
+ */
+export async function runImportFromSlack(deps: ListenerDeps, jobId: string, requesterId: string, settings: ImportSettings): Promise<void> {
+  const job = await findImportJob(deps.core, jobId);
+  if (!job) throw new Error(`import ${jobId} vanished`);
+  let where = job.channelId && job.messageTs ? { channel: job.channelId, ts: job.messageTs } : null;
+  const show = async (message: Message) => {
+    if (where) await deps.slack.updateMessage(where.channel, where.ts, message);
+    else {
+      where = await deps.slack.dm(requesterId, message);
+      await recordImportMessage(deps.core, jobId, where);
+    }
+  };
+  const showQuietly = (message: Message) =>
+    show(message).catch((error) => deps.logger.warn('import progress not shown', { job: jobId, ...describeError(error) }));
+
+  const throttle = new ProgressThrottle<Message>(showQuietly, deps.imports.progressIntervalMs);
+  const progress = (p: ImportProgress) => throttle.push(importProgressMessage(job.fileName, p));
+  progress({ done: 0, total: job.rowsRead, created: 0 });
+  deps.logger.info('import started', { team: job.tenantId, job: jobId, by: requesterId, rows: job.rowsRead });
+
+  let outcome: ImportOutcome;
+  try {
+    const file = await deps.slack.fileInfo(job.fileId);
+    outcome = await withDownloadedFile(deps, file, (path) =>
+      runImport(deps.core, jobId, path, { limits: deps.imports.limits, onProgress: progress }),
+    );
+  } catch (error) {
+    // Nothing was read: the job goes back to interrupted, so Resume can try again.
+    const interrupted = await interruptImport(deps.core, jobId);
+    if (interrupted) await throttle.finish(importInterruptedMessage(interrupted));
+    const problem =
+      error instanceof ImportFileProblem
+        ? error.message
+        : slackErrorCode(error) === 'file_not_found'
+          ? `${job.fileName} is no longer in Slack (it was deleted). Cancel this import and upload the file again.`
+          : null;
+    if (!problem) throw error;
+    await deps.slack.dm(requesterId, { text: `:warning: The import of ${job.fileName} could not start: ${problem}` });
+    return;
+  }
+  const everyone = [requesterId, ...settings.recipients.filter((id) => id !== requesterId)];
+  await throttle.finish(importOutcomeMessage(job.fileName, outcome, job.rowsRead, everyone));
+  deps.logger.info('import finished', {
+    team: job.tenantId,
+    job: jobId,
+    status: outcome.status,
+    created: outcome.created,
+    createdWithoutLicense: outcome.createdWithoutLicense,
+    skipped: outcome.skipped,
+    reissued: outcome.reissuedPasswords,
+  });
+  await sendImportResults(deps, job.fileName, outcome, requesterId, everyone);
+}

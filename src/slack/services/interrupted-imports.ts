@@ -1,0 +1,30 @@
+import type { ImportJob } from '../../generated/prisma/index.js';
+import { describeError } from '../../log.js';
+import type { ListenerDeps } from '../deps.js';
+import { importInterruptedMessage } from '../views/import-progress.js';
+import { recordImportMessage } from '../../core/bulk/import-job-records.js';
+
+/**
+ * Tells where each interrupted import is shown (its message in the thread, else the requester's DM)
+ * that it stopped, with what was done and a Resume button. Failures are logged, never thrown: this
+ * runs at start and must not stop Roster from starting.
+ */
+export async function announceInterruptedImports(deps: ListenerDeps, jobs: readonly ImportJob[]): Promise<void> {
+  for (const job of jobs) {
+    const message = importInterruptedMessage(job);
+    try {
+      if (job.channelId && job.messageTs) {
+        await deps.slack.updateMessage(job.channelId, job.messageTs, message);
+      } else {
+        await recordImportMessage(deps.core, job.id, await deps.slack.dm(job.requestedBy, message));
+      }
+      deps.logger.info('import interrupted', { job: job.id, team: job.tenantId, done: job.rowsDone, created: job.rowsCreated + job.rowsUnlicensed });
+    } catch (error) {
+      deps.logger.error('could not announce an interrupted import', { job: job.id, ...describeError(error) });
+      await deps.slack
+        .dm(job.requestedBy, message)
+        .then((posted) => recordImportMessage(deps.core, job.id, posted))
+        .catch((dmError) => deps.logger.error('could not DM about an interrupted import', { job: job.id, ...describeError(dmError) }));
+    }
+  }
+}

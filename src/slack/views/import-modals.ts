@@ -1,0 +1,142 @@
+import type { KnownBlock, View } from '@slack/types';
+import type { ImportSettings } from '../../core/bulk/index.js';
+import { formatBytes } from '../../core/import/index.js';
+import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
+import type { AddUserOptions } from '../../core/users/add-user-options.js';
+import { usageLocationInput } from './add-user-modal.js';
+import { CALLBACK, VALUE } from './ids.js';
+import { usersWord } from './import-preview.js';
+import { context, esc, option, plain, section } from './kit.js';
+
+export const NO_LICENSE = 'none';
+export const SIGN_IN_ALLOWED = 'allowed';
+export const SIGN_IN_BLOCKED = 'blocked';
+export const UPLOAD_FIELD = 'file';
+
+const SEATS_RUN_OUT: Record<ImportSettings['whenSeatsRunOut'], { text: string; description: string }> = {
+  licensed_only: {
+    text: 'Create only as many users as there are licenses (as the admin center does)',
+    description: 'The results say who was not created.',
+  },
+  create_unlicensed: {
+    text: 'Create the rest without a license',
+    description: 'A License admin can assign licenses to them later.',
+  },
+};
+
+/** `/users import`: pick a CSV; the preview then arrives as a DM. */
+export function importUploadModal(limits: { maxRows: number; maxBytes: number }): View {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.importUpload,
+    title: plain('Import users', 24),
+    submit: plain('Verify', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section('Add many users from a CSV file, as in the Microsoft 365 admin center. Roster first checks every row and shows you what would happen; nothing is added until you choose the settings.'),
+      {
+        type: 'input',
+        block_id: UPLOAD_FIELD,
+        label: plain('CSV file'),
+        hint: plain(
+          `The admin center template (User Name, First Name, … Country or Region) or Entra's bulk-create template. Up to ${limits.maxRows.toLocaleString('en-US')} users and ${formatBytes(limits.maxBytes)}.`,
+        ),
+        element: { type: 'file_input', action_id: VALUE, filetypes: ['csv'], max_files: 1 },
+      },
+      context('The preview is sent to you as a DM from Roster. You can also upload a .csv in any channel Roster is in.'),
+    ],
+  };
+}
+
+/**
+ * The settings of an import (the admin center wizard's Settings, Licenses and Results steps), opened
+ * from the preview's button. `private_metadata` is the job id; block ids are the core's field names.
+ */
+export function importSettingsModal(jobId: string, fileName: string, rowsReady: number, options: AddUserOptions): View {
+  const blocks: KnownBlock[] = [
+    section(`*${esc(fileName)}*: ${usersWord(rowsReady)} ready to add.`),
+    {
+      type: 'input',
+      block_id: 'signInAllowed',
+      label: plain('Sign-in status'),
+      element: {
+        type: 'radio_buttons',
+        action_id: VALUE,
+        options: [option('Allow these users to sign in', SIGN_IN_ALLOWED), option('Block these users from signing in', SIGN_IN_BLOCKED)],
+        initial_option: option('Allow these users to sign in', SIGN_IN_ALLOWED),
+      },
+    },
+    ...licenseBlocks(options),
+    {
+      type: 'input',
+      block_id: 'recipients',
+      optional: true,
+      label: plain('Send the results to'),
+      hint: plain(`Up to ${MAX_CREDENTIAL_RECIPIENTS} people. You get them too: a DM with the usernames and temporary passwords.`),
+      element: { type: 'multi_users_select', action_id: VALUE, max_selected_items: MAX_CREDENTIAL_RECIPIENTS },
+    },
+  ];
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.importSettings,
+    private_metadata: jobId,
+    title: plain('Import users', 24),
+    submit: plain(`Add ${usersWord(rowsReady)}`, 24),
+    close: plain('Cancel', 24),
+    blocks,
+  };
+}
+
+function licenseBlocks(options: AddUserOptions): KnownBlock[] {
+  const location = usageLocationInput();
+  if (!options.canAssignLicenses) {
+    return [location, context('You can add users but not assign licenses: they are added without one, and a License admin can assign them later.')];
+  }
+  if (options.licenses.length === 0) {
+    return [location, context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy <product> <quantity>`.')];
+  }
+  const noLicense = option('No license', NO_LICENSE);
+  const blocks: KnownBlock[] = [
+    { ...location, hint: plain('Where the users mainly work; required to assign a license. Rows of an Entra file with their own usage location keep it.') } as KnownBlock,
+    {
+      type: 'input',
+      block_id: 'license',
+      label: plain('Product license'),
+      hint: plain('One product for everyone in the file.'),
+      element: {
+        type: 'static_select',
+        action_id: VALUE,
+        placeholder: plain('Choose a product'),
+        options: [...options.licenses.slice(0, 99).map((l) => option(`${l.product.displayName} (${l.available} of ${l.total} available)`, l.product.skuId)), noLicense],
+      },
+    },
+  ];
+  for (const license of options.licenses.slice(0, 20)) {
+    if (license.product.plans.length < 2) continue;
+    blocks.push({
+      type: 'input',
+      block_id: `apps:${license.product.skuId}`,
+      optional: true,
+      label: plain(`Apps to turn off: ${license.product.displayName}`, 2000),
+      hint: plain('Only used when this product is chosen above.'),
+      element: {
+        type: 'multi_static_select',
+        action_id: VALUE,
+        placeholder: plain('All apps on'),
+        options: license.product.plans.slice(0, 100).map((plan) => option(plan.displayName, plan.id)),
+      },
+    });
+  }
+  blocks.push({
+    type: 'input',
+    block_id: 'whenSeatsRunOut',
+    label: plain('If there are not enough licenses'),
+    element: {
+      type: 'radio_buttons',
+      action_id: VALUE,
+      options: (['licensed_only', 'create_unlicensed'] as const).map((value) => ({ ...option(SEATS_RUN_OUT[value].text, value), description: plain(SEATS_RUN_OUT[value].description, 75) })),
+      initial_option: { ...option(SEATS_RUN_OUT.licensed_only.text, 'licensed_only'), description: plain(SEATS_RUN_OUT.licensed_only.description, 75) },
+    },
+  });
+  return blocks;
+}

@@ -1,0 +1,78 @@
+/** Shared setup of the import tests (test/slack/import-*.test.ts): a seeded Contoso and CSV files "uploaded" to the fake. */
+import { parse } from 'csv-parse/sync';
+import { expect } from 'vitest';
+import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
+import type { FileObject, Message } from '../support/fake-slack-api.js';
+import type { RosterUnderTest } from '../support/roster-under-test.js';
+import { seedTenant } from '../support/test-db.js';
+
+export const OWNER = 'U0OWNER';
+export const MEMBER = 'U0MEMBER';
+export const HR = 'U0HR';
+export const CHANNEL = 'C0HIRING01';
+
+export const HEADER =
+  'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region';
+
+export const userRow = (alias: string, name = alias) => `${alias}@contoso.onmicrosoft.com,${name},,${name},,,,,,,,,,,,`;
+
+export function csvBytes(rows: string[]): Buffer {
+  return Buffer.from([HEADER, ...rows].join('\r\n') + '\r\n');
+}
+
+/** Owner = Global admin of Contoso with `seats` Business Basic licenses; HR and MEMBER have no role. */
+export async function seedContoso(r: RosterUnderTest, seats = 3): Promise<void> {
+  r.fake.seedUser({ id: OWNER, realName: 'Olivia Owner', firstName: 'Olivia', lastName: 'Owner', email: 'olivia@example.com', isOwner: true });
+  r.fake.seedUser({ id: MEMBER, realName: 'Max Member' });
+  r.fake.seedUser({ id: HR, realName: 'Hana HR' });
+  const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
+  await seedTenant(r.db.ctx, owner);
+  const bought = await buyLicenses(r.db.ctx, owner, { product: 'O365_BUSINESS_ESSENTIALS', quantity: seats });
+  if (!bought.ok) throw new Error(bought.message);
+}
+
+let tsCounter = 0;
+/** A message ts of a member's upload (the fake only records the app's own messages). */
+export const uploadTs = () => `1700009${String(++tsCounter).padStart(3, '0')}.000100`;
+
+/** What Slack sends when a member uploads a file into a channel: a `message` with subtype file_share. */
+export function fileShareMessage(file: FileObject, o: { user?: string; channel?: string; ts?: string } = {}) {
+  return { type: 'message', subtype: 'file_share', text: '', user: o.user ?? OWNER, channel: o.channel ?? CHANNEL, channel_type: 'channel', ts: o.ts ?? uploadTs(), files: [file] };
+}
+
+export function fileSharedEvent(file: FileObject, o: { user?: string; channel?: string } = {}) {
+  return { type: 'file_shared', file_id: file.id, user_id: o.user ?? OWNER, file: { id: file.id }, channel_id: o.channel ?? CHANNEL };
+}
+
+/** Waits until the fake has seen no call for `quietMs` (the app finished what it was doing). */
+export async function settle(r: RosterUnderTest, quietMs = 200): Promise<void> {
+  let seen = -1;
+  while (seen !== r.fake.calls().length) {
+    seen = r.fake.calls().length;
+    await new Promise((resolve) => setTimeout(resolve, quietMs));
+  }
+}
+
+/** The app's messages in a thread. */
+export const threadReplies = (r: RosterUnderTest, channel: string, threadTs: string): Message[] =>
+  r.fake.messagesIn(channel).filter((m) => m.thread_ts === threadTs);
+
+export async function waitForPreview(r: RosterUnderTest, channel: string, threadTs?: string, after = 0): Promise<Message> {
+  const call = await r.fake.waitFor(
+    (c) => c.method === 'chat.postMessage' && c.args.channel === channel && (threadTs === undefined || c.args.thread_ts === threadTs) && JSON.stringify(c.args.blocks ?? '').includes('Verified'),
+    { after },
+  );
+  expect(call.response.ok, JSON.stringify(call.response)).toBe(true);
+  const posted = r.fake.messagesIn(String(call.response.channel)).find((m) => m.ts === call.response.ts);
+  return posted!;
+}
+
+export const text = (value: unknown) => JSON.stringify(value);
+
+/** Parses a CSV Roster wrote (UTF-8 with BOM) into records keyed by header. */
+export function csvRecords(bytes: Buffer): Record<string, string>[] {
+  return parse(bytes, { bom: true, columns: true, skip_empty_lines: true }) as Record<string, string>[];
+}
+
+/** A cell as the person typed it: formula-neutralized cells start with an apostrophe in the file. */
+export const cellValue = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);

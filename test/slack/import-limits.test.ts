@@ -1,0 +1,86 @@
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { WebClient } from '@slack/web-api';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackClientSim } from '../support/slack-requests.js';
+import { SIGNING_SECRET, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
+import { loadEnv } from '../../src/config/env.js';
+import { createLogger } from '../../src/log.js';
+import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
+import type { ListenerDeps } from '../../src/slack/deps.js';
+import { ImportFileProblem, withDownloadedFile } from '../../src/slack/services/import-download.js';
+import { webApiPort } from '../../src/slack/web-api-port.js';
+import { CHANNEL, OWNER, csvBytes, fileShareMessage, seedContoso, userRow } from './import-helpers.js';
+
+let r: RosterUnderTest;
+let small: RosterApp;
+let sim: SlackClientSim;
+let dir: string;
+
+beforeAll(async () => {
+  r = await startRosterUnderTest();
+  await seedContoso(r);
+  dir = mkdtempSync(path.join(tmpdir(), 'roster-limits-'));
+  const loaded = loadEnv({
+    SLACK_BOT_TOKEN: r.fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    PORT: '0',
+    SLACK_API_URL: r.fake.apiUrl,
+    DATABASE_URL: r.db.url,
+    ROSTER_IMPORT_MAX_ROWS: '2',
+    ROSTER_IMPORT_MAX_BYTES: '400',
+  });
+  if (!loaded.ok) throw new Error(loaded.message);
+  small = await startSlackApp(loaded.env, r.db, createLogger('error', () => undefined));
+  sim = new SlackClientSim({ appUrl: `http://127.0.0.1:${small.port}/slack/events`, signingSecret: SIGNING_SECRET, fake: r.fake });
+});
+afterAll(async () => {
+  await small.stop();
+  await r.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function depsWith(maxBytes: number): ListenerDeps {
+  const slack = webApiPort(new WebClient(r.fake.botToken, { slackApiUrl: r.fake.apiUrl }), r.fake.botToken);
+  return { core: r.db.ctx, slack, bootstrapAdmins: [], logger: createLogger('error', () => undefined), imports: { limits: { maxRows: 10, maxBytes }, tempDir: dir, progressIntervalMs: 1000 } };
+}
+
+describe('import limits', () => {
+  it('ROSTER_IMPORT_MAX_BYTES and ROSTER_IMPORT_MAX_ROWS are applied, and the thread says what to do', async () => {
+    const big = r.fake.addFile({ name: 'big.csv', user: OWNER, bytes: csvBytes(Array.from({ length: 20 }, (_, i) => userRow(`big${i}`))) });
+    const bigEvent = fileShareMessage(big);
+    await sim.event(bigEvent);
+    const tooBig = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === bigEvent.ts);
+    expect(String(tooBig.args.text)).toMatch(/big.csv is \d+(\.\d)? KB; the most Roster reads is 400 bytes\. Split it into smaller files\./);
+    expect(r.fake.calls('$download').filter((c) => c.args.file_id === big.id)).toEqual([]);
+
+    const many = r.fake.addFile({ name: 'many.csv', user: OWNER, bytes: csvBytes([userRow('a'), userRow('b'), userRow('c')]) });
+    expect(many.size).toBeLessThan(400);
+    const manyEvent = fileShareMessage(many);
+    await sim.event(manyEvent);
+    const tooMany = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === manyEvent.ts);
+    expect(String(tooMany.args.text)).toMatch(/could not verify this file\. many.csv: .*most Roster reads from one file is 2/);
+    expect(await r.db.prisma.importJob.count()).toBe(0);
+    expect(r.fake.messagesIn(CHANNEL).every((m) => !JSON.stringify(m.blocks ?? '').includes('roster_import_choose_settings'))).toBe(true);
+  });
+
+  it('downloads into a folder of its own, stops streaming past the limit, and always deletes the folder', async () => {
+    const deps = depsWith(300);
+    const file = r.fake.addFile({ name: 'ok.csv', user: OWNER, bytes: Buffer.from('x'.repeat(200)) });
+    const info = await deps.slack.fileInfo(file.id);
+    const seen = await withDownloadedFile(deps, info, async (filePath) => {
+      expect(existsSync(filePath)).toBe(true);
+      return path.dirname(filePath);
+    });
+    expect(existsSync(seen)).toBe(false);
+
+    const huge = r.fake.addFile({ name: 'huge.csv', user: OWNER, bytes: Buffer.alloc(5 * 1024 * 1024, 0x61) });
+    // files.info said the file was small: the limit is enforced on the bytes as they arrive.
+    const lying = { ...(await deps.slack.fileInfo(huge.id)), size: 10 };
+    await expect(withDownloadedFile(deps, lying, async () => 'read')).rejects.toThrow(ImportFileProblem);
+    await expect(withDownloadedFile(deps, { ...lying }, async () => 'read')).rejects.toThrow(/huge.csv is over 300 bytes; the most Roster reads is 300 bytes/);
+    await expect(withDownloadedFile(deps, info, async () => Promise.reject(new Error('work failed')))).rejects.toThrow('work failed');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+});

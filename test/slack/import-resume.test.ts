@@ -1,0 +1,110 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SlackClientSim } from '../support/slack-requests.js';
+import { SIGNING_SECRET, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
+import { loadEnv } from '../../src/config/env.js';
+import { runImport, startImport } from '../../src/core/bulk/index.js';
+import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
+import { createLogger } from '../../src/log.js';
+import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
+import { ACTION } from '../../src/slack/views/ids.js';
+import { CHANNEL, OWNER, cellValue, csvBytes, csvRecords, fileShareMessage, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
+
+let r: RosterUnderTest;
+let restarted: RosterApp | undefined;
+let dir: string;
+const BASIC = productByPartNumber('O365_BUSINESS_ESSENTIALS')!;
+
+beforeAll(async () => {
+  r = await startRosterUnderTest();
+  await seedContoso(r, 10);
+  dir = mkdtempSync(path.join(tmpdir(), 'roster-resume-'));
+});
+afterAll(async () => {
+  await restarted?.stop();
+  await r.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Roster started again on the same database (what happens after a crash or a deploy). */
+async function restartRoster(logs: string[]): Promise<SlackClientSim> {
+  const loaded = loadEnv({
+    SLACK_BOT_TOKEN: r.fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    PORT: '0',
+    SLACK_API_URL: r.fake.apiUrl,
+    DATABASE_URL: r.db.url,
+    LOG_LEVEL: 'debug',
+  });
+  if (!loaded.ok) throw new Error(loaded.message);
+  restarted = await startSlackApp(loaded.env, r.db, createLogger('debug', (line) => logs.push(line)));
+  return new SlackClientSim({ appUrl: `http://127.0.0.1:${restarted.port}/slack/events`, signingSecret: SIGNING_SECRET, fake: r.fake });
+}
+
+describe('an import interrupted by a restart', () => {
+  it('is announced in its message with what was done, and Resume finishes it with every password in the results', async () => {
+    const bytes = csvBytes([userRow('r1'), userRow('r2'), userRow('r3'), userRow('r4'), userRow('r5')]);
+    const file = r.fake.addFile({ name: 'resume.csv', user: OWNER, bytes });
+    const event = fileShareMessage(file);
+    await r.sim.event(event);
+    const preview = await waitForPreview(r, CHANNEL, event.ts);
+    const job = await r.db.prisma.importJob.findFirstOrThrow({ where: { fileId: file.id } });
+
+    // The run starts, makes its first batch of 2, and the process dies.
+    const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
+    const started = await startImport(r.db.ctx, owner, job.id, { signInAllowed: true, usageLocation: 'NL', license: { skuId: BASIC.skuId, disabledPlans: [] }, whenSeatsRunOut: 'licensed_only', recipients: [] });
+    expect(started.ok).toBe(true);
+    const local = path.join(dir, 'resume.csv');
+    writeFileSync(local, bytes);
+    let killed = false;
+    await runImport(r.db.ctx, job.id, local, {
+      batchSize: 2,
+      onProgress: () => {
+        if (!killed) {
+          killed = true;
+          throw new Error('process killed');
+        }
+      },
+    });
+    await r.db.prisma.importJob.update({ where: { id: job.id }, data: { status: 'running', failure: null, finishedAt: null } });
+    expect(await r.db.prisma.directoryUser.count({ where: { importJobId: job.id } })).toBe(2);
+
+    const before = r.fake.calls().length;
+    const logs: string[] = [];
+    const sim = await restartRoster(logs);
+    await r.fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === preview.ts, { after: before });
+    const interrupted = structuredClone(r.fake.messagesIn(CHANNEL).find((m) => m.ts === preview.ts)!);
+    expect(interrupted.text).toMatch(/The import of resume.csv was interrupted \(Roster stopped\) after 2 of 5 rows: 2 users created/);
+    expect(text(interrupted.blocks)).toContain(ACTION.importResume);
+    expect((await r.db.prisma.importJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('interrupted');
+
+    const pressed = r.fake.calls().length;
+    await sim.blockAction({ userId: OWNER, actionId: ACTION.importResume, message: interrupted });
+    const upload = await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: pressed, timeoutMs: 8000 });
+    expect(upload.response.ok).toBe(true);
+    const final = r.fake.messagesIn(CHANNEL).find((m) => m.ts === preview.ts)!;
+    expect(final.text).toMatch(/^Imported resume.csv: 5 created, 0 not created/);
+    expect(text(final.blocks)).toMatch(/2 users made before an interruption got new temporary passwords/);
+
+    const results = r.fake.uploadedFiles().find((f) => f.name === 'resume-results.csv')!;
+    const rows = csvRecords(results.bytes);
+    expect(rows.map((row) => row.Status)).toEqual(['Created', 'Created', 'Created', 'Created', 'Created']);
+    expect(rows.filter((row) => /made before the interruption/.test(row.Reason ?? ''))).toHaveLength(2);
+    const passwords = rows.map((row) => cellValue(row['Temporary password'] ?? ''));
+    expect(passwords.every(Boolean)).toBe(true);
+    const chat = text(r.fake.calls().filter((c) => c.method.startsWith('chat.')).map((c) => c.args));
+    for (const password of passwords) {
+      expect(chat).not.toContain(password);
+      expect(logs.join('\n')).not.toContain(password);
+    }
+    expect((await r.db.prisma.importJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('completed');
+    expect((await r.db.prisma.licensePool.findFirstOrThrow()).assigned).toBe(5);
+
+    const again = r.fake.calls().length;
+    await sim.blockAction({ userId: OWNER, actionId: ACTION.importResume, message: interrupted });
+    await r.fake.waitFor('chat.postEphemeral', { after: again });
+    expect(r.fake.ephemeralsTo(OWNER, CHANNEL).at(-1)!.text).toMatch(/This import is completed, not interrupted/);
+  });
+});

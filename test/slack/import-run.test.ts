@@ -1,0 +1,162 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { validateMessageBlocks, validateView } from '../support/block-kit-validator.js';
+import { multiStaticSelect, radio, staticSelect, usersSelect } from '../support/slack-requests.js';
+import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
+import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
+import { ACTION } from '../../src/slack/views/ids.js';
+import type { Message } from '../support/fake-slack-api.js';
+import { CHANNEL, HR, MEMBER, OWNER, cellValue, csvBytes, csvRecords, fileShareMessage, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
+
+let r: RosterUnderTest;
+const BASIC = productByPartNumber('O365_BUSINESS_ESSENTIALS')!;
+
+beforeAll(async () => {
+  r = await startRosterUnderTest();
+  await seedContoso(r, 3);
+});
+afterAll(async () => r.stop());
+
+async function previewOf(name: string, rows: string[]): Promise<Message> {
+  const file = r.fake.addFile({ name, user: OWNER, bytes: csvBytes(rows) });
+  const event = fileShareMessage(file);
+  const before = r.fake.calls().length;
+  await r.sim.event(event);
+  // A copy: what the member's Slack client shows, even after the app updates the message.
+  return structuredClone(await waitForPreview(r, CHANNEL, event.ts, before));
+}
+
+async function openSettings(preview: Message, userId = OWNER) {
+  const before = r.fake.calls().length;
+  const res = await r.sim.blockAction({ userId, actionId: ACTION.importChooseSettings, message: preview });
+  expect(res.status).toBe(200);
+  const opened = await r.fake.waitFor('views.open', { after: before });
+  expect(opened.response.ok, text(opened.response)).toBe(true);
+  return r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view;
+}
+
+const current = (message: Message) => r.fake.messagesIn(message.channel).find((m) => m.ts === message.ts)!;
+
+describe('choosing the settings and adding the users', () => {
+  let preview: Message;
+
+  it('opens the settings form from the preview only for admins who may add users', async () => {
+    preview = await previewOf('hires.csv', [userRow('ana'), userRow('ben'), userRow('cem'), userRow('dee'), 'bad name@contoso.onmicrosoft.com,Bad,,Bad,,,,,,,,,,,,']);
+    const refused = await openSettings(preview, MEMBER);
+    expect(text(refused)).toMatch(/To add users you need one of these roles: Global admin, User admin/);
+
+    const view = await openSettings(preview);
+    expect(validateView(view, 'modal')).toEqual([]);
+    expect(view.private_metadata).toMatch(/^c/);
+    expect(text(view.submit)).toContain('Add 4 users');
+    const ids = (view.blocks as { block_id?: string }[]).map((b) => b.block_id);
+    expect(ids).toEqual(expect.arrayContaining(['signInAllowed', 'usageLocation', 'license', `apps:${BASIC.skuId}`, 'whenSeatsRunOut', 'recipients']));
+    const shown = text(view);
+    expect(shown).toContain('Microsoft 365 Business Basic (3 of 3 available)');
+    expect(shown).toContain('No license');
+    expect(shown).toContain('Create only as many users as there are licenses (as the admin center does)');
+    expect(shown).toContain('Create the rest without a license');
+  });
+
+  it('puts mistakes on their fields, and refuses a member who may not add users', async () => {
+    const view = await openSettings(preview);
+    const noLocation = await r.sim.viewSubmission(view, { license: { value: staticSelect(BASIC.skuId) } }, { userId: OWNER });
+    expect(noLocation.problems).toEqual([]);
+    expect(noLocation.body).toMatchObject({ response_action: 'errors', errors: { usageLocation: expect.stringMatching(/Choose a usage location/) } });
+    const forbidden = await r.sim.viewSubmission(view, { license: { value: staticSelect('none') } }, { userId: MEMBER });
+    expect(forbidden.body).toMatchObject({ response_action: 'errors', errors: { signInAllowed: expect.stringMatching(/To add users you need one of these roles/) } });
+    expect((await r.db.prisma.importJob.findFirstOrThrow({ where: { messageTs: preview.ts } })).status).toBe('previewed');
+  });
+
+  it('adds the users: the preview becomes the progress and then the outcome; the results go by DM with the passwords', async () => {
+    const view = await openSettings(preview);
+    const teams = BASIC.plans.find((p) => p.name === 'TEAMS1')!;
+    const before = r.fake.calls().length;
+    const submitted = await r.sim.viewSubmission(
+      view,
+      {
+        signInAllowed: { value: radio('allowed') },
+        usageLocation: { value: staticSelect('NL') },
+        license: { value: staticSelect(BASIC.skuId) },
+        [`apps:${BASIC.skuId}`]: { value: multiStaticSelect([teams.id]) },
+        whenSeatsRunOut: { value: radio('licensed_only') },
+        recipients: { value: usersSelect([HR]) },
+      },
+      { userId: OWNER },
+    );
+    expect(submitted.problems).toEqual([]);
+    expect(submitted.body).toBe('');
+    await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${HR}`, { after: before, timeoutMs: 8000 });
+
+    const message = current(preview);
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(message.text).toMatch(/^Imported hires.csv: 3 created, 2 not created \(1 problems in the row, 1 no license left\)/);
+    expect(text(message.blocks)).toContain('▓▓▓▓▓▓▓▓▓▓ 100%');
+    expect(text(message.blocks)).toContain(`sent by DM to <@${OWNER}>, <@${HR}>`);
+    const versions = [...(message.history ?? []), message].map((m) => m.text ?? '');
+    expect(versions[1]).toMatch(/^Adding users from hires.csv… 0\/5/);
+    expect(text(message.blocks)).not.toContain(ACTION.importChooseSettings);
+
+    const results = r.fake.uploadedFiles().filter((f) => f.name === 'hires-results.csv');
+    expect(results.map((f) => f.channels)).toEqual([[`D${OWNER}`], [`D${HR}`]]);
+    expect(results[0]!.bytes.equals(results[1]!.bytes)).toBe(true);
+    const rows = csvRecords(results[0]!.bytes);
+    expect(rows.map((row) => [row['User Name'], row.Status])).toEqual([
+      ['ana@contoso.onmicrosoft.com', 'Created'],
+      ['ben@contoso.onmicrosoft.com', 'Created'],
+      ['cem@contoso.onmicrosoft.com', 'Created'],
+      ['dee@contoso.onmicrosoft.com', 'Not created'],
+      ['bad name@contoso.onmicrosoft.com', 'Not created'],
+    ]);
+    const passwords = rows.map((row) => cellValue(row['Temporary password'] ?? '')).filter(Boolean);
+    expect(passwords).toHaveLength(3);
+    for (const who of [OWNER, HR]) expect(r.fake.dmsTo(who).some((m) => /^Import of hires.csv finished: 3 created/.test(m.text ?? ''))).toBe(true);
+
+    // The passwords are in the results files only: in no chat.* call, no other file, no log line.
+    const chat = text(r.fake.calls().filter((c) => c.method.startsWith('chat.') || c.method === 'files.completeUploadExternal').map((c) => c.args));
+    const otherFiles = r.fake.uploadedFiles().filter((f) => f.name !== 'hires-results.csv').map((f) => f.bytes.toString('utf8')).join('\n');
+    const logs = r.logs.join('\n');
+    for (const password of passwords) {
+      expect(chat).not.toContain(password);
+      expect(otherFiles).not.toContain(password);
+      expect(logs).not.toContain(password);
+    }
+    expect(logs).toMatch(/"message":"import finished".*"created":3/);
+
+    const stored = await r.db.prisma.directoryUser.findFirstOrThrow({ where: { activeUpnKey: 'ana@contoso.onmicrosoft.com' }, include: { licenses: true } });
+    expect(stored.usageLocation).toBe('NL');
+    expect(JSON.parse(stored.licenses[0]!.disabledPlans as unknown as string)).toEqual([teams.id]);
+  });
+
+  it('a second press of the button says the import already ran', async () => {
+    const view = await openSettings(preview);
+    expect(text(view)).toMatch(/already completed/);
+  });
+
+  it('updates the progress at most once a second on a larger file, and ends with the outcome', async () => {
+    const big = await previewOf('big.csv', Array.from({ length: 3000 }, (_, i) => userRow(`big${i}`)));
+    const view = await openSettings(big);
+    const started = Date.now();
+    const before = r.fake.calls().length;
+    await r.sim.viewSubmission(view, { license: { value: staticSelect('none') } }, { userId: OWNER });
+    await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: before, timeoutMs: 15000 });
+    const elapsed = Date.now() - started;
+    const updates = r.fake.calls().slice(before).filter((c) => c.method === 'chat.update' && c.args.ts === big.ts);
+    expect(updates.length).toBeLessThanOrEqual(Math.floor(elapsed / 1000) + 2);
+    expect(String(updates[0]!.args.text)).toMatch(/^Adding users from big.csv… 0\/3000$/);
+    expect(String(updates.at(-1)!.args.text)).toMatch(/^Imported big.csv: 3000 created/);
+    expect(await r.db.prisma.directoryUser.count({ where: { activeUpnKey: { startsWith: 'big' } } })).toBe(3000);
+  });
+
+  it('Cancel on a preview cancels the job and says so in the message', async () => {
+    const other = await previewOf('later.csv', [userRow('later1')]);
+    const before = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.importCancel, message: other });
+    await r.fake.waitFor('chat.update', { after: before });
+    expect(current(other).text).toMatch(/Import of later.csv cancelled\. Nothing was added\./);
+    expect((await r.db.prisma.importJob.findFirstOrThrow({ where: { messageTs: other.ts } })).status).toBe('cancelled');
+    const again = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.importCancel, message: other });
+    await r.fake.waitFor('chat.postEphemeral', { after: again });
+    expect(r.fake.ephemeralsTo(OWNER, CHANNEL).at(-1)!.text).toMatch(/can no longer be cancelled/);
+  });
+});
