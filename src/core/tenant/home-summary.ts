@@ -30,7 +30,12 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
     ctx.db.domain.findMany({ where: { tenantId: tenant.id }, orderBy: [{ isInitial: 'desc' }, { name: 'asc' }], select: { name: true } }),
     ctx.db.directoryUser.count({ where: { tenantId: tenant.id, deletedAt: null } }),
     licenseCounts(ctx, tenant.id),
-    ctx.db.auditRecord.findMany({ where: { tenantId: tenant.id }, orderBy: { createdAt: 'desc' }, take: recent }),
+    // One line per import (its summary), not one per imported user.
+    ctx.db.auditRecord.findMany({
+      where: { tenantId: tenant.id, NOT: { action: 'users.import', targetType: 'user' } },
+      orderBy: { createdAt: 'desc' },
+      take: recent,
+    }),
   ]);
   return {
     organization: {
