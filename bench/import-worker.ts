@@ -39,7 +39,6 @@ try {
   const createMs = performance.now() - t;
   if (outcome.status !== 'completed' || outcome.created !== rows) throw new Error(`import ${outcome.status}: ${outcome.created} of ${rows} created ${outcome.failure ?? ''}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
-  if (process.env.BENCH_DEBUG) { const m = process.memoryUsage(); process.stderr.write(`heapUsed ${(m.heapUsed/1048576).toFixed(0)} heapTotal ${(m.heapTotal/1048576).toFixed(0)} ext ${(m.external/1048576).toFixed(0)} ab ${(m.arrayBuffers/1048576).toFixed(0)} rss ${(m.rss/1048576).toFixed(0)}\n`); }
   await db.close();
 
   // The physical limit: the same rows through one prepared statement straight into SQLite.

@@ -1,0 +1,241 @@
+/**
+ * `npm run bench -- ack`: time to acknowledge `/users add`, `/licenses` and the Add user form's
+ * submission, with signed HTTP requests against the running app (its own process, fresh SQLite
+ * file, Web API calls to the fake Slack API on loopback), open loop and closed loop; then the same
+ * for a bare Bolt app as a baseline.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { productByPartNumber } from '../src/core/catalogue/catalogue.js';
+import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack-api.js';
+import { SlackClientSim, multiStaticSelect, plainText, staticSelect } from '../test/support/slack-requests.js';
+import { type AppProcess, spawnServer } from './app-process.js';
+import { measureBareBolt } from './bare-bolt.js';
+import { formatProfile, summarizeProfile } from './cpu-profile.js';
+import { type Figure, LOAD_HEADER, LOAD_RIGHT, type SuiteOptions, fmt, loadRow, table } from './figures.js';
+import { type LoadResult, runLoadInWorker } from './load.js';
+import { type Measured, type PhaseConfig, type Scenario, callsOk, measure, phaseConfig } from './measure.js';
+import { OWNER, addUserModal, seedTenant } from './seed.js';
+import { ALIAS_PLACEHOLDER, commandBody, viewSubmissionBody } from './slack-bodies.js';
+import type { QuietBudget } from './system-load.js';
+
+export const TARGET_P99_MS = 20;
+export const TARGET_THROUGHPUT = 200;
+
+const SUITE = 'ack';
+
+function rosterScenarios(app: AppProcess, fake: FakeSlack, sim: SlackClientSim, signingSecret: string, addUserView: Record<string, unknown>): Scenario[] {
+  const url = `${app.baseUrl}/slack/events`;
+  const responseUrl = () => fake.issueResponseUrl({ channelId: 'C0GENERAL1', userId: OWNER });
+  const run = randomBytes(3).toString('hex');
+  const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
+  if (!basic) throw new Error('O365_BUSINESS_ESSENTIALS is not in the catalogue');
+  return [
+    {
+      name: '/users add',
+      target: (_phase, count) => ({
+        url,
+        signingSecret,
+        body: commandBody(sim.identity, {
+          command: '/users',
+          text: 'add',
+          userId: OWNER,
+          responseUrl: responseUrl(),
+          // Issued now, used within the run: the fake is started with a long trigger TTL.
+          triggerIds: Array.from({ length: count }, () => fake.issueTriggerId({ userId: OWNER })),
+        }),
+        expect: { bodyEmpty: true },
+      }),
+      afterAck: (f) => callsOk(f, 'views.open'),
+    },
+    {
+      name: '/licenses',
+      target: () => ({
+        url,
+        signingSecret,
+        body: commandBody(sim.identity, { command: '/licenses', text: '', userId: OWNER, responseUrl: responseUrl() }),
+        expect: { bodyIncludes: 'O365_BUSINESS_ESSENTIALS' },
+      }),
+      afterAck: (f) => `${f.calls().length} Web API calls`,
+    },
+    {
+      name: 'Add user submission',
+      target: (phase) => ({
+        url,
+        signingSecret,
+        body: viewSubmissionBody(sim.identity, {
+          view: addUserView,
+          userId: OWNER,
+          aliasPrefix: `b${run}${phase === 'warmup-closed' ? 'x' : phase[0]}`,
+          values: {
+            firstName: { value: plainText('Bench') },
+            lastName: { value: plainText('User') },
+            alias: { value: plainText(ALIAS_PLACEHOLDER) },
+            usageLocation: { value: staticSelect('NL') },
+            licenses: { value: multiStaticSelect([basic.skuId]) },
+          },
+        }),
+        expect: { bodyExcludes: '"response_action":"errors"', bodyIncludes: '"response_action":"update"' },
+      }),
+      afterAck: (f) => `${callsOk(f, 'chat.postMessage')}, ${callsOk(f, 'views.publish')}`,
+    },
+  ];
+}
+
+/** The generator against a server that does nothing (on the bench's main thread): its own floor and ceiling. */
+async function loadgenSelfCheck(cfg: PhaseConfig, quick: boolean): Promise<{ open: LoadResult; closed: LoadResult }> {
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => res.end(''));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const target = {
+    url: `http://127.0.0.1:${port}/`,
+    signingSecret: 'abc123',
+    body: { contentType: 'application/x-www-form-urlencoded', template: 'x='.padEnd(1000, 'y') },
+    expect: { bodyEmpty: true },
+  };
+  const durationMs = quick ? 1000 : 2000;
+  try {
+    const open = await runLoadInWorker({ kind: 'open', target, ratePerSecond: cfg.rate, durationMs });
+    const closed = await runLoadInWorker({ kind: 'closed', target, concurrency: cfg.concurrency, durationMs, maxRequests: 100_000 });
+    return { open, closed };
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}
+
+function figuresOf(m: Measured, prefix = ''): Figure[] {
+  const f: Figure[] = [];
+  const name = `${prefix}${m.scenario}`;
+  if (m.open) {
+    const r = m.open.result;
+    f.push({ suite: SUITE, name: `${name}: open-loop p50`, value: r.latency.p50, unit: 'ms' });
+    f.push({ suite: SUITE, name: `${name}: open-loop p99`, value: r.latency.p99, unit: 'ms', target: prefix ? undefined : { op: '<', value: TARGET_P99_MS } });
+    f.push({ suite: SUITE, name: `${name}: open-loop max`, value: r.latency.max, unit: 'ms' });
+    f.push({ suite: SUITE, name: `${name}: open-loop errors`, value: r.errors, unit: '', target: { op: '=', value: 0 }, note: `of ${r.sent}` });
+  }
+  if (m.closed) {
+    const r = m.closed.result;
+    f.push({
+      suite: SUITE,
+      name: `${name}: closed-loop throughput`,
+      value: r.throughput,
+      unit: 'req/s',
+      target: prefix ? undefined : { op: '>=', value: TARGET_THROUGHPUT },
+    });
+    f.push({ suite: SUITE, name: `${name}: closed-loop p99`, value: r.latency.p99, unit: 'ms' });
+    f.push({ suite: SUITE, name: `${name}: closed-loop errors`, value: r.errors, unit: '', target: { op: '=', value: 0 }, note: `of ${r.sent}` });
+  }
+  return f;
+}
+
+function printMeasured(log: (line: string) => void, all: Measured[]): void {
+  const rows: string[][] = [];
+  const notes: string[] = [];
+  for (const m of all) {
+    for (const run of [m.open, m.closed]) {
+      if (!run) continue;
+      rows.push(loadRow(m.scenario, run.result, { appCpuMsPerReq: run.appCpuMsPerReq }));
+      const loop = run.result.kind === 'open' ? 'open' : 'closed';
+      notes.push(
+        `  ${m.scenario} (${loop}): after the acks ${run.afterAck ?? '-'}; fake Slack thread busy ${Math.round(run.fakeBusy * 100)}%; other processes ${fmt(run.otherCores)} cores`,
+      );
+      const slow = run.result.slowest.map((x) => `${fmt(x.latencyMs)} ms @${fmt(x.sentAtMs / 1000)} s`).join(', ');
+      notes.push(`    slowest: ${slow}`);
+      if (run.result.errors > 0) {
+        notes.push(`    errors ${JSON.stringify(run.result.errorKinds)}${run.result.errorSamples.length ? `: ${run.result.errorSamples.join(' | ')}` : ''}`);
+      }
+    }
+  }
+  log(`\n${table(LOAD_HEADER, rows, LOAD_RIGHT)}\n${notes.join('\n')}\n`);
+}
+
+export async function ackSuite(options: SuiteOptions): Promise<Figure[]> {
+  const { log } = options;
+  const cfg = phaseConfig(options.quick);
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-bench-ack-'));
+  const profDir = path.join(dir, 'cpu-prof');
+  if (options.cpuProf) mkdirSync(profDir);
+  const signingSecret = randomBytes(16).toString('hex');
+  // Long trigger TTL: trigger ids are issued before a run starts, not at each request's send time.
+  const fake = await startFakeSlack({ triggerTtlMs: 10 * 60_000 });
+  let app: AppProcess | undefined;
+  const figures: Figure[] = [];
+  try {
+    log('load generator self-check (against a do-nothing local server)...');
+    const self = await loadgenSelfCheck(cfg, options.quick);
+    log(table(LOAD_HEADER, [loadRow('do-nothing server', self.open), loadRow('do-nothing server', self.closed)], LOAD_RIGHT));
+    figures.push({ suite: SUITE, name: 'load generator alone: open-loop p99', value: self.open.latency.p99, unit: 'ms' });
+    figures.push({ suite: SUITE, name: `load generator alone: ${cfg.concurrency} in flight`, value: self.closed.throughput, unit: 'req/s' });
+
+    log(`\nstarting Roster (node --import tsx src/main.ts${options.cpuProf ? ' --cpu-prof' : ''}), fresh database in ${dir}`);
+    app = await spawnServer({
+      name: 'roster',
+      script: 'src/main.ts',
+      launcher: 'node-import',
+      nodeFlags: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
+      env: {
+        SLACK_BOT_TOKEN: fake.botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: fake.apiUrl,
+        DATABASE_URL: `file:${path.join(dir, 'roster.db')}`,
+        LOG_LEVEL: 'info',
+        SLACK_APP_TOKEN: '',
+        ROSTER_BOOTSTRAP_ADMINS: '',
+      },
+      logDir: dir,
+    });
+    const sim = new SlackClientSim({ appUrl: `${app.baseUrl}/slack/events`, signingSecret, fake });
+    await seedTenant(sim, fake);
+    const view = await addUserModal(sim, fake);
+    log(`seeded: Contoso, ${'O365_BUSINESS_ESSENTIALS'} seats bought; Add user form has ${(view.blocks as unknown[]).length} blocks`);
+
+    const measured: Measured[] = [];
+    const budget: QuietBudget = { remainingMs: options.quick ? 5000 : 30_000 };
+    for (const scenario of rosterScenarios(app, fake, sim, signingSecret, view)) {
+      measured.push(await measure(fake, app, scenario, cfg, { open: true, closed: true }, log, budget));
+    }
+    const code = await app.stop();
+    app = undefined;
+    if (code !== 0) log(`warning: Roster exited with code ${code} on SIGTERM`);
+
+    log('\nbaseline: bare Bolt app');
+    const bare = await measureBareBolt(fake, { signingSecret, logDir: dir, cfg, userId: OWNER, log, budget });
+    printMeasured(log, [...measured, bare]);
+    for (const m of measured) figures.push(...figuresOf(m));
+    figures.push(...figuresOf(bare, 'baseline '));
+    const background = [...measured, bare].flatMap((m) => [m.open?.otherCores, m.closed?.otherCores]).filter((c): c is number => c !== undefined && !Number.isNaN(c));
+    if (background.length) {
+      figures.push({ suite: SUITE, name: 'CPU used by other processes during the runs, worst run', value: Math.max(...background), unit: 'cores', note: 'should be ~0' });
+    }
+
+    if (options.cpuProf) {
+      const files = readdirSync(profDir).filter((f) => f.endsWith('.cpuprofile'));
+      if (files.length === 0) log('no CPU profile was written (did Roster exit cleanly?)');
+      // One profile per thread: the app's main thread, and the ESM loader-hooks thread tsx uses
+      // (busy only while modules load). Only the busiest one is worth reading.
+      const profiles = files
+        .map((file) => ({ file: path.join(profDir, file), summary: summarizeProfile(path.join(profDir, file)) }))
+        .sort((a, b) => b.summary.totalMs - b.summary.idleMs - (a.summary.totalMs - a.summary.idleMs));
+      const [main, ...others] = profiles;
+      if (main) {
+        log(`\nCPU profile of Roster's main thread during the ack suite (${main.file}):`);
+        log(formatProfile(main.summary));
+      }
+      for (const other of others) log(`(also ${other.file}: another thread, busy ${Math.round(other.summary.totalMs - other.summary.idleMs)} ms, not shown)`);
+      log(`\nnote: the figures of a --cpu-prof run include the profiler's overhead; compare runs without it. Profile kept in ${profDir}`);
+    }
+  } finally {
+    if (app) await app.stop();
+    await fake.close();
+    if (!options.cpuProf) rmSync(dir, { recursive: true, force: true });
+  }
+  return figures;
+}
