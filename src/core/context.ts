@@ -4,8 +4,8 @@ import type { PrismaClient } from '../generated/prisma/index.js';
 /** What every use case runs against. A CLI, a test or the Slack app builds one the same way. */
 export interface CoreContext {
   db: PrismaClient;
-  /** Direct SQLite connection for bulk paths (imports); optional elsewhere. */
-  sqlite?: Database.Database;
+  /** The same database through prepared statements: requests and bulk paths use it (see store/statements.ts). */
+  sqlite: Database.Database;
   now: () => Date;
 }
 
@@ -20,4 +20,3 @@ export interface Actor {
   operator?: boolean;
 }
 
-export type Tx = Parameters<Parameters<PrismaClient['$transaction']>[0]>[0];

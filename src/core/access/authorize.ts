@@ -1,11 +1,11 @@
 import type { Actor, CoreContext } from '../context.js';
 import { fail, type CoreError } from '../result.js';
-import { hasPermission, isRole, ROLE_IDS, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
-import type { Tenant } from '../../generated/prisma/index.js';
+import { hasPermission, permissionWords, roleLabels, rolesGranting, ROLE_IDS, type Permission, type Role } from '../roles.js';
+import { globalAdmins, memberRoles, tenantByTeam, type TenantRecord } from '../store/tenant-store.js';
 
 export interface Authorized {
   ok: true;
-  tenant: Tenant;
+  tenant: TenantRecord;
   /** The directory user the Slack member is, if any. */
   actorUserId: string | null;
   roles: Role[];
@@ -14,17 +14,13 @@ export interface Authorized {
 export const NOT_SET_UP_MESSAGE =
   'Roster is not set up for this workspace yet. A workspace owner or admin can run `/users setup` to create the organization.';
 
-export async function findTenant(ctx: CoreContext, teamId: string): Promise<Tenant | null> {
-  return ctx.db.tenant.findUnique({ where: { slackTeamId: teamId } });
+export async function findTenant(ctx: CoreContext, teamId: string): Promise<TenantRecord | null> {
+  return tenantByTeam(ctx.sqlite, teamId);
 }
 
 /** The roles a Slack member holds in the workspace's tenant (none when not linked, blocked or deleted). */
 export async function actorRoles(ctx: CoreContext, tenantId: string, slackUserId: string): Promise<{ userId: string | null; roles: Role[] }> {
-  const user = await ctx.db.directoryUser.findFirst({
-    where: { tenantId, slackUserId, deletedAt: null, accountEnabled: true },
-    select: { id: true, roles: { select: { role: true } } },
-  });
-  return { userId: user?.id ?? null, roles: (user?.roles ?? []).map((r) => r.role).filter(isRole) };
+  return memberRoles(ctx.sqlite, tenantId, slackUserId);
 }
 
 /**
@@ -32,19 +28,15 @@ export async function actorRoles(ctx: CoreContext, tenantId: string, slackUserId
  * Global admins to ask, so the person knows where to go.
  */
 export async function authorize(ctx: CoreContext, actor: Actor, permission: Permission): Promise<Authorized | CoreError> {
-  const tenant = await findTenant(ctx, actor.teamId);
+  const tenant = tenantByTeam(ctx.sqlite, actor.teamId);
   if (!tenant) return fail('not_set_up', NOT_SET_UP_MESSAGE);
   if (actor.operator) return { ok: true, tenant, actorUserId: null, roles: [...ROLE_IDS] };
-  const { userId, roles } = await actorRoles(ctx, tenant.id, actor.slackUserId);
+  const { userId, roles } = memberRoles(ctx.sqlite, tenant.id, actor.slackUserId);
   if (hasPermission(roles, permission)) return { ok: true, tenant, actorUserId: userId, roles };
   const allowed = rolesGranting(permission);
-  const admins = await ctx.db.directoryUser.findMany({
-    where: { tenantId: tenant.id, deletedAt: null, roles: { some: { role: 'global_admin' } } },
-    select: { displayName: true, slackUserId: true },
-    take: 3,
-    orderBy: { createdAt: 'asc' },
-  });
-  const ask = admins.map((a) => (a.slackUserId ? `<@${a.slackUserId}>` : a.displayName)).join(', ');
+  const ask = globalAdmins(ctx.sqlite, tenant.id)
+    .map((a) => (a.slackUserId ? `<@${a.slackUserId}>` : a.displayName))
+    .join(', ');
   const have = roles.length > 0 ? `You have ${roleLabels(roles)}.` : 'You have no admin role in this organization.';
   return fail(
     'forbidden',

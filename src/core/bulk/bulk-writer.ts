@@ -2,11 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ProfileValues } from '../rules/profile-fields.js';
 
-/** Prisma stores DateTime in SQLite as ISO text with an explicit offset; raw writes match it. */
-export function sqliteDate(date: Date): string {
-  return date.toISOString().replace('Z', '+00:00');
-}
-
 export interface NewImportedUser {
   userPrincipalName: string;
   alias: string;

@@ -1,5 +1,5 @@
 import type { CoreContext } from '../context.js';
-import type { Tenant } from '../../generated/prisma/index.js';
+import { tenantDomains, type TenantRecord } from '../store/tenant-store.js';
 
 export interface ImportTenant {
   id: string;
@@ -9,7 +9,6 @@ export interface ImportTenant {
   passwordExpiryDays: number;
 }
 
-export async function loadImportTenant(ctx: CoreContext, tenant: Tenant): Promise<ImportTenant> {
-  const domains = await ctx.db.domain.findMany({ where: { tenantId: tenant.id, verified: true }, select: { name: true }, orderBy: { name: 'asc' } });
-  return { id: tenant.id, name: tenant.name, initialDomain: tenant.initialDomain, domains: domains.map((d) => d.name), passwordExpiryDays: tenant.passwordExpiryDays };
+export function loadImportTenant(ctx: CoreContext, tenant: TenantRecord): ImportTenant {
+  return { id: tenant.id, name: tenant.name, initialDomain: tenant.initialDomain, domains: tenantDomains(ctx.sqlite, tenant.id), passwordExpiryDays: tenant.passwordExpiryDays };
 }

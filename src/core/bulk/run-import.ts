@@ -6,7 +6,8 @@ import { generatePassword } from '../passwords/generate-password.js';
 import { hashChosenPassword, hashGeneratedPassword } from '../passwords/hash-password.js';
 import { cleanProfile } from '../rules/profile-fields.js';
 import { batched } from './batched.js';
-import { BulkUserWriter, sqliteDate, type NewImportedUser } from './bulk-writer.js';
+import { BulkUserWriter, type NewImportedUser } from './bulk-writer.js';
+import { sqliteDate } from '../store/statements.js';
 import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
 import { loadImportTenant } from './import-tenant.js';
 import { DUPLICATE_USERNAME, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
@@ -32,11 +33,10 @@ interface Pending {
  */
 export async function runImport(ctx: CoreContext, jobId: string, path: string, options: RunImportOptions = {}): Promise<ImportOutcome> {
   const sqlite = ctx.sqlite;
-  if (!sqlite) throw new Error('runImport needs the direct SQLite connection');
   const job = await ctx.db.importJob.findUniqueOrThrow({ where: { id: jobId } });
   if (job.status !== 'running') throw new Error(`import ${jobId} is ${job.status}; start or resume it first`);
   const settings = JSON.parse(job.settings) as ImportSettings;
-  const tenant = await loadImportTenant(ctx, await ctx.db.tenant.findUniqueOrThrow({ where: { id: job.tenantId } }));
+  const tenant = loadImportTenant(ctx, await ctx.db.tenant.findUniqueOrThrow({ where: { id: job.tenantId } }));
   const product = settings.license ? productBySkuId(settings.license.skuId) ?? null : null;
   const outcome: ImportOutcome = { jobId, status: 'completed', rowsRead: 0, created: 0, createdWithoutLicense: 0, skipped: 0, skippedByReason: {}, results: [], reissuedPasswords: 0 };
   const skip = (row: CheckedRow, reason: string, key: string) => {

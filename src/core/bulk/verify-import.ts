@@ -30,11 +30,10 @@ export interface VerifyImportInput {
 export async function verifyImport(ctx: CoreContext, actor: Actor, input: VerifyImportInput): Promise<Result<{ preview: ImportPreview }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  if (!ctx.sqlite) throw new Error('verifyImport needs the direct SQLite connection');
   const opened = await openImportFile(input.path, input.limits);
   if (!opened.ok) return fail(opened.code, `${input.fileName}: ${opened.message}`);
   const { file } = opened;
-  const tenant = await loadImportTenant(ctx, auth.tenant);
+  const tenant = loadImportTenant(ctx, auth.tenant);
   const checks = new TenantRowChecks(ctx.sqlite, tenant, file.columnLabels);
 
   let rowsRead = 0;

@@ -4,7 +4,10 @@ import { writeAudit } from '../audit/write-audit.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { findProduct } from '../catalogue/find-product.js';
 import { fail, ok, type Result } from '../result.js';
-import { runInTransaction } from '../transaction.js';
+import { randomUUID } from 'node:crypto';
+import { sqliteDate, statement } from '../store/statements.js';
+import { licensePools } from '../store/tenant-store.js';
+import { writeTransaction } from '../store/write-transaction.js';
 
 export const MAX_PURCHASE = 100_000;
 
@@ -27,22 +30,23 @@ export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { produ
       { field: 'quantity', message: 'Enter a whole number of licenses.' },
     ]);
   }
-  const owned = await ctx.db.licensePool.findMany({ where: { tenantId: auth.tenant.id }, select: { skuId: true } });
+  const owned = licensePools(ctx.sqlite, auth.tenant.id);
   const match = findProduct(input.product, owned.map((pool) => pool.skuId));
   if (!match.ok) return fail('invalid_input', match.message, [{ field: 'product', message: match.message }]);
   const { product } = match;
   const now = ctx.now();
   const tenantId = auth.tenant.id;
-  const pool = await runInTransaction(ctx, async (tx) => {
-    await tx.subscription.create({
-      data: { tenantId, skuId: product.skuId, partNumber: product.partNumber, quantity: input.quantity, createdAt: now },
-    });
-    const updated = await tx.licensePool.upsert({
-      where: { tenantId_skuId: { tenantId, skuId: product.skuId } },
-      create: { tenantId, skuId: product.skuId, partNumber: product.partNumber, total: input.quantity },
-      update: { total: { increment: input.quantity } },
-    });
-    await writeAudit(tx, {
+  const pool = writeTransaction(ctx, (db) => {
+    const at = sqliteDate(now);
+    statement(db, 'INSERT INTO Subscription (id, tenantId, skuId, partNumber, quantity, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      randomUUID(), tenantId, product.skuId, product.partNumber, input.quantity, at, at,
+    );
+    const updated = statement(
+      db,
+      `INSERT INTO LicensePool (tenantId, skuId, partNumber, total, assigned) VALUES (?, ?, ?, ?, 0)
+       ON CONFLICT (tenantId, skuId) DO UPDATE SET total = total + excluded.total RETURNING total, assigned`,
+    ).get(tenantId, product.skuId, product.partNumber, input.quantity) as { total: number; assigned: number };
+    writeAudit(db, {
       tenantId,
       actorSlackUserId: actor.slackUserId,
       action: 'licenses.buy',

@@ -2,6 +2,7 @@ import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { productBySkuId, type Product } from '../catalogue/catalogue.js';
 import { ok, type Result } from '../result.js';
+import { licensePools } from '../store/tenant-store.js';
 
 export interface LicenseCount {
   product: Product;
@@ -19,8 +20,7 @@ export async function listLicenses(ctx: CoreContext, actor: Actor): Promise<Resu
 
 /** Seat counts for a tenant, by product name. No permission check: callers have done it. */
 export async function licenseCounts(ctx: CoreContext, tenantId: string): Promise<LicenseCount[]> {
-  const pools = await ctx.db.licensePool.findMany({ where: { tenantId } });
-  return pools
+  return licensePools(ctx.sqlite, tenantId)
     .map((pool) => {
       const product = productBySkuId(pool.skuId) ?? { skuId: pool.skuId, partNumber: pool.partNumber, displayName: pool.partNumber, plans: [] };
       return { product, total: pool.total, assigned: pool.assigned, available: Math.max(pool.total - pool.assigned, 0) };

@@ -2,6 +2,7 @@ import type { Actor, CoreContext } from '../context.js';
 import { actorRoles, findTenant } from '../access/authorize.js';
 import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import { hasPermission, type Permission, type Role } from '../roles.js';
+import { fromSqliteDate, statement } from '../store/statements.js';
 
 export interface HomeSummary {
   organization: { name: string; initialDomain: string; domains: string[]; userCount: number; passwordExpiryDays: number } | null;
@@ -26,17 +27,15 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
       recentChanges: [],
     };
   }
-  const [domains, userCount, licenses, audit] = await Promise.all([
-    ctx.db.domain.findMany({ where: { tenantId: tenant.id }, orderBy: [{ isInitial: 'desc' }, { name: 'asc' }], select: { name: true } }),
-    ctx.db.directoryUser.count({ where: { tenantId: tenant.id, deletedAt: null } }),
-    licenseCounts(ctx, tenant.id),
-    // One line per import (its summary), not one per imported user.
-    ctx.db.auditRecord.findMany({
-      where: { tenantId: tenant.id, NOT: { action: 'users.import', targetType: 'user' } },
-      orderBy: { createdAt: 'desc' },
-      take: recent,
-    }),
-  ]);
+  const domains = statement(ctx.sqlite, 'SELECT name FROM Domain WHERE tenantId = ? ORDER BY isInitial DESC, name ASC').all(tenant.id) as { name: string }[];
+  const { userCount } = statement(ctx.sqlite, 'SELECT COUNT(*) AS userCount FROM DirectoryUser WHERE tenantId = ? AND deletedAt IS NULL').get(tenant.id) as { userCount: number };
+  const licenses = await licenseCounts(ctx, tenant.id);
+  // One line per import (its summary), not one per imported user.
+  const audit = statement(
+    ctx.sqlite,
+    `SELECT createdAt, actorSlackUserId, summary FROM AuditRecord
+     WHERE tenantId = ? AND NOT (action = 'users.import' AND targetType = 'user') ORDER BY createdAt DESC LIMIT ?`,
+  ).all(tenant.id, recent) as { createdAt: string; actorSlackUserId: string; summary: string }[];
   return {
     organization: {
       name: tenant.name,
@@ -48,6 +47,6 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
     roles,
     can: { addUsers: has('create_users'), buyLicenses: has('buy_licenses'), setUp: false },
     licenses,
-    recentChanges: audit.map((a) => ({ at: a.createdAt, actorSlackUserId: a.actorSlackUserId, summary: a.summary })),
+    recentChanges: audit.map((a) => ({ at: fromSqliteDate(a.createdAt)!, actorSlackUserId: a.actorSlackUserId, summary: a.summary })),
   };
 }

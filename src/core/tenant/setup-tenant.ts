@@ -5,8 +5,12 @@ import { writeAudit } from '../audit/write-audit.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
 import { fail, invalidFields, ok, type FieldError, type Result } from '../result.js';
-import { isUniqueViolation, runInTransaction } from '../transaction.js';
+import { randomUUID } from 'node:crypto';
+import { sqliteDate, statement } from '../store/statements.js';
+import { insertDirectoryUser } from '../store/user-writes.js';
+import { isUniqueViolation, writeTransaction } from '../store/write-transaction.js';
 import { aliasFromProfile } from './alias-from-profile.js';
+import { tenantByTeam } from '../store/tenant-store.js';
 import { INITIAL_DOMAIN_SUFFIX, initialDomainProblem, normalizeInitialDomain } from './initial-domain.js';
 
 export interface SetupTenantInput {
@@ -46,7 +50,7 @@ export const SETUP_FORBIDDEN =
 export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTenantInput): Promise<Result<SetupTenantResult>> {
   const { requester } = input;
   if (!requester.isWorkspaceOwnerOrAdmin && !requester.isBootstrapAdmin) return fail('forbidden', SETUP_FORBIDDEN);
-  const existing = await ctx.db.tenant.findUnique({ where: { slackTeamId: actor.teamId } });
+  const existing = tenantByTeam(ctx.sqlite, actor.teamId);
   if (existing) return fail('already_set_up', `This workspace is already set up as ${existing.name} (${existing.initialDomain}).`);
 
   const name = input.organizationName.trim();
@@ -66,63 +70,68 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
   const userPrincipalName = `${alias}@${domain}`;
   const temporaryPassword = generatePassword();
   const now = ctx.now();
+  const firstName = requester.firstName?.slice(0, 64) || undefined;
+  const lastName = requester.lastName?.slice(0, 64) || undefined;
+  const displayName = requester.displayName.slice(0, 256) || alias;
+  let result;
   try {
-    const result = await runInTransaction(ctx, async (tx) => {
-      const tenant = await tx.tenant.create({
-        data: { slackTeamId: actor.teamId, name, initialDomain: domain, passwordExpiryDays: expiry, createdAt: now },
-      });
-      await tx.domain.create({ data: { tenantId: tenant.id, name: domain, isInitial: true, verified: true, createdAt: now } });
-      const admin = await tx.directoryUser.create({
-        data: {
-          tenantId: tenant.id,
+    result = writeTransaction(ctx, (db) => {
+      const tenantId = randomUUID();
+      const at = sqliteDate(now);
+      statement(db, 'INSERT INTO Tenant (id, slackTeamId, name, initialDomain, passwordExpiryDays, createdAt) VALUES (?, ?, ?, ?, ?, ?)').run(
+        tenantId, actor.teamId, name, domain, expiry, at,
+      );
+      statement(db, 'INSERT INTO Domain (id, tenantId, name, isInitial, verified, createdAt) VALUES (?, ?, ?, 1, 1, ?)').run(randomUUID(), tenantId, domain, at);
+      insertDirectoryUser(
+        db,
+        {
+          tenantId,
           userPrincipalName,
-          activeUpnKey: userPrincipalName.toLowerCase(),
-          aliasKey: alias.toLowerCase(),
+          alias,
           domain,
-          firstName: requester.firstName?.slice(0, 64) || null,
-          lastName: requester.lastName?.slice(0, 64) || null,
-          displayName: requester.displayName.slice(0, 256) || alias,
+          displayName,
+          profile: { ...(firstName ? { firstName } : {}), ...(lastName ? { lastName } : {}) },
           alternateEmail: requester.email ?? null,
+          usageLocation: null,
           slackUserId: actor.slackUserId,
           passwordHash: hashGeneratedPassword(temporaryPassword),
-          passwordSetAt: now,
           forceChangePassword: true,
-          createdAt: now,
-          roles: { create: { role: 'global_admin', createdAt: now } },
+          roles: ['global_admin'],
         },
-      });
-      await writeAudit(tx, {
-        tenantId: tenant.id,
+        now,
+      );
+      writeAudit(db, {
+        tenantId,
         actorSlackUserId: actor.slackUserId,
         action: 'tenant.setup',
         targetType: 'tenant',
-        targetId: tenant.id,
+        targetId: tenantId,
         summary: `Set up ${name} (${domain}); ${userPrincipalName} is its first Global admin`,
         at: now,
       });
-      return { tenant, admin };
-    });
-    if ('ok' in result) return result;
-    return ok({
-      tenantId: result.tenant.id,
-      organizationName: name,
-      initialDomain: domain,
-      admin: { userPrincipalName, displayName: result.admin.displayName },
-      temporaryPassword,
-      passwordExpiryDays: expiry,
-      notice: {
-        displayName: result.admin.displayName,
-        userPrincipalName,
-        temporaryPassword,
-        mustChangeAtNextSignIn: true,
-        passwordExpiresAt: expiry > 0 ? addDays(now, expiry) : null,
-        licenses: [],
-      },
+      return { tenantId };
     });
   } catch (error) {
     if (isUniqueViolation(error)) return fail('already_set_up', 'This workspace was set up a moment ago by someone else.');
     throw error;
   }
+  if ('ok' in result) return result;
+  return ok({
+    tenantId: result.tenantId,
+    organizationName: name,
+    initialDomain: domain,
+    admin: { userPrincipalName, displayName },
+    temporaryPassword,
+    passwordExpiryDays: expiry,
+    notice: {
+      displayName,
+      userPrincipalName,
+      temporaryPassword,
+      mustChangeAtNextSignIn: true,
+      passwordExpiresAt: expiry > 0 ? addDays(now, expiry) : null,
+      licenses: [],
+    },
+  });
 }
 
 export { INITIAL_DOMAIN_SUFFIX };

@@ -3,6 +3,7 @@ import { authorize } from '../access/authorize.js';
 import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import type { Result } from '../result.js';
 import { hasPermission } from '../roles.js';
+import { tenantDomains } from '../store/tenant-store.js';
 
 export interface AddUserOptions {
   domains: string[];
@@ -17,15 +18,11 @@ export interface AddUserOptions {
 export async function addUserOptions(ctx: CoreContext, actor: Actor): Promise<Result<{ options: AddUserOptions }>> {
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;
-  const domains = await ctx.db.domain.findMany({
-    where: { tenantId: auth.tenant.id, verified: true },
-    orderBy: [{ isInitial: 'asc' }, { name: 'asc' }],
-    select: { name: true },
-  });
+  const domains = tenantDomains(ctx.sqlite, auth.tenant.id);
   return {
     ok: true,
     options: {
-      domains: domains.map((d) => d.name),
+      domains,
       initialDomain: auth.tenant.initialDomain,
       licenses: await licenseCounts(ctx, auth.tenant.id),
       canAssignRoles: hasPermission(auth.roles, 'assign_roles'),

@@ -8,7 +8,10 @@ import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
 import { fail, invalidFields, ok, type Result } from '../result.js';
 import { hasPermission, rolesGranting, roleLabels, ROLES, type Role } from '../roles.js';
-import { isUniqueViolation, runInTransaction } from '../transaction.js';
+import { statement } from '../store/statements.js';
+import { licensePools, tenantDomains } from '../store/tenant-store.js';
+import { insertDirectoryUser, insertLicenseAssignment } from '../store/user-writes.js';
+import { isUniqueViolation, writeTransaction } from '../store/write-transaction.js';
 import { addUserInputSchema, type AddUserInput } from './add-user-input.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser } from './validate-new-user.js';
@@ -43,11 +46,9 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
   const input = shape.data;
   const { tenant } = auth;
 
-  const [domains, pools] = await Promise.all([
-    ctx.db.domain.findMany({ where: { tenantId: tenant.id, verified: true }, select: { name: true }, orderBy: { name: 'asc' } }),
-    ctx.db.licensePool.findMany({ where: { tenantId: tenant.id }, select: { skuId: true } }),
-  ]);
-  const checked = validateNewUser(input, { domains: domains.map((d) => d.name), ownedSkuIds: pools.map((p) => p.skuId) });
+  const domains = tenantDomains(ctx.sqlite, tenant.id);
+  const pools = licensePools(ctx.sqlite, tenant.id);
+  const checked = validateNewUser(input, { domains, ownedSkuIds: pools.map((p) => p.skuId) });
   const fields = checked.ok ? [] : [...checked.fields];
   const roles = input.roles as Role[];
   if (roles.length > 0 && !hasPermission(auth.roles, 'assign_roles')) {
@@ -57,14 +58,13 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
     fields.push({ field: 'licenses', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` });
   }
   if (checked.ok) {
-    const reason = await usernameUnavailableReason(ctx.db, tenant, checked.user.username);
+    const reason = usernameUnavailableReason(ctx.sqlite, tenant, checked.user.username);
     if (reason) fields.push({ field: 'alias', message: reason });
   }
   if (input.slackUserId) {
-    const linked = await ctx.db.directoryUser.findFirst({
-      where: { tenantId: tenant.id, slackUserId: input.slackUserId },
-      select: { userPrincipalName: true },
-    });
+    const linked = statement(ctx.sqlite, 'SELECT userPrincipalName FROM DirectoryUser WHERE tenantId = ? AND slackUserId = ?').get(tenant.id, input.slackUserId) as
+      | { userPrincipalName: string }
+      | undefined;
     if (linked) fields.push({ field: 'slackUserId', message: `That Slack member is already ${linked.userPrincipalName}.` });
   }
   if (!checked.ok || fields.length > 0) return invalidFields(fields);
@@ -76,46 +76,44 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
   const now = ctx.now();
   const mustChange = input.requirePasswordChange;
 
+  const licenseNames = input.licenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
   let created;
   try {
-    created = await runInTransaction(ctx, async (tx) => {
-      const user = await tx.directoryUser.create({
-        data: {
+    created = writeTransaction(ctx, (db) => {
+      const userId = insertDirectoryUser(
+        db,
+        {
           tenantId: tenant.id,
           userPrincipalName: username.userPrincipalName,
-          activeUpnKey: username.userPrincipalName.toLowerCase(),
-          aliasKey: username.alias.toLowerCase(),
+          alias: username.alias,
           domain: username.domain,
-          ...profile,
-          usageLocation,
+          displayName: profile.displayName,
+          profile,
           alternateEmail,
+          usageLocation,
           slackUserId: input.slackUserId ?? null,
           passwordHash,
-          passwordSetAt: now,
           forceChangePassword: mustChange,
-          createdAt: now,
-          roles: { create: roles.map((role) => ({ role, createdAt: now })) },
+          roles,
         },
-      });
+        now,
+      );
       for (const license of input.licenses) {
-        await takeSeats(tx, tenant.id, license.skuId, 1);
-        await tx.licenseAssignment.create({
-          data: { userId: user.id, tenantId: tenant.id, skuId: license.skuId, disabledPlans: JSON.stringify(license.disabledPlans), assignedAt: now },
-        });
+        takeSeats(db, tenant.id, license.skuId, 1);
+        insertLicenseAssignment(db, { userId, tenantId: tenant.id, skuId: license.skuId, disabledPlans: license.disabledPlans }, now);
       }
-      const licenseNames = input.licenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
-      await writeAudit(tx, {
+      writeAudit(db, {
         tenantId: tenant.id,
         actorSlackUserId: actor.slackUserId,
         action: 'user.create',
         targetType: 'user',
-        targetId: user.id,
+        targetId: userId,
         summary: `Added ${username.userPrincipalName}${licenseNames.length ? ` with ${licenseNames.join(', ')}` : ' without a license'}${
           roles.length ? `; roles: ${roles.map((r) => ROLES[r]).join(', ')}` : ''
         }`,
         at: now,
       });
-      return { user, licenseNames };
+      return { userId };
     });
   } catch (error) {
     if (isUniqueViolation(error, 'activeUpnKey')) {
@@ -128,7 +126,7 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
   }
   if ('ok' in created) return created;
   return ok({
-    userId: created.user.id,
+    userId: created.userId,
     roles,
     credentialRecipients: [...new Set(input.credentialRecipients)].filter((id) => id !== actor.slackUserId),
     notice: {
@@ -137,7 +135,7 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
       temporaryPassword,
       mustChangeAtNextSignIn: mustChange,
       passwordExpiresAt: tenant.passwordExpiryDays > 0 ? addDays(now, tenant.passwordExpiryDays) : null,
-      licenses: created.licenseNames,
+      licenses: licenseNames,
     },
   });
 }

@@ -1,27 +1,24 @@
-import type { CoreContext, Tx } from '../context.js';
-
-type Reader = Pick<CoreContext['db'], 'directoryUser'> | Tx;
+import type Database from 'better-sqlite3';
+import { statement } from '../store/statements.js';
 
 /**
  * Why a username cannot be used, or null: taken by an active user, or blocked by the alias rule
  * (the same alias on several domains only when its first account was made on the initial domain).
  */
-export async function usernameUnavailableReason(
-  db: Reader,
+export function usernameUnavailableReason(
+  db: Database.Database,
   tenant: { id: string; initialDomain: string },
   username: { alias: string; domain: string; userPrincipalName: string },
-): Promise<string | null> {
-  const taken = await db.directoryUser.findUnique({
-    where: { tenantId_activeUpnKey: { tenantId: tenant.id, activeUpnKey: username.userPrincipalName.toLowerCase() } },
-    select: { displayName: true },
-  });
+): string | null {
+  const taken = statement(db, 'SELECT displayName FROM DirectoryUser WHERE tenantId = ? AND activeUpnKey = ?').get(tenant.id, username.userPrincipalName.toLowerCase()) as
+    | { displayName: string }
+    | undefined;
   if (taken) return `The username ${username.userPrincipalName} is already taken by ${taken.displayName}. Choose another.`;
-  const first = await db.directoryUser.findFirst({
-    where: { tenantId: tenant.id, aliasKey: username.alias.toLowerCase() },
-    orderBy: { createdAt: 'asc' },
-    select: { domain: true, userPrincipalName: true },
-  });
-  return aliasRuleProblem(tenant.initialDomain, username, first);
+  const first = statement(db, 'SELECT domain, userPrincipalName FROM DirectoryUser WHERE tenantId = ? AND aliasKey = ? ORDER BY createdAt ASC LIMIT 1').get(
+    tenant.id,
+    username.alias.toLowerCase(),
+  ) as { domain: string; userPrincipalName: string } | undefined;
+  return aliasRuleProblem(tenant.initialDomain, username, first ?? null);
 }
 
 /** DOMAIN.md: `geoff@contoso.onmicrosoft.com` then `geoff@contoso.com` is fine; the reverse is refused. */
