@@ -27,7 +27,8 @@ export function fields(pairs: [string, string][]): KnownBlock[] {
   return blocks;
 }
 
-export const option = (text: string, value: string): PlainTextOption => ({ text: plain(text, 75), value: value.slice(0, 150) });
+// Options carry no `emoji` flag: the Add user form has ~250 of them, and Slack sends the view back with every submission.
+export const option = (text: string, value: string): PlainTextOption => ({ text: { type: 'plain_text', text: clip(text, 75) }, value: value.slice(0, 150) });
 
 export interface TextInputOptions {
   optional?: boolean;
