@@ -27,7 +27,7 @@ export class TenantRowChecks {
   private readonly aliasStatement: Database.Statement;
 
   constructor(
-    private readonly sqlite: Database.Database,
+    sqlite: Database.Database,
     private readonly tenant: { id: string; initialDomain: string; domains: readonly string[] },
     private readonly labels: ImportColumnLabels,
   ) {
