@@ -35,7 +35,7 @@ try {
   const started = await startImport(ctx, actor, verified.preview.jobId!, { signInAllowed: true, usageLocation: 'NL', license: { skuId: basic.skuId, disabledPlans: [] }, whenSeatsRunOut: 'licensed_only', recipients: [] });
   if (!started.ok) throw new Error(started.message);
   t = performance.now();
-  const outcome = await runImport(ctx, verified.preview.jobId!, file, { limits: { maxRows: rows, maxBytes: 1024 * 1024 * 1024 } });
+  const outcome = await runImport(ctx, verified.preview.jobId!, file, { limits: { maxRows: rows, maxBytes: 1024 * 1024 * 1024 }, ...(process.env.BATCH ? { batchSize: Number(process.env.BATCH) } : {}) });
   const createMs = performance.now() - t;
   if (outcome.status !== 'completed' || outcome.created !== rows) throw new Error(`import ${outcome.status}: ${outcome.created} of ${rows} created ${outcome.failure ?? ''}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;

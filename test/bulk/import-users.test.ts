@@ -81,7 +81,7 @@ describe('importing users from a CSV', () => {
     const file = csv('hires.csv', [...users(5), 'bad name@contoso.onmicrosoft.com,Bad,,Bad,,,,,,,,,,,,']);
     const outcome = await importFile(file, 'F1');
     expect(outcome).toMatchObject({ status: 'completed', rowsRead: 6, created: 3, createdWithoutLicense: 0, skipped: 3, skippedByReason: { 'no license left': 2, 'problems in the row': 1 } });
-    const created = outcome.results.filter((r) => r.status === 'created');
+    const created = outcome.results.toArray().filter((r) => r.status === 'created');
     expect(created.map((r) => r.userName)).toEqual(['user1@contoso.onmicrosoft.com', 'user2@contoso.onmicrosoft.com', 'user3@contoso.onmicrosoft.com']);
     const stored = await db.prisma.directoryUser.findFirstOrThrow({ where: { activeUpnKey: 'user1@contoso.onmicrosoft.com' }, include: { licenses: true } });
     expect(await verifyPassword(created[0]!.temporaryPassword!, stored.passwordHash)).toBe(true);
@@ -107,7 +107,7 @@ describe('importing users from a CSV', () => {
     expect((await importFile(file, 'F1')).created).toBe(4);
     const again = await importFile(file, 'F2');
     expect(again).toMatchObject({ created: 0, skipped: 4, skippedByReason: { 'duplicate username': 4 } });
-    expect(again.results.every((r) => r.reason.startsWith('duplicate username'))).toBe(true);
+    expect(again.results.toArray().every((r) => r.reason.startsWith('duplicate username'))).toBe(true);
     expect(await db.prisma.directoryUser.count()).toBe(5);
   });
 
@@ -149,7 +149,7 @@ describe('importing users from a CSV', () => {
     expect(await db.prisma.directoryUser.count({ where: { importJobId: jobId } })).toBe(6);
     expect((await db.prisma.licensePool.findFirstOrThrow()).assigned).toBe(6);
     const user1 = await db.prisma.directoryUser.findFirstOrThrow({ where: { activeUpnKey: 'user1@contoso.onmicrosoft.com' } });
-    expect(await verifyPassword(outcome.results[0]!.temporaryPassword!, user1.passwordHash)).toBe(true);
+    expect(await verifyPassword(outcome.results.toArray()[0]!.temporaryPassword!, user1.passwordHash)).toBe(true);
   });
 
   it('lets only admins who may add users start an import, and checks the settings', async () => {

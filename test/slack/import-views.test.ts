@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { validateMessageBlocks, validateView } from '../support/block-kit-validator.js';
 import { loadEnv } from '../../src/config/env.js';
-import type { ImportOutcome, ImportPreview } from '../../src/core/bulk/index.js';
+import { ImportResults, type ImportOutcome, type ImportPreview, type ImportResultRow } from '../../src/core/bulk/index.js';
 import { PRODUCTS } from '../../src/core/catalogue/catalogue.js';
 import type { ImportJob } from '../../src/generated/prisma/index.js';
 import { ProgressThrottle } from '../../src/slack/services/progress-throttle.js';
@@ -36,6 +36,12 @@ const preview = (overrides: Partial<ImportPreview> = {}): ImportPreview => ({
   ...overrides,
 });
 
+function resultsOf(rows: ImportResultRow[]): ImportResults {
+  const results = new ImportResults();
+  rows.forEach((row) => results.add(row));
+  return results;
+}
+
 const outcome: ImportOutcome = {
   jobId: 'cjob1',
   status: 'failed',
@@ -44,7 +50,7 @@ const outcome: ImportOutcome = {
   createdWithoutLicense: 2,
   skipped: 8,
   skippedByReason: { 'duplicate username': 8 },
-  results: [{ rowNumber: 2, userName: 'a@contoso.com', displayName: 'A', temporaryPassword: 'Secret-Pass-1', status: 'created', reason: '' }],
+  results: resultsOf([{ rowNumber: 2, userName: 'a@contoso.com', displayName: 'A', temporaryPassword: 'Secret-Pass-1', status: 'created', reason: '' }]),
   reissuedPasswords: 3,
   failure: 'disk full',
 };

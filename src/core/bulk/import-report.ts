@@ -11,7 +11,7 @@ const STATUS_WORDS: Record<ImportRowStatus, string> = {
 export function importResultsCsv(outcome: ImportOutcome): Buffer {
   return csvDocument(
     ['Row', 'User Name', 'Display Name', 'Temporary password', 'Status', 'Reason'],
-    outcome.results.map((r) => [r.rowNumber, r.userName, r.displayName, r.temporaryPassword ?? '', STATUS_WORDS[r.status], r.reason]),
+    Array.from(outcome.results, (r) => [r.rowNumber, r.userName, r.displayName, r.temporaryPassword ?? '', STATUS_WORDS[r.status], r.reason]),
   );
 }
 

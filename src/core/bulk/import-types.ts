@@ -1,4 +1,5 @@
 import type { Product } from '../catalogue/catalogue.js';
+import type { ImportResults } from './import-results.js';
 import type { ImportEncoding, ImportDelimiter, ImportLayout } from '../import/types.js';
 
 /** What the admin chooses after the preview (DOMAIN.md "Add many users from a CSV", wizard). */
@@ -69,7 +70,8 @@ export interface ImportOutcome {
   skipped: number;
   /** Reason → count, for the summary. */
   skippedByReason: Record<string, number>;
-  results: ImportResultRow[];
+  /** Every row in file order (iterate it, or `toArray()`). */
+  results: ImportResults;
   /** Rows made before an interruption whose passwords were issued again by this run. */
   reissuedPasswords: number;
   failure?: string;

@@ -5,4 +5,5 @@ export { startImport, resumeImport, cancelImport, markInterruptedImports } from 
 export { runImport, type RunImportOptions } from './run-import.js';
 export { importResultsCsv, importSummaryText } from './import-report.js';
 export { csvDocument, csvCell } from './csv-out.js';
+export { ImportResults } from './import-results.js';
 export { DUPLICATE_USERNAME } from './tenant-row-checks.js';

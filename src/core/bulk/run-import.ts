@@ -9,6 +9,7 @@ import { batched } from './batched.js';
 import { BulkUserWriter, type NewImportedUser } from './bulk-writer.js';
 import { sqliteDate } from '../store/statements.js';
 import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
+import { ImportResults } from './import-results.js';
 import { loadImportTenant } from './import-tenant.js';
 import { DUPLICATE_USERNAME, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
 
@@ -38,11 +39,11 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
   const settings = JSON.parse(job.settings) as ImportSettings;
   const tenant = loadImportTenant(ctx, await ctx.db.tenant.findUniqueOrThrow({ where: { id: job.tenantId } }));
   const product = settings.license ? productBySkuId(settings.license.skuId) ?? null : null;
-  const outcome: ImportOutcome = { jobId, status: 'completed', rowsRead: 0, created: 0, createdWithoutLicense: 0, skipped: 0, skippedByReason: {}, results: [], reissuedPasswords: 0 };
+  const outcome: ImportOutcome = { jobId, status: 'completed', rowsRead: 0, created: 0, createdWithoutLicense: 0, skipped: 0, skippedByReason: {}, results: new ImportResults(), reissuedPasswords: 0 };
   const skip = (row: CheckedRow, reason: string, key: string) => {
     outcome.skipped++;
     outcome.skippedByReason[key] = (outcome.skippedByReason[key] ?? 0) + 1;
-    outcome.results.push({ rowNumber: row.rowNumber, userName: row.fields.userName ?? '', displayName: row.fields.displayName ?? '', status: 'skipped', reason });
+    outcome.results.add({ rowNumber: row.rowNumber, userName: row.fields.userName ?? '', displayName: row.fields.displayName ?? '', status: 'skipped', reason });
   };
 
   try {
@@ -118,12 +119,11 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
       for (const result of results) {
         if (result.status === 'created') outcome.created++;
         else outcome.createdWithoutLicense++;
-        outcome.results.push(result);
+        outcome.results.add(result);
       }
       outcome.reissuedPasswords += reissue.length;
       await options.onProgress?.({ done: outcome.rowsRead, total: file.userRowCount, created: outcome.created + outcome.createdWithoutLicense });
     }
-    outcome.results.sort((a, b) => a.rowNumber - b.rowNumber);
     return await finish(ctx, outcome, 'completed');
   } catch (error) {
     return finish(ctx, outcome, 'failed', error instanceof Error ? error.message : String(error));
