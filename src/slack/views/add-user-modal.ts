@@ -7,6 +7,7 @@ import { USERNAME_LIMITS } from '../../core/rules/username.js';
 import { ROLE_IDS, ROLES } from '../../core/roles.js';
 import { CALLBACK, VALUE } from './ids.js';
 import { context, header, option, plain, textInput } from './kit.js';
+import { appsToTurnOffBlocks, productOption } from './license-blocks.js';
 
 export const PASSWORD_AUTO = 'auto';
 export const PASSWORD_CUSTOM = 'custom';
@@ -117,24 +118,10 @@ function licenseBlocks(options: AddUserOptions): KnownBlock[] {
       type: 'multi_static_select',
       action_id: VALUE,
       placeholder: plain('Choose products'),
-      options: options.licenses.slice(0, 100).map((l) => option(`${l.product.displayName} (${l.available} of ${l.total} available)`, l.product.skuId)),
+      options: options.licenses.slice(0, 100).map(productOption),
     },
   });
-  for (const license of options.licenses.slice(0, 20)) {
-    if (license.product.plans.length < 2) continue;
-    blocks.push({
-      type: 'input',
-      block_id: `apps:${license.product.skuId}`,
-      optional: true,
-      label: plain(`Apps to turn off: ${license.product.displayName}`, 2000),
-      element: {
-        type: 'multi_static_select',
-        action_id: VALUE,
-        placeholder: plain('All apps on'),
-        options: license.product.plans.slice(0, 100).map((plan) => option(plan.displayName, plan.id)),
-      },
-    });
-  }
+  blocks.push(...appsToTurnOffBlocks(options.licenses));
   return blocks;
 }
 

@@ -7,6 +7,7 @@ import { usageLocationInput } from './add-user-modal.js';
 import { CALLBACK, VALUE } from './ids.js';
 import { usersWord } from './import-preview.js';
 import { context, esc, option, plain, section } from './kit.js';
+import { appsToTurnOffBlocks, productOption } from './license-blocks.js';
 
 export const NO_LICENSE = 'none';
 export const SIGN_IN_ALLOWED = 'allowed';
@@ -107,26 +108,11 @@ function licenseBlocks(options: AddUserOptions): KnownBlock[] {
         type: 'static_select',
         action_id: VALUE,
         placeholder: plain('Choose a product'),
-        options: [...options.licenses.slice(0, 99).map((l) => option(`${l.product.displayName} (${l.available} of ${l.total} available)`, l.product.skuId)), noLicense],
+        options: [...options.licenses.slice(0, 99).map(productOption), noLicense],
       },
     },
   ];
-  for (const license of options.licenses.slice(0, 20)) {
-    if (license.product.plans.length < 2) continue;
-    blocks.push({
-      type: 'input',
-      block_id: `apps:${license.product.skuId}`,
-      optional: true,
-      label: plain(`Apps to turn off: ${license.product.displayName}`, 2000),
-      hint: plain('Only used when this product is chosen above.'),
-      element: {
-        type: 'multi_static_select',
-        action_id: VALUE,
-        placeholder: plain('All apps on'),
-        options: license.product.plans.slice(0, 100).map((plan) => option(plan.displayName, plan.id)),
-      },
-    });
-  }
+  blocks.push(...appsToTurnOffBlocks(options.licenses, 'Only used when this product is chosen above.'));
   blocks.push({
     type: 'input',
     block_id: 'whenSeatsRunOut',
