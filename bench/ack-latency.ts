@@ -175,11 +175,11 @@ export async function ackSuite(options: SuiteOptions): Promise<Figure[]> {
     figures.push({ suite: SUITE, name: 'load generator alone: open-loop p99', value: self.open.latency.p99, unit: 'ms' });
     figures.push({ suite: SUITE, name: `load generator alone: ${cfg.concurrency} in flight`, value: self.closed.throughput, unit: 'req/s' });
 
-    log(`\nstarting Roster (node --import tsx src/main.ts${options.cpuProf ? ' --cpu-prof' : ''}), fresh database in ${dir}`);
+    log(`\nstarting Roster (node dist/src/main.js, as npm start${options.cpuProf ? ' --cpu-prof' : ''}), fresh database in ${dir}`);
     app = await spawnServer({
       name: 'roster',
-      script: 'src/main.ts',
-      launcher: 'node-import',
+      script: 'dist/src/main.js',
+      launcher: 'compiled',
       nodeFlags: options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${profDir}`] : [],
       env: {
         SLACK_BOT_TOKEN: fake.botToken,

@@ -11,12 +11,19 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** How the app is started. `tsx-cli` is `npm start` minus npm; `node-import` skips tsx's relay process. */
-export type Launcher = 'tsx-cli' | 'node-import';
+/**
+ * How the app is started. `compiled` is what `npm start` runs (the build made by `npm ci`), minus
+ * npm; `tsx-cli` is `npm run dev`; `node-import` runs sources through tsx without its relay process.
+ */
+export type Launcher = 'compiled' | 'tsx-cli' | 'node-import';
 
 export const LAUNCHERS: Record<Launcher, { label: string; command: (script: string, nodeFlags: string[]) => [string, string[]] }> = {
+  compiled: {
+    label: 'node dist/src/main.js (what `npm start` runs)',
+    command: (script, nodeFlags) => [process.execPath, [...nodeFlags, script]],
+  },
   'tsx-cli': {
-    label: 'node_modules/.bin/tsx src/main.ts (what `npm start` runs)',
+    label: 'node_modules/.bin/tsx src/main.ts (`npm run dev`)',
     command: (script, nodeFlags) => [path.join(ROOT, 'node_modules/.bin/tsx'), [...nodeFlags, script]],
   },
   'node-import': {

@@ -32,7 +32,7 @@ export const importSuite: Suite = async ({ quick, log }) => {
       const file = path.join(dir, `users-${rows}.csv`);
       const written = await writeSampleImportFile(file, rows, { domain: 'bench.onmicrosoft.com' });
       log(`${rows} rows: ${(written.bytes / 1048576).toFixed(1)} MB generated; importing in a fresh process…`);
-      const { stdout } = await run(path.resolve('node_modules/.bin/tsx'), [path.resolve('bench/import-worker.ts'), file, String(rows)], { maxBuffer: 1 << 20 });
+      const { stdout } = await run(process.execPath, [path.resolve('bench/import-worker.mjs'), file, String(rows)], { maxBuffer: 1 << 20 });
       const w = JSON.parse(stdout.trim().split('\n').at(-1)!) as WorkerFigures;
       const name = `${rows.toLocaleString('en')} rows`;
       figures.push(

@@ -31,7 +31,8 @@ beforeAll(async () => {
 afterAll(async () => db.destroy());
 
 function roster(...args: string[]) {
-  return run(path.resolve('node_modules/.bin/tsx'), [path.resolve('src/cli/main.ts'), ...args], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
+  // What `npm run roster` runs: the build that `npm ci` (and `npm test`) made.
+  return run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
     (error: { code: number; stdout: string; stderr: string }) => error,
   );
 }

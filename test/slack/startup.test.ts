@@ -14,7 +14,8 @@ function runMain(env: Record<string, string>, until: (output: string) => boolean
   dirs.push(dir);
   // No inherited Slack settings: the test decides every variable, and no .env is read from cwd.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SLACK_') && key !== 'DATABASE_URL'));
-  const child = spawn(path.resolve('node_modules/.bin/tsx'), [path.resolve('src/main.ts')], { cwd: dir, env: { ...clean, ...env } });
+  // What `npm start` runs: the build that `npm ci` (and `npm test`) made.
+  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], { cwd: dir, env: { ...clean, ...env } });
   let output = '';
   return {
     dir,

@@ -1,24 +1,23 @@
-/**
- * One import measurement in its own process, so that its peak memory is its own (the file is
- * generated beforehand by the parent): `tsx bench/import-worker.ts <file.csv> <rows>` prints one
- * JSON line of figures.
- */
+// One import measurement in its own process, so that its peak memory is its own (the file is
+// generated beforehand by the parent). Plain JavaScript over the compiled build (dist/, made by
+// `npm ci`), so it runs as `npm start` runs Roster, without the TypeScript loader:
+// `node bench/import-worker.mjs <file.csv> <rows>` prints one JSON line of figures.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { openDatabase } from '../src/db/open-database.js';
-import { setupTenant } from '../src/core/tenant/setup-tenant.js';
-import { buyLicenses } from '../src/core/licenses/buy-licenses.js';
-import { productByPartNumber } from '../src/core/catalogue/catalogue.js';
-import { verifyImport, startImport, runImport } from '../src/core/bulk/index.js';
-import { applyMigrations } from '../src/db/migrate.js';
+import { openDatabase } from '../dist/src/db/open-database.js';
+import { setupTenant } from '../dist/src/core/tenant/setup-tenant.js';
+import { buyLicenses } from '../dist/src/core/licenses/buy-licenses.js';
+import { productByPartNumber } from '../dist/src/core/catalogue/catalogue.js';
+import { verifyImport, startImport, runImport } from '../dist/src/core/bulk/index.js';
+import { applyMigrations } from '../dist/src/db/migrate.js';
 
-const file = process.argv[2]!;
+const file = process.argv[2];
 const rows = Number(process.argv[3]);
 const dir = mkdtempSync(path.join(tmpdir(), 'roster-bench-import-'));
 const actor = { teamId: 'TBENCH', slackUserId: 'UBENCH', operator: true };
-const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS')!;
+const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
 
 try {
   const db = await openDatabase(`file:${path.join(dir, 'roster.db')}`);
@@ -32,10 +31,10 @@ try {
   const verified = await verifyImport(ctx, actor, { path: file, fileName: 'users.csv', fileId: 'FBENCH', limits: { maxRows: rows, maxBytes: 1024 * 1024 * 1024 } });
   const verifyMs = performance.now() - t;
   if (!verified.ok) throw new Error(verified.message);
-  const started = await startImport(ctx, actor, verified.preview.jobId!, { signInAllowed: true, usageLocation: 'NL', license: { skuId: basic.skuId, disabledPlans: [] }, whenSeatsRunOut: 'licensed_only', recipients: [] });
+  const started = await startImport(ctx, actor, verified.preview.jobId, { signInAllowed: true, usageLocation: 'NL', license: { skuId: basic.skuId, disabledPlans: [] }, whenSeatsRunOut: 'licensed_only', recipients: [] });
   if (!started.ok) throw new Error(started.message);
   t = performance.now();
-  const outcome = await runImport(ctx, verified.preview.jobId!, file, { limits: { maxRows: rows, maxBytes: 1024 * 1024 * 1024 }, ...(process.env.BATCH ? { batchSize: Number(process.env.BATCH) } : {}) });
+  const outcome = await runImport(ctx, verified.preview.jobId, file, { limits: { maxRows: rows, maxBytes: 1024 * 1024 * 1024 } });
   const createMs = performance.now() - t;
   if (outcome.status !== 'completed' || outcome.created !== rows) throw new Error(`import ${outcome.status}: ${outcome.created} of ${rows} created ${outcome.failure ?? ''}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
