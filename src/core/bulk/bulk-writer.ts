@@ -1,19 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { ProfileValues } from '../rules/profile-fields.js';
+import type { NewDirectoryUser } from '../store/user-writes.js';
 
-export interface NewImportedUser {
-  userPrincipalName: string;
-  alias: string;
-  domain: string;
-  displayName: string;
-  profile: ProfileValues;
-  alternateEmail: string | null;
-  usageLocation: string | null;
+/** A row of an import, ready to write: the fields of a directory user plus sign-in and license. */
+export type NewImportedUser = Pick<
+  NewDirectoryUser,
+  'userPrincipalName' | 'alias' | 'domain' | 'displayName' | 'profile' | 'alternateEmail' | 'usageLocation' | 'passwordHash'
+> & {
   accountEnabled: boolean;
-  passwordHash: string;
   license: { skuId: string; disabledPlans: string[] } | null;
-}
+};
 
 /**
  * Writes imported users straight through SQLite's prepared statements: Prisma's per-row cost would
