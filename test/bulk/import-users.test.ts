@@ -7,6 +7,7 @@ import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
 import { writeSampleImportFile } from '../../src/core/import/sample-file.js';
+import { homeSummary } from '../../src/core/tenant/home-summary.js';
 import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 
 let db: TestDatabase;
@@ -91,6 +92,9 @@ describe('importing users from a CSV', () => {
     const report = importResultsCsv(outcome).toString('utf8');
     expect(report).toMatch(/user4@contoso.onmicrosoft.com,User 4,,Not created,not created: no Microsoft 365 Business Basic license left/);
     expect(await db.prisma.auditRecord.count({ where: { action: 'users.import' } })).toBe(4);
+    const home = await homeSummary(db.ctx, OWNER);
+    expect(home.recentChanges.map((c) => c.summary)[0]).toBe('Import of hires.csv completed: 3 users made, 3 rows left out');
+    expect(home.recentChanges.filter((c) => c.summary.startsWith('Imported '))).toEqual([]);
     expect(JSON.stringify(await db.prisma.auditRecord.findMany())).not.toContain(created[0]!.temporaryPassword!);
   });
 
