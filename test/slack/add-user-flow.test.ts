@@ -73,6 +73,13 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     const before = r.fake.calls().length;
     await r.sim.command('/users', 'add', { userId: OWNER });
     const modal = await openedAfter(before, OWNER);
+    expect(JSON.stringify(modal.view)).not.toContain('"block_id":"password"');
+    // "Let me create the password" re-renders the form with the Password box.
+    const beforeChoice = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'passwordMode', selectedOption: 'custom', view: modal.view });
+    await r.fake.waitFor('views.update', { after: beforeChoice });
+    const withPassword = r.fake.viewRecord(modal.id)!.view;
+    expect(JSON.stringify(withPassword)).toContain('"block_id":"password"');
     const typed = {
       firstName: { value: plainText('Ana') },
       lastName: { value: plainText('Silva') },
@@ -82,7 +89,7 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
       licenses: { value: multiStaticSelect([BASIC.skuId]) },
       roles: { value: multiStaticSelect(['user_admin']) },
     };
-    const bad = await r.sim.viewSubmission(modal.view, typed, { userId: OWNER });
+    const bad = await r.sim.viewSubmission(withPassword, typed, { userId: OWNER });
     expect(bad.problems).toEqual([]);
     expect(bad.body).toMatchObject({
       response_action: 'errors',
@@ -94,14 +101,19 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
       },
     });
     const teams = BASIC.plans.find((p) => p.name === 'TEAMS1')!;
+    const beforeAuto = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'passwordMode', selectedOption: 'auto', view: withPassword });
+    await r.fake.waitFor('views.update', { after: beforeAuto });
+    const automatic = r.fake.viewRecord(modal.id)!.view;
+    expect(JSON.stringify(automatic)).not.toContain('"block_id":"password"');
+    const { password: _typedPassword, ...withoutPassword } = typed;
     const afterBad = r.fake.calls().length;
     const good = await r.sim.viewSubmission(
-      modal.view,
+      automatic,
       {
-        ...typed,
+        ...withoutPassword,
         alias: { value: plainText('ana') },
         passwordMode: { value: radio('auto') },
-        password: { value: plainText('') },
         roles: { value: multiStaticSelect([]) },
         usageLocation: { value: staticSelect('NL') },
         [`apps:${BASIC.skuId}`]: { value: multiStaticSelect([teams.id]) },

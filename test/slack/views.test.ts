@@ -11,7 +11,10 @@ const licenses = biggest.map((product) => ({ product, total: 10, assigned: 3, av
 
 describe('Block Kit builders stay within Slack limits', () => {
   it('the Add user form, with the 20 products that have the most apps', () => {
-    const view = addUserModal({ domains: ['contoso.onmicrosoft.com', 'contoso.com'], initialDomain: 'contoso.onmicrosoft.com', licenses, canAssignRoles: true, canAssignLicenses: true, passwordExpiryDays: 90 });
+    const view = addUserModal(
+      { domains: ['contoso.onmicrosoft.com', 'contoso.com'], initialDomain: 'contoso.onmicrosoft.com', licenses, canAssignRoles: true, canAssignLicenses: true, passwordExpiryDays: 90 },
+      { customPassword: true },
+    );
     expect(validateView(view, 'modal')).toEqual([]);
     const ids = (view.blocks as { block_id?: string }[]).map((b) => b.block_id).filter(Boolean);
     expect(ids).toEqual(expect.arrayContaining(['firstName', 'lastName', 'displayName', 'alias', 'domain', 'password', 'usageLocation', 'licenses', 'roles', 'alternateEmail', 'jobTitle']));

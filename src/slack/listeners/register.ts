@@ -1,9 +1,10 @@
-import type { App } from '@slack/bolt';
+import type { App, BlockAction, RadioButtonsAction } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { afterAck } from '../services/after-ack.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { refreshHome } from '../services/refresh-home.js';
-import { ACTION, CALLBACK, SHORTCUT } from '../views/ids.js';
+import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
+import { passwordModeChanged } from './actions/add-user-form-actions.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
 import { cancelImportAction, chooseImportSettingsAction, resumeImportAction } from './actions/import-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
@@ -28,6 +29,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK.importSettings, importSettingsSubmission(deps));
 
   app.action(ACTION.openAddUser, openAddUserAction(deps));
+  app.action<BlockAction<RadioButtonsAction>>({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, passwordModeChanged(deps));
   app.action(ACTION.openSetup, openSetupAction(deps));
   app.action(ACTION.openBuyLicenses, openBuyLicensesAction(deps));
   app.action(ACTION.refreshHome, refreshHomeAction(deps));

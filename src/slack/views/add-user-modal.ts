@@ -21,7 +21,15 @@ const OPTIONAL_PROFILE: ProfileField[] = [
  * The Add user form, one modal following the admin-center wizard: Basics, Product licenses,
  * Optional settings. Block ids are the core's field names, so errors land on the right field.
  */
-export function addUserModal(options: AddUserOptions): View {
+export interface AddUserFormState {
+  /** "Let me create the password" is chosen: the Password box is shown. */
+  customPassword: boolean;
+}
+
+const passwordModeOption = (mode: typeof PASSWORD_AUTO | typeof PASSWORD_CUSTOM) =>
+  option(mode === PASSWORD_AUTO ? 'Automatically create a password' : 'Let me create the password', mode);
+
+export function addUserModal(options: AddUserOptions, form: AddUserFormState = { customPassword: false }): View {
   const blocks: KnownBlock[] = [
     header('Basics'),
     textInput('firstName', PROFILE_FIELDS.firstName.label, { maxLength: PROFILE_FIELDS.firstName.max }),
@@ -45,18 +53,26 @@ export function addUserModal(options: AddUserOptions): View {
     {
       type: 'input',
       block_id: 'passwordMode',
+      // Choosing re-renders the form (views.update) to show or hide the Password box; Slack keeps
+      // what was typed in every input whose block id stays the same.
+      dispatch_action: true,
       label: plain('Password settings'),
       element: {
         type: 'radio_buttons',
         action_id: VALUE,
-        options: [option('Automatically create a password', PASSWORD_AUTO), option('Let me create the password', PASSWORD_CUSTOM)],
-        initial_option: option('Automatically create a password', PASSWORD_AUTO),
+        options: [passwordModeOption(PASSWORD_AUTO), passwordModeOption(PASSWORD_CUSTOM)],
+        initial_option: passwordModeOption(form.customPassword ? PASSWORD_CUSTOM : PASSWORD_AUTO),
       },
     },
-    textInput('password', 'Password', {
-      maxLength: 256,
-      hint: 'Only with "Let me create the password": 8-256 characters, 3 of lowercase, uppercase, digits, symbols.',
-    }),
+    ...(form.customPassword
+      ? [
+          textInput('password', 'Password', {
+            optional: false,
+            maxLength: 256,
+            hint: '8-256 characters, with 3 of: lowercase letters, uppercase letters, digits, symbols.',
+          }),
+        ]
+      : []),
     {
       type: 'input',
       block_id: 'requirePasswordChange',
