@@ -141,8 +141,8 @@ function licenseBlocks(options: AddUserOptions): KnownBlock[] {
   return blocks;
 }
 
-/** Countries in groups (Slack allows 100 options a group). */
-export function usageLocationInput(field = 'usageLocation'): KnownBlock {
+/** Countries in groups (Slack allows 100 options a group); built once, shared by every form. */
+const USAGE_LOCATION_GROUPS = (() => {
   const groups: { label: string; options: PlainTextOption[] }[] = [];
   for (const location of USAGE_LOCATIONS) {
     const letter = location.name[0]!.toUpperCase();
@@ -151,13 +151,17 @@ export function usageLocationInput(field = 'usageLocation'): KnownBlock {
     if (!group) groups.push((group = { label, options: [] }));
     group.options.push(option(`${location.name} (${location.code})`, location.code));
   }
+  return groups.map((g) => ({ label: plain(g.label, 75), options: g.options }));
+})();
+
+export function usageLocationInput(field = 'usageLocation'): KnownBlock {
   return {
     type: 'input',
     block_id: field,
     optional: true,
     label: plain('Usage location'),
     hint: plain('Where the user mainly works; needed to assign a license.'),
-    element: { type: 'static_select', action_id: VALUE, placeholder: plain('Choose a country'), option_groups: groups.map((g) => ({ label: plain(g.label, 75), options: g.options })) },
+    element: { type: 'static_select', action_id: VALUE, placeholder: plain('Choose a country'), option_groups: USAGE_LOCATION_GROUPS },
   };
 }
 
