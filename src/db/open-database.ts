@@ -21,15 +21,16 @@ const BUSY_TIMEOUT_MS = 5000;
  * Opens (creating it if needed) the SQLite database at `url`, applies pending migrations, and
  * returns a Prisma client over it. WAL lets readers go on while a bulk import writes.
  */
-export async function openDatabase(url: string, options: { migrate?: boolean } = {}): Promise<OpenDatabase> {
+export async function openDatabase(url: string, options: { migrate?: boolean; busyTimeoutMs?: number } = {}): Promise<OpenDatabase> {
   const file = sqlitePathFromUrl(url);
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+  const timeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
+  const sqlite = new Database(file, { timeout });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   if (options.migrate !== false) applyMigrations(sqlite);
-  const adapter = new PrismaBetterSQLite3({ url: file, timeout: BUSY_TIMEOUT_MS });
+  const adapter = new PrismaBetterSQLite3({ url: file, timeout });
   const prisma = new PrismaClient({ adapter });
   await prisma.$connect();
   return {

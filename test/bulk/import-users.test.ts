@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyImport, startImport, runImport, resumeImport, markInterruptedImports, importResultsCsv, type ImportSettings } from '../../src/core/bulk/index.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
+import { addUser } from '../../src/core/users/add-user.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
 import { writeSampleImportFile } from '../../src/core/import/sample-file.js';
@@ -164,6 +165,25 @@ describe('importing users from a CSV', () => {
     expect(noLocation.ok === false && noLocation.fields?.map((f) => f.field)).toEqual(['usageLocation', 'license']);
     expect((await startImport(db.ctx, OWNER, jobId!, settings({ license: null, usageLocation: null }))).ok).toBe(true);
     expect(await startImport(db.ctx, OWNER, jobId!, settings({ license: null }))).toMatchObject({ ok: false, code: 'conflict' });
+  });
+
+  it('adds users from the form while an import runs, neither waiting on the locks of the other', async () => {
+    // No lock wait is allowed: with a 1 ms busy timeout any wait fails with SQLITE_BUSY.
+    await db.destroy();
+    db = await createTestDatabase(undefined, { busyTimeoutMs: 1 });
+    await seedTenant(db.ctx);
+    await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 5000 });
+    const file = path.join(dir, 'big.csv');
+    await writeSampleImportFile(file, 3000, { domain: 'contoso.onmicrosoft.com' });
+    const [outcome, ...added] = await Promise.all([
+      importFile(file, 'FBIG'),
+      ...Array.from({ length: 20 }, (_, i) =>
+        addUser(db.ctx, OWNER, { displayName: `Form ${i}`, alias: `form${i}`, domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' }, usageLocation: 'NL', licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] }),
+      ),
+    ]);
+    expect(added.filter((r) => r.ok)).toHaveLength(20);
+    expect(outcome).toMatchObject({ status: 'completed', created: 3000 });
+    expect((await db.prisma.licensePool.findFirstOrThrow()).assigned).toBe(3020);
   });
 
   it('handles a 2,000-row generated file with duplicates and bad rows', async () => {

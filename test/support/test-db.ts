@@ -13,10 +13,10 @@ export interface TestDatabase extends OpenDatabase {
 }
 
 /** A real SQLite file with every migration applied, in its own temp folder. */
-export async function createTestDatabase(now: () => Date = () => new Date()): Promise<TestDatabase> {
+export async function createTestDatabase(now: () => Date = () => new Date(), options: { busyTimeoutMs?: number } = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
   const url = `file:${path.join(dir, 'roster.db')}`;
-  const db = await openDatabase(url);
+  const db = await openDatabase(url, options);
   return {
     ...db,
     url,

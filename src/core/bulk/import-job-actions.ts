@@ -4,6 +4,8 @@ import { fail, invalidFields, ok, type CoreError, type Result } from '../result.
 import { hasPermission, roleLabels, rolesGranting } from '../roles.js';
 import type { ImportJob } from '../../generated/prisma/index.js';
 import type { ImportSettings } from './import-types.js';
+import { moveImportJob } from './import-job-writes.js';
+import { licensePools } from '../store/tenant-store.js';
 import { importSettingsProblems } from './import-settings.js';
 
 async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ ok: true; job: ImportJob; auth: Authorized } | CoreError> {
@@ -26,14 +28,12 @@ export async function startImport(ctx: CoreContext, actor: Actor, jobId: string,
   if (chosen.license && !hasPermission(auth.roles, 'assign_licenses')) {
     return invalidFields([{ field: 'license', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` }]);
   }
-  const owned = await ctx.db.licensePool.findMany({ where: { tenantId: job.tenantId }, select: { skuId: true } });
+  const owned = licensePools(ctx.sqlite, job.tenantId);
   const { settings, fields } = importSettingsProblems(chosen, owned.map((p) => p.skuId));
   if (fields.length > 0) return invalidFields(fields);
-  const moved = await ctx.db.importJob.updateMany({
-    where: { id: job.id, status: 'previewed' },
-    data: { status: 'running', settings: JSON.stringify(settings), requestedBy: actor.slackUserId, startedAt: ctx.now() },
-  });
-  if (moved.count === 0) return fail('conflict', `This import is already ${job.status === 'previewed' ? 'starting' : job.status}.`);
+  const now = ctx.now();
+  const moved = moveImportJob(ctx.sqlite, job.id, ['previewed'], 'running', now, { settings: JSON.stringify(settings), requestedBy: actor.slackUserId, startedAt: now });
+  if (!moved) return fail('conflict', `This import is already ${job.status === 'previewed' ? 'starting' : job.status}.`);
   return ok({ job: { ...job, status: 'running' }, settings });
 }
 
@@ -41,16 +41,14 @@ export async function startImport(ctx: CoreContext, actor: Actor, jobId: string,
 export async function resumeImport(ctx: CoreContext, actor: Actor, jobId: string): Promise<Result<{ job: ImportJob; settings: ImportSettings }>> {
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
-  const moved = await ctx.db.importJob.updateMany({ where: { id: jobId, status: 'interrupted' }, data: { status: 'running', requestedBy: actor.slackUserId } });
-  if (moved.count === 0) return fail('conflict', `This import is ${found.job.status}, not interrupted: there is nothing to resume.`);
+  if (!moveImportJob(ctx.sqlite, jobId, ['interrupted'], 'running', ctx.now(), { requestedBy: actor.slackUserId })) return fail('conflict', `This import is ${found.job.status}, not interrupted: there is nothing to resume.`);
   return ok({ job: { ...found.job, status: 'running' }, settings: JSON.parse(found.job.settings) as ImportSettings });
 }
 
 export async function cancelImport(ctx: CoreContext, actor: Actor, jobId: string): Promise<Result<{ job: ImportJob }>> {
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
-  const moved = await ctx.db.importJob.updateMany({ where: { id: jobId, status: { in: ['previewed', 'interrupted'] } }, data: { status: 'cancelled', finishedAt: ctx.now() } });
-  if (moved.count === 0) return fail('conflict', `This import is ${found.job.status}; it can no longer be cancelled.`);
+  if (!moveImportJob(ctx.sqlite, jobId, ['previewed', 'interrupted'], 'cancelled', ctx.now(), { finishedAt: ctx.now() })) return fail('conflict', `This import is ${found.job.status}; it can no longer be cancelled.`);
   return ok({ job: { ...found.job, status: 'cancelled' } });
 }
 
@@ -58,6 +56,6 @@ export async function cancelImport(ctx: CoreContext, actor: Actor, jobId: string
 export async function markInterruptedImports(ctx: CoreContext): Promise<ImportJob[]> {
   const running = await ctx.db.importJob.findMany({ where: { status: 'running' } });
   if (running.length === 0) return [];
-  await ctx.db.importJob.updateMany({ where: { id: { in: running.map((j) => j.id) }, status: 'running' }, data: { status: 'interrupted' } });
-  return running.map((job) => ({ ...job, status: 'interrupted' }));
+  const moved = running.filter((job) => moveImportJob(ctx.sqlite, job.id, ['running'], 'interrupted', ctx.now()));
+  return moved.map((job) => ({ ...job, status: 'interrupted' }));
 }

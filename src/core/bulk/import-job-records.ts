@@ -1,5 +1,6 @@
 import type { CoreContext } from '../context.js';
 import type { ImportJob } from '../../generated/prisma/index.js';
+import { moveImportJob, saveImportMessage } from './import-job-writes.js';
 
 /*
  * Bookkeeping of an import job that carries no rule: reading it, remembering the message that
@@ -14,7 +15,7 @@ export async function findImportJob(ctx: CoreContext, jobId: string, teamId?: st
 
 /** The message that shows the preview, then the progress and the outcome (updated in place). */
 export async function recordImportMessage(ctx: CoreContext, jobId: string, message: { channel: string; ts: string }): Promise<void> {
-  await ctx.db.importJob.update({ where: { id: jobId }, data: { channelId: message.channel, messageTs: message.ts } });
+  saveImportMessage(ctx.sqlite, jobId, message, ctx.now());
 }
 
 /**
@@ -22,6 +23,5 @@ export async function recordImportMessage(ctx: CoreContext, jobId: string, messa
  * `interrupted`, so it can be resumed once the file is reachable instead of staying `running`.
  */
 export async function interruptImport(ctx: CoreContext, jobId: string): Promise<ImportJob | null> {
-  const moved = await ctx.db.importJob.updateMany({ where: { id: jobId, status: 'running' }, data: { status: 'interrupted' } });
-  return moved.count === 1 ? findImportJob(ctx, jobId) : null;
+  return moveImportJob(ctx.sqlite, jobId, ['running'], 'interrupted', ctx.now()) ? findImportJob(ctx, jobId) : null;
 }

@@ -7,10 +7,14 @@ import { hashChosenPassword, hashGeneratedPassword } from '../passwords/hash-pas
 import { cleanProfile } from '../rules/profile-fields.js';
 import { batched } from './batched.js';
 import { BulkUserWriter, type NewImportedUser } from './bulk-writer.js';
-import { sqliteDate } from '../store/statements.js';
+import { sqliteDate, statement } from '../store/statements.js';
+import type { TenantRecord } from '../store/tenant-store.js';
 import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
 import { ImportResults } from './import-results.js';
 import { loadImportTenant } from './import-tenant.js';
+import { saveImportOutcome } from './import-job-writes.js';
+import { writeAudit } from '../audit/write-audit.js';
+import { writeTransaction } from '../store/write-transaction.js';
 import { DUPLICATE_USERNAME, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
 
 export interface RunImportOptions {
@@ -37,7 +41,8 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
   const job = await ctx.db.importJob.findUniqueOrThrow({ where: { id: jobId } });
   if (job.status !== 'running') throw new Error(`import ${jobId} is ${job.status}; start or resume it first`);
   const settings = JSON.parse(job.settings) as ImportSettings;
-  const tenant = loadImportTenant(ctx, await ctx.db.tenant.findUniqueOrThrow({ where: { id: job.tenantId } }));
+  const tenantRecord = statement(ctx.sqlite, 'SELECT id, slackTeamId, name, initialDomain, passwordExpiryDays FROM Tenant WHERE id = ?').get(job.tenantId) as TenantRecord;
+  const tenant = loadImportTenant(ctx, tenantRecord);
   const product = settings.license ? productBySkuId(settings.license.skuId) ?? null : null;
   const outcome: ImportOutcome = { jobId, status: 'completed', rowsRead: 0, created: 0, createdWithoutLicense: 0, skipped: 0, skippedByReason: {}, results: new ImportResults(), reissuedPasswords: 0 };
   const skip = (row: CheckedRow, reason: string, key: string) => {
@@ -48,9 +53,9 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
 
   try {
     const opened = await openImportFile(path, options.limits);
-    if (!opened.ok) return await finish(ctx, outcome, 'failed', opened.message);
+    if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
     const { file } = opened;
-    if (file.sha256 !== job.fileSha256) return await finish(ctx, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
+    if (file.sha256 !== job.fileSha256) return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
     const checks = new TenantRowChecks(sqlite, tenant, file.columnLabels);
     const writer = new BulkUserWriter(sqlite, { tenantId: tenant.id, jobId, actorSlackUserId: job.requestedBy, fileName: job.fileName });
     const seatsStatement = sqlite.prepare('SELECT total - assigned AS available FROM LicensePool WHERE tenantId = ? AND skuId = ?');
@@ -124,9 +129,9 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
       outcome.reissuedPasswords += reissue.length;
       await options.onProgress?.({ done: outcome.rowsRead, total: file.userRowCount, created: outcome.created + outcome.createdWithoutLicense });
     }
-    return await finish(ctx, outcome, 'completed');
+    return await finish(ctx, job, outcome, 'completed');
   } catch (error) {
-    return finish(ctx, outcome, 'failed', error instanceof Error ? error.message : String(error));
+    return finish(ctx, job, outcome, 'failed', error instanceof Error ? error.message : String(error));
   }
 }
 
@@ -157,31 +162,32 @@ async function hashAll(items: Pending[]): Promise<void> {
   await Promise.all(chosen);
 }
 
-async function finish(ctx: CoreContext, outcome: ImportOutcome, status: 'completed' | 'failed', failure?: string): Promise<ImportOutcome> {
+async function finish(
+  ctx: CoreContext,
+  job: { tenantId: string; requestedBy: string; fileName: string },
+  outcome: ImportOutcome,
+  status: 'completed' | 'failed',
+  failure?: string,
+): Promise<ImportOutcome> {
   outcome.status = status;
   if (failure) outcome.failure = failure;
-  const job = await ctx.db.importJob.update({
-    where: { id: outcome.jobId },
-    data: {
-      status,
-      failure: failure ?? null,
-      finishedAt: ctx.now(),
-      rowsDone: outcome.rowsRead,
-      rowsCreated: outcome.created,
-      rowsUnlicensed: outcome.createdWithoutLicense,
-      rowsSkipped: outcome.skipped,
-    },
-  });
-  await ctx.db.auditRecord.create({
-    data: {
+  const at = ctx.now();
+  writeTransaction(ctx, (db) => {
+    saveImportOutcome(
+      db,
+      outcome.jobId,
+      { status, failure: failure ?? null, rowsDone: outcome.rowsRead, rowsCreated: outcome.created, rowsUnlicensed: outcome.createdWithoutLicense, rowsSkipped: outcome.skipped },
+      at,
+    );
+    writeAudit(db, {
       tenantId: job.tenantId,
       actorSlackUserId: job.requestedBy,
       action: 'users.import',
       targetType: 'import',
-      targetId: job.id,
+      targetId: outcome.jobId,
       summary: `Import of ${job.fileName} ${status}: ${outcome.created + outcome.createdWithoutLicense} users made, ${outcome.skipped} rows left out${failure ? ` (${failure})` : ''}`,
-      createdAt: ctx.now(),
-    },
+      at,
+    });
   });
   return outcome;
 }

@@ -7,6 +7,7 @@ import { fail, ok, type Result } from '../result.js';
 import { csvDocument } from './csv-out.js';
 import { batched } from './batched.js';
 import type { ImportPreview, PreviewProblem } from './import-types.js';
+import { savePreviewJob } from './import-job-writes.js';
 import { loadImportTenant } from './import-tenant.js';
 import { TenantRowChecks } from './tenant-row-checks.js';
 
@@ -62,9 +63,9 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
   const counts = { rowsRead, rowsReady, rowsWithProblems: rowsRead - rowsReady };
   let jobId: string | null = null;
   if (input.fileId) {
-    const job = await ctx.db.importJob.upsert({
-      where: { tenantId_fileId: { tenantId: auth.tenant.id, fileId: input.fileId } },
-      create: {
+    const job = savePreviewJob(
+      ctx.sqlite,
+      {
         tenantId: auth.tenant.id,
         requestedBy: actor.slackUserId,
         fileId: input.fileId,
@@ -75,11 +76,9 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
         threadTs: input.threadTs ?? null,
         ...counts,
       },
-      update: {},
-    });
+      ctx.now(),
+    );
     if (job.status !== 'previewed') return fail('conflict', `${input.fileName} was already imported from this upload (status: ${job.status}). Upload the file again to start over.`);
-    // Previewed again (the organization may have changed since): the job keeps the latest counts.
-    if (job.rowsReady !== counts.rowsReady || job.rowsWithProblems !== counts.rowsWithProblems) await ctx.db.importJob.update({ where: { id: job.id }, data: counts });
     jobId = job.id;
   }
   return ok({
