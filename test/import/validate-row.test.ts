@@ -1,26 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { mapRecord, type ColumnMap } from '../../src/core/import/column-map.js';
+import { emptyFields, mapRecord, type ColumnMap } from '../../src/core/import/column-map.js';
 import { DuplicateUsernameTracker, duplicateUsernameProblem, validateImportRow, type ImportUserFields } from '../../src/core/import/index.js';
 
-const blank: ImportUserFields = {
-  userName: undefined,
-  firstName: undefined,
-  lastName: undefined,
-  displayName: undefined,
-  jobTitle: undefined,
-  department: undefined,
-  officeNumber: undefined,
-  officePhone: undefined,
-  mobilePhone: undefined,
-  fax: undefined,
-  alternateEmail: undefined,
-  address: undefined,
-  city: undefined,
-  state: undefined,
-  postalCode: undefined,
-  country: undefined,
-};
-const fields = (values: Partial<ImportUserFields>): ImportUserFields => ({ ...blank, ...values });
+const fields = (values: Partial<ImportUserFields>): ImportUserFields => ({ ...emptyFields(), ...values });
 
 describe('validateImportRow', () => {
   it('accepts a complete row and returns it with its row number', () => {
@@ -29,7 +11,7 @@ describe('validateImportRow', () => {
   });
 
   it("names columns by the file's labels, or the template's English ones", () => {
-    expect(validateImportRow(blank, 2, { userName: 'Gebruikersnaam' }).problems).toEqual([
+    expect(validateImportRow(emptyFields(), 2, { userName: 'Gebruikersnaam' }).problems).toEqual([
       { column: 'Gebruikersnaam', message: 'Gebruikersnaam is required.' },
       { column: 'Display Name', message: 'Display Name is required.' },
     ]);

@@ -61,7 +61,8 @@ export function quoteValue(value: string, max = 40): string {
   return `"${value.length > max ? `${value.slice(0, max - 1)}…` : value}"`;
 }
 
-function emptyFields(): ImportUserFields {
+/** A row with every field empty (undefined), to fill in from the file's cells. */
+export function emptyFields(): ImportUserFields {
   return {
     userName: undefined,
     firstName: undefined,
