@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackClientSim } from '../support/slack-requests.js';
-import { SIGNING_SECRET, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
-import { loadEnv } from '../../src/config/env.js';
+import type { SlackClientSim } from '../support/slack-requests.js';
+import { startAnotherRoster, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { createLogger } from '../../src/log.js';
-import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
+import type { RosterApp } from '../../src/slack/create-app.js';
 import type { ListenerDeps } from '../../src/slack/deps.js';
 import { ImportFileProblem, withDownloadedFile } from '../../src/slack/services/import-download.js';
 import { webApiPort } from '../../src/slack/web-api-port.js';
@@ -22,18 +21,7 @@ beforeAll(async () => {
   r = await startRosterUnderTest();
   await seedContoso(r);
   dir = mkdtempSync(path.join(tmpdir(), 'roster-limits-'));
-  const loaded = loadEnv({
-    SLACK_BOT_TOKEN: r.fake.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    PORT: '0',
-    SLACK_API_URL: r.fake.apiUrl,
-    DATABASE_URL: r.db.url,
-    ROSTER_IMPORT_MAX_ROWS: '2',
-    ROSTER_IMPORT_MAX_BYTES: '400',
-  });
-  if (!loaded.ok) throw new Error(loaded.message);
-  small = await startSlackApp(loaded.env, r.db, createLogger('error', () => undefined));
-  sim = new SlackClientSim({ appUrl: `http://127.0.0.1:${small.port}/slack/events`, signingSecret: SIGNING_SECRET, fake: r.fake });
+  ({ app: small, sim } = await startAnotherRoster(r, { ROSTER_IMPORT_MAX_ROWS: '2', ROSTER_IMPORT_MAX_BYTES: '400' }));
 });
 afterAll(async () => {
   await small.stop();

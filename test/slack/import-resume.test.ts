@@ -2,13 +2,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SlackClientSim } from '../support/slack-requests.js';
-import { SIGNING_SECRET, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
-import { loadEnv } from '../../src/config/env.js';
+import type { SlackClientSim } from '../support/slack-requests.js';
+import { startAnotherRoster, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { runImport, startImport } from '../../src/core/bulk/index.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
-import { createLogger } from '../../src/log.js';
-import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
+import type { RosterApp } from '../../src/slack/create-app.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import { CHANNEL, OWNER, cellValue, csvBytes, csvRecords, fileShareMessage, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
 
@@ -30,17 +28,9 @@ afterAll(async () => {
 
 /** Roster started again on the same database (what happens after a crash or a deploy). */
 async function restartRoster(logs: string[]): Promise<SlackClientSim> {
-  const loaded = loadEnv({
-    SLACK_BOT_TOKEN: r.fake.botToken,
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    PORT: '0',
-    SLACK_API_URL: r.fake.apiUrl,
-    DATABASE_URL: r.db.url,
-    LOG_LEVEL: 'debug',
-  });
-  if (!loaded.ok) throw new Error(loaded.message);
-  restarted = await startSlackApp(loaded.env, r.db, createLogger('debug', (line) => logs.push(line)));
-  return new SlackClientSim({ appUrl: `http://127.0.0.1:${restarted.port}/slack/events`, signingSecret: SIGNING_SECRET, fake: r.fake });
+  let sim: SlackClientSim;
+  ({ app: restarted, sim } = await startAnotherRoster(r, {}, (line) => logs.push(line)));
+  return sim;
 }
 
 describe('an import interrupted by a restart', () => {

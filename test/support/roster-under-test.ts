@@ -56,3 +56,26 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     },
   };
 }
+
+/**
+ * Another Roster process on the same database and fake Slack (a restart after a crash, or an
+ * instance with other settings), with `env` added to the usual variables.
+ */
+export async function startAnotherRoster(
+  r: RosterUnderTest,
+  env: Record<string, string> = {},
+  log: (line: string) => void = () => undefined,
+): Promise<{ app: RosterApp; sim: SlackClientSim }> {
+  const loaded = loadEnv({
+    SLACK_BOT_TOKEN: r.fake.botToken,
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    PORT: '0',
+    SLACK_API_URL: r.fake.apiUrl,
+    DATABASE_URL: r.db.url,
+    LOG_LEVEL: 'debug',
+    ...env,
+  });
+  if (!loaded.ok) throw new Error(loaded.message);
+  const app = await startSlackApp(loaded.env, r.db, createLogger('debug', log));
+  return { app, sim: new SlackClientSim({ appUrl: `http://127.0.0.1:${app.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: r.fake.teamId, fake: r.fake }) };
+}
