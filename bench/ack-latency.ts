@@ -6,7 +6,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { productByPartNumber } from '../src/core/catalogue/catalogue.js';
@@ -16,7 +15,7 @@ import { type AppProcess, spawnServer } from './app-process.js';
 import { measureBareBolt } from './bare-bolt.js';
 import { formatProfile, summarizeProfile } from './cpu-profile.js';
 import { type Figure, LOAD_HEADER, LOAD_RIGHT, type SuiteOptions, fmt, loadRow, table } from './figures.js';
-import { type LoadResult, runLoadInWorker } from './load.js';
+import { type LoadResult, runLoadInWorker, startNullServer } from './load.js';
 import { type Measured, type PhaseConfig, type Scenario, callsOk, measure, phaseConfig } from './measure.js';
 import { OWNER, addUserModal, seedTenant } from './seed.js';
 import { ALIAS_PLACEHOLDER, commandBody, viewSubmissionBody } from './slack-bodies.js';
@@ -87,13 +86,7 @@ function rosterScenarios(app: AppProcess, fake: FakeSlack, sim: SlackClientSim, 
 
 /** The generator against a server that does nothing (on the bench's main thread): its own floor and ceiling. */
 async function loadgenSelfCheck(cfg: PhaseConfig, quick: boolean): Promise<{ open: LoadResult; closed: LoadResult }> {
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => res.end(''));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { server, port } = await startNullServer();
   const target = {
     url: `http://127.0.0.1:${port}/`,
     signingSecret: 'abc123',

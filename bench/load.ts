@@ -7,7 +7,7 @@
  * `runLoadInWorker` runs a generator in a worker thread, so the fake Slack API (which lives on the
  * bench's main thread and answers the app's Web API calls) cannot delay sends or response timestamps.
  */
-import { Agent, createServer, request } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { Worker } from 'node:worker_threads';
 import { signSlackRequest } from '../test/support/slack-requests.js';
@@ -277,11 +277,8 @@ async function runClosedLoop(spec: ClosedLoopSpec): Promise<LoadResult> {
   };
 }
 
-/**
- * Warms the generator's own code (HTTP client, signing) against a do-nothing server in this
- * thread, so a fresh worker's JIT warm-up is not counted as server latency. Sends nothing to the target.
- */
-async function warmGenerator(target: LoadTarget): Promise<void> {
+/** A local HTTP server that reads each request and answers 200 with an empty body: the generator's floor. */
+export async function startNullServer(): Promise<{ server: Server; port: number }> {
   const server = createServer((req, res) => {
     req.resume();
     req.on('end', () => res.end(''));
@@ -289,6 +286,15 @@ async function warmGenerator(target: LoadTarget): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
+  return { server, port };
+}
+
+/**
+ * Warms the generator's own code (HTTP client, signing) against a do-nothing server in this
+ * thread, so a fresh worker's JIT warm-up is not counted as server latency. Sends nothing to the target.
+ */
+async function warmGenerator(target: LoadTarget): Promise<void> {
+  const { server, port } = await startNullServer();
   const agent = new Agent({ keepAlive: true, maxSockets: 4 });
   const url = new URL(`http://127.0.0.1:${port}/`);
   const body = new BodySource(target.body).body(0);

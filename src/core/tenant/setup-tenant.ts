@@ -11,7 +11,7 @@ import { insertDirectoryUser } from '../store/user-writes.js';
 import { isUniqueViolation, writeTransaction } from '../store/write-transaction.js';
 import { aliasFromProfile } from './alias-from-profile.js';
 import { tenantByTeam } from '../store/tenant-store.js';
-import { INITIAL_DOMAIN_SUFFIX, initialDomainProblem, normalizeInitialDomain } from './initial-domain.js';
+import { initialDomainProblem, normalizeInitialDomain } from './initial-domain.js';
 
 export interface SetupTenantInput {
   organizationName: string;
@@ -134,4 +134,3 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
   });
 }
 
-export { INITIAL_DOMAIN_SUFFIX };
