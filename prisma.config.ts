@@ -1,4 +1,8 @@
 import path from 'node:path';
+
+// No generator asks for Prisma's query engine (we generate Kysely types only); without this the CLI
+// would try to download one, which fails offline and in air-gapped installs.
+process.env.PRISMA_CLIENT_ENGINE_TYPE ??= 'client';
 import { defineConfig } from 'prisma/config';
 import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
 import { defaultDatabaseUrl } from './src/db/database-url.js';

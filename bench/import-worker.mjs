@@ -10,18 +10,18 @@ import { openDatabase } from '../dist/src/db/open-database.js';
 import { setupTenant } from '../dist/src/core/tenant/setup-tenant.js';
 import { buyLicenses } from '../dist/src/core/licenses/buy-licenses.js';
 import { productByPartNumber } from '../dist/src/core/catalogue/catalogue.js';
-import { verifyImport, startImport, runImport } from '../dist/src/core/bulk/index.js';
+import { verifyImport, startImport, runImport, newInstanceId } from '../dist/src/core/bulk/index.js';
 import { applyMigrations } from '../dist/src/db/migrate.js';
 
 const file = process.argv[2];
 const rows = Number(process.argv[3]);
 const dir = mkdtempSync(path.join(tmpdir(), 'roster-bench-import-'));
-const actor = { teamId: 'TBENCH', slackUserId: 'UBENCH', operator: true };
+const actor = { teamId: 'TBENCH', slackUserId: 'UBENCH' };
 const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
 
 try {
   const db = await openDatabase(`file:${path.join(dir, 'roster.db')}`);
-  const ctx = { db: db.prisma, sqlite: db.sqlite, now: () => new Date() };
+  const ctx = { db: db.db, now: () => new Date(), instanceId: newInstanceId() };
   const setup = await setupTenant(ctx, actor, { organizationName: 'Bench', initialDomain: 'bench', requester: { isWorkspaceOwnerOrAdmin: true, isBootstrapAdmin: false, displayName: 'Bench Admin' } });
   if (!setup.ok) throw new Error(setup.message);
   await buyLicenses(ctx, actor, { product: basic.partNumber, quantity: rows });
@@ -47,7 +47,7 @@ try {
   applyMigrations(raw);
   raw.prepare("INSERT INTO Tenant (id, slackTeamId, name, initialDomain, createdAt) VALUES ('t', 'T', 'Bench', 'bench.onmicrosoft.com', '2026-01-01T00:00:00.000+00:00')").run();
   const insert = raw.prepare(
-    `INSERT INTO DirectoryUser (id, tenantId, userPrincipalName, activeUpnKey, aliasKey, domain, firstName, lastName, displayName, passwordHash, passwordSetAt, createdAt, updatedAt)
+    `INSERT INTO DirectoryUser (id, tenantId, userPrincipalName, upnKey, aliasKey, domain, firstName, lastName, displayName, passwordHash, passwordSetAt, createdAt, updatedAt)
      VALUES (?, 't', ?, ?, ?, 'bench.onmicrosoft.com', ?, ?, ?, 'x', ?, ?, ?)`,
   );
   const now = new Date().toISOString();

@@ -1,6 +1,5 @@
-// Copies what `tsc` does not emit next to the compiled code: the generated Prisma client and the
-// product catalogue, both loaded at run time relative to the module that needs them.
+// Copies what `tsc` does not emit next to the compiled code: the product catalogue, loaded at run
+// time relative to the module that needs it.
 import { cpSync } from 'node:fs';
 
-cpSync('src/generated', 'dist/src/generated', { recursive: true });
 cpSync('src/core/catalogue/products.json', 'dist/src/core/catalogue/products.json');

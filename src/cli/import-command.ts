@@ -1,29 +1,42 @@
 import { randomUUID } from 'node:crypto';
-import { writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { userInfo } from 'node:os';
-import type { CoreContext } from '../core/context.js';
+import type { OperatorActor, CoreContext } from '../core/context.js';
 import { findProduct } from '../core/catalogue/find-product.js';
-import { verifyImport, startImport, runImport, importResultsCsv, importSummaryText, type ImportPreview, type ImportSettings } from '../core/bulk/index.js';
+import type { ImportLimits } from '../core/import/types.js';
+import {
+  importResultsCsv,
+  importSummaryText,
+  interruptedImports,
+  interruptStaleImports,
+  resumeImport,
+  runImport,
+  startImport,
+  verifyImport,
+  type ImportOutcome,
+  type ImportPreview,
+  type ImportSettings,
+} from '../core/bulk/index.js';
+import { FileExistsError, writePrivateFile } from './private-file.js';
 
 export interface ImportCommandOptions {
   file: string;
-  workspace: string;
   license?: string;
   location?: string;
   dryRun: boolean;
   blocked: boolean;
   createUnlicensed: boolean;
   out?: string;
+  force: boolean;
+  limits: ImportLimits;
 }
 
-type Print = (line: string) => void;
+export type Print = (line: string) => void;
 
-/** `roster import`: the same verification and report as in Slack, for admins who script. Returns the exit code. */
-export async function importCommand(ctx: CoreContext, options: ImportCommandOptions, print: Print, progress: Print): Promise<number> {
-  const actor = { teamId: options.workspace, slackUserId: `cli:${userInfo().username}`, operator: true };
+/** `roster import <file>`: the same verification and report as in Slack, for admins who script. Returns the exit code. */
+export async function importCommand(ctx: CoreContext, actor: OperatorActor, options: ImportCommandOptions, print: Print, progress: Print): Promise<number> {
   const fileName = path.basename(options.file);
-  const verified = await verifyImport(ctx, actor, { path: options.file, fileName, fileId: options.dryRun ? null : `cli:${randomUUID()}` });
+  const verified = await verifyImport(ctx, actor, { path: options.file, fileName, fileId: options.dryRun ? null : `cli:${randomUUID()}`, limits: options.limits });
   if (!verified.ok) {
     print(`error: ${verified.message}`);
     return 1;
@@ -32,7 +45,7 @@ export async function importCommand(ctx: CoreContext, options: ImportCommandOpti
   printPreview(preview, print);
   if (preview.problemsCsv) {
     const problemsPath = siblingPath(options.file, 'problems');
-    await writeFile(problemsPath, preview.problemsCsv);
+    await writePrivateFile(problemsPath, preview.problemsCsv, { force: true });
     print(`All ${preview.problemCount} problems: ${problemsPath}`);
   }
   if (options.dryRun) {
@@ -43,13 +56,30 @@ export async function importCommand(ctx: CoreContext, options: ImportCommandOpti
     print('No row is ready to import; fix the problems above and run again.');
     return 1;
   }
+  const out = options.out ?? siblingPath(options.file, 'results');
+  const refusal = await outputRefusal(out, options.force);
+  if (refusal) {
+    print(`error: --out: ${refusal}`);
+    return 1;
+  }
 
+  const started = await startWithSettings(ctx, actor, preview, options, print);
+  if (!started) {
+    // Nothing ran: the reserved results file goes (it is empty).
+    await rm(out, { force: true });
+    return 1;
+  }
+  print(`Import ${preview.jobId} started. If it is stopped, resume it with: npm run roster -- import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`);
+  return deliver(ctx, preview.jobId!, options, out, print, progress);
+}
+
+async function startWithSettings(ctx: CoreContext, actor: OperatorActor, preview: ImportPreview, options: ImportCommandOptions, print: Print): Promise<boolean> {
   let license: ImportSettings['license'] = null;
   if (options.license) {
     const match = findProduct(options.license, preview.seats.map((s) => s.product.skuId));
     if (!match.ok) {
       print(`error: --license: ${match.message}`);
-      return 1;
+      return false;
     }
     license = { skuId: match.product.skuId, disabledPlans: [] };
   }
@@ -64,21 +94,71 @@ export async function importCommand(ctx: CoreContext, options: ImportCommandOpti
   if (!started.ok) {
     const flags: Record<string, string> = { usageLocation: '--location', license: '--license' };
     for (const problem of started.fields ?? [{ field: '', message: started.message }]) print(`error: ${flags[problem.field] ?? problem.field}: ${problem.message}`);
+    return false;
+  }
+  return true;
+}
+
+/** `roster import <file> --resume <job>`: goes on with an interrupted import; users made before get new passwords. */
+export async function resumeCommand(ctx: CoreContext, actor: OperatorActor, jobId: string, options: ImportCommandOptions, print: Print, progress: Print): Promise<number> {
+  await interruptStaleImports(ctx);
+  const out = options.out ?? siblingPath(options.file, 'results');
+  const refusal = await outputRefusal(out, options.force);
+  if (refusal) {
+    print(`error: --out: ${refusal}`);
     return 1;
   }
+  const resumed = await resumeImport(ctx, actor, jobId, { confirmed: true });
+  if (!resumed.ok) {
+    await rm(out, { force: true });
+    print(`error: ${resumed.message}`);
+    return 1;
+  }
+  if (resumed.takenOver) print(`This import was started by ${resumed.startedBy}; its results now come to you.`);
+  return deliver(ctx, jobId, options, out, print, progress);
+}
+
+/** `roster import --list`: interrupted imports of the workspace, with how to resume each. */
+export async function listInterruptedCommand(ctx: CoreContext, actor: OperatorActor, print: Print): Promise<number> {
+  await interruptStaleImports(ctx);
+  const jobs = await interruptedImports(ctx, actor.teamId);
+  if (jobs.length === 0) {
+    print('No interrupted imports.');
+    return 0;
+  }
+  for (const job of jobs) {
+    print(`${job.id}  ${job.fileName}  started by ${job.requestedBy}  ${job.rowsDone} rows done, ${job.rowsCreated + job.rowsUnlicensed} users made`);
+    print(`  resume: npm run roster -- import <path to ${job.fileName}> --resume ${job.id} --workspace ${actor.teamId}`);
+  }
+  return 0;
+}
+
+async function deliver(ctx: CoreContext, jobId: string, options: ImportCommandOptions, out: string, print: Print, progress: Print): Promise<number> {
   let last = 0;
-  const outcome = await runImport(ctx, preview.jobId!, options.file, {
+  const outcome: ImportOutcome = await runImport(ctx, jobId, options.file, {
+    limits: options.limits,
     onProgress: ({ done, total }) => {
       if (Date.now() - last < 1000 && done < total) return;
       last = Date.now();
       progress(`  ${done} / ${total} rows`);
     },
   });
-  const out = options.out ?? siblingPath(options.file, 'results');
-  await writeFile(out, importResultsCsv(outcome), { mode: 0o600 });
+  // The path was reserved (created empty, private) before the run; the results replace it atomically.
+  await writePrivateFile(out, importResultsCsv(outcome), { force: true });
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);
   print(`Results with temporary passwords (readable only by you): ${out}`);
   return outcome.status === 'completed' ? 0 : 1;
+}
+
+/** Checked before any account is made, so that the passwords always have somewhere private to go. */
+async function outputRefusal(out: string, force: boolean): Promise<string | null> {
+  try {
+    await writePrivateFile(out, '', { force });
+    return null;
+  } catch (error) {
+    if (error instanceof FileExistsError) return error.message;
+    return `cannot write ${out}: ${error instanceof Error ? error.message : String(error)}`;
+  }
 }
 
 function printPreview(preview: ImportPreview, print: Print): void {

@@ -1,22 +1,61 @@
-import type Database from 'better-sqlite3';
-import type { PrismaClient } from '../generated/prisma/index.js';
+import type { Db } from '../store/database.js';
+import type { Role } from './roles.js';
 
 /** What every use case runs against. A CLI, a test or the Slack app builds one the same way. */
 export interface CoreContext {
-  db: PrismaClient;
-  /** The same database through prepared statements: requests and bulk paths use it (see store/statements.ts). */
-  sqlite: Database.Database;
+  /** The typed data layer (src/store/). */
+  db: Db;
   now: () => Date;
+  /** This process, as the owner of the import jobs it runs (see bulk/import-ownership.ts). */
+  instanceId: string;
+  /** Told after every change is stored, so a surface can refresh what people see (the App Home). */
+  onChange?: (change: Change) => void;
 }
 
-/** Who is asking: a Slack member of a workspace. Roles come from the directory, not from Slack. */
-export interface Actor {
+/** What changed in an organization, reported by the core after the change is stored. */
+export interface Change {
+  tenantId: string;
+  /** The organization's Slack workspace. */
+  teamId: string;
+  what: 'organization' | 'users' | 'licenses' | 'import';
+  /** Who made the change, when a Slack member did. */
+  bySlackMember: string | null;
+}
+
+/** A Slack member of a workspace. Their roles come from the directory user linked to them, not from Slack. */
+export interface MemberActor {
   teamId: string;
   slackUserId: string;
-  /**
-   * The server's operator at the command line (`npm run roster`): whoever can run it can read and
-   * write the database anyway, so it acts with every permission; audit records name it `cli:<user>`.
-   */
-  operator?: boolean;
 }
 
+/**
+ * A person at the server's command line (`npm run roster`), named in the audit as `cli:<name>`.
+ * They act with the roles the command line gives them explicitly, checked like anyone's.
+ */
+export interface OperatorActor {
+  teamId: string;
+  operator: string;
+  roles: readonly Role[];
+}
+
+/** Who is asking. */
+export type Actor = MemberActor | OperatorActor;
+
+export function isOperator(actor: Actor): actor is OperatorActor {
+  return 'operator' in actor;
+}
+
+/** How the audit and job records name the actor: a Slack member id, or `cli:<name>`. */
+export function actorId(actor: Actor): string {
+  return isOperator(actor) ? `cli:${actor.operator}` : actor.slackUserId;
+}
+
+/** The Slack member behind the actor, if any (operators have none: nothing is sent to them in Slack). */
+export function actorSlackMember(actor: Actor): string | null {
+  return isOperator(actor) ? null : actor.slackUserId;
+}
+
+export function reportChange(ctx: CoreContext, tenant: { id: string; slackTeamId: string }, what: Change['what'], by: Actor | string | null = null): void {
+  const bySlackMember = by === null ? null : typeof by === 'string' ? (by.startsWith('cli:') ? null : by) : actorSlackMember(by);
+  ctx.onChange?.({ tenantId: tenant.id, teamId: tenant.slackTeamId, what, bySlackMember });
+}

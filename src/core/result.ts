@@ -11,7 +11,9 @@ export type ErrorCode =
   | 'conflict'
   | 'no_seats'
   | 'limit_exceeded'
-  | 'unsupported';
+  | 'unsupported'
+  /** The action is allowed but changes someone else's work: ask the person, then call again confirmed. */
+  | 'needs_confirmation';
 
 export interface FieldError {
   field: string;
@@ -45,7 +47,7 @@ export function invalidFields(fields: FieldError[]): CoreError {
   return fail('invalid_input', message, fields);
 }
 
-/** Thrown inside a transaction to roll it back with a typed error; caught by `runInTransaction`. */
+/** Thrown inside a transaction to roll it back with a typed error; caught by `transaction` (transaction.ts). */
 export class CoreFailure extends Error {
   constructor(readonly error: CoreError) {
     super(error.message);

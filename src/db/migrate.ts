@@ -40,12 +40,24 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): { 
       continue;
     }
     const startedAt = new Date().toISOString();
-    db.transaction(() => {
-      db.exec(sql);
-      db.prepare(
-        'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
-      ).run(randomUUID(), checksum, new Date().toISOString(), name, startedAt);
-    })();
+    // Prisma redefines a table to change it (create new, copy, DROP old, rename). Inside a
+    // transaction its `PRAGMA foreign_keys=OFF` is ignored, and dropping the old table would then
+    // cascade-delete every row that references it (roles, licenses). So foreign keys are off for the
+    // migration and checked before it commits, as `prisma migrate deploy` does.
+    const foreignKeys = db.pragma('foreign_keys', { simple: true });
+    db.pragma('foreign_keys = OFF');
+    try {
+      db.transaction(() => {
+        db.exec(sql);
+        const broken = db.pragma('foreign_key_check') as unknown[];
+        if (broken.length > 0) throw new Error(`Migration ${name} leaves ${broken.length} rows pointing at rows that do not exist; nothing was changed.`);
+        db.prepare(
+          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
+        ).run(randomUUID(), checksum, new Date().toISOString(), name, startedAt);
+      })();
+    } finally {
+      db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
+    }
     applied.push(name);
   }
   return { applied };

@@ -1,16 +1,16 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { PrismaBetterSQLite3 } from '@prisma/adapter-better-sqlite3';
-import { PrismaClient } from '../generated/prisma/index.js';
-import { applyMigrations } from './migrate.js';
+import { kyselyOver, type Db } from '../store/database.js';
 import { sqlitePathFromUrl } from './database-url.js';
-
-export type Db = PrismaClient;
+import { applyMigrations } from './migrate.js';
 
 export interface OpenDatabase {
-  prisma: PrismaClient;
-  /** A direct connection for bulk paths, where Prisma's per-row cost dominates. */
+  /** The typed data layer (src/store/ modules take this). */
+  db: Db;
+  /** The absolute path of the database file (or `:memory:`). */
+  file: string;
+  /** The raw connection, for the health check and the migrator only. */
   sqlite: Database.Database;
   close(): Promise<void>;
 }
@@ -18,27 +18,36 @@ export interface OpenDatabase {
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
- * Opens (creating it if needed) the SQLite database at `url`, applies pending migrations, and
- * returns a Prisma client over it. WAL lets readers go on while a bulk import writes.
+ * Opens (creating it if needed) the SQLite database at `url` and applies pending migrations. The
+ * folder is made 0700 and the database and its -wal/-shm files 0600: they hold personal data and
+ * password hashes (SQLite gives the -wal and -shm files the database file's mode). WAL lets readers
+ * go on while an import writes.
  */
 export async function openDatabase(url: string, options: { migrate?: boolean; busyTimeoutMs?: number } = {}): Promise<OpenDatabase> {
   const file = sqlitePathFromUrl(url);
-  if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-  const timeout = options.busyTimeoutMs ?? BUSY_TIMEOUT_MS;
-  const sqlite = new Database(file, { timeout });
+  if (file !== ':memory:') createPrivately(file);
+  const sqlite = new Database(file, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
+  if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
   if (options.migrate !== false) applyMigrations(sqlite);
-  const adapter = new PrismaBetterSQLite3({ url: file, timeout });
-  const prisma = new PrismaClient({ adapter });
-  await prisma.$connect();
+  const db = kyselyOver(sqlite);
   return {
-    prisma,
+    db,
+    file,
     sqlite,
     async close() {
-      await prisma.$disconnect();
+      await db.destroy();
       sqlite.close();
     },
   };
+}
+
+function createPrivately(file: string): void {
+  const dir = path.dirname(file);
+  if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  // A database made by an older Roster (0644) is tightened too.
+  chmodSync(file, 0o600);
 }

@@ -2,12 +2,14 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
 import type { Env } from '../config/env.js';
-import { markInterruptedImports } from '../core/bulk/index.js';
+import { interruptStaleImports, newInstanceId, STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
+import type { CoreContext } from '../core/context.js';
 import type { OpenDatabase } from '../db/open-database.js';
 import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
+import { HomeRefresher } from './services/home-refresher.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { webApiPort } from './web-api-port.js';
 
@@ -56,9 +58,14 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     logger: log,
     logLevel: LogLevel.INFO,
   });
+  const changes: { home?: HomeRefresher } = {};
+  const core: CoreContext = { db: db.db, now, instanceId: newInstanceId(), onChange: (change) => changes.home?.changed(change) };
+  const slack = webApiPort(app.client, env.SLACK_BOT_TOKEN);
+  const home = (changes.home = new HomeRefresher({ core, slack, logger }));
   const deps: ListenerDeps = {
-    core: { db: db.prisma, sqlite: db.sqlite, now },
-    slack: webApiPort(app.client, env.SLACK_BOT_TOKEN),
+    core,
+    slack,
+    home,
     bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS,
     logger,
     imports: {
@@ -71,21 +78,34 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
-  // Imports that were running when Roster last stopped: marked before any request can start one,
-  // announced (with a Resume button) once the app is up, without holding up the start.
-  const interrupted = await markInterruptedImports(deps.core);
+  // Imports whose process stopped (its heartbeat went silent): marked before any request can start
+  // one, announced (with a Resume button) once the app is up, without holding up the start; then
+  // checked again regularly, for a process that stops while this one runs. Imports another live
+  // process runs (a second instance, the CLI) are left alone.
+  const interrupted = await interruptStaleImports(deps.core);
+  const sweep = setInterval(() => {
+    void interruptStaleImports(deps.core)
+      .then((jobs) => announceInterruptedImports(deps, jobs))
+      .catch((error: unknown) => logger.error('could not check for stopped imports', { error: String(error).slice(0, 300) }));
+  }, STALE_AFTER_MS / 2);
+  sweep.unref();
   const announce = () => void announceInterruptedImports(deps, interrupted);
+  const stop = async () => {
+    clearInterval(sweep);
+    home.stop();
+    await app.stop();
+  };
 
   if (socketMode) {
     await app.start();
     announce();
-    return { stop: () => app.stop().then(() => undefined) };
+    return { stop };
   }
   const server = (await app.start(env.PORT)) as Server;
   announce();
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : env.PORT,
-    stop: () => app.stop().then(() => undefined),
+    stop,
   };
 }

@@ -1,5 +1,6 @@
 import type { CoreContext } from '../core/context.js';
 import type { Logger } from '../log.js';
+import type { HomeRefresher } from './services/home-refresher.js';
 import type { SlackPort } from './slack-port.js';
 
 /** Settings of "Add many users from a CSV" as the Slack layer uses them. */
@@ -16,6 +17,8 @@ export interface ImportDeps {
 export interface ListenerDeps {
   core: CoreContext;
   slack: SlackPort;
+  /** Keeps App Homes current after changes (see services/home-refresher.ts). */
+  home: HomeRefresher;
   bootstrapAdmins: readonly string[];
   logger: Logger;
   imports: ImportDeps;

@@ -2,14 +2,16 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyImport, startImport, runImport, resumeImport, markInterruptedImports, importResultsCsv, type ImportSettings } from '../../src/core/bulk/index.js';
+import { verifyImport, startImport, runImport, resumeImport, interruptStaleImports, importResultsCsv, type ImportSettings } from '../../src/core/bulk/index.js';
+import { checkSeatLedger } from '../../src/core/licenses/check-seats.js';
+import { toDbDate } from '../../src/store/values.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { addUser } from '../../src/core/users/add-user.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
 import { writeSampleImportFile } from '../../src/core/import/sample-file.js';
 import { homeSummary } from '../../src/core/tenant/home-summary.js';
-import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 
 let db: TestDatabase;
 let dir: string;
@@ -74,8 +76,8 @@ describe('importing users from a CSV', () => {
     expect(result.firstProblems[1]!.message).toBe('duplicate username: olivia@contoso.onmicrosoft.com already exists.');
     expect(result.firstProblems[3]!.message).toMatch(/no domain fabrikam.com/);
     expect(result.problemsCsv!.subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
-    expect(await db.prisma.directoryUser.count()).toBe(1);
-    expect(await db.prisma.importJob.count()).toBe(0);
+    expect(await countRows(db.db, 'DirectoryUser')).toBe(1);
+    expect(await countRows(db.db, 'ImportJob')).toBe(0);
   });
 
   it('creates accounts with license and password together, as many as there are seats, and reports every row', async () => {
@@ -85,25 +87,25 @@ describe('importing users from a CSV', () => {
     expect(outcome).toMatchObject({ status: 'completed', rowsRead: 6, created: 3, createdWithoutLicense: 0, skipped: 3, skippedByReason: { 'no license left': 2, 'problems in the row': 1 } });
     const created = outcome.results.toArray().filter((r) => r.status === 'created');
     expect(created.map((r) => r.userName)).toEqual(['user1@contoso.onmicrosoft.com', 'user2@contoso.onmicrosoft.com', 'user3@contoso.onmicrosoft.com']);
-    const stored = await db.prisma.directoryUser.findFirstOrThrow({ where: { activeUpnKey: 'user1@contoso.onmicrosoft.com' }, include: { licenses: true } });
+    const stored = await db.db.selectFrom('DirectoryUser').selectAll().where('upnKey', '=', 'user1@contoso.onmicrosoft.com').executeTakeFirstOrThrow();
     expect(await verifyPassword(created[0]!.temporaryPassword!, stored.passwordHash)).toBe(true);
-    expect(stored.licenses.map((l) => l.skuId)).toEqual([BASIC.skuId]);
+    expect((await db.db.selectFrom('LicenseAssignment').select('skuId').where('userId', '=', stored.id).execute()).map((l) => l.skuId)).toEqual([BASIC.skuId]);
     expect(stored.usageLocation).toBe('NL');
-    expect((await db.prisma.licensePool.findFirstOrThrow()).assigned).toBe(3);
+    expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(3);
     const report = importResultsCsv(outcome).toString('utf8');
     expect(report).toMatch(/user4@contoso.onmicrosoft.com,User 4,,Not created,not created: no Microsoft 365 Business Basic license left/);
-    expect(await db.prisma.auditRecord.count({ where: { action: 'users.import' } })).toBe(4);
+    expect(await countRows(db.db, 'AuditRecord', (q) => q.where('action', '=', 'users.import'))).toBe(4);
     const home = await homeSummary(db.ctx, OWNER);
     expect(home.recentChanges.map((c) => c.summary)[0]).toBe('Import of hires.csv completed: 3 users made, 3 rows left out');
     expect(home.recentChanges.filter((c) => c.summary.startsWith('Imported '))).toEqual([]);
-    expect(JSON.stringify(await db.prisma.auditRecord.findMany())).not.toContain(created[0]!.temporaryPassword!);
+    expect(JSON.stringify(await db.db.selectFrom('AuditRecord').selectAll().execute())).not.toContain(created[0]!.temporaryPassword!);
   });
 
   it('creates the rest without a license when the admin chose so', async () => {
     await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 1 });
     const outcome = await importFile(csv('hires.csv', users(3)), 'F1', settings({ whenSeatsRunOut: 'create_unlicensed' }));
     expect(outcome).toMatchObject({ created: 1, createdWithoutLicense: 2, skipped: 0 });
-    expect(await db.prisma.licenseAssignment.count()).toBe(1);
+    expect(await countRows(db.db, 'LicenseAssignment')).toBe(1);
   });
 
   it('running the same file again creates nothing new: every row reports duplicate username', async () => {
@@ -113,7 +115,7 @@ describe('importing users from a CSV', () => {
     const again = await importFile(file, 'F2');
     expect(again).toMatchObject({ created: 0, skipped: 4, skippedByReason: { 'duplicate username': 4 } });
     expect(again.results.toArray().every((r) => r.reason.startsWith('duplicate username'))).toBe(true);
-    expect(await db.prisma.directoryUser.count()).toBe(5);
+    expect(await countRows(db.db, 'DirectoryUser')).toBe(5);
   });
 
   it('two imports at the same time never give out more seats than exist', async () => {
@@ -122,9 +124,10 @@ describe('importing users from a CSV', () => {
     const b = csv('b.csv', users(40, 1001));
     const [ra, rb] = await Promise.all([importFile(a, 'FA'), importFile(b, 'FB')]);
     expect(ra.created + rb.created).toBe(50);
-    const pool = await db.prisma.licensePool.findFirstOrThrow();
+    const pool = await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow();
     expect([pool.total, pool.assigned]).toEqual([50, 50]);
-    expect(await db.prisma.licenseAssignment.count()).toBe(50);
+    expect(await countRows(db.db, 'LicenseAssignment')).toBe(50);
+    expect(await checkSeatLedger(db.ctx)).toEqual([]);
   });
 
   it('after an interruption, resuming makes only what is left and issues new passwords for rows made before', async () => {
@@ -144,16 +147,23 @@ describe('importing users from a CSV', () => {
       },
     });
     expect(first.status).toBe('failed');
-    await db.prisma.importJob.update({ where: { id: jobId! }, data: { status: 'running' } });
-    expect((await markInterruptedImports(db.ctx)).map((j) => j.id)).toEqual([jobId]);
-    expect(await db.prisma.directoryUser.count({ where: { importJobId: jobId } })).toBe(4);
+    // As if the process had died mid-run: still `running`, its owner silent since.
+    await db.db.updateTable('ImportJob').set({ status: 'running', ownerId: 'dead-host:1:x', heartbeatAt: toDbDate(new Date()) }).where('id', '=', jobId!).execute();
+    expect(await interruptStaleImports(db.ctx)).toEqual([]);
+    const later = { ...db.ctx, now: () => new Date(Date.now() + 2 * 60_000) };
+    expect((await interruptStaleImports(later)).map((j) => j.id)).toEqual([jobId]);
+    expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', jobId!))).toBe(4);
     const resumed = await resumeImport(db.ctx, OWNER, jobId!);
     expect(resumed.ok).toBe(true);
     const outcome = await runImport(db.ctx, jobId!, file);
     expect(outcome).toMatchObject({ status: 'completed', created: 6, skipped: 0, reissuedPasswords: 4 });
-    expect(await db.prisma.directoryUser.count({ where: { importJobId: jobId } })).toBe(6);
-    expect((await db.prisma.licensePool.findFirstOrThrow()).assigned).toBe(6);
-    const user1 = await db.prisma.directoryUser.findFirstOrThrow({ where: { activeUpnKey: 'user1@contoso.onmicrosoft.com' } });
+    expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', jobId!))).toBe(6);
+    expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(6);
+    expect(await checkSeatLedger(db.ctx)).toEqual([]);
+    const reissued = await db.db.selectFrom('AuditRecord').selectAll().where('action', '=', 'user.password_reissued').execute();
+    expect(reissued).toHaveLength(4);
+    expect(reissued.every((r) => r.changedFields === '["password"]' && r.targetUserId)).toBe(true);
+    const user1 = await db.db.selectFrom('DirectoryUser').selectAll().where('upnKey', '=', 'user1@contoso.onmicrosoft.com').executeTakeFirstOrThrow();
     expect(await verifyPassword(outcome.results.toArray()[0]!.temporaryPassword!, user1.passwordHash)).toBe(true);
   });
 
@@ -183,7 +193,8 @@ describe('importing users from a CSV', () => {
     ]);
     expect(added.filter((r) => r.ok)).toHaveLength(20);
     expect(outcome).toMatchObject({ status: 'completed', created: 3000 });
-    expect((await db.prisma.licensePool.findFirstOrThrow()).assigned).toBe(3020);
+    expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(3020);
+    expect(await checkSeatLedger(db.ctx)).toEqual([]);
   });
 
   it('handles a 2,000-row generated file with duplicates and bad rows', async () => {

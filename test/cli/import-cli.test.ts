@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
-import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 
 const run = promisify(execFile);
 let db: TestDatabase;
@@ -45,7 +45,7 @@ describe('npm run roster -- import', () => {
     expect(stdout).toMatch(/row 5 · Gebruikersnaam: The username can't contain space/);
     expect(stdout).toMatch(/Microsoft 365 Business Basic \(O365_BUSINESS_ESSENTIALS\) 2 of 2 available/);
     expect(stdout).toMatch(/Dry run: nothing was written/);
-    expect(await db.prisma.directoryUser.count()).toBe(1);
+    expect(await countRows(db.db, 'DirectoryUser')).toBe(1);
   });
 
   it('names a missing option and exits non-zero', async () => {
@@ -66,6 +66,6 @@ describe('npm run roster -- import', () => {
     expect(text.startsWith('\uFEFFRow,User Name')).toBe(true);
     expect(text).toMatch(/jan@contoso.onmicrosoft.com,Jan Jansen,\S{16},Created/);
     expect(stdout).not.toMatch(/Created/);
-    expect(await db.prisma.directoryUser.count({ where: { importJobId: { not: null } } })).toBe(2);
+    expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('importJobId', 'is not', null))).toBe(2);
   });
 });

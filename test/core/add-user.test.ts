@@ -6,7 +6,8 @@ import { showUser } from '../../src/core/users/show-user.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
 import { passwordProblem } from '../../src/core/rules/password-policy.js';
-import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { insertDomain } from '../../src/store/organizations.js';
 
 let db: TestDatabase;
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -41,15 +42,15 @@ describe('addUser', () => {
     expect(notice.passwordExpiresAt?.toISOString()).toBe('2027-02-21T10:00:00.000Z');
     expect(passwordProblem(notice.temporaryPassword)).toBeNull();
     expect(result.credentialRecipients).toEqual(['U0HR']);
-    const stored = await db.prisma.directoryUser.findFirstOrThrow({ where: { aliasKey: 'ana' } });
+    const stored = await db.db.selectFrom('DirectoryUser').selectAll().where('aliasKey', '=', 'ana').executeTakeFirstOrThrow();
     expect(stored.usageLocation).toBe('NL');
     expect(stored.passwordHash.startsWith('hmac-sha256$')).toBe(true);
     expect(await verifyPassword(notice.temporaryPassword, stored.passwordHash)).toBe(true);
     const shown = await showUser(db.ctx, OWNER, 'ANA@contoso.onmicrosoft.com');
     expect(shown.ok && shown.user.licenses).toEqual([{ skuId: BASIC.skuId, productName: BASIC.displayName, partNumber: BASIC.partNumber, disabledApps: [teams.displayName] }]);
-    const pool = await db.prisma.licensePool.findFirstOrThrow();
+    const pool = await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow();
     expect([pool.total, pool.assigned]).toEqual([2, 1]);
-    const dump = JSON.stringify(await db.prisma.auditRecord.findMany()) + JSON.stringify(await db.prisma.directoryUser.findMany());
+    const dump = JSON.stringify(await db.db.selectFrom('AuditRecord').selectAll().execute()) + JSON.stringify(await db.db.selectFrom('DirectoryUser').selectAll().execute());
     expect(dump).not.toContain(notice.temporaryPassword);
   });
 
@@ -57,7 +58,7 @@ describe('addUser', () => {
     expect((await fieldsOf(await addUser(db.ctx, OWNER, input({ password: { mode: 'custom', value: 'password1' } })))).password).toMatch(/too weak.*3 of/);
     const result = await addUser(db.ctx, OWNER, input({ password: { mode: 'custom', value: 'Correct-Horse-9' }, requirePasswordChange: false }));
     expect(result.ok && result.notice.mustChangeAtNextSignIn).toBe(false);
-    const stored = await db.prisma.directoryUser.findFirstOrThrow({ where: { aliasKey: 'ana' } });
+    const stored = await db.db.selectFrom('DirectoryUser').selectAll().where('aliasKey', '=', 'ana').executeTakeFirstOrThrow();
     expect(stored.passwordHash.startsWith('scrypt$')).toBe(true);
     expect(await verifyPassword('Correct-Horse-9', stored.passwordHash)).toBe(true);
   });
@@ -75,7 +76,7 @@ describe('addUser', () => {
       licenses: 'The organization has no Microsoft 365 Business Basic licenses. Buy some with `/licenses buy`.',
       alternateEmail: 'An admin (User admin) needs an alternate email address, for password recovery.',
     });
-    expect(await db.prisma.directoryUser.count()).toBe(1);
+    expect(await countRows(db.db, 'DirectoryUser')).toBe(1);
   });
 
   it('refuses lengths, a taken username and a period before the @', async () => {
@@ -88,7 +89,7 @@ describe('addUser', () => {
   });
 
   it('applies the initial-domain alias rule both ways', async () => {
-    await db.prisma.domain.create({ data: { tenantId: (await db.prisma.tenant.findFirstOrThrow()).id, name: 'contoso.com' } });
+    await insertDomain(db.db, (await db.db.selectFrom('Tenant').select('id').executeTakeFirstOrThrow()).id, 'contoso.com', NOW);
     expect((await addUser(db.ctx, OWNER, input({ alias: 'geoff' }))).ok).toBe(true);
     expect((await addUser(db.ctx, OWNER, input({ alias: 'geoff', domain: 'contoso.com' }))).ok).toBe(true);
     expect((await addUser(db.ctx, OWNER, input({ alias: 'lee', domain: 'contoso.com' }))).ok).toBe(true);
@@ -117,8 +118,8 @@ describe('addUser', () => {
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const refused = results.find((r) => !r.ok);
     expect(refused).toMatchObject({ code: 'no_seats', message: expect.stringMatching(/No Microsoft 365 Business Basic licenses are left \(1 of 1 assigned\)/) });
-    expect(await db.prisma.directoryUser.count({ where: { aliasKey: { in: ['first', 'second'] } } })).toBe(1);
-    expect((await db.prisma.licensePool.findFirstOrThrow()).assigned).toBe(1);
+    expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('aliasKey', 'in', ['first', 'second']))).toBe(1);
+    expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(1);
   });
 
   it('enforces roles: License and Billing admins cannot add users, only Global admins give roles', async () => {

@@ -3,7 +3,7 @@ import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { listLicenses } from '../../src/core/licenses/list-licenses.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
-import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 
 let db: TestDatabase;
 beforeEach(async () => {
@@ -20,13 +20,13 @@ describe('setupTenant', () => {
     if (!result.ok) return;
     expect(result.initialDomain).toBe('contoso.onmicrosoft.com');
     expect(result.admin.userPrincipalName).toBe('olivia.o@contoso.onmicrosoft.com');
-    const admin = await db.prisma.directoryUser.findFirstOrThrow({ include: { roles: true } });
+    const admin = await db.db.selectFrom('DirectoryUser').selectAll().executeTakeFirstOrThrow();
     expect(admin.slackUserId).toBe(OWNER.slackUserId);
-    expect(admin.roles.map((r) => r.role)).toEqual(['global_admin']);
+    expect((await db.db.selectFrom('RoleAssignment').select('role').where('userId', '=', admin.id).execute()).map((r) => r.role)).toEqual(['global_admin']);
     expect(admin.passwordHash).not.toContain(result.temporaryPassword);
     expect(await verifyPassword(result.temporaryPassword, admin.passwordHash)).toBe(true);
-    const audit = await db.prisma.auditRecord.findMany();
-    expect(audit.map((a) => a.action)).toEqual(['tenant.setup']);
+    const audit = await db.db.selectFrom('AuditRecord').selectAll().orderBy('action', 'desc').execute();
+    expect(audit.map((a) => [a.action, a.targetUserId])).toEqual([['user.create', admin.id], ['tenant.setup', null]]);
     expect(JSON.stringify(audit)).not.toContain(result.temporaryPassword);
   });
 
@@ -71,7 +71,7 @@ describe('licenses', () => {
       ['O365_BUSINESS_ESSENTIALS', 15, 0, 15],
       ['SPE_E3', 2, 0, 2],
     ]);
-    expect(await db.prisma.subscription.count()).toBe(3);
+    expect(await countRows(db.db, 'Subscription')).toBe(3);
   });
 
   it('explains ambiguous or unknown products and bad quantities', async () => {
@@ -83,7 +83,7 @@ describe('licenses', () => {
     expect(unknown).toMatchObject({ ok: false, message: expect.stringMatching(/No product matches "frobnicator"/) });
     const zero = await buyLicenses(db.ctx, OWNER, { product: 'SPE_E3', quantity: 0 });
     expect(zero).toMatchObject({ ok: false, code: 'invalid_input', message: expect.stringMatching(/whole number from 1/) });
-    expect(await db.prisma.subscription.count()).toBe(0);
+    expect(await countRows(db.db, 'Subscription')).toBe(0);
   });
 
   it('refuses members without a role and tells them which role is needed', async () => {

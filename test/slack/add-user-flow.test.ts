@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { plainText, staticSelect, multiStaticSelect, usersSelect, radio, checkboxes } from '../support/slack-requests.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
+import { countRows } from '../support/test-db.js';
 
 let r: RosterUnderTest;
 const OWNER = 'U0OWNER';
@@ -38,7 +39,7 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     await r.sim.command('/users', 'setup', { userId: MEMBER });
     const modal = await openedAfter(before, MEMBER);
     expect(text(modal.view)).toMatch(/Only a Slack workspace owner or admin/);
-    expect(await r.db.prisma.tenant.count()).toBe(0);
+    expect(await countRows(r.db.db, 'Tenant')).toBe(0);
   });
 
   it('sets up the organization from the setup modal; the owner becomes Global admin and gets a DM', async () => {

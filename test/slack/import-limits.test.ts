@@ -11,6 +11,8 @@ import type { ListenerDeps } from '../../src/slack/deps.js';
 import { ImportFileProblem, withDownloadedFile } from '../../src/slack/services/import-download.js';
 import { webApiPort } from '../../src/slack/web-api-port.js';
 import { CHANNEL, OWNER, csvBytes, fileShareMessage, seedContoso, userRow } from './import-helpers.js';
+import { countRows } from '../support/test-db.js';
+import { HomeRefresher } from '../../src/slack/services/home-refresher.js';
 
 let r: RosterUnderTest;
 let small: RosterApp;
@@ -31,7 +33,9 @@ afterAll(async () => {
 
 function depsWith(maxBytes: number): ListenerDeps {
   const slack = webApiPort(new WebClient(r.fake.botToken, { slackApiUrl: r.fake.apiUrl }), r.fake.botToken);
-  return { core: r.db.ctx, slack, bootstrapAdmins: [], logger: createLogger('error', () => undefined), imports: { limits: { maxRows: 10, maxBytes }, tempDir: dir, progressIntervalMs: 1000 } };
+  const logger = createLogger('error', () => undefined);
+  const home = new HomeRefresher({ core: r.db.ctx, slack, logger });
+  return { core: r.db.ctx, slack, home, bootstrapAdmins: [], logger, imports: { limits: { maxRows: 10, maxBytes }, tempDir: dir, progressIntervalMs: 1000 } };
 }
 
 describe('import limits', () => {
@@ -49,7 +53,7 @@ describe('import limits', () => {
     await sim.event(manyEvent);
     const tooMany = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === manyEvent.ts);
     expect(String(tooMany.args.text)).toMatch(/could not verify this file\. many.csv: .*most Roster reads from one file is 2/);
-    expect(await r.db.prisma.importJob.count()).toBe(0);
+    expect(await countRows(r.db.db, 'ImportJob')).toBe(0);
     expect(r.fake.messagesIn(CHANNEL).every((m) => !JSON.stringify(m.blocks ?? '').includes('roster_import_choose_settings'))).toBe(true);
   });
 

@@ -9,6 +9,8 @@ import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import type { RosterApp } from '../../src/slack/create-app.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import { CHANNEL, OWNER, cellValue, csvBytes, csvRecords, fileShareMessage, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
+import { countRows } from '../support/test-db.js';
+import { toDbDate } from '../../src/store/values.js';
 
 let r: RosterUnderTest;
 let restarted: RosterApp | undefined;
@@ -40,7 +42,7 @@ describe('an import interrupted by a restart', () => {
     const event = fileShareMessage(file);
     await r.sim.event(event);
     const preview = await waitForPreview(r, CHANNEL, event.ts);
-    const job = await r.db.prisma.importJob.findFirstOrThrow({ where: { fileId: file.id } });
+    const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
 
     // The run starts, makes its first batch of 2, and the process dies.
     const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
@@ -58,8 +60,13 @@ describe('an import interrupted by a restart', () => {
         }
       },
     });
-    await r.db.prisma.importJob.update({ where: { id: job.id }, data: { status: 'running', failure: null, finishedAt: null } });
-    expect(await r.db.prisma.directoryUser.count({ where: { importJobId: job.id } })).toBe(2);
+    // As the database looks when the process died 5 minutes ago, mid-run: still running, its owner silent since.
+    await r.db.db
+      .updateTable('ImportJob')
+      .set({ status: 'running', failure: null, finishedAt: null, ownerId: 'gone:1:dead', heartbeatAt: toDbDate(new Date(Date.now() - 5 * 60_000)) })
+      .where('id', '=', job.id)
+      .execute();
+    expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', job.id))).toBe(2);
 
     const before = r.fake.calls().length;
     const logs: string[] = [];
@@ -68,7 +75,7 @@ describe('an import interrupted by a restart', () => {
     const interrupted = structuredClone(r.fake.messagesIn(CHANNEL).find((m) => m.ts === preview.ts)!);
     expect(interrupted.text).toMatch(/The import of resume.csv was interrupted \(Roster stopped\) after 2 of 5 rows: 2 users created/);
     expect(text(interrupted.blocks)).toContain(ACTION.importResume);
-    expect((await r.db.prisma.importJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('interrupted');
+    expect((await r.db.db.selectFrom('ImportJob').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status).toBe('interrupted');
 
     const pressed = r.fake.calls().length;
     await sim.blockAction({ userId: OWNER, actionId: ACTION.importResume, message: interrupted });
@@ -89,8 +96,8 @@ describe('an import interrupted by a restart', () => {
       expect(chat).not.toContain(password);
       expect(logs.join('\n')).not.toContain(password);
     }
-    expect((await r.db.prisma.importJob.findUniqueOrThrow({ where: { id: job.id } })).status).toBe('completed');
-    expect((await r.db.prisma.licensePool.findFirstOrThrow()).assigned).toBe(5);
+    expect((await r.db.db.selectFrom('ImportJob').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status).toBe('completed');
+    expect((await r.db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(5);
 
     const again = r.fake.calls().length;
     await sim.blockAction({ userId: OWNER, actionId: ACTION.importResume, message: interrupted });

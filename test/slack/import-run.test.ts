@@ -6,6 +6,7 @@ import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import type { Message } from '../support/fake-slack-api.js';
 import { CHANNEL, HR, MEMBER, OWNER, cellValue, csvBytes, csvRecords, fileShareMessage, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
+import { countRows } from '../support/test-db.js';
 
 let r: RosterUnderTest;
 const BASIC = productByPartNumber('O365_BUSINESS_ESSENTIALS')!;
@@ -46,7 +47,7 @@ describe('choosing the settings and adding the users', () => {
 
     const view = await openSettings(preview);
     expect(validateView(view, 'modal')).toEqual([]);
-    expect(view.private_metadata).toBe((await r.db.prisma.importJob.findFirstOrThrow({ where: { fileName: 'hires.csv' } })).id);
+    expect(view.private_metadata).toBe((await r.db.db.selectFrom('ImportJob').select('id').where('fileName', '=', 'hires.csv').executeTakeFirstOrThrow()).id);
     expect(text(view.submit)).toContain('Add 4 users');
     const ids = (view.blocks as { block_id?: string }[]).map((b) => b.block_id);
     expect(ids).toEqual(expect.arrayContaining(['signInAllowed', 'usageLocation', 'license', `apps:${BASIC.skuId}`, 'whenSeatsRunOut', 'recipients']));
@@ -64,7 +65,7 @@ describe('choosing the settings and adding the users', () => {
     expect(noLocation.body).toMatchObject({ response_action: 'errors', errors: { usageLocation: expect.stringMatching(/Choose a usage location/) } });
     const forbidden = await r.sim.viewSubmission(view, { license: { value: staticSelect('none') } }, { userId: MEMBER });
     expect(forbidden.body).toMatchObject({ response_action: 'errors', errors: { signInAllowed: expect.stringMatching(/To add users you need one of these roles/) } });
-    expect((await r.db.prisma.importJob.findFirstOrThrow({ where: { messageTs: preview.ts } })).status).toBe('previewed');
+    expect((await r.db.db.selectFrom('ImportJob').select('status').where('messageTs', '=', preview.ts).executeTakeFirstOrThrow()).status).toBe('previewed');
   });
 
   it('adds the users: the preview becomes the progress and then the outcome; the results go by DM with the passwords', async () => {
@@ -122,9 +123,10 @@ describe('choosing the settings and adding the users', () => {
     }
     expect(logs).toMatch(/"message":"import finished".*"created":3/);
 
-    const stored = await r.db.prisma.directoryUser.findFirstOrThrow({ where: { activeUpnKey: 'ana@contoso.onmicrosoft.com' }, include: { licenses: true } });
+    const stored = await r.db.db.selectFrom('DirectoryUser').selectAll().where('upnKey', '=', 'ana@contoso.onmicrosoft.com').executeTakeFirstOrThrow();
     expect(stored.usageLocation).toBe('NL');
-    expect(JSON.parse(stored.licenses[0]!.disabledPlans as unknown as string)).toEqual([teams.id]);
+    const license = await r.db.db.selectFrom('LicenseAssignment').selectAll().where('userId', '=', stored.id).executeTakeFirstOrThrow();
+    expect(JSON.parse(license.disabledPlans)).toEqual([teams.id]);
   });
 
   it('a second press of the button says the import already ran', async () => {
@@ -144,7 +146,7 @@ describe('choosing the settings and adding the users', () => {
     expect(updates.length).toBeLessThanOrEqual(Math.floor(elapsed / 1000) + 2);
     expect(String(updates[0]!.args.text)).toMatch(/^Adding users from big.csv… 0\/3000$/);
     expect(String(updates.at(-1)!.args.text)).toMatch(/^Imported big.csv: 3000 created/);
-    expect(await r.db.prisma.directoryUser.count({ where: { activeUpnKey: { startsWith: 'big' } } })).toBe(3000);
+    expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('upnKey', 'like', 'big%'))).toBe(3000);
   });
 
   it('Cancel on a preview cancels the job and says so in the message', async () => {
@@ -153,7 +155,7 @@ describe('choosing the settings and adding the users', () => {
     await r.sim.blockAction({ userId: OWNER, actionId: ACTION.importCancel, message: other });
     await r.fake.waitFor('chat.update', { after: before });
     expect(current(other).text).toMatch(/Import of later.csv cancelled\. Nothing was added\./);
-    expect((await r.db.prisma.importJob.findFirstOrThrow({ where: { messageTs: other.ts } })).status).toBe('cancelled');
+    expect((await r.db.db.selectFrom('ImportJob').select('status').where('messageTs', '=', other.ts).executeTakeFirstOrThrow()).status).toBe('cancelled');
     const again = r.fake.calls().length;
     await r.sim.blockAction({ userId: OWNER, actionId: ACTION.importCancel, message: other });
     await r.fake.waitFor('chat.postEphemeral', { after: again });

@@ -1,3 +1,4 @@
+import { countRows } from '../support/test-db.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateMessageBlocks } from '../support/block-kit-validator.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
@@ -72,9 +73,9 @@ describe('a CSV shared in a channel', () => {
     expect(records[3]!.Problem).toMatch(/no domain fabrikam.com/);
     expect(threadReplies(r, CHANNEL, event.ts).length).toBe(2);
 
-    const job = await r.db.prisma.importJob.findFirstOrThrow({ where: { fileId: file.id } });
+    const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
     expect(job).toMatchObject({ status: 'previewed', channelId: CHANNEL, threadTs: event.ts, messageTs: preview.ts, rowsReady: 4 });
-    expect(await r.db.prisma.directoryUser.count()).toBe(1);
+    expect(await countRows(r.db.db, 'DirectoryUser')).toBe(1);
   });
 
   it('handles one upload once: a retried event, and the file_shared event of the same upload, make no second preview', async () => {
@@ -88,7 +89,7 @@ describe('a CSV shared in a channel', () => {
     await settle(r);
     expect(threadReplies(r, CHANNEL, event.ts)).toHaveLength(1);
     expect(downloadsOf(file.id)).toBe(1);
-    expect(await r.db.prisma.importJob.count({ where: { fileId: file.id } })).toBe(1);
+    expect(await countRows(r.db.db, 'ImportJob', (q) => q.where('fileId', '=', file.id))).toBe(1);
   });
 
   it('answers file_shared alone in the thread files.info names, and never imports its own uploads', async () => {
@@ -118,7 +119,7 @@ describe('a CSV shared in a channel', () => {
     expect(refusal!.thread_ts).toBeUndefined();
     expect(r.fake.calls().slice(before).map((c) => c.method)).toEqual(['files.info', 'chat.postEphemeral']);
     expect(downloadsOf(file.id)).toBe(0);
-    expect(await r.db.prisma.importJob.count({ where: { fileId: file.id } })).toBe(0);
+    expect(await countRows(r.db.db, 'ImportJob', (q) => q.where('fileId', '=', file.id))).toBe(0);
   });
 
   it('ignores files that are not CSV, without a word', async () => {
@@ -140,7 +141,7 @@ describe('a CSV shared in a channel', () => {
     await r.sim.event(event);
     const call = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === event.ts);
     expect(String(call.args.text)).toMatch(/could not verify this file\. broken\.csv: /);
-    expect(await r.db.prisma.importJob.count({ where: { fileId: file.id } })).toBe(0);
+    expect(await countRows(r.db.db, 'ImportJob', (q) => q.where('fileId', '=', file.id))).toBe(0);
   });
 });
 
@@ -163,7 +164,7 @@ describe('/users import and the message shortcut', () => {
     const preview = await waitForPreview(r, `D${OWNER}`, undefined, before);
     expect(text(preview.blocks)).toContain('Choose settings and add 2 users');
     await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}` && c.args.thread_ts === preview.ts);
-    const job = await r.db.prisma.importJob.findFirstOrThrow({ where: { fileId: file.id } });
+    const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
     expect(job).toMatchObject({ channelId: `D${OWNER}`, messageTs: preview.ts });
   });
 

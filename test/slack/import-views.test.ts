@@ -3,7 +3,7 @@ import { validateMessageBlocks, validateView } from '../support/block-kit-valida
 import { loadEnv } from '../../src/config/env.js';
 import { ImportResults, type ImportOutcome, type ImportPreview, type ImportResultRow } from '../../src/core/bulk/index.js';
 import { PRODUCTS } from '../../src/core/catalogue/catalogue.js';
-import type { ImportJob } from '../../src/generated/prisma/index.js';
+import type { ImportJobRecord as ImportJob } from '../../src/core/bulk/index.js';
 import { ProgressThrottle } from '../../src/slack/services/progress-throttle.js';
 import { importSettingsModal, importUploadModal } from '../../src/slack/views/import-modals.js';
 import { importPreviewMessage } from '../../src/slack/views/import-preview.js';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { commandPayload, signSlackRequest } from '../support/slack-requests.js';
 import { SIGNING_SECRET, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
+import { countRows } from '../support/test-db.js';
 
 let r: RosterUnderTest;
 const OWNER = 'U0OWNER';
@@ -49,7 +50,7 @@ describe('every Slack request is verified', () => {
     expect(res.status).toBe(200);
     const opened = await r.fake.waitFor('views.open');
     expect(JSON.stringify(opened.args)).toMatch(/Set up Roster/);
-    expect(await r.db.prisma.tenant.count()).toBe(0);
+    expect(await countRows(r.db.db, 'Tenant')).toBe(0);
   });
 
   it('serves GET /healthz with 200 once the database is reachable', async () => {

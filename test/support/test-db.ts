@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
-import type { Actor, CoreContext } from '../../src/core/context.js';
+import type { SelectQueryBuilder } from 'kysely';
+import type { CoreContext, MemberActor } from '../../src/core/context.js';
+import { newInstanceId } from '../../src/core/bulk/import-ownership.js';
+import type { DB } from '../../src/generated/kysely/database.js';
+import type { Db } from '../../src/store/database.js';
 import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
 
 export interface TestDatabase extends OpenDatabase {
@@ -20,7 +24,7 @@ export async function createTestDatabase(now: () => Date = () => new Date(), opt
   return {
     ...db,
     url,
-    ctx: { db: db.prisma, sqlite: db.sqlite, now },
+    ctx: { db: db.db, now, instanceId: newInstanceId() },
     async destroy() {
       await db.close();
       rmSync(dir, { recursive: true, force: true });
@@ -29,10 +33,10 @@ export async function createTestDatabase(now: () => Date = () => new Date(), opt
 }
 
 export const TEAM = 'T0TEST';
-export const OWNER: Actor = { teamId: TEAM, slackUserId: 'U0OWNER' };
+export const OWNER: MemberActor = { teamId: TEAM, slackUserId: 'U0OWNER' };
 
 /** Sets up "Contoso" (contoso.onmicrosoft.com) with OWNER as its Global admin. */
-export async function seedTenant(ctx: CoreContext, actor: Actor = OWNER) {
+export async function seedTenant(ctx: CoreContext, actor: MemberActor = OWNER) {
   const result = await setupTenant(ctx, actor, {
     organizationName: 'Contoso',
     initialDomain: 'contoso',
@@ -40,4 +44,16 @@ export async function seedTenant(ctx: CoreContext, actor: Actor = OWNER) {
   });
   if (!result.ok) throw new Error(result.message);
   return result;
+}
+
+/** How many rows a table has, optionally narrowed: `countRows(db, 'DirectoryUser', (q) => q.where('aliasKey', '=', 'ana'))`. */
+export async function countRows<T extends keyof DB>(
+  db: Db,
+  table: T,
+  narrow: (query: SelectQueryBuilder<DB, T, object>) => SelectQueryBuilder<DB, T, object> = (query) => query,
+): Promise<number> {
+  const row = await narrow(db.selectFrom(table) as SelectQueryBuilder<DB, T, object>)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }

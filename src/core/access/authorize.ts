@@ -1,26 +1,33 @@
-import type { Actor, CoreContext } from '../context.js';
+import { actorId, isOperator, type Actor, type CoreContext } from '../context.js';
 import { fail, type CoreError } from '../result.js';
-import { hasPermission, permissionWords, roleLabels, rolesGranting, ROLE_IDS, type Permission, type Role } from '../roles.js';
-import { globalAdmins, memberRoles, tenantByTeam, type TenantRecord } from '../store/tenant-store.js';
+import { hasPermission, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
+import { globalAdmins, memberRoles } from '../../store/directory-users.js';
+import { tenantByTeam, type TenantRecord } from '../../store/organizations.js';
 
+/**
+ * The one permission gate. Use cases call it with the actor they were given; listeners never do.
+ * A member's roles are read from the directory; an operator's are the ones the command line gave.
+ */
 export interface Authorized {
   ok: true;
   tenant: TenantRecord;
-  /** The directory user the Slack member is, if any. */
+  /** The directory user the actor is, if any. */
   actorUserId: string | null;
+  /** How records name the actor (a Slack member id, or `cli:<name>`). */
+  actorId: string;
   roles: Role[];
 }
 
 export const NOT_SET_UP_MESSAGE =
   'Roster is not set up for this workspace yet. A workspace owner or admin can run `/users setup` to create the organization.';
 
-export async function findTenant(ctx: CoreContext, teamId: string): Promise<TenantRecord | null> {
-  return tenantByTeam(ctx.sqlite, teamId);
-}
-
-/** The roles a Slack member holds in the workspace's tenant (none when not linked, blocked or deleted). */
-export async function actorRoles(ctx: CoreContext, tenantId: string, slackUserId: string): Promise<{ userId: string | null; roles: Role[] }> {
-  return memberRoles(ctx.sqlite, tenantId, slackUserId);
+/** The actor's organization and roles, whatever they may do (none when not linked, blocked or deleted). */
+export async function identify(ctx: CoreContext, actor: Actor): Promise<Authorized | CoreError> {
+  const tenant = await tenantByTeam(ctx.db, actor.teamId);
+  if (!tenant) return fail('not_set_up', NOT_SET_UP_MESSAGE);
+  if (isOperator(actor)) return { ok: true, tenant, actorUserId: null, actorId: actorId(actor), roles: [...actor.roles] };
+  const { userId, roles } = await memberRoles(ctx.db, tenant.id, actor.slackUserId);
+  return { ok: true, tenant, actorUserId: userId, actorId: actor.slackUserId, roles };
 }
 
 /**
@@ -28,18 +35,20 @@ export async function actorRoles(ctx: CoreContext, tenantId: string, slackUserId
  * Global admins to ask, so the person knows where to go.
  */
 export async function authorize(ctx: CoreContext, actor: Actor, permission: Permission): Promise<Authorized | CoreError> {
-  const tenant = tenantByTeam(ctx.sqlite, actor.teamId);
-  if (!tenant) return fail('not_set_up', NOT_SET_UP_MESSAGE);
-  if (actor.operator) return { ok: true, tenant, actorUserId: null, roles: [...ROLE_IDS] };
-  const { userId, roles } = memberRoles(ctx.sqlite, tenant.id, actor.slackUserId);
-  if (hasPermission(roles, permission)) return { ok: true, tenant, actorUserId: userId, roles };
-  const allowed = rolesGranting(permission);
-  const ask = globalAdmins(ctx.sqlite, tenant.id)
-    .map((a) => (a.slackUserId ? `<@${a.slackUserId}>` : a.displayName))
+  const who = await identify(ctx, actor);
+  if (!who.ok) return who;
+  if (hasPermission(who.roles, permission)) return who;
+  return forbidden(ctx, who, permission);
+}
+
+/** The refusal for a permission the actor lacks, naming the roles that grant it and who to ask. */
+export async function forbidden(ctx: CoreContext, who: Authorized, permission: Permission): Promise<CoreError> {
+  const ask = (await globalAdmins(ctx.db, who.tenant.id))
+    .map((admin) => (admin.slackUserId ? `<@${admin.slackUserId}>` : admin.displayName))
     .join(', ');
-  const have = roles.length > 0 ? `You have ${roleLabels(roles)}.` : 'You have no admin role in this organization.';
+  const have = who.roles.length > 0 ? `You have ${roleLabels(who.roles)}.` : 'You have no admin role in this organization.';
   return fail(
     'forbidden',
-    `To ${permissionWords(permission)} you need one of these roles: ${roleLabels(allowed)}. ${have}${ask ? ` Ask a Global admin (${ask}) to give you one.` : ''}`,
+    `To ${permissionWords(permission)} you need one of these roles: ${roleLabels(rolesGranting(permission))}. ${have}${ask ? ` Ask a Global admin (${ask}) to give you one.` : ''}`,
   );
 }

@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import { productBySkuId } from '../catalogue/catalogue.js';
-import type { FieldError } from '../result.js';
+import { fail, type CoreError, type FieldError } from '../result.js';
 import { normalizeUsageLocation } from '../rules/usage-location.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from '../users/add-user-input.js';
 import type { ImportSettings } from './import-types.js';
@@ -28,4 +29,43 @@ export function importSettingsProblems(settings: ImportSettings, ownedSkuIds: re
     fields.push({ field: 'recipients', message: `Send the results to at most ${MAX_CREDENTIAL_RECIPIENTS} people.` });
   }
   return { settings: { ...settings, usageLocation, recipients: [...new Set(settings.recipients)] }, fields };
+}
+
+/**
+ * Settings as stored on the job (JSON), read back with a schema rather than trusted: a job saved by
+ * another version of Roster is either read (version 1 and the unversioned rows before it have the
+ * same shape) or refused with a message saying what to do.
+ */
+const SETTINGS_VERSION = 1;
+
+const storedSettingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION).optional(),
+  signInAllowed: z.boolean(),
+  usageLocation: z.string().nullable(),
+  license: z.object({ skuId: z.string(), disabledPlans: z.array(z.string()) }).nullable(),
+  whenSeatsRunOut: z.enum(['licensed_only', 'create_unlicensed']),
+  recipients: z.array(z.string()),
+});
+
+export function storedSettingsJson(settings: ImportSettings): string {
+  return JSON.stringify({ version: SETTINGS_VERSION, ...settings });
+}
+
+export function readStoredSettings(json: string): { ok: true; settings: ImportSettings } | CoreError {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    value = undefined;
+  }
+  const parsed = storedSettingsSchema.safeParse(value);
+  if (!parsed.success) {
+    const version = typeof value === 'object' && value !== null && 'version' in value ? ` (version ${String(value.version)})` : '';
+    return fail(
+      'unsupported',
+      `This import's settings were saved by another version of Roster${version} and cannot be read here. Cancel it and upload the file again; users it already made are kept.`,
+    );
+  }
+  const { version: _version, ...settings } = parsed.data;
+  return { ok: true, settings };
 }

@@ -1,5 +1,6 @@
 import type { CoreContext } from '../context.js';
-import { tenantDomains, type TenantRecord } from '../store/tenant-store.js';
+import { usableDomains } from '../../store/organizations.js';
+import type { TenantRecord } from '../../store/organizations.js';
 
 export interface ImportTenant {
   id: string;
@@ -9,6 +10,6 @@ export interface ImportTenant {
   passwordExpiryDays: number;
 }
 
-export function loadImportTenant(ctx: CoreContext, tenant: TenantRecord): ImportTenant {
-  return { id: tenant.id, name: tenant.name, initialDomain: tenant.initialDomain, domains: tenantDomains(ctx.sqlite, tenant.id), passwordExpiryDays: tenant.passwordExpiryDays };
+export async function loadImportTenant(ctx: CoreContext, tenant: TenantRecord): Promise<ImportTenant> {
+  return { id: tenant.id, name: tenant.name, initialDomain: tenant.initialDomain, domains: await usableDomains(ctx.db, tenant.id), passwordExpiryDays: tenant.passwordExpiryDays };
 }

@@ -1,20 +1,24 @@
-import type { CoreContext } from '../context.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { reportChange, type CoreContext } from '../context.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { openImportFile } from '../import/open-import-file.js';
 import type { ImportLimits } from '../import/types.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashChosenPassword, hashGeneratedPassword } from '../passwords/hash-password.js';
 import { cleanProfile } from '../rules/profile-fields.js';
+import { transaction } from '../transaction.js';
+import { writeAudit } from '../../store/audit.js';
+import type { Db } from '../../store/database.js';
+import { insertDirectoryUsersSkippingTaken, setPasswordHashes, usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
+import { findImportJob, heartbeatImport, saveImportOutcome, saveImportProgress, type ImportCounts } from '../../store/import-jobs.js';
+import { tenantById } from '../../store/organizations.js';
+import { assignLicense, licensePool } from '../../store/seat-ledger.js';
 import { batched } from './batched.js';
-import { BulkUserWriter, type NewImportedUser } from './bulk-writer.js';
-import { sqliteDate, statement } from '../store/statements.js';
-import type { TenantRecord } from '../store/tenant-store.js';
-import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
+import { readStoredSettings } from './import-settings.js';
+import { whileOwning } from './import-ownership.js';
 import { ImportResults } from './import-results.js';
-import { loadImportTenant } from './import-tenant.js';
-import { saveImportOutcome } from './import-job-writes.js';
-import { writeAudit } from '../audit/write-audit.js';
-import { writeTransaction } from '../store/write-transaction.js';
+import { loadImportTenant, type ImportTenant } from './import-tenant.js';
+import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
 import { DUPLICATE_USERNAME, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
 
 export interface RunImportOptions {
@@ -23,133 +27,211 @@ export interface RunImportOptions {
   batchSize?: number;
 }
 
+/** Rows per transaction: small enough that a batch holds the event loop for milliseconds, not a second. */
+export const IMPORT_BATCH_ROWS = 500;
+
 interface Pending {
   row: CheckedRow;
-  user: NewImportedUser;
+  user: NewDirectoryUser;
   password: string;
 }
 
+class OwnershipLost extends Error {}
+
 /**
- * Makes the accounts of a running import, batch by batch. Each batch is one SQLite transaction
- * (BEGIN IMMEDIATE): its users, licenses, password hashes, audit records and the job's counts are
- * written together or not at all, so a crash never leaves a half-made user. Seats are taken inside
- * the same transaction, so two imports at once never give out more seats than exist. Rows this job
- * made before an interruption are not made again: they get a new temporary password instead.
+ * Makes the accounts of a running import owned by this process, batch by batch. Each batch is one
+ * transaction: its users (each marked with the job and its row in the file), licenses and seats,
+ * audit records and the job's counts are written together or not at all, so a crash never leaves a
+ * half-made user. Rows this job made before an interruption are found by that mark, not made again,
+ * and get a new temporary password (audited). Between batches the event loop is free for requests.
  */
 export async function runImport(ctx: CoreContext, jobId: string, path: string, options: RunImportOptions = {}): Promise<ImportOutcome> {
-  const sqlite = ctx.sqlite;
-  const job = await ctx.db.importJob.findUniqueOrThrow({ where: { id: jobId } });
+  const job = await findImportJob(ctx.db, jobId);
+  if (!job) throw new Error(`no import ${jobId}`);
   if (job.status !== 'running') throw new Error(`import ${jobId} is ${job.status}; start or resume it first`);
-  const settings = JSON.parse(job.settings) as ImportSettings;
-  const tenantRecord = statement(ctx.sqlite, 'SELECT id, slackTeamId, name, initialDomain, passwordExpiryDays FROM Tenant WHERE id = ?').get(job.tenantId) as TenantRecord;
-  const tenant = loadImportTenant(ctx, tenantRecord);
-  const product = settings.license ? productBySkuId(settings.license.skuId) ?? null : null;
+  if (job.ownerId !== ctx.instanceId) throw new Error(`import ${jobId} is run by another process (${job.ownerId ?? 'none'})`);
   const outcome: ImportOutcome = { jobId, status: 'completed', rowsRead: 0, created: 0, createdWithoutLicense: 0, skipped: 0, skippedByReason: {}, results: new ImportResults(), reissuedPasswords: 0 };
-  const skip = (row: CheckedRow, reason: string, key: string) => {
-    outcome.skipped++;
-    outcome.skippedByReason[key] = (outcome.skippedByReason[key] ?? 0) + 1;
-    outcome.results.add({ rowNumber: row.rowNumber, userName: row.fields.userName ?? '', displayName: row.fields.displayName ?? '', status: 'skipped', reason });
-  };
-
-  try {
-    const opened = await openImportFile(path, options.limits);
-    if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
-    const { file } = opened;
-    if (file.sha256 !== job.fileSha256) return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
-    const checks = new TenantRowChecks(sqlite, tenant, file.columnLabels);
-    const writer = new BulkUserWriter(sqlite, { tenantId: tenant.id, jobId, actorSlackUserId: job.requestedBy, fileName: job.fileName });
-    const seatsStatement = sqlite.prepare('SELECT total - assigned AS available FROM LicensePool WHERE tenantId = ? AND skuId = ?');
-    const takeSeats = sqlite.prepare('UPDATE LicensePool SET assigned = assigned + ? WHERE tenantId = ? AND skuId = ? AND assigned + ? <= total');
-    const saveCounts = sqlite.prepare('UPDATE ImportJob SET rowsDone = ?, rowsCreated = ?, rowsUnlicensed = ?, rowsSkipped = ?, updatedAt = ? WHERE id = ?');
-
-    for await (const batch of batched(file.rows(), options.batchSize ?? 2000)) {
-      const rows = checks.check(batch);
-      outcome.rowsRead += rows.length;
-      const pending: Pending[] = [];
-      const reissue: Pending[] = [];
-      for (const row of rows) {
-        const madeByThisJob = row.existing?.importJobId === jobId && row.problems.length === 1;
-        if (row.problems.length > 0 && !madeByThisJob) {
-          const duplicate = row.problems.find((p) => p.message.startsWith(DUPLICATE_USERNAME));
-          if (duplicate) skip(row, duplicate.message, DUPLICATE_USERNAME);
-          else skip(row, row.problems.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join(' '), 'problems in the row');
-          continue;
-        }
-        const password = row.fields.initialPassword ?? generatePassword();
-        (madeByThisJob ? reissue : pending).push({ row, password, user: toNewUser(row, settings) });
+  const stored = readStoredSettings(job.settings);
+  const tenantRecord = await tenantById(ctx.db, job.tenantId);
+  if (!stored.ok || !tenantRecord) return finish(ctx, job, outcome, 'failed', stored.ok ? 'The organization no longer exists.' : stored.message);
+  const run = new ImportRun(ctx, job, stored.settings, await loadImportTenant(ctx, tenantRecord), outcome);
+  const changed = () => reportChange(ctx, tenantRecord, 'users', job.requestedBy);
+  return whileOwning(ctx, jobId, async () => {
+    try {
+      const opened = await openImportFile(path, options.limits);
+      if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
+      const { file } = opened;
+      if (file.sha256 !== job.fileSha256) return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
+      const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels);
+      for await (const batch of batched(file.rows(), options.batchSize ?? IMPORT_BATCH_ROWS)) {
+        const own = await usersMadeByImportRows(ctx.db, jobId, batch.map((row) => row.rowNumber));
+        const rows = await checks.check(batch, new Set(own.keys()));
+        await run.batch(rows, own);
+        changed();
+        await options.onProgress?.({ done: outcome.rowsRead, total: file.userRowCount, created: outcome.created + outcome.createdWithoutLicense });
+        await nextTurn();
       }
-      await hashAll([...pending, ...reissue]);
-
-      const now = sqliteDate(ctx.now());
-      const results: ImportResultRow[] = [];
-      sqlite.transaction(() => {
-        let seats = settings.license ? Math.max(0, (seatsStatement.get(tenant.id, settings.license.skuId) as { available: number } | undefined)?.available ?? 0) : 0;
-        let used = 0;
-        for (const item of pending) {
-          const { row, user } = item;
-          const licensed = settings.license !== null && seats > 0;
-          if (settings.license && !licensed && settings.whenSeatsRunOut === 'licensed_only') {
-            skip(row, `not created: no ${product?.displayName ?? 'license'} license left (the organization ran out of seats)`, 'no license left');
-            continue;
-          }
-          try {
-            writer.create({ ...user, license: licensed ? settings.license : null }, now, licensed ? product?.displayName ?? null : null);
-          } catch (error) {
-            if ((error as { code?: string }).code !== 'SQLITE_CONSTRAINT_UNIQUE') throw error;
-            skip(row, `${DUPLICATE_USERNAME}: ${user.userPrincipalName} already exists.`, DUPLICATE_USERNAME);
-            continue;
-          }
-          if (licensed) {
-            seats--;
-            used++;
-          }
-          const reason = settings.license && !licensed ? 'created without a license: no license left' : '';
-          results.push({ rowNumber: row.rowNumber, userName: user.userPrincipalName, displayName: user.displayName, temporaryPassword: item.password, status: reason ? 'created_without_license' : 'created', reason });
-        }
-        if (used > 0 && takeSeats.run(used, tenant.id, settings.license!.skuId, used).changes !== 1) throw new Error('seat count changed inside an immediate transaction');
-        for (const item of reissue) {
-          writer.reissuePassword(item.row.existing!.id, item.user.passwordHash, now);
-          results.push({ rowNumber: item.row.rowNumber, userName: item.user.userPrincipalName, displayName: item.user.displayName, temporaryPassword: item.password, status: 'created', reason: 'made before the interruption; new temporary password' });
-        }
-        const created = results.filter((r) => r.status === 'created').length;
-        saveCounts.run(
-          outcome.rowsRead,
-          outcome.created + created,
-          outcome.createdWithoutLicense + results.length - created,
-          outcome.skipped,
-          now,
-          jobId,
-        );
-      }).immediate();
-      for (const result of results) {
-        if (result.status === 'created') outcome.created++;
-        else outcome.createdWithoutLicense++;
-        outcome.results.add(result);
+      return await finish(ctx, job, outcome, 'completed', undefined, changed);
+    } catch (error) {
+      if (error instanceof OwnershipLost) {
+        outcome.status = 'failed';
+        outcome.failure = 'Another Roster process took this import over; it goes on there.';
+        return outcome;
       }
-      outcome.reissuedPasswords += reissue.length;
-      await options.onProgress?.({ done: outcome.rowsRead, total: file.userRowCount, created: outcome.created + outcome.createdWithoutLicense });
+      return finish(ctx, job, outcome, 'failed', error instanceof Error ? error.message : String(error));
     }
-    return await finish(ctx, job, outcome, 'completed');
-  } catch (error) {
-    return finish(ctx, job, outcome, 'failed', error instanceof Error ? error.message : String(error));
-  }
+  });
 }
 
-function toNewUser(row: CheckedRow, settings: ImportSettings): NewImportedUser {
-  const { fields } = row;
-  const profile = cleanProfile(fields);
-  return {
-    userPrincipalName: row.upn!.userPrincipalName,
-    alias: row.upn!.alias,
-    domain: row.upn!.domain,
-    displayName: fields.displayName!,
-    profile,
-    alternateEmail: fields.alternateEmail ?? null,
-    usageLocation: settings.usageLocation ?? fields.usageLocation ?? null,
-    accountEnabled: fields.blockSignIn === undefined ? settings.signInAllowed : !fields.blockSignIn,
-    passwordHash: '',
-    license: null,
-  };
+/** One run's state: its settings, counts and results. */
+class ImportRun {
+  private readonly product;
+
+  constructor(
+    private readonly ctx: CoreContext,
+    private readonly job: { id: string; requestedBy: string; fileName: string },
+    private readonly settings: ImportSettings,
+    readonly tenant: ImportTenant,
+    private readonly outcome: ImportOutcome,
+  ) {
+    this.product = settings.license ? (productBySkuId(settings.license.skuId) ?? null) : null;
+  }
+
+  private skip(row: CheckedRow, reason: string, key: string): void {
+    this.outcome.skipped++;
+    this.outcome.skippedByReason[key] = (this.outcome.skippedByReason[key] ?? 0) + 1;
+    this.outcome.results.add({ rowNumber: row.rowNumber, userName: row.fields.userName ?? '', displayName: row.fields.displayName ?? '', status: 'skipped', reason });
+  }
+
+  async batch(rows: CheckedRow[], own: ReadonlyMap<number, { id: string }>): Promise<void> {
+    const pending: Pending[] = [];
+    const reissue: (Pending & { userId: string })[] = [];
+    for (const row of rows) {
+      this.outcome.rowsRead++;
+      const mine = own.get(row.rowNumber);
+      if (mine) {
+        reissue.push({ row, userId: mine.id, password: row.fields.initialPassword ?? generatePassword(), user: this.toNewUser(row) });
+      } else if (row.existing) {
+        this.skip(row, `${DUPLICATE_USERNAME}: ${row.upn?.userPrincipalName ?? row.fields.userName} already exists.`, DUPLICATE_USERNAME);
+      } else if (row.problems.length > 0) {
+        this.skip(row, row.problems.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join(' '), 'problems in the row');
+      } else {
+        pending.push({ row, password: row.fields.initialPassword ?? generatePassword(), user: this.toNewUser(row) });
+      }
+    }
+    await hashAll([...pending, ...reissue]);
+    const now = this.ctx.now();
+    const results = await transaction(this.ctx, async (tx) => {
+      if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
+      const made = await this.create(tx, pending, now);
+      await setPasswordHashes(tx, reissue.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })), now);
+      await writeAudit(
+        tx,
+        reissue.map((item) => ({
+          tenantId: this.tenant.id,
+          actor: this.job.requestedBy,
+          action: 'user.password_reissued' as const,
+          targetType: 'user' as const,
+          targetUserId: item.userId,
+          changedFields: ['password'],
+          summary: `New temporary password for ${item.user.userPrincipalName}: the import of ${this.job.fileName} was resumed before its results were delivered`,
+        })),
+        now,
+      );
+      for (const item of reissue) {
+        made.push({ rowNumber: item.row.rowNumber, userName: item.user.userPrincipalName, displayName: item.user.displayName, temporaryPassword: item.password, status: 'created', reason: 'made before the interruption; new temporary password' });
+      }
+      const created = made.filter((r) => r.status === 'created').length;
+      const counts: ImportCounts = {
+        rowsDone: this.outcome.rowsRead,
+        rowsCreated: this.outcome.created + created,
+        rowsUnlicensed: this.outcome.createdWithoutLicense + made.length - created,
+        rowsSkipped: this.outcome.skipped,
+      };
+      await saveImportProgress(tx, this.job.id, counts, now);
+      return made;
+    });
+    if ('ok' in results) throw new Error(results.message);
+    for (const result of results) {
+      if (result.status === 'created') this.outcome.created++;
+      else this.outcome.createdWithoutLicense++;
+      this.outcome.results.add(result);
+    }
+    this.outcome.reissuedPasswords += reissue.length;
+  }
+
+  /**
+   * Inserts the batch's new users; seats are taken for as many as there are (all of them, or the
+   * first ones with "create the rest without a license"). A username taken since the check (another
+   * admin, another import) is reported as a duplicate, and its seat goes to the next row.
+   */
+  private async create(tx: Db, pending: Pending[], now: Date): Promise<ImportResultRow[]> {
+    const { license, whenSeatsRunOut } = this.settings;
+    const pool = license ? await licensePool(tx, this.tenant.id, license.skuId) : null;
+    let seats = pool ? Math.max(0, pool.total - pool.assigned) : 0;
+    const results: ImportResultRow[] = [];
+    const licensed: { userId: string; disabledPlans: readonly string[] }[] = [];
+    let queue = pending;
+    while (queue.length > 0) {
+      // While seats last (or when no license was asked) the next rows are made with one; after
+      // that, the rest are either left out or made without a license, as the admin chose.
+      const seatPhase = license !== null && seats > 0;
+      if (license && !seatPhase && whenSeatsRunOut === 'licensed_only') {
+        for (const item of queue) this.skip(item.row, `not created: no ${this.product?.displayName ?? 'license'} license left (the organization ran out of seats)`, 'no license left');
+        break;
+      }
+      const take = seatPhase ? queue.slice(0, seats) : queue;
+      queue = seatPhase ? queue.slice(seats) : [];
+      const ids = await insertDirectoryUsersSkippingTaken(tx, take.map((item) => item.user), now);
+      const audit = [];
+      for (const item of take) {
+        const userId = ids.get(item.user.userPrincipalName.toLowerCase());
+        if (!userId) {
+          // Taken since the check: its seat, if it had one, goes to the next row.
+          this.skip(item.row, `${DUPLICATE_USERNAME}: ${item.user.userPrincipalName} already exists.`, DUPLICATE_USERNAME);
+          continue;
+        }
+        if (seatPhase) {
+          licensed.push({ userId, disabledPlans: license.disabledPlans });
+          seats--;
+        }
+        const reason = license && !seatPhase ? 'created without a license: no license left' : '';
+        results.push({ rowNumber: item.row.rowNumber, userName: item.user.userPrincipalName, displayName: item.user.displayName, temporaryPassword: item.password, status: reason ? 'created_without_license' : 'created', reason });
+        audit.push({
+          tenantId: this.tenant.id,
+          actor: this.job.requestedBy,
+          action: 'users.import' as const,
+          targetType: 'user' as const,
+          targetUserId: userId,
+          changedFields: ['account', 'password', ...(seatPhase ? ['licenses'] : [])],
+          summary: `Imported ${item.user.userPrincipalName} ${seatPhase ? `with ${this.product?.displayName ?? 'a license'}` : 'without a license'} from ${this.job.fileName}`,
+        });
+      }
+      await writeAudit(tx, audit, now);
+    }
+    if (license && licensed.length > 0) await assignLicense(tx, this.tenant.id, license.skuId, licensed, now);
+    return results;
+  }
+
+  private toNewUser(row: CheckedRow): NewDirectoryUser {
+    const { fields } = row;
+    return {
+      tenantId: this.tenant.id,
+      userPrincipalName: row.upn!.userPrincipalName,
+      alias: row.upn!.alias,
+      domain: row.upn!.domain,
+      displayName: fields.displayName!,
+      profile: cleanProfile(fields),
+      alternateEmail: fields.alternateEmail ?? null,
+      usageLocation: this.settings.usageLocation ?? fields.usageLocation ?? null,
+      accountEnabled: fields.blockSignIn === undefined ? this.settings.signInAllowed : !fields.blockSignIn,
+      slackUserId: null,
+      passwordHash: '',
+      forceChangePassword: true,
+      importJobId: this.job.id,
+      importRowNumber: row.rowNumber,
+    };
+  }
 }
 
 /** Generated passwords get the fast salted hash; passwords from the file were chosen by a person (scrypt). */
@@ -164,30 +246,35 @@ async function hashAll(items: Pending[]): Promise<void> {
 
 async function finish(
   ctx: CoreContext,
-  job: { tenantId: string; requestedBy: string; fileName: string },
+  job: { id: string; tenantId: string; requestedBy: string; fileName: string },
   outcome: ImportOutcome,
   status: 'completed' | 'failed',
   failure?: string,
+  changed?: () => void,
 ): Promise<ImportOutcome> {
   outcome.status = status;
   if (failure) outcome.failure = failure;
   const at = ctx.now();
-  writeTransaction(ctx, (db) => {
-    saveImportOutcome(
-      db,
+  await transaction(ctx, async (tx) => {
+    await saveImportOutcome(
+      tx,
       outcome.jobId,
       { status, failure: failure ?? null, rowsDone: outcome.rowsRead, rowsCreated: outcome.created, rowsUnlicensed: outcome.createdWithoutLicense, rowsSkipped: outcome.skipped },
       at,
     );
-    writeAudit(db, {
-      tenantId: job.tenantId,
-      actorSlackUserId: job.requestedBy,
-      action: 'users.import',
-      targetType: 'import',
-      targetId: outcome.jobId,
-      summary: `Import of ${job.fileName} ${status}: ${outcome.created + outcome.createdWithoutLicense} users made, ${outcome.skipped} rows left out${failure ? ` (${failure})` : ''}`,
+    await writeAudit(
+      tx,
+      {
+        tenantId: job.tenantId,
+        actor: job.requestedBy,
+        action: 'users.import',
+        targetType: 'import',
+        targetId: outcome.jobId,
+        summary: `Import of ${job.fileName} ${status}: ${outcome.created + outcome.createdWithoutLicense} users made, ${outcome.skipped} rows left out${failure ? ` (${failure})` : ''}`,
+      },
       at,
-    });
+    );
   });
+  changed?.();
   return outcome;
 }

@@ -1,9 +1,10 @@
-import type Database from 'better-sqlite3';
 import { DuplicateUsernameTracker, duplicateUsernameProblem } from '../import/duplicate-usernames.js';
 import { labelOf } from '../import/column-map.js';
 import type { ImportColumnLabels, ImportRow } from '../import/types.js';
 import { parseUsername, upnKey } from '../rules/username.js';
 import { aliasRuleProblem } from '../users/username-availability.js';
+import type { Db } from '../../store/database.js';
+import { activeUsersByUpnKeys, firstAccountsByAlias } from '../../store/directory-users.js';
 
 /** The reason every row of a file already imported gets (DOMAIN.md: "duplicate username"). */
 export const DUPLICATE_USERNAME = 'duplicate username';
@@ -11,8 +12,8 @@ export const DUPLICATE_USERNAME = 'duplicate username';
 export interface CheckedRow extends ImportRow {
   /** The parsed username when it is valid. */
   upn?: { alias: string; domain: string; userPrincipalName: string; key: string };
-  /** Set when the username exists already; `importJobId` tells whether this job made it. */
-  existing?: { id: string; importJobId: string | null };
+  /** Set when the username belongs to an active user already. */
+  existing?: { id: string };
   duplicateInFile: boolean;
 }
 
@@ -23,27 +24,19 @@ export interface CheckedRow extends ImportRow {
  */
 export class TenantRowChecks {
   private readonly seen = new DuplicateUsernameTracker();
-  private readonly existingStatement: Database.Statement;
-  private readonly aliasStatement: Database.Statement;
 
   constructor(
-    sqlite: Database.Database,
+    private readonly db: Db,
     private readonly tenant: { id: string; initialDomain: string; domains: readonly string[] },
     private readonly labels: ImportColumnLabels,
-  ) {
-    // json_each lets one prepared statement take a whole batch of keys.
-    this.existingStatement = sqlite.prepare(
-      `SELECT id, activeUpnKey AS key, importJobId FROM DirectoryUser
-       WHERE tenantId = ? AND activeUpnKey IN (SELECT value FROM json_each(?))`,
-    );
-    this.aliasStatement = sqlite.prepare(
-      `SELECT aliasKey AS alias, domain, userPrincipalName, MIN(createdAt) AS firstAt FROM DirectoryUser
-       WHERE tenantId = ? AND aliasKey IN (SELECT value FROM json_each(?)) GROUP BY aliasKey`,
-    );
-  }
+  ) {}
 
-  /** Adds the tenant's problems to each row of the batch (in place) and returns the rows. */
-  check(batch: readonly ImportRow[]): CheckedRow[] {
+  /**
+   * Adds the tenant's problems to each row of the batch and returns the rows. Rows in `ownRows`
+   * (made by the job being resumed) are only remembered for the in-file duplicate check: their
+   * account exists because this job made it.
+   */
+  async check(batch: readonly ImportRow[], ownRows: ReadonlySet<number> = new Set()): Promise<CheckedRow[]> {
     const column = labelOf('userName', this.labels);
     const rows: CheckedRow[] = batch.map((row) => {
       const checked: CheckedRow = { ...row, problems: [...row.problems], duplicateInFile: false };
@@ -65,30 +58,23 @@ export class TenantRowChecks {
       }
       return checked;
     });
-    this.checkExisting(rows, column);
+    await this.checkExisting(
+      rows.filter((row) => !ownRows.has(row.rowNumber)),
+      column,
+    );
     return rows;
   }
 
-  private checkExisting(rows: CheckedRow[], column: string): void {
+  private async checkExisting(rows: CheckedRow[], column: string): Promise<void> {
     const candidates = rows.filter((row) => row.upn && !row.duplicateInFile);
     if (candidates.length === 0) return;
-    const existing = new Map(
-      (this.existingStatement.all(this.tenant.id, JSON.stringify(candidates.map((r) => r.upn!.key))) as { id: string; key: string; importJobId: string | null }[]).map(
-        (row) => [row.key, row],
-      ),
-    );
-    const firsts = new Map(
-      (this.aliasStatement.all(this.tenant.id, JSON.stringify([...new Set(candidates.map((r) => r.upn!.alias.toLowerCase()))])) as {
-        alias: string;
-        domain: string;
-        userPrincipalName: string;
-      }[]).map((row) => [row.alias, row]),
-    );
+    const existing = new Map((await activeUsersByUpnKeys(this.db, this.tenant.id, candidates.map((r) => r.upn!.key))).map((row) => [row.upnKey, row]));
+    const firsts = await firstAccountsByAlias(this.db, this.tenant.id, [...new Set(candidates.map((r) => r.upn!.alias.toLowerCase()))]);
     for (const row of candidates) {
       const upn = row.upn!;
       const found = existing.get(upn.key);
       if (found) {
-        row.existing = { id: found.id, importJobId: found.importJobId };
+        row.existing = { id: found.id };
         row.problems.push({ column, message: `${DUPLICATE_USERNAME}: ${upn.userPrincipalName} already exists.` });
         continue;
       }

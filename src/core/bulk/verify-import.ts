@@ -7,7 +7,7 @@ import { fail, ok, type Result } from '../result.js';
 import { csvDocument } from './csv-out.js';
 import { batched } from './batched.js';
 import type { ImportPreview, PreviewProblem } from './import-types.js';
-import { savePreviewJob } from './import-job-writes.js';
+import { savePreviewJob } from '../../store/import-jobs.js';
 import { loadImportTenant } from './import-tenant.js';
 import { TenantRowChecks } from './tenant-row-checks.js';
 
@@ -34,8 +34,8 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
   const opened = await openImportFile(input.path, input.limits);
   if (!opened.ok) return fail(opened.code, `${input.fileName}: ${opened.message}`);
   const { file } = opened;
-  const tenant = loadImportTenant(ctx, auth.tenant);
-  const checks = new TenantRowChecks(ctx.sqlite, tenant, file.columnLabels);
+  const tenant = await loadImportTenant(ctx, auth.tenant);
+  const checks = new TenantRowChecks(ctx.db, tenant, file.columnLabels);
 
   let rowsRead = 0;
   let rowsReady = 0;
@@ -45,7 +45,7 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
   const firstProblems: PreviewProblem[] = [];
   const problemLines: string[][] = [];
   for await (const batch of batched(file.rows(), 500)) {
-    for (const row of checks.check(batch)) {
+    for (const row of await checks.check(batch)) {
       rowsRead++;
       if (row.duplicateInFile) duplicatesInFile++;
       if (row.existing) existingUsernames++;
@@ -63,11 +63,11 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
   const counts = { rowsRead, rowsReady, rowsWithProblems: rowsRead - rowsReady };
   let jobId: string | null = null;
   if (input.fileId) {
-    const job = savePreviewJob(
-      ctx.sqlite,
+    const job = await savePreviewJob(
+      ctx.db,
       {
         tenantId: auth.tenant.id,
-        requestedBy: actor.slackUserId,
+        requestedBy: auth.actorId,
         fileId: input.fileId,
         fileName: input.fileName,
         fileSha256: file.sha256,

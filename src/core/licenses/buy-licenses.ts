@@ -1,13 +1,11 @@
-import type { Actor, CoreContext } from '../context.js';
+import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
-import { writeAudit } from '../audit/write-audit.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { findProduct } from '../catalogue/find-product.js';
 import { fail, ok, type Result } from '../result.js';
-import { randomUUID } from 'node:crypto';
-import { sqliteDate, statement } from '../store/statements.js';
-import { licensePools } from '../store/tenant-store.js';
-import { writeTransaction } from '../store/write-transaction.js';
+import { transaction } from '../transaction.js';
+import { writeAudit } from '../../store/audit.js';
+import { addSubscription, licensePools } from '../../store/seat-ledger.js';
 
 export const MAX_PURCHASE = 100_000;
 
@@ -19,10 +17,15 @@ export interface BuyLicensesResult {
   total: number;
   assigned: number;
   available: number;
+  /** True when this request had already bought (the same form submission delivered twice). */
+  alreadyBought: boolean;
 }
 
-/** Adds seats of a product (Global or Billing admin): a new subscription, counted in the pool at once. */
-export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { product: string; quantity: number }): Promise<Result<BuyLicensesResult>> {
+/**
+ * Adds seats of a product (Global or Billing admin): a new subscription, counted in the pool at
+ * once. `requestKey` names the submission (a form's view id): the same submission buys once.
+ */
+export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { product: string; quantity: number; requestKey?: string }): Promise<Result<BuyLicensesResult>> {
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_PURCHASE) {
@@ -30,34 +33,38 @@ export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { produ
       { field: 'quantity', message: 'Enter a whole number of licenses.' },
     ]);
   }
-  const owned = licensePools(ctx.sqlite, auth.tenant.id);
+  const owned = await licensePools(ctx.db, auth.tenant.id);
   const match = findProduct(input.product, owned.map((pool) => pool.skuId));
   if (!match.ok) return fail('invalid_input', match.message, [{ field: 'product', message: match.message }]);
   const { product } = match;
   const now = ctx.now();
   const tenantId = auth.tenant.id;
-  const pool = writeTransaction(ctx, (db) => {
-    const at = sqliteDate(now);
-    statement(db, 'INSERT INTO Subscription (id, tenantId, skuId, partNumber, quantity, createdAt, updatedAt) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-      randomUUID(), tenantId, product.skuId, product.partNumber, input.quantity, at, at,
+  const bought = await transaction(ctx, async (tx) => {
+    const purchase = await addSubscription(
+      tx,
+      { tenantId, skuId: product.skuId, partNumber: product.partNumber, quantity: input.quantity, ...(input.requestKey ? { requestKey: input.requestKey } : {}) },
+      now,
     );
-    const updated = statement(
-      db,
-      `INSERT INTO LicensePool (tenantId, skuId, partNumber, total, assigned) VALUES (?, ?, ?, ?, 0)
-       ON CONFLICT (tenantId, skuId) DO UPDATE SET total = total + excluded.total RETURNING total, assigned`,
-    ).get(tenantId, product.skuId, product.partNumber, input.quantity) as { total: number; assigned: number };
-    writeAudit(db, {
-      tenantId,
-      actorSlackUserId: actor.slackUserId,
-      action: 'licenses.buy',
-      targetType: 'product',
-      targetId: product.skuId,
-      summary: `Bought ${input.quantity} ${product.displayName} (${product.partNumber}); ${updated.total} in total`,
-      at: now,
-    });
-    return updated;
+    if (!purchase.duplicate) {
+      await writeAudit(
+        tx,
+        {
+          tenantId,
+          actor: auth.actorId,
+          action: 'licenses.buy',
+          targetType: 'product',
+          targetId: product.skuId,
+          changedFields: ['quantity'],
+          summary: `Bought ${input.quantity} ${product.displayName} (${product.partNumber}); ${purchase.pool.total} in total`,
+        },
+        now,
+      );
+    }
+    return purchase;
   });
-  if ('ok' in pool) return pool;
+  if ('ok' in bought) return bought;
+  if (!bought.duplicate) reportChange(ctx, auth.tenant, 'licenses', actor);
+  const { pool } = bought;
   return ok({
     product,
     alsoNamedAlike: match.alsoNamedAlike,
@@ -65,5 +72,6 @@ export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { produ
     total: pool.total,
     assigned: pool.assigned,
     available: pool.total - pool.assigned,
+    alreadyBought: bought.duplicate,
   });
 }

@@ -2,7 +2,7 @@ import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { productBySkuId, type Product } from '../catalogue/catalogue.js';
 import { ok, type Result } from '../result.js';
-import { licensePools } from '../store/tenant-store.js';
+import { licensePools } from '../../store/seat-ledger.js';
 
 export interface LicenseCount {
   product: Product;
@@ -20,10 +20,11 @@ export async function listLicenses(ctx: CoreContext, actor: Actor): Promise<Resu
 
 /** Seat counts for a tenant, by product name. No permission check: callers have done it. */
 export async function licenseCounts(ctx: CoreContext, tenantId: string): Promise<LicenseCount[]> {
-  return licensePools(ctx.sqlite, tenantId)
+  return (await licensePools(ctx.db, tenantId))
     .map((pool) => {
       const product = productBySkuId(pool.skuId) ?? { skuId: pool.skuId, partNumber: pool.partNumber, displayName: pool.partNumber, plans: [] };
       return { product, total: pool.total, assigned: pool.assigned, available: Math.max(pool.total - pool.assigned, 0) };
     })
     .sort((a, b) => a.product.displayName.localeCompare(b.product.displayName, 'en'));
 }
+

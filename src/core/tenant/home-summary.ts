@@ -1,8 +1,10 @@
 import type { Actor, CoreContext } from '../context.js';
-import { actorRoles, findTenant } from '../access/authorize.js';
+import { identify } from '../access/authorize.js';
 import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import { hasPermission, type Permission, type Role } from '../roles.js';
-import { fromSqliteDate, statement } from '../store/statements.js';
+import { recentChanges } from '../../store/audit.js';
+import { countActiveUsers } from '../../store/directory-users.js';
+import { allDomains } from '../../store/organizations.js';
 
 export interface HomeSummary {
   organization: { name: string; initialDomain: string; domains: string[]; userCount: number; passwordExpiryDays: number } | null;
@@ -14,9 +16,9 @@ export interface HomeSummary {
 
 /** What the App Home shows a member: the organization, seats, the last changes, and what they may do. */
 export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): Promise<HomeSummary> {
-  const tenant = await findTenant(ctx, actor.teamId);
-  if (!tenant) return { organization: null, roles: [], can: { addUsers: false, buyLicenses: false, setUp: true }, licenses: [], recentChanges: [] };
-  const { roles } = await actorRoles(ctx, tenant.id, actor.slackUserId);
+  const who = await identify(ctx, actor);
+  if (!who.ok) return { organization: null, roles: [], can: { addUsers: false, buyLicenses: false, setUp: true }, licenses: [], recentChanges: [] };
+  const { tenant, roles } = who;
   const has = (permission: Permission) => hasPermission(roles, permission);
   if (!has('read')) {
     return {
@@ -27,26 +29,17 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
       recentChanges: [],
     };
   }
-  const domains = statement(ctx.sqlite, 'SELECT name FROM Domain WHERE tenantId = ? ORDER BY isInitial DESC, name ASC').all(tenant.id) as { name: string }[];
-  const { userCount } = statement(ctx.sqlite, 'SELECT COUNT(*) AS userCount FROM DirectoryUser WHERE tenantId = ? AND deletedAt IS NULL').get(tenant.id) as { userCount: number };
-  const licenses = await licenseCounts(ctx, tenant.id);
-  // One line per import (its summary), not one per imported user.
-  const audit = statement(
-    ctx.sqlite,
-    `SELECT createdAt, actorSlackUserId, summary FROM AuditRecord
-     WHERE tenantId = ? AND NOT (action = 'users.import' AND targetType = 'user') ORDER BY createdAt DESC LIMIT ?`,
-  ).all(tenant.id, recent) as { createdAt: string; actorSlackUserId: string; summary: string }[];
+  const [domains, userCount, licenses, changes] = await Promise.all([
+    allDomains(ctx.db, tenant.id),
+    countActiveUsers(ctx.db, tenant.id),
+    licenseCounts(ctx, tenant.id),
+    recentChanges(ctx.db, tenant.id, recent),
+  ]);
   return {
-    organization: {
-      name: tenant.name,
-      initialDomain: tenant.initialDomain,
-      domains: domains.map((d) => d.name),
-      userCount,
-      passwordExpiryDays: tenant.passwordExpiryDays,
-    },
+    organization: { name: tenant.name, initialDomain: tenant.initialDomain, domains, userCount, passwordExpiryDays: tenant.passwordExpiryDays },
     roles,
     can: { addUsers: has('create_users'), buyLicenses: has('buy_licenses'), setUp: false },
     licenses,
-    recentChanges: audit.map((a) => ({ at: fromSqliteDate(a.createdAt)!, actorSlackUserId: a.actorSlackUserId, summary: a.summary })),
+    recentChanges: changes.map((change) => ({ at: change.at, actorSlackUserId: change.actor, summary: change.summary })),
   };
 }

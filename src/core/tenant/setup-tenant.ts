@@ -1,16 +1,15 @@
 import { addDays } from 'date-fns';
-import type { Actor, CoreContext } from '../context.js';
+import { actorId, actorSlackMember, reportChange, type Actor, type CoreContext } from '../context.js';
 import type { CredentialNotice } from '../users/add-user.js';
-import { writeAudit } from '../audit/write-audit.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
 import { fail, invalidFields, ok, type FieldError, type Result } from '../result.js';
-import { randomUUID } from 'node:crypto';
-import { sqliteDate, statement } from '../store/statements.js';
-import { insertDirectoryUser } from '../store/user-writes.js';
-import { isUniqueViolation, writeTransaction } from '../store/write-transaction.js';
+import { transaction } from '../transaction.js';
+import { writeAudit } from '../../store/audit.js';
+import { insertDirectoryUser } from '../../store/directory-users.js';
+import { insertTenant, tenantByTeam } from '../../store/organizations.js';
+import { isUniqueViolation } from '../../store/values.js';
 import { aliasFromProfile } from './alias-from-profile.js';
-import { tenantByTeam } from '../store/tenant-store.js';
 import { initialDomainProblem, normalizeInitialDomain } from './initial-domain.js';
 
 export interface SetupTenantInput {
@@ -50,7 +49,7 @@ export const SETUP_FORBIDDEN =
 export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTenantInput): Promise<Result<SetupTenantResult>> {
   const { requester } = input;
   if (!requester.isWorkspaceOwnerOrAdmin && !requester.isBootstrapAdmin) return fail('forbidden', SETUP_FORBIDDEN);
-  const existing = tenantByTeam(ctx.sqlite, actor.teamId);
+  const existing = await tenantByTeam(ctx.db, actor.teamId);
   if (existing) return fail('already_set_up', `This workspace is already set up as ${existing.name} (${existing.initialDomain}).`);
 
   const name = input.organizationName.trim();
@@ -75,15 +74,10 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
   const displayName = requester.displayName.slice(0, 256) || alias;
   let result;
   try {
-    result = writeTransaction(ctx, (db) => {
-      const tenantId = randomUUID();
-      const at = sqliteDate(now);
-      statement(db, 'INSERT INTO Tenant (id, slackTeamId, name, initialDomain, passwordExpiryDays, createdAt) VALUES (?, ?, ?, ?, ?, ?)').run(
-        tenantId, actor.teamId, name, domain, expiry, at,
-      );
-      statement(db, 'INSERT INTO Domain (id, tenantId, name, isInitial, verified, createdAt) VALUES (?, ?, ?, 1, 1, ?)').run(randomUUID(), tenantId, domain, at);
-      insertDirectoryUser(
-        db,
+    result = await transaction(ctx, async (tx) => {
+      const tenantId = await insertTenant(tx, { slackTeamId: actor.teamId, name, initialDomain: domain, passwordExpiryDays: expiry }, now);
+      const userId = await insertDirectoryUser(
+        tx,
         {
           tenantId,
           userPrincipalName,
@@ -93,22 +87,30 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
           profile: { ...(firstName ? { firstName } : {}), ...(lastName ? { lastName } : {}) },
           alternateEmail: requester.email ?? null,
           usageLocation: null,
-          slackUserId: actor.slackUserId,
+          accountEnabled: true,
+          slackUserId: actorSlackMember(actor),
           passwordHash: hashGeneratedPassword(temporaryPassword),
           forceChangePassword: true,
-          roles: ['global_admin'],
         },
+        ['global_admin'],
         now,
       );
-      writeAudit(db, {
-        tenantId,
-        actorSlackUserId: actor.slackUserId,
-        action: 'tenant.setup',
-        targetType: 'tenant',
-        targetId: tenantId,
-        summary: `Set up ${name} (${domain}); ${userPrincipalName} is its first Global admin`,
-        at: now,
-      });
+      await writeAudit(
+        tx,
+        [
+          { tenantId, actor: actorId(actor), action: 'tenant.setup', targetType: 'tenant', targetId: tenantId, summary: `Set up ${name} (${domain})` },
+          {
+            tenantId,
+            actor: actorId(actor),
+            action: 'user.create',
+            targetType: 'user',
+            targetUserId: userId,
+            changedFields: ['account', 'password', 'roles'],
+            summary: `${userPrincipalName} is the first Global admin of ${name}`,
+          },
+        ],
+        now,
+      );
       return { tenantId };
     });
   } catch (error) {
@@ -116,6 +118,7 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
     throw error;
   }
   if ('ok' in result) return result;
+  reportChange(ctx, { id: result.tenantId, slackTeamId: actor.teamId }, 'organization', actor);
   return ok({
     tenantId: result.tenantId,
     organizationName: name,
@@ -134,3 +137,8 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
   });
 }
 
+
+/** The organization a workspace is set up as, if it is (the setup form shows it instead of asking again). */
+export async function organizationOf(ctx: CoreContext, teamId: string): Promise<{ name: string; initialDomain: string } | null> {
+  return tenantByTeam(ctx.db, teamId);
+}

@@ -3,7 +3,7 @@ import { authorize } from '../access/authorize.js';
 import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import type { Result } from '../result.js';
 import { hasPermission } from '../roles.js';
-import { tenantDomains } from '../store/tenant-store.js';
+import { usableDomains } from '../../store/organizations.js';
 
 export interface AddUserOptions {
   domains: string[];
@@ -18,11 +18,10 @@ export interface AddUserOptions {
 export async function addUserOptions(ctx: CoreContext, actor: Actor): Promise<Result<{ options: AddUserOptions }>> {
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;
-  const domains = tenantDomains(ctx.sqlite, auth.tenant.id);
   return {
     ok: true,
     options: {
-      domains,
+      domains: await usableDomains(ctx.db, auth.tenant.id),
       initialDomain: auth.tenant.initialDomain,
       licenses: await licenseCounts(ctx, auth.tenant.id),
       canAssignRoles: hasPermission(auth.roles, 'assign_roles'),

@@ -1,17 +1,18 @@
 import { addDays } from 'date-fns';
-import type { Actor, CoreContext } from '../context.js';
+import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
-import { writeAudit } from '../audit/write-audit.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
-import { takeSeats } from '../licenses/seat-pool.js';
+import { noSeatsError } from '../licenses/seat-errors.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
-import { fail, invalidFields, ok, type Result } from '../result.js';
+import { CoreFailure, fail, invalidFields, ok, type Result } from '../result.js';
 import { hasPermission, rolesGranting, roleLabels, ROLES, type Role } from '../roles.js';
-import { statement } from '../store/statements.js';
-import { licensePools, tenantDomains } from '../store/tenant-store.js';
-import { insertDirectoryUser, insertLicenseAssignment } from '../store/user-writes.js';
-import { isUniqueViolation, writeTransaction } from '../store/write-transaction.js';
+import { transaction } from '../transaction.js';
+import { writeAudit } from '../../store/audit.js';
+import { activeUserBySlackMember, insertDirectoryUser } from '../../store/directory-users.js';
+import { usableDomains } from '../../store/organizations.js';
+import { assignLicense, licensePools, SeatsExhausted } from '../../store/seat-ledger.js';
+import { isUniqueViolation } from '../../store/values.js';
 import { addUserInputSchema, type AddUserInput } from './add-user-input.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser } from './validate-new-user.js';
@@ -35,7 +36,7 @@ export interface AddUserResult {
 }
 
 /**
- * Adds one user (DOMAIN.md "Add one user"): account, licenses, roles and temporary password
+ * Adds one user (docs/domain.md "Add one user"): account, licenses, roles and temporary password
  * together or not at all. Needs Global or User admin; giving roles needs Global admin.
  */
 export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserInput): Promise<Result<AddUserResult>> {
@@ -46,8 +47,8 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
   const input = shape.data;
   const { tenant } = auth;
 
-  const domains = tenantDomains(ctx.sqlite, tenant.id);
-  const pools = licensePools(ctx.sqlite, tenant.id);
+  const domains = await usableDomains(ctx.db, tenant.id);
+  const pools = await licensePools(ctx.db, tenant.id);
   const checked = validateNewUser(input, { domains, ownedSkuIds: pools.map((p) => p.skuId) });
   const fields = checked.ok ? [] : [...checked.fields];
   const roles = input.roles as Role[];
@@ -58,13 +59,11 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
     fields.push({ field: 'licenses', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` });
   }
   if (checked.ok) {
-    const reason = usernameUnavailableReason(ctx.sqlite, tenant, checked.user.username);
+    const reason = await usernameUnavailableReason(ctx.db, tenant, checked.user.username);
     if (reason) fields.push({ field: 'alias', message: reason });
   }
   if (input.slackUserId) {
-    const linked = statement(ctx.sqlite, 'SELECT userPrincipalName FROM DirectoryUser WHERE tenantId = ? AND slackUserId = ?').get(tenant.id, input.slackUserId) as
-      | { userPrincipalName: string }
-      | undefined;
+    const linked = await activeUserBySlackMember(ctx.db, tenant.id, input.slackUserId);
     if (linked) fields.push({ field: 'slackUserId', message: `That Slack member is already ${linked.userPrincipalName}.` });
   }
   if (!checked.ok || fields.length > 0) return invalidFields(fields);
@@ -79,9 +78,9 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
   const licenseNames = input.licenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
   let created;
   try {
-    created = writeTransaction(ctx, (db) => {
-      const userId = insertDirectoryUser(
-        db,
+    created = await transaction(ctx, async (tx) => {
+      const userId = await insertDirectoryUser(
+        tx,
         {
           tenantId: tenant.id,
           userPrincipalName: username.userPrincipalName,
@@ -91,32 +90,41 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
           profile,
           alternateEmail,
           usageLocation,
+          accountEnabled: true,
           slackUserId: input.slackUserId ?? null,
           passwordHash,
           forceChangePassword: mustChange,
-          roles,
         },
+        roles,
         now,
       );
       for (const license of input.licenses) {
-        takeSeats(db, tenant.id, license.skuId, 1);
-        insertLicenseAssignment(db, { userId, tenantId: tenant.id, skuId: license.skuId, disabledPlans: license.disabledPlans }, now);
+        try {
+          await assignLicense(tx, tenant.id, license.skuId, [{ userId, disabledPlans: license.disabledPlans }], now);
+        } catch (error) {
+          if (error instanceof SeatsExhausted) throw new CoreFailure(noSeatsError(error));
+          throw error;
+        }
       }
-      writeAudit(db, {
-        tenantId: tenant.id,
-        actorSlackUserId: actor.slackUserId,
-        action: 'user.create',
-        targetType: 'user',
-        targetId: userId,
-        summary: `Added ${username.userPrincipalName}${licenseNames.length ? ` with ${licenseNames.join(', ')}` : ' without a license'}${
-          roles.length ? `; roles: ${roles.map((r) => ROLES[r]).join(', ')}` : ''
-        }`,
-        at: now,
-      });
+      await writeAudit(
+        tx,
+        {
+          tenantId: tenant.id,
+          actor: auth.actorId,
+          action: 'user.create',
+          targetType: 'user',
+          targetUserId: userId,
+          changedFields: ['account', 'password', ...(input.licenses.length ? ['licenses'] : []), ...(roles.length ? ['roles'] : [])],
+          summary: `Added ${username.userPrincipalName}${licenseNames.length ? ` with ${licenseNames.join(', ')}` : ' without a license'}${
+            roles.length ? `; roles: ${roles.map((r) => ROLES[r]).join(', ')}` : ''
+          }`,
+        },
+        now,
+      );
       return { userId };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'activeUpnKey')) {
+    if (isUniqueViolation(error, 'upnKey')) {
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Choose another.` }]);
     }
     if (isUniqueViolation(error, 'slackUserId')) {
@@ -125,10 +133,11 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
     throw error;
   }
   if ('ok' in created) return created;
+  reportChange(ctx, tenant, 'users', actor);
   return ok({
     userId: created.userId,
     roles,
-    credentialRecipients: [...new Set(input.credentialRecipients)].filter((id) => id !== actor.slackUserId),
+    credentialRecipients: [...new Set(input.credentialRecipients)].filter((id) => id !== auth.actorId),
     notice: {
       displayName: profile.displayName,
       userPrincipalName: username.userPrincipalName,

@@ -3,8 +3,14 @@ import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { fail, ok, type Result } from '../result.js';
-import { isRole, type Role } from '../roles.js';
-import { PROFILE_FIELD_NAMES, type ProfileValues } from '../rules/profile-fields.js';
+import type { Role } from '../roles.js';
+import type { ProfileValues } from '../rules/profile-fields.js';
+import { userHistory, type AuditView } from '../../store/audit.js';
+import { activeUserByUpn, activeUsersByAlias, rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { licensesOf } from '../../store/seat-ledger.js';
+
+/** How many of a user's latest changes `/users show` lists. */
+export const HISTORY_SHOWN = 5;
 
 export interface UserLicense {
   skuId: string;
@@ -33,6 +39,8 @@ export interface UserDetails {
   roles: Role[];
   licenses: UserLicense[];
   createdAt: Date;
+  /** The latest changes to this user, newest first. */
+  history: AuditView[];
 }
 
 /** One user's details, by full username or, when unambiguous, by the part before the @. */
@@ -41,17 +49,9 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
   if (!auth.ok) return auth;
   const wanted = query.trim().replace(/^mailto:/i, '').toLowerCase();
   if (!wanted) return fail('invalid_input', 'Say which user: `/users show <username>`, for example `/users show ana@contoso.com`.');
-  const include = { roles: true, licenses: true } as const;
-  let user = await ctx.db.directoryUser.findUnique({
-    where: { tenantId_activeUpnKey: { tenantId: auth.tenant.id, activeUpnKey: wanted } },
-    include,
-  });
+  let user: DirectoryUserRecord | null = await activeUserByUpn(ctx.db, auth.tenant.id, wanted);
   if (!user && !wanted.includes('@')) {
-    const matches = await ctx.db.directoryUser.findMany({
-      where: { tenantId: auth.tenant.id, aliasKey: wanted, deletedAt: null },
-      include,
-      take: 5,
-    });
+    const matches = await activeUsersByAlias(ctx.db, auth.tenant.id, wanted, 5);
     if (matches.length > 1) {
       return fail('invalid_input', `"${query.trim()}" matches ${matches.map((m) => m.userPrincipalName).join(', ')}. Give the full username.`);
     }
@@ -59,18 +59,14 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
   }
   if (!user) return fail('not_found', `No user ${query.trim()} in ${auth.tenant.name}. Check the spelling, or see everyone in the App Home.`);
 
-  const profile: ProfileValues = {};
-  for (const field of PROFILE_FIELD_NAMES) {
-    const value = user[field];
-    if (typeof value === 'string' && value) profile[field] = value;
-  }
   const expiry = auth.tenant.passwordExpiryDays;
+  const [roles, licenses, history] = await Promise.all([rolesOf(ctx.db, user.id), licensesOf(ctx.db, user.id), userHistory(ctx.db, user.id, HISTORY_SHOWN)]);
   return ok({
     user: {
       id: user.id,
       userPrincipalName: user.userPrincipalName,
       displayName: user.displayName,
-      profile,
+      profile: user.profile,
       alternateEmail: user.alternateEmail,
       usageLocation: user.usageLocation,
       userType: user.userType,
@@ -83,10 +79,10 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
         passwordExpiresAt: expiry > 0 ? addDays(user.passwordSetAt, expiry) : null,
         mustChangePassword: user.forceChangePassword,
       },
-      roles: user.roles.map((r) => r.role).filter(isRole),
-      licenses: user.licenses.map((license) => {
+      roles,
+      licenses: licenses.map((license) => {
         const product = productBySkuId(license.skuId);
-        const disabled = JSON.parse(license.disabledPlans) as string[];
+        const disabled = license.disabledPlans;
         return {
           skuId: license.skuId,
           productName: product?.displayName ?? license.skuId,
@@ -95,6 +91,7 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
         };
       }),
       createdAt: user.createdAt,
+      history,
     },
   });
 }

@@ -1,27 +1,24 @@
-import type Database from 'better-sqlite3';
-import { statement } from '../store/statements.js';
+import { activeUserByUpn, firstAccountsByAlias } from '../../store/directory-users.js';
+import type { Db } from '../../store/database.js';
 
 /**
  * Why a username cannot be used, or null: taken by an active user, or blocked by the alias rule
  * (the same alias on several domains only when its first account was made on the initial domain).
+ * Deleted users hold neither their username nor their alias.
  */
-export function usernameUnavailableReason(
-  db: Database.Database,
+export async function usernameUnavailableReason(
+  db: Db,
   tenant: { id: string; initialDomain: string },
   username: { alias: string; domain: string; userPrincipalName: string },
-): string | null {
-  const taken = statement(db, 'SELECT displayName FROM DirectoryUser WHERE tenantId = ? AND activeUpnKey = ?').get(tenant.id, username.userPrincipalName.toLowerCase()) as
-    | { displayName: string }
-    | undefined;
+): Promise<string | null> {
+  const taken = await activeUserByUpn(db, tenant.id, username.userPrincipalName);
   if (taken) return `The username ${username.userPrincipalName} is already taken by ${taken.displayName}. Choose another.`;
-  const first = statement(db, 'SELECT domain, userPrincipalName FROM DirectoryUser WHERE tenantId = ? AND aliasKey = ? ORDER BY createdAt ASC LIMIT 1').get(
-    tenant.id,
-    username.alias.toLowerCase(),
-  ) as { domain: string; userPrincipalName: string } | undefined;
-  return aliasRuleProblem(tenant.initialDomain, username, first ?? null);
+  const aliasKey = username.alias.toLowerCase();
+  const first = (await firstAccountsByAlias(db, tenant.id, [aliasKey])).get(aliasKey) ?? null;
+  return aliasRuleProblem(tenant.initialDomain, username, first);
 }
 
-/** DOMAIN.md: `geoff@contoso.onmicrosoft.com` then `geoff@contoso.com` is fine; the reverse is refused. */
+/** docs/domain.md "Usernames": `geoff@contoso.onmicrosoft.com` then `geoff@contoso.com` is fine; the reverse is refused. */
 export function aliasRuleProblem(
   initialDomain: string,
   username: { alias: string; domain: string },

@@ -2,7 +2,6 @@ import type { App, BlockAction, RadioButtonsAction } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { afterAck } from '../services/after-ack.js';
 import { openAddUserForm } from '../services/open-forms.js';
-import { refreshHome } from '../services/refresh-home.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { passwordModeChanged } from './actions/add-user-form-actions.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
@@ -52,6 +51,6 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;
     const teamId = (body as { team_id?: string }).team_id ?? '';
-    await afterAck(deps, event.user, 'show your App Home', () => refreshHome(deps, teamId, event.user));
+    await afterAck(deps, event.user, 'show your App Home', () => deps.home.opened(teamId, event.user));
   });
 }

@@ -1,6 +1,6 @@
 import { authorize } from '../../core/access/authorize.js';
 import { verifyImport } from '../../core/bulk/index.js';
-import type { Actor } from '../../core/context.js';
+import type { MemberActor } from '../../core/context.js';
 import type { ListenerDeps } from '../deps.js';
 import type { Blocks, PostedMessage, SlackFileInfo } from '../slack-port.js';
 import { importPreviewMessage } from '../views/import-preview.js';
@@ -12,7 +12,7 @@ import { slackErrorCode } from './slack-errors.js';
 export type ImportPlace = { channel: string; threadTs?: string } | { dm: true };
 
 export interface PreviewRequest {
-  actor: Actor;
+  actor: MemberActor;
   fileId: string;
   place: ImportPlace;
   /**

@@ -1,4 +1,4 @@
-import type { ImportJob } from '../../generated/prisma/index.js';
+import type { ImportJobRecord as ImportJob } from '../../core/bulk/import-job-records.js';
 import { describeError } from '../../log.js';
 import type { ListenerDeps } from '../deps.js';
 import { importInterruptedMessage } from '../views/import-progress.js';
@@ -10,7 +10,8 @@ import { recordImportMessage } from '../../core/bulk/import-job-records.js';
  * runs at start and must not stop Roster from starting.
  */
 export async function announceInterruptedImports(deps: ListenerDeps, jobs: readonly ImportJob[]): Promise<void> {
-  for (const job of jobs) {
+  // Jobs started at the command line (`cli:<name>`) have nobody in Slack to tell: the CLI lists them.
+  for (const job of jobs.filter((j) => !j.requestedBy.startsWith('cli:'))) {
     const message = importInterruptedMessage(job);
     try {
       if (job.channelId && job.messageTs) {

@@ -1,23 +1,22 @@
 import { addUserOptions } from '../../core/users/add-user-options.js';
-import { findTenant } from '../../core/access/authorize.js';
 import { proposeInitialDomain } from '../../core/tenant/initial-domain.js';
-import { SETUP_FORBIDDEN } from '../../core/tenant/setup-tenant.js';
-import type { Actor } from '../../core/context.js';
+import { organizationOf, SETUP_FORBIDDEN } from '../../core/tenant/setup-tenant.js';
+import type { MemberActor } from '../../core/context.js';
 import type { ListenerDeps } from '../deps.js';
 import { addUserModal } from '../views/add-user-modal.js';
 import { messageModal } from '../views/message-modal.js';
 import { setupModal } from '../views/setup-modal.js';
 
 /** Opens the Add user form, or a modal saying why this member cannot add users. */
-export async function openAddUserForm(deps: ListenerDeps, actor: Actor, triggerId: string): Promise<void> {
+export async function openAddUserForm(deps: ListenerDeps, actor: MemberActor, triggerId: string): Promise<void> {
   const options = await addUserOptions(deps.core, actor);
   const view = options.ok ? addUserModal(options.options) : messageModal('Add a user', options.message);
   await deps.slack.openView(triggerId, view);
 }
 
 /** Opens the setup form for workspace owners/admins and bootstrap admins; tells anyone else who can. */
-export async function openSetupForm(deps: ListenerDeps, actor: Actor, triggerId: string, workspaceName?: string): Promise<void> {
-  const tenant = await findTenant(deps.core, actor.teamId);
+export async function openSetupForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, workspaceName?: string): Promise<void> {
+  const tenant = await organizationOf(deps.core, actor.teamId);
   if (tenant) {
     await deps.slack.openView(triggerId, messageModal('Set up Roster', `This workspace is already set up as *${tenant.name}* (${tenant.initialDomain}).`));
     return;

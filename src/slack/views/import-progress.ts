@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import type { ImportOutcome, ImportProgress } from '../../core/bulk/index.js';
 import { importSummaryText } from '../../core/bulk/index.js';
-import type { ImportJob } from '../../generated/prisma/index.js';
+import type { ImportJobRecord as ImportJob } from '../../core/bulk/import-job-records.js';
 import type { Blocks } from '../slack-port.js';
 import { ACTION } from './ids.js';
 import { button, context, esc, section } from './kit.js';

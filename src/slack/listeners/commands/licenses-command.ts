@@ -2,8 +2,6 @@ import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt'
 import { buyLicenses } from '../../../core/licenses/buy-licenses.js';
 import { listLicenses } from '../../../core/licenses/list-licenses.js';
 import type { ListenerDeps } from '../../deps.js';
-import { afterAck } from '../../services/after-ack.js';
-import { refreshHome } from '../../services/refresh-home.js';
 import { helpMessage, LICENSES_HELP } from '../../views/help-message.js';
 import { boughtMessage, licensesMessage } from '../../views/licenses-message.js';
 
@@ -38,6 +36,5 @@ export function licensesCommand(deps: ListenerDeps) {
     }
     const result = await buyLicenses(deps.core, actor, { product: words.slice(1, -1).join(' '), quantity: Number(quantityText) });
     await ack({ response_type: 'ephemeral', ...(result.ok ? boughtMessage(result) : { text: result.message }) });
-    if (result.ok) await afterAck(deps, actor.slackUserId, 'refresh your App Home', () => refreshHome(deps, actor.teamId, actor.slackUserId));
   };
 }

@@ -5,7 +5,6 @@ import { actorFromBody } from '../../parse/actor.js';
 import { parseAddUserForm } from '../../parse/add-user-form.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-state.js';
 import { afterAck } from '../../services/after-ack.js';
-import { refreshHome } from '../../services/refresh-home.js';
 import { sendCredentials } from '../../services/send-credentials.js';
 import { addUserReviewView } from '../../views/add-user-review.js';
 
@@ -27,7 +26,6 @@ export function addUserSubmission(deps: ListenerDeps) {
     deps.logger.info('user added', { team: teamId, by: actor.slackUserId, user: result.notice.userPrincipalName });
     await afterAck(deps, actor.slackUserId, 'send the credential notices', async () => {
       await sendCredentials(deps, result.notice, actor.slackUserId, result.credentialRecipients);
-      await refreshHome(deps, teamId, actor.slackUserId);
     });
   };
 }

@@ -4,7 +4,6 @@ import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-state.js';
 import { afterAck } from '../../services/after-ack.js';
-import { refreshHome } from '../../services/refresh-home.js';
 import { sendCredentials } from '../../services/send-credentials.js';
 import { setupDoneView } from '../../views/setup-modal.js';
 
@@ -32,7 +31,6 @@ export function setupSubmission(deps: ListenerDeps) {
     deps.logger.info('organization set up', { team: teamId, by: actor.slackUserId, domain: result.initialDomain });
     await afterAck(deps, actor.slackUserId, 'finish the setup', async () => {
       await sendCredentials(deps, result.notice, actor.slackUserId, []);
-      await refreshHome(deps, teamId, actor.slackUserId);
     });
   };
 }

@@ -1,0 +1,100 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable } from 'kysely';
+import type { AuditRecord } from '../generated/kysely/database.js';
+import type { Db } from './database.js';
+import { fromDbDate, toDbDate, toDbJson } from './values.js';
+
+/** All SQL about the audit trail: who did what to whom, which fields changed (never their values). */
+
+export type AuditAction =
+  | 'tenant.setup'
+  | 'licenses.buy'
+  | 'user.create'
+  | 'user.password_reissued'
+  | 'users.import';
+
+export interface AuditEntry {
+  tenantId: string;
+  /** A Slack member id, or `cli:<name>` for a local operator. */
+  actor: string;
+  action: AuditAction;
+  targetType: 'tenant' | 'product' | 'user' | 'import';
+  targetId?: string;
+  /** The directory user the change is about. */
+  targetUserId?: string;
+  /** Names of the fields that changed; never values (a password is named `password`, nothing more). */
+  changedFields?: readonly string[];
+  /** For people; never holds a secret. */
+  summary: string;
+}
+
+export interface AuditView {
+  at: Date;
+  actor: string;
+  action: string;
+  changedFields: string[];
+  summary: string;
+}
+
+function toRow(entry: AuditEntry, stamp: string): Insertable<AuditRecord> {
+  return {
+    id: randomUUID(),
+    tenantId: entry.tenantId,
+    actorSlackUserId: entry.actor,
+    action: entry.action,
+    targetType: entry.targetType,
+    targetId: entry.targetId ?? entry.targetUserId ?? null,
+    targetUserId: entry.targetUserId ?? null,
+    changedFields: toDbJson(entry.changedFields ?? []),
+    summary: entry.summary,
+    createdAt: stamp,
+  };
+}
+
+/** Records changes (inside the caller's transaction, so a change and its record stand or fall together). */
+export async function writeAudit(db: Db, entries: AuditEntry | readonly AuditEntry[], at: Date): Promise<void> {
+  const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
+  const stamp = toDbDate(at);
+  for (let start = 0; start < list.length; start += 1000) {
+    await db
+      .insertInto('AuditRecord')
+      .values(list.slice(start, start + 1000).map((entry) => toRow(entry, stamp)))
+      .execute();
+  }
+}
+
+function toView(row: { createdAt: string; actorSlackUserId: string; action: string; changedFields: string; summary: string }): AuditView {
+  const fields: unknown = JSON.parse(row.changedFields);
+  return {
+    at: fromDbDate(row.createdAt),
+    actor: row.actorSlackUserId,
+    action: row.action,
+    changedFields: Array.isArray(fields) ? fields.filter((f): f is string => typeof f === 'string') : [],
+    summary: row.summary,
+  };
+}
+
+/** The organization's latest changes, one line per import (not one per imported user). */
+export async function recentChanges(db: Db, tenantId: string, limit: number): Promise<AuditView[]> {
+  const rows = await db
+    .selectFrom('AuditRecord')
+    .select(['createdAt', 'actorSlackUserId', 'action', 'changedFields', 'summary'])
+    .where('tenantId', '=', tenantId)
+    .where((eb) => eb.not(eb.and([eb('action', '=', 'users.import'), eb('targetType', '=', 'user')])))
+    .orderBy('createdAt', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toView);
+}
+
+/** A user's latest changes. */
+export async function userHistory(db: Db, userId: string, limit: number): Promise<AuditView[]> {
+  const rows = await db
+    .selectFrom('AuditRecord')
+    .select(['createdAt', 'actorSlackUserId', 'action', 'changedFields', 'summary'])
+    .where('targetUserId', '=', userId)
+    .orderBy('createdAt', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(toView);
+}

@@ -1,0 +1,318 @@
+import { randomUUID } from 'node:crypto';
+import type { Insertable, Selectable } from 'kysely';
+import type { DirectoryUser } from '../generated/kysely/database.js';
+import type { Role } from '../core/roles.js';
+import { isRole } from '../core/roles.js';
+import { PROFILE_FIELD_NAMES, type ProfileValues } from '../core/rules/profile-fields.js';
+import type { Db } from './database.js';
+import { fromDbBool, fromDbDate, toDbBool, toDbDate } from './values.js';
+
+/** All SQL about directory users and their roles. Deleted users are kept (soft delete) and skipped here unless asked for. */
+
+export interface NewDirectoryUser {
+  tenantId: string;
+  userPrincipalName: string;
+  alias: string;
+  domain: string;
+  displayName: string;
+  profile: ProfileValues;
+  alternateEmail: string | null;
+  usageLocation: string | null;
+  accountEnabled: boolean;
+  slackUserId: string | null;
+  passwordHash: string;
+  forceChangePassword: boolean;
+  /** The import job and file row that made the user, if an import did. */
+  importJobId?: string;
+  importRowNumber?: number;
+}
+
+export interface DirectoryUserRecord {
+  id: string;
+  tenantId: string;
+  userPrincipalName: string;
+  alias: string;
+  domain: string;
+  displayName: string;
+  profile: ProfileValues;
+  alternateEmail: string | null;
+  usageLocation: string | null;
+  accountEnabled: boolean;
+  userType: string;
+  source: string;
+  slackUserId: string | null;
+  passwordSetAt: Date;
+  forceChangePassword: boolean;
+  lastSignInAt: Date | null;
+  createdAt: Date;
+  deletedAt: Date | null;
+}
+
+/** The one list of the columns a user is read with (everything but the password hash). */
+const USER_COLUMNS = [
+  'id', 'tenantId', 'userPrincipalName', 'aliasKey', 'domain', 'displayName', ...PROFILE_FIELD_NAMES.filter((f) => f !== 'displayName'),
+  'alternateEmail', 'usageLocation', 'accountEnabled', 'userType', 'source', 'slackUserId', 'passwordSetAt', 'forceChangePassword',
+  'lastSignInAt', 'createdAt', 'deletedAt',
+] as const satisfies readonly (keyof DirectoryUser)[];
+
+type UserRow = Pick<Selectable<DirectoryUser>, (typeof USER_COLUMNS)[number]>;
+
+function toRecord(row: UserRow): DirectoryUserRecord {
+  const profile: ProfileValues = {};
+  for (const field of PROFILE_FIELD_NAMES) {
+    const value = row[field];
+    if (value) profile[field] = value;
+  }
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    userPrincipalName: row.userPrincipalName,
+    alias: row.userPrincipalName.slice(0, row.userPrincipalName.lastIndexOf('@')),
+    domain: row.domain,
+    displayName: row.displayName,
+    profile,
+    alternateEmail: row.alternateEmail,
+    usageLocation: row.usageLocation,
+    accountEnabled: fromDbBool(row.accountEnabled),
+    userType: row.userType,
+    source: row.source,
+    slackUserId: row.slackUserId,
+    passwordSetAt: fromDbDate(row.passwordSetAt),
+    forceChangePassword: fromDbBool(row.forceChangePassword),
+    lastSignInAt: fromDbDate(row.lastSignInAt),
+    createdAt: fromDbDate(row.createdAt),
+    deletedAt: fromDbDate(row.deletedAt),
+  };
+}
+
+/** The one place a user becomes a row: every insert goes through here. */
+function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
+  const p = user.profile;
+  return {
+    id: randomUUID(),
+    tenantId: user.tenantId,
+    userPrincipalName: user.userPrincipalName,
+    upnKey: user.userPrincipalName.toLowerCase(),
+    aliasKey: user.alias.toLowerCase(),
+    domain: user.domain,
+    firstName: p.firstName ?? null,
+    lastName: p.lastName ?? null,
+    displayName: user.displayName,
+    jobTitle: p.jobTitle ?? null,
+    department: p.department ?? null,
+    officeNumber: p.officeNumber ?? null,
+    officePhone: p.officePhone ?? null,
+    mobilePhone: p.mobilePhone ?? null,
+    fax: p.fax ?? null,
+    alternateEmail: user.alternateEmail,
+    address: p.address ?? null,
+    city: p.city ?? null,
+    state: p.state ?? null,
+    postalCode: p.postalCode ?? null,
+    country: p.country ?? null,
+    usageLocation: user.usageLocation,
+    accountEnabled: toDbBool(user.accountEnabled),
+    slackUserId: user.slackUserId,
+    passwordHash: user.passwordHash,
+    passwordSetAt: at,
+    forceChangePassword: toDbBool(user.forceChangePassword),
+    createdAt: at,
+    updatedAt: at,
+    importJobId: user.importJobId ?? null,
+    importRowNumber: user.importRowNumber ?? null,
+  };
+}
+
+/** Rows per multi-row INSERT: 31 columns each stays far below SQLite's 32,766 bound parameters. */
+const INSERT_CHUNK = 500;
+
+/** Inserts one user with its roles; a taken username or Slack link fails with a unique violation. */
+export async function insertDirectoryUser(db: Db, user: NewDirectoryUser, roles: readonly Role[], at: Date): Promise<string> {
+  const row = toRow(user, toDbDate(at));
+  await db.insertInto('DirectoryUser').values(row).execute();
+  if (roles.length > 0) {
+    await db
+      .insertInto('RoleAssignment')
+      .values(roles.map((role) => ({ userId: row.id, role, createdAt: row.createdAt })))
+      .execute();
+  }
+  return row.id;
+}
+
+/**
+ * Inserts many users (an import batch) and returns the ids of those made, by lower-case username.
+ * A username taken meanwhile (another admin, another import) is skipped, not an error: the caller
+ * reports those rows as duplicates.
+ */
+export async function insertDirectoryUsersSkippingTaken(db: Db, users: readonly NewDirectoryUser[], at: Date): Promise<Map<string, string>> {
+  const made = new Map<string, string>();
+  const stamp = toDbDate(at);
+  for (let start = 0; start < users.length; start += INSERT_CHUNK) {
+    const rows = users.slice(start, start + INSERT_CHUNK).map((user) => toRow(user, stamp));
+    const inserted = await db
+      .insertInto('DirectoryUser')
+      .values(rows)
+      .onConflict((conflict) => conflict.doNothing())
+      .returning(['id', 'upnKey'])
+      .execute();
+    for (const row of inserted) made.set(row.upnKey, row.id);
+  }
+  return made;
+}
+
+/** An active user by username (any case). */
+export async function activeUserByUpn(db: Db, tenantId: string, userPrincipalName: string): Promise<DirectoryUserRecord | null> {
+  const row = await db
+    .selectFrom('DirectoryUser')
+    .select(USER_COLUMNS)
+    .where('tenantId', '=', tenantId)
+    .where('upnKey', '=', userPrincipalName.toLowerCase())
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/** Active users whose alias (the part before @) is this one, at most `limit`. */
+export async function activeUsersByAlias(db: Db, tenantId: string, alias: string, limit: number): Promise<DirectoryUserRecord[]> {
+  const rows = await db
+    .selectFrom('DirectoryUser')
+    .select(USER_COLUMNS)
+    .where('tenantId', '=', tenantId)
+    .where('aliasKey', '=', alias.toLowerCase())
+    .where('deletedAt', 'is', null)
+    .orderBy('createdAt')
+    .limit(limit)
+    .execute();
+  return rows.map(toRecord);
+}
+
+/** The active user linked to a Slack member, if any. */
+export async function activeUserBySlackMember(db: Db, tenantId: string, slackUserId: string): Promise<DirectoryUserRecord | null> {
+  const row = await db
+    .selectFrom('DirectoryUser')
+    .select(USER_COLUMNS)
+    .where('tenantId', '=', tenantId)
+    .where('slackUserId', '=', slackUserId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/** The roles a user holds. */
+export async function rolesOf(db: Db, userId: string): Promise<Role[]> {
+  const rows = await db.selectFrom('RoleAssignment').select('role').where('userId', '=', userId).orderBy('createdAt').execute();
+  return rows.map((row) => row.role).filter(isRole);
+}
+
+/**
+ * The roles a Slack member holds in an organization: those of the active, sign-in-allowed directory
+ * user linked to them (none when not linked, blocked or deleted).
+ */
+export async function memberRoles(db: Db, tenantId: string, slackUserId: string): Promise<{ userId: string | null; roles: Role[] }> {
+  const rows = await db
+    .selectFrom('DirectoryUser as u')
+    .leftJoin('RoleAssignment as r', 'r.userId', 'u.id')
+    .select(['u.id as userId', 'r.role as role'])
+    .where('u.tenantId', '=', tenantId)
+    .where('u.slackUserId', '=', slackUserId)
+    .where('u.deletedAt', 'is', null)
+    .where('u.accountEnabled', '=', toDbBool(true))
+    .execute();
+  return { userId: rows[0]?.userId ?? null, roles: rows.flatMap((row) => (row.role && isRole(row.role) ? [row.role] : [])) };
+}
+
+/** The first Global admins (by creation), for "ask a Global admin" messages. */
+export async function globalAdmins(db: Db, tenantId: string, limit = 3): Promise<{ displayName: string; slackUserId: string | null }[]> {
+  return db
+    .selectFrom('DirectoryUser as u')
+    .innerJoin('RoleAssignment as r', (join) => join.onRef('r.userId', '=', 'u.id').on('r.role', '=', 'global_admin'))
+    .select(['u.displayName', 'u.slackUserId'])
+    .where('u.tenantId', '=', tenantId)
+    .where('u.deletedAt', 'is', null)
+    .orderBy('u.createdAt')
+    .limit(limit)
+    .execute();
+}
+
+export async function countActiveUsers(db: Db, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('DirectoryUser')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('tenantId', '=', tenantId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** Active users among these lower-case usernames: id, key, and the import job and row that made each. */
+export async function activeUsersByUpnKeys(
+  db: Db,
+  tenantId: string,
+  upnKeys: readonly string[],
+): Promise<{ id: string; upnKey: string; importJobId: string | null; importRowNumber: number | null }[]> {
+  if (upnKeys.length === 0) return [];
+  return db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'upnKey', 'importJobId', 'importRowNumber'])
+    .where('tenantId', '=', tenantId)
+    .where('upnKey', 'in', upnKeys)
+    .where('deletedAt', 'is', null)
+    .execute();
+}
+
+/**
+ * For the initial-domain alias rule: per alias, the domain and username of its first active account
+ * (deleted users do not hold an alias).
+ */
+export async function firstAccountsByAlias(
+  db: Db,
+  tenantId: string,
+  aliasKeys: readonly string[],
+): Promise<Map<string, { domain: string; userPrincipalName: string }>> {
+  const firsts = new Map<string, { domain: string; userPrincipalName: string }>();
+  if (aliasKeys.length === 0) return firsts;
+  const rows = await db
+    .selectFrom('DirectoryUser')
+    .select(['aliasKey', 'domain', 'userPrincipalName'])
+    .where('tenantId', '=', tenantId)
+    .where('aliasKey', 'in', aliasKeys)
+    .where('deletedAt', 'is', null)
+    .orderBy('createdAt', 'desc')
+    .execute();
+  // Newest first, so the oldest account of each alias is the one left in the map.
+  for (const row of rows) firsts.set(row.aliasKey, { domain: row.domain, userPrincipalName: row.userPrincipalName });
+  return firsts;
+}
+
+/** The users an import job made, by their row number in the file, among these rows. */
+export async function usersMadeByImportRows(db: Db, jobId: string, rowNumbers: readonly number[]): Promise<Map<number, { id: string; upnKey: string }>> {
+  const made = new Map<number, { id: string; upnKey: string }>();
+  if (rowNumbers.length === 0) return made;
+  const rows = await db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'upnKey', 'importRowNumber'])
+    .where('importJobId', '=', jobId)
+    .where('importRowNumber', 'in', rowNumbers)
+    .where('deletedAt', 'is', null)
+    .execute();
+  for (const row of rows) if (row.importRowNumber !== null) made.set(row.importRowNumber, { id: row.id, upnKey: row.upnKey });
+  return made;
+}
+
+/** A new password for users (hash only): it must be changed at next sign-in. */
+export async function setPasswordHashes(db: Db, changes: readonly { userId: string; passwordHash: string }[], at: Date): Promise<void> {
+  const stamp = toDbDate(at);
+  for (const change of changes) {
+    await db
+      .updateTable('DirectoryUser')
+      .set({ passwordHash: change.passwordHash, passwordSetAt: stamp, forceChangePassword: toDbBool(true), updatedAt: stamp })
+      .where('id', '=', change.userId)
+      .execute();
+  }
+}
+
+/** Soft-deletes a user (tests and, later, the delete use case): the username and Slack link become free. */
+export async function markUserDeleted(db: Db, userId: string, at: Date): Promise<void> {
+  const stamp = toDbDate(at);
+  await db.updateTable('DirectoryUser').set({ deletedAt: stamp, updatedAt: stamp }).where('id', '=', userId).execute();
+}

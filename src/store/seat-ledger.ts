@@ -1,0 +1,191 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import type { Db } from './database.js';
+import { toDbDate, toDbJson } from './values.js';
+
+/**
+ * The seat ledger: all SQL about products, subscriptions, seat counts and license assignments.
+ * `LicensePool.assigned` counts the LicenseAssignment rows of its product and changes only here,
+ * in the same statement group as the rows it counts: callers run these inside one transaction, so a
+ * seat is never taken without its assignment or freed without removing it. `seatDifferences`
+ * recomputes every count from the assignments (`npm run roster -- check`).
+ */
+
+export interface PoolRecord {
+  skuId: string;
+  partNumber: string;
+  total: number;
+  assigned: number;
+}
+
+export interface LicenseRecord {
+  skuId: string;
+  disabledPlans: string[];
+  assignedAt: Date;
+}
+
+export class SeatsExhausted extends Error {
+  constructor(
+    readonly skuId: string,
+    readonly wanted: number,
+    readonly pool: { total: number; assigned: number } | null,
+  ) {
+    super(`not enough seats of ${skuId}: ${wanted} wanted`);
+  }
+}
+
+export async function licensePools(db: Db, tenantId: string): Promise<PoolRecord[]> {
+  return db.selectFrom('LicensePool').select(['skuId', 'partNumber', 'total', 'assigned']).where('tenantId', '=', tenantId).execute();
+}
+
+export async function licensePool(db: Db, tenantId: string, skuId: string): Promise<PoolRecord | null> {
+  return (
+    (await db
+      .selectFrom('LicensePool')
+      .select(['skuId', 'partNumber', 'total', 'assigned'])
+      .where('tenantId', '=', tenantId)
+      .where('skuId', '=', skuId)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/**
+ * Records a purchase: a new subscription, its seats added to the product's pool at once. With a
+ * `requestKey` (the form submission), the same request delivered twice buys once: the second
+ * returns `duplicate: true` and the pool as it is.
+ */
+export async function addSubscription(
+  db: Db,
+  purchase: { tenantId: string; skuId: string; partNumber: string; quantity: number; requestKey?: string },
+  at: Date,
+): Promise<{ duplicate: boolean; pool: PoolRecord }> {
+  const stamp = toDbDate(at);
+  const inserted = await db
+    .insertInto('Subscription')
+    .values({
+      id: randomUUID(),
+      tenantId: purchase.tenantId,
+      skuId: purchase.skuId,
+      partNumber: purchase.partNumber,
+      quantity: purchase.quantity,
+      requestKey: purchase.requestKey ?? null,
+      createdAt: stamp,
+      updatedAt: stamp,
+    })
+    .onConflict((conflict) => conflict.columns(['tenantId', 'requestKey']).doNothing())
+    .returning('id')
+    .executeTakeFirst();
+  if (inserted) {
+    await db
+      .insertInto('LicensePool')
+      .values({ tenantId: purchase.tenantId, skuId: purchase.skuId, partNumber: purchase.partNumber, total: purchase.quantity, assigned: 0 })
+      .onConflict((conflict) => conflict.columns(['tenantId', 'skuId']).doUpdateSet((eb) => ({ total: sql<number>`${eb.ref('LicensePool.total')} + ${eb.ref('excluded.total')}` })))
+      .execute();
+  }
+  const pool = await licensePool(db, purchase.tenantId, purchase.skuId);
+  if (!pool) throw new Error(`no pool for ${purchase.skuId} after a purchase`);
+  return { duplicate: !inserted, pool };
+}
+
+/** Takes `count` seats in one conditional UPDATE, so two writers racing for the last seat cannot both win. */
+async function takeSeats(db: Db, tenantId: string, skuId: string, count: number): Promise<void> {
+  if (count <= 0) return;
+  const result = await db
+    .updateTable('LicensePool')
+    .set((eb) => ({ assigned: eb('assigned', '+', count) }))
+    .where('tenantId', '=', tenantId)
+    .where('skuId', '=', skuId)
+    .where((eb) => eb(eb('assigned', '+', count), '<=', eb.ref('total')))
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) throw new SeatsExhausted(skuId, count, await licensePool(db, tenantId, skuId));
+}
+
+async function releaseSeats(db: Db, tenantId: string, skuId: string, count: number): Promise<void> {
+  if (count <= 0) return;
+  await db
+    .updateTable('LicensePool')
+    .set((eb) => ({ assigned: eb('assigned', '-', count) }))
+    .where('tenantId', '=', tenantId)
+    .where('skuId', '=', skuId)
+    .execute();
+}
+
+/**
+ * Gives one product to users, taking a seat for each; throws SeatsExhausted (roll the transaction
+ * back) when too few are free. Users who already hold the product are not given it again.
+ */
+export async function assignLicense(
+  db: Db,
+  tenantId: string,
+  skuId: string,
+  grants: readonly { userId: string; disabledPlans: readonly string[] }[],
+  at: Date,
+): Promise<void> {
+  if (grants.length === 0) return;
+  await takeSeats(db, tenantId, skuId, grants.length);
+  const stamp = toDbDate(at);
+  for (let start = 0; start < grants.length; start += 2000) {
+    await db
+      .insertInto('LicenseAssignment')
+      .values(grants.slice(start, start + 2000).map((grant) => ({ userId: grant.userId, tenantId, skuId, disabledPlans: toDbJson(grant.disabledPlans), assignedAt: stamp })))
+      .execute();
+  }
+}
+
+/** Takes a product from users and frees their seats; returns how many held it. */
+export async function unassignLicense(db: Db, tenantId: string, skuId: string, userIds: readonly string[]): Promise<number> {
+  if (userIds.length === 0) return 0;
+  const result = await db.deleteFrom('LicenseAssignment').where('tenantId', '=', tenantId).where('skuId', '=', skuId).where('userId', 'in', userIds).executeTakeFirst();
+  const removed = Number(result.numDeletedRows);
+  await releaseSeats(db, tenantId, skuId, removed);
+  return removed;
+}
+
+/** A user's licenses, oldest first. */
+export async function licensesOf(db: Db, userId: string): Promise<LicenseRecord[]> {
+  const rows = await db.selectFrom('LicenseAssignment').select(['skuId', 'disabledPlans', 'assignedAt']).where('userId', '=', userId).orderBy('assignedAt').execute();
+  return rows.map((row) => ({ skuId: row.skuId, disabledPlans: parsePlanIds(row.disabledPlans), assignedAt: new Date(row.assignedAt) }));
+}
+
+function parsePlanIds(json: string): string[] {
+  const value: unknown = JSON.parse(json);
+  return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];
+}
+
+export interface SeatDifference {
+  tenantId: string;
+  skuId: string;
+  partNumber: string;
+  total: number;
+  /** What the pool says. */
+  recorded: number;
+  /** What the assignments say. */
+  counted: number;
+}
+
+/**
+ * Recomputes every product's assigned count from the assignments and returns each pool whose
+ * count differs, or that has more assigned than bought. Empty means the ledger is consistent.
+ */
+export async function seatDifferences(db: Db, tenantId?: string): Promise<SeatDifference[]> {
+  let query = db
+    .selectFrom('LicensePool as p')
+    .select((eb) => [
+      'p.tenantId',
+      'p.skuId',
+      'p.partNumber',
+      'p.total',
+      'p.assigned as recorded',
+      eb
+        .selectFrom('LicenseAssignment as a')
+        .select((inner) => inner.fn.countAll<number>().as('n'))
+        .whereRef('a.tenantId', '=', 'p.tenantId')
+        .whereRef('a.skuId', '=', 'p.skuId')
+        .as('counted'),
+    ]);
+  if (tenantId) query = query.where('p.tenantId', '=', tenantId);
+  const rows = await query.execute();
+  return rows
+    .map((row) => ({ ...row, counted: Number(row.counted ?? 0) }))
+    .filter((row) => row.counted !== row.recorded || row.recorded > row.total || row.recorded < 0);
+}

@@ -1,0 +1,121 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import {
+  CompiledQuery,
+  SelectQueryNode,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+
+/** How many distinct SQL texts keep their prepared statement (a query's text depends on its shape, not its values). */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely over one better-sqlite3 connection, for what differs from Kysely's own SqliteDialect:
+ * - statements are prepared once per SQL text and reused (Kysely's driver prepares on every call,
+ *   which costs more than running a small query);
+ * - transactions start with BEGIN IMMEDIATE, so a transaction that reads then writes takes the write
+ *   lock at once and another process (the CLI during an import) waits on the busy timeout instead of
+ *   failing with SQLITE_BUSY on the upgrade.
+ * Queries on the one connection are serialized by a queue, as SQLite allows one at a time; a
+ * transaction holds the connection until it ends, so keep anything but queries out of it.
+ * This is the only SQLite-specific piece of the data layer besides `values.ts`.
+ */
+export class RosterSqliteDialect implements Dialect {
+  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+  createDriver(): Driver {
+    return new CachingSqliteDriver(this.sqlite);
+  }
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new SqliteIntrospector(db);
+  }
+}
+
+class CachingSqliteDriver implements Driver {
+  private readonly queue = new ConnectionQueue();
+  private readonly connection: CachingSqliteConnection;
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    this.connection = new CachingSqliteConnection(sqlite);
+  }
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    await this.queue.lock();
+    return this.connection;
+  }
+  async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+  }
+  async commitTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('COMMIT'));
+  }
+  async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('ROLLBACK'));
+  }
+  async releaseConnection(): Promise<void> {
+    this.queue.unlock();
+  }
+  async destroy(): Promise<void> {
+    // The connection belongs to whoever opened it (src/db/open-database.ts), who closes it.
+  }
+}
+
+class CachingSqliteConnection implements DatabaseConnection {
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+
+  constructor(private readonly sqlite: BetterSqlite3.Database) {}
+
+  private prepare(sql: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sql);
+    if (statement) {
+      // Most recently used last, so the oldest is evicted first.
+      this.statements.delete(sql);
+    } else {
+      statement = this.sqlite.prepare(sql);
+      if (this.statements.size >= STATEMENT_CACHE_SIZE) this.statements.delete(this.statements.keys().next().value!);
+    }
+    this.statements.set(sql, statement);
+    return statement;
+  }
+
+  async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
+    const statement = this.prepare(compiled.sql);
+    const parameters = compiled.parameters as unknown[];
+    if (statement.reader) return { rows: statement.all(parameters) as R[] };
+    const { changes } = statement.run(parameters);
+    return { numAffectedRows: BigInt(changes), rows: [] };
+  }
+
+  async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
+    if (!SelectQueryNode.is(compiled.query)) throw new Error('Only SELECT queries can be streamed.');
+    for (const row of this.prepare(compiled.sql).iterate(compiled.parameters as unknown[])) yield { rows: [row as R] };
+  }
+}
+
+/** One connection, one query at a time: callers wait their turn in order. */
+class ConnectionQueue {
+  private held: Promise<void> | null = null;
+  private release: (() => void) | null = null;
+
+  async lock(): Promise<void> {
+    while (this.held) await this.held;
+    this.held = new Promise((resolve) => (this.release = resolve));
+  }
+  unlock(): void {
+    const release = this.release;
+    this.held = null;
+    this.release = null;
+    release?.();
+  }
+}

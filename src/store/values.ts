@@ -1,0 +1,42 @@
+/*
+ * How values cross into and out of SQL, in one place: SQLite has no boolean or date type, so
+ * booleans are 0/1 and dates are ISO-8601 text with an explicit offset (the format Prisma used for
+ * the rows already stored; it sorts as time does). A Postgres store would change only this file
+ * and the dialect.
+ */
+
+export type DbBool = number;
+
+export function toDbBool(value: boolean): DbBool {
+  return value ? 1 : 0;
+}
+
+export function fromDbBool(value: DbBool): boolean {
+  return value !== 0;
+}
+
+export function toDbDate(date: Date): string {
+  return date.toISOString().replace('Z', '+00:00');
+}
+
+export function fromDbDate(value: string): Date;
+export function fromDbDate(value: string | null): Date | null;
+export function fromDbDate(value: string | null): Date | null {
+  if (value === null) return null;
+  // Rows written by SQLite's CURRENT_TIMESTAMP default ("2026-01-02 03:04:05") are UTC without a zone.
+  return new Date(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`);
+}
+
+/** JSON text columns (lists of ids, settings) are read back with a schema by their owners. */
+export function toDbJson(value: unknown): string {
+  return JSON.stringify(value);
+}
+
+/** True for a unique-constraint violation, optionally on an index or column named in the message. */
+export function isUniqueViolation(error: unknown, name?: string): boolean {
+  if (!(error instanceof Error) || !('code' in error)) return false;
+  const code = String(error.code);
+  // SQLite (better-sqlite3) and Postgres (node-postgres) spell it differently.
+  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== '23505') return false;
+  return name === undefined || error.message.includes(name);
+}
