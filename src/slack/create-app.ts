@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import { markInterruptedImports } from '../core/bulk/index.js';
 import type { OpenDatabase } from '../db/open-database.js';
@@ -9,6 +9,7 @@ import { boltLogger } from './bolt-logger.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
+import { checkToken } from './token-check.js';
 import { webApiPort } from './web-api-port.js';
 
 export interface RosterApp {
@@ -20,15 +21,18 @@ export interface RosterApp {
 /**
  * Builds and starts the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT with
  * every Slack request at POST /slack/events and GET /healthz. Signatures are always verified.
+ * Both tokens are checked with Slack before it resolves (auth.test, then apps.connections.open in
+ * Socket Mode); a refused one rejects with a StartupProblem naming it.
  */
 export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, now: () => Date = () => new Date()): Promise<RosterApp> {
   const log = boltLogger(logger);
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
-    ? undefined
+    ? // The Socket Mode client has its own Web API client (apps.connections.open): same base URL.
+      new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN ?? '', logger: log, installerOptions: { clientOptions } })
     : new HTTPReceiver({
-        signingSecret: env.SLACK_SIGNING_SECRET,
+        signingSecret: requiredSigningSecret(env),
         endpoints: '/slack/events',
         logger: log,
         customRoutes: [
@@ -50,12 +54,14 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
       });
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
-    signingSecret: env.SLACK_SIGNING_SECRET,
-    ...(socketMode ? { socketMode: true, appToken: env.SLACK_APP_TOKEN } : { receiver }),
+    receiver,
     clientOptions,
     logger: log,
     logLevel: LogLevel.INFO,
+    // init() below runs auth.test and fails there, instead of after "ready" in a listener.
+    deferInitialization: true,
   });
+  await checkToken('SLACK_BOT_TOKEN', () => app.init());
   const deps: ListenerDeps = {
     core: { db: db.prisma, sqlite: db.sqlite, now },
     slack: webApiPort(app.client, env.SLACK_BOT_TOKEN),
@@ -77,7 +83,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   const announce = () => void announceInterruptedImports(deps, interrupted);
 
   if (socketMode) {
-    await app.start();
+    await checkToken('SLACK_APP_TOKEN', () => app.start());
     announce();
     return { stop: () => app.stop().then(() => undefined) };
   }
@@ -88,4 +94,9 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     port: typeof address === 'object' && address ? address.port : env.PORT,
     stop: () => app.stop().then(() => undefined),
   };
+}
+
+function requiredSigningSecret(env: Env): string {
+  if (!env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is missing; HTTP mode needs it (loadEnv reports this first)');
+  return env.SLACK_SIGNING_SECRET;
 }

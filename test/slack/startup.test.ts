@@ -41,7 +41,7 @@ describe('npm start', () => {
     const { code, output } = await done;
     expect(code).toBe(1);
     expect(output).toMatch(/SLACK_BOT_TOKEN is missing\n\s+get it from: Slack app settings → OAuth & Permissions/);
-    expect(output).toMatch(/SLACK_SIGNING_SECRET is missing\n\s+get it from: .*Signing Secret/);
+    expect(output).toMatch(/SLACK_SIGNING_SECRET is missing \(needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not\)\n\s+get it from: .*Signing Secret/);
   });
 
   it('creates and migrates the embedded database, then reports ready in HTTP mode', async () => {
@@ -61,6 +61,59 @@ describe('npm start', () => {
       db.close();
       expect(migrations.length).toBeGreaterThan(0);
       expect(output).not.toContain(fake.botToken);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('checks the bot token with Slack before ready: a refused one exits 1 naming it and where to get a good one', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const wrong = 'xoxb-not-the-token-slack-knows';
+      const { code, output } = await runMain(
+        { SLACK_BOT_TOKEN: wrong, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', PORT: '0', SLACK_API_URL: fake.apiUrl },
+        (out) => out.includes('Roster is ready'),
+      ).done;
+      expect(code).toBe(1);
+      expect(output).toContain(
+        'Roster cannot start: Slack refused SLACK_BOT_TOKEN (invalid_auth); put a valid one in .env or the environment and start again, taking it from Slack app settings → OAuth & Permissions → Bot User OAuth Token',
+      );
+      expect(output).not.toContain('Roster is ready');
+      expect(output).not.toContain(wrong);
+      expect(output).not.toMatch(/\n\s+at /); // no stack trace
+      expect(fake.calls('auth.test')).toEqual([expect.objectContaining({ response: { ok: false, error: 'invalid_auth' } })]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('checks the app token in Socket Mode before ready: a refused one exits 1 naming it', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const wrong = 'xapp-1-not-the-app-token';
+      // No SLACK_SIGNING_SECRET: Socket Mode does not need it.
+      const { code, output } = await runMain({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: wrong, SLACK_API_URL: fake.apiUrl }, (out) =>
+        out.includes('Roster is ready'),
+      ).done;
+      expect(code).toBe(1);
+      expect(output).toContain('Roster cannot start: Slack refused SLACK_APP_TOKEN (invalid_auth); put a valid one in .env or the environment and start again, taking it from Slack app settings → Basic Information → App-Level Tokens');
+      expect(output).not.toContain('Roster is ready');
+      expect(output).not.toContain(wrong);
+      expect(fake.calls('apps.connections.open').map((call) => call.response.error)).toEqual(['invalid_auth']);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('starts in Socket Mode with the bot and app tokens only, connected before it reports ready', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const run = runMain({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl }, (out) => out.includes('Roster is ready'));
+      const { output } = await run.done;
+      const ready = JSON.parse(output.split('\n').find((line) => line.includes('Roster is ready'))!);
+      expect(ready).toMatchObject({ level: 'info', mode: 'socket' });
+      expect(fake.calls('apps.connections.open').map((call) => call.response.ok)).toEqual([true]);
+      expect(output).not.toContain(fake.appToken);
     } finally {
       await fake.close();
     }
