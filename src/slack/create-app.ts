@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
+import { removeLeftoverDownloads } from './services/import-download.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { checkToken } from './token-check.js';
 import { webApiPort } from './web-api-port.js';
@@ -80,6 +81,9 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   // Imports that were running when Roster last stopped: marked before any request can start one,
   // announced (with a Resume button) once the app is up, without holding up the start.
   const interrupted = await markInterruptedImports(deps.core);
+  // CSVs a crash left behind hold personal data: gone before anything else can happen.
+  const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
+  if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });
   const announce = () => void announceInterruptedImports(deps, interrupted);
 
   if (socketMode) {
