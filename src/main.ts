@@ -3,6 +3,7 @@ import { loadEnv } from './config/env.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger, describeError } from './log.js';
 import { startSlackApp } from './slack/create-app.js';
+import { StartupProblem } from './slack/token-check.js';
 
 /** `npm start`: read .env, open (and migrate) the database, start the Slack app. */
 async function main(): Promise<void> {
@@ -32,6 +33,10 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StartupProblem) {
+    process.stderr.write(`Roster cannot start: ${error.message}\n`);
+    process.exit(1);
+  }
   process.stderr.write(`Roster failed to start: ${describeError(error).error}\n`);
   process.exit(1);
 });

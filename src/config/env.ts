@@ -7,7 +7,8 @@ const slackId = /^[UW][A-Z0-9]{2,}$/;
 /** Every setting Roster reads from the environment, checked once at start. */
 export const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string({ error: 'is missing' }).regex(/^xoxb-/, 'must start with xoxb- (the Bot User OAuth Token)'),
-  SLACK_SIGNING_SECRET: z.string({ error: 'is missing' }).regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal Signing Secret'),
+  // Required in HTTP mode only (checked in loadEnv): in Socket Mode, Slack signs no request.
+  SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal Signing Secret').optional(),
   SLACK_APP_TOKEN: z
     .string()
     .regex(/^xapp-/, 'must start with xapp- (an App-Level Token with connections:write)')
@@ -38,21 +39,25 @@ export const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
-const WHERE: Record<string, string> = {
+/** Where each Slack credential is found, for messages that ask for a good one. */
+export const WHERE = {
   SLACK_BOT_TOKEN: 'Slack app settings → OAuth & Permissions → Bot User OAuth Token (install the app first)',
   SLACK_SIGNING_SECRET: 'Slack app settings → Basic Information → App Credentials → Signing Secret',
   SLACK_APP_TOKEN: 'Slack app settings → Basic Information → App-Level Tokens (scope connections:write); only for Socket Mode',
-};
+} as const satisfies Record<string, string>;
 
 /** Parses the environment, or returns a message listing each problem and where to get the value. */
 export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { ok: false; message: string } {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
   const parsed = envSchema.safeParse(cleaned);
-  if (parsed.success) return { ok: true, env: parsed.data };
-  const lines = parsed.error.issues.map((issue) => {
-    const name = String(issue.path[0] ?? 'environment');
-    const where = WHERE[name] ? `\n      get it from: ${WHERE[name]}` : '';
-    return `  - ${name} ${issue.message}${where}`;
+  const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }));
+  if (cleaned.SLACK_APP_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined) {
+    problems.push({ name: 'SLACK_SIGNING_SECRET', message: 'is missing (needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not)' });
+  }
+  if (parsed.success && problems.length === 0) return { ok: true, env: parsed.data };
+  const lines = problems.map(({ name, message }) => {
+    const where = name in WHERE ? `\n      get it from: ${WHERE[name as keyof typeof WHERE]}` : '';
+    return `  - ${name} ${message}${where}`;
   });
   return {
     ok: false,

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import { interruptStaleImports, newInstanceId, STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
 import type { CoreContext } from '../core/context.js';
@@ -10,7 +10,9 @@ import { boltLogger } from './bolt-logger.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
 import { HomeRefresher } from './services/home-refresher.js';
+import { removeLeftoverDownloads } from './services/import-download.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
+import { checkToken } from './token-check.js';
 import { webApiPort } from './web-api-port.js';
 
 export interface RosterApp {
@@ -22,15 +24,18 @@ export interface RosterApp {
 /**
  * Builds and starts the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT with
  * every Slack request at POST /slack/events and GET /healthz. Signatures are always verified.
+ * Both tokens are checked with Slack before it resolves (auth.test, then apps.connections.open in
+ * Socket Mode); a refused one rejects with a StartupProblem naming it.
  */
 export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, now: () => Date = () => new Date()): Promise<RosterApp> {
   const log = boltLogger(logger);
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   const receiver = socketMode
-    ? undefined
+    ? // The Socket Mode client has its own Web API client (apps.connections.open): same base URL.
+      new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN ?? '', logger: log, installerOptions: { clientOptions } })
     : new HTTPReceiver({
-        signingSecret: env.SLACK_SIGNING_SECRET,
+        signingSecret: requiredSigningSecret(env),
         endpoints: '/slack/events',
         logger: log,
         customRoutes: [
@@ -52,12 +57,14 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
       });
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
-    signingSecret: env.SLACK_SIGNING_SECRET,
-    ...(socketMode ? { socketMode: true, appToken: env.SLACK_APP_TOKEN } : { receiver }),
+    receiver,
     clientOptions,
     logger: log,
     logLevel: LogLevel.INFO,
+    // init() below runs auth.test and fails there, instead of after "ready" in a listener.
+    deferInitialization: true,
   });
+  await checkToken('SLACK_BOT_TOKEN', () => app.init());
   const changes: { home?: HomeRefresher } = {};
   const core: CoreContext = { db: db.db, now, instanceId: newInstanceId(), onChange: (change) => changes.home?.changed(change) };
   const slack = webApiPort(app.client, env.SLACK_BOT_TOKEN);
@@ -89,6 +96,9 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
       .catch((error: unknown) => logger.error('could not check for stopped imports', { error: String(error).slice(0, 300) }));
   }, STALE_AFTER_MS / 2);
   sweep.unref();
+  // CSVs a crash left behind hold personal data: gone before anything else can happen.
+  const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
+  if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });
   const announce = () => void announceInterruptedImports(deps, interrupted);
   const stop = async () => {
     clearInterval(sweep);
@@ -97,7 +107,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   };
 
   if (socketMode) {
-    await app.start();
+    await checkToken('SLACK_APP_TOKEN', () => app.start());
     announce();
     return { stop };
   }
@@ -108,4 +118,9 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     port: typeof address === 'object' && address ? address.port : env.PORT,
     stop,
   };
+}
+
+function requiredSigningSecret(env: Env): string {
+  if (!env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is missing; HTTP mode needs it (loadEnv reports this first)');
+  return env.SLACK_SIGNING_SECRET;
 }

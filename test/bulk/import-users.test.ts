@@ -21,7 +21,7 @@ const HEADER = 'User Name,First Name,Last Name,Display Name,Job Title,Department
 beforeEach(async () => {
   db = await createTestDatabase();
   await seedTenant(db.ctx);
-  dir = mkdtempSync(path.join(tmpdir(), 'roster-import-'));
+  dir = mkdtempSync(path.join(tmpdir(), 'roster-test-import-'));
 });
 afterEach(async () => {
   await db.destroy();

@@ -17,7 +17,7 @@ import { formatCsvLine } from '../../src/core/import/sample-file.js';
 
 let dir: string;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'roster-import-'));
+  dir = await mkdtemp(join(tmpdir(), 'roster-test-import-'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -21,7 +21,7 @@ import { formatCsvLine } from '../../src/core/import/sample-file.js';
 let dir: string;
 let counter = 0;
 beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'roster-import-props-'));
+  dir = await mkdtemp(join(tmpdir(), 'roster-test-import-props-'));
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

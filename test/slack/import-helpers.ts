@@ -35,9 +35,28 @@ let tsCounter = 0;
 /** A message ts of a member's upload (the fake only records the app's own messages). */
 export const uploadTs = () => `1700009${String(++tsCounter).padStart(3, '0')}.000100`;
 
-/** What Slack sends when a member uploads a file into a channel: a `message` with subtype file_share. */
-export function fileShareMessage(file: FileObject, o: { user?: string; channel?: string; ts?: string } = {}) {
-  return { type: 'message', subtype: 'file_share', text: '', user: o.user ?? OWNER, channel: o.channel ?? CHANNEL, channel_type: 'channel', ts: o.ts ?? uploadTs(), files: [file] };
+/**
+ * A member uploads a file into a channel Roster is in. Roster reads no channel messages, so Slack
+ * sends only `file_shared`; files.info then names the message holding the file (`ts`).
+ */
+export function channelUpload(file: FileObject, o: { user?: string; channel?: string; ts?: string } = {}) {
+  const channel = o.channel ?? CHANNEL;
+  const ts = o.ts ?? uploadTs();
+  file.shares = { public: { [channel]: [{ ts }] } };
+  return { event: fileSharedEvent(file, { user: o.user, channel }), ts };
+}
+
+/** The DM between Roster and a member, as the fake names it. */
+export const dmWith = (user: string) => `D${user}`;
+
+/** A member uploads a file into their DM with Roster: a `message` (subtype file_share, channel_type im) besides `file_shared`. */
+export function dmUpload(file: FileObject, o: { user?: string; ts?: string } = {}) {
+  const user = o.user ?? OWNER;
+  const channel = dmWith(user);
+  const ts = o.ts ?? uploadTs();
+  file.shares = { private: { [channel]: [{ ts }] } };
+  const message = { type: 'message', subtype: 'file_share', text: '', user, channel, channel_type: 'im', ts, files: [file] };
+  return { message, fileShared: fileSharedEvent(file, { user, channel }), channel, ts };
 }
 
 export function fileSharedEvent(file: FileObject, o: { user?: string; channel?: string } = {}) {

@@ -10,7 +10,7 @@ import type { RosterApp } from '../../src/slack/create-app.js';
 import type { ListenerDeps } from '../../src/slack/deps.js';
 import { ImportFileProblem, withDownloadedFile } from '../../src/slack/services/import-download.js';
 import { webApiPort } from '../../src/slack/web-api-port.js';
-import { CHANNEL, OWNER, csvBytes, fileShareMessage, seedContoso, userRow } from './import-helpers.js';
+import { CHANNEL, OWNER, csvBytes, channelUpload, seedContoso, userRow } from './import-helpers.js';
 import { countRows } from '../support/test-db.js';
 import { HomeRefresher } from '../../src/slack/services/home-refresher.js';
 
@@ -41,17 +41,17 @@ function depsWith(maxBytes: number): ListenerDeps {
 describe('import limits', () => {
   it('ROSTER_IMPORT_MAX_BYTES and ROSTER_IMPORT_MAX_ROWS are applied, and the thread says what to do', async () => {
     const big = r.fake.addFile({ name: 'big.csv', user: OWNER, bytes: csvBytes(Array.from({ length: 20 }, (_, i) => userRow(`big${i}`))) });
-    const bigEvent = fileShareMessage(big);
-    await sim.event(bigEvent);
-    const tooBig = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === bigEvent.ts);
+    const bigUpload = channelUpload(big);
+    await sim.event(bigUpload.event);
+    const tooBig = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === bigUpload.ts);
     expect(String(tooBig.args.text)).toMatch(/big.csv is \d+(\.\d)? KB; the most Roster reads is 400 bytes\. Split it into smaller files\./);
     expect(r.fake.calls('$download').filter((c) => c.args.file_id === big.id)).toEqual([]);
 
     const many = r.fake.addFile({ name: 'many.csv', user: OWNER, bytes: csvBytes([userRow('a'), userRow('b'), userRow('c')]) });
     expect(many.size).toBeLessThan(400);
-    const manyEvent = fileShareMessage(many);
-    await sim.event(manyEvent);
-    const tooMany = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === manyEvent.ts);
+    const manyUpload = channelUpload(many);
+    await sim.event(manyUpload.event);
+    const tooMany = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === manyUpload.ts);
     expect(String(tooMany.args.text)).toMatch(/could not verify this file\. many.csv: .*most Roster reads from one file is 2/);
     expect(await countRows(r.db.db, 'ImportJob')).toBe(0);
     expect(r.fake.messagesIn(CHANNEL).every((m) => !JSON.stringify(m.blocks ?? '').includes('roster_import_choose_settings'))).toBe(true);

@@ -8,7 +8,7 @@ import { runImport, startImport } from '../../src/core/bulk/index.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import type { RosterApp } from '../../src/slack/create-app.js';
 import { ACTION } from '../../src/slack/views/ids.js';
-import { CHANNEL, OWNER, cellValue, csvBytes, csvRecords, fileShareMessage, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
+import { CHANNEL, OWNER, cellValue, csvBytes, csvRecords, channelUpload, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
 import { countRows } from '../support/test-db.js';
 import { toDbDate } from '../../src/store/values.js';
 
@@ -39,9 +39,9 @@ describe('an import interrupted by a restart', () => {
   it('is announced in its message with what was done, and Resume finishes it with every password in the results', async () => {
     const bytes = csvBytes([userRow('r1'), userRow('r2'), userRow('r3'), userRow('r4'), userRow('r5')]);
     const file = r.fake.addFile({ name: 'resume.csv', user: OWNER, bytes });
-    const event = fileShareMessage(file);
+    const { event, ts } = channelUpload(file);
     await r.sim.event(event);
-    const preview = await waitForPreview(r, CHANNEL, event.ts);
+    const preview = await waitForPreview(r, CHANNEL, ts);
     const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
 
     // The run starts, makes its first batch of 2, and the process dies.

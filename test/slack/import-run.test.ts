@@ -5,7 +5,7 @@ import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-un
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import type { Message } from '../support/fake-slack-api.js';
-import { CHANNEL, HR, MEMBER, OWNER, cellValue, csvBytes, csvRecords, fileShareMessage, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
+import { CHANNEL, HR, MEMBER, OWNER, cellValue, csvBytes, csvRecords, channelUpload, seedContoso, text, userRow, waitForPreview } from './import-helpers.js';
 import { countRows } from '../support/test-db.js';
 
 let r: RosterUnderTest;
@@ -19,11 +19,11 @@ afterAll(async () => r.stop());
 
 async function previewOf(name: string, rows: string[]): Promise<Message> {
   const file = r.fake.addFile({ name, user: OWNER, bytes: csvBytes(rows) });
-  const event = fileShareMessage(file);
+  const { event, ts } = channelUpload(file);
   const before = r.fake.calls().length;
   await r.sim.event(event);
   // A copy: what the member's Slack client shows, even after the app updates the message.
-  return structuredClone(await waitForPreview(r, CHANNEL, event.ts, before));
+  return structuredClone(await waitForPreview(r, CHANNEL, ts, before));
 }
 
 async function openSettings(preview: Message, userId = OWNER) {

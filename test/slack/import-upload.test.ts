@@ -9,7 +9,8 @@ import {
   OWNER,
   csvBytes,
   csvRecords,
-  fileShareMessage,
+  channelUpload,
+  dmUpload,
   fileSharedEvent,
   seedContoso,
   settle,
@@ -45,10 +46,10 @@ describe('a CSV shared in a channel', () => {
         'x@fabrikam.com,X,,X,,,,,,,,,,,,',
       ]),
     });
-    const event = fileShareMessage(file);
+    const { event, ts } = channelUpload(file);
     const res = await r.sim.event(event);
     expect(res.status).toBe(200);
-    const preview = await waitForPreview(r, CHANNEL, event.ts);
+    const preview = await waitForPreview(r, CHANNEL, ts);
     expect(validateMessageBlocks(preview.blocks)).toEqual([]);
     const shown = text(preview.blocks);
     expect(shown).toMatch(/Verified new-hires.csv/);
@@ -65,30 +66,47 @@ describe('a CSV shared in a channel', () => {
     expect(shown).toContain('Choose settings and add 4 users');
 
     const upload = await r.fake.waitFor('files.completeUploadExternal');
-    expect(upload.args).toMatchObject({ channel_id: CHANNEL, thread_ts: event.ts });
+    expect(upload.args).toMatchObject({ channel_id: CHANNEL, thread_ts: ts });
     const problems = r.fake.uploadedFiles().find((f) => f.name === 'new-hires-problems.csv')!;
     expect(problems.channels).toEqual([CHANNEL]);
     const records = csvRecords(problems.bytes);
     expect(records.map((p) => [p.Row, p.Column])).toEqual([['6', 'User Name'], ['7', 'User Name'], ['8', 'User Name'], ['9', 'User Name']]);
     expect(records[3]!.Problem).toMatch(/no domain fabrikam.com/);
-    expect(threadReplies(r, CHANNEL, event.ts).length).toBe(2);
+    expect(threadReplies(r, CHANNEL, ts).length).toBe(2);
 
     const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
-    expect(job).toMatchObject({ status: 'previewed', channelId: CHANNEL, threadTs: event.ts, messageTs: preview.ts, rowsReady: 4 });
+    expect(job).toMatchObject({ status: 'previewed', channelId: CHANNEL, threadTs: ts, messageTs: preview.ts, rowsReady: 4 });
     expect(await countRows(r.db.db, 'DirectoryUser')).toBe(1);
   });
 
-  it('handles one upload once: a retried event, and the file_shared event of the same upload, make no second preview', async () => {
+  it('handles one upload into its DM once: a retried message event, and the file_shared event of the same upload, make no second preview', async () => {
     const file = r.fake.addFile({ name: 'twice.csv', user: OWNER, bytes: csvBytes([userRow('twice1')]) });
-    const event = fileShareMessage(file);
-    file.shares = { public: { [CHANNEL]: [{ ts: event.ts }] } };
+    const upload = dmUpload(file);
     const before = r.fake.calls().length;
     const envelope = { eventId: 'Ev0TWICE01' };
-    await Promise.all([r.sim.event(event, envelope), r.sim.event(event, { ...envelope, retryNum: 1, retryReason: 'http_timeout' }), r.sim.event(fileSharedEvent(file))]);
-    await waitForPreview(r, CHANNEL, event.ts, before);
+    await Promise.all([
+      r.sim.event(upload.message, envelope),
+      r.sim.event(upload.message, { ...envelope, retryNum: 1, retryReason: 'http_timeout' }),
+      r.sim.event(upload.fileShared),
+    ]);
+    await waitForPreview(r, upload.channel, upload.ts, before);
     await settle(r);
-    expect(threadReplies(r, CHANNEL, event.ts)).toHaveLength(1);
+    expect(threadReplies(r, upload.channel, upload.ts)).toHaveLength(1);
     expect(downloadsOf(file.id)).toBe(1);
+    expect(await countRows(r.db.db, 'ImportJob', (q) => q.where('fileId', '=', file.id))).toBe(1);
+  });
+
+  it('previews a CSV shared in a channel from file_shared alone, and ignores channel messages (Roster does not read them)', async () => {
+    const file = r.fake.addFile({ name: 'channel.csv', user: OWNER, bytes: csvBytes([userRow('chan1')]) });
+    const upload = channelUpload(file);
+    const before = r.fake.calls().length;
+    const sameAsMessage = { type: 'message', subtype: 'file_share', text: '', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts: upload.ts, files: [file] };
+    await r.sim.event(sameAsMessage);
+    await r.sim.event({ type: 'message', text: 'help', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts: '1700006666.000100' });
+    await settle(r);
+    expect(r.fake.calls().slice(before)).toEqual([]);
+    await r.sim.event(upload.event);
+    await waitForPreview(r, CHANNEL, upload.ts, before);
     expect(await countRows(r.db.db, 'ImportJob', (q) => q.where('fileId', '=', file.id))).toBe(1);
   });
 
@@ -101,14 +119,14 @@ describe('a CSV shared in a channel', () => {
     const own = r.fake.addFile({ name: 'alone-problems.csv', user: r.fake.botUserId, bytes: csvBytes([userRow('own1')]) });
     const before = r.fake.calls().length;
     await r.sim.event(fileSharedEvent(own, { user: r.fake.botUserId }));
-    await r.sim.event(fileShareMessage(own, { user: r.fake.botUserId }));
+    await r.sim.event(dmUpload(own, { user: r.fake.botUserId }).message);
     await settle(r);
     expect(r.fake.calls().slice(before)).toEqual([]);
   });
 
   it('tells a member with no admin role why, only to them, and does nothing else', async () => {
     const file = r.fake.addFile({ name: 'mine.csv', user: MEMBER, bytes: csvBytes([userRow('m1')]) });
-    const event = fileShareMessage(file, { user: MEMBER });
+    const { event } = channelUpload(file, { user: MEMBER });
     const before = r.fake.calls().length;
     await r.sim.event(event);
     await r.fake.waitFor('chat.postEphemeral', { after: before });
@@ -126,8 +144,8 @@ describe('a CSV shared in a channel', () => {
     const image = r.fake.addFile({ name: 'team.png', user: OWNER, bytes: Buffer.from('png') });
     const sheet = r.fake.addFile({ name: 'hires.xlsx', user: MEMBER, bytes: Buffer.from('PK') });
     const before = r.fake.calls().length;
-    await r.sim.event(fileShareMessage(image));
-    await r.sim.event(fileShareMessage(sheet, { user: MEMBER }));
+    await r.sim.event(dmUpload(image).message);
+    await r.sim.event(dmUpload(sheet, { user: MEMBER }).message);
     await r.sim.event(fileSharedEvent(sheet, { user: MEMBER }));
     await r.sim.event({ type: 'message', text: 'hello', user: OWNER, channel: CHANNEL, ts: '1700007777.000100' });
     await settle(r);
@@ -137,9 +155,9 @@ describe('a CSV shared in a channel', () => {
 
   it('says in the thread what is wrong with a file it cannot read', async () => {
     const file = r.fake.addFile({ name: 'broken.csv', user: OWNER, bytes: Buffer.from('Name;Mail\r\nx;y\r\n') });
-    const event = fileShareMessage(file);
+    const { event, ts } = channelUpload(file);
     await r.sim.event(event);
-    const call = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === event.ts);
+    const call = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts);
     expect(String(call.args.text)).toMatch(/could not verify this file\. broken\.csv: /);
     expect(await countRows(r.db.db, 'ImportJob', (q) => q.where('fileId', '=', file.id))).toBe(0);
   });

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +15,9 @@ function runMain(env: Record<string, string>, until: (output: string) => boolean
   // No inherited Slack settings: the test decides every variable, and no .env is read from cwd.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SLACK_') && key !== 'DATABASE_URL'));
   // What `npm start` runs: the build that `npm ci` (and `npm test`) made.
-  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], { cwd: dir, env: { ...clean, ...env } });
+  // The database goes in the test's own folder (a relative DATABASE_URL would mean the project folder).
+  const database = { DATABASE_URL: `file:${path.join(dir, 'data', 'roster.db')}` };
+  const child = spawn(process.execPath, [path.resolve('dist/src/main.js')], { cwd: dir, env: { ...clean, ...database, ...env } });
   let output = '';
   return {
     dir,
@@ -41,7 +43,7 @@ describe('npm start', () => {
     const { code, output } = await done;
     expect(code).toBe(1);
     expect(output).toMatch(/SLACK_BOT_TOKEN is missing\n\s+get it from: Slack app settings → OAuth & Permissions/);
-    expect(output).toMatch(/SLACK_SIGNING_SECRET is missing\n\s+get it from: .*Signing Secret/);
+    expect(output).toMatch(/SLACK_SIGNING_SECRET is missing \(needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not\)\n\s+get it from: .*Signing Secret/);
   });
 
   it('creates and migrates the embedded database, then reports ready in HTTP mode', async () => {
@@ -56,11 +58,67 @@ describe('npm start', () => {
       expect(ready).toMatchObject({ level: 'info', mode: 'http', endpoint: '/slack/events' });
       const file = path.join(run.dir, 'data', 'roster.db');
       expect(existsSync(file)).toBe(true);
+      // Personal data and password hashes: only Roster's account may read them.
+      expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) expect(statSync(file + suffix).mode & 0o777).toBe(0o600);
       const db = new Database(file, { readonly: true });
       const migrations = db.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL').all();
       db.close();
       expect(migrations.length).toBeGreaterThan(0);
       expect(output).not.toContain(fake.botToken);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('checks the bot token with Slack before ready: a refused one exits 1 naming it and where to get a good one', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const wrong = 'xoxb-not-the-token-slack-knows';
+      const { code, output } = await runMain(
+        { SLACK_BOT_TOKEN: wrong, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', PORT: '0', SLACK_API_URL: fake.apiUrl },
+        (out) => out.includes('Roster is ready'),
+      ).done;
+      expect(code).toBe(1);
+      expect(output).toContain(
+        'Roster cannot start: Slack refused SLACK_BOT_TOKEN (invalid_auth); put a valid one in .env or the environment and start again, taking it from Slack app settings → OAuth & Permissions → Bot User OAuth Token',
+      );
+      expect(output).not.toContain('Roster is ready');
+      expect(output).not.toContain(wrong);
+      expect(output).not.toMatch(/\n\s+at /); // no stack trace
+      expect(fake.calls('auth.test')).toEqual([expect.objectContaining({ response: { ok: false, error: 'invalid_auth' } })]);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('checks the app token in Socket Mode before ready: a refused one exits 1 naming it', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const wrong = 'xapp-1-not-the-app-token';
+      // No SLACK_SIGNING_SECRET: Socket Mode does not need it.
+      const { code, output } = await runMain({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: wrong, SLACK_API_URL: fake.apiUrl }, (out) =>
+        out.includes('Roster is ready'),
+      ).done;
+      expect(code).toBe(1);
+      expect(output).toContain('Roster cannot start: Slack refused SLACK_APP_TOKEN (invalid_auth); put a valid one in .env or the environment and start again, taking it from Slack app settings → Basic Information → App-Level Tokens');
+      expect(output).not.toContain('Roster is ready');
+      expect(output).not.toContain(wrong);
+      expect(fake.calls('apps.connections.open').map((call) => call.response.error)).toEqual(['invalid_auth']);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('starts in Socket Mode with the bot and app tokens only, connected before it reports ready', async () => {
+    const fake = await startFakeSlack();
+    try {
+      const run = runMain({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl }, (out) => out.includes('Roster is ready'));
+      const { output } = await run.done;
+      const ready = JSON.parse(output.split('\n').find((line) => line.includes('Roster is ready'))!);
+      expect(ready).toMatchObject({ level: 'info', mode: 'socket' });
+      expect(fake.calls('apps.connections.open').map((call) => call.response.ok)).toEqual([true]);
+      expect(output).not.toContain(fake.appToken);
     } finally {
       await fake.close();
     }

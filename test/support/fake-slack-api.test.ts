@@ -1,6 +1,7 @@
 import { verifySlackRequest } from '@slack/bolt';
 import { type Logger, LogLevel, WebAPIPlatformError, WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
 import { type FakeSlack, startFakeSlack } from './fake-slack-api.js';
 import { signSlackRequest } from './slack-requests.js';
 
@@ -65,6 +66,23 @@ describe('fake Slack Web API', () => {
     const missing = await slackError(client.apiCall('chat.postMessage', { text: 'hi' }));
     expect(missing.error).toBe('invalid_arguments');
     expect(missing.messages.join()).toContain('channel');
+  });
+
+  it('tells tokens apart like Slack: none, the wrong kind, unknown; apps.connections.open takes the app token', async () => {
+    expect(await slackError(clientFor('').auth.test())).toMatchObject({ error: 'not_authed' });
+    expect(await slackError(clientFor(fake.appToken).auth.test())).toMatchObject({ error: 'not_allowed_token_type' });
+    expect(await slackError(clientFor(fake.botToken).apps.connections.open())).toMatchObject({ error: 'not_allowed_token_type' });
+    expect(await slackError(clientFor('xapp-1-unknown').apps.connections.open())).toMatchObject({ error: 'invalid_auth' });
+    const opened = await clientFor(fake.appToken).apps.connections.open();
+    expect(opened.url).toMatch(new RegExp(`^${fake.url.replace('http', 'ws')}/link/\\?ticket=[0-9a-f-]+&app_id=${fake.appId}$`));
+    // The URL opens one websocket, which starts with hello; a second use is refused.
+    const first = new WebSocket(String(opened.url));
+    const hello = await new Promise<Record<string, unknown>>((resolve) => first.once('message', (data) => resolve(JSON.parse(String(data)))));
+    expect(hello).toMatchObject({ type: 'hello', connection_info: { app_id: fake.appId } });
+    first.close();
+    const again = new WebSocket(String(opened.url));
+    const refused = await new Promise<Error>((resolve) => again.once('error', resolve));
+    expect(refused.message).toBe('Unexpected server response: 401');
   });
 
   it('round-trips chat.postMessage and chat.update and records the calls', async () => {

@@ -14,6 +14,7 @@ import { type NewFile, createFile } from './fake-slack/methods-files.js';
 import { applyViewResponse } from './fake-slack/methods-views.js';
 import { issueResponseUrl } from './fake-slack/response-url.js';
 import { route } from './fake-slack/server.js';
+import { FakeSocketMode } from './fake-slack/socket-mode.js';
 import { FakeState, type Waiter } from './fake-slack/state.js';
 import type {
   FailureSpec,
@@ -40,6 +41,7 @@ export type {
 
 export interface FakeSlackOptions {
   botToken?: string;
+  appToken?: string;
   teamId?: string;
   teamDomain?: string;
   botUserId?: string;
@@ -57,6 +59,10 @@ export interface FakeSlack {
   /** `${url}/api/` — pass as Bolt `clientOptions.slackApiUrl` / WebClient `slackApiUrl`. */
   readonly apiUrl: string;
   readonly botToken: string;
+  /** The app-level token (xapp-) that apps.connections.open accepts. */
+  readonly appToken: string;
+  /** Socket Mode: the websocket Roster connects to, and envelopes delivered over it. */
+  readonly socketMode: FakeSocketMode;
   readonly teamId: string;
   readonly teamDomain: string;
   readonly botUserId: string;
@@ -121,6 +127,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
   const s = new FakeState({
     url,
     botToken: opts.botToken ?? 'xoxb-fake-roster-token',
+    appToken: opts.appToken ?? 'xapp-1-A0ROSTERAPP-fake-roster-app-token',
     teamId: opts.teamId ?? 'T0ROSTER1',
     teamDomain: opts.teamDomain ?? 'roster-test',
     botUserId: opts.botUserId ?? 'U0ROSTERBOT',
@@ -134,12 +141,17 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       res.end(`fake Slack internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     });
   });
+  const socketMode = new FakeSocketMode(s);
+  socketMode.attach(server);
+  s.socketMode = socketMode;
   const c = s.config;
 
   const fake: FakeSlack = {
     url,
     apiUrl: `${url}/api/`,
     botToken: c.botToken,
+    appToken: c.appToken,
+    socketMode,
     teamId: c.teamId,
     teamDomain: c.teamDomain,
     botUserId: c.botUserId,
@@ -219,6 +231,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     async close() {
       for (const w of s.waiters) w.reject(new Error('fake Slack closed while waiting'));
       s.waiters.clear();
+      await socketMode.close();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

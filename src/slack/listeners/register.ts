@@ -8,7 +8,8 @@ import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeA
 import { cancelImportAction, chooseImportSettingsAction, resumeImportAction } from './actions/import-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
-import { fileShareMessageEvent, fileSharedEvent } from './events/file-events.js';
+import { directMessageEvent } from './events/direct-message-event.js';
+import { fileSharedEvent } from './events/file-events.js';
 import { importCsvShortcut } from './shortcuts/import-shortcut.js';
 import { addUserSubmission } from './views/add-user-submission.js';
 import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
@@ -44,9 +45,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
 
   app.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
 
-  // A CSV shared where Roster is: both events may come for one upload; the first one wins.
+  // A CSV shared where Roster is comes as file_shared; in its DM also as a message (the first
+  // one wins). A message typed in the DM gets the short help.
   app.event('file_shared', fileSharedEvent(deps));
-  app.event('message', fileShareMessageEvent(deps));
+  app.event('message', directMessageEvent(deps));
 
   app.event('app_home_opened', async ({ event, body }) => {
     if (event.tab !== 'home') return;

@@ -5,10 +5,11 @@ import { chatMethods } from './methods-chat.js';
 import { fileMethods, serveFile, storeUpload } from './methods-files.js';
 import { viewMethods } from './methods-views.js';
 import { handleResponseUrl } from './response-url.js';
+import { APP_TOKEN_METHODS, socketModeMethods } from './socket-mode.js';
 import type { FakeState, Handler } from './state.js';
 import { type ApiResult, type Args, SlackApiError } from './types.js';
 
-const HANDLERS: Record<string, Handler> = { ...chatMethods, ...viewMethods, ...fileMethods };
+const HANDLERS: Record<string, Handler> = { ...chatMethods, ...viewMethods, ...fileMethods, ...socketModeMethods };
 
 export function knownMethods(): string[] {
   return Object.keys(HANDLERS);
@@ -17,6 +18,11 @@ export function knownMethods(): string[] {
 function bearer(header: string | undefined): string | undefined {
   const m = header !== undefined ? /^Bearer\s+(.+)$/i.exec(header) : null;
   return m?.[1]?.trim();
+}
+
+/** Like Slack: apps.connections.open wants the app-level token, every other method the bot token. */
+function expectedToken(s: FakeState, method: string): string {
+  return APP_TOKEN_METHODS.has(method) ? s.config.appToken : s.config.botToken;
 }
 
 function runHandler(handler: Handler, args: Args, s: FakeState): ApiResult {
@@ -48,8 +54,11 @@ function handleApi(s: FakeState, method: string, req: IncomingMessage, res: Serv
   let response: ApiResult;
   if (!handler) {
     response = { ok: false, error: 'unknown_method', response_metadata: { messages: [`[ERROR] the fake does not implement ${method}`] } };
-  } else if (token !== s.config.botToken) {
-    response = { ok: false, error: 'invalid_auth' };
+  } else if (token === undefined) {
+    response = { ok: false, error: 'not_authed' };
+  } else if (token !== expectedToken(s, method)) {
+    const otherKind = token === s.config.botToken || token === s.config.appToken;
+    response = { ok: false, error: otherKind ? 'not_allowed_token_type' : 'invalid_auth' };
   } else {
     const failure = s.takeFailure(method);
     if (failure) {

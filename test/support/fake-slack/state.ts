@@ -28,6 +28,8 @@ export interface FileRecord {
 export interface FakeConfig {
   url: string;
   botToken: string;
+  /** App-level token (xapp-) accepted by apps.connections.open. */
+  appToken: string;
   teamId: string;
   teamDomain: string;
   botUserId: string;
@@ -56,6 +58,8 @@ export class FakeState {
   calls: RecordedCall[] = [];
   failures = new Map<string, FailureSpec[]>();
   waiters = new Set<Waiter>();
+  /** Set by startFakeSlack: the websocket side of apps.connections.open. */
+  socketMode?: { openConnection(): ApiResult };
   private tsCounter = 0;
   private idCounter = 0;
 

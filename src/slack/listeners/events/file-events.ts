@@ -39,7 +39,7 @@ export function fileSharedEvent(deps: ListenerDeps) {
   };
 }
 
-/** A message with files (`file_share`): each CSV gets a preview in the message's thread. */
+/** A message with files (`file_share`) in the DM with Roster: each CSV gets a preview in the message's thread. */
 export function fileShareMessageEvent(deps: ListenerDeps) {
   return async ({ event, body, context }: MessageArgs): Promise<void> => {
     const message = event as unknown as FileShareMessage;

@@ -1,0 +1,47 @@
+import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { sqlitePathFromUrl } from '../../src/db/database-url.js';
+import { openDatabase } from '../../src/db/open-database.js';
+import { projectRoot } from '../../src/project-root.js';
+
+const dirs: string[] = [];
+afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+const tempDir = () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-dbtest-'));
+  dirs.push(dir);
+  return dir;
+};
+
+describe('the database file', () => {
+  it('is found from the project folder, not from wherever the command was started', () => {
+    const cwd = process.cwd();
+    process.chdir(tmpdir());
+    try {
+      expect(sqlitePathFromUrl('file:./data/roster.db')).toBe(path.join(projectRoot(), 'data', 'roster.db'));
+      expect(sqlitePathFromUrl('file:/srv/roster/roster.db')).toBe('/srv/roster/roster.db');
+      expect(sqlitePathFromUrl('file::memory:')).toBe(':memory:');
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('is created readable by its owner only, in a folder only its owner can enter', async () => {
+    const file = path.join(tempDir(), 'fresh', 'roster.db');
+    const db = await openDatabase(`file:${file}`);
+    await db.db.selectFrom('Tenant').selectAll().execute();
+    expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
+    for (const suffix of ['', '-wal', '-shm']) expect(statSync(file + suffix).mode & 0o777).toBe(0o600);
+    await db.close();
+  });
+
+  it('tightens a database an older Roster made world-readable', async () => {
+    const file = path.join(tempDir(), 'roster.db');
+    writeFileSync(file, '');
+    chmodSync(file, 0o644);
+    const db = await openDatabase(`file:${file}`);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    await db.close();
+  });
+});

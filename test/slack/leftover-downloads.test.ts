@@ -1,0 +1,44 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startRosterUnderTest } from '../support/roster-under-test.js';
+
+const made: string[] = [];
+afterAll(() => made.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+/** A download folder as withDownloadedFile makes it, with a CSV inside, last changed an hour ago. */
+function downloadFolder(prefix: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  made.push(dir);
+  writeFileSync(path.join(dir, 'upload.csv'), 'User Name,First Name\r\nana@contoso.onmicrosoft.com,Ana\r\n');
+  const hourAgo = new Date(Date.now() - 3_600_000);
+  utimesSync(dir, hourAgo, hourAgo);
+  return dir;
+}
+
+/** The id of a process that has ended. */
+async function endedPid(): Promise<number> {
+  const child = spawn(process.execPath, ['-e', '']);
+  await new Promise((resolve) => child.once('exit', resolve));
+  return child.pid!;
+}
+
+describe('at start', () => {
+  it('removes the import downloads a crashed Roster left in the temp folder, not those of a running process', async () => {
+    const crashed = downloadFolder(`roster-import-${await endedPid()}-`);
+    const olderNaming = downloadFolder('roster-import-');
+    // The test runner (this process's parent) is running: a folder of its could be a download in progress.
+    const running = downloadFolder(`roster-import-${process.ppid}-`);
+    const r = await startRosterUnderTest();
+    try {
+      expect(existsSync(crashed)).toBe(false);
+      expect(existsSync(olderNaming)).toBe(false);
+      expect(existsSync(running)).toBe(true);
+      expect(r.logs.some((line) => /removed leftover import downloads/.test(line))).toBe(true);
+    } finally {
+      await r.stop();
+    }
+  });
+});
