@@ -22,6 +22,8 @@ export interface NewDirectoryUser {
   slackUserId: string | null;
   passwordHash: string;
   forceChangePassword: boolean;
+  /** Why a license asked for could not be given, with the fix ("Users with errors"). */
+  licenseError?: string;
   /** The import job and file row that made the user, if an import did. */
   importJobId?: string;
   importRowNumber?: number;
@@ -118,6 +120,7 @@ function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
     forceChangePassword: toDbBool(user.forceChangePassword),
     createdAt: at,
     updatedAt: at,
+    licenseError: user.licenseError ?? null,
     importJobId: user.importJobId ?? null,
     importRowNumber: user.importRowNumber ?? null,
   };

@@ -182,6 +182,10 @@ class ImportRun {
       }
       const take = seatPhase ? queue.slice(0, seats) : queue;
       queue = seatPhase ? queue.slice(seats) : [];
+      if (license && !seatPhase) {
+        const name = this.product?.displayName ?? 'license';
+        for (const item of take) item.user.licenseError = `Made without ${name}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign it.`;
+      }
       const ids = await insertDirectoryUsersSkippingTaken(tx, take.map((item) => item.user), now);
       const audit = [];
       for (const item of take) {
