@@ -189,3 +189,8 @@ export async function seatDifferences(db: Db, tenantId?: string): Promise<SeatDi
     .map((row) => ({ ...row, counted: Number(row.counted ?? 0) }))
     .filter((row) => row.counted !== row.recorded || row.recorded > row.total || row.recorded < 0);
 }
+
+/** Changes which apps of a product are turned off for a user (no seat changes hands). */
+export async function setDisabledPlans(db: Db, userId: string, skuId: string, disabledPlans: readonly string[]): Promise<void> {
+  await db.updateTable('LicenseAssignment').set({ disabledPlans: toDbJson(disabledPlans) }).where('userId', '=', userId).where('skuId', '=', skuId).execute();
+}
