@@ -133,7 +133,12 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
       const notice = r.fake.dmsTo(who).at(-1)!;
       expect(text(notice.blocks)).toContain(password!);
       expect(text(notice.blocks)).toMatch(/Change at next sign-in\*\\nYes, required/);
-      expect(text(notice.blocks)).toMatch(/Password expires\*\\n\w{3} \d{1,2} \w{3} \d{4} \(in 90 days\)/);
+      // Slack renders the date in each reader's time zone; the fallback is the same moment in UTC.
+      const expiry = /Password expires\*\\n<!date\^(\d+)\^\{date_short_pretty\} \{time\}\|([^>]+)> \(in 90 days\)/.exec(text(notice.blocks));
+      expect(expiry, text(notice.blocks)).not.toBeNull();
+      const expiresAt = new Date(Number(expiry![1]) * 1000);
+      expect(expiry![2]).toBe(`${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+      expect(Math.round((expiresAt.getTime() - Date.now()) / 86_400_000)).toBe(90);
       expect(text(notice.blocks)).toContain('Microsoft 365 Business Basic');
       expect(notice.text).not.toContain(password!);
     }

@@ -7,6 +7,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { validateBlocks } from './block-kit-validator.js';
+import { unescapedBlockProblems, unescapedTextProblems } from './fake-slack/escaping.js';
 import type { FakeSlack } from './fake-slack-api.js';
 import {
   type WorkspaceIdentity,
@@ -145,6 +146,10 @@ export class SlackClientSim {
     const res = await this.sendForm(fields);
     if (typeof res.body === 'object' && res.body !== null && 'blocks' in res.body) {
       res.problems.push(...validateBlocks((res.body as Obj).blocks, 'message').map((p) => `ack message: ${p}`));
+    }
+    if (typeof res.body === 'object' && res.body !== null) {
+      const body = res.body as Obj;
+      res.problems.push(...(typeof body.text === 'string' ? unescapedTextProblems(body.text, 'ack text') : []), ...unescapedBlockProblems(body.blocks, 'ack blocks'));
     }
     return res;
   }

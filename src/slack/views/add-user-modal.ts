@@ -121,7 +121,7 @@ function licenseBlocks(options: AddUserOptions): KnownBlock[] {
   if (!options.canAssignLicenses) return [context('You can add users but not assign licenses; a License admin can assign them later.')];
   const blocks: KnownBlock[] = [usageLocationInput()];
   if (options.licenses.length === 0) {
-    blocks.push(context('The organization has no licenses yet: the user is created without one. Buy some with `/licenses buy <product> <quantity>`.'));
+    blocks.push(context('The organization has no licenses yet: the user is created without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.'));
     return blocks;
   }
   blocks.push({

@@ -94,7 +94,7 @@ function licenseBlocks(options: AddUserOptions): KnownBlock[] {
     return [location, context('You can add users but not assign licenses: they are added without one, and a License admin can assign them later.')];
   }
   if (options.licenses.length === 0) {
-    return [location, context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy <product> <quantity>`.')];
+    return [location, context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.')];
   }
   const noLicense = option('No license', NO_LICENSE);
   const blocks: KnownBlock[] = [

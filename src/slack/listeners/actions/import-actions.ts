@@ -8,6 +8,7 @@ import { findImportJob } from '../../../core/bulk/import-job-records.js';
 import { runImportFromSlack } from '../../services/import-run.js';
 import { importSettingsModal } from '../../views/import-modals.js';
 import { importCancelledMessage } from '../../views/import-progress.js';
+import { esc, textMessage } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -23,8 +24,8 @@ function parts(body: BlockAction<ButtonAction>) {
 
 /** Only the member who pressed sees why it did not work. */
 async function tell(deps: ListenerDeps, channel: string | undefined, userId: string, text: string): Promise<void> {
-  if (channel) await deps.slack.postEphemeral(channel, userId, { text });
-  else await deps.slack.dm(userId, { text });
+  if (channel) await deps.slack.postEphemeral(channel, userId, textMessage(text));
+  else await deps.slack.dm(userId, textMessage(text));
 }
 
 /** "Choose settings and add N users": the settings form, for admins who may add users. */
@@ -34,7 +35,7 @@ export const chooseImportSettingsAction = (deps: ListenerDeps) => async ({ ack, 
   await afterAck(deps, actor.slackUserId, 'open the import settings', async () => {
     const options = await addUserOptions(deps.core, actor);
     if (!options.ok) {
-      await deps.slack.openView(body.trigger_id, messageModal('Import users', options.message));
+      await deps.slack.openView(body.trigger_id, messageModal('Import users', esc(options.message)));
       return;
     }
     const job = await findImportJob(deps.core, jobId, actor.teamId);
@@ -43,7 +44,7 @@ export const chooseImportSettingsAction = (deps: ListenerDeps) => async ({ ack, 
       return;
     }
     if (job.status !== 'previewed') {
-      await deps.slack.openView(body.trigger_id, messageModal('Import users', `The import of ${job.fileName} is already ${job.status}.`));
+      await deps.slack.openView(body.trigger_id, messageModal('Import users', `The import of ${esc(job.fileName)} is already ${job.status}.`));
       return;
     }
     await deps.slack.openView(body.trigger_id, importSettingsModal(job.id, job.fileName, job.rowsReady, options.options));
