@@ -64,7 +64,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     imports: {
       limits: { maxRows: env.ROSTER_IMPORT_MAX_ROWS, maxBytes: env.ROSTER_IMPORT_MAX_BYTES },
       tempDir: tmpdir(),
-      progressIntervalMs: 1000,
+      progressIntervalMs: 2000, // chat.update of one message at most every 2 s (Slack allows ~50 a minute per channel)
     },
   };
   registerListeners(app, deps);

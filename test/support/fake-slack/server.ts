@@ -89,7 +89,11 @@ export async function route(s: FakeState, req: IncomingMessage, res: ServerRespo
   }
   if (parts[0] === 'files' && parts[1] && parts.length >= 3 && req.method === 'GET') {
     const name = parts[parts.length - 1] ?? '';
-    const out = serveFile(s, parts[1], name, req.headers.authorization);
+    // failNext('$download', 'ratelimited') answers one download with 429 + Retry-After, like Slack's file servers.
+    const failure = s.takeFailure('$download');
+    const out = failure
+      ? { status: failure.status ?? 429, body: failure.error, headers: { 'content-type': 'text/plain', 'retry-after': String(failure.retryAfter ?? 1) } }
+      : serveFile(s, parts[1], name, req.headers.authorization);
     s.record({ method: '$download', args: { file_id: parts[1], name }, at, token: bearer(req.headers.authorization), response: { ok: out.status === 200, status: out.status } });
     res.writeHead(out.status, out.headers);
     res.end(out.body);
