@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plainText, staticSelect, multiStaticSelect, usersSelect, radio, checkboxes } from '../support/slack-requests.js';
+import { plainText, externalSelect, multiStaticSelect, usersSelect, radio, checkboxes } from '../support/slack-requests.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 
@@ -104,7 +104,15 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     const beforeAuto = r.fake.calls().length;
     await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'passwordMode', selectedOption: 'auto', view: withPassword });
     await r.fake.waitFor('views.update', { after: beforeAuto });
+    const withoutPasswordBox = r.fake.viewRecord(modal.id)!.view;
+    expect(JSON.stringify(withoutPasswordBox)).not.toContain('"block_id":"password"');
+    // No "Apps to turn off" picker until a product is chosen; choosing one re-renders the form with its picker.
+    expect(JSON.stringify(withoutPasswordBox)).not.toContain('"block_id":"apps:');
+    const beforeProducts = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'licenses', selectedOptions: [BASIC.skuId], view: withoutPasswordBox });
+    await r.fake.waitFor('views.update', { after: beforeProducts });
     const automatic = r.fake.viewRecord(modal.id)!.view;
+    expect(JSON.stringify(automatic)).toContain(`"block_id":"apps:${BASIC.skuId}"`);
     expect(JSON.stringify(automatic)).not.toContain('"block_id":"password"');
     const { password: _typedPassword, ...withoutPassword } = typed;
     const afterBad = r.fake.calls().length;
@@ -115,7 +123,7 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
         alias: { value: plainText('ana') },
         passwordMode: { value: radio('auto') },
         roles: { value: multiStaticSelect([]) },
-        usageLocation: { value: staticSelect('NL') },
+        usageLocation: { value: externalSelect('NL') },
         [`apps:${BASIC.skuId}`]: { value: multiStaticSelect([teams.id]) },
         credentialRecipients: { value: usersSelect([HR]) },
         requirePasswordChange: { value: checkboxes(['require_change']) },

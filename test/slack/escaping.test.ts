@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
-import { multiStaticSelect, plainText, radio, staticSelect } from '../support/slack-requests.js';
+import { multiStaticSelect, plainText, radio, externalSelect } from '../support/slack-requests.js';
 import { CHANNEL, OWNER, csvBytes, fileShareMessage, seedContoso, text, waitForPreview } from './import-helpers.js';
 
 /** What a Slack client shows for escaped text. */
@@ -57,7 +57,7 @@ describe('user-supplied text reaches Slack escaped (the fake refuses anything el
         alias: { value: plainText('bo') },
         passwordMode: { value: radio('custom') },
         password: { value: plainText(password) },
-        usageLocation: { value: staticSelect('NL') },
+        usageLocation: { value: externalSelect('NL') },
         licenses: { value: multiStaticSelect([BASIC.skuId]) },
       },
       { userId: OWNER },

@@ -3,11 +3,11 @@ import type { ImportSettings } from '../../core/bulk/index.js';
 import { formatBytes } from '../../core/import/index.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
 import type { AddUserOptions } from '../../core/users/add-user-options.js';
-import { usageLocationInput } from './add-user-modal.js';
 import { CALLBACK, VALUE } from './ids.js';
 import { usersWord } from './import-preview.js';
 import { context, esc, option, plain, section } from './kit.js';
-import { appsToTurnOffBlocks, productOption } from './license-blocks.js';
+import { appsToTurnOffBlocks, productChoices } from './license-blocks.js';
+import { usageLocationInput } from './usage-location.js';
 
 export const NO_LICENSE = 'none';
 export const SIGN_IN_ALLOWED = 'allowed';
@@ -98,7 +98,7 @@ function licenseBlocks(options: AddUserOptions): KnownBlock[] {
   }
   const noLicense = option('No license', NO_LICENSE);
   const blocks: KnownBlock[] = [
-    { ...location, hint: plain('Where the users mainly work; required to assign a license. Rows of an Entra file with their own usage location keep it.') } as KnownBlock,
+    usageLocationInput('usageLocation', 'Where the users mainly work; required to assign a license. Rows of an Entra file with their own usage location keep it.'),
     {
       type: 'input',
       block_id: 'license',
@@ -108,11 +108,12 @@ function licenseBlocks(options: AddUserOptions): KnownBlock[] {
         type: 'static_select',
         action_id: VALUE,
         placeholder: plain('Choose a product'),
-        options: [...options.licenses.slice(0, 99).map(productOption), noLicense],
+        ...productChoices(options.licenses, [noLicense]),
       },
     },
   ];
-  blocks.push(...appsToTurnOffBlocks(options.licenses, 'Only used when this product is chosen above.'));
+  // One picker per product, for the first 20 (a modal holds 100 blocks and Slack sends the view back with every payload).
+  blocks.push(...appsToTurnOffBlocks(options.licenses.slice(0, 20), 'Only used when this product is chosen above.'));
   blocks.push({
     type: 'input',
     block_id: 'whenSeatsRunOut',
