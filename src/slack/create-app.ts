@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { App, HTTPReceiver, LogLevel } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import { markInterruptedImports } from '../core/bulk/index.js';
 import type { OpenDatabase } from '../db/open-database.js';
@@ -8,6 +8,7 @@ import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
+import { guardReceiver } from './parse/guard-receiver.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { webApiPort } from './web-api-port.js';
 
@@ -25,9 +26,10 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   const log = boltLogger(logger);
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  // Every body is checked against the shapes Roster reads before Bolt sees it (parse/guard-receiver.ts).
   const receiver = socketMode
-    ? undefined
-    : new HTTPReceiver({
+    ? guardReceiver(new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN!, logger: log }), logger)
+    : guardReceiver(new HTTPReceiver({
         signingSecret: env.SLACK_SIGNING_SECRET,
         endpoints: '/slack/events',
         logger: log,
@@ -47,11 +49,11 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
             },
           },
         ],
-      });
+      }), logger);
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
     signingSecret: env.SLACK_SIGNING_SECRET,
-    ...(socketMode ? { socketMode: true, appToken: env.SLACK_APP_TOKEN } : { receiver }),
+    receiver,
     clientOptions,
     logger: log,
     logLevel: LogLevel.INFO,

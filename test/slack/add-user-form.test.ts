@@ -17,7 +17,11 @@ beforeAll(async () => {
     if (!bought.ok) throw new Error(bought.message);
   }
 });
-afterAll(async () => r.stop());
+afterAll(async () => {
+  // Every request above was well formed: none may have been turned away at the edge.
+  expect(r.logs.filter((line) => line.includes('malformed Slack payload ignored'))).toEqual([]);
+  await r.stop();
+});
 
 type Block = { block_id?: string; element?: { type?: string; options?: { value: string }[] } };
 const blocksOf = (viewId: string) => r.fake.viewRecord(viewId)!.view.blocks as Block[];

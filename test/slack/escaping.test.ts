@@ -13,7 +13,11 @@ beforeAll(async () => {
   r = await startRosterUnderTest();
   await seedContoso(r, 3);
 });
-afterAll(async () => r.stop());
+afterAll(async () => {
+  // Every request above was well formed: none may have been turned away at the edge.
+  expect(r.logs.filter((line) => line.includes('malformed Slack payload ignored'))).toEqual([]);
+  await r.stop();
+});
 
 describe('user-supplied text reaches Slack escaped (the fake refuses anything else)', () => {
   it('a file named "<!channel> hires.csv" notifies nobody: its name and the quoted cells show as typed', async () => {
