@@ -34,6 +34,15 @@ async function openSettings(preview: Message, userId = OWNER) {
   return r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view;
 }
 
+/** Chooses a product in the settings form; the form comes back with that product's apps picker. */
+async function chooseLicense(view: { id: string }, skuId: string) {
+  const before = r.fake.calls().length;
+  expect((await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'license', selectedOption: skuId, view })).status).toBe(200);
+  const updated = await r.fake.waitFor('views.update', { after: before });
+  expect(updated.response.ok, text(updated.response)).toBe(true);
+  return r.fake.viewRecord(view.id)!.view;
+}
+
 const current = (message: Message) => r.fake.messagesIn(message.channel).find((m) => m.ts === message.ts)!;
 
 describe('choosing the settings and adding the users', () => {
@@ -49,7 +58,12 @@ describe('choosing the settings and adding the users', () => {
     expect(view.private_metadata).toBe((await r.db.prisma.importJob.findFirstOrThrow({ where: { fileName: 'hires.csv' } })).id);
     expect(text(view.submit)).toContain('Add 4 users');
     const ids = (view.blocks as { block_id?: string }[]).map((b) => b.block_id);
-    expect(ids).toEqual(expect.arrayContaining(['signInAllowed', 'usageLocation', 'license', `apps:${BASIC.skuId}`, 'whenSeatsRunOut', 'recipients']));
+    expect(ids).toEqual(expect.arrayContaining(['signInAllowed', 'usageLocation', 'license', 'whenSeatsRunOut', 'recipients']));
+    // The "Apps to turn off" picker appears only for the product chosen.
+    expect(ids).not.toContain(`apps:${BASIC.skuId}`);
+    const chosen = await chooseLicense(view, BASIC.skuId);
+    expect((chosen.blocks as { block_id?: string }[]).map((b) => b.block_id)).toContain(`apps:${BASIC.skuId}`);
+    expect(validateView(chosen, 'modal')).toEqual([]);
     const shown = text(view);
     expect(shown).toContain('Microsoft 365 Business Basic (3 of 3 available)');
     expect(shown).toContain('No license');
@@ -68,7 +82,7 @@ describe('choosing the settings and adding the users', () => {
   });
 
   it('adds the users: the preview becomes the progress and then the outcome; the results go by DM with the passwords', async () => {
-    const view = await openSettings(preview);
+    const view = await chooseLicense(await openSettings(preview), BASIC.skuId);
     const teams = BASIC.plans.find((p) => p.name === 'TEAMS1')!;
     const before = r.fake.calls().length;
     const submitted = await r.sim.viewSubmission(

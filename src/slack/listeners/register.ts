@@ -7,7 +7,7 @@ import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
 import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
-import { cancelImportAction, chooseImportSettingsAction, resumeImportAction } from './actions/import-actions.js';
+import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction } from './actions/import-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { fileShareMessageEvent, fileSharedEvent } from './events/file-events.js';
@@ -32,6 +32,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.openAddUser, openAddUserAction(deps));
   app.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
   app.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, addUserFormChanged(deps));
+  app.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
   // The usage location picker (Add user and import settings) loads its countries when opened or typed in.
   app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, async ({ ack, payload }) => {
     await ack(usageLocationOptions(payload.value ?? ''));

@@ -53,7 +53,7 @@ export function importUploadModal(limits: { maxRows: number; maxBytes: number })
  * The settings of an import (the admin center wizard's Settings, Licenses and Results steps), opened
  * from the preview's button. `private_metadata` is the job id; block ids are the core's field names.
  */
-export function importSettingsModal(jobId: string, fileName: string, rowsReady: number, options: AddUserOptions): View {
+export function importSettingsModal(jobId: string, fileName: string, rowsReady: number, options: AddUserOptions, chosenSkuId?: string): View {
   const blocks: KnownBlock[] = [
     section(`*${esc(fileName)}*: ${usersWord(rowsReady)} ready to add.`),
     {
@@ -67,7 +67,7 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
         initial_option: option('Allow these users to sign in', SIGN_IN_ALLOWED),
       },
     },
-    ...licenseBlocks(options),
+    ...licenseBlocks(options, chosenSkuId),
     {
       type: 'input',
       block_id: 'recipients',
@@ -88,7 +88,7 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
   };
 }
 
-function licenseBlocks(options: AddUserOptions): KnownBlock[] {
+function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined): KnownBlock[] {
   const location = usageLocationInput();
   if (!options.canAssignLicenses) {
     return [location, context('You can add users but not assign licenses: they are added without one, and a License admin can assign them later.')];
@@ -97,23 +97,29 @@ function licenseBlocks(options: AddUserOptions): KnownBlock[] {
     return [location, context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.')];
   }
   const noLicense = option('No license', NO_LICENSE);
+  const choices = productChoices(options.licenses, [noLicense]);
+  const offered = 'options' in choices ? choices.options : choices.option_groups.flatMap((g) => g.options);
+  const initial = offered.find((o) => o.value === chosenSkuId);
+  const chosen = options.licenses.find((l) => l.product.skuId === chosenSkuId);
   const blocks: KnownBlock[] = [
     usageLocationInput('usageLocation', 'Where the users mainly work; required to assign a license. Rows of an Entra file with their own usage location keep it.'),
     {
       type: 'input',
       block_id: 'license',
+      // Choosing re-renders the form (views.update) with the "Apps to turn off" picker of that product only.
+      dispatch_action: true,
       label: plain('Product license'),
       hint: plain('One product for everyone in the file.'),
       element: {
         type: 'static_select',
         action_id: VALUE,
         placeholder: plain('Choose a product'),
-        ...productChoices(options.licenses, [noLicense]),
+        ...choices,
+        ...(initial ? { initial_option: initial } : {}),
       },
     },
   ];
-  // One picker per product, for the first 20 (a modal holds 100 blocks and Slack sends the view back with every payload).
-  blocks.push(...appsToTurnOffBlocks(options.licenses.slice(0, 20), 'Only used when this product is chosen above.'));
+  if (chosen) blocks.push(...appsToTurnOffBlocks([chosen]));
   blocks.push({
     type: 'input',
     block_id: 'whenSeatsRunOut',
