@@ -3,6 +3,7 @@ import type { ImportOutcome, ImportProgress } from '../../core/bulk/index.js';
 import { importSummaryText } from '../../core/bulk/index.js';
 import type { ImportJob } from '../../generated/prisma/index.js';
 import type { Blocks } from '../slack-port.js';
+import { slackDateTime } from './dates.js';
 import { ACTION } from './ids.js';
 import { button, context, esc, section } from './kit.js';
 
@@ -47,7 +48,9 @@ export function importInterruptedMessage(job: ImportJob): Message {
     text,
     blocks: [
       section(`:double_vertical_bar: The import of *${esc(job.fileName)}* was interrupted (Roster stopped) after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n\`${progressBar(job.rowsDone, job.rowsRead)}\``),
-      context('Resume adds the rest. Users already made are not made again; they get new temporary passwords in the results.'),
+      context(
+        `${job.startedAt ? `Started ${slackDateTime(job.startedAt)}, last progress ${slackDateTime(job.updatedAt)}. ` : ''}Resume adds the rest. Users already made are not made again; they get new temporary passwords in the results.`,
+      ),
       {
         type: 'actions',
         block_id: 'import_actions',
