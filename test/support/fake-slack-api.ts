@@ -88,7 +88,8 @@ export interface FakeSlack {
   addFile(file: { name: string; bytes: Buffer; mimetype?: string; filetype?: string; user?: string; title?: string }): FileObject;
   /**
    * The next call of `method` answers `{ok:false, error}` (error 'ratelimited' answers HTTP 429 with
-   * `Retry-After: retryAfter ?? 1`). `$download` makes the next file download answer 429 + Retry-After.
+   * `Retry-After: retryAfter ?? 1`). `$download` / `$upload` make the next file download / upload
+   * (to the URL of files.getUploadURLExternal) answer 429 + Retry-After.
    */
   failNext(method: string, error: string, options?: Omit<FailureSpec, 'error'>): void;
   /** Resolves with the first recorded call (at index >= after) that matches. */

@@ -78,6 +78,15 @@ export async function route(s: FakeState, req: IncomingMessage, res: ServerRespo
   }
   if (parts[0] === 'upload' && parts[1] && req.method === 'POST') {
     let result: { status: number; text: string };
+    // failNext('$upload', 'ratelimited') answers one upload with 429 + Retry-After.
+    const failure = s.takeFailure('$upload');
+    if (failure) {
+      const status = failure.status ?? 429;
+      s.record({ method: '$upload', args: { file_id: parts[1], bytes: body.length }, at, response: { ok: false, status, text: failure.error } });
+      res.writeHead(status, { 'content-type': 'text/plain', 'retry-after': String(failure.retryAfter ?? 1) });
+      res.end(failure.error);
+      return;
+    }
     try {
       result = storeUpload(s, parts[1], uploadedBytes(req.headers['content-type'], body));
     } catch (e) {
