@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { productByPartNumber } from '../src/core/catalogue/catalogue.js';
 import { type FakeSlack, startFakeSlack } from '../test/support/fake-slack-api.js';
-import { SlackClientSim, multiStaticSelect, plainText, staticSelect } from '../test/support/slack-requests.js';
+import { SlackClientSim, multiStaticSelect, plainText, externalSelect } from '../test/support/slack-requests.js';
 import { type AppProcess, spawnServer } from './app-process.js';
 import { measureBareBolt } from './bare-bolt.js';
 import { formatProfile, summarizeProfile } from './cpu-profile.js';
@@ -73,7 +73,7 @@ function rosterScenarios(app: AppProcess, fake: FakeSlack, sim: SlackClientSim, 
             firstName: { value: plainText('Bench') },
             lastName: { value: plainText('User') },
             alias: { value: plainText(ALIAS_PLACEHOLDER) },
-            usageLocation: { value: staticSelect('NL') },
+            usageLocation: { value: externalSelect('NL') },
             licenses: { value: multiStaticSelect([basic.skuId]) },
           },
         }),

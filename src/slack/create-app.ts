@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
+import { guardReceiver } from './parse/guard-receiver.js';
 import { HomeRefresher } from './services/home-refresher.js';
 import { removeLeftoverDownloads } from './services/import-download.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
@@ -31,10 +32,11 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   const log = boltLogger(logger);
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  // Every body is checked against the shapes Roster reads before Bolt sees it (parse/guard-receiver.ts).
   const receiver = socketMode
     ? // The Socket Mode client has its own Web API client (apps.connections.open): same base URL.
-      new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN ?? '', logger: log, installerOptions: { clientOptions } })
-    : new HTTPReceiver({
+      guardReceiver(new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN ?? '', logger: log, installerOptions: { clientOptions } }), logger)
+    : guardReceiver(new HTTPReceiver({
         signingSecret: requiredSigningSecret(env),
         endpoints: '/slack/events',
         logger: log,
@@ -54,7 +56,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
             },
           },
         ],
-      });
+      }), logger);
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
     receiver,
@@ -78,7 +80,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     imports: {
       limits: { maxRows: env.ROSTER_IMPORT_MAX_ROWS, maxBytes: env.ROSTER_IMPORT_MAX_BYTES },
       tempDir: tmpdir(),
-      progressIntervalMs: 1000,
+      progressIntervalMs: 2000, // chat.update of one message at most every 2 s (Slack allows ~50 a minute per channel)
     },
   };
   registerListeners(app, deps);

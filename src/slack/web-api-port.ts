@@ -2,13 +2,18 @@ import { createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import type { View } from '@slack/types';
 import type { FileShare, SlackPort, SlackProfile } from './slack-port.js';
 
 export class FileTooLargeError extends Error {}
 
-/** SlackPort over Bolt's Web API client (whose base URL may point at a fake in tests). */
+/**
+ * SlackPort over Bolt's Web API client (whose base URL may point at a fake in tests). That client
+ * retries a rate-limited call (HTTP 429) after its Retry-After on its own (`rejectRateLimitedCalls`
+ * is false by default); the file download, which uses plain fetch, does the same below.
+ */
 export function webApiPort(client: WebClient, botToken: string): SlackPort {
   return {
     async dm(userId, message) {
@@ -64,7 +69,7 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
       };
     },
     async downloadFile(url, destination, maxBytes) {
-      const response = await fetch(url, { headers: { Authorization: `Bearer ${botToken}` }, redirect: 'manual' });
+      const response = await fetchHonouringRateLimits(url, { headers: { Authorization: `Bearer ${botToken}` }, redirect: 'manual' });
       if (!response.ok || !response.body) throw new Error(`Slack refused the file download (HTTP ${response.status}); check the files:read scope.`);
       let bytes = 0;
       const source = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
@@ -88,6 +93,24 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
       );
     },
   };
+}
+
+/** How often a rate-limited download is tried again, and the longest Retry-After Roster waits out. */
+export const DOWNLOAD_RETRIES = 3;
+const MAX_RETRY_AFTER_S = 60;
+
+/**
+ * `fetch` that survives HTTP 429 the way Bolt's Web API client does: waits the `Retry-After`
+ * seconds (1 when absent or unreadable, at most 60) and tries again, up to DOWNLOAD_RETRIES times.
+ */
+export async function fetchHonouringRateLimits(url: string, init: RequestInit, retries = DOWNLOAD_RETRIES): Promise<Response> {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch(url, init);
+    if (response.status !== 429 || attempt >= retries) return response;
+    await response.body?.cancel();
+    const seconds = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
+    await sleep(Math.min(Number.isFinite(seconds) && seconds >= 0 ? seconds : 1, MAX_RETRY_AFTER_S) * 1000);
+  }
 }
 
 type RawShares = Record<string, Record<string, { ts?: string; thread_ts?: string }[] | undefined> | undefined>;

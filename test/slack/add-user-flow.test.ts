@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { plainText, staticSelect, multiStaticSelect, usersSelect, radio, checkboxes } from '../support/slack-requests.js';
+import { plainText, externalSelect, multiStaticSelect, usersSelect, radio, checkboxes } from '../support/slack-requests.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { countRows } from '../support/test-db.js';
@@ -105,7 +105,15 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     const beforeAuto = r.fake.calls().length;
     await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'passwordMode', selectedOption: 'auto', view: withPassword });
     await r.fake.waitFor('views.update', { after: beforeAuto });
+    const withoutPasswordBox = r.fake.viewRecord(modal.id)!.view;
+    expect(JSON.stringify(withoutPasswordBox)).not.toContain('"block_id":"password"');
+    // No "Apps to turn off" picker until a product is chosen; choosing one re-renders the form with its picker.
+    expect(JSON.stringify(withoutPasswordBox)).not.toContain('"block_id":"apps:');
+    const beforeProducts = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'licenses', selectedOptions: [BASIC.skuId], view: withoutPasswordBox });
+    await r.fake.waitFor('views.update', { after: beforeProducts });
     const automatic = r.fake.viewRecord(modal.id)!.view;
+    expect(JSON.stringify(automatic)).toContain(`"block_id":"apps:${BASIC.skuId}"`);
     expect(JSON.stringify(automatic)).not.toContain('"block_id":"password"');
     const { password: _typedPassword, ...withoutPassword } = typed;
     const afterBad = r.fake.calls().length;
@@ -116,7 +124,7 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
         alias: { value: plainText('ana') },
         passwordMode: { value: radio('auto') },
         roles: { value: multiStaticSelect([]) },
-        usageLocation: { value: staticSelect('NL') },
+        usageLocation: { value: externalSelect('NL') },
         [`apps:${BASIC.skuId}`]: { value: multiStaticSelect([teams.id]) },
         credentialRecipients: { value: usersSelect([HR]) },
         requirePasswordChange: { value: checkboxes(['require_change']) },
@@ -134,7 +142,12 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
       const notice = r.fake.dmsTo(who).at(-1)!;
       expect(text(notice.blocks)).toContain(password!);
       expect(text(notice.blocks)).toMatch(/Change at next sign-in\*\\nYes, required/);
-      expect(text(notice.blocks)).toMatch(/Password expires\*\\n\w{3} \d{1,2} \w{3} \d{4} \(in 90 days\)/);
+      // Slack renders the date in each reader's time zone; the fallback is the same moment in UTC.
+      const expiry = /Password expires\*\\n<!date\^(\d+)\^\{date_short_pretty\} \{time\}\|([^>]+)> \(in 90 days\)/.exec(text(notice.blocks));
+      expect(expiry, text(notice.blocks)).not.toBeNull();
+      const expiresAt = new Date(Number(expiry![1]) * 1000);
+      expect(expiry![2]).toBe(`${expiresAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+      expect(Math.round((expiresAt.getTime() - Date.now()) / 86_400_000)).toBe(90);
       expect(text(notice.blocks)).toContain('Microsoft 365 Business Basic');
       expect(notice.text).not.toContain(password!);
     }

@@ -13,7 +13,7 @@ interface Manifest {
     shortcuts?: { callback_id: string; type: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
-  settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean } };
+  settings: { event_subscriptions: { bot_events: string[] }; interactivity: { is_enabled: boolean; message_menu_options_url?: string } };
 }
 
 const manifest = parse(readFileSync('manifest.yml', 'utf8')) as Manifest;
@@ -24,13 +24,14 @@ const manifest = parse(readFileSync('manifest.yml', 'utf8')) as Manifest;
  * the recorder lacks makes registerListeners throw, and the test with it.
  */
 function registered() {
-  const found = { commands: [] as string[], shortcuts: [] as string[], events: [] as string[], interactive: 0 };
+  const found = { commands: [] as string[], shortcuts: [] as string[], events: [] as string[], interactive: 0, options: 0 };
   const recorder = {
     command: (name: unknown) => found.commands.push(String(name)),
     shortcut: (id: unknown) => found.shortcuts.push(typeof id === 'string' ? id : String((id as { callback_id?: unknown }).callback_id)),
     event: (name: unknown) => found.events.push(String(name)),
     view: () => (found.interactive += 1),
     action: () => (found.interactive += 1),
+    options: () => (found.options += 1),
   };
   registerListeners(recorder as unknown as App, {} as ListenerDeps);
   return found;
@@ -65,6 +66,11 @@ describe('manifest.yml matches what Roster listens to', () => {
 
   it('subscribes to every event listened to, and no other', () => {
     expect(sorted(manifest.settings.event_subscriptions.bot_events)).toEqual(sorted(subscribed));
+  });
+
+  it('gives an options load URL when a select loads its options from Roster (external selects)', () => {
+    expect(code.options).toBeGreaterThan(0);
+    expect(manifest.settings.interactivity.message_menu_options_url).toMatch(/\/slack\/events$/);
   });
 
   it('asks for the scope each event needs, and no history scope without its event', () => {

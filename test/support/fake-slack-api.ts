@@ -92,7 +92,11 @@ export interface FakeSlack {
   uploadedFiles(): UploadedFile[];
   /** A file "uploaded by a user" (e.g. to attach to a message event); downloadable with the bot token. */
   addFile(file: { name: string; bytes: Buffer; mimetype?: string; filetype?: string; user?: string; title?: string }): FileObject;
-  /** The next call of `method` answers `{ok:false, error}` (error 'ratelimited' answers HTTP 429 + Retry-After). */
+  /**
+   * The next call of `method` answers `{ok:false, error}` (error 'ratelimited' answers HTTP 429 with
+   * `Retry-After: retryAfter ?? 1`). `$download` / `$upload` make the next file download / upload
+   * (to the URL of files.getUploadURLExternal) answer 429 + Retry-After.
+   */
   failNext(method: string, error: string, options?: Omit<FailureSpec, 'error'>): void;
   /** Resolves with the first recorded call (at index >= after) that matches. */
   waitFor(match: CallMatcher, options?: number | { timeoutMs?: number; after?: number }): Promise<RecordedCall>;

@@ -146,6 +146,25 @@ export function blockActionPayload(w: WorkspaceIdentity, b: BlockActionInput, ov
   return { ...base, ...overrides };
 }
 
+/** What Slack sends when a member opens or types in an external_select (answered with options). */
+export function blockSuggestionPayload(w: WorkspaceIdentity, b: { userId: string; view: Obj; blockId: string; actionId: string; value: string }, overrides: Obj = {}): Obj {
+  return {
+    type: 'block_suggestion',
+    user: user(w, b.userId),
+    container: { type: 'view', view_id: b.view.id },
+    api_app_id: appId(w),
+    token: vtoken(w),
+    action_id: b.actionId,
+    block_id: b.blockId,
+    value: b.value,
+    team: { id: w.teamId, domain: domain(w) },
+    enterprise: null,
+    is_enterprise_install: false,
+    view: b.view,
+    ...overrides,
+  };
+}
+
 export function globalShortcutPayload(w: WorkspaceIdentity, s: { callbackId: string; userId: string; triggerId?: string }, overrides: Obj = {}): Obj {
   return {
     type: 'shortcut',

@@ -7,11 +7,13 @@
  */
 import { createHmac } from 'node:crypto';
 import { validateBlocks } from './block-kit-validator.js';
+import { unescapedBlockProblems, unescapedTextProblems } from './fake-slack/escaping.js';
 import type { FakeSlack } from './fake-slack-api.js';
 import {
   type WorkspaceIdentity,
   actionTs,
   blockActionPayload,
+  blockSuggestionPayload,
   commandPayload,
   eventEnvelope,
   globalShortcutPayload,
@@ -146,6 +148,10 @@ export class SlackClientSim {
     if (typeof res.body === 'object' && res.body !== null && 'blocks' in res.body) {
       res.problems.push(...validateBlocks((res.body as Obj).blocks, 'message').map((p) => `ack message: ${p}`));
     }
+    if (typeof res.body === 'object' && res.body !== null) {
+      const body = res.body as Obj;
+      res.problems.push(...(typeof body.text === 'string' ? unescapedTextProblems(body.text, 'ack text') : []), ...unescapedBlockProblems(body.blocks, 'ack blocks'));
+    }
     return res;
   }
 
@@ -211,6 +217,19 @@ export class SlackClientSim {
       o.overrides,
     );
     return this.sendInteraction(payload);
+  }
+
+  /** A member opens or types `value` in an external_select; checks the options answered against Slack's limits. */
+  async blockSuggestion(o: { userId: string; view: object; blockId: string; actionId: string; value: string }): Promise<SimResponse> {
+    const res = await this.sendInteraction(blockSuggestionPayload(this.identity, { ...o, view: o.view as Obj }));
+    const body = (typeof res.body === 'object' && res.body !== null ? res.body : {}) as { options?: unknown[]; option_groups?: { options?: unknown[] }[] };
+    if (!body.options && !body.option_groups) res.problems.push('options answer has neither options nor option_groups');
+    if ((body.options?.length ?? 0) > 100) res.problems.push(`options answer has ${body.options!.length} options; Slack allows 100`);
+    if ((body.option_groups?.length ?? 0) > 100) res.problems.push(`options answer has ${body.option_groups!.length} groups; Slack allows 100`);
+    for (const group of body.option_groups ?? []) {
+      if ((group.options?.length ?? 0) > 100) res.problems.push(`an option group has ${group.options!.length} options; Slack allows 100`);
+    }
+    return res;
   }
 
   globalShortcut(callbackId: string, o: { userId: string } & Common): Promise<SimResponse> {

@@ -17,6 +17,7 @@ const option = (value: string): OptionObject => ({ text: { type: 'plain_text', t
 // ---- values builders (shapes Slack puts in view.state.values[block_id][action_id]) ----
 export const plainText = (value: string | null): StateValue => ({ type: 'plain_text_input', value });
 export const staticSelect = (value: string | null): StateValue => ({ type: 'static_select', selected_option: value === null ? null : option(value) });
+export const externalSelect = (value: string | null): StateValue => ({ type: 'external_select', selected_option: value === null ? null : option(value) });
 export const multiStaticSelect = (values: string[]): StateValue => ({ type: 'multi_static_select', selected_options: values.map(option) });
 export const userSelect = (id: string | null): StateValue => ({ type: 'users_select', selected_user: id });
 export const usersSelect = (ids: string[]): StateValue => ({ type: 'multi_users_select', selected_users: ids });

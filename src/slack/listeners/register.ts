@@ -1,11 +1,12 @@
-import type { App, BlockAction, RadioButtonsAction } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { afterAck } from '../services/after-ack.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
-import { passwordModeChanged } from './actions/add-user-form-actions.js';
+import { addUserFormChanged } from './actions/add-user-form-actions.js';
+import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
-import { cancelImportAction, chooseImportSettingsAction, resumeImportAction } from './actions/import-actions.js';
+import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction } from './actions/import-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -29,7 +30,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK.importSettings, importSettingsSubmission(deps));
 
   app.action(ACTION.openAddUser, openAddUserAction(deps));
-  app.action<BlockAction<RadioButtonsAction>>({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, passwordModeChanged(deps));
+  app.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
+  app.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, addUserFormChanged(deps));
+  app.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
+  // The usage location picker (Add user and import settings) loads its countries when opened or typed in.
+  app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, async ({ ack, payload }) => {
+    await ack(usageLocationOptions(payload.value ?? ''));
+  });
   app.action(ACTION.openSetup, openSetupAction(deps));
   app.action(ACTION.openBuyLicenses, openBuyLicensesAction(deps));
   app.action(ACTION.refreshHome, refreshHomeAction(deps));

@@ -1,6 +1,6 @@
 import type { AddUserInput } from '../../core/users/add-user-input.js';
 import { PROFILE_FIELD_NAMES } from '../../core/rules/profile-fields.js';
-import { PASSWORD_CUSTOM, REQUIRE_CHANGE } from '../views/add-user-modal.js';
+import { type AddUserFormState, PASSWORD_CUSTOM, REQUIRE_CHANGE } from '../views/add-user-modal.js';
 import type { ViewState } from './view-state.js';
 
 /** The Add user modal's answers, as the core's input. No rules here: the core checks everything. */
@@ -22,4 +22,12 @@ export function parseAddUserForm(state: ViewState): AddUserInput {
     alternateEmail: state.text('alternateEmail'),
     slackUserId: state.user('slackUserId'),
   } as AddUserInput;
+}
+
+/**
+ * What the Add user form shows, read from its current state: the password mode and the products
+ * chosen so far (the Password box and the "Apps to turn off" pickers depend on them).
+ */
+export function addUserFormState(state: ViewState): AddUserFormState {
+  return { customPassword: state.selected('passwordMode') === PASSWORD_CUSTOM, chosenSkuIds: state.selectedMany('licenses') };
 }

@@ -6,6 +6,7 @@ import type { Blocks, PostedMessage, SlackFileInfo } from '../slack-port.js';
 import { importPreviewMessage } from '../views/import-preview.js';
 import { derivedFileName, ImportFileProblem, isCsvFile, withDownloadedFile } from './import-download.js';
 import { recordImportMessage } from '../../core/bulk/import-job-records.js';
+import { esc, textMessage } from '../views/kit.js';
 import { slackErrorCode } from './slack-errors.js';
 
 /** Where the preview goes: a thread (or channel) where the file was shared, or the requester's DM. */
@@ -60,12 +61,12 @@ export async function previewUpload(deps: ListenerDeps, request: PreviewRequest)
     );
   } catch (error) {
     if (!(error instanceof ImportFileProblem)) throw error;
-    await say(deps, request, { text: `:warning: ${error.message}` });
+    await say(deps, request, textMessage(`:warning: ${error.message}`));
     return;
   }
   if (!verified.ok) {
     if (verified.code === 'forbidden' || verified.code === 'not_set_up') await refuse(deps, request, verified.message);
-    else await say(deps, request, { text: `:warning: Roster could not verify this file. ${verified.message}` });
+    else await say(deps, request, textMessage(`:warning: Roster could not verify this file. ${verified.message}`));
     return;
   }
   const { preview } = verified;
@@ -76,7 +77,7 @@ export async function previewUpload(deps: ListenerDeps, request: PreviewRequest)
       filename: derivedFileName(file.name, 'problems'),
       bytes: preview.problemsCsv,
       threadTs: ('channel' in place && place.threadTs) || posted.ts,
-      initialComment: `Every problem Roster found in ${file.name}, by row and column (${preview.problemCount}).`,
+      initialComment: esc(`Every problem Roster found in ${file.name}, by row and column (${preview.problemCount}).`),
     });
   }
   deps.logger.info('import previewed', {
@@ -107,11 +108,11 @@ async function refuse(deps: ListenerDeps, request: PreviewRequest, text: string)
   const { place, actor } = request;
   if ('channel' in place) {
     try {
-      await deps.slack.postEphemeral(place.channel, actor.slackUserId, { text });
+      await deps.slack.postEphemeral(place.channel, actor.slackUserId, textMessage(text));
       return;
     } catch (error) {
       if (!request.explicit) throw error;
     }
   }
-  await deps.slack.dm(actor.slackUserId, { text });
+  await deps.slack.dm(actor.slackUserId, textMessage(text));
 }

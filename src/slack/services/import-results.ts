@@ -2,6 +2,7 @@ import { importResultsCsv, type ImportOutcome } from '../../core/bulk/index.js';
 import { describeError } from '../../log.js';
 import type { ListenerDeps } from '../deps.js';
 import { importResultsMessage } from '../views/import-progress.js';
+import { esc } from '../views/kit.js';
 import { derivedFileName } from './import-download.js';
 
 /**
@@ -23,7 +24,7 @@ export async function sendImportResults(deps: ListenerDeps, fileName: string, ou
   }
   if (failed.length > 0 && !failed.includes(requesterId)) {
     await deps.slack.dm(requesterId, {
-      text: `The results of ${fileName} could not be sent to ${failed.map((id) => `<@${id}>`).join(', ')}. Pass the file above on yourself.`,
+      text: `The results of ${esc(fileName)} could not be sent to ${failed.map((id) => `<@${id}>`).join(', ')}. Pass the file above on yourself.`,
     });
   }
   if (failed.includes(requesterId)) throw new Error('the results could not be delivered to the requester');

@@ -7,6 +7,7 @@ import { ImportFileProblem, withDownloadedFile } from './import-download.js';
 import { findImportJob, interruptImport, recordImportMessage } from '../../core/bulk/import-job-records.js';
 import { sendImportResults } from './import-results.js';
 import { ProgressThrottle } from './progress-throttle.js';
+import { textMessage } from '../views/kit.js';
 import { slackErrorCode } from './slack-errors.js';
 
 type Message = { text: string; blocks?: Blocks };
@@ -52,7 +53,7 @@ export async function runImportFromSlack(deps: ListenerDeps, jobId: string, requ
           ? `${job.fileName} is no longer in Slack (it was deleted). Cancel this import and upload the file again.`
           : null;
     if (!problem) throw error;
-    await deps.slack.dm(requesterId, { text: `:warning: The import of ${job.fileName} could not start: ${problem}` });
+    await deps.slack.dm(requesterId, textMessage(`:warning: The import of ${job.fileName} could not start: ${problem}`));
     return;
   }
   const everyone = [requesterId, ...settings.recipients.filter((id) => id !== requesterId)];

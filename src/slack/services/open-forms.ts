@@ -5,12 +5,13 @@ import type { MemberActor } from '../../core/context.js';
 import type { ListenerDeps } from '../deps.js';
 import { addUserModal } from '../views/add-user-modal.js';
 import { messageModal } from '../views/message-modal.js';
+import { esc } from '../views/kit.js';
 import { setupModal } from '../views/setup-modal.js';
 
 /** Opens the Add user form, or a modal saying why this member cannot add users. */
 export async function openAddUserForm(deps: ListenerDeps, actor: MemberActor, triggerId: string): Promise<void> {
   const options = await addUserOptions(deps.core, actor);
-  const view = options.ok ? addUserModal(options.options) : messageModal('Add a user', options.message);
+  const view = options.ok ? addUserModal(options.options) : messageModal('Add a user', esc(options.message));
   await deps.slack.openView(triggerId, view);
 }
 
@@ -18,12 +19,12 @@ export async function openAddUserForm(deps: ListenerDeps, actor: MemberActor, tr
 export async function openSetupForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, workspaceName?: string): Promise<void> {
   const tenant = await organizationOf(deps.core, actor.teamId);
   if (tenant) {
-    await deps.slack.openView(triggerId, messageModal('Set up Roster', `This workspace is already set up as *${tenant.name}* (${tenant.initialDomain}).`));
+    await deps.slack.openView(triggerId, messageModal('Set up Roster', `This workspace is already set up as *${esc(tenant.name)}* (${esc(tenant.initialDomain)}).`));
     return;
   }
   const allowed = deps.bootstrapAdmins.includes(actor.slackUserId) || (await deps.slack.userProfile(actor.slackUserId)).isOwnerOrAdmin;
   if (!allowed) {
-    await deps.slack.openView(triggerId, messageModal('Set up Roster', SETUP_FORBIDDEN));
+    await deps.slack.openView(triggerId, messageModal('Set up Roster', esc(SETUP_FORBIDDEN)));
     return;
   }
   const name = workspaceName ?? '';

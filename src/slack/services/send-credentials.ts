@@ -1,6 +1,7 @@
 import type { CredentialNotice } from '../../core/users/add-user.js';
 import { describeError } from '../../log.js';
 import type { ListenerDeps } from '../deps.js';
+import { esc } from '../views/kit.js';
 import { credentialNoticeMessage } from '../views/credential-notice.js';
 
 /** DMs the credential notice to the admin and each chosen recipient; a failed DM is reported to the admin. */
@@ -18,7 +19,7 @@ export async function sendCredentials(deps: ListenerDeps, notice: CredentialNoti
   }
   if (failed.length > 0 && !failed.includes(adminId)) {
     await deps.slack.dm(adminId, {
-      text: `The credentials of ${notice.userPrincipalName} could not be sent to ${failed.map((id) => `<@${id}>`).join(', ')}. Pass them on yourself from the message above.`,
+      text: `The credentials of ${esc(notice.userPrincipalName)} could not be sent to ${failed.map((id) => `<@${id}>`).join(', ')}. Pass them on yourself from the message above.`,
     });
   }
 }

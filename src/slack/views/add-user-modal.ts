@@ -1,13 +1,13 @@
-import type { KnownBlock, PlainTextOption, View } from '@slack/types';
+import type { KnownBlock, View } from '@slack/types';
 import type { AddUserOptions } from '../../core/users/add-user-options.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
 import { PROFILE_FIELDS, type ProfileField } from '../../core/rules/profile-fields.js';
-import { USAGE_LOCATIONS } from '../../core/rules/usage-location.js';
 import { USERNAME_LIMITS } from '../../core/rules/username.js';
 import { ROLE_IDS, ROLES } from '../../core/roles.js';
 import { CALLBACK, VALUE } from './ids.js';
 import { context, header, option, plain, textInput } from './kit.js';
-import { appsToTurnOffBlocks, productOption } from './license-blocks.js';
+import { appsToTurnOffBlocks, productChoices } from './license-blocks.js';
+import { usageLocationInput } from './usage-location.js';
 
 export const PASSWORD_AUTO = 'auto';
 export const PASSWORD_CUSTOM = 'custom';
@@ -24,7 +24,15 @@ const OPTIONAL_PROFILE: ProfileField[] = [
 export interface AddUserFormState {
   /** "Let me create the password" is chosen: the Password box is shown. */
   customPassword: boolean;
+  /** The products chosen so far: only these get an "Apps to turn off" picker. */
+  chosenSkuIds?: readonly string[];
 }
+
+/**
+ * The most products one user can be given in the form: each may add an "Apps to turn off" picker,
+ * and a modal holds at most 100 blocks (the rest of the form uses about 30).
+ */
+export const MAX_LICENSES_PER_USER = 30;
 
 const passwordModeOption = (mode: typeof PASSWORD_AUTO | typeof PASSWORD_CUSTOM) =>
   option(mode === PASSWORD_AUTO ? 'Automatically create a password' : 'Let me create the password', mode);
@@ -94,7 +102,7 @@ export function addUserModal(options: AddUserOptions, form: AddUserFormState = {
       element: { type: 'multi_users_select', action_id: VALUE, max_selected_items: MAX_CREDENTIAL_RECIPIENTS },
     },
     header('Product licenses'),
-    ...licenseBlocks(options),
+    ...licenseBlocks(options, form.chosenSkuIds ?? []),
     header('Optional settings'),
     ...roleBlocks(options),
     {
@@ -117,52 +125,37 @@ export function addUserModal(options: AddUserOptions, form: AddUserFormState = {
   };
 }
 
-function licenseBlocks(options: AddUserOptions): KnownBlock[] {
+function licenseBlocks(options: AddUserOptions, chosenSkuIds: readonly string[]): KnownBlock[] {
   if (!options.canAssignLicenses) return [context('You can add users but not assign licenses; a License admin can assign them later.')];
   const blocks: KnownBlock[] = [usageLocationInput()];
   if (options.licenses.length === 0) {
-    blocks.push(context('The organization has no licenses yet: the user is created without one. Buy some with `/licenses buy <product> <quantity>`.'));
+    blocks.push(context('The organization has no licenses yet: the user is created without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.'));
     return blocks;
   }
+  const chosen = new Set(chosenSkuIds);
+  const chosenLicenses = options.licenses.filter((l) => chosen.has(l.product.skuId)).slice(0, MAX_LICENSES_PER_USER);
+  const choices = productChoices(options.licenses);
+  const offered = 'options' in choices ? choices.options : choices.option_groups.flatMap((g) => g.options);
+  const initial = offered.filter((o) => chosenLicenses.some((l) => l.product.skuId === o.value));
   blocks.push({
     type: 'input',
     block_id: 'licenses',
     optional: true,
+    // Choosing re-renders the form (views.update) with an "Apps to turn off" picker for each chosen product.
+    dispatch_action: true,
     label: plain('Select licenses'),
     hint: plain('Leave empty to create the user without a product license.'),
     element: {
       type: 'multi_static_select',
       action_id: VALUE,
       placeholder: plain('Choose products'),
-      options: options.licenses.slice(0, 100).map(productOption),
+      max_selected_items: MAX_LICENSES_PER_USER,
+      ...choices,
+      ...(initial.length > 0 ? { initial_options: initial } : {}),
     },
   });
-  blocks.push(...appsToTurnOffBlocks(options.licenses));
+  blocks.push(...appsToTurnOffBlocks(chosenLicenses));
   return blocks;
-}
-
-/** Countries in groups (Slack allows 100 options a group); built once, shared by every form. */
-const USAGE_LOCATION_GROUPS = (() => {
-  const groups: { label: string; options: PlainTextOption[] }[] = [];
-  for (const location of USAGE_LOCATIONS) {
-    const letter = location.name[0]!.toUpperCase();
-    const label = letter <= 'F' ? 'A – F' : letter <= 'M' ? 'G – M' : letter <= 'S' ? 'N – S' : 'T – Z';
-    let group = groups.find((g) => g.label === label);
-    if (!group) groups.push((group = { label, options: [] }));
-    group.options.push(option(`${location.name} (${location.code})`, location.code));
-  }
-  return groups.map((g) => ({ label: plain(g.label, 75), options: g.options }));
-})();
-
-export function usageLocationInput(field = 'usageLocation'): KnownBlock {
-  return {
-    type: 'input',
-    block_id: field,
-    optional: true,
-    label: plain('Usage location'),
-    hint: plain('Where the user mainly works; needed to assign a license.'),
-    element: { type: 'static_select', action_id: VALUE, placeholder: plain('Choose a country'), option_groups: USAGE_LOCATION_GROUPS },
-  };
 }
 
 function roleBlocks(options: AddUserOptions): KnownBlock[] {

@@ -17,8 +17,8 @@ export function addUserReviewView(result: AddUserResult, actorId: string, now: D
     blocks: [
       section(`:white_check_mark: *${esc(notice.displayName)}* has been added.`),
       ...fields([
-        ['Username', `\`${notice.userPrincipalName}\``],
-        ['Temporary password', `\`${notice.temporaryPassword}\``],
+        ['Username', `\`${esc(notice.userPrincipalName)}\``],
+        ['Temporary password', `\`${esc(notice.temporaryPassword)}\``],
         ['Change at next sign-in', notice.mustChangeAtNextSignIn ? 'Yes, required' : 'No'],
         ['Password expires', expiryText(notice.passwordExpiresAt, now)],
         ['Licenses', esc(notice.licenses.join(', ') || 'None')],

@@ -10,14 +10,15 @@ import { context, esc, fields, header, section } from './kit.js';
 export function credentialNoticeMessage(notice: CredentialNotice, sentBy: string, now: Date): { text: string; blocks: Blocks } {
   const licenses = notice.licenses.length > 0 ? notice.licenses.join(', ') : 'None (the user has no product license)';
   return {
-    text: `New account for ${notice.displayName}: ${notice.userPrincipalName}`,
+    text: esc(`New account for ${notice.displayName}: ${notice.userPrincipalName}`),
     blocks: [
-      header(`New account: ${notice.displayName}`),
+      header(esc(`New account: ${notice.displayName}`)),
       section(`<@${sentBy}> added *${esc(notice.displayName)}*. Pass these credentials on in person or through a channel you trust, then delete this message.`),
       ...fields([
         ['Display name', esc(notice.displayName)],
-        ['Username', `\`${notice.userPrincipalName}\``],
-        ['Temporary password', `\`${notice.temporaryPassword}\``],
+        ['Username', `\`${esc(notice.userPrincipalName)}\``],
+        // Escaped so that a chosen password with `<`, `>` or `&` reads exactly as it was set.
+        ['Temporary password', `\`${esc(notice.temporaryPassword)}\``],
         ['Change at next sign-in', notice.mustChangeAtNextSignIn ? 'Yes, required' : 'No'],
         ['Password expires', expiryText(notice.passwordExpiresAt, now)],
         ['Licenses', esc(licenses)],

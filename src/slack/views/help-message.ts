@@ -1,5 +1,5 @@
 import type { Blocks } from '../slack-port.js';
-import { section } from './kit.js';
+import { esc, section } from './kit.js';
 
 export const USERS_HELP = [
   '*Roster: users*',
@@ -18,5 +18,6 @@ export const LICENSES_HELP = [
 
 export function helpMessage(text: string, problem?: string): { text: string; blocks: Blocks } {
   const full = problem ? `${problem}\n\n${text}` : text;
-  return { text: full, blocks: [section(full)] };
+  // The help names placeholders like <username>, and a problem may quote what was typed: escape both.
+  return { text: esc(full), blocks: [section(esc(full))] };
 }

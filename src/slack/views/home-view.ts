@@ -18,7 +18,7 @@ export function homeView(summary: HomeSummary): View {
     );
     return { type: 'home', blocks };
   }
-  blocks.push(header(org.name));
+  blocks.push(header(esc(org.name)));
   if (summary.roles.length === 0) {
     blocks.push(section(`You have no admin role in ${esc(org.name)}. Ask a Global admin to give you one.`));
     return { type: 'home', blocks };

@@ -3,11 +3,11 @@ import type { ImportSettings } from '../../core/bulk/index.js';
 import { formatBytes } from '../../core/import/index.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
 import type { AddUserOptions } from '../../core/users/add-user-options.js';
-import { usageLocationInput } from './add-user-modal.js';
 import { CALLBACK, VALUE } from './ids.js';
 import { usersWord } from './import-preview.js';
 import { context, esc, option, plain, section } from './kit.js';
-import { appsToTurnOffBlocks, productOption } from './license-blocks.js';
+import { appsToTurnOffBlocks, productChoices } from './license-blocks.js';
+import { usageLocationInput } from './usage-location.js';
 
 export const NO_LICENSE = 'none';
 export const SIGN_IN_ALLOWED = 'allowed';
@@ -53,7 +53,7 @@ export function importUploadModal(limits: { maxRows: number; maxBytes: number })
  * The settings of an import (the admin center wizard's Settings, Licenses and Results steps), opened
  * from the preview's button. `private_metadata` is the job id; block ids are the core's field names.
  */
-export function importSettingsModal(jobId: string, fileName: string, rowsReady: number, options: AddUserOptions): View {
+export function importSettingsModal(jobId: string, fileName: string, rowsReady: number, options: AddUserOptions, chosenSkuId?: string): View {
   const blocks: KnownBlock[] = [
     section(`*${esc(fileName)}*: ${usersWord(rowsReady)} ready to add.`),
     {
@@ -67,7 +67,7 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
         initial_option: option('Allow these users to sign in', SIGN_IN_ALLOWED),
       },
     },
-    ...licenseBlocks(options),
+    ...licenseBlocks(options, chosenSkuId),
     {
       type: 'input',
       block_id: 'recipients',
@@ -88,31 +88,38 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
   };
 }
 
-function licenseBlocks(options: AddUserOptions): KnownBlock[] {
+function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined): KnownBlock[] {
   const location = usageLocationInput();
   if (!options.canAssignLicenses) {
     return [location, context('You can add users but not assign licenses: they are added without one, and a License admin can assign them later.')];
   }
   if (options.licenses.length === 0) {
-    return [location, context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy <product> <quantity>`.')];
+    return [location, context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.')];
   }
   const noLicense = option('No license', NO_LICENSE);
+  const choices = productChoices(options.licenses, [noLicense]);
+  const offered = 'options' in choices ? choices.options : choices.option_groups.flatMap((g) => g.options);
+  const initial = offered.find((o) => o.value === chosenSkuId);
+  const chosen = options.licenses.find((l) => l.product.skuId === chosenSkuId);
   const blocks: KnownBlock[] = [
-    { ...location, hint: plain('Where the users mainly work; required to assign a license. Rows of an Entra file with their own usage location keep it.') } as KnownBlock,
+    usageLocationInput('usageLocation', 'Where the users mainly work; required to assign a license. Rows of an Entra file with their own usage location keep it.'),
     {
       type: 'input',
       block_id: 'license',
+      // Choosing re-renders the form (views.update) with the "Apps to turn off" picker of that product only.
+      dispatch_action: true,
       label: plain('Product license'),
       hint: plain('One product for everyone in the file.'),
       element: {
         type: 'static_select',
         action_id: VALUE,
         placeholder: plain('Choose a product'),
-        options: [...options.licenses.slice(0, 99).map(productOption), noLicense],
+        ...choices,
+        ...(initial ? { initial_option: initial } : {}),
       },
     },
   ];
-  blocks.push(...appsToTurnOffBlocks(options.licenses, 'Only used when this product is chosen above.'));
+  if (chosen) blocks.push(...appsToTurnOffBlocks([chosen]));
   blocks.push({
     type: 'input',
     block_id: 'whenSeatsRunOut',

@@ -25,7 +25,7 @@ export function problemLine(problem: PreviewProblem): string {
 export function importPreviewMessage(preview: ImportPreview, requestedBy: string): { text: string; blocks: Blocks } {
   const ready = preview.rowsReady;
   const blocks: KnownBlock[] = [
-    header(`Verified ${preview.fileName}`),
+    header(esc(`Verified ${preview.fileName}`)),
     context(`Uploaded by <@${requestedBy}> · ${LAYOUTS[preview.layout]} · nothing has been added yet`),
     ...fields([
       ['Rows read', count(preview.rowsRead)],
@@ -59,14 +59,14 @@ export function importPreviewMessage(preview: ImportPreview, requestedBy: string
     blocks.push(section(nothingReadyText(preview)));
   }
   return {
-    text: `${preview.fileName}: ${count(preview.rowsRead)} rows read, ${count(ready)} ready to add, ${count(preview.rowsWithProblems)} with problems`,
+    text: `${esc(preview.fileName)}: ${count(preview.rowsRead)} rows read, ${count(ready)} ready to add, ${count(preview.rowsWithProblems)} with problems`,
     blocks,
   };
 }
 
 function seatsText(preview: ImportPreview): string {
   if (preview.seats.length === 0) {
-    return `*Licenses*\nThe organization has no licenses: users would be added without one. Buy some with \`/licenses buy <product> <quantity>\`.`;
+    return `*Licenses*\nThe organization has no licenses: users would be added without one. Buy some with \`/licenses buy &lt;product&gt; &lt;quantity&gt;\`.`;
   }
   const lines = preview.seats.slice(0, 15).map(({ product, total, available }) => {
     const short = available < preview.rowsReady ? ` :warning: ${count(preview.rowsReady - available)} short` : '';

@@ -3,6 +3,7 @@ import type { ImportOutcome, ImportProgress } from '../../core/bulk/index.js';
 import { importSummaryText } from '../../core/bulk/index.js';
 import type { ImportJobRecord as ImportJob } from '../../core/bulk/import-job-records.js';
 import type { Blocks } from '../slack-port.js';
+import { slackDateTime } from './dates.js';
 import { ACTION } from './ids.js';
 import { button, context, esc, section } from './kit.js';
 
@@ -21,7 +22,7 @@ export function progressBar(done: number, total: number, width = 10): string {
 export function importProgressMessage(fileName: string, progress: ImportProgress): Message {
   const line = `Adding users from *${esc(fileName)}*… ${count(progress.done)}/${count(progress.total)}`;
   return {
-    text: `Adding users from ${fileName}… ${progress.done}/${progress.total}`,
+    text: `Adding users from ${esc(fileName)}… ${progress.done}/${progress.total}`,
     blocks: [section(`${line}\n\`${progressBar(progress.done, progress.total)}\``), context(`${count(progress.created)} created so far`)],
   };
 }
@@ -36,18 +37,20 @@ export function importOutcomeMessage(fileName: string, outcome: ImportOutcome, t
   ];
   if (outcome.reissuedPasswords > 0) blocks.push(context(`${count(outcome.reissuedPasswords)} users made before an interruption got new temporary passwords.`));
   blocks.push(context(`The results, with usernames and temporary passwords, were sent by DM to ${people(sentTo)}.`));
-  return { text: `${done ? 'Imported' : 'Import stopped:'} ${fileName}: ${summary}`, blocks };
+  return { text: esc(`${done ? 'Imported' : 'Import stopped:'} ${fileName}: ${summary}`), blocks };
 }
 
 /** A run cut short by a restart: what was done, and the buttons to resume or cancel. */
 export function importInterruptedMessage(job: ImportJob): Message {
   const made = job.rowsCreated + job.rowsUnlicensed;
-  const text = `The import of ${job.fileName} was interrupted (Roster stopped) after ${job.rowsDone} of ${job.rowsRead} rows: ${made} users created.`;
+  const text = `The import of ${esc(job.fileName)} was interrupted (Roster stopped) after ${job.rowsDone} of ${job.rowsRead} rows: ${made} users created.`;
   return {
     text,
     blocks: [
       section(`:double_vertical_bar: The import of *${esc(job.fileName)}* was interrupted (Roster stopped) after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n\`${progressBar(job.rowsDone, job.rowsRead)}\``),
-      context('Resume adds the rest. Users already made are not made again; they get new temporary passwords in the results.'),
+      context(
+        `${job.startedAt ? `Started ${slackDateTime(job.startedAt)}, last progress ${slackDateTime(job.updatedAt)}. ` : ''}Resume adds the rest. Users already made are not made again; they get new temporary passwords in the results.`,
+      ),
       {
         type: 'actions',
         block_id: 'import_actions',
@@ -61,7 +64,7 @@ const usersMade = (n: number) => `${count(n)} user${n === 1 ? '' : 's'}`;
 
 export function importCancelledMessage(fileName: string, cancelledBy: string, created: number): Message {
   const what = created > 0 ? `${usersMade(created)} added before the interruption stay; nothing else was added.` : 'Nothing was added.';
-  return { text: `Import of ${fileName} cancelled. ${what}`, blocks: [section(`:no_entry_sign: <@${cancelledBy}> cancelled the import of *${esc(fileName)}*. ${what}`)] };
+  return { text: `Import of ${esc(fileName)} cancelled. ${what}`, blocks: [section(`:no_entry_sign: <@${cancelledBy}> cancelled the import of *${esc(fileName)}*. ${what}`)] };
 }
 
 /** The DM that comes with the results file. */
@@ -69,7 +72,7 @@ export function importResultsMessage(fileName: string, outcome: ImportOutcome, r
   const summary = importSummaryText(outcome);
   const state = outcome.status === 'completed' ? 'finished' : `stopped (${outcome.failure ?? 'unknown error'})`;
   return {
-    text: `Import of ${fileName} ${state}: ${summary}`,
+    text: esc(`Import of ${fileName} ${state}: ${summary}`),
     blocks: [
       section(`<@${requestedBy}>'s import of *${esc(fileName)}* ${esc(state)}: ${esc(summary)}.`),
       context('The file below lists every row with its username and temporary password. Pass the passwords on through a channel you trust, then delete the file: Roster cannot show them again.'),

@@ -9,10 +9,17 @@ export function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-/** Escapes text for mrkdwn (`&`, `<`, `>`), so user data cannot become a mention or link. */
+/**
+ * Escapes `&`, `<` and `>` (Slack's rule for mrkdwn and plain text in messages), so user data — a
+ * file name, a display name, a password, a cell quoted in a problem — shows exactly as typed and
+ * can never become a mention (`<!channel>`) or a link. Every builder passes user data through it.
+ */
 export function esc(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
+
+/** A message that is one sentence of plain text (a core error, a notice), escaped as a whole. */
+export const textMessage = (text: string): { text: string } => ({ text: esc(text) });
 
 export const header = (text: string): KnownBlock => ({ type: 'header', text: plain(text, 150) });
 export const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text) });
@@ -60,9 +67,4 @@ export function textInput(field: string, label: string, options: TextInputOption
 
 export function button(text: string, actionId: string, style?: 'primary' | 'danger', value?: string) {
   return { type: 'button' as const, text: plain(text, 75), action_id: actionId, ...(style ? { style } : {}), ...(value ? { value } : {}) };
-}
-
-/** Slack dates render in the reader's own time zone; the fallback is an ISO-like date. */
-export function slackDate(date: Date, fallback: string): string {
-  return `<!date^${Math.floor(date.getTime() / 1000)}^{date_short_pretty}|${fallback}>`;
 }

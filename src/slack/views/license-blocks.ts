@@ -8,10 +8,26 @@ export function productOption(license: LicenseCount): PlainTextOption {
   return option(`${license.product.displayName} (${license.available} of ${license.total} available)`, license.product.skuId);
 }
 
-/** One "Apps to turn off" picker per product with several apps; block id `apps:<skuId>`, as the core names the field. */
+/** Slack allows 100 options in a select, or 100 groups of 100. */
+const PER_GROUP = 100;
+
+/**
+ * Every product the organization owns, as the options of a select: a plain list up to 100, beyond
+ * that groups of 100 ("Products 101 – 200"), so no product is ever left out.
+ */
+export function productChoices(licenses: readonly LicenseCount[], extra: PlainTextOption[] = []): { options: PlainTextOption[] } | { option_groups: { label: ReturnType<typeof plain>; options: PlainTextOption[] }[] } {
+  const all = [...licenses.map(productOption), ...extra];
+  if (all.length <= PER_GROUP) return { options: all };
+  const groups = [];
+  for (let i = 0; i < all.length && groups.length < PER_GROUP; i += PER_GROUP) {
+    groups.push({ label: plain(`Products ${i + 1} – ${Math.min(i + PER_GROUP, all.length)}`, 75), options: all.slice(i, i + PER_GROUP) });
+  }
+  return { option_groups: groups };
+}
+
+/** An "Apps to turn off" picker for each given product with several apps; block id `apps:<skuId>`, as the core names the field. */
 export function appsToTurnOffBlocks(licenses: readonly LicenseCount[], hint?: string): KnownBlock[] {
   return licenses
-    .slice(0, 20)
     .filter((license) => license.product.plans.length >= 2)
     .map((license) => ({
       type: 'input',

@@ -12,15 +12,15 @@ function seatLine(l: LicenseCount): string {
 export function licensesMessage(organizationName: string, licenses: LicenseCount[]): { text: string; blocks: Blocks } {
   if (licenses.length === 0) {
     return {
-      text: `${organizationName} has no licenses yet.`,
-      blocks: [section(`*${esc(organizationName)}* has no licenses yet. Buy some with \`/licenses buy <product> <quantity>\`, e.g. \`/licenses buy business basic 10\`.`)],
+      text: `${esc(organizationName)} has no licenses yet.`,
+      blocks: [section(`*${esc(organizationName)}* has no licenses yet. Buy some with \`/licenses buy &lt;product&gt; &lt;quantity&gt;\`, e.g. \`/licenses buy business basic 10\`.`)],
     };
   }
   const lines = licenses.map(seatLine);
-  const blocks: Blocks = [header(`Licenses: ${organizationName}`)];
+  const blocks: Blocks = [header(esc(`Licenses: ${organizationName}`))];
   for (let i = 0; i < lines.length && blocks.length < 45; i += 8) blocks.push(section(lines.slice(i, i + 8).join('\n\n')));
-  blocks.push(context('Buy more: `/licenses buy <product> <quantity>` (Global or Billing admin).'));
-  return { text: `${organizationName}: ${licenses.map((l) => `${l.product.displayName} ${l.available}/${l.total} available`).join('; ')}`, blocks };
+  blocks.push(context('Buy more: `/licenses buy &lt;product&gt; &lt;quantity&gt;` (Global or Billing admin).'));
+  return { text: esc(`${organizationName}: ${licenses.map((l) => `${l.product.displayName} ${l.available}/${l.total} available`).join('; ')}`), blocks };
 }
 
 export function boughtMessage(result: BuyLicensesResult): { text: string; blocks: Blocks } {
@@ -33,5 +33,5 @@ export function boughtMessage(result: BuyLicensesResult): { text: string; blocks
       ),
     );
   }
-  return { text, blocks };
+  return { text: esc(text), blocks };
 }

@@ -38,10 +38,10 @@ export function setupDoneView(result: SetupTenantResult): View {
     blocks: [
       section(`:tada: *${esc(result.organizationName)}* is set up.`),
       ...fields([
-        ['Initial domain', result.initialDomain],
-        ['Your admin account', `\`${result.admin.userPrincipalName}\` (Global admin)`],
+        ['Initial domain', esc(result.initialDomain)],
+        ['Your admin account', `\`${esc(result.admin.userPrincipalName)}\` (Global admin)`],
       ]),
-      context('Your temporary password was sent to you as a DM. Next: `/licenses buy <product> <quantity>`, then `/users add`.'),
+      context('Your temporary password was sent to you as a DM. Next: `/licenses buy &lt;product&gt; &lt;quantity&gt;`, then `/users add`.'),
     ],
   };
 }

@@ -18,9 +18,9 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
         .join('\n')
     : 'Unlicensed';
   const blocks: Blocks = [
-    header(user.displayName),
+    header(esc(user.displayName)),
     ...fields([
-      ['Username', `\`${user.userPrincipalName}\``],
+      ['Username', `\`${esc(user.userPrincipalName)}\``],
       ['Sign-in', signIn.allowed ? 'Allowed' : ':no_entry: Blocked'],
       ['Last sign-in', signIn.lastSignInAt ? shortDate(signIn.lastSignInAt) : 'Never'],
       ['Password', `Set ${shortDate(signIn.passwordSetAt)}${signIn.mustChangePassword ? ', must change at next sign-in' : ''}`],
@@ -37,5 +37,5 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
         .join(' · '),
     ),
   ];
-  return { text: `${user.displayName} (${user.userPrincipalName})`, blocks };
+  return { text: esc(`${user.displayName} (${user.userPrincipalName})`), blocks };
 }

@@ -109,7 +109,7 @@ export const fileMethods: Record<string, Handler> = {
     }
     const initialComment = optStr(args, 'initial_comment');
     if (initialComment !== undefined && initialComment.length > 40000) throw new SlackApiError('msg_too_long');
-    const blocks = checkMessageContent({ blocks: args.blocks }, false);
+    const blocks = checkMessageContent({ blocks: args.blocks, initial_comment: initialComment }, false);
     const recs = files.map((f: unknown, i: number) => {
       const entry = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
       const rec = typeof entry.id === 'string' ? s.files.get(entry.id) : undefined;

@@ -87,6 +87,15 @@ export async function route(s: FakeState, req: IncomingMessage, res: ServerRespo
   }
   if (parts[0] === 'upload' && parts[1] && req.method === 'POST') {
     let result: { status: number; text: string };
+    // failNext('$upload', 'ratelimited') answers one upload with 429 + Retry-After.
+    const failure = s.takeFailure('$upload');
+    if (failure) {
+      const status = failure.status ?? 429;
+      s.record({ method: '$upload', args: { file_id: parts[1], bytes: body.length }, at, response: { ok: false, status, text: failure.error } });
+      res.writeHead(status, { 'content-type': 'text/plain', 'retry-after': String(failure.retryAfter ?? 1) });
+      res.end(failure.error);
+      return;
+    }
     try {
       result = storeUpload(s, parts[1], uploadedBytes(req.headers['content-type'], body));
     } catch (e) {
@@ -98,7 +107,11 @@ export async function route(s: FakeState, req: IncomingMessage, res: ServerRespo
   }
   if (parts[0] === 'files' && parts[1] && parts.length >= 3 && req.method === 'GET') {
     const name = parts[parts.length - 1] ?? '';
-    const out = serveFile(s, parts[1], name, req.headers.authorization);
+    // failNext('$download', 'ratelimited') answers one download with 429 + Retry-After, like Slack's file servers.
+    const failure = s.takeFailure('$download');
+    const out = failure
+      ? { status: failure.status ?? 429, body: failure.error, headers: { 'content-type': 'text/plain', 'retry-after': String(failure.retryAfter ?? 1) } }
+      : serveFile(s, parts[1], name, req.headers.authorization);
     s.record({ method: '$download', args: { file_id: parts[1], name }, at, token: bearer(req.headers.authorization), response: { ok: out.status === 200, status: out.status } });
     res.writeHead(out.status, out.headers);
     res.end(out.body);

@@ -1,4 +1,5 @@
 /** In-memory workspace state of the fake Slack API, shared by the method handlers. */
+import { unescapedBlockProblems, unescapedTextProblems } from './escaping.js';
 import { type Surface, MAX_MESSAGE_TEXT, validateBlocks, validateView } from '../block-kit-validator.js';
 import {
   type ApiResult,
@@ -184,6 +185,11 @@ export function optBool(args: Args, name: string): boolean | undefined {
   return v === true || v === 'true' || v === '1' || v === 1;
 }
 
+/** See escaping.ts: user data must reach Slack with `& < >` escaped. */
+function checkEscaped(problems: string[]): void {
+  if (problems.length > 0) throw new SlackApiError('unescaped_text', problems.map((m) => `[ERROR] ${m}`));
+}
+
 function blockErrors(messages: string[]): SlackApiError {
   return new SlackApiError('invalid_blocks', messages.map((m) => `[ERROR] ${m}`));
 }
@@ -209,6 +215,11 @@ export function checkMessageContent(args: Args, requireContent: boolean): unknow
     const errors = validateBlocks(blocks, 'message' satisfies Surface);
     if (errors.length > 0) throw blockErrors(errors);
   }
+  checkEscaped([
+    ...(text !== undefined ? unescapedTextProblems(text, 'text') : []),
+    ...(typeof args.initial_comment === 'string' ? unescapedTextProblems(args.initial_comment, 'initial_comment') : []),
+    ...unescapedBlockProblems(blocks, 'blocks'),
+  ]);
   return blocks;
 }
 
@@ -216,6 +227,7 @@ export function checkView(view: unknown, expected?: 'modal' | 'home'): Record<st
   if (typeof view === 'string') throw new SlackApiError('invalid_arguments', ['[ERROR] view must be a JSON-encoded object']);
   const errors = validateView(view, expected);
   if (errors.length > 0) throw blockErrors(errors);
+  checkEscaped(unescapedBlockProblems((view as Record<string, unknown>).blocks, 'view/blocks'));
   return view as Record<string, unknown>;
 }
 

@@ -1,25 +1,31 @@
-import type { AllMiddlewareArgs, BlockAction, RadioButtonsAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
 import { addUserOptions } from '../../../core/users/add-user-options.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
+import { addUserFormState } from '../../parse/add-user-form.js';
+import { ViewState, type ViewStateValues } from '../../parse/view-state.js';
 import { afterAck } from '../../services/after-ack.js';
 import { slackErrorCode } from '../../services/slack-errors.js';
-import { addUserModal, PASSWORD_CUSTOM } from '../../views/add-user-modal.js';
+import { addUserModal } from '../../views/add-user-modal.js';
 
-type Args = SlackActionMiddlewareArgs<BlockAction<RadioButtonsAction>> & AllMiddlewareArgs;
+type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
-/** "Automatically create a password" / "Let me create the password": show or hide the Password box. */
-export const passwordModeChanged = (deps: ListenerDeps) => async ({ ack, body, action }: Args) => {
+/**
+ * A choice that changes the Add user form: the password mode (show or hide the Password box) or the
+ * products (an "Apps to turn off" picker for each chosen one). The form is rebuilt from its current
+ * state; Slack keeps what was typed in every input whose block id stays the same.
+ */
+export const addUserFormChanged = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
   await ack();
   const view = body.view;
   if (!view) return;
   const actor = actorFromBody(body);
+  const form = addUserFormState(new ViewState((view.state?.values ?? {}) as ViewStateValues));
   await afterAck(deps, actor.slackUserId, 'update the Add user form', async () => {
     const options = await addUserOptions(deps.core, actor);
     if (!options.ok) return;
-    const customPassword = action.selected_option?.value === PASSWORD_CUSTOM;
     try {
-      await deps.slack.updateView(view.id, addUserModal(options.options, { customPassword }), view.hash);
+      await deps.slack.updateView(view.id, addUserModal(options.options, form), view.hash);
     } catch (error) {
       // The form changed meanwhile (another choice was made): that newer update wins.
       if (slackErrorCode(error) !== 'hash_conflict') throw error;

@@ -6,6 +6,7 @@ import { afterAck } from '../../services/after-ack.js';
 import { openAddUserForm, openSetupForm } from '../../services/open-forms.js';
 import { refreshHome } from '../../services/refresh-home.js';
 import { buyLicensesModal } from '../../views/buy-licenses-modal.js';
+import { esc } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
@@ -26,7 +27,7 @@ export const openBuyLicensesAction = (deps: ListenerDeps) => async ({ ack, body 
   await ack();
   await afterAck(deps, body.user.id, 'open the Buy licenses form', async () => {
     const auth = await authorize(deps.core, actorOf(body), 'buy_licenses');
-    await deps.slack.openView(body.trigger_id, auth.ok ? buyLicensesModal() : messageModal('Buy licenses', auth.message));
+    await deps.slack.openView(body.trigger_id, auth.ok ? buyLicensesModal() : messageModal('Buy licenses', esc(auth.message)));
   });
 };
 

@@ -6,8 +6,11 @@ import { actorFromBody } from '../../parse/actor.js';
 import { afterAck } from '../../services/after-ack.js';
 import { findImportJob } from '../../../core/bulk/import-job-records.js';
 import { runImportFromSlack } from '../../services/import-run.js';
+import { slackErrorCode } from '../../services/slack-errors.js';
+import { ViewState, type ViewStateValues } from '../../parse/view-state.js';
 import { importSettingsModal } from '../../views/import-modals.js';
 import { importCancelledMessage } from '../../views/import-progress.js';
+import { esc, textMessage } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
@@ -21,10 +24,29 @@ function parts(body: BlockAction<ButtonAction>) {
   };
 }
 
+/** A product chosen in the import settings form: the form is rebuilt with that product's "Apps to turn off" picker. */
+export const importLicenseChanged = (deps: ListenerDeps) => async ({ ack, body }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+  await ack();
+  const view = body.view;
+  if (!view) return;
+  const actor = actorFromBody(body);
+  const chosen = new ViewState((view.state?.values ?? {}) as ViewStateValues).selected('license');
+  await afterAck(deps, actor.slackUserId, 'update the import settings', async () => {
+    const [options, job] = [await addUserOptions(deps.core, actor), await findImportJob(deps.core, view.private_metadata, actor.teamId)];
+    if (!options.ok || !job) return;
+    try {
+      await deps.slack.updateView(view.id, importSettingsModal(job.id, job.fileName, job.rowsReady, options.options, chosen), view.hash);
+    } catch (error) {
+      // Another choice was made meanwhile: that newer update wins.
+      if (slackErrorCode(error) !== 'hash_conflict') throw error;
+    }
+  });
+};
+
 /** Only the member who pressed sees why it did not work. */
 async function tell(deps: ListenerDeps, channel: string | undefined, userId: string, text: string): Promise<void> {
-  if (channel) await deps.slack.postEphemeral(channel, userId, { text });
-  else await deps.slack.dm(userId, { text });
+  if (channel) await deps.slack.postEphemeral(channel, userId, textMessage(text));
+  else await deps.slack.dm(userId, textMessage(text));
 }
 
 /** "Choose settings and add N users": the settings form, for admins who may add users. */
@@ -34,7 +56,7 @@ export const chooseImportSettingsAction = (deps: ListenerDeps) => async ({ ack, 
   await afterAck(deps, actor.slackUserId, 'open the import settings', async () => {
     const options = await addUserOptions(deps.core, actor);
     if (!options.ok) {
-      await deps.slack.openView(body.trigger_id, messageModal('Import users', options.message));
+      await deps.slack.openView(body.trigger_id, messageModal('Import users', esc(options.message)));
       return;
     }
     const job = await findImportJob(deps.core, jobId, actor.teamId);
@@ -43,7 +65,7 @@ export const chooseImportSettingsAction = (deps: ListenerDeps) => async ({ ack, 
       return;
     }
     if (job.status !== 'previewed') {
-      await deps.slack.openView(body.trigger_id, messageModal('Import users', `The import of ${job.fileName} is already ${job.status}.`));
+      await deps.slack.openView(body.trigger_id, messageModal('Import users', `The import of ${esc(job.fileName)} is already ${job.status}.`));
       return;
     }
     await deps.slack.openView(body.trigger_id, importSettingsModal(job.id, job.fileName, job.rowsReady, options.options));

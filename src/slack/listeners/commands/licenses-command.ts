@@ -3,6 +3,7 @@ import { buyLicenses } from '../../../core/licenses/buy-licenses.js';
 import { listLicenses } from '../../../core/licenses/list-licenses.js';
 import type { ListenerDeps } from '../../deps.js';
 import { helpMessage, LICENSES_HELP } from '../../views/help-message.js';
+import { textMessage } from '../../views/kit.js';
 import { boughtMessage, licensesMessage } from '../../views/licenses-message.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -15,7 +16,7 @@ export function licensesCommand(deps: ListenerDeps) {
     const sub = (words[0] ?? '').toLowerCase();
     if (sub === '' || sub === 'list') {
       const result = await listLicenses(deps.core, actor);
-      await ack({ response_type: 'ephemeral', ...(result.ok ? licensesMessage(result.organizationName, result.licenses) : { text: result.message }) });
+      await ack({ response_type: 'ephemeral', ...(result.ok ? licensesMessage(result.organizationName, result.licenses) : textMessage(result.message)) });
       return;
     }
     if (sub === 'help') {
@@ -35,6 +36,6 @@ export function licensesCommand(deps: ListenerDeps) {
       return;
     }
     const result = await buyLicenses(deps.core, actor, { product: words.slice(1, -1).join(' '), quantity: Number(quantityText) });
-    await ack({ response_type: 'ephemeral', ...(result.ok ? boughtMessage(result) : { text: result.message }) });
+    await ack({ response_type: 'ephemeral', ...(result.ok ? boughtMessage(result) : textMessage(result.message)) });
   };
 }

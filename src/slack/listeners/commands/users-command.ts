@@ -8,6 +8,7 @@ import { openSetupForm } from '../../services/open-forms.js';
 import { addUserModal } from '../../views/add-user-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
+import { textMessage } from '../../views/kit.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
@@ -25,7 +26,7 @@ export function usersCommand(deps: ListenerDeps) {
       case 'add': {
         const options = await addUserOptions(deps.core, actor);
         if (!options.ok) {
-          await ack({ response_type: 'ephemeral', text: options.message });
+          await ack({ response_type: 'ephemeral', ...textMessage(options.message) });
           return;
         }
         await ack();
@@ -35,7 +36,7 @@ export function usersCommand(deps: ListenerDeps) {
       case 'import': {
         const auth = await authorize(deps.core, actor, 'read');
         if (!auth.ok) {
-          await ack({ response_type: 'ephemeral', text: auth.message });
+          await ack({ response_type: 'ephemeral', ...textMessage(auth.message) });
           return;
         }
         await ack();
@@ -44,7 +45,7 @@ export function usersCommand(deps: ListenerDeps) {
       }
       case 'show': {
         const result = await showUser(deps.core, actor, rest.join(' '));
-        await ack({ response_type: 'ephemeral', ...(result.ok ? userDetailsMessage(result.user, deps.core.now()) : { text: result.message }) });
+        await ack({ response_type: 'ephemeral', ...(result.ok ? userDetailsMessage(result.user, deps.core.now()) : textMessage(result.message)) });
         return;
       }
       case 'setup':

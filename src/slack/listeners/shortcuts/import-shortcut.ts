@@ -27,7 +27,7 @@ export function importCsvShortcut(deps: ListenerDeps) {
             ? `${esc(files.map((f) => f.name ?? 'The file').join(', '))} is not a CSV file. Save the sheet as "CSV UTF-8" in Excel and upload that file.`
             : null;
       const auth = problem ? null : await authorize(deps.core, actor, 'read');
-      const refusal = problem ?? (auth && !auth.ok ? auth.message : null);
+      const refusal = problem ?? (auth && !auth.ok ? esc(auth.message) : null);
       if (refusal) {
         await deps.slack.openView(shortcut.trigger_id, messageModal('Import users', refusal));
         return;
