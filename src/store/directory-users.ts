@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type { DirectoryUser } from '../generated/kysely/database.js';
 import type { Role } from '../core/roles.js';
 import { isRole } from '../core/roles.js';
@@ -22,6 +22,8 @@ export interface NewDirectoryUser {
   slackUserId: string | null;
   passwordHash: string;
   forceChangePassword: boolean;
+  /** "active" when the user's licenses include a mailbox plan. */
+  mailbox?: 'none' | 'active';
   /** Why a license asked for could not be given, with the fix ("Users with errors"). */
   licenseError?: string;
   /** The import job and file row that made the user, if an import did. */
@@ -121,6 +123,7 @@ function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
     createdAt: at,
     updatedAt: at,
     licenseError: user.licenseError ?? null,
+    mailbox: user.mailbox ?? 'none',
     importJobId: user.importJobId ?? null,
     importRowNumber: user.importRowNumber ?? null,
   };
@@ -318,4 +321,52 @@ export async function setPasswordHashes(db: Db, changes: readonly { userId: stri
 export async function markUserDeleted(db: Db, userId: string, at: Date): Promise<void> {
   const stamp = toDbDate(at);
   await db.updateTable('DirectoryUser').set({ deletedAt: stamp, updatedAt: stamp }).where('id', '=', userId).execute();
+}
+
+/** A user's mailbox after a license change, and whether the license error (if any) still stands. */
+export async function setMailboxAndLicenseError(
+  db: Db,
+  userId: string,
+  change: { mailbox?: { state: 'none' | 'active' | 'grace'; graceEndsAt: Date | null }; licenseError?: string | null },
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('DirectoryUser')
+    .set({
+      ...(change.mailbox ? { mailbox: change.mailbox.state, mailboxGraceEndsAt: change.mailbox.graceEndsAt ? toDbDate(change.mailbox.graceEndsAt) : null } : {}),
+      ...(change.licenseError !== undefined ? { licenseError: change.licenseError } : {}),
+      updatedAt: toDbDate(at),
+    })
+    .where('id', '=', userId)
+    .execute();
+}
+
+/** What a license change needs to know of a user. */
+export async function licenseStateOf(
+  db: Db,
+  userId: string,
+): Promise<{ id: string; tenantId: string; userPrincipalName: string; usageLocation: string | null; userType: string; mailbox: string; licenseError: string | null } | null> {
+  return (
+    (await db
+      .selectFrom('DirectoryUser')
+      .select(['id', 'tenantId', 'userPrincipalName', 'usageLocation', 'userType', 'mailbox', 'licenseError'])
+      .where('id', '=', userId)
+      .where('deletedAt', 'is', null)
+      .executeTakeFirst()) ?? null
+  );
+}
+
+/** Active users whose username or display name starts with `prefix` (any case), by display name. */
+export async function activeUsersStartingWith(db: Db, tenantId: string, prefix: string, limit: number): Promise<DirectoryUserRecord[]> {
+  const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const rows = await db
+    .selectFrom('DirectoryUser')
+    .select(USER_COLUMNS)
+    .where('tenantId', '=', tenantId)
+    .where('deletedAt', 'is', null)
+    .where((eb) => eb.or([eb('upnKey', 'like', sql<string>`${pattern} ESCAPE '\\'`), eb(eb.fn('lower', ['displayName']), 'like', sql<string>`${pattern} ESCAPE '\\'`)]))
+    .orderBy('displayName')
+    .limit(limit)
+    .execute();
+  return rows.map(toRecord);
 }

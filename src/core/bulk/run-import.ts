@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { reportChange, type CoreContext } from '../context.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
+import { hasMailboxPlan } from '../licenses/license-rules.js';
 import { openImportFile } from '../import/open-import-file.js';
 import type { ImportLimits } from '../import/types.js';
 import { generatePassword } from '../passwords/generate-password.js';
@@ -182,6 +183,7 @@ class ImportRun {
       }
       const take = seatPhase ? queue.slice(0, seats) : queue;
       queue = seatPhase ? queue.slice(seats) : [];
+      if (seatPhase && hasMailboxPlan([license])) for (const item of take) item.user.mailbox = 'active';
       if (license && !seatPhase) {
         const name = this.product?.displayName ?? 'license';
         for (const item of take) item.user.licenseError = `Made without ${name}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign it.`;

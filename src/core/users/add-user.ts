@@ -2,6 +2,7 @@ import { addDays } from 'date-fns';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
+import { hasMailboxPlan } from '../licenses/license-rules.js';
 import { noSeatsError } from '../licenses/seat-errors.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
@@ -94,6 +95,7 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
           slackUserId: input.slackUserId ?? null,
           passwordHash,
           forceChangePassword: mustChange,
+          mailbox: hasMailboxPlan(input.licenses) ? 'active' : 'none',
         },
         roles,
         now,

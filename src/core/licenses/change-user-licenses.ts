@@ -1,0 +1,94 @@
+import { addDays } from 'date-fns';
+import { productBySkuId } from '../catalogue/catalogue.js';
+import type { Db } from '../../store/database.js';
+import { licenseStateOf, setMailboxAndLicenseError } from '../../store/directory-users.js';
+import { assignLicense, licensesOf, SeatsExhausted, setDisabledPlans, unassignLicense } from '../../store/seat-ledger.js';
+import { hasMailboxPlan, licenseProblems, type LicenseProblem } from './license-rules.js';
+import type { LicenseChoice } from './plan-conflicts.js';
+import { noSeatsError } from './seat-errors.js';
+
+/** docs/domain.md: a user who loses every mailbox plan keeps the mailbox this long, then it is gone. */
+export const MAILBOX_GRACE_DAYS = 30;
+
+export interface LicenseChangeRequest {
+  /** Products to give; a product already held takes these apps instead (the others' apps are kept). */
+  add?: readonly LicenseChoice[];
+  /** Products to take away (skuIds). */
+  remove?: readonly string[];
+}
+
+export interface LicenseChangeDone {
+  added: string[];
+  removed: string[];
+  appsChanged: string[];
+  mailbox: 'none' | 'active' | 'grace';
+}
+
+/** Thrown inside the caller's transaction (which it rolls back) when the change cannot be made; `problems` say why and how to fix it. */
+export class LicenseChangeRefused extends Error {
+  constructor(readonly problems: readonly (LicenseProblem | { code: 'no_seat' | 'not_owned' | 'not_found'; message: string })[]) {
+    super(problems.map((p) => p.message).join(' '));
+  }
+}
+
+/**
+ * Changes one user's licenses inside the caller's transaction: the rules first (usage location,
+ * guests, add-on prerequisites, mutually exclusive plans, products the organization owns), then
+ * the seats through the ledger, then the mailbox that follows from the plans (a mailbox plan lost
+ * starts a 30-day grace). Merges, never overwrites: licenses not named are kept with their apps.
+ * Throws LicenseChangeRefused (roll back) when anything is wrong, so a user is never half-changed.
+ */
+export async function changeUserLicenses(
+  tx: Db,
+  userId: string,
+  request: LicenseChangeRequest,
+  options: { ownedSkuIds: readonly string[]; mayLicenseGuests: boolean; now: Date },
+): Promise<LicenseChangeDone> {
+  const user = await licenseStateOf(tx, userId);
+  if (!user) throw new LicenseChangeRefused([{ code: 'not_found', message: 'That user no longer exists (deleted a moment ago?).' }]);
+  const current = await licensesOf(tx, userId);
+  const held = new Map(current.map((license) => [license.skuId, license.disabledPlans]));
+  const removed = (request.remove ?? []).filter((skuId) => held.has(skuId));
+  for (const skuId of removed) held.delete(skuId);
+  const added: LicenseChoice[] = [];
+  const appsChanged: LicenseChoice[] = [];
+  for (const choice of request.add ?? []) {
+    if (!held.has(choice.skuId) || removed.includes(choice.skuId)) added.push(choice);
+    else if (JSON.stringify([...choice.disabledPlans].sort()) !== JSON.stringify([...(held.get(choice.skuId) ?? [])].sort())) appsChanged.push(choice);
+    held.set(choice.skuId, [...choice.disabledPlans]);
+  }
+  const after: LicenseChoice[] = [...held].map(([skuId, disabledPlans]) => ({ skuId, disabledPlans }));
+  const problems: ConstructorParameters<typeof LicenseChangeRefused>[0][number][] = [];
+  for (const choice of added) {
+    if (!options.ownedSkuIds.includes(choice.skuId)) {
+      const name = productBySkuId(choice.skuId)?.displayName ?? choice.skuId;
+      problems.push({ code: 'not_owned', message: `The organization has no ${name} licenses. Buy some with \`/licenses buy\`.` });
+    }
+  }
+  problems.push(...licenseProblems(user, added, after, { mayLicenseGuests: options.mayLicenseGuests }));
+  if (problems.length > 0) throw new LicenseChangeRefused(problems);
+
+  for (const skuId of removed) await unassignLicense(tx, user.tenantId, skuId, [userId]);
+  for (const choice of appsChanged) await setDisabledPlans(tx, userId, choice.skuId, choice.disabledPlans);
+  for (const choice of added) {
+    try {
+      await assignLicense(tx, user.tenantId, choice.skuId, [{ userId, disabledPlans: choice.disabledPlans }], options.now);
+    } catch (error) {
+      if (error instanceof SeatsExhausted) throw new LicenseChangeRefused([{ code: 'no_seat', message: noSeatsError(error).message }]);
+      throw error;
+    }
+  }
+  // The mailbox follows the plans: one gives it, losing the last starts the grace (a grace already
+  // running keeps its end date).
+  const was = mailboxState(user.mailbox);
+  const mailbox: LicenseChangeDone['mailbox'] = hasMailboxPlan(after) ? 'active' : was === 'active' ? 'grace' : was;
+  const mailboxChange = mailbox !== user.mailbox ? { state: mailbox, graceEndsAt: mailbox === 'grace' ? addDays(options.now, MAILBOX_GRACE_DAYS) : null } : undefined;
+  if (mailboxChange || (added.length > 0 && user.licenseError)) {
+    await setMailboxAndLicenseError(tx, userId, { ...(mailboxChange ? { mailbox: mailboxChange } : {}), ...(added.length > 0 ? { licenseError: null } : {}) }, options.now);
+  }
+  return { added: added.map((c) => c.skuId), removed, appsChanged: appsChanged.map((c) => c.skuId), mailbox };
+}
+
+function mailboxState(value: string): LicenseChangeDone['mailbox'] {
+  return value === 'active' || value === 'grace' ? value : 'none';
+}
