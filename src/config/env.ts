@@ -35,6 +35,8 @@ export const envSchema = z.object({
     .int('must be a whole number of bytes')
     .min(1, 'must be at least 1')
     .default(DEFAULT_IMPORT_LIMITS.maxBytes),
+  /** How long a form submission may work before Roster acks it with "working…" and answers later (ms). */
+  ROSTER_ACK_BUDGET_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(2500, 'must be at most 2500 (Slack waits 3 s)').default(2000),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -76,6 +76,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     slack,
     home,
     bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS,
+    ackBudgetMs: env.ROSTER_ACK_BUDGET_MS,
     logger,
     imports: {
       limits: { maxRows: env.ROSTER_IMPORT_MAX_ROWS, maxBytes: env.ROSTER_IMPORT_MAX_BYTES },

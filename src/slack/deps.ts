@@ -19,6 +19,8 @@ export interface ListenerDeps {
   slack: SlackPort;
   /** Keeps App Homes current after changes (see services/home-refresher.ts). */
   home: HomeRefresher;
+  /** How long a submission may work before it is acked with "working…" (see services/ack-deadline.ts). */
+  ackBudgetMs: number;
   bootstrapAdmins: readonly string[];
   logger: Logger;
   imports: ImportDeps;

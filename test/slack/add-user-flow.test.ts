@@ -51,7 +51,10 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     expect(bad.body).toMatchObject({ response_action: 'errors', errors: { initialDomain: expect.stringMatching(/only letters and digits/) } });
     const good = await r.sim.viewSubmission(modal.view, { initialDomain: { value: plainText('contoso') }, organizationName: { value: plainText('Contoso') } }, { userId: OWNER });
     expect(good.problems).toEqual([]);
-    expect(text(good.body)).toMatch(/Contoso.*is set up/);
+    // Acked at once ("Setting up…"); the modal then shows the result.
+    expect(text(good.body)).toMatch(/Setting up \*Contoso\*/);
+    const done = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id, { after: before });
+    expect(text(done.args.view)).toMatch(/Contoso.*is set up/);
     await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}`);
     expect(text(r.fake.dmsTo(OWNER))).toMatch(/olivia@contoso.onmicrosoft.com/);
     await r.fake.waitFor('views.publish', { after: before });

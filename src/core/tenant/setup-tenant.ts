@@ -3,7 +3,7 @@ import { actorId, actorSlackMember, reportChange, type Actor, type CoreContext }
 import type { CredentialNotice } from '../users/add-user.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
-import { fail, invalidFields, ok, type FieldError, type Result } from '../result.js';
+import { fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { insertDirectoryUser } from '../../store/directory-users.js';
@@ -42,16 +42,8 @@ export interface SetupTenantResult {
 export const SETUP_FORBIDDEN =
   'Only a Slack workspace owner or admin (or someone listed in ROSTER_BOOTSTRAP_ADMINS) can set Roster up. Ask one of them to run `/users setup`.';
 
-/**
- * Creates the workspace's organization with its initial domain; the person setting it up becomes
- * its first Global admin, a directory user made from their Slack profile.
- */
-export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTenantInput): Promise<Result<SetupTenantResult>> {
-  const { requester } = input;
-  if (!requester.isWorkspaceOwnerOrAdmin && !requester.isBootstrapAdmin) return fail('forbidden', SETUP_FORBIDDEN);
-  const existing = await tenantByTeam(ctx.db, actor.teamId);
-  if (existing) return fail('already_set_up', `This workspace is already set up as ${existing.name} (${existing.initialDomain}).`);
-
+/** The form's own rules (no database, no Slack): the listener checks them before it acks. */
+export function setupInputProblems(input: Pick<SetupTenantInput, 'organizationName' | 'initialDomain' | 'passwordExpiryDays'>): { ok: true; name: string; domain: string; expiry: number } | CoreError {
   const name = input.organizationName.trim();
   const domain = normalizeInitialDomain(input.initialDomain);
   const expiry = input.passwordExpiryDays ?? 90;
@@ -63,7 +55,22 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
   if (!Number.isInteger(expiry) || expiry < 0 || expiry > 730) {
     problems.push({ field: 'passwordExpiryDays', message: 'Enter a whole number of days from 0 (never expire) to 730.' });
   }
-  if (problems.length > 0) return invalidFields(problems);
+  return problems.length > 0 ? invalidFields(problems) : { ok: true, name, domain, expiry };
+}
+
+/**
+ * Creates the workspace's organization with its initial domain; the person setting it up becomes
+ * its first Global admin, a directory user made from their Slack profile.
+ */
+export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTenantInput): Promise<Result<SetupTenantResult>> {
+  const { requester } = input;
+  if (!requester.isWorkspaceOwnerOrAdmin && !requester.isBootstrapAdmin) return fail('forbidden', SETUP_FORBIDDEN);
+  const existing = await tenantByTeam(ctx.db, actor.teamId);
+  if (existing) return fail('already_set_up', `This workspace is already set up as ${existing.name} (${existing.initialDomain}).`);
+
+  const checked = setupInputProblems(input);
+  if (!checked.ok) return checked;
+  const { name, domain, expiry } = checked;
 
   const alias = aliasFromProfile(requester);
   const userPrincipalName = `${alias}@${domain}`;
