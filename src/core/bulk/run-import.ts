@@ -52,7 +52,7 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
   };
 
   try {
-    const opened = await openImportFile(path, options.limits);
+    const opened = await openImportFile(path, options.limits, { organizationDomains: tenant.domains });
     if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
     const { file } = opened;
     if (file.sha256 !== job.fileSha256) return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');

@@ -31,10 +31,10 @@ export interface VerifyImportInput {
 export async function verifyImport(ctx: CoreContext, actor: Actor, input: VerifyImportInput): Promise<Result<{ preview: ImportPreview }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  const opened = await openImportFile(input.path, input.limits);
+  const tenant = loadImportTenant(ctx, auth.tenant);
+  const opened = await openImportFile(input.path, input.limits, { organizationDomains: tenant.domains });
   if (!opened.ok) return fail(opened.code, `${input.fileName}: ${opened.message}`);
   const { file } = opened;
-  const tenant = loadImportTenant(ctx, auth.tenant);
   const checks = new TenantRowChecks(ctx.sqlite, tenant, file.columnLabels);
 
   let rowsRead = 0;
@@ -95,6 +95,7 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
       firstProblems,
       problemCount,
       problemsCsv: problemLines.length ? csvDocument(['Row', 'Column', 'User Name', 'Problem'], problemLines) : null,
+      skippedExampleRow: file.skippedExampleRow ?? null,
     },
   });
 }
