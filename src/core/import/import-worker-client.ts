@@ -67,7 +67,7 @@ function send(request: WorkerRequest): void {
 
 function crashMessage(error: Error): Error {
   if ((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new Error('Reading the file needed more memory than Roster allows: check that it is a CSV of users, or split it.');
+    return new Error('it needed more memory than Roster allows; check that it is a CSV of users, or split it');
   }
   return error;
 }
