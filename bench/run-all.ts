@@ -8,6 +8,7 @@
 import { ackSuite } from './ack-latency.js';
 import { type Figure, type Suite, figureTable, meets } from './figures.js';
 import { formSizeSuite } from './form-size.js';
+import { hostileImportSuite } from './hostile-import.js';
 import { importSuite } from './import.js';
 import { startupSuite } from './startup.js';
 
@@ -15,6 +16,7 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
   startup: { suite: startupSuite, about: 'spawn → first GET /healthz 200, fresh database, median of 5' },
   import: { suite: importSuite, about: 'CSV import of 10,000 and 100,000 rows: verify, create, rows/s, peak memory; raw SQLite insert as the limit' },
   'form-size': { suite: formSizeSuite, about: 'bytes of the Add user form with 0, 1 and 20 products (and of the import settings form), before and after' },
+  hostile: { suite: hostileImportSuite, about: '/users help ack p99 (open loop 20/s) while ~20 MB hostile CSVs (blank lines, a row of commas) are previewed; time to refuse each' },
   ack: { suite: ackSuite, about: 'ack latency (open loop 50/s) and throughput (20 in flight) of /users add, /licenses, Add user submission; bare Bolt baseline' },
 };
 

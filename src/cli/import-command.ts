@@ -169,6 +169,7 @@ function printPreview(preview: ImportPreview, print: Print): void {
   print(`  repeated in the file ${preview.duplicatesInFile}`);
   print(`  already existing     ${preview.existingUsernames}`);
   for (const seat of preview.seats) print(`  seats: ${seat.product.displayName} (${seat.product.partNumber}) ${seat.available} of ${seat.total} available`);
+  if (preview.skippedExampleRow) print(`  ${preview.skippedExampleRow.reason}`);
   for (const problem of preview.firstProblems) print(`  row ${problem.rowNumber} · ${problem.column || 'row'}: ${problem.message}`);
 }
 

@@ -3,6 +3,7 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENTRA_TEMPLATE_HEADERS } from '../../src/core/import/index.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 
@@ -46,6 +47,15 @@ describe('npm run roster -- import', () => {
     expect(stdout).toMatch(/Microsoft 365 Business Basic \(O365_BUSINESS_ESSENTIALS\) 2 of 2 available/);
     expect(stdout).toMatch(/Dry run: nothing was written/);
     expect(await countRows(db.db, 'DirectoryUser')).toBe(1);
+  });
+
+  it("--dry-run says which row was skipped as Microsoft's example, and why", async () => {
+    const entra = path.join(dir, 'entra.csv');
+    const header = ENTRA_TEMPLATE_HEADERS.join(',');
+    writeFileSync(entra, ['version:v1.0', header, 'Chris Green,chris@contoso.com,,No,Chris,Green,IT Manager', 'Ana,ana@contoso.onmicrosoft.com,,No'].join('\r\n'));
+    const { stdout } = await roster('import', entra, '--workspace', TEAM, '--dry-run');
+    expect(stdout).toMatch(/rows read\s+1\n/);
+    expect(stdout).toContain("Row 3 was skipped: it is Microsoft's example row from the Entra template (Chris Green at contoso.com");
   });
 
   it('names a missing option and exits non-zero', async () => {

@@ -33,6 +33,7 @@ const preview = (overrides: Partial<ImportPreview> = {}): ImportPreview => ({
   firstProblems: Array.from({ length: 10 }, (_, i) => ({ rowNumber: i + 2, column: 'User Name', message: `<@U1> & ${'a very long reason '.repeat(20)}` })),
   problemCount: 10_000,
   problemsCsv: Buffer.from('x'),
+  skippedExampleRow: null,
   ...overrides,
 });
 
@@ -64,6 +65,14 @@ describe('import messages and forms stay within Slack limits', () => {
     expect(shown).toContain('Row 2 · User Name: &lt;@U1&gt; &amp;');
     expect(shown).not.toContain('<@U1>');
     expect(shown).toContain('…and 9,990 more');
+  });
+
+  it("says which row was skipped as Microsoft's example, and why", () => {
+    const reason = "Row 3 was skipped: it is Microsoft's example row from the Entra template (Chris Green at contoso.com, a domain the organization does not have).";
+    const message = importPreviewMessage(preview({ layout: 'entra-v1', skippedExampleRow: { rowNumber: 3, reason } }), 'U0OWNER');
+    expect(validateMessageBlocks(message.blocks)).toEqual([]);
+    expect(JSON.stringify(message.blocks)).toContain(JSON.stringify(reason).slice(1, -1));
+    expect(JSON.stringify(importPreviewMessage(preview(), 'U0OWNER').blocks)).not.toContain('was skipped');
   });
 
   it('a preview with nothing to add says what to fix and offers no button', () => {

@@ -1,6 +1,6 @@
 import type { Product } from '../catalogue/catalogue.js';
 import type { ImportResults } from './import-results.js';
-import type { ImportEncoding, ImportDelimiter, ImportLayout } from '../import/types.js';
+import type { ImportEncoding, ImportDelimiter, ImportLayout, SkippedExampleRow } from '../import/types.js';
 
 /** What the admin chooses after the preview (DOMAIN.md "Add many users from a CSV", wizard). */
 export interface ImportSettings {
@@ -41,6 +41,8 @@ export interface ImportPreview {
   problemCount: number;
   /** Every problem as a CSV (row, column, username, problem), UTF-8 with BOM; null when there is none. */
   problemsCsv: Buffer | null;
+  /** Entra's example row when the reader skipped it (which row, and why); null otherwise. */
+  skippedExampleRow: SkippedExampleRow | null;
 }
 
 export type ImportRowStatus = 'created' | 'created_without_license' | 'skipped';

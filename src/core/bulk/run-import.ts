@@ -59,11 +59,11 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
   const changed = () => reportChange(ctx, tenantRecord, 'users', job.requestedBy);
   return whileOwning(ctx, jobId, async () => {
     try {
-      const opened = await openImportFile(path, options.limits);
+      const opened = await openImportFile(path, options.limits, { organizationDomains: run.tenant.domains });
       if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
       const { file } = opened;
       if (file.sha256 !== job.fileSha256) return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
-      const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels);
+      const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       for await (const batch of batched(file.rows(), options.batchSize ?? IMPORT_BATCH_ROWS)) {
         const own = await usersMadeByImportRows(ctx.db, jobId, batch.map((row) => row.rowNumber));
         const rows = await checks.check(batch, new Set(own.keys()));

@@ -29,6 +29,8 @@ export class TenantRowChecks {
     private readonly db: Db,
     private readonly tenant: { id: string; initialDomain: string; domains: readonly string[] },
     private readonly labels: ImportColumnLabels,
+    /** A file with a password column quotes no cell value: a shifted row may hold a password anywhere. */
+    private readonly options: { holdsPasswords: boolean } = { holdsPasswords: false },
   ) {}
 
   /**
@@ -48,7 +50,9 @@ export class TenantRowChecks {
       if (!this.tenant.domains.includes(domain)) {
         checked.problems.push({
           column,
-          message: `The organization has no domain ${domain}. Use one of: ${this.tenant.domains.join(', ')}.`,
+          message: this.options.holdsPasswords
+            ? `The username's domain is not one of the organization's. Use one of: ${this.tenant.domains.join(', ')}.`
+            : `The organization has no domain ${domain}. Use one of: ${this.tenant.domains.join(', ')}.`,
         });
       }
       const first = this.seen.see(userPrincipalName, row.rowNumber);

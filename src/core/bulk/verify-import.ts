@@ -31,11 +31,11 @@ export interface VerifyImportInput {
 export async function verifyImport(ctx: CoreContext, actor: Actor, input: VerifyImportInput): Promise<Result<{ preview: ImportPreview }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  const opened = await openImportFile(input.path, input.limits);
+  const tenant = await loadImportTenant(ctx, auth.tenant);
+  const opened = await openImportFile(input.path, input.limits, { organizationDomains: tenant.domains });
   if (!opened.ok) return fail(opened.code, `${input.fileName}: ${opened.message}`);
   const { file } = opened;
-  const tenant = await loadImportTenant(ctx, auth.tenant);
-  const checks = new TenantRowChecks(ctx.db, tenant, file.columnLabels);
+  const checks = new TenantRowChecks(ctx.db, tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
 
   let rowsRead = 0;
   let rowsReady = 0;
@@ -56,7 +56,10 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
       for (const problem of row.problems) {
         problemCount++;
         if (firstProblems.length < PREVIEW_PROBLEMS) firstProblems.push({ rowNumber: row.rowNumber, ...problem });
-        problemLines.push([String(row.rowNumber), problem.column, row.fields.userName ?? '', problem.message]);
+        // In a file with passwords a shifted row can put a password in the username cell: only a
+        // username that is one (the organization's domain) is written back.
+        const userName = !file.holdsPasswords || (row.upn && tenant.domains.includes(row.upn.domain)) ? (row.fields.userName ?? '') : '';
+        problemLines.push([String(row.rowNumber), problem.column, userName, problem.message]);
       }
     }
   }
@@ -95,6 +98,7 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
       firstProblems,
       problemCount,
       problemsCsv: problemLines.length ? csvDocument(['Row', 'Column', 'User Name', 'Problem'], problemLines) : null,
+      skippedExampleRow: file.skippedExampleRow ?? null,
     },
   });
 }

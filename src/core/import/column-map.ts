@@ -56,6 +56,15 @@ export function isBlankRecord(cells: readonly string[]): boolean {
   return cells.every((cell) => cell.trim() === '');
 }
 
+/**
+ * Whether the file has a password column. In such a file no problem message quotes a cell's value:
+ * a separator that is not in quotes shifts a row's values into the wrong columns, so any cell of
+ * any row may hold a password (see SECURITY.md).
+ */
+export function holdsPasswords(map: Pick<ColumnMap, 'fields'>): boolean {
+  return map.fields.includes('initialPassword');
+}
+
 /** Shortens a value quoted in a message. */
 export function quoteValue(value: string, max = 40): string {
   return `"${value.length > max ? `${value.slice(0, max - 1)}…` : value}"`;
@@ -82,6 +91,9 @@ export function emptyFields(): ImportUserFields {
     country: undefined,
   };
 }
+
+/** Said instead of a value in a file that holds passwords. */
+export const VALUE_NOT_SHOWN = ' (Roster does not show values from a file that holds passwords.)';
 
 /** Index of the last non-empty cell, plus one. */
 function usedLength(cells: readonly string[]): number {
@@ -115,9 +127,10 @@ export function mapRecord(cells: readonly string[], map: ColumnMap, rowNumber: n
       const answer = value.toLowerCase();
       if (answer === 'yes' || answer === 'no') fields.blockSignIn = answer === 'yes';
       else {
+        const what = holdsPasswords(map) ? 'The value' : quoteValue(value);
         problems.push({
           column: labelOf(field, map.columnLabels),
-          message: `${quoteValue(value)} is not Yes or No: write Yes to block sign-in or No to allow it.`,
+          message: `${what} is not Yes or No: write Yes to block sign-in or No to allow it.${holdsPasswords(map) ? VALUE_NOT_SHOWN : ''}`,
         });
       }
     } else {

@@ -5,6 +5,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
+import { RecordShapeGuard, type RecordShapeLimits } from './record-shape-guard.js';
 import { createChunkDecoder } from './text-encoding.js';
 import type { ImportDelimiter, ImportEncoding } from './types.js';
 
@@ -39,26 +40,31 @@ export interface RecordStreamOptions {
   fatal?: boolean;
   /** Sees every chunk of bytes read, in order (for hashing). */
   onBytes?: (chunk: Buffer) => void;
+  /** Most cells in a row and blank rows in the file: passing one throws `RecordShapeError`. */
+  shapeLimits: RecordShapeLimits;
 }
 
 async function* decodedText(options: RecordStreamOptions): AsyncGenerator<string> {
   const decoder = createChunkDecoder(options.encoding, options.fatal ?? false);
+  const guard = new RecordShapeGuard(options.delimiter, options.shapeLimits);
   for await (const chunk of createReadStream(options.path, { highWaterMark: CHUNK_BYTES })) {
     const bytes = chunk as Buffer;
     options.onBytes?.(bytes);
     const text = decoder.decode(bytes);
     if (text.includes('\0')) throw new BinaryContentError();
+    guard.check(text);
     if (text !== '') yield text;
   }
   const tail = decoder.end();
   if (tail.includes('\0')) throw new BinaryContentError();
+  guard.check(tail);
   if (tail !== '') yield tail;
 }
 
 /**
  * The records of the file, as arrays of raw (untrimmed) cells. Throws `CsvFormatError` for a
- * file-level format problem, `BinaryContentError`, the decoder's TypeError (when `fatal`) or an
- * I/O error.
+ * file-level format problem, `RecordShapeError` (too many cells in a row, too many blank rows),
+ * `BinaryContentError`, the decoder's TypeError (when `fatal`) or an I/O error.
  */
 export async function* readCsvRecords(options: RecordStreamOptions): AsyncGenerator<string[]> {
   const parser = parse({

@@ -59,9 +59,28 @@ export interface ImportLimits {
   maxRows?: number;
   /** Largest file read, in bytes (default 20 MB). */
   maxBytes?: number;
+  /** Most blank rows (empty, or only separators and spaces) in one file (default 10,000). */
+  maxBlankLines?: number;
+  /** Most cells in one row, empty ones included (default 1,000). */
+  maxColumns?: number;
 }
 
-export const DEFAULT_IMPORT_LIMITS = { maxRows: 50_000, maxBytes: 20 * 1024 * 1024 } as const;
+export const DEFAULT_IMPORT_LIMITS = { maxRows: 50_000, maxBytes: 20 * 1024 * 1024, maxBlankLines: 10_000, maxColumns: 1_000 } as const;
+
+/** How a file is read, beyond its limits. */
+export interface ImportReadOptions {
+  /**
+   * The organization's domains. A first row with Microsoft's example values (Chris Green at
+   * contoso.com) is skipped as the template's example only when its domain is not one of these.
+   */
+  organizationDomains?: readonly string[];
+}
+
+export interface SkippedExampleRow {
+  rowNumber: number;
+  /** "Row 3 was skipped: it is Microsoft's example row …", for previews. */
+  reason: string;
+}
 
 export interface ImportFile {
   path: string;
@@ -79,6 +98,10 @@ export interface ImportFile {
   userRowCount: number;
   /** The row number of Entra's example row when the file holds it (it is skipped). */
   exampleRowNumber: number | undefined;
+  /** Entra's example row, when it was skipped: which row, and why, in words for the preview. */
+  skippedExampleRow: SkippedExampleRow | undefined;
+  /** The file has a password column: no problem message quotes any of its values (see SECURITY.md). */
+  holdsPasswords: boolean;
   /**
    * Streams the user rows from disk, validated (tenant-agnostic). Each call reads the file again;
    * the result may itself be iterated more than once. Throws `ImportFileChangedError` when the

@@ -7,7 +7,7 @@ import { passwordProblem } from '../rules/password-policy.js';
 import { PROFILE_FIELDS, profileFieldProblems, type ProfileField, type ProfileValues } from '../rules/profile-fields.js';
 import { normalizeUsageLocation } from '../rules/usage-location.js';
 import { parseUsername } from '../rules/username.js';
-import { labelOf } from './column-map.js';
+import { VALUE_NOT_SHOWN, labelOf } from './column-map.js';
 import type { ImportColumnLabels, ImportRow, ImportUserFields, RowProblem } from './types.js';
 
 /**
@@ -23,12 +23,26 @@ function usernameMessage(userName: string, message: string): string {
   return message;
 }
 
+export interface RowMessageOptions {
+  /**
+   * False in a file that holds passwords: then no message quotes a value, since a shifted row can
+   * put a password in any column. Default true.
+   */
+  quoteValues?: boolean;
+}
+
+/** The rules' messages quote values in double quotes; `unquoted` says the same without the value. */
+function withoutValue(message: string, unquoted: string, quoteValues: boolean): string {
+  return quoteValues || !message.includes('"') ? message : `${unquoted}${VALUE_NOT_SHOWN}`;
+}
+
 /**
  * Checks one row's values and returns the row, with the usage location normalized to its code.
  * Values are expected trimmed (a username's surrounding spaces are dropped silently). Messages
  * name each column by the label the file gives it and never contain a password.
  */
-export function validateImportRow(fields: ImportUserFields, rowNumber: number, columnLabels: ImportColumnLabels): ImportRow {
+export function validateImportRow(fields: ImportUserFields, rowNumber: number, columnLabels: ImportColumnLabels, options: RowMessageOptions = {}): ImportRow {
+  const quoteValues = options.quoteValues ?? true;
   const problems: RowProblem[] = [];
   const add = (field: keyof ImportUserFields, message: string) => problems.push({ column: labelOf(field, columnLabels), message });
   const clean = { ...fields };
@@ -37,7 +51,10 @@ export function validateImportRow(fields: ImportUserFields, rowNumber: number, c
   if (!userName) add('userName', `${labelOf('userName', columnLabels)} is required.`);
   else {
     const parsed = parseUsername(userName);
-    if (!parsed.ok) add('userName', usernameMessage(userName, parsed.message));
+    if (!parsed.ok) {
+      const unquoted = "The username is not valid: use letters A-Z, digits and ' . - _ ! # ^ ~ before the @ and a domain such as contoso.com after it.";
+      add('userName', withoutValue(usernameMessage(userName, parsed.message), unquoted, quoteValues));
+    }
   }
 
   if (!fields.displayName?.trim()) add('displayName', `${labelOf('displayName', columnLabels)} is required.`);
@@ -55,13 +72,17 @@ export function validateImportRow(fields: ImportUserFields, rowNumber: number, c
 
   if (fields.alternateEmail !== undefined) {
     const problem = emailProblem(fields.alternateEmail, labelOf('alternateEmail', columnLabels));
-    if (problem) add('alternateEmail', `${problem} Write it as name@example.com.`);
+    const label = labelOf('alternateEmail', columnLabels);
+    if (problem) add('alternateEmail', withoutValue(`${problem} Write it as name@example.com.`, `${label} is not a valid email address. Write it as name@example.com.`, quoteValues));
   }
 
   if (fields.usageLocation !== undefined) {
     const location = normalizeUsageLocation(fields.usageLocation);
     if (location.ok) clean.usageLocation = location.code;
-    else add('usageLocation', location.message);
+    else {
+      const unquoted = `${labelOf('usageLocation', columnLabels)} is not a country code. Use a two-letter ISO 3166 code such as NL, US or DE.`;
+      add('usageLocation', withoutValue(location.message, unquoted, quoteValues));
+    }
   }
 
   if (fields.initialPassword !== undefined) {

@@ -36,6 +36,7 @@ export function importPreviewMessage(preview: ImportPreview, requestedBy: string
     ]),
     section(seatsText(preview)),
   ];
+  if (preview.skippedExampleRow) blocks.push(context(`:information_source: ${esc(preview.skippedExampleRow.reason)}`));
   if (preview.firstProblems.length > 0) {
     const more = preview.problemCount - preview.firstProblems.length;
     blocks.push(
