@@ -97,4 +97,16 @@ describe('licenses', () => {
     const notSetUp = await listLicenses(db.ctx, { teamId: 'T0OTHER', slackUserId: 'U1' });
     expect(notSetUp).toMatchObject({ ok: false, code: 'not_set_up', message: expect.stringMatching(/\/users setup/) });
   });
+
+  it('buys once for one form submission delivered twice (a double click), and again for a new one', async () => {
+    await seedTenant(db.ctx);
+    const first = await buyLicenses(db.ctx, OWNER, { product: 'O365_BUSINESS_ESSENTIALS', quantity: 5, requestKey: 'view:V1' });
+    const twice = await buyLicenses(db.ctx, OWNER, { product: 'O365_BUSINESS_ESSENTIALS', quantity: 5, requestKey: 'view:V1' });
+    expect(first.ok && [first.total, first.alreadyBought]).toEqual([5, false]);
+    expect(twice.ok && [twice.total, twice.alreadyBought]).toEqual([5, true]);
+    const again = await buyLicenses(db.ctx, OWNER, { product: 'O365_BUSINESS_ESSENTIALS', quantity: 5, requestKey: 'view:V2' });
+    expect(again.ok && again.total).toBe(10);
+    expect(await countRows(db.db, 'Subscription')).toBe(2);
+    expect(await countRows(db.db, 'AuditRecord', (q) => q.where('action', '=', 'licenses.buy'))).toBe(2);
+  });
 });

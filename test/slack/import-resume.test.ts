@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SlackClientSim } from '../support/slack-requests.js';
 import { startAnotherRoster, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
-import { runImport, startImport } from '../../src/core/bulk/index.js';
+import { findImportJob, runImport, startImport } from '../../src/core/bulk/index.js';
+import { addUser } from '../../src/core/users/add-user.js';
+import { importInterruptedMessage } from '../../src/slack/views/import-progress.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import type { RosterApp } from '../../src/slack/create-app.js';
 import { ACTION } from '../../src/slack/views/ids.js';
@@ -103,5 +105,38 @@ describe('an import interrupted by a restart', () => {
     await sim.blockAction({ userId: OWNER, actionId: ACTION.importResume, message: interrupted });
     await r.fake.waitFor('chat.postEphemeral', { after: again });
     expect(r.fake.ephemeralsTo(OWNER, CHANNEL).at(-1)!.text).toMatch(/This import is completed, not interrupted/);
+  });
+
+  it('asks an admin who did not start it before resuming, sends them the results, and tells the starter', async () => {
+    const ADMIN = 'U0UADMIN';
+    r.fake.seedUser({ id: ADMIN, realName: 'Uma Admin' });
+    const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
+    const added = await addUser(r.db.ctx, owner, { displayName: 'Uma Admin', alias: 'uma', domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' }, roles: ['user_admin'], alternateEmail: 'uma@example.com', slackUserId: ADMIN });
+    expect(added.ok).toBe(true);
+    const file = r.fake.addFile({ name: 'takeover.csv', user: OWNER, bytes: csvBytes([userRow('t1'), userRow('t2')]) });
+    const { event, ts } = channelUpload(file);
+    await r.sim.event(event);
+    const preview = await waitForPreview(r, CHANNEL, ts);
+    const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
+    expect((await startImport(r.db.ctx, owner, job.id, { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] })).ok).toBe(true);
+    // Its process stopped before it made anything, and the import was marked interrupted.
+    await r.db.db.updateTable('ImportJob').set({ status: 'interrupted', ownerId: null }).where('id', '=', job.id).execute();
+    const record = (await findImportJob(r.db.ctx, job.id))!;
+    const message = { ...importInterruptedMessage(record), ts: preview.ts, channel: CHANNEL };
+    expect(text(message.blocks)).toContain(`Started by <@${OWNER}>`);
+
+    const pressed = r.fake.calls().length;
+    await r.sim.blockAction({ userId: ADMIN, actionId: ACTION.importResume, message });
+    const opened = await r.fake.waitFor('views.open', { after: pressed });
+    const question = r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view;
+    expect(text(question)).toMatch(new RegExp(`<@${OWNER}> started the import of \\*takeover.csv\\*`));
+    expect((await r.db.db.selectFrom('ImportJob').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status).toBe('interrupted');
+
+    const confirmed = r.fake.calls().length;
+    await r.sim.viewSubmission(question, {}, { userId: ADMIN });
+    await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && /resumed your import of takeover.csv/.test(text(c.args)), { after: confirmed });
+    const upload = await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${ADMIN}`, { after: confirmed, timeoutMs: 8000 });
+    expect(upload.response.ok).toBe(true);
+    expect((await r.db.db.selectFrom('ImportJob').select(['status', 'requestedBy']).where('id', '=', job.id).executeTakeFirstOrThrow())).toEqual({ status: 'completed', requestedBy: ADMIN });
   });
 });

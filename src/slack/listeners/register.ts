@@ -6,7 +6,7 @@ import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
 import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
-import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction } from './actions/import-actions.js';
+import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction, resumeTakeoverSubmission } from './actions/import-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -28,6 +28,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
   app.view(CALLBACK.importUpload, importUploadSubmission(deps));
   app.view(CALLBACK.importSettings, importSettingsSubmission(deps));
+  app.view(CALLBACK.importResumeConfirm, resumeTakeoverSubmission(deps));
 
   app.action(ACTION.openAddUser, openAddUserAction(deps));
   app.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));

@@ -6,6 +6,7 @@ export const CALLBACK = {
   buyLicenses: 'roster_buy_licenses',
   importUpload: 'roster_import_upload',
   importSettings: 'roster_import_settings',
+  importResumeConfirm: 'roster_import_resume_confirm',
 } as const;
 
 export const ACTION = {

@@ -133,3 +133,23 @@ function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined)
   });
   return blocks;
 }
+
+/**
+ * Asked before an admin resumes an import someone else started: the results, with new passwords
+ * for the users already made, go to whoever resumes, and the starter is told.
+ */
+export function resumeTakeoverModal(job: { id: string; fileName: string; requestedBy: string }, channel: string | undefined): View {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.importResumeConfirm,
+    private_metadata: JSON.stringify({ jobId: job.id, channel: channel ?? null }),
+    title: plain('Resume the import', 24),
+    submit: plain('Resume', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section(
+        `<@${job.requestedBy}> started the import of *${esc(job.fileName)}*. If you resume it, its results, with new temporary passwords for the users it already made, come to you instead, and <@${job.requestedBy}> is told.`,
+      ),
+    ],
+  };
+}

@@ -49,7 +49,7 @@ export function importInterruptedMessage(job: ImportJob): Message {
     blocks: [
       section(`:double_vertical_bar: The import of *${esc(job.fileName)}* was interrupted (Roster stopped) after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n\`${progressBar(job.rowsDone, job.rowsRead)}\``),
       context(
-        `${job.startedAt ? `Started ${slackDateTime(job.startedAt)}, last progress ${slackDateTime(job.updatedAt)}. ` : ''}Resume adds the rest. Users already made are not made again; they get new temporary passwords in the results.`,
+        `${job.requestedBy.startsWith('cli:') ? `Started at the command line by ${esc(job.requestedBy.slice(4))}` : `Started by <@${job.requestedBy}>`}${job.startedAt ? ` ${slackDateTime(job.startedAt)}, last progress ${slackDateTime(job.updatedAt)}` : ''}. Resume adds the rest. Users already made are not made again; they get new temporary passwords in the results.`,
       ),
       {
         type: 'actions',

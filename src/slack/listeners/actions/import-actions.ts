@@ -1,4 +1,5 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import { z } from 'zod';
 import { cancelImport, resumeImport } from '../../../core/bulk/index.js';
 import { addUserOptions } from '../../../core/users/add-user-options.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -8,7 +9,7 @@ import { findImportJob } from '../../../core/bulk/import-job-records.js';
 import { runImportFromSlack } from '../../services/import-run.js';
 import { slackErrorCode } from '../../services/slack-errors.js';
 import { ViewState, type ViewStateValues } from '../../parse/view-state.js';
-import { importSettingsModal } from '../../views/import-modals.js';
+import { importSettingsModal, resumeTakeoverModal } from '../../views/import-modals.js';
 import { importCancelledMessage } from '../../views/import-progress.js';
 import { esc, textMessage } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
@@ -83,16 +84,28 @@ export const cancelImportAction = (deps: ListenerDeps) => async ({ ack, body }: 
     }
     const { job } = result;
     deps.logger.info('import cancelled', { job: job.id, by: actor.slackUserId });
+    // Someone else's import: its starter hears of it.
+    if (job.requestedBy !== actor.slackUserId && !job.requestedBy.startsWith('cli:')) {
+      await deps.slack.dm(job.requestedBy, { text: `<@${actor.slackUserId}> cancelled your import of ${esc(job.fileName)}.` }).catch(() => undefined);
+    }
     if (channel && messageTs) await deps.slack.updateMessage(channel, messageTs, importCancelledMessage(job.fileName, actor.slackUserId, job.rowsCreated + job.rowsUnlicensed));
   });
 };
 
-/** Resume an interrupted import: the core reissues passwords of the rows made before. */
+/**
+ * Resume an interrupted import: the core reissues passwords of the rows made before. An admin who
+ * did not start it is asked first (the results come to them), and the starter is told.
+ */
 export const resumeImportAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
   await ack();
   const { actor, jobId, channel } = parts(body);
   await afterAck(deps, actor.slackUserId, 'resume the import', async () => {
     const result = await resumeImport(deps.core, actor, jobId);
+    if (!result.ok && result.code === 'needs_confirmation') {
+      const job = await findImportJob(deps.core, jobId, actor.teamId);
+      if (job) await deps.slack.openView(body.trigger_id, resumeTakeoverModal(job, channel));
+      return;
+    }
     if (!result.ok) {
       await tell(deps, channel, actor.slackUserId, result.message);
       return;
@@ -100,3 +113,35 @@ export const resumeImportAction = (deps: ListenerDeps) => async ({ ack, body }: 
     await runImportFromSlack(deps, jobId, actor.slackUserId, result.settings);
   });
 };
+
+const takeoverMetadata = z.object({ jobId: z.string(), channel: z.string().nullable() });
+
+/** "Resume" in the takeover question: resumes for this admin, tells the starter, runs. */
+export const resumeTakeoverSubmission = (deps: ListenerDeps) => async ({ ack, body, view }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
+  await ack();
+  const actor = actorFromBody(body);
+  const metadata = takeoverMetadata.safeParse(safeJson(view.private_metadata));
+  if (!metadata.success) return;
+  const { jobId, channel } = metadata.data;
+  await afterAck(deps, actor.slackUserId, 'resume the import', async () => {
+    const result = await resumeImport(deps.core, actor, jobId, { confirmed: true });
+    if (!result.ok) {
+      await tell(deps, channel ?? undefined, actor.slackUserId, result.message);
+      return;
+    }
+    if (result.takenOver && !result.startedBy.startsWith('cli:')) {
+      await deps.slack
+        .dm(result.startedBy, { text: `<@${actor.slackUserId}> resumed your import of ${esc(result.job.fileName)}; its results, with the temporary passwords, go to them.` })
+        .catch(() => undefined);
+    }
+    await runImportFromSlack(deps, jobId, actor.slackUserId, result.settings);
+  });
+};
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
