@@ -75,3 +75,9 @@ export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { produ
     alreadyBought: bought.duplicate,
   });
 }
+
+/** Whether the actor may open the Buy licenses form (Global or Billing admin). */
+export async function mayBuyLicenses(ctx: CoreContext, actor: Actor): Promise<Result<{ organizationName: string }>> {
+  const auth = await authorize(ctx, actor, 'buy_licenses');
+  return auth.ok ? ok({ organizationName: auth.tenant.name }) : auth;
+}

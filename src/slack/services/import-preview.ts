@@ -1,4 +1,4 @@
-import { authorize } from '../../core/access/authorize.js';
+import { mayPreviewImports } from '../../core/bulk/import-access.js';
 import { verifyImport } from '../../core/bulk/index.js';
 import type { MemberActor } from '../../core/context.js';
 import type { ListenerDeps } from '../deps.js';
@@ -48,7 +48,7 @@ export async function previewUpload(deps: ListenerDeps, request: PreviewRequest)
     if (request.explicit) await refuse(deps, request, `${file.name} is not a CSV file. Save the sheet as "CSV UTF-8" in Excel and upload that file.`);
     return;
   }
-  const auth = await authorize(deps.core, actor, 'read');
+  const auth = await mayPreviewImports(deps.core, actor);
   if (!auth.ok) {
     await refuse(deps, request, auth.message);
     return;

@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
-import { authorize } from '../../../core/access/authorize.js';
+import { mayBuyLicenses } from '../../../core/licenses/buy-licenses.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
 import { afterAck } from '../../services/after-ack.js';
@@ -26,7 +26,7 @@ export const openSetupAction = (deps: ListenerDeps) => async ({ ack, body }: Arg
 export const openBuyLicensesAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
   await ack();
   await afterAck(deps, body.user.id, 'open the Buy licenses form', async () => {
-    const auth = await authorize(deps.core, actorOf(body), 'buy_licenses');
+    const auth = await mayBuyLicenses(deps.core, actorOf(body));
     await deps.slack.openView(body.trigger_id, auth.ok ? buyLicensesModal() : messageModal('Buy licenses', esc(auth.message)));
   });
 };

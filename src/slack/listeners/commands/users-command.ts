@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
-import { authorize } from '../../../core/access/authorize.js';
+import { mayPreviewImports } from '../../../core/bulk/import-access.js';
 import { addUserOptions } from '../../../core/users/add-user-options.js';
 import { showUser } from '../../../core/users/show-user.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -34,7 +34,7 @@ export function usersCommand(deps: ListenerDeps) {
         return;
       }
       case 'import': {
-        const auth = await authorize(deps.core, actor, 'read');
+        const auth = await mayPreviewImports(deps.core, actor);
         if (!auth.ok) {
           await ack({ response_type: 'ephemeral', ...textMessage(auth.message) });
           return;

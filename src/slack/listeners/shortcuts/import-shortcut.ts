@@ -1,5 +1,5 @@
 import type { AllMiddlewareArgs, MessageShortcut, SlackShortcutMiddlewareArgs } from '@slack/bolt';
-import { authorize } from '../../../core/access/authorize.js';
+import { mayPreviewImports } from '../../../core/bulk/import-access.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
 import { afterAck } from '../../services/after-ack.js';
@@ -26,7 +26,7 @@ export function importCsvShortcut(deps: ListenerDeps) {
           : csv.length === 0
             ? `${esc(files.map((f) => f.name ?? 'The file').join(', '))} is not a CSV file. Save the sheet as "CSV UTF-8" in Excel and upload that file.`
             : null;
-      const auth = problem ? null : await authorize(deps.core, actor, 'read');
+      const auth = problem ? null : await mayPreviewImports(deps.core, actor);
       const refusal = problem ?? (auth && !auth.ok ? esc(auth.message) : null);
       if (refusal) {
         await deps.slack.openView(shortcut.trigger_id, messageModal('Import users', refusal));
