@@ -157,6 +157,9 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     const shown = await r.sim.command('/users', 'show ana', { userId: OWNER });
     expect(text(shown.body)).toContain(`Apps turned off: ${teams.displayName}`);
     expect(text(shown.body)).toMatch(/Engineer/);
+    // Its history: who made it, and which fields (never a value).
+    expect(text(shown.body)).toMatch(/Last changes.*<@U0OWNER> · Added ana@contoso.onmicrosoft.com with Microsoft 365 Business Basic _\(account, password, licenses\)_/);
+    expect(text(shown.body)).not.toContain(password!);
     const list = await r.sim.command('/licenses', '', { userId: OWNER });
     expect(text(list.body)).toMatch(/2 available · 1 assigned · 3 total/);
     expect(r.logs.join('\n')).not.toContain(password!);

@@ -3,7 +3,7 @@ import { PROFILE_FIELDS, PROFILE_FIELD_NAMES } from '../../core/rules/profile-fi
 import { usageLocationName } from '../../core/rules/usage-location.js';
 import { roleLabels } from '../../core/roles.js';
 import type { Blocks } from '../slack-port.js';
-import { expiryText, shortDate } from './dates.js';
+import { expiryText, shortDate, slackDateTime } from './dates.js';
 import { context, esc, fields, header, section } from './kit.js';
 
 /** `/users show`: details, sign-in status, roles and licenses (with apps turned off). */
@@ -36,6 +36,18 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
         .filter(Boolean)
         .join(' · '),
     ),
+    ...historyBlocks(user),
   ];
   return { text: esc(`${user.displayName} (${user.userPrincipalName})`), blocks };
+}
+
+/** The user's last changes (who, what, which fields), newest first. */
+function historyBlocks(user: UserDetails): Blocks {
+  if (user.history.length === 0) return [];
+  const lines = user.history.map((change) => {
+    const who = change.actor.startsWith('cli:') ? `${esc(change.actor.slice(4))} (command line)` : `<@${change.actor}>`;
+    const what = change.changedFields.length ? ` _(${esc(change.changedFields.join(', '))})_` : '';
+    return `• ${slackDateTime(change.at)} · ${who} · ${esc(change.summary)}${what}`;
+  });
+  return [section(`*Last changes*\n${lines.join('\n')}`)];
 }
