@@ -12,7 +12,13 @@ type Row = Record<
   string
 >;
 
-const source = process.argv[2] ?? path.join('..', 'shared', 'data', 'm365-product-service-plans.csv');
+// Microsoft's "Product names and service plan identifiers for licensing" CSV, downloaded by whoever
+// refreshes the catalogue (Roster itself ships the result, src/core/catalogue/products.json).
+const source = process.argv[2];
+if (!source) {
+  process.stderr.write('usage: npm run catalogue -- <path to Microsoft\'s product and service plan CSV>\n');
+  process.exit(2);
+}
 const rows: Row[] = parse(readFileSync(source), { columns: true, bom: true, skip_empty_lines: true, trim: true });
 
 const products = new Map<string, { skuId: string; partNumber: string; displayName: string; plans: { id: string; name: string; displayName: string }[] }>();

@@ -1,4 +1,4 @@
-/** Admin roles (DOMAIN.md "Admin roles") and what each may do. */
+/** Admin roles (docs/domain.md "Admin roles") and what each may do. */
 export const ROLES = {
   global_admin: 'Global admin',
   user_admin: 'User admin',

@@ -2,7 +2,7 @@ import type { Product } from '../catalogue/catalogue.js';
 import type { ImportResults } from './import-results.js';
 import type { ImportEncoding, ImportDelimiter, ImportLayout, SkippedExampleRow } from '../import/types.js';
 
-/** What the admin chooses after the preview (DOMAIN.md "Add many users from a CSV", wizard). */
+/** What the admin chooses after the preview (docs/domain.md "Add many users from a CSV", wizard). */
 export interface ImportSettings {
   signInAllowed: boolean;
   /** ISO 3166-1 alpha-2, one for the whole file; required with a license. */

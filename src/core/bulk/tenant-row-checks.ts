@@ -6,7 +6,7 @@ import { aliasRuleProblem } from '../users/username-availability.js';
 import type { Db } from '../../store/database.js';
 import { activeUsersByUpnKeys, firstAccountsByAlias } from '../../store/directory-users.js';
 
-/** The reason every row of a file already imported gets (DOMAIN.md: "duplicate username"). */
+/** The reason every row of a file already imported gets (docs/domain.md: "duplicate username"). */
 export const DUPLICATE_USERNAME = 'duplicate username';
 
 export interface CheckedRow extends ImportRow {

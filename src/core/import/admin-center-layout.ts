@@ -1,5 +1,5 @@
 /**
- * The admin center's CSV layouts (DOMAIN.md "Add many users from a CSV"): columns are matched by
+ * The admin center's CSV layouts (docs/domain.md "Add many users from a CSV"): columns are matched by
  * position, so labels may be in any language; English and Dutch labels are recognized by name so
  * that a re-ordered template is refused rather than read into the wrong fields.
  */

@@ -1,5 +1,5 @@
 /**
- * Entra's bulk-create template (DOMAIN.md "Add many users from a CSV"): line 1 `version:v1.0`,
+ * Entra's bulk-create template (docs/domain.md "Add many users from a CSV"): line 1 `version:v1.0`,
  * line 2 headers like `Name [displayName] Required`; the property in brackets names the column, the
  * order is free and unknown columns are ignored. Line 3 is often Microsoft's example row.
  */

@@ -1,5 +1,5 @@
 /**
- * The shapes of "Add many users from a CSV", file-reading half (DOMAIN.md "Add many users from a CSV").
+ * The shapes of "Add many users from a CSV", file-reading half (docs/domain.md "Add many users from a CSV").
  * Pure data: no database, no Slack.
  */
 import type { ErrorCode } from '../result.js';

@@ -1,4 +1,4 @@
-/** Password policy, DOMAIN.md "Passwords": 8-256 characters, 3 of 4 classes, listed symbols only. */
+/** Password policy, docs/domain.md "Passwords": 8-256 characters, 3 of 4 classes, listed symbols only. */
 export const PASSWORD_LENGTH = { min: 8, max: 256 } as const;
 export const PASSWORD_SYMBOLS = `@#$%^&*-_!+=[]{}|\\:',.?/~"();<>\` `;
 

@@ -1,6 +1,6 @@
 import type { FieldError } from '../result.js';
 
-/** Profile properties and their maximum lengths (DOMAIN.md "User properties", admin-center CSV). */
+/** Profile properties and their maximum lengths (docs/domain.md "User properties", admin-center CSV). */
 export const PROFILE_FIELDS = {
   firstName: { label: 'First name', max: 64 },
   lastName: { label: 'Last name', max: 64 },

@@ -1,4 +1,4 @@
-/** Usage location: an ISO 3166-1 alpha-2 code, required before any license (DOMAIN.md). */
+/** Usage location: an ISO 3166-1 alpha-2 code, required before any license (docs/domain.md). */
 const ISO_3166_ALPHA_2 =
   'AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ ' +
   'CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR ' +

@@ -1,5 +1,5 @@
 /**
- * Username (UPN) rules, DOMAIN.md "Tenant, domains, usernames". We apply the admin center's
+ * Username (UPN) rules, docs/domain.md "Tenant, domains, usernames". We apply the admin center's
  * stricter lengths (UPN 79, alias 50, domain 48) rather than Entra's looser ones.
  */
 export const USERNAME_LIMITS = { upn: 79, alias: 50, domain: 48 } as const;

@@ -1,4 +1,4 @@
-/** The initial domain, `<name>.onmicrosoft.com` (DOMAIN.md "Tenant, domains, usernames"). */
+/** The initial domain, `<name>.onmicrosoft.com` (docs/domain.md "Tenant, domains, usernames"). */
 export const INITIAL_DOMAIN_SUFFIX = '.onmicrosoft.com';
 const PREFIX_MAX = 27;
 

@@ -7,7 +7,7 @@ export const MAX_CREDENTIAL_RECIPIENTS = 5;
 const optionalText = z.string().optional();
 const profileShape = Object.fromEntries(PROFILE_FIELD_NAMES.map((field) => [field, optionalText])) as Record<ProfileField, typeof optionalText>;
 
-/** The Add user wizard's answers (DOMAIN.md "Add one user"); content rules are checked in validate-new-user.ts. */
+/** The Add user wizard's answers (docs/domain.md "Add one user"); content rules are checked in validate-new-user.ts. */
 export const addUserInputSchema = z.object({
   ...profileShape,
   displayName: z.string().default(''),
