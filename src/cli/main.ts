@@ -7,6 +7,7 @@ import type { CoreContext } from '../core/context.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
 import { openDatabase } from '../db/open-database.js';
 import { checkCommand } from './check-command.js';
+import { setupCommand } from './setup-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
 import { operatorActor } from './operator.js';
 
@@ -24,6 +25,11 @@ Commands:
       --resume <job id>     go on with an interrupted import of this file (users made before get new passwords)
   import --list --workspace <Slack team id>                  list interrupted imports, with how to resume each
   check                                                      check that every product's seat count matches its assignments
+  setup --workspace <Slack team id> --name <organization>    create the organization without Slack (to try Roster)
+      --domain <name>       initial domain, <name>.onmicrosoft.com (default: from the name)
+      --admin-name <name>   the first Global admin's display name (default: your account name)
+      --admin-email <addr>  their alternate email address
+      --slack-user <U…>     link them to this Slack member, so their roles apply in Slack
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -53,6 +59,11 @@ async function main(argv: string[]): Promise<number> {
         resume: { type: 'string' },
         list: { type: 'boolean', default: false },
         role: { type: 'string' },
+        name: { type: 'string' },
+        domain: { type: 'string' },
+        'admin-name': { type: 'string' },
+        'admin-email': { type: 'string' },
+        'slack-user': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -62,7 +73,8 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, file] = positionals;
   if (values.help) return usage('', 0);
-  if (command !== 'import' && command !== 'check') return usage(`error: unknown command ${command ?? '(none)'}`);
+  if (command !== 'import' && command !== 'check' && command !== 'setup') return usage(`error: unknown command ${command ?? '(none)'}`);
+  if (command === 'setup' && (!values.workspace || !values.name)) return usage('error: setup needs --workspace <Slack team id> and --name <organization>');
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
     process.stderr.write(`error: ${z.prettifyError(limits.error)}\n`);
@@ -85,6 +97,14 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
+    if (command === 'setup') {
+      return await setupCommand(
+        ctx,
+        who.actor,
+        { name: values.name!, domain: values.domain, adminName: values['admin-name'], adminEmail: values['admin-email'], slackUser: values['slack-user'] },
+        print,
+      );
+    }
     if (values.list) return await listInterruptedCommand(ctx, who.actor, print);
     const options = {
       file: file!,

@@ -25,6 +25,8 @@ export interface SetupTenantInput {
     lastName?: string;
     displayName: string;
     email?: string;
+    /** The Slack member the first admin is (from the CLI, whom to link; from Slack, the actor). */
+    slackUserId?: string;
   };
 }
 
@@ -95,7 +97,7 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
           alternateEmail: requester.email ?? null,
           usageLocation: null,
           accountEnabled: true,
-          slackUserId: actorSlackMember(actor),
+          slackUserId: requester.slackUserId ?? actorSlackMember(actor),
           passwordHash: hashGeneratedPassword(temporaryPassword),
           forceChangePassword: true,
         },

@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyPassword } from '../../src/core/passwords/hash-password.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+});
+afterAll(async () => db.destroy());
+
+function roster(...args: string[]) {
+  return run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+describe('npm run roster -- setup (trying Roster without Slack)', () => {
+  it('creates the organization and its first Global admin, prints the password once, and the import dry run then works', async () => {
+    const { stdout } = await roster('setup', '--workspace', 'T0CLI', '--name', 'Fabrikam', '--admin-name', 'Fiona Admin', '--slack-user', 'U0FIONA');
+    expect(stdout).toMatch(/Set up Fabrikam \(fabrikam.onmicrosoft.com\) for workspace T0CLI/);
+    expect(stdout).toMatch(/First Global admin: fiona.admin@fabrikam.onmicrosoft.com \(Slack member U0FIONA\)/);
+    const password = /Temporary password \(shown once, not stored\): (\S+)/.exec(stdout)![1]!;
+    const admin = await db.db.selectFrom('DirectoryUser').selectAll().executeTakeFirstOrThrow();
+    expect(admin.slackUserId).toBe('U0FIONA');
+    expect(await verifyPassword(password, admin.passwordHash)).toBe(true);
+    const audit = await db.db.selectFrom('AuditRecord').select('actorSlackUserId').execute();
+    expect(audit.map((a) => a.actorSlackUserId)).toEqual([`cli:${userInfo().username}`, `cli:${userInfo().username}`]);
+    expect(JSON.stringify(audit)).not.toContain(password);
+
+    const again = (await roster('setup', '--workspace', 'T0CLI', '--name', 'Fabrikam')) as { code: number; stdout: string };
+    expect(again.code).toBe(1);
+    expect(again.stdout).toMatch(/already set up as Fabrikam/);
+
+    const file = path.join(path.dirname(db.url.slice('file:'.length)), 'hires.csv');
+    writeFileSync(
+      file,
+      'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region\r\nana@fabrikam.onmicrosoft.com,Ana,,Ana,,,,,,,,,,,,\r\n',
+    );
+    const dry = await roster('import', file, '--workspace', 'T0CLI', '--dry-run');
+    expect((dry as { stdout: string }).stdout).toMatch(/ready\s+1/);
+  });
+
+  it('names the option at fault', async () => {
+    const missing = (await roster('setup', '--workspace', 'T0OTHER')) as { code: number; stderr: string };
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/setup needs --workspace <Slack team id> and --name <organization>/);
+    const bad = (await roster('setup', '--workspace', 'T0OTHER', '--name', 'X', '--domain', 'not a domain')) as { code: number; stdout: string };
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/error: --domain: /);
+  });
+});
