@@ -2,7 +2,8 @@
 # database in the /data volume. Tokens come from the environment (docker run --env-file .env).
 
 # Build: `npm ci` builds better-sqlite3 from source when no prebuilt binary fits (python3, make,
-# g++), generates the Prisma client and compiles Roster into dist/ (its postinstall).
+# g++), generates the Kysely types from prisma/schema.prisma and compiles Roster into dist/ (its
+# postinstall); the dev tools are then pruned.
 FROM node:20-bookworm-slim AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
