@@ -63,15 +63,6 @@ export function fileSharedEvent(file: FileObject, o: { user?: string; channel?: 
   return { type: 'file_shared', file_id: file.id, user_id: o.user ?? OWNER, file: { id: file.id }, channel_id: o.channel ?? CHANNEL };
 }
 
-/** Waits until the fake has seen no call for `quietMs` (the app finished what it was doing). */
-export async function settle(r: RosterUnderTest, quietMs = 200): Promise<void> {
-  let seen = -1;
-  while (seen !== r.fake.calls().length) {
-    seen = r.fake.calls().length;
-    await new Promise((resolve) => setTimeout(resolve, quietMs));
-  }
-}
-
 /** The app's messages in a thread. */
 export const threadReplies = (r: RosterUnderTest, channel: string, threadTs: string): Message[] =>
   r.fake.messagesIn(channel).filter((m) => m.thread_ts === threadTs);

@@ -13,7 +13,6 @@ import {
   dmUpload,
   fileSharedEvent,
   seedContoso,
-  settle,
   text,
   threadReplies,
   userRow,
@@ -87,10 +86,11 @@ describe('a CSV shared in a channel', () => {
     await Promise.all([
       r.sim.event(upload.message, envelope),
       r.sim.event(upload.message, { ...envelope, retryNum: 1, retryReason: 'http_timeout' }),
-      r.sim.event(upload.fileShared),
+      r.sim.event(upload.fileShared, { eventId: 'Ev0TWICE02' }),
     ]);
     await waitForPreview(r, upload.channel, upload.ts, before);
-    await settle(r);
+    await r.handled('Ev0TWICE01', { times: 2 });
+    await r.handled('Ev0TWICE02');
     expect(threadReplies(r, upload.channel, upload.ts)).toHaveLength(1);
     expect(downloadsOf(file.id)).toBe(1);
     expect(await countRows(r.db.db, 'ImportJob', (q) => q.where('fileId', '=', file.id))).toBe(1);
@@ -101,9 +101,10 @@ describe('a CSV shared in a channel', () => {
     const upload = channelUpload(file);
     const before = r.fake.calls().length;
     const sameAsMessage = { type: 'message', subtype: 'file_share', text: '', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts: upload.ts, files: [file] };
-    await r.sim.event(sameAsMessage);
-    await r.sim.event({ type: 'message', text: 'help', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts: '1700006666.000100' });
-    await settle(r);
+    await r.sim.event(sameAsMessage, { eventId: 'Ev0CHANMSG1' });
+    await r.sim.event({ type: 'message', text: 'help', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts: '1700006666.000100' }, { eventId: 'Ev0CHANMSG2' });
+    await r.handled('Ev0CHANMSG1');
+    await r.handled('Ev0CHANMSG2');
     expect(r.fake.calls().slice(before)).toEqual([]);
     await r.sim.event(upload.event);
     await waitForPreview(r, CHANNEL, upload.ts, before);
@@ -118,9 +119,10 @@ describe('a CSV shared in a channel', () => {
 
     const own = r.fake.addFile({ name: 'alone-problems.csv', user: r.fake.botUserId, bytes: csvBytes([userRow('own1')]) });
     const before = r.fake.calls().length;
-    await r.sim.event(fileSharedEvent(own, { user: r.fake.botUserId }));
-    await r.sim.event(dmUpload(own, { user: r.fake.botUserId }).message);
-    await settle(r);
+    await r.sim.event(fileSharedEvent(own, { user: r.fake.botUserId }), { eventId: 'Ev0OWNFILE1' });
+    await r.sim.event(dmUpload(own, { user: r.fake.botUserId }).message, { eventId: 'Ev0OWNFILE2' });
+    await r.handled('Ev0OWNFILE1');
+    await r.handled('Ev0OWNFILE2');
     expect(r.fake.calls().slice(before)).toEqual([]);
   });
 
@@ -128,9 +130,9 @@ describe('a CSV shared in a channel', () => {
     const file = r.fake.addFile({ name: 'mine.csv', user: MEMBER, bytes: csvBytes([userRow('m1')]) });
     const { event } = channelUpload(file, { user: MEMBER });
     const before = r.fake.calls().length;
-    await r.sim.event(event);
+    await r.sim.event(event, { eventId: 'Ev0NOROLE01' });
     await r.fake.waitFor('chat.postEphemeral', { after: before });
-    await settle(r);
+    await r.handled('Ev0NOROLE01');
     const [refusal, ...more] = r.fake.ephemeralsTo(MEMBER, CHANNEL);
     expect(more).toEqual([]);
     expect(refusal!.text).toMatch(/you need one of these roles: .*You have no admin role/);
@@ -144,11 +146,12 @@ describe('a CSV shared in a channel', () => {
     const image = r.fake.addFile({ name: 'team.png', user: OWNER, bytes: Buffer.from('png') });
     const sheet = r.fake.addFile({ name: 'hires.xlsx', user: MEMBER, bytes: Buffer.from('PK') });
     const before = r.fake.calls().length;
-    await r.sim.event(dmUpload(image).message);
-    await r.sim.event(dmUpload(sheet, { user: MEMBER }).message);
-    await r.sim.event(fileSharedEvent(sheet, { user: MEMBER }));
-    await r.sim.event({ type: 'message', text: 'hello', user: OWNER, channel: CHANNEL, ts: '1700007777.000100' });
-    await settle(r);
+    const ids = ['Ev0NOTCSV01', 'Ev0NOTCSV02', 'Ev0NOTCSV03', 'Ev0NOTCSV04'];
+    await r.sim.event(dmUpload(image).message, { eventId: ids[0] });
+    await r.sim.event(dmUpload(sheet, { user: MEMBER }).message, { eventId: ids[1] });
+    await r.sim.event(fileSharedEvent(sheet, { user: MEMBER }), { eventId: ids[2] });
+    await r.sim.event({ type: 'message', text: 'hello', user: OWNER, channel: CHANNEL, ts: '1700007777.000100' }, { eventId: ids[3] });
+    for (const id of ids) await r.handled(id);
     expect(r.fake.calls().slice(before).map((c) => c.method)).toEqual(['files.info']);
     expect(r.fake.ephemeralsTo(MEMBER).filter((m) => /xlsx|CSV/.test(m.text ?? ''))).toEqual([]);
   });

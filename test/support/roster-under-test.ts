@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/log.js';
 import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
@@ -16,6 +17,8 @@ export interface RosterUnderTest {
   baseUrl: string;
   /** Every line Roster logged (its own and Bolt's). */
   logs: string[];
+  /** Resolves when Roster has finished handling the event with this id (every listener, work after the ack included). */
+  handled(eventId: string, options?: { times?: number; timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -37,7 +40,16 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     LOG_LEVEL: 'debug',
   });
   if (!loaded.ok) throw new Error(loaded.message);
-  const app = await startSlackApp(loaded.env, db, createLogger('debug', (line) => logs.push(line)), options.now);
+  const logged = new EventEmitter();
+  const app = await startSlackApp(
+    loaded.env,
+    db,
+    createLogger('debug', (line) => {
+      logs.push(line);
+      logged.emit('line', line);
+    }),
+    options.now,
+  );
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const appUrl = `${baseUrl}/slack/events`;
   const sim = new SlackClientSim({ appUrl, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
@@ -49,6 +61,24 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     appUrl,
     baseUrl,
     logs,
+    handled: (eventId, { times = 1, timeoutMs = 5000 } = {}) =>
+      new Promise<void>((resolve, reject) => {
+        const line = (text: string) => text.includes('"request handled"') && text.includes(`"eventId":"${eventId}"`);
+        let seen = logs.filter(line).length;
+        const done = (text: string) => line(text) && ++seen >= times;
+        if (seen >= times) return resolve();
+        const timer = setTimeout(() => {
+          logged.off('line', listener);
+          reject(new Error(`Roster did not finish handling event ${eventId} within ${timeoutMs} ms`));
+        }, timeoutMs);
+        const listener = (line: string) => {
+          if (!done(line)) return;
+          clearTimeout(timer);
+          logged.off('line', listener);
+          resolve();
+        };
+        logged.on('line', listener);
+      }),
     async stop() {
       await app.stop();
       await fake.close();

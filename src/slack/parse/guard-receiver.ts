@@ -13,7 +13,14 @@ export function guardReceiver<R extends Receiver>(receiver: R, logger: Logger): 
     init({
       processEvent: async (event: ReceiverEvent) => {
         const checked = checkSlackPayload(event.body);
-        if (checked.ok) return app.processEvent(event);
+        if (checked.ok) {
+          await app.processEvent(event);
+          // Every listener has finished, the work after its ack included (or Bolt ignored the event,
+          // e.g. Roster's own message): the line tests wait for instead of a quiet period.
+          const id = (event.body as { event_id?: unknown }).event_id;
+          if (typeof id === 'string') logger.debug('request handled', { eventId: id });
+          return;
+        }
         logger.warn('malformed Slack payload ignored', { kind: checked.kind, problem: checked.problem });
         await event.ack();
       },
