@@ -101,7 +101,7 @@ describe('import messages and forms stay within Slack limits', () => {
     expect(progressBar(42, 100)).toBe('▓▓▓▓░░░░░░ 42%');
     expect(progressBar(0, 0)).toBe('▓▓▓▓▓▓▓▓▓▓ 100%');
     expect(progressBar(100, 100)).toBe('▓▓▓▓▓▓▓▓▓▓ 100%');
-    const job = { id: 'cjob1', fileName: 'hires.csv', rowsRead: 100, rowsDone: 40, rowsCreated: 30, rowsUnlicensed: 5, rowsSkipped: 5 } as ImportJob;
+    const job = { id: 'cjob1', fileName: 'hires.csv', requestedBy: 'U0OWNER', rowsRead: 100, rowsDone: 40, rowsCreated: 30, rowsUnlicensed: 5, rowsSkipped: 5 } as ImportJob;
     const messages = [
       importProgressMessage('hires.csv', { done: 42, total: 100, created: 40 }),
       importOutcomeMessage('hires.csv', outcome, 100, ['U1', 'U2', 'U3', 'U4', 'U5', 'U6']),
