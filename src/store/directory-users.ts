@@ -166,41 +166,26 @@ export async function insertDirectoryUsersSkippingTaken(db: Db, users: readonly 
   return made;
 }
 
+/** Active users of an organization, read with the one column list. */
+function activeUsers(db: Db, tenantId: string) {
+  return db.selectFrom('DirectoryUser').select(USER_COLUMNS).where('tenantId', '=', tenantId).where('deletedAt', 'is', null);
+}
+
 /** An active user by username (any case). */
 export async function activeUserByUpn(db: Db, tenantId: string, userPrincipalName: string): Promise<DirectoryUserRecord | null> {
-  const row = await db
-    .selectFrom('DirectoryUser')
-    .select(USER_COLUMNS)
-    .where('tenantId', '=', tenantId)
-    .where('upnKey', '=', userPrincipalName.toLowerCase())
-    .where('deletedAt', 'is', null)
-    .executeTakeFirst();
+  const row = await activeUsers(db, tenantId).where('upnKey', '=', userPrincipalName.toLowerCase()).executeTakeFirst();
   return row ? toRecord(row) : null;
 }
 
 /** Active users whose alias (the part before @) is this one, at most `limit`. */
 export async function activeUsersByAlias(db: Db, tenantId: string, alias: string, limit: number): Promise<DirectoryUserRecord[]> {
-  const rows = await db
-    .selectFrom('DirectoryUser')
-    .select(USER_COLUMNS)
-    .where('tenantId', '=', tenantId)
-    .where('aliasKey', '=', alias.toLowerCase())
-    .where('deletedAt', 'is', null)
-    .orderBy('createdAt')
-    .limit(limit)
-    .execute();
+  const rows = await activeUsers(db, tenantId).where('aliasKey', '=', alias.toLowerCase()).orderBy('createdAt').limit(limit).execute();
   return rows.map(toRecord);
 }
 
 /** The active user linked to a Slack member, if any. */
 export async function activeUserBySlackMember(db: Db, tenantId: string, slackUserId: string): Promise<DirectoryUserRecord | null> {
-  const row = await db
-    .selectFrom('DirectoryUser')
-    .select(USER_COLUMNS)
-    .where('tenantId', '=', tenantId)
-    .where('slackUserId', '=', slackUserId)
-    .where('deletedAt', 'is', null)
-    .executeTakeFirst();
+  const row = await activeUsers(db, tenantId).where('slackUserId', '=', slackUserId).executeTakeFirst();
   return row ? toRecord(row) : null;
 }
 
@@ -359,11 +344,7 @@ export async function licenseStateOf(
 /** Active users whose username or display name starts with `prefix` (any case), by display name. */
 export async function activeUsersStartingWith(db: Db, tenantId: string, prefix: string, limit: number): Promise<DirectoryUserRecord[]> {
   const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await db
-    .selectFrom('DirectoryUser')
-    .select(USER_COLUMNS)
-    .where('tenantId', '=', tenantId)
-    .where('deletedAt', 'is', null)
+  const rows = await activeUsers(db, tenantId)
     .where((eb) => eb.or([eb('upnKey', 'like', sql<string>`${pattern} ESCAPE '\\'`), eb(eb.fn('lower', ['displayName']), 'like', sql<string>`${pattern} ESCAPE '\\'`)]))
     .orderBy('displayName')
     .limit(limit)

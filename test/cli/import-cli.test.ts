@@ -1,13 +1,11 @@
-import { execFile } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRA_TEMPLATE_HEADERS } from '../../src/core/import/index.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { rosterCli } from '../support/run-cli.js';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 let dir: string;
 let file: string;
@@ -31,12 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.destroy());
 
-function roster(...args: string[]) {
-  // What `npm run roster` runs: the build that `npm ci` (and `npm test`) made.
-  return run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
-}
+const roster = (...args: string[]) => rosterCli(db.url)(...args);
 
 describe('npm run roster -- import', () => {
   it('--dry-run prints the verification and writes nothing', async () => {
@@ -59,10 +52,10 @@ describe('npm run roster -- import', () => {
   });
 
   it('names a missing option and exits non-zero', async () => {
-    const noWorkspace = (await roster('import', file)) as { code: number; stderr: string };
+    const noWorkspace = await roster('import', file);
     expect(noWorkspace.code).toBe(2);
     expect(noWorkspace.stderr).toMatch(/--workspace <Slack team id> is required/);
-    const noLocation = (await roster('import', file, '--workspace', TEAM, '--license', 'business basic')) as { code: number; stdout: string };
+    const noLocation = await roster('import', file, '--workspace', TEAM, '--license', 'business basic');
     expect(noLocation.code).toBe(1);
     expect(noLocation.stdout).toMatch(/error: --location: Choose a usage location/);
   });

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process';
 import { chmodSync, existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runImport, startImport, verifyImport } from '../../src/core/bulk/index.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
@@ -9,8 +7,8 @@ import { checkSeatLedger } from '../../src/core/licenses/check-seats.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
 import { toDbDate } from '../../src/store/values.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { rosterCli } from '../support/run-cli.js';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 let dir: string;
 const HEADER = 'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region';
@@ -24,11 +22,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.destroy());
 
-function roster(...args: string[]) {
-  return run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: db.url, ROSTER_IMPORT_MAX_ROWS: '50' } }).catch(
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  ) as Promise<{ code?: number; stdout: string; stderr: string }>;
-}
+const roster = (...args: string[]) => rosterCli(db.url, { ROSTER_IMPORT_MAX_ROWS: '50' })(...args);
 
 describe('npm run roster -- import, after a crash', () => {
   it('lists the interrupted import and resumes it: the users made before get new passwords in a private results file', async () => {

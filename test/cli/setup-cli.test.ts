@@ -1,24 +1,18 @@
-import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
+import { rosterCli } from '../support/run-cli.js';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
 });
 afterAll(async () => db.destroy());
 
-function roster(...args: string[]) {
-  return run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
-}
+const roster = (...args: string[]) => rosterCli(db.url)(...args);
 
 describe('npm run roster -- setup (trying Roster without Slack)', () => {
   it('creates the organization and its first Global admin, prints the password once, and the import dry run then works', async () => {
@@ -33,7 +27,7 @@ describe('npm run roster -- setup (trying Roster without Slack)', () => {
     expect(audit.map((a) => a.actorSlackUserId)).toEqual([`cli:${userInfo().username}`, `cli:${userInfo().username}`]);
     expect(JSON.stringify(audit)).not.toContain(password);
 
-    const again = (await roster('setup', '--workspace', 'T0CLI', '--name', 'Fabrikam')) as { code: number; stdout: string };
+    const again = await roster('setup', '--workspace', 'T0CLI', '--name', 'Fabrikam');
     expect(again.code).toBe(1);
     expect(again.stdout).toMatch(/already set up as Fabrikam/);
 
@@ -47,10 +41,10 @@ describe('npm run roster -- setup (trying Roster without Slack)', () => {
   });
 
   it('names the option at fault', async () => {
-    const missing = (await roster('setup', '--workspace', 'T0OTHER')) as { code: number; stderr: string };
+    const missing = await roster('setup', '--workspace', 'T0OTHER');
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/setup needs --workspace <Slack team id> and --name <organization>/);
-    const bad = (await roster('setup', '--workspace', 'T0OTHER', '--name', 'X', '--domain', 'not a domain')) as { code: number; stdout: string };
+    const bad = await roster('setup', '--workspace', 'T0OTHER', '--name', 'X', '--domain', 'not a domain');
     expect(bad.code).toBe(1);
     expect(bad.stdout).toMatch(/error: --domain: /);
   });
