@@ -1,7 +1,7 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { identify } from '../access/authorize.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
-import { CoreFailure, fail, invalidFields, ok, type FieldError, type Result } from '../result.js';
+import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
 import { hasPermission, roleLabels } from '../roles.js';
 import { writeAudit } from '../../store/audit.js';
 import { usableDomains } from '../../store/organizations.js';
@@ -28,21 +28,43 @@ const TARGET_RULED: readonly EditPart[] = ['details', 'signIn', 'roles', 'altern
 export const LAST_GLOBAL_ADMIN =
   'This is the last Global admin who can sign in: give another user the Global admin role first, so the organization is never left without one.';
 
+/** What every edit of a run shares: who acts, and the organization's domains and products (read once). */
+export interface EditSession {
+  auth: Authorized;
+  domains: string[];
+  ownedSkuIds: string[];
+}
+
+export async function openEditSession(ctx: CoreContext, actor: Actor): Promise<({ ok: true } & EditSession) | CoreError> {
+  const auth = await identify(ctx, actor);
+  if (!auth.ok) return auth;
+  const [domains, pools] = await Promise.all([usableDomains(ctx.db, auth.tenant.id), licensePools(ctx.db, auth.tenant.id)]);
+  return { ok: true, auth, domains, ownedSkuIds: pools.map((p) => p.skuId) };
+}
+
 /**
  * Edits one user (docs/domain.md "Edit a user"): details, settings (sign-in, roles, alternate
  * email), usage location, licenses and username. Only what differs from the stored user is written
  * and audited; each part needs its own permission, and each problem is reported on its field.
  */
 export async function editUser(ctx: CoreContext, actor: Actor, ref: TargetRef, rawInput: EditUserInput, options: { dryRun?: boolean } = {}): Promise<Result<EditUserResult>> {
-  const auth = await identify(ctx, actor);
-  if (!auth.ok) return auth;
+  const session = await openEditSession(ctx, actor);
+  if (!session.ok) return session;
+  const result = await editInSession(ctx, session, ref, rawInput, options);
+  if (result.ok && result.changedFields.length > 0 && !options.dryRun) reportChange(ctx, session.auth.tenant, result.changedFields.includes('licenses') ? 'licenses' : 'users', actor);
+  return result;
+}
+
+/** One user's edit within a session, in its own transaction (so a run of many never half-changes a user). */
+export async function editInSession(ctx: CoreContext, session: EditSession, ref: TargetRef, rawInput: EditUserInput, options: { dryRun?: boolean; auditAction?: 'user.update' | 'users.bulk_update' } = {}): Promise<Result<EditUserResult>> {
+  const { auth, domains, ownedSkuIds } = session;
   const shape = editUserInputSchema.safeParse(rawInput);
   if (!shape.success) return fail('invalid_input', `The edit is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
   const target = await loadTarget(ctx, auth, ref);
   if (!target.ok) return target;
   const { tenant } = auth;
-  const [domains, pools, held] = await Promise.all([usableDomains(ctx.db, tenant.id), licensePools(ctx.db, tenant.id), licensesOf(ctx.db, target.user.id)]);
-  const plan = planUserEdit(shape.data, { ...target, licenses: held }, { domains, ownedSkuIds: pools.map((p) => p.skuId) });
+  const held = await licensesOf(ctx.db, target.user.id);
+  const plan = planUserEdit(shape.data, { ...target, licenses: held }, { domains, ownedSkuIds });
   const fields = [...refusals(auth, target, plan), ...plan.fields];
   if (plan.username && fields.length === 0 && plan.username.userPrincipalName.toLowerCase() !== target.user.userPrincipalName.toLowerCase()) {
     const reason = await usernameUnavailableReason(ctx.db, tenant, plan.username);
@@ -65,7 +87,7 @@ export async function editUser(ctx: CoreContext, actor: Actor, ref: TargetRef, r
       }
       if (plan.licenses) {
         try {
-          await changeUserLicenses(tx, target.user.id, plan.licenses, { ownedSkuIds: pools.map((p) => p.skuId), mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now });
+          await changeUserLicenses(tx, target.user.id, plan.licenses, { ownedSkuIds, mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now });
         } catch (error) {
           if (error instanceof LicenseChangeRefused) throw new CoreFailure(invalidFields(error.problems.map((p) => ({ field: 'licenses', message: p.message }))));
           throw error;
@@ -73,7 +95,15 @@ export async function editUser(ctx: CoreContext, actor: Actor, ref: TargetRef, r
       }
       await writeAudit(
         tx,
-        { tenantId: tenant.id, actor: auth.actorId, action: 'user.update', targetType: 'user', targetUserId: target.user.id, changedFields: plan.changedFields, summary: `Edited ${result.userPrincipalName}: ${plan.changedFields.join(', ')}` },
+        {
+          tenantId: tenant.id,
+          actor: auth.actorId,
+          action: options.auditAction ?? 'user.update',
+          targetType: 'user',
+          targetUserId: target.user.id,
+          changedFields: plan.changedFields,
+          summary: `Edited ${result.userPrincipalName}${options.auditAction === 'users.bulk_update' ? ' (with other users)' : ''}: ${plan.changedFields.join(', ')}`,
+        },
         now,
       );
       return result;
@@ -83,7 +113,6 @@ export async function editUser(ctx: CoreContext, actor: Actor, ref: TargetRef, r
     throw error;
   }
   if ('ok' in done) return done;
-  if (!options.dryRun) reportChange(ctx, tenant, plan.parts.has('licenses') ? 'licenses' : 'users', actor);
   return ok(done);
 }
 
