@@ -9,6 +9,7 @@ import { openDatabase } from '../db/open-database.js';
 import { checkCommand } from './check-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
 import { operatorActor } from './operator.js';
+import { USERS_OPTIONS, USERS_USAGE, usersCommand } from './user-commands.js';
 
 const USAGE = `Usage: npm run roster -- <command> [options]
 
@@ -24,6 +25,7 @@ Commands:
       --resume <job id>     go on with an interrupted import of this file (users made before get new passwords)
   import --list --workspace <Slack team id>                  list interrupted imports, with how to resume each
   check                                                      check that every product's seat count matches its assignments
+${USERS_USAGE}
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -54,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
         list: { type: 'boolean', default: false },
         role: { type: 'string' },
         help: { type: 'boolean', default: false },
+        ...USERS_OPTIONS,
       },
     });
   } catch (error) {
@@ -62,12 +65,13 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, file] = positionals;
   if (values.help) return usage('', 0);
-  if (command !== 'import' && command !== 'check') return usage(`error: unknown command ${command ?? '(none)'}`);
+  if (command !== 'import' && command !== 'check' && command !== 'users') return usage(`error: unknown command ${command ?? '(none)'}`);
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
     process.stderr.write(`error: ${z.prettifyError(limits.error)}\n`);
     return 2;
   }
+  if (command === 'users' && !values.workspace) return usage('error: --workspace <Slack team id> is required');
   if (command === 'import') {
     if (!values.workspace) return usage('error: --workspace <Slack team id> is required');
     if (!values.list && !file) return usage('error: name the CSV file');
@@ -85,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
+    if (command === 'users') return await usersCommand(ctx, who.actor, positionals.slice(1), values, print, progress);
     if (values.list) return await listInterruptedCommand(ctx, who.actor, print);
     const options = {
       file: file!,
