@@ -19,6 +19,7 @@ Commands:
       --location <code>     usage location for every user (ISO code such as NL); required with --license
       --dry-run             verify and print the preview; write nothing (no Slack needed)
       --blocked             create the accounts with sign-in blocked
+      --synced              the users are synchronized from on-premises AD (edited there; Roster changes licenses only)
       --create-unlicensed   with fewer seats than rows, create the rest without a license
       --out <file>          where to write the results CSV (default <file>-results.csv; never overwritten without --force)
       --force               replace an existing --out file
@@ -49,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
         location: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         blocked: { type: 'boolean', default: false },
+        synced: { type: 'boolean', default: false },
         'create-unlicensed': { type: 'boolean', default: false },
         out: { type: 'string' },
         force: { type: 'boolean', default: false },
@@ -97,6 +99,7 @@ async function main(argv: string[]): Promise<number> {
       location: values.location,
       dryRun: values['dry-run'],
       blocked: values.blocked,
+      synced: values.synced,
       createUnlicensed: values['create-unlicensed'],
       out: values.out,
       force: values.force,

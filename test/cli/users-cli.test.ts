@@ -69,4 +69,18 @@ describe('npm run roster -- users ...', () => {
     const csv = readFileSync(path.join(dir, 'people-results.csv'), 'utf8');
     expect(csv).toContain('ghost@contoso.onmicrosoft.com,No user with this username.');
   });
+
+  it('imports users as synchronized from on-premises AD with --synced', async () => {
+    const csv = path.join(dir, 'synced.csv');
+    writeFileSync(
+      csv,
+      [
+        'Gebruikersnaam;Voornaam;Achternaam;Weergavenaam;Functie;Afdeling;Toestelnummer;Zakelijk nummer;Mobiel nummer;Faxnummer;Alternatief e-mailadres;Adres;Plaats;Provincie;Postcode;Land of regio',
+        'onprem@contoso.onmicrosoft.com;On;Prem;On Prem;;;;;;;;;;;;',
+      ].join('\r\n'),
+    );
+    const imported = await roster('import', csv, '--synced');
+    expect('code' in imported ? imported.stderr : '').toBe('');
+    expect((await user('onprem')).source).toBe('synced');
+  });
 });
