@@ -25,6 +25,8 @@ export interface ImportCommandOptions {
   location?: string;
   dryRun: boolean;
   blocked: boolean;
+  /** The users are synchronized from on-premises Active Directory. */
+  synced?: boolean;
   createUnlicensed: boolean;
   out?: string;
   force: boolean;
@@ -89,6 +91,7 @@ async function startWithSettings(ctx: CoreContext, actor: OperatorActor, preview
     license,
     whenSeatsRunOut: options.createUnlicensed ? 'create_unlicensed' : 'licensed_only',
     recipients: [],
+    ...(options.synced ? { synced: true } : {}),
   };
   const started = await startImport(ctx, actor, preview.jobId!, settings);
   if (!started.ok) {

@@ -10,6 +10,7 @@ import { checkCommand } from './check-command.js';
 import { setupCommand } from './setup-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
 import { operatorActor } from './operator.js';
+import { USERS_OPTIONS, USERS_USAGE, usersCommand } from './user-commands.js';
 
 const USAGE = `Usage: npm run roster -- <command> [options]
 
@@ -19,6 +20,7 @@ Commands:
       --location <code>     usage location for every user (ISO code such as NL); required with --license
       --dry-run             verify and print the preview; write nothing (no Slack needed)
       --blocked             create the accounts with sign-in blocked
+      --synced              the users are synchronized from on-premises AD (edited there; Roster changes licenses only)
       --create-unlicensed   with fewer seats than rows, create the rest without a license
       --out <file>          where to write the results CSV (default <file>-results.csv; never overwritten without --force)
       --force               replace an existing --out file
@@ -30,6 +32,7 @@ Commands:
       --admin-name <name>   the first Global admin's display name (default: your account name)
       --admin-email <addr>  their alternate email address
       --slack-user <U…>     link them to this Slack member, so their roles apply in Slack
+${USERS_USAGE}
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -53,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
         location: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
         blocked: { type: 'boolean', default: false },
+        synced: { type: 'boolean', default: false },
         'create-unlicensed': { type: 'boolean', default: false },
         out: { type: 'string' },
         force: { type: 'boolean', default: false },
@@ -65,6 +69,7 @@ async function main(argv: string[]): Promise<number> {
         'admin-email': { type: 'string' },
         'slack-user': { type: 'string' },
         help: { type: 'boolean', default: false },
+        ...USERS_OPTIONS,
       },
     });
   } catch (error) {
@@ -73,13 +78,14 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, file] = positionals;
   if (values.help) return usage('', 0);
-  if (command !== 'import' && command !== 'check' && command !== 'setup') return usage(`error: unknown command ${command ?? '(none)'}`);
+  if (command !== 'import' && command !== 'check' && command !== 'setup' && command !== 'users') return usage(`error: unknown command ${command ?? '(none)'}`);
   if (command === 'setup' && (!values.workspace || !values.name)) return usage('error: setup needs --workspace <Slack team id> and --name <organization>');
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
     process.stderr.write(`error: ${z.prettifyError(limits.error)}\n`);
     return 2;
   }
+  if (command === 'users' && !values.workspace) return usage('error: --workspace <Slack team id> is required');
   if (command === 'import') {
     if (!values.workspace) return usage('error: --workspace <Slack team id> is required');
     if (!values.list && !file) return usage('error: name the CSV file');
@@ -105,6 +111,7 @@ async function main(argv: string[]): Promise<number> {
         print,
       );
     }
+    if (command === 'users') return await usersCommand(ctx, who.actor, positionals.slice(1), values, print, progress);
     if (values.list) return await listInterruptedCommand(ctx, who.actor, print);
     const options = {
       file: file!,
@@ -112,6 +119,7 @@ async function main(argv: string[]): Promise<number> {
       location: values.location,
       dryRun: values['dry-run'],
       blocked: values.blocked,
+      synced: values.synced,
       createUnlicensed: values['create-unlicensed'],
       out: values.out,
       force: values.force,

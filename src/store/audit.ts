@@ -11,7 +11,13 @@ export type AuditAction =
   | 'licenses.buy'
   | 'user.create'
   | 'user.password_reissued'
-  | 'users.import';
+  | 'users.import'
+  | 'user.update'
+  | 'user.block'
+  | 'user.unblock'
+  | 'user.password_reset'
+  | 'user.mark_synced'
+  | 'users.bulk_update';
 
 export interface AuditEntry {
   tenantId: string;

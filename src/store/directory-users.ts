@@ -22,6 +22,8 @@ export interface NewDirectoryUser {
   slackUserId: string | null;
   passwordHash: string;
   forceChangePassword: boolean;
+  /** "synced" for users synchronized from on-premises Active Directory (default "cloud"). */
+  source?: 'cloud' | 'synced';
   /** "active" when the user's licenses include a mailbox plan. */
   mailbox?: 'none' | 'active';
   /** Why a license asked for could not be given, with the fix ("Users with errors"). */
@@ -117,6 +119,7 @@ function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
     usageLocation: user.usageLocation,
     accountEnabled: toDbBool(user.accountEnabled),
     slackUserId: user.slackUserId,
+    source: user.source ?? 'cloud',
     passwordHash: user.passwordHash,
     passwordSetAt: at,
     forceChangePassword: toDbBool(user.forceChangePassword),

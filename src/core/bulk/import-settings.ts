@@ -45,6 +45,7 @@ const storedSettingsSchema = z.object({
   license: z.object({ skuId: z.string(), disabledPlans: z.array(z.string()) }).nullable(),
   whenSeatsRunOut: z.enum(['licensed_only', 'create_unlicensed']),
   recipients: z.array(z.string()),
+  synced: z.boolean().optional(),
 });
 
 export function storedSettingsJson(settings: ImportSettings): string {

@@ -15,6 +15,8 @@ export interface ImportSettings {
   whenSeatsRunOut: 'licensed_only' | 'create_unlicensed';
   /** Slack members who receive the results, besides the requester (up to 5). */
   recipients: string[];
+  /** The users are synchronized from on-premises Active Directory: they are made with source "synced". */
+  synced?: boolean;
 }
 
 export interface PreviewProblem {

@@ -232,6 +232,7 @@ class ImportRun {
       usageLocation: this.settings.usageLocation ?? fields.usageLocation ?? null,
       accountEnabled: fields.blockSignIn === undefined ? this.settings.signInAllowed : !fields.blockSignIn,
       slackUserId: null,
+      source: this.settings.synced ? 'synced' : 'cloud',
       passwordHash: '',
       forceChangePassword: true,
       importJobId: this.job.id,

@@ -73,7 +73,7 @@ export function validateNewUser(
   return { ok: true, user: { username: parsed.username, profile: { ...profile, displayName }, usageLocation, alternateEmail } };
 }
 
-function licenseProblems(licenses: ParsedAddUserInput['licenses'], ownedSkuIds: readonly string[]): FieldError[] {
+export function licenseProblems(licenses: ParsedAddUserInput['licenses'], ownedSkuIds: readonly string[]): FieldError[] {
   const fields: FieldError[] = [];
   const seen = new Set<string>();
   for (const license of licenses) {

@@ -17,6 +17,8 @@ import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
 import { importSettingsSubmission, importUploadSubmission } from './views/import-submissions.js';
 import { setupSubmission } from './views/setup-submission.js';
 import { actorFromBody } from '../parse/actor.js';
+import { editSelectedAction, editUserAction, userPickerOptions } from './actions/user-change-actions.js';
+import { editManySubmission, editUserSubmission, resetPasswordSubmission, signInSubmission } from './views/user-change-submissions.js';
 
 /** Wires every Slack surface to its listener. Listeners are thin: parse, call the core, render. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -29,6 +31,11 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK.importUpload, importUploadSubmission(deps));
   app.view(CALLBACK.importSettings, importSettingsSubmission(deps));
   app.view(CALLBACK.importResumeConfirm, resumeTakeoverSubmission(deps));
+  app.view(CALLBACK.editUser, editUserSubmission(deps));
+  app.view(CALLBACK.editMany, editManySubmission(deps));
+  app.view(CALLBACK.blockUser, signInSubmission(deps, true));
+  app.view(CALLBACK.unblockUser, signInSubmission(deps, false));
+  app.view(CALLBACK.resetPassword, resetPasswordSubmission(deps));
 
   app.action(ACTION.openAddUser, openAddUserAction(deps));
   app.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
@@ -44,6 +51,9 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.importChooseSettings, chooseImportSettingsAction(deps));
   app.action(ACTION.importCancel, cancelImportAction(deps));
   app.action(ACTION.importResume, resumeImportAction(deps));
+  app.action(ACTION.editUser, editUserAction(deps));
+  app.action(ACTION.editSelected, editSelectedAction(deps));
+  app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));
 
   app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {
     await ack();

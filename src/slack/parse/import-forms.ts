@@ -1,5 +1,5 @@
 import type { ImportSettings } from '../../core/bulk/index.js';
-import { NO_LICENSE, SIGN_IN_BLOCKED, UPLOAD_FIELD } from '../views/import-modals.js';
+import { NO_LICENSE, SIGN_IN_BLOCKED, SYNCED, UPLOAD_FIELD } from '../views/import-modals.js';
 import { VALUE } from '../views/ids.js';
 import type { ViewState } from './view-state.js';
 
@@ -12,6 +12,7 @@ export function parseImportSettingsForm(state: ViewState): ImportSettings {
     license: skuId && skuId !== NO_LICENSE ? { skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) } : null,
     whenSeatsRunOut: state.selected('whenSeatsRunOut') === 'create_unlicensed' ? 'create_unlicensed' : 'licensed_only',
     recipients: state.users('recipients'),
+    ...(state.selectedMany('synced').includes(SYNCED) ? { synced: true } : {}),
   };
 }
 

@@ -27,9 +27,12 @@ const view = z.looseObject({ id, hash: z.string().optional(), callback_id: z.str
 
 /** Buttons whose value is an import job id: without one the button means nothing. */
 const BUTTONS_WITH_JOB: readonly string[] = [ACTION.importChooseSettings, ACTION.importCancel, ACTION.importResume];
+/** Buttons whose value is a user id. */
+const BUTTONS_WITH_USER: readonly string[] = [ACTION.editUser];
 const action = z
   .looseObject({ type: z.string(), action_id: z.string(), block_id: z.string(), value: z.string().optional(), selected_option: option.nullish(), selected_options: z.array(option).optional() })
-  .refine((a) => !BUTTONS_WITH_JOB.includes(a.action_id) || (a.value ?? '') !== '', { message: 'this button needs a value (the import job id)', path: ['value'] });
+  .refine((a) => !BUTTONS_WITH_JOB.includes(a.action_id) || (a.value ?? '') !== '', { message: 'this button needs a value (the import job id)', path: ['value'] })
+  .refine((a) => !BUTTONS_WITH_USER.includes(a.action_id) || (a.value ?? '') !== '', { message: 'this button needs a value (the user id)', path: ['value'] });
 
 const interactions = {
   view_submission: z.looseObject({ user, team, view: view.extend({ callback_id: z.string(), state }) }),
@@ -41,6 +44,8 @@ const interactions = {
     view: view.optional(),
     channel: z.looseObject({ id }).optional(),
     message: z.looseObject({ ts: z.string() }).optional(),
+    /** A message's inputs (the list's row checkboxes) as `values[block_id][action_id]`. */
+    state: z.looseObject({ values: z.record(z.string(), z.record(z.string(), z.looseObject({ selected_options: z.array(option).optional() }))) }).optional(),
     container: z.looseObject({ channel_id: z.string().optional(), message_ts: z.string().optional() }).optional(),
   }),
   block_suggestion: z.looseObject({ user, team, action_id: z.string(), block_id: z.string(), value: z.string() }),

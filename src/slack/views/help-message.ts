@@ -5,6 +5,8 @@ export const USERS_HELP = [
   '*Roster: users*',
   '`/users add`: add a user (or use the "Add a user" shortcut, or the App Home)',
   '`/users show <username>`: details, sign-in status, roles and licenses',
+  '`/users edit <username>`: edit details, sign-in, roles, licenses and username · `/users edit-many`: edit many users at once',
+  '`/users block <username>` · `/users unblock <username>` · `/users reset-password <username>`',
   '`/users import`: add many users from a CSV file. Or upload a `.csv` where Roster is (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
   '`/users setup`: set up the organization (workspace owners and admins, once)',
   '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',

@@ -7,6 +7,11 @@ export const CALLBACK = {
   importUpload: 'roster_import_upload',
   importSettings: 'roster_import_settings',
   importResumeConfirm: 'roster_import_resume_confirm',
+  editUser: 'roster_edit_user_form',
+  editMany: 'roster_edit_many_form',
+  blockUser: 'roster_block_user_form',
+  unblockUser: 'roster_unblock_user_form',
+  resetPassword: 'roster_reset_password_form',
 } as const;
 
 export const ACTION = {
@@ -17,6 +22,10 @@ export const ACTION = {
   importChooseSettings: 'roster_import_choose_settings',
   importCancel: 'roster_import_cancel',
   importResume: 'roster_import_resume',
+  /** "Edit" beside a user (value: the user id). */
+  editUser: 'roster_edit_user',
+  /** "Edit selected" under a list whose rows have checkboxes (block ids `user_rows…`, action `select`). */
+  editSelected: 'roster_edit_selected',
 } as const;
 
 export const SHORTCUT = {

@@ -12,6 +12,7 @@ import { usageLocationInput } from './usage-location.js';
 export const NO_LICENSE = 'none';
 export const SIGN_IN_ALLOWED = 'allowed';
 export const SIGN_IN_BLOCKED = 'blocked';
+export const SYNCED = 'synced';
 export const UPLOAD_FIELD = 'file';
 
 const SEATS_RUN_OUT: Record<ImportSettings['whenSeatsRunOut'], { text: string; description: string }> = {
@@ -66,6 +67,13 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
         options: [option('Allow these users to sign in', SIGN_IN_ALLOWED), option('Block these users from signing in', SIGN_IN_BLOCKED)],
         initial_option: option('Allow these users to sign in', SIGN_IN_ALLOWED),
       },
+    },
+    {
+      type: 'input',
+      block_id: 'synced',
+      optional: true,
+      label: plain('Directory synchronization'),
+      element: { type: 'checkboxes', action_id: VALUE, options: [option('Users are synchronized from on-premises Active Directory', SYNCED)] },
     },
     ...licenseBlocks(options, chosenSkuId),
     {

@@ -4,7 +4,8 @@ import { usageLocationName } from '../../core/rules/usage-location.js';
 import { roleLabels } from '../../core/roles.js';
 import type { Blocks } from '../slack-port.js';
 import { expiryText, shortDate, slackDateTime } from './dates.js';
-import { context, esc, fields, header, section } from './kit.js';
+import { ACTION } from './ids.js';
+import { button, context, esc, fields, header, section } from './kit.js';
 
 /** `/users show`: details, sign-in status, roles and licenses (with apps turned off). */
 export function userDetailsMessage(user: UserDetails, now: Date): { text: string; blocks: Blocks } {
@@ -37,6 +38,7 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
         .join(' · '),
     ),
     ...historyBlocks(user),
+    { type: 'actions', elements: [button('Edit', ACTION.editUser, undefined, user.id)] },
   ];
   return { text: esc(`${user.displayName} (${user.userPrincipalName})`), blocks };
 }

@@ -1,0 +1,157 @@
+import { z } from 'zod';
+import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { forbidden } from '../access/authorize.js';
+import { csvDocument } from '../bulk/csv-out.js';
+import { fail, ok, type Result } from '../result.js';
+import { hasPermission, type Permission } from '../roles.js';
+import { PROFILE_FIELD_NAMES, type ProfileField } from '../rules/profile-fields.js';
+import { activeUsersByUpnKeys } from '../../store/directory-users.js';
+import { activeUsersByIds } from '../../store/user-edits.js';
+import type { EditUserInput } from './edit-user-input.js';
+import { editInSession, openEditSession } from './edit-user.js';
+
+const licenseChoice = z.object({ skuId: z.string(), disabledPlans: z.array(z.string()).default([]) });
+const optionalText = z.string().optional();
+
+/**
+ * Edit many users at once (docs/domain.md "Edit multiple users"): only the fields given are set,
+ * and licenses are kept, replaced by the products chosen, or those products added.
+ */
+export const editManyInputSchema = z.object({
+  userIds: z.array(z.string()).default([]),
+  /** Full usernames (pasted, or from a file); each unknown one is reported, not fatal. */
+  usernames: z.array(z.string()).default([]),
+  detailsPatch: z.object(Object.fromEntries(PROFILE_FIELD_NAMES.map((f) => [f, optionalText])) as Record<ProfileField, typeof optionalText>).partial().optional(),
+  signInAllowed: z.boolean().optional(),
+  usageLocation: z.string().optional(),
+  licenses: z.discriminatedUnion('mode', [
+    z.object({ mode: z.literal('keep') }),
+    z.object({ mode: z.literal('replace'), products: z.array(licenseChoice) }),
+    z.object({ mode: z.literal('add'), products: z.array(licenseChoice).min(1) }),
+  ]),
+});
+export type EditManyInput = z.input<typeof editManyInputSchema>;
+
+export interface EditManyRow {
+  userPrincipalName: string;
+  /** "Done", "No change", or why not (one sentence). */
+  outcome: string;
+  done: boolean;
+}
+
+export interface EditManyResult {
+  rows: EditManyRow[];
+  counts: { done: number; unchanged: number; notDone: { reason: string; count: number }[] };
+  dryRun: boolean;
+}
+
+/** Users edited between two yields to the event loop, so other people's requests are not held up. */
+export const EDIT_MANY_BATCH = 200;
+
+/** Splits pasted usernames: one per line, or separated by commas, semicolons or spaces. */
+export function parseUsernameList(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((name) => name.trim().replace(/^mailto:/i, '')).filter(Boolean))];
+}
+
+/**
+ * Applies one edit to many users, each in its own transaction: a user is changed completely or
+ * not at all (seats are taken per user; when they run out, the rest are reported, unchanged).
+ * Runs after the request was acknowledged; yields to the event loop between batches.
+ */
+export async function editManyUsers(
+  ctx: CoreContext,
+  actor: Actor,
+  raw: EditManyInput,
+  options: { dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Result<EditManyResult>> {
+  const shape = editManyInputSchema.safeParse(raw);
+  if (!shape.success) return fail('invalid_input', `The edit is incomplete: ${shape.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
+  const input = shape.data;
+  const session = await openEditSession(ctx, actor);
+  if (!session.ok) return session;
+  const { auth } = session;
+  const details = input.detailsPatch && Object.values(input.detailsPatch).some((v) => v !== undefined && v.trim() !== '') ? input.detailsPatch : undefined;
+  const needed: Permission[] = [
+    ...(details || input.signInAllowed !== undefined ? (['edit_users'] as const) : []),
+    ...(input.usageLocation ? (['edit_usage_location'] as const) : []),
+    ...(input.licenses.mode !== 'keep' ? (['assign_licenses'] as const) : []),
+  ];
+  if (needed.length === 0) return fail('invalid_input', 'Nothing to change: fill in a field, choose a sign-in status or usage location, or change the licenses.');
+  const missing = needed.find((permission) => !hasPermission(auth.roles, permission));
+  if (missing) return forbidden(ctx, auth, missing);
+
+  const targets = await resolveTargets(ctx, auth.tenant.id, input.userIds, input.usernames);
+  const edit: EditUserInput = {
+    ...(details ? { detailsPatch: Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined && v.trim() !== '')) } : {}),
+    ...(input.signInAllowed !== undefined ? { settings: { signInAllowed: input.signInAllowed } } : {}),
+    ...(input.usageLocation ? { usageLocation: input.usageLocation } : {}),
+    ...(input.licenses.mode === 'replace' ? { licenses: input.licenses.products } : {}),
+    ...(input.licenses.mode === 'add' ? { addLicenses: input.licenses.products } : {}),
+  };
+  const rows: EditManyRow[] = [];
+  let changedAny = false;
+  for (let index = 0; index < targets.length; index++) {
+    const target = targets[index]!;
+    if ('problem' in target) {
+      rows.push({ userPrincipalName: target.name, outcome: target.problem, done: false });
+    } else {
+      const result = await editInSession(ctx, session, { userId: target.id }, edit, { dryRun: options.dryRun, auditAction: 'users.bulk_update' });
+      if (result.ok) {
+        changedAny ||= result.changedFields.length > 0;
+        rows.push({ userPrincipalName: target.userPrincipalName, outcome: result.changedFields.length > 0 ? 'Done' : 'No change', done: true });
+      } else {
+        rows.push({ userPrincipalName: target.userPrincipalName, outcome: (result.fields?.map((f) => f.message).join(' ') || result.message).slice(0, 500), done: false });
+      }
+    }
+    if ((index + 1) % EDIT_MANY_BATCH === 0) {
+      options.onProgress?.(index + 1, targets.length);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+  }
+  if (changedAny && !options.dryRun) reportChange(ctx, auth.tenant, input.licenses.mode === 'keep' ? 'users' : 'licenses', actor);
+  return ok({ rows, counts: countOutcomes(rows), dryRun: !!options.dryRun });
+}
+
+async function resolveTargets(ctx: CoreContext, tenantId: string, userIds: readonly string[], usernames: readonly string[]) {
+  const targets: ({ id: string; userPrincipalName: string } | { name: string; problem: string })[] = [];
+  const seen = new Set<string>();
+  const byId = new Map((await activeUsersByIds(ctx.db, tenantId, [...new Set(userIds)])).map((u) => [u.id, u]));
+  for (const id of new Set(userIds)) {
+    const user = byId.get(id);
+    if (user) {
+      targets.push(user);
+      seen.add(user.id);
+    } else targets.push({ name: id, problem: 'No such user (deleted a moment ago?).' });
+  }
+  const keys = [...new Set(usernames.map((name) => name.toLowerCase()))];
+  const found = new Map<string, string>();
+  for (let start = 0; start < keys.length; start += 500) {
+    for (const row of await activeUsersByUpnKeys(ctx.db, tenantId, keys.slice(start, start + 500))) found.set(row.upnKey, row.id);
+  }
+  for (const name of usernames) {
+    const id = found.get(name.toLowerCase());
+    if (!id) targets.push({ name, problem: name.includes('@') ? 'No user with this username.' : 'Give the full username (name@domain).' });
+    else if (!seen.has(id)) {
+      seen.add(id);
+      targets.push({ id, userPrincipalName: name });
+    }
+  }
+  return targets;
+}
+
+function countOutcomes(rows: readonly EditManyRow[]): EditManyResult['counts'] {
+  const reasons = new Map<string, number>();
+  let done = 0;
+  let unchanged = 0;
+  for (const row of rows) {
+    if (row.outcome === 'Done') done++;
+    else if (row.outcome === 'No change') unchanged++;
+    else reasons.set(row.outcome, (reasons.get(row.outcome) ?? 0) + 1);
+  }
+  return { done, unchanged, notDone: [...reasons].map(([reason, count]) => ({ reason, count })).sort((a, b) => b.count - a.count) };
+}
+
+/** Every user and their outcome, as a formula-safe CSV (UTF-8 with BOM). */
+export function editManyResultsCsv(result: EditManyResult): Buffer {
+  return csvDocument(['Username', 'Outcome'], result.rows.map((row) => [row.userPrincipalName, row.outcome]));
+}

@@ -1,0 +1,148 @@
+import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { identify } from '../access/authorize.js';
+import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
+import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
+import { hasPermission, roleLabels } from '../roles.js';
+import { writeAudit } from '../../store/audit.js';
+import { usableDomains } from '../../store/organizations.js';
+import { licensePools, licensesOf } from '../../store/seat-ledger.js';
+import { countSignInAllowedGlobalAdmins, replaceRoles, updateUserFields } from '../../store/user-edits.js';
+import { isUniqueViolation } from '../../store/values.js';
+import { editUserInputSchema, type EditUserInput } from './edit-user-input.js';
+import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type EditPart, type EditPlan } from './edit-user-plan.js';
+import { changeTransaction, isSynced, loadTarget, needsRole, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { usernameUnavailableReason } from './username-availability.js';
+import type { Authorized } from '../access/authorize.js';
+
+export interface EditUserResult {
+  userId: string;
+  userPrincipalName: string;
+  /** Names of the fields written (empty when nothing differed). */
+  changedFields: string[];
+  dryRun: boolean;
+}
+
+/** Parts that change who may sign in as whom: the target rules (mayActOnTarget) apply to them. */
+const TARGET_RULED: readonly EditPart[] = ['details', 'signIn', 'roles', 'alternateEmail', 'username'];
+
+export const LAST_GLOBAL_ADMIN =
+  'This is the last Global admin who can sign in: give another user the Global admin role first, so the organization is never left without one.';
+
+/** What every edit of a run shares: who acts, and the organization's domains and products (read once). */
+export interface EditSession {
+  auth: Authorized;
+  domains: string[];
+  ownedSkuIds: string[];
+}
+
+export async function openEditSession(ctx: CoreContext, actor: Actor): Promise<({ ok: true } & EditSession) | CoreError> {
+  const auth = await identify(ctx, actor);
+  if (!auth.ok) return auth;
+  const [domains, pools] = await Promise.all([usableDomains(ctx.db, auth.tenant.id), licensePools(ctx.db, auth.tenant.id)]);
+  return { ok: true, auth, domains, ownedSkuIds: pools.map((p) => p.skuId) };
+}
+
+/**
+ * Edits one user (docs/domain.md "Edit a user"): details, settings (sign-in, roles, alternate
+ * email), usage location, licenses and username. Only what differs from the stored user is written
+ * and audited; each part needs its own permission, and each problem is reported on its field.
+ */
+export async function editUser(ctx: CoreContext, actor: Actor, ref: TargetRef, rawInput: EditUserInput, options: { dryRun?: boolean } = {}): Promise<Result<EditUserResult>> {
+  const session = await openEditSession(ctx, actor);
+  if (!session.ok) return session;
+  const result = await editInSession(ctx, session, ref, rawInput, options);
+  if (result.ok && result.changedFields.length > 0 && !options.dryRun) reportChange(ctx, session.auth.tenant, result.changedFields.includes('licenses') ? 'licenses' : 'users', actor);
+  return result;
+}
+
+/** One user's edit within a session, in its own transaction (so a run of many never half-changes a user). */
+export async function editInSession(ctx: CoreContext, session: EditSession, ref: TargetRef, rawInput: EditUserInput, options: { dryRun?: boolean; auditAction?: 'user.update' | 'users.bulk_update' } = {}): Promise<Result<EditUserResult>> {
+  const { auth, domains, ownedSkuIds } = session;
+  const shape = editUserInputSchema.safeParse(rawInput);
+  if (!shape.success) return fail('invalid_input', `The edit is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
+  const target = await loadTarget(ctx, auth, ref);
+  if (!target.ok) return target;
+  const { tenant } = auth;
+  const held = await licensesOf(ctx.db, target.user.id);
+  const plan = planUserEdit(shape.data, { ...target, licenses: held }, { domains, ownedSkuIds });
+  const fields = [...refusals(auth, target, plan), ...plan.fields];
+  if (plan.username && fields.length === 0 && plan.username.userPrincipalName.toLowerCase() !== target.user.userPrincipalName.toLowerCase()) {
+    const reason = await usernameUnavailableReason(ctx.db, tenant, plan.username);
+    // The alias rule names the first account with the alias: when that is this very user (moving
+    // them to another domain), nobody else holds the alias.
+    if (reason && !reason.includes(target.user.userPrincipalName)) fields.push({ field: 'alias', message: reason });
+  }
+  if (fields.length > 0) return invalidFields(dedupe(fields));
+  const result: EditUserResult = { userId: target.user.id, userPrincipalName: plan.username?.userPrincipalName ?? target.user.userPrincipalName, changedFields: plan.changedFields, dryRun: !!options.dryRun };
+  if (plan.changedFields.length === 0) return ok(result);
+
+  const now = ctx.now();
+  let done;
+  try {
+    done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+      if (Object.keys(plan.changes).length > 0) await updateUserFields(tx, target.user.id, plan.changes, now);
+      if (plan.roles) await replaceRoles(tx, target.user.id, plan.roles, now);
+      if ((plan.parts.has('signIn') || plan.parts.has('roles')) && target.roles.includes('global_admin')) {
+        if ((await countSignInAllowedGlobalAdmins(tx, tenant.id)) === 0) throw new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }]));
+      }
+      if (plan.licenses) {
+        try {
+          await changeUserLicenses(tx, target.user.id, plan.licenses, { ownedSkuIds, mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now });
+        } catch (error) {
+          if (error instanceof LicenseChangeRefused) throw new CoreFailure(invalidFields(error.problems.map((p) => ({ field: 'licenses', message: p.message }))));
+          throw error;
+        }
+      }
+      await writeAudit(
+        tx,
+        {
+          tenantId: tenant.id,
+          actor: auth.actorId,
+          action: options.auditAction ?? 'user.update',
+          targetType: 'user',
+          targetUserId: target.user.id,
+          changedFields: plan.changedFields,
+          summary: `Edited ${result.userPrincipalName}${options.auditAction === 'users.bulk_update' ? ' (with other users)' : ''}: ${plan.changedFields.join(', ')}`,
+        },
+        now,
+      );
+      return result;
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'upnKey')) return invalidFields([{ field: 'alias', message: `The username ${result.userPrincipalName} was taken a moment ago. Choose another.` }]);
+    throw error;
+  }
+  if ('ok' in done) return done;
+  return ok(done);
+}
+
+/** Why the actor may not make parts of this edit: a missing permission, a target above them, a synced user, their own sign-in. */
+function refusals(auth: Authorized, target: Target, plan: EditPlan): FieldError[] {
+  const fields: FieldError[] = [];
+  const aboveThem = targetRefusal(auth, target);
+  for (const part of plan.parts) {
+    const field = PART_FIELD[part];
+    const permission = PART_PERMISSION[part];
+    if (!hasPermission(auth.roles, permission)) fields.push({ field, message: `${needsRole(permission)} ${youHave(auth)}` });
+    else if (isSynced(target) && ON_PREMISES_PARTS.includes(part)) fields.push({ field, message: SYNCED_MESSAGE });
+    else if (aboveThem && TARGET_RULED.includes(part)) fields.push({ field, message: aboveThem });
+  }
+  if (plan.parts.has('signIn') && plan.changes.accountEnabled === false && target.user.id === auth.actorUserId) {
+    fields.push({ field: 'signIn', message: "You can't block your own sign-in: you would lose access. Ask another admin." });
+  }
+  return fields;
+}
+
+export function youHave(auth: Authorized): string {
+  return auth.roles.length > 0 ? `You have ${roleLabels(auth.roles)}.` : 'You have no admin role in this organization.';
+}
+
+function dedupe(fields: FieldError[]): FieldError[] {
+  const seen = new Set<string>();
+  return fields.filter((f) => {
+    const key = `${f.field}\n${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

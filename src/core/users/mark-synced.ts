@@ -1,0 +1,51 @@
+import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { ok, type Result } from '../result.js';
+import { writeAudit } from '../../store/audit.js';
+import { setUserSource } from '../../store/user-edits.js';
+import { changeTransaction, loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
+import { fail } from '../result.js';
+
+/**
+ * Marks a user as synchronized from on-premises Active Directory (or, with `synced: false`, as a
+ * cloud user again). A synced user's names, sign-in, roles and password are then changed on
+ * premises; Roster still changes their usage location and licenses.
+ */
+export async function markUserSynced(
+  ctx: CoreContext,
+  actor: Actor,
+  ref: TargetRef,
+  options: { synced?: boolean; dryRun?: boolean } = {},
+): Promise<Result<{ userId: string; userPrincipalName: string; changed: boolean }>> {
+  const auth = await authorize(ctx, actor, 'edit_users');
+  if (!auth.ok) return auth;
+  const target = await loadTarget(ctx, auth, ref);
+  if (!target.ok) return target;
+  const refusal = targetRefusal(auth, target);
+  if (refusal) return fail('forbidden', refusal);
+  const source = options.synced === false ? 'cloud' : 'synced';
+  const { user } = target;
+  const result = { userId: user.id, userPrincipalName: user.userPrincipalName, changed: user.source !== source };
+  if (!result.changed) return ok(result);
+  const now = ctx.now();
+  const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+    await setUserSource(tx, user.id, source, now);
+    await writeAudit(
+      tx,
+      {
+        tenantId: auth.tenant.id,
+        actor: auth.actorId,
+        action: 'user.mark_synced',
+        targetType: 'user',
+        targetUserId: user.id,
+        changedFields: ['source'],
+        summary: source === 'synced' ? `Marked ${user.userPrincipalName} as synchronized from on-premises Active Directory` : `Made ${user.userPrincipalName} a cloud user again`,
+      },
+      now,
+    );
+    return result;
+  });
+  if ('ok' in done) return done;
+  if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
+  return ok(done);
+}

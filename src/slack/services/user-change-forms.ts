@@ -1,0 +1,82 @@
+import type { Actor, MemberActor } from '../../core/context.js';
+import { blockUser, unblockUser } from '../../core/users/block-user.js';
+import { editManyResultsCsv, editManyUsers, type EditManyInput } from '../../core/users/edit-many.js';
+import { editUserForm } from '../../core/users/edit-user-options.js';
+import type { TargetRef } from '../../core/users/edit-user-target.js';
+import { checkPasswordReset } from '../../core/users/reset-password.js';
+import { editManyFormOptions } from '../../core/users/edit-many-options.js';
+import type { ListenerDeps } from '../deps.js';
+import { editManyModal } from '../views/edit-many-modal.js';
+import { editManyResultsMessage } from '../views/edit-many-results.js';
+import { editUserModal } from '../views/edit-user-modal.js';
+import { esc } from '../views/kit.js';
+import { messageModal } from '../views/message-modal.js';
+import { resetPasswordModal, signInConfirmModal } from '../views/user-change-modals.js';
+
+const ref = (userId: string): TargetRef => ({ userId });
+
+/** Opens the Edit user form, or a modal saying why not. (The list's row menu `edit:<userId>` opens this too.) */
+export async function openEditUserForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, userId: string): Promise<void> {
+  await openEditUserFormFor(deps, actor, triggerId, ref(userId));
+}
+
+/** The same, for a user named by username (`/users edit <username>`). */
+export async function openEditUserFormFor(deps: ListenerDeps, actor: MemberActor, triggerId: string, target: TargetRef): Promise<void> {
+  const form = await editUserForm(deps.core, actor, target);
+  await deps.slack.openView(triggerId, form.ok ? editUserModal(form.form) : messageModal('Edit user', esc(form.message)));
+}
+
+/** Opens the "Block sign-in" confirmation after checking (a dry run) that the block would be allowed. */
+export async function openBlockUserForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, target: TargetRef): Promise<void> {
+  await openSignInForm(deps, actor, triggerId, target, true);
+}
+
+/** Opens the "Allow sign-in" confirmation. */
+export async function openUnblockUserForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, target: TargetRef): Promise<void> {
+  await openSignInForm(deps, actor, triggerId, target, false);
+}
+
+async function openSignInForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, target: TargetRef, block: boolean): Promise<void> {
+  const check = await (block ? blockUser : unblockUser)(deps.core, actor, target, { dryRun: true });
+  const title = block ? 'Block sign-in' : 'Allow sign-in';
+  if (!check.ok) return void (await deps.slack.openView(triggerId, messageModal(title, esc(check.message))));
+  if (!check.changed) {
+    const state = block ? 'already blocked from signing in' : 'already allowed to sign in';
+    return void (await deps.slack.openView(triggerId, messageModal(title, `${esc(check.userPrincipalName)} is ${state}.`)));
+  }
+  await deps.slack.openView(triggerId, signInConfirmModal(check, block));
+}
+
+/** Opens the Reset password form, or a modal saying why this admin may not reset this user's password. */
+export async function openResetPasswordForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, target: TargetRef): Promise<void> {
+  const check = await checkPasswordReset(deps.core, actor, target, { password: { mode: 'auto' } });
+  if (!check.ok) return void (await deps.slack.openView(triggerId, messageModal('Reset password', esc(check.message))));
+  const { user } = check.target;
+  await deps.slack.openView(triggerId, resetPasswordModal({ userId: user.id, displayName: user.displayName, userPrincipalName: user.userPrincipalName }));
+}
+
+/** Opens Edit many, with the users selected in a list (if any). */
+export async function openEditManyForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, preselected: readonly string[] = []): Promise<void> {
+  const options = await editManyFormOptions(deps.core, actor);
+  if (!options.ok) return void (await deps.slack.openView(triggerId, messageModal('Edit users', esc(options.message))));
+  // private_metadata holds at most 3,000 characters: a longer selection is pasted as usernames instead.
+  if (preselected.join(',').length > 3000) {
+    return void (await deps.slack.openView(triggerId, messageModal('Edit users', 'That is too many users to carry over from the list. Use `/users edit-many` and paste their usernames.')));
+  }
+  await deps.slack.openView(triggerId, editManyModal(options.licenses, preselected));
+}
+
+/**
+ * Runs Edit many after the ack (it may be 10,000 users) and DMs the admin the counts, with a CSV
+ * of every user and outcome uploaded into the same DM.
+ */
+export async function runEditMany(deps: ListenerDeps, actor: MemberActor & Actor, input: EditManyInput): Promise<void> {
+  const result = await editManyUsers(deps.core, actor, input);
+  if (!result.ok) {
+    await deps.slack.dm(actor.slackUserId, { text: esc(`Edit users: ${result.message}`) });
+    return;
+  }
+  deps.logger.info('users edited', { team: actor.teamId, by: actor.slackUserId, done: result.counts.done, total: result.rows.length });
+  const posted = await deps.slack.dm(actor.slackUserId, editManyResultsMessage(result));
+  await deps.slack.uploadFile(posted.channel, { filename: 'edit-users-results.csv', title: 'Edit users: every user and outcome', bytes: editManyResultsCsv(result) });
+}

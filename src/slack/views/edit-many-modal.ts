@@ -1,0 +1,70 @@
+import type { KnownBlock, View } from '@slack/types';
+import type { LicenseCount } from '../../core/licenses/list-licenses.js';
+import { PROFILE_FIELDS, type ProfileField } from '../../core/rules/profile-fields.js';
+import { CALLBACK, VALUE } from './ids.js';
+import { context, header, option, plain, textInput } from './kit.js';
+import { productChoices } from './license-blocks.js';
+import { SIGN_IN_ALLOWED, SIGN_IN_BLOCKED } from './edit-user-modal.js';
+import { usageLocationInput } from './usage-location.js';
+
+export const NO_CHANGE = 'no_change';
+export const LICENSE_MODE = { keep: 'keep', replace: 'replace', add: 'add' } as const;
+
+/** The profile fields Edit many offers (names are per person, so not these). */
+export const EDIT_MANY_FIELDS: ProfileField[] = ['jobTitle', 'department', 'officeNumber', 'officePhone', 'fax', 'address', 'city', 'state', 'postalCode', 'country'];
+
+const modeOption = (mode: keyof typeof LICENSE_MODE) =>
+  option({ keep: 'Keep current license assignments', replace: 'Replace current license assignments', add: 'Add to current license assignments' }[mode], LICENSE_MODE[mode]);
+
+/**
+ * Edit many users: who (pasted usernames, a picker, or the list's selection carried in
+ * private_metadata), then only the fields to set, and what to do with licenses.
+ */
+export function editManyModal(products: readonly LicenseCount[], preselected: readonly string[]): View {
+  const signIn = [option('No change', NO_CHANGE), option('Allow the users to sign in', SIGN_IN_ALLOWED), option('Block sign-in', SIGN_IN_BLOCKED)];
+  const blocks: KnownBlock[] = [
+    header('Users'),
+    ...(preselected.length ? [context(`${preselected.length} users selected in the list. Add more below if you like.`)] : []),
+    textInput('usernames', 'Usernames', { multiline: true, hint: 'One per line, or separated by commas. No limit.', placeholder: 'ana@contoso.com, bob@contoso.com' }),
+    {
+      type: 'input',
+      block_id: 'users',
+      optional: true,
+      label: plain('Or pick users'),
+      element: { type: 'multi_external_select', action_id: VALUE, placeholder: plain('Type a name or username'), min_query_length: 1 },
+    },
+    header('Details'),
+    context('Only the fields you fill in are changed; empty ones are left as they are.'),
+    ...EDIT_MANY_FIELDS.map((field) => textInput(field, PROFILE_FIELDS[field].label, { maxLength: PROFILE_FIELDS[field].max })),
+    header('Settings'),
+    { type: 'input', block_id: 'signIn', label: plain('Sign-in status'), element: { type: 'radio_buttons', action_id: VALUE, options: signIn, initial_option: signIn[0]! } },
+    usageLocationInput('usageLocation', 'Leave empty to keep each user’s own.'),
+    header('Licenses'),
+    {
+      type: 'input',
+      block_id: 'licenseMode',
+      label: plain('Product licenses'),
+      element: { type: 'radio_buttons', action_id: VALUE, options: [modeOption('keep'), modeOption('replace'), modeOption('add')], initial_option: modeOption('keep') },
+    },
+    ...(products.length
+      ? [
+          {
+            type: 'input' as const,
+            block_id: 'licenses',
+            optional: true,
+            label: plain('Products to replace with, or to add'),
+            element: { type: 'multi_static_select' as const, action_id: VALUE, placeholder: plain('Choose products'), ...productChoices(products) },
+          },
+        ]
+      : [context('The organization has no licenses yet.')]),
+  ];
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.editMany,
+    private_metadata: preselected.join(','),
+    title: plain('Edit users', 24),
+    submit: plain('Save changes', 24),
+    close: plain('Cancel', 24),
+    blocks,
+  };
+}

@@ -1,0 +1,113 @@
+import type { Updateable } from 'kysely';
+import type { DirectoryUser } from '../generated/kysely/database.js';
+import type { Role } from '../core/roles.js';
+import { PROFILE_FIELD_NAMES, type ProfileValues } from '../core/rules/profile-fields.js';
+import type { Db } from './database.js';
+import { toDbBool, toDbDate } from './values.js';
+
+/** All SQL about changing existing directory users: their fields, username, roles, sign-in and password. */
+
+/** What an edit may change on a user's row; absent keys are left as they are. */
+export interface UserFieldChanges {
+  profile?: ProfileValues;
+  displayName?: string;
+  alternateEmail?: string | null;
+  usageLocation?: string | null;
+  accountEnabled?: boolean;
+  username?: { userPrincipalName: string; alias: string; domain: string };
+}
+
+/**
+ * Writes the changed fields of one user. A username keeps `upnKey`, `aliasKey` and `domain` in step;
+ * a username taken meanwhile fails with a unique violation on `upnKey` (the caller reports it).
+ * `profile` replaces every profile field (a field left out becomes empty).
+ */
+export async function updateUserFields(db: Db, userId: string, changes: UserFieldChanges, at: Date): Promise<void> {
+  const set: Updateable<DirectoryUser> = { updatedAt: toDbDate(at) };
+  if (changes.profile) {
+    for (const field of PROFILE_FIELD_NAMES) if (field !== 'displayName') set[field] = changes.profile[field] ?? null;
+  }
+  if (changes.displayName !== undefined) set.displayName = changes.displayName;
+  if (changes.alternateEmail !== undefined) set.alternateEmail = changes.alternateEmail;
+  if (changes.usageLocation !== undefined) set.usageLocation = changes.usageLocation;
+  if (changes.accountEnabled !== undefined) set.accountEnabled = toDbBool(changes.accountEnabled);
+  if (changes.username) {
+    set.userPrincipalName = changes.username.userPrincipalName;
+    set.upnKey = changes.username.userPrincipalName.toLowerCase();
+    set.aliasKey = changes.username.alias.toLowerCase();
+    set.domain = changes.username.domain;
+  }
+  await db.updateTable('DirectoryUser').set(set).where('id', '=', userId).where('deletedAt', 'is', null).execute();
+}
+
+/** Gives a user exactly these roles (the ones not named are taken away). */
+export async function replaceRoles(db: Db, userId: string, roles: readonly Role[], at: Date): Promise<void> {
+  await db.deleteFrom('RoleAssignment').where('userId', '=', userId).execute();
+  if (roles.length === 0) return;
+  const stamp = toDbDate(at);
+  await db
+    .insertInto('RoleAssignment')
+    .values(roles.map((role) => ({ userId, role, createdAt: stamp })))
+    .execute();
+}
+
+/** A new password (hash only) for one user. */
+export async function setUserPassword(db: Db, userId: string, change: { passwordHash: string; forceChangePassword: boolean }, at: Date): Promise<void> {
+  const stamp = toDbDate(at);
+  await db
+    .updateTable('DirectoryUser')
+    .set({ passwordHash: change.passwordHash, passwordSetAt: stamp, forceChangePassword: toDbBool(change.forceChangePassword), updatedAt: stamp })
+    .where('id', '=', userId)
+    .where('deletedAt', 'is', null)
+    .execute();
+}
+
+/** Marks a user as synchronized from on-premises Active Directory (or back to a cloud user). */
+export async function setUserSource(db: Db, userId: string, source: 'cloud' | 'synced', at: Date): Promise<void> {
+  await db.updateTable('DirectoryUser').set({ source, updatedAt: toDbDate(at) }).where('id', '=', userId).where('deletedAt', 'is', null).execute();
+}
+
+/** The username of an active user of this organization, by id (null when deleted or elsewhere). */
+export async function activeUpnById(db: Db, tenantId: string, userId: string): Promise<string | null> {
+  const row = await db
+    .selectFrom('DirectoryUser')
+    .select('userPrincipalName')
+    .where('id', '=', userId)
+    .where('tenantId', '=', tenantId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+  return row?.userPrincipalName ?? null;
+}
+
+/** Active users of this organization among these ids: id, username, source and whether sign-in is allowed. */
+export async function activeUsersByIds(
+  db: Db,
+  tenantId: string,
+  userIds: readonly string[],
+): Promise<{ id: string; userPrincipalName: string; source: string }[]> {
+  const found: { id: string; userPrincipalName: string; source: string }[] = [];
+  for (let start = 0; start < userIds.length; start += 500) {
+    const rows = await db
+      .selectFrom('DirectoryUser')
+      .select(['id', 'userPrincipalName', 'source'])
+      .where('tenantId', '=', tenantId)
+      .where('id', 'in', userIds.slice(start, start + 500))
+      .where('deletedAt', 'is', null)
+      .execute();
+    found.push(...rows);
+  }
+  return found;
+}
+
+/** How many active, sign-in-allowed Global admins the organization has (the last one may not be blocked or demoted). */
+export async function countSignInAllowedGlobalAdmins(db: Db, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('DirectoryUser as u')
+    .innerJoin('RoleAssignment as r', (join) => join.onRef('r.userId', '=', 'u.id').on('r.role', '=', 'global_admin'))
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('u.tenantId', '=', tenantId)
+    .where('u.deletedAt', 'is', null)
+    .where('u.accountEnabled', '=', toDbBool(true))
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}

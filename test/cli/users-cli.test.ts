@@ -1,0 +1,86 @@
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
+import { verifyPassword } from '../../src/core/passwords/hash-password.js';
+import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { makeUser } from '../core/user-admin-fixture.js';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+let dir: string;
+
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedTenant(db.ctx);
+  await buyLicenses(db.ctx, OWNER, { product: 'business basic', quantity: 1 });
+  for (const alias of ['ana', 'bob']) await makeUser(db.ctx, alias, { usageLocation: 'NL' });
+  dir = path.dirname(db.url.slice('file:'.length));
+});
+afterAll(async () => db.destroy());
+
+function roster(...args: string[]) {
+  return run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args, '--workspace', TEAM], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+const user = (alias: string) => db.db.selectFrom('DirectoryUser').selectAll().where('aliasKey', '=', alias).executeTakeFirstOrThrow();
+
+describe('npm run roster -- users ...', () => {
+  it('edits fields and licenses, with --dry-run writing nothing', async () => {
+    const dry = await roster('users', 'edit', 'ana@contoso.onmicrosoft.com', '--department', 'Sales', '--add-license', 'business basic', '--dry-run');
+    expect(dry.stdout).toMatch(/\(dry run, nothing written\) ana@contoso.onmicrosoft.com: changed department, licenses/);
+    expect((await user('ana')).department).toBeNull();
+    const done = await roster('users', 'edit', 'ana', '--department', 'Sales', '--add-license', 'business basic');
+    expect(done.stdout).toMatch(/changed department, licenses/);
+    expect((await user('ana')).department).toBe('Sales');
+    const refused = await roster('users', 'edit', 'bob', '--add-license', 'business basic');
+    expect('code' in refused && refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/licenses: No Microsoft 365 Business Basic licenses are left/);
+    const asLicenseAdmin = await roster('users', 'edit', 'bob', '--city', 'Delft', '--role', 'license_admin');
+    expect(asLicenseAdmin.stderr).toMatch(/To edit users you need one of these roles: Global admin, User admin/);
+  });
+
+  it('blocks and unblocks, resets a password printing it once, and marks a user synced', async () => {
+    expect((await roster('users', 'block', 'bob')).stdout).toMatch(/bob@contoso.onmicrosoft.com is now blocked from signing in/);
+    expect((await user('bob')).accountEnabled).toBe(0);
+    expect((await roster('users', 'unblock', 'bob')).stdout).toMatch(/now allowed to sign in/);
+    const reset = await roster('users', 'reset-password', 'bob');
+    const password = /New password for bob@contoso.onmicrosoft.com: (\S+)/.exec(reset.stdout)?.[1];
+    expect(password).toBeDefined();
+    expect(await verifyPassword(password!, (await user('bob')).passwordHash)).toBe(true);
+    expect(reset.stderr).not.toContain(password!);
+    const file = path.join(dir, 'pw.txt');
+    writeFileSync(file, 'Chosen-Pass-77\n');
+    const chosen = await roster('users', 'reset-password', 'bob', '--password-file', file, '--no-require-change');
+    expect(chosen.stdout).not.toContain('Chosen-Pass-77');
+    expect(await verifyPassword('Chosen-Pass-77', (await user('bob')).passwordHash)).toBe(true);
+    expect((await roster('users', 'mark-synced', 'bob')).stdout).toMatch(/now synchronized from on-premises/);
+    expect((await roster('users', 'edit', 'bob', '--city', 'Delft')).stderr).toMatch(/on-premises Active Directory/);
+  });
+
+  it('edits many users from a file and writes every outcome to a private CSV', async () => {
+    const list = path.join(dir, 'people.txt');
+    writeFileSync(list, 'ana@contoso.onmicrosoft.com\nghost@contoso.onmicrosoft.com, bob@contoso.onmicrosoft.com\n');
+    const result = await roster('users', 'edit-many', '--file', list, '--usage-location', 'DE');
+    expect(result.stdout).toMatch(/2 changed, 0 already as asked, 1 not changed/);
+    const csv = readFileSync(path.join(dir, 'people-results.csv'), 'utf8');
+    expect(csv).toContain('ghost@contoso.onmicrosoft.com,No user with this username.');
+  });
+
+  it('imports users as synchronized from on-premises AD with --synced', async () => {
+    const csv = path.join(dir, 'synced.csv');
+    writeFileSync(
+      csv,
+      [
+        'Gebruikersnaam;Voornaam;Achternaam;Weergavenaam;Functie;Afdeling;Toestelnummer;Zakelijk nummer;Mobiel nummer;Faxnummer;Alternatief e-mailadres;Adres;Plaats;Provincie;Postcode;Land of regio',
+        'onprem@contoso.onmicrosoft.com;On;Prem;On Prem;;;;;;;;;;;;',
+      ].join('\r\n'),
+    );
+    const imported = await roster('import', csv, '--synced');
+    expect('code' in imported ? imported.stderr : '').toBe('');
+    expect((await user('onprem')).source).toBe('synced');
+  });
+});
