@@ -7,6 +7,7 @@ import { ViewState, type ViewStateValues } from '../../parse/view-state.js';
 import { afterAck } from '../../services/after-ack.js';
 import { slackErrorCode } from '../../services/slack-errors.js';
 import { addUserModal } from '../../views/add-user-modal.js';
+import { CALLBACK } from '../../views/ids.js';
 
 type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
@@ -18,7 +19,8 @@ type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 export const addUserFormChanged = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
   await ack();
   const view = body.view;
-  if (!view) return;
+  // Other forms have blocks with these ids too: only the Add user form is rebuilt here.
+  if (!view || view.callback_id !== CALLBACK.addUser) return;
   const actor = actorFromBody(body);
   const form = addUserFormState(new ViewState((view.state?.values ?? {}) as ViewStateValues));
   await afterAck(deps, actor.slackUserId, 'update the Add user form', async () => {
