@@ -1,0 +1,142 @@
+import type { Db } from './database.js';
+import { inTransaction } from './database.js';
+import { toRecord, USER_COLUMNS, type DirectoryUserRecord } from './directory-users.js';
+
+/**
+ * The word-start index behind `/users find` and every user picker: one UserSearchTerm row per word
+ * of a user's display name, their username and their alias (and its parts), lower case without
+ * accents. A prefix is then a range scan on the primary key (tenantId, term, …) instead of a LIKE over
+ * every user. Rows are written in the transaction that inserts a user (directory-users.ts) and by
+ * `reindexUser` after any change of name or username; `backfillSearchTerms` indexes users made before.
+ */
+
+/** What a user is found by. */
+export interface SearchableUser {
+  id: string;
+  tenantId: string;
+  upnKey: string;
+  aliasKey: string;
+  displayName: string;
+}
+
+export const TERM_KIND = { username: 0, alias: 1, word: 2 } as const;
+
+/** Lower case without accents ("José" → "jose"), as terms are stored and queries read. */
+export function searchKey(text: string): string {
+  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().trim();
+}
+
+const MAX_TERM = 64;
+/** The last character a term can hold: `term < prefix + HIGH` bounds a prefix range (BMP text). */
+const HIGH = '\uffff';
+
+/** The terms of one user, each with its kind, without repeats. */
+export function termsOf(user: Pick<SearchableUser, 'upnKey' | 'aliasKey' | 'displayName'>): { term: string; kind: number }[] {
+  const seen = new Set<string>();
+  const terms: { term: string; kind: number }[] = [];
+  const add = (term: string, kind: number) => {
+    const t = term.slice(0, MAX_TERM);
+    if (t && !seen.has(`${kind}:${t}`)) {
+      seen.add(`${kind}:${t}`);
+      terms.push({ term: t, kind });
+    }
+  };
+  add(searchKey(user.upnKey), TERM_KIND.username);
+  const alias = searchKey(user.aliasKey);
+  add(alias, TERM_KIND.alias);
+  for (const part of alias.split(/[._-]+/)) add(part, TERM_KIND.alias);
+  for (const word of searchKey(user.displayName).split(/\s+/)) {
+    add(word, TERM_KIND.word);
+    // "O'Brien" is found by "o'b", "obr" and "brien"; "Smith-Jones" by "jones" too.
+    add(word.replace(/[^\p{L}\p{N}]+/gu, ''), TERM_KIND.word);
+    for (const part of word.split(/[^\p{L}\p{N}]+/u)) add(part, TERM_KIND.word);
+  }
+  return terms;
+}
+
+/** Rows per INSERT: 5 values each, far below SQLite's bound-parameter limit. */
+const TERM_CHUNK = 1000;
+
+/** Writes the terms of users just inserted (call inside their transaction). */
+export async function indexNewUsers(db: Db, users: readonly SearchableUser[]): Promise<void> {
+  const rows = users.flatMap((user) => termsOf(user).map(({ term, kind }) => ({ tenantId: user.tenantId, term, userId: user.id, kind, displayName: user.displayName })));
+  for (let start = 0; start < rows.length; start += TERM_CHUNK) {
+    await db
+      .insertInto('UserSearchTerm')
+      .values(rows.slice(start, start + TERM_CHUNK))
+      .onConflict((conflict) => conflict.doNothing())
+      .execute();
+  }
+}
+
+/**
+ * Rewrites a user's terms from their row: call it in the transaction of any change to the display
+ * name or username (edit, rename, restore); a deleted user keeps no terms.
+ */
+export async function reindexUser(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('UserSearchTerm').where('userId', '=', userId).execute();
+  const user = await db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'tenantId', 'upnKey', 'aliasKey', 'displayName'])
+    .where('id', '=', userId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
+  if (user) await indexNewUsers(db, [user]);
+}
+
+/** Indexes active users that have no terms yet (users made before the index existed); returns how many. */
+export async function backfillSearchTerms(db: Db, batch = 2000): Promise<number> {
+  let done = 0;
+  for (;;) {
+    const users = await db
+      .selectFrom('DirectoryUser as u')
+      .select(['u.id', 'u.tenantId', 'u.upnKey', 'u.aliasKey', 'u.displayName'])
+      .where('u.deletedAt', 'is', null)
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('UserSearchTerm as t').select('t.userId').whereRef('t.userId', '=', 'u.id'))))
+      .limit(batch)
+      .execute();
+    if (users.length === 0) return done;
+    await inTransaction(db, (tx) => indexNewUsers(tx, users));
+    done += users.length;
+  }
+}
+
+/**
+ * Active users with a term starting with each word of `query`, ranked: exact username or alias
+ * first, then display name order. Returns their ids.
+ */
+export async function searchUserIds(db: Db, tenantId: string, query: string, limit: number): Promise<string[]> {
+  const words = [...new Set(searchKey(query).split(/\s+/).filter(Boolean))].sort((a, b) => b.length - a.length);
+  const first = words[0];
+  if (!first) return [];
+  const whole = searchKey(query);
+  let q = db
+    .selectFrom('UserSearchTerm as t')
+    .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
+    .select((eb) => [
+      't.userId',
+      't.displayName',
+      eb.fn
+        .min(eb.case().when(eb.and([eb('t.kind', '<=', TERM_KIND.alias), eb('t.term', '=', whole)])).then(0).else(1).end())
+        .as('rank'),
+    ])
+    .where('t.tenantId', '=', tenantId)
+    .where('t.term', '>=', first)
+    .where('t.term', '<', first + HIGH)
+    .where('u.deletedAt', 'is', null);
+  for (const word of words.slice(1)) {
+    q = q.where((eb) =>
+      eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)),
+    );
+  }
+  const rows = await q.groupBy(['t.userId', 't.displayName']).orderBy('rank').orderBy('t.displayName').orderBy('t.userId').limit(limit).execute();
+  return rows.map((row) => row.userId);
+}
+
+/** Active users by id, in the order of `ids`. */
+export async function activeUsersInOrder(db: Db, ids: readonly string[]): Promise<DirectoryUserRecord[]> {
+  if (ids.length === 0) return [];
+  const rows = await db.selectFrom('DirectoryUser').select(USER_COLUMNS).where('id', 'in', ids).where('deletedAt', 'is', null).execute();
+  const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
