@@ -10,11 +10,13 @@ import { type Figure, type Suite, figureTable, meets } from './figures.js';
 import { formSizeSuite } from './form-size.js';
 import { importSuite } from './import.js';
 import { startupSuite } from './startup.js';
+import { viewsSuite } from './views.js';
 
 const SUITES: Record<string, { suite: Suite; about: string }> = {
   startup: { suite: startupSuite, about: 'spawn → first GET /healthz 200, fresh database, median of 5' },
   import: { suite: importSuite, about: 'CSV import of 10,000 and 100,000 rows: verify, create, rows/s, peak memory; raw SQLite insert as the limit' },
   'form-size': { suite: formSizeSuite, about: 'bytes of the Add user form with 0, 1 and 20 products (and of the import settings form), before and after' },
+  views: { suite: viewsSuite, about: 'with 100,000 users: a page of each standard view and of a custom view, /users find, CSV export (time, memory), App Home' },
   ack: { suite: ackSuite, about: 'ack latency (open loop 50/s) and throughput (20 in flight) of /users add, /licenses, Add user submission; bare Bolt baseline' },
 };
 

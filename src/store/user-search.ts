@@ -19,6 +19,7 @@ export interface SearchableUser {
   displayName: string;
 }
 
+/** 0 the whole username, 1 the whole alias (these two rank first on an exact match), 2 a word or part of either. */
 export const TERM_KIND = { username: 0, alias: 1, word: 2 } as const;
 
 /** Lower case without accents ("José" → "jose"), as terms are stored and queries read. */
@@ -44,7 +45,7 @@ export function termsOf(user: Pick<SearchableUser, 'upnKey' | 'aliasKey' | 'disp
   add(searchKey(user.upnKey), TERM_KIND.username);
   const alias = searchKey(user.aliasKey);
   add(alias, TERM_KIND.alias);
-  for (const part of alias.split(/[._-]+/)) add(part, TERM_KIND.alias);
+  for (const part of alias.split(/[._-]+/)) add(part, TERM_KIND.word);
   for (const word of searchKey(user.displayName).split(/\s+/)) {
     add(word, TERM_KIND.word);
     // "O'Brien" is found by "o'b", "obr" and "brien"; "Smith-Jones" by "jones" too.

@@ -8,8 +8,11 @@ import { resolveView, viewChoices, type ResolvedView } from './resolve-view.js';
 
 /** Rows per page: two checkbox blocks of 10 (Block Kit's limit per element) and well under 50 blocks. */
 export const PAGE_SIZE = 20;
-/** A view's size is counted up to this; beyond it the list says "more than 10,000". */
-export const COUNT_CAP = 10_000;
+/**
+ * A view's size is counted up to this (counting 100,000 filtered rows for every page is not free);
+ * beyond it the list says "more than 500". All users, which needs no filter, is counted in full.
+ */
+export const COUNT_CAP = 500;
 
 export interface UserListPage {
   view: ResolvedView;
@@ -35,7 +38,7 @@ export async function listUsers(
   const limit = Math.min(Math.max(input.limit ?? PAGE_SIZE, 1), 100);
   const [page, total, views] = await Promise.all([
     listUsersPage(ctx.db, auth.tenant.id, resolved.filter, { ...(input.after ? { after: input.after } : {}), ...(input.before ? { before: input.before } : {}), limit }),
-    countUsers(ctx.db, auth.tenant.id, resolved.filter, COUNT_CAP),
+    countUsers(ctx.db, auth.tenant.id, resolved.filter, Object.keys(resolved.filter).length === 0 ? Number.MAX_SAFE_INTEGER : COUNT_CAP),
     viewChoices(ctx.db, auth.tenant.id),
   ]);
   return ok({ view: resolved, page, total, views, can: { manageViews: hasPermission(auth.roles, 'manage_views') } });
