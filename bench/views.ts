@@ -78,7 +78,7 @@ export const viewsSuite: Suite = async ({ quick, log }) => {
       const exported = await exportUsers(db.ctx, OWNER, 'All users');
       if (!exported.ok) throw new Error(exported.message);
       const out = createWriteStream(file, { mode: 0o600 });
-      for await (const chunk of exported.chunks()) if (!out.write(chunk)) await once(out, 'drain');
+      for await (const chunk of exported.chunks()) if (!out.write(chunk.text)) await once(out, 'drain');
       out.end();
       await once(out, 'finish');
       const seconds = (performance.now() - started) / 1000;

@@ -201,3 +201,17 @@ export async function exportChunk(db: Db, tenantId: string, filter: UserFilter, 
 }
 
 export type ExportRow = Awaited<ReturnType<typeof exportChunk>>[number];
+
+/** List rows of these active users, in the order of `ids` (for search results). */
+export async function listRowsByIds(db: Db, ids: readonly string[]): Promise<UserListRow[]> {
+  if (ids.length === 0) return [];
+  const rows = await db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'displayName', 'userPrincipalName', 'accountEnabled', 'licenseError'])
+    .where('id', 'in', ids)
+    .where('deletedAt', 'is', null)
+    .execute();
+  const licenses = await licensesByUser(db, ids);
+  const byId = new Map(rows.map((row) => [row.id, { ...row, accountEnabled: fromDbBool(row.accountEnabled), skuIds: licenses.get(row.id) ?? [] }]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}

@@ -5,6 +5,8 @@ import { hasPermission } from '../roles.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { customViewById, customViews, deleteCustomView as deleteView } from '../../store/custom-views.js';
+import { licenseCounts } from '../licenses/list-licenses.js';
+import { allDomains } from '../../store/organizations.js';
 import { parseConditions, type ViewConditions } from './view-conditions.js';
 
 export interface CustomViewSummary {
@@ -47,4 +49,12 @@ export async function deleteCustomView(ctx: CoreContext, actor: Actor, id: strin
   if (typeof deleted !== 'string') return deleted;
   reportChange(ctx, auth.tenant, 'organization', actor);
   return ok({ name: deleted });
+}
+
+/** What the custom view form offers: the organization's domains and the products it owns. */
+export async function customViewFormOptions(ctx: CoreContext, actor: Actor): Promise<Result<{ domains: string[]; products: { skuId: string; name: string }[] }>> {
+  const auth = await authorize(ctx, actor, 'manage_views');
+  if (!auth.ok) return auth;
+  const [domains, counts] = await Promise.all([allDomains(ctx.db, auth.tenant.id), licenseCounts(ctx, auth.tenant.id)]);
+  return ok({ domains, products: counts.map((c) => ({ skuId: c.product.skuId, name: c.product.displayName })) });
 }

@@ -33,20 +33,20 @@ function cells(row: ExportRow): (string | null)[] {
  * the caller writes each chunk out before the next is read, so a 100,000-user export never holds the
  * whole file. Any admin role may export what they may list.
  */
-export async function exportUsers(ctx: CoreContext, actor: Actor, viewText: string): Promise<Result<{ view: ResolvedView; chunks: () => AsyncGenerator<string> }>> {
+export async function exportUsers(ctx: CoreContext, actor: Actor, viewText: string): Promise<Result<{ view: ResolvedView; chunks: () => AsyncGenerator<{ text: string; rows: number }> }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
   const view = await resolveView(ctx.db, auth.tenant.id, viewText);
   if (isCoreError(view)) return view;
   const tenantId = auth.tenant.id;
   const filter = view.filter;
-  async function* chunks(): AsyncGenerator<string> {
-    yield `\uFEFF${csvLine(EXPORT_HEADER)}`;
+  async function* chunks(): AsyncGenerator<{ text: string; rows: number }> {
+    yield { text: `\uFEFF${csvLine(EXPORT_HEADER)}`, rows: 0 };
     let after: Cursor | undefined;
     for (;;) {
       const rows = await exportChunk(ctx.db, tenantId, filter, after, EXPORT_CHUNK);
       if (rows.length === 0) return;
-      yield rows.map((row) => csvLine(cells(row))).join('');
+      yield { text: rows.map((row) => csvLine(cells(row))).join(''), rows: rows.length };
       const last = rows[rows.length - 1]!;
       after = { displayName: last.displayName, id: last.id };
       if (rows.length < EXPORT_CHUNK) return;

@@ -6,6 +6,8 @@ export const CALLBACK = {
   buyLicenses: 'roster_buy_licenses',
   importUpload: 'roster_import_upload',
   importSettings: 'roster_import_settings',
+  customView: 'roster_custom_view',
+  seatWarning: 'roster_seat_warning',
 } as const;
 
 export const ACTION = {
@@ -16,6 +18,18 @@ export const ACTION = {
   importChooseSettings: 'roster_import_choose_settings',
   importCancel: 'roster_import_cancel',
   importResume: 'roster_import_resume',
+  // User lists (/users list, find, views). The row menu and "Edit selected" are handled by the edit flows.
+  userRowAction: 'roster_user_row_action',
+  editSelected: 'roster_edit_selected',
+  listView: 'roster_list_view',
+  listPage: 'roster_list_page',
+  listExport: 'roster_list_export',
+  openViews: 'roster_open_views',
+  newView: 'roster_new_view',
+  editView: 'roster_edit_view',
+  deleteView: 'roster_delete_view',
+  openView: 'roster_open_view',
+  seatWarning: 'roster_seat_warning',
 } as const;
 
 export const SHORTCUT = {
