@@ -21,7 +21,7 @@ export function customViewsMessage(organizationName: string, views: readonly Cus
     });
   }
   if (views.length > 44) blocks.push(context(`and ${views.length - 44} more: open them from the view menu of \`/users list\`.`));
-  if (canManage) blocks.push({ type: 'actions', elements: [button('New view', ACTION.newView, 'primary')] });
+  if (canManage) blocks.push({ type: 'actions', block_id: 'views_actions', elements: [button('New view', ACTION.newView, 'primary')] });
   else blocks.push(context('Global admins and User admins can make, change and delete views.'));
   return { text: esc(`${views.length} custom views`), blocks };
 }
