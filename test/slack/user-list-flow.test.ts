@@ -51,7 +51,7 @@ describe('/users list, find, views and export, end to end', () => {
     ]);
     const message = { ...(res.body as object), ts: '1700000000.000100', channel: CHANNEL };
     const before = r.fake.calls().length;
-    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.listPage, message, channelId: CHANNEL });
+    await r.sim.blockAction({ userId: OWNER, actionId: `${ACTION.listPage}_next`, message, channelId: CHANNEL });
     const next = await responded(before);
     expect(next.replace_original).toBe(true);
     const nextIds = rowsOf(next.blocks).map((b) => b.accessory!.options![0]!.value.slice(5));
@@ -59,7 +59,7 @@ describe('/users list, find, views and export, end to end', () => {
     const all = [...shown, ...nextIds];
     expect(all.filter((id) => want.includes(id))).toEqual(want.slice(0, all.filter((id) => want.includes(id)).length));
     const back = r.fake.calls().length;
-    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.listPage, message: { ...next, ts: '1700000000.000200', channel: CHANNEL }, channelId: CHANNEL, value: undefined });
+    await r.sim.blockAction({ userId: OWNER, actionId: `${ACTION.listPage}_prev`, message: { ...next, ts: '1700000000.000200', channel: CHANNEL }, channelId: CHANNEL, value: undefined });
     const previous = await responded(back);
     expect(rowsOf(previous.blocks).map((b) => b.accessory!.options![0]!.value.slice(5))).toEqual(shown);
   });

@@ -8,6 +8,7 @@ import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
 import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction } from './actions/import-actions.js';
 import { customViewMenu, exportAction, listPageChosen, listViewChosen, newViewAction, openViewAction, openViewsAction, rowTicked } from './actions/user-list-actions.js';
+import { openSeatWarningAction, seatWarningSubmission } from './views/seat-warning-listeners.js';
 import { customViewSubmission } from './views/custom-view-submission.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
@@ -31,6 +32,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK.importUpload, importUploadSubmission(deps));
   app.view(CALLBACK.importSettings, importSettingsSubmission(deps));
   app.view(CALLBACK.customView, customViewSubmission(deps));
+  app.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
 
   app.action(ACTION.openAddUser, openAddUserAction(deps));
   app.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
@@ -48,12 +50,13 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.importResume, resumeImportAction(deps));
   // User lists. The row menu (ACTION.userRowAction) and "Edit selected" belong to the edit flows.
   app.action(ACTION.listView, listViewChosen(deps));
-  app.action(ACTION.listPage, listPageChosen(deps));
+  app.action(new RegExp(`^${ACTION.listPage}_(prev|next)$`), listPageChosen(deps));
   app.action(ACTION.listExport, exportAction(deps));
-  app.action(ACTION.openView, openViewAction(deps));
+  app.action(new RegExp(`^${ACTION.openView}(_\\d+)?$`), openViewAction(deps));
   app.action(ACTION.openViews, openViewsAction(deps));
   app.action(ACTION.newView, newViewAction(deps));
   app.action(ACTION.editView, customViewMenu(deps));
+  app.action(ACTION.seatWarning, openSeatWarningAction(deps));
   app.action({ type: 'block_actions', action_id: 'select' }, rowTicked());
 
   app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {

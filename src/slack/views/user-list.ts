@@ -66,7 +66,7 @@ export function userRows(users: readonly ListedUser[]): KnownBlock[] {
         {
           type: 'checkboxes',
           action_id: 'select',
-          options: users.slice(i, i + ROWS_PER_CHECKBOXES).map((user) => ({ text: plain(clip(user.displayName, 75)), value: user.id })),
+          options: users.slice(i, i + ROWS_PER_CHECKBOXES).map((user) => ({ text: plain(clip(esc(user.displayName), 75)), value: user.id })),
         },
       ],
     });
@@ -76,7 +76,7 @@ export function userRows(users: readonly ListedUser[]): KnownBlock[] {
 }
 
 function viewMenu(result: UserListPage) {
-  const toOption = (v: { ref: string; name: string }) => option(v.name, v.ref);
+  const toOption = (v: { ref: string; name: string }) => option(esc(v.name), v.ref);
   const groups = [{ label: plain('Standard views', 75), options: result.views.standard.map(toOption) }];
   if (result.views.custom.length > 0) groups.push({ label: plain('Custom views', 75), options: result.views.custom.slice(0, 100).map(toOption) });
   return { type: 'static_select' as const, action_id: ACTION.listView, placeholder: plain('Choose a view', 150), option_groups: groups, initial_option: toOption(result.view) };
@@ -87,7 +87,7 @@ export function userListMessage(result: UserListPage): { text: string; blocks: B
   const { page, view, total } = result;
   const size = total.capped ? `more than ${total.count.toLocaleString('en')} users` : `${total.count.toLocaleString('en')} user${total.count === 1 ? '' : 's'}`;
   const blocks: KnownBlock[] = [
-    header(clip(view.name, 150)),
+    header(clip(esc(view.name), 150)),
     {
       type: 'actions',
       block_id: 'list_controls',
@@ -100,8 +100,8 @@ export function userListMessage(result: UserListPage): { text: string; blocks: B
   const first = page.rows[0];
   const last = page.rows[page.rows.length - 1];
   const nav = [
-    ...(page.hasPrevious && first ? [button('Previous', ACTION.listPage, undefined, pageValue({ view: view.ref, before: [first.displayName, first.id] }))] : []),
-    ...(page.hasNext && last ? [button('Next', ACTION.listPage, undefined, pageValue({ view: view.ref, after: [last.displayName, last.id] }))] : []),
+    ...(page.hasPrevious && first ? [button('Previous', `${ACTION.listPage}_prev`, undefined, pageValue({ view: view.ref, before: [first.displayName, first.id] }))] : []),
+    ...(page.hasNext && last ? [button('Next', `${ACTION.listPage}_next`, undefined, pageValue({ view: view.ref, after: [last.displayName, last.id] }))] : []),
   ];
   if (nav.length > 0) blocks.push({ type: 'actions', block_id: 'list_pages', elements: nav });
   return { text: esc(`${view.name}: ${size}`), blocks };
