@@ -1,3 +1,5 @@
+import type { ExpressionBuilder } from 'kysely';
+import type { DB } from '../generated/kysely/database.js';
 import type { Db } from './database.js';
 import { inTransaction } from './database.js';
 import { toRecord, USER_COLUMNS, type DirectoryUserRecord } from './directory-users.js';
@@ -103,14 +105,34 @@ export async function backfillSearchTerms(db: Db, batch = 2000): Promise<number>
 }
 
 /**
+ * A prefix with at least this many terms is "broad" ("a", "an"): ranking all its matches would read
+ * tens of thousands of rows, so the users are walked in display name order instead, which finds the
+ * first matches after a few hundred rows.
+ */
+const BROAD_PREFIX = 1500;
+
+function prefixOf(eb: ExpressionBuilder<DB, 'UserSearchTerm'>, word: string) {
+  return eb.and([eb('term', '>=', word), eb('term', '<', word + HIGH)]);
+}
+
+/**
  * Active users with a term starting with each word of `query`, ranked: exact username or alias
  * first, then display name order. Returns their ids.
  */
-export async function searchUserIds(db: Db, tenantId: string, query: string, limit: number): Promise<string[]> {
-  const words = [...new Set(searchKey(query).split(/\s+/).filter(Boolean))].sort((a, b) => b.length - a.length);
+export async function searchUserIds(db: Db, tenantId: string, query: string, limit: number, broadAt = BROAD_PREFIX): Promise<string[]> {
+  const whole = searchKey(query);
+  const words = [...new Set(whole.split(/\s+/).filter(Boolean))].sort((a, b) => b.length - a.length);
   const first = words[0];
   if (!first) return [];
-  const whole = searchKey(query);
+  const counted = await db
+    .selectFrom(db.selectFrom('UserSearchTerm').select('userId').where('tenantId', '=', tenantId).where((eb) => prefixOf(eb, first)).limit(broadAt).as('range'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(counted.n) >= broadAt ? walkByName(db, tenantId, whole, words, limit) : rankRange(db, tenantId, whole, words, limit);
+}
+
+/** A narrow prefix: every match read from the term range, ranked there. */
+async function rankRange(db: Db, tenantId: string, whole: string, words: string[], limit: number): Promise<string[]> {
   let q = db
     .selectFrom('UserSearchTerm as t')
     .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
@@ -122,16 +144,36 @@ export async function searchUserIds(db: Db, tenantId: string, query: string, lim
         .as('rank'),
     ])
     .where('t.tenantId', '=', tenantId)
-    .where('t.term', '>=', first)
-    .where('t.term', '<', first + HIGH)
+    .where('t.term', '>=', words[0]!)
+    .where('t.term', '<', words[0]! + HIGH)
     .where('u.deletedAt', 'is', null);
   for (const word of words.slice(1)) {
-    q = q.where((eb) =>
-      eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)),
-    );
+    q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
   }
   const rows = await q.groupBy(['t.userId', 't.displayName']).orderBy('rank').orderBy('t.displayName').orderBy('t.userId').limit(limit).execute();
   return rows.map((row) => row.userId);
+}
+
+/** A broad prefix: the exact username or alias, then the users in display name order whose terms match. */
+async function walkByName(db: Db, tenantId: string, whole: string, words: string[], limit: number): Promise<string[]> {
+  const exact = await db
+    .selectFrom('UserSearchTerm as t')
+    .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
+    .select('t.userId')
+    .where('t.tenantId', '=', tenantId)
+    .where('t.term', '=', whole)
+    .where('t.kind', '<=', TERM_KIND.alias)
+    .where('u.deletedAt', 'is', null)
+    .orderBy('u.displayName')
+    .limit(limit)
+    .execute();
+  let q = db.selectFrom('DirectoryUser as u').select('u.id').where('u.tenantId', '=', tenantId).where('u.deletedAt', 'is', null);
+  for (const word of words) {
+    q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 'u.id').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
+  }
+  const rest = await q.orderBy('u.displayName').orderBy('u.id').limit(limit + exact.length).execute();
+  const ids = [...new Set([...exact.map((row) => row.userId), ...rest.map((row) => row.id)])];
+  return ids.slice(0, limit);
 }
 
 /** Active users by id, in the order of `ids`. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUsers } from '../../src/core/users/find-users.js';
 import { inTransaction } from '../../src/store/database.js';
 import { insertDirectoryUser, markUserDeleted } from '../../src/store/directory-users.js';
-import { backfillSearchTerms, reindexUser, searchKey, termsOf } from '../../src/store/user-search.js';
+import { backfillSearchTerms, reindexUser, searchKey, searchUserIds, termsOf } from '../../src/store/user-search.js';
 import { generateDirectory, seededRandom, type GeneratedUser } from '../support/generate-directory.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
 
@@ -75,6 +75,16 @@ describe('findUsers on the word-start index', () => {
       const got = (await find(query, 100)).map((u) => u.id).filter((id) => users.some((u) => u.id === id));
       if (want.length <= 90) expect([...got].sort(), query).toEqual(want);
       else expect(got.length, query).toBeGreaterThanOrEqual(90);
+    }
+  });
+
+  it('walks broad prefixes in display name order and ranks narrow ones from the term range, with the same answer', async () => {
+    for (const query of ['a', 'an', 'o', 'liam', 'de v', 'smith-jones', 'zz', 'mia.', 'chen lee']) {
+      for (const limit of [5, 20, 100]) {
+        const narrow = await searchUserIds(db.db, tenantId, query, limit, Number.MAX_SAFE_INTEGER);
+        const broad = await searchUserIds(db.db, tenantId, query, limit, 1);
+        expect(broad, `${query} / ${limit}`).toEqual(narrow);
+      }
     }
   });
 

@@ -10,9 +10,9 @@ import { resolveView, viewChoices, type ResolvedView } from './resolve-view.js';
 export const PAGE_SIZE = 20;
 /**
  * A view's size is counted up to this (counting 100,000 filtered rows for every page is not free);
- * beyond it the list says "more than 500". All users, which needs no filter, is counted in full.
+ * beyond it the list says "more than 100". All users, which needs no filter, is counted in full.
  */
-export const COUNT_CAP = 500;
+export const COUNT_CAP = 100;
 
 export interface UserListPage {
   view: ResolvedView;
