@@ -9,6 +9,7 @@ import { openDatabase } from '../db/open-database.js';
 import { checkCommand } from './check-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
 import { operatorActor } from './operator.js';
+import { exportCommand, findCommand, listCommand } from './views-command.js';
 
 const USAGE = `Usage: npm run roster -- <command> [options]
 
@@ -24,6 +25,9 @@ Commands:
       --resume <job id>     go on with an interrupted import of this file (users made before get new passwords)
   import --list --workspace <Slack team id>                  list interrupted imports, with how to resume each
   check                                                      check that every product's seat count matches its assignments
+  list [view] --workspace <id>                               every user of a view (default All users), by display name
+  find <text> --workspace <id>                               users whose name, username or alias starts with the text
+  export [view] --workspace <id> --out <file.csv>            a view as CSV (admin center columns; --force to replace the file)
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -62,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, file] = positionals;
   if (values.help) return usage('', 0);
-  if (command !== 'import' && command !== 'check') return usage(`error: unknown command ${command ?? '(none)'}`);
+  const viewCommands = ['list', 'find', 'export'];
+  if (command !== 'import' && command !== 'check' && !viewCommands.includes(command ?? '')) return usage(`error: unknown command ${command ?? '(none)'}`);
+  if (viewCommands.includes(command!) && !values.workspace) return usage('error: --workspace <Slack team id> is required');
+  if (command === 'export' && !values.out) return usage('error: --out <file.csv> is required');
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
     process.stderr.write(`error: ${z.prettifyError(limits.error)}\n`);
@@ -85,6 +92,10 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
+    const rest = positionals.slice(1).join(' ');
+    if (command === 'list') return await listCommand(ctx, who.actor, rest, print);
+    if (command === 'find') return await findCommand(ctx, who.actor, rest, print);
+    if (command === 'export') return await exportCommand(ctx, who.actor, rest, values.out!, values.force, print);
     if (values.list) return await listInterruptedCommand(ctx, who.actor, print);
     const options = {
       file: file!,
