@@ -106,74 +106,104 @@ export async function backfillSearchTerms(db: Db, batch = 2000): Promise<number>
 
 /**
  * A prefix with at least this many terms is "broad" ("a", "an"): ranking all its matches would read
- * tens of thousands of rows, so the users are walked in display name order instead, which finds the
- * first matches after a few hundred rows.
+ * tens of thousands of rows, while walking the users in display name order finds the first matches
+ * after a few rows, since about one user in five matches.
  */
-const BROAD_PREFIX = 1500;
+const BROAD_PREFIX = 5_000;
+
+/** Separators inside usernames: a word without them matches a username only through its first part. */
+const SEPARATOR = /[._@-]/;
 
 function prefixOf(eb: ExpressionBuilder<DB, 'UserSearchTerm'>, word: string) {
   return eb.and([eb('term', '>=', word), eb('term', '<', word + HIGH)]);
 }
 
+async function termsInRange(db: Db, tenantId: string, word: string, cap: number): Promise<number> {
+  const row = await db
+    .selectFrom(db.selectFrom('UserSearchTerm').select('userId').where('tenantId', '=', tenantId).where((eb) => prefixOf(eb, word)).limit(cap).as('range'))
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * Active users with a term starting with each word of `query`, ranked: exact username or alias
- * first, then display name order. Returns their ids.
+ * first, then display name order. Returns their ids. The most selective word is read from the term
+ * range; a broad one (see BROAD_PREFIX) walks the users in display name order instead.
  */
 export async function searchUserIds(db: Db, tenantId: string, query: string, limit: number, broadAt = BROAD_PREFIX): Promise<string[]> {
   const whole = searchKey(query);
-  const words = [...new Set(whole.split(/\s+/).filter(Boolean))].sort((a, b) => b.length - a.length);
-  const first = words[0];
-  if (!first) return [];
-  const counted = await db
-    .selectFrom(db.selectFrom('UserSearchTerm').select('userId').where('tenantId', '=', tenantId).where((eb) => prefixOf(eb, first)).limit(broadAt).as('range'))
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(counted.n) >= broadAt ? walkByName(db, tenantId, whole, words, limit) : rankRange(db, tenantId, whole, words, limit);
+  const words = [...new Set(whole.split(/\s+/).filter(Boolean))];
+  if (words.length === 0) return [];
+  const sizes = await Promise.all(words.map((word) => termsInRange(db, tenantId, word, broadAt)));
+  const narrowest = sizes.indexOf(Math.min(...sizes));
+  const first = words[narrowest]!;
+  const others = words.filter((_, i) => i !== narrowest);
+  const exact = words.length === 1 ? await exactMatches(db, tenantId, whole, limit) : [];
+  const walked = sizes[narrowest]! >= broadAt ? await walkByName(db, tenantId, words, limit + exact.length) : null;
+  const rest = walked ?? (await rankRange(db, tenantId, first, others, limit + exact.length));
+  return [...new Set([...exact, ...rest])].slice(0, limit);
 }
 
-/** A narrow prefix: every match read from the term range, ranked there. */
-async function rankRange(db: Db, tenantId: string, whole: string, words: string[], limit: number): Promise<string[]> {
-  let q = db
+/** Users whose whole username or alias is the query: they rank first. */
+async function exactMatches(db: Db, tenantId: string, whole: string, limit: number): Promise<string[]> {
+  const rows = await db
     .selectFrom('UserSearchTerm as t')
     .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
-    .select((eb) => [
-      't.userId',
-      't.displayName',
-      eb.fn
-        .min(eb.case().when(eb.and([eb('t.kind', '<=', TERM_KIND.alias), eb('t.term', '=', whole)])).then(0).else(1).end())
-        .as('rank'),
-    ])
-    .where('t.tenantId', '=', tenantId)
-    .where('t.term', '>=', words[0]!)
-    .where('t.term', '<', words[0]! + HIGH)
-    .where('u.deletedAt', 'is', null);
-  for (const word of words.slice(1)) {
-    q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
-  }
-  const rows = await q.groupBy(['t.userId', 't.displayName']).orderBy('rank').orderBy('t.displayName').orderBy('t.userId').limit(limit).execute();
-  return rows.map((row) => row.userId);
-}
-
-/** A broad prefix: the exact username or alias, then the users in display name order whose terms match. */
-async function walkByName(db: Db, tenantId: string, whole: string, words: string[], limit: number): Promise<string[]> {
-  const exact = await db
-    .selectFrom('UserSearchTerm as t')
-    .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
-    .select('t.userId')
+    .select(['t.userId', 't.displayName'])
     .where('t.tenantId', '=', tenantId)
     .where('t.term', '=', whole)
     .where('t.kind', '<=', TERM_KIND.alias)
     .where('u.deletedAt', 'is', null)
-    .orderBy('u.displayName')
+    .orderBy('t.displayName')
+    .orderBy('t.userId')
     .limit(limit)
     .execute();
-  let q = db.selectFrom('DirectoryUser as u').select('u.id').where('u.tenantId', '=', tenantId).where('u.deletedAt', 'is', null);
+  return rows.map((row) => row.userId);
+}
+
+/** A narrow prefix: every match read from the term range, in display name order. */
+async function rankRange(db: Db, tenantId: string, first: string, others: string[], limit: number): Promise<string[]> {
+  let q = db
+    .selectFrom('UserSearchTerm as t')
+    .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
+    .select(['t.userId', 't.displayName'])
+    .where('t.tenantId', '=', tenantId)
+    .where('t.term', '>=', first)
+    .where('t.term', '<', first + HIGH)
+    .where('u.deletedAt', 'is', null);
+  // Without a separator, whatever starts the whole username or alias also starts its first part (a word term).
+  if (!SEPARATOR.test(first)) q = q.where('t.kind', '=', TERM_KIND.word);
+  for (const word of others) {
+    q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
+  }
+  const rows = await q.groupBy(['t.userId', 't.displayName']).orderBy('t.displayName').orderBy('t.userId').limit(limit).execute();
+  return rows.map((row) => row.userId);
+}
+
+/** How many users, in display name order, a broad prefix's walk reads before it gives up for the range. */
+const WALK_BUDGET = 3000;
+
+/**
+ * A broad prefix: the first users in display name order whose terms match every word, when they are
+ * among the first WALK_BUDGET users (matches are common, so they usually are); null when fewer were
+ * found there (the matches cluster later in the alphabet: "zo" for the Zoës), and the range must rank.
+ */
+async function walkByName(db: Db, tenantId: string, words: string[], limit: number): Promise<string[] | null> {
+  const firstUsers = db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'displayName'])
+    .where('tenantId', '=', tenantId)
+    .where('deletedAt', 'is', null)
+    .orderBy('displayName')
+    .orderBy('id')
+    .limit(WALK_BUDGET);
+  let q = db.selectFrom(firstUsers.as('u')).select('u.id');
   for (const word of words) {
     q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 'u.id').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
   }
-  const rest = await q.orderBy('u.displayName').orderBy('u.id').limit(limit + exact.length).execute();
-  const ids = [...new Set([...exact.map((row) => row.userId), ...rest.map((row) => row.id)])];
-  return ids.slice(0, limit);
+  const rows = await q.orderBy('u.displayName').orderBy('u.id').limit(limit).execute();
+  return rows.length >= limit ? rows.map((row) => row.id) : null;
 }
 
 /** Active users by id, in the order of `ids`. */
