@@ -66,6 +66,7 @@ export const viewsSuite: Suite = async ({ quick, log }) => {
     ms('a page of a three-condition custom view, p95', await timed(20, (i) => listUsers(db.ctx, OWNER, { view: `cv:${saved.id}`, ...(i % 2 ? { after: { displayName: middle.displayName, id: middle.id } } : {}) })), 20, 'domain + usage location + license');
 
     const queries = ['a', 'an', 'smi', 'de v', 'müller', 'olivia.kow', 'zo', 'priya nguyen', `${users[7]!.userPrincipalName.split('@')[0]}`, 'xyz'];
+    for (const query of queries) log(`  find "${query}": p95 ${(await timed(5, () => findUsers(db.ctx, OWNER, query))).toFixed(2)} ms`);
     ms('/users find, p95', await timed(40, (i) => findUsers(db.ctx, OWNER, queries[i % queries.length]!)), 20, `${queries.length} queries from "a" to an exact username`);
 
     // The export runs in a fresh process over the compiled build, so its peak memory is its own

@@ -162,8 +162,28 @@ async function exactMatches(db: Db, tenantId: string, whole: string, limit: numb
   return rows.map((row) => row.userId);
 }
 
-/** A narrow prefix: every match read from the term range, in display name order. */
+/**
+ * A narrow prefix: every match read from the term range (an index-only scan), in display name order.
+ * Deleted users normally have no terms (reindexUser); any left are dropped after ranking.
+ */
 async function rankRange(db: Db, tenantId: string, first: string, others: string[], limit: number): Promise<string[]> {
+  let q = db.selectFrom('UserSearchTerm as t').select(['t.userId', 't.displayName']).where('t.tenantId', '=', tenantId).where('t.term', '>=', first).where('t.term', '<', first + HIGH);
+  // Without a separator, whatever starts the whole username or alias also starts its first part (a word term).
+  if (!SEPARATOR.test(first)) q = q.where('t.kind', '=', TERM_KIND.word);
+  for (const word of others) {
+    q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
+  }
+  const rows = await q.groupBy(['t.userId', 't.displayName']).orderBy('t.displayName').orderBy('t.userId').limit(limit + 20).execute();
+  const ids = rows.map((row) => row.userId);
+  if (ids.length === 0) return [];
+  const active = new Set((await db.selectFrom('DirectoryUser').select('id').where('id', 'in', ids).where('deletedAt', 'is', null).execute()).map((row) => row.id));
+  const kept = ids.filter((id) => active.has(id));
+  // More than 20 deleted users still indexed among the first: rank again with the join (rare).
+  if (ids.length === limit + 20 && kept.length < limit) return rankRangeJoined(db, tenantId, first, others, limit);
+  return kept.slice(0, limit);
+}
+
+async function rankRangeJoined(db: Db, tenantId: string, first: string, others: string[], limit: number): Promise<string[]> {
   let q = db
     .selectFrom('UserSearchTerm as t')
     .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
@@ -172,8 +192,6 @@ async function rankRange(db: Db, tenantId: string, first: string, others: string
     .where('t.term', '>=', first)
     .where('t.term', '<', first + HIGH)
     .where('u.deletedAt', 'is', null);
-  // Without a separator, whatever starts the whole username or alias also starts its first part (a word term).
-  if (!SEPARATOR.test(first)) q = q.where('t.kind', '=', TERM_KIND.word);
   for (const word of others) {
     q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
   }
@@ -182,7 +200,7 @@ async function rankRange(db: Db, tenantId: string, first: string, others: string
 }
 
 /** How many users, in display name order, a broad prefix's walk reads before it gives up for the range. */
-const WALK_BUDGET = 3000;
+const WALK_BUDGET = 10_000;
 
 /**
  * A broad prefix: the first users in display name order whose terms match every word, when they are
