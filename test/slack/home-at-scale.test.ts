@@ -5,6 +5,7 @@ import { setSeatWarning } from '../../src/core/tenant/set-seat-warning.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { homeView, HOME_MAX_PRODUCTS } from '../../src/slack/views/home-view.js';
 import { validateView } from '../support/block-kit-validator.js';
+import { unescapedBlockProblems } from '../support/fake-slack/escaping.js';
 import { createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
 
 function summary(products: number, views: number, threshold = 5): HomeSummary {
@@ -28,6 +29,7 @@ describe('the App Home at scale', () => {
   ])('%i products and %i views stay within Slack limits and under 100 blocks', (products, views) => {
     const view = homeView(summary(products, views));
     expect(validateView(view, 'home')).toEqual([]);
+    expect(unescapedBlockProblems(view.blocks, 'home')).toEqual([]);
     expect(view.blocks.length).toBeLessThan(60);
     const text = JSON.stringify(view);
     if (products > HOME_MAX_PRODUCTS) expect(text).toContain(`and ${products - HOME_MAX_PRODUCTS} more products`);

@@ -75,7 +75,7 @@ export function homeView(summary: HomeSummary): View {
     ],
   });
   const moreViews = views.length - HOME_MAX_VIEWS;
-  blocks.push(context(`${moreViews > 0 ? `and ${moreViews} more views: ` : ''}\`/users list <view>\` · \`/users find <name>\` · \`/users views\` · \`/users export <view>\``));
+  blocks.push(context(`${moreViews > 0 ? `and ${moreViews} more views: ` : ''}\`/users list &lt;view&gt;\` · \`/users find &lt;name&gt;\` · \`/users views\` · \`/users export &lt;view&gt;\``));
   blocks.push(divider(), section('*Last changes*'));
   if (summary.recentChanges.length === 0) blocks.push(context('Nothing yet.'));
   for (const change of summary.recentChanges.slice(0, 10)) {
