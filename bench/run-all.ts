@@ -12,6 +12,7 @@ import { hostileImportSuite } from './hostile-import.js';
 import { importSuite } from './import.js';
 import { startupSuite } from './startup.js';
 import { userEditsSuite } from './user-edits.js';
+import { viewsSuite } from './views.js';
 
 const SUITES: Record<string, { suite: Suite; about: string }> = {
   startup: { suite: startupSuite, about: 'spawn → first GET /healthz 200, fresh database, median of 5' },
@@ -19,6 +20,7 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
   'form-size': { suite: formSizeSuite, about: 'bytes of the Add user form with 0, 1 and 20 products (and of the import settings form), before and after' },
   hostile: { suite: hostileImportSuite, about: '/users help ack p99 (open loop 20/s) while ~20 MB hostile CSVs (blank lines, a row of commas) are previewed; time to refuse each' },
   'user-edits': { suite: userEditsSuite, about: 'edit many: a product added to 10,000 users in one run; ack p99 of /users edit at 50/s with 100,000 users' },
+  views: { suite: viewsSuite, about: 'with 100,000 users: a page of each standard view and of a custom view, /users find, CSV export (time, memory), App Home' },
   ack: { suite: ackSuite, about: 'ack latency (open loop 50/s) and throughput (20 in flight) of /users add, /licenses, Add user submission; bare Bolt baseline' },
 };
 

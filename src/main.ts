@@ -3,6 +3,7 @@ import { loadEnv } from './config/env.js';
 import { openDatabase } from './db/open-database.js';
 import { createLogger, describeError } from './log.js';
 import { startSlackApp } from './slack/create-app.js';
+import { backfillSearchTerms } from './store/user-search.js';
 import { StartupProblem } from './slack/token-check.js';
 
 /** `npm start`: read .env, open (and migrate) the database, start the Slack app. */
@@ -16,6 +17,9 @@ async function main(): Promise<void> {
   const { env } = loaded;
   const logger = createLogger(env.LOG_LEVEL);
   const db = await openDatabase(env.DATABASE_URL);
+  // Users made before the search index existed are indexed once (the next start finds none left).
+  const indexed = await backfillSearchTerms(db.db);
+  if (indexed > 0) logger.info('indexed users for search', { users: indexed });
   const app = await startSlackApp(env, db, logger);
   logger.info('Roster is ready', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',

@@ -11,6 +11,7 @@ import { setupCommand } from './setup-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
 import { operatorActor } from './operator.js';
 import { USERS_OPTIONS, USERS_USAGE, usersCommand } from './user-commands.js';
+import { exportCommand, findCommand, listCommand } from './views-command.js';
 
 const USAGE = `Usage: npm run roster -- <command> [options]
 
@@ -33,6 +34,9 @@ Commands:
       --admin-email <addr>  their alternate email address
       --slack-user <U…>     link them to this Slack member, so their roles apply in Slack
 ${USERS_USAGE}
+  list [view] --workspace <id>                               every user of a view (default All users), by display name
+  find <text> --workspace <id>                               users whose name, username or alias starts with the text
+  export [view] --workspace <id> --out <file.csv>            a view as CSV (admin center columns; --force to replace the file)
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -78,8 +82,11 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, file] = positionals;
   if (values.help) return usage('', 0);
-  if (command !== 'import' && command !== 'check' && command !== 'setup' && command !== 'users') return usage(`error: unknown command ${command ?? '(none)'}`);
+  const viewCommands = ['list', 'find', 'export'];
+  if (!['import', 'check', 'setup', 'users', ...viewCommands].includes(command ?? '')) return usage(`error: unknown command ${command ?? '(none)'}`);
   if (command === 'setup' && (!values.workspace || !values.name)) return usage('error: setup needs --workspace <Slack team id> and --name <organization>');
+  if (viewCommands.includes(command!) && !values.workspace) return usage('error: --workspace <Slack team id> is required');
+  if (command === 'export' && !values.out) return usage('error: --out <file.csv> is required');
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
     process.stderr.write(`error: ${z.prettifyError(limits.error)}\n`);
@@ -112,6 +119,10 @@ async function main(argv: string[]): Promise<number> {
       );
     }
     if (command === 'users') return await usersCommand(ctx, who.actor, positionals.slice(1), values, print, progress);
+    const rest = positionals.slice(1).join(' ');
+    if (command === 'list') return await listCommand(ctx, who.actor, rest, print);
+    if (command === 'find') return await findCommand(ctx, who.actor, rest, print);
+    if (command === 'export') return await exportCommand(ctx, who.actor, rest, values.out!, values.force, print);
     if (values.list) return await listInterruptedCommand(ctx, who.actor, print);
     const options = {
       file: file!,

@@ -52,5 +52,6 @@ export interface SlackPort {
   fileInfo(fileId: string): Promise<SlackFileInfo>;
   /** Streams a private file's bytes to `destination` (a path); returns the byte count. */
   downloadFile(url: string, destination: string, maxBytes: number): Promise<number>;
-  uploadFile(channel: string, file: { filename: string; bytes: Buffer; title?: string; initialComment?: string; threadTs?: string }): Promise<void>;
+  /** Uploads `bytes`, or the file at `path` (a large export written to a private temp file). */
+  uploadFile(channel: string, file: { filename: string; bytes?: Buffer; path?: string; title?: string; initialComment?: string; threadTs?: string }): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -86,7 +86,7 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
       return bytes;
     },
     async uploadFile(channel, file) {
-      const common = { file: file.bytes, filename: file.filename, title: file.title ?? file.filename };
+      const common = { file: file.path ? createReadStream(file.path) : (file.bytes ?? Buffer.alloc(0)), filename: file.filename, title: file.title ?? file.filename };
       const comment = file.initialComment ? { initial_comment: file.initialComment } : {};
       await client.filesUploadV2(
         file.threadTs ? { ...common, ...comment, channel_id: channel, thread_ts: file.threadTs } : { ...common, ...comment, channel_id: channel },

@@ -17,14 +17,18 @@ export type AuditAction =
   | 'user.unblock'
   | 'user.password_reset'
   | 'user.mark_synced'
-  | 'users.bulk_update';
+  | 'users.bulk_update'
+  | 'view.create'
+  | 'view.update'
+  | 'view.delete'
+  | 'tenant.seat_warning';
 
 export interface AuditEntry {
   tenantId: string;
   /** A Slack member id, or `cli:<name>` for a local operator. */
   actor: string;
   action: AuditAction;
-  targetType: 'tenant' | 'product' | 'user' | 'import';
+  targetType: 'tenant' | 'product' | 'user' | 'import' | 'view';
   targetId?: string;
   /** The directory user the change is about. */
   targetUserId?: string;

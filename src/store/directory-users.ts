@@ -5,6 +5,7 @@ import type { Role } from '../core/roles.js';
 import { isRole } from '../core/roles.js';
 import { PROFILE_FIELD_NAMES, type ProfileValues } from '../core/rules/profile-fields.js';
 import type { Db } from './database.js';
+import { indexNewUsers } from './user-search.js';
 import { fromDbBool, fromDbDate, toDbBool, toDbDate } from './values.js';
 
 /** All SQL about directory users and their roles. Deleted users are kept (soft delete) and skipped here unless asked for. */
@@ -55,7 +56,7 @@ export interface DirectoryUserRecord {
 }
 
 /** The one list of the columns a user is read with (everything but the password hash). */
-const USER_COLUMNS = [
+export const USER_COLUMNS = [
   'id', 'tenantId', 'userPrincipalName', 'aliasKey', 'domain', 'displayName', ...PROFILE_FIELD_NAMES.filter((f) => f !== 'displayName'),
   'alternateEmail', 'usageLocation', 'accountEnabled', 'userType', 'source', 'slackUserId', 'passwordSetAt', 'forceChangePassword',
   'lastSignInAt', 'createdAt', 'deletedAt',
@@ -63,7 +64,7 @@ const USER_COLUMNS = [
 
 type UserRow = Pick<Selectable<DirectoryUser>, (typeof USER_COLUMNS)[number]>;
 
-function toRecord(row: UserRow): DirectoryUserRecord {
+export function toRecord(row: UserRow): DirectoryUserRecord {
   const profile: ProfileValues = {};
   for (const field of PROFILE_FIELD_NAMES) {
     const value = row[field];
@@ -139,6 +140,7 @@ const INSERT_CHUNK = 500;
 export async function insertDirectoryUser(db: Db, user: NewDirectoryUser, roles: readonly Role[], at: Date): Promise<string> {
   const row = toRow(user, toDbDate(at));
   await db.insertInto('DirectoryUser').values(row).execute();
+  await indexNewUsers(db, [{ ...row, id: row.id }]);
   if (roles.length > 0) {
     await db
       .insertInto('RoleAssignment')
@@ -165,6 +167,8 @@ export async function insertDirectoryUsersSkippingTaken(db: Db, users: readonly 
       .returning(['id', 'upnKey'])
       .execute();
     for (const row of inserted) made.set(row.upnKey, row.id);
+    const madeIds = new Set(inserted.map((row) => row.id));
+    await indexNewUsers(db, rows.filter((row) => madeIds.has(row.id ?? '')).map((row) => ({ ...row, id: row.id ?? '' })));
   }
   return made;
 }

@@ -5,12 +5,18 @@ import { hasPermission, type Permission, type Role } from '../roles.js';
 import { recentChanges } from '../../store/audit.js';
 import { countActiveUsers } from '../../store/directory-users.js';
 import { allDomains } from '../../store/organizations.js';
+import { customViews } from '../../store/custom-views.js';
+import { seatWarningThreshold } from '../../store/tenant-settings.js';
 
 export interface HomeSummary {
   organization: { name: string; initialDomain: string; domains: string[]; userCount: number; passwordExpiryDays: number } | null;
   roles: Role[];
-  can: { addUsers: boolean; buyLicenses: boolean; setUp: boolean };
+  can: { addUsers: boolean; buyLicenses: boolean; setUp: boolean; manageViews?: boolean; manageSettings?: boolean };
   licenses: LicenseCount[];
+  /** The App Home warns about products with fewer seats left than this (0: never). */
+  seatWarningThreshold?: number;
+  /** The organization's custom views, by name (the standard ones are always there). */
+  views?: { ref: string; name: string }[];
   recentChanges: { at: Date; actorSlackUserId: string; summary: string }[];
 }
 
@@ -29,17 +35,21 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
       recentChanges: [],
     };
   }
-  const [domains, userCount, licenses, changes] = await Promise.all([
+  const [domains, userCount, licenses, changes, threshold, views] = await Promise.all([
     allDomains(ctx.db, tenant.id),
     countActiveUsers(ctx.db, tenant.id),
     licenseCounts(ctx, tenant.id),
     recentChanges(ctx.db, tenant.id, recent),
+    seatWarningThreshold(ctx.db, tenant.id),
+    customViews(ctx.db, tenant.id),
   ]);
   return {
     organization: { name: tenant.name, initialDomain: tenant.initialDomain, domains, userCount, passwordExpiryDays: tenant.passwordExpiryDays },
     roles,
-    can: { addUsers: has('create_users'), buyLicenses: has('buy_licenses'), setUp: false },
+    can: { addUsers: has('create_users'), buyLicenses: has('buy_licenses'), setUp: false, manageViews: has('manage_views'), manageSettings: has('manage_settings') },
     licenses,
+    seatWarningThreshold: threshold,
+    views: views.map((v) => ({ ref: `cv:${v.id}`, name: v.name })),
     recentChanges: changes.map((change) => ({ at: change.at, actorSlackUserId: change.actor, summary: change.summary })),
   };
 }

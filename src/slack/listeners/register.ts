@@ -7,6 +7,9 @@ import { addUserFormChanged } from './actions/add-user-form-actions.js';
 import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
 import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction, resumeTakeoverSubmission } from './actions/import-actions.js';
+import { customViewMenu, exportAction, listPageChosen, listViewChosen, newViewAction, openViewAction, openViewsAction, rowTicked } from './actions/user-list-actions.js';
+import { openSeatWarningAction, seatWarningSubmission } from './views/seat-warning-listeners.js';
+import { customViewSubmission } from './views/custom-view-submission.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -36,6 +39,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.view(CALLBACK.blockUser, signInSubmission(deps, true));
   app.view(CALLBACK.unblockUser, signInSubmission(deps, false));
   app.view(CALLBACK.resetPassword, resetPasswordSubmission(deps));
+  app.view(CALLBACK.customView, customViewSubmission(deps));
+  app.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
 
   app.action(ACTION.openAddUser, openAddUserAction(deps));
   app.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
@@ -54,6 +59,16 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.editUser, editUserAction(deps));
   app.action(ACTION.editSelected, editSelectedAction(deps));
   app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));
+  // User lists. The row menu (ACTION.userRowAction) and "Edit selected" belong to the edit flows.
+  app.action(ACTION.listView, listViewChosen(deps));
+  app.action(new RegExp(`^${ACTION.listPage}_(prev|next)$`), listPageChosen(deps));
+  app.action(ACTION.listExport, exportAction(deps));
+  app.action(new RegExp(`^${ACTION.openView}(_\\d+)?$`), openViewAction(deps));
+  app.action(ACTION.openViews, openViewsAction(deps));
+  app.action(ACTION.newView, newViewAction(deps));
+  app.action(ACTION.editView, customViewMenu(deps));
+  app.action(ACTION.seatWarning, openSeatWarningAction(deps));
+  app.action({ type: 'block_actions', action_id: 'select' }, rowTicked());
 
   app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {
     await ack();

@@ -7,6 +7,8 @@ export const USERS_HELP = [
   '`/users show <username>`: details, sign-in status, roles and licenses',
   '`/users edit <username>`: edit details, sign-in, roles, licenses and username · `/users edit-many`: edit many users at once',
   '`/users block <username>` · `/users unblock <username>` · `/users reset-password <username>`',
+  '`/users list [view]`: a page of users by display name (All users, Licensed users, Guest users, Sign-in blocked, Users with errors, Global admins… or a custom view), with Next and Previous',
+  '`/users find <text>`: users whose name, username or alias starts with it · `/users views`: custom views · `/users export [view]`: the view as a CSV in a DM',
   '`/users import`: add many users from a CSV file. Or upload a `.csv` where Roster is (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
   '`/users setup`: set up the organization (workspace owners and admins, once)',
   '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',
@@ -16,6 +18,7 @@ export const LICENSES_HELP = [
   '*Roster: licenses*',
   '`/licenses`: each product with total, assigned and available seats',
   '`/licenses buy <product> <quantity>`: add seats. `<product>` is a part number (`O365_BUSINESS_ESSENTIALS`) or part of the name (`business basic`)',
+  '`/licenses warn <seats>`: the App Home warns when fewer seats of a product are left (Global admins; 0 for never)',
 ].join('\n');
 
 export function helpMessage(text: string, problem?: string): { text: string; blocks: Blocks } {

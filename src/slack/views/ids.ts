@@ -12,6 +12,8 @@ export const CALLBACK = {
   blockUser: 'roster_block_user_form',
   unblockUser: 'roster_unblock_user_form',
   resetPassword: 'roster_reset_password_form',
+  customView: 'roster_custom_view',
+  seatWarning: 'roster_seat_warning',
 } as const;
 
 export const ACTION = {
@@ -26,6 +28,17 @@ export const ACTION = {
   editUser: 'roster_edit_user',
   /** "Edit selected" under a list whose rows have checkboxes (block ids `user_rows…`, action `select`). */
   editSelected: 'roster_edit_selected',
+  // User lists (/users list, find, views). The row menu and "Edit selected" are handled by the edit flows.
+  userRowAction: 'roster_user_row_action',
+  listView: 'roster_list_view',
+  listPage: 'roster_list_page',
+  listExport: 'roster_list_export',
+  openViews: 'roster_open_views',
+  newView: 'roster_new_view',
+  editView: 'roster_edit_view',
+  deleteView: 'roster_delete_view',
+  openView: 'roster_open_view',
+  seatWarning: 'roster_seat_warning',
 } as const;
 
 export const SHORTCUT = {

@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { buyLicenses } from '../../../core/licenses/buy-licenses.js';
+import { setSeatWarning } from '../../../core/tenant/set-seat-warning.js';
 import { listLicenses } from '../../../core/licenses/list-licenses.js';
 import type { ListenerDeps } from '../../deps.js';
 import { helpMessage, LICENSES_HELP } from '../../views/help-message.js';
@@ -8,7 +9,7 @@ import { boughtMessage, licensesMessage } from '../../views/licenses-message.js'
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** `/licenses` and `/licenses buy <product> <quantity>`. */
+/** `/licenses`, `/licenses buy <product> <quantity>` and `/licenses warn <seats>`. */
 export function licensesCommand(deps: ListenerDeps) {
   return async ({ command, ack }: Args): Promise<void> => {
     const words = command.text.trim().split(/\s+/).filter(Boolean);
@@ -21,6 +22,12 @@ export function licensesCommand(deps: ListenerDeps) {
     }
     if (sub === 'help') {
       await ack({ response_type: 'ephemeral', ...helpMessage(LICENSES_HELP) });
+      return;
+    }
+    if (sub === 'warn') {
+      const result = await setSeatWarning(deps.core, actor, words[1] ?? '');
+      const text = result.ok ? (result.threshold > 0 ? `The App Home now warns when fewer than ${result.threshold} seats of a product are left.` : 'The App Home no longer warns about seats running low.') : result.message;
+      await ack({ response_type: 'ephemeral', ...textMessage(text) });
       return;
     }
     if (sub !== 'buy') {

@@ -11,10 +11,11 @@ import { importUploadModal } from '../../views/import-modals.js';
 import { textMessage } from '../../views/kit.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 import { isUserChangeSubcommand, userChangeCommand } from './user-change-commands.js';
+import { userListCommand } from './user-list-commands.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** `/users [add | show <username> | import | setup | help]`. */
+/** `/users [add | show <username> | list [view] | find <text> | views | export [view] | import | setup | help]`. */
 export function usersCommand(deps: ListenerDeps) {
   return async ({ command, ack }: Args): Promise<void> => {
     const [sub = '', ...rest] = command.text.trim().split(/\s+/);
@@ -51,6 +52,12 @@ export function usersCommand(deps: ListenerDeps) {
         await ack({ response_type: 'ephemeral', ...(result.ok ? userDetailsMessage(result.user, deps.core.now()) : textMessage(result.message)) });
         return;
       }
+      case 'list':
+      case 'find':
+      case 'views':
+      case 'export':
+        await userListCommand(deps, actor, sub.toLowerCase(), rest.join(' '), ack);
+        return;
       case 'setup':
         await ack();
         await afterAck(deps, actor.slackUserId, 'open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain));

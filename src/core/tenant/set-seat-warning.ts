@@ -1,0 +1,41 @@
+import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { fail, ok, type Result } from '../result.js';
+import { transaction } from '../transaction.js';
+import { writeAudit } from '../../store/audit.js';
+import { setSeatWarningThreshold } from '../../store/tenant-settings.js';
+import { homeSummary } from './home-summary.js';
+
+export const MAX_SEAT_WARNING = 100_000;
+
+/**
+ * Sets below how many seats left the App Home warns about a product (Global admins:
+ * `manage_settings`). 0 turns the warning off.
+ */
+export async function setSeatWarning(ctx: CoreContext, actor: Actor, text: string): Promise<Result<{ threshold: number }>> {
+  const auth = await authorize(ctx, actor, 'manage_settings');
+  if (!auth.ok) return auth;
+  const trimmed = text.trim();
+  const threshold = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || threshold > MAX_SEAT_WARNING) {
+    return fail('invalid_input', `The seat warning must be a whole number from 0 (no warning) to ${MAX_SEAT_WARNING.toLocaleString('en')}.`, [
+      { field: 'threshold', message: 'Enter a whole number of seats, such as 5 (0 for no warning).' },
+    ]);
+  }
+  const now = ctx.now();
+  const tenantId = auth.tenant.id;
+  await transaction(ctx, async (tx) => {
+    await setSeatWarningThreshold(tx, tenantId, threshold);
+    await writeAudit(tx, { tenantId, actor: auth.actorId, action: 'tenant.seat_warning', targetType: 'tenant', targetId: tenantId, changedFields: ['seatWarningThreshold'], summary: threshold > 0 ? `Seat warning set to fewer than ${threshold} left` : 'Seat warning turned off' }, now);
+  });
+  reportChange(ctx, auth.tenant, 'organization', actor);
+  return ok({ threshold });
+}
+
+/** The seat warning form's current value, for Global admins (who may change it). */
+export async function seatWarningForm(ctx: CoreContext, actor: Actor): Promise<Result<{ threshold: number }>> {
+  const auth = await authorize(ctx, actor, 'manage_settings');
+  if (!auth.ok) return auth;
+  const summary = await homeSummary(ctx, actor, 0);
+  return ok({ threshold: summary.seatWarningThreshold ?? 5 });
+}

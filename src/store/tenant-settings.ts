@@ -1,0 +1,12 @@
+import type { Db } from './database.js';
+
+/** The organization settings the App Home reads: for now the seat warning threshold. */
+
+export async function seatWarningThreshold(db: Db, tenantId: string): Promise<number> {
+  const row = await db.selectFrom('Tenant').select('seatWarningThreshold').where('id', '=', tenantId).executeTakeFirst();
+  return row?.seatWarningThreshold ?? 5;
+}
+
+export async function setSeatWarningThreshold(db: Db, tenantId: string, threshold: number): Promise<void> {
+  await db.updateTable('Tenant').set({ seatWarningThreshold: threshold }).where('id', '=', tenantId).execute();
+}
