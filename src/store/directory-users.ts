@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Insertable, Selectable } from 'kysely';
 import type { DirectoryUser } from '../generated/kysely/database.js';
 import type { Role } from '../core/roles.js';
 import { isRole } from '../core/roles.js';
@@ -348,13 +348,3 @@ export async function licenseStateOf(
   );
 }
 
-/** Active users whose username or display name starts with `prefix` (any case), by display name. */
-export async function activeUsersStartingWith(db: Db, tenantId: string, prefix: string, limit: number): Promise<DirectoryUserRecord[]> {
-  const pattern = `${prefix.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await activeUsers(db, tenantId)
-    .where((eb) => eb.or([eb('upnKey', 'like', sql<string>`${pattern} ESCAPE '\\'`), eb(eb.fn('lower', ['displayName']), 'like', sql<string>`${pattern} ESCAPE '\\'`)]))
-    .orderBy('displayName')
-    .limit(limit)
-    .execute();
-  return rows.map(toRecord);
-}

@@ -3,6 +3,7 @@ import type { DirectoryUser } from '../generated/kysely/database.js';
 import type { Role } from '../core/roles.js';
 import { PROFILE_FIELD_NAMES, type ProfileValues } from '../core/rules/profile-fields.js';
 import type { Db } from './database.js';
+import { reindexUser } from './user-search.js';
 import { toDbBool, toDbDate } from './values.js';
 
 /** All SQL about changing existing directory users: their fields, username, roles, sign-in and password. */
@@ -38,6 +39,8 @@ export async function updateUserFields(db: Db, userId: string, changes: UserFiel
     set.domain = changes.username.domain;
   }
   await db.updateTable('DirectoryUser').set(set).where('id', '=', userId).where('deletedAt', 'is', null).execute();
+  // The search index follows the display name and the username, in the same transaction.
+  if (changes.displayName !== undefined || changes.username) await reindexUser(db, userId);
 }
 
 /** Gives a user exactly these roles (the ones not named are taken away). */

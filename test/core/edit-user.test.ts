@@ -8,6 +8,7 @@ import { insertDomain } from '../../src/store/organizations.js';
 import { setUserSource } from '../../src/store/user-edits.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
 import { makeUser } from './user-admin-fixture.js';
+import { findUsers } from '../../src/core/users/find-users.js';
 
 let db: TestDatabase;
 const NOW = new Date('2026-11-23T10:00:00Z');
@@ -57,6 +58,9 @@ describe('editUser', () => {
     expect(moved).toMatchObject({ ok: true, userPrincipalName: 'Ana.Silva@contoso.com', changedFields: ['userPrincipalName'] });
     const row = await db.db.selectFrom('DirectoryUser').select(['userPrincipalName', 'upnKey', 'aliasKey', 'domain']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row).toEqual({ userPrincipalName: 'Ana.Silva@contoso.com', upnKey: 'ana.silva@contoso.com', aliasKey: 'ana.silva', domain: 'contoso.com' });
+    // The search follows the new username at once (its index is written in the same transaction).
+    const found = await findUsers(db.ctx, OWNER, 'ana.silva');
+    expect(found.ok && found.users.map((u) => u.id)).toEqual([id]);
     // The alias rule: bob's alias was first made on the initial domain, so bob@contoso.com is fine for another user...
     const carl = await makeUser(db.ctx, 'carl');
     expect(await editUser(db.ctx, OWNER, { userId: carl }, { username: { alias: 'bob', domain: 'contoso.com' } })).toMatchObject({ ok: true });
