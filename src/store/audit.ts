@@ -11,7 +11,16 @@ export type AuditAction =
   | 'licenses.buy'
   | 'user.create'
   | 'user.password_reissued'
-  | 'users.import';
+  | 'users.import'
+  | 'user.delete'
+  | 'user.restore'
+  | 'user.purge'
+  | 'user.invite'
+  | 'user.licenses'
+  | 'user.mailbox_removed'
+  | 'licenses.quantity'
+  | 'licenses.self_service'
+  | 'licenses.takeover';
 
 export interface AuditEntry {
   tenantId: string;
