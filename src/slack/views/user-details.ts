@@ -3,7 +3,7 @@ import { PROFILE_FIELDS, PROFILE_FIELD_NAMES } from '../../core/rules/profile-fi
 import { usageLocationName } from '../../core/rules/usage-location.js';
 import { roleLabels } from '../../core/roles.js';
 import type { Blocks } from '../slack-port.js';
-import { expiryText, shortDate } from './dates.js';
+import { expiryText, shortDate, slackDateTime } from './dates.js';
 import { context, esc, fields, header, section } from './kit.js';
 
 /** `/users show`: details, sign-in status, roles and licenses (with apps turned off). */
@@ -28,6 +28,7 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
       ['Roles', user.roles.length ? roleLabels(user.roles) : 'User (no admin access)'],
       ['Usage location', user.usageLocation ? `${usageLocationName(user.usageLocation)} (${user.usageLocation})` : 'Not set'],
       ['Alternate email', user.alternateEmail ? esc(user.alternateEmail) : '—'],
+      ['Mailbox', mailboxText(user.mailbox)],
     ]),
     section(`*Licenses*\n${licenses}`),
     ...(profile.length ? fields(profile) : []),
@@ -38,4 +39,11 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
     ),
   ];
   return { text: esc(`${user.displayName} (${user.userPrincipalName})`), blocks };
+}
+
+/** "Mailbox: active", or kept until a date after the last license with Exchange went. */
+export function mailboxText(mailbox: UserDetails['mailbox']): string {
+  if (mailbox.state === 'active') return 'Active';
+  if (mailbox.state === 'grace' && mailbox.graceEndsAt) return `Kept until ${slackDateTime(mailbox.graceEndsAt)} (no license with Exchange)`;
+  return 'None';
 }
