@@ -17,6 +17,7 @@ import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
 import { importSettingsSubmission, importUploadSubmission } from './views/import-submissions.js';
 import { setupSubmission } from './views/setup-submission.js';
 import { actorFromBody } from '../parse/actor.js';
+import { registerLifecycleListeners } from './lifecycle-listeners.js';
 
 /** Wires every Slack surface to its listener. Listeners are thin: parse, call the core, render. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -51,6 +52,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   app.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
+  registerLifecycleListeners(app, deps);
 
   // A CSV shared where Roster is comes as file_shared; in its DM also as a message (the first
   // one wins). A message typed in the DM gets the short help.

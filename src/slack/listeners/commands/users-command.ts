@@ -10,6 +10,7 @@ import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
 import { textMessage } from '../../views/kit.js';
 import { userDetailsMessage } from '../../views/user-details.js';
+import { usersLifecycleSubcommand } from './users-lifecycle.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -18,6 +19,7 @@ export function usersCommand(deps: ListenerDeps) {
   return async ({ command, ack }: Args): Promise<void> => {
     const [sub = '', ...rest] = command.text.trim().split(/\s+/);
     const actor = { teamId: command.team_id, slackUserId: command.user_id };
+    if (await usersLifecycleSubcommand(deps, actor, sub.toLowerCase(), rest, command.trigger_id, ack)) return;
     switch (sub.toLowerCase()) {
       case '':
       case 'help':
