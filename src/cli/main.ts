@@ -9,6 +9,7 @@ import { openDatabase } from '../db/open-database.js';
 import { checkCommand } from './check-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
 import { operatorActor } from './operator.js';
+import { LIFECYCLE_USAGE, lifecycleCommand } from './lifecycle-commands.js';
 
 const USAGE = `Usage: npm run roster -- <command> [options]
 
@@ -24,6 +25,7 @@ Commands:
       --resume <job id>     go on with an interrupted import of this file (users made before get new passwords)
   import --list --workspace <Slack team id>                  list interrupted imports, with how to resume each
   check                                                      check that every product's seat count matches its assignments
+${LIFECYCLE_USAGE}
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -53,6 +55,9 @@ async function main(argv: string[]): Promise<number> {
         resume: { type: 'string' },
         list: { type: 'boolean', default: false },
         role: { type: 'string' },
+        alias: { type: 'string' },
+        name: { type: 'string' },
+        'apps-off': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
     });
@@ -62,7 +67,9 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, file] = positionals;
   if (values.help) return usage('', 0);
-  if (command !== 'import' && command !== 'check') return usage(`error: unknown command ${command ?? '(none)'}`);
+  const lifecycle = command === 'users' || command === 'licenses' || command === 'purge';
+  if (lifecycle && command !== 'purge' && !values.workspace) return usage('error: --workspace <Slack team id> is required');
+  if (command !== 'import' && command !== 'check' && !lifecycle) return usage(`error: unknown command ${command ?? '(none)'}`);
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
     process.stderr.write(`error: ${z.prettifyError(limits.error)}\n`);
@@ -85,6 +92,10 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
+    if (lifecycle) {
+      const options = { dryRun: values['dry-run'], ...(values.alias ? { alias: values.alias } : {}), ...(values.name ? { name: values.name } : {}), ...(values['apps-off'] ? { appsOff: values['apps-off'] } : {}) };
+      return (await lifecycleCommand(ctx, who.actor, positionals, options, print)) ?? usage(`error: unknown command ${positionals.slice(0, 2).join(' ')}`);
+    }
     if (values.list) return await listInterruptedCommand(ctx, who.actor, print);
     const options = {
       file: file!,
