@@ -6,6 +6,7 @@ import { unassignProduct } from '../../src/core/licenses/unassign-product.js';
 import { changeQuantity } from '../../src/core/licenses/change-quantity.js';
 import { productUsers } from '../../src/core/licenses/product-users.js';
 import { listSelfService, recordSelfService, takeOverSubscription } from '../../src/core/licenses/take-over-subscription.js';
+import { setUserLicenses, userLicenseChoices } from '../../src/core/licenses/set-user-licenses.js';
 import { inviteGuest } from '../../src/core/users/invite-guest.js';
 import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 import { BASIC, E1, E3, makeUser } from './helpers.js';
@@ -86,6 +87,24 @@ describe('quantity and self-service', () => {
     expect(taken.ok && [taken.seats, taken.total]).toEqual([3, 3]);
     const assigned = await assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { usernames: [upn('ana')] } });
     expect(assigned.ok && assigned.done.length).toBe(1);
+    expect(await checkSeatLedger(db.ctx)).toEqual([]);
+  });
+});
+
+describe("a user's licenses form", () => {
+  it('sets exactly the products chosen with their apps, or refuses on the licenses field with the fix', async () => {
+    await buyLicenses(db.ctx, OWNER, { product: E1.partNumber, quantity: 2 });
+    await buyLicenses(db.ctx, OWNER, { product: E3.partNumber, quantity: 2 });
+    const ana = await makeUser(db.ctx, 'ana', { licenses: [{ skuId: E1.skuId, disabledPlans: [] }] });
+    const shown = await userLicenseChoices(db.ctx, OWNER, ana.id);
+    expect(shown.ok && shown.held).toEqual([{ skuId: E1.skuId, disabledPlans: [] }]);
+    const both = await setUserLicenses(db.ctx, OWNER, ana.id, [{ skuId: E1.skuId, disabledPlans: [] }, { skuId: E3.skuId, disabledPlans: [] }]);
+    expect(!both.ok && both.fields?.[0]).toEqual({ field: 'licenses', message: expect.stringMatching(/Office 365 E1 and Office 365 E3 can't both be assigned/) });
+    const app = E3.plans[0]!;
+    const swap = await setUserLicenses(db.ctx, OWNER, ana.id, [{ skuId: E3.skuId, disabledPlans: [app.id] }]);
+    expect(swap.ok && [swap.added, swap.removed]).toEqual([[E3.skuId], [E1.skuId]]);
+    const after = await userLicenseChoices(db.ctx, OWNER, ana.id);
+    expect(after.ok && after.held).toEqual([{ skuId: E3.skuId, disabledPlans: [app.id] }]);
     expect(await checkSeatLedger(db.ctx)).toEqual([]);
   });
 });

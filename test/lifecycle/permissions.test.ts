@@ -8,6 +8,7 @@ import { productUsers } from '../../src/core/licenses/product-users.js';
 import { recordSelfService, takeOverSubscription } from '../../src/core/licenses/take-over-subscription.js';
 import { deleteUsers, previewDeleteUsers } from '../../src/core/users/delete-users.js';
 import { listDeletedUsers, restoreUser } from '../../src/core/users/restore-user.js';
+import { setUserLicenses, userLicenseChoices } from '../../src/core/licenses/set-user-licenses.js';
 import { inviteGuest } from '../../src/core/users/invite-guest.js';
 import { hasPermission, roleLabels, rolesGranting, type Permission, type Role } from '../../src/core/roles.js';
 import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
@@ -42,6 +43,8 @@ const ACTIONS: [string, Permission, (actor: Actor) => Promise<{ ok: boolean; cod
   ['see a product\'s users', 'read', (a) => productUsers(db.ctx, a, BASIC.partNumber)],
   ['change a quantity', 'buy_licenses', (a) => changeQuantity(db.ctx, a, { product: BASIC.partNumber, quantity: 6, dryRun: true })],
   ['record a self-service subscription', 'buy_licenses', (a) => recordSelfService(db.ctx, a, { product: BASIC.partNumber, quantity: 1, dryRun: true })],
+  ["open a user's licenses", 'assign_licenses', (a) => userLicenseChoices(db.ctx, a, 'no-such-user')],
+  ["set a user's licenses", 'assign_licenses', (a) => setUserLicenses(db.ctx, a, 'no-such-user', [])],
   ['take over a subscription', 'take_over_subscriptions', (a) => takeOverSubscription(db.ctx, a, { product: BASIC.partNumber, dryRun: true })],
 ];
 

@@ -4,6 +4,8 @@ import { assignProduct } from '../../core/licenses/assign-product.js';
 import { productUsers } from '../../core/licenses/product-users.js';
 import { unassignProduct } from '../../core/licenses/unassign-product.js';
 import { deleteUsers } from '../../core/users/delete-users.js';
+import { setUserLicenses } from '../../core/licenses/set-user-licenses.js';
+import { USER_LICENSES_CALLBACK } from '../views/user-licenses-modal.js';
 import { findUsers } from '../../core/users/find-users.js';
 import { restoreUser } from '../../core/users/restore-user.js';
 import type { ListenerDeps } from '../deps.js';
@@ -62,6 +64,14 @@ export function registerLifecycleListeners(app: App, deps: ListenerDeps): void {
       });
     });
   }
+
+  app.view(USER_LICENSES_CALLBACK, async ({ ack, body, view }) => {
+    const actor = actorFromBody(body);
+    const state = new ViewState(view.state.values as ViewStateValues);
+    const choices = state.selectedMany('licenses').map((skuId) => ({ skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) }));
+    const result = await setUserLicenses(deps.core, actor, view.private_metadata, choices);
+    await ack(result.ok ? { response_action: 'clear' } : { response_action: 'errors', errors: viewErrors(result.fields ?? [{ field: 'licenses', message: result.message }], state, 'licenses') });
+  });
 
   // Type-ahead of the Licenses page user picker: the first 20 users whose name or username starts with the text.
   app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: LIFECYCLE.usersBlock, action_id: VALUE }, async ({ ack, body, payload }) => {
