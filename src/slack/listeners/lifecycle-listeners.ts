@@ -21,12 +21,21 @@ import { VALUE } from '../views/ids.js';
 
 const userIdsSchema = z.array(z.string().min(1)).max(100);
 
+/** The delete confirmation's user ids (set by Roster's own modal); anything unreadable deletes nobody. */
+function parseJson(text: string | undefined): unknown {
+  try {
+    return JSON.parse(text || '[]');
+  } catch {
+    return [];
+  }
+}
+
 /** Delete confirmation, restore form, the Licenses page forms, their user type-ahead and the "Users" buttons. */
 export function registerLifecycleListeners(app: App, deps: ListenerDeps): void {
   app.view(LIFECYCLE.deleteUsers, async ({ ack, body, view }) => {
     await ack();
     const actor = actorFromBody(body);
-    const parsed = userIdsSchema.safeParse(JSON.parse(view.private_metadata || '[]'));
+    const parsed = userIdsSchema.safeParse(parseJson(view.private_metadata));
     await afterAck(deps, actor.slackUserId, 'delete the users', async () => {
       const result = await deleteUsers(deps.core, actor, { userIds: parsed.success ? parsed.data : [] });
       await deps.slack.dm(actor.slackUserId, result.ok ? deleteResultMessage(result) : textMessage(result.message));
