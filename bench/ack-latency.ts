@@ -17,7 +17,9 @@ import { formatProfile, summarizeProfile } from './cpu-profile.js';
 import { type Figure, LOAD_HEADER, LOAD_RIGHT, type SuiteOptions, fmt, loadRow, table } from './figures.js';
 import { type LoadResult, runLoadInWorker, startNullServer } from './load.js';
 import { type Measured, type PhaseConfig, type Scenario, callsOk, measure, phaseConfig } from './measure.js';
-import { OWNER, addUserModal, seedTenant } from './seed.js';
+import { OWNER, addUserModal, openedView, seedTenant } from './seed.js';
+import { seedDirectoryUsers } from './seed-directory.js';
+import { blockSuggestionPayload } from '../test/support/slack-requests.js';
 import { ALIAS_PLACEHOLDER, commandBody, viewSubmissionBody } from './slack-bodies.js';
 import type { QuietBudget } from './system-load.js';
 
@@ -82,6 +84,23 @@ function rosterScenarios(app: AppProcess, fake: FakeSlack, sim: SlackClientSim, 
       afterAck: (f) => `${callsOk(f, 'chat.postMessage')}, ${callsOk(f, 'views.publish')}`,
     },
   ];
+}
+
+const DIRECTORY_USERS = 100_000;
+
+/** Typing "ana.s" in the Licenses assign form's user picker: Slack's block_suggestion, answered with up to 20 users. */
+function typeAheadScenario(app: AppProcess, sim: SlackClientSim, signingSecret: string, view: Record<string, unknown>): Scenario {
+  const payload = blockSuggestionPayload(sim.identity, { userId: OWNER, view, blockId: 'licenseUsers', actionId: 'value', value: 'ana.s' });
+  return {
+    name: 'Licenses assign type-ahead (100k users)',
+    target: () => ({
+      url: `${app.baseUrl}/slack/events`,
+      signingSecret,
+      body: { contentType: 'application/x-www-form-urlencoded', template: new URLSearchParams({ payload: JSON.stringify(payload) }).toString() },
+      expect: { bodyIncludes: '"options":[{' },
+    }),
+    afterAck: (f) => `${f.calls().length} Web API calls`,
+  };
 }
 
 /** The generator against a server that does nothing (on the bench's main thread): its own floor and ceiling. */
@@ -195,6 +214,13 @@ export async function ackSuite(options: SuiteOptions): Promise<Figure[]> {
     for (const scenario of rosterScenarios(app, fake, sim, signingSecret, view)) {
       measured.push(await measure(fake, app, scenario, cfg, { open: true, closed: true }, log, budget));
     }
+    // The Licenses assign form's user picker: type-ahead (block_suggestion) with 100,000 users in the directory.
+    await seedDirectoryUsers(`file:${path.join(dir, 'roster.db')}`, DIRECTORY_USERS);
+    const beforeAssign = fake.calls().length;
+    await sim.command('/licenses', 'assign O365_BUSINESS_ESSENTIALS', { userId: OWNER });
+    const assignView = await openedView(fake, beforeAssign);
+    log(`seeded: ${DIRECTORY_USERS.toLocaleString('en')} more users in the directory`);
+    measured.push(await measure(fake, app, typeAheadScenario(app, sim, signingSecret, assignView), cfg, { open: true, closed: false }, log, budget));
     const code = await app.stop();
     app = undefined;
     if (code !== 0) log(`warning: Roster exited with code ${code} on SIGTERM`);

@@ -12,6 +12,7 @@ import { importCommand, listInterruptedCommand, resumeCommand } from './import-c
 import { operatorActor } from './operator.js';
 import { USERS_OPTIONS, USERS_USAGE, usersCommand } from './user-commands.js';
 import { exportCommand, findCommand, listCommand } from './views-command.js';
+import { LIFECYCLE_USAGE, lifecycleCommand } from './lifecycle-commands.js';
 
 const USAGE = `Usage: npm run roster -- <command> [options]
 
@@ -37,6 +38,7 @@ ${USERS_USAGE}
   list [view] --workspace <id>                               every user of a view (default All users), by display name
   find <text> --workspace <id>                               users whose name, username or alias starts with the text
   export [view] --workspace <id> --out <file.csv>            a view as CSV (admin center columns; --force to replace the file)
+${LIFECYCLE_USAGE}
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -44,6 +46,9 @@ Common options:
 You act as the local account (recorded in the audit as cli:<name>). The database is DATABASE_URL
 (default ${defaultDatabaseUrl}, in the project folder), as for npm start; ROSTER_IMPORT_MAX_ROWS and
 ROSTER_IMPORT_MAX_BYTES limit imports as in Slack.`;
+
+/** `users` sub-commands of the lifecycle (delete, restore, invite): the others (edit, block…) are in user-commands.ts. */
+const isLifecycleUsersCommand = (sub: string | undefined) => ['delete', 'deleted', 'restore', 'invite'].includes(sub ?? '');
 
 const limitsSchema = envSchema.pick({ ROSTER_IMPORT_MAX_ROWS: true, ROSTER_IMPORT_MAX_BYTES: true });
 
@@ -72,6 +77,8 @@ async function main(argv: string[]): Promise<number> {
         'admin-name': { type: 'string' },
         'admin-email': { type: 'string' },
         'slack-user': { type: 'string' },
+        alias: { type: 'string' },
+        'apps-off': { type: 'string' },
         help: { type: 'boolean', default: false },
         ...USERS_OPTIONS,
       },
@@ -83,9 +90,10 @@ async function main(argv: string[]): Promise<number> {
   const [command, file] = positionals;
   if (values.help) return usage('', 0);
   const viewCommands = ['list', 'find', 'export'];
-  if (!['import', 'check', 'setup', 'users', ...viewCommands].includes(command ?? '')) return usage(`error: unknown command ${command ?? '(none)'}`);
+  const lifecycle = command === 'licenses' || command === 'purge' || (command === 'users' && isLifecycleUsersCommand(positionals[1]));
+  if (!['import', 'check', 'setup', 'users', 'licenses', 'purge', ...viewCommands].includes(command ?? '')) return usage(`error: unknown command ${command ?? '(none)'}`);
   if (command === 'setup' && (!values.workspace || !values.name)) return usage('error: setup needs --workspace <Slack team id> and --name <organization>');
-  if (viewCommands.includes(command!) && !values.workspace) return usage('error: --workspace <Slack team id> is required');
+  if ((viewCommands.includes(command!) || (command !== 'purge' && lifecycle)) && !values.workspace) return usage('error: --workspace <Slack team id> is required');
   if (command === 'export' && !values.out) return usage('error: --out <file.csv> is required');
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
@@ -110,6 +118,10 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
+    if (lifecycle) {
+      const options = { dryRun: values['dry-run'], ...(values.alias ? { alias: values.alias } : {}), ...(values.name ? { name: values.name } : {}), ...(values['apps-off'] ? { appsOff: values['apps-off'] } : {}) };
+      return (await lifecycleCommand(ctx, who.actor, positionals, options, print)) ?? usage(`error: unknown command ${positionals.slice(0, 2).join(' ')}`);
+    }
     if (command === 'setup') {
       return await setupCommand(
         ctx,

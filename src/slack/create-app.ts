@@ -13,6 +13,7 @@ import { guardReceiver } from './parse/guard-receiver.js';
 import { HomeRefresher } from './services/home-refresher.js';
 import { removeLeftoverDownloads } from './services/import-download.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
+import { startExpirySweep } from './services/expiry-sweep.js';
 import { checkToken } from './token-check.js';
 import { webApiPort } from './web-api-port.js';
 
@@ -99,12 +100,15 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
       .catch((error: unknown) => logger.error('could not check for stopped imports', { error: String(error).slice(0, 300) }));
   }, STALE_AFTER_MS / 2);
   sweep.unref();
+  // Users deleted 30+ days ago go for good, and mailboxes past their grace end: at start, then every 10 minutes.
+  const stopExpirySweep = startExpirySweep(deps.core, logger);
   // CSVs a crash left behind hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
   if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });
   const announce = () => void announceInterruptedImports(deps, interrupted);
   const stop = async () => {
     clearInterval(sweep);
+    stopExpirySweep();
     home.stop();
     await app.stop();
   };

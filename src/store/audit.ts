@@ -21,7 +21,16 @@ export type AuditAction =
   | 'view.create'
   | 'view.update'
   | 'view.delete'
-  | 'tenant.seat_warning';
+  | 'tenant.seat_warning'
+  | 'user.delete'
+  | 'user.restore'
+  | 'user.purge'
+  | 'user.invite'
+  | 'user.licenses'
+  | 'user.mailbox_removed'
+  | 'licenses.quantity'
+  | 'licenses.self_service'
+  | 'licenses.takeover';
 
 export interface AuditEntry {
   tenantId: string;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
-import { toDbDate, toDbJson } from './values.js';
+import { toDbBool, toDbDate, toDbJson } from './values.js';
 
 /**
  * The seat ledger: all SQL about products, subscriptions, seat counts and license assignments.
@@ -193,4 +193,116 @@ export async function seatDifferences(db: Db, tenantId?: string): Promise<SeatDi
 /** Changes which apps of a product are turned off for a user (no seat changes hands). */
 export async function setDisabledPlans(db: Db, userId: string, skuId: string, disabledPlans: readonly string[]): Promise<void> {
   await db.updateTable('LicenseAssignment').set({ disabledPlans: toDbJson(disabledPlans) }).where('userId', '=', userId).where('skuId', '=', skuId).execute();
+}
+
+/*
+ * Self-service subscriptions (bought by a member, not an admin). Their seats are kept OUT of the
+ * pool (`LicensePool.total`) until a Global or Billing admin takes them over: until then nobody can
+ * assign them, and no pool row is made for a product that has only self-service seats.
+ */
+
+/** Records a self-service purchase; the pool is untouched until it is taken over. */
+export async function addSelfServiceSubscription(db: Db, purchase: { tenantId: string; skuId: string; partNumber: string; quantity: number }, at: Date): Promise<void> {
+  const stamp = toDbDate(at);
+  await db
+    .insertInto('Subscription')
+    .values({ id: randomUUID(), tenantId: purchase.tenantId, skuId: purchase.skuId, partNumber: purchase.partNumber, quantity: purchase.quantity, selfService: toDbBool(true), createdAt: stamp, updatedAt: stamp })
+    .execute();
+}
+
+/** Seats of self-service subscriptions not taken over yet, per product. */
+export async function selfServiceSeats(db: Db, tenantId: string): Promise<{ skuId: string; partNumber: string; quantity: number }[]> {
+  const rows = await db
+    .selectFrom('Subscription')
+    .select((eb) => ['skuId', 'partNumber', eb.fn.sum<number>('quantity').as('quantity')])
+    .where('tenantId', '=', tenantId)
+    .where('selfService', '=', toDbBool(true))
+    .where('status', '=', 'active')
+    .groupBy(['skuId', 'partNumber'])
+    .execute();
+  return rows.map((row) => ({ skuId: row.skuId, partNumber: row.partNumber, quantity: Number(row.quantity) }));
+}
+
+/** Takes over a product's self-service subscriptions: their seats join the pool. Returns how many seats. */
+export async function takeOverSelfService(db: Db, tenantId: string, skuId: string, at: Date): Promise<{ seats: number; pool: PoolRecord | null }> {
+  const taken = await db
+    .updateTable('Subscription')
+    .set({ selfService: toDbBool(false), updatedAt: toDbDate(at) })
+    .where('tenantId', '=', tenantId)
+    .where('skuId', '=', skuId)
+    .where('selfService', '=', toDbBool(true))
+    .where('status', '=', 'active')
+    .returning(['quantity', 'partNumber'])
+    .execute();
+  const seats = taken.reduce((sum, row) => sum + row.quantity, 0);
+  const partNumber = taken[0]?.partNumber;
+  if (seats > 0 && partNumber) {
+    await db
+      .insertInto('LicensePool')
+      .values({ tenantId, skuId, partNumber, total: seats, assigned: 0 })
+      .onConflict((conflict) => conflict.columns(['tenantId', 'skuId']).doUpdateSet((eb) => ({ total: sql<number>`${eb.ref('LicensePool.total')} + ${eb.ref('excluded.total')}` })))
+      .execute();
+  }
+  return { seats, pool: await licensePool(db, tenantId, skuId) };
+}
+
+/**
+ * Sets a product's number of seats in one conditional UPDATE (`assigned <= quantity`), so a
+ * concurrent assignment cannot leave more assigned than bought; then the admin subscriptions are
+ * brought to the same sum (newest first). Null when refused (the pool as it is comes with it).
+ */
+export async function setSeatTotal(db: Db, tenantId: string, skuId: string, quantity: number, at: Date): Promise<{ changed: boolean; before: number; pool: PoolRecord | null }> {
+  const current = await licensePool(db, tenantId, skuId);
+  if (!current) return { changed: false, before: 0, pool: null };
+  const result = await db
+    .updateTable('LicensePool')
+    .set({ total: quantity })
+    .where('tenantId', '=', tenantId)
+    .where('skuId', '=', skuId)
+    .where('assigned', '<=', quantity)
+    .executeTakeFirst();
+  if (result.numUpdatedRows !== 1n) return { changed: false, before: current.total, pool: await licensePool(db, tenantId, skuId) };
+  const subscriptions = await db
+    .selectFrom('Subscription')
+    .select(['id', 'quantity'])
+    .where('tenantId', '=', tenantId)
+    .where('skuId', '=', skuId)
+    .where('selfService', '=', toDbBool(false))
+    .where('status', '=', 'active')
+    .orderBy('createdAt', 'desc')
+    .execute();
+  let delta = quantity - subscriptions.reduce((sum, s) => sum + s.quantity, 0);
+  const stamp = toDbDate(at);
+  for (const subscription of subscriptions) {
+    if (delta === 0) break;
+    const next = Math.max(subscription.quantity + delta, 0);
+    delta -= next - subscription.quantity;
+    await db.updateTable('Subscription').set({ quantity: next, updatedAt: stamp, ...(next === 0 ? { status: 'cancelled' } : {}) }).where('id', '=', subscription.id).execute();
+  }
+  return { changed: true, before: current.total, pool: await licensePool(db, tenantId, skuId) };
+}
+
+/** The users holding a product: the first `limit` by display name, and how many in all. */
+export async function usersHoldingProduct(
+  db: Db,
+  tenantId: string,
+  skuId: string,
+  limit: number,
+): Promise<{ users: { id: string; userPrincipalName: string; displayName: string }[]; count: number }> {
+  const users = await db
+    .selectFrom('LicenseAssignment as a')
+    .innerJoin('DirectoryUser as u', 'u.id', 'a.userId')
+    .select(['u.id', 'u.userPrincipalName', 'u.displayName'])
+    .where('a.tenantId', '=', tenantId)
+    .where('a.skuId', '=', skuId)
+    .orderBy('u.displayName')
+    .limit(limit)
+    .execute();
+  const row = await db
+    .selectFrom('LicenseAssignment')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
+    .where('skuId', '=', skuId)
+    .executeTakeFirstOrThrow();
+  return { users, count: Number(row.n) };
 }

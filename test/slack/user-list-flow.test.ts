@@ -64,6 +64,21 @@ describe('/users list, find, views and export, end to end', () => {
     expect(rowsOf(previous.blocks).map((b) => b.accessory!.options![0]!.value.slice(5))).toEqual(shown);
   });
 
+  it('opens the form a row’s menu names, for that row’s user', async () => {
+    const res = await r.sim.command('/users', 'list', { userId: OWNER, channelId: CHANNEL });
+    const message = { ...(res.body as object), ts: '1700000000.000300', channel: CHANNEL };
+    const row = rowsOf(blocksOf(res.body))[1]!;
+    const userId = row.accessory!.options![0]!.value.slice('edit:'.length);
+    const user = (await r.db.db.selectFrom('DirectoryUser').select('userPrincipalName').where('id', '=', userId).executeTakeFirstOrThrow()).userPrincipalName;
+    for (const verb of ['edit', 'licenses', 'reset', 'delete']) {
+      const before = r.fake.calls().length;
+      await r.sim.blockAction({ userId: OWNER, actionId: ACTION.userRowAction, blockId: row.block_id, selectedOption: `${verb}:${userId}`, message, channelId: CHANNEL });
+      const opened = await r.fake.waitFor('views.open', { after: before });
+      expect(opened.response.ok, `${verb}: ${JSON.stringify(opened.response)}`).toBe(true);
+      expect(JSON.stringify(opened.args.view), verb).toContain(user);
+    }
+  });
+
   it('switches to a standard view from the menu, with the fix text of users with errors', async () => {
     const res = await r.sim.command('/users', 'list users with errors', { userId: OWNER, channelId: CHANNEL });
     const withErrors = users.filter((u) => !u.deleted && u.licenseError);

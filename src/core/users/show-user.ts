@@ -8,6 +8,7 @@ import type { ProfileValues } from '../rules/profile-fields.js';
 import { userHistory, type AuditView } from '../../store/audit.js';
 import { activeUserByUpn, activeUsersByAlias, rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
 import { licensesOf } from '../../store/seat-ledger.js';
+import { mailboxOf } from '../../store/user-lifecycle.js';
 
 /** How many of a user's latest changes `/users show` lists. */
 export const HISTORY_SHOWN = 5;
@@ -38,6 +39,8 @@ export interface UserDetails {
   };
   roles: Role[];
   licenses: UserLicense[];
+  /** "active", "grace" (kept until `graceEndsAt`: no license with Exchange) or "none". */
+  mailbox: { state: 'none' | 'active' | 'grace'; graceEndsAt: Date | null };
   createdAt: Date;
   /** The latest changes to this user, newest first. */
   history: AuditView[];
@@ -60,7 +63,7 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
   if (!user) return fail('not_found', `No user ${query.trim()} in ${auth.tenant.name}. Check the spelling, or see everyone in the App Home.`);
 
   const expiry = auth.tenant.passwordExpiryDays;
-  const [roles, licenses, history] = await Promise.all([rolesOf(ctx.db, user.id), licensesOf(ctx.db, user.id), userHistory(ctx.db, user.id, HISTORY_SHOWN)]);
+  const [roles, licenses, history, mailbox] = await Promise.all([rolesOf(ctx.db, user.id), licensesOf(ctx.db, user.id), userHistory(ctx.db, user.id, HISTORY_SHOWN), mailboxOf(ctx.db, user.id)]);
   return ok({
     user: {
       id: user.id,
@@ -90,6 +93,10 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
           disabledApps: disabled.map((id) => product?.plans.find((plan) => plan.id === id)?.displayName ?? id),
         };
       }),
+      mailbox: {
+        state: mailbox?.state === 'active' || mailbox?.state === 'grace' ? mailbox.state : 'none',
+        graceEndsAt: mailbox?.graceEndsAt ?? null,
+      },
       createdAt: user.createdAt,
       history,
     },

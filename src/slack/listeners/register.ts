@@ -22,6 +22,8 @@ import { setupSubmission } from './views/setup-submission.js';
 import { actorFromBody } from '../parse/actor.js';
 import { editSelectedAction, editUserAction, userPickerOptions } from './actions/user-change-actions.js';
 import { editManySubmission, editUserSubmission, resetPasswordSubmission, signInSubmission } from './views/user-change-submissions.js';
+import { registerLifecycleListeners } from './lifecycle-listeners.js';
+import { userRowAction } from './actions/user-row-actions.js';
 
 /** Wires every Slack surface to its listener. Listeners are thin: parse, call the core, render. */
 export function registerListeners(app: App, deps: ListenerDeps): void {
@@ -59,7 +61,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.editUser, editUserAction(deps));
   app.action(ACTION.editSelected, editSelectedAction(deps));
   app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));
-  // User lists. The row menu (ACTION.userRowAction) and "Edit selected" belong to the edit flows.
+  // User lists; a row's menu opens the edit, licenses, block, reset or delete form for that user.
+  app.action(ACTION.userRowAction, userRowAction(deps));
   app.action(ACTION.listView, listViewChosen(deps));
   app.action(new RegExp(`^${ACTION.listPage}_(prev|next)$`), listPageChosen(deps));
   app.action(ACTION.listExport, exportAction(deps));
@@ -77,6 +80,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   app.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
+  registerLifecycleListeners(app, deps);
 
   // A CSV shared where Roster is comes as file_shared; in its DM also as a message (the first
   // one wins). A message typed in the DM gets the short help.

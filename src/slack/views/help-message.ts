@@ -9,6 +9,8 @@ export const USERS_HELP = [
   '`/users block <username>` · `/users unblock <username>` · `/users reset-password <username>`',
   '`/users list [view]`: a page of users by display name (All users, Licensed users, Guest users, Sign-in blocked, Users with errors, Global admins… or a custom view), with Next and Previous',
   '`/users find <text>`: users whose name, username or alias starts with it · `/users views`: custom views · `/users export [view]`: the view as a CSV in a DM',
+  '`/users delete <username>...`: delete users (kept 30 days) · `/users deleted`: list them · `/users restore <username>`: bring one back',
+  '`/users invite <email> [display name]`: add a guest',
   '`/users import`: add many users from a CSV file. Or upload a `.csv` where Roster is (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
   '`/users setup`: set up the organization (workspace owners and admins, once)',
   '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',
@@ -19,6 +21,8 @@ export const LICENSES_HELP = [
   '`/licenses`: each product with total, assigned and available seats',
   '`/licenses buy <product> <quantity>`: add seats. `<product>` is a part number (`O365_BUSINESS_ESSENTIALS`) or part of the name (`business basic`)',
   '`/licenses warn <seats>`: the App Home warns when fewer seats of a product are left (Global admins; 0 for never)',
+  '`/licenses assign <product>` · `/licenses unassign <product>`: pick up to 20 users, see what was done and why not',
+  '`/licenses users <product>`: who has it · `/licenses set <product> <quantity>`: change the seats · `/licenses takeover <product>`: take over a self-service subscription',
 ].join('\n');
 
 export function helpMessage(text: string, problem?: string): { text: string; blocks: Blocks } {

@@ -29,6 +29,7 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
       ['Roles', user.roles.length ? roleLabels(user.roles) : 'User (no admin access)'],
       ['Usage location', user.usageLocation ? `${usageLocationName(user.usageLocation)} (${user.usageLocation})` : 'Not set'],
       ['Alternate email', user.alternateEmail ? esc(user.alternateEmail) : '—'],
+      ['Mailbox', mailboxText(user.mailbox)],
     ]),
     section(`*Licenses*\n${licenses}`),
     ...(profile.length ? fields(profile) : []),
@@ -52,4 +53,11 @@ function historyBlocks(user: UserDetails): Blocks {
     return `• ${slackDateTime(change.at)} · ${who} · ${esc(change.summary)}${what}`;
   });
   return [section(`*Last changes*\n${lines.join('\n')}`)];
+}
+
+/** "Mailbox: active", or kept until a date after the last license with Exchange went. */
+export function mailboxText(mailbox: UserDetails['mailbox']): string {
+  if (mailbox.state === 'active') return 'Active';
+  if (mailbox.state === 'grace' && mailbox.graceEndsAt) return `Kept until ${slackDateTime(mailbox.graceEndsAt)} (no license with Exchange)`;
+  return 'None';
 }

@@ -49,6 +49,8 @@ function licenseNames(skuIds: readonly string[]): string {
 export function userRows(users: readonly ListedUser[]): KnownBlock[] {
   const blocks: KnownBlock[] = users.map((user) => ({
     type: 'section',
+    // One block per user, named after them: the row menu's payload says which row it came from.
+    block_id: `user_row_${user.id}`.slice(0, 255),
     text: mrkdwn(
       clip(
         `*${esc(user.displayName)}*  ${esc(user.userPrincipalName)}\n${licenseNames(user.skuIds)} · ${user.accountEnabled ? 'Sign-in allowed' : ':no_entry: Sign-in blocked'}` +

@@ -6,6 +6,9 @@ import type { ListenerDeps } from '../../deps.js';
 import { helpMessage, LICENSES_HELP } from '../../views/help-message.js';
 import { textMessage } from '../../views/kit.js';
 import { boughtMessage, licensesMessage } from '../../views/licenses-message.js';
+import { listSelfService } from '../../../core/licenses/take-over-subscription.js';
+import { productUsersButtons, selfServiceBlocks } from '../../views/licenses-page-views.js';
+import { licensesPageSubcommand } from './licenses-page.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -17,9 +20,17 @@ export function licensesCommand(deps: ListenerDeps) {
     const sub = (words[0] ?? '').toLowerCase();
     if (sub === '' || sub === 'list') {
       const result = await listLicenses(deps.core, actor);
-      await ack({ response_type: 'ephemeral', ...(result.ok ? licensesMessage(result.organizationName, result.licenses) : textMessage(result.message)) });
+      if (!result.ok) {
+        await ack({ response_type: 'ephemeral', ...textMessage(result.message) });
+        return;
+      }
+      const message = licensesMessage(result.organizationName, result.licenses);
+      const selfService = await listSelfService(deps.core, actor);
+      const extra = [...(selfService.ok ? selfServiceBlocks(selfService.subscriptions) : []), ...productUsersButtons(result.licenses.map((l) => l.product))];
+      await ack({ response_type: 'ephemeral', ...message, blocks: [...message.blocks, ...extra].slice(0, 50) });
       return;
     }
+    if (await licensesPageSubcommand(deps, actor, sub, words.slice(1), command.trigger_id, ack)) return;
     if (sub === 'help') {
       await ack({ response_type: 'ephemeral', ...helpMessage(LICENSES_HELP) });
       return;

@@ -12,6 +12,7 @@ import { textMessage } from '../../views/kit.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 import { isUserChangeSubcommand, userChangeCommand } from './user-change-commands.js';
 import { userListCommand } from './user-list-commands.js';
+import { usersLifecycleSubcommand } from './users-lifecycle.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
@@ -22,6 +23,7 @@ export function usersCommand(deps: ListenerDeps) {
     const actor = { teamId: command.team_id, slackUserId: command.user_id };
     const wanted = sub.toLowerCase();
     if (isUserChangeSubcommand(wanted)) return userChangeCommand(deps, { command, ack }, wanted, rest.join(' '));
+    if (await usersLifecycleSubcommand(deps, actor, sub.toLowerCase(), rest, command.trigger_id, ack)) return;
     switch (sub.toLowerCase()) {
       case '':
       case 'help':

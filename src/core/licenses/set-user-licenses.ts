@@ -1,0 +1,71 @@
+import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { productBySkuId } from '../catalogue/catalogue.js';
+import { fail, ok, type Result } from '../result.js';
+import { hasPermission } from '../roles.js';
+import { isCoreError, transaction } from '../transaction.js';
+import { writeAudit } from '../../store/audit.js';
+import { activeUserByUpn, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { licensePools, licensesOf, selfServiceSeats } from '../../store/seat-ledger.js';
+import { activeUsernameById } from '../../store/user-lifecycle.js';
+import { changeUserLicenses, LicenseChangeRefused } from './change-user-licenses.js';
+import { licenseCounts, type LicenseCount } from './list-licenses.js';
+import type { LicenseChoice } from './plan-conflicts.js';
+
+async function activeUser(ctx: CoreContext, tenant: { id: string }, userId: string): Promise<DirectoryUserRecord | null> {
+  const username = await activeUsernameById(ctx.db, tenant.id, userId);
+  return username ? activeUserByUpn(ctx.db, tenant.id, username) : null;
+}
+
+/** What the user-licenses form shows: the user, the products the organization can assign, and what the user holds. */
+export async function userLicenseChoices(ctx: CoreContext, actor: Actor, userId: string): Promise<Result<{ user: DirectoryUserRecord; products: LicenseCount[]; held: LicenseChoice[] }>> {
+  const auth = await authorize(ctx, actor, 'assign_licenses');
+  if (!auth.ok) return auth;
+  const user = await activeUser(ctx, auth.tenant, userId);
+  if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?).');
+  const pending = new Set((await selfServiceSeats(ctx.db, auth.tenant.id)).map((s) => s.skuId));
+  const products = (await licenseCounts(ctx, auth.tenant.id)).filter((l) => !pending.has(l.product.skuId));
+  const held = (await licensesOf(ctx.db, user.id)).map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans }));
+  return ok({ user, products, held });
+}
+
+/**
+ * Sets one user's licenses to exactly `choices` (products on, with their apps turned off) in one
+ * transaction through `changeUserLicenses`: every rule and seat, or nothing. Refusals come back on
+ * the `licenses` field with each problem and its fix.
+ */
+export async function setUserLicenses(ctx: CoreContext, actor: Actor, userId: string, choices: readonly LicenseChoice[]): Promise<Result<{ added: string[]; removed: string[]; appsChanged: string[] }>> {
+  const auth = await authorize(ctx, actor, 'assign_licenses');
+  if (!auth.ok) return auth;
+  const user = await activeUser(ctx, auth.tenant, userId);
+  if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?).');
+  const pending = new Set((await selfServiceSeats(ctx.db, auth.tenant.id)).map((s) => s.skuId));
+  const held = await licensesOf(ctx.db, user.id);
+  const heldIds = new Set(held.map((h) => h.skuId));
+  const chosen = new Set(choices.map((c) => c.skuId));
+  // A self-service product can be neither given nor taken away until it is taken over.
+  const touched = [...pending].filter((sku) => heldIds.has(sku) !== chosen.has(sku));
+  if (touched.length > 0) {
+    const name = productBySkuId(touched[0]!)?.displayName ?? touched[0]!;
+    return fail('unsupported', `${name} is a self-service subscription: a Global or Billing admin must take it over first (\`/licenses takeover\`).`, [{ field: 'licenses', message: `${name}: take over first.` }]);
+  }
+  const now = ctx.now();
+  const options = { ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId), mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now };
+  try {
+    const done = await transaction(ctx, async (tx) => {
+      const result = await changeUserLicenses(tx, user.id, { add: choices, remove: held.map((h) => h.skuId).filter((sku) => !choices.some((c) => c.skuId === sku)) }, options);
+      const names = (ids: string[]) => ids.map((id) => productBySkuId(id)?.displayName ?? id).join(', ');
+      const parts = [result.added.length ? `added ${names(result.added)}` : '', result.removed.length ? `removed ${names(result.removed)}` : '', result.appsChanged.length ? `changed the apps of ${names(result.appsChanged)}` : ''].filter(Boolean);
+      if (parts.length > 0) {
+        await writeAudit(tx, { tenantId: auth.tenant.id, actor: auth.actorId, action: 'user.licenses', targetType: 'user', targetUserId: user.id, changedFields: ['licenses'], summary: `Licenses of ${user.userPrincipalName}: ${parts.join('; ')}` }, now);
+      }
+      return result;
+    });
+    if (isCoreError(done)) return done;
+    if (done.added.length + done.removed.length + done.appsChanged.length > 0) reportChange(ctx, auth.tenant, 'licenses', actor);
+    return ok({ added: done.added, removed: done.removed, appsChanged: done.appsChanged });
+  } catch (error) {
+    if (!(error instanceof LicenseChangeRefused)) throw error;
+    return fail('conflict', error.message, [{ field: 'licenses', message: error.message }]);
+  }
+}

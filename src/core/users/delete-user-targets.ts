@@ -1,0 +1,52 @@
+import type { Authorized } from '../access/authorize.js';
+import { mayActOnTarget, type Role } from '../roles.js';
+import type { Db } from '../../store/database.js';
+import { activeUserByUpn, activeUsersByAlias, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { deletedUsersByAlias, deletedUsersByUpn, type DeletedUserRecord } from '../../store/user-lifecycle.js';
+
+/** docs/domain.md "Delete users": a deleted user is kept this long, then removed for good. */
+export const DELETED_KEPT_DAYS = 30;
+
+/** Most users one delete request may name (the list's bulk action and the command alike). */
+export const MAX_DELETE_AT_ONCE = 100;
+
+const cleanQuery = (query: string) => query.trim().replace(/^mailto:/i, '').replace(/^<mailto:[^|]*\|(.*)>$/i, '$1');
+
+/** An active user by full username or, when unambiguous, the part before the @; else why not. */
+export async function findActiveUser(db: Db, tenant: { id: string; name: string }, query: string): Promise<DirectoryUserRecord | string> {
+  const wanted = cleanQuery(query);
+  if (!wanted) return 'Say which user, by username (ana@contoso.com).';
+  const exact = await activeUserByUpn(db, tenant.id, wanted);
+  if (exact) return exact;
+  if (!wanted.includes('@')) {
+    const matches = await activeUsersByAlias(db, tenant.id, wanted, 5);
+    if (matches.length > 1) return `"${wanted}" matches ${matches.map((m) => m.userPrincipalName).join(', ')}. Give the full username.`;
+    if (matches[0]) return matches[0];
+  }
+  return `No user ${wanted} in ${tenant.name}.`;
+}
+
+/** A deleted user by username (or unambiguous alias): the most recently deleted one of that name. */
+export async function findDeletedUser(db: Db, tenant: { id: string; name: string }, query: string): Promise<DeletedUserRecord | string> {
+  const wanted = cleanQuery(query);
+  if (!wanted) return 'Say which deleted user, by username (ana@contoso.com). `/users deleted` lists them.';
+  const exact = await deletedUsersByUpn(db, tenant.id, wanted);
+  if (exact[0]) return exact[0];
+  if (!wanted.includes('@')) {
+    const matches = await deletedUsersByAlias(db, tenant.id, wanted, 5);
+    const names = new Set(matches.map((m) => m.userPrincipalName.toLowerCase()));
+    if (names.size > 1) return `"${wanted}" matches deleted users ${[...names].join(', ')}. Give the full username.`;
+    if (matches[0]) return matches[0];
+  }
+  return `No deleted user ${wanted} in ${tenant.name}. \`/users deleted\` lists the users who can be restored.`;
+}
+
+/** Why this actor may not delete this user (themselves, or someone above their role), or null. */
+export function deleteRefusal(auth: Authorized, target: { id: string; userPrincipalName: string }, targetRoles: readonly Role[]): string | null {
+  if (auth.actorUserId === target.id) return 'You cannot delete yourself. Ask another admin.';
+  const above = mayActOnTarget(auth.roles, targetRoles);
+  return above ? `${target.userPrincipalName}: ${above}` : null;
+}
+
+export const LAST_GLOBAL_ADMIN =
+  'is the last Global admin: the organization would have nobody left who can give roles. Make someone else a Global admin first.';

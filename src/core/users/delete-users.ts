@@ -1,0 +1,141 @@
+import { addDays } from 'date-fns';
+import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { authorize, type Authorized } from '../access/authorize.js';
+import { productBySkuId } from '../catalogue/catalogue.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { CoreFailure, fail, ok, type Result } from '../result.js';
+import { isCoreError } from '../transaction.js';
+import { writeAudit } from '../../store/audit.js';
+import { rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { licensesOf, unassignLicense } from '../../store/seat-ledger.js';
+import { activeGlobalAdminIds, activeUsernameById, softDeleteUser } from '../../store/user-lifecycle.js';
+import { DELETED_KEPT_DAYS, deleteRefusal, findActiveUser, LAST_GLOBAL_ADMIN, MAX_DELETE_AT_ONCE } from './delete-user-targets.js';
+
+export interface DeleteCandidate {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  licenses: string[];
+}
+
+export interface NotDeleted {
+  /** The username, or what was typed when no user matched. */
+  name: string;
+  reason: string;
+}
+
+export interface DeleteUsersResult {
+  deleted: DeleteCandidate[];
+  notDeleted: NotDeleted[];
+  /** When the deleted users are removed for good. */
+  purgeAfter: Date;
+  dryRun: boolean;
+}
+
+type Target = { usernames: readonly string[] } | { userIds: readonly string[] };
+
+/**
+ * Who a delete request would delete and who not (with why), for the confirmation modal. Checks the
+ * permission and the rules (not yourself, not above your role, not the last Global admin); nothing changes.
+ */
+export async function previewDeleteUsers(ctx: CoreContext, actor: Actor, target: Target): Promise<Result<{ users: DeleteCandidate[]; refused: NotDeleted[] }>> {
+  const auth = await authorize(ctx, actor, 'delete_users');
+  if (!auth.ok) return auth;
+  const resolved = await resolveTargets(ctx, auth, target);
+  if (isCoreError(resolved)) return resolved;
+  const users: DeleteCandidate[] = [];
+  const refused = [...resolved.missing];
+  const admins = new Set(await activeGlobalAdminIds(ctx.db, auth.tenant.id));
+  let adminsLeft = admins.size;
+  for (const user of resolved.users) {
+    const roles = await rolesOf(ctx.db, user.id);
+    const reason = deleteRefusal(auth, user, roles) ?? (admins.has(user.id) && adminsLeft <= 1 ? `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}` : null);
+    if (reason) {
+      refused.push({ name: user.userPrincipalName, reason });
+      continue;
+    }
+    if (admins.has(user.id)) adminsLeft -= 1;
+    users.push(await candidate(ctx, user));
+  }
+  return ok({ users, refused });
+}
+
+/**
+ * Deletes users (Global or User admin), each in its own transaction: their seats are freed through
+ * the ledger, the licenses they held are remembered for a restore, their roles are kept but
+ * inactive, and they stay 30 days as deleted (their username and Slack link are free at once).
+ */
+export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target, options: { dryRun?: boolean } = {}): Promise<Result<DeleteUsersResult>> {
+  const auth = await authorize(ctx, actor, 'delete_users');
+  if (!auth.ok) return auth;
+  const resolved = await resolveTargets(ctx, auth, target);
+  if (isCoreError(resolved)) return resolved;
+  const dryRun = options.dryRun ?? false;
+  const now = ctx.now();
+  const deleted: DeleteCandidate[] = [];
+  const notDeleted = [...resolved.missing];
+  for (const user of resolved.users) {
+    const done = await transactionOrDryRun(ctx, dryRun, (tx) => deleteOne(tx, auth, user, now));
+    if (isCoreError(done)) notDeleted.push({ name: user.userPrincipalName, reason: done.message });
+    else deleted.push(done);
+  }
+  if (deleted.length > 0 && !dryRun) {
+    reportChange(ctx, auth.tenant, 'users', actor);
+    reportChange(ctx, auth.tenant, 'licenses', actor);
+  }
+  return ok({ deleted, notDeleted, purgeAfter: addDays(now, DELETED_KEPT_DAYS), dryRun });
+}
+
+async function deleteOne(tx: CoreContext['db'], auth: Authorized, user: DirectoryUserRecord, now: Date): Promise<DeleteCandidate> {
+  const roles = await rolesOf(tx, user.id);
+  const refusal = deleteRefusal(auth, user, roles);
+  if (refusal) throw new CoreFailure(fail('forbidden', refusal));
+  if (roles.includes('global_admin')) {
+    const admins = await activeGlobalAdminIds(tx, auth.tenant.id);
+    if (admins.length <= 1) throw new CoreFailure(fail('conflict', `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}`));
+  }
+  const held = await licensesOf(tx, user.id);
+  for (const license of held) await unassignLicense(tx, auth.tenant.id, license.skuId, [user.id]);
+  const marked = await softDeleteUser(tx, user.id, held.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans })), now);
+  if (!marked) throw new CoreFailure(fail('not_found', `${user.userPrincipalName} was deleted a moment ago.`));
+  const names = held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
+  await writeAudit(
+    tx,
+    {
+      tenantId: auth.tenant.id,
+      actor: auth.actorId,
+      action: 'user.delete',
+      targetType: 'user',
+      targetUserId: user.id,
+      changedFields: ['deletedAt', ...(held.length ? ['licenses'] : [])],
+      summary: `Deleted ${user.userPrincipalName}${names.length ? `; freed ${names.join(', ')}` : ''}; kept ${DELETED_KEPT_DAYS} days`,
+    },
+    now,
+  );
+  return { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, licenses: names };
+}
+
+async function candidate(ctx: CoreContext, user: DirectoryUserRecord): Promise<DeleteCandidate> {
+  const held = await licensesOf(ctx.db, user.id);
+  return { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, licenses: held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId) };
+}
+
+async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target) {
+  const names = 'usernames' in target ? target.usernames : target.userIds;
+  const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
+  if (wanted.length === 0) return fail('invalid_input', 'Say which users to delete: `/users delete ana@contoso.com` (several separated by spaces).');
+  if (wanted.length > MAX_DELETE_AT_ONCE) return fail('limit_exceeded', `At most ${MAX_DELETE_AT_ONCE} users can be deleted at once; ${wanted.length} were named.`);
+  const users: DirectoryUserRecord[] = [];
+  const missing: NotDeleted[] = [];
+  for (const name of wanted) {
+    const found = 'usernames' in target ? await findActiveUser(ctx.db, auth.tenant, name) : await activeById(ctx, auth, name);
+    if (typeof found === 'string') missing.push({ name, reason: found });
+    else if (!users.some((u) => u.id === found.id)) users.push(found);
+  }
+  return { users, missing };
+}
+
+async function activeById(ctx: CoreContext, auth: Authorized, userId: string): Promise<DirectoryUserRecord | string> {
+  const username = await activeUsernameById(ctx.db, auth.tenant.id, userId);
+  return username ? findActiveUser(ctx.db, auth.tenant, username) : 'That user no longer exists (deleted a moment ago?).';
+}

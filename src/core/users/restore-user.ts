@@ -1,0 +1,170 @@
+import { addDays, differenceInCalendarDays } from 'date-fns';
+import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { productBySkuId } from '../catalogue/catalogue.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
+import { generatePassword } from '../passwords/generate-password.js';
+import { hashGeneratedPassword } from '../passwords/hash-password.js';
+import { CoreFailure, fail, invalidFields, ok, type Result } from '../result.js';
+import { hasPermission } from '../roles.js';
+import { parseUsername } from '../rules/username.js';
+import { isCoreError, transaction } from '../transaction.js';
+import { writeAudit } from '../../store/audit.js';
+import type { Db } from '../../store/database.js';
+import { activeUserBySlackMember } from '../../store/directory-users.js';
+import { licensePools } from '../../store/seat-ledger.js';
+import { countDeletedUsers, deletedUserById, deletedUsers, undeleteUser, type DeletedUserRecord, type RememberedLicense } from '../../store/user-lifecycle.js';
+import { isUniqueViolation } from '../../store/values.js';
+import type { CredentialNotice } from './add-user.js';
+import { DELETED_KEPT_DAYS, findDeletedUser } from './delete-user-targets.js';
+import { usernameUnavailableReason } from './username-availability.js';
+
+export interface RestoreUserResult {
+  userId: string;
+  notice: CredentialNotice;
+  /** Remembered licenses given back (product names). */
+  licensesGiven: string[];
+  /** Remembered licenses not given back, each with why and how to fix it. */
+  licensesNotGiven: { product: string; reason: string }[];
+  /** True when the old Slack link went to someone else meanwhile, so the restored user has none. */
+  slackLinkDropped: boolean;
+  dryRun: boolean;
+}
+
+export interface DeletedUserLine {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  deletedAt: Date;
+  daysLeft: number;
+  licenses: string[];
+}
+
+/** Deleted users (any admin role), most recent first, with the days left before they are removed for good. */
+export async function listDeletedUsers(ctx: CoreContext, actor: Actor, limit = 50): Promise<Result<{ users: DeletedUserLine[]; count: number }>> {
+  const auth = await authorize(ctx, actor, 'read');
+  if (!auth.ok) return auth;
+  const now = ctx.now();
+  const rows = await deletedUsers(ctx.db, auth.tenant.id, Math.min(limit, 200));
+  return ok({
+    count: await countDeletedUsers(ctx.db, auth.tenant.id),
+    users: rows.map((u) => ({
+      id: u.id,
+      userPrincipalName: u.userPrincipalName,
+      displayName: u.displayName,
+      deletedAt: u.deletedAt,
+      daysLeft: Math.max(differenceInCalendarDays(addDays(u.deletedAt, DELETED_KEPT_DAYS), now), 0),
+      licenses: u.deletedLicenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId),
+    })),
+  });
+}
+
+/** Finds the deleted user a restore is about (for the restore form), with the username it would get back. */
+export async function deletedUserToRestore(ctx: CoreContext, actor: Actor, query: string): Promise<Result<{ user: DeletedUserRecord; usernameTaken: string | null }>> {
+  const auth = await authorize(ctx, actor, 'delete_users');
+  if (!auth.ok) return auth;
+  const user = await findDeletedUser(ctx.db, auth.tenant, query);
+  if (typeof user === 'string') return fail('not_found', user);
+  return ok({ user, usernameTaken: await usernameUnavailableReason(ctx.db, auth.tenant, user) });
+}
+
+/**
+ * Restores a deleted user (Global or User admin) with a new temporary password. `alias` gives a new
+ * username (same domain) when the old one was taken meanwhile: a taken one is refused on the
+ * `alias` field. The remembered licenses are then given back one by one where seats and rules
+ * allow; the rest are reported with why.
+ */
+export async function restoreUser(
+  ctx: CoreContext,
+  actor: Actor,
+  input: { user: string; byId?: boolean; alias?: string; dryRun?: boolean },
+): Promise<Result<RestoreUserResult>> {
+  const auth = await authorize(ctx, actor, 'delete_users');
+  if (!auth.ok) return auth;
+  const { tenant } = auth;
+  const found = input.byId ? ((await deletedUserById(ctx.db, tenant.id, input.user)) ?? 'That user is no longer deleted (restored or removed for good meanwhile).') : await findDeletedUser(ctx.db, tenant, input.user);
+  if (typeof found === 'string') return fail('not_found', found);
+  const alias = input.alias?.trim() || found.alias;
+  const parsed = parseUsername(`${alias}@${found.domain}`);
+  if (!parsed.ok) return invalidFields([{ field: 'alias', message: parsed.message }]);
+  const username = parsed.username;
+  const taken = await usernameUnavailableReason(ctx.db, tenant, username);
+  if (taken) return invalidFields([{ field: 'alias', message: `${taken} Enter a new username for the restored user.` }]);
+  const keepSlackLink = found.slackUserId !== null && !(await activeUserBySlackMember(ctx.db, tenant.id, found.slackUserId));
+  const temporaryPassword = generatePassword();
+  const passwordHash = hashGeneratedPassword(temporaryPassword);
+  const now = ctx.now();
+  const dryRun = input.dryRun ?? false;
+  const licenseOptions = { ownedSkuIds: (await licensePools(ctx.db, tenant.id)).map((p) => p.skuId), mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now };
+  const given: string[] = [];
+  const notGiven: RestoreUserResult['licensesNotGiven'] = [];
+  const giveBack = async (tx: Db, license: RememberedLicense) => {
+    const product = productBySkuId(license.skuId)?.displayName ?? license.skuId;
+    try {
+      await changeUserLicenses(tx, found.id, { add: [license] }, licenseOptions);
+      await writeAudit(tx, { tenantId: tenant.id, actor: auth.actorId, action: 'user.licenses', targetType: 'user', targetUserId: found.id, changedFields: ['licenses'], summary: `Gave ${username.userPrincipalName} back ${product} on restore` }, now);
+      given.push(product);
+    } catch (error) {
+      if (!(error instanceof LicenseChangeRefused)) throw error;
+      notGiven.push({ product, reason: error.problems.map((p) => p.message).join(' ') });
+      throw error;
+    }
+  };
+  let restored;
+  try {
+    restored = await transactionOrDryRun(ctx, dryRun, async (tx) => {
+      const back = await undeleteUser(tx, found.id, { ...username, passwordHash, keepSlackLink }, now);
+      if (!back) throw new CoreFailure(fail('not_found', `${found.userPrincipalName} is no longer deleted (restored or removed for good meanwhile).`));
+      await writeAudit(
+        tx,
+        {
+          tenantId: tenant.id,
+          actor: auth.actorId,
+          action: 'user.restore',
+          targetType: 'user',
+          targetUserId: found.id,
+          changedFields: ['deletedAt', 'password', ...(username.userPrincipalName !== found.userPrincipalName ? ['userPrincipalName'] : []), ...(!keepSlackLink && found.slackUserId ? ['slackUserId'] : [])],
+          summary: `Restored ${username.userPrincipalName}${username.userPrincipalName !== found.userPrincipalName ? ` (was ${found.userPrincipalName})` : ''} with a new temporary password`,
+        },
+        now,
+      );
+      // A rehearsal tries the licenses inside its own (rolled back) transaction.
+      if (dryRun) for (const license of found.deletedLicenses) await giveBack(tx, license).catch((error: unknown) => {
+          if (!(error instanceof LicenseChangeRefused)) throw error;
+        });
+      return { userId: found.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, 'upnKey')) return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Enter a new one.` }]);
+    throw error;
+  }
+  if (isCoreError(restored)) return restored;
+  if (!dryRun) {
+    // Each license in its own transaction: one that cannot be given back does not hold up the others.
+    for (const license of found.deletedLicenses) {
+      try {
+        await transaction(ctx, (tx) => giveBack(tx, license));
+      } catch (error) {
+        if (!(error instanceof LicenseChangeRefused)) throw error;
+      }
+    }
+    reportChange(ctx, tenant, 'users', actor);
+    if (given.length > 0) reportChange(ctx, tenant, 'licenses', actor);
+  }
+  return ok({
+    userId: found.id,
+    licensesGiven: given,
+    licensesNotGiven: notGiven,
+    slackLinkDropped: found.slackUserId !== null && !keepSlackLink,
+    dryRun,
+    notice: {
+      displayName: found.displayName,
+      userPrincipalName: username.userPrincipalName,
+      temporaryPassword,
+      mustChangeAtNextSignIn: true,
+      passwordExpiresAt: tenant.passwordExpiryDays > 0 ? addDays(now, tenant.passwordExpiryDays) : null,
+      licenses: given,
+    },
+  });
+}

@@ -1,0 +1,34 @@
+import type { AllMiddlewareArgs, BlockAction, OverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { MemberActor } from '../../../core/context.js';
+import type { ListenerDeps } from '../../deps.js';
+import { actorFromBody } from '../../parse/actor.js';
+import { afterAck } from '../../services/after-ack.js';
+import { openDeleteUsersForm, openUserLicensesForm } from '../../services/lifecycle-forms.js';
+import { openBlockUserForm, openEditUserForm, openResetPasswordForm, openUnblockUserForm } from '../../services/user-change-forms.js';
+
+type Args = SlackActionMiddlewareArgs<BlockAction<OverflowAction>> & AllMiddlewareArgs;
+
+type Opener = (deps: ListenerDeps, actor: MemberActor, triggerId: string, userId: string) => Promise<void>;
+
+/** The forms a row's menu opens, by the verb before the user id. */
+const OPENERS: Record<'edit' | 'licenses' | 'block' | 'unblock' | 'reset' | 'delete', Opener> = {
+  edit: (deps, actor, trigger, userId) => openEditUserForm(deps, actor, trigger, userId),
+  licenses: (deps, actor, trigger, userId) => openUserLicensesForm(deps, actor, trigger, userId),
+  block: (deps, actor, trigger, userId) => openBlockUserForm(deps, actor, trigger, { userId }),
+  unblock: (deps, actor, trigger, userId) => openUnblockUserForm(deps, actor, trigger, { userId }),
+  reset: (deps, actor, trigger, userId) => openResetPasswordForm(deps, actor, trigger, { userId }),
+  delete: (deps, actor, trigger, userId) => openDeleteUsersForm(deps, actor, trigger, [userId]),
+};
+
+function isVerb(value: string): value is keyof typeof OPENERS {
+  return Object.hasOwn(OPENERS, value);
+}
+
+/** A row's menu in a user list (`edit:<id>`, `licenses:<id>`, `block:<id>`…): opens that form for that user. */
+export const userRowAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
+  await ack();
+  const actor = actorFromBody(body);
+  const [verb = '', userId = ''] = (body.actions[0]?.selected_option?.value ?? '').split(':');
+  if (!isVerb(verb) || !userId) return;
+  await afterAck(deps, actor.slackUserId, 'open that form', () => OPENERS[verb](deps, actor, body.trigger_id, userId));
+};

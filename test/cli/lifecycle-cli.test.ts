@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
+import { checkSeatLedger } from '../../src/core/licenses/check-seats.js';
+import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { BASIC, makeUser } from '../lifecycle/helpers.js';
+
+const run = promisify(execFile);
+let db: TestDatabase;
+beforeAll(async () => {
+  db = await createTestDatabase();
+  await seedTenant(db.ctx);
+  await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 2 });
+  await makeUser(db.ctx, 'ana');
+  await makeUser(db.ctx, 'bob', { usageLocation: undefined });
+});
+afterAll(async () => db.destroy());
+
+function roster(...args: string[]) {
+  // What `npm run roster` runs: the build that `npm ci` (and `npm test`) made.
+  return run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
+    (error: { code: number; stdout: string; stderr: string }) => error,
+  );
+}
+
+const upn = (alias: string) => `${alias}@contoso.onmicrosoft.com`;
+
+describe('npm run roster -- users|licenses|purge', () => {
+  it('assigns with --dry-run (nothing changes), then for real, explaining who was not licensed', async () => {
+    const dry = await roster('licenses', 'assign', 'business basic', upn('ana'), upn('bob'), '--workspace', TEAM, '--dry-run');
+    expect(dry.stdout).toMatch(/\(dry run\) Assigned Microsoft 365 Business Basic: 1 done, 1 not done/);
+    expect(await countRows(db.db, 'LicenseAssignment')).toBe(0);
+    const real = await roster('licenses', 'assign', 'business basic', upn('ana'), upn('bob'), '--workspace', TEAM);
+    expect(real.stdout).toMatch(/not done {2}bob@contoso.onmicrosoft.com: The user has no usage location/);
+    expect(await countRows(db.db, 'LicenseAssignment')).toBe(1);
+  });
+
+  it('deletes, restores and records/takes over a self-service subscription; a License admin cannot take over', async () => {
+    const deleted = await roster('users', 'delete', upn('ana'), '--workspace', TEAM);
+    expect(deleted.stdout).toMatch(/deleted {6}ana@contoso.onmicrosoft.com \(freed Microsoft 365 Business Basic\)/);
+    const restored = await roster('users', 'restore', upn('ana'), '--workspace', TEAM);
+    expect(restored.stdout).toMatch(/Restored ana@contoso.onmicrosoft.com; temporary password/);
+    expect(restored.stdout).toMatch(/Licenses given back: Microsoft 365 Business Basic/);
+    await roster('licenses', 'record-self-service', 'STANDARDPACK', '3', '--workspace', TEAM);
+    const refused = await roster('licenses', 'takeover', 'STANDARDPACK', '--workspace', TEAM, '--role', 'license_admin');
+    expect(refused.stdout).toMatch(/To take over self-service subscriptions you need one of these roles: Global admin, Billing admin/);
+    const taken = await roster('licenses', 'takeover', 'STANDARDPACK', '--workspace', TEAM, '--role', 'billing_admin');
+    expect(taken.stdout).toMatch(/3 seats joined the pool/);
+    const purge = await roster('purge');
+    expect(purge.stdout).toMatch(/Removed for good: 0/);
+    expect(await checkSeatLedger(db.ctx)).toEqual([]);
+  });
+});
