@@ -11,14 +11,18 @@ export type AuditAction =
   | 'licenses.buy'
   | 'user.create'
   | 'user.password_reissued'
-  | 'users.import';
+  | 'users.import'
+  | 'user.credential_viewed'
+  | 'user.credential_expired'
+  | 'import_channel.add'
+  | 'import_channel.remove';
 
 export interface AuditEntry {
   tenantId: string;
   /** A Slack member id, or `cli:<name>` for a local operator. */
   actor: string;
   action: AuditAction;
-  targetType: 'tenant' | 'product' | 'user' | 'import';
+  targetType: 'tenant' | 'product' | 'user' | 'import' | 'channel';
   targetId?: string;
   /** The directory user the change is about. */
   targetUserId?: string;
