@@ -35,7 +35,7 @@ export async function revealCredential(ctx: CoreContext, key: Buffer, actor: Mem
   const found = await pendingCredentialById(ctx.db, id);
   if (!found || !tenant || found.tenantId !== tenant.id) return fail('not_found', 'Roster has no password waiting for this message. Ask an admin to reset the password if it is needed.');
   if (found.recipient !== actor.slackUserId) {
-    return fail('forbidden', `This password was sent to <@${found.recipient}> and only they can show it.`);
+    return fail('forbidden', 'This temporary password was sent to another member, and only they can show it.');
   }
   const now = ctx.now();
   const result = await transaction(ctx, async (tx): Promise<RevealOutcome> => {

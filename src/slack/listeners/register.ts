@@ -7,6 +7,7 @@ import { addUserFormChanged } from './actions/add-user-form-actions.js';
 import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
 import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction } from './actions/import-actions.js';
+import { showPasswordAction } from './actions/credential-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -43,6 +44,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.importChooseSettings, chooseImportSettingsAction(deps));
   app.action(ACTION.importCancel, cancelImportAction(deps));
   app.action(ACTION.importResume, resumeImportAction(deps));
+  app.action(ACTION.showPassword, showPasswordAction(deps));
 
   app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {
     await ack();

@@ -16,6 +16,8 @@ export const ACTION = {
   importChooseSettings: 'roster_import_choose_settings',
   importCancel: 'roster_import_cancel',
   importResume: 'roster_import_resume',
+  showPassword: 'roster_show_password',
+  deleteImportResults: 'roster_delete_import_results',
 } as const;
 
 export const SHORTCUT = {
