@@ -1,5 +1,5 @@
 import type { CoreContext, MemberActor } from '../context.js';
-import { fail, ok, type Result } from '../result.js';
+import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { transaction, isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
@@ -23,6 +23,9 @@ export interface DmRef {
   ts: string;
 }
 
+export const UNREADABLE =
+  'Roster cannot open this password with its current key (was ROSTER_SECRET_KEY or the key file beside the database changed?). Ask an admin to put the key back, or to reset the password.';
+
 const dmOf = (record: PendingCredentialRecord): DmRef | null => (record.channel && record.messageTs ? { channel: record.channel, ts: record.messageTs } : null);
 
 /**
@@ -43,9 +46,12 @@ export async function revealCredential(ctx: CoreContext, key: Buffer, actor: Mem
     if (!record) throw new Error('pending credential vanished inside its transaction');
     const details = detailsFromJson(record.notice, record.userPrincipalName);
     if (record.viewedAt && record.viewedBy) return { kind: 'already_viewed', details, viewedAt: record.viewedAt, viewedBy: record.viewedBy };
-    const password = record.sealed && record.expiresAt > now ? open(key, record.sealed, credentialAad(record.id, record.recipient)) : null;
+    const live = record.sealed && record.expiresAt > now ? record.sealed : null;
+    const password = live ? open(key, live, credentialAad(record.id, record.recipient)) : null;
+    // Sealed under another key (ROSTER_SECRET_KEY changed) or altered: refused, left for the sweep.
+    if (live && password === null) throw new CoreFailure(fail('conflict', UNREADABLE));
     if (password === null || !(await markCredentialViewed(tx, id, actor.slackUserId, now))) {
-      // Expired, already destroyed by the sweep, or sealed with another key: destroyed unseen.
+      // Expired, or already destroyed by the sweep: destroyed unseen.
       await expireCredential(tx, record, now);
       return { kind: 'expired', details, sentBy: record.sentBy, expiredAt: record.expiredAt ?? now, message: dmOf(record) };
     }
