@@ -8,6 +8,7 @@ import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
 import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction } from './actions/import-actions.js';
 import { showPasswordAction } from './actions/credential-actions.js';
+import { deleteImportResultsAction } from './actions/import-results-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -45,6 +46,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.importCancel, cancelImportAction(deps));
   app.action(ACTION.importResume, resumeImportAction(deps));
   app.action(ACTION.showPassword, showPasswordAction(deps));
+  app.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
 
   app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {
     await ack();
