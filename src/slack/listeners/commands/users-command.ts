@@ -9,11 +9,12 @@ import { addUserModal } from '../../views/add-user-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
 import { textMessage } from '../../views/kit.js';
+import { importChannelCommand } from './import-channel-command.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** `/users [add | show <username> | import | setup | help]`. */
+/** `/users [add | show <username> | import | import-channel add|remove|list | setup | help]`. */
 export function usersCommand(deps: ListenerDeps) {
   return async ({ command, ack }: Args): Promise<void> => {
     const [sub = '', ...rest] = command.text.trim().split(/\s+/);
@@ -48,6 +49,9 @@ export function usersCommand(deps: ListenerDeps) {
         await ack({ response_type: 'ephemeral', ...(result.ok ? userDetailsMessage(result.user, deps.core.now()) : textMessage(result.message)) });
         return;
       }
+      case 'import-channel':
+        await ack({ response_type: 'ephemeral', ...(await importChannelCommand(deps, command, rest[0] ?? '')) });
+        return;
       case 'setup':
         await ack();
         await afterAck(deps, actor.slackUserId, 'open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain));
