@@ -7,6 +7,7 @@ import type { CoreContext } from '../core/context.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
 import { openDatabase } from '../db/open-database.js';
 import { checkCommand } from './check-command.js';
+import { IMPORT_CHANNEL_USAGE, importChannelCliCommand } from './import-channel-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
 import { operatorActor } from './operator.js';
 
@@ -24,6 +25,7 @@ Commands:
       --resume <job id>     go on with an interrupted import of this file (users made before get new passwords)
   import --list --workspace <Slack team id>                  list interrupted imports, with how to resume each
   check                                                      check that every product's seat count matches its assignments
+${IMPORT_CHANNEL_USAGE}
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -62,12 +64,13 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parsed;
   const [command, file] = positionals;
   if (values.help) return usage('', 0);
-  if (command !== 'import' && command !== 'check') return usage(`error: unknown command ${command ?? '(none)'}`);
+  if (command !== 'import' && command !== 'check' && command !== 'import-channel') return usage(`error: unknown command ${command ?? '(none)'}`);
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
     process.stderr.write(`error: ${z.prettifyError(limits.error)}\n`);
     return 2;
   }
+  if (command === 'import-channel' && !values.workspace) return usage('error: --workspace <Slack team id> is required');
   if (command === 'import') {
     if (!values.workspace) return usage('error: --workspace <Slack team id> is required');
     if (!values.list && !file) return usage('error: name the CSV file');
@@ -85,6 +88,7 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
+    if (command === 'import-channel') return await importChannelCliCommand(ctx, who.actor, file, positionals[2], print);
     if (values.list) return await listInterruptedCommand(ctx, who.actor, print);
     const options = {
       file: file!,

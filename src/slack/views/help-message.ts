@@ -5,7 +5,8 @@ export const USERS_HELP = [
   '*Roster: users*',
   '`/users add`: add a user (or use the "Add a user" shortcut, or the App Home)',
   '`/users show <username>`: details, sign-in status, roles and licenses',
-  '`/users import`: add many users from a CSV file. Or upload a `.csv` where Roster is (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
+  '`/users import`: add many users from a CSV file. Or upload a `.csv` in the DM with Roster or in an import channel (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
+  '`/users import-channel add | remove | list`: choose the channels where Roster verifies shared CSV files (run it in the channel)',
   '`/users setup`: set up the organization (workspace owners and admins, once)',
   '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',
 ].join('\n');
