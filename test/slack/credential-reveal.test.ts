@@ -150,6 +150,19 @@ describe('a credential notice reveals its password once, to its recipient', () =
   });
 });
 
+describe('two presses at once', () => {
+  it('show the password to exactly one of them; the other is told it was already shown', async () => {
+    const eve = await addUser('eve', []);
+    const notice = structuredClone(noticeFor(OWNER, 'eve'));
+    const before = r.fake.calls().length;
+    await Promise.all([1, 2].map(() => r.sim.blockAction({ userId: OWNER, actionId: ACTION.showPassword, message: notice })));
+    await r.fake.waitFor((c) => c.method === 'views.open' && r.fake.calls().slice(before).filter((x) => x.method === 'views.open').length === 2, { after: before });
+    const modals = r.fake.calls().slice(before).filter((c) => c.method === 'views.open').map((c) => text(c.args.view));
+    expect(modals.filter((m) => m.includes(`\`${eve}\``))).toHaveLength(1);
+    expect(modals.filter((m) => /already shown to/.test(m))).toHaveLength(1);
+  });
+});
+
 describe('ROSTER_SECRET_KEY', () => {
   const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789' };
   it('a malformed key stops the start with a sentence naming the variable, never quoting it', () => {
