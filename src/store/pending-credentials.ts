@@ -165,8 +165,8 @@ export async function forgetSettledCredentials(db: Db, before: Date): Promise<vo
     .execute();
 }
 
-/** The organization a just-created user belongs to: the one with that active username where `sentBy` is a member. */
-export async function tenantOfNewUser(db: Db, userPrincipalName: string, sentBy: string): Promise<string | null> {
+/** The organization of the active user with this username (a new or reset user); with several, the one where `sentBy` is a member. */
+export async function tenantOfUser(db: Db, userPrincipalName: string, sentBy: string): Promise<string | null> {
   const rows = await db
     .selectFrom('DirectoryUser')
     .select('tenantId')

@@ -3,7 +3,7 @@ import { addHours } from 'date-fns';
 import type { CoreContext } from '../context.js';
 import { fail, ok, type Result } from '../result.js';
 import type { CredentialNotice } from '../users/add-user.js';
-import { insertPendingCredential, recordCredentialMessage, tenantOfNewUser } from '../../store/pending-credentials.js';
+import { insertPendingCredential, recordCredentialMessage, tenantOfUser } from '../../store/pending-credentials.js';
 import { detailsOf, detailsToJson } from './notice-details.js';
 import { credentialAad, seal } from './seal.js';
 
@@ -20,7 +20,7 @@ export async function holdCredential(
   request: { notice: CredentialNotice; recipient: string; sentBy: string },
 ): Promise<Result<{ id: string; expiresAt: Date }>> {
   const { notice, recipient, sentBy } = request;
-  const tenantId = await tenantOfNewUser(ctx.db, notice.userPrincipalName, sentBy);
+  const tenantId = await tenantOfUser(ctx.db, notice.userPrincipalName, sentBy);
   if (!tenantId) return fail('not_found', `${notice.userPrincipalName} is not in the directory, so its password cannot be held for ${recipient}.`);
   const id = randomUUID();
   const now = ctx.now();
