@@ -87,6 +87,8 @@ export async function hostileImportSuite(options: SuiteOptions): Promise<Figure[
     });
     const sim = new SlackClientSim({ appUrl: `${app.baseUrl}/slack/events`, signingSecret, fake });
     await seedTenant(sim, fake);
+    // Roster verifies files only in its DM and in import channels.
+    await sim.command('/users', 'import-channel add', { userId: OWNER, channelId: CHANNEL });
     const files = hostileFiles();
     const responseUrl = fake.issueResponseUrl({ channelId: CHANNEL, userId: OWNER });
     const target: LoadTarget = {

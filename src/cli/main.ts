@@ -8,6 +8,7 @@ import { defaultDatabaseUrl } from '../db/database-url.js';
 import { openDatabase } from '../db/open-database.js';
 import { checkCommand } from './check-command.js';
 import { setupCommand } from './setup-command.js';
+import { IMPORT_CHANNEL_USAGE, importChannelCliCommand } from './import-channel-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
 import { operatorActor } from './operator.js';
 import { USERS_OPTIONS, USERS_USAGE, usersCommand } from './user-commands.js';
@@ -39,6 +40,7 @@ ${USERS_USAGE}
   find <text> --workspace <id>                               users whose name, username or alias starts with the text
   export [view] --workspace <id> --out <file.csv>            a view as CSV (admin center columns; --force to replace the file)
 ${LIFECYCLE_USAGE}
+${IMPORT_CHANNEL_USAGE}
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -91,7 +93,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return usage('', 0);
   const viewCommands = ['list', 'find', 'export'];
   const lifecycle = command === 'licenses' || command === 'purge' || (command === 'users' && isLifecycleUsersCommand(positionals[1]));
-  if (!['import', 'check', 'setup', 'users', 'licenses', 'purge', ...viewCommands].includes(command ?? '')) return usage(`error: unknown command ${command ?? '(none)'}`);
+  if (!['import', 'check', 'setup', 'users', 'licenses', 'purge', 'import-channel', ...viewCommands].includes(command ?? '')) return usage(`error: unknown command ${command ?? '(none)'}`);
   if (command === 'setup' && (!values.workspace || !values.name)) return usage('error: setup needs --workspace <Slack team id> and --name <organization>');
   if ((viewCommands.includes(command!) || (command !== 'purge' && lifecycle)) && !values.workspace) return usage('error: --workspace <Slack team id> is required');
   if (command === 'export' && !values.out) return usage('error: --out <file.csv> is required');
@@ -101,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (command === 'users' && !values.workspace) return usage('error: --workspace <Slack team id> is required');
+  if (command === 'import-channel' && !values.workspace) return usage('error: --workspace <Slack team id> is required');
   if (command === 'import') {
     if (!values.workspace) return usage('error: --workspace <Slack team id> is required');
     if (!values.list && !file) return usage('error: name the CSV file');
@@ -118,6 +121,7 @@ async function main(argv: string[]): Promise<number> {
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
+    if (command === 'import-channel') return await importChannelCliCommand(ctx, who.actor, file, positionals[2], print);
     if (lifecycle) {
       const options = { dryRun: values['dry-run'], ...(values.alias ? { alias: values.alias } : {}), ...(values.name ? { name: values.name } : {}), ...(values['apps-off'] ? { appsOff: values['apps-off'] } : {}) };
       return (await lifecycleCommand(ctx, who.actor, positionals, options, print)) ?? usage(`error: unknown command ${positionals.slice(0, 2).join(' ')}`);

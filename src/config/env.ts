@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseSecretKey, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
 import { DEFAULT_IMPORT_LIMITS } from '../core/import/types.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
 
@@ -36,6 +37,20 @@ export const envSchema = z.object({
     .min(1, 'must be at least 1')
     .default(DEFAULT_IMPORT_LIMITS.maxBytes),
   /** How long a form submission may work before Roster acks it with "working…" and answers later (ms). */
+  /**
+   * The AES-256 key that seals temporary passwords until they are shown (32 bytes, hex or base64).
+   * Unset: Roster keeps its own key in a 0600 file beside the database. Never logged or quoted.
+   */
+  ROSTER_SECRET_KEY: z
+    .string()
+    .optional()
+    .transform((value, ctx) => {
+      if (value === undefined) return undefined;
+      const key = parseSecretKey(value);
+      if (key) return key;
+      ctx.addIssue({ code: 'custom', message: SECRET_KEY_FORMAT });
+      return z.NEVER;
+    }),
   ROSTER_ACK_BUDGET_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(2500, 'must be at most 2500 (Slack waits 3 s)').default(2000),
 });
 
@@ -46,6 +61,7 @@ export const WHERE = {
   SLACK_BOT_TOKEN: 'Slack app settings → OAuth & Permissions → Bot User OAuth Token (install the app first)',
   SLACK_SIGNING_SECRET: 'Slack app settings → Basic Information → App Credentials → Signing Secret',
   SLACK_APP_TOKEN: 'Slack app settings → Basic Information → App-Level Tokens (scope connections:write); only for Socket Mode',
+  ROSTER_SECRET_KEY: 'your secret store (the key that sealed the pending passwords), or unset it to let Roster keep its own key file beside the database',
 } as const satisfies Record<string, string>;
 
 /** Parses the environment, or returns a message listing each problem and where to get the value. */

@@ -14,7 +14,10 @@ import { HomeRefresher } from './services/home-refresher.js';
 import { removeLeftoverDownloads } from './services/import-download.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { startExpirySweep } from './services/expiry-sweep.js';
-import { checkToken } from './token-check.js';
+import { checkToken, StartupProblem } from './token-check.js';
+import { resolveSecretKey, SecretKeyProblem } from '../core/credentials/secret-key.js';
+import { describeError } from '../log.js';
+import { CREDENTIAL_SWEEP_INTERVAL_MS, sweepExpiredCredentials } from './services/credential-sweep.js';
 import { webApiPort } from './web-api-port.js';
 
 export interface RosterApp {
@@ -68,6 +71,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     deferInitialization: true,
   });
   await checkToken('SLACK_BOT_TOKEN', () => app.init());
+  const secretKey = loadSecretKey(env, db.file);
   const changes: { home?: HomeRefresher } = {};
   const core: CoreContext = { db: db.db, now, instanceId: newInstanceId(), onChange: (change) => changes.home?.changed(change) };
   const slack = webApiPort(app.client, env.SLACK_BOT_TOKEN);
@@ -84,6 +88,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
       tempDir: tmpdir(),
       progressIntervalMs: 2000, // chat.update of one message at most every 2 s (Slack allows ~50 a minute per channel)
     },
+    secretKey,
   };
   registerListeners(app, deps);
   app.error(async (error) => {
@@ -102,13 +107,23 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   sweep.unref();
   // Users deleted 30+ days ago go for good, and mailboxes past their grace end: at start, then every 10 minutes.
   const stopExpirySweep = startExpirySweep(deps.core, logger);
+  // Temporary passwords nobody showed within 24 hours: destroyed at start (those that expired while
+  // Roster was stopped) and then every few minutes, their DMs redrawn to say so.
+  const sweepCredentials = () =>
+    void sweepExpiredCredentials(deps).catch((error: unknown) => logger.error('could not sweep expired passwords', describeError(error)));
+  const credentialSweep = setInterval(sweepCredentials, CREDENTIAL_SWEEP_INTERVAL_MS);
+  credentialSweep.unref();
   // CSVs a crash left behind hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
   if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });
-  const announce = () => void announceInterruptedImports(deps, interrupted);
+  const announce = () => {
+    void announceInterruptedImports(deps, interrupted);
+    sweepCredentials();
+  };
   const stop = async () => {
     clearInterval(sweep);
     stopExpirySweep();
+    clearInterval(credentialSweep);
     home.stop();
     await app.stop();
   };
@@ -125,6 +140,16 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     port: typeof address === 'object' && address ? address.port : env.PORT,
     stop,
   };
+}
+
+/** The key that seals pending passwords; a key file Roster cannot use stops the start with one sentence. */
+function loadSecretKey(env: Env, databaseFile: string): Buffer {
+  try {
+    return resolveSecretKey(env.ROSTER_SECRET_KEY, databaseFile);
+  } catch (error) {
+    if (error instanceof SecretKeyProblem) throw new StartupProblem(error.message);
+    throw error;
+  }
 }
 
 function requiredSigningSecret(env: Env): string {

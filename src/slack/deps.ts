@@ -24,4 +24,6 @@ export interface ListenerDeps {
   bootstrapAdmins: readonly string[];
   logger: Logger;
   imports: ImportDeps;
+  /** The AES-256 key that seals temporary passwords until they are shown (ROSTER_SECRET_KEY or the key file). Never logged. */
+  secretKey: Buffer;
 }

@@ -88,9 +88,16 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
     async uploadFile(channel, file) {
       const common = { file: file.path ? createReadStream(file.path) : (file.bytes ?? Buffer.alloc(0)), filename: file.filename, title: file.title ?? file.filename };
       const comment = file.initialComment ? { initial_comment: file.initialComment } : {};
-      await client.filesUploadV2(
+      const uploaded = await client.filesUploadV2(
         file.threadTs ? { ...common, ...comment, channel_id: channel, thread_ts: file.threadTs } : { ...common, ...comment, channel_id: channel },
       );
+      return { fileId: uploaded.files[0]?.files?.[0]?.id ?? null };
+    },
+    async deleteMessage(channel, ts) {
+      await client.chat.delete({ channel, ts });
+    },
+    async deleteFile(fileId) {
+      await client.files.delete({ file: fileId });
     },
   };
 }

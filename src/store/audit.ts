@@ -30,14 +30,18 @@ export type AuditAction =
   | 'user.mailbox_removed'
   | 'licenses.quantity'
   | 'licenses.self_service'
-  | 'licenses.takeover';
+  | 'licenses.takeover'
+  | 'user.credential_viewed'
+  | 'user.credential_expired'
+  | 'import_channel.add'
+  | 'import_channel.remove';
 
 export interface AuditEntry {
   tenantId: string;
   /** A Slack member id, or `cli:<name>` for a local operator. */
   actor: string;
   action: AuditAction;
-  targetType: 'tenant' | 'product' | 'user' | 'import' | 'view';
+  targetType: 'tenant' | 'product' | 'user' | 'import' | 'view' | 'channel';
   targetId?: string;
   /** The directory user the change is about. */
   targetUserId?: string;

@@ -72,3 +72,14 @@ describe('npm run roster -- import', () => {
     expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('importJobId', 'is not', null))).toBe(2);
   });
 });
+
+describe('npm run roster -- import-channel', () => {
+  it('adds, lists and removes an import channel; a role without create_users is refused', async () => {
+    expect((await roster('import-channel', 'add', 'C0CLICHAN1', '--workspace', TEAM)).stdout).toMatch(/C0CLICHAN1 is now an import channel/);
+    expect((await roster('import-channel', 'list', '--workspace', TEAM)).stdout).toMatch(/^C0CLICHAN1 {2}added by cli:/m);
+    const refused = await roster('import-channel', 'remove', 'C0CLICHAN1', '--workspace', TEAM, '--role', 'license_admin');
+    expect(refused.stdout).toMatch(/To add users you need one of these roles: Global admin, User admin/);
+    expect((await roster('import-channel', 'remove', 'C0CLICHAN1', '--workspace', TEAM)).stdout).toMatch(/no longer an import channel/);
+    expect(await countRows(db.db, 'ImportChannel')).toBe(0);
+  });
+});

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION } from '../../src/slack/views/ids.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { multiStaticSelect, plainText, radio, externalSelect } from '../support/slack-requests.js';
@@ -73,7 +74,13 @@ describe('user-supplied text reaches Slack escaped (the fake refuses anything el
     const dm = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}`, { after: submitted });
     expect(dm.response.ok, JSON.stringify(dm.response)).toBe(true);
     const notice = text(dm.args.blocks);
-    expect(shown(/Temporary password\*\\n`([^`]+)`/.exec(notice)![1]!)).toBe(password);
+    expect(notice).not.toContain(password);
+    // Show password opens a modal with the password exactly as set.
+    const pressed = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.showPassword, message: r.fake.dmsTo(OWNER).at(-1)! });
+    const revealed = await r.fake.waitFor('views.open', { after: pressed });
+    expect(revealed.response.ok, JSON.stringify(revealed.response)).toBe(true);
+    expect(shown(/Temporary password\*\\n`([^`]+)`/.exec(text(revealed.args.view))![1]!)).toBe(password);
     expect(shown(/Display name\*\\n([^"]+)"/.exec(notice)![1]!)).toBe('<b>& Co');
     expect(shown(String(dm.args.text))).toBe('New account for <b>& Co: bo@contoso.onmicrosoft.com');
   });

@@ -1,6 +1,7 @@
 /** Shared setup of the import tests (test/slack/import-*.test.ts): a seeded Contoso and CSV files "uploaded" to the fake. */
 import { parse } from 'csv-parse/sync';
 import { expect } from 'vitest';
+import { addImportChannel } from '../../src/core/imports/import-channels.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import type { FileObject, Message } from '../support/fake-slack-api.js';
 import type { RosterUnderTest } from '../support/roster-under-test.js';
@@ -20,7 +21,7 @@ export function csvBytes(rows: string[]): Buffer {
   return Buffer.from([HEADER, ...rows].join('\r\n') + '\r\n');
 }
 
-/** Owner = Global admin of Contoso with `seats` Business Basic licenses; HR and MEMBER have no role. */
+/** Owner = Global admin of Contoso with `seats` Business Basic licenses; HR and MEMBER have no role; CHANNEL is an import channel. */
 export async function seedContoso(r: RosterUnderTest, seats = 3): Promise<void> {
   r.fake.seedUser({ id: OWNER, realName: 'Olivia Owner', firstName: 'Olivia', lastName: 'Owner', email: 'olivia@example.com', isOwner: true });
   r.fake.seedUser({ id: MEMBER, realName: 'Max Member' });
@@ -29,6 +30,13 @@ export async function seedContoso(r: RosterUnderTest, seats = 3): Promise<void> 
   await seedTenant(r.db.ctx, owner);
   const bought = await buyLicenses(r.db.ctx, owner, { product: 'O365_BUSINESS_ESSENTIALS', quantity: seats });
   if (!bought.ok) throw new Error(bought.message);
+  await addImportChannelFor(r, CHANNEL);
+}
+
+/** Makes `channel` an import channel (as `/users import-channel add` run there by the owner would): files shared there are verified. */
+export async function addImportChannelFor(r: RosterUnderTest, channel: string): Promise<void> {
+  const added = await addImportChannel(r.db.ctx, { teamId: r.fake.teamId, slackUserId: OWNER }, channel);
+  if (!added.ok) throw new Error(added.message);
 }
 
 let tsCounter = 0;

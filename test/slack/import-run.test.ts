@@ -143,6 +143,24 @@ describe('choosing the settings and adding the users', () => {
     expect(JSON.parse(license.disabledPlans)).toEqual([teams.id]);
   });
 
+  it('Delete on a results DM removes that message and its results file (the passwords) from Slack', async () => {
+    const resultsMessage = (who: string) => r.fake.dmsTo(who).find((m) => /^Import of hires.csv finished/.test(m.text ?? ''));
+    await r.fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${HR}` && text(c.args.blocks).includes(ACTION.deleteImportResults));
+    const hrFile = r.fake.uploadedFiles().find((f) => f.name === 'hires-results.csv' && f.channels.includes(`D${HR}`))!;
+    const before = r.fake.calls().length;
+    await r.sim.blockAction({ userId: HR, actionId: ACTION.deleteImportResults, message: resultsMessage(HR)! });
+    const deleted = await r.fake.waitFor('chat.delete', { after: before });
+    expect(deleted.response.ok, JSON.stringify(deleted.response)).toBe(true);
+    const fileDeleted = r.fake.calls('files.delete').at(-1)!;
+    expect(fileDeleted.args.file).toBe(hrFile.id);
+    expect(fileDeleted.response.ok).toBe(true);
+    expect(resultsMessage(HR)).toBeUndefined();
+    expect(r.fake.uploadedFiles().some((f) => f.id === hrFile.id)).toBe(false);
+    // The owner's copy is untouched.
+    expect(resultsMessage(OWNER)).toBeDefined();
+    expect(r.fake.uploadedFiles().filter((f) => f.name === 'hires-results.csv').map((f) => f.channels)).toEqual([[`D${OWNER}`]]);
+  });
+
   it('a second press of the button says the import already ran', async () => {
     const view = await openSettings(preview);
     expect(text(view)).toMatch(/already completed/);

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, existsSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -61,11 +61,36 @@ describe('npm start', () => {
       // Personal data and password hashes: only Roster's account may read them.
       expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
       for (const suffix of ['', '-wal', '-shm']) if (existsSync(file + suffix)) expect(statSync(file + suffix).mode & 0o777).toBe(0o600);
+      // Without ROSTER_SECRET_KEY, the key that seals pending passwords is made beside the database, 0600.
+      expect(statSync(`${file}.secret-key`).mode & 0o777).toBe(0o600);
       const db = new Database(file, { readonly: true });
       const migrations = db.prepare('SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL').all();
       db.close();
       expect(migrations.length).toBeGreaterThan(0);
       expect(output).not.toContain(fake.botToken);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('a malformed ROSTER_SECRET_KEY, or a key file that is a symlink, stops the start with one sentence', async () => {
+    const wrong = 'c2hvcnQta2V5LXp6OQ==';
+    const malformed = await runMain({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', ROSTER_SECRET_KEY: wrong }, () => false).done;
+    expect(malformed.code).toBe(1);
+    expect(malformed.output).toMatch(/ROSTER_SECRET_KEY must be 32 random bytes written as 64 hexadecimal characters or in base64/);
+    expect(malformed.output).not.toContain(wrong);
+    const fake = await startFakeSlack();
+    try {
+      const dir = mkdtempSync(path.join(tmpdir(), 'roster-key-link-'));
+      dirs.push(dir);
+      symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'roster.db.secret-key'));
+      const { code, output } = await runMain(
+        { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', PORT: '0', SLACK_API_URL: fake.apiUrl, DATABASE_URL: `file:${path.join(dir, 'roster.db')}` },
+        (out) => out.includes('Roster is ready'),
+      ).done;
+      expect(code).toBe(1);
+      expect(output).toMatch(/Roster cannot start: The key file .*roster\.db\.secret-key is a symbolic link; Roster does not follow one there/);
+      expect(existsSync(path.join(dir, 'elsewhere'))).toBe(false);
     } finally {
       await fake.close();
     }

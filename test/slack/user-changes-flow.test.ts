@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION } from '../../src/slack/views/ids.js';
 import { addUser } from '../../src/core/users/add-user.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { checkSeatLedger } from '../../src/core/licenses/check-seats.js';
@@ -105,8 +106,12 @@ describe('editing, blocking and resetting users in Slack', () => {
     expect(text(good.body)).not.toContain('Tr0ub4dor');
     await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${HR}`, { after: before });
     const notice = r.fake.dmsTo(HELPDESK).at(-1)!;
-    expect(text(notice.blocks)).toContain('Tr0ub4dor&amp;3-&lt;x&gt;');
-    expect(notice.text).not.toContain('Tr0ub4dor');
+    // The DM holds a Show password button, never the password; pressing it shows it once, escaped.
+    expect(text(notice)).not.toContain('Tr0ub4dor');
+    const pressed = r.fake.calls().length;
+    await r.sim.blockAction({ userId: HELPDESK, actionId: ACTION.showPassword, message: notice });
+    const reveal = await r.fake.waitFor('views.open', { after: pressed });
+    expect(text(reveal.args.view)).toContain('Tr0ub4dor&amp;3-&lt;x&gt;');
     expect(r.logs.join('\n')).not.toContain('Tr0ub4dor');
     expect(r.logs.some((line) => line.includes('password reset'))).toBe(true);
     const dump = text(await r.db.db.selectFrom('AuditRecord').selectAll().execute()) + text(await r.db.db.selectFrom('DirectoryUser').selectAll().execute());

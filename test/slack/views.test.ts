@@ -3,7 +3,7 @@ import { validateView, validateMessageBlocks } from '../support/block-kit-valida
 import { addUserModal } from '../../src/slack/views/add-user-modal.js';
 import { PRODUCTS } from '../../src/core/catalogue/catalogue.js';
 import { licensesMessage } from '../../src/slack/views/licenses-message.js';
-import { credentialNoticeMessage } from '../../src/slack/views/credential-notice.js';
+import { credentialNoticeMessage, revealedPasswordModal } from '../../src/slack/views/credential-notice.js';
 import { setupModal } from '../../src/slack/views/setup-modal.js';
 
 const biggest = [...PRODUCTS].sort((a, b) => b.plans.length - a.plans.length).slice(0, 20);
@@ -29,12 +29,16 @@ describe('Block Kit builders stay within Slack limits', () => {
   it('the licenses list with every product of the catalogue, the notice and the setup form', () => {
     const all = PRODUCTS.map((product) => ({ product, total: 1, assigned: 1, available: 0 }));
     expect(validateMessageBlocks(licensesMessage('Contoso', all).blocks)).toEqual([]);
-    const notice = credentialNoticeMessage(
-      { displayName: 'A'.repeat(256), userPrincipalName: 'a@contoso.com', temporaryPassword: 'x', mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: biggest.map((p) => p.displayName) },
-      'U1',
-      new Date(),
-    );
-    expect(validateMessageBlocks(notice.blocks)).toEqual([]);
+    const details = { displayName: 'A'.repeat(256), userPrincipalName: 'a@contoso.com', mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: biggest.map((p) => p.displayName) };
+    const now = new Date();
+    for (const state of [
+      { kind: 'pending' as const, id: '0b1c2d3e-0000-4000-8000-000000000000', expiresAt: now },
+      { kind: 'viewed' as const, viewedBy: 'U1', viewedAt: now },
+      { kind: 'expired' as const, expiredAt: now },
+    ]) {
+      expect(validateMessageBlocks(credentialNoticeMessage(details, 'U1', now, state).blocks)).toEqual([]);
+    }
+    expect(validateView(revealedPasswordModal(details, 'x'.repeat(256)), 'modal')).toEqual([]);
     expect(validateView(setupModal({ organizationName: 'Contoso', initialDomain: 'contoso.onmicrosoft.com' }), 'modal')).toEqual([]);
   });
 });

@@ -180,6 +180,24 @@ describe('fake Slack Web API', () => {
     expect((await slackError(client.files.completeUploadExternal({ files: [{ id: 'F404' }] }))).error).toBe('file_not_found');
   });
 
+  it('files.delete removes only a file the app uploaded, by a real file id; chat.delete wants the DM channel id', async () => {
+    const uploaded = await client.filesUploadV2({ channel_id: 'DU0ALICE01', file: Buffer.from('a\n'), filename: 'results.csv' });
+    const id = uploaded.files[0]?.files?.[0]?.id ?? '';
+    expect(id).toMatch(/^F/);
+    expect((await slackError(client.files.delete({ file: 'results.csv' }))).error).toBe('invalid_arguments');
+    expect((await slackError(client.files.delete({ file: 'F404404' }))).error).toBe('file_not_found');
+    const theirs = fake.addFile({ name: 'theirs.csv', bytes: Buffer.from('x'), user: 'U0ALICE01' });
+    expect((await slackError(client.files.delete({ file: theirs.id }))).error).toBe('cant_delete_file');
+    await client.files.delete({ file: id });
+    expect(fake.uploadedFiles().some((f) => f.id === id)).toBe(false);
+    expect((await slackError(client.files.info({ file: id }))).error).toBe('file_not_found');
+    expect(fake.messagesIn('DU0ALICE01').some((m) => m.files?.some((f) => f.id === id))).toBe(false);
+    const posted = await client.chat.postMessage({ channel: 'U0ALICE01', text: 'results' });
+    expect((await slackError(client.chat.delete({ channel: 'U0ALICE01', ts: posted.ts ?? '' }))).error).toBe('channel_not_found');
+    await client.chat.delete({ channel: posted.channel ?? '', ts: posted.ts ?? '' });
+    expect(fake.messagesIn(posted.channel ?? '').some((m) => m.ts === posted.ts)).toBe(false);
+  });
+
   it('serves files.info and downloads only with the bot token', async () => {
     const added = fake.addFile({ name: 'users.csv', bytes: Buffer.from('a,b\n1,2\n'), user: 'U0ALICE01' });
     const info = await client.files.info({ file: added.id });

@@ -95,6 +95,7 @@ export async function startAnotherRoster(
   r: RosterUnderTest,
   env: Record<string, string> = {},
   log: (line: string) => void = () => undefined,
+  now?: () => Date,
 ): Promise<{ app: RosterApp; sim: SlackClientSim }> {
   const loaded = loadEnv({
     SLACK_BOT_TOKEN: r.fake.botToken,
@@ -106,6 +107,6 @@ export async function startAnotherRoster(
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.message);
-  const app = await startSlackApp(loaded.env, r.db, createLogger('debug', log));
+  const app = await startSlackApp(loaded.env, r.db, createLogger('debug', log), now);
   return { app, sim: new SlackClientSim({ appUrl: `http://127.0.0.1:${app.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: r.fake.teamId, fake: r.fake }) };
 }

@@ -10,6 +10,8 @@ import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, r
 import { customViewMenu, exportAction, listPageChosen, listViewChosen, newViewAction, openViewAction, openViewsAction, rowTicked } from './actions/user-list-actions.js';
 import { openSeatWarningAction, seatWarningSubmission } from './views/seat-warning-listeners.js';
 import { customViewSubmission } from './views/custom-view-submission.js';
+import { showPasswordAction } from './actions/credential-actions.js';
+import { deleteImportResultsAction } from './actions/import-results-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -72,6 +74,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   app.action(ACTION.editView, customViewMenu(deps));
   app.action(ACTION.seatWarning, openSeatWarningAction(deps));
   app.action({ type: 'block_actions', action_id: 'select' }, rowTicked());
+  app.action(ACTION.showPassword, showPasswordAction(deps));
+  app.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
 
   app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {
     await ack();

@@ -17,8 +17,9 @@ export interface PreviewRequest {
   fileId: string;
   place: ImportPlace;
   /**
-   * The person asked for this file (the `/users import` form, the message shortcut): a file that
-   * cannot be used is explained. Files merely shared in a channel are skipped without a word.
+   * Roster was asked to look at this file (the `/users import` form, the message shortcut, its DM,
+   * an import channel): a file that cannot be used is explained. Otherwise such a file is skipped
+   * without a word (the file events never call this for other channels at all).
    */
   explicit: boolean;
   /** The app's own user: files Roster uploaded itself (problem and result lists) are never imported. */
@@ -61,12 +62,13 @@ export async function previewUpload(deps: ListenerDeps, request: PreviewRequest)
     );
   } catch (error) {
     if (!(error instanceof ImportFileProblem)) throw error;
-    await say(deps, request, textMessage(`:warning: ${error.message}`));
+    if (request.explicit) await say(deps, request, textMessage(`:warning: ${error.message}`));
     return;
   }
   if (!verified.ok) {
     if (verified.code === 'forbidden' || verified.code === 'not_set_up') await refuse(deps, request, verified.message);
-    else await say(deps, request, textMessage(`:warning: Roster could not verify this file. ${verified.message}`));
+    // A file that is not a file of users (a budget sheet) is answered only where Roster was asked.
+    else if (request.explicit) await say(deps, request, textMessage(`:warning: Roster could not verify this file. ${verified.message}`));
     return;
   }
   const { preview } = verified;

@@ -7,7 +7,8 @@ import { derivedFileName } from './import-download.js';
 
 /**
  * DMs the results to each person (the requester first): the counts, then the results CSV uploaded
- * into that same DM. This file is the only place the temporary passwords of an import appear.
+ * into that same DM. This file is the only place the temporary passwords of an import appear; the
+ * message's Delete button removes both from Slack (listeners/actions/import-results-actions.ts).
  */
 export async function sendImportResults(deps: ListenerDeps, fileName: string, outcome: ImportOutcome, requesterId: string, everyone: readonly string[]): Promise<void> {
   const bytes = importResultsCsv(outcome);
@@ -15,8 +16,10 @@ export async function sendImportResults(deps: ListenerDeps, fileName: string, ou
   const failed: string[] = [];
   for (const userId of everyone) {
     try {
-      const { channel } = await deps.slack.dm(userId, message);
-      await deps.slack.uploadFile(channel, { filename: derivedFileName(fileName, 'results'), bytes, title: `Results of ${fileName}` });
+      const posted = await deps.slack.dm(userId, message);
+      const { fileId } = await deps.slack.uploadFile(posted.channel, { filename: derivedFileName(fileName, 'results'), bytes, title: `Results of ${fileName}` });
+      // A Delete button that removes this message and the file (whose id is known only now).
+      if (fileId) await deps.slack.updateMessage(posted.channel, posted.ts, importResultsMessage(fileName, outcome, requesterId, fileId));
     } catch (error) {
       failed.push(userId);
       deps.logger.warn('import results not delivered', { recipient: userId, job: outcome.jobId, ...describeError(error) });

@@ -1,29 +1,78 @@
-import type { CredentialNotice } from '../../core/users/add-user.js';
+import type { View } from '@slack/types';
+import type { NoticeDetails } from '../../core/credentials/notice-details.js';
 import type { Blocks } from '../slack-port.js';
-import { expiryText } from './dates.js';
-import { context, esc, fields, header, section } from './kit.js';
+import { slackDateTime, expiryText } from './dates.js';
+import { ACTION } from './ids.js';
+import { button, context, esc, fields, header, plain, section } from './kit.js';
+
+/** Where the password of a credential notice is: waiting behind its button, shown once, or destroyed unseen. */
+export type PasswordState =
+  | { kind: 'pending'; id: string; expiresAt: Date }
+  | { kind: 'viewed'; viewedBy: string; viewedAt: Date }
+  | { kind: 'expired'; expiredAt: Date };
 
 /**
- * The DM that carries a new user's credentials. This message and the Add user review are the only
- * places a temporary password is ever shown.
+ * The DM that tells a member about a new user's account. It never holds the password: a
+ * **Show password** button reveals it once, in a modal (which Slack keeps in no history), to the
+ * member the DM was sent to. Once shown, or after 24 hours, the DM is redrawn to say which.
  */
-export function credentialNoticeMessage(notice: CredentialNotice, sentBy: string, now: Date): { text: string; blocks: Blocks } {
-  const licenses = notice.licenses.length > 0 ? notice.licenses.join(', ') : 'None (the user has no product license)';
+export function credentialNoticeMessage(details: NoticeDetails, sentBy: string, now: Date, password: PasswordState): { text: string; blocks: Blocks } {
+  const licenses = details.licenses.length > 0 ? details.licenses.join(', ') : 'None (the user has no product license)';
   return {
-    text: esc(`New account for ${notice.displayName}: ${notice.userPrincipalName}`),
+    text: esc(`New account for ${details.displayName}: ${details.userPrincipalName}`),
     blocks: [
-      header(esc(`New account: ${notice.displayName}`)),
-      section(`<@${sentBy}> added *${esc(notice.displayName)}*. Pass these credentials on in person or through a channel you trust, then delete this message.`),
+      header(esc(`New account: ${details.displayName}`)),
+      section(`<@${sentBy}> added *${esc(details.displayName)}*. ${passwordSentence(password)}`),
       ...fields([
-        ['Display name', esc(notice.displayName)],
-        ['Username', `\`${esc(notice.userPrincipalName)}\``],
-        // Escaped so that a chosen password with `<`, `>` or `&` reads exactly as it was set.
-        ['Temporary password', `\`${esc(notice.temporaryPassword)}\``],
-        ['Change at next sign-in', notice.mustChangeAtNextSignIn ? 'Yes, required' : 'No'],
-        ['Password expires', expiryText(notice.passwordExpiresAt, now)],
+        ['Display name', esc(details.displayName)],
+        ['Username', `\`${esc(details.userPrincipalName)}\``],
+        ['Change at next sign-in', details.mustChangeAtNextSignIn ? 'Yes, required' : 'No'],
+        ['Password expires', expiryText(details.passwordExpiresAt, now)],
         ['Licenses', esc(licenses)],
       ]),
-      context('Roster stores only a salted hash of this password; it cannot show it again.'),
+      ...(password.kind === 'pending'
+        ? [
+            { type: 'actions' as const, block_id: 'credential', elements: [button('Show password', ACTION.showPassword, 'primary', password.id)] },
+            context('Roster stores this password encrypted until it is shown, then destroys it; it stores only a salted hash for sign-in.'),
+          ]
+        : []),
     ],
   };
 }
+
+function passwordSentence(password: PasswordState): string {
+  switch (password.kind) {
+    case 'pending':
+      return `Press *Show password* to see the temporary password once, then pass it on in person or through a channel you trust. Unseen, it is destroyed ${slackDateTime(password.expiresAt)}.`;
+    case 'viewed':
+      return `:lock: The temporary password was shown to <@${password.viewedBy}> ${slackDateTime(password.viewedAt)} and then destroyed; Roster cannot show it again.`;
+    case 'expired':
+      return `:hourglass: The temporary password was not shown within 24 hours and was destroyed ${slackDateTime(password.expiredAt)}. If the user still needs it, reset their password to get a new one.`;
+  }
+}
+
+/** The modal that shows a temporary password once (a modal is kept in no message history). */
+export function revealedPasswordModal(details: NoticeDetails, password: string): View {
+  return {
+    type: 'modal',
+    title: plain('Temporary password', 24),
+    close: plain('Done', 24),
+    blocks: [
+      section(`*${esc(details.displayName)}*\n\`${esc(details.userPrincipalName)}\``),
+      // Escaped so that a chosen password with `<`, `>` or `&` reads exactly as it was set.
+      section(`*Temporary password*\n\`${esc(password)}\``),
+      context('Copy it now: once this window is closed, Roster cannot show it again. It was destroyed the moment it was shown.'),
+    ],
+  };
+}
+
+/** Why a press of Show password shows nothing. */
+export function passwordGoneModal(text: string): View {
+  return { type: 'modal', title: plain('Temporary password', 24), close: plain('Close', 24), blocks: [section(text)] };
+}
+
+export const alreadyViewedText = (details: NoticeDetails, viewedBy: string, viewedAt: Date) =>
+  `The temporary password of \`${esc(details.userPrincipalName)}\` was already shown to <@${viewedBy}> ${slackDateTime(viewedAt)} and then destroyed. If it was lost, reset the user's password to get a new one.`;
+
+export const expiredText = (details: NoticeDetails, expiredAt: Date) =>
+  `The temporary password of \`${esc(details.userPrincipalName)}\` was not shown within 24 hours and was destroyed ${slackDateTime(expiredAt)}. Reset the user's password to get a new one.`;

@@ -11,7 +11,8 @@ export const USERS_HELP = [
   '`/users find <text>`: users whose name, username or alias starts with it · `/users views`: custom views · `/users export [view]`: the view as a CSV in a DM',
   '`/users delete <username>...`: delete users (kept 30 days) · `/users deleted`: list them · `/users restore <username>`: bring one back',
   '`/users invite <email> [display name]`: add a guest',
-  '`/users import`: add many users from a CSV file. Or upload a `.csv` where Roster is (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
+  '`/users import`: add many users from a CSV file. Or upload a `.csv` in the DM with Roster or in an import channel (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
+  '`/users import-channel add | remove | list`: choose the channels where Roster verifies shared CSV files (run it in the channel)',
   '`/users setup`: set up the organization (workspace owners and admins, once)',
   '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',
 ].join('\n');

@@ -39,6 +39,8 @@ export const ACTION = {
   deleteView: 'roster_delete_view',
   openView: 'roster_open_view',
   seatWarning: 'roster_seat_warning',
+  showPassword: 'roster_show_password',
+  deleteImportResults: 'roster_delete_import_results',
 } as const;
 
 export const SHORTCUT = {

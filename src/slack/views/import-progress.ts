@@ -68,14 +68,20 @@ export function importCancelledMessage(fileName: string, cancelledBy: string, cr
 }
 
 /** The DM that comes with the results file. */
-export function importResultsMessage(fileName: string, outcome: ImportOutcome, requestedBy: string): Message {
+export function importResultsMessage(fileName: string, outcome: ImportOutcome, requestedBy: string, resultsFileId?: string): Message {
   const summary = importSummaryText(outcome);
   const state = outcome.status === 'completed' ? 'finished' : `stopped (${outcome.failure ?? 'unknown error'})`;
   return {
     text: esc(`Import of ${fileName} ${state}: ${summary}`),
     blocks: [
       section(`<@${requestedBy}>'s import of *${esc(fileName)}* ${esc(state)}: ${esc(summary)}.`),
-      context('The file below lists every row with its username and temporary password. Pass the passwords on through a channel you trust, then delete the file: Roster cannot show them again.'),
+      context(
+        'The file below lists every row with its username and temporary password. Pass the passwords on through a channel you trust, then press *Delete*: it removes this message and the file from Slack. Roster cannot show the passwords again.',
+      ),
+      // The button carries the results file's id, known once it is uploaded (the message is then updated).
+      ...(resultsFileId
+        ? [{ type: 'actions' as const, block_id: 'results', elements: [button('Delete', ACTION.deleteImportResults, 'danger', resultsFileId)] }]
+        : []),
     ],
   };
 }

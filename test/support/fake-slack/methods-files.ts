@@ -78,6 +78,20 @@ export const fileMethods: Record<string, Handler> = {
     return { ok: true, file: rec.file, comments: [], response_metadata: { next_cursor: '' } };
   },
 
+  /** Like Slack: a bot deletes only files it uploaded; the file's shares become tombstones (it leaves every message). */
+  'files.delete': (args, s) => {
+    const id = reqStr(args, 'file');
+    if (!/^F[A-Z0-9]+$/.test(id)) throw new SlackApiError('invalid_arguments', [`[ERROR] file must be a file id (F…), got ${JSON.stringify(id)} [json-pointer:/file]`]);
+    const rec = s.files.get(id);
+    if (!rec || (rec.source === 'app' && !rec.completed)) throw new SlackApiError('file_not_found');
+    if (rec.source !== 'app') throw new SlackApiError('cant_delete_file');
+    s.files.delete(id);
+    for (const messages of s.messages.values()) {
+      for (const msg of messages) if (msg.files?.some((f) => f.id === id)) msg.files = msg.files.filter((f) => f.id !== id);
+    }
+    return { ok: true };
+  },
+
   'files.getUploadURLExternal': (args, s) => {
     requireArgs(args, ['filename', 'length']);
     const filename = reqStr(args, 'filename');

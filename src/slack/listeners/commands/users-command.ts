@@ -9,6 +9,7 @@ import { addUserModal } from '../../views/add-user-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
 import { textMessage } from '../../views/kit.js';
+import { importChannelCommand } from './import-channel-command.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 import { isUserChangeSubcommand, userChangeCommand } from './user-change-commands.js';
 import { userListCommand } from './user-list-commands.js';
@@ -16,7 +17,7 @@ import { usersLifecycleSubcommand } from './users-lifecycle.js';
 
 type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
 
-/** `/users [add | show <username> | list [view] | find <text> | views | export [view] | import | setup | help]`. */
+/** `/users [add | show <username> | edit … | list [view] | find <text> | views | export [view] | import | import-channel add|remove|list | setup | help]`. */
 export function usersCommand(deps: ListenerDeps) {
   return async ({ command, ack }: Args): Promise<void> => {
     const [sub = '', ...rest] = command.text.trim().split(/\s+/);
@@ -59,6 +60,8 @@ export function usersCommand(deps: ListenerDeps) {
       case 'views':
       case 'export':
         await userListCommand(deps, actor, sub.toLowerCase(), rest.join(' '), ack);
+      case 'import-channel':
+        await ack({ response_type: 'ephemeral', ...(await importChannelCommand(deps, command, rest[0] ?? '')) });
         return;
       case 'setup':
         await ack();

@@ -4,6 +4,7 @@ import { afterAck } from '../../services/after-ack.js';
 import { isCsvFile } from '../../services/import-download.js';
 import { previewUpload } from '../../services/import-preview.js';
 import { claimEvent, fileEventKey } from '../../../core/events/claim-event.js';
+import { actsOnFilesIn } from '../../../core/imports/import-channels.js';
 
 type FileSharedArgs = SlackEventMiddlewareArgs<'file_shared'> & AllMiddlewareArgs;
 type MessageArgs = SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs;
@@ -21,12 +22,16 @@ interface FileShareMessage {
 const teamOf = (body: unknown, context: { teamId?: string }) => (body as { team_id?: string }).team_id ?? context.teamId ?? '';
 
 /**
- * `file_shared`: a file was shared where Roster is. The event names only the file; files.info says
- * its name and the message holding it, whose thread gets the preview (else the channel).
+ * `file_shared`: a file was shared where Roster is. Only its DM and the import channels
+ * (`/users import-channel add`) are acted on; elsewhere Roster stays silent without asking Slack
+ * anything. The event names only the file; files.info says its name and the message holding it,
+ * whose thread gets the preview (else the channel).
  */
 export function fileSharedEvent(deps: ListenerDeps) {
   return async ({ event, body, context }: FileSharedArgs): Promise<void> => {
     if (event.user_id === context.botUserId) return;
+    // Decided from the event alone (no files.info): only the DM and the import channels.
+    if (!(await actsOnFilesIn(deps.core, teamOf(body, context), event.channel_id))) return;
     if (!(await claimEvent(deps.core, fileEventKey(teamOf(body, context), event.file_id)))) return;
     const actor = { teamId: teamOf(body, context), slackUserId: event.user_id };
     await afterAck(deps, actor.slackUserId, 'verify the CSV file', async () => {
@@ -34,7 +39,8 @@ export function fileSharedEvent(deps: ListenerDeps) {
       if (!isCsvFile(file)) return;
       const share = file.shares.find((s) => s.channel === event.channel_id);
       const place = { channel: event.channel_id, threadTs: share ? (share.threadTs ?? share.ts) : undefined };
-      await previewUpload(deps, { actor, fileId: file.id, file, place, explicit: false, botUserId: context.botUserId });
+      // Shared where Roster was asked to look: a file it cannot use is answered.
+      await previewUpload(deps, { actor, fileId: file.id, file, place, explicit: true, botUserId: context.botUserId });
     });
   };
 }
@@ -52,7 +58,7 @@ export function fileShareMessageEvent(deps: ListenerDeps) {
       if (!(await claimEvent(deps.core, fileEventKey(actor.teamId, file.id)))) continue;
       const place = { channel: message.channel, threadTs: message.thread_ts ?? message.ts };
       await afterAck(deps, actor.slackUserId, 'verify the CSV file', () =>
-        previewUpload(deps, { actor, fileId: file.id, place, explicit: false, botUserId: context.botUserId }),
+        previewUpload(deps, { actor, fileId: file.id, place, explicit: true, botUserId: context.botUserId }),
       );
     }
   };

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { addHours } from 'date-fns';
+import type { CoreContext } from '../context.js';
+import { fail, ok, type Result } from '../result.js';
+import type { CredentialNotice } from '../users/add-user.js';
+import { insertPendingCredential, recordCredentialMessage, tenantOfUser } from '../../store/pending-credentials.js';
+import { detailsOf, detailsToJson } from './notice-details.js';
+import { credentialAad, seal } from './seal.js';
+
+/** How long a temporary password waits to be revealed before it is destroyed unseen. */
+export const REVEAL_WINDOW_HOURS = 24;
+
+/**
+ * Seals a new user's temporary password for one Slack member, to be revealed once (Show password)
+ * within 24 hours. Returns the id the DM's button carries. Only the sealed bytes are stored.
+ */
+export async function holdCredential(
+  ctx: CoreContext,
+  key: Buffer,
+  request: { notice: CredentialNotice; recipient: string; sentBy: string },
+): Promise<Result<{ id: string; expiresAt: Date }>> {
+  const { notice, recipient, sentBy } = request;
+  const tenantId = await tenantOfUser(ctx.db, notice.userPrincipalName, sentBy);
+  if (!tenantId) return fail('not_found', `${notice.userPrincipalName} is not in the directory, so its password cannot be held for ${recipient}.`);
+  const id = randomUUID();
+  const now = ctx.now();
+  const expiresAt = addHours(now, REVEAL_WINDOW_HOURS);
+  await insertPendingCredential(ctx.db, {
+    id,
+    tenantId,
+    recipient,
+    userPrincipalName: notice.userPrincipalName,
+    sentBy,
+    notice: detailsToJson(detailsOf(notice)),
+    sealed: seal(key, notice.temporaryPassword, credentialAad(id, recipient)),
+    createdAt: now,
+    expiresAt,
+  });
+  return ok({ id, expiresAt });
+}
+
+/** Remembers the DM that holds the button, so that the sweep can update it when the password expires. */
+export async function noteCredentialMessage(ctx: CoreContext, id: string, message: { channel: string; ts: string }): Promise<void> {
+  await recordCredentialMessage(ctx.db, id, message.channel, message.ts);
+}

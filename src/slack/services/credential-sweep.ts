@@ -1,0 +1,27 @@
+import { expireDueCredentials } from '../../core/credentials/expire-credentials.js';
+import { describeError } from '../../log.js';
+import type { ListenerDeps } from '../deps.js';
+import { credentialNoticeMessage } from '../views/credential-notice.js';
+
+/** How often the sweep looks for temporary passwords past their 24 hours. */
+export const CREDENTIAL_SWEEP_INTERVAL_MS = 5 * 60_000;
+
+/**
+ * Destroys the temporary passwords nobody showed within 24 hours and redraws their DMs to say so
+ * (with what to do: reset the password). Runs at start and then regularly; the state is in the
+ * database, so passwords that expired while Roster was stopped are destroyed when it starts.
+ */
+export async function sweepExpiredCredentials(deps: ListenerDeps): Promise<number> {
+  const expired = await expireDueCredentials(deps.core);
+  for (const credential of expired) {
+    if (!credential.message) continue;
+    try {
+      const { channel, ts } = credential.message;
+      await deps.slack.updateMessage(channel, ts, credentialNoticeMessage(credential.details, credential.sentBy, deps.core.now(), { kind: 'expired', expiredAt: credential.expiredAt }));
+    } catch (error) {
+      deps.logger.warn('could not update an expired credential notice', { recipient: credential.recipient, user: credential.details.userPrincipalName, ...describeError(error) });
+    }
+  }
+  if (expired.length > 0) deps.logger.info('temporary passwords expired unseen', { count: expired.length });
+  return expired.length;
+}
