@@ -53,6 +53,11 @@ export interface OpenLoopSpec {
   target: LoadTarget;
   ratePerSecond: number;
   durationMs: number;
+  /**
+   * Ends the run early: once element 0 of this shared Int32Array is non-zero, no further request
+   * is sent (those already sent are awaited). Shared with the worker thread, see `stopSignal`.
+   */
+  stop?: Int32Array;
 }
 
 export interface ClosedLoopSpec {
@@ -213,7 +218,7 @@ async function runOpenLoop(spec: OpenLoopSpec): Promise<LoadResult> {
         fire(i, t0 + i * intervalMs);
         i += 1;
       }
-      if (i >= total) return resolve();
+      if (i >= total || (spec.stop !== undefined && Atomics.load(spec.stop, 0) !== 0)) return resolve();
       setTimeout(tick, Math.max(0, t0 + i * intervalMs - performance.now()));
     };
     setTimeout(tick, Math.max(0, t0 - performance.now()));
@@ -311,6 +316,12 @@ async function warmGenerator(target: LoadTarget): Promise<void> {
 export async function runLoad(spec: LoadSpec, options: { warmGenerator?: boolean } = {}): Promise<LoadResult> {
   if (options.warmGenerator !== false) await warmGenerator(spec.target);
   return spec.kind === 'open' ? runOpenLoop(spec) : runClosedLoop(spec);
+}
+
+/** A flag for `OpenLoopSpec.stop`: pass `flag` in the spec, call `stop()` to end the run early. */
+export function stopSignal(): { flag: Int32Array; stop: () => void } {
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  return { flag, stop: () => void Atomics.store(flag, 0, 1) };
 }
 
 /** Runs the generator in its own thread (see load-worker.ts); terminated if it overruns by 30 s. */

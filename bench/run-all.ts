@@ -6,6 +6,7 @@
  * To add a suite, write bench/<name>.ts exporting a `Suite` and add it to SUITES.
  */
 import { ackSuite } from './ack-latency.js';
+import { busySuite } from './busy.js';
 import { type Figure, type Suite, figureTable, meets } from './figures.js';
 import { formSizeSuite } from './form-size.js';
 import { hostileImportSuite } from './hostile-import.js';
@@ -21,12 +22,13 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
   hostile: { suite: hostileImportSuite, about: '/users help ack p99 (open loop 20/s) while ~20 MB hostile CSVs (blank lines, a row of commas) are previewed; time to refuse each' },
   'user-edits': { suite: userEditsSuite, about: 'edit many: a product added to 10,000 users in one run; ack p99 of /users edit at 50/s with 100,000 users' },
   views: { suite: viewsSuite, about: 'with 100,000 users: a page of each standard view and of a custom view, /users find, CSV export (time, memory), App Home' },
+  busy: { suite: busySuite, about: '/licenses ack p99 (open loop 20/s) while a 50,000-row import runs in the same process; import duration; baseline without the import' },
   ack: { suite: ackSuite, about: 'ack latency (open loop 50/s) and throughput (20 in flight) of /users add, /licenses, Add user submission; bare Bolt baseline' },
 };
 
 function usage(): string {
   const names = Object.entries(SUITES).map(([name, s]) => `  ${name.padEnd(10)} ${s.about}`);
-  return `usage: npm run bench [-- [suite...] [--quick] [--cpu-prof]]\nsuites (default: all):\n${names.join('\n')}\n  --quick     2 s runs instead of 10 s (smoke test; figures only indicative)\n  --cpu-prof  profile Roster during the ack suite and print its hottest functions`;
+  return `usage: npm run bench [-- [suite...] [--quick] [--cpu-prof]]\nsuites (default: all):\n${names.join('\n')}\n  --quick     2 s runs instead of 10 s (smoke test; figures only indicative)\n  --cpu-prof  profile Roster during the ack and busy suites and print its hottest functions`;
 }
 
 async function main(): Promise<number> {

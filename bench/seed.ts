@@ -22,8 +22,8 @@ export async function openedView(fake: FakeSlack, after: number): Promise<Record
   return view as unknown as Record<string, unknown>;
 }
 
-/** Owner sets up "Contoso" (contoso.onmicrosoft.com) and buys SEATS × O365_BUSINESS_ESSENTIALS. */
-export async function seedTenant(sim: SlackClientSim, fake: FakeSlack): Promise<void> {
+/** Owner sets up "Contoso" (contoso.onmicrosoft.com) and buys `seats` (default SEATS) × O365_BUSINESS_ESSENTIALS. */
+export async function seedTenant(sim: SlackClientSim, fake: FakeSlack, seats = SEATS): Promise<void> {
   fake.seedUser({ id: OWNER, realName: 'Olivia Owner', firstName: 'Olivia', lastName: 'Owner', email: 'olivia@example.com', isOwner: true });
   const before = fake.calls().length;
   const setup = await sim.command('/users', 'setup', { userId: OWNER });
@@ -41,7 +41,14 @@ export async function seedTenant(sim: SlackClientSim, fake: FakeSlack): Promise<
   if ((submitted.body as { response_action?: string }).response_action !== 'update') {
     throw new Error(`setup submission was not accepted: ${describe(submitted.body)}`);
   }
-  const bought = await sim.command('/licenses', `buy O365_BUSINESS_ESSENTIALS ${SEATS}`, { userId: OWNER });
+  // The ack only says "Setting up…": the organization is made after it, then the modal is updated.
+  const modalId = String(modal.id);
+  const done = await fake.waitFor(
+    (c) => c.method === 'views.update' && c.args.view_id === modalId && !JSON.stringify(c.args.view).includes('Setting up'),
+    { after: before, timeoutMs: 30_000 },
+  );
+  if (!done.response.ok) throw new Error(`setup did not finish: ${describe(done.response)}`);
+  const bought = await sim.command('/licenses', `buy O365_BUSINESS_ESSENTIALS ${seats}`, { userId: OWNER });
   if (!describe(bought.body).includes('Bought')) throw new Error(`/licenses buy failed: ${describe(bought.body)}`);
 }
 

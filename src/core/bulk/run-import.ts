@@ -28,8 +28,13 @@ export interface RunImportOptions {
   batchSize?: number;
 }
 
-/** Rows per transaction: small enough that a batch holds the event loop for milliseconds, not a second. */
-export const IMPORT_BATCH_ROWS = 500;
+/**
+ * Rows per transaction. A batch's writes and its COMMIT (with SQLite's WAL checkpoint, which runs
+ * on the committing connection) hold the event loop; requests wait for the whole batch. Measured
+ * with `npm run bench -- busy` (see bench/README.md): 500 rows held it ~150-250 ms (/licenses p99
+ * ~200 ms during a 50,000-row import), 100 rows ~50-100 ms (p99 ~90 ms) for a slower import.
+ */
+export const IMPORT_BATCH_ROWS = 100;
 
 interface Pending {
   row: CheckedRow;
@@ -67,6 +72,8 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
       for await (const batch of batched(file.rows(), options.batchSize ?? IMPORT_BATCH_ROWS)) {
         const own = await usersMadeByImportRows(ctx.db, jobId, batch.map((row) => row.rowNumber));
         const rows = await checks.check(batch, new Set(own.keys()));
+        // Requests waiting since the checks' reads go first; the writes then hold the loop alone.
+        await nextTurn();
         await run.batch(rows, own);
         changed();
         await options.onProgress?.({ done: outcome.rowsRead, total: file.userRowCount, created: outcome.created + outcome.createdWithoutLicense });
