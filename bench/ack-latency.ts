@@ -230,9 +230,17 @@ export async function ackSuite(options: SuiteOptions): Promise<Figure[]> {
     printMeasured(log, [...measured, bare]);
     for (const m of measured) figures.push(...figuresOf(m));
     figures.push(...figuresOf(bare, 'baseline '));
-    const background = [...measured, bare].flatMap((m) => [m.open?.otherCores, m.closed?.otherCores]).filter((c): c is number => c !== undefined && !Number.isNaN(c));
+    const background = [...measured, bare]
+      .flatMap((m) => [m.open?.otherCores, m.closed?.otherCores])
+      .filter((c): c is number => c !== undefined && !Number.isNaN(c));
     if (background.length) {
-      figures.push({ suite: SUITE, name: 'CPU used by other processes during the runs, worst run', value: Math.max(...background), unit: 'cores', note: 'should be ~0' });
+      figures.push({
+        suite: SUITE,
+        name: 'CPU used by other processes during the runs, worst run',
+        value: Math.max(...background),
+        unit: 'cores',
+        note: 'should be ~0',
+      });
     }
 
     if (options.cpuProf) {

@@ -49,7 +49,9 @@ app.command(/.*/, async ({ ack, command, client }) => {
 
 const server = (await app.start(Number(process.env.PORT ?? 3000))) as Server;
 const address = server.address();
-process.stdout.write(`${JSON.stringify({ message: 'bare Bolt is ready', port: typeof address === 'object' && address ? address.port : undefined, startupMs: Math.round(performance.now()) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ message: 'bare Bolt is ready', port: typeof address === 'object' && address ? address.port : undefined, startupMs: Math.round(performance.now()) })}\n`,
+);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app.stop().finally(() => process.exit(0));

@@ -113,7 +113,8 @@ function printProfile(profDir: string, log: (line: string) => void): void {
     .map((file) => ({ file: path.join(profDir, file), summary: summarizeProfile(path.join(profDir, file), 25) }))
     .sort((a, b) => b.summary.totalMs - b.summary.idleMs - (a.summary.totalMs - a.summary.idleMs));
   for (const [i, p] of profiles.entries()) {
-    if (i === 0) log(`\nCPU profile of Roster's busiest thread over its whole life (seeding, preview, baseline, import) (${p.file}):\n${formatProfile(p.summary)}`);
+    if (i === 0)
+      log(`\nCPU profile of Roster's busiest thread over its whole life (seeding, preview, baseline, import) (${p.file}):\n${formatProfile(p.summary)}`);
     else log(`(also ${p.file}: another thread, busy ${Math.round(p.summary.totalMs - p.summary.idleMs)} ms, not shown)`);
   }
   log(`\nnote: a --cpu-prof run's figures include the profiler's overhead. Profile kept in ${profDir}`);
@@ -187,39 +188,82 @@ export async function busySuite(options: SuiteOptions): Promise<Figure[]> {
       },
       () => undefined,
     );
-    log(`progress message shown ${fmt(progressAt - submittedAt)} ms after the submission; /licenses at ${RATE}/s for ${durationMs / 1000} s or until the import ends`);
+    log(
+      `progress message shown ${fmt(progressAt - submittedAt)} ms after the submission; /licenses at ${RATE}/s for ${durationMs / 1000} s or until the import ends`,
+    );
     const loadStarted = performance.now();
     const busy = await measureLicenses(app, target, durationMs, flag);
     const loadEnded = performance.now();
     const outcome = await ended;
     const importMs = (endedAt ?? performance.now()) - submittedAt;
-    const during = endedAt !== undefined && endedAt < loadEnded ? `the import ended ${fmt((endedAt - loadStarted) / 1000)} s into the run, which stopped then` : 'the import ran throughout';
+    const during =
+      endedAt !== undefined && endedAt < loadEnded
+        ? `the import ended ${fmt((endedAt - loadStarted) / 1000)} s into the run, which stopped then`
+        : 'the import ran throughout';
 
-    log(`\n${table(LOAD_HEADER, [loadRow('/licenses, no import (baseline)', baseline.result), loadRow(`/licenses during the ${IMPORT_ROWS.toLocaleString('en')}-row import`, busy.result)], LOAD_RIGHT)}`);
-    for (const [label, m] of [['baseline', baseline], ['during the import', busy]] as const) {
-      log(`  ${label}: Roster used ${fmt(m.appCores)} cores, other processes ${fmt(m.otherCores)} cores; slowest ${m.result.slowest.map((x) => `${fmt(x.latencyMs)} ms @${fmt(x.sentAtMs / 1000)} s`).join(', ')}`);
-      if (m.result.errors > 0) log(`    errors ${JSON.stringify(m.result.errorKinds)}${m.result.errorSamples.length ? `: ${m.result.errorSamples.join(' | ')}` : ''}`);
+    log(
+      `\n${table(LOAD_HEADER, [loadRow('/licenses, no import (baseline)', baseline.result), loadRow(`/licenses during the ${IMPORT_ROWS.toLocaleString('en')}-row import`, busy.result)], LOAD_RIGHT)}`,
+    );
+    for (const [label, m] of [
+      ['baseline', baseline],
+      ['during the import', busy],
+    ] as const) {
+      log(
+        `  ${label}: Roster used ${fmt(m.appCores)} cores, other processes ${fmt(m.otherCores)} cores; slowest ${m.result.slowest.map((x) => `${fmt(x.latencyMs)} ms @${fmt(x.sentAtMs / 1000)} s`).join(', ')}`,
+      );
+      if (m.result.errors > 0)
+        log(`    errors ${JSON.stringify(m.result.errorKinds)}${m.result.errorSamples.length ? `: ${m.result.errorSamples.join(' | ')}` : ''}`);
     }
     log(`  ${during}; outcome: ${String(outcome.args.text).slice(0, 200)}`);
-    log(`  import: ${fmt(importMs / 1000)} s from the settings submission to the outcome message (${Math.round(IMPORT_ROWS / (importMs / 1000)).toLocaleString('en')} rows/s)`);
+    log(
+      `  import: ${fmt(importMs / 1000)} s from the settings submission to the outcome message (${Math.round(IMPORT_ROWS / (importMs / 1000)).toLocaleString('en')} rows/s)`,
+    );
 
     const name = `/licenses during a ${IMPORT_ROWS.toLocaleString('en')}-row import`;
     const r = busy.result;
     const figures: Figure[] = [
       { suite: SUITE, name: `${name}: open-loop p50`, value: r.latency.p50, unit: 'ms' },
-      { suite: SUITE, name: `${name}: open-loop p99`, value: r.latency.p99, unit: 'ms', target: { op: '<', value: TARGET_P99_MS }, note: `${(r.windowMs / 1000).toFixed(1)} s, ${r.sent} requests` },
+      {
+        suite: SUITE,
+        name: `${name}: open-loop p99`,
+        value: r.latency.p99,
+        unit: 'ms',
+        target: { op: '<', value: TARGET_P99_MS },
+        note: `${(r.windowMs / 1000).toFixed(1)} s, ${r.sent} requests`,
+      },
       { suite: SUITE, name: `${name}: open-loop max`, value: r.latency.max, unit: 'ms' },
       { suite: SUITE, name: `${name}: errors`, value: r.errors, unit: '', target: { op: '=', value: 0 }, note: `of ${r.sent}` },
-      { suite: SUITE, name: `import of ${IMPORT_ROWS.toLocaleString('en')} rows, submission → outcome`, value: importMs / 1000, unit: 's', note: String(outcome.args.text).split(' (')[0] },
+      {
+        suite: SUITE,
+        name: `import of ${IMPORT_ROWS.toLocaleString('en')} rows, submission → outcome`,
+        value: importMs / 1000,
+        unit: 's',
+        note: String(outcome.args.text).split(' (')[0],
+      },
       { suite: SUITE, name: `preview of ${IMPORT_ROWS.toLocaleString('en')} rows, share → preview`, value: previewMs / 1000, unit: 's' },
       { suite: SUITE, name: 'baseline /licenses, no import: open-loop p50', value: baseline.result.latency.p50, unit: 'ms' },
       { suite: SUITE, name: 'baseline /licenses, no import: open-loop p99', value: baseline.result.latency.p99, unit: 'ms' },
       { suite: SUITE, name: 'baseline /licenses, no import: open-loop max', value: baseline.result.latency.max, unit: 'ms' },
-      { suite: SUITE, name: 'baseline /licenses, no import: errors', value: baseline.result.errors, unit: '', target: { op: '=', value: 0 }, note: `of ${baseline.result.sent}` },
-      { suite: SUITE, name: 'CPU used by other processes during the runs, worst run', value: Math.max(baseline.otherCores, busy.otherCores), unit: 'cores', note: 'should be ~0' },
+      {
+        suite: SUITE,
+        name: 'baseline /licenses, no import: errors',
+        value: baseline.result.errors,
+        unit: '',
+        target: { op: '=', value: 0 },
+        note: `of ${baseline.result.sent}`,
+      },
+      {
+        suite: SUITE,
+        name: 'CPU used by other processes during the runs, worst run',
+        value: Math.max(baseline.otherCores, busy.otherCores),
+        unit: 'cores',
+        note: 'should be ~0',
+      },
     ];
     // Let the results DMs go out before stopping, so Roster exits cleanly (and writes its profile).
-    await fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: before, timeoutMs: 60_000 }).catch(() => undefined);
+    await fake
+      .waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: before, timeoutMs: 60_000 })
+      .catch(() => undefined);
     const code = await app.stop();
     app = undefined;
     if (code !== 0) log(`warning: Roster exited with code ${code} on SIGTERM`);

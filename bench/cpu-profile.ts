@@ -96,7 +96,9 @@ export function summarizeProfile(file: string, top = 15): ProfileSummary {
     idleMs: packages.get('(idle)') ?? 0,
     gcMs: packages.get('(garbage collector)') ?? 0,
     byPackage: sorted(packages).slice(0, top),
-    bySelf: sorted(self).filter(([k]) => !SPECIAL.has(k)).slice(0, top),
+    bySelf: sorted(self)
+      .filter(([k]) => !SPECIAL.has(k))
+      .slice(0, top),
     byInclusive: sorted(inclusive).slice(0, top),
   };
 }

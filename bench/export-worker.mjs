@@ -30,7 +30,9 @@ try {
   await once(out, 'finish');
   const seconds = (performance.now() - started) / 1000;
   await db.close();
-  process.stdout.write(`${JSON.stringify({ rows, seconds, bytes: statSync(file).size, rssBeforeMb: rssBefore / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1e3 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ rows, seconds, bytes: statSync(file).size, rssBeforeMb: rssBefore / 1e6, maxRssMb: process.resourceUsage().maxRSS / 1e3 })}\n`,
+  );
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -58,7 +58,11 @@ function pad(text: string, width: number, right = false): string {
 /** A plain text table; `right` marks right-aligned columns. */
 export function table(header: string[], rows: string[][], right: boolean[] = []): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i]!, right[i])).join('  ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => pad(c, widths[i]!, right[i]))
+      .join('  ')
+      .trimEnd();
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
@@ -96,5 +100,19 @@ export function loadRow(label: string, r: LoadResult, extra: { appCpuMsPerReq?: 
   ];
 }
 
-export const LOAD_HEADER = ['request', 'loop', 'sent', 'ok', 'errors', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms', 'req/s', 'app cpu ms/req', 'send lag p99', 'loadgen busy'];
+export const LOAD_HEADER = [
+  'request',
+  'loop',
+  'sent',
+  'ok',
+  'errors',
+  'p50 ms',
+  'p90 ms',
+  'p99 ms',
+  'max ms',
+  'req/s',
+  'app cpu ms/req',
+  'send lag p99',
+  'loadgen busy',
+];
 export const LOAD_RIGHT = [false, false, true, true, true, true, true, true, true, true, true, true, true];

@@ -21,14 +21,25 @@ const TARGET_BYTES = 50_000;
 
 const biggest = [...PRODUCTS].sort((a, b) => b.plans.length - a.plans.length);
 const owned = (n: number) => biggest.slice(0, n).map((product) => ({ product, total: 10, assigned: 3, available: 7 }));
-const options = (n: number) => ({ domains: ['contoso.onmicrosoft.com'], initialDomain: 'contoso.onmicrosoft.com', licenses: owned(n), canAssignRoles: true, canAssignLicenses: true, passwordExpiryDays: 90 });
+const options = (n: number) => ({
+  domains: ['contoso.onmicrosoft.com'],
+  initialDomain: 'contoso.onmicrosoft.com',
+  licenses: owned(n),
+  canAssignRoles: true,
+  canAssignLicenses: true,
+  passwordExpiryDays: 90,
+});
 
 export const formSizeSuite: Suite = async ({ log }) => {
   const cases: [string, object, number | undefined][] = [
     ['Add user form, 0 products', addUserModal(options(0)), TARGET_BYTES],
     ['Add user form, 1 product', addUserModal(options(1)), TARGET_BYTES],
     ['Add user form, 20 products', addUserModal(options(20)), TARGET_BYTES],
-    ['Add user form, 20 products all chosen', addUserModal(options(20), { customPassword: false, chosenSkuIds: biggest.slice(0, 20).map((p) => p.skuId) }), undefined],
+    [
+      'Add user form, 20 products all chosen',
+      addUserModal(options(20), { customPassword: false, chosenSkuIds: biggest.slice(0, 20).map((p) => p.skuId) }),
+      undefined,
+    ],
     ['Import settings form, 20 products', importSettingsModal('job', 'hires.csv', 10, options(20)), TARGET_BYTES],
     ['Import settings form, 20 products, one chosen', importSettingsModal('job', 'hires.csv', 10, options(20), biggest[0]!.skuId), TARGET_BYTES],
   ];
@@ -39,7 +50,14 @@ export const formSizeSuite: Suite = async ({ log }) => {
     const bytes = Buffer.byteLength(JSON.stringify(view));
     const before = BEFORE[name];
     log(`${name}: ${bytes.toLocaleString('en-US')} bytes${before ? ` (before: ${before.toLocaleString('en-US')})` : ''}`);
-    figures.push({ suite: 'form-size', name, value: bytes, unit: 'B', ...(target ? { target: { op: '<' as const, value: target } } : {}), ...(before ? { note: `before ${before}` } : {}) });
+    figures.push({
+      suite: 'form-size',
+      name,
+      value: bytes,
+      unit: 'B',
+      ...(target ? { target: { op: '<' as const, value: target } } : {}),
+      ...(before ? { note: `before ${before}` } : {}),
+    });
   }
   return figures;
 };

@@ -22,21 +22,37 @@ const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
 try {
   const db = await openDatabase(`file:${path.join(dir, 'roster.db')}`);
   const ctx = { db: db.db, now: () => new Date(), instanceId: newInstanceId() };
-  const setup = await setupTenant(ctx, actor, { organizationName: 'Bench', initialDomain: 'bench', requester: { isWorkspaceOwnerOrAdmin: true, isBootstrapAdmin: false, displayName: 'Bench Admin' } });
+  const setup = await setupTenant(ctx, actor, {
+    organizationName: 'Bench',
+    initialDomain: 'bench',
+    requester: { isWorkspaceOwnerOrAdmin: true, isBootstrapAdmin: false, displayName: 'Bench Admin' },
+  });
   if (!setup.ok) throw new Error(setup.message);
   await buyLicenses(ctx, actor, { product: basic.partNumber, quantity: rows });
 
   const rssBefore = process.memoryUsage().rss;
   let t = performance.now();
-  const verified = await verifyImport(ctx, actor, { path: file, fileName: 'users.csv', fileId: 'FBENCH', limits: { maxRows: rows, maxBytes: 1024 * 1024 * 1024 } });
+  const verified = await verifyImport(ctx, actor, {
+    path: file,
+    fileName: 'users.csv',
+    fileId: 'FBENCH',
+    limits: { maxRows: rows, maxBytes: 1024 * 1024 * 1024 },
+  });
   const verifyMs = performance.now() - t;
   if (!verified.ok) throw new Error(verified.message);
-  const started = await startImport(ctx, actor, verified.preview.jobId, { signInAllowed: true, usageLocation: 'NL', license: { skuId: basic.skuId, disabledPlans: [] }, whenSeatsRunOut: 'licensed_only', recipients: [] });
+  const started = await startImport(ctx, actor, verified.preview.jobId, {
+    signInAllowed: true,
+    usageLocation: 'NL',
+    license: { skuId: basic.skuId, disabledPlans: [] },
+    whenSeatsRunOut: 'licensed_only',
+    recipients: [],
+  });
   if (!started.ok) throw new Error(started.message);
   t = performance.now();
   const outcome = await runImport(ctx, verified.preview.jobId, file, { limits: { maxRows: rows, maxBytes: 1024 * 1024 * 1024 } });
   const createMs = performance.now() - t;
-  if (outcome.status !== 'completed' || outcome.created !== rows) throw new Error(`import ${outcome.status}: ${outcome.created} of ${rows} created ${outcome.failure ?? ''}`);
+  if (outcome.status !== 'completed' || outcome.created !== rows)
+    throw new Error(`import ${outcome.status}: ${outcome.created} of ${rows} created ${outcome.failure ?? ''}`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
   await db.close();
 
@@ -45,7 +61,11 @@ try {
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = NORMAL');
   applyMigrations(raw);
-  raw.prepare("INSERT INTO Tenant (id, slackTeamId, name, initialDomain, createdAt) VALUES ('t', 'T', 'Bench', 'bench.onmicrosoft.com', '2026-01-01T00:00:00.000+00:00')").run();
+  raw
+    .prepare(
+      "INSERT INTO Tenant (id, slackTeamId, name, initialDomain, createdAt) VALUES ('t', 'T', 'Bench', 'bench.onmicrosoft.com', '2026-01-01T00:00:00.000+00:00')",
+    )
+    .run();
   const insert = raw.prepare(
     `INSERT INTO DirectoryUser (id, tenantId, userPrincipalName, upnKey, aliasKey, domain, firstName, lastName, displayName, passwordHash, passwordSetAt, createdAt, updatedAt)
      VALUES (?, 't', ?, ?, ?, 'bench.onmicrosoft.com', ?, ?, ?, 'x', ?, ?, ?)`,

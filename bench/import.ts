@@ -47,7 +47,13 @@ export const importSuite: Suite = async ({ quick, log }) => {
           note: `RSS ${w.rssBeforeMb.toFixed(0)} MB before verifying`,
           ...(rows === 100_000 ? { target: { op: '<', value: 300 } } : {}),
         },
-        { suite: 'import', name: `${name}: one prepared INSERT straight into SQLite (limit)`, value: w.rawInsertMs / 1000, unit: 's', note: `${Math.round(rows / (w.rawInsertMs / 1000)).toLocaleString('en')} rows/s, users only` },
+        {
+          suite: 'import',
+          name: `${name}: one prepared INSERT straight into SQLite (limit)`,
+          value: w.rawInsertMs / 1000,
+          unit: 's',
+          note: `${Math.round(rows / (w.rawInsertMs / 1000)).toLocaleString('en')} rows/s, users only`,
+        },
       );
     }
   } finally {

@@ -19,11 +19,23 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
   startup: { suite: startupSuite, about: 'spawn → first GET /healthz 200, fresh database, median of 5' },
   import: { suite: importSuite, about: 'CSV import of 10,000 and 100,000 rows: verify, create, rows/s, peak memory; raw SQLite insert as the limit' },
   'form-size': { suite: formSizeSuite, about: 'bytes of the Add user form with 0, 1 and 20 products (and of the import settings form), before and after' },
-  hostile: { suite: hostileImportSuite, about: '/users help ack p99 (open loop 20/s) while ~20 MB hostile CSVs (blank lines, a row of commas) are previewed; time to refuse each' },
+  hostile: {
+    suite: hostileImportSuite,
+    about: '/users help ack p99 (open loop 20/s) while ~20 MB hostile CSVs (blank lines, a row of commas) are previewed; time to refuse each',
+  },
   'user-edits': { suite: userEditsSuite, about: 'edit many: a product added to 10,000 users in one run; ack p99 of /users edit at 50/s with 100,000 users' },
-  views: { suite: viewsSuite, about: 'with 100,000 users: a page of each standard view and of a custom view, /users find, CSV export (time, memory), App Home' },
-  busy: { suite: busySuite, about: '/licenses ack p99 (open loop 20/s) while a 50,000-row import runs in the same process; import duration; baseline without the import' },
-  ack: { suite: ackSuite, about: 'ack latency (open loop 50/s) and throughput (20 in flight) of /users add, /licenses, Add user submission; bare Bolt baseline' },
+  views: {
+    suite: viewsSuite,
+    about: 'with 100,000 users: a page of each standard view and of a custom view, /users find, CSV export (time, memory), App Home',
+  },
+  busy: {
+    suite: busySuite,
+    about: '/licenses ack p99 (open loop 20/s) while a 50,000-row import runs in the same process; import duration; baseline without the import',
+  },
+  ack: {
+    suite: ackSuite,
+    about: 'ack latency (open loop 50/s) and throughput (20 in flight) of /users add, /licenses, Add user submission; bare Bolt baseline',
+  },
 };
 
 function usage(): string {
@@ -63,7 +75,9 @@ async function main(): Promise<number> {
   }
   const targeted = figures.filter((f) => f.target);
   const passed = targeted.filter((f) => meets(f.value, f.target!)).length;
-  options.log(`\n=== summary (${((performance.now() - started) / 1000).toFixed(0)} s, ${process.platform} ${process.arch}, ${(await import('node:os')).availableParallelism()} cores, Node ${process.version})`);
+  options.log(
+    `\n=== summary (${((performance.now() - started) / 1000).toFixed(0)} s, ${process.platform} ${process.arch}, ${(await import('node:os')).availableParallelism()} cores, Node ${process.version})`,
+  );
   options.log(figureTable(figures));
   options.log(`\n${passed}/${targeted.length} targets met${failed.length ? `; suites that could not run: ${failed.join(', ')}` : ''}`);
   return failed.length > 0 ? 1 : 0;

@@ -22,8 +22,18 @@ export async function seedDirectoryUsers(databaseUrl: string, count: number): Pr
         const last = LAST[Math.floor(i / FIRST.length) % LAST.length]!;
         const alias = `${first}.${last.replace(/ /g, '')}${i}`.toLowerCase();
         users.push({
-          tenantId: tenant.id, userPrincipalName: `${alias}@${tenant.initialDomain}`, alias, domain: tenant.initialDomain, displayName: `${first} ${last} ${i}`,
-          profile: { firstName: first, lastName: last }, alternateEmail: null, usageLocation: 'NL', accountEnabled: true, slackUserId: null, passwordHash: hash, forceChangePassword: true,
+          tenantId: tenant.id,
+          userPrincipalName: `${alias}@${tenant.initialDomain}`,
+          alias,
+          domain: tenant.initialDomain,
+          displayName: `${first} ${last} ${i}`,
+          profile: { firstName: first, lastName: last },
+          alternateEmail: null,
+          usageLocation: 'NL',
+          accountEnabled: true,
+          slackUserId: null,
+          passwordHash: hash,
+          forceChangePassword: true,
         });
       }
       await inTransaction(db.db, (tx) => insertDirectoryUsersSkippingTaken(tx, users, new Date()));

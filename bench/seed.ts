@@ -43,10 +43,10 @@ export async function seedTenant(sim: SlackClientSim, fake: FakeSlack, seats = S
   }
   // The ack only says "Setting up…": the organization is made after it, then the modal is updated.
   const modalId = String(modal.id);
-  const done = await fake.waitFor(
-    (c) => c.method === 'views.update' && c.args.view_id === modalId && !JSON.stringify(c.args.view).includes('Setting up'),
-    { after: before, timeoutMs: 30_000 },
-  );
+  const done = await fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modalId && !JSON.stringify(c.args.view).includes('Setting up'), {
+    after: before,
+    timeoutMs: 30_000,
+  });
   if (!done.response.ok) throw new Error(`setup did not finish: ${describe(done.response)}`);
   const bought = await sim.command('/licenses', `buy O365_BUSINESS_ESSENTIALS ${seats}`, { userId: OWNER });
   if (!describe(bought.body).includes('Bought')) throw new Error(`/licenses buy failed: ${describe(bought.body)}`);

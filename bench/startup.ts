@@ -80,7 +80,13 @@ export async function startupSuite(options: SuiteOptions): Promise<Figure[]> {
     const mine = results.filter((r) => r.launcher === launcher);
     const ready = mine.map((r) => r.readyMs);
     const logged = mine.flatMap((r) => (r.startupMs === undefined ? [] : [r.startupMs]));
-    rows.push([LAUNCHERS[launcher].label, fmt(median(ready), 'ms'), fmt(Math.min(...ready), 'ms'), fmt(Math.max(...ready), 'ms'), logged.length ? fmt(median(logged), 'ms') : 'n/a']);
+    rows.push([
+      LAUNCHERS[launcher].label,
+      fmt(median(ready), 'ms'),
+      fmt(Math.min(...ready), 'ms'),
+      fmt(Math.max(...ready), 'ms'),
+      logged.length ? fmt(median(logged), 'ms') : 'n/a',
+    ]);
     const primary = launcher === 'compiled';
     figures.push({
       suite: SUITE,
@@ -95,7 +101,13 @@ export async function startupSuite(options: SuiteOptions): Promise<Figure[]> {
   }
   const background = results.map((r) => r.otherCores).filter((c) => !Number.isNaN(c));
   if (background.length) {
-    figures.push({ suite: SUITE, name: 'CPU used by other processes during the starts, worst start', value: Math.max(...background), unit: 'cores', note: 'should be ~0' });
+    figures.push({
+      suite: SUITE,
+      name: 'CPU used by other processes during the starts, worst start',
+      value: Math.max(...background),
+      unit: 'cores',
+      note: 'should be ~0',
+    });
   }
   log(`\n${table(['launcher', 'median ready', 'min', 'max', 'median startupMs logged'], rows, [false, true, true, true, true])}`);
   log('startupMs is performance.now() in the app process at "Roster is ready": it excludes the tsx CLI relay process and the first /healthz poll.\n');

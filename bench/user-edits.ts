@@ -99,7 +99,15 @@ async function editAckFigures(options: SuiteOptions, dir: string): Promise<Figur
       script: 'dist/src/main.js',
       launcher: 'compiled',
       nodeFlags: [],
-      env: { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: signingSecret, SLACK_API_URL: fake.apiUrl, DATABASE_URL: url, LOG_LEVEL: 'info', SLACK_APP_TOKEN: '', ROSTER_BOOTSTRAP_ADMINS: '' },
+      env: {
+        SLACK_BOT_TOKEN: fake.botToken,
+        SLACK_SIGNING_SECRET: signingSecret,
+        SLACK_API_URL: fake.apiUrl,
+        DATABASE_URL: url,
+        LOG_LEVEL: 'info',
+        SLACK_APP_TOKEN: '',
+        ROSTER_BOOTSTRAP_ADMINS: '',
+      },
       logDir: dir,
     });
     const sim = new SlackClientSim({ appUrl: `${app.baseUrl}/slack/events`, signingSecret, fake });
@@ -139,10 +147,25 @@ async function editAckFigures(options: SuiteOptions, dir: string): Promise<Figur
       log,
     );
     const open = measured.open!;
-    log(`\n${table(LOAD_HEADER, [loadRow(measured.scenario, open.result, { appCpuMsPerReq: open.appCpuMsPerReq })], LOAD_RIGHT)}\n  after the acks: ${open.afterAck ?? '-'}`);
+    log(
+      `\n${table(LOAD_HEADER, [loadRow(measured.scenario, open.result, { appCpuMsPerReq: open.appCpuMsPerReq })], LOAD_RIGHT)}\n  after the acks: ${open.afterAck ?? '-'}`,
+    );
     return [
-      { suite: SUITE, name: `/users edit, ${DIRECTORY_USERS} users: open-loop p99`, value: open.result.latency.p99, unit: 'ms', target: { op: '<', value: 20 } },
-      { suite: SUITE, name: `/users edit, ${DIRECTORY_USERS} users: open-loop errors`, value: open.result.errors, unit: '', target: { op: '=', value: 0 }, note: `of ${open.result.sent}` },
+      {
+        suite: SUITE,
+        name: `/users edit, ${DIRECTORY_USERS} users: open-loop p99`,
+        value: open.result.latency.p99,
+        unit: 'ms',
+        target: { op: '<', value: 20 },
+      },
+      {
+        suite: SUITE,
+        name: `/users edit, ${DIRECTORY_USERS} users: open-loop errors`,
+        value: open.result.errors,
+        unit: '',
+        target: { op: '=', value: 0 },
+        note: `of ${open.result.sent}`,
+      },
     ];
   } finally {
     if (app) await app.stop();

@@ -7,16 +7,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 
-type Row = Record<
-  'Product_Display_Name' | 'String_Id' | 'GUID' | 'Service_Plan_Name' | 'Service_Plan_Id' | 'Service_Plans_Included_Friendly_Names',
-  string
->;
+type Row = Record<'Product_Display_Name' | 'String_Id' | 'GUID' | 'Service_Plan_Name' | 'Service_Plan_Id' | 'Service_Plans_Included_Friendly_Names', string>;
 
 // Microsoft's "Product names and service plan identifiers for licensing" CSV, downloaded by whoever
 // refreshes the catalogue (Roster itself ships the result, src/core/catalogue/products.json).
 const source = process.argv[2];
 if (!source) {
-  process.stderr.write('usage: npm run catalogue -- <path to Microsoft\'s product and service plan CSV>\n');
+  process.stderr.write("usage: npm run catalogue -- <path to Microsoft's product and service plan CSV>\n");
   process.exit(2);
 }
 const rows: Row[] = parse(readFileSync(source), { columns: true, bom: true, skip_empty_lines: true, trim: true });
@@ -39,5 +36,5 @@ for (const row of rows) {
 const sorted = [...products.values()];
 for (const product of sorted) product.plans.sort((a, b) => a.displayName.localeCompare(b.displayName, 'en'));
 const target = path.join('src', 'core', 'catalogue', 'products.json');
-writeFileSync(target, JSON.stringify({ source: path.basename(source), products: sorted }) + '\n');
+writeFileSync(target, `${JSON.stringify({ source: path.basename(source), products: sorted })}\n`);
 console.log(`${sorted.length} products, ${rows.length} product/plan rows -> ${target}`);

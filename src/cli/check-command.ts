@@ -6,7 +6,7 @@ import type { Print } from './import-command.js';
 export async function checkCommand(ctx: CoreContext, print: Print): Promise<number> {
   const differences = await checkSeatLedger(ctx);
   if (differences.length === 0) {
-    print('Seats: every product\'s assigned count matches its license assignments, and none is over its total.');
+    print("Seats: every product's assigned count matches its license assignments, and none is over its total.");
     return 0;
   }
   for (const d of differences) {

@@ -6,7 +6,13 @@ export const IMPORT_CHANNEL_USAGE = `  import-channel add|remove <channel id> --
   import-channel list --workspace <Slack team id>                      list the import channels`;
 
 /** `roster import-channel add|remove <channel id>` and `roster import-channel list`, as `/users import-channel` in Slack. */
-export async function importChannelCliCommand(ctx: CoreContext, actor: OperatorActor, sub: string | undefined, channelId: string | undefined, print: Print): Promise<number> {
+export async function importChannelCliCommand(
+  ctx: CoreContext,
+  actor: OperatorActor,
+  sub: string | undefined,
+  channelId: string | undefined,
+  print: Print,
+): Promise<number> {
   if (sub === 'list') {
     const listed = await listImportChannels(ctx, actor);
     if (!listed.ok) return refused(print, listed.message);

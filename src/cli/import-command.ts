@@ -38,7 +38,12 @@ export type Print = (line: string) => void;
 /** `roster import <file>`: the same verification and report as in Slack, for admins who script. Returns the exit code. */
 export async function importCommand(ctx: CoreContext, actor: OperatorActor, options: ImportCommandOptions, print: Print, progress: Print): Promise<number> {
   const fileName = path.basename(options.file);
-  const verified = await verifyImport(ctx, actor, { path: options.file, fileName, fileId: options.dryRun ? null : `cli:${randomUUID()}`, limits: options.limits });
+  const verified = await verifyImport(ctx, actor, {
+    path: options.file,
+    fileName,
+    fileId: options.dryRun ? null : `cli:${randomUUID()}`,
+    limits: options.limits,
+  });
   if (!verified.ok) {
     print(`error: ${verified.message}`);
     return 1;
@@ -71,14 +76,25 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
     await rm(out, { force: true });
     return 1;
   }
-  print(`Import ${preview.jobId} started. If it is stopped, resume it with: npm run roster -- import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`);
+  print(
+    `Import ${preview.jobId} started. If it is stopped, resume it with: npm run roster -- import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`,
+  );
   return deliver(ctx, preview.jobId!, options, out, print, progress);
 }
 
-async function startWithSettings(ctx: CoreContext, actor: OperatorActor, preview: ImportPreview, options: ImportCommandOptions, print: Print): Promise<boolean> {
+async function startWithSettings(
+  ctx: CoreContext,
+  actor: OperatorActor,
+  preview: ImportPreview,
+  options: ImportCommandOptions,
+  print: Print,
+): Promise<boolean> {
   let license: ImportSettings['license'] = null;
   if (options.license) {
-    const match = findProduct(options.license, preview.seats.map((s) => s.product.skuId));
+    const match = findProduct(
+      options.license,
+      preview.seats.map((s) => s.product.skuId),
+    );
     if (!match.ok) {
       print(`error: --license: ${match.message}`);
       return false;
@@ -96,14 +112,22 @@ async function startWithSettings(ctx: CoreContext, actor: OperatorActor, preview
   const started = await startImport(ctx, actor, preview.jobId!, settings);
   if (!started.ok) {
     const flags: Record<string, string> = { usageLocation: '--location', license: '--license' };
-    for (const problem of started.fields ?? [{ field: '', message: started.message }]) print(`error: ${flags[problem.field] ?? problem.field}: ${problem.message}`);
+    for (const problem of started.fields ?? [{ field: '', message: started.message }])
+      print(`error: ${flags[problem.field] ?? problem.field}: ${problem.message}`);
     return false;
   }
   return true;
 }
 
 /** `roster import <file> --resume <job>`: goes on with an interrupted import; users made before get new passwords. */
-export async function resumeCommand(ctx: CoreContext, actor: OperatorActor, jobId: string, options: ImportCommandOptions, print: Print, progress: Print): Promise<number> {
+export async function resumeCommand(
+  ctx: CoreContext,
+  actor: OperatorActor,
+  jobId: string,
+  options: ImportCommandOptions,
+  print: Print,
+  progress: Print,
+): Promise<number> {
   await interruptStaleImports(ctx);
   const out = options.out ?? siblingPath(options.file, 'results');
   const refusal = await outputRefusal(out, options.force);

@@ -46,13 +46,21 @@ function printChange(print: Print, result: ProductChangeResult, verb: string): n
 }
 
 /** `users …`, `licenses …` and `purge`; returns the exit code, or null when `words` is none of these. */
-export async function lifecycleCommand(ctx: CoreContext, actor: OperatorActor, words: readonly string[], options: LifecycleOptions, print: Print): Promise<number | null> {
+export async function lifecycleCommand(
+  ctx: CoreContext,
+  actor: OperatorActor,
+  words: readonly string[],
+  options: LifecycleOptions,
+  print: Print,
+): Promise<number | null> {
   const [group, sub = '', ...args] = words;
   const dryRun = options.dryRun;
   const prefix = dryRun ? '(dry run) ' : '';
   if (group === 'purge') {
     const done = await sweepExpired(ctx, { actor: `cli:${actor.operator}`, dryRun });
-    print(`${prefix}Removed for good: ${done.purged.length}${done.purged.length ? ` (${done.purged.join(', ')})` : ''}. Mailboxes ended: ${done.mailboxesRemoved.length}.`);
+    print(
+      `${prefix}Removed for good: ${done.purged.length}${done.purged.length ? ` (${done.purged.join(', ')})` : ''}. Mailboxes ended: ${done.mailboxesRemoved.length}.`,
+    );
     return 0;
   }
   if (group === 'users') {
@@ -73,7 +81,9 @@ export async function lifecycleCommand(ctx: CoreContext, actor: OperatorActor, w
     if (sub === 'restore') {
       const result = await restoreUser(ctx, actor, { user: args.join(' '), ...(options.alias ? { alias: options.alias } : {}), dryRun });
       if (!result.ok) return failed(print, result);
-      print(`${prefix}Restored ${result.notice.userPrincipalName}${dryRun ? '' : `; temporary password (shown once, must be changed at next sign-in): ${result.notice.temporaryPassword}`}`);
+      print(
+        `${prefix}Restored ${result.notice.userPrincipalName}${dryRun ? '' : `; temporary password (shown once, must be changed at next sign-in): ${result.notice.temporaryPassword}`}`,
+      );
       if (result.licensesGiven.length) print(`Licenses given back: ${result.licensesGiven.join(', ')}`);
       for (const l of result.licensesNotGiven) print(`Not given back: ${l.product}: ${l.reason}`);
       if (result.slackLinkDropped) print('Their Slack account is now linked to another user, so the restored user has none.');
@@ -93,7 +103,13 @@ export async function lifecycleCommand(ctx: CoreContext, actor: OperatorActor, w
       const input = { product, users: { usernames: rest }, dryRun };
       const result =
         sub === 'assign'
-          ? await assignProduct(ctx, actor, { ...input, disabledPlans: (options.appsOff ?? '').split(',').map((s) => s.trim()).filter(Boolean) })
+          ? await assignProduct(ctx, actor, {
+              ...input,
+              disabledPlans: (options.appsOff ?? '')
+                .split(',')
+                .map((s) => s.trim())
+                .filter(Boolean),
+            })
           : await unassignProduct(ctx, actor, input);
       return result.ok ? printChange(print, result, sub === 'assign' ? 'Assigned' : 'Unassigned') : failed(print, result);
     }

@@ -93,9 +93,11 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return usage('', 0);
   const viewCommands = ['list', 'find', 'export'];
   const lifecycle = command === 'licenses' || command === 'purge' || (command === 'users' && isLifecycleUsersCommand(positionals[1]));
-  if (!['import', 'check', 'setup', 'users', 'licenses', 'purge', 'import-channel', ...viewCommands].includes(command ?? '')) return usage(`error: unknown command ${command ?? '(none)'}`);
+  if (!['import', 'check', 'setup', 'users', 'licenses', 'purge', 'import-channel', ...viewCommands].includes(command ?? ''))
+    return usage(`error: unknown command ${command ?? '(none)'}`);
   if (command === 'setup' && (!values.workspace || !values.name)) return usage('error: setup needs --workspace <Slack team id> and --name <organization>');
-  if ((viewCommands.includes(command!) || (command !== 'purge' && lifecycle)) && !values.workspace) return usage('error: --workspace <Slack team id> is required');
+  if ((viewCommands.includes(command!) || (command !== 'purge' && lifecycle)) && !values.workspace)
+    return usage('error: --workspace <Slack team id> is required');
   if (command === 'export' && !values.out) return usage('error: --out <file.csv> is required');
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')));
   if (!limits.success) {
@@ -123,7 +125,12 @@ async function main(argv: string[]): Promise<number> {
     if (command === 'check') return await checkCommand(ctx, print);
     if (command === 'import-channel') return await importChannelCliCommand(ctx, who.actor, file, positionals[2], print);
     if (lifecycle) {
-      const options = { dryRun: values['dry-run'], ...(values.alias ? { alias: values.alias } : {}), ...(values.name ? { name: values.name } : {}), ...(values['apps-off'] ? { appsOff: values['apps-off'] } : {}) };
+      const options = {
+        dryRun: values['dry-run'],
+        ...(values.alias ? { alias: values.alias } : {}),
+        ...(values.name ? { name: values.name } : {}),
+        ...(values['apps-off'] ? { appsOff: values['apps-off'] } : {}),
+      };
       return (await lifecycleCommand(ctx, who.actor, positionals, options, print)) ?? usage(`error: unknown command ${positionals.slice(0, 2).join(' ')}`);
     }
     if (command === 'setup') {

@@ -37,7 +37,8 @@ export async function setupCommand(ctx: CoreContext, actor: OperatorActor, optio
   });
   if (!result.ok) {
     const flags: Record<string, string> = { organizationName: '--name', initialDomain: '--domain', passwordExpiryDays: '--password-expiry-days' };
-    for (const problem of result.fields ?? [{ field: '', message: result.message }]) print(`error: ${flags[problem.field] ?? ''}${flags[problem.field] ? ': ' : ''}${problem.message}`);
+    for (const problem of result.fields ?? [{ field: '', message: result.message }])
+      print(`error: ${flags[problem.field] ?? ''}${flags[problem.field] ? ': ' : ''}${problem.message}`);
     return 1;
   }
   print(`Set up ${result.organizationName} (${result.initialDomain}) for workspace ${actor.teamId}.`);

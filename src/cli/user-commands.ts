@@ -43,7 +43,14 @@ type Values = Record<string, string | boolean | string[] | undefined>;
 type Print = (line: string) => void;
 
 /** `npm run roster -- users <subcommand> ...`: the same core use cases as Slack, as a command-line operator. */
-export async function usersCommand(ctx: CoreContext, actor: OperatorActor, positionals: string[], values: Values, print: Print, problem: Print): Promise<number> {
+export async function usersCommand(
+  ctx: CoreContext,
+  actor: OperatorActor,
+  positionals: string[],
+  values: Values,
+  print: Print,
+  problem: Print,
+): Promise<number> {
   const [sub, username = ''] = positionals;
   const dryRun = values['dry-run'] === true;
   const report = (error: CoreError) => {
@@ -52,7 +59,8 @@ export async function usersCommand(ctx: CoreContext, actor: OperatorActor, posit
     return 1;
   };
   const prefix = dryRun ? '(dry run, nothing written) ' : '';
-  if (sub !== 'edit-many' && !username) return report({ ok: false, code: 'invalid_input', message: `name the user: users ${sub ?? '<subcommand>'} <username>` });
+  if (sub !== 'edit-many' && !username)
+    return report({ ok: false, code: 'invalid_input', message: `name the user: users ${sub ?? '<subcommand>'} <username>` });
   switch (sub) {
     case 'edit': {
       const input = editInput(values);
@@ -98,7 +106,9 @@ export async function usersCommand(ctx: CoreContext, actor: OperatorActor, posit
     }
     case 'reset-password': {
       const passwordFile = typeof values['password-file'] === 'string' ? values['password-file'] : undefined;
-      const password = passwordFile ? ({ mode: 'custom', value: readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '') } as const) : ({ mode: 'auto' } as const);
+      const password = passwordFile
+        ? ({ mode: 'custom', value: readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '') } as const)
+        : ({ mode: 'auto' } as const);
       const result = await resetPassword(ctx, actor, { username }, { password, requirePasswordChange: values['no-require-change'] !== true }, { dryRun });
       if (!result.ok) return report(result);
       // The generated password goes to stdout only, once; a chosen one is not repeated.
@@ -110,11 +120,17 @@ export async function usersCommand(ctx: CoreContext, actor: OperatorActor, posit
     case 'mark-synced': {
       const result = await markUserSynced(ctx, actor, { username }, { synced: values.cloud !== true, dryRun });
       if (!result.ok) return report(result);
-      print(`${prefix}${result.userPrincipalName} ${result.changed ? 'is now' : 'was already'} ${values.cloud ? 'a cloud user' : 'synchronized from on-premises Active Directory'}`);
+      print(
+        `${prefix}${result.userPrincipalName} ${result.changed ? 'is now' : 'was already'} ${values.cloud ? 'a cloud user' : 'synchronized from on-premises Active Directory'}`,
+      );
       return 0;
     }
     default:
-      return report({ ok: false, code: 'invalid_input', message: `unknown users subcommand ${sub ?? '(none)'}: edit, edit-many, block, unblock, reset-password, mark-synced` });
+      return report({
+        ok: false,
+        code: 'invalid_input',
+        message: `unknown users subcommand ${sub ?? '(none)'}: edit, edit-many, block, unblock, reset-password, mark-synced`,
+      });
   }
 }
 
@@ -125,7 +141,10 @@ function editInput(values: Values): EditUserInput | CoreError {
   const input: EditUserInput = {};
   if (Object.keys(patch).length > 0) input.detailsPatch = patch;
   if (typeof values['usage-location'] === 'string') input.usageLocation = values['usage-location'];
-  for (const [option, key] of [['add-license', 'add'], ['remove-license', 'remove']] as const) {
+  for (const [option, key] of [
+    ['add-license', 'add'],
+    ['remove-license', 'remove'],
+  ] as const) {
     for (const name of (values[option] as string[] | undefined) ?? []) {
       const found = findProduct(name);
       if (!found.ok) return { ok: false, code: 'invalid_input', message: `--${option} ${name}: ${found.message}` };

@@ -15,7 +15,10 @@ export async function listCommand(ctx: CoreContext, actor: Actor, view: string, 
       print(`error: ${result.message}`);
       return 1;
     }
-    for (const u of result.page.rows) print(`${u.displayName}\t${u.userPrincipalName}\t${u.accountEnabled ? 'sign-in allowed' : 'sign-in blocked'}${u.licenseError ? `\t${u.licenseError}` : ''}`);
+    for (const u of result.page.rows)
+      print(
+        `${u.displayName}\t${u.userPrincipalName}\t${u.accountEnabled ? 'sign-in allowed' : 'sign-in blocked'}${u.licenseError ? `\t${u.licenseError}` : ''}`,
+      );
     const last = result.page.rows.at(-1);
     if (!result.page.hasNext || !last) return 0;
     after = { displayName: last.displayName, id: last.id };

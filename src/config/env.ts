@@ -9,7 +9,10 @@ const slackId = /^[UW][A-Z0-9]{2,}$/;
 export const envSchema = z.object({
   SLACK_BOT_TOKEN: z.string({ error: 'is missing' }).regex(/^xoxb-/, 'must start with xoxb- (the Bot User OAuth Token)'),
   // Required in HTTP mode only (checked in loadEnv): in Socket Mode, Slack signs no request.
-  SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal Signing Secret').optional(),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal Signing Secret')
+    .optional(),
   SLACK_APP_TOKEN: z
     .string()
     .regex(/^xapp-/, 'must start with xapp- (an App-Level Token with connections:write)')
@@ -23,7 +26,12 @@ export const envSchema = z.object({
   ROSTER_BOOTSTRAP_ADMINS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((id) => id.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((id) => id.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(slackId, 'must be Slack user ids such as U012ABCDEF, separated by commas'))),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
   ROSTER_IMPORT_MAX_ROWS: z.coerce

@@ -42,8 +42,7 @@ export function fail(code: ErrorCode, message: string, fields?: FieldError[]): C
 /** A failure from a list of field problems; the message sums them up. */
 export function invalidFields(fields: FieldError[]): CoreError {
   const first = fields[0];
-  const message =
-    fields.length === 1 && first ? first.message : `${fields.length} fields need attention: ${fields.map((f) => f.field).join(', ')}.`;
+  const message = fields.length === 1 && first ? first.message : `${fields.length} fields need attention: ${fields.map((f) => f.field).join(', ')}.`;
   return fail('invalid_input', message, fields);
 }
 

@@ -24,9 +24,11 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): { 
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
   )`);
   const done = new Map<string, { checksum: string; finished_at: string | null }>();
-  const rows = db
-    .prepare('SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL')
-    .all() as { migration_name: string; checksum: string; finished_at: string | null }[];
+  const rows = db.prepare('SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as {
+    migration_name: string;
+    checksum: string;
+    finished_at: string | null;
+  }[];
   for (const row of rows) done.set(row.migration_name, row);
 
   const applied: string[] = [];
@@ -51,9 +53,13 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): { 
         db.exec(sql);
         const broken = db.pragma('foreign_key_check') as unknown[];
         if (broken.length > 0) throw new Error(`Migration ${name} leaves ${broken.length} rows pointing at rows that do not exist; nothing was changed.`);
-        db.prepare(
-          'INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)',
-        ).run(randomUUID(), checksum, new Date().toISOString(), name, startedAt);
+        db.prepare('INSERT INTO _prisma_migrations (id, checksum, finished_at, migration_name, started_at, applied_steps_count) VALUES (?, ?, ?, ?, ?, 1)').run(
+          randomUUID(),
+          checksum,
+          new Date().toISOString(),
+          name,
+          startedAt,
+        );
       })();
     } finally {
       db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);

@@ -8,7 +8,10 @@ import type { Logger } from '../log.js';
 export function boltLogger(logger: Logger): BoltLogger {
   let level: BoltLevel = BoltLevel.INFO;
   const text = (parts: unknown[]) =>
-    parts.map((part) => (part instanceof Error ? `${part.name}: ${part.message}` : typeof part === 'string' ? part : safeJson(part))).join(' ').slice(0, 1000);
+    parts
+      .map((part) => (part instanceof Error ? `${part.name}: ${part.message}` : typeof part === 'string' ? part : safeJson(part)))
+      .join(' ')
+      .slice(0, 1000);
   const allowed = (at: BoltLevel) => ['debug', 'info', 'warn', 'error'].indexOf(at) >= ['debug', 'info', 'warn', 'error'].indexOf(level);
   return {
     debug: () => undefined,

@@ -40,27 +40,30 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   const receiver = socketMode
     ? // The Socket Mode client has its own Web API client (apps.connections.open): same base URL.
       guardReceiver(new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN ?? '', logger: log, installerOptions: { clientOptions } }), logger)
-    : guardReceiver(new HTTPReceiver({
-        signingSecret: requiredSigningSecret(env),
-        endpoints: '/slack/events',
-        logger: log,
-        customRoutes: [
-          {
-            path: '/healthz',
-            method: ['GET'],
-            handler: (_req, res) => {
-              let healthy = true;
-              try {
-                db.sqlite.prepare('SELECT 1').get();
-              } catch {
-                healthy = false;
-              }
-              res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-              res.end(JSON.stringify({ ok: healthy }));
+    : guardReceiver(
+        new HTTPReceiver({
+          signingSecret: requiredSigningSecret(env),
+          endpoints: '/slack/events',
+          logger: log,
+          customRoutes: [
+            {
+              path: '/healthz',
+              method: ['GET'],
+              handler: (_req, res) => {
+                let healthy = true;
+                try {
+                  db.sqlite.prepare('SELECT 1').get();
+                } catch {
+                  healthy = false;
+                }
+                res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
+                res.end(JSON.stringify({ ok: healthy }));
+              },
             },
-          },
-        ],
-      }), logger);
+          ],
+        }),
+        logger,
+      );
   const app = new App({
     token: env.SLACK_BOT_TOKEN,
     receiver,

@@ -53,7 +53,10 @@ export interface SlackPort {
   /** Streams a private file's bytes to `destination` (a path); returns the byte count. */
   downloadFile(url: string, destination: string, maxBytes: number): Promise<number>;
   /** Uploads `bytes`, or the file at `path` (a large export written to a private temp file); resolves with its id (null if Slack did not say). */
-  uploadFile(channel: string, file: { filename: string; bytes?: Buffer; path?: string; title?: string; initialComment?: string; threadTs?: string }): Promise<{ fileId: string | null }>;
+  uploadFile(
+    channel: string,
+    file: { filename: string; bytes?: Buffer; path?: string; title?: string; initialComment?: string; threadTs?: string },
+  ): Promise<{ fileId: string | null }>;
   /** chat.delete of one of the app's own messages. */
   deleteMessage(channel: string, ts: string): Promise<void>;
   /** files.delete of a file the app uploaded. */

@@ -7,7 +7,16 @@ export class StartupProblem extends Error {
 }
 
 /** Slack's answers that mean "this token is not valid for this call", not "try again later". */
-const REFUSED = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'not_allowed_token_type', 'team_disabled', 'user_removed_from_team']);
+const REFUSED = new Set([
+  'invalid_auth',
+  'not_authed',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+  'not_allowed_token_type',
+  'team_disabled',
+  'user_removed_from_team',
+]);
 
 function refusal(error: unknown): string | undefined {
   const code = slackErrorCode(error);

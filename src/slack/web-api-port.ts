@@ -86,7 +86,11 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
       return bytes;
     },
     async uploadFile(channel, file) {
-      const common = { file: file.path ? createReadStream(file.path) : (file.bytes ?? Buffer.alloc(0)), filename: file.filename, title: file.title ?? file.filename };
+      const common = {
+        file: file.path ? createReadStream(file.path) : (file.bytes ?? Buffer.alloc(0)),
+        filename: file.filename,
+        title: file.title ?? file.filename,
+      };
       const comment = file.initialComment ? { initial_comment: file.initialComment } : {};
       const uploaded = await client.filesUploadV2(
         file.threadTs ? { ...common, ...comment, channel_id: channel, thread_ts: file.threadTs } : { ...common, ...comment, channel_id: channel },

@@ -32,12 +32,21 @@ export async function customViewById(db: Db, tenantId: string, id: string): Prom
 }
 
 export async function customViewByName(db: Db, tenantId: string, name: string): Promise<CustomViewRecord | null> {
-  const row = await db.selectFrom('CustomView').select(COLUMNS).where('tenantId', '=', tenantId).where('nameKey', '=', name.trim().toLowerCase()).executeTakeFirst();
+  const row = await db
+    .selectFrom('CustomView')
+    .select(COLUMNS)
+    .where('tenantId', '=', tenantId)
+    .where('nameKey', '=', name.trim().toLowerCase())
+    .executeTakeFirst();
   return row ? toRecord(row) : null;
 }
 
 export async function countCustomViews(db: Db, tenantId: string): Promise<number> {
-  const row = await db.selectFrom('CustomView').select((eb) => eb.fn.countAll<number>().as('n')).where('tenantId', '=', tenantId).executeTakeFirstOrThrow();
+  const row = await db
+    .selectFrom('CustomView')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
@@ -47,7 +56,16 @@ export async function insertCustomView(db: Db, view: { tenantId: string; name: s
   const stamp = toDbDate(at);
   await db
     .insertInto('CustomView')
-    .values({ id, tenantId: view.tenantId, name: view.name, nameKey: view.name.toLowerCase(), conditions: view.conditions, createdBy: view.createdBy, createdAt: stamp, updatedAt: stamp })
+    .values({
+      id,
+      tenantId: view.tenantId,
+      name: view.name,
+      nameKey: view.name.toLowerCase(),
+      conditions: view.conditions,
+      createdBy: view.createdBy,
+      createdAt: stamp,
+      updatedAt: stamp,
+    })
     .execute();
   return id;
 }

@@ -57,9 +57,24 @@ export interface DirectoryUserRecord {
 
 /** The one list of the columns a user is read with (everything but the password hash). */
 export const USER_COLUMNS = [
-  'id', 'tenantId', 'userPrincipalName', 'aliasKey', 'domain', 'displayName', ...PROFILE_FIELD_NAMES.filter((f) => f !== 'displayName'),
-  'alternateEmail', 'usageLocation', 'accountEnabled', 'userType', 'source', 'slackUserId', 'passwordSetAt', 'forceChangePassword',
-  'lastSignInAt', 'createdAt', 'deletedAt',
+  'id',
+  'tenantId',
+  'userPrincipalName',
+  'aliasKey',
+  'domain',
+  'displayName',
+  ...PROFILE_FIELD_NAMES.filter((f) => f !== 'displayName'),
+  'alternateEmail',
+  'usageLocation',
+  'accountEnabled',
+  'userType',
+  'source',
+  'slackUserId',
+  'passwordSetAt',
+  'forceChangePassword',
+  'lastSignInAt',
+  'createdAt',
+  'deletedAt',
 ] as const satisfies readonly (keyof DirectoryUser)[];
 
 type UserRow = Pick<Selectable<DirectoryUser>, (typeof USER_COLUMNS)[number]>;
@@ -168,7 +183,10 @@ export async function insertDirectoryUsersSkippingTaken(db: Db, users: readonly 
       .execute();
     for (const row of inserted) made.set(row.upnKey, row.id);
     const madeIds = new Set(inserted.map((row) => row.id));
-    await indexNewUsers(db, rows.filter((row) => madeIds.has(row.id ?? '')).map((row) => ({ ...row, id: row.id ?? '' })));
+    await indexNewUsers(
+      db,
+      rows.filter((row) => madeIds.has(row.id ?? '')).map((row) => ({ ...row, id: row.id ?? '' })),
+    );
   }
   return made;
 }
@@ -325,7 +343,9 @@ export async function setMailboxAndLicenseError(
   await db
     .updateTable('DirectoryUser')
     .set({
-      ...(change.mailbox ? { mailbox: change.mailbox.state, mailboxGraceEndsAt: change.mailbox.graceEndsAt ? toDbDate(change.mailbox.graceEndsAt) : null } : {}),
+      ...(change.mailbox
+        ? { mailbox: change.mailbox.state, mailboxGraceEndsAt: change.mailbox.graceEndsAt ? toDbDate(change.mailbox.graceEndsAt) : null }
+        : {}),
       ...(change.licenseError !== undefined ? { licenseError: change.licenseError } : {}),
       updatedAt: toDbDate(at),
     })
@@ -337,7 +357,15 @@ export async function setMailboxAndLicenseError(
 export async function licenseStateOf(
   db: Db,
   userId: string,
-): Promise<{ id: string; tenantId: string; userPrincipalName: string; usageLocation: string | null; userType: string; mailbox: string; licenseError: string | null } | null> {
+): Promise<{
+  id: string;
+  tenantId: string;
+  userPrincipalName: string;
+  usageLocation: string | null;
+  userType: string;
+  mailbox: string;
+  licenseError: string | null;
+} | null> {
   return (
     (await db
       .selectFrom('DirectoryUser')
@@ -347,4 +375,3 @@ export async function licenseStateOf(
       .executeTakeFirst()) ?? null
   );
 }
-

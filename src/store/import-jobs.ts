@@ -9,8 +9,7 @@ import { fromDbDate, toDbDate } from './values.js';
 export const IMPORT_JOB_STATUSES = ['previewed', 'running', 'interrupted', 'completed', 'cancelled', 'failed'] as const;
 export type ImportJobStatus = (typeof IMPORT_JOB_STATUSES)[number];
 
-export interface ImportJobRecord
-  extends Omit<Selectable<ImportJob>, 'status' | 'createdAt' | 'updatedAt' | 'startedAt' | 'finishedAt' | 'heartbeatAt'> {
+export interface ImportJobRecord extends Omit<Selectable<ImportJob>, 'status' | 'createdAt' | 'updatedAt' | 'startedAt' | 'finishedAt' | 'heartbeatAt'> {
   status: ImportJobStatus;
   createdAt: Date;
   updatedAt: Date;
@@ -71,7 +70,12 @@ export async function savePreviewJob(db: Db, data: PreviewJobData, at: Date): Pr
         .where('ImportJob.status', '=', 'previewed'),
     )
     .execute();
-  const job = await db.selectFrom('ImportJob').select(['id', 'status']).where('tenantId', '=', data.tenantId).where('fileId', '=', data.fileId).executeTakeFirstOrThrow();
+  const job = await db
+    .selectFrom('ImportJob')
+    .select(['id', 'status'])
+    .where('tenantId', '=', data.tenantId)
+    .where('fileId', '=', data.fileId)
+    .executeTakeFirstOrThrow();
   if (!isStatus(job.status)) throw new Error(`import ${job.id} has an unknown status "${job.status}"`);
   return { id: job.id, status: job.status };
 }
@@ -101,7 +105,14 @@ export interface JobMove {
 }
 
 /** Moves a job from one of `from` to `to`, with extra columns; false when it was not in `from`. */
-export async function moveImportJob(db: Db, jobId: string, from: readonly ImportJobStatus[], to: ImportJobStatus, at: Date, extra: JobMove = {}): Promise<boolean> {
+export async function moveImportJob(
+  db: Db,
+  jobId: string,
+  from: readonly ImportJobStatus[],
+  to: ImportJobStatus,
+  at: Date,
+  extra: JobMove = {},
+): Promise<boolean> {
   const stamp = toDbDate(at);
   const result = await db
     .updateTable('ImportJob')
@@ -158,7 +169,11 @@ export async function heartbeatImport(db: Db, jobId: string, ownerId: string, at
 }
 
 export async function saveImportMessage(db: Db, jobId: string, message: { channel: string; ts: string }, at: Date): Promise<void> {
-  await db.updateTable('ImportJob').set({ channelId: message.channel, messageTs: message.ts, updatedAt: toDbDate(at) }).where('id', '=', jobId).execute();
+  await db
+    .updateTable('ImportJob')
+    .set({ channelId: message.channel, messageTs: message.ts, updatedAt: toDbDate(at) })
+    .where('id', '=', jobId)
+    .execute();
 }
 
 export interface ImportCounts {
@@ -171,10 +186,19 @@ export interface ImportCounts {
 /** A batch's counts, with the owner's heartbeat (inside the batch's transaction). */
 export async function saveImportProgress(db: Db, jobId: string, counts: ImportCounts, at: Date): Promise<void> {
   const stamp = toDbDate(at);
-  await db.updateTable('ImportJob').set({ ...counts, updatedAt: stamp, heartbeatAt: stamp }).where('id', '=', jobId).execute();
+  await db
+    .updateTable('ImportJob')
+    .set({ ...counts, updatedAt: stamp, heartbeatAt: stamp })
+    .where('id', '=', jobId)
+    .execute();
 }
 
-export async function saveImportOutcome(db: Db, jobId: string, outcome: ImportCounts & { status: 'completed' | 'failed'; failure: string | null }, at: Date): Promise<void> {
+export async function saveImportOutcome(
+  db: Db,
+  jobId: string,
+  outcome: ImportCounts & { status: 'completed' | 'failed'; failure: string | null },
+  at: Date,
+): Promise<void> {
   const stamp = toDbDate(at);
   await db
     .updateTable('ImportJob')

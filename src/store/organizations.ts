@@ -26,7 +26,10 @@ export async function insertTenant(
 ): Promise<string> {
   const id = randomUUID();
   const createdAt = toDbDate(at);
-  await db.insertInto('Tenant').values({ id, ...tenant, createdAt }).execute();
+  await db
+    .insertInto('Tenant')
+    .values({ id, ...tenant, createdAt })
+    .execute();
   await db
     .insertInto('Domain')
     .values({ id: randomUUID(), tenantId: id, name: tenant.initialDomain, isInitial: toDbBool(true), verified: toDbBool(true), createdAt })

@@ -158,11 +158,7 @@ export async function markCredentialExpired(db: Db, id: string, at: Date): Promi
 
 /** Forgets the records (which hold no secret any more) of credentials settled before `before`. */
 export async function forgetSettledCredentials(db: Db, before: Date): Promise<void> {
-  await db
-    .deleteFrom('PendingCredential')
-    .where('ciphertext', 'is', null)
-    .where('createdAt', '<', toDbDate(before))
-    .execute();
+  await db.deleteFrom('PendingCredential').where('ciphertext', 'is', null).where('createdAt', '<', toDbDate(before)).execute();
 }
 
 /** The organization of the active user with this username (a new or reset user); with several, the one where `sentBy` is a member. */

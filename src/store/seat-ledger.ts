@@ -79,7 +79,9 @@ export async function addSubscription(
     await db
       .insertInto('LicensePool')
       .values({ tenantId: purchase.tenantId, skuId: purchase.skuId, partNumber: purchase.partNumber, total: purchase.quantity, assigned: 0 })
-      .onConflict((conflict) => conflict.columns(['tenantId', 'skuId']).doUpdateSet((eb) => ({ total: sql<number>`${eb.ref('LicensePool.total')} + ${eb.ref('excluded.total')}` })))
+      .onConflict((conflict) =>
+        conflict.columns(['tenantId', 'skuId']).doUpdateSet((eb) => ({ total: sql<number>`${eb.ref('LicensePool.total')} + ${eb.ref('excluded.total')}` })),
+      )
       .execute();
   }
   const pool = await licensePool(db, purchase.tenantId, purchase.skuId);
@@ -127,7 +129,11 @@ export async function assignLicense(
   for (let start = 0; start < grants.length; start += 2000) {
     await db
       .insertInto('LicenseAssignment')
-      .values(grants.slice(start, start + 2000).map((grant) => ({ userId: grant.userId, tenantId, skuId, disabledPlans: toDbJson(grant.disabledPlans), assignedAt: stamp })))
+      .values(
+        grants
+          .slice(start, start + 2000)
+          .map((grant) => ({ userId: grant.userId, tenantId, skuId, disabledPlans: toDbJson(grant.disabledPlans), assignedAt: stamp })),
+      )
       .execute();
   }
 }
@@ -135,7 +141,12 @@ export async function assignLicense(
 /** Takes a product from users and frees their seats; returns how many held it. */
 export async function unassignLicense(db: Db, tenantId: string, skuId: string, userIds: readonly string[]): Promise<number> {
   if (userIds.length === 0) return 0;
-  const result = await db.deleteFrom('LicenseAssignment').where('tenantId', '=', tenantId).where('skuId', '=', skuId).where('userId', 'in', userIds).executeTakeFirst();
+  const result = await db
+    .deleteFrom('LicenseAssignment')
+    .where('tenantId', '=', tenantId)
+    .where('skuId', '=', skuId)
+    .where('userId', 'in', userIds)
+    .executeTakeFirst();
   const removed = Number(result.numDeletedRows);
   await releaseSeats(db, tenantId, skuId, removed);
   return removed;
@@ -143,7 +154,12 @@ export async function unassignLicense(db: Db, tenantId: string, skuId: string, u
 
 /** A user's licenses, oldest first. */
 export async function licensesOf(db: Db, userId: string): Promise<LicenseRecord[]> {
-  const rows = await db.selectFrom('LicenseAssignment').select(['skuId', 'disabledPlans', 'assignedAt']).where('userId', '=', userId).orderBy('assignedAt').execute();
+  const rows = await db
+    .selectFrom('LicenseAssignment')
+    .select(['skuId', 'disabledPlans', 'assignedAt'])
+    .where('userId', '=', userId)
+    .orderBy('assignedAt')
+    .execute();
   return rows.map((row) => ({ skuId: row.skuId, disabledPlans: parsePlanIds(row.disabledPlans), assignedAt: new Date(row.assignedAt) }));
 }
 
@@ -168,21 +184,19 @@ export interface SeatDifference {
  * count differs, or that has more assigned than bought. Empty means the ledger is consistent.
  */
 export async function seatDifferences(db: Db, tenantId?: string): Promise<SeatDifference[]> {
-  let query = db
-    .selectFrom('LicensePool as p')
-    .select((eb) => [
-      'p.tenantId',
-      'p.skuId',
-      'p.partNumber',
-      'p.total',
-      'p.assigned as recorded',
-      eb
-        .selectFrom('LicenseAssignment as a')
-        .select((inner) => inner.fn.countAll<number>().as('n'))
-        .whereRef('a.tenantId', '=', 'p.tenantId')
-        .whereRef('a.skuId', '=', 'p.skuId')
-        .as('counted'),
-    ]);
+  let query = db.selectFrom('LicensePool as p').select((eb) => [
+    'p.tenantId',
+    'p.skuId',
+    'p.partNumber',
+    'p.total',
+    'p.assigned as recorded',
+    eb
+      .selectFrom('LicenseAssignment as a')
+      .select((inner) => inner.fn.countAll<number>().as('n'))
+      .whereRef('a.tenantId', '=', 'p.tenantId')
+      .whereRef('a.skuId', '=', 'p.skuId')
+      .as('counted'),
+  ]);
   if (tenantId) query = query.where('p.tenantId', '=', tenantId);
   const rows = await query.execute();
   return rows
@@ -192,7 +206,12 @@ export async function seatDifferences(db: Db, tenantId?: string): Promise<SeatDi
 
 /** Changes which apps of a product are turned off for a user (no seat changes hands). */
 export async function setDisabledPlans(db: Db, userId: string, skuId: string, disabledPlans: readonly string[]): Promise<void> {
-  await db.updateTable('LicenseAssignment').set({ disabledPlans: toDbJson(disabledPlans) }).where('userId', '=', userId).where('skuId', '=', skuId).execute();
+  await db
+    .updateTable('LicenseAssignment')
+    .set({ disabledPlans: toDbJson(disabledPlans) })
+    .where('userId', '=', userId)
+    .where('skuId', '=', skuId)
+    .execute();
 }
 
 /*
@@ -202,11 +221,24 @@ export async function setDisabledPlans(db: Db, userId: string, skuId: string, di
  */
 
 /** Records a self-service purchase; the pool is untouched until it is taken over. */
-export async function addSelfServiceSubscription(db: Db, purchase: { tenantId: string; skuId: string; partNumber: string; quantity: number }, at: Date): Promise<void> {
+export async function addSelfServiceSubscription(
+  db: Db,
+  purchase: { tenantId: string; skuId: string; partNumber: string; quantity: number },
+  at: Date,
+): Promise<void> {
   const stamp = toDbDate(at);
   await db
     .insertInto('Subscription')
-    .values({ id: randomUUID(), tenantId: purchase.tenantId, skuId: purchase.skuId, partNumber: purchase.partNumber, quantity: purchase.quantity, selfService: toDbBool(true), createdAt: stamp, updatedAt: stamp })
+    .values({
+      id: randomUUID(),
+      tenantId: purchase.tenantId,
+      skuId: purchase.skuId,
+      partNumber: purchase.partNumber,
+      quantity: purchase.quantity,
+      selfService: toDbBool(true),
+      createdAt: stamp,
+      updatedAt: stamp,
+    })
     .execute();
 }
 
@@ -240,7 +272,9 @@ export async function takeOverSelfService(db: Db, tenantId: string, skuId: strin
     await db
       .insertInto('LicensePool')
       .values({ tenantId, skuId, partNumber, total: seats, assigned: 0 })
-      .onConflict((conflict) => conflict.columns(['tenantId', 'skuId']).doUpdateSet((eb) => ({ total: sql<number>`${eb.ref('LicensePool.total')} + ${eb.ref('excluded.total')}` })))
+      .onConflict((conflict) =>
+        conflict.columns(['tenantId', 'skuId']).doUpdateSet((eb) => ({ total: sql<number>`${eb.ref('LicensePool.total')} + ${eb.ref('excluded.total')}` })),
+      )
       .execute();
   }
   return { seats, pool: await licensePool(db, tenantId, skuId) };
@@ -251,7 +285,13 @@ export async function takeOverSelfService(db: Db, tenantId: string, skuId: strin
  * concurrent assignment cannot leave more assigned than bought; then the admin subscriptions are
  * brought to the same sum (newest first). Null when refused (the pool as it is comes with it).
  */
-export async function setSeatTotal(db: Db, tenantId: string, skuId: string, quantity: number, at: Date): Promise<{ changed: boolean; before: number; pool: PoolRecord | null }> {
+export async function setSeatTotal(
+  db: Db,
+  tenantId: string,
+  skuId: string,
+  quantity: number,
+  at: Date,
+): Promise<{ changed: boolean; before: number; pool: PoolRecord | null }> {
   const current = await licensePool(db, tenantId, skuId);
   if (!current) return { changed: false, before: 0, pool: null };
   const result = await db
@@ -277,7 +317,11 @@ export async function setSeatTotal(db: Db, tenantId: string, skuId: string, quan
     if (delta === 0) break;
     const next = Math.max(subscription.quantity + delta, 0);
     delta -= next - subscription.quantity;
-    await db.updateTable('Subscription').set({ quantity: next, updatedAt: stamp, ...(next === 0 ? { status: 'cancelled' } : {}) }).where('id', '=', subscription.id).execute();
+    await db
+      .updateTable('Subscription')
+      .set({ quantity: next, updatedAt: stamp, ...(next === 0 ? { status: 'cancelled' } : {}) })
+      .where('id', '=', subscription.id)
+      .execute();
   }
   return { changed: true, before: current.total, pool: await licensePool(db, tenantId, skuId) };
 }

@@ -67,7 +67,12 @@ export async function setUserPassword(db: Db, userId: string, change: { password
 
 /** Marks a user as synchronized from on-premises Active Directory (or back to a cloud user). */
 export async function setUserSource(db: Db, userId: string, source: 'cloud' | 'synced', at: Date): Promise<void> {
-  await db.updateTable('DirectoryUser').set({ source, updatedAt: toDbDate(at) }).where('id', '=', userId).where('deletedAt', 'is', null).execute();
+  await db
+    .updateTable('DirectoryUser')
+    .set({ source, updatedAt: toDbDate(at) })
+    .where('id', '=', userId)
+    .where('deletedAt', 'is', null)
+    .execute();
 }
 
 /** The username of an active user of this organization, by id (null when deleted or elsewhere). */

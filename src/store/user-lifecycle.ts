@@ -251,6 +251,12 @@ export async function markGuest(db: Db, userId: string): Promise<void> {
 
 /** The username of an active user of an organization, by id (row menus carry ids). */
 export async function activeUsernameById(db: Db, tenantId: string, userId: string): Promise<string | null> {
-  const row = await db.selectFrom('DirectoryUser').select('userPrincipalName').where('id', '=', userId).where('tenantId', '=', tenantId).where('deletedAt', 'is', null).executeTakeFirst();
+  const row = await db
+    .selectFrom('DirectoryUser')
+    .select('userPrincipalName')
+    .where('id', '=', userId)
+    .where('tenantId', '=', tenantId)
+    .where('deletedAt', 'is', null)
+    .executeTakeFirst();
   return row?.userPrincipalName ?? null;
 }

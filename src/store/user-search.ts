@@ -26,7 +26,11 @@ export const TERM_KIND = { username: 0, alias: 1, word: 2 } as const;
 
 /** Lower case without accents ("José" → "jose"), as terms are stored and queries read. */
 export function searchKey(text: string): string {
-  return text.normalize('NFD').replace(/\p{M}+/gu, '').toLowerCase().trim();
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .trim();
 }
 
 const MAX_TERM = 64;
@@ -62,7 +66,9 @@ const TERM_CHUNK = 1000;
 
 /** Writes the terms of users just inserted (call inside their transaction). */
 export async function indexNewUsers(db: Db, users: readonly SearchableUser[]): Promise<void> {
-  const rows = users.flatMap((user) => termsOf(user).map(({ term, kind }) => ({ tenantId: user.tenantId, term, userId: user.id, kind, displayName: user.displayName })));
+  const rows = users.flatMap((user) =>
+    termsOf(user).map(({ term, kind }) => ({ tenantId: user.tenantId, term, userId: user.id, kind, displayName: user.displayName })),
+  );
   for (let start = 0; start < rows.length; start += TERM_CHUNK) {
     await db
       .insertInto('UserSearchTerm')
@@ -120,7 +126,15 @@ function prefixOf(eb: ExpressionBuilder<DB, 'UserSearchTerm'>, word: string) {
 
 async function termsInRange(db: Db, tenantId: string, word: string, cap: number): Promise<number> {
   const row = await db
-    .selectFrom(db.selectFrom('UserSearchTerm').select('userId').where('tenantId', '=', tenantId).where((eb) => prefixOf(eb, word)).limit(cap).as('range'))
+    .selectFrom(
+      db
+        .selectFrom('UserSearchTerm')
+        .select('userId')
+        .where('tenantId', '=', tenantId)
+        .where((eb) => prefixOf(eb, word))
+        .limit(cap)
+        .as('range'),
+    )
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
@@ -167,20 +181,40 @@ async function exactMatches(db: Db, tenantId: string, whole: string, limit: numb
  * Deleted users normally have no terms (reindexUser); any left are dropped after ranking.
  */
 async function rankRange(db: Db, tenantId: string, first: string, others: string[], limit: number): Promise<string[]> {
-  let q = db.selectFrom('UserSearchTerm as t').select(['t.userId', 't.displayName']).where('t.tenantId', '=', tenantId).where('t.term', '>=', first).where('t.term', '<', first + HIGH);
+  let q = db
+    .selectFrom('UserSearchTerm as t')
+    .select(['t.userId', 't.displayName'])
+    .where('t.tenantId', '=', tenantId)
+    .where('t.term', '>=', first)
+    .where('t.term', '<', first + HIGH);
   // Without a separator, whatever starts the whole username or alias also starts its first part (a word term).
   if (!SEPARATOR.test(first)) q = q.where('t.kind', '=', TERM_KIND.word);
   for (const word of others) {
-    q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('UserSearchTerm as w')
+          .select('w.userId')
+          .whereRef('w.userId', '=', 't.userId')
+          .where('w.term', '>=', word)
+          .where('w.term', '<', word + HIGH),
+      ),
+    );
   }
   // No GROUP BY: a user has a few terms in a range at most (name words, alias parts), so the first
   // rows of a bounded sort hold the first users; SQLite's top-N sort is far cheaper than grouping all.
-  const rows = await q.orderBy('t.displayName').orderBy('t.userId').limit((limit + 20) * TERMS_PER_USER_IN_RANGE).execute();
+  const rows = await q
+    .orderBy('t.displayName')
+    .orderBy('t.userId')
+    .limit((limit + 20) * TERMS_PER_USER_IN_RANGE)
+    .execute();
   const ids = [...new Set(rows.map((row) => row.userId))].slice(0, limit + 20);
   if (ids.length === 0) return [];
   // Users with more terms in the range than the bound filled every row: group properly instead.
   if (ids.length < limit + 20 && rows.length === (limit + 20) * TERMS_PER_USER_IN_RANGE) return rankRangeJoined(db, tenantId, first, others, limit);
-  const active = new Set((await db.selectFrom('DirectoryUser').select('id').where('id', 'in', ids).where('deletedAt', 'is', null).execute()).map((row) => row.id));
+  const active = new Set(
+    (await db.selectFrom('DirectoryUser').select('id').where('id', 'in', ids).where('deletedAt', 'is', null).execute()).map((row) => row.id),
+  );
   const kept = ids.filter((id) => active.has(id));
   // More than 20 deleted users still indexed among the first: rank again with the join (rare).
   if (ids.length === limit + 20 && kept.length < limit) return rankRangeJoined(db, tenantId, first, others, limit);
@@ -197,7 +231,16 @@ async function rankRangeJoined(db: Db, tenantId: string, first: string, others: 
     .where('t.term', '<', first + HIGH)
     .where('u.deletedAt', 'is', null);
   for (const word of others) {
-    q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 't.userId').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('UserSearchTerm as w')
+          .select('w.userId')
+          .whereRef('w.userId', '=', 't.userId')
+          .where('w.term', '>=', word)
+          .where('w.term', '<', word + HIGH),
+      ),
+    );
   }
   const rows = await q.groupBy(['t.userId', 't.displayName']).orderBy('t.displayName').orderBy('t.userId').limit(limit).execute();
   return rows.map((row) => row.userId);
@@ -225,7 +268,16 @@ async function walkByName(db: Db, tenantId: string, words: string[], limit: numb
     .limit(WALK_BUDGET);
   let q = db.selectFrom(firstUsers.as('u')).select('u.id');
   for (const word of words) {
-    q = q.where((eb) => eb.exists(eb.selectFrom('UserSearchTerm as w').select('w.userId').whereRef('w.userId', '=', 'u.id').where('w.term', '>=', word).where('w.term', '<', word + HIGH)));
+    q = q.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('UserSearchTerm as w')
+          .select('w.userId')
+          .whereRef('w.userId', '=', 'u.id')
+          .where('w.term', '>=', word)
+          .where('w.term', '<', word + HIGH),
+      ),
+    );
   }
   const rows = await q.orderBy('u.displayName').orderBy('u.id').limit(limit).execute();
   return rows.length >= limit ? rows.map((row) => row.id) : null;

@@ -91,7 +91,13 @@ function filtered(db: Db, tenantId: string, filter: UserFilter) {
 export async function listUsersPage(db: Db, tenantId: string, filter: UserFilter, page: { after?: Cursor; before?: Cursor; limit: number }): Promise<UserPage> {
   if (filter.role !== undefined) return roleMembersPage(db, tenantId, filter.role, page);
   const backwards = page.before !== undefined && page.after === undefined;
-  const columns = ['DirectoryUser.id', 'DirectoryUser.displayName', 'DirectoryUser.userPrincipalName', 'DirectoryUser.accountEnabled', 'DirectoryUser.licenseError'] as const;
+  const columns = [
+    'DirectoryUser.id',
+    'DirectoryUser.displayName',
+    'DirectoryUser.userPrincipalName',
+    'DirectoryUser.accountEnabled',
+    'DirectoryUser.licenseError',
+  ] as const;
   let query = filtered(db, tenantId, filter).select(columns);
   if (page.after) {
     const c = page.after;
@@ -101,11 +107,18 @@ export async function listUsersPage(db: Db, tenantId: string, filter: UserFilter
     query = query.where((eb) => eb(eb.refTuple('DirectoryUser.displayName', 'DirectoryUser.id'), '<', eb.tuple(c.displayName, c.id)));
   }
   const order = backwards ? 'desc' : 'asc';
-  const found = await query.orderBy('DirectoryUser.displayName', order).orderBy('DirectoryUser.id', order).limit(page.limit + 1).execute();
+  const found = await query
+    .orderBy('DirectoryUser.displayName', order)
+    .orderBy('DirectoryUser.id', order)
+    .limit(page.limit + 1)
+    .execute();
   const more = found.length > page.limit;
   const rows = found.slice(0, page.limit);
   if (backwards) rows.reverse();
-  const licenses = await licensesByUser(db, rows.map((row) => row.id));
+  const licenses = await licensesByUser(
+    db,
+    rows.map((row) => row.id),
+  );
   const listed = rows.map((row) => ({
     id: row.id,
     displayName: row.displayName,
@@ -131,11 +144,18 @@ const compareKeys = (a: Cursor, b: Cursor) => (a.displayName < b.displayName ? -
  */
 async function roleMembersPage(db: Db, tenantId: string, role: string, page: { after?: Cursor; before?: Cursor; limit: number }): Promise<UserPage> {
   const members = await roleMembers(db, tenantId, role);
-  const start = page.after ? members.findIndex((m) => compareKeys(m, page.after!) > 0) : page.before ? Math.max(0, firstAtOrAfter(members, page.before) - page.limit) : 0;
+  const start = page.after
+    ? members.findIndex((m) => compareKeys(m, page.after!) > 0)
+    : page.before
+      ? Math.max(0, firstAtOrAfter(members, page.before) - page.limit)
+      : 0;
   const from = start < 0 ? members.length : start;
   const end = page.before && !page.after ? firstAtOrAfter(members, page.before) : from + page.limit;
   const rows = members.slice(from, end);
-  const licenses = await licensesByUser(db, rows.map((row) => row.id));
+  const licenses = await licensesByUser(
+    db,
+    rows.map((row) => row.id),
+  );
   return { rows: rows.map((row) => ({ ...row, skuIds: licenses.get(row.id) ?? [] })), hasPrevious: from > 0, hasNext: end < members.length };
 }
 
@@ -169,7 +189,12 @@ async function exists(db: Db, tenantId: string, filter: UserFilter, at: Cursor, 
 export async function countUsers(db: Db, tenantId: string, filter: UserFilter, cap: number): Promise<{ count: number; capped: boolean }> {
   if (filter.role !== undefined) return { count: (await roleMembers(db, tenantId, filter.role)).length, capped: false };
   const row = await db
-    .selectFrom(filtered(db, tenantId, filter).select('DirectoryUser.id').limit(cap + 1).as('matching'))
+    .selectFrom(
+      filtered(db, tenantId, filter)
+        .select('DirectoryUser.id')
+        .limit(cap + 1)
+        .as('matching'),
+    )
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
   const n = Number(row.n);
@@ -188,16 +213,42 @@ export async function licensesByUser(db: Db, userIds: readonly string[]): Promis
 /** Every column the CSV export writes, for one chunk of a view after `after`. */
 export async function exportChunk(db: Db, tenantId: string, filter: UserFilter, after: Cursor | undefined, limit: number) {
   let query = filtered(db, tenantId, filter).select([
-    'DirectoryUser.id', 'DirectoryUser.displayName', 'DirectoryUser.userPrincipalName', 'DirectoryUser.firstName', 'DirectoryUser.lastName',
-    'DirectoryUser.accountEnabled', 'DirectoryUser.usageLocation', 'DirectoryUser.department', 'DirectoryUser.jobTitle', 'DirectoryUser.city',
-    'DirectoryUser.state', 'DirectoryUser.country', 'DirectoryUser.officeNumber', 'DirectoryUser.officePhone', 'DirectoryUser.mobilePhone',
-    'DirectoryUser.fax', 'DirectoryUser.address', 'DirectoryUser.postalCode', 'DirectoryUser.createdAt', 'DirectoryUser.alternateEmail',
-    'DirectoryUser.userType', 'DirectoryUser.source', 'DirectoryUser.licenseError',
+    'DirectoryUser.id',
+    'DirectoryUser.displayName',
+    'DirectoryUser.userPrincipalName',
+    'DirectoryUser.firstName',
+    'DirectoryUser.lastName',
+    'DirectoryUser.accountEnabled',
+    'DirectoryUser.usageLocation',
+    'DirectoryUser.department',
+    'DirectoryUser.jobTitle',
+    'DirectoryUser.city',
+    'DirectoryUser.state',
+    'DirectoryUser.country',
+    'DirectoryUser.officeNumber',
+    'DirectoryUser.officePhone',
+    'DirectoryUser.mobilePhone',
+    'DirectoryUser.fax',
+    'DirectoryUser.address',
+    'DirectoryUser.postalCode',
+    'DirectoryUser.createdAt',
+    'DirectoryUser.alternateEmail',
+    'DirectoryUser.userType',
+    'DirectoryUser.source',
+    'DirectoryUser.licenseError',
   ]);
   if (after) query = query.where((eb) => eb(eb.refTuple('DirectoryUser.displayName', 'DirectoryUser.id'), '>', eb.tuple(after.displayName, after.id)));
   const rows = await query.orderBy('DirectoryUser.displayName').orderBy('DirectoryUser.id').limit(limit).execute();
-  const licenses = await licensesByUser(db, rows.map((row) => row.id));
-  return rows.map((row) => ({ ...row, accountEnabled: fromDbBool(row.accountEnabled), createdAt: fromDbDate(row.createdAt), skuIds: licenses.get(row.id) ?? [] }));
+  const licenses = await licensesByUser(
+    db,
+    rows.map((row) => row.id),
+  );
+  return rows.map((row) => ({
+    ...row,
+    accountEnabled: fromDbBool(row.accountEnabled),
+    createdAt: fromDbDate(row.createdAt),
+    skuIds: licenses.get(row.id) ?? [],
+  }));
 }
 
 export type ExportRow = Awaited<ReturnType<typeof exportChunk>>[number];

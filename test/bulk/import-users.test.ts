@@ -16,7 +16,8 @@ import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDataba
 let db: TestDatabase;
 let dir: string;
 const BASIC = productByPartNumber('O365_BUSINESS_ESSENTIALS')!;
-const HEADER = 'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region';
+const HEADER =
+  'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region';
 
 beforeEach(async () => {
   db = await createTestDatabase();
@@ -30,7 +31,7 @@ afterEach(async () => {
 
 function csv(name: string, lines: string[]): string {
   const file = path.join(dir, name);
-  writeFileSync(file, [HEADER, ...lines].join('\r\n') + '\r\n');
+  writeFileSync(file, `${[HEADER, ...lines].join('\r\n')}\r\n`);
   return file;
 }
 
@@ -56,7 +57,8 @@ async function importFile(file: string, fileId: string, chosen = settings()) {
   return runImport(db.ctx, jobId!, file);
 }
 
-const users = (n: number, from = 1) => Array.from({ length: n }, (_, i) => `user${i + from}@contoso.onmicrosoft.com,User,${i + from},User ${i + from},,,,,,,,,,,,`);
+const users = (n: number, from = 1) =>
+  Array.from({ length: n }, (_, i) => `user${i + from}@contoso.onmicrosoft.com,User,${i + from},User ${i + from},,,,,,,,,,,,`);
 
 describe('importing users from a CSV', () => {
   it('previews without writing: ready rows, problems by row and column, in-file duplicates, existing usernames, seats', async () => {
@@ -71,7 +73,12 @@ describe('importing users from a CSV', () => {
     const result = await preview(file, null);
     expect(result).toMatchObject({ rowsRead: 6, rowsReady: 2, rowsWithProblems: 4, duplicatesInFile: 1, existingUsernames: 1, problemCount: 4, jobId: null });
     expect(result.seats).toEqual([{ product: expect.objectContaining({ partNumber: BASIC.partNumber }), total: 2, available: 2 }]);
-    expect(result.firstProblems.map((p) => [p.rowNumber, p.column])).toEqual([[4, 'User Name'], [5, 'User Name'], [6, 'User Name'], [7, 'User Name']]);
+    expect(result.firstProblems.map((p) => [p.rowNumber, p.column])).toEqual([
+      [4, 'User Name'],
+      [5, 'User Name'],
+      [6, 'User Name'],
+      [7, 'User Name'],
+    ]);
     expect(result.firstProblems[0]!.message).toMatch(/also on row 2/);
     expect(result.firstProblems[1]!.message).toBe('duplicate username: olivia@contoso.onmicrosoft.com already exists.');
     expect(result.firstProblems[3]!.message).toMatch(/no domain fabrikam.com/);
@@ -84,7 +91,14 @@ describe('importing users from a CSV', () => {
     await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 3 });
     const file = csv('hires.csv', [...users(5), 'bad name@contoso.onmicrosoft.com,Bad,,Bad,,,,,,,,,,,,']);
     const outcome = await importFile(file, 'F1');
-    expect(outcome).toMatchObject({ status: 'completed', rowsRead: 6, created: 3, createdWithoutLicense: 0, skipped: 3, skippedByReason: { 'no license left': 2, 'problems in the row': 1 } });
+    expect(outcome).toMatchObject({
+      status: 'completed',
+      rowsRead: 6,
+      created: 3,
+      createdWithoutLicense: 0,
+      skipped: 3,
+      skippedByReason: { 'no license left': 2, 'problems in the row': 1 },
+    });
     const created = outcome.results.toArray().filter((r) => r.status === 'created');
     expect(created.map((r) => r.userName)).toEqual(['user1@contoso.onmicrosoft.com', 'user2@contoso.onmicrosoft.com', 'user3@contoso.onmicrosoft.com']);
     const stored = await db.db.selectFrom('DirectoryUser').selectAll().where('upnKey', '=', 'user1@contoso.onmicrosoft.com').executeTakeFirstOrThrow();
@@ -148,7 +162,11 @@ describe('importing users from a CSV', () => {
     });
     expect(first.status).toBe('failed');
     // As if the process had died mid-run: still `running`, its owner silent since.
-    await db.db.updateTable('ImportJob').set({ status: 'running', ownerId: 'dead-host:1:x', heartbeatAt: toDbDate(new Date()) }).where('id', '=', jobId!).execute();
+    await db.db
+      .updateTable('ImportJob')
+      .set({ status: 'running', ownerId: 'dead-host:1:x', heartbeatAt: toDbDate(new Date()) })
+      .where('id', '=', jobId!)
+      .execute();
     expect(await interruptStaleImports(db.ctx)).toEqual([]);
     const later = { ...db.ctx, now: () => new Date(Date.now() + 2 * 60_000) };
     expect((await interruptStaleImports(later)).map((j) => j.id)).toEqual([jobId]);
@@ -188,7 +206,14 @@ describe('importing users from a CSV', () => {
     const [outcome, ...added] = await Promise.all([
       importFile(file, 'FBIG'),
       ...Array.from({ length: 20 }, (_, i) =>
-        addUser(db.ctx, OWNER, { displayName: `Form ${i}`, alias: `form${i}`, domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' }, usageLocation: 'NL', licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] }),
+        addUser(db.ctx, OWNER, {
+          displayName: `Form ${i}`,
+          alias: `form${i}`,
+          domain: 'contoso.onmicrosoft.com',
+          password: { mode: 'auto' },
+          usageLocation: 'NL',
+          licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }],
+        }),
       ),
     ]);
     expect(added.filter((r) => r.ok)).toHaveLength(20);

@@ -45,7 +45,10 @@ describe('npm run roster -- import', () => {
   it("--dry-run says which row was skipped as Microsoft's example, and why", async () => {
     const entra = path.join(dir, 'entra.csv');
     const header = ENTRA_TEMPLATE_HEADERS.join(',');
-    writeFileSync(entra, ['version:v1.0', header, 'Chris Green,chris@contoso.com,,No,Chris,Green,IT Manager', 'Ana,ana@contoso.onmicrosoft.com,,No'].join('\r\n'));
+    writeFileSync(
+      entra,
+      ['version:v1.0', header, 'Chris Green,chris@contoso.com,,No,Chris,Green,IT Manager', 'Ana,ana@contoso.onmicrosoft.com,,No'].join('\r\n'),
+    );
     const { stdout } = await roster('import', entra, '--workspace', TEAM, '--dry-run');
     expect(stdout).toMatch(/rows read\s+1\n/);
     expect(stdout).toContain("Row 3 was skipped: it is Microsoft's example row from the Entra template (Chris Green at contoso.com");

@@ -11,7 +11,8 @@ import { rosterCli } from '../support/run-cli.js';
 
 let db: TestDatabase;
 let dir: string;
-const HEADER = 'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region';
+const HEADER =
+  'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region';
 const rows = (names: string[]) => [HEADER, ...names.map((n) => `${n}@contoso.onmicrosoft.com,${n},,${n},,,,,,,,,,,,`)].join('\r\n');
 
 beforeAll(async () => {
@@ -33,8 +34,20 @@ describe('npm run roster -- import, after a crash', () => {
     const jobId = verified.ok ? verified.preview.jobId! : '';
     await startImport(db.ctx, OWNER, jobId, { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] });
     let killed = false;
-    await runImport(db.ctx, jobId, file, { batchSize: 2, onProgress: () => { if (!killed) { killed = true; throw new Error('kill -9'); } } });
-    await db.db.updateTable('ImportJob').set({ status: 'running', failure: null, finishedAt: null, ownerId: 'host:999:dead', heartbeatAt: toDbDate(new Date(Date.now() - 5 * 60_000)) }).where('id', '=', jobId).execute();
+    await runImport(db.ctx, jobId, file, {
+      batchSize: 2,
+      onProgress: () => {
+        if (!killed) {
+          killed = true;
+          throw new Error('kill -9');
+        }
+      },
+    });
+    await db.db
+      .updateTable('ImportJob')
+      .set({ status: 'running', failure: null, finishedAt: null, ownerId: 'host:999:dead', heartbeatAt: toDbDate(new Date(Date.now() - 5 * 60_000)) })
+      .where('id', '=', jobId)
+      .execute();
     expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', jobId))).toBe(2);
 
     const list = await roster('import', '--list', '--workspace', TEAM);

@@ -22,7 +22,15 @@ const E1 = productByPartNumber('STANDARDPACK')!;
 const E3 = productByPartNumber('ENTERPRISEPACK')!;
 
 function input(overrides: Partial<AddUserInput> = {}): AddUserInput {
-  return { firstName: 'Ana', lastName: 'Silva', displayName: 'Ana Silva', alias: 'ana', domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' }, ...overrides };
+  return {
+    firstName: 'Ana',
+    lastName: 'Silva',
+    displayName: 'Ana Silva',
+    alias: 'ana',
+    domain: 'contoso.onmicrosoft.com',
+    password: { mode: 'auto' },
+    ...overrides,
+  };
 }
 
 async function fieldsOf(result: Awaited<ReturnType<typeof addUser>>) {
@@ -34,11 +42,19 @@ describe('addUser', () => {
   it('creates the account with a generated password, a license with apps turned off, and an audit record', async () => {
     await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 2 });
     const teams = BASIC.plans.find((p) => p.name === 'TEAMS1')!;
-    const result = await addUser(db.ctx, OWNER, input({ usageLocation: 'nl', licenses: [{ skuId: BASIC.skuId, disabledPlans: [teams.id] }], credentialRecipients: ['U0HR', OWNER.slackUserId] }));
+    const result = await addUser(
+      db.ctx,
+      OWNER,
+      input({ usageLocation: 'nl', licenses: [{ skuId: BASIC.skuId, disabledPlans: [teams.id] }], credentialRecipients: ['U0HR', OWNER.slackUserId] }),
+    );
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     const { notice } = result;
-    expect(notice).toMatchObject({ userPrincipalName: 'ana@contoso.onmicrosoft.com', mustChangeAtNextSignIn: true, licenses: ['Microsoft 365 Business Basic'] });
+    expect(notice).toMatchObject({
+      userPrincipalName: 'ana@contoso.onmicrosoft.com',
+      mustChangeAtNextSignIn: true,
+      licenses: ['Microsoft 365 Business Basic'],
+    });
     expect(notice.passwordExpiresAt?.toISOString()).toBe('2027-02-21T10:00:00.000Z');
     expect(passwordProblem(notice.temporaryPassword)).toBeNull();
     expect(result.credentialRecipients).toEqual(['U0HR']);
@@ -47,10 +63,14 @@ describe('addUser', () => {
     expect(stored.passwordHash.startsWith('hmac-sha256$')).toBe(true);
     expect(await verifyPassword(notice.temporaryPassword, stored.passwordHash)).toBe(true);
     const shown = await showUser(db.ctx, OWNER, 'ANA@contoso.onmicrosoft.com');
-    expect(shown.ok && shown.user.licenses).toEqual([{ skuId: BASIC.skuId, productName: BASIC.displayName, partNumber: BASIC.partNumber, disabledApps: [teams.displayName] }]);
+    expect(shown.ok && shown.user.licenses).toEqual([
+      { skuId: BASIC.skuId, productName: BASIC.displayName, partNumber: BASIC.partNumber, disabledApps: [teams.displayName] },
+    ]);
     const pool = await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow();
     expect([pool.total, pool.assigned]).toEqual([2, 1]);
-    const dump = JSON.stringify(await db.db.selectFrom('AuditRecord').selectAll().execute()) + JSON.stringify(await db.db.selectFrom('DirectoryUser').selectAll().execute());
+    const dump =
+      JSON.stringify(await db.db.selectFrom('AuditRecord').selectAll().execute()) +
+      JSON.stringify(await db.db.selectFrom('DirectoryUser').selectAll().execute());
     expect(dump).not.toContain(notice.temporaryPassword);
   });
 
@@ -65,12 +85,25 @@ describe('addUser', () => {
 
   it('puts each mistake on its field', async () => {
     const fields = await fieldsOf(
-      await addUser(db.ctx, OWNER, input({ alias: 'ana silva', domain: 'fabrikam.com', displayName: '', firstName: '', lastName: '', jobTitle: 'x'.repeat(65), roles: ['user_admin'], licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] })),
+      await addUser(
+        db.ctx,
+        OWNER,
+        input({
+          alias: 'ana silva',
+          domain: 'fabrikam.com',
+          displayName: '',
+          firstName: '',
+          lastName: '',
+          jobTitle: 'x'.repeat(65),
+          roles: ['user_admin'],
+          licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }],
+        }),
+      ),
     );
     expect(fields).toEqual({
       displayName: 'Enter a display name (or a first and last name to make one).',
       jobTitle: 'Job title is 65 characters; the most is 64.',
-      alias: 'The username can\'t contain space. Use letters A-Z, digits and \' . - _ ! # ^ ~ only.',
+      alias: "The username can't contain space. Use letters A-Z, digits and ' . - _ ! # ^ ~ only.",
       domain: 'The organization has no domain fabrikam.com. Use one of: contoso.onmicrosoft.com.',
       usageLocation: 'Choose a usage location: a license can only be assigned to a user with one.',
       licenses: 'The organization has no Microsoft 365 Business Basic licenses. Buy some with `/licenses buy`.',
@@ -101,10 +134,16 @@ describe('addUser', () => {
   it('refuses mutually exclusive products unless the clashing app is off', async () => {
     await buyLicenses(db.ctx, OWNER, { product: E1.partNumber, quantity: 1 });
     await buyLicenses(db.ctx, OWNER, { product: E3.partNumber, quantity: 1 });
-    const both = [{ skuId: E1.skuId, disabledPlans: [] }, { skuId: E3.skuId, disabledPlans: [] }];
+    const both = [
+      { skuId: E1.skuId, disabledPlans: [] },
+      { skuId: E3.skuId, disabledPlans: [] },
+    ];
     expect((await fieldsOf(await addUser(db.ctx, OWNER, input({ usageLocation: 'US', licenses: both })))).licenses).toMatch(/mutually exclusive/);
     const off = (p: typeof E1, names: string[]) => p.plans.filter((plan) => names.includes(plan.name)).map((plan) => plan.id);
-    const fixed = [{ skuId: E1.skuId, disabledPlans: off(E1, ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD']) }, { skuId: E3.skuId, disabledPlans: [] }];
+    const fixed = [
+      { skuId: E1.skuId, disabledPlans: off(E1, ['EXCHANGE_S_STANDARD', 'SHAREPOINTSTANDARD']) },
+      { skuId: E3.skuId, disabledPlans: [] },
+    ];
     expect((await addUser(db.ctx, OWNER, input({ usageLocation: 'US', licenses: fixed }))).ok).toBe(true);
   });
 
@@ -117,7 +156,10 @@ describe('addUser', () => {
     ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const refused = results.find((r) => !r.ok);
-    expect(refused).toMatchObject({ code: 'no_seats', message: expect.stringMatching(/No Microsoft 365 Business Basic licenses are left \(1 of 1 assigned\)/) });
+    expect(refused).toMatchObject({
+      code: 'no_seats',
+      message: expect.stringMatching(/No Microsoft 365 Business Basic licenses are left \(1 of 1 assigned\)/),
+    });
     expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('aliasKey', 'in', ['first', 'second']))).toBe(1);
     expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(1);
   });
@@ -129,11 +171,17 @@ describe('addUser', () => {
     expect((await make('bill', 'billing_admin', 'U0BILL')).ok).toBe(true);
     expect((await make('ua', 'user_admin', 'U0UA')).ok).toBe(true);
     for (const slackUserId of ['U0LIC', 'U0BILL', 'U0NOBODY']) {
-      const result = await addUser(db.ctx, { teamId: TEAM, slackUserId }, input({ alias: 'x' + slackUserId }));
-      expect(result).toMatchObject({ ok: false, code: 'forbidden', message: expect.stringMatching(/^To add users you need one of these roles: Global admin, User admin\./) });
+      const result = await addUser(db.ctx, { teamId: TEAM, slackUserId }, input({ alias: `x${slackUserId}` }));
+      expect(result).toMatchObject({
+        ok: false,
+        code: 'forbidden',
+        message: expect.stringMatching(/^To add users you need one of these roles: Global admin, User admin\./),
+      });
     }
     const userAdmin = { teamId: TEAM, slackUserId: 'U0UA' };
-    expect((await fieldsOf(await addUser(db.ctx, userAdmin, input({ alias: 'y', roles: ['global_admin'], alternateEmail: 'y@example.com' })))).roles).toMatch(/Only a Global admin can give admin roles/);
+    expect((await fieldsOf(await addUser(db.ctx, userAdmin, input({ alias: 'y', roles: ['global_admin'], alternateEmail: 'y@example.com' })))).roles).toMatch(
+      /Only a Global admin can give admin roles/,
+    );
     expect((await addUser(db.ctx, userAdmin, input({ alias: 'y' }))).ok).toBe(true);
     const billing = await buyLicenses(db.ctx, { teamId: TEAM, slackUserId: 'U0BILL' }, { product: BASIC.partNumber, quantity: 1 });
     expect(billing.ok).toBe(true);

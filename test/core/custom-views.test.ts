@@ -10,7 +10,8 @@ beforeEach(async () => {
 });
 afterEach(async () => db.destroy());
 
-const fieldsOf = (result: { ok: boolean; fields?: { field: string; message: string }[] }) => Object.fromEntries((result.fields ?? []).map((f) => [f.field, f.message]));
+const fieldsOf = (result: { ok: boolean; fields?: { field: string; message: string }[] }) =>
+  Object.fromEntries((result.fields ?? []).map((f) => [f.field, f.message]));
 
 describe('custom views', () => {
   it('refuses the 51st view, a domain or product the organization lacks, and a Helpdesk admin; audits what it saves', async () => {
@@ -40,8 +41,13 @@ describe('custom views', () => {
     const a = await saveCustomView(db.ctx, OWNER, { name: 'Canadian users', conditions: { usageLocation: 'ca' } });
     const b = await saveCustomView(db.ctx, OWNER, { name: 'Dutch users', conditions: { usageLocation: 'NL' } });
     if (!a.ok || !b.ok) throw new Error('setup');
-    expect(fieldsOf((await saveCustomView(db.ctx, OWNER, { id: b.id, name: 'CANADIAN USERS', conditions: { usageLocation: 'NL' } })) as never).name).toMatch(/already a view named/);
-    expect(await saveCustomView(db.ctx, OWNER, { id: a.id, name: 'Canadian users', conditions: { usageLocation: 'CA', syncedOnly: true } })).toMatchObject({ ok: true, created: false });
+    expect(fieldsOf((await saveCustomView(db.ctx, OWNER, { id: b.id, name: 'CANADIAN USERS', conditions: { usageLocation: 'NL' } })) as never).name).toMatch(
+      /already a view named/,
+    );
+    expect(await saveCustomView(db.ctx, OWNER, { id: a.id, name: 'Canadian users', conditions: { usageLocation: 'CA', syncedOnly: true } })).toMatchObject({
+      ok: true,
+      created: false,
+    });
     const listed = await listCustomViews(db.ctx, OWNER);
     if (!listed.ok) throw new Error(listed.message);
     expect(listed.views.find((v) => v.id === a.id)!.conditions).toEqual({ usageLocation: 'CA', syncedOnly: true });

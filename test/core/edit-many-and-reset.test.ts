@@ -50,7 +50,10 @@ describe('editManyUsers', () => {
     const id = await makeUser(db.ctx, 'ana', { usageLocation: 'NL', licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] });
     const kept = await editManyUsers(db.ctx, OWNER, { userIds: [id], signInAllowed: false, licenses: { mode: 'keep' } });
     expect(kept.ok && kept.counts.done).toBe(1);
-    const replaced = await editManyUsers(db.ctx, OWNER, { userIds: [id], licenses: { mode: 'replace', products: [{ skuId: STANDARD.skuId, disabledPlans: [] }] } });
+    const replaced = await editManyUsers(db.ctx, OWNER, {
+      userIds: [id],
+      licenses: { mode: 'replace', products: [{ skuId: STANDARD.skuId, disabledPlans: [] }] },
+    });
     expect(replaced.ok && replaced.counts.done).toBe(1);
     const held = await db.db.selectFrom('LicenseAssignment').select('skuId').where('userId', '=', id).execute();
     expect(held).toEqual([{ skuId: STANDARD.skuId }]);
@@ -58,7 +61,10 @@ describe('editManyUsers', () => {
   });
 
   it('refuses an empty edit and splits pasted usernames on lines and commas', async () => {
-    expect(await editManyUsers(db.ctx, OWNER, { usernames: ['a@b.c'], licenses: { mode: 'keep' } })).toMatchObject({ ok: false, message: expect.stringMatching(/Nothing to change/) });
+    expect(await editManyUsers(db.ctx, OWNER, { usernames: ['a@b.c'], licenses: { mode: 'keep' } })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/Nothing to change/),
+    });
     expect(parseUsernameList('a@x.com, b@x.com\nc@x.com;;a@x.com\r\n')).toEqual(['a@x.com', 'b@x.com', 'c@x.com']);
   });
 });
@@ -69,8 +75,17 @@ describe('resetPassword', () => {
     const weak = await resetPassword(db.ctx, OWNER, { userId: id }, { password: { mode: 'custom', value: 'password' } });
     expect(weak).toMatchObject({ ok: false, fields: [{ field: 'password', message: expect.stringMatching(/too weak/) }] });
     const chosen = 'Correct-Horse-42';
-    const done = await resetPassword(db.ctx, OWNER, { userId: id }, { password: { mode: 'custom', value: chosen }, requirePasswordChange: false, credentialRecipients: ['U0HR'] });
-    expect(done).toMatchObject({ ok: true, credentialRecipients: ['U0HR'], notice: { userPrincipalName: 'ana@contoso.onmicrosoft.com', temporaryPassword: chosen, mustChangeAtNextSignIn: false } });
+    const done = await resetPassword(
+      db.ctx,
+      OWNER,
+      { userId: id },
+      { password: { mode: 'custom', value: chosen }, requirePasswordChange: false, credentialRecipients: ['U0HR'] },
+    );
+    expect(done).toMatchObject({
+      ok: true,
+      credentialRecipients: ['U0HR'],
+      notice: { userPrincipalName: 'ana@contoso.onmicrosoft.com', temporaryPassword: chosen, mustChangeAtNextSignIn: false },
+    });
     const row = await db.db.selectFrom('DirectoryUser').select(['passwordHash', 'forceChangePassword']).where('id', '=', id).executeTakeFirstOrThrow();
     expect(row.passwordHash.startsWith('scrypt$')).toBe(true);
     expect(row.forceChangePassword).toBe(0);
@@ -81,12 +96,20 @@ describe('resetPassword', () => {
     expect(JSON.stringify(await db.db.selectFrom('AuditRecord').selectAll().execute())).not.toContain(chosen);
     const generated = await resetPassword(db.ctx, OWNER, { userId: id }, { password: { mode: 'auto' } }, { dryRun: true });
     expect(generated.ok && generated.dryRun).toBe(true);
-    expect(await verifyPassword(chosen, (await db.db.selectFrom('DirectoryUser').select('passwordHash').where('id', '=', id).executeTakeFirstOrThrow()).passwordHash)).toBe(true);
+    expect(
+      await verifyPassword(
+        chosen,
+        (await db.db.selectFrom('DirectoryUser').select('passwordHash').where('id', '=', id).executeTakeFirstOrThrow()).passwordHash,
+      ),
+    ).toBe(true);
   });
 
   it('refuses the password of a synced user', async () => {
     const id = await makeUser(db.ctx, 'ana');
     expect(await markUserSynced(db.ctx, OWNER, { username: 'ana' })).toMatchObject({ ok: true, changed: true });
-    expect(await resetPassword(db.ctx, OWNER, { userId: id }, { password: { mode: 'auto' } })).toMatchObject({ ok: false, message: expect.stringMatching(/on-premises/) });
+    expect(await resetPassword(db.ctx, OWNER, { userId: id }, { password: { mode: 'auto' } })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/on-premises/),
+    });
   });
 });

@@ -15,7 +15,20 @@ async function addUser(displayName: string, alias: string) {
   return inTransaction(db.db, (tx) =>
     insertDirectoryUser(
       tx,
-      { tenantId, userPrincipalName: `${alias}@contoso.com`, alias, domain: 'contoso.com', displayName, profile: {}, alternateEmail: null, usageLocation: null, accountEnabled: true, slackUserId: null, passwordHash: 'x', forceChangePassword: true },
+      {
+        tenantId,
+        userPrincipalName: `${alias}@contoso.com`,
+        alias,
+        domain: 'contoso.com',
+        displayName,
+        profile: {},
+        alternateEmail: null,
+        usageLocation: null,
+        accountEnabled: true,
+        slackUserId: null,
+        passwordHash: 'x',
+        forceChangePassword: true,
+      },
       [],
       NOW,
     ),

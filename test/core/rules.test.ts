@@ -10,7 +10,7 @@ import { proposeInitialDomain } from '../../src/core/tenant/initial-domain.js';
 import { aliasFromProfile } from '../../src/core/tenant/alias-from-profile.js';
 
 describe('catalogue', () => {
-  it('ships every product of Microsoft\'s catalogue with its apps', () => {
+  it("ships every product of Microsoft's catalogue with its apps", () => {
     expect(PRODUCTS).toHaveLength(569);
     // 5,457 rows in Microsoft's file, 9 of them repeats of a product/plan pair.
     expect(PRODUCTS.reduce((n, p) => n + p.plans.length, 0)).toBe(5448);
@@ -19,7 +19,10 @@ describe('catalogue', () => {
   it('finds products by part number, name words, and prefers what the tenant owns', () => {
     expect(findProduct('o365_business_essentials')).toMatchObject({ ok: true, product: { displayName: 'Microsoft 365 Business Basic' } });
     const basic = findProduct('business basic');
-    expect(basic.ok && [basic.product.partNumber, basic.alsoNamedAlike.map((p) => p.partNumber)]).toEqual(['O365_BUSINESS_ESSENTIALS', ['SMB_BUSINESS_ESSENTIALS']]);
+    expect(basic.ok && [basic.product.partNumber, basic.alsoNamedAlike.map((p) => p.partNumber)]).toEqual([
+      'O365_BUSINESS_ESSENTIALS',
+      ['SMB_BUSINESS_ESSENTIALS'],
+    ]);
     expect(findProduct('business premium')).toMatchObject({ ok: true, product: { partNumber: 'SPB' } });
     expect(findProduct('office 365 e3')).toMatchObject({ ok: true, product: { partNumber: 'ENTERPRISEPACK' } });
     const owned = PRODUCTS.find((p) => p.partNumber === 'SMB_BUSINESS_ESSENTIALS')!;
@@ -46,7 +49,7 @@ describe('passwords', () => {
     expect(passwordProblem('abcdefgh1')).toMatch(/too weak.*missing uppercase letters and symbols/);
     expect(passwordProblem('Abcdefgh1')).toBeNull();
     expect(passwordProblem('Abcdéfgh1')).toMatch(/not allowed/);
-    expect(passwordProblem('a'.repeat(250) + 'B1!xyzw')).toMatch(/at most 256/);
+    expect(passwordProblem(`${'a'.repeat(250)}B1!xyzw`)).toMatch(/at most 256/);
   });
 
   it('verifies both hash kinds and rejects a wrong password', async () => {

@@ -31,7 +31,10 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 5, arbitrary: fc.record({ kind: fc.constant('take' as const), user: fc.nat(9), product: fc.nat(1) }) },
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('release' as const), user: fc.nat(9), product: fc.nat(1) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('import' as const), rows: fc.integer({ min: 1, max: 12 }), product: fc.nat(1), unlicensedRest: fc.boolean() }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('import' as const), rows: fc.integer({ min: 1, max: 12 }), product: fc.nat(1), unlicensedRest: fc.boolean() }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('buy' as const), product: fc.nat(1), quantity: fc.integer({ min: 1, max: 3 }) }) },
 );
 
@@ -45,12 +48,22 @@ async function run(db: TestDatabase, userIds: string[], owned: string[], o: Op):
   if (o.kind === 'import') {
     const n = ++files;
     const file = path.join(dir, `f${n}-${process.pid}.csv`);
-    const header = 'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region';
-    writeFileSync(file, [header, ...Array.from({ length: o.rows }, (_, i) => `imp${n}x${i}@contoso.onmicrosoft.com,I,,Imported ${n} ${i},,,,,,,,,,,,`)].join('\r\n'));
+    const header =
+      'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region';
+    writeFileSync(
+      file,
+      [header, ...Array.from({ length: o.rows }, (_, i) => `imp${n}x${i}@contoso.onmicrosoft.com,I,,Imported ${n} ${i},,,,,,,,,,,,`)].join('\r\n'),
+    );
     const verified = await verifyImport(db.ctx, OWNER, { path: file, fileName: 'f.csv', fileId: `F${n}-${Math.random()}` });
     if (!verified.ok || !verified.preview.jobId) throw new Error('preview failed');
     const license = { skuId: product.skuId, disabledPlans: [] };
-    const started = await startImport(db.ctx, OWNER, verified.preview.jobId, { signInAllowed: true, usageLocation: 'NL', license, whenSeatsRunOut: o.unlicensedRest ? 'create_unlicensed' : 'licensed_only', recipients: [] });
+    const started = await startImport(db.ctx, OWNER, verified.preview.jobId, {
+      signInAllowed: true,
+      usageLocation: 'NL',
+      license,
+      whenSeatsRunOut: o.unlicensedRest ? 'create_unlicensed' : 'licensed_only',
+      recipients: [],
+    });
     if (!started.ok) throw new Error(started.message);
     await runImport(db.ctx, verified.preview.jobId, file, { batchSize: 4 });
     return;
@@ -76,7 +89,13 @@ describe('the seat ledger', () => {
           const owned = PRODUCTS.map((p) => p.skuId);
           const userIds: string[] = [];
           for (let i = 0; i < 10; i++) {
-            const added = await addUser(db.ctx, OWNER, { displayName: `User ${i}`, alias: `u${i}`, domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' }, usageLocation: 'NL' });
+            const added = await addUser(db.ctx, OWNER, {
+              displayName: `User ${i}`,
+              alias: `u${i}`,
+              domain: 'contoso.onmicrosoft.com',
+              password: { mode: 'auto' },
+              usageLocation: 'NL',
+            });
             if (!added.ok) throw new Error(added.message);
             userIds.push(added.userId);
           }

@@ -26,7 +26,10 @@ describe('setupTenant', () => {
     expect(admin.passwordHash).not.toContain(result.temporaryPassword);
     expect(await verifyPassword(result.temporaryPassword, admin.passwordHash)).toBe(true);
     const audit = await db.db.selectFrom('AuditRecord').selectAll().orderBy('action', 'desc').execute();
-    expect(audit.map((a) => [a.action, a.targetUserId])).toEqual([['user.create', admin.id], ['tenant.setup', null]]);
+    expect(audit.map((a) => [a.action, a.targetUserId])).toEqual([
+      ['user.create', admin.id],
+      ['tenant.setup', null],
+    ]);
     expect(JSON.stringify(audit)).not.toContain(result.temporaryPassword);
   });
 
@@ -91,9 +94,10 @@ describe('licenses', () => {
     const stranger = { teamId: TEAM, slackUserId: 'U0STRANGER' };
     const result = await buyLicenses(db.ctx, stranger, { product: 'SPE_E3', quantity: 1 });
     expect(result).toMatchObject({ ok: false, code: 'forbidden' });
-    if (!result.ok) expect(result.message).toBe(
-      'To buy licenses you need one of these roles: Global admin, Billing admin. You have no admin role in this organization. Ask a Global admin (<@U0OWNER>) to give you one.',
-    );
+    if (!result.ok)
+      expect(result.message).toBe(
+        'To buy licenses you need one of these roles: Global admin, Billing admin. You have no admin role in this organization. Ask a Global admin (<@U0OWNER>) to give you one.',
+      );
     const notSetUp = await listLicenses(db.ctx, { teamId: 'T0OTHER', slackUserId: 'U1' });
     expect(notSetUp).toMatchObject({ ok: false, code: 'not_set_up', message: expect.stringMatching(/\/users setup/) });
   });

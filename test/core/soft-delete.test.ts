@@ -36,12 +36,40 @@ describe('deleted users free their username, Slack link and alias', () => {
 
   it('the database refuses two active users with one username or one Slack member, even past the core’s checks', async () => {
     const tenantId = (await db.db.selectFrom('Tenant').select('id').executeTakeFirstOrThrow()).id;
-    const row = { tenantId, userPrincipalName: 'Bo@contoso.onmicrosoft.com', upnKey: 'bo@contoso.onmicrosoft.com', aliasKey: 'bo', domain: 'contoso.onmicrosoft.com', displayName: 'Bo', passwordHash: 'x', passwordSetAt: 'now', createdAt: 'now', updatedAt: 'now', slackUserId: 'U0BO' };
-    await db.db.insertInto('DirectoryUser').values({ ...row, id: 'a' }).execute();
-    await expect(db.db.insertInto('DirectoryUser').values({ ...row, id: 'b', slackUserId: null }).execute()).rejects.toThrow(/UNIQUE constraint failed: DirectoryUser.tenantId, DirectoryUser.upnKey/);
-    await expect(db.db.insertInto('DirectoryUser').values({ ...row, id: 'c', upnKey: 'other', slackUserId: 'U0BO' }).execute()).rejects.toThrow(/UNIQUE constraint failed: DirectoryUser.tenantId, DirectoryUser.slackUserId/);
+    const row = {
+      tenantId,
+      userPrincipalName: 'Bo@contoso.onmicrosoft.com',
+      upnKey: 'bo@contoso.onmicrosoft.com',
+      aliasKey: 'bo',
+      domain: 'contoso.onmicrosoft.com',
+      displayName: 'Bo',
+      passwordHash: 'x',
+      passwordSetAt: 'now',
+      createdAt: 'now',
+      updatedAt: 'now',
+      slackUserId: 'U0BO',
+    };
+    await db.db
+      .insertInto('DirectoryUser')
+      .values({ ...row, id: 'a' })
+      .execute();
+    await expect(
+      db.db
+        .insertInto('DirectoryUser')
+        .values({ ...row, id: 'b', slackUserId: null })
+        .execute(),
+    ).rejects.toThrow(/UNIQUE constraint failed: DirectoryUser.tenantId, DirectoryUser.upnKey/);
+    await expect(
+      db.db
+        .insertInto('DirectoryUser')
+        .values({ ...row, id: 'c', upnKey: 'other', slackUserId: 'U0BO' })
+        .execute(),
+    ).rejects.toThrow(/UNIQUE constraint failed: DirectoryUser.tenantId, DirectoryUser.slackUserId/);
     // A deleted one does not count.
-    await db.db.insertInto('DirectoryUser').values({ ...row, id: 'd', deletedAt: 'then' }).execute();
+    await db.db
+      .insertInto('DirectoryUser')
+      .values({ ...row, id: 'd', deletedAt: 'then' })
+      .execute();
   });
 
   it('the initial-domain alias rule ignores deleted users', async () => {

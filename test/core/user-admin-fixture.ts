@@ -16,7 +16,15 @@ export const ACTORS: Record<Role | 'none', MemberActor> = {
 };
 
 export function newUser(alias: string, overrides: Partial<AddUserInput> = {}): AddUserInput {
-  return { firstName: alias, lastName: 'Test', displayName: `${alias} Test`, alias, domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' }, ...overrides };
+  return {
+    firstName: alias,
+    lastName: 'Test',
+    displayName: `${alias} Test`,
+    alias,
+    domain: 'contoso.onmicrosoft.com',
+    password: { mode: 'auto' },
+    ...overrides,
+  };
 }
 
 /** Adds a user as OWNER and returns their id. */

@@ -30,10 +30,19 @@ let counter = 0;
 const ACTIONS: Record<string, { permission: Permission; run: (actor: Actor, userId: string) => Promise<Outcome> }> = {
   'edit details': { permission: 'edit_users', run: (a, id) => editUser(db.ctx, a, { userId: id }, { detailsPatch: { department: 'Sales' } }) },
   'edit sign-in': { permission: 'edit_users', run: (a, id) => editUser(db.ctx, a, { userId: id }, { settings: { signInAllowed: false } }) },
-  'edit username': { permission: 'edit_users', run: (a, id) => editUser(db.ctx, a, { userId: id }, { username: { alias: `renamed${++counter}`, domain: 'contoso.onmicrosoft.com' } }) },
-  'give roles': { permission: 'assign_roles', run: (a, id) => editUser(db.ctx, a, { userId: id }, { settings: { roles: ['helpdesk_admin'], alternateEmail: 'x@example.com' } }) },
+  'edit username': {
+    permission: 'edit_users',
+    run: (a, id) => editUser(db.ctx, a, { userId: id }, { username: { alias: `renamed${++counter}`, domain: 'contoso.onmicrosoft.com' } }),
+  },
+  'give roles': {
+    permission: 'assign_roles',
+    run: (a, id) => editUser(db.ctx, a, { userId: id }, { settings: { roles: ['helpdesk_admin'], alternateEmail: 'x@example.com' } }),
+  },
   'edit usage location': { permission: 'edit_usage_location', run: (a, id) => editUser(db.ctx, a, { userId: id }, { usageLocation: 'DE' }) },
-  'edit licenses': { permission: 'assign_licenses', run: (a, id) => editUser(db.ctx, a, { userId: id }, { addLicenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] }) },
+  'edit licenses': {
+    permission: 'assign_licenses',
+    run: (a, id) => editUser(db.ctx, a, { userId: id }, { addLicenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] }),
+  },
   block: { permission: 'block_users', run: (a, id) => blockUser(db.ctx, a, { userId: id }) },
   unblock: {
     permission: 'block_users',
@@ -80,7 +89,10 @@ describe('who may act on whom', () => {
     const admin = await makeUser(db.ctx, `admin${++counter}`, { roles: ['license_admin'], alternateEmail: 'a@example.com' });
     const global = await makeUser(db.ctx, `global${++counter}`, { roles: ['global_admin'], alternateEmail: 'g@example.com' });
     for (const run of [ACTIONS.block!.run, ACTIONS['reset password']!.run]) {
-      expect(await run(ACTORS.helpdesk_admin, admin)).toMatchObject({ ok: false, message: expect.stringMatching(/Only a Global admin or a User admin can do this to an admin \(License admin\)/) });
+      expect(await run(ACTORS.helpdesk_admin, admin)).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/Only a Global admin or a User admin can do this to an admin \(License admin\)/),
+      });
       expect(await run(ACTORS.user_admin, global)).toMatchObject({ ok: false, message: 'Only a Global admin can do this to a Global admin.' });
     }
     const edit = await editUser(db.ctx, ACTORS.user_admin, { userId: global }, { detailsPatch: { department: 'X' } });
@@ -90,12 +102,27 @@ describe('who may act on whom', () => {
 
   it('nobody blocks themselves or the last Global admin who can sign in', async () => {
     expect(await blockUser(db.ctx, OWNER, { username: 'olivia' })).toMatchObject({ ok: false, message: expect.stringMatching(/can't block your own sign-in/) });
-    expect(await blockUser(db.ctx, ACTORS.user_admin, { username: 'user-admin' })).toMatchObject({ ok: false, message: expect.stringMatching(/can't block your own sign-in/) });
+    expect(await blockUser(db.ctx, ACTORS.user_admin, { username: 'user-admin' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/can't block your own sign-in/),
+    });
     // A command-line operator is no directory user: only the last-Global-admin rule stops them.
     const operator = { teamId: OWNER.teamId, operator: 'root', roles: ['global_admin' as const] };
-    const others = await db.db.selectFrom('DirectoryUser as u').innerJoin('RoleAssignment as r', 'r.userId', 'u.id').select('u.id').where('r.role', '=', 'global_admin').where('u.slackUserId', 'is not', OWNER.slackUserId).execute();
+    const others = await db.db
+      .selectFrom('DirectoryUser as u')
+      .innerJoin('RoleAssignment as r', 'r.userId', 'u.id')
+      .select('u.id')
+      .where('r.role', '=', 'global_admin')
+      .where('u.slackUserId', 'is not', OWNER.slackUserId)
+      .execute();
     for (const other of others) expect(await blockUser(db.ctx, operator, { userId: other.id })).toMatchObject({ ok: true });
-    expect(await blockUser(db.ctx, operator, { username: 'olivia' })).toMatchObject({ ok: false, message: expect.stringMatching(/last Global admin who can sign in/) });
-    expect(await editUser(db.ctx, operator, { username: 'olivia' }, { settings: { roles: [] } })).toMatchObject({ ok: false, fields: [{ field: 'roles', message: expect.stringMatching(/last Global admin/) }] });
+    expect(await blockUser(db.ctx, operator, { username: 'olivia' })).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/last Global admin who can sign in/),
+    });
+    expect(await editUser(db.ctx, operator, { username: 'olivia' }, { settings: { roles: [] } })).toMatchObject({
+      ok: false,
+      fields: [{ field: 'roles', message: expect.stringMatching(/last Global admin/) }],
+    });
   });
 });

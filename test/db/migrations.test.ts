@@ -29,7 +29,10 @@ describe('migrations', () => {
     const { db } = databaseAt('20261123170000_init');
     const at = '2026-11-23T10:00:00.000+00:00';
     db.prepare("INSERT INTO Tenant (id, slackTeamId, name, initialDomain, createdAt) VALUES ('t', 'T1', 'Contoso', 'contoso.onmicrosoft.com', ?)").run(at);
-    for (const [id, upn, deleted] of [['u1', 'Ana@contoso.onmicrosoft.com', null], ['u2', 'bo@contoso.onmicrosoft.com', at]] as const) {
+    for (const [id, upn, deleted] of [
+      ['u1', 'Ana@contoso.onmicrosoft.com', null],
+      ['u2', 'bo@contoso.onmicrosoft.com', at],
+    ] as const) {
       db.prepare(
         `INSERT INTO DirectoryUser (id, tenantId, userPrincipalName, activeUpnKey, aliasKey, domain, displayName, passwordHash, passwordSetAt, createdAt, updatedAt, deletedAt)
          VALUES (?, 't', ?, ?, ?, 'contoso.onmicrosoft.com', ?, 'x', ?, ?, ?, ?)`,
@@ -37,7 +40,9 @@ describe('migrations', () => {
     }
     db.prepare("INSERT INTO RoleAssignment (userId, role, createdAt) VALUES ('u1', 'global_admin', ?)").run(at);
     db.prepare("INSERT INTO LicenseAssignment (userId, tenantId, skuId, assignedAt) VALUES ('u1', 't', 'sku', ?)").run(at);
-    db.prepare("INSERT INTO AuditRecord (id, tenantId, actorSlackUserId, action, targetType, targetId, summary, createdAt) VALUES ('a', 't', 'U1', 'user.create', 'user', 'u1', 'Added', ?)").run(at);
+    db.prepare(
+      "INSERT INTO AuditRecord (id, tenantId, actorSlackUserId, action, targetType, targetId, summary, createdAt) VALUES ('a', 't', 'U1', 'user.create', 'user', 'u1', 'Added', ?)",
+    ).run(at);
 
     applyMigrations(db);
 

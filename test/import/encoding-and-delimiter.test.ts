@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { countDelimiters, detectDelimiter, firstLogicalLines, isVersionLine } from '../../src/core/import/delimiter.js';
-import { createChunkDecoder, decodeWindows1252, encodeText, encodeWindows1252, isInvalidEncodingError, sniffBytes } from '../../src/core/import/text-encoding.js';
+import {
+  createChunkDecoder,
+  decodeWindows1252,
+  encodeText,
+  encodeWindows1252,
+  isInvalidEncodingError,
+  sniffBytes,
+} from '../../src/core/import/text-encoding.js';
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
 
@@ -96,7 +103,7 @@ describe('detectDelimiter', () => {
     ['tab (Unicode text)', 'User Name\tFirst Name\tLast Name\n', '\t'],
     ['separators inside quotes do not count', '"Name, full";"Title, job";"Dept, x"\n', ';'],
     ['a quoted header label holding a line break', '"User\nName",First Name,Last Name\n', ','],
-    ['the header after Entra\'s version line', 'version:v1.0;;;\nName [displayName] Required,User name [userPrincipalName] Required\n', ','],
+    ["the header after Entra's version line", 'version:v1.0;;;\nName [displayName] Required,User name [userPrincipalName] Required\n', ','],
     ['no separator at all', 'User Name\n', ','],
     ['nothing', '', ','],
     ['leading blank lines', '\r\n\r\nUser Name;First Name\r\n', ';'],

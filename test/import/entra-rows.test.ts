@@ -66,7 +66,9 @@ describe('no problem message quotes a password', () => {
     const header = formatCsvLine(adminCenterHeaderLine('admin-center-2024'));
     const { file, rows } = await open([header, 'ana@contoso.com,Ana,,Ana,,,,,,,not-an-email,,,,,']);
     expect(file.holdsPasswords).toBe(false);
-    expect(messagesOf(rows)).toEqual(['Alternate email address: Alternate email address "not-an-email" is not a valid email address. Write it as name@example.com.']);
+    expect(messagesOf(rows)).toEqual([
+      'Alternate email address: Alternate email address "not-an-email" is not a valid email address. Write it as name@example.com.',
+    ]);
   });
 });
 

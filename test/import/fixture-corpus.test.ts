@@ -42,7 +42,9 @@ const { fixtures } = manifest.parse(JSON.parse(readFileSync(join(FIXTURES, 'expe
 
 describe('fixture corpus', () => {
   it('lists every fixture file once, and there are at least 35', () => {
-    const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.csv')).sort();
+    const files = readdirSync(FIXTURES)
+      .filter((name) => name.endsWith('.csv'))
+      .sort();
     const listed = fixtures.map((fixture) => fixture.file).sort();
     expect(listed).toEqual(files);
     expect(new Set(listed).size).toBe(listed.length);

@@ -48,9 +48,15 @@ describe('blank rows count against a limit', () => {
 
   it('rows of separators, spaces, \\r\\n line ends and empty quoted values are blank rows too, before or among users', async () => {
     const blankKinds = [',,,,', '   ', '"",""', ' , ', '\t'];
-    const path = await fileWith(['', '', HEADER, user('ana'), ...Array.from({ length: 30 }, (_, i) => blankKinds[i % blankKinds.length]), user('ben')].join('\r\n'));
+    const path = await fileWith(
+      ['', '', HEADER, user('ana'), ...Array.from({ length: 30 }, (_, i) => blankKinds[i % blankKinds.length]), user('ben')].join('\r\n'),
+    );
     const opened = await openImportFile(path, { maxBlankLines: 29 });
-    expect(opened).toMatchObject({ ok: false, code: 'limit_exceeded', message: expect.stringContaining('more than 29 blank rows (the limit was passed on row 32)') });
+    expect(opened).toMatchObject({
+      ok: false,
+      code: 'limit_exceeded',
+      message: expect.stringContaining('more than 29 blank rows (the limit was passed on row 32)'),
+    });
     expect(await rowsOf(path, { maxBlankLines: 32 })).toHaveLength(2);
   });
 

@@ -98,7 +98,10 @@ describe('openImportFile', () => {
     const path = join(dir, 'late-1252.csv');
     await writeSampleImportFile(path, 2000, { encoding: 'utf-8' });
     // Plain ASCII row at the end with one 1252 byte: only a full pass can tell.
-    await appendFile(path, Buffer.concat([Buffer.from('late@contoso.com,Zo'), Buffer.from([0xeb]), Buffer.from(',,Zo'), Buffer.from([0xeb]), Buffer.from(',,,,,,,,,,,,\r\n')]));
+    await appendFile(
+      path,
+      Buffer.concat([Buffer.from('late@contoso.com,Zo'), Buffer.from([0xeb]), Buffer.from(',,Zo'), Buffer.from([0xeb]), Buffer.from(',,,,,,,,,,,,\r\n')]),
+    );
     const file = await opened(path);
     expect(file.encoding).toBe('windows-1252');
     const rows = await collect(file.rows());

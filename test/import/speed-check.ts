@@ -39,7 +39,10 @@ async function check(rows: number, dir: string): Promise<void> {
 console.log(`baseline rss ${mb(process.memoryUsage().rss)}`);
 const dir = await mkdtemp(join(tmpdir(), 'roster-test-import-speed-'));
 try {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0);
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
   for (const rows of sizes.length > 0 ? sizes : [10_000, 100_000]) await check(rows, dir);
 } finally {
   await rm(dir, { recursive: true, force: true });

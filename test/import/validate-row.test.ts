@@ -57,7 +57,11 @@ describe('mapRecord', () => {
     headerRowNumber: 2,
     headerLabels: ['Name [displayName] Required', 'User name [userPrincipalName] Required', 'Block sign in (Yes/No) [accountEnabled] Required', 'Notes'],
     fields: ['displayName', 'userName', 'blockSignIn', undefined],
-    columnLabels: { displayName: 'Name [displayName] Required', userName: 'User name [userPrincipalName] Required', blockSignIn: 'Block sign in (Yes/No) [accountEnabled] Required' },
+    columnLabels: {
+      displayName: 'Name [displayName] Required',
+      userName: 'User name [userPrincipalName] Required',
+      blockSignIn: 'Block sign in (Yes/No) [accountEnabled] Required',
+    },
     strictColumnCount: false,
     countSource: 'the header row',
   };

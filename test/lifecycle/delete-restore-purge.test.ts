@@ -87,7 +87,9 @@ describe('restore', () => {
     expect(restored.notice.userPrincipalName).toBe('ana.old@contoso.onmicrosoft.com');
     expect(restored.slackLinkDropped).toBe(true);
     expect(restored.licensesGiven).toEqual([]);
-    expect(restored.licensesNotGiven).toEqual([{ product: BASIC.displayName, reason: expect.stringMatching(/No Microsoft 365 Business Basic licenses are left/) }]);
+    expect(restored.licensesNotGiven).toEqual([
+      { product: BASIC.displayName, reason: expect.stringMatching(/No Microsoft 365 Business Basic licenses are left/) },
+    ]);
     const row = await db.db.selectFrom('DirectoryUser').select(['passwordHash', 'deletedAt', 'slackUserId']).where('id', '=', old.id).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ deletedAt: null, slackUserId: null });
     expect(await verifyPassword(restored.notice.temporaryPassword, row.passwordHash)).toBe(true);

@@ -98,8 +98,14 @@ describe("a user's licenses form", () => {
     const ana = await makeUser(db.ctx, 'ana', { licenses: [{ skuId: E1.skuId, disabledPlans: [] }] });
     const shown = await userLicenseChoices(db.ctx, OWNER, ana.id);
     expect(shown.ok && shown.held).toEqual([{ skuId: E1.skuId, disabledPlans: [] }]);
-    const both = await setUserLicenses(db.ctx, OWNER, ana.id, [{ skuId: E1.skuId, disabledPlans: [] }, { skuId: E3.skuId, disabledPlans: [] }]);
-    expect(!both.ok && both.fields?.[0]).toEqual({ field: 'licenses', message: expect.stringMatching(/Office 365 E1 and Office 365 E3 can't both be assigned/) });
+    const both = await setUserLicenses(db.ctx, OWNER, ana.id, [
+      { skuId: E1.skuId, disabledPlans: [] },
+      { skuId: E3.skuId, disabledPlans: [] },
+    ]);
+    expect(!both.ok && both.fields?.[0]).toEqual({
+      field: 'licenses',
+      message: expect.stringMatching(/Office 365 E1 and Office 365 E3 can't both be assigned/),
+    });
     const app = E3.plans[0]!;
     const swap = await setUserLicenses(db.ctx, OWNER, ana.id, [{ skuId: E3.skuId, disabledPlans: [app.id] }]);
     expect(swap.ok && [swap.added, swap.removed]).toEqual([[E3.skuId], [E1.skuId]]);

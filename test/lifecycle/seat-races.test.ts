@@ -21,7 +21,8 @@ const upn = (alias: string) => `${alias}@contoso.onmicrosoft.com`;
 describe('a bulk assign racing single assigns, deletes and a quantity change', () => {
   it('never over-assigns, and the ledger matches the assignments', async () => {
     const aliases = Array.from({ length: 30 }, (_, i) => `u${i}`);
-    for (const alias of aliases) await makeUser(db.ctx, alias, { licenses: alias === 'u0' || alias === 'u1' ? [{ skuId: BASIC.skuId, disabledPlans: [] }] : [] });
+    for (const alias of aliases)
+      await makeUser(db.ctx, alias, { licenses: alias === 'u0' || alias === 'u1' ? [{ skuId: BASIC.skuId, disabledPlans: [] }] : [] });
     // Interleaved requests on the real database: every transaction is one user's change, so the
     // others run between them, in an order fast-check picks (fixed seed).
     const order = fc.sample(fc.shuffledSubarray(aliases, { minLength: 30, maxLength: 30 }), { numRuns: 1, seed: 42 })[0]!;

@@ -49,7 +49,11 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     const modal = await openedAfter(before, OWNER);
     const bad = await r.sim.viewSubmission(modal.view, { initialDomain: { value: plainText('con toso') } }, { userId: OWNER });
     expect(bad.body).toMatchObject({ response_action: 'errors', errors: { initialDomain: expect.stringMatching(/only letters and digits/) } });
-    const good = await r.sim.viewSubmission(modal.view, { initialDomain: { value: plainText('contoso') }, organizationName: { value: plainText('Contoso') } }, { userId: OWNER });
+    const good = await r.sim.viewSubmission(
+      modal.view,
+      { initialDomain: { value: plainText('contoso') }, organizationName: { value: plainText('Contoso') } },
+      { userId: OWNER },
+    );
     expect(good.problems).toEqual([]);
     // Acked at once ("Setting up…"); the modal then shows the result.
     expect(text(good.body)).toMatch(/Setting up \*Contoso\*/);
@@ -160,7 +164,9 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     expect(text(shown.body)).toContain(`Apps turned off: ${teams.displayName}`);
     expect(text(shown.body)).toMatch(/Engineer/);
     // Its history: who made it, and which fields (never a value).
-    expect(text(shown.body)).toMatch(/Last changes.*<@U0OWNER> · Added ana@contoso.onmicrosoft.com with Microsoft 365 Business Basic _\(account, password, licenses\)_/);
+    expect(text(shown.body)).toMatch(
+      /Last changes.*<@U0OWNER> · Added ana@contoso.onmicrosoft.com with Microsoft 365 Business Basic _\(account, password, licenses\)_/,
+    );
     expect(text(shown.body)).not.toContain(password!);
     const list = await r.sim.command('/licenses', '', { userId: OWNER });
     expect(text(list.body)).toMatch(/2 available · 1 assigned · 3 total/);

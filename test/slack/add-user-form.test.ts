@@ -25,7 +25,11 @@ afterAll(async () => {
 
 type Block = { block_id?: string; element?: { type?: string; options?: { value: string }[] } };
 const blocksOf = (viewId: string) => r.fake.viewRecord(viewId)!.view.blocks as Block[];
-const appsPickers = (viewId: string) => blocksOf(viewId).map((b) => b.block_id ?? '').filter((id) => id.startsWith('apps:')).sort();
+const appsPickers = (viewId: string) =>
+  blocksOf(viewId)
+    .map((b) => b.block_id ?? '')
+    .filter((id) => id.startsWith('apps:'))
+    .sort();
 
 async function openForm(): Promise<string> {
   const before = r.fake.calls().length;
@@ -47,7 +51,9 @@ describe('the Add user form sends only what is needed', () => {
   it('offers every product the organization owns, with no "Apps to turn off" picker and no country list', async () => {
     const viewId = await openForm();
     const licenses = blocksOf(viewId).find((b) => b.block_id === 'licenses')!;
-    expect(licenses.element!.options!.map((o) => o.value).sort()).toEqual([...MANY.map((p) => p.skuId), PRODUCTS.find((p) => p.partNumber === 'O365_BUSINESS_ESSENTIALS')!.skuId].sort());
+    expect(licenses.element!.options!.map((o) => o.value).sort()).toEqual(
+      [...MANY.map((p) => p.skuId), PRODUCTS.find((p) => p.partNumber === 'O365_BUSINESS_ESSENTIALS')!.skuId].sort(),
+    );
     expect(appsPickers(viewId)).toEqual([]);
     const location = blocksOf(viewId).find((b) => b.block_id === 'usageLocation')!;
     expect(location.element!.type).toBe('external_select');

@@ -54,7 +54,11 @@ async function addUser(alias: string, recipients: string[]): Promise<string> {
   return /Temporary password\*\\n`([^`]+)`/.exec(text(res.body))![1]!;
 }
 
-const noticeFor = (who: string, alias: string): Message => r.fake.dmsTo(who).filter((m) => (m.text ?? '').includes(`${alias}@`)).at(-1)!;
+const noticeFor = (who: string, alias: string): Message =>
+  r.fake
+    .dmsTo(who)
+    .filter((m) => (m.text ?? '').includes(`${alias}@`))
+    .at(-1)!;
 
 /** `who` presses Show password on `message`; returns the modal Slack was asked to open. */
 async function press(who: string, message: Message, sim = r.sim): Promise<string> {
@@ -109,7 +113,12 @@ describe('a credential notice reveals its password once, to its recipient', () =
     const hrNotice = structuredClone(noticeFor(HR, 'ana'));
     clock = addHours(clock, 25);
     const before = r.fake.calls().length;
-    const restarted = await startAnotherRoster(r, {}, () => undefined, () => clock);
+    const restarted = await startAnotherRoster(
+      r,
+      {},
+      () => undefined,
+      () => clock,
+    );
     others.push(restarted.app);
     const update = await r.fake.waitFor((c) => c.method === 'chat.update' && c.args.channel === `D${HR}`, { after: before });
     expect(update.response.ok, JSON.stringify(update.response)).toBe(true);
@@ -125,7 +134,12 @@ describe('a credential notice reveals its password once, to its recipient', () =
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const key = readFileSync(file, 'utf8');
     const bob = await addUser('bob', []);
-    const restarted = await startAnotherRoster(r, {}, () => undefined, () => clock);
+    const restarted = await startAnotherRoster(
+      r,
+      {},
+      () => undefined,
+      () => clock,
+    );
     others.push(restarted.app);
     expect(readFileSync(file, 'utf8')).toBe(key);
     expect(await press(OWNER, noticeFor(OWNER, 'bob'), restarted.sim)).toContain(`\`${bob}\``);
@@ -156,8 +170,20 @@ describe('two presses at once', () => {
     const notice = structuredClone(noticeFor(OWNER, 'eve'));
     const before = r.fake.calls().length;
     await Promise.all([1, 2].map(() => r.sim.blockAction({ userId: OWNER, actionId: ACTION.showPassword, message: notice })));
-    await r.fake.waitFor((c) => c.method === 'views.open' && r.fake.calls().slice(before).filter((x) => x.method === 'views.open').length === 2, { after: before });
-    const modals = r.fake.calls().slice(before).filter((c) => c.method === 'views.open').map((c) => text(c.args.view));
+    await r.fake.waitFor(
+      (c) =>
+        c.method === 'views.open' &&
+        r.fake
+          .calls()
+          .slice(before)
+          .filter((x) => x.method === 'views.open').length === 2,
+      { after: before },
+    );
+    const modals = r.fake
+      .calls()
+      .slice(before)
+      .filter((c) => c.method === 'views.open')
+      .map((c) => text(c.args.view));
     expect(modals.filter((m) => m.includes(`\`${eve}\``))).toHaveLength(1);
     expect(modals.filter((m) => /already shown to/.test(m))).toHaveLength(1);
   });
@@ -185,7 +211,12 @@ describe('ROSTER_SECRET_KEY', () => {
 
   it('a press sealed under another key is refused, not revealed, and the password is kept for the right key', async () => {
     const dana = await addUser('dana', []);
-    const other = await startAnotherRoster(r, { ROSTER_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') }, () => undefined, () => clock);
+    const other = await startAnotherRoster(
+      r,
+      { ROSTER_SECRET_KEY: Buffer.alloc(32, 1).toString('base64') },
+      () => undefined,
+      () => clock,
+    );
     others.push(other.app);
     const modal = await press(OWNER, noticeFor(OWNER, 'dana'), other.sim);
     expect(modal).toMatch(/cannot open this password with its current key/);

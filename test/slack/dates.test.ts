@@ -16,7 +16,18 @@ describe('dates are shown in each reader’s time zone', () => {
   });
 
   it('dates an interrupted import', () => {
-    const job = { id: 'j1', fileName: 'hires.csv', requestedBy: 'U0OWNER', rowsDone: 5, rowsRead: 10, rowsCreated: 4, rowsUnlicensed: 1, rowsSkipped: 0, startedAt: at, updatedAt: new Date(at.getTime() + 60_000) } as ImportJob;
+    const job = {
+      id: 'j1',
+      fileName: 'hires.csv',
+      requestedBy: 'U0OWNER',
+      rowsDone: 5,
+      rowsRead: 10,
+      rowsCreated: 4,
+      rowsUnlicensed: 1,
+      rowsSkipped: 0,
+      startedAt: at,
+      updatedAt: new Date(at.getTime() + 60_000),
+    } as ImportJob;
     const shown = JSON.stringify(importInterruptedMessage(job).blocks);
     expect(shown).toContain('Started by <@U0OWNER> <!date^1803220245^{date_short_pretty} {time}|2027-02-21 14:30 UTC>, last progress <!date^1803220305^');
   });

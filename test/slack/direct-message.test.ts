@@ -10,7 +10,15 @@ beforeAll(async () => {
 afterAll(async () => r.stop());
 
 const dm = dmWith(OWNER);
-const typed = (ts: string, extra: Record<string, unknown> = {}) => ({ type: 'message', text: 'how do I add someone?', user: OWNER, channel: dm, channel_type: 'im', ts, ...extra });
+const typed = (ts: string, extra: Record<string, unknown> = {}) => ({
+  type: 'message',
+  text: 'how do I add someone?',
+  user: OWNER,
+  channel: dm,
+  channel_type: 'im',
+  ts,
+  ...extra,
+});
 
 describe('the Messages tab with Roster', () => {
   it('answers a typed message with the short help, once, and nothing else it is sent', async () => {
@@ -32,6 +40,11 @@ describe('the Messages tab with Roster', () => {
     // Then an App Home visit: once its view is published, the events sent before it were handled.
     await r.sim.event({ type: 'app_home_opened', user: OWNER, channel: dm, tab: 'home', event_ts: '1700005555.000900' });
     await r.fake.waitFor('views.publish', { after: before });
-    expect(r.fake.calls().slice(before).map((c) => c.method)).toEqual(['chat.postMessage', 'views.publish']);
+    expect(
+      r.fake
+        .calls()
+        .slice(before)
+        .map((c) => c.method),
+    ).toEqual(['chat.postMessage', 'views.publish']);
   });
 });

@@ -42,7 +42,15 @@ describe('App Home and shortcuts', () => {
     await seedTenant(ctx, { teamId: r.fake.teamId, slackUserId: OWNER });
     const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
     await buyLicenses(ctx, owner, { product: 'business basic', quantity: 5 });
-    await addUser(ctx, owner, { displayName: 'Bill Ing', alias: 'bill', domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' }, roles: ['billing_admin'], alternateEmail: 'b@example.com', slackUserId: BILLING });
+    await addUser(ctx, owner, {
+      displayName: 'Bill Ing',
+      alias: 'bill',
+      domain: 'contoso.onmicrosoft.com',
+      password: { mode: 'auto' },
+      roles: ['billing_admin'],
+      alternateEmail: 'b@example.com',
+      slackUserId: BILLING,
+    });
     const home = await openHome(OWNER);
     expect(validateView(home, 'home')).toEqual([]);
     const shown = text(home);
@@ -79,7 +87,11 @@ describe('App Home and shortcuts', () => {
     const ambiguous = await r.sim.viewSubmission(view, { product: { value: plainText('e3') }, quantity: { value: plainText('2') } }, { userId: BILLING });
     expect(ambiguous.body).toMatchObject({ response_action: 'errors', errors: { product: expect.stringMatching(/matches \d+ products/) } });
     const afterSubmit = r.fake.calls().length;
-    const good = await r.sim.viewSubmission(view, { product: { value: plainText('business basic') }, quantity: { value: plainText('2') } }, { userId: BILLING });
+    const good = await r.sim.viewSubmission(
+      view,
+      { product: { value: plainText('business basic') }, quantity: { value: plainText('2') } },
+      { userId: BILLING },
+    );
     expect(text(good.body)).toMatch(/Now 7 available of 7/);
     // The core reports the purchase; the App Home of the Billing admin (who has it open) is published again.
     await r.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === BILLING, { after: afterSubmit });

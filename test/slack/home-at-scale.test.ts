@@ -10,13 +10,23 @@ import { createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../sup
 
 function summary(products: number, views: number, threshold = 5): HomeSummary {
   return {
-    organization: { name: 'Contoso <&>', initialDomain: 'contoso.onmicrosoft.com', domains: ['contoso.onmicrosoft.com'], userCount: 100_000, passwordExpiryDays: 90 },
+    organization: {
+      name: 'Contoso <&>',
+      initialDomain: 'contoso.onmicrosoft.com',
+      domains: ['contoso.onmicrosoft.com'],
+      userCount: 100_000,
+      passwordExpiryDays: 90,
+    },
     roles: ['global_admin'],
     can: { addUsers: true, buyLicenses: true, setUp: false, manageViews: true, manageSettings: true },
     licenses: PRODUCTS.slice(0, products).map((product, i) => ({ product, total: 100, assigned: 100 - (i % 10), available: i % 10 })),
     seatWarningThreshold: threshold,
     views: Array.from({ length: views }, (_, i) => ({ ref: `cv:${i}`, name: `View <${i}>` })),
-    recentChanges: Array.from({ length: 10 }, (_, i) => ({ at: new Date(Date.UTC(2026, 11, 1, i)), actorSlackUserId: i % 2 ? 'U0OWNER' : 'cli:ops', summary: `Change <${i}>` })),
+    recentChanges: Array.from({ length: 10 }, (_, i) => ({
+      at: new Date(Date.UTC(2026, 11, 1, i)),
+      actorSlackUserId: i % 2 ? 'U0OWNER' : 'cli:ops',
+      summary: `Change <${i}>`,
+    })),
   };
 }
 

@@ -15,12 +15,14 @@ afterAll(async () => r.stop());
 /** A budget spreadsheet: a CSV, but not a file of users. */
 const budget = () => r.fake.addFile({ name: 'budget-2027.csv', user: OWNER, bytes: Buffer.from('Quarter,Amount\r\nQ1,1000\r\n') });
 const hires = () => r.fake.addFile({ name: 'hires.csv', user: OWNER, bytes: csvBytes([userRow('ana')]) });
-const callsAbout = (fileId: string) => r.fake.calls().filter((c) => JSON.stringify(c.args).includes(fileId) || (c.method.startsWith('chat.') && c.args.channel === ELSEWHERE));
+const callsAbout = (fileId: string) =>
+  r.fake.calls().filter((c) => JSON.stringify(c.args).includes(fileId) || (c.method.startsWith('chat.') && c.args.channel === ELSEWHERE));
 
 describe('Roster acts on shared CSV files only where it was asked', () => {
   it('stays silent in a channel that is not an import channel: no files.info, no message', async () => {
     const files = [budget(), hires()];
-    for (const [i, file] of files.entries()) expect((await r.sim.event(channelUpload(file, { channel: ELSEWHERE }).event, { eventId: `Ev0ELSEWHERE${i}` })).status).toBe(200);
+    for (const [i, file] of files.entries())
+      expect((await r.sim.event(channelUpload(file, { channel: ELSEWHERE }).event, { eventId: `Ev0ELSEWHERE${i}` })).status).toBe(200);
     for (const i of files.keys()) await r.handled(`Ev0ELSEWHERE${i}`);
     for (const file of files) expect(callsAbout(file.id)).toEqual([]);
     expect(r.fake.messagesIn(ELSEWHERE)).toEqual([]);
@@ -78,7 +80,12 @@ describe('/users import-channel add | remove | list', () => {
     const before = r.fake.calls().length;
     await r.sim.event(channelUpload(later, { channel: NEW_CHANNEL }).event, { eventId: 'Ev0REMOVED01' });
     await r.handled('Ev0REMOVED01');
-    expect(r.fake.calls().slice(before).filter((c) => c.method === 'files.info' || c.method.startsWith('chat.'))).toEqual([]);
+    expect(
+      r.fake
+        .calls()
+        .slice(before)
+        .filter((c) => c.method === 'files.info' || c.method.startsWith('chat.')),
+    ).toEqual([]);
   });
 
   it('is refused in the DM (always verified there) and explains its subcommands', async () => {

@@ -18,7 +18,7 @@ export const HEADER =
 export const userRow = (alias: string, name = alias) => `${alias}@contoso.onmicrosoft.com,${name},,${name},,,,,,,,,,,,`;
 
 export function csvBytes(rows: string[]): Buffer {
-  return Buffer.from([HEADER, ...rows].join('\r\n') + '\r\n');
+  return Buffer.from(`${[HEADER, ...rows].join('\r\n')}\r\n`);
 }
 
 /** Owner = Global admin of Contoso with `seats` Business Basic licenses; HR and MEMBER have no role; CHANNEL is an import channel. */
@@ -77,7 +77,11 @@ export const threadReplies = (r: RosterUnderTest, channel: string, threadTs: str
 
 export async function waitForPreview(r: RosterUnderTest, channel: string, threadTs?: string, after = 0): Promise<Message> {
   const call = await r.fake.waitFor(
-    (c) => c.method === 'chat.postMessage' && c.args.channel === channel && (threadTs === undefined || c.args.thread_ts === threadTs) && JSON.stringify(c.args.blocks ?? '').includes('Verified'),
+    (c) =>
+      c.method === 'chat.postMessage' &&
+      c.args.channel === channel &&
+      (threadTs === undefined || c.args.thread_ts === threadTs) &&
+      JSON.stringify(c.args.blocks ?? '').includes('Verified'),
     { after },
   );
   expect(call.response.ok, JSON.stringify(call.response)).toBe(true);

@@ -31,7 +31,9 @@ async function threadAnswer(name: string, bytes: Buffer): Promise<string> {
 describe('hostile files in a channel', () => {
   it('a header and 20,000 blank lines is refused in the thread, naming the problem and the row', async () => {
     const answer = await threadAnswer('blank.csv', Buffer.from(`${HEADER}\n${'\n'.repeat(20_000)}`));
-    expect(answer).toMatch(/could not verify this file\. blank\.csv: The file has more than 10,000 blank rows \(the limit was passed on row 10,002\): delete the empty rows/);
+    expect(answer).toMatch(
+      /could not verify this file\. blank\.csv: The file has more than 10,000 blank rows \(the limit was passed on row 10,002\): delete the empty rows/,
+    );
   });
 
   it('a header and one row of 1,000,000 commas is refused in the thread', async () => {
@@ -59,7 +61,10 @@ describe('Entra files in a channel', () => {
 
   it("a real Chris Green in an organization at contoso.onmicrosoft.com is read; Microsoft's example at contoso.com is skipped, and the preview says so", async () => {
     const sample = 'Chris,Green,IT Manager,Information Technology';
-    const real = [entra('Chris Green', 'chris@contoso.onmicrosoft.com', '', sample), ...['dan', 'eve', 'fay', 'gus'].map((a) => entra(a, `${a}@contoso.onmicrosoft.com`))];
+    const real = [
+      entra('Chris Green', 'chris@contoso.onmicrosoft.com', '', sample),
+      ...['dan', 'eve', 'fay', 'gus'].map((a) => entra(a, `${a}@contoso.onmicrosoft.com`)),
+    ];
     const realFile = r.fake.addFile({ name: 'entra-real.csv', user: OWNER, bytes: Buffer.from([ENTRA_HEADER, ...real].join('\r\n')) });
     const realUpload = channelUpload(realFile);
     await r.sim.event(realUpload.event);

@@ -36,7 +36,16 @@ function depsWith(maxBytes: number): ListenerDeps {
   const slack = webApiPort(new WebClient(r.fake.botToken, { slackApiUrl: r.fake.apiUrl }), r.fake.botToken);
   const logger = createLogger('error', () => undefined);
   const home = new HomeRefresher({ core: r.db.ctx, slack, logger });
-  return { core: r.db.ctx, slack, home, ackBudgetMs: 2000, bootstrapAdmins: [], logger, imports: { limits: { maxRows: 10, maxBytes }, tempDir: dir, progressIntervalMs: 1000 }, secretKey: randomBytes(32) };
+  return {
+    core: r.db.ctx,
+    slack,
+    home,
+    ackBudgetMs: 2000,
+    bootstrapAdmins: [],
+    logger,
+    imports: { limits: { maxRows: 10, maxBytes }, tempDir: dir, progressIntervalMs: 1000 },
+    secretKey: randomBytes(32),
+  };
 }
 
 describe('import limits', () => {

@@ -48,7 +48,13 @@ describe('an import interrupted by a restart', () => {
 
     // The run starts, makes its first batch of 2, and the process dies.
     const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
-    const started = await startImport(r.db.ctx, owner, job.id, { signInAllowed: true, usageLocation: 'NL', license: { skuId: BASIC.skuId, disabledPlans: [] }, whenSeatsRunOut: 'licensed_only', recipients: [] });
+    const started = await startImport(r.db.ctx, owner, job.id, {
+      signInAllowed: true,
+      usageLocation: 'NL',
+      license: { skuId: BASIC.skuId, disabledPlans: [] },
+      whenSeatsRunOut: 'licensed_only',
+      recipients: [],
+    });
     expect(started.ok).toBe(true);
     const local = path.join(dir, 'resume.csv');
     writeFileSync(local, bytes);
@@ -81,7 +87,10 @@ describe('an import interrupted by a restart', () => {
 
     const pressed = r.fake.calls().length;
     await sim.blockAction({ userId: OWNER, actionId: ACTION.importResume, message: interrupted });
-    const upload = await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: pressed, timeoutMs: 8000 });
+    const upload = await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, {
+      after: pressed,
+      timeoutMs: 8000,
+    });
     expect(upload.response.ok).toBe(true);
     const final = r.fake.messagesIn(CHANNEL).find((m) => m.ts === preview.ts)!;
     expect(final.text).toMatch(/^Imported resume.csv: 5 created, 0 not created/);
@@ -93,7 +102,12 @@ describe('an import interrupted by a restart', () => {
     expect(rows.filter((row) => /made before the interruption/.test(row.Reason ?? ''))).toHaveLength(2);
     const passwords = rows.map((row) => cellValue(row['Temporary password'] ?? ''));
     expect(passwords.every(Boolean)).toBe(true);
-    const chat = text(r.fake.calls().filter((c) => c.method.startsWith('chat.')).map((c) => c.args));
+    const chat = text(
+      r.fake
+        .calls()
+        .filter((c) => c.method.startsWith('chat.'))
+        .map((c) => c.args),
+    );
     for (const password of passwords) {
       expect(chat).not.toContain(password);
       expect(logs.join('\n')).not.toContain(password);
@@ -111,14 +125,32 @@ describe('an import interrupted by a restart', () => {
     const ADMIN = 'U0UADMIN';
     r.fake.seedUser({ id: ADMIN, realName: 'Uma Admin' });
     const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
-    const added = await addUser(r.db.ctx, owner, { displayName: 'Uma Admin', alias: 'uma', domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' }, roles: ['user_admin'], alternateEmail: 'uma@example.com', slackUserId: ADMIN });
+    const added = await addUser(r.db.ctx, owner, {
+      displayName: 'Uma Admin',
+      alias: 'uma',
+      domain: 'contoso.onmicrosoft.com',
+      password: { mode: 'auto' },
+      roles: ['user_admin'],
+      alternateEmail: 'uma@example.com',
+      slackUserId: ADMIN,
+    });
     expect(added.ok).toBe(true);
     const file = r.fake.addFile({ name: 'takeover.csv', user: OWNER, bytes: csvBytes([userRow('t1'), userRow('t2')]) });
     const { event, ts } = channelUpload(file);
     await r.sim.event(event);
     const preview = await waitForPreview(r, CHANNEL, ts);
     const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
-    expect((await startImport(r.db.ctx, owner, job.id, { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] })).ok).toBe(true);
+    expect(
+      (
+        await startImport(r.db.ctx, owner, job.id, {
+          signInAllowed: true,
+          usageLocation: 'NL',
+          license: null,
+          whenSeatsRunOut: 'licensed_only',
+          recipients: [],
+        })
+      ).ok,
+    ).toBe(true);
     // Its process stopped before it made anything, and the import was marked interrupted.
     await r.db.db.updateTable('ImportJob').set({ status: 'interrupted', ownerId: null }).where('id', '=', job.id).execute();
     const record = (await findImportJob(r.db.ctx, job.id))!;
@@ -134,9 +166,17 @@ describe('an import interrupted by a restart', () => {
 
     const confirmed = r.fake.calls().length;
     await r.sim.viewSubmission(question, {}, { userId: ADMIN });
-    await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && /resumed your import of takeover.csv/.test(text(c.args)), { after: confirmed });
-    const upload = await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${ADMIN}`, { after: confirmed, timeoutMs: 8000 });
+    await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && /resumed your import of takeover.csv/.test(text(c.args)), {
+      after: confirmed,
+    });
+    const upload = await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${ADMIN}`, {
+      after: confirmed,
+      timeoutMs: 8000,
+    });
     expect(upload.response.ok).toBe(true);
-    expect((await r.db.db.selectFrom('ImportJob').select(['status', 'requestedBy']).where('id', '=', job.id).executeTakeFirstOrThrow())).toEqual({ status: 'completed', requestedBy: ADMIN });
+    expect(await r.db.db.selectFrom('ImportJob').select(['status', 'requestedBy']).where('id', '=', job.id).executeTakeFirstOrThrow()).toEqual({
+      status: 'completed',
+      requestedBy: ADMIN,
+    });
   });
 });

@@ -50,7 +50,13 @@ describe('choosing the settings and adding the users', () => {
   let preview: Message;
 
   it('opens the settings form from the preview only for admins who may add users', async () => {
-    preview = await previewOf('hires.csv', [userRow('ana'), userRow('ben'), userRow('cem'), userRow('dee'), 'bad name@contoso.onmicrosoft.com,Bad,,Bad,,,,,,,,,,,,']);
+    preview = await previewOf('hires.csv', [
+      userRow('ana'),
+      userRow('ben'),
+      userRow('cem'),
+      userRow('dee'),
+      'bad name@contoso.onmicrosoft.com,Bad,,Bad,,,,,,,,,,,,',
+    ]);
     const refused = await openSettings(preview, MEMBER);
     expect(text(refused)).toMatch(/To add users you need one of these roles: Global admin, User admin/);
 
@@ -78,7 +84,10 @@ describe('choosing the settings and adding the users', () => {
     expect(noLocation.problems).toEqual([]);
     expect(noLocation.body).toMatchObject({ response_action: 'errors', errors: { usageLocation: expect.stringMatching(/Choose a usage location/) } });
     const forbidden = await r.sim.viewSubmission(view, { license: { value: staticSelect('none') } }, { userId: MEMBER });
-    expect(forbidden.body).toMatchObject({ response_action: 'errors', errors: { signInAllowed: expect.stringMatching(/To add users you need one of these roles/) } });
+    expect(forbidden.body).toMatchObject({
+      response_action: 'errors',
+      errors: { signInAllowed: expect.stringMatching(/To add users you need one of these roles/) },
+    });
     expect((await r.db.db.selectFrom('ImportJob').select('status').where('messageTs', '=', preview.ts).executeTakeFirstOrThrow()).status).toBe('previewed');
   });
 
@@ -127,8 +136,17 @@ describe('choosing the settings and adding the users', () => {
     for (const who of [OWNER, HR]) expect(r.fake.dmsTo(who).some((m) => /^Import of hires.csv finished: 3 created/.test(m.text ?? ''))).toBe(true);
 
     // The passwords are in the results files only: in no chat.* call, no other file, no log line.
-    const chat = text(r.fake.calls().filter((c) => c.method.startsWith('chat.') || c.method === 'files.completeUploadExternal').map((c) => c.args));
-    const otherFiles = r.fake.uploadedFiles().filter((f) => f.name !== 'hires-results.csv').map((f) => f.bytes.toString('utf8')).join('\n');
+    const chat = text(
+      r.fake
+        .calls()
+        .filter((c) => c.method.startsWith('chat.') || c.method === 'files.completeUploadExternal')
+        .map((c) => c.args),
+    );
+    const otherFiles = r.fake
+      .uploadedFiles()
+      .filter((f) => f.name !== 'hires-results.csv')
+      .map((f) => f.bytes.toString('utf8'))
+      .join('\n');
     const logs = r.logs.join('\n');
     for (const password of passwords) {
       expect(chat).not.toContain(password);
@@ -158,7 +176,12 @@ describe('choosing the settings and adding the users', () => {
     expect(r.fake.uploadedFiles().some((f) => f.id === hrFile.id)).toBe(false);
     // The owner's copy is untouched.
     expect(resultsMessage(OWNER)).toBeDefined();
-    expect(r.fake.uploadedFiles().filter((f) => f.name === 'hires-results.csv').map((f) => f.channels)).toEqual([[`D${OWNER}`]]);
+    expect(
+      r.fake
+        .uploadedFiles()
+        .filter((f) => f.name === 'hires-results.csv')
+        .map((f) => f.channels),
+    ).toEqual([[`D${OWNER}`]]);
   });
 
   it('a second press of the button says the import already ran', async () => {
@@ -167,14 +190,20 @@ describe('choosing the settings and adding the users', () => {
   });
 
   it('updates the progress at most once every 2 s on a larger file, and ends with the outcome', async () => {
-    const big = await previewOf('big.csv', Array.from({ length: 3000 }, (_, i) => userRow(`big${i}`)));
+    const big = await previewOf(
+      'big.csv',
+      Array.from({ length: 3000 }, (_, i) => userRow(`big${i}`)),
+    );
     const view = await openSettings(big);
     const started = Date.now();
     const before = r.fake.calls().length;
     await r.sim.viewSubmission(view, { license: { value: staticSelect('none') } }, { userId: OWNER });
     await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: before, timeoutMs: 15000 });
     const elapsed = Date.now() - started;
-    const updates = r.fake.calls().slice(before).filter((c) => c.method === 'chat.update' && c.args.ts === big.ts);
+    const updates = r.fake
+      .calls()
+      .slice(before)
+      .filter((c) => c.method === 'chat.update' && c.args.ts === big.ts);
     expect(updates.length).toBeLessThanOrEqual(Math.floor(elapsed / 2000) + 2);
     expect(String(updates[0]!.args.text)).toMatch(/^Adding users from big.csv… 0\/3000$/);
     expect(String(updates.at(-1)!.args.text)).toMatch(/^Imported big.csv: 3000 created/);

@@ -69,7 +69,12 @@ describe('a CSV shared in a channel', () => {
     const problems = r.fake.uploadedFiles().find((f) => f.name === 'new-hires-problems.csv')!;
     expect(problems.channels).toEqual([CHANNEL]);
     const records = csvRecords(problems.bytes);
-    expect(records.map((p) => [p.Row, p.Column])).toEqual([['6', 'User Name'], ['7', 'User Name'], ['8', 'User Name'], ['9', 'User Name']]);
+    expect(records.map((p) => [p.Row, p.Column])).toEqual([
+      ['6', 'User Name'],
+      ['7', 'User Name'],
+      ['8', 'User Name'],
+      ['9', 'User Name'],
+    ]);
     expect(records[3]!.Problem).toMatch(/no domain fabrikam.com/);
     expect(threadReplies(r, CHANNEL, ts).length).toBe(2);
 
@@ -100,9 +105,21 @@ describe('a CSV shared in a channel', () => {
     const file = r.fake.addFile({ name: 'channel.csv', user: OWNER, bytes: csvBytes([userRow('chan1')]) });
     const upload = channelUpload(file);
     const before = r.fake.calls().length;
-    const sameAsMessage = { type: 'message', subtype: 'file_share', text: '', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts: upload.ts, files: [file] };
+    const sameAsMessage = {
+      type: 'message',
+      subtype: 'file_share',
+      text: '',
+      user: OWNER,
+      channel: CHANNEL,
+      channel_type: 'channel',
+      ts: upload.ts,
+      files: [file],
+    };
     await r.sim.event(sameAsMessage, { eventId: 'Ev0CHANMSG1' });
-    await r.sim.event({ type: 'message', text: 'help', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts: '1700006666.000100' }, { eventId: 'Ev0CHANMSG2' });
+    await r.sim.event(
+      { type: 'message', text: 'help', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts: '1700006666.000100' },
+      { eventId: 'Ev0CHANMSG2' },
+    );
     await r.handled('Ev0CHANMSG1');
     await r.handled('Ev0CHANMSG2');
     expect(r.fake.calls().slice(before)).toEqual([]);
@@ -137,7 +154,12 @@ describe('a CSV shared in a channel', () => {
     expect(more).toEqual([]);
     expect(refusal!.text).toMatch(/you need one of these roles: .*You have no admin role/);
     expect(refusal!.thread_ts).toBeUndefined();
-    expect(r.fake.calls().slice(before).map((c) => c.method)).toEqual(['files.info', 'chat.postEphemeral']);
+    expect(
+      r.fake
+        .calls()
+        .slice(before)
+        .map((c) => c.method),
+    ).toEqual(['files.info', 'chat.postEphemeral']);
     expect(downloadsOf(file.id)).toBe(0);
     expect(await countRows(r.db.db, 'ImportJob', (q) => q.where('fileId', '=', file.id))).toBe(0);
   });
@@ -152,7 +174,12 @@ describe('a CSV shared in a channel', () => {
     await r.sim.event(fileSharedEvent(sheet, { user: MEMBER }), { eventId: ids[2] });
     await r.sim.event({ type: 'message', text: 'hello', user: OWNER, channel: CHANNEL, ts: '1700007777.000100' }, { eventId: ids[3] });
     for (const id of ids) await r.handled(id);
-    expect(r.fake.calls().slice(before).map((c) => c.method)).toEqual(['files.info']);
+    expect(
+      r.fake
+        .calls()
+        .slice(before)
+        .map((c) => c.method),
+    ).toEqual(['files.info']);
     expect(r.fake.ephemeralsTo(MEMBER).filter((m) => /xlsx|CSV/.test(m.text ?? ''))).toEqual([]);
   });
 

@@ -68,7 +68,8 @@ describe('import messages and forms stay within Slack limits', () => {
   });
 
   it("says which row was skipped as Microsoft's example, and why", () => {
-    const reason = "Row 3 was skipped: it is Microsoft's example row from the Entra template (Chris Green at contoso.com, a domain the organization does not have).";
+    const reason =
+      "Row 3 was skipped: it is Microsoft's example row from the Entra template (Chris Green at contoso.com, a domain the organization does not have).";
     const message = importPreviewMessage(preview({ layout: 'entra-v1', skippedExampleRow: { rowNumber: 3, reason } }), 'U0OWNER');
     expect(validateMessageBlocks(message.blocks)).toEqual([]);
     expect(JSON.stringify(message.blocks)).toContain(JSON.stringify(reason).slice(1, -1));
@@ -87,7 +88,11 @@ describe('import messages and forms stay within Slack limits', () => {
   it('the upload form and the settings form, with the 20 products that have the most apps', () => {
     expect(validateView(importUploadModal({ maxRows: 50_000, maxBytes: 20 * 1024 * 1024 }), 'modal')).toEqual([]);
     const options = { domains: ['contoso.onmicrosoft.com'], initialDomain: 'contoso.onmicrosoft.com', canAssignRoles: true, passwordExpiryDays: 90 };
-    const full = importSettingsModal('cjob1', 'hires.csv', 50_000, { ...options, licenses: biggest.map((product) => ({ product, total: 10, assigned: 3, available: 7 })), canAssignLicenses: true });
+    const full = importSettingsModal('cjob1', 'hires.csv', 50_000, {
+      ...options,
+      licenses: biggest.map((product) => ({ product, total: 10, assigned: 3, available: 7 })),
+      canAssignLicenses: true,
+    });
     expect(validateView(full, 'modal')).toEqual([]);
     expect(full.private_metadata).toBe('cjob1');
     expect(JSON.stringify(full)).toContain('"submit":{"type":"plain_text","text":"Add 50,000 users"');
@@ -101,7 +106,16 @@ describe('import messages and forms stay within Slack limits', () => {
     expect(progressBar(42, 100)).toBe('▓▓▓▓░░░░░░ 42%');
     expect(progressBar(0, 0)).toBe('▓▓▓▓▓▓▓▓▓▓ 100%');
     expect(progressBar(100, 100)).toBe('▓▓▓▓▓▓▓▓▓▓ 100%');
-    const job = { id: 'cjob1', fileName: 'hires.csv', requestedBy: 'U0OWNER', rowsRead: 100, rowsDone: 40, rowsCreated: 30, rowsUnlicensed: 5, rowsSkipped: 5 } as ImportJob;
+    const job = {
+      id: 'cjob1',
+      fileName: 'hires.csv',
+      requestedBy: 'U0OWNER',
+      rowsRead: 100,
+      rowsDone: 40,
+      rowsCreated: 30,
+      rowsUnlicensed: 5,
+      rowsSkipped: 5,
+    } as ImportJob;
     const messages = [
       importProgressMessage('hires.csv', { done: 42, total: 100, created: 40 }),
       importOutcomeMessage('hires.csv', outcome, 100, ['U1', 'U2', 'U3', 'U4', 'U5', 'U6']),

@@ -36,7 +36,11 @@ describe('a submission whose work is slow still acks in time, and what it made r
     await r.sim.command('/users', 'setup', { userId: OWNER });
     const modal = await openedAfter(before);
     r.fake.failNext('users.info', 'ratelimited', { status: 429, retryAfter: 4 });
-    const submitted = await r.sim.viewSubmission(modal.view, { initialDomain: { value: plainText('contoso') }, organizationName: { value: plainText('Contoso') } }, { userId: OWNER });
+    const submitted = await r.sim.viewSubmission(
+      modal.view,
+      { initialDomain: { value: plainText('contoso') }, organizationName: { value: plainText('Contoso') } },
+      { userId: OWNER },
+    );
     expect(submitted.status).toBe(200);
     expect(text(submitted.body)).toMatch(/Setting up \*Contoso\*/);
     const limited = await r.fake.waitFor((c) => c.method === 'users.info' && c.response.ok === false, { after: before });
@@ -66,7 +70,9 @@ describe('a submission whose work is slow still acks in time, and what it made r
     expect(text(submitted.body)).toMatch(/Adding the user/);
     const review = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id, { after: before });
     expect(text(review.args.view)).toMatch(/ana@contoso.onmicrosoft.com/);
-    await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && text(c.args).includes('ana@contoso.onmicrosoft.com'), { after: before });
+    await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && text(c.args).includes('ana@contoso.onmicrosoft.com'), {
+      after: before,
+    });
 
     // The same username again: nothing is added, and the modal says why and what to do.
     const again = r.fake.calls().length;

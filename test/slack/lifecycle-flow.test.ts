@@ -74,7 +74,16 @@ describe('the Licenses page', () => {
     expect(suggestion.problems).toEqual([]);
     expect(text(suggestion.body)).toContain(bo.id);
     const dms = r.fake.dmsTo(OWNER).length;
-    const submitted = await r.sim.viewSubmission(form, { licenseUsers: { value: { type: 'multi_external_select', selected_options: [bo.id, cy.id].map((id) => ({ text: { type: 'plain_text', text: id }, value: id })) } }, licenseApps: { value: multiStaticSelect([]) } }, { userId: OWNER });
+    const submitted = await r.sim.viewSubmission(
+      form,
+      {
+        licenseUsers: {
+          value: { type: 'multi_external_select', selected_options: [bo.id, cy.id].map((id) => ({ text: { type: 'plain_text', text: id }, value: id })) },
+        },
+        licenseApps: { value: multiStaticSelect([]) },
+      },
+      { userId: OWNER },
+    );
     expect(submitted.problems).toEqual([]);
     await r.fake.waitFor(() => r.fake.dmsTo(OWNER).length > dms);
     const results = text(r.fake.dmsTo(OWNER).at(-1));

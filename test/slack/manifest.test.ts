@@ -53,7 +53,9 @@ const sorted = (values: string[]) => [...new Set(values)].sort();
 
 describe('manifest.yml matches what Roster listens to', () => {
   const code = registered();
-  const subscribed = code.events.flatMap((event) => (event === 'message' ? MESSAGE_CHANNEL_TYPES.map((type) => MESSAGE_EVENT[type] ?? `message.${type}?`) : [event]));
+  const subscribed = code.events.flatMap((event) =>
+    event === 'message' ? MESSAGE_CHANNEL_TYPES.map((type) => MESSAGE_EVENT[type] ?? `message.${type}?`) : [event],
+  );
   const scopes = manifest.oauth_config.scopes.bot;
 
   it('declares every slash command registered, and no other', () => {

@@ -39,14 +39,19 @@ describe('a Web API call or file download answered with 429 waits its Retry-Afte
     expect(limited.response.status).toBe(429);
     expect(retried.response.status).toBe(200);
     expect(retried.at - limited.at).toBeGreaterThanOrEqual(1000);
-    const preview = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.response.ok === true && JSON.stringify(c.args.blocks).includes('Verified more-hires.csv'), { after: before });
+    const preview = await r.fake.waitFor(
+      (c) => c.method === 'chat.postMessage' && c.response.ok === true && JSON.stringify(c.args.blocks).includes('Verified more-hires.csv'),
+      { after: before },
+    );
     expect(JSON.stringify(preview.args.blocks)).toMatch(/\*Ready to add\*\\n1/);
   });
 
   it('the upload of the problems file (Bolt’s client posts it to the upload URL) honours Retry-After too', async () => {
     const before = r.fake.calls().length;
     r.fake.failNext('$upload', 'ratelimited');
-    const { event } = channelUpload(r.fake.addFile({ name: 'bad-hires.csv', user: OWNER, bytes: csvBytes([userRow('cem'), 'bad name@contoso.onmicrosoft.com,Bad,,Bad,,,,,,,,,,,,']) }));
+    const { event } = channelUpload(
+      r.fake.addFile({ name: 'bad-hires.csv', user: OWNER, bytes: csvBytes([userRow('cem'), 'bad name@contoso.onmicrosoft.com,Bad,,Bad,,,,,,,,,,,,']) }),
+    );
     expect((await r.sim.event(event)).status).toBe(200);
     const { limited, retried } = await retriedAfterRateLimit('$upload', before);
     expect(limited.response.status).toBe(429);

@@ -22,7 +22,11 @@ describe('Socket Mode', () => {
     // No SLACK_SIGNING_SECRET: Socket Mode does not use one.
     const loaded = loadEnv({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl, DATABASE_URL: db.url });
     if (!loaded.ok) throw new Error(loaded.message);
-    app = await startSlackApp(loaded.env, db, createLogger('error', () => undefined));
+    app = await startSlackApp(
+      loaded.env,
+      db,
+      createLogger('error', () => undefined),
+    );
   });
 
   afterAll(async () => {
@@ -50,7 +54,10 @@ describe('Socket Mode', () => {
   it('acks view submissions: field errors, then the updated modal, and refreshes the App Home after the ack', async () => {
     const view = { id: 'V0SOCKET01', team_id: fake.teamId, hash: '1.abc', ...buyLicensesModal() };
     const submit = (values: StateValues) =>
-      fake.socketMode.deliver('interactive', viewSubmissionPayload({ teamId: fake.teamId }, { userId: OWNER, view, values: buildViewState(view.blocks, values, { requireInputs: true }) }));
+      fake.socketMode.deliver(
+        'interactive',
+        viewSubmissionPayload({ teamId: fake.teamId }, { userId: OWNER, view, values: buildViewState(view.blocks, values, { requireInputs: true }) }),
+      );
 
     const bad = await submit({ product: { value: plainText('business basic') }, quantity: { value: plainText('ten') } });
     expect(bad.payload).toEqual({ response_action: 'errors', errors: { quantity: expect.stringMatching(/whole number/) } });

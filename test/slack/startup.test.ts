@@ -43,7 +43,9 @@ describe('npm start', () => {
     const { code, output } = await done;
     expect(code).toBe(1);
     expect(output).toMatch(/SLACK_BOT_TOKEN is missing\n\s+get it from: Slack app settings → OAuth & Permissions/);
-    expect(output).toMatch(/SLACK_SIGNING_SECRET is missing \(needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not\)\n\s+get it from: .*Signing Secret/);
+    expect(output).toMatch(
+      /SLACK_SIGNING_SECRET is missing \(needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not\)\n\s+get it from: .*Signing Secret/,
+    );
   });
 
   it('creates and migrates the embedded database, then reports ready in HTTP mode', async () => {
@@ -75,7 +77,10 @@ describe('npm start', () => {
 
   it('a malformed ROSTER_SECRET_KEY, or a key file that is a symlink, stops the start with one sentence', async () => {
     const wrong = 'c2hvcnQta2V5LXp6OQ==';
-    const malformed = await runMain({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', ROSTER_SECRET_KEY: wrong }, () => false).done;
+    const malformed = await runMain(
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', ROSTER_SECRET_KEY: wrong },
+      () => false,
+    ).done;
     expect(malformed.code).toBe(1);
     expect(malformed.output).toMatch(/ROSTER_SECRET_KEY must be 32 random bytes written as 64 hexadecimal characters or in base64/);
     expect(malformed.output).not.toContain(wrong);
@@ -85,7 +90,13 @@ describe('npm start', () => {
       dirs.push(dir);
       symlinkSync(path.join(dir, 'elsewhere'), path.join(dir, 'roster.db.secret-key'));
       const { code, output } = await runMain(
-        { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', PORT: '0', SLACK_API_URL: fake.apiUrl, DATABASE_URL: `file:${path.join(dir, 'roster.db')}` },
+        {
+          SLACK_BOT_TOKEN: fake.botToken,
+          SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789',
+          PORT: '0',
+          SLACK_API_URL: fake.apiUrl,
+          DATABASE_URL: `file:${path.join(dir, 'roster.db')}`,
+        },
         (out) => out.includes('Roster is ready'),
       ).done;
       expect(code).toBe(1);
@@ -126,7 +137,9 @@ describe('npm start', () => {
         out.includes('Roster is ready'),
       ).done;
       expect(code).toBe(1);
-      expect(output).toContain('Roster cannot start: Slack refused SLACK_APP_TOKEN (invalid_auth); put a valid one in .env or the environment and start again, taking it from Slack app settings → Basic Information → App-Level Tokens');
+      expect(output).toContain(
+        'Roster cannot start: Slack refused SLACK_APP_TOKEN (invalid_auth); put a valid one in .env or the environment and start again, taking it from Slack app settings → Basic Information → App-Level Tokens',
+      );
       expect(output).not.toContain('Roster is ready');
       expect(output).not.toContain(wrong);
       expect(fake.calls('apps.connections.open').map((call) => call.response.error)).toEqual(['invalid_auth']);
@@ -138,7 +151,9 @@ describe('npm start', () => {
   it('starts in Socket Mode with the bot and app tokens only, connected before it reports ready', async () => {
     const fake = await startFakeSlack();
     try {
-      const run = runMain({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl }, (out) => out.includes('Roster is ready'));
+      const run = runMain({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl }, (out) =>
+        out.includes('Roster is ready'),
+      );
       const { output } = await run.done;
       const ready = JSON.parse(output.split('\n').find((line) => line.includes('Roster is ready'))!);
       expect(ready).toMatchObject({ level: 'info', mode: 'socket' });

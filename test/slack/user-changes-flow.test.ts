@@ -60,7 +60,11 @@ describe('editing, blocking and resetting users in Slack', () => {
     expect(text(modal.view)).toMatch(/"callback_id":"roster_edit_user_form"/);
     const taken = await r.sim.viewSubmission(modal.view, { alias: { value: plainText('bob') } }, { userId: OWNER });
     expect(taken.body).toMatchObject({ response_action: 'errors', errors: { alias: expect.stringMatching(/already taken by bob/) } });
-    const saved = await r.sim.viewSubmission(modal.view, { jobTitle: { value: plainText('Lead <engineer>') }, licenses: { value: multiStaticSelect([BASIC.skuId]) } }, { userId: OWNER });
+    const saved = await r.sim.viewSubmission(
+      modal.view,
+      { jobTitle: { value: plainText('Lead <engineer>') }, licenses: { value: multiStaticSelect([BASIC.skuId]) } },
+      { userId: OWNER },
+    );
     expect(saved.problems).toEqual([]);
     expect(text(saved.body)).toMatch(/Saved ana@contoso.onmicrosoft.com: jobTitle, licenses/);
     const row = await r.db.db.selectFrom('DirectoryUser').select(['jobTitle']).where('id', '=', ids.ana!).executeTakeFirstOrThrow();
@@ -93,13 +97,22 @@ describe('editing, blocking and resetting users in Slack', () => {
 
   it('resets a password: checked before the ack, DMed after, never logged or audited', async () => {
     const modal = await openedBy(() => r.sim.command('/users', 'reset-password carl', { userId: HELPDESK }));
-    const weak = await r.sim.viewSubmission(modal.view, { passwordMode: { value: radio('custom') }, password: { value: plainText('weakpass') } }, { userId: HELPDESK });
+    const weak = await r.sim.viewSubmission(
+      modal.view,
+      { passwordMode: { value: radio('custom') }, password: { value: plainText('weakpass') } },
+      { userId: HELPDESK },
+    );
     expect(weak.body).toMatchObject({ response_action: 'errors', errors: { password: expect.stringMatching(/too weak/) } });
     const chosen = 'Tr0ub4dor&3-<x>';
     const before = r.fake.calls().length;
     const good = await r.sim.viewSubmission(
       modal.view,
-      { passwordMode: { value: radio('custom') }, password: { value: plainText(chosen) }, requirePasswordChange: { value: checkboxes([]) }, credentialRecipients: { value: usersSelect([HR]) } },
+      {
+        passwordMode: { value: radio('custom') },
+        password: { value: plainText(chosen) },
+        requirePasswordChange: { value: checkboxes([]) },
+        credentialRecipients: { value: usersSelect([HR]) },
+      },
       { userId: HELPDESK },
     );
     expect(good.problems).toEqual([]);
@@ -137,7 +150,10 @@ describe('editing, blocking and resetting users in Slack', () => {
     expect(submitted.problems).toEqual([]);
     await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal', { after: before });
     expect(text(r.fake.dmsTo(OWNER))).toMatch(/2 changed, 0 already as asked, 2 not changed/);
-    const csv = r.fake.uploadedFiles().find((f) => f.name === 'edit-users-results.csv')!.bytes.toString('utf8');
+    const csv = r.fake
+      .uploadedFiles()
+      .find((f) => f.name === 'edit-users-results.csv')!
+      .bytes.toString('utf8');
     expect(csv).toContain('ghost@contoso.onmicrosoft.com,No user with this username.');
     expect(csv).toMatch(/hana@contoso.onmicrosoft.com,"No Microsoft 365 Business Basic licenses are left/);
     expect(await checkSeatLedger(r.db.ctx)).toEqual([]);
@@ -145,7 +161,12 @@ describe('editing, blocking and resetting users in Slack', () => {
 
   it('"Edit selected" under a list opens Edit many with the ticked users', async () => {
     const modal = await openedBy(() =>
-      r.sim.blockAction({ userId: OWNER, actionId: 'roster_edit_selected', value: 'x', overrides: { state: { values: { user_rows_1: { select: { type: 'checkboxes', selected_options: [{ value: ids.ana }, { value: ids.bob }] } } } } } }),
+      r.sim.blockAction({
+        userId: OWNER,
+        actionId: 'roster_edit_selected',
+        value: 'x',
+        overrides: { state: { values: { user_rows_1: { select: { type: 'checkboxes', selected_options: [{ value: ids.ana }, { value: ids.bob }] } } } } },
+      }),
     );
     expect(text(modal.view)).toMatch(/2 users selected in the list/);
   });

@@ -12,16 +12,44 @@ const licenses = biggest.map((product) => ({ product, total: 10, assigned: 3, av
 describe('Block Kit builders stay within Slack limits', () => {
   it('the Add user form, with the 20 products that have the most apps', () => {
     const view = addUserModal(
-      { domains: ['contoso.onmicrosoft.com', 'contoso.com'], initialDomain: 'contoso.onmicrosoft.com', licenses, canAssignRoles: true, canAssignLicenses: true, passwordExpiryDays: 90 },
+      {
+        domains: ['contoso.onmicrosoft.com', 'contoso.com'],
+        initialDomain: 'contoso.onmicrosoft.com',
+        licenses,
+        canAssignRoles: true,
+        canAssignLicenses: true,
+        passwordExpiryDays: 90,
+      },
       { customPassword: true },
     );
     expect(validateView(view, 'modal')).toEqual([]);
     const ids = (view.blocks as { block_id?: string }[]).map((b) => b.block_id).filter(Boolean);
-    expect(ids).toEqual(expect.arrayContaining(['firstName', 'lastName', 'displayName', 'alias', 'domain', 'password', 'usageLocation', 'licenses', 'roles', 'alternateEmail', 'jobTitle']));
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'firstName',
+        'lastName',
+        'displayName',
+        'alias',
+        'domain',
+        'password',
+        'usageLocation',
+        'licenses',
+        'roles',
+        'alternateEmail',
+        'jobTitle',
+      ]),
+    );
   });
 
   it('the Add user form of an admin who may not give roles or licenses', () => {
-    const view = addUserModal({ domains: ['contoso.onmicrosoft.com'], initialDomain: 'contoso.onmicrosoft.com', licenses: [], canAssignRoles: false, canAssignLicenses: false, passwordExpiryDays: 0 });
+    const view = addUserModal({
+      domains: ['contoso.onmicrosoft.com'],
+      initialDomain: 'contoso.onmicrosoft.com',
+      licenses: [],
+      canAssignRoles: false,
+      canAssignLicenses: false,
+      passwordExpiryDays: 0,
+    });
     expect(validateView(view, 'modal')).toEqual([]);
     expect(JSON.stringify(view)).not.toContain('"block_id":"roles"');
   });
@@ -29,7 +57,13 @@ describe('Block Kit builders stay within Slack limits', () => {
   it('the licenses list with every product of the catalogue, the notice and the setup form', () => {
     const all = PRODUCTS.map((product) => ({ product, total: 1, assigned: 1, available: 0 }));
     expect(validateMessageBlocks(licensesMessage('Contoso', all).blocks)).toEqual([]);
-    const details = { displayName: 'A'.repeat(256), userPrincipalName: 'a@contoso.com', mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: biggest.map((p) => p.displayName) };
+    const details = {
+      displayName: 'A'.repeat(256),
+      userPrincipalName: 'a@contoso.com',
+      mustChangeAtNextSignIn: true,
+      passwordExpiresAt: null,
+      licenses: biggest.map((p) => p.displayName),
+    };
     const now = new Date();
     for (const state of [
       { kind: 'pending' as const, id: '0b1c2d3e-0000-4000-8000-000000000000', expiresAt: now },

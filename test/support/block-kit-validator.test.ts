@@ -33,7 +33,13 @@ describe('validateBlocks / validateView', () => {
       input({ type: 'checkboxes', options: [{ text: md('*x*'), value: 'x' }], initial_options: [{ text: md('*x*'), value: 'x' }] }, { block_id: 'cb' }),
       { type: 'context', elements: [md('note'), { type: 'image', image_url: 'https://x/y.png', alt_text: 'y' }] },
       { type: 'divider' },
-      { type: 'actions', elements: [{ type: 'button', action_id: 'one', text: pt('1') }, { type: 'button', action_id: 'two', text: pt('2'), style: 'danger' }] },
+      {
+        type: 'actions',
+        elements: [
+          { type: 'button', action_id: 'one', text: pt('1') },
+          { type: 'button', action_id: 'two', text: pt('2'), style: 'danger' },
+        ],
+      },
     ]);
     expect(validateView(view)).toEqual([]);
     expect(validateBlocks([{ type: 'section', text: md('hi') }], 'message')).toEqual([]);
@@ -42,7 +48,15 @@ describe('validateBlocks / validateView', () => {
   it.each([
     ['more than 50 blocks in a message', () => msgErrors(Array.from({ length: 51 }, () => ({ type: 'divider' }))), /no more than 50 blocks/],
     ['more than 100 blocks in a view', () => viewErrors(modal(Array.from({ length: 101 }, () => ({ type: 'divider' })))), /no more than 100 blocks/],
-    ['a repeated block_id', () => msgErrors([{ type: 'divider', block_id: 'x' }, { type: 'divider', block_id: 'x' }]), /duplicate block_id "x".*\/blocks\/1\/block_id/],
+    [
+      'a repeated block_id',
+      () =>
+        msgErrors([
+          { type: 'divider', block_id: 'x' },
+          { type: 'divider', block_id: 'x' },
+        ]),
+      /duplicate block_id "x".*\/blocks\/1\/block_id/,
+    ],
     ['section text over 3000', () => msgErrors([{ type: 'section', text: md('a'.repeat(3001)) }]), /section text must be at most 3000/],
     ['more than 10 section fields', () => msgErrors([{ type: 'section', fields: Array.from({ length: 11 }, () => md('f')) }]), /no more than 10 fields/],
     ['a section field over 2000', () => msgErrors([{ type: 'section', fields: [md('a'.repeat(2001))] }]), /section field must be at most 2000/],
@@ -55,29 +69,90 @@ describe('validateBlocks / validateView', () => {
     ['private_metadata over 3000', () => viewErrors(modal([], { private_metadata: 'p'.repeat(3001) })), /private_metadata must be at most 3000/],
     ['input without label', () => viewErrors(modal([{ type: 'input', element: { type: 'plain_text_input' } }])), /input label is required/],
     ['input without element', () => viewErrors(modal([{ type: 'input', label: pt('L') }])), /input block requires an element/],
-    ['input label over 2000', () => viewErrors(modal([input({ type: 'plain_text_input' }, { label: pt('l'.repeat(2001)) })])), /input label must be at most 2000/],
-    ['max_length over 3000', () => viewErrors(modal([input({ type: 'plain_text_input', max_length: 3001 })])), /max_length must be an integer between 1 and 3000/],
-    ['initial_value longer than max_length', () => viewErrors(modal([input({ type: 'plain_text_input', max_length: 3, initial_value: 'abcd' })])), /initial_value is longer than max_length 3/],
+    [
+      'input label over 2000',
+      () => viewErrors(modal([input({ type: 'plain_text_input' }, { label: pt('l'.repeat(2001)) })])),
+      /input label must be at most 2000/,
+    ],
+    [
+      'max_length over 3000',
+      () => viewErrors(modal([input({ type: 'plain_text_input', max_length: 3001 })])),
+      /max_length must be an integer between 1 and 3000/,
+    ],
+    [
+      'initial_value longer than max_length',
+      () => viewErrors(modal([input({ type: 'plain_text_input', max_length: 3, initial_value: 'abcd' })])),
+      /initial_value is longer than max_length 3/,
+    ],
     ['a select without options', () => viewErrors(modal([input({ type: 'static_select', options: [] })])), /at least 1 option/],
     ['a select with 101 options', () => viewErrors(modal([input({ type: 'static_select', options: opts(101) })])), /no more than 100 options/],
     ['radio buttons with 11 options', () => viewErrors(modal([input({ type: 'radio_buttons', options: opts(11) })])), /no more than 10 options/],
     ['checkboxes with 11 options', () => viewErrors(modal([input({ type: 'checkboxes', options: opts(11) })])), /no more than 10 options/],
     ['option text over 75', () => viewErrors(modal([input({ type: 'static_select', options: [opt('v', 'x'.repeat(76))] })])), /option text must be at most 75/],
     ['option value over 150', () => viewErrors(modal([input({ type: 'static_select', options: [opt('v'.repeat(151))] })])), /option value must be at most 150/],
-    ['duplicate option values', () => viewErrors(modal([input({ type: 'multi_static_select', options: [opt('a'), opt('a', 'A')] })])), /duplicate option value "a"/],
-    ['initial_option not among options', () => viewErrors(modal([input({ type: 'static_select', options: [opt('a')], initial_option: opt('b') })])), /initial_option must exactly match/],
-    ['initial_options not among options', () => viewErrors(modal([input({ type: 'checkboxes', options: [opt('a')], initial_options: [opt('a', 'other text')] })])), /initial_options must exactly match/],
-    ['max_selected_items 0', () => viewErrors(modal([input({ type: 'multi_users_select', max_selected_items: 0 })])), /max_selected_items must be an integer >= 1/],
-    ['more than 25 actions elements', () => msgErrors([{ type: 'actions', elements: Array.from({ length: 26 }, (_, i) => ({ type: 'button', action_id: `b${i}`, text: pt('b') })) }]), /no more than 25 elements/],
+    [
+      'duplicate option values',
+      () => viewErrors(modal([input({ type: 'multi_static_select', options: [opt('a'), opt('a', 'A')] })])),
+      /duplicate option value "a"/,
+    ],
+    [
+      'initial_option not among options',
+      () => viewErrors(modal([input({ type: 'static_select', options: [opt('a')], initial_option: opt('b') })])),
+      /initial_option must exactly match/,
+    ],
+    [
+      'initial_options not among options',
+      () => viewErrors(modal([input({ type: 'checkboxes', options: [opt('a')], initial_options: [opt('a', 'other text')] })])),
+      /initial_options must exactly match/,
+    ],
+    [
+      'max_selected_items 0',
+      () => viewErrors(modal([input({ type: 'multi_users_select', max_selected_items: 0 })])),
+      /max_selected_items must be an integer >= 1/,
+    ],
+    [
+      'more than 25 actions elements',
+      () => msgErrors([{ type: 'actions', elements: Array.from({ length: 26 }, (_, i) => ({ type: 'button', action_id: `b${i}`, text: pt('b') })) }]),
+      /no more than 25 elements/,
+    ],
     ['button text over 75', () => msgErrors([{ type: 'actions', elements: [{ type: 'button', text: pt('b'.repeat(76)) }] }]), /button text must be at most 75/],
-    ['button value over 2000', () => msgErrors([{ type: 'actions', elements: [{ type: 'button', text: pt('b'), value: 'v'.repeat(2001) }] }]), /button value must be at most 2000/],
-    ['action_id over 255', () => msgErrors([{ type: 'actions', elements: [{ type: 'button', text: pt('b'), action_id: 'a'.repeat(256) }] }]), /action_id must be at most 255/],
-    ['a repeated action_id in a block', () => msgErrors([{ type: 'actions', elements: [{ type: 'button', text: pt('b'), action_id: 'x' }, { type: 'button', text: pt('c'), action_id: 'x' }] }]), /duplicate action_id "x"/],
+    [
+      'button value over 2000',
+      () => msgErrors([{ type: 'actions', elements: [{ type: 'button', text: pt('b'), value: 'v'.repeat(2001) }] }]),
+      /button value must be at most 2000/,
+    ],
+    [
+      'action_id over 255',
+      () => msgErrors([{ type: 'actions', elements: [{ type: 'button', text: pt('b'), action_id: 'a'.repeat(256) }] }]),
+      /action_id must be at most 255/,
+    ],
+    [
+      'a repeated action_id in a block',
+      () =>
+        msgErrors([
+          {
+            type: 'actions',
+            elements: [
+              { type: 'button', text: pt('b'), action_id: 'x' },
+              { type: 'button', text: pt('c'), action_id: 'x' },
+            ],
+          },
+        ]),
+      /duplicate action_id "x"/,
+    ],
     ['more than 10 context elements', () => msgErrors([{ type: 'context', elements: Array.from({ length: 11 }, () => md('c')) }]), /no more than 10 elements/],
-    ['a bad text object type', () => msgErrors([{ type: 'section', text: { type: 'markdown', text: 'x' } }]), /type must be plain_text or mrkdwn, got "markdown"/],
+    [
+      'a bad text object type',
+      () => msgErrors([{ type: 'section', text: { type: 'markdown', text: 'x' } }]),
+      /type must be plain_text or mrkdwn, got "markdown"/,
+    ],
     ['a modal with inputs but no submit', () => viewErrors(modal([input({ type: 'plain_text_input' })], { submit: undefined })), /must have a submit button/],
     ['an unknown block type', () => msgErrors([{ type: 'sectoin' }]), /unsupported block type "sectoin"/],
-    ['an element in the wrong block', () => msgErrors([{ type: 'section', text: md('x'), accessory: { type: 'plain_text_input' } }]), /not allowed in a section block/],
+    [
+      'an element in the wrong block',
+      () => msgErrors([{ type: 'section', text: md('x'), accessory: { type: 'plain_text_input' } }]),
+      /not allowed in a section block/,
+    ],
   ])('reports %s', (_name, run, pattern) => {
     expect(run()).toMatch(pattern);
   });

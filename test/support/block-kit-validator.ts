@@ -3,16 +3,7 @@
  * (https://docs.slack.dev/reference/block-kit). Each returned string names the
  * problem and ends with `[json-pointer:/path]` like Slack's own messages.
  */
-import {
-  type Errs,
-  type Obj,
-  checkElement,
-  checkImage,
-  checkStr,
-  checkText,
-  err,
-  isObj,
-} from './fake-slack/block-kit-elements.js';
+import { type Errs, type Obj, checkElement, checkImage, checkStr, checkText, err, isObj } from './fake-slack/block-kit-elements.js';
 
 export type Surface = 'message' | 'modal' | 'home';
 
@@ -20,8 +11,20 @@ const MAX_BLOCKS: Record<Surface, number> = { message: 50, modal: 100, home: 100
 export const MAX_MESSAGE_TEXT = 40000;
 
 const KNOWN_BLOCKS = new Set([
-  'section', 'divider', 'image', 'actions', 'context', 'input', 'header', 'file', 'rich_text', 'video', 'markdown',
-  'table', 'call', 'context_actions',
+  'section',
+  'divider',
+  'image',
+  'actions',
+  'context',
+  'input',
+  'header',
+  'file',
+  'rich_text',
+  'video',
+  'markdown',
+  'table',
+  'call',
+  'context_actions',
 ]);
 
 function checkSection(b: Obj, p: string, errs: Errs): void {
@@ -30,9 +33,7 @@ function checkSection(b: Obj, p: string, errs: Errs): void {
   if (b.fields !== undefined) {
     if (!Array.isArray(b.fields)) return err(errs, `${p}/fields`, 'section fields must be an array');
     if (b.fields.length > 10) err(errs, `${p}/fields`, `section: no more than 10 fields allowed (got ${b.fields.length})`);
-    b.fields.forEach((f: unknown, i: number) =>
-      checkText(f, `${p}/fields/${i}`, { max: 2000, required: true, what: 'section field' }, errs),
-    );
+    b.fields.forEach((f: unknown, i: number) => checkText(f, `${p}/fields/${i}`, { max: 2000, required: true, what: 'section field' }, errs));
   }
   if (b.accessory !== undefined) checkElement(b.accessory, `${p}/accessory`, 'section', errs);
 }

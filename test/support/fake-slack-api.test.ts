@@ -18,8 +18,7 @@ const silent: Logger = {
 let fake: FakeSlack;
 let client: WebClient;
 
-const clientFor = (token: string, f: FakeSlack = fake) =>
-  new WebClient(token, { slackApiUrl: f.apiUrl, retryConfig: { retries: 0 }, logger: silent });
+const clientFor = (token: string, f: FakeSlack = fake) => new WebClient(token, { slackApiUrl: f.apiUrl, retryConfig: { retries: 0 }, logger: silent });
 
 async function slackError(p: Promise<unknown>): Promise<{ error: string; messages: string[] }> {
   try {
@@ -125,7 +124,14 @@ describe('fake Slack Web API', () => {
     expect(long.error).toBe('invalid_blocks');
     expect(long.messages[0]).toMatch(/^\[ERROR\] section text must be at most 3000 characters.*\/blocks\/0\/text\/text/);
     const dup = await slackError(
-      client.chat.postMessage({ channel: 'C1', text: 'x', blocks: [{ type: 'divider', block_id: 'a' }, { type: 'divider', block_id: 'a' }] }),
+      client.chat.postMessage({
+        channel: 'C1',
+        text: 'x',
+        blocks: [
+          { type: 'divider', block_id: 'a' },
+          { type: 'divider', block_id: 'a' },
+        ],
+      }),
     );
     expect(dup.messages.join()).toContain('duplicate block_id "a"');
     const tooMany = Array.from({ length: 51 }, () => ({ type: 'divider' as const }));

@@ -16,17 +16,7 @@ import { issueResponseUrl } from './fake-slack/response-url.js';
 import { route } from './fake-slack/server.js';
 import { FakeSocketMode } from './fake-slack/socket-mode.js';
 import { FakeState, type Waiter } from './fake-slack/state.js';
-import type {
-  FailureSpec,
-  FileObject,
-  Message,
-  RecordedCall,
-  SeedUser,
-  SlackUser,
-  SlackView,
-  UploadedFile,
-  ViewRecord,
-} from './fake-slack/types.js';
+import type { FailureSpec, FileObject, Message, RecordedCall, SeedUser, SlackUser, SlackView, UploadedFile, ViewRecord } from './fake-slack/types.js';
 
 export type {
   FileObject,
@@ -175,8 +165,7 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     calls: (method) => (method === undefined ? [...s.calls] : s.calls.filter((call) => call.method === method)),
     messagesIn: (channel) => (s.messages.get(channel) ?? []).filter((m) => !m.deleted),
     dmsTo: (userId) => fake.messagesIn(s.dmChannel(userId)),
-    ephemeralsTo: (userId, channel) =>
-      s.ephemerals.filter((m) => m.ephemeral_to === userId && (channel === undefined || m.channel === channel)),
+    ephemeralsTo: (userId, channel) => s.ephemerals.filter((m) => m.ephemeral_to === userId && (channel === undefined || m.channel === channel)),
     get views() {
       return new Map([...s.views].map(([id, rec]) => [id, rec.view]));
     },

@@ -3,7 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeSlack, startFakeSlack } from './fake-slack-api.js';
 import { unescapedTextProblems } from './fake-slack/escaping.js';
 
-const silent: Logger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, setLevel: () => {}, getLevel: () => LogLevel.ERROR, setName: () => {} };
+const silent: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+  setLevel: () => {},
+  getLevel: () => LogLevel.ERROR,
+  setName: () => {},
+};
 
 let fake: FakeSlack;
 let client: WebClient;
@@ -25,7 +33,9 @@ async function errorOf(p: Promise<unknown>): Promise<{ error: string; messages: 
 
 describe('the fake Slack refuses user text that was not escaped', () => {
   it('accepts Roster’s own mentions, channel links and dates, and escaped text', () => {
-    expect(unescapedTextProblems('<@U0OWNER> added *&lt;b&gt;&amp;* on <!date^1700000000^{date_short_pretty} {time}|2023-11-14 22:13 UTC> in <#C0HIRING01>', 't')).toEqual([]);
+    expect(
+      unescapedTextProblems('<@U0OWNER> added *&lt;b&gt;&amp;* on <!date^1700000000^{date_short_pretty} {time}|2023-11-14 22:13 UTC> in <#C0HIRING01>', 't'),
+    ).toEqual([]);
   });
 
   it('flags broadcasts, links, a bare & and a bare >', () => {
@@ -42,7 +52,9 @@ describe('the fake Slack refuses user text that was not escaped', () => {
       client.chat.postMessage({ channel: 'C0GENERAL1', text: 'ok', blocks: [{ type: 'header', text: { type: 'plain_text', text: 'Verified <!here>' } }] }),
     );
     expect(inBlocks.messages.join(' ')).toMatch(/blocks\/0\/text: unescaped "<"/);
-    const inView = await errorOf(client.views.publish({ user_id: 'U0OWNER', view: { type: 'home', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'R&D' }] }] } }));
+    const inView = await errorOf(
+      client.views.publish({ user_id: 'U0OWNER', view: { type: 'home', blocks: [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'R&D' }] }] } }),
+    );
     expect(inView.error).toBe('unescaped_text');
     const fine = await errorOf(client.chat.postMessage({ channel: 'C0GENERAL1', text: 'Verified &lt;!channel&gt; hires.csv' }));
     expect(fine.error).toBe('none');

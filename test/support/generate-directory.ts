@@ -2,7 +2,13 @@ import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import type { Role } from '../../src/core/roles.js';
 import type { Db } from '../../src/store/database.js';
 import { inTransaction } from '../../src/store/database.js';
-import { insertDirectoryUser, insertDirectoryUsersSkippingTaken, markUserDeleted, setMailboxAndLicenseError, type NewDirectoryUser } from '../../src/store/directory-users.js';
+import {
+  insertDirectoryUser,
+  insertDirectoryUsersSkippingTaken,
+  markUserDeleted,
+  setMailboxAndLicenseError,
+  type NewDirectoryUser,
+} from '../../src/store/directory-users.js';
 import { addSubscription, assignLicense } from '../../src/store/seat-ledger.js';
 
 /**
@@ -69,8 +75,20 @@ export async function generateDirectory(db: Db, tenantId: string, count: number,
     const first = pick(FIRST);
     const last = pick(LAST);
     const domain = pick(DOMAINS);
-    const alias = `${first}.${last}.${i}`.normalize('NFD').replace(/\p{M}+/gu, '').replace(/[^A-Za-z0-9.]/g, '').toLowerCase();
-    const profile = { firstName: first, lastName: last, department: pick(DEPARTMENTS), city: pick(CITIES), state: pick(STATES), country: pick(COUNTRIES), jobTitle: pick(TITLES) };
+    const alias = `${first}.${last}.${i}`
+      .normalize('NFD')
+      .replace(/\p{M}+/gu, '')
+      .replace(/[^A-Za-z0-9.]/g, '')
+      .toLowerCase();
+    const profile = {
+      firstName: first,
+      lastName: last,
+      department: pick(DEPARTMENTS),
+      city: pick(CITIES),
+      state: pick(STATES),
+      country: pick(COUNTRIES),
+      jobTitle: pick(TITLES),
+    };
     const user: GeneratedUser = {
       id: '',
       // Many users share a display name: the keyset's id breaks the ties.
@@ -114,15 +132,29 @@ export async function generateDirectory(db: Db, tenantId: string, count: number,
     const chunk = users.slice(start, start + 5000);
     await inTransaction(db, async (tx) => {
       const plain = chunk.filter((u) => u.roles.length === 0);
-      const made = await insertDirectoryUsersSkippingTaken(tx, plain.map((u) => u.input), at);
+      const made = await insertDirectoryUsersSkippingTaken(
+        tx,
+        plain.map((u) => u.input),
+        at,
+      );
       for (const u of plain) u.id = made.get(u.userPrincipalName.toLowerCase())!;
       for (const u of chunk.filter((c) => c.roles.length > 0)) u.id = await insertDirectoryUser(tx, u.input, u.roles, at);
       for (const kind of ['guest', 'synced'] as const) {
         const ids = chunk.filter((u) => (kind === 'guest' ? u.userType === 'guest' : u.source === 'synced')).map((u) => u.id);
-        if (ids.length > 0) await tx.updateTable('DirectoryUser').set(kind === 'guest' ? { userType: 'guest' } : { source: 'synced' }).where('id', 'in', ids).execute();
+        if (ids.length > 0)
+          await tx
+            .updateTable('DirectoryUser')
+            .set(kind === 'guest' ? { userType: 'guest' } : { source: 'synced' })
+            .where('id', 'in', ids)
+            .execute();
       }
       for (const u of chunk.filter((c) => c.mailbox !== 'none')) {
-        await setMailboxAndLicenseError(tx, u.id, { mailbox: { state: u.mailbox, graceEndsAt: u.mailbox === 'grace' ? new Date(at.getTime() + 30 * 86_400_000) : null } }, at);
+        await setMailboxAndLicenseError(
+          tx,
+          u.id,
+          { mailbox: { state: u.mailbox, graceEndsAt: u.mailbox === 'grace' ? new Date(at.getTime() + 30 * 86_400_000) : null } },
+          at,
+        );
       }
     });
   }
@@ -130,7 +162,13 @@ export async function generateDirectory(db: Db, tenantId: string, count: number,
     for (const product of GENERATED_PRODUCTS) {
       const holders = users.filter((u) => u.skuIds.includes(product.skuId));
       await addSubscription(tx, { tenantId, ...product, quantity: Math.max(holders.length, 1) }, at);
-      await assignLicense(tx, tenantId, product.skuId, holders.map((u) => ({ userId: u.id, disabledPlans: [] })), at);
+      await assignLicense(
+        tx,
+        tenantId,
+        product.skuId,
+        holders.map((u) => ({ userId: u.id, disabledPlans: [] })),
+        at,
+      );
     }
     for (const u of users.filter((c) => c.deleted)) await markUserDeleted(tx, u.id, at);
   });

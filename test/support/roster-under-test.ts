@@ -108,5 +108,8 @@ export async function startAnotherRoster(
   });
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await startSlackApp(loaded.env, r.db, createLogger('debug', log), now);
-  return { app, sim: new SlackClientSim({ appUrl: `http://127.0.0.1:${app.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: r.fake.teamId, fake: r.fake }) };
+  return {
+    app,
+    sim: new SlackClientSim({ appUrl: `http://127.0.0.1:${app.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: r.fake.teamId, fake: r.fake }),
+  };
 }

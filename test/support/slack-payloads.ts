@@ -147,7 +147,11 @@ export function blockActionPayload(w: WorkspaceIdentity, b: BlockActionInput, ov
 }
 
 /** What Slack sends when a member opens or types in an external_select (answered with options). */
-export function blockSuggestionPayload(w: WorkspaceIdentity, b: { userId: string; view: Obj; blockId: string; actionId: string; value: string }, overrides: Obj = {}): Obj {
+export function blockSuggestionPayload(
+  w: WorkspaceIdentity,
+  b: { userId: string; view: Obj; blockId: string; actionId: string; value: string },
+  overrides: Obj = {},
+): Obj {
   return {
     type: 'block_suggestion',
     user: user(w, b.userId),
@@ -221,9 +225,7 @@ export function eventEnvelope(w: WorkspaceIdentity, event: Obj, opts: { eventId?
     type: 'event_callback',
     event_id: opts.eventId ?? randomEventId(),
     event_time: eventTime,
-    authorizations: [
-      { enterprise_id: null, team_id: w.teamId, user_id: w.botUserId ?? 'U0ROSTERBOT', is_bot: true, is_enterprise_install: false },
-    ],
+    authorizations: [{ enterprise_id: null, team_id: w.teamId, user_id: w.botUserId ?? 'U0ROSTERBOT', is_bot: true, is_enterprise_install: false }],
     is_ext_shared_channel: false,
     event_context: `4-${randomBytes(8).toString('hex')}`,
     ...overrides,

@@ -31,7 +31,13 @@ const addUserModal = {
         ],
       },
     },
-    { type: 'input', block_id: 'managers', optional: true, label: { type: 'plain_text', text: 'Managers' }, element: { type: 'multi_users_select', action_id: 'value' } },
+    {
+      type: 'input',
+      block_id: 'managers',
+      optional: true,
+      label: { type: 'plain_text', text: 'Managers' },
+      element: { type: 'multi_users_select', action_id: 'value' },
+    },
   ],
 };
 
@@ -59,7 +65,9 @@ beforeAll(async () => {
     await client.chat.postMessage({
       channel: body.user.id,
       text: `Added ${name} to ${dept} (${managers.length} managers)`,
-      blocks: [{ type: 'actions', block_id: 'act', elements: [{ type: 'button', action_id: 'undo', value: name, text: { type: 'plain_text', text: 'Undo' } }] }],
+      blocks: [
+        { type: 'actions', block_id: 'act', elements: [{ type: 'button', action_id: 'undo', value: name, text: { type: 'plain_text', text: 'Undo' } }] },
+      ],
     });
   });
   app.action('undo', async ({ ack, respond }) => {
@@ -119,7 +127,11 @@ describe('SlackClientSim against a Bolt app', () => {
     const [view] = fake.viewsOpened();
     expect(view?.callback_id).toBe('add_user');
 
-    const sub = await sim.viewSubmission(view ?? {}, { name: { value: plainText('Alice') }, dept: { value: staticSelect('eng') }, managers: { value: usersSelect(['U0BOSS001']) } }, { userId: 'U0ADMIN01' });
+    const sub = await sim.viewSubmission(
+      view ?? {},
+      { name: { value: plainText('Alice') }, dept: { value: staticSelect('eng') }, managers: { value: usersSelect(['U0BOSS001']) } },
+      { userId: 'U0ADMIN01' },
+    );
     expect(sub).toMatchObject({ status: 200, problems: [] });
     await fake.waitFor('chat.postMessage');
     const [dm] = fake.dmsTo('U0ADMIN01');
@@ -144,14 +156,23 @@ describe('SlackClientSim against a Bolt app', () => {
     await sim.command('/roster', 'add', { userId: 'U0ADMIN01' });
     await fake.waitFor('views.open');
     const view = fake.viewsOpened()[0] ?? {};
-    await expect(sim.viewSubmission(view, { name: { value: plainText('Bob') } }, { userId: 'U0ADMIN01' })).rejects.toThrow(/required input dept\.value is empty/);
-    await expect(sim.viewSubmission(view, { name: { value: plainText('Bob') }, dept: { value: staticSelect('hr') } }, { userId: 'U0ADMIN01' })).rejects.toThrow(/no option with value "hr"/);
-    await expect(sim.viewSubmission(view, { name: { value: plainText('x'.repeat(21)) }, dept: { value: staticSelect('eng') } }, { userId: 'U0ADMIN01' })).rejects.toThrow(/max_length/);
+    await expect(sim.viewSubmission(view, { name: { value: plainText('Bob') } }, { userId: 'U0ADMIN01' })).rejects.toThrow(
+      /required input dept\.value is empty/,
+    );
+    await expect(sim.viewSubmission(view, { name: { value: plainText('Bob') }, dept: { value: staticSelect('hr') } }, { userId: 'U0ADMIN01' })).rejects.toThrow(
+      /no option with value "hr"/,
+    );
+    await expect(
+      sim.viewSubmission(view, { name: { value: plainText('x'.repeat(21)) }, dept: { value: staticSelect('eng') } }, { userId: 'U0ADMIN01' }),
+    ).rejects.toThrow(/max_length/);
     await expect(sim.viewSubmission(view, { nmae: { value: plainText('Bob') } }, { userId: 'U0ADMIN01' })).rejects.toThrow(/no such element/);
   });
 
   it('delivers events with retry headers and answers url_verification', async () => {
-    const res = await sim.event({ type: 'app_mention', user: 'U0ALICE01', text: '<@U0ROSTERBOT> hi', channel: 'C0GENERAL1', ts: '1700000001.000100' }, { retryNum: 1, retryReason: 'http_timeout' });
+    const res = await sim.event(
+      { type: 'app_mention', user: 'U0ALICE01', text: '<@U0ROSTERBOT> hi', channel: 'C0GENERAL1', ts: '1700000001.000100' },
+      { retryNum: 1, retryReason: 'http_timeout' },
+    );
     expect(res.status).toBe(200);
     await fake.waitFor('chat.postMessage');
     expect(fake.messagesIn('C0GENERAL1')[0]).toMatchObject({ text: 'hi <@U0ALICE01>', thread_ts: '1700000001.000100' });
@@ -171,7 +192,11 @@ describe('SlackClientSim against a Bolt app', () => {
 
     const [msg] = fake.messagesIn('C0GENERAL1');
     expect(msg).toBeUndefined();
-    await sim.messageShortcut('flag_message', { userId: 'U0ADMIN01', channelId: 'C0GENERAL1', message: { type: 'message', user: 'U0ALICE01', ts: '1700000000.000001', text: 'hello' } });
+    await sim.messageShortcut('flag_message', {
+      userId: 'U0ADMIN01',
+      channelId: 'C0GENERAL1',
+      message: { type: 'message', user: 'U0ALICE01', ts: '1700000000.000001', text: 'hello' },
+    });
     await fake.waitFor('$response_url');
     expect(fake.ephemeralsTo('U0ADMIN01', 'C0GENERAL1').map((m) => m.text)).toEqual(['Flagged']);
   });

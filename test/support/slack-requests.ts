@@ -150,7 +150,10 @@ export class SlackClientSim {
     }
     if (typeof res.body === 'object' && res.body !== null) {
       const body = res.body as Obj;
-      res.problems.push(...(typeof body.text === 'string' ? unescapedTextProblems(body.text, 'ack text') : []), ...unescapedBlockProblems(body.blocks, 'ack blocks'));
+      res.problems.push(
+        ...(typeof body.text === 'string' ? unescapedTextProblems(body.text, 'ack text') : []),
+        ...unescapedBlockProblems(body.blocks, 'ack blocks'),
+      );
     }
     return res;
   }
@@ -190,9 +193,7 @@ export class SlackClientSim {
     let action: Obj;
     let stateValues: StateValues | undefined;
     if (container) {
-      const loc = interactiveElements(container.blocks).find(
-        (e) => e.element.action_id === o.actionId && (o.blockId === undefined || e.blockId === o.blockId),
-      );
+      const loc = interactiveElements(container.blocks).find((e) => e.element.action_id === o.actionId && (o.blockId === undefined || e.blockId === o.blockId));
       if (!loc) {
         const ids = interactiveElements(container.blocks).map((e) => `${e.blockId}.${String(e.element.action_id)}`);
         throw new Error(`no element with action_id ${o.actionId} in the ${view ? 'view' : 'message'} (has: ${ids.join(', ') || 'none'})`);
@@ -208,9 +209,7 @@ export class SlackClientSim {
     }
     const viewId = typeof view?.id === 'string' ? view.id : undefined;
     const channelId = o.channelId ?? (typeof message?.channel === 'string' ? message.channel : undefined);
-    const responseUrl = message
-      ? this.opts.fake?.issueResponseUrl({ channelId, userId: o.userId, messageTs: String(message.ts) })
-      : undefined;
+    const responseUrl = message ? this.opts.fake?.issueResponseUrl({ channelId, userId: o.userId, messageTs: String(message.ts) }) : undefined;
     const payload = blockActionPayload(
       this.identity,
       { ...o, view, message, action, channelId, responseUrl, stateValues, triggerId: this.trigger(o.userId, o.triggerId, viewId) },

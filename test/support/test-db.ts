@@ -40,7 +40,14 @@ export async function seedTenant(ctx: CoreContext, actor: MemberActor = OWNER) {
   const result = await setupTenant(ctx, actor, {
     organizationName: 'Contoso',
     initialDomain: 'contoso',
-    requester: { isWorkspaceOwnerOrAdmin: true, isBootstrapAdmin: false, firstName: 'Olivia', lastName: 'Owner', displayName: 'Olivia Owner', email: 'olivia@example.com' },
+    requester: {
+      isWorkspaceOwnerOrAdmin: true,
+      isBootstrapAdmin: false,
+      firstName: 'Olivia',
+      lastName: 'Owner',
+      displayName: 'Olivia Owner',
+      email: 'olivia@example.com',
+    },
   });
   if (!result.ok) throw new Error(result.message);
   return result;

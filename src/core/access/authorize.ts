@@ -18,8 +18,7 @@ export interface Authorized {
   roles: Role[];
 }
 
-export const NOT_SET_UP_MESSAGE =
-  'Roster is not set up for this workspace yet. A workspace owner or admin can run `/users setup` to create the organization.';
+export const NOT_SET_UP_MESSAGE = 'Roster is not set up for this workspace yet. A workspace owner or admin can run `/users setup` to create the organization.';
 
 /** The actor's organization and roles, whatever they may do (none when not linked, blocked or deleted). */
 export async function identify(ctx: CoreContext, actor: Actor): Promise<Authorized | CoreError> {
@@ -43,9 +42,7 @@ export async function authorize(ctx: CoreContext, actor: Actor, permission: Perm
 
 /** The refusal for a permission the actor lacks, naming the roles that grant it and who to ask. */
 export async function forbidden(ctx: CoreContext, who: Authorized, permission: Permission): Promise<CoreError> {
-  const ask = (await globalAdmins(ctx.db, who.tenant.id))
-    .map((admin) => (admin.slackUserId ? `<@${admin.slackUserId}>` : admin.displayName))
-    .join(', ');
+  const ask = (await globalAdmins(ctx.db, who.tenant.id)).map((admin) => (admin.slackUserId ? `<@${admin.slackUserId}>` : admin.displayName)).join(', ');
   const have = who.roles.length > 0 ? `You have ${roleLabels(who.roles)}.` : 'You have no admin role in this organization.';
   return fail(
     'forbidden',

@@ -20,7 +20,12 @@ async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ 
  * from previewed to running, owned by this process. Only one press wins (a conditional update), so
  * a double click or two admins pressing at once start one run.
  */
-export async function startImport(ctx: CoreContext, actor: Actor, jobId: string, chosen: ImportSettings): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings }>> {
+export async function startImport(
+  ctx: CoreContext,
+  actor: Actor,
+  jobId: string,
+  chosen: ImportSettings,
+): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings }>> {
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
   const { job, auth } = found;
@@ -28,7 +33,10 @@ export async function startImport(ctx: CoreContext, actor: Actor, jobId: string,
     return invalidFields([{ field: 'license', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` }]);
   }
   const owned = await licensePools(ctx.db, job.tenantId);
-  const { settings, fields } = importSettingsProblems(chosen, owned.map((p) => p.skuId));
+  const { settings, fields } = importSettingsProblems(
+    chosen,
+    owned.map((p) => p.skuId),
+  );
   if (fields.length > 0) return invalidFields(fields);
   const now = ctx.now();
   const moved = await moveImportJob(ctx.db, job.id, ['previewed'], 'running', now, {
@@ -61,7 +69,10 @@ export async function resumeImport(
   if (!stored.ok) return stored;
   const takenOver = job.requestedBy !== auth.actorId;
   if (takenOver && !options.confirmed) {
-    return fail('needs_confirmation', `This import was started by ${job.requestedBy}. Resuming it sends its results, with new passwords for the users it already made, to you instead.`);
+    return fail(
+      'needs_confirmation',
+      `This import was started by ${job.requestedBy}. Resuming it sends its results, with new passwords for the users it already made, to you instead.`,
+    );
   }
   if (!(await moveImportJob(ctx.db, jobId, ['interrupted'], 'running', ctx.now(), { requestedBy: auth.actorId, ownerId: ctx.instanceId }))) {
     return fail('conflict', 'This import was resumed or cancelled a moment ago by someone else.');

@@ -19,7 +19,10 @@ export function importSettingsProblems(settings: ImportSettings, ownedSkuIds: re
   if (settings.license) {
     const product = productBySkuId(settings.license.skuId);
     if (!product || !ownedSkuIds.includes(product.skuId)) {
-      fields.push({ field: 'license', message: `The organization has no ${product?.displayName ?? settings.license.skuId} licenses. Buy some with \`/licenses buy\`, or choose no license.` });
+      fields.push({
+        field: 'license',
+        message: `The organization has no ${product?.displayName ?? settings.license.skuId} licenses. Buy some with \`/licenses buy\`, or choose no license.`,
+      });
     } else {
       const unknown = settings.license.disabledPlans.filter((id) => !product.plans.some((plan) => plan.id === id));
       if (unknown.length) fields.push({ field: `apps:${product.skuId}`, message: `${product.displayName} has no app ${unknown.join(', ')}.` });

@@ -11,5 +11,11 @@ export interface ImportTenant {
 }
 
 export async function loadImportTenant(ctx: CoreContext, tenant: TenantRecord): Promise<ImportTenant> {
-  return { id: tenant.id, name: tenant.name, initialDomain: tenant.initialDomain, domains: await usableDomains(ctx.db, tenant.id), passwordExpiryDays: tenant.passwordExpiryDays };
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    initialDomain: tenant.initialDomain,
+    domains: await usableDomains(ctx.db, tenant.id),
+    passwordExpiryDays: tenant.passwordExpiryDays,
+  };
 }

@@ -56,7 +56,17 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
   if (!job) throw new Error(`no import ${jobId}`);
   if (job.status !== 'running') throw new Error(`import ${jobId} is ${job.status}; start or resume it first`);
   if (job.ownerId !== ctx.instanceId) throw new Error(`import ${jobId} is run by another process (${job.ownerId ?? 'none'})`);
-  const outcome: ImportOutcome = { jobId, status: 'completed', rowsRead: 0, created: 0, createdWithoutLicense: 0, skipped: 0, skippedByReason: {}, results: new ImportResults(), reissuedPasswords: 0 };
+  const outcome: ImportOutcome = {
+    jobId,
+    status: 'completed',
+    rowsRead: 0,
+    created: 0,
+    createdWithoutLicense: 0,
+    skipped: 0,
+    skippedByReason: {},
+    results: new ImportResults(),
+    reissuedPasswords: 0,
+  };
   const stored = readStoredSettings(job.settings);
   const tenantRecord = await tenantById(ctx.db, job.tenantId);
   if (!stored.ok || !tenantRecord) return finish(ctx, job, outcome, 'failed', stored.ok ? 'The organization no longer exists.' : stored.message);
@@ -67,10 +77,15 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
       const opened = await openImportFile(path, options.limits, { organizationDomains: run.tenant.domains });
       if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
       const { file } = opened;
-      if (file.sha256 !== job.fileSha256) return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
+      if (file.sha256 !== job.fileSha256)
+        return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       for await (const batch of batched(file.rows(), options.batchSize ?? IMPORT_BATCH_ROWS)) {
-        const own = await usersMadeByImportRows(ctx.db, jobId, batch.map((row) => row.rowNumber));
+        const own = await usersMadeByImportRows(
+          ctx.db,
+          jobId,
+          batch.map((row) => row.rowNumber),
+        );
         const rows = await checks.check(batch, new Set(own.keys()));
         // Requests waiting since the checks' reads go first; the writes then hold the loop alone.
         await nextTurn();
@@ -108,7 +123,13 @@ class ImportRun {
   private skip(row: CheckedRow, reason: string, key: string): void {
     this.outcome.skipped++;
     this.outcome.skippedByReason[key] = (this.outcome.skippedByReason[key] ?? 0) + 1;
-    this.outcome.results.add({ rowNumber: row.rowNumber, userName: row.fields.userName ?? '', displayName: row.fields.displayName ?? '', status: 'skipped', reason });
+    this.outcome.results.add({
+      rowNumber: row.rowNumber,
+      userName: row.fields.userName ?? '',
+      displayName: row.fields.displayName ?? '',
+      status: 'skipped',
+      reason,
+    });
   }
 
   async batch(rows: CheckedRow[], own: ReadonlyMap<number, { id: string }>): Promise<void> {
@@ -132,7 +153,11 @@ class ImportRun {
     const results = await transaction(this.ctx, async (tx) => {
       if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
       const made = await this.create(tx, pending, now);
-      await setPasswordHashes(tx, reissue.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })), now);
+      await setPasswordHashes(
+        tx,
+        reissue.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
+        now,
+      );
       await writeAudit(
         tx,
         reissue.map((item) => ({
@@ -147,7 +172,14 @@ class ImportRun {
         now,
       );
       for (const item of reissue) {
-        made.push({ rowNumber: item.row.rowNumber, userName: item.user.userPrincipalName, displayName: item.user.displayName, temporaryPassword: item.password, status: 'created', reason: 'made before the interruption; new temporary password' });
+        made.push({
+          rowNumber: item.row.rowNumber,
+          userName: item.user.userPrincipalName,
+          displayName: item.user.displayName,
+          temporaryPassword: item.password,
+          status: 'created',
+          reason: 'made before the interruption; new temporary password',
+        });
       }
       const created = made.filter((r) => r.status === 'created').length;
       const counts: ImportCounts = {
@@ -185,7 +217,8 @@ class ImportRun {
       // that, the rest are either left out or made without a license, as the admin chose.
       const seatPhase = license !== null && seats > 0;
       if (license && !seatPhase && whenSeatsRunOut === 'licensed_only') {
-        for (const item of queue) this.skip(item.row, `not created: no ${this.product?.displayName ?? 'license'} license left (the organization ran out of seats)`, 'no license left');
+        for (const item of queue)
+          this.skip(item.row, `not created: no ${this.product?.displayName ?? 'license'} license left (the organization ran out of seats)`, 'no license left');
         break;
       }
       const take = seatPhase ? queue.slice(0, seats) : queue;
@@ -193,9 +226,14 @@ class ImportRun {
       if (seatPhase && hasMailboxPlan([license])) for (const item of take) item.user.mailbox = 'active';
       if (license && !seatPhase) {
         const name = this.product?.displayName ?? 'license';
-        for (const item of take) item.user.licenseError = `Made without ${name}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign it.`;
+        for (const item of take)
+          item.user.licenseError = `Made without ${name}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign it.`;
       }
-      const ids = await insertDirectoryUsersSkippingTaken(tx, take.map((item) => item.user), now);
+      const ids = await insertDirectoryUsersSkippingTaken(
+        tx,
+        take.map((item) => item.user),
+        now,
+      );
       const audit = [];
       for (const item of take) {
         const userId = ids.get(item.user.userPrincipalName.toLowerCase());
@@ -209,7 +247,14 @@ class ImportRun {
           seats--;
         }
         const reason = license && !seatPhase ? 'created without a license: no license left' : '';
-        results.push({ rowNumber: item.row.rowNumber, userName: item.user.userPrincipalName, displayName: item.user.displayName, temporaryPassword: item.password, status: reason ? 'created_without_license' : 'created', reason });
+        results.push({
+          rowNumber: item.row.rowNumber,
+          userName: item.user.userPrincipalName,
+          displayName: item.user.displayName,
+          temporaryPassword: item.password,
+          status: reason ? 'created_without_license' : 'created',
+          reason,
+        });
         audit.push({
           tenantId: this.tenant.id,
           actor: this.job.requestedBy,
@@ -273,7 +318,14 @@ async function finish(
     await saveImportOutcome(
       tx,
       outcome.jobId,
-      { status, failure: failure ?? null, rowsDone: outcome.rowsRead, rowsCreated: outcome.created, rowsUnlicensed: outcome.createdWithoutLicense, rowsSkipped: outcome.skipped },
+      {
+        status,
+        failure: failure ?? null,
+        rowsDone: outcome.rowsRead,
+        rowsCreated: outcome.created,
+        rowsUnlicensed: outcome.createdWithoutLicense,
+        rowsSkipped: outcome.skipped,
+      },
       at,
     );
     await writeAudit(

@@ -72,7 +72,15 @@ export class TenantRowChecks {
   private async checkExisting(rows: CheckedRow[], column: string): Promise<void> {
     const candidates = rows.filter((row) => row.upn && !row.duplicateInFile);
     if (candidates.length === 0) return;
-    const existing = new Map((await activeUsersByUpnKeys(this.db, this.tenant.id, candidates.map((r) => r.upn!.key))).map((row) => [row.upnKey, row]));
+    const existing = new Map(
+      (
+        await activeUsersByUpnKeys(
+          this.db,
+          this.tenant.id,
+          candidates.map((r) => r.upn!.key),
+        )
+      ).map((row) => [row.upnKey, row]),
+    );
     const firsts = await firstAccountsByAlias(this.db, this.tenant.id, [...new Set(candidates.map((r) => r.upn!.alias.toLowerCase()))]);
     for (const row of candidates) {
       const upn = row.upn!;

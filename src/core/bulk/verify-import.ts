@@ -81,7 +81,8 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
       },
       ctx.now(),
     );
-    if (job.status !== 'previewed') return fail('conflict', `${input.fileName} was already imported from this upload (status: ${job.status}). Upload the file again to start over.`);
+    if (job.status !== 'previewed')
+      return fail('conflict', `${input.fileName} was already imported from this upload (status: ${job.status}). Upload the file again to start over.`);
     jobId = job.id;
   }
   return ok({

@@ -1,8 +1,6 @@
 import { PRODUCTS, productByPartNumber, type Product } from './catalogue.js';
 
-export type ProductMatch =
-  | { ok: true; product: Product; alsoNamedAlike: Product[] }
-  | { ok: false; message: string; candidates: Product[] };
+export type ProductMatch = { ok: true; product: Product; alsoNamedAlike: Product[] } | { ok: false; message: string; candidates: Product[] };
 
 const words = (text: string): string[] => text.toLowerCase().match(/[a-z0-9+]+/g) ?? [];
 
@@ -25,7 +23,11 @@ export function findProduct(query: string, preferred: readonly string[] = []): P
     return queryWords.every((word) => nameWords.includes(word));
   });
   if (matches.length === 0) {
-    return { ok: false, message: `No product matches "${trimmed}". Use a part number such as O365_BUSINESS_ESSENTIALS or words from the product's name.`, candidates: [] };
+    return {
+      ok: false,
+      message: `No product matches "${trimmed}". Use a part number such as O365_BUSINESS_ESSENTIALS or words from the product's name.`,
+      candidates: [],
+    };
   }
   const owned = matches.filter((product) => preferred.includes(product.skuId));
   const pool = owned.length > 0 ? owned : matches;

@@ -36,7 +36,8 @@ const dmOf = (record: PendingCredentialRecord): DmRef | null => (record.channel 
 export async function revealCredential(ctx: CoreContext, key: Buffer, actor: MemberActor, id: string): Promise<Result<{ outcome: RevealOutcome }>> {
   const tenant = await tenantByTeam(ctx.db, actor.teamId);
   const found = await pendingCredentialById(ctx.db, id);
-  if (!found || !tenant || found.tenantId !== tenant.id) return fail('not_found', 'Roster has no password waiting for this message. Ask an admin to reset the password if it is needed.');
+  if (!found || !tenant || found.tenantId !== tenant.id)
+    return fail('not_found', 'Roster has no password waiting for this message. Ask an admin to reset the password if it is needed.');
   if (found.recipient !== actor.slackUserId) {
     return fail('forbidden', 'This temporary password was sent to another member, and only they can show it.');
   }

@@ -58,10 +58,15 @@ function readKeyFile(file: string): Buffer {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new SecretKeyProblem(`The key file ${file} is not a regular file. Remove it (Roster makes a new one) or set ROSTER_SECRET_KEY.`);
     if ((stat.mode & 0o077) !== 0) {
-      throw new SecretKeyProblem(`The key file ${file} can be read by other accounts (mode ${(stat.mode & 0o777).toString(8)}). Run \`chmod 600 ${file}\` and start again.`);
+      throw new SecretKeyProblem(
+        `The key file ${file} can be read by other accounts (mode ${(stat.mode & 0o777).toString(8)}). Run \`chmod 600 ${file}\` and start again.`,
+      );
     }
     const key = parseSecretKey(readFileSync(fd, 'utf8'));
-    if (!key) throw new SecretKeyProblem(`The key file ${file} does not hold a key (it ${SECRET_KEY_FORMAT}). Restore it from a backup, or remove it: pending passwords are then lost.`);
+    if (!key)
+      throw new SecretKeyProblem(
+        `The key file ${file} does not hold a key (it ${SECRET_KEY_FORMAT}). Restore it from a backup, or remove it: pending passwords are then lost.`,
+      );
     return key;
   } finally {
     closeSync(fd);
@@ -71,7 +76,8 @@ function readKeyFile(file: string): Buffer {
 function explain(error: unknown, file: string): Error {
   if (error instanceof SecretKeyProblem) return error;
   const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ELOOP') return new SecretKeyProblem(`The key file ${file} is a symbolic link; Roster does not follow one there. Remove it, or set ROSTER_SECRET_KEY.`);
+  if (code === 'ELOOP')
+    return new SecretKeyProblem(`The key file ${file} is a symbolic link; Roster does not follow one there. Remove it, or set ROSTER_SECRET_KEY.`);
   return new SecretKeyProblem(`Roster cannot use the key file ${file} (${code ?? 'error'}). Check the folder's permissions, or set ROSTER_SECRET_KEY.`);
 }
 

@@ -9,8 +9,22 @@ import type { ImportColumnLabels, ImportFieldName, ImportLayout } from './types.
 type AdminField = Exclude<ImportFieldName, 'initialPassword' | 'blockSignIn' | 'usageLocation'>;
 
 export const ADMIN_CENTER_2024_FIELDS: readonly AdminField[] = [
-  'userName', 'firstName', 'lastName', 'displayName', 'jobTitle', 'department', 'officeNumber', 'officePhone',
-  'mobilePhone', 'fax', 'alternateEmail', 'address', 'city', 'state', 'postalCode', 'country',
+  'userName',
+  'firstName',
+  'lastName',
+  'displayName',
+  'jobTitle',
+  'department',
+  'officeNumber',
+  'officePhone',
+  'mobilePhone',
+  'fax',
+  'alternateEmail',
+  'address',
+  'city',
+  'state',
+  'postalCode',
+  'country',
 ];
 export const ADMIN_CENTER_2020_FIELDS: readonly AdminField[] = ADMIN_CENTER_2024_FIELDS.filter((f) => f !== 'alternateEmail');
 
@@ -36,7 +50,12 @@ const LABELS: Record<AdminField, { en: readonly string[]; nl: readonly string[] 
 
 type Language = 'en' | 'nl';
 
-const normalizeLabel = (label: string) => label.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*\*$/, '');
+const normalizeLabel = (label: string) =>
+  label
+    .trim()
+    .toLowerCase()
+    .replace(/\s+/g, ' ')
+    .replace(/\s*\*$/, '');
 
 const KNOWN_LABELS = new Map<string, { field: AdminField; language: Language }>();
 for (const field of ADMIN_CENTER_2024_FIELDS) {
@@ -70,7 +89,11 @@ export type AdminHeaderResult = { ok: true; map: ColumnMap } | { ok: false; mess
  */
 export function matchAdminCenterHeader(labels: string[], headerRowNumber: number): AdminHeaderResult {
   const layout: ImportLayout | undefined =
-    labels.length === ADMIN_CENTER_2024_FIELDS.length ? 'admin-center-2024' : labels.length === ADMIN_CENTER_2020_FIELDS.length ? 'admin-center-2020' : undefined;
+    labels.length === ADMIN_CENTER_2024_FIELDS.length
+      ? 'admin-center-2024'
+      : labels.length === ADMIN_CENTER_2020_FIELDS.length
+        ? 'admin-center-2020'
+        : undefined;
   if (layout === undefined) return { ok: 'no-match' };
   const fields = fieldsOf(layout);
   for (let i = 0; i < labels.length; i++) {

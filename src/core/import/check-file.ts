@@ -169,13 +169,24 @@ export async function checkImportFile(path: string, limits: ImportLimits = {}, o
     if (!stats.isFile()) return failure('invalid_input', 'This is a folder, not a file: choose the CSV file itself.');
     if (stats.size === 0) return failure('invalid_input', 'The file is empty.');
     if (stats.size > maxBytes) {
-      return failure('limit_exceeded', `The file is ${formatBytes(stats.size)}; the most Roster reads is ${formatBytes(maxBytes)}. Split it into smaller files.`);
+      return failure(
+        'limit_exceeded',
+        `The file is ${formatBytes(stats.size)}; the most Roster reads is ${formatBytes(maxBytes)}. Split it into smaller files.`,
+      );
     }
     const head = await readHead(path);
     const sniff = sniffBytes(head);
     if (sniff.kind === 'binary') return failure('invalid_input', notCsvMessage(sniff.looksLike));
     const delimiter = detectDelimiter(createChunkDecoder(sniff.encoding).decode(head));
-    const scanInput: ScanInput = { path, encoding: sniff.encoding, delimiter, fatal: !sniff.certain, maxRows, shapeLimits, organizationDomains: options.organizationDomains };
+    const scanInput: ScanInput = {
+      path,
+      encoding: sniff.encoding,
+      delimiter,
+      fatal: !sniff.certain,
+      maxRows,
+      shapeLimits,
+      organizationDomains: options.organizationDomains,
+    };
     let scan = await scanFile(scanInput);
     if (scan === 'invalid-utf8') {
       // Not UTF-8 after all: Excel's plain "CSV" in Western Europe and the Americas is Windows-1252,

@@ -16,4 +16,3 @@ export type WorkerReply =
   | { type: 'rows'; id: number; rows: ImportRow[] }
   | { type: 'end'; id: number }
   | { type: 'error'; id: number; changed: boolean; message: string };
-

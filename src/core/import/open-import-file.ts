@@ -21,7 +21,11 @@ export async function openImportFile(path: string, limits: ImportLimits = {}, op
   try {
     checked = await checkInWorker(path, limits, { organizationDomains: options.organizationDomains });
   } catch (error) {
-    return { ok: false, code: 'invalid_input', message: `Roster could not read the file (${error instanceof Error ? error.message : String(error)}): upload it again.` };
+    return {
+      ok: false,
+      code: 'invalid_input',
+      message: `Roster could not read the file (${error instanceof Error ? error.message : String(error)}): upload it again.`,
+    };
   }
   if (!checked.ok) return checked;
   return { ok: true, file: importFile(checked) };

@@ -76,30 +76,76 @@ function userValues(index: number, options: SampleImportFileOptions): string[] {
   };
   if (options.layout === 'entra-v1') {
     return [
-      common.display, common.userName, `Welcome-${index + 1}!Aa`, index % 10 === 9 ? 'Yes' : 'No', common.first, common.last, common.job,
-      common.department, place.usageLocation, street, place.state, place.country, common.office, place.city, place.postalCode,
-      phone(555), phone(556),
+      common.display,
+      common.userName,
+      `Welcome-${index + 1}!Aa`,
+      index % 10 === 9 ? 'Yes' : 'No',
+      common.first,
+      common.last,
+      common.job,
+      common.department,
+      place.usageLocation,
+      street,
+      place.state,
+      place.country,
+      common.office,
+      place.city,
+      place.postalCode,
+      phone(555),
+      phone(556),
     ];
   }
   const values = [
-    common.userName, common.first, common.last, common.display, common.job, common.department, common.office, phone(555),
-    phone(556), index % 4 === 0 ? phone(557) : '', index % 3 === 0 ? `${ascii(first)}.${index + 1}@example.net` : '',
-    street, place.city, place.state, place.postalCode, place.country,
+    common.userName,
+    common.first,
+    common.last,
+    common.display,
+    common.job,
+    common.department,
+    common.office,
+    phone(555),
+    phone(556),
+    index % 4 === 0 ? phone(557) : '',
+    index % 3 === 0 ? `${ascii(first)}.${index + 1}@example.net` : '',
+    street,
+    place.city,
+    place.state,
+    place.postalCode,
+    place.country,
   ];
   if (options.layout === 'admin-center-2020') values.splice(10, 1);
   return values;
 }
 
 const ENTRA_EXAMPLE_ROW = [
-  'Chris Green', 'chris@contoso.com', 'Example-Password-Only!1', 'No', 'Chris', 'Green', 'IT Manager', 'Information Technology', 'US',
-  '1 Microsoft Way', 'WA', 'United States', 'Tech Center', 'Redmond', '98052', '123-555-1211', '123-555-6641',
+  'Chris Green',
+  'chris@contoso.com',
+  'Example-Password-Only!1',
+  'No',
+  'Chris',
+  'Green',
+  'IT Manager',
+  'Information Technology',
+  'US',
+  '1 Microsoft Way',
+  'WA',
+  'United States',
+  'Tech Center',
+  'Redmond',
+  '98052',
+  '123-555-1211',
+  '123-555-6641',
 ];
 
 /**
  * Writes a file of `rows` users in the given layout and encoding (default: admin center 2024,
  * UTF-8, comma, CRLF like Excel), a batch at a time so memory stays flat.
  */
-export async function writeSampleImportFile(path: string, rows: number, options: SampleImportFileOptions = {}): Promise<{ path: string; rows: number; bytes: number }> {
+export async function writeSampleImportFile(
+  path: string,
+  rows: number,
+  options: SampleImportFileOptions = {},
+): Promise<{ path: string; rows: number; bytes: number }> {
   const layout = options.layout ?? 'admin-center-2024';
   const encoding = options.encoding ?? 'utf-8';
   const delimiter = options.delimiter ?? ',';

@@ -6,12 +6,9 @@
 import type { ImportEncoding } from './types.js';
 
 /** What the first bytes of a file tell: its BOM or a binary format. */
-export type ByteSniff =
-  | { kind: 'text'; encoding: ImportEncoding; bomLength: number; certain: boolean }
-  | { kind: 'binary'; looksLike: string };
+export type ByteSniff = { kind: 'text'; encoding: ImportEncoding; bomLength: number; certain: boolean } | { kind: 'binary'; looksLike: string };
 
-const startsWith = (bytes: Uint8Array, prefix: readonly number[]) =>
-  bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);
+const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => bytes.length >= prefix.length && prefix.every((byte, i) => bytes[i] === byte);
 
 const MAGIC: readonly { bytes: readonly number[]; looksLike: string }[] = [
   { bytes: [0x50, 0x4b, 0x03, 0x04], looksLike: 'a ZIP or Excel .xlsx file' },
@@ -59,8 +56,8 @@ function utf16WithoutBom(head: Uint8Array): 'utf-16le' | 'utf-16be' | undefined 
 
 /** Windows-1252 code points for bytes 0x80-0x9F (the rest equal Latin-1). Undefined bytes map to C1 controls. */
 const CP1252_HIGH = [
-  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
-  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f, 0x90, 0x2018, 0x2019, 0x201c, 0x201d,
+  0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
 ];
 const CP1252_ENCODE = new Map(CP1252_HIGH.map((codePoint, i) => [codePoint, 0x80 + i]));
 

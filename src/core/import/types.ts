@@ -112,6 +112,4 @@ export interface ImportFile {
 
 export type ImportFileFailureCode = Extract<ErrorCode, 'invalid_input' | 'limit_exceeded'>;
 
-export type ImportFileResult =
-  | { ok: true; file: ImportFile }
-  | { ok: false; code: ImportFileFailureCode; message: string };
+export type ImportFileResult = { ok: true; file: ImportFile } | { ok: false; code: ImportFileFailureCode; message: string };

@@ -73,7 +73,11 @@ export function validateImportRow(fields: ImportUserFields, rowNumber: number, c
   if (fields.alternateEmail !== undefined) {
     const problem = emailProblem(fields.alternateEmail, labelOf('alternateEmail', columnLabels));
     const label = labelOf('alternateEmail', columnLabels);
-    if (problem) add('alternateEmail', withoutValue(`${problem} Write it as name@example.com.`, `${label} is not a valid email address. Write it as name@example.com.`, quoteValues));
+    if (problem)
+      add(
+        'alternateEmail',
+        withoutValue(`${problem} Write it as name@example.com.`, `${label} is not a valid email address. Write it as name@example.com.`, quoteValues),
+      );
   }
 
   if (fields.usageLocation !== undefined) {

@@ -27,7 +27,18 @@ export async function addImportChannel(ctx: CoreContext, actor: Actor, channelId
   const added = await transaction(ctx, async (tx) => {
     const inserted = await insertImportChannel(tx, auth.tenant.id, channelId, auth.actorId, now);
     if (inserted) {
-      await writeAudit(tx, { tenantId: auth.tenant.id, actor: auth.actorId, action: 'import_channel.add', targetType: 'channel', targetId: channelId, summary: 'Made a channel an import channel: CSV files shared there are verified' }, now);
+      await writeAudit(
+        tx,
+        {
+          tenantId: auth.tenant.id,
+          actor: auth.actorId,
+          action: 'import_channel.add',
+          targetType: 'channel',
+          targetId: channelId,
+          summary: 'Made a channel an import channel: CSV files shared there are verified',
+        },
+        now,
+      );
     }
     return inserted;
   });
@@ -44,7 +55,18 @@ export async function removeImportChannel(ctx: CoreContext, actor: Actor, channe
   const removed = await transaction(ctx, async (tx) => {
     const deleted = await deleteImportChannel(tx, auth.tenant.id, channelId);
     if (deleted) {
-      await writeAudit(tx, { tenantId: auth.tenant.id, actor: auth.actorId, action: 'import_channel.remove', targetType: 'channel', targetId: channelId, summary: 'Removed an import channel: CSV files shared there are no longer verified' }, now);
+      await writeAudit(
+        tx,
+        {
+          tenantId: auth.tenant.id,
+          actor: auth.actorId,
+          action: 'import_channel.remove',
+          targetType: 'channel',
+          targetId: channelId,
+          summary: 'Removed an import channel: CSV files shared there are no longer verified',
+        },
+        now,
+      );
     }
     return deleted;
   });

@@ -25,7 +25,11 @@ export interface BuyLicensesResult {
  * Adds seats of a product (Global or Billing admin): a new subscription, counted in the pool at
  * once. `requestKey` names the submission (a form's view id): the same submission buys once.
  */
-export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { product: string; quantity: number; requestKey?: string }): Promise<Result<BuyLicensesResult>> {
+export async function buyLicenses(
+  ctx: CoreContext,
+  actor: Actor,
+  input: { product: string; quantity: number; requestKey?: string },
+): Promise<Result<BuyLicensesResult>> {
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_PURCHASE) {
@@ -34,7 +38,10 @@ export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { produ
     ]);
   }
   const owned = await licensePools(ctx.db, auth.tenant.id);
-  const match = findProduct(input.product, owned.map((pool) => pool.skuId));
+  const match = findProduct(
+    input.product,
+    owned.map((pool) => pool.skuId),
+  );
   if (!match.ok) return fail('invalid_input', match.message, [{ field: 'product', message: match.message }]);
   const { product } = match;
   const now = ctx.now();
@@ -42,7 +49,13 @@ export async function buyLicenses(ctx: CoreContext, actor: Actor, input: { produ
   const bought = await transaction(ctx, async (tx) => {
     const purchase = await addSubscription(
       tx,
-      { tenantId, skuId: product.skuId, partNumber: product.partNumber, quantity: input.quantity, ...(input.requestKey ? { requestKey: input.requestKey } : {}) },
+      {
+        tenantId,
+        skuId: product.skuId,
+        partNumber: product.partNumber,
+        quantity: input.quantity,
+        ...(input.requestKey ? { requestKey: input.requestKey } : {}),
+      },
       now,
     );
     if (!purchase.duplicate) {

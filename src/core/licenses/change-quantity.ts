@@ -22,11 +22,17 @@ export interface ChangeQuantityResult {
  * below what is assigned is refused, in one conditional UPDATE, so an assignment racing it cannot
  * leave more assigned than bought. Self-service seats are not counted (take them over first).
  */
-export async function changeQuantity(ctx: CoreContext, actor: Actor, input: { product: string; quantity: number; dryRun?: boolean }): Promise<Result<ChangeQuantityResult>> {
+export async function changeQuantity(
+  ctx: CoreContext,
+  actor: Actor,
+  input: { product: string; quantity: number; dryRun?: boolean },
+): Promise<Result<ChangeQuantityResult>> {
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 0 || input.quantity > MAX_PURCHASE) {
-    return fail('invalid_input', `The quantity must be a whole number from 0 to ${MAX_PURCHASE.toLocaleString('en')}.`, [{ field: 'quantity', message: 'Enter a whole number of licenses.' }]);
+    return fail('invalid_input', `The quantity must be a whole number from 0 to ${MAX_PURCHASE.toLocaleString('en')}.`, [
+      { field: 'quantity', message: 'Enter a whole number of licenses.' },
+    ]);
   }
   const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
   if (isCoreError(product)) return product;
@@ -45,7 +51,15 @@ export async function changeQuantity(ctx: CoreContext, actor: Actor, input: { pr
     }
     await writeAudit(
       tx,
-      { tenantId: auth.tenant.id, actor: auth.actorId, action: 'licenses.quantity', targetType: 'product', targetId: product.skuId, changedFields: ['quantity'], summary: `Changed ${product.displayName} from ${result.before} to ${input.quantity} licenses` },
+      {
+        tenantId: auth.tenant.id,
+        actor: auth.actorId,
+        action: 'licenses.quantity',
+        targetType: 'product',
+        targetId: product.skuId,
+        changedFields: ['quantity'],
+        summary: `Changed ${product.displayName} from ${result.before} to ${input.quantity} licenses`,
+      },
       now,
     );
     return { before: result.before, total: result.pool.total, assigned: result.pool.assigned };

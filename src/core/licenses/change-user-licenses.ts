@@ -82,9 +82,15 @@ export async function changeUserLicenses(
   // running keeps its end date).
   const was = mailboxState(user.mailbox);
   const mailbox: LicenseChangeDone['mailbox'] = hasMailboxPlan(after) ? 'active' : was === 'active' ? 'grace' : was;
-  const mailboxChange = mailbox !== user.mailbox ? { state: mailbox, graceEndsAt: mailbox === 'grace' ? addDays(options.now, MAILBOX_GRACE_DAYS) : null } : undefined;
+  const mailboxChange =
+    mailbox !== user.mailbox ? { state: mailbox, graceEndsAt: mailbox === 'grace' ? addDays(options.now, MAILBOX_GRACE_DAYS) : null } : undefined;
   if (mailboxChange || (added.length > 0 && user.licenseError)) {
-    await setMailboxAndLicenseError(tx, userId, { ...(mailboxChange ? { mailbox: mailboxChange } : {}), ...(added.length > 0 ? { licenseError: null } : {}) }, options.now);
+    await setMailboxAndLicenseError(
+      tx,
+      userId,
+      { ...(mailboxChange ? { mailbox: mailboxChange } : {}), ...(added.length > 0 ? { licenseError: null } : {}) },
+      options.now,
+    );
   }
   return { added: added.map((c) => c.skuId), removed, appsChanged: appsChanged.map((c) => c.skuId), mailbox };
 }

@@ -7,7 +7,13 @@ import { mutuallyExclusiveProblem, type LicenseChoice } from './plan-conflicts.j
  * licenses before and after the change.
  */
 
-export type LicenseProblemCode = 'no_usage_location' | 'mutually_exclusive' | 'missing_prerequisite' | 'guest_needs_global_admin' | 'unknown_product' | 'unknown_app';
+export type LicenseProblemCode =
+  | 'no_usage_location'
+  | 'mutually_exclusive'
+  | 'missing_prerequisite'
+  | 'guest_needs_global_admin'
+  | 'unknown_product'
+  | 'unknown_app';
 
 export interface LicenseProblem {
   code: LicenseProblemCode;
@@ -59,7 +65,10 @@ export function licenseProblems(
     return conflict ? [{ code: 'mutually_exclusive', message: conflict }] : [];
   }
   if (!user.usageLocation) {
-    problems.push({ code: 'no_usage_location', message: 'The user has no usage location, and licenses can only be assigned to users with one. Set it first (Edit user → Settings → Usage location).' });
+    problems.push({
+      code: 'no_usage_location',
+      message: 'The user has no usage location, and licenses can only be assigned to users with one. Set it first (Edit user → Settings → Usage location).',
+    });
   }
   if (user.userType === 'guest' && !options.mayLicenseGuests) {
     problems.push({ code: 'guest_needs_global_admin', message: 'This is a guest user: only a Global admin can give a guest a license.' });

@@ -27,4 +27,3 @@ export async function licenseCounts(ctx: CoreContext, tenantId: string): Promise
     })
     .sort((a, b) => a.product.displayName.localeCompare(b.product.displayName, 'en'));
 }
-

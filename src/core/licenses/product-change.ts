@@ -36,7 +36,12 @@ export interface ProductChangeResult {
  * Gives a product to, or takes it from, many users: each user in its own transaction through
  * `changeUserLicenses` (rules, seats through the ledger, mailbox), so one refusal holds up nobody else.
  */
-export async function changeProductForUsers(ctx: CoreContext, actor: Actor, input: ProductChangeInput, direction: 'assign' | 'unassign'): Promise<Result<ProductChangeResult>> {
+export async function changeProductForUsers(
+  ctx: CoreContext,
+  actor: Actor,
+  input: ProductChangeInput,
+  direction: 'assign' | 'unassign',
+): Promise<Result<ProductChangeResult>> {
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: true });
@@ -48,7 +53,11 @@ export async function changeProductForUsers(ctx: CoreContext, actor: Actor, inpu
   const disabledPlans = input.disabledPlans ?? [];
   const dryRun = input.dryRun ?? false;
   const now = ctx.now();
-  const options = { ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId), mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now };
+  const options = {
+    ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId),
+    mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
+    now,
+  };
   const done: ProductChangeResult['done'] = [];
   const notDone: ProductChangeResult['notDone'] = [];
   for (const name of wanted) {
@@ -60,13 +69,26 @@ export async function changeProductForUsers(ctx: CoreContext, actor: Actor, inpu
     }
     try {
       const changed = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-        const result = await changeUserLicenses(tx, user.id, direction === 'assign' ? { add: [{ skuId: product.skuId, disabledPlans }] } : { remove: [product.skuId] }, options);
+        const result = await changeUserLicenses(
+          tx,
+          user.id,
+          direction === 'assign' ? { add: [{ skuId: product.skuId, disabledPlans }] } : { remove: [product.skuId] },
+          options,
+        );
         const changedAnything = result.added.length + result.removed.length + result.appsChanged.length > 0;
         if (changedAnything) {
           const verb = result.added.length ? 'Assigned' : result.removed.length ? 'Unassigned' : 'Changed the apps of';
           await writeAudit(
             tx,
-            { tenantId: auth.tenant.id, actor: auth.actorId, action: 'user.licenses', targetType: 'user', targetUserId: user.id, changedFields: ['licenses', ...(result.mailbox !== 'none' ? ['mailbox'] : [])], summary: `${verb} ${product.displayName} ${direction === 'assign' ? 'to' : 'from'} ${user.userPrincipalName}` },
+            {
+              tenantId: auth.tenant.id,
+              actor: auth.actorId,
+              action: 'user.licenses',
+              targetType: 'user',
+              targetUserId: user.id,
+              changedFields: ['licenses', ...(result.mailbox !== 'none' ? ['mailbox'] : [])],
+              summary: `${verb} ${product.displayName} ${direction === 'assign' ? 'to' : 'from'} ${user.userPrincipalName}`,
+            },
             now,
           );
         }

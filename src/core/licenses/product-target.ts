@@ -20,7 +20,9 @@ export async function productOfOrganization(db: Db, auth: Authorized, query: str
   if (!match.ok) return fail('invalid_input', match.message, [{ field: 'product', message: match.message }]);
   const { product } = match;
   if (!known.includes(product.skuId)) {
-    return fail('not_found', `The organization has no ${product.displayName} licenses. Buy some with \`/licenses buy ${product.partNumber} <quantity>\`.`, [{ field: 'product', message: 'Not bought yet.' }]);
+    return fail('not_found', `The organization has no ${product.displayName} licenses. Buy some with \`/licenses buy ${product.partNumber} <quantity>\`.`, [
+      { field: 'product', message: 'Not bought yet.' },
+    ]);
   }
   const pending = selfService.find((s) => s.skuId === product.skuId);
   if (options.forAssignment && pending) {

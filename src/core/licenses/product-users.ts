@@ -10,7 +10,11 @@ import { productOfOrganization } from './product-target.js';
 export const PRODUCT_USERS_SHOWN = 50;
 
 /** `/licenses users <product>` (any admin role): who holds a product, the first 50 by display name, and how many. */
-export async function productUsers(ctx: CoreContext, actor: Actor, query: string): Promise<Result<{ product: Product; users: { id: string; userPrincipalName: string; displayName: string }[]; count: number }>> {
+export async function productUsers(
+  ctx: CoreContext,
+  actor: Actor,
+  query: string,
+): Promise<Result<{ product: Product; users: { id: string; userPrincipalName: string; displayName: string }[]; count: number }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
   const product = await productOfOrganization(ctx.db, auth, query, { forAssignment: false });

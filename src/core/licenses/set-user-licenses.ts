@@ -18,7 +18,11 @@ async function activeUser(ctx: CoreContext, tenant: { id: string }, userId: stri
 }
 
 /** What the user-licenses form shows: the user, the products the organization can assign, and what the user holds. */
-export async function userLicenseChoices(ctx: CoreContext, actor: Actor, userId: string): Promise<Result<{ user: DirectoryUserRecord; products: LicenseCount[]; held: LicenseChoice[] }>> {
+export async function userLicenseChoices(
+  ctx: CoreContext,
+  actor: Actor,
+  userId: string,
+): Promise<Result<{ user: DirectoryUserRecord; products: LicenseCount[]; held: LicenseChoice[] }>> {
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const user = await activeUser(ctx, auth.tenant, userId);
@@ -34,7 +38,12 @@ export async function userLicenseChoices(ctx: CoreContext, actor: Actor, userId:
  * transaction through `changeUserLicenses`: every rule and seat, or nothing. Refusals come back on
  * the `licenses` field with each problem and its fix.
  */
-export async function setUserLicenses(ctx: CoreContext, actor: Actor, userId: string, choices: readonly LicenseChoice[]): Promise<Result<{ added: string[]; removed: string[]; appsChanged: string[] }>> {
+export async function setUserLicenses(
+  ctx: CoreContext,
+  actor: Actor,
+  userId: string,
+  choices: readonly LicenseChoice[],
+): Promise<Result<{ added: string[]; removed: string[]; appsChanged: string[] }>> {
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const user = await activeUser(ctx, auth.tenant, userId);
@@ -47,17 +56,44 @@ export async function setUserLicenses(ctx: CoreContext, actor: Actor, userId: st
   const touched = [...pending].filter((sku) => heldIds.has(sku) !== chosen.has(sku));
   if (touched.length > 0) {
     const name = productBySkuId(touched[0]!)?.displayName ?? touched[0]!;
-    return fail('unsupported', `${name} is a self-service subscription: a Global or Billing admin must take it over first (\`/licenses takeover\`).`, [{ field: 'licenses', message: `${name}: take over first.` }]);
+    return fail('unsupported', `${name} is a self-service subscription: a Global or Billing admin must take it over first (\`/licenses takeover\`).`, [
+      { field: 'licenses', message: `${name}: take over first.` },
+    ]);
   }
   const now = ctx.now();
-  const options = { ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId), mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now };
+  const options = {
+    ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId),
+    mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
+    now,
+  };
   try {
     const done = await transaction(ctx, async (tx) => {
-      const result = await changeUserLicenses(tx, user.id, { add: choices, remove: held.map((h) => h.skuId).filter((sku) => !choices.some((c) => c.skuId === sku)) }, options);
+      const result = await changeUserLicenses(
+        tx,
+        user.id,
+        { add: choices, remove: held.map((h) => h.skuId).filter((sku) => !choices.some((c) => c.skuId === sku)) },
+        options,
+      );
       const names = (ids: string[]) => ids.map((id) => productBySkuId(id)?.displayName ?? id).join(', ');
-      const parts = [result.added.length ? `added ${names(result.added)}` : '', result.removed.length ? `removed ${names(result.removed)}` : '', result.appsChanged.length ? `changed the apps of ${names(result.appsChanged)}` : ''].filter(Boolean);
+      const parts = [
+        result.added.length ? `added ${names(result.added)}` : '',
+        result.removed.length ? `removed ${names(result.removed)}` : '',
+        result.appsChanged.length ? `changed the apps of ${names(result.appsChanged)}` : '',
+      ].filter(Boolean);
       if (parts.length > 0) {
-        await writeAudit(tx, { tenantId: auth.tenant.id, actor: auth.actorId, action: 'user.licenses', targetType: 'user', targetUserId: user.id, changedFields: ['licenses'], summary: `Licenses of ${user.userPrincipalName}: ${parts.join('; ')}` }, now);
+        await writeAudit(
+          tx,
+          {
+            tenantId: auth.tenant.id,
+            actor: auth.actorId,
+            action: 'user.licenses',
+            targetType: 'user',
+            targetUserId: user.id,
+            changedFields: ['licenses'],
+            summary: `Licenses of ${user.userPrincipalName}: ${parts.join('; ')}`,
+          },
+          now,
+        );
       }
       return result;
     });

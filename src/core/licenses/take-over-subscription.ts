@@ -27,12 +27,19 @@ export async function listSelfService(ctx: CoreContext, actor: Actor): Promise<R
   if (!auth.ok) return auth;
   const rows = await selfServiceSeats(ctx.db, auth.tenant.id);
   return ok({
-    subscriptions: rows.map((row) => ({ product: productBySkuId(row.skuId) ?? { skuId: row.skuId, partNumber: row.partNumber, displayName: row.partNumber, plans: [] }, quantity: row.quantity })),
+    subscriptions: rows.map((row) => ({
+      product: productBySkuId(row.skuId) ?? { skuId: row.skuId, partNumber: row.partNumber, displayName: row.partNumber, plans: [] },
+      quantity: row.quantity,
+    })),
   });
 }
 
 /** Records a member's self-service purchase (the CLI: `licenses record-self-service`); needs Global or Billing admin. */
-export async function recordSelfService(ctx: CoreContext, actor: Actor, input: { product: string; quantity: number; dryRun?: boolean }): Promise<Result<{ product: Product; quantity: number }>> {
+export async function recordSelfService(
+  ctx: CoreContext,
+  actor: Actor,
+  input: { product: string; quantity: number; dryRun?: boolean },
+): Promise<Result<{ product: Product; quantity: number }>> {
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_PURCHASE) {
@@ -46,7 +53,15 @@ export async function recordSelfService(ctx: CoreContext, actor: Actor, input: {
     await addSelfServiceSubscription(tx, { tenantId: auth.tenant.id, skuId: product.skuId, partNumber: product.partNumber, quantity: input.quantity }, now);
     await writeAudit(
       tx,
-      { tenantId: auth.tenant.id, actor: auth.actorId, action: 'licenses.self_service', targetType: 'product', targetId: product.skuId, changedFields: ['subscription'], summary: `Recorded a self-service subscription of ${input.quantity} ${product.displayName}` },
+      {
+        tenantId: auth.tenant.id,
+        actor: auth.actorId,
+        action: 'licenses.self_service',
+        targetType: 'product',
+        targetId: product.skuId,
+        changedFields: ['subscription'],
+        summary: `Recorded a self-service subscription of ${input.quantity} ${product.displayName}`,
+      },
       now,
     );
     return true;
@@ -57,7 +72,11 @@ export async function recordSelfService(ctx: CoreContext, actor: Actor, input: {
 }
 
 /** `/licenses takeover <product>` (Global or Billing admin): the product's self-service seats join the pool and can be assigned. */
-export async function takeOverSubscription(ctx: CoreContext, actor: Actor, input: { product: string; dryRun?: boolean }): Promise<Result<{ product: Product; seats: number; total: number; assigned: number; dryRun: boolean }>> {
+export async function takeOverSubscription(
+  ctx: CoreContext,
+  actor: Actor,
+  input: { product: string; dryRun?: boolean },
+): Promise<Result<{ product: Product; seats: number; total: number; assigned: number; dryRun: boolean }>> {
   const auth = await authorize(ctx, actor, 'take_over_subscriptions');
   if (!auth.ok) return auth;
   const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
@@ -68,7 +87,15 @@ export async function takeOverSubscription(ctx: CoreContext, actor: Actor, input
     if (result.seats === 0) throw new CoreFailure(fail('not_found', `${product.displayName} has no self-service subscription to take over.`));
     await writeAudit(
       tx,
-      { tenantId: auth.tenant.id, actor: auth.actorId, action: 'licenses.takeover', targetType: 'product', targetId: product.skuId, changedFields: ['selfService', 'quantity'], summary: `Took over the self-service ${product.displayName} subscription (${result.seats} seats); ${result.pool?.total ?? result.seats} in total` },
+      {
+        tenantId: auth.tenant.id,
+        actor: auth.actorId,
+        action: 'licenses.takeover',
+        targetType: 'product',
+        targetId: product.skuId,
+        changedFields: ['selfService', 'quantity'],
+        summary: `Took over the self-service ${product.displayName} subscription (${result.seats} seats); ${result.pool?.total ?? result.seats} in total`,
+      },
       now,
     );
     return { seats: result.seats, total: result.pool?.total ?? result.seats, assigned: result.pool?.assigned ?? 0 };

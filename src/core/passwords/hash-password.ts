@@ -45,9 +45,7 @@ function hmac(salt: Buffer, password: string): Buffer {
 }
 
 function scryptAsync(password: string, salt: Buffer): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password, salt, SCRYPT.keyLength, SCRYPT_OPTIONS, (error, key) => (error ? reject(error) : resolve(key))),
-  );
+  return new Promise((resolve, reject) => scrypt(password, salt, SCRYPT.keyLength, SCRYPT_OPTIONS, (error, key) => (error ? reject(error) : resolve(key))));
 }
 
 function safeEqual(a: Buffer, b: Buffer): boolean {

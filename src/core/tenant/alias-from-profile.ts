@@ -2,11 +2,7 @@ import { aliasProblem, USERNAME_LIMITS } from '../rules/username.js';
 
 /** A valid alias for the first admin: their email's local part, else their name, else "admin". */
 export function aliasFromProfile(profile: { email?: string; firstName?: string; lastName?: string; displayName: string }): string {
-  const candidates = [
-    profile.email?.split('@')[0],
-    [profile.firstName, profile.lastName].filter(Boolean).join('.'),
-    profile.displayName,
-  ];
+  const candidates = [profile.email?.split('@')[0], [profile.firstName, profile.lastName].filter(Boolean).join('.'), profile.displayName];
   for (const candidate of candidates) {
     const alias = sanitize(candidate ?? '');
     if (alias && !aliasProblem(alias)) return alias;

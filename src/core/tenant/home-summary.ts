@@ -46,7 +46,13 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
   return {
     organization: { name: tenant.name, initialDomain: tenant.initialDomain, domains, userCount, passwordExpiryDays: tenant.passwordExpiryDays },
     roles,
-    can: { addUsers: has('create_users'), buyLicenses: has('buy_licenses'), setUp: false, manageViews: has('manage_views'), manageSettings: has('manage_settings') },
+    can: {
+      addUsers: has('create_users'),
+      buyLicenses: has('buy_licenses'),
+      setUp: false,
+      manageViews: has('manage_views'),
+      manageSettings: has('manage_settings'),
+    },
     licenses,
     seatWarningThreshold: threshold,
     views: views.map((v) => ({ ref: `cv:${v.id}`, name: v.name })),

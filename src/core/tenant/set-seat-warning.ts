@@ -26,7 +26,19 @@ export async function setSeatWarning(ctx: CoreContext, actor: Actor, text: strin
   const tenantId = auth.tenant.id;
   await transaction(ctx, async (tx) => {
     await setSeatWarningThreshold(tx, tenantId, threshold);
-    await writeAudit(tx, { tenantId, actor: auth.actorId, action: 'tenant.seat_warning', targetType: 'tenant', targetId: tenantId, changedFields: ['seatWarningThreshold'], summary: threshold > 0 ? `Seat warning set to fewer than ${threshold} left` : 'Seat warning turned off' }, now);
+    await writeAudit(
+      tx,
+      {
+        tenantId,
+        actor: auth.actorId,
+        action: 'tenant.seat_warning',
+        targetType: 'tenant',
+        targetId: tenantId,
+        changedFields: ['seatWarningThreshold'],
+        summary: threshold > 0 ? `Seat warning set to fewer than ${threshold} left` : 'Seat warning turned off',
+      },
+      now,
+    );
   });
   reportChange(ctx, auth.tenant, 'organization', actor);
   return ok({ threshold });

@@ -45,7 +45,9 @@ export const SETUP_FORBIDDEN =
   'Only a Slack workspace owner or admin (or someone listed in ROSTER_BOOTSTRAP_ADMINS) can set Roster up. Ask one of them to run `/users setup`.';
 
 /** The form's own rules (no database, no Slack): the listener checks them before it acks. */
-export function setupInputProblems(input: Pick<SetupTenantInput, 'organizationName' | 'initialDomain' | 'passwordExpiryDays'>): { ok: true; name: string; domain: string; expiry: number } | CoreError {
+export function setupInputProblems(
+  input: Pick<SetupTenantInput, 'organizationName' | 'initialDomain' | 'passwordExpiryDays'>,
+): { ok: true; name: string; domain: string; expiry: number } | CoreError {
   const name = input.organizationName.trim();
   const domain = normalizeInitialDomain(input.initialDomain);
   const expiry = input.passwordExpiryDays ?? 90;
@@ -145,7 +147,6 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
     },
   });
 }
-
 
 /** The organization a workspace is set up as, if it is (the setup form shows it instead of asking again). */
 export async function organizationOf(ctx: CoreContext, teamId: string): Promise<{ name: string; initialDomain: string } | null> {

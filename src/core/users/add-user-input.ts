@@ -14,10 +14,7 @@ export const addUserInputSchema = z.object({
   /** The part before the @. */
   alias: z.string(),
   domain: z.string(),
-  password: z.discriminatedUnion('mode', [
-    z.object({ mode: z.literal('auto') }),
-    z.object({ mode: z.literal('custom'), value: z.string() }),
-  ]),
+  password: z.discriminatedUnion('mode', [z.object({ mode: z.literal('auto') }), z.object({ mode: z.literal('custom'), value: z.string() })]),
   requirePasswordChange: z.boolean().default(true),
   credentialRecipients: z.array(z.string()).default([]),
   usageLocation: z.string().optional(),

@@ -54,7 +54,10 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
   const fields = checked.ok ? [] : [...checked.fields];
   const roles = input.roles as Role[];
   if (roles.length > 0 && !hasPermission(auth.roles, 'assign_roles')) {
-    fields.push({ field: 'roles', message: `Only a ${roleLabels(rolesGranting('assign_roles'))} can give admin roles. Add the user without roles and ask one.` });
+    fields.push({
+      field: 'roles',
+      message: `Only a ${roleLabels(rolesGranting('assign_roles'))} can give admin roles. Add the user without roles and ask one.`,
+    });
   }
   if (input.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
     fields.push({ field: 'licenses', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` });
@@ -150,4 +153,3 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
     },
   });
 }
-

@@ -38,7 +38,13 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
   if (isSynced(target)) return fail('unsupported', SYNCED_MESSAGE);
   const { user } = target;
   if (!allowed && user.id === auth.actorUserId) return fail('forbidden', "You can't block your own sign-in: you would lose access. Ask another admin.");
-  const result: SignInChange = { userId: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, changed: user.accountEnabled !== allowed, dryRun: !!options.dryRun };
+  const result: SignInChange = {
+    userId: user.id,
+    userPrincipalName: user.userPrincipalName,
+    displayName: user.displayName,
+    changed: user.accountEnabled !== allowed,
+    dryRun: !!options.dryRun,
+  };
   if (!result.changed) return ok(result);
   const now = ctx.now();
   const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {

@@ -10,7 +10,11 @@ export const DELETED_KEPT_DAYS = 30;
 /** Most users one delete request may name (the list's bulk action and the command alike). */
 export const MAX_DELETE_AT_ONCE = 100;
 
-const cleanQuery = (query: string) => query.trim().replace(/^mailto:/i, '').replace(/^<mailto:[^|]*\|(.*)>$/i, '$1');
+const cleanQuery = (query: string) =>
+  query
+    .trim()
+    .replace(/^mailto:/i, '')
+    .replace(/^<mailto:[^|]*\|(.*)>$/i, '$1');
 
 /** An active user by full username or, when unambiguous, the part before the @; else why not. */
 export async function findActiveUser(db: Db, tenant: { id: string; name: string }, query: string): Promise<DirectoryUserRecord | string> {

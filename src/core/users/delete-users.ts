@@ -96,7 +96,12 @@ async function deleteOne(tx: CoreContext['db'], auth: Authorized, user: Director
   }
   const held = await licensesOf(tx, user.id);
   for (const license of held) await unassignLicense(tx, auth.tenant.id, license.skuId, [user.id]);
-  const marked = await softDeleteUser(tx, user.id, held.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans })), now);
+  const marked = await softDeleteUser(
+    tx,
+    user.id,
+    held.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans })),
+    now,
+  );
   if (!marked) throw new CoreFailure(fail('not_found', `${user.userPrincipalName} was deleted a moment ago.`));
   const names = held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
   await writeAudit(
@@ -117,14 +122,20 @@ async function deleteOne(tx: CoreContext['db'], auth: Authorized, user: Director
 
 async function candidate(ctx: CoreContext, user: DirectoryUserRecord): Promise<DeleteCandidate> {
   const held = await licensesOf(ctx.db, user.id);
-  return { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, licenses: held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId) };
+  return {
+    id: user.id,
+    userPrincipalName: user.userPrincipalName,
+    displayName: user.displayName,
+    licenses: held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId),
+  };
 }
 
 async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target) {
   const names = 'usernames' in target ? target.usernames : target.userIds;
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (wanted.length === 0) return fail('invalid_input', 'Say which users to delete: `/users delete ana@contoso.com` (several separated by spaces).');
-  if (wanted.length > MAX_DELETE_AT_ONCE) return fail('limit_exceeded', `At most ${MAX_DELETE_AT_ONCE} users can be deleted at once; ${wanted.length} were named.`);
+  if (wanted.length > MAX_DELETE_AT_ONCE)
+    return fail('limit_exceeded', `At most ${MAX_DELETE_AT_ONCE} users can be deleted at once; ${wanted.length} were named.`);
   const users: DirectoryUserRecord[] = [];
   const missing: NotDeleted[] = [];
   for (const name of wanted) {

@@ -21,7 +21,10 @@ export const editManyInputSchema = z.object({
   userIds: z.array(z.string()).default([]),
   /** Full usernames (pasted, or from a file); each unknown one is reported, not fatal. */
   usernames: z.array(z.string()).default([]),
-  detailsPatch: z.object(Object.fromEntries(PROFILE_FIELD_NAMES.map((f) => [f, optionalText])) as Record<ProfileField, typeof optionalText>).partial().optional(),
+  detailsPatch: z
+    .object(Object.fromEntries(PROFILE_FIELD_NAMES.map((f) => [f, optionalText])) as Record<ProfileField, typeof optionalText>)
+    .partial()
+    .optional(),
   signInAllowed: z.boolean().optional(),
   usageLocation: z.string().optional(),
   licenses: z.discriminatedUnion('mode', [
@@ -50,7 +53,14 @@ export const EDIT_MANY_BATCH = 200;
 
 /** Splits pasted usernames: one per line, or separated by commas, semicolons or spaces. */
 export function parseUsernameList(text: string): string[] {
-  return [...new Set(text.split(/[\s,;]+/).map((name) => name.trim().replace(/^mailto:/i, '')).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(/[\s,;]+/)
+        .map((name) => name.trim().replace(/^mailto:/i, ''))
+        .filter(Boolean),
+    ),
+  ];
 }
 
 /**
@@ -76,7 +86,8 @@ export async function editManyUsers(
     ...(input.usageLocation ? (['edit_usage_location'] as const) : []),
     ...(input.licenses.mode !== 'keep' ? (['assign_licenses'] as const) : []),
   ];
-  if (needed.length === 0) return fail('invalid_input', 'Nothing to change: fill in a field, choose a sign-in status or usage location, or change the licenses.');
+  if (needed.length === 0)
+    return fail('invalid_input', 'Nothing to change: fill in a field, choose a sign-in status or usage location, or change the licenses.');
   const missing = needed.find((permission) => !hasPermission(auth.roles, permission));
   if (missing) return forbidden(ctx, auth, missing);
 
@@ -100,7 +111,11 @@ export async function editManyUsers(
         changedAny ||= result.changedFields.length > 0;
         rows.push({ userPrincipalName: target.userPrincipalName, outcome: result.changedFields.length > 0 ? 'Done' : 'No change', done: true });
       } else {
-        rows.push({ userPrincipalName: target.userPrincipalName, outcome: (result.fields?.map((f) => f.message).join(' ') || result.message).slice(0, 500), done: false });
+        rows.push({
+          userPrincipalName: target.userPrincipalName,
+          outcome: (result.fields?.map((f) => f.message).join(' ') || result.message).slice(0, 500),
+          done: false,
+        });
       }
     }
     if ((index + 1) % EDIT_MANY_BATCH === 0) {
@@ -153,5 +168,8 @@ function countOutcomes(rows: readonly EditManyRow[]): EditManyResult['counts'] {
 
 /** Every user and their outcome, as a formula-safe CSV (UTF-8 with BOM). */
 export function editManyResultsCsv(result: EditManyResult): Buffer {
-  return csvDocument(['Username', 'Outcome'], result.rows.map((row) => [row.userPrincipalName, row.outcome]));
+  return csvDocument(
+    ['Username', 'Outcome'],
+    result.rows.map((row) => [row.userPrincipalName, row.outcome]),
+  );
 }

@@ -36,7 +36,11 @@ export async function editUserForm(ctx: CoreContext, actor: Actor, ref: TargetRe
   const synced = isSynced(target);
   const above = targetRefusal(auth, target);
   const onPremisesOk = !synced && !above;
-  const [licenses, domains, products] = await Promise.all([licensesOf(ctx.db, target.user.id), usableDomains(ctx.db, auth.tenant.id), licenseCounts(ctx, auth.tenant.id)]);
+  const [licenses, domains, products] = await Promise.all([
+    licensesOf(ctx.db, target.user.id),
+    usableDomains(ctx.db, auth.tenant.id),
+    licenseCounts(ctx, auth.tenant.id),
+  ]);
   return ok({
     form: {
       user: target.user,

@@ -63,7 +63,16 @@ export function planUserEdit(
   tenant: { domains: readonly string[]; ownedSkuIds: readonly string[] },
 ): EditPlan {
   const { user } = target;
-  const plan: EditPlan = { parts: new Set(), changedFields: [], changes: {}, roles: null, licenses: null, username: null, licensesAfter: [...target.licenses], fields: [] };
+  const plan: EditPlan = {
+    parts: new Set(),
+    changedFields: [],
+    changes: {},
+    roles: null,
+    licenses: null,
+    username: null,
+    licensesAfter: [...target.licenses],
+    fields: [],
+  };
   const change = (part: EditPart, ...names: string[]) => {
     plan.parts.add(part);
     plan.changedFields.push(...names);

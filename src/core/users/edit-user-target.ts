@@ -27,12 +27,16 @@ export async function loadTarget(ctx: CoreContext, auth: Authorized, ref: Target
     user = upn ? await activeUserByUpn(ctx.db, tenantId, upn) : null;
     if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?). Find them again with `/users show`.');
   } else {
-    const wanted = ref.username.trim().replace(/^mailto:/i, '').toLowerCase();
+    const wanted = ref.username
+      .trim()
+      .replace(/^mailto:/i, '')
+      .toLowerCase();
     if (!wanted) return fail('invalid_input', 'Say which user, for example `ana@contoso.com`.');
     user = await activeUserByUpn(ctx.db, tenantId, wanted);
     if (!user && !wanted.includes('@')) {
       const matches = await activeUsersByAlias(ctx.db, tenantId, wanted, 5);
-      if (matches.length > 1) return fail('invalid_input', `"${ref.username.trim()}" matches ${matches.map((m) => m.userPrincipalName).join(', ')}. Give the full username.`);
+      if (matches.length > 1)
+        return fail('invalid_input', `"${ref.username.trim()}" matches ${matches.map((m) => m.userPrincipalName).join(', ')}. Give the full username.`);
       user = matches[0] ?? null;
     }
     if (!user) return fail('not_found', `No user ${ref.username.trim()} in ${auth.tenant.name}. Check the spelling.`);

@@ -47,16 +47,29 @@ export async function openEditSession(ctx: CoreContext, actor: Actor): Promise<(
  * email), usage location, licenses and username. Only what differs from the stored user is written
  * and audited; each part needs its own permission, and each problem is reported on its field.
  */
-export async function editUser(ctx: CoreContext, actor: Actor, ref: TargetRef, rawInput: EditUserInput, options: { dryRun?: boolean } = {}): Promise<Result<EditUserResult>> {
+export async function editUser(
+  ctx: CoreContext,
+  actor: Actor,
+  ref: TargetRef,
+  rawInput: EditUserInput,
+  options: { dryRun?: boolean } = {},
+): Promise<Result<EditUserResult>> {
   const session = await openEditSession(ctx, actor);
   if (!session.ok) return session;
   const result = await editInSession(ctx, session, ref, rawInput, options);
-  if (result.ok && result.changedFields.length > 0 && !options.dryRun) reportChange(ctx, session.auth.tenant, result.changedFields.includes('licenses') ? 'licenses' : 'users', actor);
+  if (result.ok && result.changedFields.length > 0 && !options.dryRun)
+    reportChange(ctx, session.auth.tenant, result.changedFields.includes('licenses') ? 'licenses' : 'users', actor);
   return result;
 }
 
 /** One user's edit within a session, in its own transaction (so a run of many never half-changes a user). */
-export async function editInSession(ctx: CoreContext, session: EditSession, ref: TargetRef, rawInput: EditUserInput, options: { dryRun?: boolean; auditAction?: 'user.update' | 'users.bulk_update' } = {}): Promise<Result<EditUserResult>> {
+export async function editInSession(
+  ctx: CoreContext,
+  session: EditSession,
+  ref: TargetRef,
+  rawInput: EditUserInput,
+  options: { dryRun?: boolean; auditAction?: 'user.update' | 'users.bulk_update' } = {},
+): Promise<Result<EditUserResult>> {
   const { auth, domains, ownedSkuIds } = session;
   const shape = editUserInputSchema.safeParse(rawInput);
   if (!shape.success) return fail('invalid_input', `The edit is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
@@ -73,7 +86,12 @@ export async function editInSession(ctx: CoreContext, session: EditSession, ref:
     if (reason && !reason.includes(target.user.userPrincipalName)) fields.push({ field: 'alias', message: reason });
   }
   if (fields.length > 0) return invalidFields(dedupe(fields));
-  const result: EditUserResult = { userId: target.user.id, userPrincipalName: plan.username?.userPrincipalName ?? target.user.userPrincipalName, changedFields: plan.changedFields, dryRun: !!options.dryRun };
+  const result: EditUserResult = {
+    userId: target.user.id,
+    userPrincipalName: plan.username?.userPrincipalName ?? target.user.userPrincipalName,
+    changedFields: plan.changedFields,
+    dryRun: !!options.dryRun,
+  };
   if (plan.changedFields.length === 0) return ok(result);
 
   const now = ctx.now();
@@ -83,13 +101,15 @@ export async function editInSession(ctx: CoreContext, session: EditSession, ref:
       if (Object.keys(plan.changes).length > 0) await updateUserFields(tx, target.user.id, plan.changes, now);
       if (plan.roles) await replaceRoles(tx, target.user.id, plan.roles, now);
       if ((plan.parts.has('signIn') || plan.parts.has('roles')) && target.roles.includes('global_admin')) {
-        if ((await countSignInAllowedGlobalAdmins(tx, tenant.id)) === 0) throw new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }]));
+        if ((await countSignInAllowedGlobalAdmins(tx, tenant.id)) === 0)
+          throw new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }]));
       }
       if (plan.licenses) {
         try {
           await changeUserLicenses(tx, target.user.id, plan.licenses, { ownedSkuIds, mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now });
         } catch (error) {
-          if (error instanceof LicenseChangeRefused) throw new CoreFailure(invalidFields(error.problems.map((p) => ({ field: 'licenses', message: p.message }))));
+          if (error instanceof LicenseChangeRefused)
+            throw new CoreFailure(invalidFields(error.problems.map((p) => ({ field: 'licenses', message: p.message }))));
           throw error;
         }
       }
@@ -109,7 +129,8 @@ export async function editInSession(ctx: CoreContext, session: EditSession, ref:
       return result;
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'upnKey')) return invalidFields([{ field: 'alias', message: `The username ${result.userPrincipalName} was taken a moment ago. Choose another.` }]);
+    if (isUniqueViolation(error, 'upnKey'))
+      return invalidFields([{ field: 'alias', message: `The username ${result.userPrincipalName} was taken a moment ago. Choose another.` }]);
     throw error;
   }
   if ('ok' in done) return done;

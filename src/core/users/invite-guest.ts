@@ -21,11 +21,13 @@ export function guestUsername(email: string, initialDomain: string): string {
 /** "ana.maria@x.com" → "Ana Maria": a display name from an email when none is given. */
 export function displayNameFromEmail(email: string): string {
   const local = email.slice(0, email.lastIndexOf('@'));
-  return local
-    .split(/[._-]+/)
-    .filter(Boolean)
-    .map((word) => word[0]!.toUpperCase() + word.slice(1))
-    .join(' ') || local;
+  return (
+    local
+      .split(/[._-]+/)
+      .filter(Boolean)
+      .map((word) => word[0]!.toUpperCase() + word.slice(1))
+      .join(' ') || local
+  );
 }
 
 /**
@@ -34,11 +36,15 @@ export function displayNameFromEmail(email: string): string {
  * here is random, never shown and never usable. Only a Global admin may then license a guest
  * (`changeUserLicenses` checks it).
  */
-export async function inviteGuest(ctx: CoreContext, actor: Actor, input: { email: string; displayName?: string; dryRun?: boolean }): Promise<Result<{ userId: string; userPrincipalName: string; displayName: string; dryRun: boolean }>> {
+export async function inviteGuest(
+  ctx: CoreContext,
+  actor: Actor,
+  input: { email: string; displayName?: string; dryRun?: boolean },
+): Promise<Result<{ userId: string; userPrincipalName: string; displayName: string; dryRun: boolean }>> {
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;
   const email = input.email.trim().replace(/^mailto:/i, '');
-  const problem = emailProblem(email, 'The guest\'s email address');
+  const problem = emailProblem(email, "The guest's email address");
   if (problem) return invalidFields([{ field: 'email', message: problem }]);
   const parsed = parseUsername(guestUsername(email, auth.tenant.initialDomain));
   if (!parsed.ok) return invalidFields([{ field: 'email', message: `This email can't make a guest username: ${parsed.message}` }]);
@@ -52,12 +58,37 @@ export async function inviteGuest(ctx: CoreContext, actor: Actor, input: { email
     const made = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
       const userId = await insertDirectoryUser(
         tx,
-        { tenantId: auth.tenant.id, userPrincipalName: username.userPrincipalName, alias: username.alias, domain: username.domain, displayName, profile: { displayName }, alternateEmail: email, usageLocation: null, accountEnabled: true, slackUserId: null, passwordHash, forceChangePassword: false },
+        {
+          tenantId: auth.tenant.id,
+          userPrincipalName: username.userPrincipalName,
+          alias: username.alias,
+          domain: username.domain,
+          displayName,
+          profile: { displayName },
+          alternateEmail: email,
+          usageLocation: null,
+          accountEnabled: true,
+          slackUserId: null,
+          passwordHash,
+          forceChangePassword: false,
+        },
         [],
         now,
       );
       await markGuest(tx, userId);
-      await writeAudit(tx, { tenantId: auth.tenant.id, actor: auth.actorId, action: 'user.invite', targetType: 'user', targetUserId: userId, changedFields: ['account', 'userType'], summary: `Invited guest ${username.userPrincipalName}` }, now);
+      await writeAudit(
+        tx,
+        {
+          tenantId: auth.tenant.id,
+          actor: auth.actorId,
+          action: 'user.invite',
+          targetType: 'user',
+          targetUserId: userId,
+          changedFields: ['account', 'userType'],
+          summary: `Invited guest ${username.userPrincipalName}`,
+        },
+        now,
+      );
       return userId;
     });
     if (isCoreError(made)) return made;

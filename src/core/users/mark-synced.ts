@@ -39,7 +39,10 @@ export async function markUserSynced(
         targetType: 'user',
         targetUserId: user.id,
         changedFields: ['source'],
-        summary: source === 'synced' ? `Marked ${user.userPrincipalName} as synchronized from on-premises Active Directory` : `Made ${user.userPrincipalName} a cloud user again`,
+        summary:
+          source === 'synced'
+            ? `Marked ${user.userPrincipalName} as synchronized from on-premises Active Directory`
+            : `Made ${user.userPrincipalName} a cloud user again`,
       },
       now,
     );

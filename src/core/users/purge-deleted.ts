@@ -42,7 +42,15 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
         if (!(await purgeDeletedUser(tx, user.id, cutoff))) return false;
         await writeAudit(
           tx,
-          { tenantId: user.tenantId, actor, action: 'user.purge', targetType: 'user', targetUserId: user.id, changedFields: ['account'], summary: `Removed ${user.userPrincipalName} for good (deleted more than ${DELETED_KEPT_DAYS} days ago)` },
+          {
+            tenantId: user.tenantId,
+            actor,
+            action: 'user.purge',
+            targetType: 'user',
+            targetUserId: user.id,
+            changedFields: ['account'],
+            summary: `Removed ${user.userPrincipalName} for good (deleted more than ${DELETED_KEPT_DAYS} days ago)`,
+          },
           now,
         );
         return true;
@@ -60,7 +68,15 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
         if (!(await removeMailboxPastGrace(tx, user.id, now))) return false;
         await writeAudit(
           tx,
-          { tenantId: user.tenantId, actor, action: 'user.mailbox_removed', targetType: 'user', targetUserId: user.id, changedFields: ['mailbox'], summary: `The mailbox of ${user.userPrincipalName} is gone: its 30-day grace without an Exchange license ended` },
+          {
+            tenantId: user.tenantId,
+            actor,
+            action: 'user.mailbox_removed',
+            targetType: 'user',
+            targetUserId: user.id,
+            changedFields: ['mailbox'],
+            summary: `The mailbox of ${user.userPrincipalName} is gone: its 30-day grace without an Exchange license ended`,
+          },
           now,
         );
         return true;

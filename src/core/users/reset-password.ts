@@ -64,7 +64,13 @@ export async function checkPasswordReset(ctx: CoreContext, actor: Actor, ref: Ta
  * stored only as its hash, with "change at next sign-in" as asked. The password appears only in the
  * returned notice (shown once); the audit names the field, never the value.
  */
-export async function resetPassword(ctx: CoreContext, actor: Actor, ref: TargetRef, raw: ResetPasswordInput, options: { dryRun?: boolean } = {}): Promise<Result<PasswordResetDone>> {
+export async function resetPassword(
+  ctx: CoreContext,
+  actor: Actor,
+  ref: TargetRef,
+  raw: ResetPasswordInput,
+  options: { dryRun?: boolean } = {},
+): Promise<Result<PasswordResetDone>> {
   const checked = await checkPasswordReset(ctx, actor, ref, raw);
   if (!checked.ok) return checked;
   const { auth, target, input } = checked;

@@ -61,7 +61,11 @@ export async function listDeletedUsers(ctx: CoreContext, actor: Actor, limit = 5
 }
 
 /** Finds the deleted user a restore is about (for the restore form), with the username it would get back. */
-export async function deletedUserToRestore(ctx: CoreContext, actor: Actor, query: string): Promise<Result<{ user: DeletedUserRecord; usernameTaken: string | null }>> {
+export async function deletedUserToRestore(
+  ctx: CoreContext,
+  actor: Actor,
+  query: string,
+): Promise<Result<{ user: DeletedUserRecord; usernameTaken: string | null }>> {
   const auth = await authorize(ctx, actor, 'delete_users');
   if (!auth.ok) return auth;
   const user = await findDeletedUser(ctx.db, auth.tenant, query);
@@ -83,7 +87,9 @@ export async function restoreUser(
   const auth = await authorize(ctx, actor, 'delete_users');
   if (!auth.ok) return auth;
   const { tenant } = auth;
-  const found = input.byId ? ((await deletedUserById(ctx.db, tenant.id, input.user)) ?? 'That user is no longer deleted (restored or removed for good meanwhile).') : await findDeletedUser(ctx.db, tenant, input.user);
+  const found = input.byId
+    ? ((await deletedUserById(ctx.db, tenant.id, input.user)) ?? 'That user is no longer deleted (restored or removed for good meanwhile).')
+    : await findDeletedUser(ctx.db, tenant, input.user);
   if (typeof found === 'string') return fail('not_found', found);
   const alias = input.alias?.trim() || found.alias;
   const parsed = parseUsername(`${alias}@${found.domain}`);
@@ -96,14 +102,30 @@ export async function restoreUser(
   const passwordHash = hashGeneratedPassword(temporaryPassword);
   const now = ctx.now();
   const dryRun = input.dryRun ?? false;
-  const licenseOptions = { ownedSkuIds: (await licensePools(ctx.db, tenant.id)).map((p) => p.skuId), mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now };
+  const licenseOptions = {
+    ownedSkuIds: (await licensePools(ctx.db, tenant.id)).map((p) => p.skuId),
+    mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
+    now,
+  };
   const given: string[] = [];
   const notGiven: RestoreUserResult['licensesNotGiven'] = [];
   const giveBack = async (tx: Db, license: RememberedLicense) => {
     const product = productBySkuId(license.skuId)?.displayName ?? license.skuId;
     try {
       await changeUserLicenses(tx, found.id, { add: [license] }, licenseOptions);
-      await writeAudit(tx, { tenantId: tenant.id, actor: auth.actorId, action: 'user.licenses', targetType: 'user', targetUserId: found.id, changedFields: ['licenses'], summary: `Gave ${username.userPrincipalName} back ${product} on restore` }, now);
+      await writeAudit(
+        tx,
+        {
+          tenantId: tenant.id,
+          actor: auth.actorId,
+          action: 'user.licenses',
+          targetType: 'user',
+          targetUserId: found.id,
+          changedFields: ['licenses'],
+          summary: `Gave ${username.userPrincipalName} back ${product} on restore`,
+        },
+        now,
+      );
       given.push(product);
     } catch (error) {
       if (!(error instanceof LicenseChangeRefused)) throw error;
@@ -124,19 +146,27 @@ export async function restoreUser(
           action: 'user.restore',
           targetType: 'user',
           targetUserId: found.id,
-          changedFields: ['deletedAt', 'password', ...(username.userPrincipalName !== found.userPrincipalName ? ['userPrincipalName'] : []), ...(!keepSlackLink && found.slackUserId ? ['slackUserId'] : [])],
+          changedFields: [
+            'deletedAt',
+            'password',
+            ...(username.userPrincipalName !== found.userPrincipalName ? ['userPrincipalName'] : []),
+            ...(!keepSlackLink && found.slackUserId ? ['slackUserId'] : []),
+          ],
           summary: `Restored ${username.userPrincipalName}${username.userPrincipalName !== found.userPrincipalName ? ` (was ${found.userPrincipalName})` : ''} with a new temporary password`,
         },
         now,
       );
       // A rehearsal tries the licenses inside its own (rolled back) transaction.
-      if (dryRun) for (const license of found.deletedLicenses) await giveBack(tx, license).catch((error: unknown) => {
-          if (!(error instanceof LicenseChangeRefused)) throw error;
-        });
+      if (dryRun)
+        for (const license of found.deletedLicenses)
+          await giveBack(tx, license).catch((error: unknown) => {
+            if (!(error instanceof LicenseChangeRefused)) throw error;
+          });
       return { userId: found.id };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'upnKey')) return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Enter a new one.` }]);
+    if (isUniqueViolation(error, 'upnKey'))
+      return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Enter a new one.` }]);
     throw error;
   }
   if (isCoreError(restored)) return restored;

@@ -50,7 +50,10 @@ export interface UserDetails {
 export async function showUser(ctx: CoreContext, actor: Actor, query: string): Promise<Result<{ user: UserDetails }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  const wanted = query.trim().replace(/^mailto:/i, '').toLowerCase();
+  const wanted = query
+    .trim()
+    .replace(/^mailto:/i, '')
+    .toLowerCase();
   if (!wanted) return fail('invalid_input', 'Say which user: `/users show <username>`, for example `/users show ana@contoso.com`.');
   let user: DirectoryUserRecord | null = await activeUserByUpn(ctx.db, auth.tenant.id, wanted);
   if (!user && !wanted.includes('@')) {
@@ -63,7 +66,12 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
   if (!user) return fail('not_found', `No user ${query.trim()} in ${auth.tenant.name}. Check the spelling, or see everyone in the App Home.`);
 
   const expiry = auth.tenant.passwordExpiryDays;
-  const [roles, licenses, history, mailbox] = await Promise.all([rolesOf(ctx.db, user.id), licensesOf(ctx.db, user.id), userHistory(ctx.db, user.id, HISTORY_SHOWN), mailboxOf(ctx.db, user.id)]);
+  const [roles, licenses, history, mailbox] = await Promise.all([
+    rolesOf(ctx.db, user.id),
+    licensesOf(ctx.db, user.id),
+    userHistory(ctx.db, user.id, HISTORY_SHOWN),
+    mailboxOf(ctx.db, user.id),
+  ]);
   return ok({
     user: {
       id: user.id,

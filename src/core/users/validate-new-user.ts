@@ -79,7 +79,10 @@ export function licenseProblems(licenses: ParsedAddUserInput['licenses'], ownedS
   for (const license of licenses) {
     const product = productBySkuId(license.skuId);
     if (!product || !ownedSkuIds.includes(product.skuId)) {
-      fields.push({ field: 'licenses', message: `The organization has no ${product?.displayName ?? license.skuId} licenses. Buy some with \`/licenses buy\`.` });
+      fields.push({
+        field: 'licenses',
+        message: `The organization has no ${product?.displayName ?? license.skuId} licenses. Buy some with \`/licenses buy\`.`,
+      });
       continue;
     }
     if (seen.has(product.skuId)) fields.push({ field: 'licenses', message: `${product.displayName} is chosen twice.` });

@@ -16,7 +16,10 @@ export interface CustomViewSummary {
 }
 
 /** The organization's custom views (any admin role sees them; Global and User admins may change them). */
-export async function listCustomViews(ctx: CoreContext, actor: Actor): Promise<Result<{ views: CustomViewSummary[]; canManage: boolean; organizationName: string }>> {
+export async function listCustomViews(
+  ctx: CoreContext,
+  actor: Actor,
+): Promise<Result<{ views: CustomViewSummary[]; canManage: boolean; organizationName: string }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
   const views = (await customViews(ctx.db, auth.tenant.id)).map((v) => ({ id: v.id, name: v.name, conditions: parseConditions(v.conditions) ?? {} }));
@@ -42,7 +45,11 @@ export async function deleteCustomView(ctx: CoreContext, actor: Actor, id: strin
   const deleted = await transaction(ctx, async (tx) => {
     const view = await customViewById(tx, tenantId, id);
     if (!view || !(await deleteView(tx, tenantId, id))) return null;
-    await writeAudit(tx, { tenantId, actor: auth.actorId, action: 'view.delete', targetType: 'view', targetId: id, summary: `Deleted the view "${view.name}"` }, now);
+    await writeAudit(
+      tx,
+      { tenantId, actor: auth.actorId, action: 'view.delete', targetType: 'view', targetId: id, summary: `Deleted the view "${view.name}"` },
+      now,
+    );
     return view.name;
   });
   if (deleted === null) return fail('not_found', 'This view was already deleted.');
@@ -52,7 +59,10 @@ export async function deleteCustomView(ctx: CoreContext, actor: Actor, id: strin
 }
 
 /** What the custom view form offers: the organization's domains and the products it owns. */
-export async function customViewFormOptions(ctx: CoreContext, actor: Actor): Promise<Result<{ domains: string[]; products: { skuId: string; name: string }[] }>> {
+export async function customViewFormOptions(
+  ctx: CoreContext,
+  actor: Actor,
+): Promise<Result<{ domains: string[]; products: { skuId: string; name: string }[] }>> {
   const auth = await authorize(ctx, actor, 'manage_views');
   if (!auth.ok) return auth;
   const [domains, counts] = await Promise.all([allDomains(ctx.db, auth.tenant.id), licenseCounts(ctx, auth.tenant.id)]);

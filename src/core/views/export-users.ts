@@ -9,9 +9,29 @@ import { resolveView, type ResolvedView } from './resolve-view.js';
 
 /** The admin center's export columns, in its order (then Roster's own: user type, source, license error). */
 export const EXPORT_HEADER = [
-  'Display name', 'User principal name', 'First name', 'Last name', 'Licenses', 'Block credential', 'Usage location', 'Department',
-  'Job title', 'City', 'State', 'Country or region', 'Office', 'Office phone', 'Mobile phone', 'Fax', 'Street address', 'Postal code',
-  'When created', 'Alternate email address', 'User type', 'Source', 'License error',
+  'Display name',
+  'User principal name',
+  'First name',
+  'Last name',
+  'Licenses',
+  'Block credential',
+  'Usage location',
+  'Department',
+  'Job title',
+  'City',
+  'State',
+  'Country or region',
+  'Office',
+  'Office phone',
+  'Mobile phone',
+  'Fax',
+  'Street address',
+  'Postal code',
+  'When created',
+  'Alternate email address',
+  'User type',
+  'Source',
+  'License error',
 ] as const;
 
 /** Users read per query: enough to be quick, small enough that memory stays flat at any size. */
@@ -19,12 +39,29 @@ export const EXPORT_CHUNK = 2000;
 
 function cells(row: ExportRow): (string | null)[] {
   return [
-    row.displayName, row.userPrincipalName, row.firstName, row.lastName,
+    row.displayName,
+    row.userPrincipalName,
+    row.firstName,
+    row.lastName,
     row.skuIds.map((id) => productBySkuId(id)?.displayName ?? id).join('+'),
     row.accountEnabled ? 'False' : 'True',
-    row.usageLocation, row.department, row.jobTitle, row.city, row.state, row.country, row.officeNumber, row.officePhone,
-    row.mobilePhone, row.fax, row.address, row.postalCode, row.createdAt.toISOString(), row.alternateEmail,
-    row.userType === 'guest' ? 'Guest' : 'Member', row.source === 'synced' ? 'Synced' : 'Cloud', row.licenseError,
+    row.usageLocation,
+    row.department,
+    row.jobTitle,
+    row.city,
+    row.state,
+    row.country,
+    row.officeNumber,
+    row.officePhone,
+    row.mobilePhone,
+    row.fax,
+    row.address,
+    row.postalCode,
+    row.createdAt.toISOString(),
+    row.alternateEmail,
+    row.userType === 'guest' ? 'Guest' : 'Member',
+    row.source === 'synced' ? 'Synced' : 'Cloud',
+    row.licenseError,
   ];
 }
 
@@ -33,7 +70,11 @@ function cells(row: ExportRow): (string | null)[] {
  * the caller writes each chunk out before the next is read, so a 100,000-user export never holds the
  * whole file. Any admin role may export what they may list.
  */
-export async function exportUsers(ctx: CoreContext, actor: Actor, viewText: string): Promise<Result<{ view: ResolvedView; chunks: () => AsyncGenerator<{ text: string; rows: number }> }>> {
+export async function exportUsers(
+  ctx: CoreContext,
+  actor: Actor,
+  viewText: string,
+): Promise<Result<{ view: ResolvedView; chunks: () => AsyncGenerator<{ text: string; rows: number }> }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
   const view = await resolveView(ctx.db, auth.tenant.id, viewText);
@@ -57,6 +98,11 @@ export async function exportUsers(ctx: CoreContext, actor: Actor, viewText: stri
 
 /** A file name for the export: the view's name, safe in any file system. */
 export function exportFileName(view: ResolvedView, at: Date): string {
-  const name = view.name.normalize('NFD').replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase() || 'users';
+  const name =
+    view.name
+      .normalize('NFD')
+      .replace(/[^\w-]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .toLowerCase() || 'users';
   return `${name}-${at.toISOString().slice(0, 10)}.csv`;
 }

@@ -4,8 +4,19 @@ import { FIND_LIMIT, findUsers } from '../users/find-users.js';
 import { listRowsByIds, type UserListRow } from '../../store/user-views.js';
 
 /** `/users find <text>`: the ranked matches of findUsers, as list rows (licenses, sign-in, errors). */
-export async function findUsersListed(ctx: CoreContext, actor: Actor, text: string, limit = FIND_LIMIT): Promise<Result<{ users: UserListRow[]; limit: number }>> {
+export async function findUsersListed(
+  ctx: CoreContext,
+  actor: Actor,
+  text: string,
+  limit = FIND_LIMIT,
+): Promise<Result<{ users: UserListRow[]; limit: number }>> {
   const found = await findUsers(ctx, actor, text, limit);
   if (!found.ok) return found;
-  return ok({ users: await listRowsByIds(ctx.db, found.users.map((u) => u.id)), limit });
+  return ok({
+    users: await listRowsByIds(
+      ctx.db,
+      found.users.map((u) => u.id),
+    ),
+    limit,
+  });
 }

@@ -37,7 +37,11 @@ export async function listUsers(
   if (isCoreError(resolved)) return resolved;
   const limit = Math.min(Math.max(input.limit ?? PAGE_SIZE, 1), 100);
   const [page, total, views] = await Promise.all([
-    listUsersPage(ctx.db, auth.tenant.id, resolved.filter, { ...(input.after ? { after: input.after } : {}), ...(input.before ? { before: input.before } : {}), limit }),
+    listUsersPage(ctx.db, auth.tenant.id, resolved.filter, {
+      ...(input.after ? { after: input.after } : {}),
+      ...(input.before ? { before: input.before } : {}),
+      limit,
+    }),
     countUsers(ctx.db, auth.tenant.id, resolved.filter, Object.keys(resolved.filter).length === 0 ? Number.MAX_SAFE_INTEGER : COUNT_CAP),
     viewChoices(ctx.db, auth.tenant.id),
   ]);

@@ -26,7 +26,8 @@ function cleaned(raw: CustomViewInput['conditions']): Record<string, string | tr
   const out: Record<string, string | true> = {};
   for (const [name, value] of Object.entries(raw)) {
     if (value === true) out[name] = true;
-    else if (typeof value === 'string' && value.trim()) out[name] = name === 'usageLocation' ? value.trim().toUpperCase() : name === 'domain' ? value.trim().toLowerCase() : value.trim();
+    else if (typeof value === 'string' && value.trim())
+      out[name] = name === 'usageLocation' ? value.trim().toUpperCase() : name === 'domain' ? value.trim().toLowerCase() : value.trim();
   }
   return out;
 }
@@ -60,21 +61,34 @@ export async function saveCustomView(ctx: CoreContext, actor: Actor, input: Cust
     problems.push({ field: 'domain', message: `${conditions.domain} is not a domain of ${auth.tenant.name}.` });
   }
   if (conditions.skuId && !(await licensePools(ctx.db, tenantId)).some((pool) => pool.skuId === conditions.skuId)) {
-    problems.push({ field: 'skuId', message: `${auth.tenant.name} has no ${productBySkuId(conditions.skuId)?.displayName ?? 'such product'} licenses; choose one it owns.` });
+    problems.push({
+      field: 'skuId',
+      message: `${auth.tenant.name} has no ${productBySkuId(conditions.skuId)?.displayName ?? 'such product'} licenses; choose one it owns.`,
+    });
   }
   if (problems.length > 0) return invalidFields(problems);
   const now = ctx.now();
-  const nameTaken = () => new CoreFailure(fail('conflict', `There is already a view named "${name}".`, [{ field: 'name', message: `There is already a view named "${name}"; choose another name.` }]));
+  const nameTaken = () =>
+    new CoreFailure(
+      fail('conflict', `There is already a view named "${name}".`, [
+        { field: 'name', message: `There is already a view named "${name}"; choose another name.` },
+      ]),
+    );
   const saved = await transaction(ctx, async (tx) => {
     const sameName = await customViewByName(tx, tenantId, name);
     if (sameName && sameName.id !== input.id) throw nameTaken();
     let id = input.id;
     if (id) {
-      if (!(await customViewById(tx, tenantId, id))) throw new CoreFailure(fail('not_found', 'This view has been deleted meanwhile; make it again with New view.'));
+      if (!(await customViewById(tx, tenantId, id)))
+        throw new CoreFailure(fail('not_found', 'This view has been deleted meanwhile; make it again with New view.'));
       await updateCustomView(tx, tenantId, id, { name, conditions: toDbJson(conditions) }, now);
     } else {
       if ((await countCustomViews(tx, tenantId)) >= MAX_CUSTOM_VIEWS) {
-        throw new CoreFailure(fail('limit_exceeded', `${auth.tenant.name} already has ${MAX_CUSTOM_VIEWS} custom views, the most there can be.`, [{ field: 'name', message: `There can be at most ${MAX_CUSTOM_VIEWS} custom views; delete one first.` }]));
+        throw new CoreFailure(
+          fail('limit_exceeded', `${auth.tenant.name} already has ${MAX_CUSTOM_VIEWS} custom views, the most there can be.`, [
+            { field: 'name', message: `There can be at most ${MAX_CUSTOM_VIEWS} custom views; delete one first.` },
+          ]),
+        );
       }
       try {
         id = await insertCustomView(tx, { tenantId, name, conditions: toDbJson(conditions), createdBy: auth.actorId }, now);
@@ -83,7 +97,19 @@ export async function saveCustomView(ctx: CoreContext, actor: Actor, input: Cust
         throw error;
       }
     }
-    await writeAudit(tx, { tenantId, actor: auth.actorId, action: input.id ? 'view.update' : 'view.create', targetType: 'view', targetId: id, changedFields: ['name', ...Object.keys(conditions)], summary: `${input.id ? 'Changed' : 'Made'} the view "${name}"` }, now);
+    await writeAudit(
+      tx,
+      {
+        tenantId,
+        actor: auth.actorId,
+        action: input.id ? 'view.update' : 'view.create',
+        targetType: 'view',
+        targetId: id,
+        changedFields: ['name', ...Object.keys(conditions)],
+        summary: `${input.id ? 'Changed' : 'Made'} the view "${name}"`,
+      },
+      now,
+    );
     return id;
   });
   if (typeof saved !== 'string') return saved;

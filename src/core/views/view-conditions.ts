@@ -12,7 +12,10 @@ import type { UserFilter } from '../../store/user-views.js';
 export const viewConditionsSchema = z.strictObject({
   domain: z.string().min(1).max(255).optional(),
   signIn: z.enum(['allowed', 'blocked']).optional(),
-  usageLocation: z.string().regex(/^[A-Z]{2}$/).optional(),
+  usageLocation: z
+    .string()
+    .regex(/^[A-Z]{2}$/)
+    .optional(),
   skuId: z.string().min(1).max(64).optional(),
   department: z.string().min(1).max(64).optional(),
   city: z.string().min(1).max(128).optional(),

@@ -68,7 +68,8 @@ export function registerLifecycleListeners(app: App, deps: ListenerDeps): void {
       await ack();
       await afterAck(deps, actor.slackUserId, `${direction} the licenses`, async () => {
         const input = { product: view.private_metadata, users: { ids } };
-        const result = direction === 'assign' ? await assignProduct(deps.core, actor, { ...input, disabledPlans }) : await unassignProduct(deps.core, actor, input);
+        const result =
+          direction === 'assign' ? await assignProduct(deps.core, actor, { ...input, disabledPlans }) : await unassignProduct(deps.core, actor, input);
         await deps.slack.dm(actor.slackUserId, result.ok ? productChangeResultMessage(result, direction) : textMessage(result.message));
       });
     });
@@ -79,7 +80,11 @@ export function registerLifecycleListeners(app: App, deps: ListenerDeps): void {
     const state = new ViewState(view.state.values as ViewStateValues);
     const choices = state.selectedMany('licenses').map((skuId) => ({ skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) }));
     const result = await setUserLicenses(deps.core, actor, view.private_metadata, choices);
-    await ack(result.ok ? { response_action: 'clear' } : { response_action: 'errors', errors: viewErrors(result.fields ?? [{ field: 'licenses', message: result.message }], state, 'licenses') });
+    await ack(
+      result.ok
+        ? { response_action: 'clear' }
+        : { response_action: 'errors', errors: viewErrors(result.fields ?? [{ field: 'licenses', message: result.message }], state, 'licenses') },
+    );
   });
 
   // Type-ahead of the Licenses page user picker: the first 20 users whose name or username starts with the text.

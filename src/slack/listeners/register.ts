@@ -6,8 +6,23 @@ import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
 import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
-import { cancelImportAction, chooseImportSettingsAction, importLicenseChanged, resumeImportAction, resumeTakeoverSubmission } from './actions/import-actions.js';
-import { customViewMenu, exportAction, listPageChosen, listViewChosen, newViewAction, openViewAction, openViewsAction, rowTicked } from './actions/user-list-actions.js';
+import {
+  cancelImportAction,
+  chooseImportSettingsAction,
+  importLicenseChanged,
+  resumeImportAction,
+  resumeTakeoverSubmission,
+} from './actions/import-actions.js';
+import {
+  customViewMenu,
+  exportAction,
+  listPageChosen,
+  listViewChosen,
+  newViewAction,
+  openViewAction,
+  openViewsAction,
+  rowTicked,
+} from './actions/user-list-actions.js';
 import { openSeatWarningAction, seatWarningSubmission } from './views/seat-warning-listeners.js';
 import { customViewSubmission } from './views/custom-view-submission.js';
 import { showPasswordAction } from './actions/credential-actions.js';

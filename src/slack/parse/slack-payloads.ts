@@ -23,15 +23,31 @@ const stateValue = z.looseObject({
   files: z.array(file).optional(),
 });
 const state = z.looseObject({ values: z.record(z.string(), z.record(z.string(), stateValue)) });
-const view = z.looseObject({ id, hash: z.string().optional(), callback_id: z.string().optional(), private_metadata: z.string().optional(), state: state.optional() });
+const view = z.looseObject({
+  id,
+  hash: z.string().optional(),
+  callback_id: z.string().optional(),
+  private_metadata: z.string().optional(),
+  state: state.optional(),
+});
 
 /** Buttons whose value is an import job id: without one the button means nothing. */
 const BUTTONS_WITH_JOB: readonly string[] = [ACTION.importChooseSettings, ACTION.importCancel, ACTION.importResume];
 /** Buttons whose value is a user id. */
 const BUTTONS_WITH_USER: readonly string[] = [ACTION.editUser];
 const action = z
-  .looseObject({ type: z.string(), action_id: z.string(), block_id: z.string(), value: z.string().optional(), selected_option: option.nullish(), selected_options: z.array(option).optional() })
-  .refine((a) => !BUTTONS_WITH_JOB.includes(a.action_id) || (a.value ?? '') !== '', { message: 'this button needs a value (the import job id)', path: ['value'] })
+  .looseObject({
+    type: z.string(),
+    action_id: z.string(),
+    block_id: z.string(),
+    value: z.string().optional(),
+    selected_option: option.nullish(),
+    selected_options: z.array(option).optional(),
+  })
+  .refine((a) => !BUTTONS_WITH_JOB.includes(a.action_id) || (a.value ?? '') !== '', {
+    message: 'this button needs a value (the import job id)',
+    path: ['value'],
+  })
   .refine((a) => !BUTTONS_WITH_USER.includes(a.action_id) || (a.value ?? '') !== '', { message: 'this button needs a value (the user id)', path: ['value'] });
 
 const interactions = {
@@ -61,7 +77,15 @@ const interactions = {
   }),
 } as const;
 
-const command = z.looseObject({ command: z.string().startsWith('/'), text: z.string(), user_id: id, team_id: id, channel_id: id, trigger_id: id, team_domain: z.string().optional() });
+const command = z.looseObject({
+  command: z.string().startsWith('/'),
+  text: z.string(),
+  user_id: id,
+  team_id: id,
+  channel_id: id,
+  trigger_id: id,
+  team_domain: z.string().optional(),
+});
 
 const events: Record<string, z.ZodType> = {
   app_home_opened: z.looseObject({ user: id, tab: z.string() }),

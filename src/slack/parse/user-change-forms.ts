@@ -12,7 +12,10 @@ import type { ViewState } from './view-state.js';
 export function parseEditUserForm(state: ViewState): EditUserInput {
   const input: EditUserInput = {};
   if (state.has('displayName')) {
-    input.details = { ...Object.fromEntries(PROFILE_FIELD_NAMES.map((field) => [field, state.text(field) ?? ''])), displayName: state.text('displayName') ?? '' };
+    input.details = {
+      ...Object.fromEntries(PROFILE_FIELD_NAMES.map((field) => [field, state.text(field) ?? ''])),
+      displayName: state.text('displayName') ?? '',
+    };
   }
   if (state.has('signIn') || state.has('roles') || state.has('alternateEmail')) {
     input.settings = {

@@ -13,7 +13,9 @@ export async function afterAck(deps: ListenerDeps, userId: string, what: string,
     const reference = randomUUID().slice(0, 8);
     deps.logger.error(`${what} failed`, { reference, user: userId, ...describeError(error) });
     await deps.slack
-      .dm(userId, { text: `Sorry, Roster could not ${what} (reference ${reference}). Try again; if it keeps failing, give this reference to whoever runs Roster.` })
+      .dm(userId, {
+        text: `Sorry, Roster could not ${what} (reference ${reference}). Try again; if it keeps failing, give this reference to whoever runs Roster.`,
+      })
       .catch((dmError) => deps.logger.error('could not report a failure', { reference, ...describeError(dmError) }));
   }
 }

@@ -17,9 +17,17 @@ export async function sweepExpiredCredentials(deps: ListenerDeps): Promise<numbe
     if (!credential.message) continue;
     try {
       const { channel, ts } = credential.message;
-      await deps.slack.updateMessage(channel, ts, credentialNoticeMessage(credential.details, credential.sentBy, deps.core.now(), { kind: 'expired', expiredAt: credential.expiredAt }));
+      await deps.slack.updateMessage(
+        channel,
+        ts,
+        credentialNoticeMessage(credential.details, credential.sentBy, deps.core.now(), { kind: 'expired', expiredAt: credential.expiredAt }),
+      );
     } catch (error) {
-      deps.logger.warn('could not update an expired credential notice', { recipient: credential.recipient, user: credential.details.userPrincipalName, ...describeError(error) });
+      deps.logger.warn('could not update an expired credential notice', {
+        recipient: credential.recipient,
+        user: credential.details.userPrincipalName,
+        ...describeError(error),
+      });
     }
   }
   if (expired.length > 0) deps.logger.info('temporary passwords expired unseen', { count: expired.length });

@@ -15,7 +15,8 @@ export function startExpirySweep(core: CoreContext, logger: Logger): () => void 
     if (running) return;
     running = sweepExpired(core)
       .then((done) => {
-        if (done.purged.length || done.mailboxesRemoved.length) logger.info('expiry sweep', { purged: done.purged.length, mailboxesRemoved: done.mailboxesRemoved.length });
+        if (done.purged.length || done.mailboxesRemoved.length)
+          logger.info('expiry sweep', { purged: done.purged.length, mailboxesRemoved: done.mailboxesRemoved.length });
       })
       .catch((error: unknown) => logger.error('expiry sweep failed', describeError(error)))
       .finally(() => {

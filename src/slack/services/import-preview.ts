@@ -41,7 +41,9 @@ export async function previewUpload(deps: ListenerDeps, request: PreviewRequest)
     file = request.file ?? (await deps.slack.fileInfo(request.fileId));
   } catch (error) {
     if (!request.explicit || slackErrorCode(error) !== 'file_not_found') throw error;
-    await deps.slack.dm(actor.slackUserId, { text: 'Roster cannot open that file. If it was shared in a channel, add Roster to the channel (`/invite @Roster`) and try again.' });
+    await deps.slack.dm(actor.slackUserId, {
+      text: 'Roster cannot open that file. If it was shared in a channel, add Roster to the channel (`/invite @Roster`) and try again.',
+    });
     return;
   }
   if (request.botUserId && file.userId === request.botUserId) return;

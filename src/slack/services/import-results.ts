@@ -10,14 +10,24 @@ import { derivedFileName } from './import-download.js';
  * into that same DM. This file is the only place the temporary passwords of an import appear; the
  * message's Delete button removes both from Slack (listeners/actions/import-results-actions.ts).
  */
-export async function sendImportResults(deps: ListenerDeps, fileName: string, outcome: ImportOutcome, requesterId: string, everyone: readonly string[]): Promise<void> {
+export async function sendImportResults(
+  deps: ListenerDeps,
+  fileName: string,
+  outcome: ImportOutcome,
+  requesterId: string,
+  everyone: readonly string[],
+): Promise<void> {
   const bytes = importResultsCsv(outcome);
   const message = importResultsMessage(fileName, outcome, requesterId);
   const failed: string[] = [];
   for (const userId of everyone) {
     try {
       const posted = await deps.slack.dm(userId, message);
-      const { fileId } = await deps.slack.uploadFile(posted.channel, { filename: derivedFileName(fileName, 'results'), bytes, title: `Results of ${fileName}` });
+      const { fileId } = await deps.slack.uploadFile(posted.channel, {
+        filename: derivedFileName(fileName, 'results'),
+        bytes,
+        title: `Results of ${fileName}`,
+      });
       // A Delete button that removes this message and the file (whose id is known only now).
       if (fileId) await deps.slack.updateMessage(posted.channel, posted.ts, importResultsMessage(fileName, outcome, requesterId, fileId));
     } catch (error) {

@@ -39,9 +39,7 @@ export async function runImportFromSlack(deps: ListenerDeps, jobId: string, requ
   let outcome: ImportOutcome;
   try {
     const file = await deps.slack.fileInfo(job.fileId);
-    outcome = await withDownloadedFile(deps, file, (path) =>
-      runImport(deps.core, jobId, path, { limits: deps.imports.limits, onProgress: progress }),
-    );
+    outcome = await withDownloadedFile(deps, file, (path) => runImport(deps.core, jobId, path, { limits: deps.imports.limits, onProgress: progress }));
   } catch (error) {
     // Nothing was read: the job goes back to interrupted, so Resume can try again.
     const interrupted = await interruptImport(deps.core, jobId);

@@ -19,7 +19,10 @@ export async function openAddUserForm(deps: ListenerDeps, actor: MemberActor, tr
 export async function openSetupForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, workspaceName?: string): Promise<void> {
   const tenant = await organizationOf(deps.core, actor.teamId);
   if (tenant) {
-    await deps.slack.openView(triggerId, messageModal('Set up Roster', `This workspace is already set up as *${esc(tenant.name)}* (${esc(tenant.initialDomain)}).`));
+    await deps.slack.openView(
+      triggerId,
+      messageModal('Set up Roster', `This workspace is already set up as *${esc(tenant.name)}* (${esc(tenant.initialDomain)}).`),
+    );
     return;
   }
   const allowed = deps.bootstrapAdmins.includes(actor.slackUserId) || (await deps.slack.userProfile(actor.slackUserId)).isOwnerOrAdmin;

@@ -19,7 +19,10 @@ export async function sendCredentials(deps: ListenerDeps, notice: CredentialNoti
     try {
       const held = await holdCredential(deps.core, deps.secretKey, { notice, recipient: userId, sentBy: adminId });
       if (!held.ok) throw new Error(held.message);
-      const posted = await deps.slack.dm(userId, credentialNoticeMessage(details, adminId, deps.core.now(), { kind: 'pending', id: held.id, expiresAt: held.expiresAt }));
+      const posted = await deps.slack.dm(
+        userId,
+        credentialNoticeMessage(details, adminId, deps.core.now(), { kind: 'pending', id: held.id, expiresAt: held.expiresAt }),
+      );
       await noteCredentialMessage(deps.core, held.id, posted);
     } catch (error) {
       failed.push(userId);

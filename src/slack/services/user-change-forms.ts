@@ -61,7 +61,10 @@ export async function openEditManyForm(deps: ListenerDeps, actor: MemberActor, t
   if (!options.ok) return void (await deps.slack.openView(triggerId, messageModal('Edit users', esc(options.message))));
   // private_metadata holds at most 3,000 characters: a longer selection is pasted as usernames instead.
   if (preselected.join(',').length > 3000) {
-    return void (await deps.slack.openView(triggerId, messageModal('Edit users', 'That is too many users to carry over from the list. Use `/users edit-many` and paste their usernames.')));
+    return void (await deps.slack.openView(
+      triggerId,
+      messageModal('Edit users', 'That is too many users to carry over from the list. Use `/users edit-many` and paste their usernames.'),
+    ));
   }
   await deps.slack.openView(triggerId, editManyModal(options.licenses, preselected));
 }
@@ -78,5 +81,9 @@ export async function runEditMany(deps: ListenerDeps, actor: MemberActor & Actor
   }
   deps.logger.info('users edited', { team: actor.teamId, by: actor.slackUserId, done: result.counts.done, total: result.rows.length });
   const posted = await deps.slack.dm(actor.slackUserId, editManyResultsMessage(result));
-  await deps.slack.uploadFile(posted.channel, { filename: 'edit-users-results.csv', title: 'Edit users: every user and outcome', bytes: editManyResultsCsv(result) });
+  await deps.slack.uploadFile(posted.channel, {
+    filename: 'edit-users-results.csv',
+    title: 'Edit users: every user and outcome',
+    bytes: editManyResultsCsv(result),
+  });
 }

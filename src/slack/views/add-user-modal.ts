@@ -14,7 +14,17 @@ export const PASSWORD_CUSTOM = 'custom';
 export const REQUIRE_CHANGE = 'require_change';
 
 const OPTIONAL_PROFILE: ProfileField[] = [
-  'jobTitle', 'department', 'officeNumber', 'officePhone', 'mobilePhone', 'fax', 'address', 'city', 'state', 'postalCode', 'country',
+  'jobTitle',
+  'department',
+  'officeNumber',
+  'officePhone',
+  'mobilePhone',
+  'fax',
+  'address',
+  'city',
+  'state',
+  'postalCode',
+  'country',
 ];
 
 /**
@@ -46,7 +56,12 @@ export function addUserModal(options: AddUserOptions, form: AddUserFormState = {
       maxLength: PROFILE_FIELDS.displayName.max,
       hint: 'Leave empty to use the first and last name.',
     }),
-    textInput('alias', 'Username', { optional: false, maxLength: USERNAME_LIMITS.alias, placeholder: 'ana.silva', hint: 'The part before the @. Letters, digits and \' . - _ ! # ^ ~' }),
+    textInput('alias', 'Username', {
+      optional: false,
+      maxLength: USERNAME_LIMITS.alias,
+      placeholder: 'ana.silva',
+      hint: "The part before the @. Letters, digits and ' . - _ ! # ^ ~",
+    }),
     {
       type: 'input',
       block_id: 'domain',
@@ -110,7 +125,7 @@ export function addUserModal(options: AddUserOptions, form: AddUserFormState = {
       block_id: 'slackUserId',
       optional: true,
       label: plain('Slack account'),
-      hint: plain("Link this user to a Slack member: the roles you give here then apply to what they do in Roster."),
+      hint: plain('Link this user to a Slack member: the roles you give here then apply to what they do in Roster.'),
       element: { type: 'users_select', action_id: VALUE },
     },
     ...OPTIONAL_PROFILE.map((field) => textInput(field, PROFILE_FIELDS[field].label, { maxLength: PROFILE_FIELDS[field].max, multiline: field === 'address' })),
@@ -129,7 +144,9 @@ function licenseBlocks(options: AddUserOptions, chosenSkuIds: readonly string[])
   if (!options.canAssignLicenses) return [context('You can add users but not assign licenses; a License admin can assign them later.')];
   const blocks: KnownBlock[] = [usageLocationInput()];
   if (options.licenses.length === 0) {
-    blocks.push(context('The organization has no licenses yet: the user is created without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.'));
+    blocks.push(
+      context('The organization has no licenses yet: the user is created without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.'),
+    );
     return blocks;
   }
   const chosen = new Set(chosenSkuIds);
@@ -167,7 +184,12 @@ function roleBlocks(options: AddUserOptions): KnownBlock[] {
       optional: true,
       label: plain('Roles'),
       hint: plain('Leave empty for a user with no admin access. Admins need an alternate email address.'),
-      element: { type: 'multi_static_select', action_id: VALUE, placeholder: plain('User (no admin access)'), options: ROLE_IDS.map((role) => option(ROLES[role], role)) },
+      element: {
+        type: 'multi_static_select',
+        action_id: VALUE,
+        placeholder: plain('User (no admin access)'),
+        options: ROLE_IDS.map((role) => option(ROLES[role], role)),
+      },
     },
     textInput('alternateEmail', 'Alternate email address', { maxLength: 254, placeholder: 'name@example.com' }),
   ];

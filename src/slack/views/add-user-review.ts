@@ -24,7 +24,9 @@ export function addUserReviewView(result: AddUserResult, actorId: string, now: D
         ['Licenses', esc(notice.licenses.join(', ') || 'None')],
         ['Roles', result.roles.length ? roleLabels(result.roles) : 'User (no admin access)'],
       ]),
-      context(`The credentials were sent as a DM to ${recipients}; each of them can show the password once from that DM within 24 hours, after which Roster destroys it.`),
+      context(
+        `The credentials were sent as a DM to ${recipients}; each of them can show the password once from that DM within 24 hours, after which Roster destroys it.`,
+      ),
     ],
   };
 }

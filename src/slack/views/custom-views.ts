@@ -16,7 +16,11 @@ export function customViewsMessage(organizationName: string, views: readonly Cus
       type: 'section',
       text: { type: 'mrkdwn', text: `*${esc(view.name)}*\n${esc(describeConditions(view.conditions)) || 'no condition'}`.slice(0, 3000) },
       accessory: canManage
-        ? { type: 'overflow', action_id: ACTION.editView, options: [option('Open', `open:${view.id}`), option('Edit', `edit:${view.id}`), option('Delete', `delete:${view.id}`)] }
+        ? {
+            type: 'overflow',
+            action_id: ACTION.editView,
+            options: [option('Open', `open:${view.id}`), option('Edit', `edit:${view.id}`), option('Delete', `delete:${view.id}`)],
+          }
         : button('Open', ACTION.openView, undefined, `cv:${view.id}`),
     });
   }
@@ -41,18 +45,45 @@ const select = (field: string, label: string, options: { text: string; value: st
 });
 
 /** The custom view form: a name, then the conditions (all must hold). Block ids are the condition names. */
-export function customViewModal(form: { domains: string[]; products: { skuId: string; name: string }[] }, view?: { id: string; name: string; conditions: ViewConditions }): View {
+export function customViewModal(
+  form: { domains: string[]; products: { skuId: string; name: string }[] },
+  view?: { id: string; name: string; conditions: ViewConditions },
+): View {
   const c = view?.conditions ?? {};
   const checks = CHECKBOX_CONDITIONS.map((name) => option(CONDITION_LABELS[name], name));
   const checked = checks.filter((o) => c[o.value as (typeof CHECKBOX_CONDITIONS)[number]] === true);
   const blocks: KnownBlock[] = [
     textInput('name', 'View name', { optional: false, maxLength: 64, ...(view ? { initial: view.name } : {}), placeholder: 'Canadian users' }),
     context('Users in the view match *every* condition you set.'),
-    select('domain', CONDITION_LABELS.domain, form.domains.map((d) => ({ text: d, value: d })), c.domain),
-    select('signIn', CONDITION_LABELS.signIn, [{ text: 'Allowed', value: 'allowed' }, { text: 'Blocked', value: 'blocked' }], c.signIn),
+    select(
+      'domain',
+      CONDITION_LABELS.domain,
+      form.domains.map((d) => ({ text: d, value: d })),
+      c.domain,
+    ),
+    select(
+      'signIn',
+      CONDITION_LABELS.signIn,
+      [
+        { text: 'Allowed', value: 'allowed' },
+        { text: 'Blocked', value: 'blocked' },
+      ],
+      c.signIn,
+    ),
     usageLocationInput('usageLocation', 'Users whose usage location is this country.', c.usageLocation),
-    select('skuId', CONDITION_LABELS.skuId, form.products.map((p) => ({ text: p.name, value: p.skuId })), c.skuId),
-    ...TEXT_CONDITIONS.map((name) => textInput(name, CONDITION_LABELS[name], { maxLength: name === 'city' || name === 'state' || name === 'country' ? 128 : 64, ...(c[name] ? { initial: c[name] } : {}), hint: 'Exactly as in the user\'s profile.' })),
+    select(
+      'skuId',
+      CONDITION_LABELS.skuId,
+      form.products.map((p) => ({ text: p.name, value: p.skuId })),
+      c.skuId,
+    ),
+    ...TEXT_CONDITIONS.map((name) =>
+      textInput(name, CONDITION_LABELS[name], {
+        maxLength: name === 'city' || name === 'state' || name === 'country' ? 128 : 64,
+        ...(c[name] ? { initial: c[name] } : {}),
+        hint: "Exactly as in the user's profile.",
+      }),
+    ),
     {
       type: 'input',
       block_id: 'conditions',

@@ -11,10 +11,24 @@ export const NO_CHANGE = 'no_change';
 export const LICENSE_MODE = { keep: 'keep', replace: 'replace', add: 'add' } as const;
 
 /** The profile fields Edit many offers (names are per person, so not these). */
-export const EDIT_MANY_FIELDS: ProfileField[] = ['jobTitle', 'department', 'officeNumber', 'officePhone', 'fax', 'address', 'city', 'state', 'postalCode', 'country'];
+export const EDIT_MANY_FIELDS: ProfileField[] = [
+  'jobTitle',
+  'department',
+  'officeNumber',
+  'officePhone',
+  'fax',
+  'address',
+  'city',
+  'state',
+  'postalCode',
+  'country',
+];
 
 const modeOption = (mode: keyof typeof LICENSE_MODE) =>
-  option({ keep: 'Keep current license assignments', replace: 'Replace current license assignments', add: 'Add to current license assignments' }[mode], LICENSE_MODE[mode]);
+  option(
+    { keep: 'Keep current license assignments', replace: 'Replace current license assignments', add: 'Add to current license assignments' }[mode],
+    LICENSE_MODE[mode],
+  );
 
 /**
  * Edit many users: who (pasted usernames, a picker, or the list's selection carried in
@@ -25,7 +39,11 @@ export function editManyModal(products: readonly LicenseCount[], preselected: re
   const blocks: KnownBlock[] = [
     header('Users'),
     ...(preselected.length ? [context(`${preselected.length} users selected in the list. Add more below if you like.`)] : []),
-    textInput('usernames', 'Usernames', { multiline: true, hint: 'One per line, or separated by commas. No limit.', placeholder: 'ana@contoso.com, bob@contoso.com' }),
+    textInput('usernames', 'Usernames', {
+      multiline: true,
+      hint: 'One per line, or separated by commas. No limit.',
+      placeholder: 'ana@contoso.com, bob@contoso.com',
+    }),
     {
       type: 'input',
       block_id: 'users',
@@ -37,14 +55,24 @@ export function editManyModal(products: readonly LicenseCount[], preselected: re
     context('Only the fields you fill in are changed; empty ones are left as they are.'),
     ...EDIT_MANY_FIELDS.map((field) => textInput(field, PROFILE_FIELDS[field].label, { maxLength: PROFILE_FIELDS[field].max })),
     header('Settings'),
-    { type: 'input', block_id: 'signIn', label: plain('Sign-in status'), element: { type: 'radio_buttons', action_id: VALUE, options: signIn, initial_option: signIn[0]! } },
+    {
+      type: 'input',
+      block_id: 'signIn',
+      label: plain('Sign-in status'),
+      element: { type: 'radio_buttons', action_id: VALUE, options: signIn, initial_option: signIn[0]! },
+    },
     usageLocationInput('usageLocation', 'Leave empty to keep each user’s own.'),
     header('Licenses'),
     {
       type: 'input',
       block_id: 'licenseMode',
       label: plain('Product licenses'),
-      element: { type: 'radio_buttons', action_id: VALUE, options: [modeOption('keep'), modeOption('replace'), modeOption('add')], initial_option: modeOption('keep') },
+      element: {
+        type: 'radio_buttons',
+        action_id: VALUE,
+        options: [modeOption('keep'), modeOption('replace'), modeOption('add')],
+        initial_option: modeOption('keep'),
+      },
     },
     ...(products.length
       ? [

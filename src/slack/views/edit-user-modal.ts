@@ -31,7 +31,13 @@ export function editUserModal(form: EditUserForm): View {
   if (can.details) {
     for (const field of PROFILE_FIELD_NAMES) {
       const initial = field === 'displayName' ? user.displayName : user.profile[field];
-      blocks.push(textInput(field, PROFILE_FIELDS[field].label, { maxLength: PROFILE_FIELDS[field].max, multiline: field === 'address', ...(initial ? { initial } : {}) }));
+      blocks.push(
+        textInput(field, PROFILE_FIELDS[field].label, {
+          maxLength: PROFILE_FIELDS[field].max,
+          multiline: field === 'address',
+          ...(initial ? { initial } : {}),
+        }),
+      );
     }
   } else blocks.push(context('You can’t change this user’s details.'));
 
@@ -42,7 +48,12 @@ export function editUserModal(form: EditUserForm): View {
       block_id: 'signIn',
       label: plain('Sign-in status'),
       hint: plain('Blocking can take up to about an hour to reach every device.'),
-      element: { type: 'radio_buttons', action_id: VALUE, options: [signInOption(true), signInOption(false)], initial_option: signInOption(user.accountEnabled) },
+      element: {
+        type: 'radio_buttons',
+        action_id: VALUE,
+        options: [signInOption(true), signInOption(false)],
+        initial_option: signInOption(user.accountEnabled),
+      },
     });
   } else blocks.push(context(`Sign-in: ${user.accountEnabled ? 'allowed' : 'blocked'}`));
   if (can.roles) {
@@ -62,7 +73,8 @@ export function editUserModal(form: EditUserForm): View {
       },
     });
   } else blocks.push(context(`Roles: ${form.roles.length ? roleLabels(form.roles) : 'User (no admin access)'}`));
-  if (can.details) blocks.push(textInput('alternateEmail', 'Alternate email address', { maxLength: 254, ...(user.alternateEmail ? { initial: user.alternateEmail } : {}) }));
+  if (can.details)
+    blocks.push(textInput('alternateEmail', 'Alternate email address', { maxLength: 254, ...(user.alternateEmail ? { initial: user.alternateEmail } : {}) }));
 
   blocks.push(header('Licenses'));
   if (can.usageLocation) blocks.push(usageLocationInput('usageLocation', 'Needed to assign a license.', user.usageLocation ?? undefined));
@@ -77,7 +89,12 @@ export function editUserModal(form: EditUserForm): View {
       type: 'input',
       block_id: 'domain',
       label: plain('Domain'),
-      element: { type: 'static_select', action_id: VALUE, options: domains.slice(0, 100).map((d) => option(`@${d}`, d)), initial_option: option(`@${user.domain}`, user.domain) },
+      element: {
+        type: 'static_select',
+        action_id: VALUE,
+        options: domains.slice(0, 100).map((d) => option(`@${d}`, d)),
+        initial_option: option(`@${user.domain}`, user.domain),
+      },
     });
   } else blocks.push(context(`Username: \`${esc(user.userPrincipalName)}\``));
 
@@ -94,7 +111,12 @@ export function editUserModal(form: EditUserForm): View {
 
 function licenseBlocks(form: EditUserForm): KnownBlock[] {
   const heldSkus = form.licenses.map((l) => l.skuId);
-  if (!form.can.licenses) return [context(`Licenses: ${heldSkus.length ? heldSkus.map((s) => esc(form.products.find((p) => p.product.skuId === s)?.product.displayName ?? s)).join(', ') : 'none'}`)];
+  if (!form.can.licenses)
+    return [
+      context(
+        `Licenses: ${heldSkus.length ? heldSkus.map((s) => esc(form.products.find((p) => p.product.skuId === s)?.product.displayName ?? s)).join(', ') : 'none'}`,
+      ),
+    ];
   if (form.products.length === 0) return [context('The organization has no licenses yet. Buy some with `/licenses buy`.')];
   const choices = productChoices(form.products);
   const offered = 'options' in choices ? choices.options : choices.option_groups.flatMap((g) => g.options);
@@ -106,7 +128,13 @@ function licenseBlocks(form: EditUserForm): KnownBlock[] {
       optional: true,
       label: plain('Products'),
       hint: plain('Turn a product off by removing it; its seat is freed.'),
-      element: { type: 'multi_static_select', action_id: VALUE, placeholder: plain('No product license'), ...choices, ...(initial.length ? { initial_options: initial } : {}) },
+      element: {
+        type: 'multi_static_select',
+        action_id: VALUE,
+        placeholder: plain('No product license'),
+        ...choices,
+        ...(initial.length ? { initial_options: initial } : {}),
+      },
     },
   ];
   // Held products first, so their apps are always shown.
@@ -121,7 +149,13 @@ function licenseBlocks(form: EditUserForm): KnownBlock[] {
       optional: true,
       label: plain(`Apps to turn off: ${license.product.displayName}`, 2000),
       hint: plain('Applies when this product is chosen above.'),
-      element: { type: 'multi_static_select', action_id: VALUE, placeholder: plain('All apps on'), options, ...(initialOff.length ? { initial_options: initialOff } : {}) },
+      element: {
+        type: 'multi_static_select',
+        action_id: VALUE,
+        placeholder: plain('All apps on'),
+        options,
+        ...(initialOff.length ? { initial_options: initialOff } : {}),
+      },
     });
   }
   return blocks;

@@ -55,7 +55,9 @@ export function homeView(summary: HomeSummary): View {
   const shown = [...summary.licenses].sort((a, b) => Number(low(b, threshold)) - Number(low(a, threshold))).slice(0, HOME_MAX_PRODUCTS);
   for (const l of shown) {
     const warn = low(l, threshold) ? `  :warning: only ${l.available} left` : '';
-    blocks.push(section(`*${esc(l.product.displayName)}*\n${bar(l.assigned, l.total)}  ${l.available} available · ${l.assigned} of ${l.total} assigned${warn}`));
+    blocks.push(
+      section(`*${esc(l.product.displayName)}*\n${bar(l.assigned, l.total)}  ${l.available} available · ${l.assigned} of ${l.total} assigned${warn}`),
+    );
   }
   const hidden = summary.licenses.length - shown.length;
   if (hidden > 0) {
@@ -75,7 +77,11 @@ export function homeView(summary: HomeSummary): View {
     ],
   });
   const moreViews = views.length - HOME_MAX_VIEWS;
-  blocks.push(context(`${moreViews > 0 ? `and ${moreViews} more views: ` : ''}\`/users list &lt;view&gt;\` · \`/users find &lt;name&gt;\` · \`/users views\` · \`/users export &lt;view&gt;\``));
+  blocks.push(
+    context(
+      `${moreViews > 0 ? `and ${moreViews} more views: ` : ''}\`/users list &lt;view&gt;\` · \`/users find &lt;name&gt;\` · \`/users views\` · \`/users export &lt;view&gt;\``,
+    ),
+  );
   blocks.push(divider(), section('*Last changes*'));
   if (summary.recentChanges.length === 0) blocks.push(context('Nothing yet.'));
   for (const change of summary.recentChanges.slice(0, 10)) {
@@ -91,5 +97,5 @@ function low(l: LicenseCount, threshold: number): boolean {
 
 function bar(used: number, total: number, width = 10): string {
   const filled = total > 0 ? Math.min(width, Math.round((used / total) * width)) : 0;
-  return '`' + '█'.repeat(filled) + '░'.repeat(width - filled) + '`';
+  return `\`${'█'.repeat(filled)}${'░'.repeat(width - filled)}\``;
 }

@@ -15,7 +15,8 @@ export const importChannelRemoved = (channelId: string, removed: boolean) =>
   removed ? `<#${channelId}> is no longer an import channel: Roster ignores the files shared here.` : `<#${channelId}> was not an import channel.`;
 
 export function importChannelList(channels: readonly ImportChannelRecord[]): string {
-  if (channels.length === 0) return 'There are no import channels. Run `/users import-channel add` in a channel to make it one; the DM with Roster always works.';
+  if (channels.length === 0)
+    return 'There are no import channels. Run `/users import-channel add` in a channel to make it one; the DM with Roster always works.';
   const lines = channels.map((c) => `• <#${c.channelId}>, added by <@${c.addedBy}> ${slackDateTime(new Date(c.createdAt))}`);
   return `Roster verifies the CSV files shared in:\n${lines.join('\n')}\nand in its DM.`;
 }

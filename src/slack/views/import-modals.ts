@@ -35,7 +35,9 @@ export function importUploadModal(limits: { maxRows: number; maxBytes: number })
     submit: plain('Verify', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section('Add many users from a CSV file, as in the Microsoft 365 admin center. Roster first checks every row and shows you what would happen; nothing is added until you choose the settings.'),
+      section(
+        'Add many users from a CSV file, as in the Microsoft 365 admin center. Roster first checks every row and shows you what would happen; nothing is added until you choose the settings.',
+      ),
       {
         type: 'input',
         block_id: UPLOAD_FIELD,
@@ -102,7 +104,10 @@ function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined)
     return [location, context('You can add users but not assign licenses: they are added without one, and a License admin can assign them later.')];
   }
   if (options.licenses.length === 0) {
-    return [location, context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.')];
+    return [
+      location,
+      context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.'),
+    ];
   }
   const noLicense = option('No license', NO_LICENSE);
   const choices = productChoices(options.licenses, [noLicense]);
@@ -110,7 +115,10 @@ function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined)
   const initial = offered.find((o) => o.value === chosenSkuId);
   const chosen = options.licenses.find((l) => l.product.skuId === chosenSkuId);
   const blocks: KnownBlock[] = [
-    usageLocationInput('usageLocation', 'Where the users mainly work; required to assign a license. Rows of an Entra file with their own usage location keep it.'),
+    usageLocationInput(
+      'usageLocation',
+      'Where the users mainly work; required to assign a license. Rows of an Entra file with their own usage location keep it.',
+    ),
     {
       type: 'input',
       block_id: 'license',
@@ -135,7 +143,10 @@ function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined)
     element: {
       type: 'radio_buttons',
       action_id: VALUE,
-      options: (['licensed_only', 'create_unlicensed'] as const).map((value) => ({ ...option(SEATS_RUN_OUT[value].text, value), description: plain(SEATS_RUN_OUT[value].description, 75) })),
+      options: (['licensed_only', 'create_unlicensed'] as const).map((value) => ({
+        ...option(SEATS_RUN_OUT[value].text, value),
+        description: plain(SEATS_RUN_OUT[value].description, 75),
+      })),
       initial_option: { ...option(SEATS_RUN_OUT.licensed_only.text, 'licensed_only'), description: plain(SEATS_RUN_OUT.licensed_only.description, 75) },
     },
   });

@@ -45,17 +45,14 @@ export function importPreviewMessage(preview: ImportPreview, requestedBy: string
     );
   }
   if (ready > 0) {
-    blocks.push(
-      ...(preview.rowsWithProblems > 0 ? [context(`Rows with problems are left out. To add them too, fix them and upload the file again.`)] : []),
-      {
-        type: 'actions',
-        block_id: 'import_actions',
-        elements: [
-          button(`Choose settings and add ${usersWord(ready)}`, ACTION.importChooseSettings, 'primary', preview.jobId ?? ''),
-          button('Cancel', ACTION.importCancel, undefined, preview.jobId ?? ''),
-        ],
-      },
-    );
+    blocks.push(...(preview.rowsWithProblems > 0 ? [context(`Rows with problems are left out. To add them too, fix them and upload the file again.`)] : []), {
+      type: 'actions',
+      block_id: 'import_actions',
+      elements: [
+        button(`Choose settings and add ${usersWord(ready)}`, ACTION.importChooseSettings, 'primary', preview.jobId ?? ''),
+        button('Cancel', ACTION.importCancel, undefined, preview.jobId ?? ''),
+      ],
+    });
   } else {
     blocks.push(section(nothingReadyText(preview)));
   }

@@ -31,7 +31,9 @@ export function importProgressMessage(fileName: string, progress: ImportProgress
 export function importOutcomeMessage(fileName: string, outcome: ImportOutcome, total: number, sentTo: readonly string[]): Message {
   const summary = importSummaryText(outcome);
   const done = outcome.status === 'completed';
-  const title = done ? `:white_check_mark: Imported *${esc(fileName)}*` : `:x: The import of *${esc(fileName)}* stopped: ${esc(outcome.failure ?? 'unknown error')}`;
+  const title = done
+    ? `:white_check_mark: Imported *${esc(fileName)}*`
+    : `:x: The import of *${esc(fileName)}* stopped: ${esc(outcome.failure ?? 'unknown error')}`;
   const blocks: KnownBlock[] = [
     section(`${title}\n\`${progressBar(done ? total : outcome.rowsRead, total)}\` ${count(outcome.rowsRead)}/${count(total)} rows\n${esc(summary)}.`),
   ];
@@ -47,7 +49,9 @@ export function importInterruptedMessage(job: ImportJob): Message {
   return {
     text,
     blocks: [
-      section(`:double_vertical_bar: The import of *${esc(job.fileName)}* was interrupted (Roster stopped) after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n\`${progressBar(job.rowsDone, job.rowsRead)}\``),
+      section(
+        `:double_vertical_bar: The import of *${esc(job.fileName)}* was interrupted (Roster stopped) after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n\`${progressBar(job.rowsDone, job.rowsRead)}\``,
+      ),
       context(
         `${job.requestedBy.startsWith('cli:') ? `Started at the command line by ${esc(job.requestedBy.slice(4))}` : `Started by <@${job.requestedBy}>`}${job.startedAt ? ` ${slackDateTime(job.startedAt)}, last progress ${slackDateTime(job.updatedAt)}` : ''}. Resume adds the rest. Users already made are not made again; they get new temporary passwords in the results.`,
       ),
@@ -64,7 +68,10 @@ const usersMade = (n: number) => `${count(n)} user${n === 1 ? '' : 's'}`;
 
 export function importCancelledMessage(fileName: string, cancelledBy: string, created: number): Message {
   const what = created > 0 ? `${usersMade(created)} added before the interruption stay; nothing else was added.` : 'Nothing was added.';
-  return { text: `Import of ${esc(fileName)} cancelled. ${what}`, blocks: [section(`:no_entry_sign: <@${cancelledBy}> cancelled the import of *${esc(fileName)}*. ${what}`)] };
+  return {
+    text: `Import of ${esc(fileName)} cancelled. ${what}`,
+    blocks: [section(`:no_entry_sign: <@${cancelledBy}> cancelled the import of *${esc(fileName)}*. ${what}`)],
+  };
 }
 
 /** The DM that comes with the results file. */

@@ -15,7 +15,10 @@ const PER_GROUP = 100;
  * Every product the organization owns, as the options of a select: a plain list up to 100, beyond
  * that groups of 100 ("Products 101 – 200"), so no product is ever left out.
  */
-export function productChoices(licenses: readonly LicenseCount[], extra: PlainTextOption[] = []): { options: PlainTextOption[] } | { option_groups: { label: ReturnType<typeof plain>; options: PlainTextOption[] }[] } {
+export function productChoices(
+  licenses: readonly LicenseCount[],
+  extra: PlainTextOption[] = [],
+): { options: PlainTextOption[] } | { option_groups: { label: ReturnType<typeof plain>; options: PlainTextOption[] }[] } {
   const all = [...licenses.map(productOption), ...extra];
   if (all.length <= PER_GROUP) return { options: all };
   const groups = [];

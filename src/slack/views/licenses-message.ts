@@ -13,7 +13,11 @@ export function licensesMessage(organizationName: string, licenses: LicenseCount
   if (licenses.length === 0) {
     return {
       text: `${esc(organizationName)} has no licenses yet.`,
-      blocks: [section(`*${esc(organizationName)}* has no licenses yet. Buy some with \`/licenses buy &lt;product&gt; &lt;quantity&gt;\`, e.g. \`/licenses buy business basic 10\`.`)],
+      blocks: [
+        section(
+          `*${esc(organizationName)}* has no licenses yet. Buy some with \`/licenses buy &lt;product&gt; &lt;quantity&gt;\`, e.g. \`/licenses buy business basic 10\`.`,
+        ),
+      ],
     };
   }
   const lines = licenses.map(seatLine);

@@ -23,7 +23,13 @@ export function productChangeModal(product: Product, direction: 'assign' | 'unas
         type: 'input',
         block_id: LIFECYCLE.usersBlock,
         label: plain(`Users (up to ${MAX_PICKED_USERS})`),
-        element: { type: 'multi_external_select', action_id: VALUE, min_query_length: 1, max_selected_items: MAX_PICKED_USERS, placeholder: plain('Type a name or username') },
+        element: {
+          type: 'multi_external_select',
+          action_id: VALUE,
+          min_query_length: 1,
+          max_selected_items: MAX_PICKED_USERS,
+          placeholder: plain('Type a name or username'),
+        },
       },
       ...(assign && product.plans.length >= 2
         ? [
@@ -32,7 +38,12 @@ export function productChangeModal(product: Product, direction: 'assign' | 'unas
               block_id: LIFECYCLE.appsBlock,
               optional: true,
               label: plain('Apps to turn off'),
-              element: { type: 'multi_static_select' as const, action_id: VALUE, placeholder: plain('All apps on'), options: product.plans.slice(0, 100).map((plan) => option(plan.displayName, plan.id)) },
+              element: {
+                type: 'multi_static_select' as const,
+                action_id: VALUE,
+                placeholder: plain('All apps on'),
+                options: product.plans.slice(0, 100).map((plan) => option(plan.displayName, plan.id)),
+              },
             },
           ]
         : []),
@@ -45,16 +56,36 @@ export function productChangeResultMessage(result: ProductChangeResult, directio
   const verb = direction === 'assign' ? 'Assigned' : 'Unassigned';
   const text = `${result.dryRun ? '(dry run) ' : ''}${verb} ${result.product.displayName} ${direction === 'assign' ? 'to' : 'from'} ${result.done.length} user${result.done.length === 1 ? '' : 's'}; ${result.notDone.length} not done.`;
   const blocks: Blocks = [section(esc(text))];
-  if (result.done.length) blocks.push(section(`*Done*\n${result.done.slice(0, 50).map((d) => `• \`${esc(d.userPrincipalName)}\``).join('\n')}`));
+  if (result.done.length)
+    blocks.push(
+      section(
+        `*Done*\n${result.done
+          .slice(0, 50)
+          .map((d) => `• \`${esc(d.userPrincipalName)}\``)
+          .join('\n')}`,
+      ),
+    );
   if (result.notDone.length) {
-    blocks.push(section(`*Not done*\n${result.notDone.slice(0, 30).map((n) => `• \`${esc(n.name)}\`: ${esc(n.problems.join(' '))}`).join('\n')}`));
+    blocks.push(
+      section(
+        `*Not done*\n${result.notDone
+          .slice(0, 30)
+          .map((n) => `• \`${esc(n.name)}\`: ${esc(n.problems.join(' '))}`)
+          .join('\n')}`,
+      ),
+    );
   }
   return { text: esc(text), blocks };
 }
 
-export function productUsersMessage(product: Product, users: readonly { userPrincipalName: string; displayName: string }[], count: number): { text: string; blocks: Blocks } {
+export function productUsersMessage(
+  product: Product,
+  users: readonly { userPrincipalName: string; displayName: string }[],
+  count: number,
+): { text: string; blocks: Blocks } {
   const text = `${count} user${count === 1 ? '' : 's'} with ${product.displayName}`;
-  if (count === 0) return { text: esc(text), blocks: [section(`Nobody has *${esc(product.displayName)}* yet. Assign it with \`/licenses assign ${product.partNumber}\`.`)] };
+  if (count === 0)
+    return { text: esc(text), blocks: [section(`Nobody has *${esc(product.displayName)}* yet. Assign it with \`/licenses assign ${product.partNumber}\`.`)] };
   const lines = users.map((u) => `• ${esc(u.displayName)} \`${esc(u.userPrincipalName)}\``);
   const blocks: Blocks = [header(esc(text))];
   for (let i = 0; i < lines.length; i += 25) blocks.push(section(lines.slice(i, i + 25).join('\n')));
@@ -68,7 +99,10 @@ export function selfServiceBlocks(lines: readonly SelfServiceLine[]): Blocks {
   return [
     section(
       `*Self-service (bought by members, not assignable until taken over)*\n${lines
-        .map((l) => `:shopping_trolley: *${esc(l.product.displayName)}* \`${l.product.partNumber}\`: ${l.quantity} seats · take over: \`/licenses takeover ${l.product.partNumber}\``)
+        .map(
+          (l) =>
+            `:shopping_trolley: *${esc(l.product.displayName)}* \`${l.product.partNumber}\`: ${l.quantity} seats · take over: \`/licenses takeover ${l.product.partNumber}\``,
+        )
         .join('\n')}`,
     ),
   ];

@@ -13,8 +13,19 @@ const refusedLines = (refused: readonly NotDeleted[]) => refused.map((r) => `•
 export function deleteUsersModal(users: readonly DeleteCandidate[], refused: readonly NotDeleted[]): View {
   const blocks: Blocks = [];
   if (users.length > 0) {
-    blocks.push(section(`*Delete ${users.length} user${users.length === 1 ? '' : 's'}?* Their licenses are freed; they are kept 30 days as deleted (restore with \`/users restore\`), then removed for good.`));
-    blocks.push(section(users.slice(0, 40).map((u) => `• *${esc(u.displayName)}* \`${esc(u.userPrincipalName)}\`${u.licenses.length ? `: frees ${esc(u.licenses.join(', '))}` : ''}`).join('\n')));
+    blocks.push(
+      section(
+        `*Delete ${users.length} user${users.length === 1 ? '' : 's'}?* Their licenses are freed; they are kept 30 days as deleted (restore with \`/users restore\`), then removed for good.`,
+      ),
+    );
+    blocks.push(
+      section(
+        users
+          .slice(0, 40)
+          .map((u) => `• *${esc(u.displayName)}* \`${esc(u.userPrincipalName)}\`${u.licenses.length ? `: frees ${esc(u.licenses.join(', '))}` : ''}`)
+          .join('\n'),
+      ),
+    );
   }
   if (refused.length > 0) blocks.push(section(`*Not deleted*\n${refusedLines(refused.slice(0, 40))}`));
   return {
@@ -38,10 +49,15 @@ export function deleteResultMessage(result: DeleteUsersResult): { text: string; 
 
 export function deletedUsersMessage(users: readonly DeletedUserLine[], count: number): { text: string; blocks: Blocks } {
   if (users.length === 0) return { text: 'No deleted users.', blocks: [section('No deleted users. Deleted users are kept 30 days, then removed for good.')] };
-  const lines = users.map((u) => `• *${esc(u.displayName)}* \`${esc(u.userPrincipalName)}\`: ${u.daysLeft} day${u.daysLeft === 1 ? '' : 's'} left${u.licenses.length ? ` · had ${esc(u.licenses.join(', '))}` : ''}`);
+  const lines = users.map(
+    (u) =>
+      `• *${esc(u.displayName)}* \`${esc(u.userPrincipalName)}\`: ${u.daysLeft} day${u.daysLeft === 1 ? '' : 's'} left${u.licenses.length ? ` · had ${esc(u.licenses.join(', '))}` : ''}`,
+  );
   const blocks: Blocks = [header(`Deleted users (${count})`)];
   for (let i = 0; i < lines.length && blocks.length < 45; i += 15) blocks.push(section(lines.slice(i, i + 15).join('\n')));
-  blocks.push(context(`Restore one with \`/users restore &lt;username&gt;\`${count > users.length ? ` · ${users.length} most recent of ${count} shown` : ''}.`));
+  blocks.push(
+    context(`Restore one with \`/users restore &lt;username&gt;\`${count > users.length ? ` · ${users.length} most recent of ${count} shown` : ''}.`),
+  );
   return { text: `${count} deleted users`, blocks };
 }
 
@@ -55,7 +71,9 @@ export function restoreUserModal(user: DeletedUserRecord, takenReason: string | 
     submit: plain('Restore', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section(`Restore *${esc(user.displayName)}* (\`${esc(user.userPrincipalName)}\`), deleted ${slackDateTime(user.deletedAt)}, with a new temporary password. The licenses they had are given back where seats allow.`),
+      section(
+        `Restore *${esc(user.displayName)}* (\`${esc(user.userPrincipalName)}\`), deleted ${slackDateTime(user.deletedAt)}, with a new temporary password. The licenses they had are given back where seats allow.`,
+      ),
       textInput('alias', `Username (before @${user.domain})`, {
         optional: false,
         initial: user.alias,

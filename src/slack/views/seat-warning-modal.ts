@@ -11,7 +11,12 @@ export function seatWarningModal(current: number): View {
     submit: plain('Save', 24),
     close: plain('Cancel', 24),
     blocks: [
-      textInput('threshold', 'Warn when fewer seats than this are left', { optional: false, initial: String(current), maxLength: 6, hint: '0 turns the warning off. Also: /licenses warn <number>.' }),
+      textInput('threshold', 'Warn when fewer seats than this are left', {
+        optional: false,
+        initial: String(current),
+        maxLength: 6,
+        hint: '0 turns the warning off. Also: /licenses warn <number>.',
+      }),
     ],
   };
 }

@@ -41,9 +41,17 @@ export function resetPasswordModal(user: { userId: string; displayName: string; 
         type: 'input',
         block_id: 'passwordMode',
         label: plain('Password'),
-        element: { type: 'radio_buttons', action_id: VALUE, options: [modeOption(PASSWORD_AUTO), modeOption(PASSWORD_CUSTOM)], initial_option: modeOption(PASSWORD_AUTO) },
+        element: {
+          type: 'radio_buttons',
+          action_id: VALUE,
+          options: [modeOption(PASSWORD_AUTO), modeOption(PASSWORD_CUSTOM)],
+          initial_option: modeOption(PASSWORD_AUTO),
+        },
       },
-      textInput('password', 'Your password', { maxLength: 256, hint: 'Only with "Let me create the password": 8-256 characters, with 3 of lowercase, uppercase, digits, symbols.' }),
+      textInput('password', 'Your password', {
+        maxLength: 256,
+        hint: 'Only with "Let me create the password": 8-256 characters, with 3 of lowercase, uppercase, digits, symbols.',
+      }),
       {
         type: 'input',
         block_id: 'requirePasswordChange',

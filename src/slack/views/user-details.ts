@@ -34,7 +34,11 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
     section(`*Licenses*\n${licenses}`),
     ...(profile.length ? fields(profile) : []),
     context(
-      [`Created ${shortDate(user.createdAt)}`, user.source === 'synced' ? 'Synced from on-premises' : 'Cloud user', user.slackUserId ? `Slack: <@${user.slackUserId}>` : '']
+      [
+        `Created ${shortDate(user.createdAt)}`,
+        user.source === 'synced' ? 'Synced from on-premises' : 'Cloud user',
+        user.slackUserId ? `Slack: <@${user.slackUserId}>` : '',
+      ]
         .filter(Boolean)
         .join(' · '),
     ),

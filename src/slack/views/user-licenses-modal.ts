@@ -8,7 +8,11 @@ import { productOption } from './license-blocks.js';
 export const USER_LICENSES_CALLBACK = 'roster_user_licenses';
 
 /** The list's `licenses:<userId>` row action: the user's products on/off, and apps to turn off per product. */
-export function userLicensesModal(user: { id: string; displayName: string; userPrincipalName: string }, products: readonly LicenseCount[], held: readonly LicenseChoice[]): View {
+export function userLicensesModal(
+  user: { id: string; displayName: string; userPrincipalName: string },
+  products: readonly LicenseCount[],
+  held: readonly LicenseChoice[],
+): View {
   const heldOptions = products.filter((p) => held.some((h) => h.skuId === p.product.skuId)).map(productOption);
   const apps: KnownBlock[] = products
     .filter((p) => p.product.plans.length >= 2)
@@ -22,7 +26,13 @@ export function userLicensesModal(user: { id: string; displayName: string; userP
         block_id: `apps:${p.product.skuId}`,
         optional: true,
         label: plain(`Apps to turn off: ${p.product.displayName}`, 2000),
-        element: { type: 'multi_static_select', action_id: VALUE, placeholder: plain('All apps on'), options, ...(initial.length ? { initial_options: initial } : {}) },
+        element: {
+          type: 'multi_static_select',
+          action_id: VALUE,
+          placeholder: plain('All apps on'),
+          options,
+          ...(initial.length ? { initial_options: initial } : {}),
+        },
       };
     });
   return {

@@ -81,7 +81,13 @@ function viewMenu(result: UserListPage) {
   const toOption = (v: { ref: string; name: string }) => option(esc(v.name), v.ref);
   const groups = [{ label: plain('Standard views', 75), options: result.views.standard.map(toOption) }];
   if (result.views.custom.length > 0) groups.push({ label: plain('Custom views', 75), options: result.views.custom.slice(0, 100).map(toOption) });
-  return { type: 'static_select' as const, action_id: ACTION.listView, placeholder: plain('Choose a view', 150), option_groups: groups, initial_option: toOption(result.view) };
+  return {
+    type: 'static_select' as const,
+    action_id: ACTION.listView,
+    placeholder: plain('Choose a view', 150),
+    option_groups: groups,
+    initial_option: toOption(result.view),
+  };
 }
 
 /** A page of a view: the view menu, the rows, Previous / Next and Export. */
@@ -93,7 +99,11 @@ export function userListMessage(result: UserListPage): { text: string; blocks: B
     {
       type: 'actions',
       block_id: 'list_controls',
-      elements: [viewMenu(result), button('Export CSV', ACTION.listExport, undefined, view.ref), ...(result.can.manageViews ? [button('Custom views', ACTION.openViews)] : [])],
+      elements: [
+        viewMenu(result),
+        button('Export CSV', ACTION.listExport, undefined, view.ref),
+        ...(result.can.manageViews ? [button('Custom views', ACTION.openViews)] : []),
+      ],
     },
     context(`${size} · sorted by display name`),
   ];
@@ -102,7 +112,9 @@ export function userListMessage(result: UserListPage): { text: string; blocks: B
   const first = page.rows[0];
   const last = page.rows[page.rows.length - 1];
   const nav = [
-    ...(page.hasPrevious && first ? [button('Previous', `${ACTION.listPage}_prev`, undefined, pageValue({ view: view.ref, before: [first.displayName, first.id] }))] : []),
+    ...(page.hasPrevious && first
+      ? [button('Previous', `${ACTION.listPage}_prev`, undefined, pageValue({ view: view.ref, before: [first.displayName, first.id] }))]
+      : []),
     ...(page.hasNext && last ? [button('Next', `${ACTION.listPage}_next`, undefined, pageValue({ view: view.ref, after: [last.displayName, last.id] }))] : []),
   ];
   if (nav.length > 0) blocks.push({ type: 'actions', block_id: 'list_pages', elements: nav });
@@ -111,7 +123,8 @@ export function userListMessage(result: UserListPage): { text: string; blocks: B
 
 /** `/users find`: the best matches, with the same row actions. */
 export function findResultsMessage(query: string, users: readonly ListedUser[], limit: number): { text: string; blocks: Blocks } {
-  if (users.length === 0) return { text: esc(`No user matches "${query}".`), blocks: [section(esc(`No user's name, username or alias starts with "${query}".`))] };
+  if (users.length === 0)
+    return { text: esc(`No user matches "${query}".`), blocks: [section(esc(`No user's name, username or alias starts with "${query}".`))] };
   const more = users.length >= limit ? ` (the first ${limit}; type more to narrow it down)` : '';
   return {
     text: esc(`${users.length} users match "${query}"`),

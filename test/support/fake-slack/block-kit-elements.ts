@@ -127,7 +127,11 @@ function checkChoices(el: Obj, path: string, rule: OptionRule, errs: Errs): void
   }
   for (const [o, p] of initial) {
     if (!keys.has(optionKey(o))) {
-      err(errs, p, `${rule.what}: ${p.includes('initial_options') ? 'initial_options' : 'initial_option'} must exactly match one of the options (value and text)`);
+      err(
+        errs,
+        p,
+        `${rule.what}: ${p.includes('initial_options') ? 'initial_options' : 'initial_option'} must exactly match one of the options (value and text)`,
+      );
     }
   }
 }
@@ -140,8 +144,19 @@ export const ALLOWED_ELEMENTS: Record<'section' | 'actions' | 'input', Set<strin
   section: new Set([...COMMON, ...SELECTS, ...MULTI_SELECTS, 'image']),
   actions: new Set([...COMMON, ...SELECTS, ...MULTI_SELECTS, 'datetimepicker', 'plain_text_input', 'rich_text_input']),
   input: new Set([
-    ...SELECTS, ...MULTI_SELECTS, 'checkboxes', 'radio_buttons', 'datepicker', 'timepicker', 'datetimepicker',
-    'plain_text_input', 'email_text_input', 'url_text_input', 'number_input', 'rich_text_input', 'file_input',
+    ...SELECTS,
+    ...MULTI_SELECTS,
+    'checkboxes',
+    'radio_buttons',
+    'datepicker',
+    'timepicker',
+    'datetimepicker',
+    'plain_text_input',
+    'email_text_input',
+    'url_text_input',
+    'number_input',
+    'rich_text_input',
+    'file_input',
   ]),
 };
 

@@ -1,13 +1,5 @@
 /** auth.*, users.*, conversations.open and chat.* of the fake Slack API. */
-import {
-  type FakeState,
-  type Handler,
-  checkMessageContent,
-  optStr,
-  reqStr,
-  requireArgs,
-  withGeneratedIds,
-} from './state.js';
+import { type FakeState, type Handler, checkMessageContent, optStr, reqStr, requireArgs, withGeneratedIds } from './state.js';
 import { type Message, type SeedUser, type SlackUser, SlackApiError } from './types.js';
 
 /** Drops undefined fields so stored objects compare cleanly with toEqual/toStrictEqual. */
@@ -105,7 +97,10 @@ export const chatMethods: Record<string, Handler> = {
   'conversations.open': (args, s) => {
     const channel = optStr(args, 'channel');
     if (channel !== undefined) return { ok: true, channel: { id: channel } };
-    const users = reqStr(args, 'users').split(',').map((u) => u.trim()).filter(Boolean);
+    const users = reqStr(args, 'users')
+      .split(',')
+      .map((u) => u.trim())
+      .filter(Boolean);
     if (users.length === 0 || users.length > 8) throw new SlackApiError('invalid_arguments', ['[ERROR] users must list 1 to 8 user ids']);
     const bad = users.find((u) => !s.isUserId(u));
     if (bad !== undefined) throw new SlackApiError('user_not_found', [`[ERROR] not a user id: ${bad}`]);

@@ -81,7 +81,8 @@ export const fileMethods: Record<string, Handler> = {
   /** Like Slack: a bot deletes only files it uploaded; the file's shares become tombstones (it leaves every message). */
   'files.delete': (args, s) => {
     const id = reqStr(args, 'file');
-    if (!/^F[A-Z0-9]+$/.test(id)) throw new SlackApiError('invalid_arguments', [`[ERROR] file must be a file id (F…), got ${JSON.stringify(id)} [json-pointer:/file]`]);
+    if (!/^F[A-Z0-9]+$/.test(id))
+      throw new SlackApiError('invalid_arguments', [`[ERROR] file must be a file id (F…), got ${JSON.stringify(id)} [json-pointer:/file]`]);
     const rec = s.files.get(id);
     if (!rec || (rec.source === 'app' && !rec.completed)) throw new SlackApiError('file_not_found');
     if (rec.source !== 'app') throw new SlackApiError('cant_delete_file');
@@ -111,7 +112,13 @@ export const fileMethods: Record<string, Handler> = {
     }
     const channelId = optStr(args, 'channel_id');
     const channelsCsv = optStr(args, 'channels');
-    const channels = channelId !== undefined ? [channelId] : channelsCsv?.split(',').map((c) => c.trim()).filter(Boolean) ?? [];
+    const channels =
+      channelId !== undefined
+        ? [channelId]
+        : (channelsCsv
+            ?.split(',')
+            .map((c) => c.trim())
+            .filter(Boolean) ?? []);
     for (const c of channels) {
       if (!CHANNEL_ID.test(c)) {
         throw new SlackApiError('invalid_arguments', [`[ERROR] input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ (got ${c}) [json-pointer:/channel_id]`]);
@@ -127,7 +134,7 @@ export const fileMethods: Record<string, Handler> = {
     const recs = files.map((f: unknown, i: number) => {
       const entry = (typeof f === 'object' && f !== null ? f : {}) as Record<string, unknown>;
       const rec = typeof entry.id === 'string' ? s.files.get(entry.id) : undefined;
-      if (!rec || rec.source !== 'app') throw new SlackApiError('file_not_found', [`[ERROR] unknown file id ${String(entry.id)} [json-pointer:/files/${i}/id]`]);
+      if (rec?.source !== 'app') throw new SlackApiError('file_not_found', [`[ERROR] unknown file id ${String(entry.id)} [json-pointer:/files/${i}/id]`]);
       if (!rec.bytes) throw new SlackApiError('file_not_found', [`[ERROR] nothing was uploaded to the upload_url of ${rec.file.id}`]);
       if (typeof entry.title === 'string' && entry.title !== '') rec.file.title = entry.title;
       return rec;
@@ -138,9 +145,7 @@ export const fileMethods: Record<string, Handler> = {
       rec.initialComment = initialComment;
     }
     for (const channel of channels) {
-      const msg = s.addMessage(
-        s.botMessage(channel, compact({ text: initialComment ?? '', blocks, thread_ts: threadTs, files: recs.map((r) => r.file) })),
-      );
+      const msg = s.addMessage(s.botMessage(channel, compact({ text: initialComment ?? '', blocks, thread_ts: threadTs, files: recs.map((r) => r.file) })));
       for (const rec of recs) shareFile(rec.file, channel, msg.ts, threadTs);
     }
     return { ok: true, files: recs.map((r) => r.file) };
@@ -150,7 +155,7 @@ export const fileMethods: Record<string, Handler> = {
 /** POST to an upload_url: stores the bytes (raw body, or the file part of multipart/form-data). */
 export function storeUpload(s: FakeState, fileId: string, bytes: Buffer): { status: number; text: string } {
   const rec = s.files.get(fileId);
-  if (!rec || rec.source !== 'app') return { status: 404, text: 'file_not_found' };
+  if (rec?.source !== 'app') return { status: 404, text: 'file_not_found' };
   if (rec.completed) return { status: 400, text: 'upload_already_completed' };
   if (rec.declaredLength !== undefined && rec.declaredLength !== bytes.length) {
     return { status: 400, text: `length_mismatch: files.getUploadURLExternal said ${rec.declaredLength} bytes, got ${bytes.length}` };
@@ -171,7 +176,7 @@ export function serveFile(
     return { status: 401, body: 'not_authed: send Authorization: Bearer <bot token>', headers: { 'content-type': 'text/plain' } };
   }
   const rec = s.files.get(fileId);
-  if (!rec || !rec.bytes || rec.file.name !== name || (rec.source === 'app' && !rec.completed)) {
+  if (!rec?.bytes || rec.file.name !== name || (rec.source === 'app' && !rec.completed)) {
     return { status: 404, body: 'file_not_found', headers: { 'content-type': 'text/plain' } };
   }
   return { status: 200, body: rec.bytes, headers: { 'content-type': rec.file.mimetype, 'content-length': String(rec.bytes.length) } };

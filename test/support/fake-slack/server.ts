@@ -80,7 +80,10 @@ export async function route(s: FakeState, req: IncomingMessage, res: ServerRespo
   const query = q === -1 ? '' : rawUrl.slice(q + 1);
   const body = await readBody(req);
   const at = Date.now();
-  const parts = path.split('/').filter(Boolean).map((p) => decodeURIComponent(p));
+  const parts = path
+    .split('/')
+    .filter(Boolean)
+    .map((p) => decodeURIComponent(p));
 
   if (parts[0] === 'api' && parts.length === 2 && parts[1] && (req.method === 'POST' || req.method === 'GET')) {
     return handleApi(s, parts[1], req, res, body, query);
@@ -112,7 +115,13 @@ export async function route(s: FakeState, req: IncomingMessage, res: ServerRespo
     const out = failure
       ? { status: failure.status ?? 429, body: failure.error, headers: { 'content-type': 'text/plain', 'retry-after': String(failure.retryAfter ?? 1) } }
       : serveFile(s, parts[1], name, req.headers.authorization);
-    s.record({ method: '$download', args: { file_id: parts[1], name }, at, token: bearer(req.headers.authorization), response: { ok: out.status === 200, status: out.status } });
+    s.record({
+      method: '$download',
+      args: { file_id: parts[1], name },
+      at,
+      token: bearer(req.headers.authorization),
+      response: { ok: out.status === 200, status: out.status },
+    });
     res.writeHead(out.status, out.headers);
     res.end(out.body);
     return;

@@ -162,7 +162,10 @@ export class FakeState {
 export function requireArgs(args: Args, names: string[]): void {
   const missing = names.filter((n) => args[n] === undefined || args[n] === null || args[n] === '');
   if (missing.length > 0) {
-    throw new SlackApiError('invalid_arguments', missing.map((n) => `[ERROR] missing required field: ${n}`));
+    throw new SlackApiError(
+      'invalid_arguments',
+      missing.map((n) => `[ERROR] missing required field: ${n}`),
+    );
   }
 }
 
@@ -187,11 +190,18 @@ export function optBool(args: Args, name: string): boolean | undefined {
 
 /** See escaping.ts: user data must reach Slack with `& < >` escaped. */
 function checkEscaped(problems: string[]): void {
-  if (problems.length > 0) throw new SlackApiError('unescaped_text', problems.map((m) => `[ERROR] ${m}`));
+  if (problems.length > 0)
+    throw new SlackApiError(
+      'unescaped_text',
+      problems.map((m) => `[ERROR] ${m}`),
+    );
 }
 
 function blockErrors(messages: string[]): SlackApiError {
-  return new SlackApiError('invalid_blocks', messages.map((m) => `[ERROR] ${m}`));
+  return new SlackApiError(
+    'invalid_blocks',
+    messages.map((m) => `[ERROR] ${m}`),
+  );
 }
 
 /** Validates text/blocks of a message-like call; returns the decoded blocks. */

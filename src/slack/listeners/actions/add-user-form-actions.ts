@@ -16,21 +16,23 @@ type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
  * products (an "Apps to turn off" picker for each chosen one). The form is rebuilt from its current
  * state; Slack keeps what was typed in every input whose block id stays the same.
  */
-export const addUserFormChanged = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  const view = body.view;
-  // Other forms have blocks with these ids too: only the Add user form is rebuilt here.
-  if (!view || view.callback_id !== CALLBACK.addUser) return;
-  const actor = actorFromBody(body);
-  const form = addUserFormState(new ViewState((view.state?.values ?? {}) as ViewStateValues));
-  await afterAck(deps, actor.slackUserId, 'update the Add user form', async () => {
-    const options = await addUserOptions(deps.core, actor);
-    if (!options.ok) return;
-    try {
-      await deps.slack.updateView(view.id, addUserModal(options.options, form), view.hash);
-    } catch (error) {
-      // The form changed meanwhile (another choice was made): that newer update wins.
-      if (slackErrorCode(error) !== 'hash_conflict') throw error;
-    }
-  });
-};
+export const addUserFormChanged =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    const view = body.view;
+    // Other forms have blocks with these ids too: only the Add user form is rebuilt here.
+    if (!view || view.callback_id !== CALLBACK.addUser) return;
+    const actor = actorFromBody(body);
+    const form = addUserFormState(new ViewState((view.state?.values ?? {}) as ViewStateValues));
+    await afterAck(deps, actor.slackUserId, 'update the Add user form', async () => {
+      const options = await addUserOptions(deps.core, actor);
+      if (!options.ok) return;
+      try {
+        await deps.slack.updateView(view.id, addUserModal(options.options, form), view.hash);
+      } catch (error) {
+        // The form changed meanwhile (another choice was made): that newer update wins.
+        if (slackErrorCode(error) !== 'hash_conflict') throw error;
+      }
+    });
+  };

@@ -14,43 +14,55 @@ type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddleware
  * say when and to whom it was shown. Anyone else, a second press, or a press after 24 hours gets
  * a modal that says why there is nothing to show.
  */
-export const showPasswordAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  const id = body.actions[0]?.value ?? '';
-  await afterAck(deps, actor.slackUserId, 'show the password', async () => {
-    const result = await revealCredential(deps.core, deps.secretKey, actor, id);
-    if (!result.ok) {
-      deps.logger.info('password reveal refused', { by: actor.slackUserId, reason: result.code });
-      await deps.slack.openView(body.trigger_id, passwordGoneModal(esc(result.message)));
-      return;
-    }
-    const { outcome } = result;
-    const now = deps.core.now();
-    switch (outcome.kind) {
-      case 'revealed': {
-        deps.logger.info('password shown', { by: actor.slackUserId, user: outcome.details.userPrincipalName });
-        try {
-          await deps.slack.openView(body.trigger_id, revealedPasswordModal(outcome.details, outcome.password));
-        } catch (error) {
-          // Destroyed already: say so rather than leave the member waiting.
-          await deps.slack.dm(actor.slackUserId, { text: `Slack did not open the window with the temporary password of ${esc(outcome.details.userPrincipalName)}, and Roster has destroyed it. Reset the user's password to get a new one.` });
-          throw error;
-        } finally {
-          if (outcome.message) {
-            await deps.slack.updateMessage(outcome.message.channel, outcome.message.ts, credentialNoticeMessage(outcome.details, outcome.sentBy, now, { kind: 'viewed', viewedBy: actor.slackUserId, viewedAt: outcome.viewedAt }));
-          }
-        }
+export const showPasswordAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    const id = body.actions[0]?.value ?? '';
+    await afterAck(deps, actor.slackUserId, 'show the password', async () => {
+      const result = await revealCredential(deps.core, deps.secretKey, actor, id);
+      if (!result.ok) {
+        deps.logger.info('password reveal refused', { by: actor.slackUserId, reason: result.code });
+        await deps.slack.openView(body.trigger_id, passwordGoneModal(esc(result.message)));
         return;
       }
-      case 'already_viewed':
-        await deps.slack.openView(body.trigger_id, passwordGoneModal(alreadyViewedText(outcome.details, outcome.viewedBy, outcome.viewedAt)));
-        return;
-      case 'expired':
-        await deps.slack.openView(body.trigger_id, passwordGoneModal(expiredText(outcome.details, outcome.expiredAt)));
-        if (outcome.message) {
-          await deps.slack.updateMessage(outcome.message.channel, outcome.message.ts, credentialNoticeMessage(outcome.details, outcome.sentBy, now, { kind: 'expired', expiredAt: outcome.expiredAt }));
+      const { outcome } = result;
+      const now = deps.core.now();
+      switch (outcome.kind) {
+        case 'revealed': {
+          deps.logger.info('password shown', { by: actor.slackUserId, user: outcome.details.userPrincipalName });
+          try {
+            await deps.slack.openView(body.trigger_id, revealedPasswordModal(outcome.details, outcome.password));
+          } catch (error) {
+            // Destroyed already: say so rather than leave the member waiting.
+            await deps.slack.dm(actor.slackUserId, {
+              text: `Slack did not open the window with the temporary password of ${esc(outcome.details.userPrincipalName)}, and Roster has destroyed it. Reset the user's password to get a new one.`,
+            });
+            throw error;
+          } finally {
+            if (outcome.message) {
+              await deps.slack.updateMessage(
+                outcome.message.channel,
+                outcome.message.ts,
+                credentialNoticeMessage(outcome.details, outcome.sentBy, now, { kind: 'viewed', viewedBy: actor.slackUserId, viewedAt: outcome.viewedAt }),
+              );
+            }
+          }
+          return;
         }
-    }
-  });
-};
+        case 'already_viewed':
+          await deps.slack.openView(body.trigger_id, passwordGoneModal(alreadyViewedText(outcome.details, outcome.viewedBy, outcome.viewedAt)));
+          return;
+        case 'expired':
+          await deps.slack.openView(body.trigger_id, passwordGoneModal(expiredText(outcome.details, outcome.expiredAt)));
+          if (outcome.message) {
+            await deps.slack.updateMessage(
+              outcome.message.channel,
+              outcome.message.ts,
+              credentialNoticeMessage(outcome.details, outcome.sentBy, now, { kind: 'expired', expiredAt: outcome.expiredAt }),
+            );
+          }
+      }
+    });
+  };

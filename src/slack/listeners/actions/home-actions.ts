@@ -13,26 +13,34 @@ type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
 
 const actorOf = (body: BlockAction) => actorFromBody(body);
 
-export const openAddUserAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  await afterAck(deps, body.user.id, 'open the Add user form', () => openAddUserForm(deps, actorOf(body), body.trigger_id));
-};
+export const openAddUserAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    await afterAck(deps, body.user.id, 'open the Add user form', () => openAddUserForm(deps, actorOf(body), body.trigger_id));
+  };
 
-export const openSetupAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  await afterAck(deps, body.user.id, 'open the setup form', () => openSetupForm(deps, actorOf(body), body.trigger_id, body.team?.domain));
-};
+export const openSetupAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    await afterAck(deps, body.user.id, 'open the setup form', () => openSetupForm(deps, actorOf(body), body.trigger_id, body.team?.domain));
+  };
 
-export const openBuyLicensesAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  await afterAck(deps, body.user.id, 'open the Buy licenses form', async () => {
-    const auth = await mayBuyLicenses(deps.core, actorOf(body));
-    await deps.slack.openView(body.trigger_id, auth.ok ? buyLicensesModal() : messageModal('Buy licenses', esc(auth.message)));
-  });
-};
+export const openBuyLicensesAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    await afterAck(deps, body.user.id, 'open the Buy licenses form', async () => {
+      const auth = await mayBuyLicenses(deps.core, actorOf(body));
+      await deps.slack.openView(body.trigger_id, auth.ok ? buyLicensesModal() : messageModal('Buy licenses', esc(auth.message)));
+    });
+  };
 
-export const refreshHomeAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  const actor = actorOf(body);
-  await afterAck(deps, actor.slackUserId, 'refresh your App Home', () => refreshHome(deps, actor.teamId, actor.slackUserId));
-};
+export const refreshHomeAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    const actor = actorOf(body);
+    await afterAck(deps, actor.slackUserId, 'refresh your App Home', () => refreshHome(deps, actor.teamId, actor.slackUserId));
+  };

@@ -27,63 +27,94 @@ const pageRef = z.object({ view: z.string(), after: z.tuple([z.string(), z.strin
  * Shows a message where the action came from: in place of that message (its response_url) when
  * `replace`, else as a new one there; from the App Home (no message), as a DM.
  */
-async function show(deps: ListenerDeps, actor: MemberActor, respond: RespondFn | undefined, message: { text: string; blocks?: Blocks }, replace: boolean): Promise<void> {
-  if (respond) await respond({ response_type: 'ephemeral', replace_original: replace, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
+async function show(
+  deps: ListenerDeps,
+  actor: MemberActor,
+  respond: RespondFn | undefined,
+  message: { text: string; blocks?: Blocks },
+  replace: boolean,
+): Promise<void> {
+  if (respond)
+    await respond({ response_type: 'ephemeral', replace_original: replace, text: message.text, ...(message.blocks ? { blocks: message.blocks } : {}) });
   else await deps.slack.dm(actor.slackUserId, message);
 }
 
-async function showPage(deps: ListenerDeps, actor: MemberActor, respond: RespondFn | undefined, input: Parameters<typeof listUsers>[2], replace: boolean): Promise<void> {
+async function showPage(
+  deps: ListenerDeps,
+  actor: MemberActor,
+  respond: RespondFn | undefined,
+  input: Parameters<typeof listUsers>[2],
+  replace: boolean,
+): Promise<void> {
   const result = await listUsers(deps.core, actor, input);
   await show(deps, actor, respond, result.ok ? userListMessage(result) : textMessage(result.message), replace && result.ok);
 }
 
 /** A view picked in the list's menu: its first page, in place. */
-export const listViewChosen = (deps: ListenerDeps) => async ({ ack, body, respond }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  await afterAck(deps, actor.slackUserId, 'show the view', () => showPage(deps, actor, respond, { view: chosen(body) }, true));
-};
+export const listViewChosen =
+  (deps: ListenerDeps) =>
+  async ({ ack, body, respond }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    await afterAck(deps, actor.slackUserId, 'show the view', () => showPage(deps, actor, respond, { view: chosen(body) }, true));
+  };
 
 /** Previous / Next: the page before the first row or after the last one shown (keyset), in place. */
-export const listPageChosen = (deps: ListenerDeps) => async ({ ack, body, respond }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  await afterAck(deps, actor.slackUserId, 'show the page', async () => {
-    let ref: z.infer<typeof pageRef>;
-    try {
-      ref = pageRef.parse(JSON.parse(chosen(body)));
-    } catch {
-      return;
-    }
-    const cursor = (c: [string, string] | undefined) => (c ? { displayName: c[0], id: c[1] } : undefined);
-    const after = cursor(ref.after);
-    const before = cursor(ref.before);
-    await showPage(deps, actor, respond, { view: ref.view, ...(after ? { after } : {}), ...(before ? { before } : {}) }, true);
-  });
-};
+export const listPageChosen =
+  (deps: ListenerDeps) =>
+  async ({ ack, body, respond }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    await afterAck(deps, actor.slackUserId, 'show the page', async () => {
+      let ref: z.infer<typeof pageRef>;
+      try {
+        ref = pageRef.parse(JSON.parse(chosen(body)));
+      } catch {
+        return;
+      }
+      const cursor = (c: [string, string] | undefined) => (c ? { displayName: c[0], id: c[1] } : undefined);
+      const after = cursor(ref.after);
+      const before = cursor(ref.before);
+      await showPage(deps, actor, respond, { view: ref.view, ...(after ? { after } : {}), ...(before ? { before } : {}) }, true);
+    });
+  };
 
 /** A saved view's button (App Home, `/users views`): its first page, as a new message or a DM. */
-export const openViewAction = (deps: ListenerDeps) => async ({ ack, body, respond }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  await afterAck(deps, actor.slackUserId, 'open the view', () => showPage(deps, actor, body.response_url ? respond : undefined, { view: chosen(body) }, false));
-};
+export const openViewAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body, respond }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    await afterAck(deps, actor.slackUserId, 'open the view', () =>
+      showPage(deps, actor, body.response_url ? respond : undefined, { view: chosen(body) }, false),
+    );
+  };
 
-export const exportAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  await afterAck(deps, actor.slackUserId, 'export the view', () => exportViewToDm(deps, actor, chosen(body)));
-};
+export const exportAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    await afterAck(deps, actor.slackUserId, 'export the view', () => exportViewToDm(deps, actor, chosen(body)));
+  };
 
 /** "Custom views" on a list: the views, as a new message. */
-export const openViewsAction = (deps: ListenerDeps) => async ({ ack, body, respond }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  await afterAck(deps, actor.slackUserId, 'list the views', async () => {
-    const result = await listCustomViews(deps.core, actor);
-    await show(deps, actor, body.response_url ? respond : undefined, result.ok ? customViewsMessage(result.organizationName, result.views, result.canManage) : textMessage(result.message), false);
-  });
-};
+export const openViewsAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body, respond }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    await afterAck(deps, actor.slackUserId, 'list the views', async () => {
+      const result = await listCustomViews(deps.core, actor);
+      await show(
+        deps,
+        actor,
+        body.response_url ? respond : undefined,
+        result.ok ? customViewsMessage(result.organizationName, result.views, result.canManage) : textMessage(result.message),
+        false,
+      );
+    });
+  };
 
 async function openForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, viewId?: string): Promise<void> {
   const form = await customViewFormOptions(deps.core, actor);
@@ -99,30 +130,36 @@ async function openForm(deps: ListenerDeps, actor: MemberActor, triggerId: strin
   await deps.slack.openView(triggerId, existing.ok ? customViewModal(form, existing.view) : messageModal('Custom views', esc(existing.message)));
 }
 
-export const newViewAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  await afterAck(deps, actor.slackUserId, 'open the view form', () => openForm(deps, actor, body.trigger_id));
-};
+export const newViewAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    await afterAck(deps, actor.slackUserId, 'open the view form', () => openForm(deps, actor, body.trigger_id));
+  };
 
 /** A custom view's menu in `/users views`: Open, Edit (the form) or Delete (then the list again, in place). */
-export const customViewMenu = (deps: ListenerDeps) => async ({ ack, body, respond }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  const [what = '', id = ''] = chosen(body).split(':');
-  await afterAck(deps, actor.slackUserId, `${what} the view`, async () => {
-    if (what === 'open') return showPage(deps, actor, body.response_url ? respond : undefined, { view: `cv:${id}` }, false);
-    if (what === 'edit') return openForm(deps, actor, body.trigger_id, id);
-    if (what !== 'delete') return;
-    const deleted = await deleteCustomView(deps.core, actor, id);
-    const list = await listCustomViews(deps.core, actor);
-    const message = list.ok ? customViewsMessage(list.organizationName, list.views, list.canManage) : textMessage(list.message);
-    if (!deleted.ok) return show(deps, actor, body.response_url ? respond : undefined, textMessage(deleted.message), false);
-    await show(deps, actor, body.response_url ? respond : undefined, { ...message, text: esc(`Deleted the view "${deleted.name}".`) }, true);
-  });
-};
+export const customViewMenu =
+  (deps: ListenerDeps) =>
+  async ({ ack, body, respond }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    const [what = '', id = ''] = chosen(body).split(':');
+    await afterAck(deps, actor.slackUserId, `${what} the view`, async () => {
+      if (what === 'open') return showPage(deps, actor, body.response_url ? respond : undefined, { view: `cv:${id}` }, false);
+      if (what === 'edit') return openForm(deps, actor, body.trigger_id, id);
+      if (what !== 'delete') return;
+      const deleted = await deleteCustomView(deps.core, actor, id);
+      const list = await listCustomViews(deps.core, actor);
+      const message = list.ok ? customViewsMessage(list.organizationName, list.views, list.canManage) : textMessage(list.message);
+      if (!deleted.ok) return show(deps, actor, body.response_url ? respond : undefined, textMessage(deleted.message), false);
+      await show(deps, actor, body.response_url ? respond : undefined, { ...message, text: esc(`Deleted the view "${deleted.name}".`) }, true);
+    });
+  };
 
 /** Ticking a row's checkbox changes nothing yet: "Edit selected" reads the ticked rows from the message. */
-export const rowTicked = () => async ({ ack }: Args) => {
-  await ack();
-};
+export const rowTicked =
+  () =>
+  async ({ ack }: Args) => {
+    await ack();
+  };

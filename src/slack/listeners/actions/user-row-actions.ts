@@ -25,10 +25,12 @@ function isVerb(value: string): value is keyof typeof OPENERS {
 }
 
 /** A row's menu in a user list (`edit:<id>`, `licenses:<id>`, `block:<id>`…): opens that form for that user. */
-export const userRowAction = (deps: ListenerDeps) => async ({ ack, body }: Args) => {
-  await ack();
-  const actor = actorFromBody(body);
-  const [verb = '', userId = ''] = (body.actions[0]?.selected_option?.value ?? '').split(':');
-  if (!isVerb(verb) || !userId) return;
-  await afterAck(deps, actor.slackUserId, 'open that form', () => OPENERS[verb](deps, actor, body.trigger_id, userId));
-};
+export const userRowAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: Args) => {
+    await ack();
+    const actor = actorFromBody(body);
+    const [verb = '', userId = ''] = (body.actions[0]?.selected_option?.value ?? '').split(':');
+    if (!isVerb(verb) || !userId) return;
+    await afterAck(deps, actor.slackUserId, 'open that form', () => OPENERS[verb](deps, actor, body.trigger_id, userId));
+  };

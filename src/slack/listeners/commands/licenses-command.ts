@@ -37,7 +37,11 @@ export function licensesCommand(deps: ListenerDeps) {
     }
     if (sub === 'warn') {
       const result = await setSeatWarning(deps.core, actor, words[1] ?? '');
-      const text = result.ok ? (result.threshold > 0 ? `The App Home now warns when fewer than ${result.threshold} seats of a product are left.` : 'The App Home no longer warns about seats running low.') : result.message;
+      const text = result.ok
+        ? result.threshold > 0
+          ? `The App Home now warns when fewer than ${result.threshold} seats of a product are left.`
+          : 'The App Home no longer warns about seats running low.'
+        : result.message;
       await ack({ response_type: 'ephemeral', ...textMessage(text) });
       return;
     }

@@ -14,7 +14,14 @@ type Ack = (response?: object) => Promise<void>;
  * `/licenses assign|unassign <product>` (the forms), `/licenses users <product>`,
  * `/licenses set <product> <quantity>`, `/licenses takeover <product>`. False for anything else.
  */
-export async function licensesPageSubcommand(deps: ListenerDeps, actor: MemberActor, sub: string, words: string[], triggerId: string, ack: Ack): Promise<boolean> {
+export async function licensesPageSubcommand(
+  deps: ListenerDeps,
+  actor: MemberActor,
+  sub: string,
+  words: string[],
+  triggerId: string,
+  ack: Ack,
+): Promise<boolean> {
   const reply = (text: string) => ack({ response_type: 'ephemeral', ...textMessage(text) });
   const product = words.join(' ');
   switch (sub) {
@@ -23,7 +30,9 @@ export async function licensesPageSubcommand(deps: ListenerDeps, actor: MemberAc
       const form = await productChangeForm(deps.core, actor, product);
       if (!form.ok) return reply(form.message).then(() => true);
       await ack();
-      await afterAck(deps, actor.slackUserId, `open the ${sub} form`, () => deps.slack.openView(triggerId, productChangeModal(form.product, sub, form.available)).then(() => undefined));
+      await afterAck(deps, actor.slackUserId, `open the ${sub} form`, () =>
+        deps.slack.openView(triggerId, productChangeModal(form.product, sub, form.available)).then(() => undefined),
+      );
       return true;
     }
     case 'users': {
@@ -33,14 +42,19 @@ export async function licensesPageSubcommand(deps: ListenerDeps, actor: MemberAc
     }
     case 'set': {
       const quantity = words.at(-1) ?? '';
-      if (words.length < 2 || !/^\d+$/.test(quantity)) return reply('Say the product and the new number of licenses: `/licenses set business basic 8`.').then(() => true);
+      if (words.length < 2 || !/^\d+$/.test(quantity))
+        return reply('Say the product and the new number of licenses: `/licenses set business basic 8`.').then(() => true);
       const result = await changeQuantity(deps.core, actor, { product: words.slice(0, -1).join(' '), quantity: Number(quantity) });
       await reply(result.ok ? `${result.product.displayName}: ${result.total} licenses (was ${result.before}); ${result.assigned} assigned.` : result.message);
       return true;
     }
     case 'takeover': {
       const result = await takeOverSubscription(deps.core, actor, { product });
-      await reply(result.ok ? `Took over ${result.product.displayName}: its ${result.seats} self-service seats can now be assigned (${result.total - result.assigned} available of ${result.total}).` : result.message);
+      await reply(
+        result.ok
+          ? `Took over ${result.product.displayName}: its ${result.seats} self-service seats can now be assigned (${result.total - result.assigned} available of ${result.total}).`
+          : result.message,
+      );
       return true;
     }
     default:

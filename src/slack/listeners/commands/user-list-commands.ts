@@ -24,7 +24,10 @@ export async function userListCommand(deps: ListenerDeps, actor: MemberActor, su
     }
     case 'find': {
       if (!rest.trim()) {
-        await ack({ response_type: 'ephemeral', ...textMessage('Say what to look for: `/users find ana` finds users whose name, username or alias starts with "ana".') });
+        await ack({
+          response_type: 'ephemeral',
+          ...textMessage('Say what to look for: `/users find ana` finds users whose name, username or alias starts with "ana".'),
+        });
         return;
       }
       const result = await findUsersListed(deps.core, actor, rest);
@@ -33,7 +36,10 @@ export async function userListCommand(deps: ListenerDeps, actor: MemberActor, su
     }
     case 'views': {
       const result = await listCustomViews(deps.core, actor);
-      await ack({ response_type: 'ephemeral', ...(result.ok ? customViewsMessage(result.organizationName, result.views, result.canManage) : textMessage(result.message)) });
+      await ack({
+        response_type: 'ephemeral',
+        ...(result.ok ? customViewsMessage(result.organizationName, result.views, result.canManage) : textMessage(result.message)),
+      });
       return;
     }
     case 'export':

@@ -37,7 +37,9 @@ export function usersCommand(deps: ListenerDeps) {
           return;
         }
         await ack();
-        await afterAck(deps, actor.slackUserId, 'open the Add user form', () => deps.slack.openView(command.trigger_id, addUserModal(options.options)).then(() => undefined));
+        await afterAck(deps, actor.slackUserId, 'open the Add user form', () =>
+          deps.slack.openView(command.trigger_id, addUserModal(options.options)).then(() => undefined),
+        );
         return;
       }
       case 'import': {
@@ -47,7 +49,9 @@ export function usersCommand(deps: ListenerDeps) {
           return;
         }
         await ack();
-        await afterAck(deps, actor.slackUserId, 'open the import form', () => deps.slack.openView(command.trigger_id, importUploadModal(deps.imports.limits)).then(() => undefined));
+        await afterAck(deps, actor.slackUserId, 'open the import form', () =>
+          deps.slack.openView(command.trigger_id, importUploadModal(deps.imports.limits)).then(() => undefined),
+        );
         return;
       }
       case 'show': {
@@ -60,6 +64,7 @@ export function usersCommand(deps: ListenerDeps) {
       case 'views':
       case 'export':
         await userListCommand(deps, actor, sub.toLowerCase(), rest.join(' '), ack);
+        return;
       case 'import-channel':
         await ack({ response_type: 'ephemeral', ...(await importChannelCommand(deps, command, rest[0] ?? '')) });
         return;

@@ -13,7 +13,14 @@ type Ack = (response?: object) => Promise<void>;
  * `/users delete <username>...`, `/users deleted`, `/users restore <username>`, `/users invite <email> [name]`.
  * Returns false for any other subcommand (users-command.ts handles those).
  */
-export async function usersLifecycleSubcommand(deps: ListenerDeps, actor: MemberActor, sub: string, rest: string[], triggerId: string, ack: Ack): Promise<boolean> {
+export async function usersLifecycleSubcommand(
+  deps: ListenerDeps,
+  actor: MemberActor,
+  sub: string,
+  rest: string[],
+  triggerId: string,
+  ack: Ack,
+): Promise<boolean> {
   switch (sub) {
     case 'delete': {
       const preview = await previewDeleteUsers(deps.core, actor, { usernames: rest });
@@ -22,7 +29,9 @@ export async function usersLifecycleSubcommand(deps: ListenerDeps, actor: Member
         return true;
       }
       await ack();
-      await afterAck(deps, actor.slackUserId, 'open the delete confirmation', () => deps.slack.openView(triggerId, deleteUsersModal(preview.users, preview.refused)).then(() => undefined));
+      await afterAck(deps, actor.slackUserId, 'open the delete confirmation', () =>
+        deps.slack.openView(triggerId, deleteUsersModal(preview.users, preview.refused)).then(() => undefined),
+      );
       return true;
     }
     case 'deleted': {
@@ -37,7 +46,9 @@ export async function usersLifecycleSubcommand(deps: ListenerDeps, actor: Member
         return true;
       }
       await ack();
-      await afterAck(deps, actor.slackUserId, 'open the restore form', () => deps.slack.openView(triggerId, restoreUserModal(found.user, found.usernameTaken)).then(() => undefined));
+      await afterAck(deps, actor.slackUserId, 'open the restore form', () =>
+        deps.slack.openView(triggerId, restoreUserModal(found.user, found.usernameTaken)).then(() => undefined),
+      );
       return true;
     }
     case 'invite': {
@@ -45,7 +56,9 @@ export async function usersLifecycleSubcommand(deps: ListenerDeps, actor: Member
       const result = await inviteGuest(deps.core, actor, { email: email.replace(/^<mailto:[^|]*\|(.*)>$/, '$1'), displayName: name.join(' ') });
       await ack({
         response_type: 'ephemeral',
-        ...textMessage(result.ok ? `Invited guest ${result.displayName} as ${result.userPrincipalName}. Only a Global admin can give a guest a license.` : result.message),
+        ...textMessage(
+          result.ok ? `Invited guest ${result.displayName} as ${result.userPrincipalName}. Only a Global admin can give a guest a license.` : result.message,
+        ),
       });
       return true;
     }

@@ -27,12 +27,19 @@ export function addUserSubmission(deps: ListenerDeps) {
     const state = new ViewState(view.state.values as ViewStateValues);
     const work = addUser(deps.core, actor, parseAddUserForm(state));
     const early = await within(work, Math.max(0, deps.ackBudgetMs - (Date.now() - started)));
-    if (!early) await safeAck(deps, ack, { response_action: 'update', view: messageModal('Add a user', 'Adding the user… the result follows here and by DM.') });
+    if (!early)
+      await safeAck(deps, ack, { response_action: 'update', view: messageModal('Add a user', 'Adding the user… the result follows here and by DM.') });
     const result = early ? early.value : await work;
     if (!result.ok) {
       const problems = result.fields ?? [{ field: 'alias', message: result.message }];
       if (early) await safeAck(deps, ack, { response_action: 'errors', errors: viewErrors(problems, state, 'alias') });
-      else await deps.slack.updateView(view.id, messageModal('Add a user', `Nothing was added: ${esc(problems.map((p) => p.message).join(' '))} Open the form again with \`/users add\`.`)).catch(() => undefined);
+      else
+        await deps.slack
+          .updateView(
+            view.id,
+            messageModal('Add a user', `Nothing was added: ${esc(problems.map((p) => p.message).join(' '))} Open the form again with \`/users add\`.`),
+          )
+          .catch(() => undefined);
       return;
     }
     const review = addUserReviewView(result, actor.slackUserId, deps.core.now());

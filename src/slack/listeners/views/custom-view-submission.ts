@@ -29,6 +29,9 @@ export function customViewSubmission(deps: ListenerDeps) {
       await ack({ response_action: 'errors', errors: viewErrors(result.fields ?? [{ field: 'name', message: result.message }], state, 'name') });
       return;
     }
-    await ack({ response_action: 'update', view: messageModal('Custom views', esc(`${result.created ? 'Made' : 'Saved'} the view "${result.name}". Open it with \`/users list ${result.name}\`.`)) });
+    await ack({
+      response_action: 'update',
+      view: messageModal('Custom views', esc(`${result.created ? 'Made' : 'Saved'} the view "${result.name}". Open it with \`/users list ${result.name}\`.`)),
+    });
   };
 }

@@ -31,11 +31,17 @@ export function importUploadSubmission(deps: ListenerDeps) {
       return;
     }
     if ((file.name || file.filetype) && !isCsvFile(file)) {
-      await ack({ response_action: 'errors', errors: { [UPLOAD_FIELD]: `${file.name ?? 'This file'} is not a CSV file. Save the sheet as "CSV UTF-8" in Excel and choose that file.` } });
+      await ack({
+        response_action: 'errors',
+        errors: { [UPLOAD_FIELD]: `${file.name ?? 'This file'} is not a CSV file. Save the sheet as "CSV UTF-8" in Excel and choose that file.` },
+      });
       return;
     }
     const name = file.name ?? 'the file';
-    await ack({ response_action: 'update', view: messageModal('Import users', `Verifying *${esc(name)}*… The preview arrives as a DM from Roster in a moment.`) });
+    await ack({
+      response_action: 'update',
+      view: messageModal('Import users', `Verifying *${esc(name)}*… The preview arrives as a DM from Roster in a moment.`),
+    });
     await afterAck(deps, actor.slackUserId, 'verify the CSV file', async () => {
       // Claimed so that a file_shared event for the same upload does not preview it a second time.
       await claimEvent(deps.core, fileEventKey(actor.teamId, file.id));
@@ -52,7 +58,10 @@ export function importSettingsSubmission(deps: ListenerDeps) {
     const state = new ViewState(view.state.values as ViewStateValues);
     const result = await startImport(deps.core, actor, jobId, parseImportSettingsForm(state));
     if (!result.ok) {
-      await ack({ response_action: 'errors', errors: viewErrors(result.fields ?? [{ field: 'signInAllowed', message: result.message }], state, 'signInAllowed') });
+      await ack({
+        response_action: 'errors',
+        errors: viewErrors(result.fields ?? [{ field: 'signInAllowed', message: result.message }], state, 'signInAllowed'),
+      });
       return;
     }
     await ack();

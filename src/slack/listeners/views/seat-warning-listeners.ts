@@ -9,14 +9,16 @@ import { messageModal } from '../../views/message-modal.js';
 import { seatWarningModal } from '../../views/seat-warning-modal.js';
 
 /** "Seat warning" on the App Home: the small form, for Global admins. */
-export const openSeatWarningAction = (deps: ListenerDeps) => async ({ ack, body }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-  await ack();
-  const actor = actorFromBody(body);
-  await afterAck(deps, actor.slackUserId, 'open the seat warning form', async () => {
-    const form = await seatWarningForm(deps.core, actor);
-    await deps.slack.openView(body.trigger_id, form.ok ? seatWarningModal(form.threshold) : messageModal('Seat warning', esc(form.message)));
-  });
-};
+export const openSeatWarningAction =
+  (deps: ListenerDeps) =>
+  async ({ ack, body }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
+    await ack();
+    const actor = actorFromBody(body);
+    await afterAck(deps, actor.slackUserId, 'open the seat warning form', async () => {
+      const form = await seatWarningForm(deps.core, actor);
+      await deps.slack.openView(body.trigger_id, form.ok ? seatWarningModal(form.threshold) : messageModal('Seat warning', esc(form.message)));
+    });
+  };
 
 export function seatWarningSubmission(deps: ListenerDeps) {
   return async ({ ack, body, view }: SlackViewMiddlewareArgs & AllMiddlewareArgs): Promise<void> => {

@@ -23,10 +23,15 @@ export function editUserSubmission(deps: ListenerDeps) {
     const state = stateOf(view);
     const result = await editUser(deps.core, actor, { userId: view.private_metadata }, parseEditUserForm(state));
     if (!result.ok) {
-      await ack({ response_action: 'errors', errors: viewErrors(result.fields ?? [{ field: 'displayName', message: result.message }], state, firstBlock(state)) });
+      await ack({
+        response_action: 'errors',
+        errors: viewErrors(result.fields ?? [{ field: 'displayName', message: result.message }], state, firstBlock(state)),
+      });
       return;
     }
-    const saved = result.changedFields.length ? `Saved ${esc(result.userPrincipalName)}: ${result.changedFields.join(', ')}.` : `Nothing changed for ${esc(result.userPrincipalName)}.`;
+    const saved = result.changedFields.length
+      ? `Saved ${esc(result.userPrincipalName)}: ${result.changedFields.join(', ')}.`
+      : `Nothing changed for ${esc(result.userPrincipalName)}.`;
     await ack({ response_action: 'update', view: messageModal('Edit user', saved) });
     deps.logger.info('user edited', { team: actor.teamId, by: actor.slackUserId, user: result.userPrincipalName, fields: result.changedFields.join(',') });
   };
@@ -42,7 +47,8 @@ export function signInSubmission(deps: ListenerDeps, block: boolean) {
       ? esc(result.message)
       : `${esc(result.userPrincipalName)} ${block ? 'is blocked from signing in' : 'can sign in again'}. It can take up to about an hour to reach every device.`;
     await ack({ response_action: 'update', view: messageModal(title, text) });
-    if (result.ok) deps.logger.info(block ? 'sign-in blocked' : 'sign-in allowed', { team: actor.teamId, by: actor.slackUserId, user: result.userPrincipalName });
+    if (result.ok)
+      deps.logger.info(block ? 'sign-in blocked' : 'sign-in allowed', { team: actor.teamId, by: actor.slackUserId, user: result.userPrincipalName });
   };
 }
 
@@ -58,11 +64,17 @@ export function resetPasswordSubmission(deps: ListenerDeps) {
     const target = { userId: view.private_metadata };
     const checked = await checkPasswordReset(deps.core, actor, target, input);
     if (!checked.ok) {
-      await ack({ response_action: 'errors', errors: viewErrors(checked.fields ?? [{ field: 'passwordMode', message: checked.message }], state, 'passwordMode') });
+      await ack({
+        response_action: 'errors',
+        errors: viewErrors(checked.fields ?? [{ field: 'passwordMode', message: checked.message }], state, 'passwordMode'),
+      });
       return;
     }
     const upn = checked.target.user.userPrincipalName;
-    await ack({ response_action: 'update', view: messageModal('Reset password', `Resetting the password of ${esc(upn)}. The new password comes to you in a DM from Roster.`) });
+    await ack({
+      response_action: 'update',
+      view: messageModal('Reset password', `Resetting the password of ${esc(upn)}. The new password comes to you in a DM from Roster.`),
+    });
     await afterAck(deps, actor.slackUserId, `reset the password of ${upn}`, async () => {
       const result = await resetPassword(deps.core, actor, target, input);
       if (!result.ok) {
@@ -85,7 +97,10 @@ export function editManySubmission(deps: ListenerDeps) {
       await ack({ response_action: 'errors', errors: { usernames: 'Paste some usernames or pick users.' } });
       return;
     }
-    await ack({ response_action: 'update', view: messageModal('Edit users', 'Editing the users. You get the results in a DM from Roster, with a file listing every user.') });
+    await ack({
+      response_action: 'update',
+      view: messageModal('Edit users', 'Editing the users. You get the results in a DM from Roster, with a file listing every user.'),
+    });
     await afterAck(deps, actor.slackUserId, 'edit the users', () => runEditMany(deps, actor, input));
   };
 }
