@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { productByPartNumber } from '../src/core/catalogue/catalogue.js';
-import { writeSampleImportFile } from '../src/core/import/sample-file.js';
+import { writeSampleImportFile } from '../test/support/sample-import-file.js';
 import { ACTION } from '../src/slack/views/ids.js';
 import { type FakeSlack, type Message, type RecordedCall, startFakeSlack } from '../test/support/fake-slack-api.js';
 import { SlackClientSim, externalSelect, radio, staticSelect } from '../test/support/slack-requests.js';

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { writeSampleImportFile } from '../src/core/import/sample-file.js';
+import { writeSampleImportFile } from '../test/support/sample-import-file.js';
 import type { Figure, Suite } from './figures.js';
 
 const run = promisify(execFile);

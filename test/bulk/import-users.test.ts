@@ -9,7 +9,7 @@ import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { addUser } from '../../src/core/users/add-user.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
-import { writeSampleImportFile } from '../../src/core/import/sample-file.js';
+import { writeSampleImportFile } from '../support/sample-import-file.js';
 import { homeSummary } from '../../src/core/tenant/home-summary.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENTRA_TEMPLATE_HEADERS, adminCenterHeaderLine, openImportFile, type ImportFile, type ImportRow } from '../../src/core/import/index.js';
-import { formatCsvLine } from '../../src/core/import/sample-file.js';
+import { formatCsvLine } from '../support/sample-import-file.js';
 
 let dir: string;
 let counter = 0;

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openImportFile, writeSampleImportFile } from '../../src/core/import/index.js';
+import { openImportFile } from '../../src/core/import/index.js';
+import { writeSampleImportFile } from '../support/sample-import-file.js';
 
 let dir: string;
 let sample: string;

@@ -8,12 +8,11 @@ import {
   encodeText,
   formatBytes,
   openImportFile,
-  writeSampleImportFile,
   type ImportFile,
   type ImportRow,
 } from '../../src/core/import/index.js';
 import { MAX_ROW_BYTES } from '../../src/core/import/csv-records.js';
-import { formatCsvLine } from '../../src/core/import/sample-file.js';
+import { formatCsvLine, writeSampleImportFile } from '../support/sample-import-file.js';
 
 let dir: string;
 beforeAll(async () => {

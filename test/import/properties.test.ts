@@ -16,7 +16,7 @@ import {
   type ImportRow,
 } from '../../src/core/import/index.js';
 import { ENTRA_TEMPLATE_HEADERS } from '../../src/core/import/entra-layout.js';
-import { formatCsvLine } from '../../src/core/import/sample-file.js';
+import { formatCsvLine } from '../support/sample-import-file.js';
 
 let dir: string;
 let counter = 0;

@@ -5,7 +5,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DuplicateUsernameTracker, openImportFile, writeSampleImportFile } from '../../src/core/import/index.js';
+import { DuplicateUsernameTracker, openImportFile } from '../../src/core/import/index.js';
+import { writeSampleImportFile } from '../support/sample-import-file.js';
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 

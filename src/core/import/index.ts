@@ -8,4 +8,3 @@ export { sniffBytes, encodeText, decodeWindows1252, encodeWindows1252 } from './
 export { ADMIN_CENTER_2024_FIELDS, ADMIN_CENTER_2020_FIELDS, adminCenterHeaderLine } from './admin-center-layout.js';
 export { ENTRA_TEMPLATE_HEADERS } from './entra-layout.js';
 export { DEFAULT_COLUMN_LABELS } from './column-map.js';
-export { writeSampleImportFile, formatCsvLine, sampleUserName, type SampleImportFileOptions } from './sample-file.js';

@@ -3,10 +3,10 @@
  * Values are deterministic: the same options always give the same bytes.
  */
 import { open } from 'node:fs/promises';
-import { adminCenterHeaderLine } from './admin-center-layout.js';
-import { ENTRA_TEMPLATE_HEADERS } from './entra-layout.js';
-import { encodeText } from './text-encoding.js';
-import type { ImportDelimiter, ImportEncoding, ImportLayout } from './types.js';
+import { adminCenterHeaderLine } from '../../src/core/import/admin-center-layout.js';
+import { ENTRA_TEMPLATE_HEADERS } from '../../src/core/import/entra-layout.js';
+import { encodeText } from '../../src/core/import/text-encoding.js';
+import type { ImportDelimiter, ImportEncoding, ImportLayout } from '../../src/core/import/types.js';
 
 export interface SampleImportFileOptions {
   layout?: ImportLayout;
