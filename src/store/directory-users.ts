@@ -327,12 +327,6 @@ export async function setPasswordHashes(db: Db, changes: readonly { userId: stri
   }
 }
 
-/** Soft-deletes a user (tests and, later, the delete use case): the username and Slack link become free. */
-export async function markUserDeleted(db: Db, userId: string, at: Date): Promise<void> {
-  const stamp = toDbDate(at);
-  await db.updateTable('DirectoryUser').set({ deletedAt: stamp, updatedAt: stamp }).where('id', '=', userId).execute();
-}
-
 /** A user's mailbox after a license change, and whether the license error (if any) still stands. */
 export async function setMailboxAndLicenseError(
   db: Db,

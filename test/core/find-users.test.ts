@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findUsers } from '../../src/core/users/find-users.js';
 import { inTransaction } from '../../src/store/database.js';
-import { insertDirectoryUser, markUserDeleted } from '../../src/store/directory-users.js';
+import { insertDirectoryUser } from '../../src/store/directory-users.js';
 import { backfillSearchTerms, reindexUser, searchKey, searchUserIds, termsOf } from '../../src/store/user-search.js';
 import { generateDirectory, seededRandom, type GeneratedUser } from '../support/generate-directory.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
+import { softDeleteUser } from '../../src/store/user-lifecycle.js';
 
 let db: TestDatabase;
 let tenantId: string;
@@ -112,7 +113,7 @@ describe('findUsers on the word-start index', () => {
     expect(await find('feath')).toEqual([]);
     expect(await backfillSearchTerms(db.db)).toBe(1);
     expect((await find('feath')).map((u) => u.id)).toEqual([id]);
-    await markUserDeleted(db.db, id, NOW);
+    await softDeleteUser(db.db, id, [], NOW);
     expect(await find('feath')).toEqual([]);
     await reindexUser(db.db, id);
     expect(await countRows(db.db, 'UserSearchTerm', (q) => q.where('userId', '=', id))).toBe(0);

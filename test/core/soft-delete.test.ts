@@ -1,8 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addUser } from '../../src/core/users/add-user.js';
-import { memberRoles, markUserDeleted } from '../../src/store/directory-users.js';
+import { memberRoles } from '../../src/store/directory-users.js';
 import { insertDomain } from '../../src/store/organizations.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
+import { softDeleteUser } from '../../src/store/user-lifecycle.js';
 
 let db: TestDatabase;
 const NOW = new Date('2026-12-01T10:00:00Z');
@@ -25,7 +26,7 @@ describe('deleted users free their username, Slack link and alias', () => {
     const first = await addUser(db.ctx, OWNER, user('ana', { slackUserId: 'U0ANA' }));
     expect(first.ok).toBe(true);
     expect((await addUser(db.ctx, OWNER, user('ana'))).ok).toBe(false);
-    await markUserDeleted(db.db, first.ok ? first.userId : '', NOW);
+    await softDeleteUser(db.db, first.ok ? first.userId : '', [], NOW);
     const second = await addUser(db.ctx, OWNER, user('ana', { slackUserId: 'U0ANA' }));
     expect(second.ok).toBe(true);
     expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('upnKey', '=', 'ana@contoso.onmicrosoft.com'))).toBe(2);
@@ -80,7 +81,7 @@ describe('deleted users free their username, Slack link and alias', () => {
     // geoff@contoso.com first: geoff on the initial domain is refused…
     expect((await addUser(db.ctx, OWNER, user('geoff'))).ok).toBe(false);
     // …until that first account is deleted.
-    await markUserDeleted(db.db, custom.ok ? custom.userId : '', NOW);
+    await softDeleteUser(db.db, custom.ok ? custom.userId : '', [], NOW);
     expect((await addUser(db.ctx, OWNER, user('geoff'))).ok).toBe(true);
   });
 });

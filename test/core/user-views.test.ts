@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COUNT_CAP, listUsers } from '../../src/core/views/list-users.js';
 import { STANDARD_VIEWS, type ViewConditions } from '../../src/core/views/view-conditions.js';
 import { countUsers, listUsersPage, type Cursor, type UserFilter } from '../../src/store/user-views.js';
-import { markUserDeleted } from '../../src/store/directory-users.js';
 import { generateDirectory, GENERATED_PRODUCTS, type GeneratedUser } from '../support/generate-directory.js';
 import { createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
+import { softDeleteUser } from '../../src/store/user-lifecycle.js';
 
 let db: TestDatabase;
 let tenantId: string;
@@ -123,7 +123,7 @@ describe('keyset paging while users come and go', () => {
     expect(first.page.hasNext).toBe(true);
     const last = first.page.rows[19]!;
     // Someone deletes two users shown on this page; the next page neither skips nor repeats anyone.
-    for (const row of first.page.rows.slice(0, 2)) await markUserDeleted(db.db, row.id, new Date());
+    for (const row of first.page.rows.slice(0, 2)) await softDeleteUser(db.db, row.id, [], new Date());
     for (const u of users) if (u.id === first.page.rows[0]!.id || u.id === first.page.rows[1]!.id) u.deleted = true;
     const next = await listUsers(db.ctx, OWNER, { view: 'std:licensed', after: { displayName: last.displayName, id: last.id }, limit: 20 });
     if (!next.ok) throw new Error(next.message);

@@ -2,14 +2,9 @@ import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import type { Role } from '../../src/core/roles.js';
 import type { Db } from '../../src/store/database.js';
 import { inTransaction } from '../../src/store/database.js';
-import {
-  insertDirectoryUser,
-  insertDirectoryUsersSkippingTaken,
-  markUserDeleted,
-  setMailboxAndLicenseError,
-  type NewDirectoryUser,
-} from '../../src/store/directory-users.js';
+import { insertDirectoryUser, insertDirectoryUsersSkippingTaken, setMailboxAndLicenseError, type NewDirectoryUser } from '../../src/store/directory-users.js';
 import { addSubscription, assignLicense } from '../../src/store/seat-ledger.js';
+import { softDeleteUser } from '../../src/store/user-lifecycle.js';
 
 /**
  * A directory of `count` users with varied fields, made straight through the store functions (as an
@@ -170,7 +165,7 @@ export async function generateDirectory(db: Db, tenantId: string, count: number,
         at,
       );
     }
-    for (const u of users.filter((c) => c.deleted)) await markUserDeleted(tx, u.id, at);
+    for (const u of users.filter((c) => c.deleted)) await softDeleteUser(tx, u.id, [], at);
   });
   return users.map(({ input: _input, ...user }) => user);
 }
