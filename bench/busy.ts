@@ -152,6 +152,8 @@ export async function busySuite(options: SuiteOptions): Promise<Figure[]> {
     });
     const sim = new SlackClientSim({ appUrl: `${app.baseUrl}/slack/events`, signingSecret, fake });
     await seedTenant(sim, fake, SEATS);
+    const channelAdded = await sim.command('/users', 'import-channel add', { userId: OWNER, channelId: CHANNEL });
+    if (!text(channelAdded.body).includes('is now an import channel')) throw new Error(`import-channel add refused: ${text(channelAdded.body)}`);
     const responseUrl = fake.issueResponseUrl({ channelId: 'C0GENERAL1', userId: OWNER });
     const target: LoadTarget = {
       url: `${app.baseUrl}/slack/events`,
