@@ -1,15 +1,16 @@
-import type { ExpressionBuilder } from 'kysely';
-import type { DB } from '../generated/kysely/database.js';
 import type { Db } from './database.js';
 import { inTransaction } from './database.js';
 import { toRecord, USER_COLUMNS, type DirectoryUserRecord } from './directory-users.js';
 
 /**
  * The word-start index behind `/users find` and every user picker: one UserSearchTerm row per word
- * of a user's display name, their username and their alias (and its parts), lower case without
- * accents. A prefix is then a range scan on the primary key (tenantId, term, …) instead of a LIKE over
- * every user. Rows are written in the transaction that inserts a user (directory-users.ts) and by
- * `reindexUser` after any change of name or username; `backfillSearchTerms` indexes users made before.
+ * of a user's display name and per part of their alias, lower case without accents, with the display
+ * name beside it. The table is its own index (WITHOUT ROWID, primary key tenantId, term, displayName,
+ * userId), so a prefix is one range of it, already holding what ranking needs, and an import writes
+ * two B-tree entries per word. Whole usernames and aliases are not copied here: the user table's own
+ * (tenantId, upnKey) and (tenantId, aliasKey) indexes answer those. Rows are written in the transaction
+ * that inserts a user (directory-users.ts) and by `reindexUser` after any change of name or username;
+ * `backfillSearchTerms` indexes users that have none (made before the index, or before it changed).
  */
 
 /** What a user is found by. */
@@ -20,9 +21,6 @@ export interface SearchableUser {
   aliasKey: string;
   displayName: string;
 }
-
-/** 0 the whole username, 1 the whole alias (these two rank first on an exact match), 2 a word or part of either. */
-export const TERM_KIND = { username: 0, alias: 1, word: 2 } as const;
 
 /** Lower case without accents ("José" → "jose"), as terms are stored and queries read. */
 export function searchKey(text: string): string {
@@ -37,38 +35,41 @@ const MAX_TERM = 64;
 /** The last character a term can hold: `term < prefix + HIGH` bounds a prefix range (BMP text). */
 const HIGH = '\uffff';
 
-/** The terms of one user, each with its kind, without repeats. */
-export function termsOf(user: Pick<SearchableUser, 'upnKey' | 'aliasKey' | 'displayName'>): { term: string; kind: number }[] {
-  const seen = new Set<string>();
-  const terms: { term: string; kind: number }[] = [];
-  const add = (term: string, kind: number) => {
+/** The word terms of one user, without repeats: display name words (whole, without punctuation, and their parts) and alias parts. */
+export function termsOf(user: Pick<SearchableUser, 'aliasKey' | 'displayName'>): string[] {
+  const terms = new Set<string>();
+  const add = (term: string) => {
     const t = term.slice(0, MAX_TERM);
-    if (t && !seen.has(`${kind}:${t}`)) {
-      seen.add(`${kind}:${t}`);
-      terms.push({ term: t, kind });
-    }
+    if (t) terms.add(t);
   };
-  add(searchKey(user.upnKey), TERM_KIND.username);
-  const alias = searchKey(user.aliasKey);
-  add(alias, TERM_KIND.alias);
-  for (const part of alias.split(/[._-]+/)) add(part, TERM_KIND.word);
+  for (const part of searchKey(user.aliasKey).split(/[._-]+/)) add(part);
   for (const word of searchKey(user.displayName).split(/\s+/)) {
-    add(word, TERM_KIND.word);
+    add(word);
     // "O'Brien" is found by "o'b", "obr" and "brien"; "Smith-Jones" by "jones" too.
-    add(word.replace(/[^\p{L}\p{N}]+/gu, ''), TERM_KIND.word);
-    for (const part of word.split(/[^\p{L}\p{N}]+/u)) add(part, TERM_KIND.word);
+    add(word.replace(/[^\p{L}\p{N}]+/gu, ''));
+    for (const part of word.split(/[^\p{L}\p{N}]+/u)) add(part);
   }
-  return terms;
+  return [...terms];
 }
 
-/** Rows per INSERT: 5 values each, far below SQLite's bound-parameter limit. */
+/**
+ * Whether a user matches what was typed, by the rule the queries below implement: every word starts
+ * a word term, or the whole alias or username. For tests and for checking one user without SQL.
+ */
+export function userMatches(user: Pick<SearchableUser, 'upnKey' | 'aliasKey' | 'displayName'>, query: string): boolean {
+  const words = searchKey(query).split(/\s+/).filter(Boolean);
+  const terms = termsOf(user);
+  const alias = searchKey(user.aliasKey);
+  const upn = searchKey(user.upnKey);
+  return words.length > 0 && words.every((w) => alias.startsWith(w) || upn.startsWith(w) || terms.some((t) => t.startsWith(w)));
+}
+
+/** Rows per INSERT: 4 values each, far below SQLite's bound-parameter limit. */
 const TERM_CHUNK = 1000;
 
 /** Writes the terms of users just inserted (call inside their transaction). */
 export async function indexNewUsers(db: Db, users: readonly SearchableUser[]): Promise<void> {
-  const rows = users.flatMap((user) =>
-    termsOf(user).map(({ term, kind }) => ({ tenantId: user.tenantId, term, userId: user.id, kind, displayName: user.displayName })),
-  );
+  const rows = users.flatMap((user) => termsOf(user).map((term) => ({ tenantId: user.tenantId, term, displayName: user.displayName, userId: user.id })));
   for (let start = 0; start < rows.length; start += TERM_CHUNK) {
     await db
       .insertInto('UserSearchTerm')
@@ -110,177 +111,128 @@ export async function backfillSearchTerms(db: Db, batch = 2000): Promise<number>
   }
 }
 
-/**
- * A prefix with at least this many terms is "broad" ("a", "an"): ranking all its matches would read
- * tens of thousands of rows, while walking the users in display name order finds the first matches
- * after a few rows, since about one user in five matches.
- */
-const BROAD_PREFIX = 5_000;
-
-/** Separators inside usernames: a word without them matches a username only through its first part. */
+/** Separators inside usernames and aliases: a word holding one may match the whole alias or username. */
 const SEPARATOR = /[._@-]/;
 
-function prefixOf(eb: ExpressionBuilder<DB, 'UserSearchTerm'>, word: string) {
-  return eb.and([eb('term', '>=', word), eb('term', '<', word + HIGH)]);
-}
+/**
+ * At most this many terms of one user fall in a prefix's range ("smi": smith-jones, smithjones, smith);
+ * the ranking reads this many rows per user it needs, and groups properly when that was not enough.
+ */
+export const TERMS_PER_USER_IN_RANGE = 8;
 
-async function termsInRange(db: Db, tenantId: string, word: string, cap: number): Promise<number> {
-  const row = await db
-    .selectFrom(
-      db
-        .selectFrom('UserSearchTerm')
-        .select('userId')
-        .where('tenantId', '=', tenantId)
-        .where((eb) => prefixOf(eb, word))
-        .limit(cap)
-        .as('range'),
-    )
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+export interface SearchOptions {
+  /** The row bound per user of the ranking's first try (tests lower it to check the fallback). */
+  termsPerUser?: number;
 }
 
 /**
- * Active users with a term starting with each word of `query`, ranked: exact username or alias
- * first, then display name order. Returns their ids. The most selective word is read from the term
- * range; a broad one (see BROAD_PREFIX) walks the users in display name order instead.
+ * Active users matching every word of `query` (see `userMatches`), ranked: the exact username or
+ * alias first, then display name order. Returns their ids. Every word is a range of the term table:
+ * one word is ranked straight from its range (a top-N sort of index rows, a few ms even for "a" at
+ * 100,000 users); with more words, the first word's range is kept where the user is in the other
+ * words' ranges too: SQLite reads each range once into a list (with a Bloom filter) instead of probing
+ * the index once per user, so which word goes first hardly matters and no range is counted first.
  */
-export async function searchUserIds(db: Db, tenantId: string, query: string, limit: number, broadAt = BROAD_PREFIX): Promise<string[]> {
+export async function searchUserIds(db: Db, tenantId: string, query: string, limit: number, options: SearchOptions = {}): Promise<string[]> {
   const whole = searchKey(query);
   const words = [...new Set(whole.split(/\s+/).filter(Boolean))];
   if (words.length === 0) return [];
-  const sizes = await Promise.all(words.map((word) => termsInRange(db, tenantId, word, broadAt)));
-  const narrowest = sizes.indexOf(Math.min(...sizes));
-  const first = words[narrowest]!;
-  const others = words.filter((_, i) => i !== narrowest);
   const exact = words.length === 1 ? await exactMatches(db, tenantId, whole, limit) : [];
-  const walked = sizes[narrowest]! >= broadAt ? await walkByName(db, tenantId, words, limit + exact.length) : null;
-  const rest = walked ?? (await rankRange(db, tenantId, first, others, limit + exact.length));
-  return [...new Set([...exact, ...rest])].slice(0, limit);
-}
-
-/** Users whose whole username or alias is the query: they rank first. */
-async function exactMatches(db: Db, tenantId: string, whole: string, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('UserSearchTerm as t')
-    .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
-    .select(['t.userId', 't.displayName'])
-    .where('t.tenantId', '=', tenantId)
-    .where('t.term', '=', whole)
-    .where('t.kind', '<=', TERM_KIND.alias)
-    .where('u.deletedAt', 'is', null)
-    .orderBy('t.displayName')
-    .orderBy('t.userId')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.userId);
+  const ranked = await rankMatches(db, tenantId, words, limit + exact.length, options.termsPerUser ?? TERMS_PER_USER_IN_RANGE);
+  return [...new Set([...exact, ...ranked])].slice(0, limit);
 }
 
 /**
- * A narrow prefix: every match read from the term range (an index-only scan), in display name order.
- * Deleted users normally have no terms (reindexUser); any left are dropped after ranking.
+ * Users whose whole username or alias is the query: they rank first. Two equality lookups, each on
+ * its own index (an OR of both, or an ORDER BY, makes SQLite walk the display name index instead).
  */
-async function rankRange(db: Db, tenantId: string, first: string, others: string[], limit: number): Promise<string[]> {
-  let q = db
-    .selectFrom('UserSearchTerm as t')
-    .select(['t.userId', 't.displayName'])
-    .where('t.tenantId', '=', tenantId)
-    .where('t.term', '>=', first)
-    .where('t.term', '<', first + HIGH);
-  // Without a separator, whatever starts the whole username or alias also starts its first part (a word term).
-  if (!SEPARATOR.test(first)) q = q.where('t.kind', '=', TERM_KIND.word);
-  for (const word of others) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('UserSearchTerm as w')
-          .select('w.userId')
-          .whereRef('w.userId', '=', 't.userId')
-          .where('w.term', '>=', word)
-          .where('w.term', '<', word + HIGH),
-      ),
-    );
+async function exactMatches(db: Db, tenantId: string, whole: string, limit: number): Promise<string[]> {
+  const byColumn = (column: 'upnKey' | 'aliasKey') =>
+    db
+      .selectFrom('DirectoryUser')
+      .select(['id', 'displayName'])
+      .where('tenantId', '=', tenantId)
+      .where('deletedAt', 'is', null)
+      .where(column, '=', whole)
+      .limit(limit)
+      .execute();
+  const rows = [...(await byColumn('upnKey')), ...(await byColumn('aliasKey'))];
+  rows.sort((a, b) => (a.displayName < b.displayName ? -1 : a.displayName > b.displayName ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return [...new Set(rows.map((row) => row.id))].slice(0, limit);
+}
+
+/** The term rows whose term starts with `word`. */
+function termRange(db: Db, tenantId: string, word: string) {
+  return db
+    .selectFrom('UserSearchTerm')
+    .select(['userId', 'displayName'])
+    .where('tenantId', '=', tenantId)
+    .where('term', '>=', word)
+    .where('term', '<', word + HIGH);
+}
+
+/** The users a word with a separator starts the whole alias or username of ("olivia.ko", "olivia.kowalski@con"). */
+function wholeNames(db: Db, tenantId: string, word: string, column: 'aliasKey' | 'upnKey') {
+  return db
+    .selectFrom('DirectoryUser')
+    .select(['id as userId', 'displayName'])
+    .where('tenantId', '=', tenantId)
+    .where('deletedAt', 'is', null)
+    .where(column, '>=', word)
+    .where(column, '<', word + HIGH);
+}
+
+/** The (user, display name) rows matching one word: its term range, and for a word with a separator the aliases and usernames it starts. */
+function wordMatches(db: Db, tenantId: string, word: string) {
+  const terms = termRange(db, tenantId, word);
+  return SEPARATOR.test(word) ? terms.unionAll(wholeNames(db, tenantId, word, 'aliasKey')).unionAll(wholeNames(db, tenantId, word, 'upnKey')) : terms;
+}
+
+/** The ids of the users matching one word, as a subquery for `in`. */
+function wordUserIds(db: Db, tenantId: string, word: string) {
+  return db.selectFrom(wordMatches(db, tenantId, word).as('w')).select('w.userId');
+}
+
+/**
+ * The first users, in display name order, in the first word's matches and in every other word's.
+ * No GROUP BY at first: a user has a few rows in a range at most, so the first rows of a bounded
+ * sort hold the first users, and SQLite's top-N sort is far cheaper than grouping every match.
+ * Deleted users have no terms (reindexUser); any left behind are dropped after ranking.
+ */
+async function rankMatches(db: Db, tenantId: string, words: string[], limit: number, termsPerUser: number): Promise<string[]> {
+  const want = limit + 20;
+  const matches = (grouped: boolean, bound: number) => {
+    let q = db.selectFrom(wordMatches(db, tenantId, words[0]!).as('m')).select(['m.userId', 'm.displayName']);
+    for (const word of words.slice(1)) q = q.where('m.userId', 'in', wordUserIds(db, tenantId, word));
+    if (grouped) q = q.groupBy(['m.userId', 'm.displayName']);
+    return q.orderBy('m.displayName').orderBy('m.userId').limit(bound).execute();
+  };
+  let rows = await matches(false, want * termsPerUser);
+  let ids = [...new Set(rows.map((row) => row.userId))].slice(0, want);
+  // Users with more rows in the range than the bound filled every row: group properly instead.
+  if (ids.length < want && rows.length === want * termsPerUser) {
+    rows = await matches(true, want);
+    ids = rows.map((row) => row.userId);
   }
-  // No GROUP BY: a user has a few terms in a range at most (name words, alias parts), so the first
-  // rows of a bounded sort hold the first users; SQLite's top-N sort is far cheaper than grouping all.
-  const rows = await q
-    .orderBy('t.displayName')
-    .orderBy('t.userId')
-    .limit((limit + 20) * TERMS_PER_USER_IN_RANGE)
-    .execute();
-  const ids = [...new Set(rows.map((row) => row.userId))].slice(0, limit + 20);
   if (ids.length === 0) return [];
-  // Users with more terms in the range than the bound filled every row: group properly instead.
-  if (ids.length < limit + 20 && rows.length === (limit + 20) * TERMS_PER_USER_IN_RANGE) return rankRangeJoined(db, tenantId, first, others, limit);
   const active = new Set(
     (await db.selectFrom('DirectoryUser').select('id').where('id', 'in', ids).where('deletedAt', 'is', null).execute()).map((row) => row.id),
   );
   const kept = ids.filter((id) => active.has(id));
-  // More than 20 deleted users still indexed among the first: rank again with the join (rare).
-  if (ids.length === limit + 20 && kept.length < limit) return rankRangeJoined(db, tenantId, first, others, limit);
+  // More than 20 deleted users still indexed among the first (rare): rank again, joined with the users.
+  if (ids.length === want && kept.length < limit) return rankJoined(db, tenantId, words, limit);
   return kept.slice(0, limit);
 }
 
-async function rankRangeJoined(db: Db, tenantId: string, first: string, others: string[], limit: number): Promise<string[]> {
+async function rankJoined(db: Db, tenantId: string, words: string[], limit: number): Promise<string[]> {
   let q = db
-    .selectFrom('UserSearchTerm as t')
-    .innerJoin('DirectoryUser as u', 'u.id', 't.userId')
-    .select(['t.userId', 't.displayName'])
-    .where('t.tenantId', '=', tenantId)
-    .where('t.term', '>=', first)
-    .where('t.term', '<', first + HIGH)
+    .selectFrom(wordMatches(db, tenantId, words[0]!).as('m'))
+    .innerJoin('DirectoryUser as u', 'u.id', 'm.userId')
+    .select(['m.userId', 'm.displayName'])
     .where('u.deletedAt', 'is', null);
-  for (const word of others) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('UserSearchTerm as w')
-          .select('w.userId')
-          .whereRef('w.userId', '=', 't.userId')
-          .where('w.term', '>=', word)
-          .where('w.term', '<', word + HIGH),
-      ),
-    );
-  }
-  const rows = await q.groupBy(['t.userId', 't.displayName']).orderBy('t.displayName').orderBy('t.userId').limit(limit).execute();
+  for (const word of words.slice(1)) q = q.where('m.userId', 'in', wordUserIds(db, tenantId, word));
+  const rows = await q.groupBy(['m.userId', 'm.displayName']).orderBy('m.displayName').orderBy('m.userId').limit(limit).execute();
   return rows.map((row) => row.userId);
-}
-
-/** At most this many terms of one user fall in a prefix's range (a generous bound: words and alias parts). */
-const TERMS_PER_USER_IN_RANGE = 8;
-
-/** How many users, in display name order, a broad prefix's walk reads before it gives up for the range. */
-const WALK_BUDGET = 10_000;
-
-/**
- * A broad prefix: the first users in display name order whose terms match every word, when they are
- * among the first WALK_BUDGET users (matches are common, so they usually are); null when fewer were
- * found there (the matches cluster later in the alphabet: "zo" for the Zoës), and the range must rank.
- */
-async function walkByName(db: Db, tenantId: string, words: string[], limit: number): Promise<string[] | null> {
-  const firstUsers = db
-    .selectFrom('DirectoryUser')
-    .select(['id', 'displayName'])
-    .where('tenantId', '=', tenantId)
-    .where('deletedAt', 'is', null)
-    .orderBy('displayName')
-    .orderBy('id')
-    .limit(WALK_BUDGET);
-  let q = db.selectFrom(firstUsers.as('u')).select('u.id');
-  for (const word of words) {
-    q = q.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom('UserSearchTerm as w')
-          .select('w.userId')
-          .whereRef('w.userId', '=', 'u.id')
-          .where('w.term', '>=', word)
-          .where('w.term', '<', word + HIGH),
-      ),
-    );
-  }
-  const rows = await q.orderBy('u.displayName').orderBy('u.id').limit(limit).execute();
-  return rows.length >= limit ? rows.map((row) => row.id) : null;
 }
 
 /** Active users by id, in the order of `ids`. */

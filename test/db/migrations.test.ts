@@ -58,4 +58,25 @@ describe('migrations', () => {
     expect(indexes.map((i) => i.name)).toEqual(expect.arrayContaining(['DirectoryUser_active_upn_key', 'DirectoryUser_active_slack_key']));
     db.close();
   });
+
+  it('keep the word search terms (and only those) when the term table becomes WITHOUT ROWID', () => {
+    const { db } = databaseAt('20261203091314_search_user_term_index');
+    const insert = db.prepare('INSERT INTO UserSearchTerm (tenantId, term, userId, kind, displayName) VALUES (?, ?, ?, ?, ?)');
+    for (const [term, kind] of [
+      ['ana.silva@contoso.com', 0],
+      ['ana.silva', 1],
+      ['ana', 2],
+      ['silva', 2],
+    ] as const)
+      insert.run('t', term, 'u1', kind, 'Ana Silva');
+
+    applyMigrations(db);
+
+    expect(db.prepare('SELECT tenantId, term, displayName, userId FROM UserSearchTerm ORDER BY term').all()).toEqual([
+      { tenantId: 't', term: 'ana', displayName: 'Ana Silva', userId: 'u1' },
+      { tenantId: 't', term: 'silva', displayName: 'Ana Silva', userId: 'u1' },
+    ]);
+    expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'UserSearchTerm'").get()).toEqual({ sql: expect.stringMatching(/WITHOUT ROWID$/) });
+    db.close();
+  });
 });
