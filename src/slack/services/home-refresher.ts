@@ -13,6 +13,8 @@ interface Watcher {
   openedAt: number;
   lastPublishedAt: number;
   timer: NodeJS.Timeout | null;
+  /** When the pending publish is due (clock time). */
+  dueAt: number;
 }
 
 /**
@@ -40,11 +42,19 @@ export class HomeRefresher {
   changed(change: Change): void {
     const now = this.clock();
     for (const [userId, watcher] of this.watchers) {
-      if (now - watcher.openedAt > HOME_WATCH_MS && !watcher.timer) this.watchers.delete(userId);
+      // Forgotten only when no publish is pending and the last one is out of the throttle window, so
+      // a member who makes changes without their Home open (an import's batches) is still throttled.
+      if (now - watcher.openedAt > HOME_WATCH_MS && !watcher.timer && now - watcher.lastPublishedAt >= HOME_REFRESH_INTERVAL_MS) this.watchers.delete(userId);
     }
     const members = new Set([...this.watchers].filter(([, w]) => w.teamId === change.teamId).map(([userId]) => userId));
     if (change.bySlackMember) members.add(change.bySlackMember);
     for (const userId of members) this.schedule(userId, this.watch(change.teamId, userId));
+  }
+
+  /** In how many ms the member's App Home will be published (a publish is pending), else undefined. */
+  publishDueIn(userId: string): number | undefined {
+    const watcher = this.watchers.get(userId);
+    return watcher?.timer ? watcher.dueAt - this.clock() : undefined;
   }
 
   /** Stops pending publishes (at shutdown). */
@@ -55,13 +65,14 @@ export class HomeRefresher {
 
   private watch(teamId: string, userId: string): Watcher {
     let watcher = this.watchers.get(userId);
-    if (!watcher) this.watchers.set(userId, (watcher = { teamId, openedAt: 0, lastPublishedAt: 0, timer: null }));
+    if (!watcher) this.watchers.set(userId, (watcher = { teamId, openedAt: 0, lastPublishedAt: 0, timer: null, dueAt: 0 }));
     return watcher;
   }
 
   private schedule(userId: string, watcher: Watcher): void {
     if (watcher.timer) return;
     const wait = Math.max(0, watcher.lastPublishedAt + HOME_REFRESH_INTERVAL_MS - this.clock());
+    watcher.dueAt = this.clock() + wait;
     watcher.timer = setTimeout(() => {
       watcher.timer = null;
       void this.publish(userId, watcher);
