@@ -2,6 +2,7 @@ import type { CoreContext } from '../context.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { fail, ok, type Result } from '../result.js';
 import { isCoreError, step } from '../transaction.js';
+import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import { activeUserRecordsByIds, licenseStatesOf, rolesOfUsers } from '../../store/directory-users.js';
 import { licensesOfUsers } from '../../store/seat-ledger.js';
 import type { ParsedEditUserInput } from './edit-user-input.js';
@@ -19,7 +20,8 @@ export const EDIT_MANY_BATCH = 100;
  * Edits a batch of users (at most 500, normally EDIT_MANY_BATCH) in one transaction: their users,
  * roles and licenses are read with a few queries, then each user's edit is checked and written as
  * its own step (a savepoint), so a refused user (no seat left, a rule) is rolled back alone and the
- * others stand. A user is changed completely or not at all. With `dryRun` every step runs and is
+ * others stand; the kept users' audit records are written together before the COMMIT. A user is
+ * changed completely (with their audit record) or not at all. With `dryRun` every step runs and is
  * undone (each user judged on their own, as stored), and the transaction is rolled back.
  * Returns each user's outcome by id.
  */
@@ -39,6 +41,7 @@ export async function editBatch(
     const states = input.licenses || input.addLicenses || input.removeLicenses ? await licenseStatesOf(tx, userIds) : null;
     const byId = new Map(users.map((user) => [user.id, user]));
     const outcomes = new Map<string, Result<EditUserResult>>();
+    const audits: AuditEntry[] = [];
     for (const id of userIds) {
       const user = byId.get(id);
       if (!user) {
@@ -57,13 +60,19 @@ export async function editBatch(
       }
       try {
         const written = await step(tx, () => writeEdit(tx, session, subject, checked, { auditAction: 'users.bulk_update', now }), { rehearse: options.dryRun });
-        outcomes.set(id, isCoreError(written) ? written : ok(written));
+        if (isCoreError(written)) outcomes.set(id, written);
+        else {
+          outcomes.set(id, ok(written.result));
+          audits.push(written.audit);
+        }
       } catch (error) {
         const taken = usernameTakenMeanwhile(error, checked.result);
         if (!taken) throw error;
         outcomes.set(id, taken);
       }
     }
+    // Each kept user's audit record, in the transaction that keeps their change (a dry run rolls both back).
+    await writeAudit(tx, audits, now);
     return outcomes;
   });
   if (isCoreError(outcomes)) throw new Error(`an Edit many batch failed: ${outcomes.message}`);

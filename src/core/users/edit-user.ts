@@ -3,7 +3,7 @@ import { identify } from '../access/authorize.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
 import { hasPermission, roleLabels } from '../roles.js';
-import { writeAudit } from '../../store/audit.js';
+import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import { usableDomains } from '../../store/organizations.js';
 import type { Db } from '../../store/database.js';
 import type { LicenseState } from '../../store/directory-users.js';
@@ -97,9 +97,12 @@ export async function editInSession(
   if (checked.plan.changedFields.length === 0) return ok(checked.result);
   let done;
   try {
-    done = await changeTransaction(ctx, !!options.dryRun, (tx) =>
-      writeEdit(tx, session, subject, checked, { auditAction: options.auditAction, now: ctx.now() }),
-    );
+    const now = ctx.now();
+    done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+      const { result, audit } = await writeEdit(tx, session, subject, checked, { auditAction: options.auditAction, now });
+      await writeAudit(tx, audit, now);
+      return result;
+    });
   } catch (error) {
     const taken = usernameTakenMeanwhile(error, checked.result);
     if (taken) return taken;
@@ -140,9 +143,10 @@ export async function checkEdit(
 }
 
 /**
- * Writes a checked edit inside the caller's transaction, with its audit record. Throws a
- * CoreFailure (roll back) when a rule refuses it there: the last Global admin, the licenses (a seat
- * gone, a rule), so the user is never half-changed.
+ * Writes a checked edit inside the caller's transaction and returns its audit record, which the
+ * caller writes in the same transaction (Edit many writes a batch's records in one statement).
+ * Throws a CoreFailure (roll back) when a rule refuses it there: the last Global admin, the
+ * licenses (a seat gone, a rule), so the user is never half-changed.
  */
 export async function writeEdit(
   tx: Db,
@@ -150,7 +154,7 @@ export async function writeEdit(
   subject: EditSubject,
   { plan, result }: CheckedEdit,
   options: { auditAction?: EditAuditAction; now: Date },
-): Promise<EditUserResult> {
+): Promise<{ result: EditUserResult; audit: AuditEntry }> {
   const { auth, ownedSkuIds } = session;
   const { tenant } = auth;
   const { user } = subject;
@@ -182,20 +186,16 @@ export async function writeEdit(
       throw error;
     }
   }
-  await writeAudit(
-    tx,
-    {
-      tenantId: tenant.id,
-      actor: auth.actorId,
-      action: options.auditAction ?? 'user.update',
-      targetType: 'user',
-      targetUserId: user.id,
-      changedFields: plan.changedFields,
-      summary: `Edited ${result.userPrincipalName}${options.auditAction === 'users.bulk_update' ? ' (with other users)' : ''}: ${plan.changedFields.join(', ')}`,
-    },
-    now,
-  );
-  return result;
+  const audit: AuditEntry = {
+    tenantId: tenant.id,
+    actor: auth.actorId,
+    action: options.auditAction ?? 'user.update',
+    targetType: 'user',
+    targetUserId: user.id,
+    changedFields: plan.changedFields,
+    summary: `Edited ${result.userPrincipalName}${options.auditAction === 'users.bulk_update' ? ' (with other users)' : ''}: ${plan.changedFields.join(', ')}`,
+  };
+  return { result, audit };
 }
 
 /** The answer when the new username was taken between the check and the write (a unique violation), or null for any other error. */
