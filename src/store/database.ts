@@ -35,8 +35,13 @@ export async function inSavepoint<T>(tx: Db, work: () => Promise<T>, options: { 
   try {
     value = await work();
   } catch (error) {
-    await tx.executeQuery(ROLLBACK_TO);
-    await tx.executeQuery(RELEASE);
+    try {
+      await tx.executeQuery(ROLLBACK_TO);
+      await tx.executeQuery(RELEASE);
+    } catch {
+      // SQLite ended the whole transaction (a full disk, an I/O error): the caller's rollback
+      // follows, and the first error is the one to report.
+    }
     throw error;
   }
   if (options.rehearse) await tx.executeQuery(ROLLBACK_TO);
