@@ -163,6 +163,25 @@ export async function licensesOf(db: Db, userId: string): Promise<LicenseRecord[
   return rows.map((row) => ({ skuId: row.skuId, disabledPlans: parsePlanIds(row.disabledPlans), assignedAt: new Date(row.assignedAt) }));
 }
 
+/** The licenses of each of these users (at most 500), oldest first; a user without licenses has no entry. */
+export async function licensesOfUsers(db: Db, userIds: readonly string[]): Promise<Map<string, LicenseRecord[]>> {
+  const licenses = new Map<string, LicenseRecord[]>();
+  if (userIds.length === 0) return licenses;
+  const rows = await db
+    .selectFrom('LicenseAssignment')
+    .select(['userId', 'skuId', 'disabledPlans', 'assignedAt'])
+    .where('userId', 'in', userIds)
+    .orderBy('assignedAt')
+    .execute();
+  for (const row of rows) {
+    const record = { skuId: row.skuId, disabledPlans: parsePlanIds(row.disabledPlans), assignedAt: new Date(row.assignedAt) };
+    const list = licenses.get(row.userId);
+    if (list) list.push(record);
+    else licenses.set(row.userId, [record]);
+  }
+  return licenses;
+}
+
 function parsePlanIds(json: string): string[] {
   const value: unknown = JSON.parse(json);
   return Array.isArray(value) ? value.filter((id): id is string => typeof id === 'string') : [];

@@ -95,14 +95,15 @@ export async function activeUsersByIds(
 ): Promise<{ id: string; userPrincipalName: string; source: string }[]> {
   const found: { id: string; userPrincipalName: string; source: string }[] = [];
   for (let start = 0; start < userIds.length; start += 500) {
+    // By id alone (the primary key): with the tenant in the WHERE, SQLite picks a tenant index and
+    // reads every user of the organization. The tenant is checked here instead.
     const rows = await db
       .selectFrom('DirectoryUser')
-      .select(['id', 'userPrincipalName', 'source'])
-      .where('tenantId', '=', tenantId)
+      .select(['id', 'tenantId', 'userPrincipalName', 'source'])
       .where('id', 'in', userIds.slice(start, start + 500))
       .where('deletedAt', 'is', null)
       .execute();
-    found.push(...rows);
+    for (const { tenantId: owner, ...row } of rows) if (owner === tenantId) found.push(row);
   }
   return found;
 }

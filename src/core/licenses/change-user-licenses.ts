@@ -1,8 +1,8 @@
 import { addDays } from 'date-fns';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import type { Db } from '../../store/database.js';
-import { licenseStateOf, setMailboxAndLicenseError } from '../../store/directory-users.js';
-import { assignLicense, licensesOf, SeatsExhausted, setDisabledPlans, unassignLicense } from '../../store/seat-ledger.js';
+import { licenseStateOf, setMailboxAndLicenseError, type LicenseState } from '../../store/directory-users.js';
+import { assignLicense, licensesOf, SeatsExhausted, setDisabledPlans, unassignLicense, type LicenseRecord } from '../../store/seat-ledger.js';
 import { hasMailboxPlan, licenseProblems, type LicenseProblem } from './license-rules.js';
 import type { LicenseChoice } from './plan-conflicts.js';
 import { noSeatsError } from './seat-errors.js';
@@ -37,16 +37,23 @@ export class LicenseChangeRefused extends Error {
  * the seats through the ledger, then the mailbox that follows from the plans (a mailbox plan lost
  * starts a 30-day grace). Merges, never overwrites: licenses not named are kept with their apps.
  * Throws LicenseChangeRefused (roll back) when anything is wrong, so a user is never half-changed.
+ * `known` is the user and their licenses as they stand in this transaction, when the caller read
+ * them already (Edit many reads a whole batch at once); otherwise they are read here.
  */
 export async function changeUserLicenses(
   tx: Db,
   userId: string,
   request: LicenseChangeRequest,
-  options: { ownedSkuIds: readonly string[]; mayLicenseGuests: boolean; now: Date },
+  options: {
+    ownedSkuIds: readonly string[];
+    mayLicenseGuests: boolean;
+    now: Date;
+    known?: { user: LicenseState | null; licenses: readonly LicenseRecord[] };
+  },
 ): Promise<LicenseChangeDone> {
-  const user = await licenseStateOf(tx, userId);
+  const user = options.known ? options.known.user : await licenseStateOf(tx, userId);
   if (!user) throw new LicenseChangeRefused([{ code: 'not_found', message: 'That user no longer exists (deleted a moment ago?).' }]);
-  const current = await licensesOf(tx, userId);
+  const current = options.known ? options.known.licenses : await licensesOf(tx, userId);
   const held = new Map(current.map((license) => [license.skuId, license.disabledPlans]));
   const removed = (request.remove ?? []).filter((skuId) => held.has(skuId));
   for (const skuId of removed) held.delete(skuId);

@@ -7,8 +7,9 @@ import { hasPermission, type Permission } from '../roles.js';
 import { PROFILE_FIELD_NAMES, type ProfileField } from '../rules/profile-fields.js';
 import { activeUsersByUpnKeys } from '../../store/directory-users.js';
 import { activeUsersByIds } from '../../store/user-edits.js';
-import type { EditUserInput } from './edit-user-input.js';
-import { editInSession, openEditSession } from './edit-user.js';
+import { EDIT_MANY_BATCH, editBatch } from './edit-many-batch.js';
+import { editUserInputSchema, type EditUserInput } from './edit-user-input.js';
+import { openEditSession, type EditUserResult } from './edit-user.js';
 
 const licenseChoice = z.object({ skuId: z.string(), disabledPlans: z.array(z.string()).default([]) });
 const optionalText = z.string().optional();
@@ -48,9 +49,6 @@ export interface EditManyResult {
   dryRun: boolean;
 }
 
-/** Users edited between two yields to the event loop, so other people's requests are not held up. */
-export const EDIT_MANY_BATCH = 200;
-
 /** Splits pasted usernames: one per line, or separated by commas, semicolons or spaces. */
 export function parseUsernameList(text: string): string[] {
   return [
@@ -64,9 +62,10 @@ export function parseUsernameList(text: string): string[] {
 }
 
 /**
- * Applies one edit to many users, each in its own transaction: a user is changed completely or
- * not at all (seats are taken per user; when they run out, the rest are reported, unchanged).
- * Runs after the request was acknowledged; yields to the event loop between batches.
+ * Applies one edit to many users: a user is changed completely or not at all (seats are taken per
+ * user; when they run out, the rest are reported, unchanged). Users go in batches of
+ * EDIT_MANY_BATCH, one transaction each with a savepoint per user (`edit-many-batch.ts`); runs
+ * after the request was acknowledged and yields to the event loop between batches.
  */
 export async function editManyUsers(
   ctx: CoreContext,
@@ -92,6 +91,7 @@ export async function editManyUsers(
   if (missing) return forbidden(ctx, auth, missing);
 
   const targets = await resolveTargets(ctx, auth.tenant.id, input.userIds, input.usernames);
+  await yieldToEventLoop();
   const edit: EditUserInput = {
     ...(details ? { detailsPatch: Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined && v.trim() !== '')) } : {}),
     ...(input.signInAllowed !== undefined ? { settings: { signInAllowed: input.signInAllowed } } : {}),
@@ -99,14 +99,20 @@ export async function editManyUsers(
     ...(input.licenses.mode === 'replace' ? { licenses: input.licenses.products } : {}),
     ...(input.licenses.mode === 'add' ? { addLicenses: input.licenses.products } : {}),
   };
+  const parsed = editUserInputSchema.safeParse(edit);
+  if (!parsed.success) return fail('invalid_input', `The edit is incomplete: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
   const rows: EditManyRow[] = [];
   let changedAny = false;
-  for (let index = 0; index < targets.length; index++) {
-    const target = targets[index]!;
-    if ('problem' in target) {
-      rows.push({ userPrincipalName: target.name, outcome: target.problem, done: false });
-    } else {
-      const result = await editInSession(ctx, session, { userId: target.id }, edit, { dryRun: options.dryRun, auditAction: 'users.bulk_update' });
+  for (let start = 0; start < targets.length; start += EDIT_MANY_BATCH) {
+    const batch = targets.slice(start, start + EDIT_MANY_BATCH);
+    const ids = batch.flatMap((target) => ('id' in target ? [target.id] : []));
+    const outcomes = ids.length > 0 ? await editBatch(ctx, session, ids, parsed.data, { dryRun: !!options.dryRun }) : new Map<string, Result<EditUserResult>>();
+    for (const target of batch) {
+      if ('problem' in target) {
+        rows.push({ userPrincipalName: target.name, outcome: target.problem, done: false });
+        continue;
+      }
+      const result = outcomes.get(target.id)!;
       if (result.ok) {
         changedAny ||= result.changedFields.length > 0;
         rows.push({ userPrincipalName: target.userPrincipalName, outcome: result.changedFields.length > 0 ? 'Done' : 'No change', done: true });
@@ -118,13 +124,18 @@ export async function editManyUsers(
         });
       }
     }
-    if ((index + 1) % EDIT_MANY_BATCH === 0) {
-      options.onProgress?.(index + 1, targets.length);
-      await new Promise<void>((resolve) => setImmediate(resolve));
+    if (start + EDIT_MANY_BATCH < targets.length) {
+      options.onProgress?.(start + EDIT_MANY_BATCH, targets.length);
+      await yieldToEventLoop();
     }
   }
   if (changedAny && !options.dryRun) reportChange(ctx, auth.tenant, input.licenses.mode === 'keep' ? 'users' : 'licenses', actor);
   return ok({ rows, counts: countOutcomes(rows), dryRun: !!options.dryRun });
+}
+
+/** Lets other people's requests run (the work between two calls stays short). */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 async function resolveTargets(ctx: CoreContext, tenantId: string, userIds: readonly string[], usernames: readonly string[]) {
@@ -142,6 +153,7 @@ async function resolveTargets(ctx: CoreContext, tenantId: string, userIds: reado
   const found = new Map<string, string>();
   for (let start = 0; start < keys.length; start += 500) {
     for (const row of await activeUsersByUpnKeys(ctx.db, tenantId, keys.slice(start, start + 500))) found.set(row.upnKey, row.id);
+    await yieldToEventLoop();
   }
   for (const name of usernames) {
     const id = found.get(name.toLowerCase());

@@ -3,16 +3,20 @@ import { identify } from '../access/authorize.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
 import { hasPermission, roleLabels } from '../roles.js';
-import { writeAudit } from '../../store/audit.js';
+import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import { usableDomains } from '../../store/organizations.js';
-import { licensePools, licensesOf } from '../../store/seat-ledger.js';
+import type { Db } from '../../store/database.js';
+import type { LicenseState } from '../../store/directory-users.js';
+import { licensePools, licensesOf, type LicenseRecord } from '../../store/seat-ledger.js';
 import { countSignInAllowedGlobalAdmins, replaceRoles, updateUserFields } from '../../store/user-edits.js';
 import { isUniqueViolation } from '../../store/values.js';
-import { editUserInputSchema, type EditUserInput } from './edit-user-input.js';
+import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
 import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type EditPart, type EditPlan } from './edit-user-plan.js';
 import { changeTransaction, isSynced, loadTarget, needsRole, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { Authorized } from '../access/authorize.js';
+
+export type EditAuditAction = 'user.update' | 'users.bulk_update';
 
 export interface EditUserResult {
   userId: string;
@@ -62,79 +66,142 @@ export async function editUser(
   return result;
 }
 
+/** One user as an edit finds them: stored user, roles and licenses (and, when read with a batch, what a license change needs). */
+export interface EditSubject extends Target {
+  licenses: LicenseRecord[];
+  /** Read with the batch (Edit many); when absent the license change reads it itself. */
+  licenseState?: LicenseState | null;
+}
+
+/** An edit checked against its user: what to write, and the answer once written. */
+export interface CheckedEdit {
+  plan: EditPlan;
+  result: EditUserResult;
+}
+
 /** One user's edit within a session, in its own transaction (so a run of many never half-changes a user). */
 export async function editInSession(
   ctx: CoreContext,
   session: EditSession,
   ref: TargetRef,
   rawInput: EditUserInput,
-  options: { dryRun?: boolean; auditAction?: 'user.update' | 'users.bulk_update' } = {},
+  options: { dryRun?: boolean; auditAction?: EditAuditAction } = {},
 ): Promise<Result<EditUserResult>> {
-  const { auth, domains, ownedSkuIds } = session;
   const shape = editUserInputSchema.safeParse(rawInput);
   if (!shape.success) return fail('invalid_input', `The edit is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
-  const target = await loadTarget(ctx, auth, ref);
+  const target = await loadTarget(ctx, session.auth, ref);
   if (!target.ok) return target;
-  const { tenant } = auth;
-  const held = await licensesOf(ctx.db, target.user.id);
-  const plan = planUserEdit(shape.data, { ...target, licenses: held }, { domains, ownedSkuIds });
-  const fields = [...refusals(auth, target, plan), ...plan.fields];
-  if (plan.username && fields.length === 0 && plan.username.userPrincipalName.toLowerCase() !== target.user.userPrincipalName.toLowerCase()) {
-    const reason = await usernameUnavailableReason(ctx.db, tenant, plan.username);
-    // The alias rule names the first account with the alias: when that is this very user (moving
-    // them to another domain), nobody else holds the alias.
-    if (reason && !reason.includes(target.user.userPrincipalName)) fields.push({ field: 'alias', message: reason });
-  }
-  if (fields.length > 0) return invalidFields(dedupe(fields));
-  const result: EditUserResult = {
-    userId: target.user.id,
-    userPrincipalName: plan.username?.userPrincipalName ?? target.user.userPrincipalName,
-    changedFields: plan.changedFields,
-    dryRun: !!options.dryRun,
-  };
-  if (plan.changedFields.length === 0) return ok(result);
-
-  const now = ctx.now();
+  const subject: EditSubject = { user: target.user, roles: target.roles, licenses: await licensesOf(ctx.db, target.user.id) };
+  const checked = await checkEdit(ctx.db, session, subject, shape.data, !!options.dryRun);
+  if ('ok' in checked) return checked;
+  if (checked.plan.changedFields.length === 0) return ok(checked.result);
   let done;
   try {
+    const now = ctx.now();
     done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
-      if (Object.keys(plan.changes).length > 0) await updateUserFields(tx, target.user.id, plan.changes, now);
-      if (plan.roles) await replaceRoles(tx, target.user.id, plan.roles, now);
-      if ((plan.parts.has('signIn') || plan.parts.has('roles')) && target.roles.includes('global_admin')) {
-        if ((await countSignInAllowedGlobalAdmins(tx, tenant.id)) === 0)
-          throw new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }]));
-      }
-      if (plan.licenses) {
-        try {
-          await changeUserLicenses(tx, target.user.id, plan.licenses, { ownedSkuIds, mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now });
-        } catch (error) {
-          if (error instanceof LicenseChangeRefused)
-            throw new CoreFailure(invalidFields(error.problems.map((p) => ({ field: 'licenses', message: p.message }))));
-          throw error;
-        }
-      }
-      await writeAudit(
-        tx,
-        {
-          tenantId: tenant.id,
-          actor: auth.actorId,
-          action: options.auditAction ?? 'user.update',
-          targetType: 'user',
-          targetUserId: target.user.id,
-          changedFields: plan.changedFields,
-          summary: `Edited ${result.userPrincipalName}${options.auditAction === 'users.bulk_update' ? ' (with other users)' : ''}: ${plan.changedFields.join(', ')}`,
-        },
-        now,
-      );
+      const { result, audit } = await writeEdit(tx, session, subject, checked, { auditAction: options.auditAction, now });
+      await writeAudit(tx, audit, now);
       return result;
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'upnKey'))
-      return invalidFields([{ field: 'alias', message: `The username ${result.userPrincipalName} was taken a moment ago. Choose another.` }]);
+    const taken = usernameTakenMeanwhile(error, checked.result);
+    if (taken) return taken;
     throw error;
   }
   if ('ok' in done) return done;
   return ok(done);
+}
+
+/**
+ * Checks one user's edit against them as stored, without writing: what changes, and every problem
+ * (permissions, target rules, content rules, a username taken) on its field.
+ */
+export async function checkEdit(
+  db: Db,
+  session: EditSession,
+  subject: EditSubject,
+  input: ParsedEditUserInput,
+  dryRun: boolean,
+): Promise<CheckedEdit | CoreError> {
+  const { auth, domains, ownedSkuIds } = session;
+  const plan = planUserEdit(input, subject, { domains, ownedSkuIds });
+  const fields = [...refusals(auth, subject, plan), ...plan.fields];
+  if (plan.username && fields.length === 0 && plan.username.userPrincipalName.toLowerCase() !== subject.user.userPrincipalName.toLowerCase()) {
+    const reason = await usernameUnavailableReason(db, auth.tenant, plan.username);
+    // The alias rule names the first account with the alias: when that is this very user (moving
+    // them to another domain), nobody else holds the alias.
+    if (reason && !reason.includes(subject.user.userPrincipalName)) fields.push({ field: 'alias', message: reason });
+  }
+  if (fields.length > 0) return invalidFields(dedupe(fields));
+  const result: EditUserResult = {
+    userId: subject.user.id,
+    userPrincipalName: plan.username?.userPrincipalName ?? subject.user.userPrincipalName,
+    changedFields: plan.changedFields,
+    dryRun,
+  };
+  return { plan, result };
+}
+
+/**
+ * Writes a checked edit inside the caller's transaction and returns its audit record, which the
+ * caller writes in the same transaction (Edit many writes a batch's records in one statement).
+ * Throws a CoreFailure (roll back) when a rule refuses it there: the last Global admin, the
+ * licenses (a seat gone, a rule), so the user is never half-changed.
+ */
+export async function writeEdit(
+  tx: Db,
+  session: EditSession,
+  subject: EditSubject,
+  { plan, result }: CheckedEdit,
+  options: { auditAction?: EditAuditAction; now: Date },
+): Promise<{ result: EditUserResult; audit: AuditEntry }> {
+  const { auth, ownedSkuIds } = session;
+  const { tenant } = auth;
+  const { user } = subject;
+  const now = options.now;
+  if (Object.keys(plan.changes).length > 0) await updateUserFields(tx, user.id, plan.changes, now);
+  if (plan.roles) await replaceRoles(tx, user.id, plan.roles, now);
+  if ((plan.parts.has('signIn') || plan.parts.has('roles')) && subject.roles.includes('global_admin')) {
+    if ((await countSignInAllowedGlobalAdmins(tx, tenant.id)) === 0)
+      throw new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }]));
+  }
+  if (plan.licenses) {
+    // What was read with the batch, with this edit's own changes to it (written just above).
+    const state = subject.licenseState;
+    const known =
+      state === undefined
+        ? undefined
+        : {
+            user: state && {
+              ...state,
+              userPrincipalName: result.userPrincipalName,
+              usageLocation: plan.changes.usageLocation !== undefined ? plan.changes.usageLocation : state.usageLocation,
+            },
+            licenses: subject.licenses,
+          };
+    try {
+      await changeUserLicenses(tx, user.id, plan.licenses, { ownedSkuIds, mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now, known });
+    } catch (error) {
+      if (error instanceof LicenseChangeRefused) throw new CoreFailure(invalidFields(error.problems.map((p) => ({ field: 'licenses', message: p.message }))));
+      throw error;
+    }
+  }
+  const audit: AuditEntry = {
+    tenantId: tenant.id,
+    actor: auth.actorId,
+    action: options.auditAction ?? 'user.update',
+    targetType: 'user',
+    targetUserId: user.id,
+    changedFields: plan.changedFields,
+    summary: `Edited ${result.userPrincipalName}${options.auditAction === 'users.bulk_update' ? ' (with other users)' : ''}: ${plan.changedFields.join(', ')}`,
+  };
+  return { result, audit };
+}
+
+/** The answer when the new username was taken between the check and the write (a unique violation), or null for any other error. */
+export function usernameTakenMeanwhile(error: unknown, result: EditUserResult): CoreError | null {
+  if (!isUniqueViolation(error, 'upnKey')) return null;
+  return invalidFields([{ field: 'alias', message: `The username ${result.userPrincipalName} was taken a moment ago. Choose another.` }]);
 }
 
 /** Why the actor may not make parts of this edit: a missing permission, a target above them, a synced user, their own sign-in. */
