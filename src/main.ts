@@ -16,7 +16,8 @@ async function main(): Promise<void> {
   }
   const { env } = loaded;
   const logger = createLogger(env.LOG_LEVEL);
-  const db = await openDatabase(env.DATABASE_URL);
+  const db = await openDatabase(env.DATABASE_URL, { backgroundCheckpoints: true });
+  db.checkpoints?.on('problem', (problem: string) => logger.warn('the background checkpoint failed; SQLite checkpoints on commit instead', { problem }));
   // Users made before the search index existed are indexed once (the next start finds none left).
   const indexed = await backfillSearchTerms(db.db);
   if (indexed > 0) logger.info('indexed users for search', { users: indexed });

@@ -117,8 +117,9 @@ async function main(argv: string[]): Promise<number> {
   const who = operatorActor(values.workspace ?? '', values.role);
   if (!who.ok) return usage(`error: ${who.message}`);
 
-  const db = await openDatabase(process.env.DATABASE_URL || defaultDatabaseUrl);
-  const ctx: CoreContext = { db: db.db, now: () => new Date(), instanceId: newInstanceId() };
+  // An import writes for minutes: its checkpoints go to a worker thread, as in the app.
+  const db = await openDatabase(process.env.DATABASE_URL || defaultDatabaseUrl, { backgroundCheckpoints: command === 'import' });
+  const ctx: CoreContext = { db: db.db, now: () => new Date(), instanceId: newInstanceId(), settleWrites: () => db.settleWrites() };
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {

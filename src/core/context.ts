@@ -10,6 +10,11 @@ export interface CoreContext {
   instanceId: string;
   /** Told after every change is stored, so a surface can refresh what people see (the App Home). */
   onChange?: (change: Change) => void;
+  /**
+   * Long writers (an import) await this between their transactions: it lets the database catch up
+   * (copy its write-ahead log into the file, off the event loop) when it has fallen behind.
+   */
+  settleWrites?: () => Promise<void>;
 }
 
 /** What changed in an organization, reported by the core after the change is stored. */

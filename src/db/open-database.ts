@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { kyselyOver, type Db } from '../store/database.js';
 import { sqlitePathFromUrl } from './database-url.js';
+import { BACKSTOP_AUTOCHECKPOINT_PAGES, BackgroundCheckpoints } from './background-checkpoints.js';
 import { applyMigrations } from './migrate.js';
 
 export interface OpenDatabase {
@@ -12,6 +13,10 @@ export interface OpenDatabase {
   file: string;
   /** The raw connection, for the health check and the migrator only. */
   sqlite: Database.Database;
+  /** The checkpoint worker, when opened with `backgroundCheckpoints`. */
+  checkpoints: BackgroundCheckpoints | null;
+  /** For `CoreContext.settleWrites`: waits for the checkpoint worker when the WAL is long; else at once. */
+  settleWrites(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -23,7 +28,10 @@ const BUSY_TIMEOUT_MS = 5000;
  * password hashes (SQLite gives the -wal and -shm files the database file's mode). WAL lets readers
  * go on while an import writes.
  */
-export async function openDatabase(url: string, options: { migrate?: boolean; busyTimeoutMs?: number } = {}): Promise<OpenDatabase> {
+export async function openDatabase(
+  url: string,
+  options: { migrate?: boolean; busyTimeoutMs?: number; backgroundCheckpoints?: boolean } = {},
+): Promise<OpenDatabase> {
   const file = sqlitePathFromUrl(url);
   if (file !== ':memory:') createPrivately(file);
   const sqlite = new Database(file, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
@@ -32,12 +40,18 @@ export async function openDatabase(url: string, options: { migrate?: boolean; bu
   sqlite.pragma('synchronous = NORMAL');
   if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
   if (options.migrate !== false) applyMigrations(sqlite);
+  // A long-running process (the app, a CLI import) checkpoints in a worker thread, not in its COMMITs.
+  const checkpoints = options.backgroundCheckpoints && file !== ':memory:' ? BackgroundCheckpoints.start(file) : null;
+  if (checkpoints) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
   const db = kyselyOver(sqlite);
   return {
     db,
     file,
     sqlite,
+    checkpoints,
+    settleWrites: async () => checkpoints?.catchUp(),
     async close() {
+      await checkpoints?.stop();
       await db.destroy();
       sqlite.close();
     },

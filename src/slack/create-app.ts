@@ -76,7 +76,13 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   await checkToken('SLACK_BOT_TOKEN', () => app.init());
   const secretKey = loadSecretKey(env, db.file);
   const changes: { home?: HomeRefresher } = {};
-  const core: CoreContext = { db: db.db, now, instanceId: newInstanceId(), onChange: (change) => changes.home?.changed(change) };
+  const core: CoreContext = {
+    db: db.db,
+    now,
+    instanceId: newInstanceId(),
+    onChange: (change) => changes.home?.changed(change),
+    settleWrites: () => db.settleWrites(),
+  };
   const slack = webApiPort(app.client, env.SLACK_BOT_TOKEN);
   const home = (changes.home = new HomeRefresher({ core, slack, logger }));
   const deps: ListenerDeps = {

@@ -14,6 +14,7 @@ import { insertDirectoryUsersSkippingTaken, setPasswordHashes, usersMadeByImport
 import { findImportJob, heartbeatImport, saveImportOutcome, saveImportProgress, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
 import { assignLicense, licensePool } from '../../store/seat-ledger.js';
+import { BatchPacer } from './batch-pacer.js';
 import { batched } from './batched.js';
 import { readStoredSettings } from './import-settings.js';
 import { whileOwning } from './import-ownership.js';
@@ -25,16 +26,9 @@ import { DUPLICATE_USERNAME, TenantRowChecks, type CheckedRow } from './tenant-r
 export interface RunImportOptions {
   onProgress?: (progress: ImportProgress) => void | Promise<void>;
   limits?: ImportLimits;
+  /** Rows per transaction; by default a BatchPacer sizes each to a time budget. */
   batchSize?: number;
 }
-
-/**
- * Rows per transaction. A batch's writes and its COMMIT (with SQLite's WAL checkpoint, which runs
- * on the committing connection) hold the event loop; requests wait for the whole batch. Measured
- * with `npm run bench -- busy` (see bench/README.md): 500 rows held it ~150-250 ms (/licenses p99
- * ~200 ms during a 50,000-row import), 100 rows ~50-100 ms (p99 ~90 ms) for a slower import.
- */
-export const IMPORT_BATCH_ROWS = 100;
 
 interface Pending {
   row: CheckedRow;
@@ -80,7 +74,8 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
       if (file.sha256 !== job.fileSha256)
         return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
-      for await (const batch of batched(file.rows(), options.batchSize ?? IMPORT_BATCH_ROWS)) {
+      const pacer = new BatchPacer();
+      for await (const batch of batched(file.rows(), () => options.batchSize ?? pacer.rows)) {
         const own = await usersMadeByImportRows(
           ctx.db,
           jobId,
@@ -89,10 +84,11 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
         const rows = await checks.check(batch, new Set(own.keys()));
         // Requests waiting since the checks' reads go first; the writes then hold the loop alone.
         await nextTurn();
-        await run.batch(rows, own);
+        pacer.took(rows.length, await run.batch(rows, own));
         changed();
         await options.onProgress?.({ done: outcome.rowsRead, total: file.userRowCount, created: outcome.created + outcome.createdWithoutLicense });
         await nextTurn();
+        await ctx.settleWrites?.();
       }
       return await finish(ctx, job, outcome, 'completed', undefined, changed);
     } catch (error) {
@@ -132,7 +128,8 @@ class ImportRun {
     });
   }
 
-  async batch(rows: CheckedRow[], own: ReadonlyMap<number, { id: string }>): Promise<void> {
+  /** Makes a batch's users in one transaction; returns how long the transaction held the event loop (ms). */
+  async batch(rows: CheckedRow[], own: ReadonlyMap<number, { id: string }>): Promise<number> {
     const pending: Pending[] = [];
     const reissue: (Pending & { userId: string })[] = [];
     for (const row of rows) {
@@ -150,6 +147,7 @@ class ImportRun {
     }
     await hashAll([...pending, ...reissue]);
     const now = this.ctx.now();
+    const started = performance.now();
     const results = await transaction(this.ctx, async (tx) => {
       if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
       const made = await this.create(tx, pending, now);
@@ -191,6 +189,7 @@ class ImportRun {
       await saveImportProgress(tx, this.job.id, counts, now);
       return made;
     });
+    const held = performance.now() - started;
     if ('ok' in results) throw new Error(results.message);
     for (const result of results) {
       if (result.status === 'created') this.outcome.created++;
@@ -198,6 +197,7 @@ class ImportRun {
       this.outcome.results.add(result);
     }
     this.outcome.reissuedPasswords += reissue.length;
+    return held;
   }
 
   /**

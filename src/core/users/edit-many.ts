@@ -127,6 +127,7 @@ export async function editManyUsers(
     if (start + EDIT_MANY_BATCH < targets.length) {
       options.onProgress?.(start + EDIT_MANY_BATCH, targets.length);
       await yieldToEventLoop();
+      await ctx.settleWrites?.();
     }
   }
   if (changedAny && !options.dryRun) reportChange(ctx, auth.tenant, input.licenses.mode === 'keep' ? 'users' : 'licenses', actor);
