@@ -1,5 +1,6 @@
 import type { CoreContext, OperatorActor } from '../core/context.js';
 import { assignProduct } from '../core/licenses/assign-product.js';
+import { buyLicenses } from '../core/licenses/buy-licenses.js';
 import { changeQuantity } from '../core/licenses/change-quantity.js';
 import type { ProductChangeResult } from '../core/licenses/product-change.js';
 import { productUsers } from '../core/licenses/product-users.js';
@@ -20,6 +21,7 @@ export const LIFECYCLE_USAGE = `  users delete <username>... --workspace <T>    
   licenses assign <product> <username>... --workspace <T> [--apps-off <plan id,...>]
   licenses unassign <product> <username>... --workspace <T>
   licenses users <product> --workspace <T>             who holds a product (first 50 and the count)
+  licenses buy <product> <quantity> --workspace <T>    buy seats (a new subscription; Global or Billing admin)
   licenses set <product> <quantity> --workspace <T>    change a product's seats (never below what is assigned)
   licenses record-self-service <product> <quantity> --workspace <T>   record a member's self-service purchase
   licenses takeover <product> --workspace <T>          take over a self-service subscription (its seats become assignable)
@@ -121,6 +123,12 @@ export async function lifecycleCommand(
       return 0;
     }
     const quantity = Number(rest[0] ?? 'NaN');
+    if (sub === 'buy') {
+      const result = await buyLicenses(ctx, actor, { product, quantity, dryRun });
+      if (!result.ok) return failed(print, result);
+      print(`${prefix}Bought ${result.quantity} ${result.product.displayName}: ${result.total} licenses, ${result.available} available.`);
+      return 0;
+    }
     if (sub === 'set') {
       const result = await changeQuantity(ctx, actor, { product, quantity, dryRun });
       if (!result.ok) return failed(print, result);

@@ -52,4 +52,17 @@ describe('npm run roster -- users|licenses|purge', () => {
     expect(purge.stdout).toMatch(/Removed for good: 0/);
     expect(await checkSeatLedger(db.ctx)).toEqual([]);
   });
+
+  it('buys seats (a dry run buys nothing); a License admin may not buy', async () => {
+    const pools = () => db.db.selectFrom('LicensePool').select(['partNumber', 'total']).where('partNumber', '=', 'ENTERPRISEPACK').execute();
+    const dry = await roster('licenses', 'buy', 'ENTERPRISEPACK', '5', '--workspace', TEAM, '--dry-run');
+    expect(dry.stdout).toMatch(/\(dry run\) Bought 5 Office 365 E3: 5 licenses, 5 available/);
+    expect(await pools()).toEqual([]);
+    const refused = await roster('licenses', 'buy', 'ENTERPRISEPACK', '5', '--workspace', TEAM, '--role', 'license_admin');
+    expect(refused.stdout).toMatch(/you need one of these roles: Global admin, Billing admin/);
+    const bought = await roster('licenses', 'buy', 'ENTERPRISEPACK', '5', '--workspace', TEAM);
+    expect(bought.stdout).toMatch(/^Bought 5 Office 365 E3: 5 licenses, 5 available\./);
+    expect(await pools()).toEqual([{ partNumber: 'ENTERPRISEPACK', total: 5 }]);
+    expect((await roster('licenses', 'buy', 'ENTERPRISEPACK', 'many', '--workspace', TEAM)).stdout).toMatch(/The quantity must be a whole number/);
+  });
 });

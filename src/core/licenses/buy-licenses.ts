@@ -3,7 +3,7 @@ import { authorize } from '../access/authorize.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { findProduct } from '../catalogue/find-product.js';
 import { fail, ok, type Result } from '../result.js';
-import { transaction } from '../transaction.js';
+import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
 import { addSubscription, licensePools } from '../../store/seat-ledger.js';
 
@@ -19,6 +19,8 @@ export interface BuyLicensesResult {
   available: number;
   /** True when this request had already bought (the same form submission delivered twice). */
   alreadyBought: boolean;
+  /** Rehearsed: everything was done, then rolled back. */
+  dryRun: boolean;
 }
 
 /**
@@ -28,7 +30,7 @@ export interface BuyLicensesResult {
 export async function buyLicenses(
   ctx: CoreContext,
   actor: Actor,
-  input: { product: string; quantity: number; requestKey?: string },
+  input: { product: string; quantity: number; requestKey?: string; dryRun?: boolean },
 ): Promise<Result<BuyLicensesResult>> {
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
@@ -46,7 +48,8 @@ export async function buyLicenses(
   const { product } = match;
   const now = ctx.now();
   const tenantId = auth.tenant.id;
-  const bought = await transaction(ctx, async (tx) => {
+  const dryRun = input.dryRun ?? false;
+  const bought = await transactionOrDryRun(ctx, dryRun, async (tx) => {
     const purchase = await addSubscription(
       tx,
       {
@@ -76,7 +79,7 @@ export async function buyLicenses(
     return purchase;
   });
   if ('ok' in bought) return bought;
-  if (!bought.duplicate) reportChange(ctx, auth.tenant, 'licenses', actor);
+  if (!bought.duplicate && !dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
   const { pool } = bought;
   return ok({
     product,
@@ -86,6 +89,7 @@ export async function buyLicenses(
     assigned: pool.assigned,
     available: pool.total - pool.assigned,
     alreadyBought: bought.duplicate,
+    dryRun,
   });
 }
 
