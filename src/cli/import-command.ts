@@ -171,7 +171,7 @@ async function deliver(ctx: CoreContext, jobId: string, options: ImportCommandOp
     },
   });
   // The path was reserved (created empty, private) before the run; the results replace it atomically.
-  await writePrivateFile(out, importResultsCsv(outcome), { force: true });
+  await writePrivateFile(out, await importResultsCsv(outcome), { force: true });
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);
   print(`Results with temporary passwords (readable only by you): ${out}`);
   return outcome.status === 'completed' ? 0 : 1;

@@ -86,7 +86,7 @@ export async function usersCommand(
       if (!result.ok) return report(result);
       const out = typeof values.out === 'string' ? values.out : file.replace(/(\.[^./\\]+)?$/, '-results.csv');
       try {
-        await writePrivateFile(out, editManyResultsCsv(result), { force: values.force === true });
+        await writePrivateFile(out, await editManyResultsCsv(result), { force: values.force === true });
       } catch (error) {
         if (error instanceof FileExistsError) return report({ ok: false, code: 'conflict', message: error.message });
         throw error;

@@ -106,7 +106,7 @@ describe('importing users from a CSV', () => {
     expect((await db.db.selectFrom('LicenseAssignment').select('skuId').where('userId', '=', stored.id).execute()).map((l) => l.skuId)).toEqual([BASIC.skuId]);
     expect(stored.usageLocation).toBe('NL');
     expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(3);
-    const report = importResultsCsv(outcome).toString('utf8');
+    const report = (await importResultsCsv(outcome)).toString('utf8');
     expect(report).toMatch(/user4@contoso.onmicrosoft.com,User 4,,Not created,not created: no Microsoft 365 Business Basic license left/);
     expect(await countRows(db.db, 'AuditRecord', (q) => q.where('action', '=', 'users.import'))).toBe(4);
     const home = await homeSummary(db.ctx, OWNER);

@@ -39,7 +39,7 @@ describe('editManyUsers', () => {
     expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('department', '=', 'Sales'))).toBe(2);
     expect(await countRows(db.db, 'AuditRecord', (q) => q.where('action', '=', 'users.bulk_update'))).toBe(2);
     expect(await checkSeatLedger(db.ctx)).toEqual([]);
-    const csv = editManyResultsCsv(result).toString('utf8');
+    const csv = (await editManyResultsCsv(result)).toString('utf8');
     expect(csv.startsWith('\uFEFFUsername,Outcome\r\na1@contoso.onmicrosoft.com,Done\r\n')).toBe(true);
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(6);
   });

@@ -8,11 +8,12 @@ const STATUS_WORDS: Record<ImportRowStatus, string> = {
 };
 
 /** The results file: every row with its outcome; the only file that carries temporary passwords. */
-export function importResultsCsv(outcome: ImportOutcome): Buffer {
-  return csvDocument(
-    ['Row', 'User Name', 'Display Name', 'Temporary password', 'Status', 'Reason'],
-    Array.from(outcome.results, (r) => [r.rowNumber, r.userName, r.displayName, r.temporaryPassword ?? '', STATUS_WORDS[r.status], r.reason]),
-  );
+export function importResultsCsv(outcome: ImportOutcome): Promise<Buffer> {
+  return csvDocument(['Row', 'User Name', 'Display Name', 'Temporary password', 'Status', 'Reason'], resultCells(outcome));
+}
+
+function* resultCells(outcome: ImportOutcome) {
+  for (const r of outcome.results) yield [r.rowNumber, r.userName, r.displayName, r.temporaryPassword ?? '', STATUS_WORDS[r.status], r.reason];
 }
 
 /** One line of counts, e.g. "48 created, 2 created without a license, 3 not created (2 duplicate username, 1 problems in the row)". */

@@ -98,7 +98,7 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
       seats: (await licenseCounts(ctx, auth.tenant.id)).map(({ product, total, available }) => ({ product, total, available })),
       firstProblems,
       problemCount,
-      problemsCsv: problemLines.length ? csvDocument(['Row', 'Column', 'User Name', 'Problem'], problemLines) : null,
+      problemsCsv: problemLines.length ? await csvDocument(['Row', 'Column', 'User Name', 'Problem'], problemLines) : null,
       skippedExampleRow: file.skippedExampleRow ?? null,
     },
   });

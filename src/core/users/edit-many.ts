@@ -180,7 +180,7 @@ function countOutcomes(rows: readonly EditManyRow[]): EditManyResult['counts'] {
 }
 
 /** Every user and their outcome, as a formula-safe CSV (UTF-8 with BOM). */
-export function editManyResultsCsv(result: EditManyResult): Buffer {
+export function editManyResultsCsv(result: EditManyResult): Promise<Buffer> {
   return csvDocument(
     ['Username', 'Outcome'],
     result.rows.map((row) => [row.userPrincipalName, row.outcome]),

@@ -17,7 +17,7 @@ export async function sendImportResults(
   requesterId: string,
   everyone: readonly string[],
 ): Promise<void> {
-  const bytes = importResultsCsv(outcome);
+  const bytes = await importResultsCsv(outcome);
   const message = importResultsMessage(fileName, outcome, requesterId);
   const failed: string[] = [];
   for (const userId of everyone) {

@@ -84,6 +84,6 @@ export async function runEditMany(deps: ListenerDeps, actor: MemberActor & Actor
   await deps.slack.uploadFile(posted.channel, {
     filename: 'edit-users-results.csv',
     title: 'Edit users: every user and outcome',
-    bytes: editManyResultsCsv(result),
+    bytes: await editManyResultsCsv(result),
   });
 }
