@@ -52,7 +52,9 @@ async function shareAndWait(fake: FakeSlack, sim: SlackClientSim, file: { name: 
   const ts = `1800000${String(++uploads).padStart(3, '0')}.000100`;
   const started = performance.now();
   const after = fake.calls().length;
-  await sim.event({ type: 'message', subtype: 'file_share', text: '', user: OWNER, channel: CHANNEL, channel_type: 'channel', ts, files: [uploaded] });
+  // Roster reads no channel messages: Slack sends file_shared, and files.info names the message (ts).
+  uploaded.shares = { public: { [CHANNEL]: [{ ts }] } };
+  await sim.event({ type: 'file_shared', file_id: uploaded.id, user_id: OWNER, file: { id: uploaded.id }, channel_id: CHANNEL });
   const answered = fake
     .waitFor((c) => c.method === 'chat.postMessage' && c.args.thread_ts === ts, { after, timeoutMs: 10 * 60_000 })
     .then((call) => ({ name: file.name, ms: performance.now() - started, answer: String(call.args.text) }));

@@ -20,8 +20,9 @@ const actor = { teamId: 'TBENCH', slackUserId: 'UBENCH' };
 const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
 
 try {
-  const db = await openDatabase(`file:${path.join(dir, 'roster.db')}`);
-  const ctx = { db: db.db, now: () => new Date(), instanceId: newInstanceId() };
+  // As the app and the CLI import open it: checkpoints in a worker thread, writers settle between transactions.
+  const db = await openDatabase(`file:${path.join(dir, 'roster.db')}`, { backgroundCheckpoints: true });
+  const ctx = { db: db.db, now: () => new Date(), instanceId: newInstanceId(), settleWrites: () => db.settleWrites() };
   const setup = await setupTenant(ctx, actor, {
     organizationName: 'Bench',
     initialDomain: 'bench',
