@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './row-ids.js';
 import { type Insertable, sql } from 'kysely';
 import type { AuditRecord } from '../generated/kysely/database.js';
 import type { Db } from './database.js';
@@ -61,7 +61,7 @@ export interface AuditView {
 
 function toRow(entry: AuditEntry, stamp: string): Insertable<AuditRecord> {
   return {
-    id: randomUUID(),
+    id: timeOrderedId(),
     tenantId: entry.tenantId,
     actorSlackUserId: entry.actor,
     action: entry.action,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { timeOrderedId } from './row-ids.js';
 import type { Insertable, Selectable } from 'kysely';
 import type { DirectoryUser } from '../generated/kysely/database.js';
 import type { Role } from '../core/roles.js';
@@ -111,7 +111,7 @@ export function toRecord(row: UserRow): DirectoryUserRecord {
 function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
   const p = user.profile;
   return {
-    id: randomUUID(),
+    id: timeOrderedId(),
     tenantId: user.tenantId,
     userPrincipalName: user.userPrincipalName,
     upnKey: user.userPrincipalName.toLowerCase(),
