@@ -123,6 +123,8 @@ export const TERMS_PER_USER_IN_RANGE = 8;
 export interface SearchOptions {
   /** The row bound per user of the ranking's first try (tests lower it to check the fallback). */
   termsPerUser?: number;
+  /** The rarest word's range size under which other words are probed per user (tests force either way). */
+  probeBelow?: number;
 }
 
 /**
@@ -138,8 +140,40 @@ export async function searchUserIds(db: Db, tenantId: string, query: string, lim
   const words = [...new Set(whole.split(/\s+/).filter(Boolean))];
   if (words.length === 0) return [];
   const exact = words.length === 1 ? await exactMatches(db, tenantId, whole, limit) : [];
-  const ranked = await rankMatches(db, tenantId, words, limit + exact.length, options.termsPerUser ?? TERMS_PER_USER_IN_RANGE);
+  const plan = words.length === 1 ? { words, probe: false } : await planWords(db, tenantId, words, options.probeBelow ?? PROBE_BELOW);
+  const ranked = await rankMatches(db, tenantId, plan, limit + exact.length, options.termsPerUser ?? TERMS_PER_USER_IN_RANGE);
   return [...new Set([...exact, ...ranked])].slice(0, limit);
+}
+
+/** Terms counted per word to plan a query of several words; past this, a word is "common". */
+const COUNT_CAP = 2_000;
+/** With fewer terms than this in the rarest word's range, its users are probed for the other words one by one. */
+export const PROBE_BELOW = 300;
+
+interface WordPlan {
+  /** The words, the one whose range is read first at the front. */
+  words: string[];
+  /**
+   * Check the other words per user of the first one's range (an index probe each, ~1.5 us) rather
+   * than reading each other word's whole range into a list (~0.35 us a term): "quill a" reads the few
+   * Quills, not every term starting with "a".
+   */
+  probe: boolean;
+}
+
+async function planWords(db: Db, tenantId: string, words: string[], probeBelow: number): Promise<WordPlan> {
+  const sizes = new Map<string, number>();
+  for (const word of words) {
+    const row = await db
+      .selectFrom(termRange(db, tenantId, word).limit(COUNT_CAP).as('range'))
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    sizes.set(word, Number(row.n));
+  }
+  const ordered = [...words].sort((a, b) => sizes.get(a)! - sizes.get(b)!);
+  // A word with a separator also matches whole aliases and usernames: it is read as a list, never probed.
+  const probe = sizes.get(ordered[0]!)! < probeBelow && ordered.slice(1).every((word) => !SEPARATOR.test(word));
+  return { words: ordered, probe };
 }
 
 /**
@@ -199,11 +233,25 @@ function wordUserIds(db: Db, tenantId: string, word: string) {
  * sort hold the first users, and SQLite's top-N sort is far cheaper than grouping every match.
  * Deleted users have no terms (reindexUser); any left behind are dropped after ranking.
  */
-async function rankMatches(db: Db, tenantId: string, words: string[], limit: number, termsPerUser: number): Promise<string[]> {
+async function rankMatches(db: Db, tenantId: string, plan: WordPlan, limit: number, termsPerUser: number): Promise<string[]> {
+  const { words } = plan;
   const want = limit + 20;
   const matches = (grouped: boolean, bound: number) => {
     let q = db.selectFrom(wordMatches(db, tenantId, words[0]!).as('m')).select(['m.userId', 'm.displayName']);
-    for (const word of words.slice(1)) q = q.where('m.userId', 'in', wordUserIds(db, tenantId, word));
+    for (const word of words.slice(1)) {
+      q = plan.probe
+        ? q.where((eb) =>
+            eb.exists(
+              eb
+                .selectFrom('UserSearchTerm as w')
+                .select('w.userId')
+                .whereRef('w.userId', '=', 'm.userId')
+                .where('w.term', '>=', word)
+                .where('w.term', '<', word + HIGH),
+            ),
+          )
+        : q.where('m.userId', 'in', wordUserIds(db, tenantId, word));
+    }
     if (grouped) q = q.groupBy(['m.userId', 'm.displayName']);
     return q.orderBy('m.displayName').orderBy('m.userId').limit(bound).execute();
   };

@@ -89,6 +89,16 @@ describe('findUsers on the word-start index', () => {
     }
   });
 
+  it('ranks several words the same whether the rarest word probes the others per user or reads their ranges', async () => {
+    for (const query of ['de v', 'chen lee', 'zed s', 'zed smith-j', 'ana sm', 'a e', 'o b', 'mia. a']) {
+      for (const limit of [5, 100]) {
+        const lists = await searchUserIds(db.db, tenantId, query, limit, { probeBelow: 0 });
+        const probes = await searchUserIds(db.db, tenantId, query, limit, { probeBelow: Number.MAX_SAFE_INTEGER });
+        expect(probes, `${query} / ${limit}`).toEqual(lists);
+      }
+    }
+  });
+
   it('ranks the same when the first bounded read is too short and it groups instead', async () => {
     for (const query of ['a', 'an', 'o', 'smi', 'liam', 'de v', 'smith-jones', 'zz', 'mia.', 'chen lee']) {
       for (const limit of [5, 20, 100]) {
