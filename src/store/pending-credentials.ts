@@ -161,14 +161,23 @@ export async function forgetSettledCredentials(db: Db, before: Date): Promise<vo
   await db.deleteFrom('PendingCredential').where('ciphertext', 'is', null).where('createdAt', '<', toDbDate(before)).execute();
 }
 
-/** The organization of the active user with this username (a new or reset user); with several, the one where `sentBy` is a member. */
-export async function tenantOfUser(db: Db, userPrincipalName: string, sentBy: string): Promise<string | null> {
-  const rows = await db
+/**
+ * The organizations with an active user of this username. Naming every organization lets SQLite seek
+ * (tenantId, upnKey) once per organization instead of scanning every user (4.6 ms at 100,000 users,
+ * for each credential held). Exported so a test can check SQLite's plan.
+ */
+export function tenantsWithActiveUpnQuery(db: Db, userPrincipalName: string) {
+  return db
     .selectFrom('DirectoryUser')
     .select('tenantId')
+    .where('tenantId', 'in', db.selectFrom('Tenant').select('id'))
     .where('upnKey', '=', userPrincipalName.toLowerCase())
-    .where('deletedAt', 'is', null)
-    .execute();
+    .where('deletedAt', 'is', null);
+}
+
+/** The organization of the active user with this username (a new or reset user); with several, the one where `sentBy` is a member. */
+export async function tenantOfUser(db: Db, userPrincipalName: string, sentBy: string): Promise<string | null> {
+  const rows = await tenantsWithActiveUpnQuery(db, userPrincipalName).execute();
   if (rows.length <= 1) return rows[0]?.tenantId ?? null;
   const sender = await db
     .selectFrom('DirectoryUser')

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recentChangesQuery } from '../../src/store/audit.js';
+import { tenantsWithActiveUpnQuery } from '../../src/store/pending-credentials.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 let db: TestDatabase;
@@ -17,5 +18,12 @@ function plan(query: { compile(): { sql: string; parameters: readonly unknown[] 
 describe('query plans of hot paths', () => {
   it("the App Home's recent changes read the partial index that leaves out imported users' records", () => {
     expect(plan(recentChangesQuery(db.db, 't', 10))).toEqual(['SEARCH AuditRecord USING INDEX AuditRecord_recent_changes_idx (tenantId=?)']);
+  });
+
+  it("holding a credential finds the user's organization by index seeks, not a scan of every user", () => {
+    expect(plan(tenantsWithActiveUpnQuery(db.db, 'ana@contoso.com'))).toEqual([
+      'SEARCH DirectoryUser USING INDEX DirectoryUser_active_upn_key (tenantId=? AND upnKey=?)',
+      'USING INDEX sqlite_autoindex_Tenant_1 FOR IN-OPERATOR',
+    ]);
   });
 });
