@@ -172,15 +172,18 @@ export async function undeleteUser(
 
 /** Users deleted before `cutoff`, across organizations (the purge's work list), oldest first. */
 export async function usersDeletedBefore(db: Db, cutoff: Date, limit: number): Promise<DeletedUserRecord[]> {
-  const rows = await db
+  return (await usersDeletedBeforeQuery(db, cutoff, limit).execute()).map(toDeleted);
+}
+
+/** The query of `usersDeletedBefore`, on the partial index DirectoryUser_deleted_at_idx (exported for a plan test). */
+export function usersDeletedBeforeQuery(db: Db, cutoff: Date, limit: number) {
+  return db
     .selectFrom('DirectoryUser')
     .select(DELETED_COLUMNS)
     .where('deletedAt', 'is not', null)
     .where('deletedAt', '<', toDbDate(cutoff))
     .orderBy('deletedAt')
-    .limit(limit)
-    .execute();
-  return rows.map(toDeleted);
+    .limit(limit);
 }
 
 /**
@@ -204,13 +207,18 @@ export async function purgeDeletedUser(db: Db, userId: string, cutoff: Date): Pr
 
 /** Mailboxes whose grace has ended (across organizations): their users, to be set to no mailbox. */
 export async function mailboxesPastGrace(db: Db, now: Date, limit: number): Promise<{ id: string; tenantId: string; userPrincipalName: string }[]> {
+  return mailboxesPastGraceQuery(db, now, limit).execute();
+}
+
+/** The query of `mailboxesPastGrace`, on the partial index DirectoryUser_mailbox_grace_idx (exported for a plan test). */
+export function mailboxesPastGraceQuery(db: Db, now: Date, limit: number) {
   return db
     .selectFrom('DirectoryUser')
     .select(['id', 'tenantId', 'userPrincipalName'])
-    .where('mailbox', '=', 'grace')
+    .where('mailboxGraceEndsAt', 'is not', null)
     .where('mailboxGraceEndsAt', '<=', toDbDate(now))
-    .limit(limit)
-    .execute();
+    .where('mailbox', '=', 'grace')
+    .limit(limit);
 }
 
 /** Ends a mailbox whose grace has passed; false if a license gave it back meanwhile. */

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recentChangesQuery } from '../../src/store/audit.js';
 import { tenantsWithActiveUpnQuery } from '../../src/store/pending-credentials.js';
+import { mailboxesPastGraceQuery, usersDeletedBeforeQuery } from '../../src/store/user-lifecycle.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
 
 let db: TestDatabase;
@@ -24,6 +25,16 @@ describe('query plans of hot paths', () => {
     expect(plan(tenantsWithActiveUpnQuery(db.db, 'ana@contoso.com'))).toEqual([
       'SEARCH DirectoryUser USING INDEX DirectoryUser_active_upn_key (tenantId=? AND upnKey=?)',
       'USING INDEX sqlite_autoindex_Tenant_1 FOR IN-OPERATOR',
+    ]);
+  });
+
+  it('the purge sweep reads only deleted users and mailboxes in grace, from their partial indexes', () => {
+    const now = new Date('2026-12-03T12:00:00Z');
+    expect(plan(usersDeletedBeforeQuery(db.db, now, 500))).toEqual([
+      'SEARCH DirectoryUser USING INDEX DirectoryUser_deleted_at_idx (deletedAt>? AND deletedAt<?)',
+    ]);
+    expect(plan(mailboxesPastGraceQuery(db.db, now, 500))).toEqual([
+      'SEARCH DirectoryUser USING INDEX DirectoryUser_mailbox_grace_idx (mailboxGraceEndsAt>? AND mailboxGraceEndsAt<?)',
     ]);
   });
 });
