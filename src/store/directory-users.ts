@@ -216,8 +216,7 @@ export async function activeUserBySlackMember(db: Db, tenantId: string, slackUse
 
 /** The roles a user holds. */
 export async function rolesOf(db: Db, userId: string): Promise<Role[]> {
-  const rows = await db.selectFrom('RoleAssignment').select('role').where('userId', '=', userId).orderBy('createdAt').execute();
-  return rows.map((row) => row.role).filter(isRole);
+  return (await rolesOfUsers(db, [userId])).get(userId) ?? [];
 }
 
 /**
@@ -347,31 +346,15 @@ export async function setMailboxAndLicenseError(
     .execute();
 }
 
-/** What a license change needs to know of a user. */
-export async function licenseStateOf(
-  db: Db,
-  userId: string,
-): Promise<{
-  id: string;
-  tenantId: string;
-  userPrincipalName: string;
-  usageLocation: string | null;
-  userType: string;
-  mailbox: string;
-  licenseError: string | null;
-} | null> {
-  return (
-    (await db
-      .selectFrom('DirectoryUser')
-      .select(['id', 'tenantId', 'userPrincipalName', 'usageLocation', 'userType', 'mailbox', 'licenseError'])
-      .where('id', '=', userId)
-      .where('deletedAt', 'is', null)
-      .executeTakeFirst()) ?? null
-  );
-}
+const LICENSE_STATE_COLUMNS = ['id', 'tenantId', 'userPrincipalName', 'usageLocation', 'userType', 'mailbox', 'licenseError'] as const;
 
-/** What a license change needs to know of a user (`licenseStateOf`). */
-export type LicenseState = NonNullable<Awaited<ReturnType<typeof licenseStateOf>>>;
+/** What a license change needs to know of a user. */
+export type LicenseState = Pick<Selectable<DirectoryUser>, (typeof LICENSE_STATE_COLUMNS)[number]>;
+
+/** What a license change needs to know of a user, if active. */
+export async function licenseStateOf(db: Db, userId: string): Promise<LicenseState | null> {
+  return (await licenseStatesOf(db, [userId])).get(userId) ?? null;
+}
 
 /*
  * Batch reads for changes that run over many users in one transaction (Edit many): one query per
@@ -401,14 +384,9 @@ export async function rolesOfUsers(db: Db, userIds: readonly string[]): Promise<
   return roles;
 }
 
-/** `licenseStateOf` for each of these active users (at most 500). */
+/** The license state of each of these active users (at most 500). */
 export async function licenseStatesOf(db: Db, userIds: readonly string[]): Promise<Map<string, LicenseState>> {
   if (userIds.length === 0) return new Map();
-  const rows = await db
-    .selectFrom('DirectoryUser')
-    .select(['id', 'tenantId', 'userPrincipalName', 'usageLocation', 'userType', 'mailbox', 'licenseError'])
-    .where('id', 'in', userIds)
-    .where('deletedAt', 'is', null)
-    .execute();
+  const rows = await db.selectFrom('DirectoryUser').select(LICENSE_STATE_COLUMNS).where('id', 'in', userIds).where('deletedAt', 'is', null).execute();
   return new Map(rows.map((row) => [row.id, row]));
 }

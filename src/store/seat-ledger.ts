@@ -154,13 +154,7 @@ export async function unassignLicense(db: Db, tenantId: string, skuId: string, u
 
 /** A user's licenses, oldest first. */
 export async function licensesOf(db: Db, userId: string): Promise<LicenseRecord[]> {
-  const rows = await db
-    .selectFrom('LicenseAssignment')
-    .select(['skuId', 'disabledPlans', 'assignedAt'])
-    .where('userId', '=', userId)
-    .orderBy('assignedAt')
-    .execute();
-  return rows.map((row) => ({ skuId: row.skuId, disabledPlans: parsePlanIds(row.disabledPlans), assignedAt: new Date(row.assignedAt) }));
+  return (await licensesOfUsers(db, [userId])).get(userId) ?? [];
 }
 
 /** The licenses of each of these users (at most 500), oldest first; a user without licenses has no entry. */
