@@ -13,8 +13,6 @@ interface Watcher {
   openedAt: number;
   lastPublishedAt: number;
   timer: NodeJS.Timeout | null;
-  /** When the pending publish is due (clock time). */
-  dueAt: number;
 }
 
 /**
@@ -44,7 +42,7 @@ export class HomeRefresher {
     for (const [userId, watcher] of this.watchers) {
       // Forgotten only when no publish is pending and the last one is out of the throttle window, so
       // a member who makes changes without their Home open (an import's batches) is still throttled.
-      if (now - watcher.openedAt > HOME_WATCH_MS && !watcher.timer && now - watcher.lastPublishedAt >= HOME_REFRESH_INTERVAL_MS) this.watchers.delete(userId);
+      if (now - watcher.openedAt > HOME_WATCH_MS && !watcher.timer && this.waitFor(watcher) === 0) this.watchers.delete(userId);
     }
     const members = new Set([...this.watchers].filter(([, w]) => w.teamId === change.teamId).map(([userId]) => userId));
     if (change.bySlackMember) members.add(change.bySlackMember);
@@ -54,7 +52,7 @@ export class HomeRefresher {
   /** In how many ms the member's App Home will be published (a publish is pending), else undefined. */
   publishDueIn(userId: string): number | undefined {
     const watcher = this.watchers.get(userId);
-    return watcher?.timer ? watcher.dueAt - this.clock() : undefined;
+    return watcher?.timer ? this.waitFor(watcher) : undefined;
   }
 
   /** Stops pending publishes (at shutdown). */
@@ -65,19 +63,22 @@ export class HomeRefresher {
 
   private watch(teamId: string, userId: string): Watcher {
     let watcher = this.watchers.get(userId);
-    if (!watcher) this.watchers.set(userId, (watcher = { teamId, openedAt: 0, lastPublishedAt: 0, timer: null, dueAt: 0 }));
+    if (!watcher) this.watchers.set(userId, (watcher = { teamId, openedAt: 0, lastPublishedAt: 0, timer: null }));
     return watcher;
   }
 
   private schedule(userId: string, watcher: Watcher): void {
     if (watcher.timer) return;
-    const wait = Math.max(0, watcher.lastPublishedAt + HOME_REFRESH_INTERVAL_MS - this.clock());
-    watcher.dueAt = this.clock() + wait;
     watcher.timer = setTimeout(() => {
       watcher.timer = null;
       void this.publish(userId, watcher);
-    }, wait);
+    }, this.waitFor(watcher));
     watcher.timer.unref();
+  }
+
+  /** How long until the member's next publish may go (the throttle). */
+  private waitFor(watcher: Watcher): number {
+    return Math.max(0, watcher.lastPublishedAt + HOME_REFRESH_INTERVAL_MS - this.clock());
   }
 
   private async publish(userId: string, watcher: Watcher): Promise<void> {
