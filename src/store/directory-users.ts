@@ -390,3 +390,10 @@ export async function licenseStatesOf(db: Db, userIds: readonly string[]): Promi
   const rows = await db.selectFrom('DirectoryUser').select(LICENSE_STATE_COLUMNS).where('id', 'in', userIds).where('deletedAt', 'is', null).execute();
   return new Map(rows.map((row) => [row.id, row]));
 }
+
+/** What decides who may act on a user, as stored now: their roles, sign-in and whether deleted. Null when there is no such user. */
+export async function accessStateOf(db: Db, userId: string): Promise<{ roles: Role[]; accountEnabled: boolean; deleted: boolean } | null> {
+  const row = await db.selectFrom('DirectoryUser').select(['accountEnabled', 'deletedAt']).where('id', '=', userId).executeTakeFirst();
+  if (!row) return null;
+  return { roles: await rolesOf(db, userId), accountEnabled: fromDbBool(row.accountEnabled), deleted: row.deletedAt !== null };
+}

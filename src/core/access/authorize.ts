@@ -10,6 +10,8 @@ import { tenantByTeam, type TenantRecord } from '../../store/organizations.js';
  */
 export interface Authorized {
   ok: true;
+  /** Who asked, as given (re-read inside a writing transaction by `reauthorize`). */
+  actor: Actor;
   tenant: TenantRecord;
   /** The directory user the actor is, if any. */
   actorUserId: string | null;
@@ -24,9 +26,9 @@ export const NOT_SET_UP_MESSAGE = 'Roster is not set up for this workspace yet. 
 export async function identify(ctx: CoreContext, actor: Actor): Promise<Authorized | CoreError> {
   const tenant = await tenantByTeam(ctx.db, actor.teamId);
   if (!tenant) return fail('not_set_up', NOT_SET_UP_MESSAGE);
-  if (isOperator(actor)) return { ok: true, tenant, actorUserId: null, actorId: actorId(actor), roles: [...actor.roles] };
+  if (isOperator(actor)) return { ok: true, actor, tenant, actorUserId: null, actorId: actorId(actor), roles: [...actor.roles] };
   const { userId, roles } = await memberRoles(ctx.db, tenant.id, actor.slackUserId);
-  return { ok: true, tenant, actorUserId: userId, actorId: actor.slackUserId, roles };
+  return { ok: true, actor, tenant, actorUserId: userId, actorId: actor.slackUserId, roles };
 }
 
 /**
@@ -43,9 +45,11 @@ export async function authorize(ctx: CoreContext, actor: Actor, permission: Perm
 /** The refusal for a permission the actor lacks, naming the roles that grant it and who to ask. */
 export async function forbidden(ctx: CoreContext, who: Authorized, permission: Permission): Promise<CoreError> {
   const ask = (await globalAdmins(ctx.db, who.tenant.id)).map((admin) => (admin.slackUserId ? `<@${admin.slackUserId}>` : admin.displayName)).join(', ');
+  return fail('forbidden', forbiddenMessage(who, permission, ask));
+}
+
+/** The sentence refusing a permission: the roles that grant it, the actor's, and (when known) the Global admins to ask. */
+export function forbiddenMessage(who: Pick<Authorized, 'roles'>, permission: Permission, ask = ''): string {
   const have = who.roles.length > 0 ? `You have ${roleLabels(who.roles)}.` : 'You have no admin role in this organization.';
-  return fail(
-    'forbidden',
-    `To ${permissionWords(permission)} you need one of these roles: ${roleLabels(rolesGranting(permission))}. ${have}${ask ? ` Ask a Global admin (${ask}) to give you one.` : ''}`,
-  );
+  return `To ${permissionWords(permission)} you need one of these roles: ${roleLabels(rolesGranting(permission))}. ${have}${ask ? ` Ask a Global admin (${ask}) to give you one.` : ''}`;
 }

@@ -8,7 +8,9 @@ import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
 import { licensesOf, unassignLicense } from '../../store/seat-ledger.js';
-import { activeGlobalAdminIds, activeUsernameById, softDeleteUser } from '../../store/user-lifecycle.js';
+import { countSignInAllowedGlobalAdmins } from '../../store/user-edits.js';
+import { activeUsernameById, softDeleteUser } from '../../store/user-lifecycle.js';
+import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
 import { DELETED_KEPT_DAYS, deleteRefusal, findActiveUser, LAST_GLOBAL_ADMIN, MAX_DELETE_AT_ONCE } from './delete-user-targets.js';
 
 export interface DeleteCandidate {
@@ -45,16 +47,16 @@ export async function previewDeleteUsers(ctx: CoreContext, actor: Actor, target:
   if (isCoreError(resolved)) return resolved;
   const users: DeleteCandidate[] = [];
   const refused = [...resolved.missing];
-  const admins = new Set(await activeGlobalAdminIds(ctx.db, auth.tenant.id));
-  let adminsLeft = admins.size;
+  let adminsLeft = await countSignInAllowedGlobalAdmins(ctx.db, auth.tenant.id);
   for (const user of resolved.users) {
     const roles = await rolesOf(ctx.db, user.id);
-    const reason = deleteRefusal(auth, user, roles) ?? (admins.has(user.id) && adminsLeft <= 1 ? `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}` : null);
+    const signInAdmin = roles.includes('global_admin') && user.accountEnabled;
+    const reason = deleteRefusal(auth, user, roles) ?? (signInAdmin && adminsLeft <= 1 ? `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}` : null);
     if (reason) {
       refused.push({ name: user.userPrincipalName, reason });
       continue;
     }
-    if (admins.has(user.id)) adminsLeft -= 1;
+    if (signInAdmin) adminsLeft -= 1;
     users.push(await candidate(ctx, user));
   }
   return ok({ users, refused });
@@ -86,14 +88,14 @@ export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target
   return ok({ deleted, notDeleted, purgeAfter: addDays(now, DELETED_KEPT_DAYS), dryRun });
 }
 
-async function deleteOne(tx: CoreContext['db'], auth: Authorized, user: DirectoryUserRecord, now: Date): Promise<DeleteCandidate> {
-  const roles = await rolesOf(tx, user.id);
+async function deleteOne(tx: CoreContext['db'], checked: Authorized, user: DirectoryUserRecord, now: Date): Promise<DeleteCandidate> {
+  // Decided with the actor's and the user's roles as stored now, in the transaction that deletes.
+  const { auth, roles, accountEnabled } = await confirmActOnUser(tx, checked, 'delete_users', user.id).catch((error: unknown) => {
+    if (error instanceof CoreFailure) throw new CoreFailure(fail(error.error.code, `${user.userPrincipalName}: ${error.error.message}`));
+    throw error;
+  });
   const refusal = deleteRefusal(auth, user, roles);
   if (refusal) throw new CoreFailure(fail('forbidden', refusal));
-  if (roles.includes('global_admin')) {
-    const admins = await activeGlobalAdminIds(tx, auth.tenant.id);
-    if (admins.length <= 1) throw new CoreFailure(fail('conflict', `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}`));
-  }
   const held = await licensesOf(tx, user.id);
   for (const license of held) await unassignLicense(tx, auth.tenant.id, license.skuId, [user.id]);
   const marked = await softDeleteUser(
@@ -103,6 +105,12 @@ async function deleteOne(tx: CoreContext['db'], auth: Authorized, user: Director
     now,
   );
   if (!marked) throw new CoreFailure(fail('not_found', `${user.userPrincipalName} was deleted a moment ago.`));
+  await keepSignInGlobalAdmin(
+    tx,
+    auth.tenant.id,
+    { roles, accountEnabled },
+    () => new CoreFailure(fail('conflict', `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}`)),
+  );
   const names = held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
   await writeAudit(
     tx,

@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { fail, ok, type Result } from '../result.js';
+import { reauthorize } from '../access/act-on-user.js';
 import { isCoreError, step } from '../transaction.js';
 import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import { activeUserRecordsByIds, licenseStatesOf, rolesOfUsers } from '../../store/directory-users.js';
@@ -27,14 +28,16 @@ export const EDIT_MANY_BATCH = 100;
  */
 export async function editBatch(
   ctx: CoreContext,
-  session: EditSession,
+  checkedSession: EditSession,
   userIds: readonly string[],
   input: ParsedEditUserInput,
   options: { dryRun: boolean },
 ): Promise<Map<string, Result<EditUserResult>>> {
-  const tenantId = session.auth.tenant.id;
+  const tenantId = checkedSession.auth.tenant.id;
   const now = ctx.now();
   const outcomes = await transactionOrDryRun(ctx, options.dryRun, async (tx) => {
+    // The actor as stored now: every user of the batch is judged with the roles they hold at this moment.
+    const session = { ...checkedSession, auth: await reauthorize(tx, checkedSession.auth, null) };
     const users = await activeUserRecordsByIds(tx, tenantId, userIds);
     const roles = await rolesOfUsers(tx, userIds);
     const licenses = await licensesOfUsers(tx, userIds);

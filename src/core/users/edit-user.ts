@@ -8,7 +8,9 @@ import { usableDomains } from '../../store/organizations.js';
 import type { Db } from '../../store/database.js';
 import type { LicenseState } from '../../store/directory-users.js';
 import { licensePools, licensesOf, type LicenseRecord } from '../../store/seat-ledger.js';
-import { countSignInAllowedGlobalAdmins, replaceRoles, updateUserFields } from '../../store/user-edits.js';
+import { replaceRoles, updateUserFields } from '../../store/user-edits.js';
+import { accessStateOf } from '../../store/directory-users.js';
+import { keepSignInGlobalAdmin, reauthorize } from '../access/act-on-user.js';
 import { isUniqueViolation } from '../../store/values.js';
 import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
 import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type EditPart, type EditPlan } from './edit-user-plan.js';
@@ -99,7 +101,8 @@ export async function editInSession(
   try {
     const now = ctx.now();
     done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
-      const { result, audit } = await writeEdit(tx, session, subject, checked, { auditAction: options.auditAction, now });
+      const fresh = await reconfirm(tx, session, subject, checked.plan);
+      const { result, audit } = await writeEdit(tx, fresh.session, fresh.subject, checked, { auditAction: options.auditAction, now });
       await writeAudit(tx, audit, now);
       return result;
     });
@@ -161,9 +164,13 @@ export async function writeEdit(
   const now = options.now;
   if (Object.keys(plan.changes).length > 0) await updateUserFields(tx, user.id, plan.changes, now);
   if (plan.roles) await replaceRoles(tx, user.id, plan.roles, now);
-  if ((plan.parts.has('signIn') || plan.parts.has('roles')) && subject.roles.includes('global_admin')) {
-    if ((await countSignInAllowedGlobalAdmins(tx, tenant.id)) === 0)
-      throw new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }]));
+  if (plan.parts.has('signIn') || plan.parts.has('roles')) {
+    await keepSignInGlobalAdmin(
+      tx,
+      tenant.id,
+      { roles: subject.roles, accountEnabled: user.accountEnabled },
+      () => new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }])),
+    );
   }
   if (plan.licenses) {
     // What was read with the batch, with this edit's own changes to it (written just above).
@@ -196,6 +203,21 @@ export async function writeEdit(
     summary: `Edited ${result.userPrincipalName}${options.auditAction === 'users.bulk_update' ? ' (with other users)' : ''}: ${plan.changedFields.join(', ')}`,
   };
   return { result, audit };
+}
+
+/**
+ * Inside the writing transaction, before `writeEdit`: the actor's roles and the user's roles and
+ * sign-in as stored now, and the edit's refusals decided again with them (another admin may have
+ * changed either since the edit was checked).
+ */
+async function reconfirm(tx: Db, session: EditSession, subject: EditSubject, plan: EditPlan): Promise<{ session: EditSession; subject: EditSubject }> {
+  const auth = await reauthorize(tx, session.auth, null);
+  const state = await accessStateOf(tx, subject.user.id);
+  if (!state || state.deleted) throw new CoreFailure(fail('not_found', 'That user was deleted a moment ago. Nothing was changed.'));
+  const fresh: EditSubject = { ...subject, roles: state.roles, user: { ...subject.user, accountEnabled: state.accountEnabled } };
+  const fields = refusals(auth, fresh, plan);
+  if (fields.length > 0) throw new CoreFailure(invalidFields(dedupe(fields)));
+  return { session: { ...session, auth }, subject: fresh };
 }
 
 /** The answer when the new username was taken between the check and the write (a unique violation), or null for any other error. */

@@ -1,5 +1,6 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
+import { confirmActOnUser } from '../access/act-on-user.js';
 import { ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
 import { setUserSource } from '../../store/user-edits.js';
@@ -29,6 +30,7 @@ export async function markUserSynced(
   if (!result.changed) return ok(result);
   const now = ctx.now();
   const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+    await confirmActOnUser(tx, auth, 'edit_users', user.id);
     await setUserSource(tx, user.id, source, now);
     await writeAudit(
       tx,

@@ -2,6 +2,7 @@ import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
+import { confirmActOnUser } from '../access/act-on-user.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
@@ -81,6 +82,7 @@ export async function resetPassword(
   const now = ctx.now();
   const mustChange = input.requirePasswordChange;
   const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+    await confirmActOnUser(tx, auth, 'reset_passwords', user.id);
     await setUserPassword(tx, user.id, { passwordHash, forceChangePassword: mustChange }, now);
     await writeAudit(
       tx,
