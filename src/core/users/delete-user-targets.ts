@@ -1,3 +1,4 @@
+import { subDays } from 'date-fns';
 import type { Authorized } from '../access/authorize.js';
 import { mayActOnTarget, type Role } from '../roles.js';
 import type { Db } from '../../store/database.js';
@@ -6,6 +7,11 @@ import { deletedUsersByAlias, deletedUsersByUpn, type DeletedUserRecord } from '
 
 /** docs/domain.md "Delete users": a deleted user is kept this long, then removed for good. */
 export const DELETED_KEPT_DAYS = 30;
+
+/** Users deleted at or before this moment are past their 30 days: no longer restorable, removed by the purge. */
+export function purgeCutoff(now: Date): Date {
+  return subDays(now, DELETED_KEPT_DAYS);
+}
 
 /** Most users one delete request may name (the list's bulk action and the command alike). */
 export const MAX_DELETE_AT_ONCE = 100;
@@ -53,4 +59,4 @@ export function deleteRefusal(auth: Authorized, target: { id: string; userPrinci
 }
 
 export const LAST_GLOBAL_ADMIN =
-  'is the last Global admin: the organization would have nobody left who can give roles. Make someone else a Global admin first.';
+  'is the last Global admin who can sign in: the organization would have nobody left who can give roles. Make someone else a Global admin (or allow one to sign in) first.';

@@ -1,10 +1,9 @@
-import { subDays } from 'date-fns';
 import type { CoreContext } from '../context.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { mailboxesPastGrace, purgeDeletedUser, removeMailboxPastGrace, usersDeletedBefore } from '../../store/user-lifecycle.js';
-import { DELETED_KEPT_DAYS } from './delete-user-targets.js';
+import { DELETED_KEPT_DAYS, purgeCutoff } from './delete-user-targets.js';
 
 /** How the audit names the scheduled sweep when it acts (no person asked). */
 export const SWEEP_ACTOR = 'roster:sweep';
@@ -29,7 +28,7 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
   const actor = options.actor ?? SWEEP_ACTOR;
   const dryRun = options.dryRun ?? false;
   const now = ctx.now();
-  const cutoff = subDays(now, DELETED_KEPT_DAYS);
+  const cutoff = purgeCutoff(now);
   const purged: string[] = [];
   const mailboxesRemoved: string[] = [];
   const seen = new Set<string>();

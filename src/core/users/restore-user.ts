@@ -1,4 +1,5 @@
 import { addDays, differenceInCalendarDays } from 'date-fns';
+import { confirmActOnUser } from '../access/act-on-user.js';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
@@ -6,18 +7,19 @@ import { transactionOrDryRun } from '../dry-run.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
-import { CoreFailure, fail, invalidFields, ok, type Result } from '../result.js';
-import { hasPermission } from '../roles.js';
+import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
+import type { Authorized } from '../access/authorize.js';
+import { hasPermission, mayActOnTarget } from '../roles.js';
 import { parseUsername } from '../rules/username.js';
 import { isCoreError, transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
-import { activeUserBySlackMember } from '../../store/directory-users.js';
+import { activeUserBySlackMember, rolesOf } from '../../store/directory-users.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import { countDeletedUsers, deletedUserById, deletedUsers, undeleteUser, type DeletedUserRecord, type RememberedLicense } from '../../store/user-lifecycle.js';
 import { isUniqueViolation } from '../../store/values.js';
 import type { CredentialNotice } from './add-user.js';
-import { DELETED_KEPT_DAYS, findDeletedUser } from './delete-user-targets.js';
+import { DELETED_KEPT_DAYS, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
 import { usernameUnavailableReason } from './username-availability.js';
 
 export interface RestoreUserResult {
@@ -70,7 +72,25 @@ export async function deletedUserToRestore(
   if (!auth.ok) return auth;
   const user = await findDeletedUser(ctx.db, auth.tenant, query);
   if (typeof user === 'string') return fail('not_found', user);
+  const refusal = await restoreRefusal(ctx, auth, user);
+  if (refusal) return refusal;
   return ok({ user, usernameTaken: await usernameUnavailableReason(ctx.db, auth.tenant, user) });
+}
+
+/**
+ * Why this actor may not restore this deleted user, or null: the same who-may-act-on-whom rule as
+ * for delete and reset (a User admin restores anyone but a Global admin), and only within the 30
+ * days a deleted user is kept, whether or not the purge has run yet.
+ */
+async function restoreRefusal(ctx: CoreContext, auth: Authorized, user: DeletedUserRecord): Promise<CoreError | null> {
+  const above = mayActOnTarget(auth.roles, await rolesOf(ctx.db, user.id));
+  if (above) return fail('forbidden', `${user.userPrincipalName}: ${above}`);
+  if (user.deletedAt <= purgeCutoff(ctx.now()))
+    return fail(
+      'conflict',
+      `${user.userPrincipalName} was deleted more than ${DELETED_KEPT_DAYS} days ago: it is being removed for good and can no longer be restored. Add the user again with \`/users add\`.`,
+    );
+  return null;
 }
 
 /**
@@ -91,6 +111,8 @@ export async function restoreUser(
     ? ((await deletedUserById(ctx.db, tenant.id, input.user)) ?? 'That user is no longer deleted (restored or removed for good meanwhile).')
     : await findDeletedUser(ctx.db, tenant, input.user);
   if (typeof found === 'string') return fail('not_found', found);
+  const refusal = await restoreRefusal(ctx, auth, found);
+  if (refusal) return refusal;
   const alias = input.alias?.trim() || found.alias;
   const parsed = parseUsername(`${alias}@${found.domain}`);
   if (!parsed.ok) return invalidFields([{ field: 'alias', message: parsed.message }]);
@@ -136,8 +158,13 @@ export async function restoreUser(
   let restored;
   try {
     restored = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-      const back = await undeleteUser(tx, found.id, { ...username, passwordHash, keepSlackLink }, now);
-      if (!back) throw new CoreFailure(fail('not_found', `${found.userPrincipalName} is no longer deleted (restored or removed for good meanwhile).`));
+      // Decided again with the roles as stored now (another admin may have changed them meanwhile).
+      await confirmActOnUser(tx, auth, 'delete_users', found.id);
+      const back = await undeleteUser(tx, found.id, { ...username, passwordHash, keepSlackLink }, { deletedAfter: purgeCutoff(now) }, now);
+      if (!back)
+        throw new CoreFailure(
+          fail('not_found', `${found.userPrincipalName} is no longer deleted, or was deleted ${DELETED_KEPT_DAYS} days ago and can no longer be restored.`),
+        );
       await writeAudit(
         tx,
         {
