@@ -120,3 +120,26 @@ export async function countSignInAllowedGlobalAdmins(db: Db, tenantId: string): 
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/** The Slack team ids of organizations with no active Global admin who can sign in (for `roster check`). */
+export async function organizationsWithoutSignInGlobalAdmin(db: Db): Promise<string[]> {
+  const rows = await db
+    .selectFrom('Tenant as t')
+    .select('t.slackTeamId')
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('DirectoryUser as u')
+            .innerJoin('RoleAssignment as r', (join) => join.onRef('r.userId', '=', 'u.id').on('r.role', '=', 'global_admin'))
+            .select('u.id')
+            .whereRef('u.tenantId', '=', 't.id')
+            .where('u.deletedAt', 'is', null)
+            .where('u.accountEnabled', '=', toDbBool(true)),
+        ),
+      ),
+    )
+    .orderBy('t.slackTeamId')
+    .execute();
+  return rows.map((row) => row.slackTeamId);
+}

@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { reindexUser } from './user-search.js';
 import { fromDbDate, toDbBool, toDbDate, toDbJson } from './values.js';
 
 /**
@@ -72,7 +73,10 @@ export async function softDeleteUser(db: Db, userId: string, licenses: readonly 
     .where('id', '=', userId)
     .where('deletedAt', 'is', null)
     .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  if (result.numUpdatedRows !== 1n) return false;
+  // A deleted user is found by no search: their terms go in the same transaction.
+  await reindexUser(db, userId);
+  return true;
 }
 
 /** Deleted users of an organization, most recently deleted first. */
@@ -140,12 +144,14 @@ export async function deletedUserById(db: Db, tenantId: string, userId: string):
 /**
  * Brings a deleted user back under `username` with a new password hash (to change at next sign-in).
  * The Slack link is kept only when `keepSlackLink`; the remembered licenses are cleared (the caller
- * gives them back). False when the user is no longer deleted (restored or purged meanwhile).
+ * gives them back). False when the user is no longer deleted (restored or purged meanwhile) or was
+ * deleted at or before `condition.deletedAfter` (past the days a deleted user is kept).
  */
 export async function undeleteUser(
   db: Db,
   userId: string,
   change: { userPrincipalName: string; alias: string; domain: string; passwordHash: string; keepSlackLink: boolean },
+  condition: { deletedAfter: Date },
   at: Date,
 ): Promise<boolean> {
   const stamp = toDbDate(at);
@@ -166,11 +172,15 @@ export async function undeleteUser(
     })
     .where('id', '=', userId)
     .where('deletedAt', 'is not', null)
+    .where('deletedAt', '>', toDbDate(condition.deletedAfter))
     .executeTakeFirst();
-  return result.numUpdatedRows === 1n;
+  if (result.numUpdatedRows !== 1n) return false;
+  // The search index follows the username it comes back under, in the same transaction.
+  await reindexUser(db, userId);
+  return true;
 }
 
-/** Users deleted before `cutoff`, across organizations (the purge's work list), oldest first. */
+/** Users deleted at or before `cutoff`, across organizations (the purge's work list), oldest first. */
 export async function usersDeletedBefore(db: Db, cutoff: Date, limit: number): Promise<DeletedUserRecord[]> {
   return (await usersDeletedBeforeQuery(db, cutoff, limit).execute()).map(toDeleted);
 }
@@ -181,14 +191,15 @@ export function usersDeletedBeforeQuery(db: Db, cutoff: Date, limit: number) {
     .selectFrom('DirectoryUser')
     .select(DELETED_COLUMNS)
     .where('deletedAt', 'is not', null)
-    .where('deletedAt', '<', toDbDate(cutoff))
+    .where('deletedAt', '<=', toDbDate(cutoff))
     .orderBy('deletedAt')
     .limit(limit);
 }
 
 /**
- * Removes a deleted user for good with their roles (a deleted user holds no license: the delete
- * freed them). Only a user still deleted before `cutoff` goes, so a restore in between wins.
+ * Removes a deleted user for good with their roles and search terms (a deleted user holds no
+ * license: the delete freed them). Only a user still deleted at or before `cutoff` goes, so a
+ * restore in between wins.
  */
 export async function purgeDeletedUser(db: Db, userId: string, cutoff: Date): Promise<boolean> {
   const still = await db
@@ -196,9 +207,10 @@ export async function purgeDeletedUser(db: Db, userId: string, cutoff: Date): Pr
     .select('id')
     .where('id', '=', userId)
     .where('deletedAt', 'is not', null)
-    .where('deletedAt', '<', toDbDate(cutoff))
+    .where('deletedAt', '<=', toDbDate(cutoff))
     .executeTakeFirst();
   if (!still) return false;
+  await db.deleteFrom('UserSearchTerm').where('userId', '=', userId).execute();
   await db.deleteFrom('RoleAssignment').where('userId', '=', userId).execute();
   await db.deleteFrom('LicenseAssignment').where('userId', '=', userId).execute();
   const result = await db.deleteFrom('DirectoryUser').where('id', '=', userId).executeTakeFirst();
@@ -238,18 +250,6 @@ export async function removeMailboxPastGrace(db: Db, userId: string, now: Date):
 export async function mailboxOf(db: Db, userId: string): Promise<{ state: string; graceEndsAt: Date | null } | null> {
   const row = await db.selectFrom('DirectoryUser').select(['mailbox', 'mailboxGraceEndsAt']).where('id', '=', userId).executeTakeFirst();
   return row ? { state: row.mailbox, graceEndsAt: fromDbDate(row.mailboxGraceEndsAt) } : null;
-}
-
-/** How many active, sign-in-allowed Global admins an organization has (the last one cannot be deleted). */
-export async function activeGlobalAdminIds(db: Db, tenantId: string): Promise<string[]> {
-  const rows = await db
-    .selectFrom('DirectoryUser as u')
-    .innerJoin('RoleAssignment as r', (join) => join.onRef('r.userId', '=', 'u.id').on('r.role', '=', 'global_admin'))
-    .select('u.id')
-    .where('u.tenantId', '=', tenantId)
-    .where('u.deletedAt', 'is', null)
-    .execute();
-  return rows.map((row) => row.id);
 }
 
 /** Marks a user just inserted as a guest (invited from outside the organization). */

@@ -8,20 +8,33 @@ import { applyMigrations, MIGRATIONS_DIR } from '../../src/db/migrate.js';
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-/** A database with only the migrations up to and including `last` applied (a copy of the folder). */
-function databaseAt(last: string): { db: Database.Database; dir: string } {
+/**
+ * A database with only the migrations up to and including `last` applied (a copy of the folder);
+ * `migrateTo` applies the next ones up to and including another.
+ */
+function databaseAt(last: string): { db: Database.Database; dir: string; migrateTo(next: string): void } {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-migrations-'));
   dirs.push(dir);
   const partial = path.join(dir, 'migrations');
-  for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n <= last)) {
-    const target = path.join(partial, name);
-    mkdirSync(target, { recursive: true });
-    writeFileSync(path.join(target, 'migration.sql'), readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql')));
-  }
+  const copyUpTo = (upTo: string) => {
+    for (const name of readdirSync(MIGRATIONS_DIR).filter((n) => n <= upTo)) {
+      const target = path.join(partial, name);
+      mkdirSync(target, { recursive: true });
+      writeFileSync(path.join(target, 'migration.sql'), readFileSync(path.join(MIGRATIONS_DIR, name, 'migration.sql')));
+    }
+  };
+  copyUpTo(last);
   const db = new Database(path.join(dir, 'roster.db'));
   db.pragma('foreign_keys = ON');
   applyMigrations(db, partial);
-  return { db, dir };
+  return {
+    db,
+    dir,
+    migrateTo(next) {
+      copyUpTo(next);
+      applyMigrations(db, partial);
+    },
+  };
 }
 
 describe('migrations', () => {
@@ -60,7 +73,7 @@ describe('migrations', () => {
   });
 
   it('keep the word search terms (and only those) when the term table becomes WITHOUT ROWID', () => {
-    const { db } = databaseAt('20261203091314_search_user_term_index');
+    const { db, migrateTo } = databaseAt('20261203091314_search_user_term_index');
     const insert = db.prepare('INSERT INTO UserSearchTerm (tenantId, term, userId, kind, displayName) VALUES (?, ?, ?, ?, ?)');
     for (const [term, kind] of [
       ['ana.silva@contoso.com', 0],
@@ -70,13 +83,43 @@ describe('migrations', () => {
     ] as const)
       insert.run('t', term, 'u1', kind, 'Ana Silva');
 
-    applyMigrations(db);
+    migrateTo('20261203130532_search_terms_without_rowid');
 
     expect(db.prepare('SELECT tenantId, term, displayName, userId FROM UserSearchTerm ORDER BY term').all()).toEqual([
       { tenantId: 't', term: 'ana', displayName: 'Ana Silva', userId: 'u1' },
       { tenantId: 't', term: 'silva', displayName: 'Ana Silva', userId: 'u1' },
     ]);
     expect(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'UserSearchTerm'").get()).toEqual({ sql: expect.stringMatching(/WITHOUT ROWID$/) });
+    db.close();
+  });
+
+  it('drop the search terms that delete, restore and purge left behind, and keep the others', () => {
+    const { db } = databaseAt('20261203140239_purge_sweep_indexes');
+    const at = '2026-12-01T10:00:00.000+00:00';
+    db.prepare("INSERT INTO Tenant (id, slackTeamId, name, initialDomain, createdAt) VALUES ('t', 'T1', 'Contoso', 'contoso.onmicrosoft.com', ?)").run(at);
+    for (const [id, alias, deleted] of [
+      ['active', 'ana', null],
+      ['deleted', 'bo', at],
+      ['restored', 'xavier.moon', null],
+    ] as const) {
+      const upn = `${alias}@contoso.onmicrosoft.com`;
+      db.prepare(
+        `INSERT INTO DirectoryUser (id, tenantId, userPrincipalName, upnKey, aliasKey, domain, displayName, passwordHash, passwordSetAt, createdAt, updatedAt, deletedAt)
+         VALUES (?, 't', ?, ?, ?, 'contoso.onmicrosoft.com', ?, 'x', ?, ?, ?, ?)`,
+      ).run(id, upn, upn, alias, alias, at, at, at, deleted);
+    }
+    const term = db.prepare("INSERT INTO UserSearchTerm (tenantId, term, displayName, userId) VALUES ('t', ?, ?, ?)");
+    term.run('ana', 'ana', 'active');
+    term.run('bo', 'bo', 'deleted');
+    term.run('lee', 'xavier.moon', 'restored');
+    term.run('gone', 'gone', 'purged');
+    db.prepare(
+      "INSERT INTO AuditRecord (id, tenantId, actorSlackUserId, action, targetType, targetUserId, summary, createdAt) VALUES ('a', 't', 'U1', 'user.restore', 'user', 'restored', 'Restored', ?)",
+    ).run(at);
+
+    applyMigrations(db);
+
+    expect(db.prepare('SELECT userId, term FROM UserSearchTerm').all()).toEqual([{ userId: 'active', term: 'ana' }]);
     db.close();
   });
 });
