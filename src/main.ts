@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
 import { loadEnv } from './config/env.js';
-import { openDatabase } from './db/open-database.js';
 import { createLogger, describeError } from './log.js';
+import { createRuntime } from './runtime/create-runtime.js';
 import { startSlackApp } from './slack/create-app.js';
-import { backfillSearchTerms } from './store/user-search.js';
 import { StartupProblem } from './slack/token-check.js';
 
-/** `npm start`: read .env, open (and migrate) the database, start the Slack app. */
+/** `npm start`: read .env, build the runtime (database opened and migrated), start the Slack app on it. */
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const loaded = loadEnv(process.env);
@@ -16,12 +15,19 @@ async function main(): Promise<void> {
   }
   const { env } = loaded;
   const logger = createLogger(env.LOG_LEVEL);
-  const db = await openDatabase(env.DATABASE_URL, { backgroundCheckpoints: true });
-  db.checkpoints?.on('problem', (problem: string) => logger.warn('the background checkpoint failed; SQLite checkpoints on commit instead', { problem }));
-  // Users made before the search index existed are indexed once (the next start finds none left).
-  const indexed = await backfillSearchTerms(db.db);
-  if (indexed > 0) logger.info('indexed users for search', { users: indexed });
-  const app = await startSlackApp(env, db, logger);
+  const runtime = await createRuntime({
+    databaseUrl: env.DATABASE_URL,
+    backgroundCheckpoints: true,
+    logger,
+    ...(env.ROSTER_SECRET_KEY ? { secretKey: env.ROSTER_SECRET_KEY } : {}),
+  });
+  let app;
+  try {
+    app = await startSlackApp(runtime, env);
+  } catch (error) {
+    await runtime.shutdown().catch(() => undefined);
+    throw error;
+  }
   logger.info('Roster is ready', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
     ...(app.port ? { port: app.port, endpoint: '/slack/events' } : {}),
@@ -29,8 +35,10 @@ async function main(): Promise<void> {
   });
   const shutdown = async (signal: string) => {
     logger.info('stopping', { signal });
+    // Slack requests stop first; then each running job finishes its step and goes back to the queue.
     await app.stop().catch(() => undefined);
-    await db.close();
+    await runtime.shutdown();
+    logger.info('stopped', { signal });
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown('SIGINT'));

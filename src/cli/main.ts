@@ -2,10 +2,9 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { envSchema } from '../config/env.js';
-import { newInstanceId } from '../core/bulk/index.js';
-import type { CoreContext } from '../core/context.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
-import { openDatabase } from '../db/open-database.js';
+import { createLogger } from '../log.js';
+import { createRuntime } from '../runtime/create-runtime.js';
 import { checkCommand } from './check-command.js';
 import { setupCommand } from './setup-command.js';
 import { IMPORT_CHANNEL_USAGE, importChannelCliCommand } from './import-channel-command.js';
@@ -117,9 +116,15 @@ async function main(argv: string[]): Promise<number> {
   const who = operatorActor(values.workspace ?? '', values.role);
   if (!who.ok) return usage(`error: ${who.message}`);
 
-  // An import writes for minutes: its checkpoints go to a worker thread, as in the app.
-  const db = await openDatabase(process.env.DATABASE_URL || defaultDatabaseUrl, { backgroundCheckpoints: command === 'import' });
-  const ctx: CoreContext = { db: db.db, now: () => new Date(), instanceId: newInstanceId(), settleWrites: () => db.settleWrites() };
+  const runtime = await createRuntime({
+    databaseUrl: process.env.DATABASE_URL || defaultDatabaseUrl,
+    // An import writes for minutes: its checkpoints go to a worker thread, as in the app.
+    backgroundCheckpoints: command === 'import',
+    // The CLI runs the jobs it makes itself (its own queue); the app's jobs are the app's.
+    jobQueues: (instanceId) => [`cli:${instanceId}`],
+    logger: createLogger('warn', (line) => process.stderr.write(`${line}\n`)),
+  });
+  const ctx = runtime.core;
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const progress = (line: string) => process.stderr.write(`${line}\n`);
   try {
@@ -163,7 +168,7 @@ async function main(argv: string[]): Promise<number> {
     if (values.resume) return await resumeCommand(ctx, who.actor, values.resume, options, print, progress);
     return await importCommand(ctx, who.actor, options, print, progress);
   } finally {
-    await db.close();
+    await runtime.shutdown();
   }
 }
 

@@ -8,8 +8,13 @@ export interface CoreContext {
   now: () => Date;
   /** This process, as the owner of the import jobs it runs (see bulk/import-ownership.ts). */
   instanceId: string;
-  /** Told after every change is stored, so a surface can refresh what people see (the App Home). */
-  onChange?: (change: Change) => void;
+  /**
+   * The change feed (core/changes/change-feed.ts): told after every change is stored; it records
+   * the change for every process and tells this one's subscribers (the App Home refresher).
+   */
+  changes?: { record(change: Change): void };
+  /** Told when a job was queued by this process (core/jobs), so that its runner looks at once. */
+  jobQueued?: (runAt: Date) => void;
   /**
    * Long writers (an import) await this between their transactions: it lets the database catch up
    * (copy its write-ahead log into the file, off the event loop) when it has fallen behind.
@@ -62,5 +67,5 @@ export function actorSlackMember(actor: Actor): string | null {
 
 export function reportChange(ctx: CoreContext, tenant: { id: string; slackTeamId: string }, what: Change['what'], by: Actor | string | null = null): void {
   const bySlackMember = by === null ? null : typeof by === 'string' ? (by.startsWith('cli:') ? null : by) : actorSlackMember(by);
-  ctx.onChange?.({ tenantId: tenant.id, teamId: tenant.slackTeamId, what, bySlackMember });
+  ctx.changes?.record({ tenantId: tenant.id, teamId: tenant.slackTeamId, what, bySlackMember });
 }

@@ -2,37 +2,37 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
-import { interruptStaleImports, newInstanceId, STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
-import type { CoreContext } from '../core/context.js';
-import type { OpenDatabase } from '../db/open-database.js';
-import type { Logger } from '../log.js';
+import { interruptStaleImports, STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
+import { SecretKeyProblem } from '../core/credentials/secret-key.js';
+import type { Runtime } from '../runtime/create-runtime.js';
+import { describeError } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
 import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
 import { guardReceiver } from './parse/guard-receiver.js';
+import { credentialSweepJob, CREDENTIAL_SWEEP } from './services/credential-sweep.js';
 import { HomeRefresher } from './services/home-refresher.js';
 import { removeLeftoverDownloads } from './services/import-download.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
-import { startExpirySweep } from './services/expiry-sweep.js';
 import { checkToken, StartupProblem } from './token-check.js';
-import { resolveSecretKey, SecretKeyProblem } from '../core/credentials/secret-key.js';
-import { describeError } from '../log.js';
-import { CREDENTIAL_SWEEP_INTERVAL_MS, sweepExpiredCredentials } from './services/credential-sweep.js';
 import { webApiPort } from './web-api-port.js';
 
 export interface RosterApp {
   /** The HTTP port listened on (HTTP mode only). */
   port?: number;
+  /** Stops taking Slack requests (the runtime, drained by its owner, finishes the jobs). */
   stop(): Promise<void>;
 }
 
 /**
- * Builds and starts the Bolt app: Socket Mode when SLACK_APP_TOKEN is set, else HTTP on PORT with
- * every Slack request at POST /slack/events and GET /healthz. Signatures are always verified.
- * Both tokens are checked with Slack before it resolves (auth.test, then apps.connections.open in
- * Socket Mode); a refused one rejects with a StartupProblem naming it.
+ * The Slack surface of a runtime: builds the Bolt app (Socket Mode when SLACK_APP_TOKEN is set,
+ * else HTTP on PORT with every Slack request at POST /slack/events and GET /healthz), registers the
+ * listeners and the jobs that talk to Slack, and starts the runtime's jobs. Signatures are always
+ * verified. Both tokens are checked with Slack before it resolves (auth.test, then
+ * apps.connections.open in Socket Mode); a refused one rejects with a StartupProblem naming it.
  */
-export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, now: () => Date = () => new Date()): Promise<RosterApp> {
+export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterApp> {
+  const { logger } = runtime;
   const log = boltLogger(logger);
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
@@ -52,7 +52,7 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
               handler: (_req, res) => {
                 let healthy = true;
                 try {
-                  db.sqlite.prepare('SELECT 1').get();
+                  runtime.database.sqlite.prepare('SELECT 1').get();
                 } catch {
                   healthy = false;
                 }
@@ -74,17 +74,11 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
     deferInitialization: true,
   });
   await checkToken('SLACK_BOT_TOKEN', () => app.init());
-  const secretKey = loadSecretKey(env, db.file);
-  const changes: { home?: HomeRefresher } = {};
-  const core: CoreContext = {
-    db: db.db,
-    now,
-    instanceId: newInstanceId(),
-    onChange: (change) => changes.home?.changed(change),
-    settleWrites: () => db.settleWrites(),
-  };
+  const secretKey = loadSecretKey(runtime);
+  const core = runtime.core;
   const slack = webApiPort(app.client, env.SLACK_BOT_TOKEN);
-  const home = (changes.home = new HomeRefresher({ core, slack, logger }));
+  const home = new HomeRefresher({ core, slack, logger });
+  const unsubscribe = runtime.changes.subscribe((change) => home.changed(change));
   const deps: ListenerDeps = {
     core,
     slack,
@@ -103,47 +97,40 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
+  runtime.jobs.register(home.job(), credentialSweepJob(deps));
+  // CSVs a crash left behind hold personal data: gone before anything else can happen.
+  const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
+  if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });
   // Imports whose process stopped (its heartbeat went silent): marked before any request can start
   // one, announced (with a Resume button) once the app is up, without holding up the start; then
   // checked again regularly, for a process that stops while this one runs. Imports another live
   // process runs (a second instance, the CLI) are left alone.
-  const interrupted = await interruptStaleImports(deps.core);
-  const sweep = setInterval(() => {
-    void interruptStaleImports(deps.core)
+  const interrupted = await interruptStaleImports(core);
+  const staleCheck = setInterval(() => {
+    void interruptStaleImports(core)
       .then((jobs) => announceInterruptedImports(deps, jobs))
-      .catch((error: unknown) => logger.error('could not check for stopped imports', { error: String(error).slice(0, 300) }));
+      .catch((error: unknown) => logger.error('could not check for stopped imports', describeError(error)));
   }, STALE_AFTER_MS / 2);
-  sweep.unref();
-  // Users deleted 30+ days ago go for good, and mailboxes past their grace end: at start, then every 10 minutes.
-  const stopExpirySweep = startExpirySweep(deps.core, logger);
-  // Temporary passwords nobody showed within 24 hours: destroyed at start (those that expired while
-  // Roster was stopped) and then every few minutes, their DMs redrawn to say so.
-  const sweepCredentials = () =>
-    void sweepExpiredCredentials(deps).catch((error: unknown) => logger.error('could not sweep expired passwords', describeError(error)));
-  const credentialSweep = setInterval(sweepCredentials, CREDENTIAL_SWEEP_INTERVAL_MS);
-  credentialSweep.unref();
-  // CSVs a crash left behind hold personal data: gone before anything else can happen.
-  const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
-  if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });
-  const announce = () => {
-    void announceInterruptedImports(deps, interrupted);
-    sweepCredentials();
-  };
-  const stop = async () => {
-    clearInterval(sweep);
-    stopExpirySweep();
-    clearInterval(credentialSweep);
-    home.stop();
-    await app.stop();
-  };
+  staleCheck.unref();
+  // Jobs (the sweeps, App Home refreshes…) run from here on, temporary passwords that expired while
+  // Roster was stopped are destroyed first thing (CREDENTIAL_SWEEP runs at start).
+  await runtime.start({ schedule: [CREDENTIAL_SWEEP] });
+  let stopped: Promise<void> | undefined;
+  const stop = () =>
+    (stopped ??= (async () => {
+      clearInterval(staleCheck);
+      unsubscribe();
+      await app.stop();
+      await home.settled();
+    })());
 
   if (socketMode) {
     await checkToken('SLACK_APP_TOKEN', () => app.start());
-    announce();
+    void announceInterruptedImports(deps, interrupted);
     return { stop };
   }
   const server = (await app.start(env.PORT)) as Server;
-  announce();
+  void announceInterruptedImports(deps, interrupted);
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : env.PORT,
@@ -152,9 +139,9 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
 }
 
 /** The key that seals pending passwords; a key file Roster cannot use stops the start with one sentence. */
-function loadSecretKey(env: Env, databaseFile: string): Buffer {
+function loadSecretKey(runtime: Runtime): Buffer {
   try {
-    return resolveSecretKey(env.ROSTER_SECRET_KEY, databaseFile);
+    return runtime.secretKey();
   } catch (error) {
     if (error instanceof SecretKeyProblem) throw new StartupProblem(error.message);
     throw error;

@@ -1,46 +1,61 @@
 import { WebClient } from '@slack/web-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
-import { HOME_REFRESH_INTERVAL_MS, HomeRefresher } from '../../src/slack/services/home-refresher.js';
+import { createRuntime } from '../../src/runtime/create-runtime.js';
+import { HOME_REFRESH_JOB, HomeRefresher } from '../../src/slack/services/home-refresher.js';
 import { webApiPort } from '../../src/slack/web-api-port.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack-api.js';
-import { createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
+import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 
 let fake: FakeSlack;
 let db: TestDatabase;
 let tenantId: string;
+let home: HomeRefresher;
 
 beforeAll(async () => {
   fake = await startFakeSlack();
   db = await createTestDatabase();
   tenantId = (await seedTenant(db.ctx)).tenantId;
+  const slack = webApiPort(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), fake.botToken);
+  home = new HomeRefresher({ core: db.ctx, slack, logger: createLogger('error', () => undefined) });
+  db.runtime.changes.subscribe((change) => home.changed(change));
+  db.runtime.jobs.register(home.job());
+  await db.runtime.start({ followChangesMs: 50 });
 });
 afterAll(async () => {
-  await fake.close();
   await db.destroy();
+  await fake.close();
 });
 
+const queuedRefreshes = () => countRows(db.db, 'Job', (q) => q.where('kind', '=', HOME_REFRESH_JOB).where('status', 'in', ['queued', 'running']));
+
 describe('HomeRefresher', () => {
-  it('publishes the App Home of a member who made changes (Home never opened) at most once per interval', async () => {
-    let now = 1_000_000;
-    const slack = webApiPort(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), fake.botToken);
-    const home = new HomeRefresher({ core: db.ctx, slack, logger: createLogger('error', () => undefined) }, () => now);
+  it('folds a burst of changes into one publish for the member who made them (Home never opened)', async () => {
+    const before = fake.calls().length;
     const change = { tenantId, teamId: TEAM, what: 'users' as const, bySlackMember: OWNER.slackUserId };
+    // An import reports a change per batch: one publish follows, at the end of the 2-second slot.
+    for (let i = 0; i < 5; i++) db.runtime.changes.record(change);
+    await home.settled();
+    await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === OWNER.slackUserId, { after: before });
+    while ((await queuedRefreshes()) > 0) await db.runtime.jobs.idle();
+    expect(
+      fake
+        .calls()
+        .slice(before)
+        .filter((c) => c.method === 'views.publish'),
+    ).toHaveLength(1);
+  });
+
+  it('refreshes the open App Home of an admin when another process (the CLI) changes the organization', async () => {
+    await home.opened(TEAM, 'U0WATCHER');
+    const before = fake.calls().length;
+    const cli = await createRuntime({ databaseUrl: db.url, logger: createLogger('error', () => undefined), jobQueues: (id) => [`cli:${id}`] });
     try {
-      const before = fake.calls().length;
-      home.changed(change);
-      expect(home.publishDueIn(OWNER.slackUserId)).toBe(0);
-      await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === OWNER.slackUserId, { after: before });
-      // An import reports a change per batch: the next ones wait for the rest of the interval.
-      now += 100;
-      home.changed(change);
-      expect(home.publishDueIn(OWNER.slackUserId)).toBe(HOME_REFRESH_INTERVAL_MS - 100);
-      now += 100;
-      home.changed(change);
-      expect(home.publishDueIn(OWNER.slackUserId)).toBe(HOME_REFRESH_INTERVAL_MS - 200);
-      expect(fake.calls('views.publish').length).toBe(1);
+      cli.changes.record({ tenantId, teamId: TEAM, what: 'licenses', bySlackMember: null });
     } finally {
-      home.stop();
+      await cli.shutdown();
     }
+    const published = await fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === 'U0WATCHER', { after: before });
+    expect(published.response.ok).toBe(true);
   });
 });

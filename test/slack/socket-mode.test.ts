@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../../src/config/env.js';
-import { createLogger } from '../../src/log.js';
 import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
 import { buyLicensesModal } from '../../src/slack/views/buy-licenses-modal.js';
 import { validateView } from '../support/block-kit-validator.js';
@@ -22,11 +21,7 @@ describe('Socket Mode', () => {
     // No SLACK_SIGNING_SECRET: Socket Mode does not use one.
     const loaded = loadEnv({ SLACK_BOT_TOKEN: fake.botToken, SLACK_APP_TOKEN: fake.appToken, SLACK_API_URL: fake.apiUrl, DATABASE_URL: db.url });
     if (!loaded.ok) throw new Error(loaded.message);
-    app = await startSlackApp(
-      loaded.env,
-      db,
-      createLogger('error', () => undefined),
-    );
+    app = await startSlackApp(db.runtime, loaded.env);
   });
 
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import { loadEnv } from '../../src/config/env.js';
 import { createLogger } from '../../src/log.js';
+import { createRuntime } from '../../src/runtime/create-runtime.js';
 import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
 import { SlackClientSim } from './slack-requests.js';
@@ -28,8 +29,13 @@ export interface RosterUnderTest {
  */
 export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date } = {}): Promise<RosterUnderTest> {
   const fake = await startFakeSlack();
-  const db = await createTestDatabase(options.now);
   const logs: string[] = [];
+  const logged = new EventEmitter();
+  const logger = createLogger('debug', (line) => {
+    logs.push(line);
+    logged.emit('line', line);
+  });
+  const db = await createTestDatabase(options.now, { logger });
   const loaded = loadEnv({
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -40,16 +46,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     LOG_LEVEL: 'debug',
   });
   if (!loaded.ok) throw new Error(loaded.message);
-  const logged = new EventEmitter();
-  const app = await startSlackApp(
-    loaded.env,
-    db,
-    createLogger('debug', (line) => {
-      logs.push(line);
-      logged.emit('line', line);
-    }),
-    options.now,
-  );
+  const app = await startSlackApp(db.runtime, loaded.env);
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const appUrl = `${baseUrl}/slack/events`;
   const sim = new SlackClientSim({ appUrl, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
@@ -107,7 +104,24 @@ export async function startAnotherRoster(
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.message);
-  const app = await startSlackApp(loaded.env, r.db, createLogger('debug', log), now);
+  // Its own runtime on the same database file: what a second process would have.
+  const runtime = await createRuntime({
+    databaseUrl: r.db.url,
+    logger: createLogger('debug', log),
+    ...(now ? { now } : {}),
+    ...(loaded.env.ROSTER_SECRET_KEY ? { secretKey: loaded.env.ROSTER_SECRET_KEY } : {}),
+  });
+  const started = await startSlackApp(runtime, loaded.env).catch(async (error: unknown) => {
+    await runtime.shutdown();
+    throw error;
+  });
+  const app: RosterApp = {
+    ...(started.port !== undefined ? { port: started.port } : {}),
+    async stop() {
+      await started.stop();
+      await runtime.shutdown();
+    },
+  };
   return {
     app,
     sim: new SlackClientSim({ appUrl: `http://127.0.0.1:${app.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: r.fake.teamId, fake: r.fake }),

@@ -1,32 +1,41 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { SelectQueryBuilder } from 'kysely';
 import type { CoreContext, MemberActor } from '../../src/core/context.js';
-import { newInstanceId } from '../../src/core/bulk/import-ownership.js';
+import { createLogger, type Logger } from '../../src/log.js';
+import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import type { DB } from '../../src/generated/kysely/database.js';
 import type { Db } from '../../src/store/database.js';
 import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
 
 export interface TestDatabase extends OpenDatabase {
   url: string;
+  /** The runtime on this database (what the app, the CLI and the bench run on). */
+  runtime: Runtime;
   ctx: CoreContext;
-  /** Closes the database and deletes its folder. */
+  /** Shuts the runtime down and deletes the database's folder. */
   destroy(): Promise<void>;
 }
 
-/** A real SQLite file with every migration applied, in its own temp folder. */
-export async function createTestDatabase(now: () => Date = () => new Date(), options: { busyTimeoutMs?: number } = {}): Promise<TestDatabase> {
+/** A real SQLite file with every migration applied, in its own temp folder, and a runtime on it. */
+export async function createTestDatabase(now: () => Date = () => new Date(), options: { busyTimeoutMs?: number; logger?: Logger } = {}): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
   const url = `file:${path.join(dir, 'roster.db')}`;
-  const db = await openDatabase(url, options);
+  const runtime = await createRuntime({
+    databaseUrl: url,
+    now,
+    logger: options.logger ?? createLogger('error', () => undefined),
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+  });
   return {
-    ...db,
+    ...runtime.database,
     url,
-    ctx: { db: db.db, now, instanceId: newInstanceId() },
+    runtime,
+    ctx: runtime.core,
     async destroy() {
-      await db.close();
+      await runtime.shutdown();
       rmSync(dir, { recursive: true, force: true });
     },
   };

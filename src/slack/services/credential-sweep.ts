@@ -1,10 +1,23 @@
 import { expireDueCredentials } from '../../core/credentials/expire-credentials.js';
+import type { JobHandler } from '../../core/jobs/job-handler.js';
+import type { Recurring } from '../../core/jobs/scheduler.js';
 import { describeError } from '../../log.js';
 import type { ListenerDeps } from '../deps.js';
 import { credentialNoticeMessage } from '../views/credential-notice.js';
 
 /** How often the sweep looks for temporary passwords past their 24 hours. */
 export const CREDENTIAL_SWEEP_INTERVAL_MS = 5 * 60_000;
+
+/** Every 5 minutes, once per slot across instances, and at each start. */
+export const CREDENTIAL_SWEEP: Recurring = { kind: 'sweep.credentials', everyMs: CREDENTIAL_SWEEP_INTERVAL_MS, atStart: true };
+
+export function credentialSweepJob(deps: ListenerDeps): JobHandler {
+  return {
+    kind: CREDENTIAL_SWEEP.kind,
+    lane: 'light',
+    run: async () => ({ done: { expired: await sweepExpiredCredentials(deps) } }),
+  };
+}
 
 /**
  * Destroys the temporary passwords nobody showed within 24 hours and redraws their DMs to say so

@@ -1,92 +1,82 @@
+import { subMinutes } from 'date-fns';
 import type { Change } from '../../core/context.js';
+import { enqueue } from '../../core/jobs/enqueue.js';
+import type { JobHandler } from '../../core/jobs/job-handler.js';
+import { HOME_WATCH_MINUTES } from '../../core/jobs/sweep-jobs.js';
 import { describeError } from '../../log.js';
+import { homeWatchers, watchHome } from '../../store/change-events.js';
 import type { ListenerDeps } from '../deps.js';
 import { refreshHome } from './refresh-home.js';
 
-/** How long after opening it a member counts as having their App Home open (Slack does not say when it closes). */
-export const HOME_WATCH_MS = 30 * 60_000;
-/** At most one publish per member this often; changes in between are folded into one trailing publish. */
+/** At most one publish per member per interval; changes in one interval are folded into one publish at its end. */
 export const HOME_REFRESH_INTERVAL_MS = 2_000;
 
-interface Watcher {
-  teamId: string;
-  openedAt: number;
-  lastPublishedAt: number;
-  timer: NodeJS.Timeout | null;
-}
+export const HOME_REFRESH_JOB = 'home.refresh';
 
 /**
- * The one App Home refresh path: the core reports each change (`CoreContext.onChange`), and this
- * re-publishes the App Home of the members of that workspace who have it open, and of the member who
- * made the change, throttled per member so an import's batches or a burst of changes cost one
- * publish every couple of seconds, not one each.
+ * The one App Home refresh path. Every change goes through the change feed, whichever process made
+ * it (this instance, another one, the CLI); for each, the members of that workspace who opened
+ * their App Home in the last 30 minutes (HomeWatch, shared by every instance) and the member who
+ * made the change get a `home.refresh` job keyed by member and 2-second slot: a burst of changes
+ * (an import's batches) is one publish at the slot's end, on whichever instance runs it.
  */
 export class HomeRefresher {
-  private readonly watchers = new Map<string, Watcher>();
+  private readonly pending = new Set<Promise<void>>();
 
   constructor(
     private readonly deps: Pick<ListenerDeps, 'core' | 'slack' | 'logger'>,
-    private readonly clock: () => number = Date.now,
+    private readonly intervalMs = HOME_REFRESH_INTERVAL_MS,
   ) {}
 
   /** A member opened their App Home: publish it now, and keep it fresh while they may be looking. */
   async opened(teamId: string, userId: string): Promise<void> {
-    const watcher = this.watch(teamId, userId);
-    watcher.openedAt = this.clock();
-    await this.publish(userId, watcher);
+    await watchHome(this.deps.core.db, teamId, userId, this.deps.core.now());
+    await refreshHome(this.deps, teamId, userId);
   }
 
-  /** The core stored a change: refresh those watching that workspace, and whoever made it. */
+  /** A change was stored (told by the change feed): queue the refreshes it calls for. */
   changed(change: Change): void {
-    const now = this.clock();
-    for (const [userId, watcher] of this.watchers) {
-      // Forgotten only when no publish is pending and the last one is out of the throttle window, so
-      // a member who makes changes without their Home open (an import's batches) is still throttled.
-      if (now - watcher.openedAt > HOME_WATCH_MS && !watcher.timer && this.waitFor(watcher) === 0) this.watchers.delete(userId);
-    }
-    const members = new Set([...this.watchers].filter(([, w]) => w.teamId === change.teamId).map(([userId]) => userId));
+    const work = this.queueRefreshes(change)
+      .catch((error: unknown) => this.deps.logger.warn('could not queue App Home refreshes', describeError(error)))
+      .finally(() => this.pending.delete(work));
+    this.pending.add(work);
+  }
+
+  /** Waits for the refreshes being queued (at shutdown, and in tests). */
+  async settled(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
+
+  /** The job that publishes one member's App Home. */
+  job(): JobHandler {
+    return {
+      kind: HOME_REFRESH_JOB,
+      lane: 'light',
+      run: async (job) => {
+        const { teamId, userId } = job.record.payload as { teamId: string; userId: string };
+        await refreshHome(this.deps, teamId, userId);
+        return { done: {} };
+      },
+    };
+  }
+
+  private async queueRefreshes(change: Change): Promise<void> {
+    const { core } = this.deps;
+    const now = core.now();
+    const members = new Set(await homeWatchers(core.db, change.teamId, subMinutes(now, HOME_WATCH_MINUTES)));
     if (change.bySlackMember) members.add(change.bySlackMember);
-    for (const userId of members) this.schedule(userId, this.watch(change.teamId, userId));
-  }
-
-  /** In how many ms the member's App Home will be published (a publish is pending), else undefined. */
-  publishDueIn(userId: string): number | undefined {
-    const watcher = this.watchers.get(userId);
-    return watcher?.timer ? this.waitFor(watcher) : undefined;
-  }
-
-  /** Stops pending publishes (at shutdown). */
-  stop(): void {
-    for (const watcher of this.watchers.values()) if (watcher.timer) clearTimeout(watcher.timer);
-    this.watchers.clear();
-  }
-
-  private watch(teamId: string, userId: string): Watcher {
-    let watcher = this.watchers.get(userId);
-    if (!watcher) this.watchers.set(userId, (watcher = { teamId, openedAt: 0, lastPublishedAt: 0, timer: null }));
-    return watcher;
-  }
-
-  private schedule(userId: string, watcher: Watcher): void {
-    if (watcher.timer) return;
-    watcher.timer = setTimeout(() => {
-      watcher.timer = null;
-      void this.publish(userId, watcher);
-    }, this.waitFor(watcher));
-    watcher.timer.unref();
-  }
-
-  /** How long until the member's next publish may go (the throttle). */
-  private waitFor(watcher: Watcher): number {
-    return Math.max(0, watcher.lastPublishedAt + HOME_REFRESH_INTERVAL_MS - this.clock());
-  }
-
-  private async publish(userId: string, watcher: Watcher): Promise<void> {
-    watcher.lastPublishedAt = this.clock();
-    try {
-      await refreshHome(this.deps, watcher.teamId, userId);
-    } catch (error) {
-      this.deps.logger.warn('could not refresh an App Home', { user: userId, ...describeError(error) });
+    const slot = Math.floor(now.getTime() / this.intervalMs);
+    const runAt = new Date((slot + 1) * this.intervalMs);
+    for (const userId of members) {
+      await enqueue(core, {
+        tenantId: change.tenantId,
+        kind: HOME_REFRESH_JOB,
+        key: `home:${change.teamId}:${userId}:${slot}`,
+        payload: { teamId: change.teamId, userId },
+        requestedBy: 'roster:changes',
+        runAt,
+        maxAttempts: 1,
+      });
     }
   }
 }

@@ -1,0 +1,108 @@
+import { newInstanceId } from '../core/bulk/import-ownership.js';
+import { ChangeFeed } from '../core/changes/change-feed.js';
+import type { CoreContext } from '../core/context.js';
+import { resolveSecretKey } from '../core/credentials/secret-key.js';
+import { JobRunner, type JobRunnerOptions } from '../core/jobs/job-runner.js';
+import { Scheduler, type Recurring } from '../core/jobs/scheduler.js';
+import { CORE_SCHEDULE, coreSweepHandlers } from '../core/jobs/sweep-jobs.js';
+import { openDatabase, type OpenDatabase } from '../db/open-database.js';
+import { createLogger, describeError, type Logger } from '../log.js';
+import { backfillSearchTerms } from '../store/user-search.js';
+
+/** What a runtime is built from: everything that differs between the app, the CLI, a test and the bench. */
+export interface RuntimeOptions {
+  databaseUrl: string;
+  /** ROSTER_SECRET_KEY when set; else the key file beside the database is used (made when missing). */
+  secretKey?: Buffer;
+  /** A process that writes for long (the app, a CLI import) copies the write-ahead log in a worker thread. */
+  backgroundCheckpoints?: boolean;
+  /** How long a query waits for another process's write lock (ms). */
+  busyTimeoutMs?: number;
+  now?: () => Date;
+  logger?: Logger;
+  /** The job queues this process runs: `app` for the app (the default), `cli:<instance>` for a CLI process. */
+  jobQueues?: (instanceId: string) => string[];
+  jobRunner?: Partial<Omit<JobRunnerOptions, 'queues' | 'logger'>>;
+}
+
+/** What `start` turns on: the job runner, recurring jobs and reading the change feed of other processes. */
+export interface StartOptions {
+  /** Recurring jobs besides the database's own sweeps (the app adds its Slack ones). */
+  schedule?: Recurring[];
+  /** How often the change feed is read for other processes' changes (ms). */
+  followChangesMs?: number;
+}
+
+/**
+ * Everything Roster runs on, built once: the database (opened and migrated), the core context, the
+ * secret key, the change feed and the job runner. The Slack app, the CLI, the tests and the bench
+ * each take one (`createRuntime`) and none wires its own; `shutdown` drains it.
+ */
+export interface Runtime {
+  readonly core: CoreContext;
+  readonly database: OpenDatabase;
+  readonly logger: Logger;
+  readonly jobs: JobRunner;
+  readonly changes: ChangeFeed;
+  /** The AES-256 key that seals temporary passwords; read (or made) on first use. Never logged. */
+  secretKey(): Buffer;
+  /** Starts the job runner, the recurring jobs and following other processes' changes (the app does; the CLI and most tests do not). */
+  start(options?: StartOptions): Promise<void>;
+  /** Lets running jobs finish their step and hands them back, stops everything, closes the database. Safe to call twice. */
+  shutdown(): Promise<void>;
+}
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const logger = options.logger ?? createLogger('info');
+  const database = await openDatabase(options.databaseUrl, {
+    backgroundCheckpoints: options.backgroundCheckpoints ?? false,
+    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+  });
+  database.checkpoints?.on('problem', (problem: string) => logger.warn('the background checkpoint failed; SQLite checkpoints on commit instead', { problem }));
+  // Users made before the search index existed (or whose terms a migration dropped) are indexed once.
+  const indexed = await backfillSearchTerms(database.db);
+  if (indexed > 0) logger.info('indexed users for search', { users: indexed });
+  const now = options.now ?? (() => new Date());
+  const instanceId = newInstanceId();
+  const changes = new ChangeFeed(database.db, instanceId, now, logger);
+  const holder: { jobs?: JobRunner } = {};
+  const core: CoreContext = {
+    db: database.db,
+    now,
+    instanceId,
+    changes,
+    jobQueued: (runAt) => holder.jobs?.nudgeAt(runAt),
+    ...(options.backgroundCheckpoints ? { settleWrites: () => database.settleWrites() } : {}),
+  };
+  const jobs = (holder.jobs = new JobRunner(core, { queues: options.jobQueues?.(instanceId) ?? ['app'], logger, ...options.jobRunner }));
+  jobs.register(...coreSweepHandlers(core, logger));
+  let scheduler: Scheduler | null = null;
+  let key: Buffer | undefined = options.secretKey;
+  let closed: Promise<void> | undefined;
+  return {
+    core,
+    database,
+    logger,
+    jobs,
+    changes,
+    secretKey() {
+      key ??= resolveSecretKey(undefined, database.file);
+      return key;
+    },
+    async start(start = {}) {
+      jobs.start();
+      scheduler = new Scheduler(core, [...CORE_SCHEDULE, ...(start.schedule ?? [])], logger);
+      await scheduler.start();
+      await changes.follow(start.followChangesMs ?? 1000);
+    },
+    shutdown() {
+      closed ??= (async () => {
+        scheduler?.stop();
+        await jobs.drain().catch((error: unknown) => logger.error('could not drain the jobs', describeError(error)));
+        await changes.stop();
+        await database.close();
+      })();
+      return closed;
+    },
+  };
+}
