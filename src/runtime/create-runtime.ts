@@ -12,6 +12,12 @@ import { backfillSearchTerms } from '../store/user-search.js';
 /** What a runtime is built from: everything that differs between the app, the CLI, a test and the bench. */
 export interface RuntimeOptions {
   databaseUrl: string;
+  /**
+   * An open database to share instead of opening `databaseUrl` (left open at shutdown): a second
+   * instance inside one process, in tests. Two connections to one SQLite file in one thread would
+   * block each other (a busy wait holds the thread the lock holder needs); separate processes don't.
+   */
+  database?: OpenDatabase;
   /** ROSTER_SECRET_KEY when set; else the key file beside the database is used (made when missing). */
   secretKey?: Buffer;
   /** A process that writes for long (the app, a CLI import) copies the write-ahead log in a worker thread. */
@@ -54,10 +60,12 @@ export interface Runtime {
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const logger = options.logger ?? createLogger('info');
-  const database = await openDatabase(options.databaseUrl, {
-    backgroundCheckpoints: options.backgroundCheckpoints ?? false,
-    ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
-  });
+  const database =
+    options.database ??
+    (await openDatabase(options.databaseUrl, {
+      backgroundCheckpoints: options.backgroundCheckpoints ?? false,
+      ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    }));
   database.checkpoints?.on('problem', (problem: string) => logger.warn('the background checkpoint failed; SQLite checkpoints on commit instead', { problem }));
   // Users made before the search index existed (or whose terms a migration dropped) are indexed once.
   const indexed = await backfillSearchTerms(database.db);
@@ -100,7 +108,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
         scheduler?.stop();
         await jobs.drain().catch((error: unknown) => logger.error('could not drain the jobs', describeError(error)));
         await changes.stop();
-        await database.close();
+        if (!options.database) await database.close();
       })();
       return closed;
     },

@@ -49,7 +49,12 @@ describe('HomeRefresher', () => {
   it('refreshes the open App Home of an admin when another process (the CLI) changes the organization', async () => {
     await home.opened(TEAM, 'U0WATCHER');
     const before = fake.calls().length;
-    const cli = await createRuntime({ databaseUrl: db.url, logger: createLogger('error', () => undefined), jobQueues: (id) => [`cli:${id}`] });
+    const cli = await createRuntime({
+      databaseUrl: db.url,
+      database: db.runtime.database,
+      logger: createLogger('error', () => undefined),
+      jobQueues: (id) => [`cli:${id}`],
+    });
     try {
       cli.changes.record({ tenantId, teamId: TEAM, what: 'licenses', bySlackMember: null });
     } finally {

@@ -104,9 +104,11 @@ export async function startAnotherRoster(
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.message);
-  // Its own runtime on the same database file: what a second process would have.
+  // Its own runtime (instance id, jobs, feed, secret key) on the same database; the connection is
+  // shared, since two connections in one thread block each other (see RuntimeOptions.database).
   const runtime = await createRuntime({
     databaseUrl: r.db.url,
+    database: r.db.runtime.database,
     logger: createLogger('debug', log),
     ...(now ? { now } : {}),
     ...(loaded.env.ROSTER_SECRET_KEY ? { secretKey: loaded.env.ROSTER_SECRET_KEY } : {}),
