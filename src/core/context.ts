@@ -1,5 +1,6 @@
+import { z } from 'zod';
 import type { Db } from '../store/database.js';
-import type { Role } from './roles.js';
+import { ROLE_IDS, type Role } from './roles.js';
 
 /** What every use case runs against. A CLI, a test or the Slack app builds one the same way. */
 export interface CoreContext {
@@ -69,3 +70,9 @@ export function reportChange(ctx: CoreContext, tenant: { id: string; slackTeamId
   const bySlackMember = by === null ? null : typeof by === 'string' ? (by.startsWith('cli:') ? null : by) : actorSlackMember(by);
   ctx.changes?.record({ tenantId: tenant.id, teamId: tenant.slackTeamId, what, bySlackMember });
 }
+
+/** An actor as a job's payload stores it (read back with this schema). */
+export const actorSchema: z.ZodType<Actor> = z.union([
+  z.object({ teamId: z.string(), slackUserId: z.string() }),
+  z.object({ teamId: z.string(), operator: z.string(), roles: z.array(z.enum(ROLE_IDS as [Role, ...Role[]])) }),
+]);

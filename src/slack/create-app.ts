@@ -12,6 +12,7 @@ import { registerListeners } from './listeners/register.js';
 import { guardReceiver } from './parse/guard-receiver.js';
 import { credentialSweepJob, CREDENTIAL_SWEEP } from './services/credential-sweep.js';
 import { HomeRefresher } from './services/home-refresher.js';
+import { editManySlackJob } from './jobs/edit-many-job.js';
 import { removeLeftoverDownloads } from './services/import-download.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { checkToken, StartupProblem } from './token-check.js';
@@ -97,7 +98,7 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
-  runtime.jobs.register(home.job(), credentialSweepJob(deps));
+  runtime.jobs.register(home.job(), credentialSweepJob(deps), editManySlackJob(deps));
   // CSVs a crash left behind hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
   if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });

@@ -1,4 +1,5 @@
 import type { CoreContext } from '../context.js';
+import type { Db } from '../../store/database.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { fail, ok, type Result } from '../result.js';
 import { reauthorize } from '../access/act-on-user.js';
@@ -33,51 +34,61 @@ export async function editBatch(
   input: ParsedEditUserInput,
   options: { dryRun: boolean },
 ): Promise<Map<string, Result<EditUserResult>>> {
-  const tenantId = checkedSession.auth.tenant.id;
   const now = ctx.now();
-  const outcomes = await transactionOrDryRun(ctx, options.dryRun, async (tx) => {
-    // The actor as stored now: every user of the batch is judged with the roles they hold at this moment.
-    const session = { ...checkedSession, auth: await reauthorize(tx, checkedSession.auth, null) };
-    const users = await activeUserRecordsByIds(tx, tenantId, userIds);
-    const roles = await rolesOfUsers(tx, userIds);
-    const licenses = await licensesOfUsers(tx, userIds);
-    const states = input.licenses || input.addLicenses || input.removeLicenses ? await licenseStatesOf(tx, userIds) : null;
-    const byId = new Map(users.map((user) => [user.id, user]));
-    const outcomes = new Map<string, Result<EditUserResult>>();
-    const audits: AuditEntry[] = [];
-    for (const id of userIds) {
-      const user = byId.get(id);
-      if (!user) {
-        outcomes.set(id, fail('not_found', 'That user no longer exists (deleted a moment ago?). Find them again with `/users show`.'));
-        continue;
-      }
-      const subject = { user, roles: roles.get(id) ?? [], licenses: licenses.get(id) ?? [], ...(states ? { licenseState: states.get(id) ?? null } : {}) };
-      const checked = await checkEdit(tx, session, subject, input, options.dryRun);
-      if ('ok' in checked) {
-        outcomes.set(id, checked);
-        continue;
-      }
-      if (checked.plan.changedFields.length === 0) {
-        outcomes.set(id, ok(checked.result));
-        continue;
-      }
-      try {
-        const written = await step(tx, () => writeEdit(tx, session, subject, checked, { auditAction: 'users.bulk_update', now }), { rehearse: options.dryRun });
-        if (isCoreError(written)) outcomes.set(id, written);
-        else {
-          outcomes.set(id, ok(written.result));
-          audits.push(written.audit);
-        }
-      } catch (error) {
-        const taken = usernameTakenMeanwhile(error, checked.result);
-        if (!taken) throw error;
-        outcomes.set(id, taken);
-      }
-    }
-    // Each kept user's audit record, in the transaction that keeps their change (a dry run rolls both back).
-    await writeAudit(tx, audits, now);
-    return outcomes;
-  });
+  const outcomes = await transactionOrDryRun(ctx, options.dryRun, (tx) => editBatchIn(tx, checkedSession, userIds, input, { dryRun: options.dryRun, now }));
   if (isCoreError(outcomes)) throw new Error(`an Edit many batch failed: ${outcomes.message}`);
+  return outcomes;
+}
+
+/** The work of `editBatch` inside the caller's transaction (a job's step runs it so). */
+export async function editBatchIn(
+  tx: Db,
+  checkedSession: EditSession,
+  userIds: readonly string[],
+  input: ParsedEditUserInput,
+  options: { dryRun: boolean; now: Date },
+): Promise<Map<string, Result<EditUserResult>>> {
+  const { now } = options;
+  const tenantId = checkedSession.auth.tenant.id;
+  // The actor as stored now: every user of the batch is judged with the roles they hold at this moment.
+  const session = { ...checkedSession, auth: await reauthorize(tx, checkedSession.auth, null) };
+  const users = await activeUserRecordsByIds(tx, tenantId, userIds);
+  const roles = await rolesOfUsers(tx, userIds);
+  const licenses = await licensesOfUsers(tx, userIds);
+  const states = input.licenses || input.addLicenses || input.removeLicenses ? await licenseStatesOf(tx, userIds) : null;
+  const byId = new Map(users.map((user) => [user.id, user]));
+  const outcomes = new Map<string, Result<EditUserResult>>();
+  const audits: AuditEntry[] = [];
+  for (const id of userIds) {
+    const user = byId.get(id);
+    if (!user) {
+      outcomes.set(id, fail('not_found', 'That user no longer exists (deleted a moment ago?). Find them again with `/users show`.'));
+      continue;
+    }
+    const subject = { user, roles: roles.get(id) ?? [], licenses: licenses.get(id) ?? [], ...(states ? { licenseState: states.get(id) ?? null } : {}) };
+    const checked = await checkEdit(tx, session, subject, input, options.dryRun);
+    if ('ok' in checked) {
+      outcomes.set(id, checked);
+      continue;
+    }
+    if (checked.plan.changedFields.length === 0) {
+      outcomes.set(id, ok(checked.result));
+      continue;
+    }
+    try {
+      const written = await step(tx, () => writeEdit(tx, session, subject, checked, { auditAction: 'users.bulk_update', now }), { rehearse: options.dryRun });
+      if (isCoreError(written)) outcomes.set(id, written);
+      else {
+        outcomes.set(id, ok(written.result));
+        audits.push(written.audit);
+      }
+    } catch (error) {
+      const taken = usernameTakenMeanwhile(error, checked.result);
+      if (!taken) throw error;
+      outcomes.set(id, taken);
+    }
+  }
+  // Each kept user's audit record, in the transaction that keeps their change (a dry run rolls both back).
+  await writeAudit(tx, audits, now);
   return outcomes;
 }

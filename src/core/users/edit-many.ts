@@ -8,8 +8,8 @@ import { PROFILE_FIELD_NAMES, type ProfileField } from '../rules/profile-fields.
 import { activeUsersByUpnKeys } from '../../store/directory-users.js';
 import { activeUsersByIds } from '../../store/user-edits.js';
 import { EDIT_MANY_BATCH, editBatch } from './edit-many-batch.js';
-import { editUserInputSchema, type EditUserInput } from './edit-user-input.js';
-import { openEditSession, type EditUserResult } from './edit-user.js';
+import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
+import { openEditSession, type EditSession, type EditUserResult } from './edit-user.js';
 
 const licenseChoice = z.object({ skuId: z.string(), disabledPlans: z.array(z.string()).default([]) });
 const optionalText = z.string().optional();
@@ -61,18 +61,22 @@ export function parseUsernameList(text: string): string[] {
   ];
 }
 
+/** A checked Edit many: who acts, on whom (users found, and names that found nobody, with why), and the edit. */
+export interface EditManyPlan {
+  session: EditSession;
+  targets: EditManyTarget[];
+  edit: ParsedEditUserInput;
+  /** What the change is about, for the change feed. */
+  what: 'users' | 'licenses';
+}
+
+export type EditManyTarget = { id: string; userPrincipalName: string } | { name: string; problem: string };
+
 /**
- * Applies one edit to many users: a user is changed completely or not at all (seats are taken per
- * user; when they run out, the rest are reported, unchanged). Users go in batches of
- * EDIT_MANY_BATCH, one transaction each with a savepoint per user (`edit-many-batch.ts`); runs
- * after the request was acknowledged and yields to the event loop between batches.
+ * Checks an Edit many request before anything is written: the input, that there is something to
+ * change, the permissions it needs, and who the usernames are. Fast enough to answer a form.
  */
-export async function editManyUsers(
-  ctx: CoreContext,
-  actor: Actor,
-  raw: EditManyInput,
-  options: { dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {},
-): Promise<Result<EditManyResult>> {
+export async function planEditMany(ctx: CoreContext, actor: Actor, raw: EditManyInput): Promise<Result<{ plan: EditManyPlan }>> {
   const shape = editManyInputSchema.safeParse(raw);
   if (!shape.success) return fail('invalid_input', `The edit is incomplete: ${shape.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}.`);
   const input = shape.data;
@@ -89,9 +93,6 @@ export async function editManyUsers(
     return fail('invalid_input', 'Nothing to change: fill in a field, choose a sign-in status or usage location, or change the licenses.');
   const missing = needed.find((permission) => !hasPermission(auth.roles, permission));
   if (missing) return forbidden(ctx, auth, missing);
-
-  const targets = await resolveTargets(ctx, auth.tenant.id, input.userIds, input.usernames);
-  await yieldToEventLoop();
   const edit: EditUserInput = {
     ...(details ? { detailsPatch: Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined && v.trim() !== '')) } : {}),
     ...(input.signInAllowed !== undefined ? { settings: { signInAllowed: input.signInAllowed } } : {}),
@@ -101,37 +102,78 @@ export async function editManyUsers(
   };
   const parsed = editUserInputSchema.safeParse(edit);
   if (!parsed.success) return fail('invalid_input', `The edit is incomplete: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
+  const targets = await resolveTargets(ctx, auth.tenant.id, input.userIds, input.usernames);
+  await yieldToEventLoop();
+  return ok({ plan: { session, targets, edit: parsed.data, what: input.licenses.mode === 'keep' ? 'users' : 'licenses' } });
+}
+
+/**
+ * Applies one edit to many users, here and now (the CLI's dry run, tests; in the app and the CLI
+ * a real run is a job: edit-many-job.ts): a user is changed completely or not at all (seats are
+ * taken per user; when they run out, the rest are reported, unchanged). Users go in batches of
+ * EDIT_MANY_BATCH, one transaction each with a savepoint per user (`edit-many-batch.ts`), yielding
+ * to the event loop between batches.
+ */
+export async function editManyUsers(
+  ctx: CoreContext,
+  actor: Actor,
+  raw: EditManyInput,
+  options: { dryRun?: boolean; onProgress?: (done: number, total: number) => void } = {},
+): Promise<Result<EditManyResult>> {
+  const planned = await planEditMany(ctx, actor, raw);
+  if (!planned.ok) return planned;
+  const { plan } = planned;
   const rows: EditManyRow[] = [];
   let changedAny = false;
-  for (let start = 0; start < targets.length; start += EDIT_MANY_BATCH) {
-    const batch = targets.slice(start, start + EDIT_MANY_BATCH);
-    const ids = batch.flatMap((target) => ('id' in target ? [target.id] : []));
-    const outcomes = ids.length > 0 ? await editBatch(ctx, session, ids, parsed.data, { dryRun: !!options.dryRun }) : new Map<string, Result<EditUserResult>>();
-    for (const target of batch) {
-      if ('problem' in target) {
-        rows.push({ userPrincipalName: target.name, outcome: target.problem, done: false });
-        continue;
-      }
-      const result = outcomes.get(target.id)!;
-      if (result.ok) {
-        changedAny ||= result.changedFields.length > 0;
-        rows.push({ userPrincipalName: target.userPrincipalName, outcome: result.changedFields.length > 0 ? 'Done' : 'No change', done: true });
-      } else {
-        rows.push({
-          userPrincipalName: target.userPrincipalName,
-          outcome: (result.fields?.map((f) => f.message).join(' ') || result.message).slice(0, 500),
-          done: false,
-        });
-      }
-    }
-    if (start + EDIT_MANY_BATCH < targets.length) {
-      options.onProgress?.(start + EDIT_MANY_BATCH, targets.length);
+  await editManyBatches(ctx, plan, 0, async (start, ids) => {
+    const outcomes =
+      ids.length > 0 ? await editBatch(ctx, plan.session, ids, plan.edit, { dryRun: !!options.dryRun }) : new Map<string, Result<EditUserResult>>();
+    const batchRows = outcomeRows(plan.targets.slice(start, start + EDIT_MANY_BATCH), outcomes);
+    changedAny ||= batchRows.some((row) => row.outcome === 'Done');
+    rows.push(...batchRows);
+    if (start + EDIT_MANY_BATCH < plan.targets.length) options.onProgress?.(start + EDIT_MANY_BATCH, plan.targets.length);
+  });
+  if (changedAny && !options.dryRun) reportChange(ctx, plan.session.auth.tenant, plan.what, actor);
+  return ok({ rows, counts: countOutcomes(rows), dryRun: !!options.dryRun });
+}
+
+/**
+ * The one loop over an Edit many's users, from the batch at `from`: each batch's found users are
+ * edited by `batch` (a transaction here, a job's step in a job), then the event loop is yielded and
+ * the database allowed to catch up. Returns false when `stop` asked it to stop between batches.
+ */
+export async function editManyBatches(
+  ctx: CoreContext,
+  plan: EditManyPlan,
+  from: number,
+  batch: (start: number, ids: string[]) => Promise<void>,
+  stop: () => boolean = () => false,
+): Promise<boolean> {
+  for (let start = from; start < plan.targets.length; start += EDIT_MANY_BATCH) {
+    if (stop()) return false;
+    const ids = plan.targets.slice(start, start + EDIT_MANY_BATCH).flatMap((target) => ('id' in target ? [target.id] : []));
+    await batch(start, ids);
+    if (start + EDIT_MANY_BATCH < plan.targets.length) {
       await yieldToEventLoop();
       await ctx.settleWrites?.();
     }
   }
-  if (changedAny && !options.dryRun) reportChange(ctx, auth.tenant, input.licenses.mode === 'keep' ? 'users' : 'licenses', actor);
-  return ok({ rows, counts: countOutcomes(rows), dryRun: !!options.dryRun });
+  return true;
+}
+
+/** Each target's row of the results: a name that found nobody, or the user's outcome. */
+export function outcomeRows(targets: readonly EditManyTarget[], outcomes: ReadonlyMap<string, Result<EditUserResult>>): EditManyRow[] {
+  return targets.map((target) => {
+    if ('problem' in target) return { userPrincipalName: target.name, outcome: target.problem, done: false };
+    const result = outcomes.get(target.id);
+    if (!result) return { userPrincipalName: target.userPrincipalName, outcome: 'Not edited.', done: false };
+    if (result.ok) return { userPrincipalName: target.userPrincipalName, outcome: result.changedFields.length > 0 ? 'Done' : 'No change', done: true };
+    return {
+      userPrincipalName: target.userPrincipalName,
+      outcome: (result.fields?.map((f) => f.message).join(' ') || result.message).slice(0, 500),
+      done: false,
+    };
+  });
 }
 
 /** Lets other people's requests run (the work between two calls stays short). */
@@ -139,8 +181,8 @@ function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
 
-async function resolveTargets(ctx: CoreContext, tenantId: string, userIds: readonly string[], usernames: readonly string[]) {
-  const targets: ({ id: string; userPrincipalName: string } | { name: string; problem: string })[] = [];
+async function resolveTargets(ctx: CoreContext, tenantId: string, userIds: readonly string[], usernames: readonly string[]): Promise<EditManyTarget[]> {
+  const targets: EditManyTarget[] = [];
   const seen = new Set<string>();
   const byId = new Map((await activeUsersByIds(ctx.db, tenantId, [...new Set(userIds)])).map((u) => [u.id, u]));
   for (const id of new Set(userIds)) {
@@ -167,7 +209,7 @@ async function resolveTargets(ctx: CoreContext, tenantId: string, userIds: reado
   return targets;
 }
 
-function countOutcomes(rows: readonly EditManyRow[]): EditManyResult['counts'] {
+export function countOutcomes(rows: readonly EditManyRow[]): EditManyResult['counts'] {
   const reasons = new Map<string, number>();
   let done = 0;
   let unchanged = 0;

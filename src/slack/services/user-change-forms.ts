@@ -1,13 +1,13 @@
 import type { Actor, MemberActor } from '../../core/context.js';
 import { blockUser, unblockUser } from '../../core/users/block-user.js';
-import { editManyResultsCsv, editManyUsers, type EditManyInput } from '../../core/users/edit-many.js';
+import type { EditManyInput } from '../../core/users/edit-many.js';
+import { queueEditMany } from '../../core/users/edit-many-job.js';
 import { editUserForm } from '../../core/users/edit-user-options.js';
 import type { TargetRef } from '../../core/users/edit-user-target.js';
 import { checkPasswordReset } from '../../core/users/reset-password.js';
 import { editManyFormOptions } from '../../core/users/edit-many-options.js';
 import type { ListenerDeps } from '../deps.js';
 import { editManyModal } from '../views/edit-many-modal.js';
-import { editManyResultsMessage } from '../views/edit-many-results.js';
 import { editUserModal } from '../views/edit-user-modal.js';
 import { esc } from '../views/kit.js';
 import { messageModal } from '../views/message-modal.js';
@@ -70,20 +70,15 @@ export async function openEditManyForm(deps: ListenerDeps, actor: MemberActor, t
 }
 
 /**
- * Runs Edit many after the ack (it may be 10,000 users) and DMs the admin the counts, with a CSV
- * of every user and outcome uploaded into the same DM.
+ * Hands an Edit many to a job after the ack (it may be 10,000 users; slack/jobs/edit-many-job.ts
+ * DMs the admin the counts with a CSV of every user and outcome when it ends). A request the core
+ * refuses is answered by DM at once.
  */
 export async function runEditMany(deps: ListenerDeps, actor: MemberActor & Actor, input: EditManyInput): Promise<void> {
-  const result = await editManyUsers(deps.core, actor, input);
-  if (!result.ok) {
-    await deps.slack.dm(actor.slackUserId, { text: esc(`Edit users: ${result.message}`) });
+  const queued = await queueEditMany(deps.core, actor, input, { queue: 'app' });
+  if (!queued.ok) {
+    await deps.slack.dm(actor.slackUserId, { text: esc(`Edit users: ${queued.message}`) });
     return;
   }
-  deps.logger.info('users edited', { team: actor.teamId, by: actor.slackUserId, done: result.counts.done, total: result.rows.length });
-  const posted = await deps.slack.dm(actor.slackUserId, editManyResultsMessage(result));
-  await deps.slack.uploadFile(posted.channel, {
-    filename: 'edit-users-results.csv',
-    title: 'Edit users: every user and outcome',
-    bytes: await editManyResultsCsv(result),
-  });
+  deps.logger.info('edit many queued', { team: actor.teamId, by: actor.slackUserId, job: queued.jobId, users: queued.users });
 }
