@@ -11,7 +11,7 @@ import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
 import { guardReceiver } from './parse/guard-receiver.js';
 import { HomeRefresher } from './services/home-refresher.js';
-import { removeLeftoverDownloads } from './services/import-download.js';
+import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { startExpirySweep } from './services/expiry-sweep.js';
 import { checkToken, StartupProblem } from './token-check.js';
@@ -123,8 +123,8 @@ export async function startSlackApp(env: Env, db: OpenDatabase, logger: Logger, 
   const credentialSweep = setInterval(sweepCredentials, CREDENTIAL_SWEEP_INTERVAL_MS);
   credentialSweep.unref();
   // CSVs a crash left behind hold personal data: gone before anything else can happen.
-  const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
-  if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });
+  const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
+  if (leftovers.imports + leftovers.exports > 0) logger.info('removed leftover temporary folders', leftovers);
   const announce = () => {
     void announceInterruptedImports(deps, interrupted);
     sweepCredentials();
