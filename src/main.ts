@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadEnv } from './config/env.js';
-import { openDatabase } from './db/open-database.js';
+import { folderAccessNote, openDatabase } from './db/open-database.js';
 import { createLogger, describeError } from './log.js';
 import { startSlackApp } from './slack/create-app.js';
 import { backfillSearchTerms } from './store/user-search.js';
@@ -17,6 +17,8 @@ async function main(): Promise<void> {
   const { env } = loaded;
   const logger = createLogger(env.LOG_LEVEL);
   const db = await openDatabase(env.DATABASE_URL, { backgroundCheckpoints: true });
+  const folderNote = folderAccessNote(db.folderAccess);
+  if (folderNote) logger[folderNote.level](folderNote.message, folderNote.facts);
   db.checkpoints?.on('problem', (problem: string) => logger.warn('the background checkpoint failed; SQLite checkpoints on commit instead', { problem }));
   // Users made before the search index existed are indexed once (the next start finds none left).
   const indexed = await backfillSearchTerms(db.db);

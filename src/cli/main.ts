@@ -5,7 +5,7 @@ import { envSchema } from '../config/env.js';
 import { newInstanceId } from '../core/bulk/index.js';
 import type { CoreContext } from '../core/context.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
-import { openDatabase } from '../db/open-database.js';
+import { folderAccessNote, openDatabase } from '../db/open-database.js';
 import { checkCommand } from './check-command.js';
 import { setupCommand } from './setup-command.js';
 import { IMPORT_CHANNEL_USAGE, importChannelCliCommand } from './import-channel-command.js';
@@ -122,6 +122,9 @@ async function main(argv: string[]): Promise<number> {
   const ctx: CoreContext = { db: db.db, now: () => new Date(), instanceId: newInstanceId(), settleWrites: () => db.settleWrites() };
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const folderNote = folderAccessNote(db.folderAccess);
+  if (folderNote)
+    progress(`${folderNote.level === 'warn' ? 'warning' : 'note'}: ${folderNote.message} (${db.folderAccess!.folder} was ${folderNote.facts.was})`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
     if (command === 'import-channel') return await importChannelCliCommand(ctx, who.actor, file, positionals[2], print);
