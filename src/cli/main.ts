@@ -3,7 +3,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { envSchema } from '../config/env.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
-import { createLogger } from '../log.js';
+import { folderAccessNote } from '../db/open-database.js';
+import type { Logger } from '../log.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { checkCommand } from './check-command.js';
 import { setupCommand } from './setup-command.js';
@@ -122,11 +123,14 @@ async function main(argv: string[]): Promise<number> {
     backgroundCheckpoints: command === 'import',
     // The CLI runs the jobs it makes itself (its own queue); the app's jobs are the app's.
     jobQueues: (instanceId) => [`cli:${instanceId}`],
-    logger: createLogger('warn', (line) => process.stderr.write(`${line}\n`)),
+    logger: cliLogger,
   });
   const ctx = runtime.core;
   const print = (line: string) => process.stdout.write(`${line}\n`);
   const progress = (line: string) => process.stderr.write(`${line}\n`);
+  const { folderAccess } = runtime.database;
+  const folderNote = folderAccessNote(folderAccess);
+  if (folderNote && folderNote.level === 'info') progress(`note: ${folderNote.message} (${folderAccess!.folder} was ${folderNote.facts.was})`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
     if (command === 'import-channel') return await importChannelCliCommand(ctx, who.actor, file, positionals[2], print);
@@ -170,6 +174,19 @@ async function main(argv: string[]): Promise<number> {
   } finally {
     await runtime.shutdown();
   }
+}
+
+/** At the command line, warnings and errors go to standard error as plain sentences; the rest is quiet. */
+const cliLogger: Logger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message, facts) => process.stderr.write(`warning: ${message}${describeFacts(facts)}\n`),
+  error: (message, facts) => process.stderr.write(`error: ${message}${describeFacts(facts)}\n`),
+};
+
+function describeFacts(facts: Record<string, unknown> | undefined): string {
+  const parts = Object.entries(facts ?? {}).map(([key, value]) => `${key}: ${String(value)}`);
+  return parts.length > 0 ? ` (${parts.join(', ')})` : '';
 }
 
 function usage(problem: string, code = 2): number {

@@ -1,4 +1,5 @@
 import type { CoreContext, OperatorActor } from '../core/context.js';
+import { profileFieldProblems } from '../core/rules/profile-fields.js';
 import { setupTenant } from '../core/tenant/setup-tenant.js';
 import type { Print } from './import-command.js';
 
@@ -19,6 +20,12 @@ export interface SetupCommandOptions {
  */
 export async function setupCommand(ctx: CoreContext, actor: OperatorActor, options: SetupCommandOptions, print: Print): Promise<number> {
   const adminName = options.adminName?.trim() || actor.operator;
+  // Typed here, so checked here (setup itself leaves out a Slack profile's unusable name).
+  const [nameProblem] = profileFieldProblems({ displayName: adminName }, () => '--admin-name');
+  if (nameProblem) {
+    print(`error: ${nameProblem.message}`);
+    return 1;
+  }
   const [firstName, ...rest] = adminName.split(/\s+/);
   const result = await setupTenant(ctx, actor, {
     organizationName: options.name,

@@ -1,10 +1,9 @@
-import { once } from 'node:events';
-import { createWriteStream, existsSync } from 'node:fs';
 import type { Actor, CoreContext } from '../core/context.js';
 import { findUsersListed } from '../core/views/find-listed.js';
 import { exportUsers } from '../core/views/export-users.js';
 import { listUsers } from '../core/views/list-users.js';
 import type { Print } from './import-command.js';
+import { FileExistsError, writePrivateFileFrom } from './private-file.js';
 
 /** `roster list [view]`: every user of a view, one line each, paged through the same keyset query as Slack. */
 export async function listCommand(ctx: CoreContext, actor: Actor, view: string, print: Print): Promise<number> {
@@ -36,25 +35,32 @@ export async function findCommand(ctx: CoreContext, actor: Actor, text: string, 
   return 0;
 }
 
-/** `roster export [view] --out <file>`: the view as CSV, written chunk by chunk (mode 0600, never overwriting without --force). */
+/**
+ * `roster export [view] --out <file>`: the view as CSV, written chunk by chunk into a private file
+ * (mode 0600, never through a symbolic link, never over an existing file without --force, and then
+ * replaced atomically), as the import's results are.
+ */
 export async function exportCommand(ctx: CoreContext, actor: Actor, view: string, out: string, force: boolean, print: Print): Promise<number> {
-  if (existsSync(out) && !force) {
-    print(`error: ${out} already exists; choose another --out, or add --force to replace it.`);
-    return 1;
-  }
   const result = await exportUsers(ctx, actor, view);
   if (!result.ok) {
     print(`error: ${result.message}`);
     return 1;
   }
-  const file = createWriteStream(out, { mode: 0o600 });
+  const { chunks } = result;
   let rows = 0;
-  for await (const chunk of result.chunks()) {
-    rows += chunk.rows;
-    if (!file.write(chunk.text)) await once(file, 'drain');
+  async function* texts() {
+    for await (const chunk of chunks()) {
+      rows += chunk.rows;
+      yield chunk.text;
+    }
   }
-  file.end();
-  await once(file, 'finish');
+  try {
+    await writePrivateFileFrom(out, texts(), { force });
+  } catch (error) {
+    if (!(error instanceof FileExistsError)) throw error;
+    print(`error: ${error.message}`);
+    return 1;
+  }
   print(`${result.view.name}: ${rows} users written to ${out}`);
   return 0;
 }

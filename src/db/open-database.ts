@@ -1,4 +1,4 @@
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { kyselyOver, type Db } from '../store/database.js';
@@ -15,9 +15,22 @@ export interface OpenDatabase {
   sqlite: Database.Database;
   /** The checkpoint worker, when opened with `backgroundCheckpoints`. */
   checkpoints: BackgroundCheckpoints | null;
+  /**
+   * Set when the database's folder was open to others at start (null when it was private): whether
+   * Roster made it 0700, so that the caller can say so once.
+   */
+  folderAccess: DatabaseFolderAccess | null;
   /** For `CoreContext.settleWrites`: waits for the checkpoint worker when the WAL is long; else at once. */
   settleWrites(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface DatabaseFolderAccess {
+  folder: string;
+  /** The folder's mode bits at start (e.g. 0o755). */
+  was: number;
+  /** True when Roster made it 0700; false when it left it (another owner, or other files in it). */
+  tightened: boolean;
 }
 
 const BUSY_TIMEOUT_MS = 5000;
@@ -33,7 +46,7 @@ export async function openDatabase(
   options: { migrate?: boolean; busyTimeoutMs?: number; backgroundCheckpoints?: boolean } = {},
 ): Promise<OpenDatabase> {
   const file = sqlitePathFromUrl(url);
-  if (file !== ':memory:') createPrivately(file);
+  const folderAccess = file === ':memory:' ? null : createPrivately(file);
   const sqlite = new Database(file, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
@@ -49,6 +62,7 @@ export async function openDatabase(
     file,
     sqlite,
     checkpoints,
+    folderAccess,
     settleWrites: async () => checkpoints?.catchUp(),
     async close() {
       await checkpoints?.stop();
@@ -58,10 +72,42 @@ export async function openDatabase(
   };
 }
 
-function createPrivately(file: string): void {
+function createPrivately(file: string): DatabaseFolderAccess | null {
   const dir = path.dirname(file);
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
   // A database made by an older Roster (0644) is tightened too.
   chmodSync(file, 0o600);
+  return makeFolderPrivate(dir, path.basename(file));
+}
+
+/**
+ * An existing folder (a Docker volume is made 0755) is made 0700 when this account owns it and it
+ * holds only the database's own files (`roster.db`, `-wal`, `-shm`, `.secret-key`): a folder that
+ * holds anything else (a home folder) is someone's choice and is left as it is, reported.
+ */
+function makeFolderPrivate(folder: string, databaseName: string): DatabaseFolderAccess | null {
+  if (process.platform === 'win32') return null;
+  const info = statSync(folder);
+  const was = info.mode & 0o777;
+  if ((was & 0o077) === 0) return null;
+  const owned = info.uid === process.getuid?.();
+  const onlyTheDatabase = readdirSync(folder).every(
+    (name) => name === databaseName || name.startsWith(`${databaseName}-`) || name.startsWith(`${databaseName}.`),
+  );
+  if (!owned || !onlyTheDatabase) return { folder, was, tightened: false };
+  chmodSync(folder, 0o700);
+  return { folder, was, tightened: true };
+}
+
+/** One line for the log (or the command line's standard error) about the folder's access, or null. */
+export function folderAccessNote(access: DatabaseFolderAccess | null): { level: 'info' | 'warn'; message: string; facts: Record<string, string> } | null {
+  if (!access) return null;
+  const facts = { folder: access.folder, was: access.was.toString(8) };
+  if (access.tightened) return { level: 'info', message: 'made the database folder private (0700): others could open it', facts };
+  return {
+    level: 'warn',
+    message: `the database folder can be opened by others and holds other files or is not Roster's: make it private (chmod 700 ${access.folder}) or give the database a folder of its own`,
+    facts,
+  };
 }

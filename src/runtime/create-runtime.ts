@@ -5,7 +5,7 @@ import { resolveSecretKey } from '../core/credentials/secret-key.js';
 import { JobRunner, type JobRunnerOptions } from '../core/jobs/job-runner.js';
 import { Scheduler, type Recurring } from '../core/jobs/scheduler.js';
 import { CORE_SCHEDULE, coreSweepHandlers } from '../core/jobs/sweep-jobs.js';
-import { openDatabase, type OpenDatabase } from '../db/open-database.js';
+import { folderAccessNote, openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { createLogger, describeError, type Logger } from '../log.js';
 import { backfillSearchTerms } from '../store/user-search.js';
 
@@ -66,6 +66,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       backgroundCheckpoints: options.backgroundCheckpoints ?? false,
       ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
     }));
+  const folderNote = options.database ? null : folderAccessNote(database.folderAccess);
+  if (folderNote) logger[folderNote.level](folderNote.message, folderNote.facts);
   database.checkpoints?.on('problem', (problem: string) => logger.warn('the background checkpoint failed; SQLite checkpoints on commit instead', { problem }));
   // Users made before the search index existed (or whose terms a migration dropped) are indexed once.
   const indexed = await backfillSearchTerms(database.db);

@@ -13,7 +13,7 @@ import { guardReceiver } from './parse/guard-receiver.js';
 import { credentialSweepJob, CREDENTIAL_SWEEP } from './services/credential-sweep.js';
 import { HomeRefresher } from './services/home-refresher.js';
 import { editManySlackJob } from './jobs/edit-many-job.js';
-import { removeLeftoverDownloads } from './services/import-download.js';
+import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { checkToken, StartupProblem } from './token-check.js';
 import { webApiPort } from './web-api-port.js';
@@ -99,9 +99,9 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
   runtime.jobs.register(home.job(), credentialSweepJob(deps), editManySlackJob(deps));
-  // CSVs a crash left behind hold personal data: gone before anything else can happen.
-  const leftovers = await removeLeftoverDownloads(deps.imports.tempDir);
-  if (leftovers > 0) logger.info('removed leftover import downloads', { folders: leftovers });
+  // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
+  const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
+  if (leftovers.imports + leftovers.exports > 0) logger.info('removed leftover temporary folders', leftovers);
   // Imports whose process stopped (its heartbeat went silent): marked before any request can start
   // one, announced (with a Resume button) once the app is up, without holding up the start; then
   // checked again regularly, for a process that stops while this one runs. Imports another live

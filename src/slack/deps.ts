@@ -7,7 +7,7 @@ import type { SlackPort } from './slack-port.js';
 export interface ImportDeps {
   /** Passed to the core as `limits`; the byte limit is also enforced while downloading. */
   limits: { maxRows: number; maxBytes: number };
-  /** Where uploads are downloaded to (one folder per download, deleted when done). */
+  /** Where uploads are downloaded to and exports written (one private folder each, deleted when done). */
   tempDir: string;
   /** The progress message is updated at most this often (Slack rate-limits chat.update). */
   progressIntervalMs: number;

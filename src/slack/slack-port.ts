@@ -50,7 +50,7 @@ export interface SlackPort {
   publishHome(userId: string, view: View): Promise<void>;
   userProfile(userId: string): Promise<SlackProfile>;
   fileInfo(fileId: string): Promise<SlackFileInfo>;
-  /** Streams a private file's bytes to `destination` (a path); returns the byte count. */
+  /** Streams a private file's bytes to `destination`, a new file made 0600 (never an existing one); returns the byte count. */
   downloadFile(url: string, destination: string, maxBytes: number): Promise<number>;
   /** Uploads `bytes`, or the file at `path` (a large export written to a private temp file); resolves with its id (null if Slack did not say). */
   uploadFile(

@@ -78,7 +78,8 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
         if (bytes > maxBytes) source.destroy(new FileTooLargeError(`over ${maxBytes} bytes`));
       });
       try {
-        await pipeline(source, createWriteStream(destination));
+        // A new file only its owner can read, whatever the umask (never an existing file or a link).
+        await pipeline(source, createWriteStream(destination, { flags: 'wx', mode: 0o600 }));
       } catch (error) {
         await unlink(destination).catch(() => undefined);
         throw error;

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportCommand, findCommand, listCommand } from '../../src/cli/views-command.js';
 import type { OperatorActor } from '../../src/core/context.js';
 import { generateDirectory, type GeneratedUser } from '../support/generate-directory.js';
+import { rosterCli } from '../support/run-cli.js';
 import { createTestDatabase, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 
 let db: TestDatabase;
@@ -44,5 +45,39 @@ describe('roster list, find and export', () => {
     expect(statSync(out).mode & 0o077).toBe(0);
     expect(await exportCommand(db.ctx, operator, 'licensed users', out, false, (l) => said.push(l))).toBe(1);
     expect(said.at(-1)).toMatch(/already exists/);
+  });
+});
+
+describe('npm run roster -- export writes a private file', () => {
+  const exportTo = (out: string, ...extra: string[]) => rosterCli(db.url)('export', 'all users', '--workspace', TEAM, '--out', out, ...extra);
+
+  it('never writes through a symbolic link at --out; with --force the link itself is replaced', async () => {
+    const target = path.join(dir, 'someone-elses.csv');
+    writeFileSync(target, 'theirs');
+    const link = path.join(dir, 'export-link.csv');
+    symlinkSync(target, link);
+    const refused = await exportTo(link);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/already exists; choose another --out, or add --force/);
+    expect(readFileSync(target, 'utf8')).toBe('theirs');
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+
+    const forced = await exportTo(link, '--force');
+    expect(forced.stdout).toMatch(/users written to/);
+    expect(readFileSync(target, 'utf8')).toBe('theirs');
+    expect(lstatSync(link).isSymbolicLink()).toBe(false);
+    expect(statSync(link).mode & 0o777).toBe(0o600);
+    expect(readFileSync(link, 'utf8').startsWith('\uFEFFDisplay name,')).toBe(true);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('replaces an existing 0644 file with --force by a 0600 one', async () => {
+    const out = path.join(dir, 'existing-export.csv');
+    writeFileSync(out, 'old');
+    chmodSync(out, 0o644);
+    const forced = await exportTo(out, '--force');
+    expect(forced.stdout).toMatch(/users written to/);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    expect(readFileSync(out, 'utf8').split('\n').length).toBeGreaterThan(200);
   });
 });

@@ -4,6 +4,8 @@ import { PRODUCTS } from '../../src/core/catalogue/catalogue.js';
 import { generatePassword, GENERATED_PASSWORD_BITS } from '../../src/core/passwords/generate-password.js';
 import { hashChosenPassword, hashGeneratedPassword, verifyPassword } from '../../src/core/passwords/hash-password.js';
 import { passwordProblem } from '../../src/core/rules/password-policy.js';
+import { profileFieldProblems } from '../../src/core/rules/profile-fields.js';
+import { profileTextProblem } from '../../src/core/rules/profile-text.js';
 import { parseUsername } from '../../src/core/rules/username.js';
 import { normalizeUsageLocation } from '../../src/core/rules/usage-location.js';
 import { proposeInitialDomain } from '../../src/core/tenant/initial-domain.js';
@@ -93,5 +95,32 @@ describe('usernames and locations', () => {
     expect(aliasFromProfile({ email: 'olivia.o+it@example.com', displayName: 'x' })).toBe('olivia.oit');
     expect(aliasFromProfile({ displayName: 'Renée  Dupont' })).toBe('renee.dupont');
     expect(aliasFromProfile({ displayName: '李' })).toBe('admin');
+  });
+});
+
+describe('profile text (display names and other profile fields)', () => {
+  it('refuses every control character, C0 and C1, and allows line feeds only where a field has lines', () => {
+    const controls = [...Array.from({ length: 0x20 }, (_, i) => i), 0x7f, ...Array.from({ length: 0x20 }, (_, i) => 0x80 + i)];
+    for (const code of controls) {
+      const value = `Ana${String.fromCharCode(code)}Silva`;
+      expect(profileTextProblem('Display name', value), code.toString(16)).toMatch(/^Display name holds a control character/);
+      if (code !== 0x0a) expect(profileTextProblem('Street address', value, { multiline: true }), code.toString(16)).toMatch(/holds a control character/);
+    }
+    expect(profileTextProblem('Street address', '1 Main St\nFloor 2', { multiline: true })).toBeNull();
+  });
+
+  it('refuses a value with nothing visible, and keeps invisible characters next to visible ones', () => {
+    for (const value of ['\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u200E\u202E', ' \u3000\u200B', '\u3164'])
+      expect(profileTextProblem('Display name', value), JSON.stringify(value)).toMatch(/^Display name has no visible characters/);
+    for (const value of ['Ana', '👩\u200D💻', '\u0645\u06CC\u200C\u0631', 'Zoë', '李'])
+      expect(profileTextProblem('Display name', value), JSON.stringify(value)).toBeNull();
+  });
+
+  it('never quotes the value', () => {
+    expect(profileTextProblem('Job title', 'Secret\u0000')).not.toContain('Secret');
+    expect(profileFieldProblems({ jobTitle: 'Secret\u001B', displayName: '\u200BSecret\u200B'.replace('Secret', '') })).toEqual([
+      { field: 'displayName', message: expect.stringMatching(/^Display name has no visible characters/) },
+      { field: 'jobTitle', message: expect.stringMatching(/^Job title holds a control character/) },
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { chmodSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -33,6 +33,31 @@ describe('the database file', () => {
     await db.db.selectFrom('Tenant').selectAll().execute();
     expect(statSync(path.dirname(file)).mode & 0o777).toBe(0o700);
     for (const suffix of ['', '-wal', '-shm']) expect(statSync(file + suffix).mode & 0o777).toBe(0o600);
+    await db.close();
+  });
+
+  it('tightens an existing folder it owns that holds only the database (a Docker volume made 0755), and says so', async () => {
+    const folder = path.join(tempDir(), 'volume');
+    mkdirSync(folder);
+    chmodSync(folder, 0o755);
+    const file = path.join(folder, 'roster.db');
+    const db = await openDatabase(`file:${file}`);
+    expect(statSync(folder).mode & 0o777).toBe(0o700);
+    expect(db.folderAccess).toEqual({ folder, was: 0o755, tightened: true });
+    await db.close();
+    // The next start finds it private: nothing to say.
+    const again = await openDatabase(`file:${file}`);
+    expect(again.folderAccess).toBeNull();
+    await again.close();
+  });
+
+  it('leaves a folder that holds other files as it is, and says that it is open to others', async () => {
+    const folder = tempDir();
+    chmodSync(folder, 0o755);
+    writeFileSync(path.join(folder, 'notes.txt'), "not Roster's");
+    const db = await openDatabase(`file:${path.join(folder, 'roster.db')}`);
+    expect(statSync(folder).mode & 0o777).toBe(0o755);
+    expect(db.folderAccess).toEqual({ folder, was: 0o755, tightened: false });
     await db.close();
   });
 

@@ -6,6 +6,7 @@ import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import type { FileObject, Message } from '../support/fake-slack-api.js';
 import type { RosterUnderTest } from '../support/roster-under-test.js';
 import { seedTenant } from '../support/test-db.js';
+import { FORMULA_START } from '../../src/core/bulk/csv-out.js';
 
 export const OWNER = 'U0OWNER';
 export const MEMBER = 'U0MEMBER';
@@ -97,4 +98,4 @@ export function csvRecords(bytes: Buffer): Record<string, string>[] {
 }
 
 /** A cell as the person typed it: formula-neutralized cells start with an apostrophe in the file. */
-export const cellValue = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
+export const cellValue = (cell: string) => (cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell);

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WebClient } from '@slack/web-api';
@@ -73,6 +73,9 @@ describe('import limits', () => {
     const info = await deps.slack.fileInfo(file.id);
     const seen = await withDownloadedFile(deps, info, async (filePath) => {
       expect(existsSync(filePath)).toBe(true);
+      // Private whatever the process umask: the folder 0700, the file 0600.
+      expect(statSync(path.dirname(filePath)).mode & 0o777).toBe(0o700);
+      expect(statSync(filePath).mode & 0o777).toBe(0o600);
       return path.dirname(filePath);
     });
     expect(existsSync(seen)).toBe(false);

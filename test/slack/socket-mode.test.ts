@@ -26,8 +26,8 @@ describe('Socket Mode', () => {
 
   afterAll(async () => {
     await app?.stop();
-    await fake?.close();
     await db?.destroy();
+    await fake?.close();
   });
 
   it('opens its connection with the app token and is connected (hello) when start resolves', () => {

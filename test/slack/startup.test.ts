@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, existsSync, statSync, symlinkSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, existsSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -9,9 +9,11 @@ import { startFakeSlack } from '../support/fake-slack-api.js';
 const dirs: string[] = [];
 afterAll(() => dirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-function runMain(env: Record<string, string>, until: (output: string) => boolean, timeoutMs = 15_000) {
+function runMain(env: Record<string, string>, until: (output: string) => boolean, options: { timeoutMs?: number; prepare?: (dir: string) => void } = {}) {
+  const { timeoutMs = 15_000 } = options;
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-start-'));
   dirs.push(dir);
+  options.prepare?.(dir);
   // No inherited Slack settings: the test decides every variable, and no .env is read from cwd.
   const clean = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('SLACK_') && key !== 'DATABASE_URL'));
   // What `npm start` runs: the build that `npm ci` (and `npm test`) made.
@@ -70,6 +72,27 @@ describe('npm start', () => {
       db.close();
       expect(migrations.length).toBeGreaterThan(0);
       expect(output).not.toContain(fake.botToken);
+    } finally {
+      await fake.close();
+    }
+  });
+
+  it('makes an existing database folder it owns private (a Docker volume is 0755) and logs it once', async () => {
+    const fake = await startFakeSlack();
+    const env = { SLACK_BOT_TOKEN: fake.botToken, SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', PORT: '0', SLACK_API_URL: fake.apiUrl };
+    const ready = (output: string) => output.includes('Roster is ready');
+    try {
+      const run = runMain(env, ready, {
+        prepare: (dir) => {
+          mkdirSync(path.join(dir, 'data'));
+          chmodSync(path.join(dir, 'data'), 0o755);
+        },
+      });
+      const { output } = await run.done;
+      const folder = path.join(run.dir, 'data');
+      expect(statSync(folder).mode & 0o777).toBe(0o700);
+      const said = output.split('\n').filter((line) => line.includes('made the database folder private'));
+      expect(said.map((line) => JSON.parse(line))).toEqual([expect.objectContaining({ level: 'info', folder, was: '755' })]);
     } finally {
       await fake.close();
     }

@@ -5,6 +5,7 @@ import { PRODUCTS } from '../../src/core/catalogue/catalogue.js';
 import { licensesMessage } from '../../src/slack/views/licenses-message.js';
 import { credentialNoticeMessage, revealedPasswordModal } from '../../src/slack/views/credential-notice.js';
 import { setupModal } from '../../src/slack/views/setup-modal.js';
+import { editManyModal } from '../../src/slack/views/edit-many-modal.js';
 
 const biggest = [...PRODUCTS].sort((a, b) => b.plans.length - a.plans.length).slice(0, 20);
 const licenses = biggest.map((product) => ({ product, total: 10, assigned: 3, available: 7 }));
@@ -39,6 +40,20 @@ describe('Block Kit builders stay within Slack limits', () => {
         'jobTitle',
       ]),
     );
+  });
+
+  it('the Edit many form says how many usernames its box holds, and where to go for more', () => {
+    const view = editManyModal(licenses, []);
+    expect(validateView(view, 'modal')).toEqual([]);
+    const usernames = (view.blocks as { block_id?: string; hint?: { text: string }; element?: { max_length?: number } }[]).find(
+      (block) => block.block_id === 'usernames',
+    )!;
+    // A plain_text_input holds 3,000 characters: about 100 usernames, not "no limit".
+    expect(usernames.element?.max_length).toBe(3000);
+    expect(usernames.hint?.text).toMatch(/at most 3,000 characters \(about 100 usernames\)/);
+    expect(usernames.hint?.text).toMatch(/Edit selected/);
+    expect(usernames.hint?.text).toMatch(/users edit-many --file/);
+    expect(JSON.stringify(view)).not.toMatch(/no limit/i);
   });
 
   it('the Add user form of an admin who may not give roles or licenses', () => {

@@ -77,9 +77,10 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
         logged.on('line', listener);
       }),
     async stop() {
+      // The app stops taking requests; its jobs finish (they may still call Slack); then Slack goes.
       await app.stop();
-      await fake.close();
       await db.destroy();
+      await fake.close();
     },
   };
 }

@@ -1,13 +1,16 @@
 /**
  * CSV files Roster writes: UTF-8 with a BOM so Excel opens them cleanly, CRLF line ends, and cells
- * that Excel would run as a formula (starting with = + - @, or tab/CR) neutralized with a leading
- * apostrophe (OWASP's advice against CSV injection).
+ * that a spreadsheet would run as a formula neutralized with a leading apostrophe (OWASP's advice
+ * against CSV injection): those starting with = + - @, their full-width forms ＝ ＋ － ＠ (which
+ * spreadsheets in CJK locales read as the ASCII ones), | or ｜ (DDE), a tab or a CR.
  */
 const BOM = '\uFEFF';
+/** What starts a cell a spreadsheet would run (see above). */
+export const FORMULA_START = /^[=+\-@|\uFF1D\uFF0B\uFF0D\uFF20\uFF5C\t\r]/;
 
 export function csvCell(value: string | number | undefined | null): string {
   let text = value === undefined || value === null ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  if (FORMULA_START.test(text)) text = `'${text}`;
   return /[",\r\n;]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
 }
 

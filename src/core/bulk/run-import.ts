@@ -21,7 +21,7 @@ import { whileOwning } from './import-ownership.js';
 import { ImportResults } from './import-results.js';
 import { loadImportTenant, type ImportTenant } from './import-tenant.js';
 import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
-import { DUPLICATE_USERNAME, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
+import { DUPLICATE_USERNAME, duplicateUsernameMessage, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
 
 export interface RunImportOptions {
   onProgress?: (progress: ImportProgress) => void | Promise<void>;
@@ -73,6 +73,7 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
       const { file } = opened;
       if (file.sha256 !== job.fileSha256)
         return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
+      run.holdsPasswords = file.holdsPasswords;
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       const pacer = new BatchPacer();
       for await (const batch of batched(file.rows(), () => options.batchSize ?? pacer.rows)) {
@@ -105,6 +106,11 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
 /** One run's state: its settings, counts and results. */
 class ImportRun {
   private readonly product;
+  /**
+   * Whether the file has a password column (set once it is open; until then assumed): a row left
+   * out of such a file is named by its number only, and no reason quotes one of its cells.
+   */
+  holdsPasswords = true;
 
   constructor(
     private readonly ctx: CoreContext,
@@ -121,8 +127,8 @@ class ImportRun {
     this.outcome.skippedByReason[key] = (this.outcome.skippedByReason[key] ?? 0) + 1;
     this.outcome.results.add({
       rowNumber: row.rowNumber,
-      userName: row.fields.userName ?? '',
-      displayName: row.fields.displayName ?? '',
+      userName: this.holdsPasswords ? '' : (row.fields.userName ?? ''),
+      displayName: this.holdsPasswords ? '' : (row.fields.displayName ?? ''),
       status: 'skipped',
       reason,
     });
@@ -138,7 +144,7 @@ class ImportRun {
       if (mine) {
         reissue.push({ row, userId: mine.id, password: row.fields.initialPassword ?? generatePassword(), user: this.toNewUser(row) });
       } else if (row.existing) {
-        this.skip(row, `${DUPLICATE_USERNAME}: ${row.upn?.userPrincipalName ?? row.fields.userName} already exists.`, DUPLICATE_USERNAME);
+        this.skip(row, duplicateUsernameMessage(row.upn?.userPrincipalName ?? row.fields.userName ?? '', this), DUPLICATE_USERNAME);
       } else if (row.problems.length > 0) {
         this.skip(row, row.problems.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join(' '), 'problems in the row');
       } else {
@@ -239,7 +245,7 @@ class ImportRun {
         const userId = ids.get(item.user.userPrincipalName.toLowerCase());
         if (!userId) {
           // Taken since the check: its seat, if it had one, goes to the next row.
-          this.skip(item.row, `${DUPLICATE_USERNAME}: ${item.user.userPrincipalName} already exists.`, DUPLICATE_USERNAME);
+          this.skip(item.row, duplicateUsernameMessage(item.user.userPrincipalName, this), DUPLICATE_USERNAME);
           continue;
         }
         if (seatPhase) {

@@ -9,6 +9,11 @@ import { activeUsersByUpnKeys, firstAccountsByAlias } from '../../store/director
 /** The reason every row of a file already imported gets (docs/domain.md: "duplicate username"). */
 export const DUPLICATE_USERNAME = 'duplicate username';
 
+/** Why a row whose username an active user holds is left out; a file that holds passwords is not quoted. */
+export function duplicateUsernameMessage(userPrincipalName: string, options: { holdsPasswords: boolean }): string {
+  return options.holdsPasswords ? `${DUPLICATE_USERNAME}: this username already exists.` : `${DUPLICATE_USERNAME}: ${userPrincipalName} already exists.`;
+}
+
 export interface CheckedRow extends ImportRow {
   /** The parsed username when it is valid. */
   upn?: { alias: string; domain: string; userPrincipalName: string; key: string };
@@ -87,10 +92,12 @@ export class TenantRowChecks {
       const found = existing.get(upn.key);
       if (found) {
         row.existing = { id: found.id };
-        row.problems.push({ column, message: `${DUPLICATE_USERNAME}: ${upn.userPrincipalName} already exists.` });
+        row.problems.push({ column, message: duplicateUsernameMessage(upn.userPrincipalName, this.options) });
         continue;
       }
-      const problem = aliasRuleProblem(this.tenant.initialDomain, upn, firsts.get(upn.alias.toLowerCase()) ?? null);
+      const problem = aliasRuleProblem(this.tenant.initialDomain, upn, firsts.get(upn.alias.toLowerCase()) ?? null, {
+        quoteValues: !this.options.holdsPasswords,
+      });
       if (problem) row.problems.push({ column, message: problem });
     }
   }

@@ -56,9 +56,9 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
       for (const problem of row.problems) {
         problemCount++;
         if (firstProblems.length < PREVIEW_PROBLEMS) firstProblems.push({ rowNumber: row.rowNumber, ...problem });
-        // In a file with passwords a shifted row can put a password in the username cell: only a
-        // username that is one (the organization's domain) is written back.
-        const userName = !file.holdsPasswords || (row.upn && tenant.domains.includes(row.upn.domain)) ? (row.fields.userName ?? '') : '';
+        // In a file with passwords a shifted row can put a password in the username cell, and a
+        // password can look like a username: such a file's rows are named by their number only.
+        const userName = file.holdsPasswords ? '' : (row.fields.userName ?? '');
         problemLines.push([String(row.rowNumber), problem.column, userName, problem.message]);
       }
     }

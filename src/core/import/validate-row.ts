@@ -64,11 +64,10 @@ export function validateImportRow(fields: ImportUserFields, rowNumber: number, c
     const value = fields[field];
     if (value !== undefined) profile[field] = value;
   }
-  for (const problem of profileFieldProblems(profile)) {
-    const field = problem.field as ProfileField;
-    const value = profile[field] ?? '';
-    add(field, `${labelOf(field, columnLabels)} is ${value.length} characters; the most is ${PROFILE_FIELDS[field].max}.`);
-  }
+  // The form's rule (no control character, something visible, the length) with the file's labels;
+  // its messages never quote the value.
+  for (const problem of profileFieldProblems(profile, (field) => labelOf(field, columnLabels)))
+    problems.push({ column: labelOf(problem.field as ProfileField, columnLabels), message: problem.message });
 
   if (fields.alternateEmail !== undefined) {
     const problem = emailProblem(fields.alternateEmail, labelOf('alternateEmail', columnLabels));

@@ -119,16 +119,28 @@ export class JobRunner {
   }
 
   /**
-   * Stops claiming, asks each running job to stop at its next step, waits for them, and hands them
-   * back to the queue: another instance (or this one after a restart) goes on where they stopped.
+   * Stops claiming, asks each running job to stop at its next step, waits for them (at most
+   * `timeoutMs`: a step stuck on a slow call must not hold a shutdown past the orchestrator's grace
+   * period), and hands them back to the queue: another instance (or this one after a restart) goes
+   * on where they stopped. A job still running at the deadline is taken over when its lease ends.
    */
-  async drain(): Promise<void> {
+  async drain(timeoutMs = 20_000): Promise<void> {
     this.draining = true;
     if (this.timer) clearTimeout(this.timer);
-    if (this.heartbeat) clearInterval(this.heartbeat);
     for (const control of this.running.values()) control.stop ??= 'drain';
-    await this.ticking;
-    await Promise.all([...this.running.values()].map((control) => control.done));
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), timeoutMs);
+    });
+    const stopped = (async () => {
+      await this.ticking;
+      await Promise.all([...this.running.values()].map((control) => control.done));
+    })();
+    const late = (await Promise.race([stopped, deadline])) === 'late';
+    clearTimeout(timer);
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    if (late)
+      this.config.logger.warn('jobs still running at shutdown; another runner takes them over when their lease ends', { jobs: this.runningIds().join(',') });
   }
 
   /** Ids of the jobs running here now. */

@@ -9,6 +9,7 @@ import { writeAudit } from '../../store/audit.js';
 import { insertDirectoryUser } from '../../store/directory-users.js';
 import { insertTenant, tenantByTeam } from '../../store/organizations.js';
 import { isUniqueViolation } from '../../store/values.js';
+import { usableProfileText } from '../rules/profile-fields.js';
 import { aliasFromProfile } from './alias-from-profile.js';
 import { initialDomainProblem, normalizeInitialDomain } from './initial-domain.js';
 
@@ -80,9 +81,11 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
   const userPrincipalName = `${alias}@${domain}`;
   const temporaryPassword = generatePassword();
   const now = ctx.now();
-  const firstName = requester.firstName?.slice(0, 64) || undefined;
-  const lastName = requester.lastName?.slice(0, 64) || undefined;
-  const displayName = requester.displayName.slice(0, 256) || alias;
+  // The names come from the Slack profile, which nobody here can fix: a name that breaks the profile
+  // text rule (a control character, nothing visible) is left out rather than refusing the setup.
+  const firstName = usableProfileText('firstName', requester.firstName);
+  const lastName = usableProfileText('lastName', requester.lastName);
+  const displayName = usableProfileText('displayName', requester.displayName) ?? ([firstName, lastName].filter(Boolean).join(' ') || alias);
   let result;
   try {
     result = await transaction(ctx, async (tx) => {

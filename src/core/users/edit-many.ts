@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { forbidden } from '../access/authorize.js';
 import { csvDocument } from '../bulk/csv-out.js';
-import { fail, ok, type Result } from '../result.js';
+import { fail, invalidFields, ok, type FieldError, type Result } from '../result.js';
 import { hasPermission, type Permission } from '../roles.js';
-import { PROFILE_FIELD_NAMES, type ProfileField } from '../rules/profile-fields.js';
+import { PROFILE_FIELD_NAMES, profileFieldProblems, type ProfileField, type ProfileValues } from '../rules/profile-fields.js';
 import { activeUsersByUpnKeys } from '../../store/directory-users.js';
 import { activeUsersByIds } from '../../store/user-edits.js';
 import { EDIT_MANY_BATCH, editBatch } from './edit-many-batch.js';
@@ -49,6 +49,16 @@ export interface EditManyResult {
   dryRun: boolean;
 }
 
+/**
+ * The profile rules (`profileFieldProblems`) for the fields an Edit many sets, checked once for the
+ * whole edit (the form shows them on their fields before anyone is changed).
+ */
+export function editManyDetailsProblems(detailsPatch: EditManyInput['detailsPatch']): FieldError[] {
+  const values: ProfileValues = {};
+  for (const [field, value] of Object.entries(detailsPatch ?? {}) as [ProfileField, string | undefined][]) if (value?.trim()) values[field] = value.trim();
+  return profileFieldProblems(values);
+}
+
 /** Splits pasted usernames: one per line, or separated by commas, semicolons or spaces. */
 export function parseUsernameList(text: string): string[] {
   return [
@@ -83,6 +93,8 @@ export async function planEditMany(ctx: CoreContext, actor: Actor, raw: EditMany
   const session = await openEditSession(ctx, actor);
   if (!session.ok) return session;
   const { auth } = session;
+  const detailsProblems = editManyDetailsProblems(input.detailsPatch);
+  if (detailsProblems.length > 0) return invalidFields(detailsProblems);
   const details = input.detailsPatch && Object.values(input.detailsPatch).some((v) => v !== undefined && v.trim() !== '') ? input.detailsPatch : undefined;
   const needed: Permission[] = [
     ...(details || input.signInAllowed !== undefined ? (['edit_users'] as const) : []),

@@ -82,8 +82,12 @@ export function planUserEdit(
   if (detailsProfile) {
     const { profile, displayName } = detailsProfile;
     if (!displayName) plan.fields.push({ field: 'displayName', message: 'Enter a display name (or a first and last name to make one).' });
-    plan.fields.push(...profileFieldProblems({ ...profile, displayName }));
     const changed = PROFILE_FIELD_NAMES.filter((f) => f !== 'displayName' && (profile[f] ?? null) !== (user.profile[f] ?? null));
+    // The rules apply to what this edit writes: a value stored before a rule existed does not
+    // block changing another field.
+    const written: ProfileValues = Object.fromEntries(changed.map((f) => [f, profile[f]]));
+    if (displayName !== user.displayName) written.displayName = displayName;
+    plan.fields.push(...profileFieldProblems(written));
     if (changed.length > 0) {
       plan.changes.profile = profile;
       change('details', ...changed);

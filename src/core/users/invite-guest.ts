@@ -5,6 +5,7 @@ import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
 import { fail, invalidFields, ok, type Result } from '../result.js';
 import { emailProblem } from '../rules/email.js';
+import { profileFieldProblems } from '../rules/profile-fields.js';
 import { parseUsername } from '../rules/username.js';
 import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
@@ -49,7 +50,9 @@ export async function inviteGuest(
   const parsed = parseUsername(guestUsername(email, auth.tenant.initialDomain));
   if (!parsed.ok) return invalidFields([{ field: 'email', message: `This email can't make a guest username: ${parsed.message}` }]);
   const { username } = parsed;
-  const displayName = (input.displayName?.trim() || displayNameFromEmail(email)).slice(0, 256);
+  const displayName = input.displayName?.trim() || displayNameFromEmail(email);
+  const nameProblems = profileFieldProblems({ displayName });
+  if (nameProblems.length > 0) return invalidFields(nameProblems);
   const existing = await activeUserByUpn(ctx.db, auth.tenant.id, username.userPrincipalName);
   if (existing) return fail('conflict', `${email} is already a guest: ${existing.userPrincipalName}.`, [{ field: 'email', message: 'Already invited.' }]);
   const now = ctx.now();

@@ -18,13 +18,20 @@ export async function usernameUnavailableReason(
   return aliasRuleProblem(tenant.initialDomain, username, first);
 }
 
-/** docs/domain.md "Usernames": `geoff@contoso.onmicrosoft.com` then `geoff@contoso.com` is fine; the reverse is refused. */
+/**
+ * docs/domain.md "Usernames": `geoff@contoso.onmicrosoft.com` then `geoff@contoso.com` is fine; the
+ * reverse is refused. With `quoteValues: false` (a file that holds passwords) the message names
+ * neither the alias nor the account holding it, since both repeat the cell's value.
+ */
 export function aliasRuleProblem(
   initialDomain: string,
   username: { alias: string; domain: string },
   firstWithAlias: { domain: string; userPrincipalName: string } | null,
+  options: { quoteValues?: boolean } = {},
 ): string | null {
   if (!firstWithAlias || firstWithAlias.domain === username.domain) return null;
   if (firstWithAlias.domain === initialDomain) return null;
-  return `The alias "${username.alias}" is already used by ${firstWithAlias.userPrincipalName}. An alias can be reused on another domain only when its first account was made on the initial domain (${initialDomain}); choose another username.`;
+  const rule = `An alias can be reused on another domain only when its first account was made on the initial domain (${initialDomain}); choose another username.`;
+  if (options.quoteValues === false) return `The alias of this username is already used by an account on another domain. ${rule}`;
+  return `The alias "${username.alias}" is already used by ${firstWithAlias.userPrincipalName}. ${rule}`;
 }

@@ -1,16 +1,17 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { MemberActor } from '../../core/context.js';
 import { exportFileName, exportUsers } from '../../core/views/export-users.js';
 import type { ListenerDeps } from '../deps.js';
 import { esc } from '../views/kit.js';
+import { makePrivateTempFolder } from './private-temp-folders.js';
 
 /**
  * Exports a view as CSV into the member's DM with Roster. The CSV is written chunk by chunk into a
  * private temp folder (0700, file 0600), uploaded, then deleted: the whole file is never built in memory.
+ * A folder a crash leaves is deleted at the next start (`removeLeftoverTempFolders`).
  */
 export async function exportViewToDm(deps: ListenerDeps, actor: MemberActor, viewText: string): Promise<void> {
   const exported = await exportUsers(deps.core, actor, viewText);
@@ -18,7 +19,7 @@ export async function exportViewToDm(deps: ListenerDeps, actor: MemberActor, vie
     await deps.slack.dm(actor.slackUserId, { text: esc(exported.message) });
     return;
   }
-  const dir = await mkdtemp(path.join(tmpdir(), `roster-export-${process.pid}-`));
+  const dir = await makePrivateTempFolder(deps.imports.tempDir, 'export');
   try {
     const filename = exportFileName(exported.view, deps.core.now());
     const file = path.join(dir, filename);

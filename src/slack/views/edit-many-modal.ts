@@ -24,6 +24,9 @@ export const EDIT_MANY_FIELDS: ProfileField[] = [
   'country',
 ];
 
+/** The most a Slack plain_text_input holds: about 100 usernames of 30 characters. */
+const USERNAMES_MAX_CHARACTERS = 3000;
+
 const modeOption = (mode: keyof typeof LICENSE_MODE) =>
   option(
     { keep: 'Keep current license assignments', replace: 'Replace current license assignments', add: 'Add to current license assignments' }[mode],
@@ -41,7 +44,8 @@ export function editManyModal(products: readonly LicenseCount[], preselected: re
     ...(preselected.length ? [context(`${preselected.length} users selected in the list. Add more below if you like.`)] : []),
     textInput('usernames', 'Usernames', {
       multiline: true,
-      hint: 'One per line, or separated by commas. No limit.',
+      maxLength: USERNAMES_MAX_CHARACTERS,
+      hint: `One per line, or separated by commas: at most ${USERNAMES_MAX_CHARACTERS.toLocaleString('en')} characters (about 100 usernames). For more, tick users under a list (/users list) and press Edit selected, or run: npm run roster -- users edit-many --file <usernames.txt>`,
       placeholder: 'ana@contoso.com, bob@contoso.com',
     }),
     {

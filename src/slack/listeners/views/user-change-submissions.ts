@@ -1,5 +1,6 @@
 import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { blockUser, unblockUser } from '../../../core/users/block-user.js';
+import { editManyDetailsProblems } from '../../../core/users/edit-many.js';
 import { editUser } from '../../../core/users/edit-user.js';
 import { checkPasswordReset, resetPassword } from '../../../core/users/reset-password.js';
 import type { ListenerDeps } from '../../deps.js';
@@ -95,6 +96,11 @@ export function editManySubmission(deps: ListenerDeps) {
     const input = parseEditManyForm(stateOf(view), preselected);
     if ((input.usernames?.length ?? 0) + (input.userIds?.length ?? 0) === 0) {
       await ack({ response_action: 'errors', errors: { usernames: 'Paste some usernames or pick users.' } });
+      return;
+    }
+    const detailsProblems = editManyDetailsProblems(input.detailsPatch);
+    if (detailsProblems.length > 0) {
+      await ack({ response_action: 'errors', errors: viewErrors(detailsProblems, stateOf(view), 'usernames') });
       return;
     }
     await ack({
