@@ -151,7 +151,7 @@ async function main(argv: string[]): Promise<number> {
         print,
       );
     }
-    if (command === 'users') return await usersCommand(ctx, who.actor, positionals.slice(1), values, print, progress);
+    if (command === 'users') return await usersCommand(ctx, runtime.jobs, who.actor, positionals.slice(1), values, print, progress);
     const rest = positionals.slice(1).join(' ');
     if (command === 'list') return await listCommand(ctx, who.actor, rest, print);
     if (command === 'find') return await findCommand(ctx, who.actor, rest, print);

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { CoreContext, OperatorActor } from '../core/context.js';
 import { findProduct } from '../core/catalogue/find-product.js';
 import { blockUser, unblockUser } from '../core/users/block-user.js';
-import { editManyResultsCsv, editManyUsers, parseUsernameList, type EditManyInput } from '../core/users/edit-many.js';
+import { editManyResultsCsv, editManyUsers, parseUsernameList, type EditManyInput, type EditManyResult } from '../core/users/edit-many.js';
+import { EDIT_MANY_JOB, editManyJobResult, queueEditMany, runEditManyJob } from '../core/users/edit-many-job.js';
+import type { JobRunner } from '../core/jobs/job-runner.js';
 import { editUser } from '../core/users/edit-user.js';
 import type { EditUserInput } from '../core/users/edit-user-input.js';
 import { markUserSynced } from '../core/users/mark-synced.js';
 import { resetPassword } from '../core/users/reset-password.js';
-import type { CoreError } from '../core/result.js';
+import { fail, ok, type CoreError, type Result } from '../core/result.js';
 import { PROFILE_FIELD_NAMES } from '../core/rules/profile-fields.js';
 import { FileExistsError, writePrivateFile } from './private-file.js';
 
@@ -45,6 +47,7 @@ type Print = (line: string) => void;
 /** `npm run roster -- users <subcommand> ...`: the same core use cases as Slack, as a command-line operator. */
 export async function usersCommand(
   ctx: CoreContext,
+  jobs: JobRunner,
   actor: OperatorActor,
   positionals: string[],
   values: Values,
@@ -82,7 +85,7 @@ export async function usersCommand(
         ...(typeof edit.usageLocation === 'string' ? { usageLocation: edit.usageLocation } : {}),
         licenses: values['replace-licenses'] ? { mode: 'replace', products } : products.length ? { mode: 'add', products } : { mode: 'keep' },
       };
-      const result = await editManyUsers(ctx, actor, input, { dryRun });
+      const result = dryRun ? await editManyUsers(ctx, actor, input, { dryRun }) : await editManyHere(ctx, jobs, actor, input);
       if (!result.ok) return report(result);
       const out = typeof values.out === 'string' ? values.out : file.replace(/(\.[^./\\]+)?$/, '-results.csv');
       try {
@@ -153,4 +156,18 @@ function editInput(values: Values): EditUserInput | CoreError {
     }
   }
   return input;
+}
+
+/**
+ * A real Edit many from the command line is a job on this process's own queue, run here: the
+ * users are edited in the same batches as in the app, and the job (with its progress and every
+ * outcome) is listed by `roster jobs` like any other.
+ */
+async function editManyHere(ctx: CoreContext, jobs: JobRunner, actor: OperatorActor, input: EditManyInput): Promise<Result<EditManyResult>> {
+  const queued = await queueEditMany(ctx, actor, input, { queue: `cli:${ctx.instanceId}` });
+  if (!queued.ok) return queued;
+  jobs.register({ kind: EDIT_MANY_JOB, run: (job) => runEditManyJob(ctx, job) });
+  const ended = await jobs.runNow(queued.jobId);
+  if (ended.status !== 'succeeded') return fail('conflict', `The edit stopped (${ended.status}): ${ended.error ?? 'see npm run roster -- jobs'}.`);
+  return ok(await editManyJobResult(ctx, queued.jobId));
 }
