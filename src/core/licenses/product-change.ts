@@ -1,8 +1,10 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
-import { authorize } from '../access/authorize.js';
+import { authorize, type Authorized } from '../access/authorize.js';
+import { reauthorize } from '../access/act-on-user.js';
+import type { Db } from '../../store/database.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
-import { fail, ok, type Result } from '../result.js';
+import { fail, ok, type CoreError, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
 import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
@@ -32,16 +34,27 @@ export interface ProductChangeResult {
   dryRun: boolean;
 }
 
-/**
- * Gives a product to, or takes it from, many users: each user in its own transaction through
- * `changeUserLicenses` (rules, seats through the ledger, mailbox), so one refusal holds up nobody else.
- */
-export async function changeProductForUsers(
+/** A checked product change: who acts, the product, the users it names (ids or usernames) and the options. */
+export interface ProductChangePlan {
+  auth: Authorized;
+  product: Product;
+  direction: 'assign' | 'unassign';
+  /** Ids when `byId`, else usernames; duplicates removed. */
+  names: string[];
+  byId: boolean;
+  disabledPlans: string[];
+}
+
+/** One user's outcome: done, or not with every problem and how to fix it. */
+export type ProductChangeOutcome = { done: { userId: string; userPrincipalName: string } } | { notDone: { name: string; problems: string[] } };
+
+/** Checks a product change before anything is written: the permission, the product, the users named. */
+export async function planProductChange(
   ctx: CoreContext,
   actor: Actor,
   input: ProductChangeInput,
   direction: 'assign' | 'unassign',
-): Promise<Result<ProductChangeResult>> {
+): Promise<Result<{ plan: ProductChangePlan }>> {
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: true });
@@ -50,58 +63,96 @@ export async function changeProductForUsers(
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (wanted.length === 0) return fail('invalid_input', 'Pick at least one user.', [{ field: 'users', message: 'Pick at least one user.' }]);
   if (wanted.length > MAX_USERS_PER_CHANGE) return fail('limit_exceeded', `At most ${MAX_USERS_PER_CHANGE} users at once; ${wanted.length} were named.`);
-  const disabledPlans = input.disabledPlans ?? [];
+  return ok({ plan: { auth, product, direction, names: wanted, byId: 'ids' in input.users, disabledPlans: [...(input.disabledPlans ?? [])] } });
+}
+
+/**
+ * Gives a product to, or takes it from, many users here and now (the CLI's dry run, tests; a real
+ * run from Slack or the CLI is a job: product-change-job.ts): each user in its own transaction
+ * through `changeUserLicenses` (rules, seats through the ledger, mailbox), so one refusal holds up
+ * nobody else.
+ */
+export async function changeProductForUsers(
+  ctx: CoreContext,
+  actor: Actor,
+  input: ProductChangeInput,
+  direction: 'assign' | 'unassign',
+): Promise<Result<ProductChangeResult>> {
+  const planned = await planProductChange(ctx, actor, input, direction);
+  if (!planned.ok) return planned;
+  const { plan } = planned;
   const dryRun = input.dryRun ?? false;
-  const now = ctx.now();
-  const options = {
-    ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId),
-    mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
-    now,
+  const outcomes: ProductChangeOutcome[] = [];
+  for (const name of plan.names) outcomes.push(await changeProductForUser(ctx.db, plan, name, ctx.now(), (work) => transactionOrDryRun(ctx, dryRun, work)));
+  if (outcomes.some((o) => 'done' in o) && !dryRun) reportChange(ctx, plan.auth.tenant, 'licenses', actor);
+  return ok(productChangeResult(plan.product, outcomes, dryRun));
+}
+
+/** The result of a product change from its users' outcomes. */
+export function productChangeResult(product: Product, outcomes: readonly ProductChangeOutcome[], dryRun: boolean): ProductChangeResult {
+  return {
+    product,
+    done: outcomes.flatMap((o) => ('done' in o ? [o.done] : [])),
+    notDone: outcomes.flatMap((o) => ('notDone' in o ? [o.notDone] : [])),
+    dryRun,
   };
-  const done: ProductChangeResult['done'] = [];
-  const notDone: ProductChangeResult['notDone'] = [];
-  for (const name of wanted) {
-    const username = 'ids' in input.users ? await activeUsernameById(ctx.db, auth.tenant.id, name) : name;
-    const user = username ? await activeUserByUpn(ctx.db, auth.tenant.id, username) : null;
-    if (!user) {
-      notDone.push({ name: username ?? name, problems: ['No such user (deleted a moment ago?). Check the username.'] });
-      continue;
-    }
-    try {
-      const changed = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-        const result = await changeUserLicenses(
+}
+
+/**
+ * One user of a product change: the user is read from `db`, the change made in the transaction
+ * `inTransaction` gives (a transaction or a dry run's rehearsal; in a job, a savepoint of the
+ * job's step, `db` being that step's transaction), decided again there with the actor's roles as
+ * stored now.
+ */
+export async function changeProductForUser(
+  db: Db,
+  plan: ProductChangePlan,
+  name: string,
+  now: Date,
+  inTransaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T | CoreError>,
+): Promise<ProductChangeOutcome> {
+  const { auth, product, direction } = plan;
+  const username = plan.byId ? await activeUsernameById(db, auth.tenant.id, name) : name;
+  const user = username ? await activeUserByUpn(db, auth.tenant.id, username) : null;
+  if (!user) return { notDone: { name: username ?? name, problems: ['No such user (deleted a moment ago?). Check the username.'] } };
+  try {
+    const changed = await inTransaction(async (tx) => {
+      const current = await reauthorize(tx, auth, 'assign_licenses');
+      const options = {
+        ownedSkuIds: (await licensePools(tx, auth.tenant.id)).map((p) => p.skuId),
+        mayLicenseGuests: hasPermission(current.roles, 'license_guests'),
+        now,
+      };
+      const result = await changeUserLicenses(
+        tx,
+        user.id,
+        direction === 'assign' ? { add: [{ skuId: product.skuId, disabledPlans: plan.disabledPlans }] } : { remove: [product.skuId] },
+        options,
+      );
+      const changedAnything = result.added.length + result.removed.length + result.appsChanged.length > 0;
+      if (changedAnything) {
+        const verb = result.added.length ? 'Assigned' : result.removed.length ? 'Unassigned' : 'Changed the apps of';
+        await writeAudit(
           tx,
-          user.id,
-          direction === 'assign' ? { add: [{ skuId: product.skuId, disabledPlans }] } : { remove: [product.skuId] },
-          options,
+          {
+            tenantId: auth.tenant.id,
+            actor: auth.actorId,
+            action: 'user.licenses',
+            targetType: 'user',
+            targetUserId: user.id,
+            changedFields: ['licenses', ...(result.mailbox !== 'none' ? ['mailbox'] : [])],
+            summary: `${verb} ${product.displayName} ${direction === 'assign' ? 'to' : 'from'} ${user.userPrincipalName}`,
+          },
+          now,
         );
-        const changedAnything = result.added.length + result.removed.length + result.appsChanged.length > 0;
-        if (changedAnything) {
-          const verb = result.added.length ? 'Assigned' : result.removed.length ? 'Unassigned' : 'Changed the apps of';
-          await writeAudit(
-            tx,
-            {
-              tenantId: auth.tenant.id,
-              actor: auth.actorId,
-              action: 'user.licenses',
-              targetType: 'user',
-              targetUserId: user.id,
-              changedFields: ['licenses', ...(result.mailbox !== 'none' ? ['mailbox'] : [])],
-              summary: `${verb} ${product.displayName} ${direction === 'assign' ? 'to' : 'from'} ${user.userPrincipalName}`,
-            },
-            now,
-          );
-        }
-        return changedAnything || direction === 'assign';
-      });
-      if (isCoreError(changed)) notDone.push({ name: user.userPrincipalName, problems: [changed.message] });
-      else if (changed) done.push({ userId: user.id, userPrincipalName: user.userPrincipalName });
-      else notDone.push({ name: user.userPrincipalName, problems: [`${user.userPrincipalName} doesn't have ${product.displayName}; nothing to unassign.`] });
-    } catch (error) {
-      if (!(error instanceof LicenseChangeRefused)) throw error;
-      notDone.push({ name: user.userPrincipalName, problems: error.problems.map((p) => p.message) });
-    }
+      }
+      return changedAnything || direction === 'assign';
+    });
+    if (isCoreError(changed)) return { notDone: { name: user.userPrincipalName, problems: [changed.message] } };
+    if (changed) return { done: { userId: user.id, userPrincipalName: user.userPrincipalName } };
+    return { notDone: { name: user.userPrincipalName, problems: [`${user.userPrincipalName} doesn't have ${product.displayName}; nothing to unassign.`] } };
+  } catch (error) {
+    if (!(error instanceof LicenseChangeRefused)) throw error;
+    return { notDone: { name: user.userPrincipalName, problems: error.problems.map((p) => p.message) } };
   }
-  if (done.length > 0 && !dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
-  return ok({ product, done, notDone, dryRun });
 }
