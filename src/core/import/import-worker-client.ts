@@ -21,6 +21,21 @@ import type { ImportLimits, ImportReadOptions, ImportRow } from './types.js';
  */
 const WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
 
+/** What tests may change: the heap of workers started from now on (a small one makes a small file run out of memory). */
+export interface ImportWorkerSettings {
+  heapMb: number;
+}
+let heap = WORKER_HEAP;
+
+/** For tests: the next worker started gets these limits; an idle worker is stopped. */
+export function configureImportWorkers(changes: Partial<ImportWorkerSettings>): void {
+  if (changes.heapMb !== undefined) heap = { ...WORKER_HEAP, maxOldGenerationSizeMb: changes.heapMb };
+  if (listeners.size > 0) return;
+  worker?.removeAllListeners();
+  void worker?.terminate();
+  worker = undefined;
+}
+
 type Listener = (reply: WorkerReply | { type: 'crash'; error: Error }) => void;
 
 let worker: Worker | undefined;
@@ -34,7 +49,7 @@ function workerUrl(): URL {
 
 function startWorker(): Worker {
   // execArgv: [] because the parent's flags (--input-type, --cpu-prof, tsx's --import) are not the worker's business.
-  const started = new Worker(workerUrl(), { execArgv: [], resourceLimits: WORKER_HEAP });
+  const started = new Worker(workerUrl(), { execArgv: [], resourceLimits: heap });
   started.on('message', (reply: WorkerReply) => listeners.get(reply.id)?.(reply));
   const crash = (error: Error) => {
     if (worker === started) worker = undefined;
