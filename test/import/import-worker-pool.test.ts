@@ -8,7 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { configureImportWorkers } from '../../src/core/import/import-worker-client.js';
+import { configureImportWorkers, importWorkerCounts } from '../../src/core/import/import-worker-client.js';
 import { adminCenterHeaderLine, openImportFile } from '../../src/core/import/index.js';
 import { writeLongRowFile } from '../support/long-row-file.js';
 import { writeSampleImportFile } from '../support/sample-import-file.js';
@@ -80,9 +80,11 @@ describe('tasks beyond the pool', () => {
   it('wait their turn (and say so), then run: five files through one worker', async () => {
     configureImportWorkers({ workers: 1 });
     const files = await Promise.all([1, 2, 3, 4, 5].map(async (i) => (await writeSampleImportFile(join(dir, `q-${i}.csv`), 100 * i)).path));
-    let waited = 0;
-    const outcomes = await Promise.all(files.map((path) => outcomeOf(path, { onWaiting: () => waited++ })));
+    const seenWhileWaiting: { workers: number; busy: number; queued: number }[] = [];
+    const outcomes = await Promise.all(files.map((path) => outcomeOf(path, { onWaiting: () => seenWhileWaiting.push(importWorkerCounts()) })));
     expect(outcomes).toEqual(['read 100 rows', 'read 200 rows', 'read 300 rows', 'read 400 rows', 'read 500 rows']);
-    expect(waited).toBeGreaterThanOrEqual(4);
+    expect(seenWhileWaiting.length).toBeGreaterThanOrEqual(4);
+    for (const counts of seenWhileWaiting) expect(counts).toMatchObject({ workers: 1, busy: 1 });
+    expect(importWorkerCounts()).toMatchObject({ workers: 1, busy: 0, queued: 0 });
   });
 });
