@@ -57,11 +57,9 @@ export async function finishRun(
  * saved with each batch), so Resume, in Slack or `--resume` at the command line, goes on from there.
  */
 export async function interruptRun(ctx: CoreContext, job: JobFacts, outcome: ImportOutcome, reason: string, changed?: () => void): Promise<ImportOutcome> {
-  outcome.status = 'interrupted';
-  outcome.failure = reason;
   const at = ctx.now();
-  await transaction(ctx, async (tx) => {
-    if (!(await interruptOwnedImport(tx, job.id, ctx.instanceId, at))) return;
+  const moved = await transaction(ctx, async (tx) => {
+    if (!(await interruptOwnedImport(tx, job.id, ctx.instanceId, at))) return false;
     await writeAudit(
       tx,
       {
@@ -74,7 +72,16 @@ export async function interruptRun(ctx: CoreContext, job: JobFacts, outcome: Imp
       },
       at,
     );
+    return true;
   });
+  if (moved === true) {
+    outcome.status = 'interrupted';
+    outcome.failure = reason;
+  } else {
+    // No longer this process's running job (as when a batch finds it lost): nothing to resume from here.
+    outcome.status = 'failed';
+    outcome.failure = 'Another Roster process took this import over; it goes on there.';
+  }
   changed?.();
   return outcome;
 }
