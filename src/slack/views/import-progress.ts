@@ -54,7 +54,7 @@ export function importInterruptedMessage(job: ImportJob, reason?: string): Messa
     ? `The import of ${name} stopped after ${job.rowsDone} of ${job.rowsRead} rows: ${made} users created. ${esc(reason)}`
     : `The import of ${name} was interrupted (Roster stopped) after ${job.rowsDone} of ${job.rowsRead} rows: ${made} users created.`;
   const headline = reason
-    ? `:double_vertical_bar: The import of *${name}* stopped after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n${esc(reason)} Resume to go on from there; if it stops again the same way, cancel it and split the file.\n${bar}`
+    ? `:double_vertical_bar: The import of *${name}* stopped after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n${esc(reason)}\nResume goes on from where it stopped.\n${bar}`
     : `:double_vertical_bar: The import of *${name}* was interrupted (Roster stopped) after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n${bar}`;
   return {
     text,
