@@ -11,6 +11,7 @@ import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configureImportWorkers } from '../../src/core/import/import-worker-client.js';
 import { openImportFile } from '../../src/core/import/index.js';
+import { validateMessageBlocks } from '../support/block-kit-validator.js';
 import { staticSelect } from '../support/slack-requests.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { ACTION } from '../../src/slack/views/ids.js';
@@ -78,7 +79,8 @@ describe('files shared at once', () => {
 
     const { ts, after, eventId } = await share('waits.csv', csvBytes([userRow('cem'), userRow('dee')]));
     const waiting = await threadAnswer(ts, after);
-    expect(String(waiting.args.text)).toMatch(/Roster is reading other files first: waits\.csv is next in line, and its preview will appear here/);
+    expect(String(waiting.args.text)).toMatch(/Roster is reading other files first: waits\.csv waits its turn, and its preview will appear here/);
+    expect(validateMessageBlocks(waiting.args.blocks)).toEqual([]);
 
     await holding.return?.();
     const updated = await r.fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === waiting.response.ts && text(c.args.blocks).includes('Verified'), {
@@ -118,6 +120,7 @@ describe('an import whose reader stops', () => {
     );
     expect(made).toBeGreaterThan(0);
     expect(made).toBeLessThanOrEqual(500);
+    expect(validateMessageBlocks(stopped.args.blocks)).toEqual([]);
     expect(await r.db.db.selectFrom('ImportJob').select('status').where('fileName', '=', 'mixed.csv').executeTakeFirstOrThrow()).toEqual({
       status: 'interrupted',
     });

@@ -86,6 +86,6 @@ function nothingReadyText(preview: ImportPreview): string {
  * waits its turn, and this message is then replaced by its preview.
  */
 export function importWaitingMessage(fileName: string): { text: string; blocks: Blocks } {
-  const line = (name: string) => `Roster is reading other files first: ${name} is next in line, and its preview will appear here.`;
+  const line = (name: string) => `Roster is reading other files first: ${name} waits its turn, and its preview will appear here.`;
   return { text: esc(line(fileName)), blocks: [section(`:hourglass_flowing_sand: ${line(`*${esc(fileName)}*`)}`)] };
 }
