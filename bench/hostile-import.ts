@@ -2,7 +2,8 @@
  * `npm run bench -- hostile`: while hostile CSV files (a header and ~20 million blank lines; a
  * header and one row of ~20 million commas, each just under the 20 MB limit) are shared in a
  * channel again and again, how fast does Roster still acknowledge `/users help`? Open loop at
- * 20 requests a second; target p99 < 100 ms. Also: how long each hostile file took to be refused.
+ * 20 requests a second; target p99 < 100 ms. Also: how long each hostile file took to be refused,
+ * and then how ten long-row files shared at once are answered (long-row-files.ts).
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { SlackClientSim } from '../test/support/slack-requests.js';
 import { type AppProcess, spawnServer } from './app-process.js';
 import { type Figure, LOAD_HEADER, LOAD_RIGHT, type SuiteOptions, fmt, loadRow, table } from './figures.js';
 import { type LoadTarget, runLoadInWorker } from './load.js';
+import { longRowFilesAtOnce } from './long-row-files.js';
 import { OWNER, seedTenant } from './seed.js';
 import { commandBody } from './slack-bodies.js';
 import { summarize } from './stats.js';
@@ -156,6 +158,7 @@ export async function hostileImportSuite(options: SuiteOptions): Promise<Figure[
         note: `${answered.length} of ${mine.length} shares answered`,
       });
     }
+    figures.push(...(await longRowFilesAtOnce(fake, sim, CHANNEL, app.child.pid, SUITE, log)));
     return figures;
   } finally {
     if (app) await app.stop();

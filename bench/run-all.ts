@@ -21,7 +21,8 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
   'form-size': { suite: formSizeSuite, about: 'bytes of the Add user form with 0, 1 and 20 products (and of the import settings form), before and after' },
   hostile: {
     suite: hostileImportSuite,
-    about: '/users help ack p99 (open loop 20/s) while ~20 MB hostile CSVs (blank lines, a row of commas) are previewed; time to refuse each',
+    about:
+      '/users help ack p99 (open loop 20/s) while ~20 MB hostile CSVs (blank lines, a row of commas) are previewed; time to refuse each; ten 6 MB long-row CSVs at once',
   },
   'user-edits': { suite: userEditsSuite, about: 'edit many: a product added to 10,000 users in one run; ack p99 of /users edit at 50/s with 100,000 users' },
   views: {

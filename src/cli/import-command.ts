@@ -79,7 +79,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
   print(
     `Import ${preview.jobId} started. If it is stopped, resume it with: npm run roster -- import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`,
   );
-  return deliver(ctx, preview.jobId!, options, out, print, progress);
+  return deliver(ctx, actor, preview.jobId!, options, out, print, progress);
 }
 
 async function startWithSettings(
@@ -142,7 +142,7 @@ export async function resumeCommand(
     return 1;
   }
   if (resumed.takenOver) print(`This import was started by ${resumed.startedBy}; its results now come to you.`);
-  return deliver(ctx, jobId, options, out, print, progress);
+  return deliver(ctx, actor, jobId, options, out, print, progress);
 }
 
 /** `roster import --list`: interrupted imports of the workspace, with how to resume each. */
@@ -160,7 +160,15 @@ export async function listInterruptedCommand(ctx: CoreContext, actor: OperatorAc
   return 0;
 }
 
-async function deliver(ctx: CoreContext, jobId: string, options: ImportCommandOptions, out: string, print: Print, progress: Print): Promise<number> {
+async function deliver(
+  ctx: CoreContext,
+  actor: OperatorActor,
+  jobId: string,
+  options: ImportCommandOptions,
+  out: string,
+  print: Print,
+  progress: Print,
+): Promise<number> {
   let last = 0;
   const outcome: ImportOutcome = await runImport(ctx, jobId, options.file, {
     limits: options.limits,
@@ -170,6 +178,14 @@ async function deliver(ctx: CoreContext, jobId: string, options: ImportCommandOp
       progress(`  ${done} / ${total} rows`);
     },
   });
+  if (outcome.status === 'interrupted') {
+    // The file's reader stopped under the run: no passwords to deliver yet (Resume issues those of
+    // the users made so far again), so the reserved, empty results file goes, and --resume finds the path free.
+    await rm(out, { force: true });
+    print(`Interrupted: ${outcome.failure} ${importSummaryText(outcome)} so far; those users get new temporary passwords when the import is resumed.`);
+    print(`Resume it with: npm run roster -- import ${options.file} --resume ${jobId} --workspace ${actor.teamId}`);
+    return 1;
+  }
   // The path was reserved (created empty, private) before the run; the results replace it atomically.
   await writePrivateFile(out, await importResultsCsv(outcome), { force: true });
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);

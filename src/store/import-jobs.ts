@@ -156,6 +156,21 @@ export async function interruptStaleImports(db: Db, staleBefore: Date, at: Date)
   return moved;
 }
 
+/**
+ * The owner's run stopped short (its file's reader stopped under it) and the job goes back to
+ * `interrupted`, to be resumed; false when it was no longer this owner's running job.
+ */
+export async function interruptOwnedImport(db: Db, jobId: string, ownerId: string, at: Date): Promise<boolean> {
+  const result = await db
+    .updateTable('ImportJob')
+    .set({ status: 'interrupted', ownerId: null, heartbeatAt: null, updatedAt: toDbDate(at) })
+    .where('id', '=', jobId)
+    .where('ownerId', '=', ownerId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
 /** The owner's sign of life; false when the job is no longer this owner's (it must stop). */
 export async function heartbeatImport(db: Db, jobId: string, ownerId: string, at: Date): Promise<boolean> {
   const result = await db

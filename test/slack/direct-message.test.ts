@@ -22,6 +22,7 @@ const typed = (ts: string, extra: Record<string, unknown> = {}) => ({
 
 describe('the Messages tab with Roster', () => {
   it('answers a typed message with the short help, once, and nothing else it is sent', async () => {
+    await r.quiet();
     const before = r.fake.calls().length;
     // None of these is a person typing to Roster: an edit, a deletion, a bot, Roster itself, a channel message.
     await r.sim.event(typed('1700005555.000100', { subtype: 'message_changed', message: { text: 'edited' } }));

@@ -86,6 +86,7 @@ describe('a CSV shared in a channel', () => {
   it('handles one upload into its DM once: a retried message event, and the file_shared event of the same upload, make no second preview', async () => {
     const file = r.fake.addFile({ name: 'twice.csv', user: OWNER, bytes: csvBytes([userRow('twice1')]) });
     const upload = dmUpload(file);
+    await r.quiet();
     const before = r.fake.calls().length;
     const envelope = { eventId: 'Ev0TWICE01' };
     await Promise.all([
@@ -104,6 +105,7 @@ describe('a CSV shared in a channel', () => {
   it('previews a CSV shared in a channel from file_shared alone, and ignores channel messages (Roster does not read them)', async () => {
     const file = r.fake.addFile({ name: 'channel.csv', user: OWNER, bytes: csvBytes([userRow('chan1')]) });
     const upload = channelUpload(file);
+    await r.quiet();
     const before = r.fake.calls().length;
     const sameAsMessage = {
       type: 'message',
@@ -135,6 +137,7 @@ describe('a CSV shared in a channel', () => {
     await waitForPreview(r, CHANNEL, '1700008888.000100');
 
     const own = r.fake.addFile({ name: 'alone-problems.csv', user: r.fake.botUserId, bytes: csvBytes([userRow('own1')]) });
+    await r.quiet();
     const before = r.fake.calls().length;
     await r.sim.event(fileSharedEvent(own, { user: r.fake.botUserId }), { eventId: 'Ev0OWNFILE1' });
     await r.sim.event(dmUpload(own, { user: r.fake.botUserId }).message, { eventId: 'Ev0OWNFILE2' });
@@ -146,6 +149,7 @@ describe('a CSV shared in a channel', () => {
   it('tells a member with no admin role why, only to them, and does nothing else', async () => {
     const file = r.fake.addFile({ name: 'mine.csv', user: MEMBER, bytes: csvBytes([userRow('m1')]) });
     const { event } = channelUpload(file, { user: MEMBER });
+    await r.quiet();
     const before = r.fake.calls().length;
     await r.sim.event(event, { eventId: 'Ev0NOROLE01' });
     await r.fake.waitFor('chat.postEphemeral', { after: before });
@@ -167,6 +171,7 @@ describe('a CSV shared in a channel', () => {
   it('ignores files that are not CSV, without a word', async () => {
     const image = r.fake.addFile({ name: 'team.png', user: OWNER, bytes: Buffer.from('png') });
     const sheet = r.fake.addFile({ name: 'hires.xlsx', user: MEMBER, bytes: Buffer.from('PK') });
+    await r.quiet();
     const before = r.fake.calls().length;
     const ids = ['Ev0NOTCSV01', 'Ev0NOTCSV02', 'Ev0NOTCSV03', 'Ev0NOTCSV04'];
     await r.sim.event(dmUpload(image).message, { eventId: ids[0] });
@@ -200,6 +205,7 @@ describe('/users import and the message shortcut', () => {
     const help = await r.sim.command('/users', 'help', { userId: OWNER });
     expect(text(help.body)).toMatch(/`\/users import`/);
 
+    await r.quiet();
     const before = r.fake.calls().length;
     await r.sim.command('/users', 'import', { userId: OWNER });
     const opened = await r.fake.waitFor('views.open', { after: before });
@@ -217,6 +223,7 @@ describe('/users import and the message shortcut', () => {
   });
 
   it('refuses a file that is not a CSV in the form', async () => {
+    await r.quiet();
     const before = r.fake.calls().length;
     await r.sim.command('/users', 'import', { userId: OWNER });
     const opened = await r.fake.waitFor('views.open', { after: before });

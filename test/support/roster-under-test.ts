@@ -18,6 +18,8 @@ export interface RosterUnderTest {
   baseUrl: string;
   /** Every line Roster logged (its own and Bolt's). */
   logs: string[];
+  /** Resolves when no job is queued or running (App Home refreshes included): before counting Slack calls exactly. */
+  quiet(timeoutMs?: number): Promise<void>;
   /** Resolves when Roster has finished handling the event with this id (every listener, work after the ack included). */
   handled(eventId: string, options?: { times?: number; timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
@@ -76,6 +78,16 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
         };
         logged.on('line', listener);
       }),
+    async quiet(timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        await db.runtime.jobs.idle();
+        const pending = await db.db.selectFrom('Job').select('id').where('status', 'in', ['queued', 'running']).executeTakeFirst();
+        if (!pending) return;
+        if (Date.now() > deadline) throw new Error(`jobs still pending after ${timeoutMs} ms`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
     async stop() {
       // The app stops taking requests; its jobs finish (they may still call Slack); then Slack goes.
       await app.stop();

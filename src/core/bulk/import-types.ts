@@ -67,7 +67,12 @@ export interface ImportProgress {
 
 export interface ImportOutcome {
   jobId: string;
-  status: 'completed' | 'failed';
+  /**
+   * `interrupted`: the file's reader stopped under the run (not a verdict on the file); the job is
+   * interrupted, to be resumed, and `failure` says why. Its users' passwords are not delivered:
+   * Resume issues them again, as after a restart.
+   */
+  status: 'completed' | 'failed' | 'interrupted';
   rowsRead: number;
   created: number;
   createdWithoutLicense: number;

@@ -11,16 +11,18 @@ import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { insertDirectoryUsersSkippingTaken, setPasswordHashes, usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
-import { findImportJob, heartbeatImport, saveImportOutcome, saveImportProgress, type ImportCounts } from '../../store/import-jobs.js';
+import { findImportJob, heartbeatImport, saveImportProgress, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
 import { assignLicense, licensePool } from '../../store/seat-ledger.js';
 import { BatchPacer } from './batch-pacer.js';
 import { batched } from './batched.js';
 import { readStoredSettings } from './import-settings.js';
 import { whileOwning } from './import-ownership.js';
+import { finishRun as finish, interruptRun } from './import-run-end.js';
 import { ImportResults } from './import-results.js';
 import { loadImportTenant, type ImportTenant } from './import-tenant.js';
 import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
+import { RowStreamStopped, rowsOrStopped } from './row-stream.js';
 import { DUPLICATE_USERNAME, duplicateUsernameMessage, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
 
 export interface RunImportOptions {
@@ -44,6 +46,8 @@ class OwnershipLost extends Error {}
  * audit records and the job's counts are written together or not at all, so a crash never leaves a
  * half-made user. Rows this job made before an interruption are found by that mark, not made again,
  * and get a new temporary password (audited). Between batches the event loop is free for requests.
+ * A run whose file's reader stops under it (out of memory, a crash) ends `interrupted`, to be
+ * resumed; only a verdict on the file itself (it changed) fails it.
  */
 export async function runImport(ctx: CoreContext, jobId: string, path: string, options: RunImportOptions = {}): Promise<ImportOutcome> {
   const job = await findImportJob(ctx.db, jobId);
@@ -69,6 +73,8 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
   return whileOwning(ctx, jobId, async () => {
     try {
       const opened = await openImportFile(path, options.limits, { organizationDomains: run.tenant.domains });
+      // The file passed this check when it was previewed: a reader that stopped under it is no verdict on it.
+      if (!opened.ok && opened.readerStopped) return await interruptRun(ctx, job, outcome, opened.message, changed);
       if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
       const { file } = opened;
       if (file.sha256 !== job.fileSha256)
@@ -76,7 +82,7 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
       run.holdsPasswords = file.holdsPasswords;
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       const pacer = new BatchPacer();
-      for await (const batch of batched(file.rows(), () => options.batchSize ?? pacer.rows)) {
+      for await (const batch of batched(rowsOrStopped(file.rows()), () => options.batchSize ?? pacer.rows)) {
         const own = await usersMadeByImportRows(
           ctx.db,
           jobId,
@@ -98,6 +104,7 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
         outcome.failure = 'Another Roster process took this import over; it goes on there.';
         return outcome;
       }
+      if (error instanceof RowStreamStopped) return interruptRun(ctx, job, outcome, error.reason, changed);
       return finish(ctx, job, outcome, 'failed', error instanceof Error ? error.message : String(error));
     }
   });
@@ -307,46 +314,4 @@ async function hashAll(items: Pending[]): Promise<void> {
     else item.user.passwordHash = hashGeneratedPassword(item.password);
   }
   await Promise.all(chosen);
-}
-
-async function finish(
-  ctx: CoreContext,
-  job: { id: string; tenantId: string; requestedBy: string; fileName: string },
-  outcome: ImportOutcome,
-  status: 'completed' | 'failed',
-  failure?: string,
-  changed?: () => void,
-): Promise<ImportOutcome> {
-  outcome.status = status;
-  if (failure) outcome.failure = failure;
-  const at = ctx.now();
-  await transaction(ctx, async (tx) => {
-    await saveImportOutcome(
-      tx,
-      outcome.jobId,
-      {
-        status,
-        failure: failure ?? null,
-        rowsDone: outcome.rowsRead,
-        rowsCreated: outcome.created,
-        rowsUnlicensed: outcome.createdWithoutLicense,
-        rowsSkipped: outcome.skipped,
-      },
-      at,
-    );
-    await writeAudit(
-      tx,
-      {
-        tenantId: job.tenantId,
-        actor: job.requestedBy,
-        action: 'users.import',
-        targetType: 'import',
-        targetId: outcome.jobId,
-        summary: `Import of ${job.fileName} ${status}: ${outcome.created + outcome.createdWithoutLicense} users made, ${outcome.skipped} rows left out${failure ? ` (${failure})` : ''}`,
-      },
-      at,
-    );
-  });
-  changed?.();
-  return outcome;
 }

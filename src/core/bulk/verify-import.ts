@@ -1,7 +1,7 @@
 import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { licenseCounts } from '../licenses/list-licenses.js';
-import { openImportFile } from '../import/open-import-file.js';
+import { ImportFileChangedError, ImportReaderStoppedError, openImportFile } from '../import/open-import-file.js';
 import type { ImportLimits } from '../import/types.js';
 import { fail, ok, type Result } from '../result.js';
 import { csvDocument } from './csv-out.js';
@@ -21,6 +21,8 @@ export interface VerifyImportInput {
   channelId?: string;
   threadTs?: string;
   limits?: ImportLimits;
+  /** Called when reading the file has to wait for a reader (every import worker is busy). */
+  onWaiting?: () => void;
 }
 
 /**
@@ -32,7 +34,7 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
   const tenant = await loadImportTenant(ctx, auth.tenant);
-  const opened = await openImportFile(input.path, input.limits, { organizationDomains: tenant.domains });
+  const opened = await openImportFile(input.path, input.limits, { organizationDomains: tenant.domains, onWaiting: input.onWaiting });
   if (!opened.ok) return fail(opened.code, `${input.fileName}: ${opened.message}`);
   const { file } = opened;
   const checks = new TenantRowChecks(ctx.db, tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
@@ -44,24 +46,32 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
   let problemCount = 0;
   const firstProblems: PreviewProblem[] = [];
   const problemLines: string[][] = [];
-  for await (const batch of batched(file.rows(), 500)) {
-    for (const row of await checks.check(batch)) {
-      rowsRead++;
-      if (row.duplicateInFile) duplicatesInFile++;
-      if (row.existing) existingUsernames++;
-      if (row.problems.length === 0) {
-        rowsReady++;
-        continue;
-      }
-      for (const problem of row.problems) {
-        problemCount++;
-        if (firstProblems.length < PREVIEW_PROBLEMS) firstProblems.push({ rowNumber: row.rowNumber, ...problem });
-        // In a file with passwords a shifted row can put a password in the username cell, and a
-        // password can look like a username: such a file's rows are named by their number only.
-        const userName = file.holdsPasswords ? '' : (row.fields.userName ?? '');
-        problemLines.push([String(row.rowNumber), problem.column, userName, problem.message]);
+  try {
+    for await (const batch of batched(file.rows(), 500)) {
+      for (const row of await checks.check(batch)) {
+        rowsRead++;
+        if (row.duplicateInFile) duplicatesInFile++;
+        if (row.existing) existingUsernames++;
+        if (row.problems.length === 0) {
+          rowsReady++;
+          continue;
+        }
+        for (const problem of row.problems) {
+          problemCount++;
+          if (firstProblems.length < PREVIEW_PROBLEMS) firstProblems.push({ rowNumber: row.rowNumber, ...problem });
+          // In a file with passwords a shifted row can put a password in the username cell, and a
+          // password can look like a username: such a file's rows are named by their number only.
+          const userName = file.holdsPasswords ? '' : (row.fields.userName ?? '');
+          problemLines.push([String(row.rowNumber), problem.column, userName, problem.message]);
+        }
       }
     }
+  } catch (error) {
+    // Only the row stream throws these: its reader stopped (the file needed more memory than
+    // Roster allows), or the file changed. Said of this file, never a generic failure.
+    if (error instanceof ImportReaderStoppedError) return fail(error.outOfMemory ? 'limit_exceeded' : 'invalid_input', `${input.fileName}: ${error.message}`);
+    if (error instanceof ImportFileChangedError) return fail('invalid_input', `${input.fileName}: ${error.message}`);
+    throw error;
   }
   const counts = { rowsRead, rowsReady, rowsWithProblems: rowsRead - rowsReady };
   let jobId: string | null = null;

@@ -1,121 +1,120 @@
 /**
- * The main thread's side of the import worker: one worker thread, started on first use and shared
- * by every import, kept alive (ref'd) only while it has work. Reading, decoding, parsing and
- * validating all happen there; the main thread only receives validated rows in batches.
+ * The main thread's side of the import workers: checks and row streams run as tasks of a bounded
+ * pool (import-worker-pool.ts), one task per worker, each with its own heap. Reading, decoding,
+ * parsing and validating all happen there; the main thread only receives validated rows in batches.
  *
  * From the compiled build the worker is `import-worker.js` next to this module; from the
  * TypeScript sources (tsx, vitest) it is `import-worker-tsx.mjs`, which loads `import-worker.ts`
  * through tsx's API, because a worker thread does not inherit the parent's TypeScript loader.
  */
-import { Worker } from 'node:worker_threads';
 import type { CheckedFile, Failure } from './check-file.js';
-import type { WorkerReply, WorkerRequest } from './import-worker-protocol.js';
+import { ImportWorkerPool, type PoolSettings, type TaskCallbacks, type WorkerStop } from './import-worker-pool.js';
+import { ROW_BATCH_CHARS, type WorkerReply } from './import-worker-protocol.js';
 import { ImportFileChangedError } from './stream-rows.js';
 import type { ImportLimits, ImportReadOptions, ImportRow } from './types.js';
 
 /**
- * The worker's heap. Every file streams through in bounded pieces (64 KB chunks, rows of at most
- * 100,000 characters and 1,000 cells, batches of 500 rows), so it needs little; a file that
- * somehow needed more ends that worker, never the app. Small generations also keep the worker's
- * share of a 100,000-row import's peak memory small (npm run bench -- import).
+ * The pool: at most 3 tasks read at once, each in a 64 MB heap, so the readers take at most
+ * ~3 × 72 MB (old + young generation) whatever is shared. A task needs far less (rows stream in
+ * bounded batches: see ROW_BATCH_CHARS); 64 MB leaves room for what was not foreseen. A fourth
+ * task waits for one of the three. An import's row stream holds its worker for the whole import,
+ * so previews still have two while one import runs.
  */
-const WORKER_HEAP = { maxOldGenerationSizeMb: 64, maxYoungGenerationSizeMb: 8 };
+export const IMPORT_WORKERS: PoolSettings = { workers: 3, heapMb: 64, idleMs: 30_000 };
 
-type Listener = (reply: WorkerReply | { type: 'crash'; error: Error }) => void;
+export interface ImportWorkerSettings extends PoolSettings {
+  /** A rows batch is sent once it holds this many characters (Infinity: only by row count). */
+  rowBatchChars: number;
+}
 
-let worker: Worker | undefined;
-let nextId = 1;
-const listeners = new Map<number, Listener>();
+/**
+ * The reader's worker stopped under this task: not a verdict on the file's contents. `outOfMemory`:
+ * the task needed more memory than a worker may have, and the message says what to do.
+ */
+export class ImportReaderStoppedError extends Error {
+  constructor(
+    message: string,
+    readonly outOfMemory: boolean,
+  ) {
+    super(message);
+    this.name = 'ImportReaderStoppedError';
+  }
+}
 
 function workerUrl(): URL {
   const fromSources = import.meta.url.endsWith('.ts');
   return new URL(fromSources ? './import-worker-tsx.mjs' : './import-worker.js', import.meta.url);
 }
 
-function startWorker(): Worker {
-  // execArgv: [] because the parent's flags (--input-type, --cpu-prof, tsx's --import) are not the worker's business.
-  const started = new Worker(workerUrl(), { execArgv: [], resourceLimits: WORKER_HEAP });
-  started.on('message', (reply: WorkerReply) => listeners.get(reply.id)?.(reply));
-  const crash = (error: Error) => {
-    if (worker === started) worker = undefined;
-    for (const listener of [...listeners.values()]) listener({ type: 'crash', error });
-  };
-  started.on('error', crash);
-  started.on('exit', (code) => crash(new Error(`The import worker stopped (exit code ${code}).`)));
-  return started;
+const pool = new ImportWorkerPool(workerUrl(), IMPORT_WORKERS);
+let rowBatchChars = ROW_BATCH_CHARS;
+
+/** For tests: the pool's size, a worker's heap (a small one makes a small file run out of memory), batch sizes. */
+export function configureImportWorkers(changes: Partial<ImportWorkerSettings>): void {
+  const { rowBatchChars: chars, ...poolChanges } = changes;
+  if (chars !== undefined) rowBatchChars = chars;
+  pool.configure(poolChanges);
 }
 
-/** Registers a task's listener and sends its first request; the worker stays ref'd while tasks run. */
-function begin(listener: Listener, request: (id: number) => WorkerRequest): { id: number; end: () => void } {
-  worker ??= startWorker();
-  const id = nextId++;
-  listeners.set(id, listener);
-  worker.ref();
-  worker.postMessage(request(id));
-  return {
-    id,
-    end: () => {
-      listeners.delete(id);
-      if (listeners.size === 0) worker?.unref();
-    },
-  };
+export function importWorkerCounts(): { workers: number; busy: number; queued: number } {
+  return pool.counts();
 }
 
-function send(request: WorkerRequest): void {
-  worker?.postMessage(request);
-}
-
-function crashMessage(error: Error): Error {
-  if ((error as { code?: unknown }).code === 'ERR_WORKER_OUT_OF_MEMORY') {
-    return new Error('it needed more memory than Roster allows; check that it is a CSV of users, or split it');
+function stoppedError(stop: WorkerStop): ImportReaderStoppedError {
+  if (stop.outOfMemory) {
+    return new ImportReaderStoppedError(
+      `Reading the file needed more memory than Roster allows for one file (${stop.heapMb} MB): check that it is a CSV of users, one user per row, and if it is, split it into smaller files.`,
+      true,
+    );
   }
-  return error;
+  return new ImportReaderStoppedError(`Roster's file reader stopped while reading the file (${stop.error.message}).`, false);
 }
 
-/** Checks a file in the worker (see `checkImportFile`). */
-export function checkInWorker(path: string, limits: ImportLimits, options: ImportReadOptions): Promise<CheckedFile | Failure> {
+/** Checks a file in a worker (see `checkImportFile`); rejects with ImportReaderStoppedError when the worker stops under it. */
+export function checkInWorker(
+  path: string,
+  limits: ImportLimits,
+  options: Pick<ImportReadOptions, 'organizationDomains'>,
+  onWaiting?: () => void,
+): Promise<CheckedFile | Failure> {
   return new Promise((resolve, reject) => {
-    const task = begin(
-      (reply) => {
-        task.end();
-        if (reply.type === 'checked') resolve(reply.result);
-        else if (reply.type === 'crash') reject(crashMessage(reply.error));
-        else if (reply.type === 'error') reject(new Error(reply.message));
+    pool.run(
+      { type: 'check', path, limits, options },
+      {
+        onReply: (reply) => {
+          if (reply.type === 'checked') resolve(reply.result);
+          else if (reply.type === 'error') reject(new Error(reply.message));
+        },
+        onStop: (stop) => reject(stoppedError(stop)),
+        onWaiting,
       },
-      (id) => ({ type: 'check', id, path, limits, options }),
     );
   });
 }
 
-/** Streams a checked file's rows from the worker, a batch at a time, with backpressure. */
-export async function* rowsFromWorker(checked: CheckedFile): AsyncGenerator<ImportRow> {
-  const queue: (WorkerReply | { type: 'crash'; error: Error })[] = [];
+/** Streams a checked file's rows from a worker, a batch at a time, with backpressure. */
+export async function* rowsFromWorker(checked: CheckedFile, onWaiting?: () => void): AsyncGenerator<ImportRow> {
+  const inbox: (WorkerReply | WorkerStop)[] = [];
   let wake: (() => void) | undefined;
-  const task = begin(
-    (reply) => {
-      queue.push(reply);
-      wake?.();
-    },
-    (id) => ({ type: 'rows', id, checked }),
-  );
-  let finished = false;
+  const deliver = (item: WorkerReply | WorkerStop) => {
+    inbox.push(item);
+    wake?.();
+  };
+  const callbacks: TaskCallbacks = { onReply: deliver, onStop: deliver, onWaiting };
+  const task = pool.run({ type: 'rows', checked, maxBatchChars: rowBatchChars }, callbacks);
   try {
     for (;;) {
-      if (queue.length === 0) await new Promise<void>((resolve) => (wake = resolve));
+      if (inbox.length === 0) await new Promise<void>((resolve) => (wake = resolve));
       wake = undefined;
-      const reply = queue.shift()!;
-      if (reply.type === 'crash') throw crashMessage(reply.error);
-      if (reply.type === 'error') throw reply.changed ? new ImportFileChangedError() : new Error(reply.message);
-      if (reply.type === 'end') {
-        finished = true;
-        return;
-      }
-      if (reply.type !== 'rows') continue;
-      yield* reply.rows;
-      send({ type: 'credit', id: task.id });
+      const item = inbox.shift()!;
+      if (!('type' in item)) throw stoppedError(item);
+      if (item.type === 'error') throw item.changed ? new ImportFileChangedError() : new Error(item.message);
+      if (item.type !== 'rows') return;
+      yield* item.rows;
+      task.send({ type: 'credit' });
     }
   } finally {
-    if (!finished) send({ type: 'cancel', id: task.id });
-    task.end();
+    // A consumer that stopped early frees the worker (a no-op when the task is over).
+    task.cancel();
   }
 }

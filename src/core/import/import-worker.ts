@@ -1,15 +1,18 @@
 /**
- * The import worker thread: checks files and streams their rows, so that no file, whatever its
- * shape, holds the main thread's event loop (where Slack requests are acknowledged). Started by
- * import-worker-client.ts; runs several tasks at once, interleaved at each chunk read.
+ * An import worker thread: checks a file or streams its rows, so that no file, whatever its shape,
+ * holds the main thread's event loop (where Slack requests are acknowledged). Started by
+ * import-worker-pool.ts, which gives it one task at a time: a task has this heap to itself, so a
+ * file that needs more memory than Roster allows stops only its own task.
  *
- * Rows go to the main thread in batches; at most `MAX_BATCHES_IN_FLIGHT` batches are unanswered
- * at a time (each consumed batch returns one credit), so memory stays bounded however large the
- * file and however slow its consumer.
+ * Rows go to the main thread in batches (ROWS_PER_BATCH rows, or fewer once they hold
+ * `maxBatchChars` characters); at most `MAX_BATCHES_IN_FLIGHT` batches are unanswered at a time
+ * (each consumed batch returns one credit), so memory stays bounded however large the file and
+ * however slow its consumer. Every task ends with exactly one of `checked`, `end`, `cancelled` or
+ * `error`: the pool frees the worker on it.
  */
 import { parentPort } from 'node:worker_threads';
 import { checkImportFile, type CheckedFile } from './check-file.js';
-import { MAX_BATCHES_IN_FLIGHT, ROWS_PER_BATCH, type WorkerReply, type WorkerRequest } from './import-worker-protocol.js';
+import { MAX_BATCHES_IN_FLIGHT, ROWS_PER_BATCH, rowChars, type WorkerReply, type WorkerRequest } from './import-worker-protocol.js';
 import { ImportFileChangedError, streamRows } from './stream-rows.js';
 import type { ImportRow } from './types.js';
 
@@ -21,28 +24,32 @@ interface RowTask {
 }
 
 const port = parentPort;
-if (!port) throw new Error('import-worker.ts runs in a worker thread (see import-worker-client.ts)');
+if (!port) throw new Error('import-worker.ts runs in a worker thread (see import-worker-pool.ts)');
 const send = (reply: WorkerReply) => port.postMessage(reply);
 const tasks = new Map<number, RowTask>();
 
-async function sendRows(id: number, checked: CheckedFile): Promise<void> {
+/** Streams the rows; resolves to how the task ended. */
+async function sendRows(id: number, checked: CheckedFile, maxBatchChars: number): Promise<'end' | 'cancelled'> {
   const task: RowTask = { credits: MAX_BATCHES_IN_FLIGHT, cancelled: false };
   tasks.set(id, task);
   const rows = streamRows(checked);
   try {
     let batch: ImportRow[] = [];
+    let chars = 0;
     for await (const row of rows) {
       batch.push(row);
-      if (batch.length < ROWS_PER_BATCH) continue;
+      chars += rowChars(row);
+      if (batch.length < ROWS_PER_BATCH && chars < maxBatchChars) continue;
       while (task.credits === 0 && !task.cancelled) await new Promise<void>((resolve) => (task.wake = resolve));
-      if (task.cancelled) return;
+      if (task.cancelled) return 'cancelled';
       task.credits--;
       send({ type: 'rows', id, rows: batch });
       batch = [];
+      chars = 0;
     }
-    if (task.cancelled) return;
+    if (task.cancelled) return 'cancelled';
     if (batch.length > 0) send({ type: 'rows', id, rows: batch });
-    send({ type: 'end', id });
+    return 'end';
   } finally {
     tasks.delete(id);
     await rows.return(undefined);
@@ -66,7 +73,7 @@ port.on('message', (request: WorkerRequest) => {
       checkImportFile(request.path, request.limits, request.options).then((result) => send({ type: 'checked', id, result }), fail);
       break;
     case 'rows':
-      sendRows(id, request.checked).catch(fail);
+      sendRows(id, request.checked, request.maxBatchChars).then((ended) => send({ type: ended, id }), fail);
       break;
     case 'credit':
       wake(id, (task) => task.credits++);

@@ -1,6 +1,6 @@
 /** "Add many users from a CSV": reading and validating the file (no database, no Slack). */
 export * from './types.js';
-export { openImportFile, ImportFileChangedError, formatBytes } from './open-import-file.js';
+export { openImportFile, ImportFileChangedError, ImportReaderStoppedError, formatBytes } from './open-import-file.js';
 export { validateImportRow } from './validate-row.js';
 export { DuplicateUsernameTracker, duplicateUsernameProblem } from './duplicate-usernames.js';
 export { detectDelimiter } from './delimiter.js';

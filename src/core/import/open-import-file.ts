@@ -5,11 +5,12 @@
  */
 import type { CheckedFile } from './check-file.js';
 import { holdsPasswords } from './column-map.js';
-import { checkInWorker, rowsFromWorker } from './import-worker-client.js';
+import { checkInWorker, ImportReaderStoppedError, rowsFromWorker } from './import-worker-client.js';
 import type { ImportFile, ImportFileResult, ImportLimits, ImportReadOptions } from './types.js';
 
 export { formatBytes, notCsvMessage } from './check-file.js';
 export { ImportFileChangedError } from './stream-rows.js';
+export { ImportReaderStoppedError } from './import-worker-client.js';
 
 /**
  * Checks an uploaded CSV and returns a handle that streams its validated rows, or a file-level
@@ -19,8 +20,11 @@ export { ImportFileChangedError } from './stream-rows.js';
 export async function openImportFile(path: string, limits: ImportLimits = {}, options: ImportReadOptions = {}): Promise<ImportFileResult> {
   let checked;
   try {
-    checked = await checkInWorker(path, limits, { organizationDomains: options.organizationDomains });
+    checked = await checkInWorker(path, limits, { organizationDomains: options.organizationDomains }, options.onWaiting);
   } catch (error) {
+    if (error instanceof ImportReaderStoppedError) {
+      return { ok: false, code: error.outOfMemory ? 'limit_exceeded' : 'invalid_input', message: error.message, readerStopped: true };
+    }
     return {
       ok: false,
       code: 'invalid_input',
@@ -28,12 +32,12 @@ export async function openImportFile(path: string, limits: ImportLimits = {}, op
     };
   }
   if (!checked.ok) return checked;
-  return { ok: true, file: importFile(checked) };
+  return { ok: true, file: importFile(checked, options.onWaiting) };
 }
 
-function importFile(checked: CheckedFile): ImportFile {
+function importFile(checked: CheckedFile, onWaiting: (() => void) | undefined): ImportFile {
   const { map, skippedExampleRow } = checked;
-  const rows = () => rowsFromWorker(checked);
+  const rows = () => rowsFromWorker(checked, onWaiting);
   return {
     path: checked.path,
     encoding: checked.encoding,

@@ -74,6 +74,11 @@ export interface ImportReadOptions {
    * contoso.com) is skipped as the template's example only when its domain is not one of these.
    */
   organizationDomains?: readonly string[];
+  /**
+   * Called when the file's check or row stream has to wait for a reader (every import worker is
+   * busy), so a person can be told why it takes a moment. Stays on the main thread.
+   */
+  onWaiting?: () => void;
 }
 
 export interface SkippedExampleRow {
@@ -105,11 +110,15 @@ export interface ImportFile {
   /**
    * Streams the user rows from disk, validated (tenant-agnostic). Each call reads the file again;
    * the result may itself be iterated more than once. Throws `ImportFileChangedError` when the
-   * file on disk no longer matches what `openImportFile` checked.
+   * file on disk no longer matches what `openImportFile` checked, and `ImportReaderStoppedError`
+   * when the worker reading it stopped (it ran out of memory, or crashed).
    */
   rows(): AsyncIterable<ImportRow>;
 }
 
 export type ImportFileFailureCode = Extract<ErrorCode, 'invalid_input' | 'limit_exceeded'>;
 
-export type ImportFileResult = { ok: true; file: ImportFile } | { ok: false; code: ImportFileFailureCode; message: string };
+export type ImportFileResult =
+  | { ok: true; file: ImportFile }
+  /** `readerStopped`: the reader's worker stopped under the check (see ImportReaderStoppedError): no verdict on the file. */
+  | { ok: false; code: ImportFileFailureCode; message: string; readerStopped?: true };

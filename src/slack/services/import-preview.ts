@@ -3,11 +3,12 @@ import { verifyImport } from '../../core/bulk/index.js';
 import type { MemberActor } from '../../core/context.js';
 import type { ListenerDeps } from '../deps.js';
 import type { Blocks, PostedMessage, SlackFileInfo } from '../slack-port.js';
-import { importPreviewMessage } from '../views/import-preview.js';
+import { importPreviewMessage, importWaitingMessage } from '../views/import-preview.js';
 import { derivedFileName, ImportFileProblem, isCsvFile, withDownloadedFile } from './import-download.js';
 import { recordImportMessage } from '../../core/bulk/import-job-records.js';
 import { esc, textMessage } from '../views/kit.js';
 import { slackErrorCode } from './slack-errors.js';
+import { describeError } from '../../log.js';
 
 /** Where the preview goes: a thread (or channel) where the file was shared, or the requester's DM. */
 export type ImportPlace = { channel: string; threadTs?: string } | { dm: true };
@@ -57,24 +58,25 @@ export async function previewUpload(deps: ListenerDeps, request: PreviewRequest)
     return;
   }
   const where = 'channel' in place ? { channelId: place.channel, threadTs: place.threadTs } : {};
+  const answer = answerer(deps, request, file.name);
   let verified;
   try {
     verified = await withDownloadedFile(deps, file, (path) =>
-      verifyImport(deps.core, actor, { path, fileName: file.name, fileId: file.id, limits: deps.imports.limits, ...where }),
+      verifyImport(deps.core, actor, { path, fileName: file.name, fileId: file.id, limits: deps.imports.limits, onWaiting: answer.waiting, ...where }),
     );
   } catch (error) {
     if (!(error instanceof ImportFileProblem)) throw error;
-    if (request.explicit) await say(deps, request, textMessage(`:warning: ${error.message}`));
+    if (request.explicit) await answer.say(textMessage(`:warning: ${error.message}`));
     return;
   }
   if (!verified.ok) {
     if (verified.code === 'forbidden' || verified.code === 'not_set_up') await refuse(deps, request, verified.message);
     // A file that is not a file of users (a budget sheet) is answered only where Roster was asked.
-    else if (request.explicit) await say(deps, request, textMessage(`:warning: Roster could not verify this file. ${verified.message}`));
+    else if (request.explicit) await answer.say(textMessage(`:warning: Roster could not verify this file. ${verified.message}`));
     return;
   }
   const { preview } = verified;
-  const posted = await say(deps, request, importPreviewMessage(preview, actor.slackUserId));
+  const posted = await answer.say(importPreviewMessage(preview, actor.slackUserId));
   if (preview.jobId) await recordImportMessage(deps.core, preview.jobId, posted);
   if (preview.problemsCsv) {
     await deps.slack.uploadFile(posted.channel, {
@@ -92,6 +94,29 @@ export async function previewUpload(deps: ListenerDeps, request: PreviewRequest)
     ready: preview.rowsReady,
     problems: preview.problemCount,
   });
+}
+
+/**
+ * The one answer about a file: when it has to wait for a reader, a message saying so is posted at
+ * once (only where Roster was asked), and the answer then replaces it instead of following it.
+ */
+function answerer(deps: ListenerDeps, request: PreviewRequest, fileName: string) {
+  let waiting: Promise<PostedMessage | undefined> | undefined;
+  return {
+    waiting: () => {
+      if (!request.explicit) return;
+      waiting ??= say(deps, request, importWaitingMessage(fileName)).catch((error) => {
+        deps.logger.warn('import waiting message not shown', { file: request.fileId, ...describeError(error) });
+        return undefined;
+      });
+    },
+    say: async (message: Message): Promise<PostedMessage> => {
+      const shown = await waiting;
+      if (!shown) return say(deps, request, message);
+      await deps.slack.updateMessage(shown.channel, shown.ts, message);
+      return shown;
+    },
+  };
 }
 
 /** Posts in the thread (or channel) of the file, or in the requester's DM. */

@@ -54,6 +54,14 @@ export async function runImportFromSlack(deps: ListenerDeps, jobId: string, requ
     await deps.slack.dm(requesterId, textMessage(`:warning: The import of ${job.fileName} could not start: ${problem}`));
     return;
   }
+  if (outcome.status === 'interrupted') {
+    // The file's reader stopped under the run: Resume goes on. The passwords of the users made so
+    // far are not sent, since Resume issues them again (as after a restart).
+    const stopped = await findImportJob(deps.core, jobId);
+    if (stopped) await throttle.finish(importInterruptedMessage(stopped, outcome.failure));
+    deps.logger.warn('import interrupted', { team: job.tenantId, job: jobId, done: outcome.rowsRead, reason: outcome.failure });
+    return;
+  }
   const everyone = [requesterId, ...settings.recipients.filter((id) => id !== requesterId)];
   await throttle.finish(importOutcomeMessage(job.fileName, outcome, job.rowsRead, everyone));
   deps.logger.info('import finished', {

@@ -80,3 +80,12 @@ function nothingReadyText(preview: ImportPreview): string {
   if (preview.rowsWithProblems > preview.existingUsernames) reasons.push('fix the problems listed above, row by row (the file below has them all)');
   return `:warning: *Nothing to add.* ${reasons.length ? `${reasons.join('; ')}, ` : ''}then upload the corrected file again.`;
 }
+
+/**
+ * Said at once when every file reader is busy (other files are being read, or imported): the file
+ * waits its turn, and this message is then replaced by its preview.
+ */
+export function importWaitingMessage(fileName: string): { text: string; blocks: Blocks } {
+  const line = (name: string) => `Roster is reading other files first: ${name} waits its turn, and its preview will appear here.`;
+  return { text: esc(line(fileName)), blocks: [section(`:hourglass_flowing_sand: ${line(`*${esc(fileName)}*`)}`)] };
+}

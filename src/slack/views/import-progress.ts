@@ -42,16 +42,24 @@ export function importOutcomeMessage(fileName: string, outcome: ImportOutcome, t
   return { text: esc(`${done ? 'Imported' : 'Import stopped:'} ${fileName}: ${summary}`), blocks };
 }
 
-/** A run cut short by a restart: what was done, and the buttons to resume or cancel. */
-export function importInterruptedMessage(job: ImportJob): Message {
+/**
+ * A run cut short, by a restart (no `reason`) or by its file's reader stopping under it (`reason`
+ * says why): what was done, and the buttons to resume or cancel.
+ */
+export function importInterruptedMessage(job: ImportJob, reason?: string): Message {
   const made = job.rowsCreated + job.rowsUnlicensed;
-  const text = `The import of ${esc(job.fileName)} was interrupted (Roster stopped) after ${job.rowsDone} of ${job.rowsRead} rows: ${made} users created.`;
+  const name = esc(job.fileName);
+  const bar = `\`${progressBar(job.rowsDone, job.rowsRead)}\``;
+  const text = reason
+    ? `The import of ${name} stopped after ${job.rowsDone} of ${job.rowsRead} rows: ${made} users created. ${esc(reason)}`
+    : `The import of ${name} was interrupted (Roster stopped) after ${job.rowsDone} of ${job.rowsRead} rows: ${made} users created.`;
+  const headline = reason
+    ? `:double_vertical_bar: The import of *${name}* stopped after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n${esc(reason)}\nResume goes on from where it stopped.\n${bar}`
+    : `:double_vertical_bar: The import of *${name}* was interrupted (Roster stopped) after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n${bar}`;
   return {
     text,
     blocks: [
-      section(
-        `:double_vertical_bar: The import of *${esc(job.fileName)}* was interrupted (Roster stopped) after ${count(job.rowsDone)} of ${count(job.rowsRead)} rows: ${usersMade(made)} created, ${count(job.rowsSkipped)} left out.\n\`${progressBar(job.rowsDone, job.rowsRead)}\``,
-      ),
+      section(headline),
       context(
         `${job.requestedBy.startsWith('cli:') ? `Started at the command line by ${esc(job.requestedBy.slice(4))}` : `Started by <@${job.requestedBy}>`}${job.startedAt ? ` ${slackDateTime(job.startedAt)}, last progress ${slackDateTime(job.updatedAt)}` : ''}. Resume adds the rest. Users already made are not made again; they get new temporary passwords in the results.`,
       ),
