@@ -13,6 +13,8 @@ import { guardReceiver } from './parse/guard-receiver.js';
 import { credentialSweepJob, CREDENTIAL_SWEEP } from './services/credential-sweep.js';
 import { HomeRefresher } from './services/home-refresher.js';
 import { editManySlackJob } from './jobs/edit-many-job.js';
+import { exportSlackJob } from './jobs/export-job.js';
+import { productChangeSlackJob } from './jobs/product-change-job.js';
 import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { checkToken, StartupProblem } from './token-check.js';
@@ -98,7 +100,7 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
-  runtime.jobs.register(home.job(), credentialSweepJob(deps), editManySlackJob(deps));
+  runtime.jobs.register(home.job(), credentialSweepJob(deps), editManySlackJob(deps), exportSlackJob(deps), productChangeSlackJob(deps));
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
   if (leftovers.imports + leftovers.exports > 0) logger.info('removed leftover temporary folders', leftovers);

@@ -1,8 +1,6 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import { assignProduct } from '../../core/licenses/assign-product.js';
 import { productUsers } from '../../core/licenses/product-users.js';
-import { unassignProduct } from '../../core/licenses/unassign-product.js';
 import { deleteUsers } from '../../core/users/delete-users.js';
 import { setUserLicenses } from '../../core/licenses/set-user-licenses.js';
 import { USER_LICENSES_CALLBACK } from '../views/user-licenses-modal.js';
@@ -15,7 +13,8 @@ import { afterAck } from '../services/after-ack.js';
 import { sendCredentials } from '../services/send-credentials.js';
 import { option, textMessage } from '../views/kit.js';
 import { LIFECYCLE } from '../views/lifecycle-ids.js';
-import { productChangeResultMessage, productUsersMessage } from '../views/licenses-page-views.js';
+import { productUsersMessage } from '../views/licenses-page-views.js';
+import { runProductChange } from '../services/product-change.js';
 import { deleteResultMessage, restoredView } from '../views/lifecycle-views.js';
 import { VALUE } from '../views/ids.js';
 
@@ -66,12 +65,9 @@ export function registerLifecycleListeners(app: App, deps: ListenerDeps): void {
       }
       const disabledPlans = (values[LIFECYCLE.appsBlock]?.[VALUE]?.selected_options ?? []).map((o) => o.value);
       await ack();
-      await afterAck(deps, actor.slackUserId, `${direction} the licenses`, async () => {
-        const input = { product: view.private_metadata, users: { ids } };
-        const result =
-          direction === 'assign' ? await assignProduct(deps.core, actor, { ...input, disabledPlans }) : await unassignProduct(deps.core, actor, input);
-        await deps.slack.dm(actor.slackUserId, result.ok ? productChangeResultMessage(result, direction) : textMessage(result.message));
-      });
+      await afterAck(deps, actor.slackUserId, `${direction} the licenses`, () =>
+        runProductChange(deps, actor, { product: view.private_metadata, users: { ids }, disabledPlans }, direction),
+      );
     });
   }
 
