@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { loadEnv } from '../../src/config/env.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
 import { createLogger } from '../../src/log.js';
 import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
@@ -89,13 +90,15 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
 
 /**
  * Another Roster process on the same database and fake Slack (a restart after a crash, or an
- * instance with other settings), with `env` added to the usual variables.
+ * instance with other settings), with `env` added to the usual variables. `db` is the same
+ * database reached another way (e.g. with held writes, support/held-writes.ts).
  */
 export async function startAnotherRoster(
   r: RosterUnderTest,
   env: Record<string, string> = {},
   log: (line: string) => void = () => undefined,
   now?: () => Date,
+  db: OpenDatabase = r.db,
 ): Promise<{ app: RosterApp; sim: SlackClientSim }> {
   const loaded = loadEnv({
     SLACK_BOT_TOKEN: r.fake.botToken,
@@ -107,7 +110,7 @@ export async function startAnotherRoster(
     ...env,
   });
   if (!loaded.ok) throw new Error(loaded.message);
-  const app = await startSlackApp(loaded.env, r.db, createLogger('debug', log), now);
+  const app = await startSlackApp(loaded.env, db, createLogger('debug', log), now);
   return {
     app,
     sim: new SlackClientSim({ appUrl: `http://127.0.0.1:${app.port}/slack/events`, signingSecret: SIGNING_SECRET, teamId: r.fake.teamId, fake: r.fake }),
