@@ -89,6 +89,38 @@ describe('a submission whose work is slow still acks in time, and what it made r
   });
 });
 
+describe('a change made after its ack', () => {
+  it('Add user: a username taken between the review and the creation adds nobody; the modal and a DM say so', async () => {
+    const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
+    const before = r.fake.calls().length;
+    await hurried.sim.command('/users', 'add', { userId: OWNER });
+    const modal = await openedAfter(before);
+    const values = {
+      firstName: { value: plainText('Eve') },
+      lastName: { value: plainText('Stone') },
+      alias: { value: plainText('eve') },
+      usageLocation: { value: externalSelect('NL') },
+      passwordMode: { value: radio('auto') },
+      licenses: { value: multiStaticSelect([BASIC.skuId]) },
+    };
+    await hurried.sim.viewSubmission(modal.view, values, { userId: OWNER });
+    const review = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id, { after: before });
+    expect(text(review.args.view)).toMatch(/eve@contoso.onmicrosoft.com/);
+    // Someone is quicker: eve@ is made while Roster shows the review (before the creation follows it).
+    await makeUser(r.db.ctx, 'eve', {}, owner);
+    const refused = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id && /Nothing was added/.test(text(c.args.view)), {
+      after: before,
+    });
+    expect(text(refused.args.view)).toMatch(/already taken/);
+    const dm = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && /was not added/.test(text(c.args)), {
+      after: before,
+    });
+    expect(text(dm.args)).toMatch(/eve@contoso.onmicrosoft.com was not added: .*already taken/);
+    expect(text(r.fake.calls().slice(before))).not.toContain(ACTION.showPassword);
+    expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('aliasKey', '=', 'eve'))).toBe(1);
+  });
+});
+
 describe('a change whose ack is late is never made silently (issue 20)', () => {
   it('the restore form, with a restore slower than 3 s: either the user is restored and the credentials reach the admin, or nothing changes and the admin is told', async () => {
     const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
