@@ -64,7 +64,7 @@ describe('Slack is answered one way: every ack goes through services/answer.ts',
     expect([...register.matchAll(/\bapp\.(\w+)\(/g)].map((m) => m[1])).toEqual(['event', 'event', 'event']);
   });
 
-  it('every registered listener acks exactly once, even when its plan fails', async () => {
+  it('every registered listener acks exactly once, with no Web API call before, even when its plan fails', async () => {
     const registered: { kind: string; listener: (args: object) => Promise<void> }[] = [];
     const recorder = Object.fromEntries(
       ['command', 'view', 'action', 'options', 'shortcut', 'event'].map((kind) => [
@@ -73,17 +73,31 @@ describe('Slack is answered one way: every ack goes through services/answer.ts',
       ]),
     ) as unknown as App;
     const quiet = () => undefined;
-    // A Slack port whose every call resolves, and a core that fails at its first query: each plan errs.
-    const slack = new Proxy({}, { get: () => async () => ({ channel: 'D1', ts: '1', viewId: 'V1', shares: [] }) });
+    // A Slack port whose every call resolves (and is counted), and a core that fails at its first query: each plan errs.
+    let slackCalls = 0;
+    const slack = new Proxy(
+      {},
+      {
+        get: () => async () => {
+          slackCalls += 1;
+          return { channel: 'D1', ts: '1', viewId: 'V1', shares: [] };
+        },
+      },
+    );
     const deps = { core: {}, slack, ackBudgetMs: 50, logger: { debug: quiet, info: quiet, warn: quiet, error: quiet }, bootstrapAdmins: [] };
     registerListeners(recorder, deps as unknown as ListenerDeps);
     const interactive = registered.filter((r) => r.kind !== 'event');
     expect(interactive.length).toBeGreaterThan(40);
     for (const { kind, listener } of interactive) {
       const acks: unknown[] = [];
+      const callsBeforeAck: number[] = [];
       const user = { id: 'U1' };
+      slackCalls = 0;
       await listener({
-        ack: async (body: unknown) => void acks.push(body),
+        ack: async (body: unknown) => {
+          acks.push(body);
+          callsBeforeAck.push(slackCalls);
+        },
         body: { user, team: { id: 'T1' }, actions: [], view: undefined, trigger_id: 't' },
         command: { command: '/users', text: 'list', user_id: 'U1', team_id: 'T1', trigger_id: 't', response_url: 'https://hooks.slack.test/1' },
         view: { id: 'V1', state: { values: {} }, private_metadata: '' },
@@ -94,6 +108,7 @@ describe('Slack is answered one way: every ack goes through services/answer.ts',
         context: {},
       });
       expect(acks, `a ${kind} listener`).toHaveLength(1);
+      expect(callsBeforeAck, `Web API calls before the ack of a ${kind} listener`).toEqual([0]);
     }
   });
 });
