@@ -53,7 +53,7 @@ export interface Plan<Reply> {
 export interface Surface<Reply> {
   /** Who asked: told by DM when the ack failed or the work failed. */
   userId: string;
-  /** What the person asked for, for a plan that failed: "submit the Restore a user form". */
+  /** What the person asked for, for a plan that failed: "submit the Restore user form". */
   what: string;
   /** The ack's body when the plan misses the budget (none: a bare ack). */
   working?: Reply;

@@ -20,8 +20,10 @@ import { answer, type Ack, type Plan, type Surface } from './answer.js';
 
 /**
  * Registers listeners so that each is answered through `answer` (services/answer.ts): a listener
- * gets Bolt's arguments without `ack` and returns its plan. This file and answer.ts are the only
- * places that call `app.command/view/action/options/shortcut` or `ack` (test/architecture.test.ts).
+ * gets Bolt's arguments without `ack` and returns its plan. Only this file calls
+ * `app.command/view/action/options/shortcut`, and only answer.ts calls `ack` (besides the edge,
+ * parse/guard-receiver.ts, which acks a malformed payload before Bolt sees it): see
+ * test/architecture.test.ts. Events are not registered here: Bolt acks them itself.
  */
 
 type WithoutAck<T> = Omit<T, 'ack'>;
