@@ -1,6 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
+import type { ListenerDeps } from '../src/slack/deps.js';
+import { registerListeners } from '../src/slack/listeners/register.js';
 
 /** Every .ts file under a folder of src/, with its text. */
 function sources(folder: string): { file: string; text: string }[] {
@@ -27,5 +30,85 @@ describe('the layers keep to their places', () => {
   it('SQL is written only in the data layer (src/store, and the migrator in src/db)', () => {
     const outside = ['core', 'slack', 'cli', 'config'].flatMap(sources).filter(({ text }) => SQL.test(text));
     expect(outside.map((o) => o.file)).toEqual([]);
+  });
+});
+
+/** A file's code without its comments, so that prose about "the ack" is not mistaken for code. */
+function code(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+}
+
+/** Where acks may be sent: the helper, and the edge that acks a malformed payload before Bolt sees it. */
+const ACKS_HERE = [path.join('src', 'slack', 'services', 'answer.ts'), path.join('src', 'slack', 'parse', 'guard-receiver.ts')];
+const REGISTRAR = path.join('src', 'slack', 'services', 'answering.ts');
+const INTERACTIVE = /\b\w*app\s*\.\s*(command|action|view|options|shortcut)\s*(<[^>]*>)?\s*\(/i;
+
+describe('Slack is answered one way: every ack goes through services/answer.ts', () => {
+  it('no listener touches ack: no ack( call, no ack destructured or passed on', () => {
+    // `ack` as a name of its own (after-ack.js is another word).
+    const offenders = sources(path.join('slack', 'listeners')).filter(({ text }) => /(?<![\w$-])ack(?![\w$-])/.test(code(text)));
+    expect(offenders.map((o) => o.file)).toEqual([]);
+  });
+
+  it('nothing else in the Slack layer calls an ack', () => {
+    const offenders = sources('slack').filter(({ file, text }) => !ACKS_HERE.includes(file) && /\back\s*\(/.test(code(text)));
+    expect(offenders.map((o) => o.file)).toEqual([]);
+  });
+
+  it('commands, actions, options, shortcuts and views are registered only through the registrar (services/answering.ts)', () => {
+    const offenders = sources('slack').filter(({ file, text }) => file !== REGISTRAR && INTERACTIVE.test(code(text)));
+    expect(offenders.map((o) => o.file)).toEqual([]);
+    const register = code(readFileSync(path.join('src', 'slack', 'listeners', 'register.ts'), 'utf8'));
+    expect(register).toMatch(/const on = answering\(app, deps\)/);
+    // Events are acked by Bolt before any listener runs (App.processEvent); only they use the app directly.
+    expect([...register.matchAll(/\bapp\.(\w+)\(/g)].map((m) => m[1])).toEqual(['event', 'event', 'event']);
+  });
+
+  it('every registered listener acks exactly once, with no Web API call before, even when its plan fails', async () => {
+    const registered: { kind: string; listener: (args: object) => Promise<void> }[] = [];
+    const recorder = Object.fromEntries(
+      ['command', 'view', 'action', 'options', 'shortcut', 'event'].map((kind) => [
+        kind,
+        (_constraint: unknown, listener: (args: object) => Promise<void>) => void registered.push({ kind, listener }),
+      ]),
+    ) as unknown as App;
+    const quiet = () => undefined;
+    // A Slack port whose every call resolves (and is counted), and a core that fails at its first query: each plan errs.
+    let slackCalls = 0;
+    const slack = new Proxy(
+      {},
+      {
+        get: () => async () => {
+          slackCalls += 1;
+          return { channel: 'D1', ts: '1', viewId: 'V1', shares: [] };
+        },
+      },
+    );
+    const deps = { core: {}, slack, ackBudgetMs: 50, logger: { debug: quiet, info: quiet, warn: quiet, error: quiet }, bootstrapAdmins: [] };
+    registerListeners(recorder, deps as unknown as ListenerDeps);
+    const interactive = registered.filter((r) => r.kind !== 'event');
+    expect(interactive.length).toBeGreaterThan(40);
+    for (const { kind, listener } of interactive) {
+      const acks: unknown[] = [];
+      const callsBeforeAck: number[] = [];
+      const user = { id: 'U1' };
+      slackCalls = 0;
+      await listener({
+        ack: async (body: unknown) => {
+          acks.push(body);
+          callsBeforeAck.push(slackCalls);
+        },
+        body: { user, team: { id: 'T1' }, actions: [], view: undefined, trigger_id: 't' },
+        command: { command: '/users', text: 'list', user_id: 'U1', team_id: 'T1', trigger_id: 't', response_url: 'https://hooks.slack.test/1' },
+        view: { id: 'V1', state: { values: {} }, private_metadata: '' },
+        payload: { value: '' },
+        action: {},
+        shortcut: { user, team: { id: 'T1' }, message: {}, channel: { id: 'C1' }, trigger_id: 't' },
+        respond: async () => undefined,
+        context: {},
+      });
+      expect(acks, `a ${kind} listener`).toHaveLength(1);
+      expect(callsBeforeAck, `Web API calls before the ack of a ${kind} listener`).toEqual([0]);
+    }
   });
 });

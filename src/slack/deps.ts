@@ -19,7 +19,7 @@ export interface ListenerDeps {
   slack: SlackPort;
   /** Keeps App Homes current after changes (see services/home-refresher.ts). */
   home: HomeRefresher;
-  /** How long a submission may work before it is acked with "working…" (see services/ack-deadline.ts). */
+  /** How long a listener may plan before its request is acked with "working…" (see services/answer.ts). */
   ackBudgetMs: number;
   bootstrapAdmins: readonly string[];
   logger: Logger;

@@ -5,6 +5,10 @@ import { plainText, externalSelect, multiStaticSelect, radio } from '../support/
 import { startAnotherRoster, startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import type { SlackClientSim } from '../support/slack-requests.js';
 import { countRows } from '../support/test-db.js';
+import { holdWrites } from '../support/held-writes.js';
+import { makeUser } from '../lifecycle/helpers.js';
+import { deleteUsers } from '../../src/core/users/delete-users.js';
+import { ACTION } from '../../src/slack/views/ids.js';
 
 let r: RosterUnderTest;
 let hurried: { app: RosterApp; sim: SlackClientSim };
@@ -82,5 +86,76 @@ describe('a submission whose work is slow still acks in time, and what it made r
     const refused = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === second.id, { after: again });
     expect(text(refused.args.view)).toMatch(/Nothing was added: .*already taken/);
     expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('aliasKey', '=', 'ana'))).toBe(1);
+  });
+});
+
+describe('a change made after its ack', () => {
+  it('Add user: a username taken between the review and the creation adds nobody; the modal and a DM say so', async () => {
+    const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
+    const before = r.fake.calls().length;
+    await hurried.sim.command('/users', 'add', { userId: OWNER });
+    const modal = await openedAfter(before);
+    const values = {
+      firstName: { value: plainText('Eve') },
+      lastName: { value: plainText('Stone') },
+      alias: { value: plainText('eve') },
+      usageLocation: { value: externalSelect('NL') },
+      passwordMode: { value: radio('auto') },
+      licenses: { value: multiStaticSelect([BASIC.skuId]) },
+    };
+    await hurried.sim.viewSubmission(modal.view, values, { userId: OWNER });
+    const review = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id, { after: before });
+    expect(text(review.args.view)).toMatch(/eve@contoso.onmicrosoft.com/);
+    // Someone is quicker: eve@ is made while Roster shows the review (before the creation follows it).
+    await makeUser(r.db.ctx, 'eve', {}, owner);
+    const refused = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id && /Nothing was added/.test(text(c.args.view)), {
+      after: before,
+    });
+    expect(text(refused.args.view)).toMatch(/already taken/);
+    const dm = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && /was not added/.test(text(c.args)), {
+      after: before,
+    });
+    expect(text(dm.args)).toMatch(/eve@contoso.onmicrosoft.com was not added: .*already taken/);
+    expect(text(r.fake.calls().slice(before))).not.toContain(ACTION.showPassword);
+    expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('aliasKey', '=', 'eve'))).toBe(1);
+  });
+});
+
+describe('a change whose ack is late is never made silently (issue 20)', () => {
+  it('the restore form, with a restore slower than 3 s: either the user is restored and the credentials reach the admin, or nothing changes and the admin is told', async () => {
+    const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
+    const dora = await makeUser(r.db.ctx, 'dora', {}, owner);
+    expect((await deleteUsers(r.db.ctx, owner, { userIds: [dora.id] })).ok).toBe(true);
+    const held = holdWrites(r.db, { table: 'DirectoryUser', column: 'deletedAt' });
+    const slow = await startAnotherRoster(r, {}, undefined, undefined, held.db);
+    try {
+      const before = r.fake.calls().length;
+      await slow.sim.command('/users', `restore ${dora.upn}`, { userId: OWNER });
+      const form = await openedAfter(before);
+      held.arm();
+      const submitting = slow.sim.viewSubmission(form.view, { alias: { value: plainText('dora') } }, { userId: OWNER });
+      await held.held;
+      // What Slack got back (the answer, or Bolt's own 404 once 3 s passed) while the restore waits.
+      const submitted = await submitting;
+      held.release();
+      const told = await r.fake.waitFor(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.args.channel === `D${OWNER}` &&
+          (text(c.args).includes(ACTION.showPassword) || /nothing was changed/i.test(text(c.args))),
+        { after: before, timeoutMs: 10_000 },
+      );
+      const row = await r.db.db.selectFrom('DirectoryUser').select('deletedAt').where('id', '=', dora.id).executeTakeFirstOrThrow();
+      if (row.deletedAt === null) {
+        expect(text(told.args)).toContain(ACTION.showPassword);
+        expect(text(told.args)).toContain('dora@contoso.onmicrosoft.com');
+      } else {
+        expect(submitted.status).not.toBe(200);
+        expect(text(told.args)).toMatch(/nothing was changed.*Try again/i);
+      }
+    } finally {
+      held.release();
+      await slow.app.stop();
+    }
   });
 });

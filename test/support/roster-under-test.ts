@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { loadEnv } from '../../src/config/env.js';
+import type { OpenDatabase } from '../../src/db/open-database.js';
 import { createLogger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime/create-runtime.js';
 import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
@@ -99,13 +100,15 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
 
 /**
  * Another Roster process on the same database and fake Slack (a restart after a crash, or an
- * instance with other settings), with `env` added to the usual variables.
+ * instance with other settings), with `env` added to the usual variables. `db` is the same
+ * database reached another way (e.g. with held writes, support/held-writes.ts).
  */
 export async function startAnotherRoster(
   r: RosterUnderTest,
   env: Record<string, string> = {},
   log: (line: string) => void = () => undefined,
   now?: () => Date,
+  db: OpenDatabase = r.db.runtime.database,
 ): Promise<{ app: RosterApp; sim: SlackClientSim }> {
   const loaded = loadEnv({
     SLACK_BOT_TOKEN: r.fake.botToken,
@@ -121,7 +124,7 @@ export async function startAnotherRoster(
   // shared, since two connections in one thread block each other (see RuntimeOptions.database).
   const runtime = await createRuntime({
     databaseUrl: r.db.url,
-    database: r.db.runtime.database,
+    database: db,
     logger: createLogger('debug', log),
     ...(now ? { now } : {}),
     ...(loaded.env.ROSTER_SECRET_KEY ? { secretKey: loaded.env.ROSTER_SECRET_KEY } : {}),

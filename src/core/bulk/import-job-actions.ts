@@ -16,16 +16,28 @@ async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ 
 }
 
 /**
- * The admin pressed "Add N users": checks who they are and what they chose, then moves the job
- * from previewed to running, owned by this process. Only one press wins (a conditional update), so
- * a double click or two admins pressing at once start one run.
+ * Whether this admin may start this import with these settings (who they are, what they chose,
+ * and that the job is still waiting to start); writes nothing. `startImport` checks it all again.
  */
-export async function startImport(
+export async function checkImportStart(
   ctx: CoreContext,
   actor: Actor,
   jobId: string,
   chosen: ImportSettings,
 ): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings }>> {
+  const checked = await startChecks(ctx, actor, jobId, chosen);
+  if (!checked.ok) return checked;
+  const { job, settings } = checked;
+  if (job.status !== 'previewed') return fail('conflict', `This import is already ${job.status}.`);
+  return ok({ job, settings });
+}
+
+async function startChecks(
+  ctx: CoreContext,
+  actor: Actor,
+  jobId: string,
+  chosen: ImportSettings,
+): Promise<{ ok: true; job: ImportJobRecord; auth: Authorized; settings: ImportSettings } | CoreError> {
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
   const { job, auth } = found;
@@ -38,6 +50,23 @@ export async function startImport(
     owned.map((p) => p.skuId),
   );
   if (fields.length > 0) return invalidFields(fields);
+  return { ok: true, job, auth, settings };
+}
+
+/**
+ * The admin pressed "Add N users": checks who they are and what they chose, then moves the job
+ * from previewed to running, owned by this process. Only one press wins (a conditional update), so
+ * a double click or two admins pressing at once start one run.
+ */
+export async function startImport(
+  ctx: CoreContext,
+  actor: Actor,
+  jobId: string,
+  chosen: ImportSettings,
+): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings }>> {
+  const checked = await startChecks(ctx, actor, jobId, chosen);
+  if (!checked.ok) return checked;
+  const { job, auth, settings } = checked;
   const now = ctx.now();
   const moved = await moveImportJob(ctx.db, job.id, ['previewed'], 'running', now, {
     settings: storedSettingsJson(settings),

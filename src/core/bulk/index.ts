@@ -1,7 +1,7 @@
 /** "Add many users from a CSV": verify, start, run, resume, report (no Slack). */
 export * from './import-types.js';
 export { verifyImport, PREVIEW_PROBLEMS, type VerifyImportInput } from './verify-import.js';
-export { startImport, resumeImport, cancelImport } from './import-job-actions.js';
+export { checkImportStart, startImport, resumeImport, cancelImport } from './import-job-actions.js';
 export { interruptStaleImports, newInstanceId } from './import-ownership.js';
 export { interruptedImports, findImportJob, type ImportJobRecord } from './import-job-records.js';
 export { runImport, type RunImportOptions } from './run-import.js';

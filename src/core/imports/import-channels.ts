@@ -74,6 +74,24 @@ export async function removeImportChannel(ctx: CoreContext, actor: Actor, channe
   return ok({ removed });
 }
 
+/**
+ * Whether `add` or `remove` of this channel is allowed, and whether it would change anything (the
+ * channel is not yet, or still, an import channel); writes nothing.
+ */
+export async function checkImportChannelChange(
+  ctx: CoreContext,
+  actor: Actor,
+  channelId: string,
+  change: 'add' | 'remove',
+): Promise<Result<{ changes: boolean }>> {
+  const auth = await authorize(ctx, actor, 'create_users');
+  if (!auth.ok) return auth;
+  const problem = checkChannel(channelId);
+  if (problem) return fail('invalid_input', problem);
+  const isOne = (await importChannelsOf(ctx.db, auth.tenant.id)).some((channel) => channel.channelId === channelId);
+  return ok({ changes: change === 'add' ? !isOne : isOne });
+}
+
 export async function listImportChannels(ctx: CoreContext, actor: Actor): Promise<Result<{ channels: ImportChannelRecord[] }>> {
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;

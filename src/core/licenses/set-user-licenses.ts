@@ -3,7 +3,8 @@ import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { fail, ok, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
-import { isCoreError, transaction } from '../transaction.js';
+import { isCoreError } from '../transaction.js';
+import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn, type DirectoryUserRecord } from '../../store/directory-users.js';
 import { licensePools, licensesOf, selfServiceSeats } from '../../store/seat-ledger.js';
@@ -36,13 +37,14 @@ export async function userLicenseChoices(
 /**
  * Sets one user's licenses to exactly `choices` (products on, with their apps turned off) in one
  * transaction through `changeUserLicenses`: every rule and seat, or nothing. Refusals come back on
- * the `licenses` field with each problem and its fix.
+ * the `licenses` field with each problem and its fix. `dryRun` rehearses it (rolled back).
  */
 export async function setUserLicenses(
   ctx: CoreContext,
   actor: Actor,
   userId: string,
   choices: readonly LicenseChoice[],
+  { dryRun = false }: { dryRun?: boolean } = {},
 ): Promise<Result<{ added: string[]; removed: string[]; appsChanged: string[] }>> {
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
@@ -67,7 +69,7 @@ export async function setUserLicenses(
     now,
   };
   try {
-    const done = await transaction(ctx, async (tx) => {
+    const done = await transactionOrDryRun(ctx, dryRun, async (tx) => {
       const result = await changeUserLicenses(
         tx,
         user.id,
@@ -98,7 +100,7 @@ export async function setUserLicenses(
       return result;
     });
     if (isCoreError(done)) return done;
-    if (done.added.length + done.removed.length + done.appsChanged.length > 0) reportChange(ctx, auth.tenant, 'licenses', actor);
+    if (!dryRun && done.added.length + done.removed.length + done.appsChanged.length > 0) reportChange(ctx, auth.tenant, 'licenses', actor);
     return ok({ added: done.added, removed: done.removed, appsChanged: done.appsChanged });
   } catch (error) {
     if (!(error instanceof LicenseChangeRefused)) throw error;

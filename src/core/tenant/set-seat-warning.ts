@@ -1,6 +1,6 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
-import { authorize } from '../access/authorize.js';
-import { fail, ok, type Result } from '../result.js';
+import { authorize, type Authorized } from '../access/authorize.js';
+import { fail, ok, type CoreError, type Result } from '../result.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { setSeatWarningThreshold } from '../../store/tenant-settings.js';
@@ -13,15 +13,9 @@ export const MAX_SEAT_WARNING = 100_000;
  * `manage_settings`). 0 turns the warning off.
  */
 export async function setSeatWarning(ctx: CoreContext, actor: Actor, text: string): Promise<Result<{ threshold: number }>> {
-  const auth = await authorize(ctx, actor, 'manage_settings');
-  if (!auth.ok) return auth;
-  const trimmed = text.trim();
-  const threshold = Number(trimmed);
-  if (!/^\d+$/.test(trimmed) || threshold > MAX_SEAT_WARNING) {
-    return fail('invalid_input', `The seat warning must be a whole number from 0 (no warning) to ${MAX_SEAT_WARNING.toLocaleString('en')}.`, [
-      { field: 'threshold', message: 'Enter a whole number of seats, such as 5 (0 for no warning).' },
-    ]);
-  }
+  const allowed = await seatWarningChecks(ctx, actor, text);
+  if (!allowed.ok) return allowed;
+  const { auth, threshold } = allowed;
   const now = ctx.now();
   const tenantId = auth.tenant.id;
   await transaction(ctx, async (tx) => {
@@ -42,6 +36,25 @@ export async function setSeatWarning(ctx: CoreContext, actor: Actor, text: strin
   });
   reportChange(ctx, auth.tenant, 'organization', actor);
   return ok({ threshold });
+}
+
+/** Whether this actor may set the seat warning to `text`, and the threshold it means; writes nothing. */
+export async function checkSeatWarning(ctx: CoreContext, actor: Actor, text: string): Promise<Result<{ threshold: number }>> {
+  const result = await seatWarningChecks(ctx, actor, text);
+  return result.ok ? ok({ threshold: result.threshold }) : result;
+}
+
+async function seatWarningChecks(ctx: CoreContext, actor: Actor, text: string): Promise<{ ok: true; auth: Authorized; threshold: number } | CoreError> {
+  const auth = await authorize(ctx, actor, 'manage_settings');
+  if (!auth.ok) return auth;
+  const trimmed = text.trim();
+  const threshold = Number(trimmed);
+  if (!/^\d+$/.test(trimmed) || threshold > MAX_SEAT_WARNING) {
+    return fail('invalid_input', `The seat warning must be a whole number from 0 (no warning) to ${MAX_SEAT_WARNING.toLocaleString('en')}.`, [
+      { field: 'threshold', message: 'Enter a whole number of seats, such as 5 (0 for no warning).' },
+    ]);
+  }
+  return { ok: true, auth, threshold };
 }
 
 /** The seat warning form's current value, for Global admins (who may change it). */

@@ -1,12 +1,12 @@
 import { addDays } from 'date-fns';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
-import { authorize } from '../access/authorize.js';
+import { authorize, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { hasMailboxPlan } from '../licenses/license-rules.js';
 import { noSeatsError } from '../licenses/seat-errors.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
-import { CoreFailure, fail, invalidFields, ok, type Result } from '../result.js';
+import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
 import { hasPermission, rolesGranting, roleLabels, ROLES, type Role } from '../roles.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
@@ -14,9 +14,9 @@ import { activeUserBySlackMember, insertDirectoryUser } from '../../store/direct
 import { usableDomains } from '../../store/organizations.js';
 import { assignLicense, licensePools, SeatsExhausted } from '../../store/seat-ledger.js';
 import { isUniqueViolation } from '../../store/values.js';
-import { addUserInputSchema, type AddUserInput } from './add-user-input.js';
+import { addUserInputSchema, type AddUserInput, type ParsedAddUserInput } from './add-user-input.js';
 import { usernameUnavailableReason } from './username-availability.js';
-import { validateNewUser } from './validate-new-user.js';
+import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
 
 export interface CredentialNotice {
   displayName: string;
@@ -36,11 +36,31 @@ export interface AddUserResult {
   roles: Role[];
 }
 
+/** What Add user will make, checked before anything is written (see `checkAddUser`). */
+export interface AddUserPlan extends Omit<AddUserResult, 'userId'> {
+  /** Whether the temporary password is Roster's (hashed fast) or a person's choice (scrypt). */
+  passwordGenerated: boolean;
+}
+
+interface CheckedAddUser {
+  plan: AddUserPlan;
+  input: ParsedAddUserInput;
+  user: ValidNewUser;
+  auth: Authorized;
+}
+
 /**
- * Adds one user (docs/domain.md "Add one user"): account, licenses, roles and temporary password
- * together or not at all. Needs Global or User admin; giving roles needs Global admin.
+ * Add user's checks, without writing anything: the form's rules, permissions, and whether the
+ * username and the Slack member are free now. The plan holds the temporary password (generated
+ * here when Roster chooses it), so a form can show it before the user is made with
+ * `addUser(…, { temporaryPassword })`, which checks everything again in case someone was quicker.
  */
-export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserInput): Promise<Result<AddUserResult>> {
+export async function checkAddUser(ctx: CoreContext, actor: Actor, rawInput: AddUserInput): Promise<Result<AddUserPlan>> {
+  const checked = await check(ctx, actor, rawInput);
+  return checked.ok ? ok(checked.plan) : checked;
+}
+
+async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, temporaryPassword?: string): Promise<({ ok: true } & CheckedAddUser) | CoreError> {
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;
   const shape = addUserInputSchema.safeParse(rawInput);
@@ -72,14 +92,47 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
   }
   if (!checked.ok || fields.length > 0) return invalidFields(fields);
 
-  const { username, profile, usageLocation, alternateEmail } = checked.user;
+  const { username, profile } = checked.user;
   const generated = input.password.mode === 'auto';
-  const temporaryPassword = input.password.mode === 'auto' ? generatePassword() : input.password.value;
-  const passwordHash = await hashPassword(temporaryPassword, generated ? 'generated' : 'chosen');
+  const now = ctx.now();
+  const plan: AddUserPlan = {
+    roles,
+    credentialRecipients: [...new Set(input.credentialRecipients)].filter((id) => id !== auth.actorId),
+    passwordGenerated: generated,
+    notice: {
+      displayName: profile.displayName,
+      userPrincipalName: username.userPrincipalName,
+      temporaryPassword: input.password.mode === 'auto' ? (temporaryPassword ?? generatePassword()) : input.password.value,
+      mustChangeAtNextSignIn: input.requirePasswordChange,
+      passwordExpiresAt: tenant.passwordExpiryDays > 0 ? addDays(now, tenant.passwordExpiryDays) : null,
+      licenses: input.licenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId),
+    },
+  };
+  return { ok: true, plan, input, user: checked.user, auth };
+}
+
+/**
+ * Adds one user (docs/domain.md "Add one user"): account, licenses, roles and temporary password
+ * together or not at all. Needs Global or User admin; giving roles needs Global admin.
+ * `temporaryPassword` is the one `checkAddUser` generated (and a form showed) for an `auto` password.
+ */
+export async function addUser(
+  ctx: CoreContext,
+  actor: Actor,
+  rawInput: AddUserInput,
+  options: { temporaryPassword?: string } = {},
+): Promise<Result<AddUserResult>> {
+  const checked = await check(ctx, actor, rawInput, options.temporaryPassword);
+  if (!checked.ok) return checked;
+  const { plan, input, auth } = checked;
+  const { tenant } = auth;
+  const { username, profile, usageLocation, alternateEmail } = checked.user;
+  const { roles, notice } = plan;
+  const passwordHash = await hashPassword(notice.temporaryPassword, plan.passwordGenerated ? 'generated' : 'chosen');
   const now = ctx.now();
   const mustChange = input.requirePasswordChange;
 
-  const licenseNames = input.licenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
+  const licenseNames = notice.licenses;
   let created;
   try {
     created = await transaction(ctx, async (tx) => {
@@ -139,17 +192,5 @@ export async function addUser(ctx: CoreContext, actor: Actor, rawInput: AddUserI
   }
   if ('ok' in created) return created;
   reportChange(ctx, tenant, 'users', actor);
-  return ok({
-    userId: created.userId,
-    roles,
-    credentialRecipients: [...new Set(input.credentialRecipients)].filter((id) => id !== auth.actorId),
-    notice: {
-      displayName: profile.displayName,
-      userPrincipalName: username.userPrincipalName,
-      temporaryPassword,
-      mustChangeAtNextSignIn: mustChange,
-      passwordExpiresAt: tenant.passwordExpiryDays > 0 ? addDays(now, tenant.passwordExpiryDays) : null,
-      licenses: licenseNames,
-    },
-  });
+  return ok({ userId: created.userId, roles, credentialRecipients: plan.credentialRecipients, notice });
 }

@@ -2,7 +2,7 @@ import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { CoreFailure, fail, invalidFields, ok, type FieldError, type Result } from '../result.js';
-import { transaction } from '../transaction.js';
+import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
 import { countCustomViews, customViewById, customViewByName, insertCustomView, updateCustomView } from '../../store/custom-views.js';
 import { allDomains } from '../../store/organizations.js';
@@ -35,9 +35,15 @@ function cleaned(raw: CustomViewInput['conditions']): Record<string, string | tr
 /**
  * Creates or changes a custom view (Global and User admins: `manage_views`). Problems come back on
  * their fields: the name (empty, too long, taken, the 51st view), a condition that cannot hold
- * (a domain or product the organization does not have), or no condition at all.
+ * (a domain or product the organization does not have), or no condition at all. `dryRun`
+ * rehearses it (rolled back), name and limit checks included.
  */
-export async function saveCustomView(ctx: CoreContext, actor: Actor, input: CustomViewInput): Promise<Result<{ id: string; name: string; created: boolean }>> {
+export async function saveCustomView(
+  ctx: CoreContext,
+  actor: Actor,
+  input: CustomViewInput,
+  options: { dryRun?: boolean } = {},
+): Promise<Result<{ id: string; name: string; created: boolean }>> {
   const auth = await authorize(ctx, actor, 'manage_views');
   if (!auth.ok) return auth;
   const tenantId = auth.tenant.id;
@@ -74,7 +80,7 @@ export async function saveCustomView(ctx: CoreContext, actor: Actor, input: Cust
         { field: 'name', message: `There is already a view named "${name}"; choose another name.` },
       ]),
     );
-  const saved = await transaction(ctx, async (tx) => {
+  const saved = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
     const sameName = await customViewByName(tx, tenantId, name);
     if (sameName && sameName.id !== input.id) throw nameTaken();
     let id = input.id;
@@ -113,6 +119,6 @@ export async function saveCustomView(ctx: CoreContext, actor: Actor, input: Cust
     return id;
   });
   if (typeof saved !== 'string') return saved;
-  reportChange(ctx, auth.tenant, 'organization', actor);
+  if (!options.dryRun) reportChange(ctx, auth.tenant, 'organization', actor);
   return ok({ id: saved, name, created: !input.id });
 }

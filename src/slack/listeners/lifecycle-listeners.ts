@@ -1,22 +1,21 @@
-import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import { productUsers } from '../../core/licenses/product-users.js';
-import { deleteUsers } from '../../core/users/delete-users.js';
 import { setUserLicenses } from '../../core/licenses/set-user-licenses.js';
-import { USER_LICENSES_CALLBACK } from '../views/user-licenses-modal.js';
 import { findUsers } from '../../core/users/find-users.js';
-import { restoreUser } from '../../core/users/restore-user.js';
+import { deleteUsers } from '../../core/users/delete-users.js';
 import type { ListenerDeps } from '../deps.js';
 import { actorFromBody } from '../parse/actor.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../parse/view-state.js';
-import { afterAck } from '../services/after-ack.js';
-import { sendCredentials } from '../services/send-credentials.js';
-import { option, textMessage } from '../views/kit.js';
+import { change, read } from '../services/answer.js';
+import { fieldErrors, type Answering } from '../services/answering.js';
+import { changeProductToDm } from '../services/product-change-to-dm.js';
+import { VALUE } from '../views/ids.js';
+import { esc, option, textMessage } from '../views/kit.js';
 import { LIFECYCLE } from '../views/lifecycle-ids.js';
 import { productUsersMessage } from '../views/licenses-page-views.js';
-import { runProductChange } from '../services/product-change.js';
-import { deleteResultMessage, restoredView } from '../views/lifecycle-views.js';
-import { VALUE } from '../views/ids.js';
+import { deleteResultMessage } from '../views/lifecycle-views.js';
+import { USER_LICENSES_CALLBACK } from '../views/user-licenses-modal.js';
+import { restoreSubmission } from './views/restore-submission.js';
 
 const userIdsSchema = z.array(z.string().min(1)).max(100);
 
@@ -30,72 +29,70 @@ function parseJson(text: string | undefined): unknown {
 }
 
 /** Delete confirmation, restore form, the Licenses page forms, their user type-ahead and the "Users" buttons. */
-export function registerLifecycleListeners(app: App, deps: ListenerDeps): void {
-  app.view(LIFECYCLE.deleteUsers, async ({ ack, body, view }) => {
-    await ack();
-    const actor = actorFromBody(body);
-    const parsed = userIdsSchema.safeParse(parseJson(view.private_metadata));
-    await afterAck(deps, actor.slackUserId, 'delete the users', async () => {
-      const result = await deleteUsers(deps.core, actor, { userIds: parsed.success ? parsed.data : [] });
-      await deps.slack.dm(actor.slackUserId, result.ok ? deleteResultMessage(result) : textMessage(result.message));
-    });
+export function registerLifecycleListeners(on: Answering, deps: ListenerDeps): void {
+  on.view(LIFECYCLE.deleteUsers, {
+    look: { title: 'Delete users', working: 'Deleting the users… the result follows by DM.' },
+    plan: ({ body, view }) => {
+      const actor = actorFromBody(body);
+      const parsed = userIdsSchema.safeParse(parseJson(view.private_metadata));
+      return {
+        after: change('delete the users', async () => {
+          const result = await deleteUsers(deps.core, actor, { userIds: parsed.success ? parsed.data : [] });
+          await deps.slack.dm(actor.slackUserId, result.ok ? deleteResultMessage(result) : textMessage(result.message));
+        }),
+      };
+    },
   });
 
-  app.view(LIFECYCLE.restoreUser, async ({ ack, body, view }) => {
-    const actor = actorFromBody(body);
-    const state = new ViewState(view.state.values as ViewStateValues);
-    const result = await restoreUser(deps.core, actor, { user: view.private_metadata, byId: true, alias: state.text('alias') ?? '' });
-    if (!result.ok) {
-      await ack({ response_action: 'errors', errors: viewErrors(result.fields ?? [{ field: 'alias', message: result.message }], state, 'alias') });
-      return;
-    }
-    await ack({ response_action: 'update', view: restoredView(result) });
-    deps.logger.info('user restored', { team: actor.teamId, by: actor.slackUserId, user: result.notice.userPrincipalName });
-    await afterAck(deps, actor.slackUserId, 'send the credential notice', () => sendCredentials(deps, result.notice, actor.slackUserId, []));
-  });
+  on.view(LIFECYCLE.restoreUser, restoreSubmission(deps));
 
   for (const direction of ['assign', 'unassign'] as const) {
-    app.view(direction === 'assign' ? LIFECYCLE.assignProduct : LIFECYCLE.unassignProduct, async ({ ack, body, view }) => {
-      const actor = actorFromBody(body);
-      const values = view.state.values as ViewStateValues;
-      const ids = (values[LIFECYCLE.usersBlock]?.[VALUE]?.selected_options ?? []).map((o) => o.value);
-      if (ids.length === 0) {
-        await ack({ response_action: 'errors', errors: { [LIFECYCLE.usersBlock]: 'Pick at least one user.' } });
-        return;
-      }
-      const disabledPlans = (values[LIFECYCLE.appsBlock]?.[VALUE]?.selected_options ?? []).map((o) => o.value);
-      await ack();
-      await afterAck(deps, actor.slackUserId, `${direction} the licenses`, () =>
-        runProductChange(deps, actor, { product: view.private_metadata, users: { ids }, disabledPlans }, direction),
-      );
+    on.view(direction === 'assign' ? LIFECYCLE.assignProduct : LIFECYCLE.unassignProduct, {
+      look: { title: direction === 'assign' ? 'Assign licenses' : 'Unassign licenses', working: 'Working on it… the results follow by DM.' },
+      plan: ({ body, view }) => {
+        const actor = actorFromBody(body);
+        const values = view.state.values as ViewStateValues;
+        const userIds = (values[LIFECYCLE.usersBlock]?.[VALUE]?.selected_options ?? []).map((o) => o.value);
+        if (userIds.length === 0) return { reply: fieldErrors({ [LIFECYCLE.usersBlock]: 'Pick at least one user.' }) };
+        const disabledPlans = (values[LIFECYCLE.appsBlock]?.[VALUE]?.selected_options ?? []).map((o) => o.value);
+        const input = { product: view.private_metadata, userIds, disabledPlans };
+        return { after: change(`${direction} the licenses`, () => changeProductToDm(deps, actor, direction, input)) };
+      },
     });
   }
 
-  app.view(USER_LICENSES_CALLBACK, async ({ ack, body, view }) => {
-    const actor = actorFromBody(body);
-    const state = new ViewState(view.state.values as ViewStateValues);
-    const choices = state.selectedMany('licenses').map((skuId) => ({ skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) }));
-    const result = await setUserLicenses(deps.core, actor, view.private_metadata, choices);
-    await ack(
-      result.ok
-        ? { response_action: 'clear' }
-        : { response_action: 'errors', errors: viewErrors(result.fields ?? [{ field: 'licenses', message: result.message }], state, 'licenses') },
-    );
+  on.view(USER_LICENSES_CALLBACK, {
+    look: { title: 'Licenses', working: 'Changing the licenses… you get a DM only if they cannot be changed.' },
+    async plan({ body, view }) {
+      const actor = actorFromBody(body);
+      const state = new ViewState(view.state.values as ViewStateValues);
+      const choices = state.selectedMany('licenses').map((skuId) => ({ skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) }));
+      const rehearsal = await setUserLicenses(deps.core, actor, view.private_metadata, choices, { dryRun: true });
+      if (!rehearsal.ok) return { reply: fieldErrors(viewErrors(rehearsal.fields ?? [{ field: 'licenses', message: rehearsal.message }], state, 'licenses')) };
+      return {
+        reply: { response_action: 'clear' },
+        after: change('change the licenses', async () => {
+          const result = await setUserLicenses(deps.core, actor, view.private_metadata, choices);
+          if (!result.ok) await deps.slack.dm(actor.slackUserId, { text: esc(`The licenses were not changed: ${result.message}`) });
+        }),
+      };
+    },
   });
 
   // Type-ahead of the Licenses page user picker: the first 20 users whose name or username starts with the text.
-  app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: LIFECYCLE.usersBlock, action_id: VALUE }, async ({ ack, body, payload }) => {
+  on.options({ type: 'block_suggestion', block_id: LIFECYCLE.usersBlock, action_id: VALUE }, async ({ body, payload }) => {
     const found = await findUsers(deps.core, actorFromBody(body), payload.value ?? '');
-    await ack({ options: found.ok ? found.users.map((u) => option(`${u.displayName} (${u.userPrincipalName})`, u.id)) : [] });
+    return { reply: { options: found.ok ? found.users.map((u) => option(`${u.displayName} (${u.userPrincipalName})`, u.id)) : [] } };
   });
 
-  app.action(new RegExp(`^${LIFECYCLE.productUsers}:`), async ({ ack, body, action }) => {
-    await ack();
+  on.action(new RegExp(`^${LIFECYCLE.productUsers}:`), ({ body, action }) => {
     const actor = actorFromBody(body as { team?: { id: string } | null; user: { id: string } });
     const partNumber = 'value' in action && typeof action.value === 'string' ? action.value : '';
-    await afterAck(deps, actor.slackUserId, "list the product's users", async () => {
-      const result = await productUsers(deps.core, actor, partNumber);
-      await deps.slack.dm(actor.slackUserId, result.ok ? productUsersMessage(result.product, result.users, result.count) : textMessage(result.message));
-    });
+    return {
+      after: read("list the product's users", async () => {
+        const result = await productUsers(deps.core, actor, partNumber);
+        await deps.slack.dm(actor.slackUserId, result.ok ? productUsersMessage(result.product, result.users, result.count) : textMessage(result.message));
+      }),
+    };
   });
 }

@@ -1,6 +1,8 @@
 import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { afterAck } from '../services/after-ack.js';
+import { read } from '../services/answer.js';
+import { answering } from '../services/answering.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
@@ -13,16 +15,7 @@ import {
   resumeImportAction,
   resumeTakeoverSubmission,
 } from './actions/import-actions.js';
-import {
-  customViewMenu,
-  exportAction,
-  listPageChosen,
-  listViewChosen,
-  newViewAction,
-  openViewAction,
-  openViewsAction,
-  rowTicked,
-} from './actions/user-list-actions.js';
+import { customViewMenu, exportAction, listPageChosen, listViewChosen, newViewAction, openViewAction, openViewsAction } from './actions/user-list-actions.js';
 import { openSeatWarningAction, seatWarningSubmission } from './views/seat-warning-listeners.js';
 import { customViewSubmission } from './views/custom-view-submission.js';
 import { showPasswordAction } from './actions/credential-actions.js';
@@ -42,64 +35,70 @@ import { editManySubmission, editUserSubmission, resetPasswordSubmission, signIn
 import { registerLifecycleListeners } from './lifecycle-listeners.js';
 import { userRowAction } from './actions/user-row-actions.js';
 
-/** Wires every Slack surface to its listener. Listeners are thin: parse, call the core, render. */
+/**
+ * Wires every Slack surface to its listener. Listeners are thin: parse, plan with the core, render.
+ * Every command, action, options request, shortcut and submission is registered through
+ * `answering` (services/answering.ts), which acks for it (services/answer.ts).
+ * Events are acked by Bolt itself, before any listener runs (App.processEvent acks every Events
+ * API request but function_executed first); what they do follows that ack.
+ */
 export function registerListeners(app: App, deps: ListenerDeps): void {
-  app.command('/users', usersCommand(deps));
-  app.command('/licenses', licensesCommand(deps));
+  const on = answering(app, deps);
+  on.command('/users', usersCommand(deps));
+  on.command('/licenses', licensesCommand(deps));
 
-  app.view(CALLBACK.setup, setupSubmission(deps));
-  app.view(CALLBACK.addUser, addUserSubmission(deps));
-  app.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
-  app.view(CALLBACK.importUpload, importUploadSubmission(deps));
-  app.view(CALLBACK.importSettings, importSettingsSubmission(deps));
-  app.view(CALLBACK.importResumeConfirm, resumeTakeoverSubmission(deps));
-  app.view(CALLBACK.editUser, editUserSubmission(deps));
-  app.view(CALLBACK.editMany, editManySubmission(deps));
-  app.view(CALLBACK.blockUser, signInSubmission(deps, true));
-  app.view(CALLBACK.unblockUser, signInSubmission(deps, false));
-  app.view(CALLBACK.resetPassword, resetPasswordSubmission(deps));
-  app.view(CALLBACK.customView, customViewSubmission(deps));
-  app.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
+  on.view(CALLBACK.setup, setupSubmission(deps));
+  on.view(CALLBACK.addUser, addUserSubmission(deps));
+  on.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
+  on.view(CALLBACK.importUpload, importUploadSubmission(deps));
+  on.view(CALLBACK.importSettings, importSettingsSubmission(deps));
+  on.view(CALLBACK.importResumeConfirm, resumeTakeoverSubmission(deps));
+  on.view(CALLBACK.editUser, editUserSubmission(deps));
+  on.view(CALLBACK.editMany, editManySubmission(deps));
+  on.view(CALLBACK.blockUser, signInSubmission(deps, true));
+  on.view(CALLBACK.unblockUser, signInSubmission(deps, false));
+  on.view(CALLBACK.resetPassword, resetPasswordSubmission(deps));
+  on.view(CALLBACK.customView, customViewSubmission(deps));
+  on.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
 
-  app.action(ACTION.openAddUser, openAddUserAction(deps));
-  app.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
-  app.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, addUserFormChanged(deps));
-  app.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
+  on.action(ACTION.openAddUser, openAddUserAction(deps));
+  on.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
+  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, addUserFormChanged(deps));
+  on.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
   // The usage location picker (Add user and import settings) loads its countries when opened or typed in.
-  app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, async ({ ack, payload }) => {
-    await ack(usageLocationOptions(payload.value ?? ''));
-  });
-  app.action(ACTION.openSetup, openSetupAction(deps));
-  app.action(ACTION.openBuyLicenses, openBuyLicensesAction(deps));
-  app.action(ACTION.refreshHome, refreshHomeAction(deps));
-  app.action(ACTION.importChooseSettings, chooseImportSettingsAction(deps));
-  app.action(ACTION.importCancel, cancelImportAction(deps));
-  app.action(ACTION.importResume, resumeImportAction(deps));
-  app.action(ACTION.editUser, editUserAction(deps));
-  app.action(ACTION.editSelected, editSelectedAction(deps));
-  app.options<'block_suggestion'>({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));
+  on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, ({ payload }) => ({
+    reply: usageLocationOptions(payload.value ?? ''),
+  }));
+  on.action(ACTION.openSetup, openSetupAction(deps));
+  on.action(ACTION.openBuyLicenses, openBuyLicensesAction(deps));
+  on.action(ACTION.refreshHome, refreshHomeAction(deps));
+  on.action(ACTION.importChooseSettings, chooseImportSettingsAction(deps));
+  on.action(ACTION.importCancel, cancelImportAction(deps));
+  on.action(ACTION.importResume, resumeImportAction(deps));
+  on.action(ACTION.editUser, editUserAction(deps));
+  on.action(ACTION.editSelected, editSelectedAction(deps));
+  on.options({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));
   // User lists; a row's menu opens the edit, licenses, block, reset or delete form for that user.
-  app.action(ACTION.userRowAction, userRowAction(deps));
-  app.action(ACTION.listView, listViewChosen(deps));
-  app.action(new RegExp(`^${ACTION.listPage}_(prev|next)$`), listPageChosen(deps));
-  app.action(ACTION.listExport, exportAction(deps));
-  app.action(new RegExp(`^${ACTION.openView}(_\\d+)?$`), openViewAction(deps));
-  app.action(ACTION.openViews, openViewsAction(deps));
-  app.action(ACTION.newView, newViewAction(deps));
-  app.action(ACTION.editView, customViewMenu(deps));
-  app.action(ACTION.seatWarning, openSeatWarningAction(deps));
-  app.action({ type: 'block_actions', action_id: 'select' }, rowTicked());
-  app.action(ACTION.showPassword, showPasswordAction(deps));
-  app.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
+  on.action(ACTION.userRowAction, userRowAction(deps));
+  on.action(ACTION.listView, listViewChosen(deps));
+  on.action(new RegExp(`^${ACTION.listPage}_(prev|next)$`), listPageChosen(deps));
+  on.action(ACTION.listExport, exportAction(deps));
+  on.action(new RegExp(`^${ACTION.openView}(_\\d+)?$`), openViewAction(deps));
+  on.action(ACTION.openViews, openViewsAction(deps));
+  on.action(ACTION.newView, newViewAction(deps));
+  on.action(ACTION.editView, customViewMenu(deps));
+  on.action(ACTION.seatWarning, openSeatWarningAction(deps));
+  // Ticking a row's checkbox changes nothing yet: "Edit selected" reads the ticked rows from the message.
+  on.action({ type: 'block_actions', action_id: 'select' }, () => ({}));
+  on.action(ACTION.showPassword, showPasswordAction(deps));
+  on.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
 
-  app.shortcut(SHORTCUT.addUser, async ({ ack, body }) => {
-    await ack();
+  on.shortcut(SHORTCUT.addUser, ({ body }) => {
     const actor = actorFromBody(body);
-    await afterAck(deps, actor.slackUserId, 'open the Add user form', () => openAddUserForm(deps, actor, body.trigger_id));
+    return { after: read('open the Add user form', () => openAddUserForm(deps, actor, body.trigger_id)) };
   });
-
-  app.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
-  registerLifecycleListeners(app, deps);
+  on.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
+  registerLifecycleListeners(on, deps);
 
   // A CSV shared where Roster is comes as file_shared; in its DM also as a message (the first
   // one wins). A message typed in the DM gets the short help.

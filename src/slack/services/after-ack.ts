@@ -10,12 +10,17 @@ export async function afterAck(deps: ListenerDeps, userId: string, what: string,
   try {
     await work();
   } catch (error) {
-    const reference = randomUUID().slice(0, 8);
-    deps.logger.error(`${what} failed`, { reference, user: userId, ...describeError(error) });
-    await deps.slack
-      .dm(userId, {
-        text: `Sorry, Roster could not ${what} (reference ${reference}). Try again; if it keeps failing, give this reference to whoever runs Roster.`,
-      })
-      .catch((dmError) => deps.logger.error('could not report a failure', { reference, ...describeError(dmError) }));
+    await reportFailure(deps, userId, what, error);
   }
+}
+
+/** Logs a failure (facts only, with a reference) and tells the person by DM what failed and what to quote. */
+export async function reportFailure(deps: ListenerDeps, userId: string, what: string, error: unknown): Promise<void> {
+  const reference = randomUUID().slice(0, 8);
+  deps.logger.error(`${what} failed`, { reference, user: userId, ...describeError(error) });
+  await deps.slack
+    .dm(userId, {
+      text: `Sorry, Roster could not ${what} (reference ${reference}). Try again; if it keeps failing, give this reference to whoever runs Roster.`,
+    })
+    .catch((dmError) => deps.logger.error('could not report a failure', { reference, ...describeError(dmError) }));
 }

@@ -1,4 +1,5 @@
-import { runImport, type ImportOutcome, type ImportProgress, type ImportSettings } from '../../core/bulk/index.js';
+import { runImport, startImport, type ImportOutcome, type ImportProgress, type ImportSettings } from '../../core/bulk/index.js';
+import type { MemberActor } from '../../core/context.js';
 import { describeError } from '../../log.js';
 import type { ListenerDeps } from '../deps.js';
 import type { Blocks } from '../slack-port.js';
@@ -11,6 +12,19 @@ import { textMessage } from '../views/kit.js';
 import { slackErrorCode } from './slack-errors.js';
 
 type Message = { text: string; blocks?: Blocks };
+
+/**
+ * The settings form's "Add N users", after its ack: the core moves the job to running (one press
+ * wins), then the run. One call, so that handing imports to a job queue changes only this.
+ */
+export async function startImportFromSlack(deps: ListenerDeps, actor: MemberActor, jobId: string, chosen: ImportSettings): Promise<void> {
+  const started = await startImport(deps.core, actor, jobId, chosen);
+  if (!started.ok) {
+    await deps.slack.dm(actor.slackUserId, textMessage(started.message));
+    return;
+  }
+  await runImportFromSlack(deps, jobId, actor.slackUserId, started.settings);
+}
 
 /**
  * Runs a job the core has moved to `running` (startImport or resumeImport): the preview message

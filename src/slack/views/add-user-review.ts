@@ -1,12 +1,12 @@
 import type { View } from '@slack/types';
-import type { AddUserResult } from '../../core/users/add-user.js';
+import type { AddUserPlan } from '../../core/users/add-user.js';
 import { roleLabels } from '../../core/roles.js';
 import { expiryText } from './dates.js';
 import { CALLBACK } from './ids.js';
 import { context, esc, fields, plain, section } from './kit.js';
 
-/** The last step of the wizard: what was made, with the username and temporary password. */
-export function addUserReviewView(result: AddUserResult, actorId: string, now: Date): View {
+/** The last step of the wizard: what is made, with the username and temporary password (shown this once). */
+export function addUserReviewView(result: Pick<AddUserPlan, 'notice' | 'credentialRecipients' | 'roles'>, actorId: string, now: Date): View {
   const { notice } = result;
   const recipients = [actorId, ...result.credentialRecipients].map((id) => `<@${id}>`).join(', ');
   return {

@@ -1,10 +1,11 @@
-import type { AllMiddlewareArgs, BlockAction, ButtonAction, SlackActionMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
+import type { BlockAction, ButtonAction } from '@slack/bolt';
 import { z } from 'zod';
 import { cancelImport, resumeImport } from '../../../core/bulk/index.js';
 import { addUserOptions } from '../../../core/users/add-user-options.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
-import { afterAck } from '../../services/after-ack.js';
+import { change, read } from '../../services/answer.js';
+import type { ActionArgs, ViewListener } from '../../services/answering.js';
 import { findImportJob } from '../../../core/bulk/import-job-records.js';
 import { runImportFromSlack } from '../../services/import-run.js';
 import { slackErrorCode } from '../../services/slack-errors.js';
@@ -14,7 +15,7 @@ import { importCancelledMessage } from '../../views/import-progress.js';
 import { esc, textMessage } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 
-type Args = SlackActionMiddlewareArgs<BlockAction<ButtonAction>> & AllMiddlewareArgs;
+type Args = ActionArgs<BlockAction<ButtonAction>>;
 
 function parts(body: BlockAction<ButtonAction>) {
   return {
@@ -28,22 +29,23 @@ function parts(body: BlockAction<ButtonAction>) {
 /** A product chosen in the import settings form: the form is rebuilt with that product's "Apps to turn off" picker. */
 export const importLicenseChanged =
   (deps: ListenerDeps) =>
-  async ({ ack, body }: SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs) => {
-    await ack();
+  ({ body }: ActionArgs<BlockAction>) => {
     const view = body.view;
-    if (!view) return;
+    if (!view) return {};
     const actor = actorFromBody(body);
     const chosen = new ViewState((view.state?.values ?? {}) as ViewStateValues).selected('license');
-    await afterAck(deps, actor.slackUserId, 'update the import settings', async () => {
-      const [options, job] = [await addUserOptions(deps.core, actor), await findImportJob(deps.core, view.private_metadata, actor.teamId)];
-      if (!options.ok || !job) return;
-      try {
-        await deps.slack.updateView(view.id, importSettingsModal(job.id, job.fileName, job.rowsReady, options.options, chosen), view.hash);
-      } catch (error) {
-        // Another choice was made meanwhile: that newer update wins.
-        if (slackErrorCode(error) !== 'hash_conflict') throw error;
-      }
-    });
+    return {
+      after: read('update the import settings', async () => {
+        const [options, job] = [await addUserOptions(deps.core, actor), await findImportJob(deps.core, view.private_metadata, actor.teamId)];
+        if (!options.ok || !job) return;
+        try {
+          await deps.slack.updateView(view.id, importSettingsModal(job.id, job.fileName, job.rowsReady, options.options, chosen), view.hash);
+        } catch (error) {
+          // Another choice was made meanwhile: that newer update wins.
+          if (slackErrorCode(error) !== 'hash_conflict') throw error;
+        }
+      }),
+    };
   };
 
 /** Only the member who pressed sees why it did not work. */
@@ -55,48 +57,50 @@ async function tell(deps: ListenerDeps, channel: string | undefined, userId: str
 /** "Choose settings and add N users": the settings form, for admins who may add users. */
 export const chooseImportSettingsAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body }: Args) => {
-    await ack();
+  ({ body }: Args) => {
     const { actor, jobId } = parts(body);
-    await afterAck(deps, actor.slackUserId, 'open the import settings', async () => {
-      const options = await addUserOptions(deps.core, actor);
-      if (!options.ok) {
-        await deps.slack.openView(body.trigger_id, messageModal('Import users', esc(options.message)));
-        return;
-      }
-      const job = await findImportJob(deps.core, jobId, actor.teamId);
-      if (!job) {
-        await deps.slack.openView(body.trigger_id, messageModal('Import users', 'That import no longer exists. Upload the file again.'));
-        return;
-      }
-      if (job.status !== 'previewed') {
-        await deps.slack.openView(body.trigger_id, messageModal('Import users', `The import of ${esc(job.fileName)} is already ${job.status}.`));
-        return;
-      }
-      await deps.slack.openView(body.trigger_id, importSettingsModal(job.id, job.fileName, job.rowsReady, options.options));
-    });
+    return {
+      after: read('open the import settings', async () => {
+        const options = await addUserOptions(deps.core, actor);
+        if (!options.ok) {
+          await deps.slack.openView(body.trigger_id, messageModal('Import users', esc(options.message)));
+          return;
+        }
+        const job = await findImportJob(deps.core, jobId, actor.teamId);
+        if (!job) {
+          await deps.slack.openView(body.trigger_id, messageModal('Import users', 'That import no longer exists. Upload the file again.'));
+          return;
+        }
+        if (job.status !== 'previewed') {
+          await deps.slack.openView(body.trigger_id, messageModal('Import users', `The import of ${esc(job.fileName)} is already ${job.status}.`));
+          return;
+        }
+        await deps.slack.openView(body.trigger_id, importSettingsModal(job.id, job.fileName, job.rowsReady, options.options));
+      }),
+    };
   };
 
 export const cancelImportAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body }: Args) => {
-    await ack();
+  ({ body }: Args) => {
     const { actor, jobId, channel, messageTs } = parts(body);
-    await afterAck(deps, actor.slackUserId, 'cancel the import', async () => {
-      const result = await cancelImport(deps.core, actor, jobId);
-      if (!result.ok) {
-        await tell(deps, channel, actor.slackUserId, result.message);
-        return;
-      }
-      const { job } = result;
-      deps.logger.info('import cancelled', { job: job.id, by: actor.slackUserId });
-      // Someone else's import: its starter hears of it.
-      if (job.requestedBy !== actor.slackUserId && !job.requestedBy.startsWith('cli:')) {
-        await deps.slack.dm(job.requestedBy, { text: `<@${actor.slackUserId}> cancelled your import of ${esc(job.fileName)}.` }).catch(() => undefined);
-      }
-      if (channel && messageTs)
-        await deps.slack.updateMessage(channel, messageTs, importCancelledMessage(job.fileName, actor.slackUserId, job.rowsCreated + job.rowsUnlicensed));
-    });
+    return {
+      after: change('cancel the import', async () => {
+        const result = await cancelImport(deps.core, actor, jobId);
+        if (!result.ok) {
+          await tell(deps, channel, actor.slackUserId, result.message);
+          return;
+        }
+        const { job } = result;
+        deps.logger.info('import cancelled', { job: job.id, by: actor.slackUserId });
+        // Someone else's import: its starter hears of it.
+        if (job.requestedBy !== actor.slackUserId && !job.requestedBy.startsWith('cli:')) {
+          await deps.slack.dm(job.requestedBy, { text: `<@${actor.slackUserId}> cancelled your import of ${esc(job.fileName)}.` }).catch(() => undefined);
+        }
+        if (channel && messageTs)
+          await deps.slack.updateMessage(channel, messageTs, importCancelledMessage(job.fileName, actor.slackUserId, job.rowsCreated + job.rowsUnlicensed));
+      }),
+    };
   };
 
 /**
@@ -105,51 +109,54 @@ export const cancelImportAction =
  */
 export const resumeImportAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body }: Args) => {
-    await ack();
+  ({ body }: Args) => {
     const { actor, jobId, channel } = parts(body);
-    await afterAck(deps, actor.slackUserId, 'resume the import', async () => {
-      const result = await resumeImport(deps.core, actor, jobId);
-      if (!result.ok && result.code === 'needs_confirmation') {
-        const job = await findImportJob(deps.core, jobId, actor.teamId);
-        if (job) await deps.slack.openView(body.trigger_id, resumeTakeoverModal(job, channel));
-        return;
-      }
-      if (!result.ok) {
-        await tell(deps, channel, actor.slackUserId, result.message);
-        return;
-      }
-      await runImportFromSlack(deps, jobId, actor.slackUserId, result.settings);
-    });
+    return {
+      after: change('resume the import', async () => {
+        const result = await resumeImport(deps.core, actor, jobId);
+        if (!result.ok && result.code === 'needs_confirmation') {
+          const job = await findImportJob(deps.core, jobId, actor.teamId);
+          if (job) await deps.slack.openView(body.trigger_id, resumeTakeoverModal(job, channel));
+          return;
+        }
+        if (!result.ok) {
+          await tell(deps, channel, actor.slackUserId, result.message);
+          return;
+        }
+        await runImportFromSlack(deps, jobId, actor.slackUserId, result.settings);
+      }),
+    };
   };
 
 const takeoverMetadata = z.object({ jobId: z.string(), channel: z.string().nullable() });
 
 /** "Resume" in the takeover question: resumes for this admin, tells the starter, runs. */
-export const resumeTakeoverSubmission =
-  (deps: ListenerDeps) =>
-  async ({ ack, body, view }: SlackViewMiddlewareArgs & AllMiddlewareArgs) => {
-    await ack();
+export const resumeTakeoverSubmission = (deps: ListenerDeps): ViewListener => ({
+  look: { title: 'Resume the import', working: 'Resuming… the progress shows on the preview, the results come by DM.' },
+  plan: ({ body, view }) => {
     const actor = actorFromBody(body);
     const metadata = takeoverMetadata.safeParse(safeJson(view.private_metadata));
-    if (!metadata.success) return;
+    if (!metadata.success) return {};
     const { jobId, channel } = metadata.data;
-    await afterAck(deps, actor.slackUserId, 'resume the import', async () => {
-      const result = await resumeImport(deps.core, actor, jobId, { confirmed: true });
-      if (!result.ok) {
-        await tell(deps, channel ?? undefined, actor.slackUserId, result.message);
-        return;
-      }
-      if (result.takenOver && !result.startedBy.startsWith('cli:')) {
-        await deps.slack
-          .dm(result.startedBy, {
-            text: `<@${actor.slackUserId}> resumed your import of ${esc(result.job.fileName)}; its results, with the temporary passwords, go to them.`,
-          })
-          .catch(() => undefined);
-      }
-      await runImportFromSlack(deps, jobId, actor.slackUserId, result.settings);
-    });
-  };
+    return {
+      after: change('resume the import', async () => {
+        const result = await resumeImport(deps.core, actor, jobId, { confirmed: true });
+        if (!result.ok) {
+          await tell(deps, channel ?? undefined, actor.slackUserId, result.message);
+          return;
+        }
+        if (result.takenOver && !result.startedBy.startsWith('cli:')) {
+          await deps.slack
+            .dm(result.startedBy, {
+              text: `<@${actor.slackUserId}> resumed your import of ${esc(result.job.fileName)}; its results, with the temporary passwords, go to them.`,
+            })
+            .catch(() => undefined);
+        }
+        await runImportFromSlack(deps, jobId, actor.slackUserId, result.settings);
+      }),
+    };
+  },
+});
 
 function safeJson(text: string): unknown {
   try {

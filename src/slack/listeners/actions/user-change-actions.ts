@@ -1,48 +1,39 @@
-import type { AllMiddlewareArgs, BlockAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { BlockAction } from '@slack/bolt';
 import { findUsers } from '../../../core/users/find-users.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
-import { afterAck } from '../../services/after-ack.js';
+import { read } from '../../services/answer.js';
+import type { ActionArgs, OptionsArgs } from '../../services/answering.js';
 import { openEditManyForm, openEditUserForm } from '../../services/user-change-forms.js';
 import { option } from '../../views/kit.js';
 
-type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+type Args = ActionArgs<BlockAction>;
 
 /** "Edit" beside a user (value: the user id) opens the Edit user form. */
 export const editUserAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body, action }: Args) => {
-    await ack();
+  ({ body, action }: Args) => {
     const userId = 'value' in action && typeof action.value === 'string' ? action.value : '';
     const actor = actorFromBody(body);
-    await afterAck(deps, actor.slackUserId, 'open the Edit user form', () => openEditUserForm(deps, actor, body.trigger_id, userId));
+    return { after: read('open the Edit user form', () => openEditUserForm(deps, actor, body.trigger_id, userId)) };
   };
 
 /** "Edit selected" under a list: the users ticked in its `user_rows…` checkboxes open Edit many. */
 export const editSelectedAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body }: Args) => {
-    await ack();
+  ({ body }: Args) => {
     const actor = actorFromBody(body);
     const values = (body as { state?: { values?: Record<string, Record<string, { selected_options?: { value: string }[] }>> } }).state?.values ?? {};
     const selected = Object.entries(values)
       .filter(([blockId]) => blockId.startsWith('user_rows'))
       .flatMap(([, actions]) => actions.select?.selected_options?.map((o) => o.value) ?? []);
-    await afterAck(deps, actor.slackUserId, 'open the Edit users form', () => openEditManyForm(deps, actor, body.trigger_id, [...new Set(selected)]));
+    return { after: read('open the Edit users form', () => openEditManyForm(deps, actor, body.trigger_id, [...new Set(selected)])) };
   };
 
-/** The type-ahead of the Edit many user picker: users whose username or name starts with what was typed. */
+/** The type-ahead of the Edit many user picker: users whose username or name starts with what was typed (the ack is the answer). */
 export const userPickerOptions =
   (deps: ListenerDeps) =>
-  async ({
-    ack,
-    body,
-    payload,
-  }: {
-    ack: (r: { options: ReturnType<typeof option>[] }) => Promise<void>;
-    body: { user: { id: string }; team?: { id: string } | null };
-    payload: { value?: string };
-  }) => {
+  async ({ body, payload }: OptionsArgs) => {
     const found = await findUsers(deps.core, actorFromBody(body), payload.value ?? '');
-    await ack({ options: found.ok ? found.users.map((u) => option(`${u.displayName} (${u.userPrincipalName})`, u.id)) : [] });
+    return { reply: { options: found.ok ? found.users.map((u) => option(`${u.displayName} (${u.userPrincipalName})`, u.id)) : [] } };
   };

@@ -1,11 +1,12 @@
-import type { AllMiddlewareArgs, BlockAction, RespondFn, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { BlockAction, RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import type { MemberActor } from '../../../core/context.js';
 import { customViewForEdit, customViewFormOptions, deleteCustomView, listCustomViews } from '../../../core/views/custom-view-admin.js';
 import { listUsers } from '../../../core/views/list-users.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
-import { afterAck } from '../../services/after-ack.js';
+import { change, read, type Plan } from '../../services/answer.js';
+import type { ActionArgs } from '../../services/answering.js';
 import { exportViewToDm } from '../../services/export-to-dm.js';
 import type { Blocks } from '../../slack-port.js';
 import { customViewModal, customViewsMessage } from '../../views/custom-views.js';
@@ -13,7 +14,7 @@ import { esc, textMessage } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 import { userListMessage } from '../../views/user-list.js';
 
-type Args = SlackActionMiddlewareArgs<BlockAction> & AllMiddlewareArgs;
+type Args = ActionArgs<BlockAction>;
 
 /** The value of the clicked button, or of the option chosen in a menu. */
 function chosen(body: BlockAction): string {
@@ -53,67 +54,62 @@ async function showPage(
 /** A view picked in the list's menu: its first page, in place. */
 export const listViewChosen =
   (deps: ListenerDeps) =>
-  async ({ ack, body, respond }: Args) => {
-    await ack();
+  ({ body, respond }: Args) => {
     const actor = actorFromBody(body);
-    await afterAck(deps, actor.slackUserId, 'show the view', () => showPage(deps, actor, respond, { view: chosen(body) }, true));
+    return { after: read('show the view', () => showPage(deps, actor, respond, { view: chosen(body) }, true)) };
   };
 
 /** Previous / Next: the page before the first row or after the last one shown (keyset), in place. */
 export const listPageChosen =
   (deps: ListenerDeps) =>
-  async ({ ack, body, respond }: Args) => {
-    await ack();
+  ({ body, respond }: Args) => {
     const actor = actorFromBody(body);
-    await afterAck(deps, actor.slackUserId, 'show the page', async () => {
-      let ref: z.infer<typeof pageRef>;
-      try {
-        ref = pageRef.parse(JSON.parse(chosen(body)));
-      } catch {
-        return;
-      }
-      const cursor = (c: [string, string] | undefined) => (c ? { displayName: c[0], id: c[1] } : undefined);
-      const after = cursor(ref.after);
-      const before = cursor(ref.before);
-      await showPage(deps, actor, respond, { view: ref.view, ...(after ? { after } : {}), ...(before ? { before } : {}) }, true);
-    });
+    let ref: z.infer<typeof pageRef>;
+    try {
+      ref = pageRef.parse(JSON.parse(chosen(body)));
+    } catch {
+      return {};
+    }
+    const cursor = (c: [string, string] | undefined) => (c ? { displayName: c[0], id: c[1] } : undefined);
+    const after = cursor(ref.after);
+    const before = cursor(ref.before);
+    const page = { view: ref.view, ...(after ? { after } : {}), ...(before ? { before } : {}) };
+    return { after: read('show the page', () => showPage(deps, actor, respond, page, true)) };
   };
 
 /** A saved view's button (App Home, `/users views`): its first page, as a new message or a DM. */
 export const openViewAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body, respond }: Args) => {
-    await ack();
+  ({ body, respond }: Args) => {
     const actor = actorFromBody(body);
-    await afterAck(deps, actor.slackUserId, 'open the view', () =>
-      showPage(deps, actor, body.response_url ? respond : undefined, { view: chosen(body) }, false),
-    );
+    return { after: read('open the view', () => showPage(deps, actor, body.response_url ? respond : undefined, { view: chosen(body) }, false)) };
   };
 
+/** Export on a list: the CSV comes as a DM (a read, handed to the export service in one call). */
 export const exportAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body }: Args) => {
-    await ack();
+  ({ body }: Args) => {
     const actor = actorFromBody(body);
-    await afterAck(deps, actor.slackUserId, 'export the view', () => exportViewToDm(deps, actor, chosen(body)));
+    return { after: read('export the view', () => exportViewToDm(deps, actor, chosen(body))) };
   };
 
 /** "Custom views" on a list: the views, as a new message. */
 export const openViewsAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body, respond }: Args) => {
-    await ack();
+  ({ body, respond }: Args) => {
     const actor = actorFromBody(body);
-    await afterAck(deps, actor.slackUserId, 'list the views', async () => {
-      const result = await listCustomViews(deps.core, actor);
-      await show(
-        deps,
-        actor,
-        body.response_url ? respond : undefined,
-        result.ok ? customViewsMessage(result.organizationName, result.views, result.canManage) : textMessage(result.message),
-        false,
-      );
-    });
+    return {
+      after: read('list the views', async () => {
+        const result = await listCustomViews(deps.core, actor);
+        await show(
+          deps,
+          actor,
+          body.response_url ? respond : undefined,
+          result.ok ? customViewsMessage(result.organizationName, result.views, result.canManage) : textMessage(result.message),
+          false,
+        );
+      }),
+    };
   };
 
 async function openForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, viewId?: string): Promise<void> {
@@ -132,34 +128,28 @@ async function openForm(deps: ListenerDeps, actor: MemberActor, triggerId: strin
 
 export const newViewAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body }: Args) => {
-    await ack();
+  ({ body }: Args) => {
     const actor = actorFromBody(body);
-    await afterAck(deps, actor.slackUserId, 'open the view form', () => openForm(deps, actor, body.trigger_id));
+    return { after: read('open the view form', () => openForm(deps, actor, body.trigger_id)) };
   };
 
-/** A custom view's menu in `/users views`: Open, Edit (the form) or Delete (then the list again, in place). */
+/** A custom view's menu in `/users views`: Open, Edit (the form) or Delete (a change; then the list again, in place). */
 export const customViewMenu =
   (deps: ListenerDeps) =>
-  async ({ ack, body, respond }: Args) => {
-    await ack();
+  ({ body, respond }: Args): Plan<never> => {
     const actor = actorFromBody(body);
     const [what = '', id = ''] = chosen(body).split(':');
-    await afterAck(deps, actor.slackUserId, `${what} the view`, async () => {
-      if (what === 'open') return showPage(deps, actor, body.response_url ? respond : undefined, { view: `cv:${id}` }, false);
-      if (what === 'edit') return openForm(deps, actor, body.trigger_id, id);
-      if (what !== 'delete') return;
-      const deleted = await deleteCustomView(deps.core, actor, id);
-      const list = await listCustomViews(deps.core, actor);
-      const message = list.ok ? customViewsMessage(list.organizationName, list.views, list.canManage) : textMessage(list.message);
-      if (!deleted.ok) return show(deps, actor, body.response_url ? respond : undefined, textMessage(deleted.message), false);
-      await show(deps, actor, body.response_url ? respond : undefined, { ...message, text: esc(`Deleted the view "${deleted.name}".`) }, true);
-    });
-  };
-
-/** Ticking a row's checkbox changes nothing yet: "Edit selected" reads the ticked rows from the message. */
-export const rowTicked =
-  () =>
-  async ({ ack }: Args) => {
-    await ack();
+    const where = body.response_url ? respond : undefined;
+    if (what === 'open') return { after: read('open the view', () => showPage(deps, actor, where, { view: `cv:${id}` }, false)) };
+    if (what === 'edit') return { after: read('edit the view', () => openForm(deps, actor, body.trigger_id, id)) };
+    if (what !== 'delete') return {};
+    return {
+      after: change('delete the view', async () => {
+        const deleted = await deleteCustomView(deps.core, actor, id);
+        const list = await listCustomViews(deps.core, actor);
+        const message = list.ok ? customViewsMessage(list.organizationName, list.views, list.canManage) : textMessage(list.message);
+        if (!deleted.ok) return show(deps, actor, where, textMessage(deleted.message), false);
+        await show(deps, actor, where, { ...message, text: esc(`Deleted the view "${deleted.name}".`) }, true);
+      }),
+    };
   };

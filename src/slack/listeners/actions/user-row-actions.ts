@@ -1,12 +1,11 @@
-import type { AllMiddlewareArgs, BlockAction, OverflowAction, SlackActionMiddlewareArgs } from '@slack/bolt';
+import type { BlockAction, OverflowAction } from '@slack/bolt';
 import type { MemberActor } from '../../../core/context.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
-import { afterAck } from '../../services/after-ack.js';
+import { read } from '../../services/answer.js';
+import type { ActionArgs } from '../../services/answering.js';
 import { openDeleteUsersForm, openUserLicensesForm } from '../../services/lifecycle-forms.js';
 import { openBlockUserForm, openEditUserForm, openResetPasswordForm, openUnblockUserForm } from '../../services/user-change-forms.js';
-
-type Args = SlackActionMiddlewareArgs<BlockAction<OverflowAction>> & AllMiddlewareArgs;
 
 type Opener = (deps: ListenerDeps, actor: MemberActor, triggerId: string, userId: string) => Promise<void>;
 
@@ -24,13 +23,12 @@ function isVerb(value: string): value is keyof typeof OPENERS {
   return Object.hasOwn(OPENERS, value);
 }
 
-/** A row's menu in a user list (`edit:<id>`, `licenses:<id>`, `block:<id>`…): opens that form for that user. */
+/** A row's menu in a user list (`edit:<id>`, `licenses:<id>`, `block:<id>`…): opens that form for that user, after the ack. */
 export const userRowAction =
   (deps: ListenerDeps) =>
-  async ({ ack, body }: Args) => {
-    await ack();
+  ({ body }: ActionArgs<BlockAction<OverflowAction>>) => {
     const actor = actorFromBody(body);
     const [verb = '', userId = ''] = (body.actions[0]?.selected_option?.value ?? '').split(':');
-    if (!isVerb(verb) || !userId) return;
-    await afterAck(deps, actor.slackUserId, 'open that form', () => OPENERS[verb](deps, actor, body.trigger_id, userId));
+    if (!isVerb(verb) || !userId) return {};
+    return { after: read('open that form', () => OPENERS[verb](deps, actor, body.trigger_id, userId)) };
   };

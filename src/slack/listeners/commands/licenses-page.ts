@@ -4,15 +4,17 @@ import { productChangeForm } from '../../../core/licenses/product-target.js';
 import { productUsers } from '../../../core/licenses/product-users.js';
 import { takeOverSubscription } from '../../../core/licenses/take-over-subscription.js';
 import type { ListenerDeps } from '../../deps.js';
-import { afterAck } from '../../services/after-ack.js';
+import { change, read, type Plan } from '../../services/answer.js';
+import { ephemeral, type CommandReply, type FollowUp } from '../../services/answering.js';
 import { textMessage } from '../../views/kit.js';
 import { productChangeModal, productUsersMessage } from '../../views/licenses-page-views.js';
 
-type Ack = (response?: object) => Promise<void>;
+const say = (text: string): Plan<CommandReply> => ({ reply: ephemeral(textMessage(text)) });
 
 /**
  * `/licenses assign|unassign <product>` (the forms), `/licenses users <product>`,
- * `/licenses set <product> <quantity>`, `/licenses takeover <product>`. False for anything else.
+ * `/licenses set <product> <quantity>`, `/licenses takeover <product>`. Null for anything else.
+ * A change is rehearsed before the ack (its answer), made after it; a failure then follows.
  */
 export async function licensesPageSubcommand(
   deps: ListenerDeps,
@@ -20,44 +22,53 @@ export async function licensesPageSubcommand(
   sub: string,
   words: string[],
   triggerId: string,
-  ack: Ack,
-): Promise<boolean> {
-  const reply = (text: string) => ack({ response_type: 'ephemeral', ...textMessage(text) });
+  tell: FollowUp,
+): Promise<Plan<CommandReply> | null> {
   const product = words.join(' ');
   switch (sub) {
     case 'assign':
     case 'unassign': {
       const form = await productChangeForm(deps.core, actor, product);
-      if (!form.ok) return reply(form.message).then(() => true);
-      await ack();
-      await afterAck(deps, actor.slackUserId, `open the ${sub} form`, () =>
-        deps.slack.openView(triggerId, productChangeModal(form.product, sub, form.available)).then(() => undefined),
-      );
-      return true;
+      if (!form.ok) return say(form.message);
+      return {
+        after: read(`open the ${sub} form`, async () => {
+          await deps.slack.openView(triggerId, productChangeModal(form.product, sub, form.available));
+        }),
+      };
     }
     case 'users': {
       const result = await productUsers(deps.core, actor, product);
-      await ack({ response_type: 'ephemeral', ...(result.ok ? productUsersMessage(result.product, result.users, result.count) : textMessage(result.message)) });
-      return true;
+      return { reply: ephemeral(result.ok ? productUsersMessage(result.product, result.users, result.count) : textMessage(result.message)) };
     }
     case 'set': {
       const quantity = words.at(-1) ?? '';
-      if (words.length < 2 || !/^\d+$/.test(quantity))
-        return reply('Say the product and the new number of licenses: `/licenses set business basic 8`.').then(() => true);
-      const result = await changeQuantity(deps.core, actor, { product: words.slice(0, -1).join(' '), quantity: Number(quantity) });
-      await reply(result.ok ? `${result.product.displayName}: ${result.total} licenses (was ${result.before}); ${result.assigned} assigned.` : result.message);
-      return true;
+      if (words.length < 2 || !/^\d+$/.test(quantity)) return say('Say the product and the new number of licenses: `/licenses set business basic 8`.');
+      const input = { product: words.slice(0, -1).join(' '), quantity: Number(quantity) };
+      const rehearsal = await changeQuantity(deps.core, actor, { ...input, dryRun: true });
+      if (!rehearsal.ok) return say(rehearsal.message);
+      return {
+        ...say(`${rehearsal.product.displayName}: ${rehearsal.total} licenses (was ${rehearsal.before}); ${rehearsal.assigned} assigned.`),
+        after: change('change the number of licenses', async () => {
+          const result = await changeQuantity(deps.core, actor, input);
+          if (!result.ok) await tell(textMessage(`The number of ${rehearsal.product.displayName} licenses was not changed: ${result.message}`));
+        }),
+      };
     }
     case 'takeover': {
-      const result = await takeOverSubscription(deps.core, actor, { product });
-      await reply(
-        result.ok
-          ? `Took over ${result.product.displayName}: its ${result.seats} self-service seats can now be assigned (${result.total - result.assigned} available of ${result.total}).`
-          : result.message,
-      );
-      return true;
+      const rehearsal = await takeOverSubscription(deps.core, actor, { product, dryRun: true });
+      if (!rehearsal.ok) return say(rehearsal.message);
+      const available = rehearsal.total - rehearsal.assigned;
+      return {
+        ...say(
+          `Took over ${rehearsal.product.displayName}: its ${rehearsal.seats} self-service seats can now be assigned (${available} available of ${rehearsal.total}).`,
+        ),
+        after: change('take over the subscription', async () => {
+          const result = await takeOverSubscription(deps.core, actor, { product });
+          if (!result.ok) await tell(textMessage(`${rehearsal.product.displayName} was not taken over: ${result.message}`));
+        }),
+      };
     }
     default:
-      return false;
+      return null;
   }
 }

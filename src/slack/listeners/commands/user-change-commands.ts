@@ -1,5 +1,7 @@
+import type { MemberActor } from '../../../core/context.js';
 import type { ListenerDeps } from '../../deps.js';
-import { afterAck } from '../../services/after-ack.js';
+import { read, type Plan } from '../../services/answer.js';
+import { ephemeral, type CommandReply } from '../../services/answering.js';
 import { openBlockUserForm, openEditManyForm, openEditUserFormFor, openResetPasswordForm, openUnblockUserForm } from '../../services/user-change-forms.js';
 import { textMessage } from '../../views/kit.js';
 
@@ -10,41 +12,22 @@ export function isUserChangeSubcommand(sub: string): sub is UserChangeSubcommand
   return (USER_CHANGE_SUBCOMMANDS as readonly string[]).includes(sub);
 }
 
-interface CommandArgs {
-  command: { team_id: string; user_id: string; trigger_id: string };
-  ack: (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>;
-}
+const OPENERS = {
+  edit: ['open the Edit user form', openEditUserFormFor],
+  block: ['open the Block sign-in form', openBlockUserForm],
+  unblock: ['open the Allow sign-in form', openUnblockUserForm],
+  'reset-password': ['open the Reset password form', openResetPasswordForm],
+} as const;
 
 /**
  * `/users edit|block|unblock|reset-password <username>` and `/users edit-many`: acked at once (the
  * form is looked up and opened after the ack, with the trigger id), so nothing slow precedes it.
  */
-export async function userChangeCommand(deps: ListenerDeps, { command, ack }: CommandArgs, sub: UserChangeSubcommand, username: string): Promise<void> {
-  const actor = { teamId: command.team_id, slackUserId: command.user_id };
-  if (sub === 'edit-many') {
-    await ack();
-    await afterAck(deps, actor.slackUserId, 'open the Edit users form', () => openEditManyForm(deps, actor, command.trigger_id));
-    return;
-  }
+export function userChangeCommand(deps: ListenerDeps, actor: MemberActor, triggerId: string, sub: UserChangeSubcommand, username: string): Plan<CommandReply> {
+  if (sub === 'edit-many') return { after: read('open the Edit users form', () => openEditManyForm(deps, actor, triggerId)) };
   if (!username) {
-    await ack({ response_type: 'ephemeral', ...textMessage(`Say which user: \`/users ${sub} <username>\`, for example \`/users ${sub} ana@contoso.com\`.`) });
-    return;
+    return { reply: ephemeral(textMessage(`Say which user: \`/users ${sub} <username>\`, for example \`/users ${sub} ana@contoso.com\`.`)) };
   }
-  await ack();
-  const target = { username };
-  const trigger = command.trigger_id;
-  switch (sub) {
-    case 'edit':
-      await afterAck(deps, actor.slackUserId, 'open the Edit user form', () => openEditUserFormFor(deps, actor, trigger, target));
-      return;
-    case 'block':
-      await afterAck(deps, actor.slackUserId, 'open the Block sign-in form', () => openBlockUserForm(deps, actor, trigger, target));
-      return;
-    case 'unblock':
-      await afterAck(deps, actor.slackUserId, 'open the Allow sign-in form', () => openUnblockUserForm(deps, actor, trigger, target));
-      return;
-    case 'reset-password':
-      await afterAck(deps, actor.slackUserId, 'open the Reset password form', () => openResetPasswordForm(deps, actor, trigger, target));
-      return;
-  }
+  const [what, open] = OPENERS[sub];
+  return { after: read(what, () => open(deps, actor, triggerId, { username })) };
 }

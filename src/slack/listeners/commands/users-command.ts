@@ -1,9 +1,9 @@
-import type { AllMiddlewareArgs, SlackCommandMiddlewareArgs } from '@slack/bolt';
 import { mayPreviewImports } from '../../../core/bulk/import-access.js';
 import { addUserOptions } from '../../../core/users/add-user-options.js';
 import { showUser } from '../../../core/users/show-user.js';
 import type { ListenerDeps } from '../../deps.js';
-import { afterAck } from '../../services/after-ack.js';
+import { read, type Plan } from '../../services/answer.js';
+import { ephemeral, followUp, type CommandArgs, type CommandReply } from '../../services/answering.js';
 import { openSetupForm } from '../../services/open-forms.js';
 import { addUserModal } from '../../views/add-user-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
@@ -15,65 +15,57 @@ import { isUserChangeSubcommand, userChangeCommand } from './user-change-command
 import { userListCommand } from './user-list-commands.js';
 import { usersLifecycleSubcommand } from './users-lifecycle.js';
 
-type Args = SlackCommandMiddlewareArgs & AllMiddlewareArgs;
-
-/** `/users [add | show <username> | edit … | list [view] | find <text> | views | export [view] | import | import-channel add|remove|list | setup | help]`. */
+/**
+ * `/users [add | show <username> | edit … | list [view] | find <text> | views | export [view] | import | import-channel add|remove|list | setup | help]`.
+ * Reads answer in the ack; forms open after it (views.open, with the command's trigger id).
+ */
 export function usersCommand(deps: ListenerDeps) {
-  return async ({ command, ack }: Args): Promise<void> => {
+  return async (args: CommandArgs): Promise<Plan<CommandReply>> => {
+    const { command } = args;
     const [sub = '', ...rest] = command.text.trim().split(/\s+/);
     const actor = { teamId: command.team_id, slackUserId: command.user_id };
     const wanted = sub.toLowerCase();
-    if (isUserChangeSubcommand(wanted)) return userChangeCommand(deps, { command, ack }, wanted, rest.join(' '));
-    if (await usersLifecycleSubcommand(deps, actor, sub.toLowerCase(), rest, command.trigger_id, ack)) return;
-    switch (sub.toLowerCase()) {
+    if (isUserChangeSubcommand(wanted)) return userChangeCommand(deps, actor, command.trigger_id, wanted, rest.join(' '));
+    const lifecycle = await usersLifecycleSubcommand(deps, actor, wanted, rest, command.trigger_id, followUp(args));
+    if (lifecycle) return lifecycle;
+    switch (wanted) {
       case '':
       case 'help':
-        await ack({ response_type: 'ephemeral', ...helpMessage(USERS_HELP) });
-        return;
+        return { reply: ephemeral(helpMessage(USERS_HELP)) };
       case 'add': {
         const options = await addUserOptions(deps.core, actor);
-        if (!options.ok) {
-          await ack({ response_type: 'ephemeral', ...textMessage(options.message) });
-          return;
-        }
-        await ack();
-        await afterAck(deps, actor.slackUserId, 'open the Add user form', () =>
-          deps.slack.openView(command.trigger_id, addUserModal(options.options)).then(() => undefined),
-        );
-        return;
+        if (!options.ok) return { reply: ephemeral(textMessage(options.message)) };
+        return {
+          after: read('open the Add user form', async () => {
+            await deps.slack.openView(command.trigger_id, addUserModal(options.options));
+          }),
+        };
       }
       case 'import': {
         const auth = await mayPreviewImports(deps.core, actor);
-        if (!auth.ok) {
-          await ack({ response_type: 'ephemeral', ...textMessage(auth.message) });
-          return;
-        }
-        await ack();
-        await afterAck(deps, actor.slackUserId, 'open the import form', () =>
-          deps.slack.openView(command.trigger_id, importUploadModal(deps.imports.limits)).then(() => undefined),
-        );
-        return;
+        if (!auth.ok) return { reply: ephemeral(textMessage(auth.message)) };
+        return {
+          after: read('open the import form', async () => {
+            await deps.slack.openView(command.trigger_id, importUploadModal(deps.imports.limits));
+          }),
+        };
       }
       case 'show': {
         const result = await showUser(deps.core, actor, rest.join(' '));
-        await ack({ response_type: 'ephemeral', ...(result.ok ? userDetailsMessage(result.user, deps.core.now()) : textMessage(result.message)) });
-        return;
+        return { reply: ephemeral(result.ok ? userDetailsMessage(result.user, deps.core.now()) : textMessage(result.message)) };
       }
       case 'list':
       case 'find':
       case 'views':
       case 'export':
-        await userListCommand(deps, actor, sub.toLowerCase(), rest.join(' '), ack);
-        return;
+        return userListCommand(deps, actor, wanted, rest.join(' '));
       case 'import-channel':
-        await ack({ response_type: 'ephemeral', ...(await importChannelCommand(deps, command, rest[0] ?? '')) });
-        return;
+        return importChannelCommand(deps, command, rest[0] ?? '', followUp(args));
       case 'setup':
-        await ack();
-        await afterAck(deps, actor.slackUserId, 'open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain));
-        return;
+        // Who may set up is asked of Slack (users.info): after the ack, with the form.
+        return { after: read('open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain)) };
       default:
-        await ack({ response_type: 'ephemeral', ...helpMessage(USERS_HELP, `Roster doesn't know \`/users ${sub}\`.`) });
+        return { reply: ephemeral(helpMessage(USERS_HELP, `Roster doesn't know \`/users ${sub}\`.`)) };
     }
   };
 }

@@ -3,15 +3,14 @@ import { previewDeleteUsers } from '../../../core/users/delete-users.js';
 import { inviteGuest } from '../../../core/users/invite-guest.js';
 import type { MemberActor } from '../../../core/context.js';
 import type { ListenerDeps } from '../../deps.js';
-import { afterAck } from '../../services/after-ack.js';
+import { change, read, type Plan } from '../../services/answer.js';
+import { ephemeral, type CommandReply, type FollowUp } from '../../services/answering.js';
 import { textMessage } from '../../views/kit.js';
 import { deletedUsersMessage, deleteUsersModal, restoreUserModal } from '../../views/lifecycle-views.js';
 
-type Ack = (response?: object) => Promise<void>;
-
 /**
  * `/users delete <username>...`, `/users deleted`, `/users restore <username>`, `/users invite <email> [name]`.
- * Returns false for any other subcommand (users-command.ts handles those).
+ * Returns null for any other subcommand (users-command.ts handles those).
  */
 export async function usersLifecycleSubcommand(
   deps: ListenerDeps,
@@ -19,50 +18,47 @@ export async function usersLifecycleSubcommand(
   sub: string,
   rest: string[],
   triggerId: string,
-  ack: Ack,
-): Promise<boolean> {
+  tell: FollowUp,
+): Promise<Plan<CommandReply> | null> {
   switch (sub) {
     case 'delete': {
       const preview = await previewDeleteUsers(deps.core, actor, { usernames: rest });
-      if (!preview.ok) {
-        await ack({ response_type: 'ephemeral', ...textMessage(preview.message) });
-        return true;
-      }
-      await ack();
-      await afterAck(deps, actor.slackUserId, 'open the delete confirmation', () =>
-        deps.slack.openView(triggerId, deleteUsersModal(preview.users, preview.refused)).then(() => undefined),
-      );
-      return true;
+      if (!preview.ok) return { reply: ephemeral(textMessage(preview.message)) };
+      return {
+        after: read('open the delete confirmation', async () => {
+          await deps.slack.openView(triggerId, deleteUsersModal(preview.users, preview.refused));
+        }),
+      };
     }
     case 'deleted': {
       const result = await listDeletedUsers(deps.core, actor);
-      await ack({ response_type: 'ephemeral', ...(result.ok ? deletedUsersMessage(result.users, result.count) : textMessage(result.message)) });
-      return true;
+      return { reply: ephemeral(result.ok ? deletedUsersMessage(result.users, result.count) : textMessage(result.message)) };
     }
     case 'restore': {
       const found = await deletedUserToRestore(deps.core, actor, rest.join(' '));
-      if (!found.ok) {
-        await ack({ response_type: 'ephemeral', ...textMessage(found.message) });
-        return true;
-      }
-      await ack();
-      await afterAck(deps, actor.slackUserId, 'open the restore form', () =>
-        deps.slack.openView(triggerId, restoreUserModal(found.user, found.usernameTaken)).then(() => undefined),
-      );
-      return true;
+      if (!found.ok) return { reply: ephemeral(textMessage(found.message)) };
+      return {
+        after: read('open the restore form', async () => {
+          await deps.slack.openView(triggerId, restoreUserModal(found.user, found.usernameTaken));
+        }),
+      };
     }
     case 'invite': {
       const [email = '', ...name] = rest;
-      const result = await inviteGuest(deps.core, actor, { email: email.replace(/^<mailto:[^|]*\|(.*)>$/, '$1'), displayName: name.join(' ') });
-      await ack({
-        response_type: 'ephemeral',
-        ...textMessage(
-          result.ok ? `Invited guest ${result.displayName} as ${result.userPrincipalName}. Only a Global admin can give a guest a license.` : result.message,
+      const input = { email: email.replace(/^<mailto:[^|]*\|(.*)>$/, '$1'), displayName: name.join(' ') };
+      const rehearsal = await inviteGuest(deps.core, actor, { ...input, dryRun: true });
+      if (!rehearsal.ok) return { reply: ephemeral(textMessage(rehearsal.message)) };
+      return {
+        reply: ephemeral(
+          textMessage(`Invited guest ${rehearsal.displayName} as ${rehearsal.userPrincipalName}. Only a Global admin can give a guest a license.`),
         ),
-      });
-      return true;
+        after: change('invite the guest', async () => {
+          const result = await inviteGuest(deps.core, actor, input);
+          if (!result.ok) await tell(textMessage(`${rehearsal.userPrincipalName} was not invited: ${result.message}`));
+        }),
+      };
     }
     default:
-      return false;
+      return null;
   }
 }

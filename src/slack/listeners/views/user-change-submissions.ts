@@ -1,4 +1,3 @@
-import type { AllMiddlewareArgs, SlackViewMiddlewareArgs } from '@slack/bolt';
 import { blockUser, unblockUser } from '../../../core/users/block-user.js';
 import { editManyDetailsProblems } from '../../../core/users/edit-many.js';
 import { editUser } from '../../../core/users/edit-user.js';
@@ -7,49 +6,75 @@ import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
 import { parseEditManyForm, parseEditUserForm, parseResetPasswordForm } from '../../parse/user-change-forms.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-state.js';
-import { afterAck } from '../../services/after-ack.js';
+import { change } from '../../services/answer.js';
+import { fieldErrors, showView, type ViewArgs, type ViewListener } from '../../services/answering.js';
 import { sendCredentials } from '../../services/send-credentials.js';
 import { runEditMany } from '../../services/user-change-forms.js';
 import { esc } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 
-type Args = SlackViewMiddlewareArgs & AllMiddlewareArgs;
+const stateOf = (view: ViewArgs['view']) => new ViewState(view.state.values as ViewStateValues);
 
-const stateOf = (view: Args['view']) => new ViewState(view.state.values as ViewStateValues);
-
-/** Edit user: problems go back onto their fields; success says what was saved. */
-export function editUserSubmission(deps: ListenerDeps) {
-  return async ({ ack, body, view }: Args): Promise<void> => {
-    const actor = actorFromBody(body);
-    const state = stateOf(view);
-    const result = await editUser(deps.core, actor, { userId: view.private_metadata }, parseEditUserForm(state));
-    if (!result.ok) {
-      await ack({
-        response_action: 'errors',
-        errors: viewErrors(result.fields ?? [{ field: 'displayName', message: result.message }], state, firstBlock(state)),
-      });
-      return;
-    }
-    const saved = result.changedFields.length
-      ? `Saved ${esc(result.userPrincipalName)}: ${result.changedFields.join(', ')}.`
-      : `Nothing changed for ${esc(result.userPrincipalName)}.`;
-    await ack({ response_action: 'update', view: messageModal('Edit user', saved) });
-    deps.logger.info('user edited', { team: actor.teamId, by: actor.slackUserId, user: result.userPrincipalName, fields: result.changedFields.join(',') });
+/** Edit user: a rehearsal of the edit puts problems on their fields or says what will be saved; the edit follows the ack. */
+export function editUserSubmission(deps: ListenerDeps): ViewListener {
+  return {
+    look: { title: 'Edit user', working: 'Saving the changes…' },
+    async plan({ body, view }) {
+      const actor = actorFromBody(body);
+      const state = stateOf(view);
+      const target = { userId: view.private_metadata };
+      const input = parseEditUserForm(state);
+      const rehearsal = await editUser(deps.core, actor, target, input, { dryRun: true });
+      if (!rehearsal.ok) {
+        return { reply: fieldErrors(viewErrors(rehearsal.fields ?? [{ field: 'displayName', message: rehearsal.message }], state, firstBlock(state))) };
+      }
+      const upn = esc(rehearsal.userPrincipalName);
+      if (rehearsal.changedFields.length === 0) return { reply: showView(messageModal('Edit user', `Nothing changed for ${upn}.`)) };
+      return {
+        reply: showView(messageModal('Edit user', `Saved ${upn}: ${rehearsal.changedFields.join(', ')}.`)),
+        after: change(`save the changes to ${rehearsal.userPrincipalName}`, async () => {
+          const result = await editUser(deps.core, actor, target, input);
+          if (!result.ok) {
+            await deps.slack.updateView(view.id, messageModal('Edit user', esc(`Nothing was saved for ${rehearsal.userPrincipalName}: ${result.message}`)));
+            return;
+          }
+          deps.logger.info('user edited', {
+            team: actor.teamId,
+            by: actor.slackUserId,
+            user: result.userPrincipalName,
+            fields: result.changedFields.join(','),
+          });
+        }),
+      };
+    },
   };
 }
 
-/** Block or allow sign-in, once confirmed. */
-export function signInSubmission(deps: ListenerDeps, block: boolean) {
-  return async ({ ack, body, view }: Args): Promise<void> => {
-    const actor = actorFromBody(body);
-    const result = await (block ? blockUser : unblockUser)(deps.core, actor, { userId: view.private_metadata });
-    const title = block ? 'Block sign-in' : 'Allow sign-in';
-    const text = !result.ok
-      ? esc(result.message)
-      : `${esc(result.userPrincipalName)} ${block ? 'is blocked from signing in' : 'can sign in again'}. It can take up to about an hour to reach every device.`;
-    await ack({ response_action: 'update', view: messageModal(title, text) });
-    if (result.ok)
-      deps.logger.info(block ? 'sign-in blocked' : 'sign-in allowed', { team: actor.teamId, by: actor.slackUserId, user: result.userPrincipalName });
+/** Block or allow sign-in, once confirmed: a rehearsal decides what the modal says; the change follows the ack. */
+export function signInSubmission(deps: ListenerDeps, block: boolean): ViewListener {
+  const title = block ? 'Block sign-in' : 'Allow sign-in';
+  const setSignIn = block ? blockUser : unblockUser;
+  return {
+    look: { title, working: block ? 'Blocking sign-in…' : 'Allowing sign-in…' },
+    async plan({ body, view }) {
+      const actor = actorFromBody(body);
+      const target = { userId: view.private_metadata };
+      const rehearsal = await setSignIn(deps.core, actor, target, { dryRun: true });
+      if (!rehearsal.ok) return { reply: showView(messageModal(title, esc(rehearsal.message))) };
+      const upn = rehearsal.userPrincipalName;
+      const text = `${esc(upn)} ${block ? 'is blocked from signing in' : 'can sign in again'}. It can take up to about an hour to reach every device.`;
+      return {
+        reply: showView(messageModal(title, text)),
+        after: change(`${block ? 'block' : 'allow'} the sign-in of ${upn}`, async () => {
+          const result = await setSignIn(deps.core, actor, target);
+          if (!result.ok) {
+            await deps.slack.updateView(view.id, messageModal(title, esc(`Nothing was changed for ${upn}: ${result.message}`)));
+            return;
+          }
+          deps.logger.info(block ? 'sign-in blocked' : 'sign-in allowed', { team: actor.teamId, by: actor.slackUserId, user: upn });
+        }),
+      };
+    },
   };
 }
 
@@ -57,57 +82,52 @@ export function signInSubmission(deps: ListenerDeps, block: boolean) {
  * Reset password: everything is checked before the ack (fast); the slow part (a chosen password's
  * scrypt hash) and the DMs follow it. If the change then fails, the admin is told by DM.
  */
-export function resetPasswordSubmission(deps: ListenerDeps) {
-  return async ({ ack, body, view }: Args): Promise<void> => {
-    const actor = actorFromBody(body);
-    const state = stateOf(view);
-    const input = parseResetPasswordForm(state);
-    const target = { userId: view.private_metadata };
-    const checked = await checkPasswordReset(deps.core, actor, target, input);
-    if (!checked.ok) {
-      await ack({
-        response_action: 'errors',
-        errors: viewErrors(checked.fields ?? [{ field: 'passwordMode', message: checked.message }], state, 'passwordMode'),
-      });
-      return;
-    }
-    const upn = checked.target.user.userPrincipalName;
-    await ack({
-      response_action: 'update',
-      view: messageModal('Reset password', `Resetting the password of ${esc(upn)}. The new password comes to you in a DM from Roster.`),
-    });
-    await afterAck(deps, actor.slackUserId, `reset the password of ${upn}`, async () => {
-      const result = await resetPassword(deps.core, actor, target, input);
-      if (!result.ok) {
-        await deps.slack.dm(actor.slackUserId, { text: esc(`The password of ${upn} was not reset: ${result.message}`) });
-        return;
-      }
-      deps.logger.info('password reset', { team: actor.teamId, by: actor.slackUserId, user: upn });
-      await sendCredentials(deps, result.notice, actor.slackUserId, result.credentialRecipients);
-    });
+export function resetPasswordSubmission(deps: ListenerDeps): ViewListener {
+  return {
+    look: { title: 'Reset password', working: 'Checking… the new password comes to you in a DM from Roster.' },
+    async plan({ body, view }) {
+      const actor = actorFromBody(body);
+      const state = stateOf(view);
+      const input = parseResetPasswordForm(state);
+      const target = { userId: view.private_metadata };
+      const checked = await checkPasswordReset(deps.core, actor, target, input);
+      if (!checked.ok)
+        return { reply: fieldErrors(viewErrors(checked.fields ?? [{ field: 'passwordMode', message: checked.message }], state, 'passwordMode')) };
+      const upn = checked.target.user.userPrincipalName;
+      return {
+        reply: showView(messageModal('Reset password', `Resetting the password of ${esc(upn)}. The new password comes to you in a DM from Roster.`)),
+        after: change(`reset the password of ${upn}`, async () => {
+          const result = await resetPassword(deps.core, actor, target, input);
+          if (!result.ok) {
+            await deps.slack.dm(actor.slackUserId, { text: esc(`The password of ${upn} was not reset: ${result.message}`) });
+            return;
+          }
+          deps.logger.info('password reset', { team: actor.teamId, by: actor.slackUserId, user: upn });
+          await sendCredentials(deps, result.notice, actor.slackUserId, result.credentialRecipients);
+        }),
+      };
+    },
   };
 }
 
 /** Edit many: acked at once; the work (it may be 10,000 users) runs after, and its results come as a DM. */
-export function editManySubmission(deps: ListenerDeps) {
-  return async ({ ack, body, view }: Args): Promise<void> => {
-    const actor = actorFromBody(body);
-    const preselected = view.private_metadata ? view.private_metadata.split(',').filter(Boolean) : [];
-    const input = parseEditManyForm(stateOf(view), preselected);
-    if ((input.usernames?.length ?? 0) + (input.userIds?.length ?? 0) === 0) {
-      await ack({ response_action: 'errors', errors: { usernames: 'Paste some usernames or pick users.' } });
-      return;
-    }
-    const detailsProblems = editManyDetailsProblems(input.detailsPatch);
-    if (detailsProblems.length > 0) {
-      await ack({ response_action: 'errors', errors: viewErrors(detailsProblems, stateOf(view), 'usernames') });
-      return;
-    }
-    await ack({
-      response_action: 'update',
-      view: messageModal('Edit users', 'Editing the users. You get the results in a DM from Roster, with a file listing every user.'),
-    });
-    await afterAck(deps, actor.slackUserId, 'edit the users', () => runEditMany(deps, actor, input));
+export function editManySubmission(deps: ListenerDeps): ViewListener {
+  return {
+    look: { title: 'Edit users', working: 'Editing the users. You get the results in a DM from Roster.' },
+    plan: ({ body, view }) => {
+      const actor = actorFromBody(body);
+      const preselected = view.private_metadata ? view.private_metadata.split(',').filter(Boolean) : [];
+      const input = parseEditManyForm(stateOf(view), preselected);
+      if ((input.usernames?.length ?? 0) + (input.userIds?.length ?? 0) === 0) {
+        return { reply: fieldErrors({ usernames: 'Paste some usernames or pick users.' }) };
+      }
+      const detailsProblems = editManyDetailsProblems(input.detailsPatch);
+      if (detailsProblems.length > 0) return { reply: fieldErrors(viewErrors(detailsProblems, stateOf(view), 'usernames')) };
+      return {
+        reply: showView(messageModal('Edit users', 'Editing the users. You get the results in a DM from Roster, with a file listing every user.')),
+        after: change('edit the users', () => runEditMany(deps, actor, input)),
+      };
+    },
   };
 }
 

@@ -1,0 +1,170 @@
+import type {
+  AllMiddlewareArgs,
+  App,
+  BlockAction,
+  SlackAction,
+  SlackActionMiddlewareArgs,
+  SlackCommandMiddlewareArgs,
+  SlackOptionsMiddlewareArgs,
+  SlackShortcut,
+  SlackShortcutMiddlewareArgs,
+  SlackViewMiddlewareArgs,
+  ViewSubmitAction,
+} from '@slack/bolt';
+import type { Option, View } from '@slack/types';
+import type { ListenerDeps } from '../deps.js';
+import type { Blocks } from '../slack-port.js';
+import { esc } from '../views/kit.js';
+import { messageModal } from '../views/message-modal.js';
+import { answer, type Ack, type Plan, type Surface } from './answer.js';
+
+/**
+ * Registers listeners so that each is answered through `answer` (services/answer.ts): a listener
+ * gets Bolt's arguments without `ack` and returns its plan. Only this file calls
+ * `app.command/view/action/options/shortcut`, and only answer.ts calls `ack` (besides the edge,
+ * parse/guard-receiver.ts, which acks a malformed payload before Bolt sees it): see
+ * test/architecture.test.ts. Events are not registered here: Bolt acks them itself.
+ */
+
+type WithoutAck<T> = Omit<T, 'ack'>;
+export type CommandArgs = WithoutAck<SlackCommandMiddlewareArgs & AllMiddlewareArgs>;
+export type ViewArgs = WithoutAck<SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs>;
+export type ActionArgs<A extends SlackAction = BlockAction> = WithoutAck<SlackActionMiddlewareArgs<A> & AllMiddlewareArgs>;
+export type OptionsArgs = WithoutAck<SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs>;
+export type ShortcutArgs<S extends SlackShortcut = SlackShortcut> = WithoutAck<SlackShortcutMiddlewareArgs<S> & AllMiddlewareArgs>;
+
+/** A message only the person who ran the command sees. */
+export type CommandReply = { response_type: 'ephemeral'; text: string; blocks?: Blocks };
+/** What a submitted modal does: field problems, another view in its place, or every modal closed. A bare ack closes it. */
+export type ViewReply =
+  | { response_action: 'errors'; errors: Record<string, string> }
+  | { response_action: 'update'; view: View }
+  | { response_action: 'clear' };
+export type OptionsReply = { options: Option[] } | { option_groups: { label: { type: 'plain_text'; text: string }; options: Option[] }[] };
+
+/** The ack of a command that shows `message` to the person who ran it. */
+export const ephemeral = (message: { text: string; blocks?: Blocks }): CommandReply => ({ response_type: 'ephemeral', ...message });
+/** The ack of a submission that puts `view` in the modal's place. */
+export const showView = (view: View): ViewReply => ({ response_action: 'update', view });
+/** The ack of a submission that shows problems on their fields (block id → message). */
+export const fieldErrors = (errors: Record<string, string>): ViewReply => ({ response_action: 'errors', errors });
+
+/** Tells the person who ran a command something more, after its ack (through its response_url). */
+export type FollowUp = (message: { text: string; blocks?: Blocks }) => Promise<void>;
+export const followUp =
+  ({ respond }: Pick<CommandArgs, 'respond'>): FollowUp =>
+  async (message) => {
+    await respond({ response_type: 'ephemeral', ...message });
+  };
+
+type Planner<Args, Reply> = (args: Args) => Plan<Reply> | Promise<Plan<Reply>>;
+
+/** What a modal says while a slow plan works, and what it says when the late reply cannot be shown as it would have been. */
+export interface ModalLook {
+  title: string;
+  /** "Restoring the user… the result follows here and by DM." */
+  working: string;
+  /** A late refusal, in place of the field errors the form can no longer show; gets the problems (escaped). */
+  refused?: (problems: string) => string;
+  /**
+   * A late "close" (a modal cannot be closed from outside): what it says instead, before the work
+   * runs. Without it the modal keeps its "working…" text, which should say what follows.
+   */
+  done?: string;
+}
+
+/** A view submission's listener: how its modal looks while working, and its plan. */
+export interface ViewListener {
+  look: ModalLook;
+  plan: Planner<ViewArgs, ViewReply>;
+}
+
+export interface Answering {
+  command(name: string, plan: Planner<CommandArgs, CommandReply>): void;
+  view(callbackId: string, listener: ViewListener): void;
+  /** Block actions: their ack has no body, so a plan only says what follows. */
+  action<A extends SlackAction = BlockAction>(
+    constraint: string | RegExp | { type: 'block_actions'; block_id?: string; action_id?: string },
+    plan: Planner<ActionArgs<A>, never>,
+  ): void;
+  options(constraint: { type: 'block_suggestion'; block_id: string; action_id: string }, plan: Planner<OptionsArgs, OptionsReply>): void;
+  shortcut<S extends SlackShortcut = SlackShortcut>(callbackId: string, plan: Planner<ShortcutArgs<S>, never>): void;
+}
+
+const WORKING_MESSAGE: CommandReply = { response_type: 'ephemeral', text: 'Working on it… the answer follows here in a moment.' };
+
+/** The registrar: `answering(app, deps).view(CALLBACK.x, listener)` in place of `app.view(…)`. */
+export function answering(app: App, deps: ListenerDeps): Answering {
+  // Bolt's overloads type each listener from its constraint; here every listener has the one shape.
+  const on = app as unknown as Record<
+    'command' | 'view' | 'action' | 'options' | 'shortcut',
+    (constraint: unknown, listener: (args: never) => Promise<void>) => void
+  >;
+  return {
+    command(name, plan) {
+      on.command(name, async ({ ack, ...args }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<CommandReply>, commandSurface(deps, args), () => plan(args)),
+      );
+    },
+    view(callbackId, listener) {
+      on.view(callbackId, async ({ ack, ...args }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<ViewReply>, viewSurface(deps, args, listener.look), () => listener.plan(args)),
+      );
+    },
+    action(constraint, plan) {
+      on.action(constraint, async ({ ack, ...args }: SlackActionMiddlewareArgs & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<never>, silentSurface(args.body.user.id, 'do that'), () => plan(args as never)),
+      );
+    },
+    options(constraint, plan) {
+      on.options(constraint, async ({ ack, ...args }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<OptionsReply>, { ...silentSurface<OptionsReply>(args.body.user.id, 'list the choices'), working: { options: [] } }, () =>
+          plan(args),
+        ),
+      );
+    },
+    shortcut(callbackId, plan) {
+      on.shortcut(callbackId, async ({ ack, ...args }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<never>, silentSurface(args.body.user.id, 'run that shortcut'), () => plan(args as never)),
+      );
+    },
+  };
+}
+
+/** A command: "Working on it…" first when slow; the answer then comes through its response_url (else a DM). */
+function commandSurface(deps: ListenerDeps, { command, respond }: CommandArgs): Surface<CommandReply> {
+  return {
+    userId: command.user_id,
+    what: `answer ${command.command}`,
+    working: WORKING_MESSAGE,
+    async deliver(reply) {
+      if (!reply) return;
+      const message = { text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) };
+      if (command.response_url) await respond({ response_type: 'ephemeral', ...message });
+      else await deps.slack.dm(command.user_id, message);
+    },
+  };
+}
+
+/** A modal: "working…" in its place when slow; the reply then updates it by view id. */
+function viewSurface(deps: ListenerDeps, { body, view }: ViewArgs, look: ModalLook): Surface<ViewReply> {
+  const show = (text: string) => deps.slack.updateView(view.id, messageModal(look.title, text));
+  return {
+    userId: body.user.id,
+    what: `submit the ${look.title} form`,
+    working: { response_action: 'update', view: messageModal(look.title, look.working) },
+    async deliver(reply) {
+      if (reply?.response_action === 'update') return deps.slack.updateView(view.id, reply.view);
+      if (reply?.response_action === 'errors') {
+        const problems = esc(Object.values(reply.errors).join(' '));
+        return show(look.refused ? look.refused(problems) : `Nothing was changed: ${problems} Open the form again to fix this.`);
+      }
+      if (look.done) await show(look.done);
+    },
+  };
+}
+
+/** Actions, shortcuts, options: nothing to say later (a bare ack, or a list of choices nobody waits for any more). */
+function silentSurface<Reply>(userId: string, what: string): Surface<Reply> {
+  return { userId, what, deliver: async () => undefined };
+}
