@@ -7,6 +7,7 @@ import { folderAccessNote } from '../db/open-database.js';
 import type { Logger } from '../log.js';
 import { createRuntime } from '../runtime/create-runtime.js';
 import { checkCommand } from './check-command.js';
+import { JOBS_USAGE, jobsCommand } from './jobs-command.js';
 import { setupCommand } from './setup-command.js';
 import { IMPORT_CHANNEL_USAGE, importChannelCliCommand } from './import-channel-command.js';
 import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
@@ -41,6 +42,7 @@ ${USERS_USAGE}
   export [view] --workspace <id> --out <file.csv>            a view as CSV (admin center columns; --force to replace the file)
 ${LIFECYCLE_USAGE}
 ${IMPORT_CHANNEL_USAGE}
+${JOBS_USAGE}
 
 Common options:
   --role <role>   act with this admin role instead of Global admin (global_admin, user_admin, license_admin, ...)
@@ -93,7 +95,7 @@ async function main(argv: string[]): Promise<number> {
   if (values.help) return usage('', 0);
   const viewCommands = ['list', 'find', 'export'];
   const lifecycle = command === 'licenses' || command === 'purge' || (command === 'users' && isLifecycleUsersCommand(positionals[1]));
-  if (!['import', 'check', 'setup', 'users', 'licenses', 'purge', 'import-channel', ...viewCommands].includes(command ?? ''))
+  if (!['import', 'check', 'setup', 'users', 'licenses', 'purge', 'import-channel', 'jobs', ...viewCommands].includes(command ?? ''))
     return usage(`error: unknown command ${command ?? '(none)'}`);
   if (command === 'setup' && (!values.workspace || !values.name)) return usage('error: setup needs --workspace <Slack team id> and --name <organization>');
   if ((viewCommands.includes(command!) || (command !== 'purge' && lifecycle)) && !values.workspace)
@@ -105,7 +107,7 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (command === 'users' && !values.workspace) return usage('error: --workspace <Slack team id> is required');
-  if (command === 'import-channel' && !values.workspace) return usage('error: --workspace <Slack team id> is required');
+  if ((command === 'import-channel' || command === 'jobs') && !values.workspace) return usage('error: --workspace <Slack team id> is required');
   if (command === 'import') {
     if (!values.workspace) return usage('error: --workspace <Slack team id> is required');
     if (!values.list && !file) return usage('error: name the CSV file');
@@ -133,6 +135,7 @@ async function main(argv: string[]): Promise<number> {
   if (folderNote && folderNote.level === 'info') progress(`note: ${folderNote.message} (${folderAccess!.folder} was ${folderNote.facts.was})`);
   try {
     if (command === 'check') return await checkCommand(ctx, print);
+    if (command === 'jobs') return await jobsCommand(ctx, who.actor, positionals.slice(1), print);
     if (command === 'import-channel') return await importChannelCliCommand(ctx, who.actor, file, positionals[2], print);
     if (lifecycle) {
       const options = {

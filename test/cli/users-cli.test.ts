@@ -68,6 +68,9 @@ describe('npm run roster -- users ...', () => {
     expect(result.stdout).toMatch(/2 changed, 0 already as asked, 1 not changed/);
     const csv = readFileSync(path.join(dir, 'people-results.csv'), 'utf8');
     expect(csv).toContain('ghost@contoso.onmicrosoft.com,No user with this username.');
+    // It ran as a job of this CLI process, listed like any other.
+    const jobs = await roster('jobs');
+    expect(jobs.stdout).toMatch(/\tEdit users\tsucceeded\t3 of 3\tcli:/);
   });
 
   it('imports users as synchronized from on-premises AD with --synced', async () => {

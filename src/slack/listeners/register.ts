@@ -20,6 +20,7 @@ import { openSeatWarningAction, seatWarningSubmission } from './views/seat-warni
 import { customViewSubmission } from './views/custom-view-submission.js';
 import { showPasswordAction } from './actions/credential-actions.js';
 import { deleteImportResultsAction } from './actions/import-results-actions.js';
+import { cancelJobAction } from './actions/job-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -92,6 +93,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   on.action({ type: 'block_actions', action_id: 'select' }, () => ({}));
   on.action(ACTION.showPassword, showPasswordAction(deps));
   on.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
+  on.action(ACTION.cancelJob, cancelJobAction(deps));
 
   on.shortcut(SHORTCUT.addUser, ({ body }) => {
     const actor = actorFromBody(body);

@@ -41,6 +41,8 @@ export const ACTION = {
   seatWarning: 'roster_seat_warning',
   showPassword: 'roster_show_password',
   deleteImportResults: 'roster_delete_import_results',
+  /** "Cancel" beside a job in `/users jobs` (value: the job id). */
+  cancelJob: 'roster_cancel_job',
 } as const;
 
 export const SHORTCUT = {

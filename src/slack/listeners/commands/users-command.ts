@@ -1,6 +1,8 @@
 import { mayPreviewImports } from '../../../core/bulk/import-access.js';
 import { addUserOptions } from '../../../core/users/add-user-options.js';
 import { showUser } from '../../../core/users/show-user.js';
+import { listJobs } from '../../../core/jobs/list-jobs.js';
+import { jobsMessage } from '../../views/jobs-message.js';
 import type { ListenerDeps } from '../../deps.js';
 import { read, type Plan } from '../../services/answer.js';
 import { ephemeral, followUp, type CommandArgs, type CommandReply } from '../../services/answering.js';
@@ -16,7 +18,7 @@ import { userListCommand } from './user-list-commands.js';
 import { usersLifecycleSubcommand } from './users-lifecycle.js';
 
 /**
- * `/users [add | show <username> | edit … | list [view] | find <text> | views | export [view] | import | import-channel add|remove|list | setup | help]`.
+ * `/users [add | show <username> | edit … | list [view] | find <text> | views | export [view] | import | import-channel add|remove|list | jobs | setup | help]`.
  * Reads answer in the ack; forms open after it (views.open, with the command's trigger id).
  */
 export function usersCommand(deps: ListenerDeps) {
@@ -61,6 +63,10 @@ export function usersCommand(deps: ListenerDeps) {
         return userListCommand(deps, actor, wanted, rest.join(' '));
       case 'import-channel':
         return importChannelCommand(deps, command, rest[0] ?? '', followUp(args));
+      case 'jobs': {
+        const result = await listJobs(deps.core, actor);
+        return { reply: ephemeral(result.ok ? jobsMessage(result.jobs) : textMessage(result.message)) };
+      }
       case 'setup':
         // Who may set up is asked of Slack (users.info): after the ack, with the form.
         return { after: read('open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain)) };
