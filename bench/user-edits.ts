@@ -8,7 +8,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { newInstanceId } from '../src/core/bulk/import-ownership.js';
 import type { CoreContext, MemberActor } from '../src/core/context.js';
 import { buyLicenses } from '../src/core/licenses/buy-licenses.js';
 import { checkSeatLedger } from '../src/core/licenses/check-seats.js';
@@ -16,6 +15,8 @@ import { productByPartNumber } from '../src/core/catalogue/catalogue.js';
 import { setupTenant } from '../src/core/tenant/setup-tenant.js';
 import { editManyUsers } from '../src/core/users/edit-many.js';
 import { openDatabase } from '../src/db/open-database.js';
+import { createLogger } from '../src/log.js';
+import { createRuntime } from '../src/runtime/create-runtime.js';
 import type { Db } from '../src/store/database.js';
 import { insertDirectoryUsersSkippingTaken, type NewDirectoryUser } from '../src/store/directory-users.js';
 import { tenantByTeam } from '../src/store/organizations.js';
@@ -55,8 +56,9 @@ async function seedUsers(db: Db, tenantId: string, prefix: string, count: number
 }
 
 async function editManyFigure(log: (line: string) => void, dir: string): Promise<Figure[]> {
-  const db = await openDatabase(`file:${path.join(dir, 'edit-many.db')}`);
-  const ctx: CoreContext = { db: db.db, now: () => new Date(), instanceId: newInstanceId() };
+  const runtime = await createRuntime({ databaseUrl: `file:${path.join(dir, 'edit-many.db')}`, logger: createLogger('error', () => undefined) });
+  const db = runtime.database;
+  const ctx: CoreContext = runtime.core;
   const owner: MemberActor = { teamId: 'T0BENCH', slackUserId: OWNER };
   try {
     const setup = await setupTenant(ctx, owner, {
@@ -82,7 +84,7 @@ async function editManyFigure(log: (line: string) => void, dir: string): Promise
       { suite: SUITE, name: 'edit many: users changed', value: result.counts.done, unit: '', target: { op: '=', value: EDIT_MANY_USERS } },
     ];
   } finally {
-    await db.close();
+    await runtime.shutdown();
   }
 }
 

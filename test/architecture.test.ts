@@ -28,10 +28,48 @@ describe('the layers keep to their places', () => {
   });
 
   it('SQL is written only in the data layer (src/store, and the migrator in src/db)', () => {
-    const outside = ['core', 'slack', 'cli', 'config'].flatMap(sources).filter(({ text }) => SQL.test(text));
+    const outside = ['core', 'slack', 'cli', 'config', 'runtime', 'directory'].flatMap(sources).filter(({ text }) => SQL.test(text));
     expect(outside.map((o) => o.file)).toEqual([]);
   });
+
+  it('the core changes users and licenses only through the directory provider (core/directory)', () => {
+    const writes = DIRECTORY_WRITES.join('|');
+    const pattern = new RegExp(`import \\{[^}]*\\b(${writes})\\b[^}]*\\} from '[./]*/store/`);
+    const offenders = ['core', 'slack', 'cli'].flatMap(sources).filter(({ text }) => pattern.test(text));
+    expect(offenders.map((o) => o.file)).toEqual([]);
+  });
+
+  it('one composition root: only src/runtime opens the database and builds the core context', () => {
+    const roots = ['core', 'slack', 'cli', 'config', 'directory', 'store']
+      .flatMap(sources)
+      .concat([{ file: 'src/main.ts', text: readFileSync('src/main.ts', 'utf8') }])
+      .filter(({ text }) => /\bopenDatabase\(|newInstanceId\(\)|:\s*CoreContext\s*=\s*\{/.test(code(text)))
+      .map((o) => o.file)
+      // Where the instance id is made, and the database opened, for the runtime to call.
+      .filter((file) => !['src/core/bulk/import-ownership.ts'].includes(file));
+    expect(roots).toEqual([]);
+  });
 });
+
+/** The store's functions that change users and licenses: the embedded directory calls them, nothing else. */
+const DIRECTORY_WRITES = [
+  'insertDirectoryUser',
+  'insertDirectoryUsersSkippingTaken',
+  'setPasswordHashes',
+  'setMailboxAndLicenseError',
+  'assignLicense',
+  'unassignLicense',
+  'setDisabledPlans',
+  'replaceRoles',
+  'updateUserFields',
+  'setUserPassword',
+  'setUserSource',
+  'softDeleteUser',
+  'undeleteUser',
+  'purgeDeletedUser',
+  'removeMailboxPastGrace',
+  'markGuest',
+];
 
 /** A file's code without its comments, so that prose about "the ack" is not mistaken for code. */
 function code(text: string): string {

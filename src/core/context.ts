@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import type { Db } from '../store/database.js';
+import type { DirectoryProvider } from './directory/directory-provider.js';
 import { ROLE_IDS, type Role } from './roles.js';
 
 /** What every use case runs against. A CLI, a test or the Slack app builds one the same way. */
 export interface CoreContext {
-  /** The typed data layer (src/store/). */
+  /** The typed data layer (src/store/): what the core reads, and everything it writes but the directory. */
   db: Db;
+  /** The user directory: every change to a user or a license goes through it (core/directory). */
+  directory: DirectoryProvider;
   now: () => Date;
   /** This process, as the owner of the import jobs it runs (see bulk/import-ownership.ts). */
   instanceId: string;

@@ -1,6 +1,8 @@
 import { newInstanceId } from '../core/bulk/import-ownership.js';
 import { ChangeFeed } from '../core/changes/change-feed.js';
 import type { CoreContext } from '../core/context.js';
+import type { DirectoryProvider } from '../core/directory/directory-provider.js';
+import { embeddedDirectory } from '../directory/embedded-directory.js';
 import { resolveSecretKey } from '../core/credentials/secret-key.js';
 import { JobRunner, type JobRunnerOptions } from '../core/jobs/job-runner.js';
 import { Scheduler, type Recurring } from '../core/jobs/scheduler.js';
@@ -29,6 +31,8 @@ export interface RuntimeOptions {
   /** The job queues this process runs: `app` for the app (the default), `cli:<instance>` for a CLI process. */
   jobQueues?: (instanceId: string) => string[];
   jobRunner?: Partial<Omit<JobRunnerOptions, 'queues' | 'logger'>>;
+  /** The user directory; Roster's own (embedded) by default. */
+  directory?: DirectoryProvider;
 }
 
 /** What `start` turns on: the job runner, recurring jobs and reading the change feed of other processes. */
@@ -78,6 +82,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const holder: { jobs?: JobRunner } = {};
   const core: CoreContext = {
     db: database.db,
+    directory: options.directory ?? embeddedDirectory(),
     now,
     instanceId,
     changes,

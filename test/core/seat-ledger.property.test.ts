@@ -71,7 +71,9 @@ async function run(db: TestDatabase, userIds: string[], owned: string[], o: Op):
   const userId = userIds[o.user]!;
   const request = o.kind === 'take' ? { add: [{ skuId: product.skuId, disabledPlans: [] }] } : { remove: [product.skuId] };
   try {
-    await transaction(db.ctx, (tx) => changeUserLicenses(tx, userId, request, { ownedSkuIds: owned, mayLicenseGuests: true, now: db.ctx.now() }));
+    await transaction(db.ctx, (tx) =>
+      changeUserLicenses(tx, userId, request, { ownedSkuIds: owned, directory: db.ctx.directory, mayLicenseGuests: true, now: db.ctx.now() }),
+    );
   } catch (error) {
     // Refusals (no seat left, two Exchange plans at once) are expected outcomes; they must change nothing.
     if (!(error instanceof LicenseChangeRefused)) throw error;

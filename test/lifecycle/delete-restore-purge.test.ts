@@ -9,8 +9,8 @@ import { listDeletedUsers, restoreUser } from '../../src/core/users/restore-user
 import { sweepExpired } from '../../src/core/users/purge-deleted.js';
 import { showUser } from '../../src/core/users/show-user.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
-import { openDatabase } from '../../src/db/open-database.js';
-import { newInstanceId } from '../../src/core/bulk/import-ownership.js';
+import { createLogger } from '../../src/log.js';
+import { createRuntime } from '../../src/runtime/create-runtime.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 import { BASIC, makeUser } from './helpers.js';
 
@@ -118,12 +118,13 @@ describe('the sweep', () => {
     clock = addDays(clock, 20);
     await deleteUsers(db.ctx, OWNER, { usernames: ['bob'] });
     expect((await sweepExpired(db.ctx)).purged).toEqual([]);
-    await db.close();
+    await db.runtime.shutdown();
     // "Restart": a new process opens the same file 31 days after the first delete.
     const later = addDays(new Date('2026-12-01T10:00:00Z'), 31);
-    const reopened = await openDatabase(db.url);
+    const restarted = await createRuntime({ databaseUrl: db.url, now: () => later, logger: createLogger('error', () => undefined) });
+    const reopened = restarted.database;
     try {
-      const ctx = { db: reopened.db, now: () => later, instanceId: newInstanceId() };
+      const ctx = restarted.core;
       expect(await sweepExpired(ctx, { dryRun: true })).toEqual({ purged: [ana.upn], mailboxesRemoved: [] });
       expect(await countRows(reopened.db, 'DirectoryUser', (q) => q.where('id', '=', ana.id))).toBe(1);
       expect(await sweepExpired(ctx)).toEqual({ purged: [ana.upn], mailboxesRemoved: [] });
@@ -133,7 +134,7 @@ describe('the sweep', () => {
       const audit = await reopened.db.selectFrom('AuditRecord').select(['actorSlackUserId', 'summary']).where('action', '=', 'user.purge').execute();
       expect(audit).toEqual([{ actorSlackUserId: 'roster:sweep', summary: expect.stringMatching(/Removed ana@contoso.onmicrosoft.com for good/) }]);
     } finally {
-      await reopened.close();
+      await restarted.shutdown();
       db = await createTestDatabase(() => clock); // afterEach destroys this one
     }
   });

@@ -5,17 +5,17 @@
  * CLI would run them.
  */
 import type { Actor } from '../../src/core/context.js';
-import { newInstanceId } from '../../src/core/bulk/import-ownership.js';
 import { blockUser } from '../../src/core/users/block-user.js';
 import { deleteUsers } from '../../src/core/users/delete-users.js';
-import { openDatabase } from '../../src/db/open-database.js';
+import { createLogger } from '../../src/log.js';
+import { createRuntime } from '../../src/runtime/create-runtime.js';
 
 export type RaceOperation = { op: 'block'; actor: Actor; username: string } | { op: 'delete'; actor: Actor; username: string };
 
 const [url, planJson] = process.argv.slice(2);
 const plan = JSON.parse(planJson ?? '[]') as RaceOperation[];
-const opened = await openDatabase(url ?? '', { busyTimeoutMs: 30_000 });
-const ctx = { db: opened.db, now: () => new Date(), instanceId: newInstanceId() };
+const runtime = await createRuntime({ databaseUrl: url ?? '', busyTimeoutMs: 30_000, logger: createLogger('error', () => undefined) });
+const ctx = runtime.core;
 process.send?.('ready');
 await new Promise<void>((resolve) => process.once('message', () => resolve()));
 const outcomes: boolean[] = [];
@@ -26,5 +26,5 @@ for (const step of plan) {
     outcomes.push(done.ok && done.deleted.length === 1);
   }
 }
-await opened.close();
+await runtime.shutdown();
 process.send?.({ outcomes }, () => process.exit(0));

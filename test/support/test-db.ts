@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { SelectQueryBuilder } from 'kysely';
 import type { CoreContext, MemberActor } from '../../src/core/context.js';
+import type { DirectoryProvider } from '../../src/core/directory/directory-provider.js';
 import { createLogger, type Logger } from '../../src/log.js';
 import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import type { DB } from '../../src/generated/kysely/database.js';
@@ -20,7 +21,10 @@ export interface TestDatabase extends OpenDatabase {
 }
 
 /** A real SQLite file with every migration applied, in its own temp folder, and a runtime on it. */
-export async function createTestDatabase(now: () => Date = () => new Date(), options: { busyTimeoutMs?: number; logger?: Logger } = {}): Promise<TestDatabase> {
+export async function createTestDatabase(
+  now: () => Date = () => new Date(),
+  options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider } = {},
+): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
   const url = `file:${path.join(dir, 'roster.db')}`;
   const runtime = await createRuntime({
@@ -28,6 +32,7 @@ export async function createTestDatabase(now: () => Date = () => new Date(), opt
     now,
     logger: options.logger ?? createLogger('error', () => undefined),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+    ...(options.directory ? { directory: options.directory } : {}),
   });
   return {
     ...runtime.database,

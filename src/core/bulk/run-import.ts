@@ -10,10 +10,11 @@ import { cleanProfile } from '../rules/profile-fields.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
-import { insertDirectoryUsersSkippingTaken, setPasswordHashes, usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
+import { usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
+import { licenseNewUsers } from '../licenses/change-user-licenses.js';
 import { findImportJob, heartbeatImport, saveImportProgress, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
-import { assignLicense, licensePool } from '../../store/seat-ledger.js';
+import { licensePool } from '../../store/seat-ledger.js';
 import { BatchPacer } from './batch-pacer.js';
 import { batched } from './batched.js';
 import { readStoredSettings } from './import-settings.js';
@@ -164,7 +165,7 @@ class ImportRun {
     const results = await transaction(this.ctx, async (tx) => {
       if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
       const made = await this.create(tx, pending, now);
-      await setPasswordHashes(
+      await this.ctx.directory.reissuePasswords(
         tx,
         reissue.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
         now,
@@ -242,7 +243,7 @@ class ImportRun {
         for (const item of take)
           item.user.licenseError = `Made without ${name}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign it.`;
       }
-      const ids = await insertDirectoryUsersSkippingTaken(
+      const ids = await this.ctx.directory.createUsers(
         tx,
         take.map((item) => item.user),
         now,
@@ -280,7 +281,7 @@ class ImportRun {
       }
       await writeAudit(tx, audit, now);
     }
-    if (license && licensed.length > 0) await assignLicense(tx, this.tenant.id, license.skuId, licensed, now);
+    if (license) await licenseNewUsers(tx, this.ctx.directory, this.tenant.id, license.skuId, licensed, now);
     return results;
   }
 

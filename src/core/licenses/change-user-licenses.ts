@@ -1,8 +1,9 @@
 import { addDays } from 'date-fns';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import type { Db } from '../../store/database.js';
-import { licenseStateOf, setMailboxAndLicenseError, type LicenseState } from '../../store/directory-users.js';
-import { assignLicense, licensesOf, SeatsExhausted, setDisabledPlans, unassignLicense, type LicenseRecord } from '../../store/seat-ledger.js';
+import { licenseStateOf, type LicenseState } from '../../store/directory-users.js';
+import { licensesOf, SeatsExhausted, type LicenseRecord } from '../../store/seat-ledger.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { hasMailboxPlan, licenseProblems, type LicenseProblem } from './license-rules.js';
 import type { LicenseChoice } from './plan-conflicts.js';
 import { noSeatsError } from './seat-errors.js';
@@ -45,12 +46,14 @@ export async function changeUserLicenses(
   userId: string,
   request: LicenseChangeRequest,
   options: {
+    directory: DirectoryProvider;
     ownedSkuIds: readonly string[];
     mayLicenseGuests: boolean;
     now: Date;
     known?: { user: LicenseState | null; licenses: readonly LicenseRecord[] };
   },
 ): Promise<LicenseChangeDone> {
+  const { directory } = options;
   const user = options.known ? options.known.user : await licenseStateOf(tx, userId);
   if (!user) throw new LicenseChangeRefused([{ code: 'not_found', message: 'That user no longer exists (deleted a moment ago?).' }]);
   const current = options.known ? options.known.licenses : await licensesOf(tx, userId);
@@ -75,11 +78,11 @@ export async function changeUserLicenses(
   problems.push(...licenseProblems(user, added, after, { mayLicenseGuests: options.mayLicenseGuests }));
   if (problems.length > 0) throw new LicenseChangeRefused(problems);
 
-  for (const skuId of removed) await unassignLicense(tx, user.tenantId, skuId, [userId]);
-  for (const choice of appsChanged) await setDisabledPlans(tx, userId, choice.skuId, choice.disabledPlans);
+  for (const skuId of removed) await directory.unassignLicenses(tx, user.tenantId, skuId, [userId]);
+  for (const choice of appsChanged) await directory.setDisabledPlans(tx, userId, choice.skuId, choice.disabledPlans);
   for (const choice of added) {
     try {
-      await assignLicense(tx, user.tenantId, choice.skuId, [{ userId, disabledPlans: choice.disabledPlans }], options.now);
+      await directory.assignLicenses(tx, user.tenantId, choice.skuId, [{ userId, disabledPlans: choice.disabledPlans }], options.now);
     } catch (error) {
       if (error instanceof SeatsExhausted) throw new LicenseChangeRefused([{ code: 'no_seat', message: noSeatsError(error).message }]);
       throw error;
@@ -92,7 +95,7 @@ export async function changeUserLicenses(
   const mailboxChange =
     mailbox !== user.mailbox ? { state: mailbox, graceEndsAt: mailbox === 'grace' ? addDays(options.now, MAILBOX_GRACE_DAYS) : null } : undefined;
   if (mailboxChange || (added.length > 0 && user.licenseError)) {
-    await setMailboxAndLicenseError(
+    await directory.setMailbox(
       tx,
       userId,
       { ...(mailboxChange ? { mailbox: mailboxChange } : {}), ...(added.length > 0 ? { licenseError: null } : {}) },
@@ -104,4 +107,30 @@ export async function changeUserLicenses(
 
 function mailboxState(value: string): LicenseChangeDone['mailbox'] {
   return value === 'active' || value === 'grace' ? value : 'none';
+}
+
+/**
+ * Gives one product, with the same apps turned off, to users just made (an import batch, whose
+ * rows the import checked against the same rules): one statement for the batch, seats taken
+ * through the ledger. Their mailbox was set when they were made.
+ */
+export async function licenseNewUsers(
+  tx: Db,
+  directory: DirectoryProvider,
+  tenantId: string,
+  skuId: string,
+  grants: readonly { userId: string; disabledPlans: readonly string[] }[],
+  now: Date,
+): Promise<void> {
+  if (grants.length > 0) await directory.assignLicenses(tx, tenantId, skuId, grants, now);
+}
+
+/**
+ * Takes every license a user holds (a delete), freeing the seats; returns what they held, to be
+ * remembered for a restore. The user's mailbox keeps its state (a deleted user has none in use).
+ */
+export async function releaseAllLicenses(tx: Db, directory: DirectoryProvider, tenantId: string, userId: string): Promise<LicenseRecord[]> {
+  const held = await licensesOf(tx, userId);
+  for (const license of held) await directory.unassignLicenses(tx, tenantId, license.skuId, [userId]);
+  return held;
 }

@@ -2,6 +2,7 @@ import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { reauthorize } from '../access/act-on-user.js';
 import type { Db } from '../../store/database.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { fail, ok, type CoreError, type Result } from '../result.js';
@@ -43,6 +44,7 @@ export interface ProductChangePlan {
   names: string[];
   byId: boolean;
   disabledPlans: string[];
+  directory: DirectoryProvider;
 }
 
 /** One user's outcome: done, or not with every problem and how to fix it. */
@@ -63,7 +65,9 @@ export async function planProductChange(
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (wanted.length === 0) return fail('invalid_input', 'Pick at least one user.', [{ field: 'users', message: 'Pick at least one user.' }]);
   if (wanted.length > MAX_USERS_PER_CHANGE) return fail('limit_exceeded', `At most ${MAX_USERS_PER_CHANGE} users at once; ${wanted.length} were named.`);
-  return ok({ plan: { auth, product, direction, names: wanted, byId: 'ids' in input.users, disabledPlans: [...(input.disabledPlans ?? [])] } });
+  return ok({
+    plan: { auth, product, direction, names: wanted, byId: 'ids' in input.users, disabledPlans: [...(input.disabledPlans ?? [])], directory: ctx.directory },
+  });
 }
 
 /**
@@ -119,6 +123,7 @@ export async function changeProductForUser(
     const changed = await inTransaction(async (tx) => {
       const current = await reauthorize(tx, auth, 'assign_licenses');
       const options = {
+        directory: plan.directory,
         ownedSkuIds: (await licensePools(tx, auth.tenant.id)).map((p) => p.skuId),
         mayLicenseGuests: hasPermission(current.roles, 'license_guests'),
         now,

@@ -64,6 +64,7 @@ export async function setUserLicenses(
   }
   const now = ctx.now();
   const options = {
+    directory: ctx.directory,
     ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId),
     mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
     now,

@@ -6,7 +6,6 @@ import { hashGeneratedPassword } from '../passwords/hash-password.js';
 import { fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
-import { insertDirectoryUser } from '../../store/directory-users.js';
 import { insertTenant, tenantByTeam } from '../../store/organizations.js';
 import { isUniqueViolation } from '../../store/values.js';
 import { usableProfileText } from '../rules/profile-fields.js';
@@ -90,7 +89,7 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
   try {
     result = await transaction(ctx, async (tx) => {
       const tenantId = await insertTenant(tx, { slackTeamId: actor.teamId, name, initialDomain: domain, passwordExpiryDays: expiry }, now);
-      const userId = await insertDirectoryUser(
+      const userId = await ctx.directory.createUser(
         tx,
         {
           tenantId,
@@ -108,6 +107,7 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
         },
         ['global_admin'],
         now,
+        temporaryPassword,
       );
       await writeAudit(
         tx,

@@ -2,17 +2,18 @@ import { addDays } from 'date-fns';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
-import { hasMailboxPlan } from '../licenses/license-rules.js';
-import { noSeatsError } from '../licenses/seat-errors.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
 import { hasPermission, rolesGranting, roleLabels, ROLES, type Role } from '../roles.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
-import { activeUserBySlackMember, insertDirectoryUser } from '../../store/directory-users.js';
+import { activeUserBySlackMember } from '../../store/directory-users.js';
 import { usableDomains } from '../../store/organizations.js';
-import { assignLicense, licensePools, SeatsExhausted } from '../../store/seat-ledger.js';
+import { licensePools } from '../../store/seat-ledger.js';
+import type { Db } from '../../store/database.js';
+import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
+import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import { isUniqueViolation } from '../../store/values.js';
 import { addUserInputSchema, type AddUserInput, type ParsedAddUserInput } from './add-user-input.js';
 import { usernameUnavailableReason } from './username-availability.js';
@@ -136,7 +137,7 @@ export async function addUser(
   let created;
   try {
     created = await transaction(ctx, async (tx) => {
-      const userId = await insertDirectoryUser(
+      const userId = await ctx.directory.createUser(
         tx,
         {
           tenantId: tenant.id,
@@ -151,19 +152,14 @@ export async function addUser(
           slackUserId: input.slackUserId ?? null,
           passwordHash,
           forceChangePassword: mustChange,
-          mailbox: hasMailboxPlan(input.licenses) ? 'active' : 'none',
         },
         roles,
         now,
+        notice.temporaryPassword,
       );
-      for (const license of input.licenses) {
-        try {
-          await assignLicense(tx, tenant.id, license.skuId, [{ userId, disabledPlans: license.disabledPlans }], now);
-        } catch (error) {
-          if (error instanceof SeatsExhausted) throw new CoreFailure(noSeatsError(error));
-          throw error;
-        }
-      }
+      // Licenses through the one path every license change takes: rules, seats, the mailbox.
+      if (input.licenses.length > 0)
+        await licenseNewUser(tx, ctx, auth, userId, { userPrincipalName: username.userPrincipalName, usageLocation }, input.licenses, now);
       await writeAudit(
         tx,
         {
@@ -193,4 +189,49 @@ export async function addUser(
   if ('ok' in created) return created;
   reportChange(ctx, tenant, 'users', actor);
   return ok({ userId: created.userId, roles, credentialRecipients: plan.credentialRecipients, notice });
+}
+
+/**
+ * The licenses of a user just made (in their transaction): `changeUserLicenses` with what is known
+ * of them, so no read is needed. A refusal (a seat taken meanwhile) rolls the whole user back.
+ */
+async function licenseNewUser(
+  tx: Db,
+  ctx: CoreContext,
+  auth: Authorized,
+  userId: string,
+  user: { userPrincipalName: string; usageLocation: string | null },
+  licenses: readonly LicenseChoice[],
+  now: Date,
+): Promise<void> {
+  try {
+    await changeUserLicenses(
+      tx,
+      userId,
+      { add: licenses },
+      {
+        directory: ctx.directory,
+        ownedSkuIds: licenses.map((l) => l.skuId),
+        mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
+        now,
+        known: {
+          user: {
+            id: userId,
+            tenantId: auth.tenant.id,
+            userPrincipalName: user.userPrincipalName,
+            usageLocation: user.usageLocation,
+            userType: 'member',
+            mailbox: 'none',
+            licenseError: null,
+          },
+          licenses: [],
+        },
+      },
+    );
+  } catch (error) {
+    if (!(error instanceof LicenseChangeRefused)) throw error;
+    const noSeat = error.problems.find((p) => p.code === 'no_seat');
+    if (noSeat) throw new CoreFailure(fail('no_seats', noSeat.message, [{ field: 'licenses', message: noSeat.message }]));
+    throw new CoreFailure(invalidFields(error.problems.map((p) => ({ field: 'licenses', message: p.message }))));
+  }
 }

@@ -2,7 +2,6 @@ import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
-import { updateUserFields } from '../../store/user-edits.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
 import { changeTransaction, isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type TargetRef } from './edit-user-target.js';
 import { LAST_GLOBAL_ADMIN } from './edit-user.js';
@@ -51,7 +50,7 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
   const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
     // Decided with the actor's and the user's roles as stored now, in the transaction that writes.
     const before = await confirmActOnUser(tx, auth, 'block_users', user.id);
-    await updateUserFields(tx, user.id, { accountEnabled: allowed }, now);
+    await ctx.directory.updateUser(tx, user.id, { accountEnabled: allowed }, now);
     if (!allowed) await keepSignInGlobalAdmin(tx, auth.tenant.id, before, () => new CoreFailure(fail('conflict', LAST_GLOBAL_ADMIN)));
     await writeAudit(
       tx,

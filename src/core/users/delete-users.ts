@@ -7,9 +7,11 @@ import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
-import { licensesOf, unassignLicense } from '../../store/seat-ledger.js';
+import { licensesOf } from '../../store/seat-ledger.js';
+import { releaseAllLicenses } from '../licenses/change-user-licenses.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { countSignInAllowedGlobalAdmins } from '../../store/user-edits.js';
-import { activeUsernameById, softDeleteUser } from '../../store/user-lifecycle.js';
+import { activeUsernameById } from '../../store/user-lifecycle.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
 import { DELETED_KEPT_DAYS, deleteRefusal, findActiveUser, LAST_GLOBAL_ADMIN, MAX_DELETE_AT_ONCE } from './delete-user-targets.js';
 
@@ -77,7 +79,7 @@ export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target
   const deleted: DeleteCandidate[] = [];
   const notDeleted = [...resolved.missing];
   for (const user of resolved.users) {
-    const done = await transactionOrDryRun(ctx, dryRun, (tx) => deleteOne(tx, auth, user, now));
+    const done = await transactionOrDryRun(ctx, dryRun, (tx) => deleteOne(tx, ctx.directory, auth, user, now));
     if (isCoreError(done)) notDeleted.push({ name: user.userPrincipalName, reason: done.message });
     else deleted.push(done);
   }
@@ -88,7 +90,13 @@ export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target
   return ok({ deleted, notDeleted, purgeAfter: addDays(now, DELETED_KEPT_DAYS), dryRun });
 }
 
-async function deleteOne(tx: CoreContext['db'], checked: Authorized, user: DirectoryUserRecord, now: Date): Promise<DeleteCandidate> {
+async function deleteOne(
+  tx: CoreContext['db'],
+  directory: DirectoryProvider,
+  checked: Authorized,
+  user: DirectoryUserRecord,
+  now: Date,
+): Promise<DeleteCandidate> {
   // Decided with the actor's and the user's roles as stored now, in the transaction that deletes.
   const { auth, roles, accountEnabled } = await confirmActOnUser(tx, checked, 'delete_users', user.id).catch((error: unknown) => {
     if (error instanceof CoreFailure) throw new CoreFailure(fail(error.error.code, `${user.userPrincipalName}: ${error.error.message}`));
@@ -96,9 +104,8 @@ async function deleteOne(tx: CoreContext['db'], checked: Authorized, user: Direc
   });
   const refusal = deleteRefusal(auth, user, roles);
   if (refusal) throw new CoreFailure(fail('forbidden', refusal));
-  const held = await licensesOf(tx, user.id);
-  for (const license of held) await unassignLicense(tx, auth.tenant.id, license.skuId, [user.id]);
-  const marked = await softDeleteUser(
+  const held = await releaseAllLicenses(tx, directory, auth.tenant.id, user.id);
+  const marked = await directory.deleteUser(
     tx,
     user.id,
     held.map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans })),

@@ -8,7 +8,6 @@ import { usableDomains } from '../../store/organizations.js';
 import type { Db } from '../../store/database.js';
 import type { LicenseState } from '../../store/directory-users.js';
 import { licensePools, licensesOf, type LicenseRecord } from '../../store/seat-ledger.js';
-import { replaceRoles, updateUserFields } from '../../store/user-edits.js';
 import { accessStateOf } from '../../store/directory-users.js';
 import { keepSignInGlobalAdmin, reauthorize } from '../access/act-on-user.js';
 import { isUniqueViolation } from '../../store/values.js';
@@ -17,6 +16,7 @@ import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type Edit
 import { changeTransaction, isSynced, loadTarget, needsRole, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { Authorized } from '../access/authorize.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 
 export type EditAuditAction = 'user.update' | 'users.bulk_update';
 
@@ -37,6 +37,8 @@ export const LAST_GLOBAL_ADMIN =
 /** What every edit of a run shares: who acts, and the organization's domains and products (read once). */
 export interface EditSession {
   auth: Authorized;
+  /** The user directory the edit is made in. */
+  directory: DirectoryProvider;
   domains: string[];
   ownedSkuIds: string[];
 }
@@ -45,7 +47,7 @@ export async function openEditSession(ctx: CoreContext, actor: Actor): Promise<(
   const auth = await identify(ctx, actor);
   if (!auth.ok) return auth;
   const [domains, pools] = await Promise.all([usableDomains(ctx.db, auth.tenant.id), licensePools(ctx.db, auth.tenant.id)]);
-  return { ok: true, auth, domains, ownedSkuIds: pools.map((p) => p.skuId) };
+  return { ok: true, auth, domains, ownedSkuIds: pools.map((p) => p.skuId), directory: ctx.directory };
 }
 
 /**
@@ -162,8 +164,9 @@ export async function writeEdit(
   const { tenant } = auth;
   const { user } = subject;
   const now = options.now;
-  if (Object.keys(plan.changes).length > 0) await updateUserFields(tx, user.id, plan.changes, now);
-  if (plan.roles) await replaceRoles(tx, user.id, plan.roles, now);
+  const { directory } = session;
+  if (Object.keys(plan.changes).length > 0) await directory.updateUser(tx, user.id, plan.changes, now);
+  if (plan.roles) await directory.setRoles(tx, user.id, plan.roles, now);
   if (plan.parts.has('signIn') || plan.parts.has('roles')) {
     await keepSignInGlobalAdmin(
       tx,
@@ -187,7 +190,13 @@ export async function writeEdit(
             licenses: subject.licenses,
           };
     try {
-      await changeUserLicenses(tx, user.id, plan.licenses, { ownedSkuIds, mayLicenseGuests: hasPermission(auth.roles, 'license_guests'), now, known });
+      await changeUserLicenses(tx, user.id, plan.licenses, {
+        directory,
+        ownedSkuIds,
+        mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
+        now,
+        known,
+      });
     } catch (error) {
       if (error instanceof LicenseChangeRefused) throw new CoreFailure(invalidFields(error.problems.map((p) => ({ field: 'licenses', message: p.message }))));
       throw error;

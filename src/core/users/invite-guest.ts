@@ -9,8 +9,7 @@ import { profileFieldProblems } from '../rules/profile-fields.js';
 import { parseUsername } from '../rules/username.js';
 import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
-import { activeUserByUpn, insertDirectoryUser } from '../../store/directory-users.js';
-import { markGuest } from '../../store/user-lifecycle.js';
+import { activeUserByUpn } from '../../store/directory-users.js';
 import { isUniqueViolation } from '../../store/values.js';
 
 /** `ana@fabrikam.com` → `ana_fabrikam.com#EXT#@contoso.onmicrosoft.com`, Microsoft's guest username form. */
@@ -59,7 +58,7 @@ export async function inviteGuest(
   const passwordHash = hashGeneratedPassword(generatePassword());
   try {
     const made = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
-      const userId = await insertDirectoryUser(
+      const userId = await ctx.directory.createUser(
         tx,
         {
           tenantId: auth.tenant.id,
@@ -78,7 +77,7 @@ export async function inviteGuest(
         [],
         now,
       );
-      await markGuest(tx, userId);
+      await ctx.directory.markGuest(tx, userId);
       await writeAudit(
         tx,
         {

@@ -3,7 +3,6 @@ import { authorize } from '../access/authorize.js';
 import { confirmActOnUser } from '../access/act-on-user.js';
 import { ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
-import { setUserSource } from '../../store/user-edits.js';
 import { changeTransaction, loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
 import { fail } from '../result.js';
 
@@ -31,7 +30,7 @@ export async function markUserSynced(
   const now = ctx.now();
   const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
     await confirmActOnUser(tx, auth, 'edit_users', user.id);
-    await setUserSource(tx, user.id, source, now);
+    await ctx.directory.setSource(tx, user.id, source, now);
     await writeAudit(
       tx,
       {

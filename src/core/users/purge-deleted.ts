@@ -2,7 +2,7 @@ import type { CoreContext } from '../context.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
-import { mailboxesPastGrace, purgeDeletedUser, removeMailboxPastGrace, usersDeletedBefore } from '../../store/user-lifecycle.js';
+import { mailboxesPastGrace, usersDeletedBefore } from '../../store/user-lifecycle.js';
 import { DELETED_KEPT_DAYS, purgeCutoff } from './delete-user-targets.js';
 
 /** How the audit names the scheduled sweep when it acts (no person asked). */
@@ -38,7 +38,7 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
     for (const user of due) {
       seen.add(user.id);
       const done = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-        if (!(await purgeDeletedUser(tx, user.id, cutoff))) return false;
+        if (!(await ctx.directory.purgeUser(tx, user.id, cutoff))) return false;
         await writeAudit(
           tx,
           {
@@ -64,7 +64,7 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
     for (const user of due) {
       seen.add(user.id);
       const done = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-        if (!(await removeMailboxPastGrace(tx, user.id, now))) return false;
+        if (!(await ctx.directory.endMailboxGrace(tx, user.id, now))) return false;
         await writeAudit(
           tx,
           {

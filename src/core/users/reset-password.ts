@@ -10,7 +10,6 @@ import { fail, invalidFields, ok, type CoreError, type FieldError, type Result }
 import { passwordProblem } from '../rules/password-policy.js';
 import { writeAudit } from '../../store/audit.js';
 import { licensesOf } from '../../store/seat-ledger.js';
-import { setUserPassword } from '../../store/user-edits.js';
 import type { CredentialNotice } from './add-user.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from './add-user-input.js';
 import { changeTransaction, isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
@@ -83,7 +82,7 @@ export async function resetPassword(
   const mustChange = input.requirePasswordChange;
   const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
     await confirmActOnUser(tx, auth, 'reset_passwords', user.id);
-    await setUserPassword(tx, user.id, { passwordHash, forceChangePassword: mustChange }, now);
+    await ctx.directory.setPassword(tx, user.id, { passwordHash, forceChangePassword: mustChange, temporaryPassword }, now);
     await writeAudit(
       tx,
       {

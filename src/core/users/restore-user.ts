@@ -16,7 +16,7 @@ import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { activeUserBySlackMember, rolesOf } from '../../store/directory-users.js';
 import { licensePools } from '../../store/seat-ledger.js';
-import { countDeletedUsers, deletedUserById, deletedUsers, undeleteUser, type DeletedUserRecord, type RememberedLicense } from '../../store/user-lifecycle.js';
+import { countDeletedUsers, deletedUserById, deletedUsers, type DeletedUserRecord, type RememberedLicense } from '../../store/user-lifecycle.js';
 import { isUniqueViolation } from '../../store/values.js';
 import type { CredentialNotice } from './add-user.js';
 import { DELETED_KEPT_DAYS, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
@@ -125,6 +125,7 @@ export async function restoreUser(
   const now = ctx.now();
   const dryRun = input.dryRun ?? false;
   const licenseOptions = {
+    directory: ctx.directory,
     ownedSkuIds: (await licensePools(ctx.db, tenant.id)).map((p) => p.skuId),
     mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
     now,
@@ -160,7 +161,13 @@ export async function restoreUser(
     restored = await transactionOrDryRun(ctx, dryRun, async (tx) => {
       // Decided again with the roles as stored now (another admin may have changed them meanwhile).
       await confirmActOnUser(tx, auth, 'delete_users', found.id);
-      const back = await undeleteUser(tx, found.id, { ...username, passwordHash, keepSlackLink }, { deletedAfter: purgeCutoff(now) }, now);
+      const back = await ctx.directory.restoreUser(
+        tx,
+        found.id,
+        { ...username, passwordHash, keepSlackLink, temporaryPassword },
+        { deletedAfter: purgeCutoff(now) },
+        now,
+      );
       if (!back)
         throw new CoreFailure(
           fail('not_found', `${found.userPrincipalName} is no longer deleted, or was deleted ${DELETED_KEPT_DAYS} days ago and can no longer be restored.`),
