@@ -8,7 +8,7 @@ import {
   importResultsCsv,
   importSummaryText,
   interruptedImports,
-  interruptStaleImports,
+  findImportJob,
   resumeImport,
   runImport,
   startImport,
@@ -18,6 +18,9 @@ import {
   type ImportSettings,
 } from '../core/bulk/index.js';
 import { FileExistsError, writePrivateFile } from './private-file.js';
+import { IMPORT_JOB, interruptOrphanedImports, takeImport } from '../core/bulk/import-job.js';
+import { completeImport } from '../core/bulk/import-run-end.js';
+import type { JobRunner } from '../core/jobs/job-runner.js';
 
 export interface ImportCommandOptions {
   file: string;
@@ -31,6 +34,10 @@ export interface ImportCommandOptions {
   out?: string;
   force: boolean;
   limits: ImportLimits;
+  /** `--take-over`: resume an import someone else started (their results come to you; they are told). */
+  takeOver?: boolean;
+  /** This process's job runner: the import runs as a job on its own queue. */
+  jobs: JobRunner;
 }
 
 export type Print = (line: string) => void;
@@ -70,8 +77,8 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
     return 1;
   }
 
-  const started = await startWithSettings(ctx, actor, preview, options, print);
-  if (!started) {
+  const runId = await startWithSettings(ctx, actor, preview, options, print);
+  if (!runId) {
     // Nothing ran: the reserved results file goes (it is empty).
     await rm(out, { force: true });
     return 1;
@@ -79,7 +86,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
   print(
     `Import ${preview.jobId} started. If it is stopped, resume it with: npm run roster -- import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`,
   );
-  return deliver(ctx, actor, preview.jobId!, options, out, print, progress);
+  return deliver(ctx, actor, preview.jobId!, runId, options, out, print, progress);
 }
 
 async function startWithSettings(
@@ -88,7 +95,7 @@ async function startWithSettings(
   preview: ImportPreview,
   options: ImportCommandOptions,
   print: Print,
-): Promise<boolean> {
+): Promise<string | null> {
   let license: ImportSettings['license'] = null;
   if (options.license) {
     const match = findProduct(
@@ -97,7 +104,7 @@ async function startWithSettings(
     );
     if (!match.ok) {
       print(`error: --license: ${match.message}`);
-      return false;
+      return null;
     }
     license = { skuId: match.product.skuId, disabledPlans: [] };
   }
@@ -109,14 +116,14 @@ async function startWithSettings(
     recipients: [],
     ...(options.synced ? { synced: true } : {}),
   };
-  const started = await startImport(ctx, actor, preview.jobId!, settings);
+  const started = await startImport(ctx, actor, preview.jobId!, settings, { queue: `cli:${ctx.instanceId}` });
   if (!started.ok) {
     const flags: Record<string, string> = { usageLocation: '--location', license: '--license' };
     for (const problem of started.fields ?? [{ field: '', message: started.message }])
       print(`error: ${flags[problem.field] ?? problem.field}: ${problem.message}`);
-    return false;
+    return null;
   }
-  return true;
+  return started.runId;
 }
 
 /** `roster import <file> --resume <job>`: goes on with an interrupted import; users made before get new passwords. */
@@ -128,26 +135,29 @@ export async function resumeCommand(
   print: Print,
   progress: Print,
 ): Promise<number> {
-  await interruptStaleImports(ctx);
+  await interruptOrphanedImports(ctx);
   const out = options.out ?? siblingPath(options.file, 'results');
   const refusal = await outputRefusal(out, options.force);
   if (refusal) {
     print(`error: --out: ${refusal}`);
     return 1;
   }
-  const resumed = await resumeImport(ctx, actor, jobId, { confirmed: true });
+  const resumed = await resumeImport(ctx, actor, jobId, { confirmed: options.takeOver === true, queue: `cli:${ctx.instanceId}` });
   if (!resumed.ok) {
     await rm(out, { force: true });
-    print(`error: ${resumed.message}`);
+    print(`error: ${resumed.message}${resumed.code === 'needs_confirmation' ? ' Add --take-over to resume it anyway; they are told.' : ''}`);
     return 1;
   }
-  if (resumed.takenOver) print(`This import was started by ${resumed.startedBy}; its results now come to you.`);
-  return deliver(ctx, actor, jobId, options, out, print, progress);
+  if (resumed.takenOver)
+    print(
+      `This import was started by ${resumed.startedBy}; its results now come to you${resumed.startedBy.startsWith('cli:') ? '' : ', and they are told by DM'}.`,
+    );
+  return deliver(ctx, actor, jobId, resumed.runId, options, out, print, progress);
 }
 
 /** `roster import --list`: interrupted imports of the workspace, with how to resume each. */
 export async function listInterruptedCommand(ctx: CoreContext, actor: OperatorActor, print: Print): Promise<number> {
-  await interruptStaleImports(ctx);
+  await interruptOrphanedImports(ctx);
   const jobs = await interruptedImports(ctx, actor.teamId);
   if (jobs.length === 0) {
     print('No interrupted imports.');
@@ -160,25 +170,56 @@ export async function listInterruptedCommand(ctx: CoreContext, actor: OperatorAc
   return 0;
 }
 
+/**
+ * Runs the import's queued run here, as a job of this process, and writes the results file before
+ * the import is marked completed (had this process died in between, its next run would give the
+ * users new passwords and write those).
+ */
 async function deliver(
   ctx: CoreContext,
   actor: OperatorActor,
   jobId: string,
+  runId: string,
   options: ImportCommandOptions,
   out: string,
   print: Print,
   progress: Print,
 ): Promise<number> {
   let last = 0;
-  const outcome: ImportOutcome = await runImport(ctx, jobId, options.file, {
-    limits: options.limits,
-    onProgress: ({ done, total }) => {
-      if (Date.now() - last < 1000 && done < total) return;
-      last = Date.now();
-      progress(`  ${done} / ${total} rows`);
+  let ran: ImportOutcome | undefined;
+  options.jobs.register({
+    kind: IMPORT_JOB,
+    async run(job) {
+      if (!(await takeImport(ctx, jobId))) return { done: { ran: false } };
+      ran = await runImport(ctx, jobId, options.file, {
+        limits: options.limits,
+        deferCompletion: true,
+        stopRequested: () => job.stopRequested() !== null,
+        onProgress: ({ done, total }) => {
+          if (Date.now() - last < 1000 && done < total) return;
+          last = Date.now();
+          progress(`  ${done} / ${total} rows`);
+        },
+      });
+      if (ran.status === 'stopped') return { stopped: job.stopRequested() ?? 'drain' };
+      if (ran.status === 'completed' || ran.status === 'failed') {
+        // The path was reserved (created empty, private) before the run; the results replace it
+        // atomically (a failed run's too: the users it made before failing have passwords in it).
+        await writePrivateFile(out, await importResultsCsv(ran), { force: true });
+        const facts = await findImportJob(ctx, jobId);
+        if (facts && ran.status === 'completed') await completeImport(ctx, facts, ran);
+      }
+      return { done: { status: ran.status } };
     },
   });
-  if (outcome.status === 'interrupted') {
+  const ended = await options.jobs.runNow(runId);
+  const outcome = ran;
+  if (!outcome) {
+    await rm(out, { force: true });
+    print(`error: the import did not run (${ended.status}${ended.error ? `: ${ended.error}` : ''}).`);
+    return 1;
+  }
+  if (outcome.status === 'interrupted' || outcome.status === 'stopped') {
     // The file's reader stopped under the run: no passwords to deliver yet (Resume issues those of
     // the users made so far again), so the reserved, empty results file goes, and --resume finds the path free.
     await rm(out, { force: true });
@@ -186,8 +227,6 @@ async function deliver(
     print(`Resume it with: npm run roster -- import ${options.file} --resume ${jobId} --workspace ${actor.teamId}`);
     return 1;
   }
-  // The path was reserved (created empty, private) before the run; the results replace it atomically.
-  await writePrivateFile(out, await importResultsCsv(outcome), { force: true });
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);
   print(`Results with temporary passwords (readable only by you): ${out}`);
   return outcome.status === 'completed' ? 0 : 1;

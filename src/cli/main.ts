@@ -29,6 +29,7 @@ Commands:
       --out <file>          where to write the results CSV (default <file>-results.csv; never overwritten without --force)
       --force               replace an existing --out file
       --resume <job id>     go on with an interrupted import of this file (users made before get new passwords)
+      --take-over           with --resume: an import someone else started (its results come to you; they are told by DM)
   import --list --workspace <Slack team id>                  list interrupted imports, with how to resume each
   check                                                      check that every product's seat count matches its assignments
   setup --workspace <Slack team id> --name <organization>    create the organization without Slack (to try Roster)
@@ -74,6 +75,7 @@ async function main(argv: string[]): Promise<number> {
         out: { type: 'string' },
         force: { type: 'boolean', default: false },
         resume: { type: 'string' },
+        'take-over': { type: 'boolean', default: false },
         list: { type: 'boolean', default: false },
         role: { type: 'string' },
         name: { type: 'string' },
@@ -171,6 +173,8 @@ async function main(argv: string[]): Promise<number> {
       out: values.out,
       force: values.force,
       limits: { maxRows: limits.data.ROSTER_IMPORT_MAX_ROWS, maxBytes: limits.data.ROSTER_IMPORT_MAX_BYTES },
+      takeOver: values['take-over'],
+      jobs: runtime.jobs,
     };
     if (values.resume) return await resumeCommand(ctx, who.actor, values.resume, options, print, progress);
     return await importCommand(ctx, who.actor, options, print, progress);

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
-import { interruptStaleImports, STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
+import { STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
+import { interruptOrphanedImports } from '../core/bulk/import-job.js';
 import { SecretKeyProblem } from '../core/credentials/secret-key.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { describeError } from '../log.js';
@@ -15,6 +16,8 @@ import { HomeRefresher } from './services/home-refresher.js';
 import { editManySlackJob } from './jobs/edit-many-job.js';
 import { exportSlackJob } from './jobs/export-job.js';
 import { productChangeSlackJob } from './jobs/product-change-job.js';
+import { importSlackJob } from './jobs/import-job.js';
+import { noticeSlackJob } from './jobs/notice-job.js';
 import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { checkToken, StartupProblem } from './token-check.js';
@@ -100,17 +103,25 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
-  runtime.jobs.register(home.job(), credentialSweepJob(deps), editManySlackJob(deps), exportSlackJob(deps), productChangeSlackJob(deps));
+  runtime.jobs.register(
+    home.job(),
+    credentialSweepJob(deps),
+    editManySlackJob(deps),
+    exportSlackJob(deps),
+    productChangeSlackJob(deps),
+    importSlackJob(deps),
+    noticeSlackJob(deps),
+  );
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
   if (leftovers.imports + leftovers.exports > 0) logger.info('removed leftover temporary folders', leftovers);
-  // Imports whose process stopped (its heartbeat went silent): marked before any request can start
-  // one, announced (with a Resume button) once the app is up, without holding up the start; then
-  // checked again regularly, for a process that stops while this one runs. Imports another live
-  // process runs (a second instance, the CLI) are left alone.
-  const interrupted = await interruptStaleImports(core);
+  // Imports nothing will run any more (their command-line process stopped, or their run ended
+  // without finishing them) become interrupted: marked before any request can start one,
+  // announced (with a Resume button) once the app is up, then checked again regularly. An import
+  // run by the app's jobs needs none of this: another runner takes it over when its lease ends.
+  const interrupted = await interruptOrphanedImports(core);
   const staleCheck = setInterval(() => {
-    void interruptStaleImports(core)
+    void interruptOrphanedImports(core)
       .then((jobs) => announceInterruptedImports(deps, jobs))
       .catch((error: unknown) => logger.error('could not check for stopped imports', describeError(error)));
   }, STALE_AFTER_MS / 2);

@@ -132,31 +132,6 @@ export async function moveImportJob(
 }
 
 /**
- * Running jobs whose owner last showed a sign of life before `staleBefore` (its process stopped)
- * move to interrupted; returns them. A job whose owner is alive is left alone.
- */
-export async function interruptStaleImports(db: Db, staleBefore: Date, at: Date): Promise<ImportJobRecord[]> {
-  const stale = await db
-    .selectFrom('ImportJob')
-    .selectAll()
-    .where('status', '=', 'running')
-    .where((eb) => eb.or([eb('heartbeatAt', 'is', null), eb('heartbeatAt', '<', toDbDate(staleBefore))]))
-    .execute();
-  const moved: ImportJobRecord[] = [];
-  for (const row of stale) {
-    const done = await db
-      .updateTable('ImportJob')
-      .set({ status: 'interrupted', ownerId: null, updatedAt: toDbDate(at) })
-      .where('id', '=', row.id)
-      .where('status', '=', 'running')
-      .where('heartbeatAt', 'is', row.heartbeatAt)
-      .executeTakeFirst();
-    if (done.numUpdatedRows === 1n) moved.push(toRecord({ ...row, status: 'interrupted', ownerId: null }));
-  }
-  return moved;
-}
-
-/**
  * The owner's run stopped short (its file's reader stopped under it) and the job goes back to
  * `interrupted`, to be resumed; false when it was no longer this owner's running job.
  */
@@ -220,4 +195,22 @@ export async function saveImportOutcome(
     .set({ ...outcome, finishedAt: stamp, updatedAt: stamp, ownerId: null })
     .where('id', '=', jobId)
     .execute();
+}
+
+/** The runner that took the import's job runs it from now on (a running import only); false when it is no longer running. */
+export async function takeImportOwnership(db: Db, jobId: string, ownerId: string, at: Date): Promise<boolean> {
+  const stamp = toDbDate(at);
+  const result = await db
+    .updateTable('ImportJob')
+    .set({ ownerId, heartbeatAt: stamp, updatedAt: stamp })
+    .where('id', '=', jobId)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+/** Running imports (across organizations), for the check that each still has a job that will run it. */
+export async function runningImports(db: Db): Promise<ImportJobRecord[]> {
+  const rows = await db.selectFrom('ImportJob').selectAll().where('status', '=', 'running').execute();
+  return rows.map(toRecord);
 }

@@ -88,11 +88,11 @@ export async function findJob(db: Db, id: string): Promise<JobRecord | null> {
 }
 
 /** Jobs of these queues and kinds a runner may take now: queued and due, or running under a lease that ran out. */
-function claimable(db: Db, queues: readonly string[], kinds: readonly string[], now: string) {
+function claimable(db: Db, queues: readonly string[] | null, kinds: readonly string[], now: string) {
   return db
     .selectFrom('Job')
     .select('id')
-    .where('queue', 'in', queues)
+    .$if(queues !== null, (query) => query.where('queue', 'in', queues ?? []))
     .where('kind', 'in', kinds)
     .where((eb) =>
       eb.or([eb.and([eb('status', '=', 'queued'), eb('runAt', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('leaseExpiresAt', '<', now)])]),
@@ -106,15 +106,16 @@ function claimable(db: Db, queues: readonly string[], kinds: readonly string[], 
  */
 export async function claimNextJob(
   db: Db,
+  /** With `id`, that job whatever its queue (a process runs a job it was given); else the next of `queues`. */
   from: { queues: readonly string[]; kinds: readonly string[]; id?: string },
   owner: string,
   now: Date,
   leaseUntil: Date,
 ): Promise<JobRecord | null> {
   const stamp = toDbDate(now);
-  if (from.queues.length === 0 || from.kinds.length === 0) return null;
+  if ((from.queues.length === 0 && !from.id) || from.kinds.length === 0) return null;
   for (let tries = 0; tries < 3; tries++) {
-    let query = claimable(db, from.queues, from.kinds, stamp);
+    let query = claimable(db, from.id ? null : from.queues, from.kinds, stamp);
     if (from.id) query = query.where('id', '=', from.id);
     const next = await query.orderBy('runAt').limit(1).executeTakeFirst();
     if (!next) return null;
@@ -310,4 +311,40 @@ export async function jobOutcomes(db: Db, jobId: string, afterSeq: number, limit
     .limit(limit)
     .execute();
   return rows.map((row) => ({ seq: row.seq, data: parseJson(row.data) }));
+}
+
+/** The most recent job with a key starting `prefix` (an import's runs: `import:<id>:<n>`). */
+export async function latestJobWithKeyPrefix(db: Db, prefix: string): Promise<JobRecord | null> {
+  const row = await db
+    .selectFrom('Job')
+    .selectAll()
+    .where('key', '>=', prefix)
+    .where('key', '<', `${prefix}\uffff`)
+    .orderBy('createdAt', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/** How many jobs have a key starting `prefix`. */
+export async function countJobsWithKeyPrefix(db: Db, prefix: string): Promise<number> {
+  const row = await db
+    .selectFrom('Job')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('key', '>=', prefix)
+    .where('key', '<', `${prefix}\uffff`)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Ends a job whoever held it (its process is gone for good): failed, with why. */
+export async function failAbandonedJob(db: Db, id: string, error: string, now: Date): Promise<boolean> {
+  const stamp = toDbDate(now);
+  const result = await db
+    .updateTable('Job')
+    .set({ status: 'failed', error, leaseOwner: null, leaseExpiresAt: null, finishedAt: stamp, updatedAt: stamp })
+    .where('id', '=', id)
+    .where('status', 'in', ['queued', 'running'])
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { verifyImport, startImport, runImport, resumeImport, interruptStaleImports, importResultsCsv, type ImportSettings } from '../../src/core/bulk/index.js';
+import { verifyImport, startImport, runImport, resumeImport, importResultsCsv, type ImportSettings } from '../../src/core/bulk/index.js';
+import { interruptOrphanedImports } from '../../src/core/bulk/import-job.js';
 import { checkSeatLedger } from '../../src/core/licenses/check-seats.js';
 import { toDbDate } from '../../src/store/values.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
@@ -148,7 +149,9 @@ describe('importing users from a CSV', () => {
     await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 10 });
     const file = csv('hires.csv', users(6));
     const { jobId } = await preview(file, 'F1');
-    await startImport(db.ctx, OWNER, jobId!, settings());
+    // Started at the command line, whose process runs its import on its own queue.
+    const started = await startImport(db.ctx, OWNER, jobId!, settings(), { queue: 'cli:dead-host:1:x' });
+    if (!started.ok) throw new Error(started.message);
     // A crash after the first batch: simulate by running with a progress hook that throws once.
     let crashed = false;
     const first = await runImport(db.ctx, jobId!, file, {
@@ -161,15 +164,24 @@ describe('importing users from a CSV', () => {
       },
     });
     expect(first.status).toBe('failed');
-    // As if the process had died mid-run: still `running`, its owner silent since.
+    // As if the process had died mid-run: still `running`, its run's lease not renewed since.
     await db.db
       .updateTable('ImportJob')
       .set({ status: 'running', ownerId: 'dead-host:1:x', heartbeatAt: toDbDate(new Date()) })
       .where('id', '=', jobId!)
       .execute();
-    expect(await interruptStaleImports(db.ctx)).toEqual([]);
+    await db.db
+      .updateTable('Job')
+      .set({ status: 'running', leaseOwner: 'dead-host:1:x', leaseExpiresAt: toDbDate(new Date(Date.now() + 60_000)) })
+      .where('id', '=', started.runId)
+      .execute();
+    expect(await interruptOrphanedImports(db.ctx)).toEqual([]);
     const later = { ...db.ctx, now: () => new Date(Date.now() + 2 * 60_000) };
-    expect((await interruptStaleImports(later)).map((j) => j.id)).toEqual([jobId]);
+    expect((await interruptOrphanedImports(later)).map((j) => j.id)).toEqual([jobId]);
+    expect(await db.db.selectFrom('Job').select(['status', 'error']).where('id', '=', started.runId).executeTakeFirstOrThrow()).toEqual({
+      status: 'failed',
+      error: 'Its command-line process stopped.',
+    });
     expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', jobId!))).toBe(4);
     const resumed = await resumeImport(db.ctx, OWNER, jobId!);
     expect(resumed.ok).toBe(true);

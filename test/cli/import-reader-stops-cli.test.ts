@@ -39,7 +39,16 @@ describe('npm run roster -- import, when the reader stops', () => {
     const operator = operatorActor(TEAM, undefined);
     if (!operator.ok) throw new Error(operator.message);
     const out = path.join(dir, 'results.csv');
-    const options: ImportCommandOptions = { file, dryRun: false, blocked: false, createUnlicensed: false, force: false, limits: {}, out };
+    const options: ImportCommandOptions = {
+      file,
+      dryRun: false,
+      blocked: false,
+      createUnlicensed: false,
+      force: false,
+      limits: {},
+      out,
+      jobs: db.runtime.jobs,
+    };
     const lines: string[] = [];
     const print = (line: string) => {
       lines.push(line);

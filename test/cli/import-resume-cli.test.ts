@@ -32,7 +32,14 @@ describe('npm run roster -- import, after a crash', () => {
     // A CLI run that made its first batch and was killed (-9): still `running`, its owner silent.
     const verified = await verifyImport(db.ctx, OWNER, { path: file, fileName: 'crash.csv', fileId: 'cli:crash' });
     const jobId = verified.ok ? verified.preview.jobId! : '';
-    await startImport(db.ctx, OWNER, jobId, { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] });
+    const started = await startImport(
+      db.ctx,
+      OWNER,
+      jobId,
+      { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] },
+      { queue: 'cli:host:999:dead' },
+    );
+    if (!started.ok) throw new Error(started.message);
     let killed = false;
     await runImport(db.ctx, jobId, file, {
       batchSize: 2,
@@ -48,6 +55,12 @@ describe('npm run roster -- import, after a crash', () => {
       .set({ status: 'running', failure: null, finishedAt: null, ownerId: 'host:999:dead', heartbeatAt: toDbDate(new Date(Date.now() - 5 * 60_000)) })
       .where('id', '=', jobId)
       .execute();
+    // Its run, on that process's own queue, held under a lease nobody renews any more.
+    await db.db
+      .updateTable('Job')
+      .set({ status: 'running', leaseOwner: 'host:999:dead', leaseExpiresAt: toDbDate(new Date(Date.now() - 60_000)), attempts: 1 })
+      .where('id', '=', started.runId)
+      .execute();
     expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', jobId))).toBe(2);
 
     const list = await roster('import', '--list', '--workspace', TEAM);
@@ -55,8 +68,19 @@ describe('npm run roster -- import, after a crash', () => {
     expect(list.stdout).toMatch(/crash.csv\s+started by U0OWNER\s+2 rows done, 2 users made/);
 
     const out = path.join(dir, 'crash-out.csv');
-    const resumed = await roster('import', file, '--resume', jobId, '--workspace', TEAM, '--out', out);
-    expect(resumed.stdout).toMatch(/This import was started by U0OWNER; its results now come to you/);
+    // A Slack admin started it: the operator must say they take it over, and the starter is told.
+    const refused = await roster('import', file, '--resume', jobId, '--workspace', TEAM, '--out', out);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/This import was started by U0OWNER\..*Add --take-over to resume it anyway; they are told\./);
+    expect(existsSync(out)).toBe(false);
+    const resumed = await roster('import', file, '--resume', jobId, '--take-over', '--workspace', TEAM, '--out', out);
+    expect(resumed.stdout).toMatch(/This import was started by U0OWNER; its results now come to you, and they are told by DM/);
+    const notice = await db.db.selectFrom('Job').select(['queue', 'payload', 'status']).where('kind', '=', 'notice').executeTakeFirstOrThrow();
+    expect(notice).toMatchObject({ queue: 'app', status: 'queued' });
+    expect(JSON.parse(notice.payload)).toEqual({
+      member: OWNER.slackUserId,
+      text: expect.stringMatching(/^cli:\S+ resumed your import of crash.csv at the command line/),
+    });
     expect(resumed.stdout).toMatch(/Done\. 4 created/);
     expect(statSync(out).mode & 0o777).toBe(0o600);
     const results = readFileSync(out, 'utf8');

@@ -32,88 +32,117 @@ afterAll(async () => {
 
 /** Roster started again on the same database (what happens after a crash or a deploy). */
 async function restartRoster(logs: string[]): Promise<SlackClientSim> {
+  await restarted?.stop();
   let sim: SlackClientSim;
   ({ app: restarted, sim } = await startAnotherRoster(r, {}, (line) => logs.push(line)));
   return sim;
 }
 
-describe('an import interrupted by a restart', () => {
-  it('is announced in its message with what was done, and Resume finishes it with every password in the results', async () => {
-    const bytes = csvBytes([userRow('r1'), userRow('r2'), userRow('r3'), userRow('r4'), userRow('r5')]);
-    const file = r.fake.addFile({ name: 'resume.csv', user: OWNER, bytes });
-    const { event, ts } = channelUpload(file);
-    await r.sim.event(event);
-    const preview = await waitForPreview(r, CHANNEL, ts);
-    const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
+/** Settings of the imports below. */
+const SETTINGS = {
+  signInAllowed: true,
+  usageLocation: 'NL',
+  license: { skuId: BASIC.skuId, disabledPlans: [] },
+  whenSeatsRunOut: 'licensed_only' as const,
+  recipients: [],
+};
 
-    // The run starts, makes its first batch of 2, and the process dies.
-    const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
-    const started = await startImport(r.db.ctx, owner, job.id, {
-      signInAllowed: true,
-      usageLocation: 'NL',
-      license: { skuId: BASIC.skuId, disabledPlans: [] },
-      whenSeatsRunOut: 'licensed_only',
-      recipients: [],
-    });
-    expect(started.ok).toBe(true);
-    const local = path.join(dir, 'resume.csv');
-    writeFileSync(local, bytes);
-    let killed = false;
-    await runImport(r.db.ctx, job.id, local, {
-      batchSize: 2,
-      onProgress: () => {
-        if (!killed) {
-          killed = true;
-          throw new Error('process killed');
-        }
-      },
-    });
-    // As the database looks when the process died 5 minutes ago, mid-run: still running, its owner silent since.
+/**
+ * A previewed import of `name` (5 rows) started, whose run made its first 2 users in a process that
+ * then died mid-run. Its run was queued where no runner looks, so the test's own Roster does not take it.
+ */
+async function importCutShort(name: string) {
+  const bytes = csvBytes([userRow(`${name}1`), userRow(`${name}2`), userRow(`${name}3`), userRow(`${name}4`), userRow(`${name}5`)]);
+  const file = r.fake.addFile({ name: `${name}.csv`, user: OWNER, bytes });
+  const { event, ts } = channelUpload(file);
+  await r.sim.event(event);
+  const preview = await waitForPreview(r, CHANNEL, ts);
+  const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
+  const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
+  const started = await startImport(r.db.ctx, owner, job.id, SETTINGS, { queue: 'cli:held-by-the-test' });
+  if (!started.ok) throw new Error(started.message);
+  const local = path.join(dir, `${name}.csv`);
+  writeFileSync(local, bytes);
+  let killed = false;
+  await runImport(r.db.ctx, job.id, local, {
+    batchSize: 2,
+    onProgress: () => {
+      if (!killed) {
+        killed = true;
+        throw new Error('process killed');
+      }
+    },
+  });
+  // As the database looks when the process died 5 minutes ago, mid-run: still running, its owner silent since.
+  await r.db.db
+    .updateTable('ImportJob')
+    .set({ status: 'running', failure: null, finishedAt: null, ownerId: 'gone:1:dead', heartbeatAt: toDbDate(new Date(Date.now() - 5 * 60_000)) })
+    .where('id', '=', job.id)
+    .execute();
+  expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', job.id))).toBe(2);
+  return { job, preview, runId: started.runId };
+}
+
+async function expectFinishedWithEveryPassword(name: string, jobId: string, previewTs: string, after: number, logs: string[]) {
+  const upload = await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after, timeoutMs: 8000 });
+  expect(upload.response.ok).toBe(true);
+  const final = r.fake.messagesIn(CHANNEL).find((m) => m.ts === previewTs)!;
+  expect(final.text).toMatch(new RegExp(`^Imported ${name}.csv: 5 created, 0 not created`));
+  expect(text(final.blocks)).toMatch(/2 users made before an interruption got new temporary passwords/);
+  const results = r.fake.uploadedFiles().find((f) => f.name === `${name}-results.csv`)!;
+  const rows = csvRecords(results.bytes);
+  expect(rows.map((row) => row.Status)).toEqual(['Created', 'Created', 'Created', 'Created', 'Created']);
+  expect(rows.filter((row) => /made before the interruption/.test(row.Reason ?? ''))).toHaveLength(2);
+  const passwords = rows.map((row) => cellValue(row['Temporary password'] ?? ''));
+  expect(passwords.every(Boolean)).toBe(true);
+  const chat = text(
+    r.fake
+      .calls()
+      .filter((c) => c.method.startsWith('chat.'))
+      .map((c) => c.args),
+  );
+  for (const password of passwords) {
+    expect(chat).not.toContain(password);
+    expect(logs.join('\n')).not.toContain(password);
+    expect(r.logs.join('\n')).not.toContain(password);
+  }
+  await r.quiet();
+  expect((await r.db.db.selectFrom('ImportJob').select('status').where('id', '=', jobId).executeTakeFirstOrThrow()).status).toBe('completed');
+  expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', jobId))).toBe(5);
+}
+
+describe('an import cut short by a crash', () => {
+  it('is taken over by a runner once its lease has run out, and finishes by itself with every password in the results', async () => {
+    const { job, preview, runId } = await importCutShort('takeover1');
+    // Its run was the app's, claimed by the process that died: nobody renewed its lease since.
     await r.db.db
-      .updateTable('ImportJob')
-      .set({ status: 'running', failure: null, finishedAt: null, ownerId: 'gone:1:dead', heartbeatAt: toDbDate(new Date(Date.now() - 5 * 60_000)) })
-      .where('id', '=', job.id)
+      .updateTable('Job')
+      .set({ queue: 'app', status: 'running', leaseOwner: 'gone:1:dead', leaseExpiresAt: toDbDate(new Date(Date.now() - 1000)), attempts: 1 })
+      .where('id', '=', runId)
       .execute();
-    expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', job.id))).toBe(2);
+    const before = r.fake.calls().length;
+    const logs: string[] = [];
+    await restartRoster(logs);
+    await expectFinishedWithEveryPassword('takeover1', job.id, preview.ts, before, logs);
+    const pool = await r.db.db.selectFrom('LicensePool').select('assigned').where('skuId', '=', BASIC.skuId).executeTakeFirstOrThrow();
+    expect(pool.assigned).toBe(5);
+  });
 
+  it('without a run (started by a Roster before jobs) is announced as interrupted at restart, and Resume finishes it', async () => {
+    const { job, preview } = await importCutShort('legacy1');
+    await r.db.db.deleteFrom('Job').where('kind', '=', 'import').where('key', 'like', `import:${job.id}:%`).execute();
     const before = r.fake.calls().length;
     const logs: string[] = [];
     const sim = await restartRoster(logs);
     await r.fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === preview.ts, { after: before });
     const interrupted = structuredClone(r.fake.messagesIn(CHANNEL).find((m) => m.ts === preview.ts)!);
-    expect(interrupted.text).toMatch(/The import of resume.csv was interrupted \(Roster stopped\) after 2 of 5 rows: 2 users created/);
+    expect(interrupted.text).toMatch(/The import of legacy1.csv was interrupted \(Roster stopped\) after 2 of 5 rows: 2 users created/);
     expect(text(interrupted.blocks)).toContain(ACTION.importResume);
     expect((await r.db.db.selectFrom('ImportJob').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status).toBe('interrupted');
 
     const pressed = r.fake.calls().length;
     await sim.blockAction({ userId: OWNER, actionId: ACTION.importResume, message: interrupted });
-    const upload = await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, {
-      after: pressed,
-      timeoutMs: 8000,
-    });
-    expect(upload.response.ok).toBe(true);
-    const final = r.fake.messagesIn(CHANNEL).find((m) => m.ts === preview.ts)!;
-    expect(final.text).toMatch(/^Imported resume.csv: 5 created, 0 not created/);
-    expect(text(final.blocks)).toMatch(/2 users made before an interruption got new temporary passwords/);
-
-    const results = r.fake.uploadedFiles().find((f) => f.name === 'resume-results.csv')!;
-    const rows = csvRecords(results.bytes);
-    expect(rows.map((row) => row.Status)).toEqual(['Created', 'Created', 'Created', 'Created', 'Created']);
-    expect(rows.filter((row) => /made before the interruption/.test(row.Reason ?? ''))).toHaveLength(2);
-    const passwords = rows.map((row) => cellValue(row['Temporary password'] ?? ''));
-    expect(passwords.every(Boolean)).toBe(true);
-    const chat = text(
-      r.fake
-        .calls()
-        .filter((c) => c.method.startsWith('chat.'))
-        .map((c) => c.args),
-    );
-    for (const password of passwords) {
-      expect(chat).not.toContain(password);
-      expect(logs.join('\n')).not.toContain(password);
-    }
-    expect((await r.db.db.selectFrom('ImportJob').select('status').where('id', '=', job.id).executeTakeFirstOrThrow()).status).toBe('completed');
-    expect((await r.db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(5);
+    await expectFinishedWithEveryPassword('legacy1', job.id, preview.ts, pressed, logs);
 
     const again = r.fake.calls().length;
     await sim.blockAction({ userId: OWNER, actionId: ACTION.importResume, message: interrupted });
@@ -142,13 +171,13 @@ describe('an import interrupted by a restart', () => {
     const job = await r.db.db.selectFrom('ImportJob').selectAll().where('fileId', '=', file.id).executeTakeFirstOrThrow();
     expect(
       (
-        await startImport(r.db.ctx, owner, job.id, {
-          signInAllowed: true,
-          usageLocation: 'NL',
-          license: null,
-          whenSeatsRunOut: 'licensed_only',
-          recipients: [],
-        })
+        await startImport(
+          r.db.ctx,
+          owner,
+          job.id,
+          { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] },
+          { queue: 'cli:held-by-the-test' },
+        )
       ).ok,
     ).toBe(true);
     // Its process stopped before it made anything, and the import was marked interrupted.
@@ -174,6 +203,7 @@ describe('an import interrupted by a restart', () => {
       timeoutMs: 8000,
     });
     expect(upload.response.ok).toBe(true);
+    await r.quiet();
     expect(await r.db.db.selectFrom('ImportJob').select(['status', 'requestedBy']).where('id', '=', job.id).executeTakeFirstOrThrow()).toEqual({
       status: 'completed',
       requestedBy: ADMIN,

@@ -83,7 +83,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         await db.runtime.jobs.idle();
-        const pending = await db.db.selectFrom('Job').select('id').where('status', 'in', ['queued', 'running']).executeTakeFirst();
+        const pending = await db.db.selectFrom('Job').select('id').where('queue', '=', 'app').where('status', 'in', ['queued', 'running']).executeTakeFirst();
         if (!pending) return;
         if (Date.now() > deadline) throw new Error(`jobs still pending after ${timeoutMs} ms`);
         await new Promise((resolve) => setTimeout(resolve, 25));

@@ -1,6 +1,10 @@
-import type { Actor, CoreContext } from '../context.js';
+import { isOperator, type Actor, type CoreContext } from '../context.js';
+import { queueNotice } from '../notices/queue-notice.js';
 import { authorize, type Authorized } from '../access/authorize.js';
-import { fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
+import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
+import { isCoreError, transaction } from '../transaction.js';
+import type { JobQueue } from '../../domain/jobs.js';
+import { queueImportRun } from './import-job.js';
 import { hasPermission, roleLabels, rolesGranting } from '../roles.js';
 import { findImportJob, moveImportJob, type ImportJobRecord } from '../../store/import-jobs.js';
 import { licensePools } from '../../store/seat-ledger.js';
@@ -55,27 +59,33 @@ async function startChecks(
 
 /**
  * The admin pressed "Add N users": checks who they are and what they chose, then moves the job
- * from previewed to running, owned by this process. Only one press wins (a conditional update), so
- * a double click or two admins pressing at once start one run.
+ * from previewed to running and queues its run (import-job.ts) in the same transaction, for the
+ * runners of `queue` (the app's by default; a CLI process runs its own). Only one press wins (a
+ * conditional update), so a double click or two admins pressing at once start one run.
  */
 export async function startImport(
   ctx: CoreContext,
   actor: Actor,
   jobId: string,
   chosen: ImportSettings,
-): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings }>> {
+  options: { queue?: JobQueue } = {},
+): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings; runId: string }>> {
   const checked = await startChecks(ctx, actor, jobId, chosen);
   if (!checked.ok) return checked;
   const { job, auth, settings } = checked;
   const now = ctx.now();
-  const moved = await moveImportJob(ctx.db, job.id, ['previewed'], 'running', now, {
-    settings: storedSettingsJson(settings),
-    requestedBy: auth.actorId,
-    startedAt: now,
-    ownerId: ctx.instanceId,
+  const runId = await transaction(ctx, async (tx) => {
+    const moved = await moveImportJob(tx, job.id, ['previewed'], 'running', now, {
+      settings: storedSettingsJson(settings),
+      requestedBy: auth.actorId,
+      startedAt: now,
+      ownerId: null,
+    });
+    if (!moved) throw new CoreFailure(fail('conflict', `This import is already ${job.status === 'previewed' ? 'starting' : job.status}.`));
+    return queueImportRun(ctx, tx, { ...job, requestedBy: auth.actorId }, options.queue ?? 'app');
   });
-  if (!moved) return fail('conflict', `This import is already ${job.status === 'previewed' ? 'starting' : job.status}.`);
-  return ok({ job: { ...job, status: 'running' }, settings });
+  if (isCoreError(runId)) return runId;
+  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings, runId });
 }
 
 /**
@@ -88,8 +98,8 @@ export async function resumeImport(
   ctx: CoreContext,
   actor: Actor,
   jobId: string,
-  options: { confirmed?: boolean } = {},
-): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings; startedBy: string; takenOver: boolean }>> {
+  options: { confirmed?: boolean; queue?: JobQueue } = {},
+): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings; startedBy: string; takenOver: boolean; runId: string }>> {
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
   const { job, auth } = found;
@@ -103,10 +113,25 @@ export async function resumeImport(
       `This import was started by ${job.requestedBy}. Resuming it sends its results, with new passwords for the users it already made, to you instead.`,
     );
   }
-  if (!(await moveImportJob(ctx.db, jobId, ['interrupted'], 'running', ctx.now(), { requestedBy: auth.actorId, ownerId: ctx.instanceId }))) {
-    return fail('conflict', 'This import was resumed or cancelled a moment ago by someone else.');
-  }
-  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings: stored.settings, startedBy: job.requestedBy, takenOver });
+  const runId = await transaction(ctx, async (tx) => {
+    if (!(await moveImportJob(tx, jobId, ['interrupted'], 'running', ctx.now(), { requestedBy: auth.actorId, ownerId: null })))
+      throw new CoreFailure(fail('conflict', 'This import was resumed or cancelled a moment ago by someone else.'));
+    // A Slack member whose import someone at the command line takes over is told, by the app (the
+    // CLI has no Slack); in Slack, the listener tells them itself, with a mention.
+    if (takenOver && isOperator(actor) && !job.requestedBy.startsWith('cli:'))
+      await queueNotice(
+        ctx,
+        {
+          tenantId: job.tenantId,
+          member: job.requestedBy,
+          text: `${auth.actorId} resumed your import of ${job.fileName} at the command line; its results, with new temporary passwords for the users it had made, go to them.`,
+        },
+        tx,
+      );
+    return queueImportRun(ctx, tx, { ...job, requestedBy: auth.actorId }, options.queue ?? 'app');
+  });
+  if (isCoreError(runId)) return runId;
+  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings: stored.settings, startedBy: job.requestedBy, takenOver, runId });
 }
 
 export async function cancelImport(ctx: CoreContext, actor: Actor, jobId: string): Promise<Result<{ job: ImportJobRecord }>> {

@@ -85,3 +85,8 @@ export async function interruptRun(ctx: CoreContext, job: JobFacts, outcome: Imp
   changed?.();
   return outcome;
 }
+
+/** Ends a run whose completion was deferred (runImport's `deferCompletion`) once its passwords were delivered. */
+export async function completeImport(ctx: CoreContext, job: JobFacts, outcome: ImportOutcome): Promise<ImportOutcome> {
+  return finishRun(ctx, job, outcome, 'completed');
+}

@@ -72,7 +72,8 @@ export interface ImportOutcome {
    * interrupted, to be resumed, and `failure` says why. Its users' passwords are not delivered:
    * Resume issues them again, as after a restart.
    */
-  status: 'completed' | 'failed' | 'interrupted';
+  /** `stopped`: its runner stopped it between batches (a shutdown): the import stays running, and its job goes on elsewhere. */
+  status: 'completed' | 'failed' | 'interrupted' | 'stopped';
   rowsRead: number;
   created: number;
   createdWithoutLicense: number;

@@ -2,7 +2,8 @@
 export * from './import-types.js';
 export { verifyImport, PREVIEW_PROBLEMS, type VerifyImportInput } from './verify-import.js';
 export { checkImportStart, startImport, resumeImport, cancelImport } from './import-job-actions.js';
-export { interruptStaleImports, newInstanceId } from './import-ownership.js';
+export { newInstanceId } from './import-ownership.js';
+export { interruptOrphanedImports, IMPORT_JOB } from './import-job.js';
 export { interruptedImports, findImportJob, type ImportJobRecord } from './import-job-records.js';
 export { runImport, type RunImportOptions } from './run-import.js';
 export { importResultsCsv, importSummaryText } from './import-report.js';

@@ -12,7 +12,7 @@ import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
 import { licenseNewUsers } from '../licenses/change-user-licenses.js';
-import { findImportJob, heartbeatImport, saveImportProgress, type ImportCounts } from '../../store/import-jobs.js';
+import { findImportJob, heartbeatImport, saveImportProgress, takeImportOwnership, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
 import { licensePool } from '../../store/seat-ledger.js';
 import { BatchPacer } from './batch-pacer.js';
@@ -31,6 +31,14 @@ export interface RunImportOptions {
   limits?: ImportLimits;
   /** Rows per transaction; by default a BatchPacer sizes each to a time budget. */
   batchSize?: number;
+  /** Asked between batches: true stops the run there (its job's runner is shutting down); the import stays running, to go on elsewhere. */
+  stopRequested?: () => boolean;
+  /**
+   * Every row made, the import stays running until the caller has delivered the passwords and
+   * calls `completeImport`: a run cut short in between is run again, and the users it made get
+   * new passwords that do reach someone.
+   */
+  deferCompletion?: boolean;
 }
 
 interface Pending {
@@ -51,9 +59,11 @@ class OwnershipLost extends Error {}
  * resumed; only a verdict on the file itself (it changed) fails it.
  */
 export async function runImport(ctx: CoreContext, jobId: string, path: string, options: RunImportOptions = {}): Promise<ImportOutcome> {
-  const job = await findImportJob(ctx.db, jobId);
+  let job = await findImportJob(ctx.db, jobId);
   if (!job) throw new Error(`no import ${jobId}`);
   if (job.status !== 'running') throw new Error(`import ${jobId} is ${job.status}; start or resume it first`);
+  // Just started or resumed, nobody runs it yet: this process does (its job's runner took it already).
+  if (job.ownerId === null && (await takeImportOwnership(ctx.db, jobId, ctx.instanceId, ctx.now()))) job = { ...job, ownerId: ctx.instanceId };
   if (job.ownerId !== ctx.instanceId) throw new Error(`import ${jobId} is run by another process (${job.ownerId ?? 'none'})`);
   const outcome: ImportOutcome = {
     jobId,
@@ -84,6 +94,10 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       const pacer = new BatchPacer();
       for await (const batch of batched(rowsOrStopped(file.rows()), () => options.batchSize ?? pacer.rows)) {
+        if (options.stopRequested?.()) {
+          outcome.status = 'stopped';
+          return outcome;
+        }
         const own = await usersMadeByImportRows(
           ctx.db,
           jobId,
@@ -97,6 +111,10 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
         await options.onProgress?.({ done: outcome.rowsRead, total: file.userRowCount, created: outcome.created + outcome.createdWithoutLicense });
         await nextTurn();
         await ctx.settleWrites?.();
+      }
+      if (options.deferCompletion) {
+        changed();
+        return outcome;
       }
       return await finish(ctx, job, outcome, 'completed', undefined, changed);
     } catch (error) {

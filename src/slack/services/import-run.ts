@@ -1,4 +1,7 @@
 import { runImport, startImport, type ImportOutcome, type ImportProgress, type ImportSettings } from '../../core/bulk/index.js';
+import { readStoredSettings } from '../../core/bulk/import-settings.js';
+import { completeImport } from '../../core/bulk/import-run-end.js';
+import { PermanentJobFailure } from '../../core/jobs/job-handler.js';
 import type { MemberActor } from '../../core/context.js';
 import { describeError } from '../../log.js';
 import type { ListenerDeps } from '../deps.js';
@@ -14,26 +17,28 @@ import { slackErrorCode } from './slack-errors.js';
 type Message = { text: string; blocks?: Blocks };
 
 /**
- * The settings form's "Add N users", after its ack: the core moves the job to running (one press
- * wins), then the run. One call, so that handing imports to a job queue changes only this.
+ * The settings form's "Add N users", after its ack: the core moves the import to running (one
+ * press wins) and queues its run, which the import job (slack/jobs/import-job.ts) runs.
  */
 export async function startImportFromSlack(deps: ListenerDeps, actor: MemberActor, jobId: string, chosen: ImportSettings): Promise<void> {
-  const started = await startImport(deps.core, actor, jobId, chosen);
-  if (!started.ok) {
-    await deps.slack.dm(actor.slackUserId, textMessage(started.message));
-    return;
-  }
-  await runImportFromSlack(deps, jobId, actor.slackUserId, started.settings);
+  const started = await startImport(deps.core, actor, jobId, chosen, { queue: 'app' });
+  if (!started.ok) await deps.slack.dm(actor.slackUserId, textMessage(started.message));
 }
 
 /**
- * Runs a job the core has moved to `running` (startImport or resumeImport): the preview message
- * becomes the progress message (updated at most once per interval, always with the final state),
- * the file is downloaded again, and the results go by DM to the requester and the recipients.
+ * Runs an import the core has moved to `running` (startImport or resumeImport), as its job's
+ * runner: the preview message becomes the progress message (updated at most once per interval,
+ * always with the final state), the file is downloaded again, and the results go by DM to the
+ * requester and the recipients. `stopRequested` stops it between batches (a shutdown): it returns
+ * `stopped` and the job goes on elsewhere.
  */
-export async function runImportFromSlack(deps: ListenerDeps, jobId: string, requesterId: string, settings: ImportSettings): Promise<void> {
+export async function runImportFromSlack(deps: ListenerDeps, jobId: string, options: { stopRequested?: () => boolean } = {}): Promise<'done' | 'stopped'> {
   const job = await findImportJob(deps.core, jobId);
-  if (!job) throw new Error(`import ${jobId} vanished`);
+  if (!job) throw new PermanentJobFailure(`import ${jobId} vanished`);
+  const requesterId = job.requestedBy;
+  const stored = readStoredSettings(job.settings);
+  if (!stored.ok) throw new PermanentJobFailure(stored.message);
+  const settings = stored.settings;
   let where = job.channelId && job.messageTs ? { channel: job.channelId, ts: job.messageTs } : null;
   const show = async (message: Message) => {
     if (where) await deps.slack.updateMessage(where.channel, where.ts, message);
@@ -53,20 +58,35 @@ export async function runImportFromSlack(deps: ListenerDeps, jobId: string, requ
   let outcome: ImportOutcome;
   try {
     const file = await deps.slack.fileInfo(job.fileId);
-    outcome = await withDownloadedFile(deps, file, (path) => runImport(deps.core, jobId, path, { limits: deps.imports.limits, onProgress: progress }));
+    outcome = await withDownloadedFile(deps, file, (path) =>
+      runImport(deps.core, jobId, path, {
+        limits: deps.imports.limits,
+        onProgress: progress,
+        deferCompletion: true,
+        ...(options.stopRequested ? { stopRequested: options.stopRequested } : {}),
+      }),
+    );
   } catch (error) {
-    // Nothing was read: the job goes back to interrupted, so Resume can try again.
-    const interrupted = await interruptImport(deps.core, jobId);
-    if (interrupted) await throttle.finish(importInterruptedMessage(interrupted));
     const problem =
       error instanceof ImportFileProblem
         ? error.message
         : slackErrorCode(error) === 'file_not_found'
           ? `${job.fileName} is no longer in Slack (it was deleted). Cancel this import and upload the file again.`
           : null;
+    // Another attempt may reach the file (Slack was down); one that cannot is no use retrying.
     if (!problem) throw error;
+    // Nothing was read: the import goes back to interrupted, so Resume can try again.
+    const interrupted = await interruptImport(deps.core, jobId);
+    if (interrupted) await throttle.finish(importInterruptedMessage(interrupted));
     await deps.slack.dm(requesterId, textMessage(`:warning: The import of ${job.fileName} could not start: ${problem}`));
-    return;
+    return 'done';
+  }
+  if (outcome.status === 'stopped') {
+    await throttle.finish(
+      importProgressMessage(job.fileName, { done: outcome.rowsRead, total: job.rowsRead, created: outcome.created + outcome.createdWithoutLicense }),
+    );
+    deps.logger.info('import handed over at shutdown', { team: job.tenantId, job: jobId, done: outcome.rowsRead });
+    return 'stopped';
   }
   if (outcome.status === 'interrupted') {
     // The file's reader stopped under the run: Resume goes on. The passwords of the users made so
@@ -74,7 +94,7 @@ export async function runImportFromSlack(deps: ListenerDeps, jobId: string, requ
     const stopped = await findImportJob(deps.core, jobId);
     if (stopped) await throttle.finish(importInterruptedMessage(stopped, outcome.failure));
     deps.logger.warn('import interrupted', { team: job.tenantId, job: jobId, done: outcome.rowsRead, reason: outcome.failure });
-    return;
+    return 'done';
   }
   const everyone = [requesterId, ...settings.recipients.filter((id) => id !== requesterId)];
   await throttle.finish(importOutcomeMessage(job.fileName, outcome, job.rowsRead, everyone));
@@ -88,4 +108,8 @@ export async function runImportFromSlack(deps: ListenerDeps, jobId: string, requ
     reissued: outcome.reissuedPasswords,
   });
   await sendImportResults(deps, job.fileName, outcome, requesterId, everyone);
+  // Only now is the import over: had the results not reached anyone, its next run would have
+  // given the users it made new passwords and sent those.
+  if (outcome.status === 'completed') await completeImport(deps.core, job, outcome);
+  return 'done';
 }

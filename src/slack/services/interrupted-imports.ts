@@ -9,10 +9,10 @@ import { recordImportMessage } from '../../core/bulk/import-job-records.js';
  * that it stopped, with what was done and a Resume button. Failures are logged, never thrown: this
  * runs at start and must not stop Roster from starting.
  */
-export async function announceInterruptedImports(deps: ListenerDeps, jobs: readonly ImportJob[]): Promise<void> {
+export async function announceInterruptedImports(deps: ListenerDeps, jobs: readonly ImportJob[], reason?: string): Promise<void> {
   // Jobs started at the command line (`cli:<name>`) have nobody in Slack to tell: the CLI lists them.
   for (const job of jobs.filter((j) => !j.requestedBy.startsWith('cli:'))) {
-    const message = importInterruptedMessage(job);
+    const message = importInterruptedMessage(job, reason);
     try {
       if (job.channelId && job.messageTs) {
         await deps.slack.updateMessage(job.channelId, job.messageTs, message);

@@ -7,7 +7,6 @@ import { actorFromBody } from '../../parse/actor.js';
 import { change, read } from '../../services/answer.js';
 import type { ActionArgs, ViewListener } from '../../services/answering.js';
 import { findImportJob } from '../../../core/bulk/import-job-records.js';
-import { runImportFromSlack } from '../../services/import-run.js';
 import { slackErrorCode } from '../../services/slack-errors.js';
 import { ViewState, type ViewStateValues } from '../../parse/view-state.js';
 import { importSettingsModal, resumeTakeoverModal } from '../../views/import-modals.js';
@@ -119,11 +118,8 @@ export const resumeImportAction =
           if (job) await deps.slack.openView(body.trigger_id, resumeTakeoverModal(job, channel));
           return;
         }
-        if (!result.ok) {
-          await tell(deps, channel, actor.slackUserId, result.message);
-          return;
-        }
-        await runImportFromSlack(deps, jobId, actor.slackUserId, result.settings);
+        if (!result.ok) await tell(deps, channel, actor.slackUserId, result.message);
+        // Otherwise its run is queued: the import job shows the progress and sends the results.
       }),
     };
   };
@@ -152,7 +148,6 @@ export const resumeTakeoverSubmission = (deps: ListenerDeps): ViewListener => ({
             })
             .catch(() => undefined);
         }
-        await runImportFromSlack(deps, jobId, actor.slackUserId, result.settings);
       }),
     };
   },
