@@ -24,7 +24,12 @@ export async function insertChangeEvent(
     .execute();
 }
 
-/** The feed after `seq`, oldest first. */
+/**
+ * The feed after `seq`, oldest first. On SQLite rows become visible in the order of their `seq`
+ * (one writer at a time), so a follower that read up to `seq` has seen everything before it. A
+ * PostgreSQL store must not rely on that (a sequence is taken at INSERT, rows appear at COMMIT):
+ * its dialect reads again a short window behind the cursor and drops what it already told.
+ */
 export async function changeEventsAfter(db: Db, seq: number, limit: number): Promise<ChangeEventRecord[]> {
   const rows = await db.selectFrom('ChangeEvent').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
   return rows.map((row) => ({ ...row, createdAt: fromDbDate(row.createdAt) }));
