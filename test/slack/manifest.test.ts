@@ -5,11 +5,13 @@ import { parse } from 'yaml';
 import type { ListenerDeps } from '../../src/slack/deps.js';
 import { MESSAGE_CHANNEL_TYPES } from '../../src/slack/listeners/events/direct-message-event.js';
 import { registerListeners } from '../../src/slack/listeners/register.js';
+import { LICENSES_SUBCOMMANDS } from '../../src/slack/listeners/commands/licenses-command.js';
+import { USERS_SUBCOMMANDS } from '../../src/slack/listeners/commands/users-command.js';
 
 interface Manifest {
   features: {
     app_home: { home_tab_enabled: boolean; messages_tab_enabled: boolean; messages_tab_read_only_enabled: boolean };
-    slash_commands?: { command: string }[];
+    slash_commands?: { command: string; usage_hint?: string }[];
     shortcuts?: { callback_id: string; type: string }[];
   };
   oauth_config: { scopes: { bot: string[] } };
@@ -92,4 +94,16 @@ describe('manifest.yml matches what Roster listens to', () => {
     expect(manifest.features.app_home.messages_tab_enabled).toBe(readsDm);
     expect(manifest.features.app_home.messages_tab_read_only_enabled).toBe(!readsDm);
   });
+});
+
+describe("manifest.yml's usage hints list every subcommand the code parses", () => {
+  /** The first word of each `|`-separated part of a usage hint. */
+  const hinted = (command: string) =>
+    (manifest.features.slash_commands ?? [])
+      .find((entry) => entry.command === command)
+      ?.usage_hint?.split(' | ')
+      .map((part) => part.trim().split(/\s+/)[0] ?? '') ?? [];
+
+  it('/users', () => expect(sorted(hinted('/users'))).toEqual(sorted([...USERS_SUBCOMMANDS])));
+  it('/licenses', () => expect(sorted(hinted('/licenses'))).toEqual(sorted([...LICENSES_SUBCOMMANDS])));
 });

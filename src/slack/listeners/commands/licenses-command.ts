@@ -9,7 +9,10 @@ import { helpMessage, LICENSES_HELP } from '../../views/help-message.js';
 import { textMessage } from '../../views/kit.js';
 import { boughtMessage, licensesMessage } from '../../views/licenses-message.js';
 import { productUsersButtons, selfServiceBlocks } from '../../views/licenses-page-views.js';
-import { licensesPageSubcommand } from './licenses-page.js';
+import { isLicensesPageSubcommand, LICENSES_PAGE_SUBCOMMANDS, licensesPageSubcommand } from './licenses-page.js';
+
+/** Every `/licenses` subcommand Roster knows (manifest.yml's usage hint lists them; a test keeps the two equal). */
+export const LICENSES_SUBCOMMANDS: readonly string[] = ['list', 'buy', 'warn', ...LICENSES_PAGE_SUBCOMMANDS, 'help'];
 
 /**
  * `/licenses`, `/licenses buy <product> <quantity>` and `/licenses warn <seats>`. A purchase or a
@@ -30,8 +33,7 @@ export function licensesCommand(deps: ListenerDeps) {
       const extra = [...(selfService.ok ? selfServiceBlocks(selfService.subscriptions) : []), ...productUsersButtons(result.licenses.map((l) => l.product))];
       return { reply: ephemeral({ ...message, blocks: [...message.blocks, ...extra].slice(0, 50) }) };
     }
-    const page = await licensesPageSubcommand(deps, actor, sub, words.slice(1), command.trigger_id, tell);
-    if (page) return page;
+    if (isLicensesPageSubcommand(sub)) return licensesPageSubcommand(deps, actor, sub, words.slice(1), command.trigger_id, tell);
     if (sub === 'help') return { reply: ephemeral(helpMessage(LICENSES_HELP)) };
     if (sub === 'warn') {
       const checked = await checkSeatWarning(deps.core, actor, words[1] ?? '');

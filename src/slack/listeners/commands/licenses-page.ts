@@ -11,19 +11,26 @@ import { productChangeModal, productUsersMessage } from '../../views/licenses-pa
 
 const say = (text: string): Plan<CommandReply> => ({ reply: ephemeral(textMessage(text)) });
 
+export const LICENSES_PAGE_SUBCOMMANDS = ['assign', 'unassign', 'users', 'set', 'takeover'] as const;
+export type LicensesPageSubcommand = (typeof LICENSES_PAGE_SUBCOMMANDS)[number];
+
+export function isLicensesPageSubcommand(sub: string): sub is LicensesPageSubcommand {
+  return (LICENSES_PAGE_SUBCOMMANDS as readonly string[]).includes(sub);
+}
+
 /**
  * `/licenses assign|unassign <product>` (the forms), `/licenses users <product>`,
- * `/licenses set <product> <quantity>`, `/licenses takeover <product>`. Null for anything else.
+ * `/licenses set <product> <quantity>`, `/licenses takeover <product>`.
  * A change is rehearsed before the ack (its answer), made after it; a failure then follows.
  */
 export async function licensesPageSubcommand(
   deps: ListenerDeps,
   actor: MemberActor,
-  sub: string,
+  sub: LicensesPageSubcommand,
   words: string[],
   triggerId: string,
   tell: FollowUp,
-): Promise<Plan<CommandReply> | null> {
+): Promise<Plan<CommandReply>> {
   const product = words.join(' ');
   switch (sub) {
     case 'assign':
@@ -68,7 +75,5 @@ export async function licensesPageSubcommand(
         }),
       };
     }
-    default:
-      return null;
   }
 }

@@ -15,7 +15,15 @@ import { importChannelCommand } from './import-channel-command.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 import { isUserChangeSubcommand, userChangeCommand } from './user-change-commands.js';
 import { userListCommand } from './user-list-commands.js';
-import { usersLifecycleSubcommand } from './users-lifecycle.js';
+import { isLifecycleSubcommand, LIFECYCLE_SUBCOMMANDS, usersLifecycleSubcommand } from './users-lifecycle.js';
+import { USER_CHANGE_SUBCOMMANDS } from './user-change-commands.js';
+
+const OTHER_SUBCOMMANDS = ['help', 'add', 'import', 'show', 'list', 'find', 'views', 'export', 'import-channel', 'jobs', 'setup'] as const;
+type OtherSubcommand = (typeof OTHER_SUBCOMMANDS)[number];
+
+/** Every `/users` subcommand Roster knows (manifest.yml's usage hint lists them; a test keeps the two equal). */
+export const USERS_SUBCOMMANDS: readonly string[] = [...USER_CHANGE_SUBCOMMANDS, ...LIFECYCLE_SUBCOMMANDS, ...OTHER_SUBCOMMANDS];
+const isOther = (sub: string): sub is OtherSubcommand => (OTHER_SUBCOMMANDS as readonly string[]).includes(sub);
 
 /**
  * `/users [add | show <username> | edit … | list [view] | find <text> | views | export [view] | import | import-channel add|remove|list | jobs | setup | help]`.
@@ -28,8 +36,8 @@ export function usersCommand(deps: ListenerDeps) {
     const actor = { teamId: command.team_id, slackUserId: command.user_id };
     const wanted = sub.toLowerCase();
     if (isUserChangeSubcommand(wanted)) return userChangeCommand(deps, actor, command.trigger_id, wanted, rest.join(' '));
-    const lifecycle = await usersLifecycleSubcommand(deps, actor, wanted, rest, command.trigger_id, followUp(args));
-    if (lifecycle) return lifecycle;
+    if (isLifecycleSubcommand(wanted)) return usersLifecycleSubcommand(deps, actor, wanted, rest, command.trigger_id, followUp(args));
+    if (wanted !== '' && !isOther(wanted)) return { reply: ephemeral(helpMessage(USERS_HELP, `Roster doesn't know \`/users ${sub}\`.`)) };
     switch (wanted) {
       case '':
       case 'help':
@@ -70,8 +78,6 @@ export function usersCommand(deps: ListenerDeps) {
       case 'setup':
         // Who may set up is asked of Slack (users.info): after the ack, with the form.
         return { after: read('open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain)) };
-      default:
-        return { reply: ephemeral(helpMessage(USERS_HELP, `Roster doesn't know \`/users ${sub}\`.`)) };
     }
   };
 }

@@ -8,18 +8,22 @@ import { ephemeral, type CommandReply, type FollowUp } from '../../services/answ
 import { textMessage } from '../../views/kit.js';
 import { deletedUsersMessage, deleteUsersModal, restoreUserModal } from '../../views/lifecycle-views.js';
 
-/**
- * `/users delete <username>...`, `/users deleted`, `/users restore <username>`, `/users invite <email> [name]`.
- * Returns null for any other subcommand (users-command.ts handles those).
- */
+export const LIFECYCLE_SUBCOMMANDS = ['delete', 'deleted', 'restore', 'invite'] as const;
+export type LifecycleSubcommand = (typeof LIFECYCLE_SUBCOMMANDS)[number];
+
+export function isLifecycleSubcommand(sub: string): sub is LifecycleSubcommand {
+  return (LIFECYCLE_SUBCOMMANDS as readonly string[]).includes(sub);
+}
+
+/** `/users delete <username>...`, `/users deleted`, `/users restore <username>`, `/users invite <email> [name]`. */
 export async function usersLifecycleSubcommand(
   deps: ListenerDeps,
   actor: MemberActor,
-  sub: string,
+  sub: LifecycleSubcommand,
   rest: string[],
   triggerId: string,
   tell: FollowUp,
-): Promise<Plan<CommandReply> | null> {
+): Promise<Plan<CommandReply>> {
   switch (sub) {
     case 'delete': {
       const preview = await previewDeleteUsers(deps.core, actor, { usernames: rest });
@@ -58,7 +62,5 @@ export async function usersLifecycleSubcommand(
         }),
       };
     }
-    default:
-      return null;
   }
 }
