@@ -61,4 +61,6 @@ export interface SlackPort {
   deleteMessage(channel: string, ts: string): Promise<void>;
   /** files.delete of a file the app uploaded. */
   deleteFile(fileId: string): Promise<void>;
+  /** Posts an ephemeral message to a response_url kept from an earlier action (it lasts 30 minutes), replacing that message when `replace`. */
+  respond(responseUrl: string, message: { text: string; blocks?: Blocks }, replace: boolean): Promise<void>;
 }

@@ -104,6 +104,18 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
     async deleteFile(fileId) {
       await client.files.delete({ file: fileId });
     },
+    async respond(responseUrl, message, replace) {
+      const body = JSON.stringify({
+        response_type: 'ephemeral',
+        replace_original: replace,
+        text: message.text,
+        ...(message.blocks ? { blocks: message.blocks } : {}),
+      });
+      const response = await fetchHonouringRateLimits(responseUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      await response.body?.cancel();
+      // The URL is a capability: never put it in the error.
+      if (!response.ok) throw new Error(`The response_url answered HTTP ${response.status}.`);
+    },
   };
 }
 

@@ -161,6 +161,35 @@ describe('/users list, find, views and export, end to end', () => {
     expect(rowsOf(blocksOf(list.body)).length).toBe(Math.min(20, users.filter((u) => !u.deleted && u.skuIds.length === 0).length));
   });
 
+  it('deleting a custom view asks first: the menu opens a confirmation, nothing is deleted until it is submitted, then the list updates in place', async () => {
+    const views = await r.sim.command('/users', 'views', { userId: OWNER, channelId: CHANNEL });
+    const message = { ...(views.body as object), ts: '1700000000.000450', channel: CHANNEL };
+    const menu = blocksOf(views.body).find((b) => b.text?.text.includes('Canadian users'))!;
+    const value = menu.accessory!.options!.find((o) => o.value.startsWith('delete:'))!.value;
+    const before = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.editView, message, channelId: CHANNEL, selectedOption: value });
+    const opened = await r.fake.waitFor('views.open', { after: before });
+    expect(opened.response.ok, JSON.stringify(opened.response)).toBe(true);
+    const confirm = r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view as {
+      title: { text: string };
+      submit?: { text: string };
+      blocks: Block[];
+    };
+    expect(confirm.title.text).toBe('Delete view');
+    expect(confirm.submit?.text).toBe('Delete');
+    expect(JSON.stringify(confirm.blocks)).toContain('Canadian users');
+    const still = await r.sim.command('/users', 'views', { userId: OWNER, channelId: CHANNEL });
+    expect(JSON.stringify(still.body)).toContain('Canadian users');
+    const submitted = r.fake.calls().length;
+    const done = await r.sim.viewSubmission(confirm, {}, { userId: OWNER });
+    expect(done.problems).toEqual([]);
+    const updated = await responded(submitted);
+    expect(updated.replace_original).toBe(true);
+    expect(updated.text).toBe('Deleted the view "Canadian users".');
+    const after = await r.sim.command('/users', 'views', { userId: OWNER, channelId: CHANNEL });
+    expect(JSON.stringify(after.body)).toContain('No custom views yet');
+  });
+
   it('exports a view as a CSV in a DM: BOM, the admin center columns, one row per user, formula-safe', async () => {
     const licensed = users.find((u) => !u.deleted && u.skuIds.length > 0)!;
     await r.db.db.updateTable('DirectoryUser').set({ department: '=HYPERLINK("http://evil")' }).where('id', '=', licensed.id).execute();

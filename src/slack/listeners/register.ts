@@ -18,6 +18,7 @@ import {
 import { customViewMenu, exportAction, listPageChosen, listViewChosen, newViewAction, openViewAction, openViewsAction } from './actions/user-list-actions.js';
 import { openSeatWarningAction, seatWarningSubmission } from './views/seat-warning-listeners.js';
 import { customViewSubmission } from './views/custom-view-submission.js';
+import { deleteViewSubmission } from './views/delete-view-submission.js';
 import { showPasswordAction } from './actions/credential-actions.js';
 import { deleteImportResultsAction } from './actions/import-results-actions.js';
 import { cancelJobAction } from './actions/job-actions.js';
@@ -60,6 +61,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   on.view(CALLBACK.unblockUser, signInSubmission(deps, false));
   on.view(CALLBACK.resetPassword, resetPasswordSubmission(deps));
   on.view(CALLBACK.customView, customViewSubmission(deps));
+  on.view(CALLBACK.deleteCustomView, deleteViewSubmission(deps));
   on.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
 
   on.action(ACTION.openAddUser, openAddUserAction(deps));

@@ -11,9 +11,10 @@ export function customViewsMessage(organizationName: string, views: readonly Cus
   const blocks: KnownBlock[] = [header(`Custom views: ${organizationName}`.slice(0, 150))];
   if (views.length === 0) blocks.push(section('No custom views yet.'));
   // A message holds at most 50 blocks: 50 views fit as 2 lines each in sections of up to 10.
-  for (const view of views.slice(0, 44)) {
+  for (const [index, view] of views.slice(0, 44).entries()) {
     blocks.push({
       type: 'section',
+      block_id: `view_${index}`,
       text: { type: 'mrkdwn', text: `*${esc(view.name)}*\n${esc(describeConditions(view.conditions)) || 'no condition'}`.slice(0, 3000) },
       accessory: canManage
         ? {
@@ -28,6 +29,23 @@ export function customViewsMessage(organizationName: string, views: readonly Cus
   if (canManage) blocks.push({ type: 'actions', block_id: 'views_actions', elements: [button('New view', ACTION.newView, 'primary')] });
   else blocks.push(context('Global admins and User admins can make, change and delete views.'));
   return { text: esc(`${views.length} custom views`), blocks };
+}
+
+/** Asks before a custom view is deleted: every admin of the organization loses it. */
+export function deleteViewModal(view: { id: string; name: string }, responseUrl?: string): View {
+  return {
+    type: 'modal',
+    callback_id: CALLBACK.deleteCustomView,
+    private_metadata: JSON.stringify({ id: view.id, ...(responseUrl ? { responseUrl } : {}) }),
+    title: plain('Delete view', 24),
+    submit: plain('Delete', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section(
+        `Delete the view *${esc(view.name)}*? Every admin of the organization loses it. The users in it are not changed, and the view cannot be brought back.`,
+      ),
+    ],
+  };
 }
 
 const select = (field: string, label: string, options: { text: string; value: string }[], initial?: string): KnownBlock => ({

@@ -13,6 +13,7 @@ export const CALLBACK = {
   unblockUser: 'roster_unblock_user_form',
   resetPassword: 'roster_reset_password_form',
   customView: 'roster_custom_view',
+  deleteCustomView: 'roster_delete_custom_view',
   seatWarning: 'roster_seat_warning',
 } as const;
 

@@ -5,7 +5,7 @@ import type { ImportJobRecord as ImportJob } from '../../core/bulk/import-job-re
 import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { ACTION } from './ids.js';
-import { button, context, esc, section } from './kit.js';
+import { button, context, destructiveButton, esc, section } from './kit.js';
 
 type Message = { text: string; blocks: Blocks };
 const count = (n: number) => n.toLocaleString('en-US');
@@ -95,7 +95,19 @@ export function importResultsMessage(fileName: string, outcome: ImportOutcome, r
       ),
       // The button carries the results file's id, known once it is uploaded (the message is then updated).
       ...(resultsFileId
-        ? [{ type: 'actions' as const, block_id: 'results', elements: [button('Delete', ACTION.deleteImportResults, 'danger', resultsFileId)] }]
+        ? [
+            {
+              type: 'actions' as const,
+              block_id: 'results',
+              elements: [
+                destructiveButton('Delete', ACTION.deleteImportResults, resultsFileId, {
+                  title: 'Delete the passwords?',
+                  text: 'This removes the results message and its file from Slack. Roster cannot show these temporary passwords again: pass them on first.',
+                  confirm: 'Delete',
+                }),
+              ],
+            },
+          ]
         : []),
     ],
   };

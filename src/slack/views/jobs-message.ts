@@ -2,7 +2,7 @@ import type { JobLine } from '../../core/jobs/list-jobs.js';
 import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { ACTION } from './ids.js';
-import { button, context, esc, section } from './kit.js';
+import { context, destructiveButton, esc, section } from './kit.js';
 
 const STATUS: Record<JobLine['status'], string> = {
   queued: 'waiting to run',
@@ -27,7 +27,16 @@ export function jobsMessage(jobs: readonly JobLine[]): { text: string; blocks: B
     ].join('\n');
     blocks.push(
       job.mayCancel
-        ? { type: 'section', text: { type: 'mrkdwn', text: line }, accessory: button('Cancel', ACTION.cancelJob, 'danger', job.id) }
+        ? {
+            type: 'section',
+            text: { type: 'mrkdwn', text: line },
+            accessory: destructiveButton('Cancel', ACTION.cancelJob, job.id, {
+              title: 'Cancel this job?',
+              text: 'It stops at its next step. What it did so far stays done, and its report says so.',
+              confirm: 'Cancel the job',
+              deny: 'Let it run',
+            }),
+          }
         : section(line),
     );
   }

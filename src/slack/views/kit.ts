@@ -68,3 +68,25 @@ export function textInput(field: string, label: string, options: TextInputOption
 export function button(text: string, actionId: string, style?: 'primary' | 'danger', value?: string) {
   return { type: 'button' as const, text: plain(text, 75), action_id: actionId, ...(style ? { style } : {}), ...(value ? { value } : {}) };
 }
+
+/** What Slack asks before a destructive button acts (its confirmation dialog). */
+export interface Confirmation {
+  title: string;
+  text: string;
+  confirm: string;
+  deny?: string;
+}
+
+/** A red button that acts only once its confirmation dialog is confirmed. */
+export function destructiveButton(text: string, actionId: string, value: string, ask: Confirmation) {
+  return {
+    ...button(text, actionId, 'danger', value),
+    confirm: {
+      title: plain(ask.title, 100),
+      text: plain(ask.text, 300),
+      confirm: plain(ask.confirm, 30),
+      deny: plain(ask.deny ?? 'Keep', 30),
+      style: 'danger' as const,
+    },
+  };
+}

@@ -1,15 +1,15 @@
 import type { BlockAction, RespondFn } from '@slack/bolt';
 import { z } from 'zod';
 import type { MemberActor } from '../../../core/context.js';
-import { customViewForEdit, customViewFormOptions, deleteCustomView, listCustomViews } from '../../../core/views/custom-view-admin.js';
+import { customViewForEdit, customViewFormOptions, listCustomViews } from '../../../core/views/custom-view-admin.js';
 import { listUsers } from '../../../core/views/list-users.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
-import { change, read, type Plan } from '../../services/answer.js';
+import { read, type Plan } from '../../services/answer.js';
 import type { ActionArgs } from '../../services/answering.js';
 import { exportViewToDm } from '../../services/export-to-dm.js';
 import type { Blocks } from '../../slack-port.js';
-import { customViewModal, customViewsMessage } from '../../views/custom-views.js';
+import { customViewModal, customViewsMessage, deleteViewModal } from '../../views/custom-views.js';
 import { esc, textMessage } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 import { userListMessage } from '../../views/user-list.js';
@@ -133,7 +133,7 @@ export const newViewAction =
     return { after: read('open the view form', () => openForm(deps, actor, body.trigger_id)) };
   };
 
-/** A custom view's menu in `/users views`: Open, Edit (the form) or Delete (a change; then the list again, in place). */
+/** A custom view's menu in `/users views`: Open, Edit (the form) or Delete (asks first). */
 export const customViewMenu =
   (deps: ListenerDeps) =>
   ({ body, respond }: Args): Plan<never> => {
@@ -143,13 +143,14 @@ export const customViewMenu =
     if (what === 'open') return { after: read('open the view', () => showPage(deps, actor, where, { view: `cv:${id}` }, false)) };
     if (what === 'edit') return { after: read('edit the view', () => openForm(deps, actor, body.trigger_id, id)) };
     if (what !== 'delete') return {};
+    // A shared view is deleted only once confirmed (views/delete-view-submission.ts).
     return {
-      after: change('delete the view', async () => {
-        const deleted = await deleteCustomView(deps.core, actor, id);
-        const list = await listCustomViews(deps.core, actor);
-        const message = list.ok ? customViewsMessage(list.organizationName, list.views, list.canManage) : textMessage(list.message);
-        if (!deleted.ok) return show(deps, actor, where, textMessage(deleted.message), false);
-        await show(deps, actor, where, { ...message, text: esc(`Deleted the view "${deleted.name}".`) }, true);
+      after: read('ask before deleting the view', async () => {
+        const existing = await customViewForEdit(deps.core, actor, id);
+        await deps.slack.openView(
+          body.trigger_id,
+          existing.ok ? deleteViewModal(existing.view, body.response_url) : messageModal('Custom views', esc(existing.message)),
+        );
       }),
     };
   };
