@@ -83,7 +83,7 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
   const secretKey = loadSecretKey(runtime);
   const core = runtime.core;
   const slack = webApiPort(app.client, env.SLACK_BOT_TOKEN);
-  const home = new HomeRefresher({ core, slack, logger });
+  const home = new HomeRefresher({ core, slack, logger, bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS });
   const unsubscribe = runtime.changes.subscribe((change) => home.changed(change));
   const deps: ListenerDeps = {
     core,

@@ -10,11 +10,13 @@ import { ACTION, SHORTCUT } from '../../src/slack/views/ids.js';
 let r: RosterUnderTest;
 const OWNER = 'U0OWNER';
 const BILLING = 'U0BILLING';
+const MEMBER = 'U0MEMBER';
 
 beforeAll(async () => {
   r = await startRosterUnderTest();
   r.fake.seedUser({ id: OWNER, realName: 'Olivia Owner', isOwner: true });
   r.fake.seedUser({ id: BILLING, realName: 'Bill Ing' });
+  r.fake.seedUser({ id: MEMBER, realName: 'Mem Ber' });
 });
 afterAll(async () => r.stop());
 
@@ -35,6 +37,13 @@ describe('App Home and shortcuts', () => {
     await r.sim.blockAction({ userId: OWNER, actionId: ACTION.openSetup, view: home });
     const opened = await r.fake.waitFor('views.open', { after: before });
     expect(text(opened.args)).toMatch(/Set up Roster/);
+  });
+
+  it('offers setup only to those who may set up: a member without a workspace role is told to ask an owner or admin', async () => {
+    const home = await openHome(MEMBER);
+    expect(text(home)).toMatch(/not set up yet/);
+    expect(text(home)).not.toContain(ACTION.openSetup);
+    expect(text(home)).toMatch(/A workspace owner or admin can set it up/);
   });
 
   it('shows the organization, seats per product and the last changes, with buttons for what the member may do', async () => {
@@ -62,6 +71,13 @@ describe('App Home and shortcuts', () => {
     const billingHome = text(await openHome(BILLING));
     expect(billingHome).toContain(ACTION.openBuyLicenses);
     expect(billingHome).not.toContain(ACTION.openAddUser);
+  });
+
+  it('tells a member with no admin role which Global admins to ask, and offers nothing else', async () => {
+    const home = await openHome(MEMBER);
+    expect(validateView(home, 'home')).toEqual([]);
+    expect(text(home)).toMatch(new RegExp(`You have no admin role in .*Ask a Global admin \\(<@${OWNER}>\\) to give you one`));
+    expect(text(home)).not.toMatch(/Set up Roster|Add a user|Buy licenses/);
   });
 
   it('opens the Add user form from the home button and from the global shortcut', async () => {

@@ -3,7 +3,7 @@ import { identify } from '../access/authorize.js';
 import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import { hasPermission, type Permission, type Role } from '../roles.js';
 import { recentChanges } from '../../store/audit.js';
-import { countActiveUsers } from '../../store/directory-users.js';
+import { countActiveUsers, globalAdmins } from '../../store/directory-users.js';
 import { allDomains } from '../../store/organizations.js';
 import { customViews } from '../../store/custom-views.js';
 import { seatWarningThreshold } from '../../store/tenant-settings.js';
@@ -18,6 +18,8 @@ export interface HomeSummary {
   /** The organization's custom views, by name (the standard ones are always there). */
   views?: { ref: string; name: string }[];
   recentChanges: { at: Date; actorSlackUserId: string; summary: string }[];
+  /** For a member with no admin role: the Global admins to ask for one (at most 3). */
+  askGlobalAdmins?: { displayName: string; slackUserId: string | null }[];
 }
 
 /** What the App Home shows a member: the organization, seats, the last changes, and what they may do. */
@@ -33,6 +35,7 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
       can: { addUsers: false, buyLicenses: false, setUp: false },
       licenses: [],
       recentChanges: [],
+      askGlobalAdmins: await globalAdmins(ctx.db, tenant.id),
     };
   }
   const [domains, userCount, licenses, changes, threshold, views] = await Promise.all([

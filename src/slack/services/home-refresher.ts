@@ -6,7 +6,7 @@ import { HOME_WATCH_MINUTES } from '../../core/jobs/sweep-jobs.js';
 import { describeError } from '../../log.js';
 import { homeWatchers, watchHome } from '../../store/change-events.js';
 import type { ListenerDeps } from '../deps.js';
-import { refreshHome } from './refresh-home.js';
+import { refreshHome, type HomeDeps } from './refresh-home.js';
 
 /** At most one publish per member per interval; changes in one interval are folded into one publish at its end. */
 export const HOME_REFRESH_INTERVAL_MS = 2_000;
@@ -24,7 +24,7 @@ export class HomeRefresher {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: Pick<ListenerDeps, 'core' | 'slack' | 'logger'>,
+    private readonly deps: HomeDeps & Pick<ListenerDeps, 'logger'>,
     private readonly intervalMs = HOME_REFRESH_INTERVAL_MS,
   ) {}
 

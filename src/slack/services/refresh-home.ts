@@ -2,8 +2,15 @@ import { homeSummary } from '../../core/tenant/home-summary.js';
 import type { ListenerDeps } from '../deps.js';
 import { homeView } from '../views/home-view.js';
 
-/** Re-publishes a member's App Home from the current state (after every change they make). */
-export async function refreshHome(deps: Pick<ListenerDeps, 'core' | 'slack'>, teamId: string, userId: string): Promise<void> {
+export type HomeDeps = Pick<ListenerDeps, 'core' | 'slack'> & Partial<Pick<ListenerDeps, 'bootstrapAdmins'>>;
+
+/**
+ * Re-publishes a member's App Home from the current state (after every change they make). Before
+ * the workspace is set up, only those who may set it up (workspace owners and admins, bootstrap
+ * admins: asked of Slack) are offered the button.
+ */
+export async function refreshHome(deps: HomeDeps, teamId: string, userId: string): Promise<void> {
   const summary = await homeSummary(deps.core, { teamId, slackUserId: userId });
-  await deps.slack.publishHome(userId, homeView(summary));
+  const maySetUp = summary.organization === null && (deps.bootstrapAdmins?.includes(userId) || (await deps.slack.userProfile(userId)).isOwnerOrAdmin);
+  await deps.slack.publishHome(userId, homeView(summary, { maySetUp }));
 }

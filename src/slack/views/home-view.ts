@@ -16,21 +16,27 @@ export const HOME_MAX_VIEWS = 20;
  * threshold), saved views, quick actions and the last changes. It stays under Slack's 100 blocks
  * whatever the number of products and views: at most ~50 blocks are ever built.
  */
-export function homeView(summary: HomeSummary): View {
+export function homeView(summary: HomeSummary, viewer: { maySetUp?: boolean } = {}): View {
   const blocks: KnownBlock[] = [];
   const org = summary.organization;
   if (!org) {
-    blocks.push(
-      header('Roster'),
-      section('Manage your Microsoft 365-style users and licenses from Slack. This workspace is not set up yet.'),
-      { type: 'actions', elements: [button('Set up Roster', ACTION.openSetup, 'primary')] },
-      context('Workspace owners and admins can set it up (or run `/users setup`).'),
-    );
+    blocks.push(header('Roster'), section('Manage your Microsoft 365-style users and licenses from Slack. This workspace is not set up yet.'));
+    if (viewer.maySetUp)
+      blocks.push(
+        { type: 'actions', elements: [button('Set up Roster', ACTION.openSetup, 'primary')] },
+        context('You can set it up as a workspace owner or admin (or run `/users setup`).'),
+      );
+    else blocks.push(context('A workspace owner or admin can set it up. Ask one of them.'));
     return { type: 'home', blocks };
   }
   blocks.push(header(esc(org.name)));
   if (summary.roles.length === 0) {
-    blocks.push(section(`You have no admin role in ${esc(org.name)}. Ask a Global admin to give you one.`));
+    const ask = (summary.askGlobalAdmins ?? []).map((admin) => (admin.slackUserId ? `<@${admin.slackUserId}>` : esc(admin.displayName))).join(', ');
+    blocks.push(
+      section(
+        `You have no admin role in ${esc(org.name)}, so there is nothing to manage here. ${ask ? `Ask a Global admin (${ask}) to give you one.` : 'Ask a Global admin to give you one.'}`,
+      ),
+    );
     return { type: 'home', blocks };
   }
   const threshold = summary.seatWarningThreshold ?? 0;
