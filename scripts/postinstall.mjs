@@ -1,16 +1,18 @@
 // `npm ci` / `npm install`: generate the typed schema (prisma generate → Kysely types) and compile
-// into dist/. A production install (`npm ci --omit=dev`) has neither tool: it uses the dist/ that
-// was built before (see README "Deploy") and says so instead of failing.
+// into dist/ with one type-check. A production install (`npm ci --omit=dev`) has no Prisma and no
+// type definitions, but has TypeScript (a dependency for this): it compiles without the check
+// (`build:emit`: the same JavaScript; the types only matter to the check), so `npm start` works.
 import { execSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const hasDevTools = existsSync('node_modules/prisma') && existsSync('node_modules/typescript');
-if (hasDevTools) {
+const has = (name) => existsSync(`node_modules/${name}`);
+if (has('prisma') && has('typescript')) {
   execSync('npx prisma generate && npm run build', { stdio: 'inherit' });
+} else if (has('typescript')) {
+  process.stdout.write('roster: production install: compiling into dist/ (no type-check; the dev tools are not installed).\n');
+  execSync('npm run build:emit', { stdio: 'inherit' });
 } else if (existsSync('dist/src/main.js')) {
-  process.stdout.write('roster: production install, using the dist/ built before (npm start runs it).\n');
+  process.stdout.write('roster: using the dist/ built before (npm start runs it).\n');
 } else {
-  process.stdout.write(
-    'roster: production install without a build: run `npm ci && npm run build` where the dev tools are, then `npm prune --omit=dev` (README "Deploy").\n',
-  );
+  process.stdout.write('roster: no TypeScript to compile with and no dist/: run `npm ci` (or `npm ci --omit=dev`) with its dependencies.\n');
 }
