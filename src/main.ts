@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   logger.info('Roster is ready', {
     mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
     ...(app.port ? { port: app.port, endpoint: '/slack/events' } : {}),
+    ...(app.healthPort ? { healthPort: app.healthPort } : {}),
     startupMs: Math.round(performance.now()),
   });
   const shutdown = async (signal: string) => {

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { parseSecretKey, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
 import { DEFAULT_IMPORT_LIMITS } from '../core/import/types.js';
@@ -18,6 +19,8 @@ export const envSchema = z.object({
     .regex(/^xapp-/, 'must start with xapp- (an App-Level Token with connections:write)')
     .optional(),
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
+  /** Socket Mode only: the port of GET /healthz, /readyz and /metrics (over HTTP they are on PORT). */
+  HEALTH_PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).optional(),
   DATABASE_URL: z.string().min(1).default(defaultDatabaseUrl),
   SLACK_API_URL: z
     .url({ error: 'must be a URL such as https://slack.com/api/' })
@@ -59,6 +62,8 @@ export const envSchema = z.object({
       ctx.addIssue({ code: 'custom', message: SECRET_KEY_FORMAT });
       return z.NEVER;
     }),
+  /** A file holding ROSTER_SECRET_KEY (a Docker or Kubernetes secret, mounted apart from the database); loadEnv reads it. */
+  ROSTER_SECRET_KEY_FILE: z.string().optional(),
   ROSTER_ACK_BUDGET_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(2500, 'must be at most 2500 (Slack waits 3 s)').default(2000),
 });
 
@@ -75,8 +80,11 @@ export const WHERE = {
 /** Parses the environment, or returns a message listing each problem and where to get the value. */
 export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { ok: false; message: string } {
   const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== ''));
+  const keyFile = readKeyFile(cleaned);
+  if (keyFile.key !== undefined) cleaned.ROSTER_SECRET_KEY = keyFile.key;
   const parsed = envSchema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }));
+  if (keyFile.problem) problems.push({ name: 'ROSTER_SECRET_KEY_FILE', message: keyFile.problem });
   if (cleaned.SLACK_APP_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined) {
     problems.push({ name: 'SLACK_SIGNING_SECRET', message: 'is missing (needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not)' });
   }
@@ -89,4 +97,16 @@ export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { o
     ok: false,
     message: `Roster cannot start; fix these settings (in .env or the environment, see README.md):\n${lines.join('\n')}`,
   };
+}
+
+/** ROSTER_SECRET_KEY_FILE's content (the key, never quoted in a problem), or why it cannot be used. */
+function readKeyFile(env: Record<string, string | undefined>): { key?: string; problem?: string } {
+  const file = env.ROSTER_SECRET_KEY_FILE;
+  if (file === undefined) return {};
+  if (env.ROSTER_SECRET_KEY !== undefined) return { problem: 'is set together with ROSTER_SECRET_KEY; set only one of them' };
+  try {
+    return { key: readFileSync(file, 'utf8').trim() };
+  } catch (error) {
+    return { problem: `cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'}): give the path of a file holding the key` };
+  }
 }

@@ -10,6 +10,7 @@ import { CORE_SCHEDULE, coreSweepHandlers } from '../core/jobs/sweep-jobs.js';
 import { folderAccessNote, openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { createLogger, describeError, type Logger } from '../log.js';
 import { backfillSearchTerms } from '../store/user-search.js';
+import { Metrics } from './metrics.js';
 
 /** What a runtime is built from: everything that differs between the app, the CLI, a test and the bench. */
 export interface RuntimeOptions {
@@ -54,6 +55,8 @@ export interface Runtime {
   readonly logger: Logger;
   readonly jobs: JobRunner;
   readonly changes: ChangeFeed;
+  /** What `GET /metrics` reports. */
+  readonly metrics: Metrics;
   /** The AES-256 key that seals temporary passwords; read (or made) on first use. Never logged. */
   secretKey(): Buffer;
   /** Starts the job runner, the recurring jobs and following other processes' changes (the app does; the CLI and most tests do not). */
@@ -100,6 +103,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     jobs,
     changes,
+    metrics: new Metrics(database.db),
     secretKey() {
       key ??= resolveSecretKey(undefined, database.file);
       return key;

@@ -1,6 +1,6 @@
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import { STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
 import { interruptOrphanedImports } from '../core/bulk/import-job.js';
@@ -20,19 +20,24 @@ import { importSlackJob } from './jobs/import-job.js';
 import { noticeSlackJob } from './jobs/notice-job.js';
 import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
-import { checkToken, StartupProblem } from './token-check.js';
+import { checkToken, reachSlack, StartupProblem } from './token-check.js';
+import { healthRoutes, SlackReachability, startHealthServer } from './health-routes.js';
+import { instrumentedPort } from './instrumented-port.js';
 import { webApiPort } from './web-api-port.js';
 
 export interface RosterApp {
   /** The HTTP port listened on (HTTP mode only). */
   port?: number;
+  /** The port of /healthz, /readyz and /metrics in Socket Mode (HEALTH_PORT). */
+  healthPort?: number;
   /** Stops taking Slack requests (the runtime, drained by its owner, finishes the jobs). */
   stop(): Promise<void>;
 }
 
 /**
  * The Slack surface of a runtime: builds the Bolt app (Socket Mode when SLACK_APP_TOKEN is set,
- * else HTTP on PORT with every Slack request at POST /slack/events and GET /healthz), registers the
+ * else HTTP on PORT with every Slack request at POST /slack/events; GET /healthz, /readyz and /metrics
+ * on PORT, or on HEALTH_PORT in Socket Mode), registers the
  * listeners and the jobs that talk to Slack, and starts the runtime's jobs. Signatures are always
  * verified. Both tokens are checked with Slack before it resolves (auth.test, then
  * apps.connections.open in Socket Mode); a refused one rejects with a StartupProblem naming it.
@@ -42,6 +47,10 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
   const log = boltLogger(logger);
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
+  // Slack unreachable stops the start in seconds, naming the address (a refused token: checkToken).
+  await reachSlack(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
+  const readiness = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, logger: log });
+  const routes = healthRoutes(runtime, runtime.metrics, new SlackReachability(() => readiness.auth.test()));
   // Every body is checked against the shapes Roster reads before Bolt sees it (parse/guard-receiver.ts).
   const receiver = socketMode
     ? // The Socket Mode client has its own Web API client (apps.connections.open): same base URL.
@@ -51,22 +60,7 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
           signingSecret: requiredSigningSecret(env),
           endpoints: '/slack/events',
           logger: log,
-          customRoutes: [
-            {
-              path: '/healthz',
-              method: ['GET'],
-              handler: (_req, res) => {
-                let healthy = true;
-                try {
-                  runtime.database.sqlite.prepare('SELECT 1').get();
-                } catch {
-                  healthy = false;
-                }
-                res.writeHead(healthy ? 200 : 503, { 'content-type': 'application/json' });
-                res.end(JSON.stringify({ ok: healthy }));
-              },
-            },
-          ],
+          customRoutes: routes,
         }),
         logger,
       );
@@ -82,7 +76,8 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
   await checkToken('SLACK_BOT_TOKEN', () => app.init());
   const secretKey = loadSecretKey(runtime);
   const core = runtime.core;
-  const slack = webApiPort(app.client, env.SLACK_BOT_TOKEN);
+  const slack = instrumentedPort(webApiPort(app.client, env.SLACK_BOT_TOKEN), runtime.metrics);
+  app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => runtime.metrics.slackRateLimited());
   const home = new HomeRefresher({ core, slack, logger, bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS });
   const unsubscribe = runtime.changes.subscribe((change) => home.changed(change));
   const deps: ListenerDeps = {
@@ -98,6 +93,7 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
       progressIntervalMs: 2000, // chat.update of one message at most every 2 s (Slack allows ~50 a minute per channel)
     },
     secretKey,
+    metrics: runtime.metrics,
   };
   registerListeners(app, deps);
   app.error(async (error) => {
@@ -141,7 +137,16 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
   if (socketMode) {
     await checkToken('SLACK_APP_TOKEN', () => app.start());
     void announceInterruptedImports(deps, interrupted);
-    return { stop };
+    if (env.HEALTH_PORT === undefined) return { stop };
+    const health = await startHealthServer(env.HEALTH_PORT, routes);
+    const healthAddress = health.address();
+    return {
+      healthPort: typeof healthAddress === 'object' && healthAddress ? healthAddress.port : env.HEALTH_PORT,
+      stop: async () => {
+        await new Promise<void>((resolve) => health.close(() => resolve()));
+        await stop();
+      },
+    };
   }
   const server = (await app.start(env.PORT)) as Server;
   void announceInterruptedImports(deps, interrupted);

@@ -1,3 +1,4 @@
+import type { Metrics } from '../runtime/metrics.js';
 import type { CoreContext } from '../core/context.js';
 import type { Logger } from '../log.js';
 import type { HomeRefresher } from './services/home-refresher.js';
@@ -26,4 +27,6 @@ export interface ListenerDeps {
   imports: ImportDeps;
   /** The AES-256 key that seals temporary passwords until they are shown (ROSTER_SECRET_KEY or the key file). Never logged. */
   secretKey: Buffer;
+  /** What `GET /metrics` reports (acks, Slack calls); absent in tests that build deps by hand. */
+  metrics?: Pick<Metrics, 'acked' | 'slackCall' | 'slackRateLimited'>;
 }

@@ -1,3 +1,4 @@
+import { webApi } from '@slack/bolt';
 import { WHERE } from '../config/env.js';
 import { slackErrorCode } from './services/slack-errors.js';
 
@@ -36,3 +37,28 @@ export async function checkToken<T>(name: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN',
     throw new StartupProblem(`Slack refused ${name} (${code}); put a valid one in .env or the environment and start again, taking it from ${WHERE[name]}.`);
   }
 }
+
+/** How Roster's first call to Slack is retried before it gives up: 4 tries over about 7 s. */
+export const STARTUP_RETRIES = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 4000, randomize: false };
+
+/**
+ * Asks Slack once (auth.test) with a bounded retry, before anything else: when Slack cannot be
+ * reached (no network, a proxy, a wrong SLACK_API_URL), the start stops with one sentence naming
+ * the address it tried, instead of retrying for half an hour; a refused token, naming it (checkToken).
+ */
+export async function reachSlack(token: string, apiUrl: string | undefined): Promise<void> {
+  const base = apiUrl ?? 'https://slack.com/api/';
+  const client = new webApi.WebClient(token, { slackApiUrl: base, retryConfig: STARTUP_RETRIES, logger: SILENT });
+  try {
+    await checkToken('SLACK_BOT_TOKEN', () => client.auth.test());
+  } catch (error) {
+    if (error instanceof StartupProblem) throw error;
+    if (slackErrorCode(error) !== undefined) return; // Slack answered: app.init() asks again and says the rest.
+    const why = (error as { original?: { code?: string; message?: string; cause?: { code?: string } } }).original;
+    throw new StartupProblem(
+      `Slack could not be reached at ${new URL(base).origin} (${why?.cause?.code ?? why?.code ?? why?.message ?? 'no answer'}) after 4 tries over about 7 s. Check the network, a proxy or firewall on the way, or SLACK_API_URL, and start again.`,
+    );
+  }
+}
+
+const SILENT = { debug() {}, info() {}, warn() {}, error() {}, setLevel() {}, getLevel: () => 'error' as never, setName() {} };

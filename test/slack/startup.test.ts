@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, existsSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
@@ -150,6 +152,21 @@ describe('npm start', () => {
       await fake.close();
     }
   });
+
+  it('gives up in seconds when Slack cannot be reached, naming the address it tried', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', () => resolve()));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const { code, output } = await runMain(
+      { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef0123456789', PORT: '0', SLACK_API_URL: `http://127.0.0.1:${port}/api/` },
+      (out) => out.includes('Roster is ready'),
+      { timeoutMs: 30_000 },
+    ).done;
+    expect(code).toBe(1);
+    expect(output).toMatch(new RegExp(`Roster cannot start: Slack could not be reached at http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\) after 4 tries`));
+    expect(output).not.toMatch(/\n\s+at /);
+  }, 40_000);
 
   it('checks the app token in Socket Mode before ready: a refused one exits 1 naming it', async () => {
     const fake = await startFakeSlack();

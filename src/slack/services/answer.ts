@@ -51,6 +51,8 @@ export interface Plan<Reply> {
 
 /** How one kind of request is answered: its "working…" ack and its other way of saying a reply. */
 export interface Surface<Reply> {
+  /** command, action, view, options or shortcut (for the ack metrics). */
+  kind?: string;
   /** Who asked: told by DM when the ack failed or the work failed. */
   userId: string;
   /** What the person asked for, for a plan that failed: "submit the Restore user form". */
@@ -75,6 +77,11 @@ export async function answer<Reply>(
   const early = await within(planning, deps.ackBudgetMs - (performance.now() - arrived));
   const inTime = early?.value.ok ? early.value.plan : null;
   const acked = await sendAck(deps, ack, inTime ? inTime.reply : surface.working, arrived);
+  deps.metrics?.acked(
+    surface.kind ?? 'other',
+    !acked ? 'late' : early && !early.value.ok ? 'failed' : inTime ? 'answered' : 'working',
+    (performance.now() - arrived) / 1000,
+  );
   const planned = early ? early.value : await planning;
   if (!planned.ok) {
     await reportFailure(deps, surface.userId, surface.what, planned.error);

@@ -103,29 +103,32 @@ export function answering(app: App, deps: ListenerDeps): Answering {
   return {
     command(name, plan) {
       on.command(name, async ({ ack, ...args }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<CommandReply>, commandSurface(deps, args), () => plan(args)),
+        answer(deps, ack as Ack<CommandReply>, { ...commandSurface(deps, args), kind: 'command' }, () => plan(args)),
       );
     },
     view(callbackId, listener) {
       on.view(callbackId, async ({ ack, ...args }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<ViewReply>, viewSurface(deps, args, listener.look), () => listener.plan(args)),
+        answer(deps, ack as Ack<ViewReply>, { ...viewSurface(deps, args, listener.look), kind: 'view' }, () => listener.plan(args)),
       );
     },
     action(constraint, plan) {
       on.action(constraint, async ({ ack, ...args }: SlackActionMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<never>, silentSurface(args.body.user.id, 'do that'), () => plan(args as never)),
+        answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'do that'), kind: 'action' }, () => plan(args as never)),
       );
     },
     options(constraint, plan) {
       on.options(constraint, async ({ ack, ...args }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<OptionsReply>, { ...silentSurface<OptionsReply>(args.body.user.id, 'list the choices'), working: { options: [] } }, () =>
-          plan(args),
+        answer(
+          deps,
+          ack as Ack<OptionsReply>,
+          { ...silentSurface<OptionsReply>(args.body.user.id, 'list the choices'), working: { options: [] }, kind: 'options' },
+          () => plan(args),
         ),
       );
     },
     shortcut(callbackId, plan) {
       on.shortcut(callbackId, async ({ ack, ...args }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<never>, silentSurface(args.body.user.id, 'run that shortcut'), () => plan(args as never)),
+        answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'run that shortcut'), kind: 'shortcut' }, () => plan(args as never)),
       );
     },
   };
