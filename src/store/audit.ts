@@ -22,6 +22,7 @@ export type AuditAction =
   | 'view.update'
   | 'view.delete'
   | 'tenant.seat_warning'
+  | 'tenant.audit_retention'
   | 'user.delete'
   | 'user.restore'
   | 'user.purge'

@@ -1,3 +1,4 @@
+import { pruneAudit } from '../audit/audit-retention.js';
 import { subDays, subMinutes } from 'date-fns';
 import type { Logger } from '../../log.js';
 import { deleteChangeEventsBefore, forgetHomeWatchesBefore } from '../../store/change-events.js';
@@ -16,11 +17,13 @@ export const HOME_WATCH_MINUTES = 30;
 /**
  * The database's own recurring work, run once per slot across instances: users deleted 30+ days
  * ago are removed and ended mailbox graces end (every 10 minutes, and at each start: what fell due
- * while Roster was stopped); old jobs, feed rows and App Home watches are forgotten (hourly).
+ * while Roster was stopped); old jobs, feed rows and App Home watches are forgotten (hourly), and
+ * audit records past their organization's retention removed (hourly).
  */
 export const CORE_SCHEDULE: Recurring[] = [
   { kind: 'sweep.expiry', everyMs: 10 * 60_000, atStart: true },
   { kind: 'sweep.housekeeping', everyMs: 60 * 60_000 },
+  { kind: 'sweep.audit', everyMs: 60 * 60_000 },
 ];
 
 export function coreSweepHandlers(core: CoreContext, logger: Logger): JobHandler[] {
@@ -47,6 +50,16 @@ export function coreSweepHandlers(core: CoreContext, logger: Logger): JobHandler
         const changes = await deleteChangeEventsBefore(core.db, subDays(now, CHANGES_KEPT_DAYS));
         await forgetHomeWatchesBefore(core.db, subMinutes(now, HOME_WATCH_MINUTES));
         return { done: { jobs, changes } };
+      },
+    },
+    {
+      // Audit records older than their organization's retention (kept forever unless a Global admin set one).
+      kind: 'sweep.audit',
+      lane: 'light',
+      async run() {
+        const removed = await pruneAudit(core);
+        if (removed > 0) logger.info('audit records past their retention removed', { removed });
+        return { done: { removed } };
       },
     },
   ];

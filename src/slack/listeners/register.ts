@@ -22,6 +22,7 @@ import { deleteViewSubmission } from './views/delete-view-submission.js';
 import { showPasswordAction } from './actions/credential-actions.js';
 import { deleteImportResultsAction } from './actions/import-results-actions.js';
 import { cancelJobAction } from './actions/job-actions.js';
+import { auditNextAction } from './actions/audit-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -96,6 +97,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   on.action(ACTION.showPassword, showPasswordAction(deps));
   on.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
   on.action(ACTION.cancelJob, cancelJobAction(deps));
+  on.action(ACTION.auditNext, auditNextAction(deps));
 
   on.shortcut(SHORTCUT.addUser, ({ body }) => {
     const actor = actorFromBody(body);

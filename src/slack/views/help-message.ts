@@ -14,6 +14,7 @@ export const USERS_HELP = [
   '`/users import`: add many users from a CSV file. Or upload a `.csv` in the DM with Roster or in an import channel (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
   '`/users import-channel add | remove | list`: choose the channels where Roster verifies shared CSV files (run it in the channel)',
   '`/users jobs`: running and recent imports, Edit users, exports and license changes, with Cancel for your own',
+  '`/users audit [user:<username>] [by:<username>] [action:user.delete] [since:7d] [until:2026-11-01]`: who changed what, newest first · `/users audit retention <days|forever>`: how long records are kept',
   '`/users setup`: set up the organization (workspace owners and admins, once)',
   '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',
 ].join('\n');

@@ -44,6 +44,7 @@ export const ACTION = {
   deleteImportResults: 'roster_delete_import_results',
   /** "Cancel" beside a job in `/users jobs` (value: the job id). */
   cancelJob: 'roster_cancel_job',
+  auditNext: 'roster_audit_next',
 } as const;
 
 export const SHORTCUT = {

@@ -11,6 +11,7 @@ import { addUserModal } from '../../views/add-user-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
 import { textMessage } from '../../views/kit.js';
+import { auditCommand } from './audit-command.js';
 import { importChannelCommand } from './import-channel-command.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 import { isUserChangeSubcommand, userChangeCommand } from './user-change-commands.js';
@@ -18,7 +19,7 @@ import { userListCommand } from './user-list-commands.js';
 import { isLifecycleSubcommand, LIFECYCLE_SUBCOMMANDS, usersLifecycleSubcommand } from './users-lifecycle.js';
 import { USER_CHANGE_SUBCOMMANDS } from './user-change-commands.js';
 
-const OTHER_SUBCOMMANDS = ['help', 'add', 'import', 'show', 'list', 'find', 'views', 'export', 'import-channel', 'jobs', 'setup'] as const;
+const OTHER_SUBCOMMANDS = ['help', 'add', 'import', 'show', 'list', 'find', 'views', 'export', 'import-channel', 'jobs', 'audit', 'setup'] as const;
 type OtherSubcommand = (typeof OTHER_SUBCOMMANDS)[number];
 
 /** Every `/users` subcommand Roster knows (manifest.yml's usage hint lists them; a test keeps the two equal). */
@@ -26,7 +27,7 @@ export const USERS_SUBCOMMANDS: readonly string[] = [...USER_CHANGE_SUBCOMMANDS,
 const isOther = (sub: string): sub is OtherSubcommand => (OTHER_SUBCOMMANDS as readonly string[]).includes(sub);
 
 /**
- * `/users [add | show <username> | edit … | list [view] | find <text> | views | export [view] | import | import-channel add|remove|list | jobs | setup | help]`.
+ * `/users [add | show <username> | edit … | list [view] | find <text> | views | export [view] | import | import-channel add|remove|list | jobs | audit … | setup | help]`.
  * Reads answer in the ack; forms open after it (views.open, with the command's trigger id).
  */
 export function usersCommand(deps: ListenerDeps) {
@@ -75,6 +76,8 @@ export function usersCommand(deps: ListenerDeps) {
         const result = await listJobs(deps.core, actor);
         return { reply: ephemeral(result.ok ? jobsMessage(result.jobs) : textMessage(result.message)) };
       }
+      case 'audit':
+        return auditCommand(deps, actor, rest.join(' '), followUp(args));
       case 'setup':
         // Who may set up is asked of Slack (users.info): after the ack, with the form.
         return { after: read('open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain)) };
