@@ -16,7 +16,7 @@ import { findJob } from '../../src/store/jobs.js';
 import { tenantByTeam } from '../../src/store/organizations.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack-api.js';
 import { writeSampleImportFile } from '../support/sample-import-file.js';
-import { countRows, seedTenant } from '../support/test-db.js';
+import { copyTemplateDatabase, countRows, seedTenant } from '../support/test-db.js';
 
 /*
  * The bar of "durable jobs": the app (the build `npm start` runs, in its own process) is killed
@@ -92,6 +92,7 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   fake.seedUser({ id: OWNER, realName: 'Olivia Owner', isOwner: true });
   dir = mkdtempSync(path.join(tmpdir(), 'roster-crash-'));
+  copyTemplateDatabase(path.join(dir, 'roster.db'));
   url = `file:${path.join(dir, 'roster.db')}`;
   test = await createRuntime({ databaseUrl: url, logger: createLogger('error', () => undefined), busyTimeoutMs: 30_000 });
   await seedTenant(test.core, owner());
