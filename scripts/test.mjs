@@ -6,7 +6,11 @@ import { spawn } from 'node:child_process';
 
 const bin = (name) => `node_modules/.bin/${name}`;
 
+const started = performance.now();
+const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
+
 function run(command, args, { capture = false } = {}) {
+  const since = performance.now();
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: ['ignore', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit'] });
     let output = '';
@@ -14,8 +18,8 @@ function run(command, args, { capture = false } = {}) {
       child.stdout.on('data', (chunk) => (output += chunk));
       child.stderr.on('data', (chunk) => (output += chunk));
     }
-    child.on('error', (error) => resolve({ code: 1, output: `${output}${error.message}\n` }));
-    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output }));
+    child.on('error', (error) => resolve({ code: 1, output: `${output}${error.message}\n`, took: seconds(since) }));
+    child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 1 : 0), output, took: seconds(since) }));
   });
 }
 
@@ -31,6 +35,7 @@ const [typecheck, tests] = await Promise.all([
 ]);
 
 process.stdout.write(`\n── Type check (tsc --noEmit -p .): ${typecheck.code === 0 ? 'no errors' : 'FAILED'} ──\n${typecheck.output}`);
+process.stdout.write(`Biome ${lint.took}, type check ${typecheck.took}, tests ${tests.took} (side by side); in all ${seconds(started)}.\n`);
 const failed = [typecheck.code !== 0 && 'the type check', tests.code !== 0 && 'the tests'].filter(Boolean);
 if (failed.length > 0) {
   process.stderr.write(`\nnpm test: ${failed.join(' and ')} failed (see above).\n`);

