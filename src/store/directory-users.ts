@@ -1,9 +1,9 @@
 import { timeOrderedId } from './row-ids.js';
 import type { Insertable, Selectable } from 'kysely';
 import type { DirectoryUser } from '../generated/kysely/database.js';
-import type { Role } from '../core/roles.js';
-import { isRole } from '../core/roles.js';
-import { PROFILE_FIELD_NAMES, type ProfileValues } from '../core/rules/profile-fields.js';
+import type { Role } from '../domain/roles.js';
+import { isRole } from '../domain/roles.js';
+import { PROFILE_FIELD_NAMES, type ProfileValues } from '../domain/profile-fields.js';
 import type { Db } from './database.js';
 import { indexNewUsers } from './user-search.js';
 import { fromDbBool, fromDbDate, toDbBool, toDbDate } from './values.js';

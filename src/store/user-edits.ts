@@ -1,7 +1,7 @@
 import type { Updateable } from 'kysely';
 import type { DirectoryUser } from '../generated/kysely/database.js';
-import type { Role } from '../core/roles.js';
-import { PROFILE_FIELD_NAMES, type ProfileValues } from '../core/rules/profile-fields.js';
+import type { Role } from '../domain/roles.js';
+import { PROFILE_FIELD_NAMES, type ProfileValues } from '../domain/profile-fields.js';
 import type { Db } from './database.js';
 import { reindexUser } from './user-search.js';
 import { toDbBool, toDbDate } from './values.js';
