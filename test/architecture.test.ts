@@ -231,4 +231,10 @@ describe('the store is a boundary the core stands on', () => {
     });
     expect(offenders).toEqual([]);
   });
+
+  it('driver errors are recognised only in the store: nothing else names a SQLite or Postgres error code', () => {
+    const DRIVER_ERRORS = /SQLITE_[A-Z]|\b23505\b|SqliteError|UNIQUE constraint|isUniqueViolation/;
+    const outside = ['core', 'slack', 'cli', 'config', 'runtime', 'directory', 'domain'].flatMap(sources).filter(({ text }) => DRIVER_ERRORS.test(code(text)));
+    expect(outside.map((o) => o.file)).toEqual([]);
+  });
 });

@@ -31,12 +31,3 @@ export function fromDbDate(value: string | null): Date | null {
 export function toDbJson(value: unknown): string {
   return JSON.stringify(value);
 }
-
-/** True for a unique-constraint violation, optionally on an index or column named in the message. */
-export function isUniqueViolation(error: unknown, name?: string): boolean {
-  if (!(error instanceof Error) || !('code' in error)) return false;
-  const code = String(error.code);
-  // SQLite (better-sqlite3) and Postgres (node-postgres) spell it differently.
-  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== '23505') return false;
-  return name === undefined || error.message.includes(name);
-}

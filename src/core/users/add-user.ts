@@ -14,7 +14,7 @@ import { licensePools } from '../../store/seat-ledger.js';
 import type { Db } from '../../store/database.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
-import { isUniqueViolation } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
 import { addUserInputSchema, type AddUserInput, type ParsedAddUserInput } from './add-user-input.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
@@ -178,10 +178,10 @@ export async function addUser(
       return { userId };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'upnKey')) {
+    if (error instanceof UniqueViolation && error.constraint === 'username') {
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Choose another.` }]);
     }
-    if (isUniqueViolation(error, 'slackUserId')) {
+    if (error instanceof UniqueViolation && error.constraint === 'slack_member') {
       return invalidFields([{ field: 'slackUserId', message: 'That Slack member was linked to another user a moment ago.' }]);
     }
     throw error;

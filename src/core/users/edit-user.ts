@@ -10,7 +10,7 @@ import type { LicenseState } from '../../store/directory-users.js';
 import { licensePools, licensesOf, type LicenseRecord } from '../../store/seat-ledger.js';
 import { accessStateOf } from '../../store/directory-users.js';
 import { keepSignInGlobalAdmin, reauthorize } from '../access/act-on-user.js';
-import { isUniqueViolation } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
 import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
 import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type EditPart, type EditPlan } from './edit-user-plan.js';
 import { changeTransaction, isSynced, loadTarget, needsRole, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
@@ -231,7 +231,7 @@ async function reconfirm(tx: Db, session: EditSession, subject: EditSubject, pla
 
 /** The answer when the new username was taken between the check and the write (a unique violation), or null for any other error. */
 export function usernameTakenMeanwhile(error: unknown, result: EditUserResult): CoreError | null {
-  if (!isUniqueViolation(error, 'upnKey')) return null;
+  if (!(error instanceof UniqueViolation && error.constraint === 'username')) return null;
   return invalidFields([{ field: 'alias', message: `The username ${result.userPrincipalName} was taken a moment ago. Choose another.` }]);
 }
 

@@ -17,7 +17,7 @@ import type { Db } from '../../store/database.js';
 import { activeUserBySlackMember, rolesOf } from '../../store/directory-users.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import { countDeletedUsers, deletedUserById, deletedUsers, type DeletedUserRecord, type RememberedLicense } from '../../store/user-lifecycle.js';
-import { isUniqueViolation } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
 import type { CredentialNotice } from './add-user.js';
 import { DELETED_KEPT_DAYS, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
 import { usernameUnavailableReason } from './username-availability.js';
@@ -199,7 +199,7 @@ export async function restoreUser(
       return { userId: found.id };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'upnKey'))
+    if (error instanceof UniqueViolation && error.constraint === 'username')
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Enter a new one.` }]);
     throw error;
   }

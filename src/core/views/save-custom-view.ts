@@ -7,7 +7,8 @@ import { writeAudit } from '../../store/audit.js';
 import { countCustomViews, customViewById, customViewByName, insertCustomView, updateCustomView } from '../../store/custom-views.js';
 import { allDomains } from '../../store/organizations.js';
 import { licensePools } from '../../store/seat-ledger.js';
-import { isUniqueViolation, toDbJson } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
+import { toDbJson } from '../../store/values.js';
 import { CONDITION_LABELS, hasAnyCondition, viewConditionsSchema, type ConditionName, type ViewConditions } from './view-conditions.js';
 
 /** The admin center's limit of custom views per organization. */
@@ -99,7 +100,7 @@ export async function saveCustomView(
       try {
         id = await insertCustomView(tx, { tenantId, name, conditions: toDbJson(conditions), createdBy: auth.actorId }, now);
       } catch (error) {
-        if (isUniqueViolation(error)) throw nameTaken();
+        if (error instanceof UniqueViolation) throw nameTaken();
         throw error;
       }
     }
