@@ -237,4 +237,11 @@ describe('the store is a boundary the core stands on', () => {
     const outside = ['core', 'slack', 'cli', 'config', 'runtime', 'directory', 'domain'].flatMap(sources).filter(({ text }) => DRIVER_ERRORS.test(code(text)));
     expect(outside.map((o) => o.file)).toEqual([]);
   });
+
+  it("results are told apart one way, by .ok: no `'ok' in` test and no isCoreError", () => {
+    const offenders = ['core', 'slack', 'cli', 'runtime', 'directory', 'store']
+      .flatMap(sources)
+      .filter(({ text }) => /['"]ok['"]\s+in\b|\bisCoreError\b/.test(code(text)));
+    expect(offenders.map((o) => o.file)).toEqual([]);
+  });
 });

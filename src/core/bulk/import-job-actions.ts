@@ -2,7 +2,7 @@ import { isOperator, type Actor, type CoreContext } from '../context.js';
 import { queueNotice } from '../notices/queue-notice.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
-import { isCoreError, transaction } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import type { JobQueue } from '../../domain/jobs.js';
 import { queueImportRun } from './import-job.js';
 import { hasPermission, roleLabels, rolesGranting } from '../roles.js';
@@ -84,8 +84,8 @@ export async function startImport(
     if (!moved) throw new CoreFailure(fail('conflict', `This import is already ${job.status === 'previewed' ? 'starting' : job.status}.`));
     return queueImportRun(ctx, tx, { ...job, requestedBy: auth.actorId }, options.queue ?? 'app');
   });
-  if (isCoreError(runId)) return runId;
-  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings, runId });
+  if (!runId.ok) return runId;
+  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings, runId: runId.value });
 }
 
 /**
@@ -130,8 +130,14 @@ export async function resumeImport(
       );
     return queueImportRun(ctx, tx, { ...job, requestedBy: auth.actorId }, options.queue ?? 'app');
   });
-  if (isCoreError(runId)) return runId;
-  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings: stored.settings, startedBy: job.requestedBy, takenOver, runId });
+  if (!runId.ok) return runId;
+  return ok({
+    job: { ...job, status: 'running', requestedBy: auth.actorId },
+    settings: stored.settings,
+    startedBy: job.requestedBy,
+    takenOver,
+    runId: runId.value,
+  });
 }
 
 export async function cancelImport(ctx: CoreContext, actor: Actor, jobId: string): Promise<Result<{ job: ImportJobRecord }>> {

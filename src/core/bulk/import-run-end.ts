@@ -74,7 +74,7 @@ export async function interruptRun(ctx: CoreContext, job: JobFacts, outcome: Imp
     );
     return true;
   });
-  if (moved === true) {
+  if (moved.ok && moved.value === true) {
     outcome.status = 'interrupted';
     outcome.failure = reason;
   } else {

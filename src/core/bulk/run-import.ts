@@ -222,8 +222,8 @@ class ImportRun {
       return made;
     });
     const held = performance.now() - started;
-    if ('ok' in results) throw new Error(results.message);
-    for (const result of results) {
+    if (!results.ok) throw new Error(results.message);
+    for (const result of results.value) {
       if (result.status === 'created') this.outcome.created++;
       else this.outcome.createdWithoutLicense++;
       this.outcome.results.add(result);

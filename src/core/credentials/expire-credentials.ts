@@ -1,6 +1,6 @@
 import { subDays } from 'date-fns';
 import type { CoreContext } from '../context.js';
-import { transaction, isCoreError } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { dueCredentials, forgetSettledCredentials, markCredentialExpired, type PendingCredentialRecord } from '../../store/pending-credentials.js';
@@ -61,6 +61,6 @@ export async function expireDueCredentials(ctx: CoreContext): Promise<ExpiredCre
     await forgetSettledCredentials(tx, subDays(now, SETTLED_RECORDS_KEPT_DAYS));
     return expired;
   });
-  if (isCoreError(result)) throw new Error(result.message);
-  return result;
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
 }

@@ -1,6 +1,6 @@
 import type { CoreContext, MemberActor } from '../context.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { transaction, isCoreError } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
 import { tenantByTeam } from '../../store/organizations.js';
@@ -71,6 +71,6 @@ export async function revealCredential(ctx: CoreContext, key: Buffer, actor: Mem
     );
     return { kind: 'revealed', password, details, sentBy: record.sentBy, viewedAt: now, message: dmOf(record) };
   });
-  if (isCoreError(result)) return result;
-  return ok({ outcome: result });
+  if (!result.ok) return result;
+  return ok({ outcome: result.value });
 }

@@ -78,9 +78,9 @@ export async function buyLicenses(
     }
     return purchase;
   });
-  if ('ok' in bought) return bought;
-  if (!bought.duplicate && !dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
-  const { pool } = bought;
+  if (!bought.ok) return bought;
+  if (!bought.value.duplicate && !dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
+  const { pool } = bought.value;
   return ok({
     product,
     alsoNamedAlike: match.alsoNamedAlike,
@@ -88,7 +88,7 @@ export async function buyLicenses(
     total: pool.total,
     assigned: pool.assigned,
     available: pool.total - pool.assigned,
-    alreadyBought: bought.duplicate,
+    alreadyBought: bought.value.duplicate,
     dryRun,
   });
 }

@@ -3,7 +3,6 @@ import { authorize } from '../access/authorize.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { setSeatTotal } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
@@ -34,8 +33,9 @@ export async function changeQuantity(
       { field: 'quantity', message: 'Enter a whole number of licenses.' },
     ]);
   }
-  const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
-  if (isCoreError(product)) return product;
+  const found = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
+  if (!found.ok) return found;
+  const { product } = found;
   const now = ctx.now();
   const changed = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
     const result = await setSeatTotal(tx, auth.tenant.id, product.skuId, input.quantity, now);
@@ -64,7 +64,7 @@ export async function changeQuantity(
     );
     return { before: result.before, total: result.pool.total, assigned: result.pool.assigned };
   });
-  if (isCoreError(changed)) return changed;
+  if (!changed.ok) return changed;
   if (!input.dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
-  return ok({ product, ...changed, dryRun: input.dryRun ?? false });
+  return ok({ product, ...changed.value, dryRun: input.dryRun ?? false });
 }

@@ -3,7 +3,6 @@ import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { fail, ok, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
-import { isCoreError } from '../transaction.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn, type DirectoryUserRecord } from '../../store/directory-users.js';
@@ -100,9 +99,10 @@ export async function setUserLicenses(
       }
       return result;
     });
-    if (isCoreError(done)) return done;
-    if (!dryRun && done.added.length + done.removed.length + done.appsChanged.length > 0) reportChange(ctx, auth.tenant, 'licenses', actor);
-    return ok({ added: done.added, removed: done.removed, appsChanged: done.appsChanged });
+    if (!done.ok) return done;
+    const { added, removed, appsChanged } = done.value;
+    if (!dryRun && added.length + removed.length + appsChanged.length > 0) reportChange(ctx, auth.tenant, 'licenses', actor);
+    return ok({ added, removed, appsChanged });
   } catch (error) {
     if (!(error instanceof LicenseChangeRefused)) throw error;
     return fail('conflict', error.message, [{ field: 'licenses', message: error.message }]);

@@ -4,7 +4,6 @@ import { productBySkuId, type Product } from '../catalogue/catalogue.js';
 import { findProduct } from '../catalogue/find-product.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { addSelfServiceSubscription, selfServiceSeats, takeOverSelfService } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
@@ -66,7 +65,7 @@ export async function recordSelfService(
     );
     return true;
   });
-  if (isCoreError(done)) return done;
+  if (!done.ok) return done;
   if (!input.dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
   return ok({ product, quantity: input.quantity });
 }
@@ -79,8 +78,9 @@ export async function takeOverSubscription(
 ): Promise<Result<{ product: Product; seats: number; total: number; assigned: number; dryRun: boolean }>> {
   const auth = await authorize(ctx, actor, 'take_over_subscriptions');
   if (!auth.ok) return auth;
-  const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
-  if (isCoreError(product)) return product;
+  const found = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
+  if (!found.ok) return found;
+  const { product } = found;
   const now = ctx.now();
   const taken = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
     const result = await takeOverSelfService(tx, auth.tenant.id, product.skuId, now);
@@ -100,7 +100,7 @@ export async function takeOverSubscription(
     );
     return { seats: result.seats, total: result.pool?.total ?? result.seats, assigned: result.pool?.assigned ?? 0 };
   });
-  if (isCoreError(taken)) return taken;
+  if (!taken.ok) return taken;
   if (!input.dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
-  return ok({ product, ...taken, dryRun: input.dryRun ?? false });
+  return ok({ product, ...taken.value, dryRun: input.dryRun ?? false });
 }

@@ -131,10 +131,11 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
     if (error instanceof UniqueViolation) return fail('already_set_up', 'This workspace was set up a moment ago by someone else.');
     throw error;
   }
-  if ('ok' in result) return result;
-  reportChange(ctx, { id: result.tenantId, slackTeamId: actor.teamId }, 'organization', actor);
+  if (!result.ok) return result;
+  const { tenantId } = result.value;
+  reportChange(ctx, { id: tenantId, slackTeamId: actor.teamId }, 'organization', actor);
   return ok({
-    tenantId: result.tenantId,
+    tenantId,
     organizationName: name,
     initialDomain: domain,
     admin: { userPrincipalName, displayName },

@@ -186,9 +186,9 @@ export async function addUser(
     }
     throw error;
   }
-  if ('ok' in created) return created;
+  if (!created.ok) return created;
   reportChange(ctx, tenant, 'users', actor);
-  return ok({ userId: created.userId, roles, credentialRecipients: plan.credentialRecipients, notice });
+  return ok({ userId: created.value.userId, roles, credentialRecipients: plan.credentialRecipients, notice });
 }
 
 /**

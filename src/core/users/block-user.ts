@@ -3,7 +3,8 @@ import { authorize } from '../access/authorize.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
-import { changeTransaction, isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type TargetRef } from './edit-user-target.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type TargetRef } from './edit-user-target.js';
 import { LAST_GLOBAL_ADMIN } from './edit-user.js';
 
 export interface SignInChange {
@@ -47,7 +48,7 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
   };
   if (!result.changed) return ok(result);
   const now = ctx.now();
-  const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
     // Decided with the actor's and the user's roles as stored now, in the transaction that writes.
     const before = await confirmActOnUser(tx, auth, 'block_users', user.id);
     await ctx.directory.updateUser(tx, user.id, { accountEnabled: allowed }, now);
@@ -67,7 +68,7 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
     );
     return result;
   });
-  if ('ok' in done) return done;
+  if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
-  return ok(done);
+  return ok(done.value);
 }

@@ -4,7 +4,6 @@ import { authorize, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
 import { licensesOf } from '../../store/seat-ledger.js';
@@ -46,7 +45,7 @@ export async function previewDeleteUsers(ctx: CoreContext, actor: Actor, target:
   const auth = await authorize(ctx, actor, 'delete_users');
   if (!auth.ok) return auth;
   const resolved = await resolveTargets(ctx, auth, target);
-  if (isCoreError(resolved)) return resolved;
+  if (!resolved.ok) return resolved;
   const users: DeleteCandidate[] = [];
   const refused = [...resolved.missing];
   let adminsLeft = await countSignInAllowedGlobalAdmins(ctx.db, auth.tenant.id);
@@ -73,15 +72,15 @@ export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target
   const auth = await authorize(ctx, actor, 'delete_users');
   if (!auth.ok) return auth;
   const resolved = await resolveTargets(ctx, auth, target);
-  if (isCoreError(resolved)) return resolved;
+  if (!resolved.ok) return resolved;
   const dryRun = options.dryRun ?? false;
   const now = ctx.now();
   const deleted: DeleteCandidate[] = [];
   const notDeleted = [...resolved.missing];
   for (const user of resolved.users) {
     const done = await transactionOrDryRun(ctx, dryRun, (tx) => deleteOne(tx, ctx.directory, auth, user, now));
-    if (isCoreError(done)) notDeleted.push({ name: user.userPrincipalName, reason: done.message });
-    else deleted.push(done);
+    if (!done.ok) notDeleted.push({ name: user.userPrincipalName, reason: done.message });
+    else deleted.push(done.value);
   }
   if (deleted.length > 0 && !dryRun) {
     reportChange(ctx, auth.tenant, 'users', actor);
@@ -145,7 +144,7 @@ async function candidate(ctx: CoreContext, user: DirectoryUserRecord): Promise<D
   };
 }
 
-async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target) {
+async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target): Promise<Result<{ users: DirectoryUserRecord[]; missing: NotDeleted[] }>> {
   const names = 'usernames' in target ? target.usernames : target.userIds;
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (wanted.length === 0) return fail('invalid_input', 'Say which users to delete: `/users delete ana@contoso.com` (several separated by spaces).');
@@ -158,7 +157,7 @@ async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target
     if (typeof found === 'string') missing.push({ name, reason: found });
     else if (!users.some((u) => u.id === found.id)) users.push(found);
   }
-  return { users, missing };
+  return ok({ users, missing });
 }
 
 async function activeById(ctx: CoreContext, auth: Authorized, userId: string): Promise<DirectoryUserRecord | string> {

@@ -4,8 +4,6 @@ import { fail, type CoreError } from '../result.js';
 import { mayActOnTarget, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
 import { activeUserByUpn, activeUsersByAlias, rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
 import { activeUpnById } from '../../store/user-edits.js';
-import type { Db } from '../../store/database.js';
-import { transaction } from '../transaction.js';
 
 /** Who a change is about: a user id (buttons, forms) or what someone typed (commands, the CLI). */
 export type TargetRef = { userId: string } | { username: string };
@@ -59,27 +57,4 @@ export const SYNCED_MESSAGE =
 
 export function isSynced(target: Target): boolean {
   return target.user.source === 'synced';
-}
-
-class DryRunRollback<T> extends Error {
-  constructor(readonly value: T) {
-    super('dry run: rolled back');
-  }
-}
-
-/**
- * Runs a change as one transaction; with `dryRun` it runs every statement (so every rule and
- * constraint is checked) and then rolls back.
- */
-export async function changeTransaction<T>(ctx: CoreContext, dryRun: boolean, work: (tx: Db) => Promise<T>): Promise<T | CoreError> {
-  try {
-    return await transaction(ctx, async (tx) => {
-      const value = await work(tx);
-      if (dryRun) throw new DryRunRollback(value);
-      return value;
-    });
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.value as T;
-    throw error;
-  }
 }

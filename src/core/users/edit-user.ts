@@ -13,7 +13,8 @@ import { keepSignInGlobalAdmin, reauthorize } from '../access/act-on-user.js';
 import { UniqueViolation } from '../../store/errors.js';
 import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
 import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type EditPart, type EditPlan } from './edit-user-plan.js';
-import { changeTransaction, isSynced, loadTarget, needsRole, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { isSynced, loadTarget, needsRole, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { Authorized } from '../access/authorize.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
@@ -97,12 +98,12 @@ export async function editInSession(
   if (!target.ok) return target;
   const subject: EditSubject = { user: target.user, roles: target.roles, licenses: await licensesOf(ctx.db, target.user.id) };
   const checked = await checkEdit(ctx.db, session, subject, shape.data, !!options.dryRun);
-  if ('ok' in checked) return checked;
+  if (!checked.ok) return checked;
   if (checked.plan.changedFields.length === 0) return ok(checked.result);
   let done;
   try {
     const now = ctx.now();
-    done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+    done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
       const fresh = await reconfirm(tx, session, subject, checked.plan);
       const { result, audit } = await writeEdit(tx, fresh.session, fresh.subject, checked, { auditAction: options.auditAction, now });
       await writeAudit(tx, audit, now);
@@ -113,21 +114,15 @@ export async function editInSession(
     if (taken) return taken;
     throw error;
   }
-  if ('ok' in done) return done;
-  return ok(done);
+  if (!done.ok) return done;
+  return ok(done.value);
 }
 
 /**
  * Checks one user's edit against them as stored, without writing: what changes, and every problem
  * (permissions, target rules, content rules, a username taken) on its field.
  */
-export async function checkEdit(
-  db: Db,
-  session: EditSession,
-  subject: EditSubject,
-  input: ParsedEditUserInput,
-  dryRun: boolean,
-): Promise<CheckedEdit | CoreError> {
+export async function checkEdit(db: Db, session: EditSession, subject: EditSubject, input: ParsedEditUserInput, dryRun: boolean): Promise<Result<CheckedEdit>> {
   const { auth, domains, ownedSkuIds } = session;
   const plan = planUserEdit(input, subject, { domains, ownedSkuIds });
   const fields = [...refusals(auth, subject, plan), ...plan.fields];
@@ -144,7 +139,7 @@ export async function checkEdit(
     changedFields: plan.changedFields,
     dryRun,
   };
-  return { plan, result };
+  return ok({ plan, result });
 }
 
 /**

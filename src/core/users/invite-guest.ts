@@ -7,7 +7,6 @@ import { fail, invalidFields, ok, type Result } from '../result.js';
 import { emailProblem } from '../rules/email.js';
 import { profileFieldProblems } from '../rules/profile-fields.js';
 import { parseUsername } from '../rules/username.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
 import { UniqueViolation } from '../../store/errors.js';
@@ -93,9 +92,9 @@ export async function inviteGuest(
       );
       return userId;
     });
-    if (isCoreError(made)) return made;
+    if (!made.ok) return made;
     if (!input.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
-    return ok({ userId: made, userPrincipalName: username.userPrincipalName, displayName, dryRun: input.dryRun ?? false });
+    return ok({ userId: made.value, userPrincipalName: username.userPrincipalName, displayName, dryRun: input.dryRun ?? false });
   } catch (error) {
     if (error instanceof UniqueViolation && error.constraint === 'username')
       return fail('conflict', `${email} was invited a moment ago.`, [{ field: 'email', message: 'Already invited.' }]);

@@ -12,7 +12,8 @@ import { writeAudit } from '../../store/audit.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import type { CredentialNotice } from './add-user.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from './add-user-input.js';
-import { changeTransaction, isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 
 export const resetPasswordInputSchema = z.object({
   password: z.discriminatedUnion('mode', [z.object({ mode: z.literal('auto') }), z.object({ mode: z.literal('custom'), value: z.string() })]),
@@ -80,7 +81,7 @@ export async function resetPassword(
   const passwordHash = await hashPassword(temporaryPassword, generated ? 'generated' : 'chosen');
   const now = ctx.now();
   const mustChange = input.requirePasswordChange;
-  const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
     await confirmActOnUser(tx, auth, 'reset_passwords', user.id);
     await ctx.directory.setPassword(tx, user.id, { passwordHash, forceChangePassword: mustChange, temporaryPassword }, now);
     await writeAudit(
@@ -98,7 +99,7 @@ export async function resetPassword(
     );
     return { written: true };
   });
-  if ('ok' in done) return done;
+  if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
   const licenses = await licensesOf(ctx.db, user.id);
   return ok({

@@ -11,7 +11,7 @@ import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } fro
 import type { Authorized } from '../access/authorize.js';
 import { hasPermission, mayActOnTarget } from '../roles.js';
 import { parseUsername } from '../rules/username.js';
-import { isCoreError, transaction } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { activeUserBySlackMember, rolesOf } from '../../store/directory-users.js';
@@ -203,7 +203,7 @@ export async function restoreUser(
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Enter a new one.` }]);
     throw error;
   }
-  if (isCoreError(restored)) return restored;
+  if (!restored.ok) return restored;
   if (!dryRun) {
     // Each license in its own transaction: one that cannot be given back does not hold up the others.
     for (const license of found.deletedLicenses) {

@@ -119,7 +119,7 @@ export async function saveCustomView(
     );
     return id;
   });
-  if (typeof saved !== 'string') return saved;
+  if (!saved.ok) return saved;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'organization', actor);
-  return ok({ id: saved, name, created: !input.id });
+  return ok({ id: saved.value, name, created: !input.id });
 }
