@@ -244,4 +244,19 @@ describe('the store is a boundary the core stands on', () => {
       .filter(({ text }) => /['"]ok['"]\s+in\b|\bisCoreError\b/.test(code(text)));
     expect(offenders.map((o) => o.file)).toEqual([]);
   });
+
+  it('a refusal sentence is written once in the core (shared ones in core/refusals.ts)', () => {
+    // A string literal of three words or more ending a sentence; a template's placeholders count as words.
+    const SENTENCE = /'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g;
+    const where = new Map<string, string[]>();
+    for (const { file, text } of sources('core')) {
+      for (const match of code(text).matchAll(SENTENCE)) {
+        const literal = match[1] ?? match[2] ?? match[3] ?? '';
+        if (!/[.?!]$/.test(literal) || literal.split(/\s+/).length < 3) continue;
+        where.set(literal, [...(where.get(literal) ?? []), file]);
+      }
+    }
+    const twice = [...where].filter(([, files]) => files.length > 1).map(([literal, files]) => `${literal} (${files.join(', ')})`);
+    expect(twice).toEqual([]);
+  });
 });

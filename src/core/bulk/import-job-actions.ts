@@ -5,11 +5,12 @@ import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } fro
 import { transaction } from '../transaction.js';
 import type { JobQueue } from '../../domain/jobs.js';
 import { queueImportRun } from './import-job.js';
-import { hasPermission, roleLabels, rolesGranting } from '../roles.js';
+import { hasPermission } from '../roles.js';
 import { findImportJob, moveImportJob, type ImportJobRecord } from '../../store/import-jobs.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import type { ImportSettings } from './import-types.js';
 import { importSettingsProblems, readStoredSettings, storedSettingsJson } from './import-settings.js';
+import { assigningLicensesNeeds } from '../refusals.js';
 
 async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ ok: true; job: ImportJobRecord; auth: Authorized } | CoreError> {
   const auth = await authorize(ctx, actor, 'create_users');
@@ -46,7 +47,7 @@ async function startChecks(
   if (!found.ok) return found;
   const { job, auth } = found;
   if (chosen.license && !hasPermission(auth.roles, 'assign_licenses')) {
-    return invalidFields([{ field: 'license', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` }]);
+    return invalidFields([{ field: 'license', message: assigningLicensesNeeds() }]);
   }
   const owned = await licensePools(ctx.db, job.tenantId);
   const { settings, fields } = importSettingsProblems(

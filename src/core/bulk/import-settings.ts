@@ -4,6 +4,7 @@ import { fail, type CoreError, type FieldError } from '../result.js';
 import { normalizeUsageLocation } from '../rules/usage-location.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from '../users/add-user-input.js';
 import type { ImportSettings } from './import-types.js';
+import { noSuchApps } from '../refusals.js';
 
 /** Checks the settings an admin chose for an import; each problem names its field. */
 export function importSettingsProblems(settings: ImportSettings, ownedSkuIds: readonly string[]): { settings: ImportSettings; fields: FieldError[] } {
@@ -25,7 +26,7 @@ export function importSettingsProblems(settings: ImportSettings, ownedSkuIds: re
       });
     } else {
       const unknown = settings.license.disabledPlans.filter((id) => !product.plans.some((plan) => plan.id === id));
-      if (unknown.length) fields.push({ field: `apps:${product.skuId}`, message: `${product.displayName} has no app ${unknown.join(', ')}.` });
+      if (unknown.length) fields.push({ field: `apps:${product.skuId}`, message: noSuchApps(product.displayName, unknown) });
     }
   }
   if (settings.recipients.length > MAX_CREDENTIAL_RECIPIENTS) {

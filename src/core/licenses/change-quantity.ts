@@ -7,6 +7,7 @@ import { writeAudit } from '../../store/audit.js';
 import { setSeatTotal } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
 import { productOfOrganization } from './product-target.js';
+import { WHOLE_NUMBER_OF_LICENSES, quantityRange } from '../refusals.js';
 
 export interface ChangeQuantityResult {
   product: Product;
@@ -29,9 +30,7 @@ export async function changeQuantity(
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 0 || input.quantity > MAX_PURCHASE) {
-    return fail('invalid_input', `The quantity must be a whole number from 0 to ${MAX_PURCHASE.toLocaleString('en')}.`, [
-      { field: 'quantity', message: 'Enter a whole number of licenses.' },
-    ]);
+    return fail('invalid_input', quantityRange(0, MAX_PURCHASE), [{ field: 'quantity', message: WHOLE_NUMBER_OF_LICENSES }]);
   }
   const found = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
   if (!found.ok) return found;

@@ -5,7 +5,7 @@ import type { Db } from '../../store/database.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
-import { fail, ok, type Outcome, type Result } from '../result.js';
+import { fail, invalidFields, ok, type Outcome, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
@@ -63,7 +63,7 @@ export async function planProductChange(
   const { product } = found;
   const names = 'ids' in input.users ? input.users.ids : input.users.usernames;
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
-  if (wanted.length === 0) return fail('invalid_input', 'Pick at least one user.', [{ field: 'users', message: 'Pick at least one user.' }]);
+  if (wanted.length === 0) return invalidFields([{ field: 'users', message: 'Pick at least one user.' }]);
   if (wanted.length > MAX_USERS_PER_CHANGE) return fail('limit_exceeded', `At most ${MAX_USERS_PER_CHANGE} users at once; ${wanted.length} were named.`);
   return ok({
     plan: { auth, product, direction, names: wanted, byId: 'ids' in input.users, disabledPlans: [...(input.disabledPlans ?? [])], directory: ctx.directory },

@@ -11,6 +11,7 @@ import { activeUsernameById } from '../../store/user-lifecycle.js';
 import { changeUserLicenses, LicenseChangeRefused } from './change-user-licenses.js';
 import { licenseCounts, type LicenseCount } from './list-licenses.js';
 import type { LicenseChoice } from './plan-conflicts.js';
+import { USER_GONE } from '../refusals.js';
 
 async function activeUser(ctx: CoreContext, tenant: { id: string }, userId: string): Promise<DirectoryUserRecord | null> {
   const username = await activeUsernameById(ctx.db, tenant.id, userId);
@@ -26,7 +27,7 @@ export async function userLicenseChoices(
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const user = await activeUser(ctx, auth.tenant, userId);
-  if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?).');
+  if (!user) return fail('not_found', USER_GONE);
   const pending = new Set((await selfServiceSeats(ctx.db, auth.tenant.id)).map((s) => s.skuId));
   const products = (await licenseCounts(ctx, auth.tenant.id)).filter((l) => !pending.has(l.product.skuId));
   const held = (await licensesOf(ctx.db, user.id)).map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans }));
@@ -48,7 +49,7 @@ export async function setUserLicenses(
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const user = await activeUser(ctx, auth.tenant, userId);
-  if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?).');
+  if (!user) return fail('not_found', USER_GONE);
   const pending = new Set((await selfServiceSeats(ctx.db, auth.tenant.id)).map((s) => s.skuId));
   const held = await licensesOf(ctx.db, user.id);
   const heldIds = new Set(held.map((h) => h.skuId));

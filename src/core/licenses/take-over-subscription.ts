@@ -8,6 +8,7 @@ import { writeAudit } from '../../store/audit.js';
 import { addSelfServiceSubscription, selfServiceSeats, takeOverSelfService } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
 import { productOfOrganization } from './product-target.js';
+import { quantityRange } from '../refusals.js';
 
 /*
  * Self-service subscriptions: bought by a member, not an admin. Their seats stay OUT of the pool
@@ -42,7 +43,7 @@ export async function recordSelfService(
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_PURCHASE) {
-    return fail('invalid_input', `The quantity must be a whole number from 1 to ${MAX_PURCHASE.toLocaleString('en')}.`);
+    return fail('invalid_input', quantityRange(1, MAX_PURCHASE));
   }
   const match = findProduct(input.product);
   if (!match.ok) return fail('invalid_input', match.message);

@@ -18,6 +18,7 @@ import { UniqueViolation } from '../../store/errors.js';
 import { addUserInputSchema, type AddUserInput, type ParsedAddUserInput } from './add-user-input.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
+import { assigningLicensesNeeds, formIncomplete } from '../refusals.js';
 
 export interface CredentialNotice {
   displayName: string;
@@ -65,7 +66,7 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;
   const shape = addUserInputSchema.safeParse(rawInput);
-  if (!shape.success) return fail('invalid_input', `The form is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
+  if (!shape.success) return fail('invalid_input', formIncomplete(shape.error.issues));
   const input = shape.data;
   const { tenant } = auth;
 
@@ -81,7 +82,7 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
     });
   }
   if (input.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
-    fields.push({ field: 'licenses', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` });
+    fields.push({ field: 'licenses', message: assigningLicensesNeeds() });
   }
   if (checked.ok) {
     const reason = await usernameUnavailableReason(ctx.db, tenant, checked.user.username);

@@ -57,6 +57,3 @@ export function deleteRefusal(auth: Authorized, target: { id: string; userPrinci
   const above = mayActOnTarget(auth.roles, targetRoles);
   return above ? `${target.userPrincipalName}: ${above}` : null;
 }
-
-export const LAST_GLOBAL_ADMIN =
-  'is the last Global admin who can sign in: the organization would have nobody left who can give roles. Make someone else a Global admin (or allow one to sign in) first.';

@@ -12,7 +12,8 @@ import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { countSignInAllowedGlobalAdmins } from '../../store/user-edits.js';
 import { activeUsernameById } from '../../store/user-lifecycle.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
-import { DELETED_KEPT_DAYS, deleteRefusal, findActiveUser, LAST_GLOBAL_ADMIN, MAX_DELETE_AT_ONCE } from './delete-user-targets.js';
+import { DELETED_KEPT_DAYS, deleteRefusal, findActiveUser, MAX_DELETE_AT_ONCE } from './delete-user-targets.js';
+import { LAST_GLOBAL_ADMIN_TO_DELETE, USER_GONE } from '../refusals.js';
 
 export interface DeleteCandidate {
   id: string;
@@ -52,7 +53,7 @@ export async function previewDeleteUsers(ctx: CoreContext, actor: Actor, target:
   for (const user of resolved.users) {
     const roles = await rolesOf(ctx.db, user.id);
     const signInAdmin = roles.includes('global_admin') && user.accountEnabled;
-    const reason = deleteRefusal(auth, user, roles) ?? (signInAdmin && adminsLeft <= 1 ? `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}` : null);
+    const reason = deleteRefusal(auth, user, roles) ?? (signInAdmin && adminsLeft <= 1 ? `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN_TO_DELETE}` : null);
     if (reason) {
       refused.push({ name: user.userPrincipalName, reason });
       continue;
@@ -115,7 +116,7 @@ async function deleteOne(
     tx,
     auth.tenant.id,
     { roles, accountEnabled },
-    () => new CoreFailure(fail('conflict', `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}`)),
+    () => new CoreFailure(fail('conflict', `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN_TO_DELETE}`)),
   );
   const names = held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
   await writeAudit(
@@ -162,5 +163,5 @@ async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target
 
 async function activeById(ctx: CoreContext, auth: Authorized, userId: string): Promise<DirectoryUserRecord | string> {
   const username = await activeUsernameById(ctx.db, auth.tenant.id, userId);
-  return username ? findActiveUser(ctx.db, auth.tenant, username) : 'That user no longer exists (deleted a moment ago?).';
+  return username ? findActiveUser(ctx.db, auth.tenant, username) : USER_GONE;
 }

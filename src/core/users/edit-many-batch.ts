@@ -9,6 +9,7 @@ import { activeUserRecordsByIds, licenseStatesOf, rolesOfUsers } from '../../sto
 import { licensesOfUsers } from '../../store/seat-ledger.js';
 import type { ParsedEditUserInput } from './edit-user-input.js';
 import { checkEdit, usernameTakenMeanwhile, writeEdit, type EditSession, type EditUserResult } from './edit-user.js';
+import { USER_GONE_FIND_AGAIN } from '../refusals.js';
 
 /**
  * Users whose edits share one transaction, and between whose transactions Edit many yields to the
@@ -62,7 +63,7 @@ export async function editBatchIn(
   for (const id of userIds) {
     const user = byId.get(id);
     if (!user) {
-      outcomes.set(id, fail('not_found', 'That user no longer exists (deleted a moment ago?). Find them again with `/users show`.'));
+      outcomes.set(id, fail('not_found', USER_GONE_FIND_AGAIN));
       continue;
     }
     const subject = { user, roles: roles.get(id) ?? [], licenses: licenses.get(id) ?? [], ...(states ? { licenseState: states.get(id) ?? null } : {}) };

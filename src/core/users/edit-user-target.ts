@@ -4,6 +4,7 @@ import { fail, type CoreError } from '../result.js';
 import { mayActOnTarget, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
 import { activeUserByUpn, activeUsersByAlias, rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
 import { activeUpnById } from '../../store/user-edits.js';
+import { USER_GONE_FIND_AGAIN } from '../refusals.js';
 
 /** Who a change is about: a user id (buttons, forms) or what someone typed (commands, the CLI). */
 export type TargetRef = { userId: string } | { username: string };
@@ -23,7 +24,7 @@ export async function loadTarget(ctx: CoreContext, auth: Authorized, ref: Target
   if ('userId' in ref) {
     const upn = await activeUpnById(ctx.db, tenantId, ref.userId);
     user = upn ? await activeUserByUpn(ctx.db, tenantId, upn) : null;
-    if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?). Find them again with `/users show`.');
+    if (!user) return fail('not_found', USER_GONE_FIND_AGAIN);
   } else {
     const wanted = ref.username
       .trim()
@@ -51,9 +52,6 @@ export function needsRole(permission: Permission): string {
 export function targetRefusal(auth: Authorized, target: Target): string | null {
   return mayActOnTarget(auth.roles, target.roles);
 }
-
-export const SYNCED_MESSAGE =
-  'This user is synchronized from your on-premises Active Directory: change their names, sign-in, roles and password there, with your on-premises tools. Here you can change only their usage location and licenses.';
 
 export function isSynced(target: Target): boolean {
   return target.user.source === 'synced';

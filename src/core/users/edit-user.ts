@@ -2,7 +2,7 @@ import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { identify } from '../access/authorize.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
-import { hasPermission, roleLabels } from '../roles.js';
+import { hasPermission } from '../roles.js';
 import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import { usableDomains } from '../../store/organizations.js';
 import type { Db } from '../../store/database.js';
@@ -14,10 +14,11 @@ import { UniqueViolation } from '../../store/errors.js';
 import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
 import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type EditPart, type EditPlan } from './edit-user-plan.js';
 import { transactionOrDryRun } from '../dry-run.js';
-import { isSynced, loadTarget, needsRole, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { isSynced, loadTarget, needsRole, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { Authorized } from '../access/authorize.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
+import { LAST_SIGN_IN_GLOBAL_ADMIN, OWN_SIGN_IN, rolesYouHave, SYNCED_USER } from '../refusals.js';
 
 export type EditAuditAction = 'user.update' | 'users.bulk_update';
 
@@ -31,9 +32,6 @@ export interface EditUserResult {
 
 /** Parts that change who may sign in as whom: the target rules (mayActOnTarget) apply to them. */
 const TARGET_RULED: readonly EditPart[] = ['details', 'signIn', 'roles', 'alternateEmail', 'username'];
-
-export const LAST_GLOBAL_ADMIN =
-  'This is the last Global admin who can sign in: give another user the Global admin role first, so the organization is never left without one.';
 
 /** What every edit of a run shares: who acts, and the organization's domains and products (read once). */
 export interface EditSession {
@@ -167,7 +165,7 @@ export async function writeEdit(
       tx,
       tenant.id,
       { roles: subject.roles, accountEnabled: user.accountEnabled },
-      () => new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }])),
+      () => new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_SIGN_IN_GLOBAL_ADMIN }])),
     );
   }
   if (plan.licenses) {
@@ -238,17 +236,17 @@ function refusals(auth: Authorized, target: Target, plan: EditPlan): FieldError[
     const field = PART_FIELD[part];
     const permission = PART_PERMISSION[part];
     if (!hasPermission(auth.roles, permission)) fields.push({ field, message: `${needsRole(permission)} ${youHave(auth)}` });
-    else if (isSynced(target) && ON_PREMISES_PARTS.includes(part)) fields.push({ field, message: SYNCED_MESSAGE });
+    else if (isSynced(target) && ON_PREMISES_PARTS.includes(part)) fields.push({ field, message: SYNCED_USER });
     else if (aboveThem && TARGET_RULED.includes(part)) fields.push({ field, message: aboveThem });
   }
   if (plan.parts.has('signIn') && plan.changes.accountEnabled === false && target.user.id === auth.actorUserId) {
-    fields.push({ field: 'signIn', message: "You can't block your own sign-in: you would lose access. Ask another admin." });
+    fields.push({ field: 'signIn', message: OWN_SIGN_IN });
   }
   return fields;
 }
 
 export function youHave(auth: Authorized): string {
-  return auth.roles.length > 0 ? `You have ${roleLabels(auth.roles)}.` : 'You have no admin role in this organization.';
+  return rolesYouHave(auth.roles);
 }
 
 function dedupe(fields: FieldError[]): FieldError[] {

@@ -13,7 +13,9 @@ import { licensesOf } from '../../store/seat-ledger.js';
 import type { CredentialNotice } from './add-user.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from './add-user-input.js';
 import { transactionOrDryRun } from '../dry-run.js';
-import { isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { isSynced, loadTarget, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { SYNCED_USER } from '../refusals.js';
+import { formIncomplete } from '../refusals.js';
 
 export const resetPasswordInputSchema = z.object({
   password: z.discriminatedUnion('mode', [z.object({ mode: z.literal('auto') }), z.object({ mode: z.literal('custom'), value: z.string() })]),
@@ -41,12 +43,12 @@ export async function checkPasswordReset(ctx: CoreContext, actor: Actor, ref: Ta
   const auth = await authorize(ctx, actor, 'reset_passwords');
   if (!auth.ok) return auth;
   const shape = resetPasswordInputSchema.safeParse(raw);
-  if (!shape.success) return fail('invalid_input', `The form is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
+  if (!shape.success) return fail('invalid_input', formIncomplete(shape.error.issues));
   const target = await loadTarget(ctx, auth, ref);
   if (!target.ok) return target;
   const refusal = targetRefusal(auth, target);
   if (refusal) return fail('forbidden', refusal);
-  if (isSynced(target)) return fail('unsupported', SYNCED_MESSAGE);
+  if (isSynced(target)) return fail('unsupported', SYNCED_USER);
   const input = shape.data;
   const fields: FieldError[] = [];
   if (input.password.mode === 'custom') {
