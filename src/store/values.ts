@@ -27,7 +27,16 @@ export function fromDbDate(value: string | null): Date | null {
   return new Date(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`);
 }
 
-/** JSON text columns (lists of ids, settings) are read back with a schema by their owners. */
+/** JSON text columns (lists of ids, settings): the store writes and reads them; the core checks what it reads with its schema. */
 export function toDbJson(value: unknown): string {
   return JSON.stringify(value);
+}
+
+/** A JSON column read back: its value, or null when the text is not JSON (a damaged row the core then refuses as it would a wrong shape). */
+export function fromDbJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

@@ -5,7 +5,7 @@ import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { dueCredentials, forgetSettledCredentials, markCredentialExpired, type PendingCredentialRecord } from '../../store/pending-credentials.js';
 import { REVEAL_WINDOW_HOURS } from './hold-credential.js';
-import { detailsFromJson, type NoticeDetails } from './notice-details.js';
+import { detailsFromStored, type NoticeDetails } from './notice-details.js';
 
 /** Records of shown or expired credentials (no secret left in them) are forgotten after this many days. */
 export const SETTLED_RECORDS_KEPT_DAYS = 30;
@@ -53,7 +53,7 @@ export async function expireDueCredentials(ctx: CoreContext): Promise<ExpiredCre
         id: record.id,
         recipient: record.recipient,
         sentBy: record.sentBy,
-        details: detailsFromJson(record.notice, record.userPrincipalName),
+        details: detailsFromStored(record.notice, record.userPrincipalName),
         expiredAt: now,
         message: record.channel && record.messageTs ? { channel: record.channel, ts: record.messageTs } : null,
       });

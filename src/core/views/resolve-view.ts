@@ -39,7 +39,7 @@ export async function resolveView(db: Db, tenantId: string, text: string): Promi
   );
 }
 
-function customResolved(view: { id: string; name: string; conditions: string }): Result<{ view: ResolvedView }> {
+function customResolved(view: { id: string; name: string; conditions: unknown }): Result<{ view: ResolvedView }> {
   const conditions = parseConditions(view.conditions);
   if (!conditions) return fail('conflict', `The custom view "${view.name}" could not be read; edit it in \`/users views\` and save it again.`);
   return ok({ view: { ref: `cv:${view.id}`, name: view.name, filter: conditions, custom: true } });

@@ -8,7 +8,6 @@ import { countCustomViews, customViewById, customViewByName, insertCustomView, u
 import { allDomains } from '../../store/organizations.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import { UniqueViolation } from '../../store/errors.js';
-import { toDbJson } from '../../store/values.js';
 import { CONDITION_LABELS, hasAnyCondition, viewConditionsSchema, type ConditionName, type ViewConditions } from './view-conditions.js';
 
 /** The admin center's limit of custom views per organization. */
@@ -88,7 +87,7 @@ export async function saveCustomView(
     if (id) {
       if (!(await customViewById(tx, tenantId, id)))
         throw new CoreFailure(fail('not_found', 'This view has been deleted meanwhile; make it again with New view.'));
-      await updateCustomView(tx, tenantId, id, { name, conditions: toDbJson(conditions) }, now);
+      await updateCustomView(tx, tenantId, id, { name, conditions }, now);
     } else {
       if ((await countCustomViews(tx, tenantId)) >= MAX_CUSTOM_VIEWS) {
         throw new CoreFailure(
@@ -98,7 +97,7 @@ export async function saveCustomView(
         );
       }
       try {
-        id = await insertCustomView(tx, { tenantId, name, conditions: toDbJson(conditions), createdBy: auth.actorId }, now);
+        id = await insertCustomView(tx, { tenantId, name, conditions, createdBy: auth.actorId }, now);
       } catch (error) {
         if (error instanceof UniqueViolation) throw nameTaken();
         throw error;
