@@ -9,7 +9,7 @@ import { hasPermission } from '../roles.js';
 import { findImportJob, moveImportJob, type ImportJobRecord } from '../../store/import-jobs.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import type { ImportSettings } from './import-types.js';
-import { importSettingsProblems, readStoredSettings, storedSettingsJson } from './import-settings.js';
+import { importSettingsProblems, readStoredSettings, storedSettings } from './import-settings.js';
 import { assigningLicensesNeeds } from '../refusals.js';
 
 async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ ok: true; job: ImportJobRecord; auth: Authorized } | CoreError> {
@@ -77,7 +77,7 @@ export async function startImport(
   const now = ctx.now();
   const runId = await transaction(ctx, async (tx) => {
     const moved = await moveImportJob(tx, job.id, ['previewed'], 'running', now, {
-      settings: storedSettingsJson(settings),
+      settings: storedSettings(settings),
       requestedBy: auth.actorId,
       startedAt: now,
       ownerId: null,

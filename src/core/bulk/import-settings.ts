@@ -52,17 +52,12 @@ const storedSettingsSchema = z.object({
   synced: z.boolean().optional(),
 });
 
-export function storedSettingsJson(settings: ImportSettings): string {
-  return JSON.stringify({ version: SETTINGS_VERSION, ...settings });
+/** The settings as an import job keeps them, with the version of their shape. */
+export function storedSettings(settings: ImportSettings): object {
+  return { version: SETTINGS_VERSION, ...settings };
 }
 
-export function readStoredSettings(json: string): { ok: true; settings: ImportSettings } | CoreError {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    value = undefined;
-  }
+export function readStoredSettings(value: unknown): { ok: true; settings: ImportSettings } | CoreError {
   const parsed = storedSettingsSchema.safeParse(value);
   if (!parsed.success) {
     const version = typeof value === 'object' && value !== null && 'version' in value ? ` (version ${String(value.version)})` : '';
