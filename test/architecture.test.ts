@@ -259,4 +259,13 @@ describe('the store is a boundary the core stands on', () => {
     const twice = [...where].filter(([, files]) => files.length > 1).map(([literal, files]) => `${literal} (${files.join(', ')})`);
     expect(twice).toEqual([]);
   });
+
+  it('the store hands out domain types: only it imports the generated row types, and none of its exports names one', () => {
+    const importers = [...graph].filter(
+      ([file, targets]) => !['store', 'generated'].includes(layerOf(file)) && targets.some((t) => layerOf(t) === 'generated'),
+    );
+    expect(importers.map(([file]) => file)).toEqual([]);
+    const leaks = sources('store').filter(({ text }) => /^export\b[^\n]*\b(Selectable|Insertable|Updateable)</m.test(code(text)));
+    expect(leaks.map((o) => o.file)).toEqual([]);
+  });
 });

@@ -349,7 +349,16 @@ export async function setMailboxAndLicenseError(
 const LICENSE_STATE_COLUMNS = ['id', 'tenantId', 'userPrincipalName', 'usageLocation', 'userType', 'mailbox', 'licenseError'] as const;
 
 /** What a license change needs to know of a user. */
-export type LicenseState = Pick<Selectable<DirectoryUser>, (typeof LICENSE_STATE_COLUMNS)[number]>;
+export interface LicenseState {
+  id: string;
+  tenantId: string;
+  userPrincipalName: string;
+  usageLocation: string | null;
+  userType: string;
+  /** "none", "active" (a license with an Exchange plan) or "grace" (lost every such plan). */
+  mailbox: string;
+  licenseError: string | null;
+}
 
 /** What a license change needs to know of a user, if active. */
 export async function licenseStateOf(db: Db, userId: string): Promise<LicenseState | null> {

@@ -9,9 +9,31 @@ import { fromDbDate, fromDbJson, toDbDate, toDbJson } from './values.js';
 export const IMPORT_JOB_STATUSES = ['previewed', 'running', 'interrupted', 'completed', 'cancelled', 'failed'] as const;
 export type ImportJobStatus = (typeof IMPORT_JOB_STATUSES)[number];
 
-export interface ImportJobRecord
-  extends Omit<Selectable<ImportJob>, 'status' | 'settings' | 'createdAt' | 'updatedAt' | 'startedAt' | 'finishedAt' | 'heartbeatAt'> {
+export interface ImportJobRecord {
+  id: string;
+  tenantId: string;
+  requestedBy: string;
+  /** The Slack file id (or "cli:<sha256>" for the command line). */
+  fileId: string;
+  fileName: string;
+  /** SHA-256 of the file's bytes: a resumed run must read the same file. */
+  fileSha256: string;
+  layout: string;
+  channelId: string | null;
+  threadTs: string | null;
+  /** The message that shows the preview, then the progress and the outcome. */
+  messageTs: string | null;
   status: ImportJobStatus;
+  /** The process running the job and its last sign of life (heartbeatAt). */
+  ownerId: string | null;
+  rowsRead: number;
+  rowsReady: number;
+  rowsWithProblems: number;
+  rowsDone: number;
+  rowsCreated: number;
+  rowsUnlicensed: number;
+  rowsSkipped: number;
+  failure: string | null;
   /** The settings as stored (decoded JSON, null when the text was not JSON); the core checks them with its schema. */
   settings: unknown;
   createdAt: Date;
