@@ -268,4 +268,18 @@ describe('the store is a boundary the core stands on', () => {
     const leaks = sources('store').filter(({ text }) => /^export\b[^\n]*\b(Selectable|Insertable|Updateable)</m.test(code(text)));
     expect(leaks.map((o) => o.file)).toEqual([]);
   });
+
+  it('encodings stay in the store: nothing else imports its value codecs or its dialect', () => {
+    const inside = new Set([path.join('src', 'store', 'values.ts'), path.join('src', 'store', 'sqlite-driver.ts')]);
+    const offenders = [...graph].filter(([file, targets]) => layerOf(file) !== 'store' && targets.some((t) => inside.has(t)));
+    expect(offenders.map(([file]) => file)).toEqual([]);
+  });
+
+  it('licenses are written in one place: only core/licenses/change-user-licenses.ts asks the directory to assign, unassign or move a mailbox', () => {
+    const home = path.join('src', 'core', 'licenses', 'change-user-licenses.ts');
+    const offenders = sources('core').filter(
+      ({ file, text }) => file !== home && /\.(assignLicenses|unassignLicenses|setDisabledPlans|setMailbox)\(/.test(code(text)),
+    );
+    expect(offenders.map((o) => o.file)).toEqual([]);
+  });
 });
