@@ -151,7 +151,7 @@ function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
 /** Rows per multi-row INSERT: 31 columns each stays far below SQLite's 32,766 bound parameters. */
 const INSERT_CHUNK = 500;
 
-/** Inserts one user with its roles; a taken username or Slack link fails with a unique violation. */
+/** Inserts one user with its roles; a taken username or Slack link fails with `UniqueViolation` ('username' or 'slack_member'). */
 export async function insertDirectoryUser(db: Db, user: NewDirectoryUser, roles: readonly Role[], at: Date): Promise<string> {
   const row = toRow(user, toDbDate(at));
   await db.insertInto('DirectoryUser').values(row).execute();

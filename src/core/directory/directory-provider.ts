@@ -1,7 +1,6 @@
 import type { Db } from '../../store/database.js';
 import type { NewDirectoryUser } from '../../store/directory-users.js';
-import type { UserFieldChanges } from '../../store/user-edits.js';
-import type { RememberedLicense } from '../../store/user-lifecycle.js';
+import type { RememberedLicense, UserFieldChanges } from '../../domain/user-changes.js';
 import type { Role } from '../roles.js';
 
 /**

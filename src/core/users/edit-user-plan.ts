@@ -5,7 +5,7 @@ import { emailProblem } from '../rules/email.js';
 import { cleanProfile, PROFILE_FIELD_NAMES, profileFieldProblems, type ProfileValues } from '../rules/profile-fields.js';
 import { normalizeUsageLocation } from '../rules/usage-location.js';
 import { aliasProblem, parseUsername, type ParsedUsername } from '../rules/username.js';
-import type { UserFieldChanges } from '../../store/user-edits.js';
+import type { UserFieldChanges } from '../../domain/user-changes.js';
 import type { ParsedEditUserInput } from './edit-user-input.js';
 import type { Target } from './edit-user-target.js';
 import { licenseProblems } from './validate-new-user.js';

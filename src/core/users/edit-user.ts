@@ -222,7 +222,7 @@ async function reconfirm(tx: Db, session: EditSession, subject: EditSubject, pla
   return { session: { ...session, auth }, subject: fresh };
 }
 
-/** The answer when the new username was taken between the check and the write (a unique violation), or null for any other error. */
+/** The answer when the new username was taken between the check and the write (`UniqueViolation` 'username'), or null for any other error. */
 export function usernameTakenMeanwhile(error: unknown, result: EditUserResult): CoreError | null {
   if (!(error instanceof UniqueViolation && error.constraint === 'username')) return null;
   return invalidFields([{ field: 'alias', message: `The username ${result.userPrincipalName} was taken a moment ago. Choose another.` }]);

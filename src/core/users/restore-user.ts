@@ -16,11 +16,12 @@ import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { activeUserBySlackMember, rolesOf } from '../../store/directory-users.js';
 import { licensePools } from '../../store/seat-ledger.js';
-import { countDeletedUsers, deletedUserById, deletedUsers, type DeletedUserRecord, type RememberedLicense } from '../../store/user-lifecycle.js';
+import { countDeletedUsers, deletedUserById, deletedUsers, type DeletedUserRecord } from '../../store/user-lifecycle.js';
 import { UniqueViolation } from '../../store/errors.js';
 import type { CredentialNotice } from './add-user.js';
 import { DELETED_KEPT_DAYS, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
 import { usernameUnavailableReason } from './username-availability.js';
+import type { RememberedLicense } from '../../domain/user-changes.js';
 
 export interface RestoreUserResult {
   userId: string;
