@@ -4,6 +4,7 @@ import type { DirectoryUser } from '../generated/kysely/database.js';
 import type { Role } from '../domain/roles.js';
 import { isRole } from '../domain/roles.js';
 import { PROFILE_FIELD_NAMES, type ProfileValues } from '../domain/profile-fields.js';
+import type { DirectoryUserRecord } from '../domain/directory-user.js';
 import type { Db } from './database.js';
 import { indexNewUsers } from './user-search.js';
 import { fromDbBool, fromDbDate, toDbBool, toDbDate } from './values.js';
@@ -32,27 +33,6 @@ export interface NewDirectoryUser {
   /** The import job and file row that made the user, if an import did. */
   importJobId?: string;
   importRowNumber?: number;
-}
-
-export interface DirectoryUserRecord {
-  id: string;
-  tenantId: string;
-  userPrincipalName: string;
-  alias: string;
-  domain: string;
-  displayName: string;
-  profile: ProfileValues;
-  alternateEmail: string | null;
-  usageLocation: string | null;
-  accountEnabled: boolean;
-  userType: string;
-  source: string;
-  slackUserId: string | null;
-  passwordSetAt: Date;
-  forceChangePassword: boolean;
-  lastSignInAt: Date | null;
-  createdAt: Date;
-  deletedAt: Date | null;
 }
 
 /** The one list of the columns a user is read with (everything but the password hash). */

@@ -2,7 +2,8 @@ import { subDays } from 'date-fns';
 import type { Authorized } from '../access/authorize.js';
 import { mayActOnTarget, type Role } from '../roles.js';
 import type { Db } from '../../store/database.js';
-import { activeUserByUpn, activeUsersByAlias, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { activeUserByUpn, activeUsersByAlias } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { deletedUsersByAlias, deletedUsersByUpn, type DeletedUserRecord } from '../../store/user-lifecycle.js';
 
 /** docs/domain.md "Delete users": a deleted user is kept this long, then removed for good. */

@@ -4,7 +4,7 @@ import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import { ok, type Result } from '../result.js';
 import { hasPermission, type Role } from '../roles.js';
-import type { DirectoryUserRecord } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { usableDomains } from '../../store/organizations.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import { isSynced, loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';

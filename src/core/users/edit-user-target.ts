@@ -2,7 +2,8 @@ import type { CoreContext } from '../context.js';
 import type { Authorized } from '../access/authorize.js';
 import { fail, type CoreError } from '../result.js';
 import { mayActOnTarget, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
-import { activeUserByUpn, activeUsersByAlias, rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { activeUserByUpn, activeUsersByAlias, rolesOf } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { activeUpnById } from '../../store/user-edits.js';
 import { USER_GONE_FIND_AGAIN } from '../refusals.js';
 

@@ -1,7 +1,8 @@
 import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { ok, type Result } from '../result.js';
-import { activeUserRecordsByIds, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { activeUserRecordsByIds } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { searchUserIds } from '../../store/user-search.js';
 
 export const FIND_LIMIT = 20;
