@@ -150,3 +150,136 @@ describe('Slack is answered one way: every ack goes through services/answer.ts',
     }
   });
 });
+
+/** Every relative import of each .ts file under src/ (type-only, re-exports and `import('…')` included), as files. */
+function importGraph(): Map<string, string[]> {
+  const files = sources('.').map((s) => ({ ...s, file: path.normalize(s.file) }));
+  const known = new Set(files.map((f) => f.file));
+  const SPEC = /(?:\b(?:import|export)\s+(?:type\s+)?(?:[^'";]*?\sfrom\s+)?|\bimport\s*\(\s*)['"](\.[^'"]+)['"]/g;
+  const graph = new Map<string, string[]>();
+  for (const { file, text } of files) {
+    const targets = new Set<string>();
+    for (const [, spec] of code(text).matchAll(SPEC)) {
+      const base = path.normalize(path.join(path.dirname(file), spec as string));
+      const target = [base.replace(/\.js$/, '.ts'), `${base}.ts`, path.join(base, 'index.ts')].find((candidate) => known.has(candidate));
+      if (target) targets.add(target);
+    }
+    graph.set(file, [...targets]);
+  }
+  return graph;
+}
+
+/** The groups of files that import one another (strongly connected components of more than one file, or a file importing itself). */
+function importCycles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (file: string) => {
+    index.set(file, index.size);
+    low.set(file, index.get(file) as number);
+    stack.push(file);
+    onStack.add(file);
+    for (const next of graph.get(file) ?? []) {
+      if (!index.has(next)) {
+        visit(next);
+        low.set(file, Math.min(low.get(file) as number, low.get(next) as number));
+      } else if (onStack.has(next)) low.set(file, Math.min(low.get(file) as number, index.get(next) as number));
+    }
+    if (low.get(file) !== index.get(file)) return;
+    const group: string[] = [];
+    let member: string;
+    do {
+      member = stack.pop() as string;
+      onStack.delete(member);
+      group.push(member);
+    } while (member !== file);
+    if (group.length > 1 || (graph.get(file) ?? []).includes(file)) found.push(group.sort());
+  };
+  for (const file of graph.keys()) if (!index.has(file)) visit(file);
+  return found;
+}
+
+/** The top-level folder of src/ a file is in ('main.ts' for a file at the top). */
+function layerOf(file: string): string {
+  return path.relative('src', file).split(path.sep)[0] as string;
+}
+
+describe('the store is a boundary the core stands on', () => {
+  const graph = importGraph();
+
+  it('no file imports itself back, type imports included', () => {
+    expect(importCycles(graph)).toEqual([]);
+    // The walker sees cycles: two files of a made-up graph that import each other are one.
+    expect(
+      importCycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['a']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b']]);
+  });
+
+  it('the store and the domain import nothing from the core, Slack, the CLI, the runtime or the directory', () => {
+    const allowed: Record<string, string[]> = { store: ['store', 'domain', 'generated'], domain: ['domain'] };
+    const offenders = [...graph].flatMap(([file, targets]) => {
+      const mayUse = allowed[layerOf(file)];
+      return mayUse ? targets.filter((target) => !mayUse.includes(layerOf(target))).map((target) => `${file} → ${target}`) : [];
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it('driver errors are recognised only in the store: nothing else names a SQLite or Postgres error code', () => {
+    const DRIVER_ERRORS = /SQLITE_[A-Z]|\b23505\b|SqliteError|UNIQUE constraint|isUniqueViolation/;
+    const outside = ['core', 'slack', 'cli', 'config', 'runtime', 'directory', 'domain'].flatMap(sources).filter(({ text }) => DRIVER_ERRORS.test(code(text)));
+    expect(outside.map((o) => o.file)).toEqual([]);
+  });
+
+  it("results are told apart one way, by .ok: no `'ok' in` test and no isCoreError", () => {
+    const offenders = ['core', 'slack', 'cli', 'runtime', 'directory', 'store']
+      .flatMap(sources)
+      .filter(({ text }) => /['"]ok['"]\s+in\b|\bisCoreError\b/.test(code(text)));
+    expect(offenders.map((o) => o.file)).toEqual([]);
+  });
+
+  it('a refusal sentence is written once in the core (shared ones in core/refusals.ts)', () => {
+    // A string literal of three words or more ending a sentence; a template's placeholders count as words.
+    const SENTENCE = /'((?:[^'\\\n]|\\.)*)'|"((?:[^"\\\n]|\\.)*)"|`((?:[^`\\]|\\.)*)`/g;
+    const where = new Map<string, string[]>();
+    for (const { file, text } of sources('core')) {
+      for (const match of code(text).matchAll(SENTENCE)) {
+        const literal = match[1] ?? match[2] ?? match[3] ?? '';
+        if (!/[.?!]$/.test(literal) || literal.split(/\s+/).length < 3) continue;
+        where.set(literal, [...(where.get(literal) ?? []), file]);
+      }
+    }
+    const twice = [...where].filter(([, files]) => files.length > 1).map(([literal, files]) => `${literal} (${files.join(', ')})`);
+    expect(twice).toEqual([]);
+  });
+
+  it('the store hands out domain types: only it imports the generated row types, and none of its exports names one', () => {
+    const importers = [...graph].filter(
+      ([file, targets]) => !['store', 'generated'].includes(layerOf(file)) && targets.some((t) => layerOf(t) === 'generated'),
+    );
+    expect(importers.map(([file]) => file)).toEqual([]);
+    const leaks = sources('store').filter(({ text }) => /^export\b[^\n]*\b(Selectable|Insertable|Updateable)</m.test(code(text)));
+    expect(leaks.map((o) => o.file)).toEqual([]);
+  });
+
+  it('encodings stay in the store: nothing else imports its value codecs or its dialect', () => {
+    const inside = new Set([path.join('src', 'store', 'values.ts'), path.join('src', 'store', 'sqlite-driver.ts')]);
+    const offenders = [...graph].filter(([file, targets]) => layerOf(file) !== 'store' && targets.some((t) => inside.has(t)));
+    expect(offenders.map(([file]) => file)).toEqual([]);
+  });
+
+  it('licenses are written in one place: only core/licenses/change-user-licenses.ts asks the directory to assign, unassign or move a mailbox', () => {
+    const home = path.join('src', 'core', 'licenses', 'change-user-licenses.ts');
+    const offenders = sources('core').filter(
+      ({ file, text }) => file !== home && /\.(assignLicenses|unassignLicenses|setDisabledPlans|setMailbox)\(/.test(code(text)),
+    );
+    expect(offenders.map((o) => o.file)).toEqual([]);
+  });
+});

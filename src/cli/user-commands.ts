@@ -66,9 +66,9 @@ export async function usersCommand(
     return report({ ok: false, code: 'invalid_input', message: `name the user: users ${sub ?? '<subcommand>'} <username>` });
   switch (sub) {
     case 'edit': {
-      const input = editInput(values);
-      if ('ok' in input) return report(input);
-      const result = await editUser(ctx, actor, { username }, input, { dryRun });
+      const parsed = editInput(values);
+      if (!parsed.ok) return report(parsed);
+      const result = await editUser(ctx, actor, { username }, parsed.input, { dryRun });
       if (!result.ok) return report(result);
       print(`${prefix}${result.userPrincipalName}: ${result.changedFields.length ? `changed ${result.changedFields.join(', ')}` : 'nothing to change'}`);
       return 0;
@@ -76,8 +76,9 @@ export async function usersCommand(
     case 'edit-many': {
       const file = typeof values.file === 'string' ? values.file : '';
       if (!file) return report({ ok: false, code: 'invalid_input', message: '--file <usernames.txt> is required' });
-      const edit = editInput(values);
-      if ('ok' in edit) return report(edit);
+      const parsed = editInput(values);
+      if (!parsed.ok) return report(parsed);
+      const edit = parsed.input;
       const products = edit.addLicenses ?? [];
       const input: EditManyInput = {
         usernames: parseUsernameList(readFileSync(file, 'utf8')),
@@ -138,7 +139,7 @@ export async function usersCommand(
 }
 
 /** The field and license options as an edit; a product not found is an error naming the option. */
-function editInput(values: Values): EditUserInput | CoreError {
+function editInput(values: Values): Result<{ input: EditUserInput }> {
   const patch: Record<string, string> = {};
   for (const [option, field] of Object.entries(FIELD_OPTIONS)) if (typeof values[option] === 'string') patch[field] = values[option];
   const input: EditUserInput = {};
@@ -150,12 +151,12 @@ function editInput(values: Values): EditUserInput | CoreError {
   ] as const) {
     for (const name of (values[option] as string[] | undefined) ?? []) {
       const found = findProduct(name);
-      if (!found.ok) return { ok: false, code: 'invalid_input', message: `--${option} ${name}: ${found.message}` };
+      if (!found.ok) return fail('invalid_input', `--${option} ${name}: ${found.message}`);
       if (key === 'add') (input.addLicenses ??= []).push({ skuId: found.product.skuId, disabledPlans: [] });
       else (input.removeLicenses ??= []).push(found.product.skuId);
     }
   }
-  return input;
+  return ok({ input });
 }
 
 /**

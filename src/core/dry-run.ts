@@ -1,5 +1,5 @@
 import type { CoreContext } from './context.js';
-import type { CoreError } from './result.js';
+import type { Outcome } from './result.js';
 import { transaction } from './transaction.js';
 import type { Db } from '../store/database.js';
 
@@ -9,7 +9,7 @@ class Rehearsal extends Error {}
  * `transaction`, or with `dryRun` a rehearsal of it: every check and write runs (so the answer is
  * exactly what the real run would say, seats included), then everything is rolled back.
  */
-export async function transactionOrDryRun<T>(ctx: CoreContext, dryRun: boolean, work: (tx: Db) => Promise<T>): Promise<T | CoreError> {
+export async function transactionOrDryRun<T>(ctx: CoreContext, dryRun: boolean, work: (tx: Db) => Promise<T>): Promise<Outcome<T>> {
   let rehearsed: { value: T } | null = null;
   try {
     return await transaction(ctx, async (tx) => {
@@ -19,7 +19,7 @@ export async function transactionOrDryRun<T>(ctx: CoreContext, dryRun: boolean, 
       throw new Rehearsal('dry run: rolled back');
     });
   } catch (error) {
-    if (error instanceof Rehearsal && rehearsed) return (rehearsed as { value: T }).value;
+    if (error instanceof Rehearsal && rehearsed) return { ok: true, value: (rehearsed as { value: T }).value };
     throw error;
   }
 }

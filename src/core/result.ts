@@ -31,6 +31,9 @@ export interface CoreError {
 
 export type Result<T> = ({ ok: true } & T) | CoreError;
 
+/** What a transaction or a step gave back: its value, or the typed error it was refused with. Told apart by `.ok`, as a Result is. */
+export type Outcome<T> = { ok: true; value: T } | CoreError;
+
 export function ok<T extends object>(value: T): { ok: true } & T {
   return { ok: true, ...value };
 }

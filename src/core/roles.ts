@@ -1,20 +1,9 @@
-/** Admin roles (docs/domain.md "Admin roles") and what each may do. */
-export const ROLES = {
-  global_admin: 'Global admin',
-  user_admin: 'User admin',
-  license_admin: 'License admin',
-  billing_admin: 'Billing admin',
-  helpdesk_admin: 'Helpdesk admin',
-  service_support_admin: 'Service support admin',
-} as const;
+import type { Role } from '../domain/roles.js';
+import { ROLES } from '../domain/roles.js';
 
-export type Role = keyof typeof ROLES;
-export const ROLE_IDS = Object.keys(ROLES) as Role[];
+export { isRole, ROLE_IDS, ROLES, type Role } from '../domain/roles.js';
 
-export function isRole(value: string): value is Role {
-  return Object.hasOwn(ROLES, value);
-}
-
+/** What each admin role (docs/domain.md "Admin roles") may do. */
 export type Permission =
   | 'read'
   | 'create_users'

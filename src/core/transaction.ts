@@ -1,5 +1,5 @@
 import type { CoreContext } from './context.js';
-import { CoreFailure, type CoreError } from './result.js';
+import { CoreFailure, type Outcome } from './result.js';
 import { inSavepoint, inTransaction, type Db } from '../store/database.js';
 
 /**
@@ -7,9 +7,9 @@ import { inSavepoint, inTransaction, type Db } from '../store/database.js';
  * thrown inside rolls it back and comes out as its typed error. Only queries belong inside: hash
  * passwords and call Slack before or after.
  */
-export async function transaction<T>(ctx: CoreContext, work: (tx: Db) => Promise<T>): Promise<T | CoreError> {
+export async function transaction<T>(ctx: CoreContext, work: (tx: Db) => Promise<T>): Promise<Outcome<T>> {
   try {
-    return await inTransaction(ctx.db, work);
+    return { ok: true, value: await inTransaction(ctx.db, work) };
   } catch (error) {
     if (error instanceof CoreFailure) return error.error;
     throw error;
@@ -22,15 +22,11 @@ export async function transaction<T>(ctx: CoreContext, work: (tx: Db) => Promise
  * any other error is rethrown. With `rehearse` the step's writes are undone even when it succeeds.
  * Lets one transaction carry many users' changes, each kept whole or not at all.
  */
-export async function step<T>(tx: Db, work: () => Promise<T>, options: { rehearse?: boolean } = {}): Promise<T | CoreError> {
+export async function step<T>(tx: Db, work: () => Promise<T>, options: { rehearse?: boolean } = {}): Promise<Outcome<T>> {
   try {
-    return await inSavepoint(tx, work, options);
+    return { ok: true, value: await inSavepoint(tx, work, options) };
   } catch (error) {
     if (error instanceof CoreFailure) return error.error;
     throw error;
   }
-}
-
-export function isCoreError(value: unknown): value is CoreError {
-  return typeof value === 'object' && value !== null && 'ok' in value && value.ok === false;
 }

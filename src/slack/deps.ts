@@ -1,7 +1,6 @@
 import type { Metrics } from '../runtime/metrics.js';
 import type { CoreContext } from '../core/context.js';
 import type { Logger } from '../log.js';
-import type { HomeRefresher } from './services/home-refresher.js';
 import type { SlackPort } from './slack-port.js';
 
 /** Settings of "Add many users from a CSV" as the Slack layer uses them. */
@@ -18,8 +17,8 @@ export interface ImportDeps {
 export interface ListenerDeps {
   core: CoreContext;
   slack: SlackPort;
-  /** Keeps App Homes current after changes (see services/home-refresher.ts). */
-  home: HomeRefresher;
+  /** Keeps App Homes current after changes (services/home-refresher.ts): listeners tell it when a Home is opened. */
+  home: { opened(teamId: string, userId: string): Promise<void> };
   /** How long a listener may plan before its request is acked with "working…" (see services/answer.ts). */
   ackBudgetMs: number;
   bootstrapAdmins: readonly string[];

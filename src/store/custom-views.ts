@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
-import { fromDbDate, toDbDate } from './values.js';
+import { fromDbDate, fromDbJson, toDbDate, toDbJson } from './values.js';
 
-/** All SQL about custom user views (CustomView): a name and the JSON of its conditions, per organization. */
+/** All SQL about custom user views (CustomView): a name and its conditions (a JSON column), per organization. */
 
 export interface CustomViewRecord {
   id: string;
   tenantId: string;
   name: string;
-  /** JSON text; the core reads it with its schema (core/views/view-conditions.ts). */
-  conditions: string;
+  /** The conditions as stored (decoded JSON, null when the text was not JSON); the core checks them with its schema (core/views/view-conditions.ts). */
+  conditions: unknown;
   createdBy: string;
   createdAt: Date;
 }
@@ -17,7 +17,7 @@ export interface CustomViewRecord {
 const COLUMNS = ['id', 'tenantId', 'name', 'conditions', 'createdBy', 'createdAt'] as const;
 
 function toRecord(row: { id: string; tenantId: string; name: string; conditions: string; createdBy: string; createdAt: string }): CustomViewRecord {
-  return { ...row, createdAt: fromDbDate(row.createdAt) };
+  return { ...row, conditions: fromDbJson(row.conditions), createdAt: fromDbDate(row.createdAt) };
 }
 
 /** Every custom view of an organization, by name. */
@@ -50,8 +50,8 @@ export async function countCustomViews(db: Db, tenantId: string): Promise<number
   return Number(row.n);
 }
 
-/** Adds a view; a name already used in the organization fails with a unique violation on nameKey. */
-export async function insertCustomView(db: Db, view: { tenantId: string; name: string; conditions: string; createdBy: string }, at: Date): Promise<string> {
+/** Adds a view; a name already used in the organization fails with a UniqueViolation ('view_name'). */
+export async function insertCustomView(db: Db, view: { tenantId: string; name: string; conditions: object; createdBy: string }, at: Date): Promise<string> {
   const id = randomUUID();
   const stamp = toDbDate(at);
   await db
@@ -61,7 +61,7 @@ export async function insertCustomView(db: Db, view: { tenantId: string; name: s
       tenantId: view.tenantId,
       name: view.name,
       nameKey: view.name.toLowerCase(),
-      conditions: view.conditions,
+      conditions: toDbJson(view.conditions),
       createdBy: view.createdBy,
       createdAt: stamp,
       updatedAt: stamp,
@@ -71,10 +71,10 @@ export async function insertCustomView(db: Db, view: { tenantId: string; name: s
 }
 
 /** Changes a view's name and conditions; false when it no longer exists. */
-export async function updateCustomView(db: Db, tenantId: string, id: string, change: { name: string; conditions: string }, at: Date): Promise<boolean> {
+export async function updateCustomView(db: Db, tenantId: string, id: string, change: { name: string; conditions: object }, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('CustomView')
-    .set({ name: change.name, nameKey: change.name.toLowerCase(), conditions: change.conditions, updatedAt: toDbDate(at) })
+    .set({ name: change.name, nameKey: change.name.toLowerCase(), conditions: toDbJson(change.conditions), updatedAt: toDbDate(at) })
     .where('tenantId', '=', tenantId)
     .where('id', '=', id)
     .executeTakeFirst();

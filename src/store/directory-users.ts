@@ -1,9 +1,10 @@
 import { timeOrderedId } from './row-ids.js';
 import type { Insertable, Selectable } from 'kysely';
 import type { DirectoryUser } from '../generated/kysely/database.js';
-import type { Role } from '../core/roles.js';
-import { isRole } from '../core/roles.js';
-import { PROFILE_FIELD_NAMES, type ProfileValues } from '../core/rules/profile-fields.js';
+import type { Role } from '../domain/roles.js';
+import { isRole } from '../domain/roles.js';
+import { PROFILE_FIELD_NAMES, type ProfileValues } from '../domain/profile-fields.js';
+import type { DirectoryUserRecord } from '../domain/directory-user.js';
 import type { Db } from './database.js';
 import { indexNewUsers } from './user-search.js';
 import { fromDbBool, fromDbDate, toDbBool, toDbDate } from './values.js';
@@ -32,27 +33,6 @@ export interface NewDirectoryUser {
   /** The import job and file row that made the user, if an import did. */
   importJobId?: string;
   importRowNumber?: number;
-}
-
-export interface DirectoryUserRecord {
-  id: string;
-  tenantId: string;
-  userPrincipalName: string;
-  alias: string;
-  domain: string;
-  displayName: string;
-  profile: ProfileValues;
-  alternateEmail: string | null;
-  usageLocation: string | null;
-  accountEnabled: boolean;
-  userType: string;
-  source: string;
-  slackUserId: string | null;
-  passwordSetAt: Date;
-  forceChangePassword: boolean;
-  lastSignInAt: Date | null;
-  createdAt: Date;
-  deletedAt: Date | null;
 }
 
 /** The one list of the columns a user is read with (everything but the password hash). */
@@ -151,7 +131,7 @@ function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
 /** Rows per multi-row INSERT: 31 columns each stays far below SQLite's 32,766 bound parameters. */
 const INSERT_CHUNK = 500;
 
-/** Inserts one user with its roles; a taken username or Slack link fails with a unique violation. */
+/** Inserts one user with its roles; a taken username or Slack link fails with `UniqueViolation` ('username' or 'slack_member'). */
 export async function insertDirectoryUser(db: Db, user: NewDirectoryUser, roles: readonly Role[], at: Date): Promise<string> {
   const row = toRow(user, toDbDate(at));
   await db.insertInto('DirectoryUser').values(row).execute();
@@ -349,7 +329,16 @@ export async function setMailboxAndLicenseError(
 const LICENSE_STATE_COLUMNS = ['id', 'tenantId', 'userPrincipalName', 'usageLocation', 'userType', 'mailbox', 'licenseError'] as const;
 
 /** What a license change needs to know of a user. */
-export type LicenseState = Pick<Selectable<DirectoryUser>, (typeof LICENSE_STATE_COLUMNS)[number]>;
+export interface LicenseState {
+  id: string;
+  tenantId: string;
+  userPrincipalName: string;
+  usageLocation: string | null;
+  userType: string;
+  /** "none", "active" (a license with an Exchange plan) or "grace" (lost every such plan). */
+  mailbox: string;
+  licenseError: string | null;
+}
 
 /** What a license change needs to know of a user, if active. */
 export async function licenseStateOf(db: Db, userId: string): Promise<LicenseState | null> {

@@ -2,15 +2,40 @@ import { randomUUID } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { ImportJob } from '../generated/kysely/database.js';
 import type { Db } from './database.js';
-import { fromDbDate, toDbDate } from './values.js';
+import { fromDbDate, fromDbJson, toDbDate, toDbJson } from './values.js';
 
 /** All SQL about CSV import jobs: preview, start, progress, ownership and outcome. */
 
 export const IMPORT_JOB_STATUSES = ['previewed', 'running', 'interrupted', 'completed', 'cancelled', 'failed'] as const;
 export type ImportJobStatus = (typeof IMPORT_JOB_STATUSES)[number];
 
-export interface ImportJobRecord extends Omit<Selectable<ImportJob>, 'status' | 'createdAt' | 'updatedAt' | 'startedAt' | 'finishedAt' | 'heartbeatAt'> {
+export interface ImportJobRecord {
+  id: string;
+  tenantId: string;
+  requestedBy: string;
+  /** The Slack file id (or "cli:<sha256>" for the command line). */
+  fileId: string;
+  fileName: string;
+  /** SHA-256 of the file's bytes: a resumed run must read the same file. */
+  fileSha256: string;
+  layout: string;
+  channelId: string | null;
+  threadTs: string | null;
+  /** The message that shows the preview, then the progress and the outcome. */
+  messageTs: string | null;
   status: ImportJobStatus;
+  /** The process running the job and its last sign of life (heartbeatAt). */
+  ownerId: string | null;
+  rowsRead: number;
+  rowsReady: number;
+  rowsWithProblems: number;
+  rowsDone: number;
+  rowsCreated: number;
+  rowsUnlicensed: number;
+  rowsSkipped: number;
+  failure: string | null;
+  /** The settings as stored (decoded JSON, null when the text was not JSON); the core checks them with its schema. */
+  settings: unknown;
   createdAt: Date;
   updatedAt: Date;
   startedAt: Date | null;
@@ -27,6 +52,7 @@ function toRecord(row: Selectable<ImportJob>): ImportJobRecord {
   return {
     ...row,
     status: row.status,
+    settings: fromDbJson(row.settings),
     createdAt: fromDbDate(row.createdAt),
     updatedAt: fromDbDate(row.updatedAt),
     startedAt: fromDbDate(row.startedAt),
@@ -96,7 +122,7 @@ export async function importJobsInStatus(db: Db, status: ImportJobStatus, tenant
 }
 
 export interface JobMove {
-  settings?: string;
+  settings?: object;
   requestedBy?: string;
   startedAt?: Date;
   finishedAt?: Date;
@@ -119,7 +145,7 @@ export async function moveImportJob(
     .set({
       status: to,
       updatedAt: stamp,
-      ...(extra.settings !== undefined ? { settings: extra.settings } : {}),
+      ...(extra.settings !== undefined ? { settings: toDbJson(extra.settings) } : {}),
       ...(extra.requestedBy !== undefined ? { requestedBy: extra.requestedBy } : {}),
       ...(extra.startedAt ? { startedAt: toDbDate(extra.startedAt) } : {}),
       ...(extra.finishedAt ? { finishedAt: toDbDate(extra.finishedAt) } : {}),

@@ -3,17 +3,12 @@ import type { Job } from '../generated/kysely/database.js';
 import { isJobStatus, type JobRecord, type JobStatus, type NewJob } from '../domain/jobs.js';
 import type { Db } from './database.js';
 import { timeOrderedId } from './row-ids.js';
-import { fromDbBool, fromDbDate, toDbBool, toDbDate, toDbJson } from './values.js';
+import { fromDbBool, fromDbDate, fromDbJson, toDbBool, toDbDate, toDbJson } from './values.js';
 
 /** All SQL about jobs: enqueue, claim under a lease, renew it (fenced), finish, cancel, list. */
 
 function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
-  }
+  return text === null ? null : fromDbJson(text);
 }
 
 function asObject(value: unknown): Record<string, unknown> {

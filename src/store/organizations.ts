@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Selectable } from 'kysely';
-import type { Tenant } from '../generated/kysely/database.js';
 import type { Db } from './database.js';
 import { toDbBool, toDbDate } from './values.js';
 
 /** All SQL about an organization (Tenant) and its domains. */
 
-export type TenantRecord = Pick<Selectable<Tenant>, 'id' | 'slackTeamId' | 'name' | 'initialDomain' | 'passwordExpiryDays'>;
+export interface TenantRecord {
+  id: string;
+  slackTeamId: string;
+  name: string;
+  initialDomain: string;
+  /** Days before a password must be changed; 0 means never. */
+  passwordExpiryDays: number;
+}
 
 const TENANT_COLUMNS = ['id', 'slackTeamId', 'name', 'initialDomain', 'passwordExpiryDays'] as const;
 

@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import { fromDbDate, toDbDate } from './values.js';
+import { fromDbDate, fromDbJson, toDbDate, toDbJson } from './values.js';
 
 /**
  * All SQL about pending credentials: temporary passwords sealed for one Slack member until they
@@ -18,8 +18,8 @@ export interface NewPendingCredential {
   recipient: string;
   userPrincipalName: string;
   sentBy: string;
-  /** JSON of the notice without its password. */
-  notice: string;
+  /** The notice without its password (a JSON column; its dates are written as ISO-8601). */
+  notice: object;
   sealed: SealedSecret;
   createdAt: Date;
   expiresAt: Date;
@@ -31,7 +31,8 @@ export interface PendingCredentialRecord {
   recipient: string;
   userPrincipalName: string;
   sentBy: string;
-  notice: string;
+  /** The notice as stored (decoded JSON, null when the text was not JSON); the core checks it with its schema. */
+  notice: unknown;
   /** null once it was viewed or expired. */
   sealed: SealedSecret | null;
   createdAt: Date;
@@ -89,7 +90,7 @@ function toRecord(row: Row): PendingCredentialRecord {
     recipient: row.recipient,
     userPrincipalName: row.userPrincipalName,
     sentBy: row.sentBy,
-    notice: row.notice,
+    notice: fromDbJson(row.notice),
     sealed: ciphertext && iv && tag ? { ciphertext, iv, tag } : null,
     createdAt: fromDbDate(row.createdAt),
     expiresAt: fromDbDate(row.expiresAt),
@@ -102,10 +103,10 @@ function toRecord(row: Row): PendingCredentialRecord {
 }
 
 export async function insertPendingCredential(db: Db, credential: NewPendingCredential): Promise<void> {
-  const { sealed, createdAt, expiresAt, ...rest } = credential;
+  const { sealed, createdAt, expiresAt, notice, ...rest } = credential;
   await db
     .insertInto('PendingCredential')
-    .values({ ...rest, ...sealed, createdAt: toDbDate(createdAt), expiresAt: toDbDate(expiresAt) })
+    .values({ ...rest, notice: toDbJson(notice), ...sealed, createdAt: toDbDate(createdAt), expiresAt: toDbDate(expiresAt) })
     .execute();
 }
 

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './database.js';
+import { SeatsExhausted } from './errors.js';
 import { toDbBool, toDbDate, toDbJson } from './values.js';
 
 /**
@@ -22,16 +23,6 @@ export interface LicenseRecord {
   skuId: string;
   disabledPlans: string[];
   assignedAt: Date;
-}
-
-export class SeatsExhausted extends Error {
-  constructor(
-    readonly skuId: string,
-    readonly wanted: number,
-    readonly pool: { total: number; assigned: number } | null,
-  ) {
-    super(`not enough seats of ${skuId}: ${wanted} wanted`);
-  }
 }
 
 export async function licensePools(db: Db, tenantId: string): Promise<PoolRecord[]> {

@@ -11,6 +11,7 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { UniqueViolation, uniqueConstraintOn } from './errors.js';
 
 /** How many distinct SQL texts keep their prepared statement (a query's text depends on its shape, not its values). */
 const STATEMENT_CACHE_SIZE = 500;
@@ -21,7 +22,9 @@ const STATEMENT_CACHE_SIZE = 500;
  *   which costs more than running a small query);
  * - transactions start with BEGIN IMMEDIATE, so a transaction that reads then writes takes the write
  *   lock at once and another process (the CLI during an import) waits on the busy timeout instead of
- *   failing with SQLITE_BUSY on the upgrade.
+ *   failing with SQLITE_BUSY on the upgrade;
+ * - a broken unique index comes out as the store's `UniqueViolation` naming the domain's rule
+ *   (errors.ts), the one place that reads SQLite's error codes and messages.
  * Queries on the one connection are serialized by a queue, as SQLite allows one at a time; a
  * transaction holds the connection until it ends, so keep anything but queries out of it.
  * This is the only SQLite-specific piece of the data layer besides `values.ts`.
@@ -90,17 +93,42 @@ class CachingSqliteConnection implements DatabaseConnection {
   }
 
   async executeQuery<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
-    const statement = this.prepare(compiled.sql);
-    const parameters = compiled.parameters as unknown[];
-    if (statement.reader) return { rows: statement.all(parameters) as R[] };
-    const { changes } = statement.run(parameters);
-    return { numAffectedRows: BigInt(changes), rows: [] };
+    try {
+      const statement = this.prepare(compiled.sql);
+      const parameters = compiled.parameters as unknown[];
+      if (statement.reader) return { rows: statement.all(parameters) as R[] };
+      const { changes } = statement.run(parameters);
+      return { numAffectedRows: BigInt(changes), rows: [] };
+    } catch (error) {
+      throw storeError(error);
+    }
   }
 
   async *streamQuery<R>(compiled: CompiledQuery): AsyncIterableIterator<QueryResult<R>> {
     if (!SelectQueryNode.is(compiled.query)) throw new Error('Only SELECT queries can be streamed.');
     for (const row of this.prepare(compiled.sql).iterate(compiled.parameters as unknown[])) yield { rows: [row as R] };
   }
+}
+
+/**
+ * A driver error as the store's own when it is one the core acts on: SQLite reports a broken
+ * unique index as `SQLITE_CONSTRAINT_UNIQUE`, "UNIQUE constraint failed: Table.column, Table.column"
+ * (or "… failed: index 'name'" for an index on an expression). Anything else comes out as it was.
+ */
+function storeError(error: unknown): unknown {
+  if (!(error instanceof Error) || (error as { code?: unknown }).code !== 'SQLITE_CONSTRAINT_UNIQUE') return error;
+  const where = error.message.replace(/^UNIQUE constraint failed:\s*/, '');
+  const columns = where.split(',').map((part) => part.trim().split('.'));
+  const table = columns[0]?.length === 2 ? (columns[0][0] as string) : '';
+  const violation = new UniqueViolation(
+    uniqueConstraintOn(
+      table,
+      columns.map((part) => part.at(-1) as string),
+    ),
+    where,
+  );
+  violation.cause = error;
+  return violation;
 }
 
 /** One connection, one query at a time: callers wait their turn in order. */

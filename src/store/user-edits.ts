@@ -1,26 +1,17 @@
 import type { Updateable } from 'kysely';
 import type { DirectoryUser } from '../generated/kysely/database.js';
-import type { Role } from '../core/roles.js';
-import { PROFILE_FIELD_NAMES, type ProfileValues } from '../core/rules/profile-fields.js';
+import type { Role } from '../domain/roles.js';
+import { PROFILE_FIELD_NAMES } from '../domain/profile-fields.js';
+import type { UserFieldChanges } from '../domain/user-changes.js';
 import type { Db } from './database.js';
 import { reindexUser } from './user-search.js';
 import { toDbBool, toDbDate } from './values.js';
 
 /** All SQL about changing existing directory users: their fields, username, roles, sign-in and password. */
 
-/** What an edit may change on a user's row; absent keys are left as they are. */
-export interface UserFieldChanges {
-  profile?: ProfileValues;
-  displayName?: string;
-  alternateEmail?: string | null;
-  usageLocation?: string | null;
-  accountEnabled?: boolean;
-  username?: { userPrincipalName: string; alias: string; domain: string };
-}
-
 /**
  * Writes the changed fields of one user. A username keeps `upnKey`, `aliasKey` and `domain` in step;
- * a username taken meanwhile fails with a unique violation on `upnKey` (the caller reports it).
+ * a username taken meanwhile fails with `UniqueViolation` ('username'; the caller reports it).
  * `profile` replaces every profile field (a field left out becomes empty).
  */
 export async function updateUserFields(db: Db, userId: string, changes: UserFieldChanges, at: Date): Promise<void> {

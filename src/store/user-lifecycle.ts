@@ -1,3 +1,4 @@
+import type { RememberedLicense } from '../domain/user-changes.js';
 import type { Db } from './database.js';
 import { reindexUser } from './user-search.js';
 import { fromDbDate, toDbBool, toDbDate, toDbJson } from './values.js';
@@ -6,11 +7,6 @@ import { fromDbDate, toDbBool, toDbDate, toDbJson } from './values.js';
  * All SQL about a user's life after creation: soft delete (kept 30 days with the licenses they
  * held remembered), restore, the purge that removes them for good, guests, and the mailbox grace.
  */
-
-export interface RememberedLicense {
-  skuId: string;
-  disabledPlans: string[];
-}
 
 export interface DeletedUserRecord {
   id: string;

@@ -1,6 +1,5 @@
 import type { Db } from './database.js';
 import { inTransaction } from './database.js';
-import { toRecord, USER_COLUMNS, type DirectoryUserRecord } from './directory-users.js';
 
 /**
  * The word-start index behind `/users find` and every user picker: one UserSearchTerm row per word
@@ -281,12 +280,4 @@ async function rankJoined(db: Db, tenantId: string, words: string[], limit: numb
   for (const word of words.slice(1)) q = q.where('m.userId', 'in', wordUserIds(db, tenantId, word));
   const rows = await q.groupBy(['m.userId', 'm.displayName']).orderBy('m.displayName').orderBy('m.userId').limit(limit).execute();
   return rows.map((row) => row.userId);
-}
-
-/** Active users by id, in the order of `ids`. */
-export async function activeUsersInOrder(db: Db, ids: readonly string[]): Promise<DirectoryUserRecord[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.selectFrom('DirectoryUser').select(USER_COLUMNS).where('id', 'in', ids).where('deletedAt', 'is', null).execute();
-  const byId = new Map(rows.map((row) => [row.id, toRecord(row)]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
 }

@@ -2,6 +2,7 @@ import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { DB } from '../generated/kysely/database.js';
 import type { Db } from './database.js';
 import { fromDbBool, fromDbDate, toDbBool } from './values.js';
+import type { ListedUser } from '../domain/listed-user.js';
 
 /**
  * All SQL of the user lists (standard and custom views, the CSV export): a filter whose conditions
@@ -39,17 +40,8 @@ export interface Cursor {
   id: string;
 }
 
-export interface UserListRow {
-  id: string;
-  displayName: string;
-  userPrincipalName: string;
-  accountEnabled: boolean;
-  licenseError: string | null;
-  skuIds: string[];
-}
-
 export interface UserPage {
-  rows: UserListRow[];
+  rows: ListedUser[];
   hasPrevious: boolean;
   hasNext: boolean;
 }
@@ -164,7 +156,7 @@ function firstAtOrAfter(members: Cursor[], at: Cursor): number {
   return i < 0 ? members.length : i;
 }
 
-async function roleMembers(db: Db, tenantId: string, role: string): Promise<Omit<UserListRow, 'skuIds'>[]> {
+async function roleMembers(db: Db, tenantId: string, role: string): Promise<Omit<ListedUser, 'skuIds'>[]> {
   const rows = await db
     .selectFrom('RoleAssignment as r')
     .innerJoin('DirectoryUser as u', 'u.id', 'r.userId')
@@ -254,7 +246,7 @@ export async function exportChunk(db: Db, tenantId: string, filter: UserFilter, 
 export type ExportRow = Awaited<ReturnType<typeof exportChunk>>[number];
 
 /** List rows of these active users, in the order of `ids` (for search results). */
-export async function listRowsByIds(db: Db, ids: readonly string[]): Promise<UserListRow[]> {
+export async function listRowsByIds(db: Db, ids: readonly string[]): Promise<ListedUser[]> {
   if (ids.length === 0) return [];
   const rows = await db
     .selectFrom('DirectoryUser')

@@ -27,16 +27,16 @@ export function fromDbDate(value: string | null): Date | null {
   return new Date(value.includes('T') ? value : `${value.replace(' ', 'T')}Z`);
 }
 
-/** JSON text columns (lists of ids, settings) are read back with a schema by their owners. */
+/** JSON text columns (lists of ids, settings): the store writes and reads them; the core checks what it reads with its schema. */
 export function toDbJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** True for a unique-constraint violation, optionally on an index or column named in the message. */
-export function isUniqueViolation(error: unknown, name?: string): boolean {
-  if (!(error instanceof Error) || !('code' in error)) return false;
-  const code = String(error.code);
-  // SQLite (better-sqlite3) and Postgres (node-postgres) spell it differently.
-  if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== '23505') return false;
-  return name === undefined || error.message.includes(name);
+/** A JSON column read back: its value, or null when the text is not JSON (a damaged row the core then refuses as it would a wrong shape). */
+export function fromDbJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
 }

@@ -59,13 +59,13 @@ describe('deleted users free their username, Slack link and alias', () => {
         .insertInto('DirectoryUser')
         .values({ ...row, id: 'b', slackUserId: null })
         .execute(),
-    ).rejects.toThrow(/UNIQUE constraint failed: DirectoryUser.tenantId, DirectoryUser.upnKey/);
+    ).rejects.toMatchObject({ constraint: 'username', where: 'DirectoryUser.tenantId, DirectoryUser.upnKey' });
     await expect(
       db.db
         .insertInto('DirectoryUser')
         .values({ ...row, id: 'c', upnKey: 'other', slackUserId: 'U0BO' })
         .execute(),
-    ).rejects.toThrow(/UNIQUE constraint failed: DirectoryUser.tenantId, DirectoryUser.slackUserId/);
+    ).rejects.toMatchObject({ constraint: 'slack_member', where: 'DirectoryUser.tenantId, DirectoryUser.slackUserId' });
     // A deleted one does not count.
     await db.db
       .insertInto('DirectoryUser')

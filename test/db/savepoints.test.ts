@@ -29,14 +29,14 @@ describe('steps inside a transaction (savepoints)', () => {
       });
       return { refused, kept };
     });
-    expect(outcome).toEqual({ refused: { ok: false, code: 'conflict', message: 'no seat left' }, kept: 'kept' });
+    expect(outcome).toEqual({ ok: true, value: { refused: { ok: false, code: 'conflict', message: 'no seat left' }, kept: { ok: true, value: 'kept' } } });
     expect(await names()).toEqual(['First']);
     expect(await db.db.selectFrom('Tenant').select('passwordExpiryDays').executeTakeFirstOrThrow()).toEqual({ passwordExpiryDays: 42 });
   });
 
   it('a rehearsed step is undone even when it succeeds, and any other error comes out after its rollback', async () => {
     await transaction(db.ctx, async (tx) => {
-      expect(await step(tx, () => rename(tx, 'Rehearsed').then(() => 'value'), { rehearse: true })).toBe('value');
+      expect(await step(tx, () => rename(tx, 'Rehearsed').then(() => 'value'), { rehearse: true })).toEqual({ ok: true, value: 'value' });
       await expect(step(tx, () => rename(tx, 'Broken').then(() => Promise.reject(new Error('boom'))))).rejects.toThrow('boom');
       return null;
     });

@@ -3,6 +3,7 @@ import { fail, type CoreError } from '../result.js';
 import { hasPermission, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
 import { globalAdmins, memberRoles } from '../../store/directory-users.js';
 import { tenantByTeam, type TenantRecord } from '../../store/organizations.js';
+import { rolesYouHave } from '../refusals.js';
 
 /**
  * The one permission gate. Use cases call it with the actor they were given; listeners never do.
@@ -50,6 +51,6 @@ export async function forbidden(ctx: CoreContext, who: Authorized, permission: P
 
 /** The sentence refusing a permission: the roles that grant it, the actor's, and (when known) the Global admins to ask. */
 export function forbiddenMessage(who: Pick<Authorized, 'roles'>, permission: Permission, ask = ''): string {
-  const have = who.roles.length > 0 ? `You have ${roleLabels(who.roles)}.` : 'You have no admin role in this organization.';
+  const have = rolesYouHave(who.roles);
   return `To ${permissionWords(permission)} you need one of these roles: ${roleLabels(rolesGranting(permission))}. ${have}${ask ? ` Ask a Global admin (${ask}) to give you one.` : ''}`;
 }

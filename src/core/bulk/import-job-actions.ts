@@ -2,14 +2,15 @@ import { isOperator, type Actor, type CoreContext } from '../context.js';
 import { queueNotice } from '../notices/queue-notice.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
-import { isCoreError, transaction } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import type { JobQueue } from '../../domain/jobs.js';
 import { queueImportRun } from './import-job.js';
-import { hasPermission, roleLabels, rolesGranting } from '../roles.js';
+import { hasPermission } from '../roles.js';
 import { findImportJob, moveImportJob, type ImportJobRecord } from '../../store/import-jobs.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import type { ImportSettings } from './import-types.js';
-import { importSettingsProblems, readStoredSettings, storedSettingsJson } from './import-settings.js';
+import { importSettingsProblems, readStoredSettings, storedSettings } from './import-settings.js';
+import { assigningLicensesNeeds } from '../refusals.js';
 
 async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ ok: true; job: ImportJobRecord; auth: Authorized } | CoreError> {
   const auth = await authorize(ctx, actor, 'create_users');
@@ -46,7 +47,7 @@ async function startChecks(
   if (!found.ok) return found;
   const { job, auth } = found;
   if (chosen.license && !hasPermission(auth.roles, 'assign_licenses')) {
-    return invalidFields([{ field: 'license', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` }]);
+    return invalidFields([{ field: 'license', message: assigningLicensesNeeds() }]);
   }
   const owned = await licensePools(ctx.db, job.tenantId);
   const { settings, fields } = importSettingsProblems(
@@ -76,7 +77,7 @@ export async function startImport(
   const now = ctx.now();
   const runId = await transaction(ctx, async (tx) => {
     const moved = await moveImportJob(tx, job.id, ['previewed'], 'running', now, {
-      settings: storedSettingsJson(settings),
+      settings: storedSettings(settings),
       requestedBy: auth.actorId,
       startedAt: now,
       ownerId: null,
@@ -84,8 +85,8 @@ export async function startImport(
     if (!moved) throw new CoreFailure(fail('conflict', `This import is already ${job.status === 'previewed' ? 'starting' : job.status}.`));
     return queueImportRun(ctx, tx, { ...job, requestedBy: auth.actorId }, options.queue ?? 'app');
   });
-  if (isCoreError(runId)) return runId;
-  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings, runId });
+  if (!runId.ok) return runId;
+  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings, runId: runId.value });
 }
 
 /**
@@ -130,8 +131,14 @@ export async function resumeImport(
       );
     return queueImportRun(ctx, tx, { ...job, requestedBy: auth.actorId }, options.queue ?? 'app');
   });
-  if (isCoreError(runId)) return runId;
-  return ok({ job: { ...job, status: 'running', requestedBy: auth.actorId }, settings: stored.settings, startedBy: job.requestedBy, takenOver, runId });
+  if (!runId.ok) return runId;
+  return ok({
+    job: { ...job, status: 'running', requestedBy: auth.actorId },
+    settings: stored.settings,
+    startedBy: job.requestedBy,
+    takenOver,
+    runId: runId.value,
+  });
 }
 
 export async function cancelImport(ctx: CoreContext, actor: Actor, jobId: string): Promise<Result<{ job: ImportJobRecord }>> {

@@ -1,4 +1,14 @@
-import type { ImportResultRow, ImportRowStatus } from './import-types.js';
+export type ImportRowStatus = 'created' | 'created_without_license' | 'skipped';
+
+export interface ImportResultRow {
+  rowNumber: number;
+  userName: string;
+  displayName: string;
+  /** Only for created rows; lives in memory until the report is delivered, never stored. */
+  temporaryPassword?: string;
+  status: ImportRowStatus;
+  reason: string;
+}
 
 const SEPARATOR = '\u0000';
 

@@ -3,6 +3,7 @@ import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { interruptOwnedImport, saveImportOutcome } from '../../store/import-jobs.js';
 import type { ImportOutcome } from './import-types.js';
+import { IMPORT_TAKEN_OVER } from '../refusals.js';
 
 /** How a run ends: completed or failed (the job is over), or interrupted (to be resumed). */
 
@@ -74,13 +75,13 @@ export async function interruptRun(ctx: CoreContext, job: JobFacts, outcome: Imp
     );
     return true;
   });
-  if (moved === true) {
+  if (moved.ok && moved.value === true) {
     outcome.status = 'interrupted';
     outcome.failure = reason;
   } else {
     // No longer this process's running job (as when a batch finds it lost): nothing to resume from here.
     outcome.status = 'failed';
-    outcome.failure = 'Another Roster process took this import over; it goes on there.';
+    outcome.failure = IMPORT_TAKEN_OVER;
   }
   changed?.();
   return outcome;

@@ -4,6 +4,7 @@ import { fail, type CoreError, type FieldError } from '../result.js';
 import { normalizeUsageLocation } from '../rules/usage-location.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from '../users/add-user-input.js';
 import type { ImportSettings } from './import-types.js';
+import { noSuchApps } from '../refusals.js';
 
 /** Checks the settings an admin chose for an import; each problem names its field. */
 export function importSettingsProblems(settings: ImportSettings, ownedSkuIds: readonly string[]): { settings: ImportSettings; fields: FieldError[] } {
@@ -25,7 +26,7 @@ export function importSettingsProblems(settings: ImportSettings, ownedSkuIds: re
       });
     } else {
       const unknown = settings.license.disabledPlans.filter((id) => !product.plans.some((plan) => plan.id === id));
-      if (unknown.length) fields.push({ field: `apps:${product.skuId}`, message: `${product.displayName} has no app ${unknown.join(', ')}.` });
+      if (unknown.length) fields.push({ field: `apps:${product.skuId}`, message: noSuchApps(product.displayName, unknown) });
     }
   }
   if (settings.recipients.length > MAX_CREDENTIAL_RECIPIENTS) {
@@ -51,17 +52,12 @@ const storedSettingsSchema = z.object({
   synced: z.boolean().optional(),
 });
 
-export function storedSettingsJson(settings: ImportSettings): string {
-  return JSON.stringify({ version: SETTINGS_VERSION, ...settings });
+/** The settings as an import job keeps them, with the version of their shape. */
+export function storedSettings(settings: ImportSettings): object {
+  return { version: SETTINGS_VERSION, ...settings };
 }
 
-export function readStoredSettings(json: string): { ok: true; settings: ImportSettings } | CoreError {
-  let value: unknown;
-  try {
-    value = JSON.parse(json);
-  } catch {
-    value = undefined;
-  }
+export function readStoredSettings(value: unknown): { ok: true; settings: ImportSettings } | CoreError {
   const parsed = storedSettingsSchema.safeParse(value);
   if (!parsed.success) {
     const version = typeof value === 'object' && value !== null && 'version' in value ? ` (version ${String(value.version)})` : '';

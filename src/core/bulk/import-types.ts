@@ -2,6 +2,8 @@ import type { Product } from '../catalogue/catalogue.js';
 import type { ImportResults } from './import-results.js';
 import type { ImportEncoding, ImportDelimiter, ImportLayout, SkippedExampleRow } from '../import/types.js';
 
+export type { ImportResultRow, ImportRowStatus } from './import-results.js';
+
 /** What the admin chooses after the preview (docs/domain.md "Add many users from a CSV", wizard). */
 export interface ImportSettings {
   signInAllowed: boolean;
@@ -45,18 +47,6 @@ export interface ImportPreview {
   problemsCsv: Buffer | null;
   /** Entra's example row when the reader skipped it (which row, and why); null otherwise. */
   skippedExampleRow: SkippedExampleRow | null;
-}
-
-export type ImportRowStatus = 'created' | 'created_without_license' | 'skipped';
-
-export interface ImportResultRow {
-  rowNumber: number;
-  userName: string;
-  displayName: string;
-  /** Only for created rows; lives in memory until the report is delivered, never stored. */
-  temporaryPassword?: string;
-  status: ImportRowStatus;
-  reason: string;
 }
 
 export interface ImportProgress {

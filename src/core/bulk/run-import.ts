@@ -25,6 +25,7 @@ import { loadImportTenant, type ImportTenant } from './import-tenant.js';
 import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
 import { RowStreamStopped, rowsOrStopped } from './row-stream.js';
 import { DUPLICATE_USERNAME, duplicateUsernameMessage, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
+import { IMPORT_TAKEN_OVER } from '../refusals.js';
 
 export interface RunImportOptions {
   onProgress?: (progress: ImportProgress) => void | Promise<void>;
@@ -120,7 +121,7 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
     } catch (error) {
       if (error instanceof OwnershipLost) {
         outcome.status = 'failed';
-        outcome.failure = 'Another Roster process took this import over; it goes on there.';
+        outcome.failure = IMPORT_TAKEN_OVER;
         return outcome;
       }
       if (error instanceof RowStreamStopped) return interruptRun(ctx, job, outcome, error.reason, changed);
@@ -222,8 +223,8 @@ class ImportRun {
       return made;
     });
     const held = performance.now() - started;
-    if ('ok' in results) throw new Error(results.message);
-    for (const result of results) {
+    if (!results.ok) throw new Error(results.message);
+    for (const result of results.value) {
       if (result.status === 'created') this.outcome.created++;
       else this.outcome.createdWithoutLicense++;
       this.outcome.results.add(result);

@@ -1,11 +1,11 @@
 import { subDays } from 'date-fns';
 import type { CoreContext } from '../context.js';
-import { transaction, isCoreError } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { dueCredentials, forgetSettledCredentials, markCredentialExpired, type PendingCredentialRecord } from '../../store/pending-credentials.js';
 import { REVEAL_WINDOW_HOURS } from './hold-credential.js';
-import { detailsFromJson, type NoticeDetails } from './notice-details.js';
+import { detailsFromStored, type NoticeDetails } from './notice-details.js';
 
 /** Records of shown or expired credentials (no secret left in them) are forgotten after this many days. */
 export const SETTLED_RECORDS_KEPT_DAYS = 30;
@@ -53,7 +53,7 @@ export async function expireDueCredentials(ctx: CoreContext): Promise<ExpiredCre
         id: record.id,
         recipient: record.recipient,
         sentBy: record.sentBy,
-        details: detailsFromJson(record.notice, record.userPrincipalName),
+        details: detailsFromStored(record.notice, record.userPrincipalName),
         expiredAt: now,
         message: record.channel && record.messageTs ? { channel: record.channel, ts: record.messageTs } : null,
       });
@@ -61,6 +61,6 @@ export async function expireDueCredentials(ctx: CoreContext): Promise<ExpiredCre
     await forgetSettledCredentials(tx, subDays(now, SETTLED_RECORDS_KEPT_DAYS));
     return expired;
   });
-  if (isCoreError(result)) throw new Error(result.message);
-  return result;
+  if (!result.ok) throw new Error(result.message);
+  return result.value;
 }

@@ -4,7 +4,7 @@ import type { CoreContext } from '../context.js';
 import { fail, ok, type Result } from '../result.js';
 import type { CredentialNotice } from '../users/add-user.js';
 import { insertPendingCredential, recordCredentialMessage, tenantOfUser } from '../../store/pending-credentials.js';
-import { detailsOf, detailsToJson } from './notice-details.js';
+import { detailsOf } from './notice-details.js';
 import { credentialAad, seal } from './seal.js';
 
 /** How long a temporary password waits to be revealed before it is destroyed unseen. */
@@ -31,7 +31,7 @@ export async function holdCredential(
     recipient,
     userPrincipalName: notice.userPrincipalName,
     sentBy,
-    notice: detailsToJson(detailsOf(notice)),
+    notice: detailsOf(notice),
     sealed: seal(key, notice.temporaryPassword, credentialAad(id, recipient)),
     createdAt: now,
     expiresAt,

@@ -17,13 +17,9 @@ export function detailsOf(notice: CredentialNotice): NoticeDetails {
   return details;
 }
 
-export function detailsToJson(details: NoticeDetails): string {
-  return JSON.stringify({ ...details, passwordExpiresAt: details.passwordExpiresAt?.toISOString() ?? null });
-}
-
-/** Reads the stored details back; a record written by an older version shows what it can. */
-export function detailsFromJson(json: string, userPrincipalName: string): NoticeDetails {
-  const parsed = detailsSchema.safeParse(JSON.parse(json));
+/** The stored details, checked; a record written by an older version shows what it can. */
+export function detailsFromStored(stored: unknown, userPrincipalName: string): NoticeDetails {
+  const parsed = detailsSchema.safeParse(stored);
   if (!parsed.success) return { displayName: userPrincipalName, userPrincipalName, mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: [] };
   return { ...parsed.data, passwordExpiresAt: parsed.data.passwordExpiresAt ? new Date(parsed.data.passwordExpiresAt) : null };
 }

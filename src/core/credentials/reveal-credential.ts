@@ -1,12 +1,12 @@
 import type { CoreContext, MemberActor } from '../context.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { transaction, isCoreError } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
 import { tenantByTeam } from '../../store/organizations.js';
 import { markCredentialViewed, pendingCredentialById, type PendingCredentialRecord } from '../../store/pending-credentials.js';
 import { expireCredential } from './expire-credentials.js';
-import { detailsFromJson, type NoticeDetails } from './notice-details.js';
+import { detailsFromStored, type NoticeDetails } from './notice-details.js';
 import { credentialAad, open } from './seal.js';
 
 /** What a press of Show password comes to. */
@@ -45,7 +45,7 @@ export async function revealCredential(ctx: CoreContext, key: Buffer, actor: Mem
   const result = await transaction(ctx, async (tx): Promise<RevealOutcome> => {
     const record = await pendingCredentialById(tx, id);
     if (!record) throw new Error('pending credential vanished inside its transaction');
-    const details = detailsFromJson(record.notice, record.userPrincipalName);
+    const details = detailsFromStored(record.notice, record.userPrincipalName);
     if (record.viewedAt && record.viewedBy) return { kind: 'already_viewed', details, viewedAt: record.viewedAt, viewedBy: record.viewedBy };
     const live = record.sealed && record.expiresAt > now ? record.sealed : null;
     const password = live ? open(key, live, credentialAad(record.id, record.recipient)) : null;
@@ -71,6 +71,6 @@ export async function revealCredential(ctx: CoreContext, key: Buffer, actor: Mem
     );
     return { kind: 'revealed', password, details, sentBy: record.sentBy, viewedAt: now, message: dmOf(record) };
   });
-  if (isCoreError(result)) return result;
-  return ok({ outcome: result });
+  if (!result.ok) return result;
+  return ok({ outcome: result.value });
 }

@@ -1,7 +1,6 @@
 import type { Db } from '../../store/database.js';
 import type { NewDirectoryUser } from '../../store/directory-users.js';
-import type { UserFieldChanges } from '../../store/user-edits.js';
-import type { RememberedLicense } from '../../store/user-lifecycle.js';
+import type { RememberedLicense, UserFieldChanges } from '../../domain/user-changes.js';
 import type { Role } from '../roles.js';
 
 /**
@@ -15,7 +14,7 @@ import type { Role } from '../roles.js';
  * Every method runs inside the core's transaction `tx`, after the core has checked its rules (the
  * rules a real service enforces itself stay in the core, so both implementations give the same
  * answers) and with the organization locked (core/access/act-on-user.ts). A method throws to refuse
- * (the core rolls back): `SeatsExhausted` when no seat is left, a unique violation when a username
+ * (the core rolls back): `SeatsExhausted` when no seat is left, `UniqueViolation` ('username') when a username
  * was taken meanwhile. Reads are not here: the core reads the tables (the directory, or its mirror).
  *
  * Passwords reach a provider twice over: the hash, which the embedded directory stores, and, as

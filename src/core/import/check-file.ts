@@ -14,6 +14,7 @@ import { RecordShapeError, type RecordShapeLimits } from './record-shape-guard.j
 import { createChunkDecoder, isInvalidEncodingError, sniffBytes } from './text-encoding.js';
 import type { ImportDelimiter, ImportEncoding, ImportFileFailureCode, ImportLimits, ImportReadOptions, SkippedExampleRow } from './types.js';
 import { DEFAULT_IMPORT_LIMITS } from './types.js';
+import { FOLDER_NOT_FILE, couldNotReadFile } from '../refusals.js';
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -152,8 +153,8 @@ function readProblem(error: unknown): string {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOENT') return 'Roster could not find the file: upload it again.';
   if (code === 'EACCES' || code === 'EPERM') return 'Roster is not allowed to read the file: upload it again.';
-  if (code === 'EISDIR') return 'This is a folder, not a file: choose the CSV file itself.';
-  return `Roster could not read the file (${error instanceof Error ? error.message : String(error)}): upload it again.`;
+  if (code === 'EISDIR') return FOLDER_NOT_FILE;
+  return couldNotReadFile(error);
 }
 
 /** Checks an uploaded CSV; a file-level problem says what is wrong and how to fix it. Never throws. */
@@ -166,7 +167,7 @@ export async function checkImportFile(path: string, limits: ImportLimits = {}, o
   };
   try {
     const stats = await stat(path);
-    if (!stats.isFile()) return failure('invalid_input', 'This is a folder, not a file: choose the CSV file itself.');
+    if (!stats.isFile()) return failure('invalid_input', FOLDER_NOT_FILE);
     if (stats.size === 0) return failure('invalid_input', 'The file is empty.');
     if (stats.size > maxBytes) {
       return failure(

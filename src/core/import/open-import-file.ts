@@ -7,6 +7,7 @@ import type { CheckedFile } from './check-file.js';
 import { holdsPasswords } from './column-map.js';
 import { checkInWorker, ImportReaderStoppedError, rowsFromWorker } from './import-worker-client.js';
 import type { ImportFile, ImportFileResult, ImportLimits, ImportReadOptions } from './types.js';
+import { couldNotReadFile } from '../refusals.js';
 
 export { formatBytes, notCsvMessage } from './check-file.js';
 export { ImportFileChangedError } from './stream-rows.js';
@@ -28,7 +29,7 @@ export async function openImportFile(path: string, limits: ImportLimits = {}, op
     return {
       ok: false,
       code: 'invalid_input',
-      message: `Roster could not read the file (${error instanceof Error ? error.message : String(error)}): upload it again.`,
+      message: couldNotReadFile(error),
     };
   }
   if (!checked.ok) return checked;

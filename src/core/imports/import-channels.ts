@@ -1,7 +1,7 @@
 import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { fail, ok, type Result } from '../result.js';
-import { transaction, isCoreError } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { deleteImportChannel, importChannelsOf, insertImportChannel, isImportChannelOfTeam, type ImportChannelRecord } from '../../store/import-channels.js';
 
@@ -42,8 +42,8 @@ export async function addImportChannel(ctx: CoreContext, actor: Actor, channelId
     }
     return inserted;
   });
-  if (isCoreError(added)) return added;
-  return ok({ added });
+  if (!added.ok) return added;
+  return ok({ added: added.value });
 }
 
 export async function removeImportChannel(ctx: CoreContext, actor: Actor, channelId: string): Promise<Result<{ removed: boolean }>> {
@@ -70,8 +70,8 @@ export async function removeImportChannel(ctx: CoreContext, actor: Actor, channe
     }
     return deleted;
   });
-  if (isCoreError(removed)) return removed;
-  return ok({ removed });
+  if (!removed.ok) return removed;
+  return ok({ removed: removed.value });
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { JobRecord } from '../../domain/jobs.js';
-import type { CoreError } from '../result.js';
+import type { Outcome } from '../result.js';
 import type { Db } from '../../store/database.js';
 
 /** Why a running job should stop at its next step: the runner is draining (SIGTERM) or someone cancelled it. */
@@ -17,7 +17,7 @@ export interface RunningJob {
   /** Set when the job should stop at the next step boundary; the handler then returns `stopped`. */
   stopRequested(): StopReason | null;
   /** One step: `work` in a transaction with the lease renewed and `progress` (when given) saved with it. */
-  step<T>(work: (tx: Db) => Promise<T>, progress?: (value: T) => Record<string, unknown>): Promise<T | CoreError>;
+  step<T>(work: (tx: Db) => Promise<T>, progress?: (value: T) => Record<string, unknown>): Promise<Outcome<T>>;
   /** Saves progress outside a step (after a call to Slack, say): renews the lease too. */
   saveProgress(progress: Record<string, unknown>): Promise<void>;
 }

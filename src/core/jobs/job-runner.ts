@@ -3,7 +3,7 @@ import type { JobRecord } from '../../domain/jobs.js';
 import { describeError, type Logger } from '../../log.js';
 import { cancelRequested, claimNextJob, expireLeasesOf, finishJob, findJob, renewLease, requeueJob, runningLeaseOwners } from '../../store/jobs.js';
 import type { CoreContext } from '../context.js';
-import { isCoreError, transaction } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import { LeaseLost, PermanentJobFailure, type JobEnd, type JobHandler, type RunningJob, type StopReason } from './job-handler.js';
 
 export interface JobRunnerOptions {
@@ -244,7 +244,7 @@ export class JobRunner {
           if (!(await renewLease(tx, record.id, runner.core.instanceId, runner.leaseUntil(), runner.core.now(), next))) throw new LeaseLost(record.id);
           return result;
         });
-        if (!isCoreError(value) && next) progress = next;
+        if (value.ok && next) progress = next;
         return value;
       },
       async saveProgress(update) {

@@ -6,6 +6,7 @@ import { fail, ok, type Result } from '../result.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
 import { addSubscription, licensePools } from '../../store/seat-ledger.js';
+import { WHOLE_NUMBER_OF_LICENSES, quantityRange } from '../refusals.js';
 
 export const MAX_PURCHASE = 100_000;
 
@@ -35,9 +36,7 @@ export async function buyLicenses(
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_PURCHASE) {
-    return fail('invalid_input', `The quantity must be a whole number from 1 to ${MAX_PURCHASE.toLocaleString('en')}.`, [
-      { field: 'quantity', message: 'Enter a whole number of licenses.' },
-    ]);
+    return fail('invalid_input', quantityRange(1, MAX_PURCHASE), [{ field: 'quantity', message: WHOLE_NUMBER_OF_LICENSES }]);
   }
   const owned = await licensePools(ctx.db, auth.tenant.id);
   const match = findProduct(
@@ -78,9 +77,9 @@ export async function buyLicenses(
     }
     return purchase;
   });
-  if ('ok' in bought) return bought;
-  if (!bought.duplicate && !dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
-  const { pool } = bought;
+  if (!bought.ok) return bought;
+  if (!bought.value.duplicate && !dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
+  const { pool } = bought.value;
   return ok({
     product,
     alsoNamedAlike: match.alsoNamedAlike,
@@ -88,7 +87,7 @@ export async function buyLicenses(
     total: pool.total,
     assigned: pool.assigned,
     available: pool.total - pool.assigned,
-    alreadyBought: bought.duplicate,
+    alreadyBought: bought.value.duplicate,
     dryRun,
   });
 }

@@ -3,11 +3,11 @@ import { authorize } from '../access/authorize.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { setSeatTotal } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
 import { productOfOrganization } from './product-target.js';
+import { WHOLE_NUMBER_OF_LICENSES, quantityRange } from '../refusals.js';
 
 export interface ChangeQuantityResult {
   product: Product;
@@ -30,12 +30,11 @@ export async function changeQuantity(
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 0 || input.quantity > MAX_PURCHASE) {
-    return fail('invalid_input', `The quantity must be a whole number from 0 to ${MAX_PURCHASE.toLocaleString('en')}.`, [
-      { field: 'quantity', message: 'Enter a whole number of licenses.' },
-    ]);
+    return fail('invalid_input', quantityRange(0, MAX_PURCHASE), [{ field: 'quantity', message: WHOLE_NUMBER_OF_LICENSES }]);
   }
-  const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
-  if (isCoreError(product)) return product;
+  const found = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
+  if (!found.ok) return found;
+  const { product } = found;
   const now = ctx.now();
   const changed = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
     const result = await setSeatTotal(tx, auth.tenant.id, product.skuId, input.quantity, now);
@@ -64,7 +63,7 @@ export async function changeQuantity(
     );
     return { before: result.before, total: result.pool.total, assigned: result.pool.assigned };
   });
-  if (isCoreError(changed)) return changed;
+  if (!changed.ok) return changed;
   if (!input.dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
-  return ok({ product, ...changed, dryRun: input.dryRun ?? false });
+  return ok({ product, ...changed.value, dryRun: input.dryRun ?? false });
 }

@@ -2,11 +2,13 @@ import { addDays } from 'date-fns';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import type { Db } from '../../store/database.js';
 import { licenseStateOf, type LicenseState } from '../../store/directory-users.js';
-import { licensesOf, SeatsExhausted, type LicenseRecord } from '../../store/seat-ledger.js';
+import { SeatsExhausted } from '../../store/errors.js';
+import { licensesOf, type LicenseRecord } from '../../store/seat-ledger.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { hasMailboxPlan, licenseProblems, type LicenseProblem } from './license-rules.js';
 import type { LicenseChoice } from './plan-conflicts.js';
 import { noSeatsError } from './seat-errors.js';
+import { USER_GONE } from '../refusals.js';
 
 /** docs/domain.md: a user who loses every mailbox plan keeps the mailbox this long, then it is gone. */
 export const MAILBOX_GRACE_DAYS = 30;
@@ -55,7 +57,7 @@ export async function changeUserLicenses(
 ): Promise<LicenseChangeDone> {
   const { directory } = options;
   const user = options.known ? options.known.user : await licenseStateOf(tx, userId);
-  if (!user) throw new LicenseChangeRefused([{ code: 'not_found', message: 'That user no longer exists (deleted a moment ago?).' }]);
+  if (!user) throw new LicenseChangeRefused([{ code: 'not_found', message: USER_GONE }]);
   const current = options.known ? options.known.licenses : await licensesOf(tx, userId);
   const held = new Map(current.map((license) => [license.skuId, license.disabledPlans]));
   const removed = (request.remove ?? []).filter((skuId) => held.has(skuId));

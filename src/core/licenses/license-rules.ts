@@ -1,5 +1,6 @@
 import { productBySkuId, type Product } from '../catalogue/catalogue.js';
 import { mutuallyExclusiveProblem, type LicenseChoice } from './plan-conflicts.js';
+import { noSuchApps } from '../refusals.js';
 
 /**
  * The rules a user's set of licenses must keep (docs/domain.md "Products, subscriptions, licenses"),
@@ -80,7 +81,7 @@ export function licenseProblems(
       continue;
     }
     const unknown = license.disabledPlans.filter((id) => !product.plans.some((plan) => plan.id === id));
-    if (unknown.length > 0) problems.push({ code: 'unknown_app', message: `${product.displayName} has no app ${unknown.join(', ')}.` });
+    if (unknown.length > 0) problems.push({ code: 'unknown_app', message: noSuchApps(product.displayName, unknown) });
     const missing = prerequisiteProblem(product, after);
     if (missing) problems.push({ code: 'missing_prerequisite', message: missing });
   }

@@ -7,7 +7,7 @@ import { productBySkuId } from '../catalogue/catalogue.js';
 import { enqueue } from '../jobs/enqueue.js';
 import { PermanentJobFailure, type JobEnd, type RunningJob } from '../jobs/job-handler.js';
 import { ok, type Result } from '../result.js';
-import { isCoreError, step } from '../transaction.js';
+import { step } from '../transaction.js';
 import {
   changeProductForUser,
   planProductChange,
@@ -87,8 +87,8 @@ export async function runProductChangeJob(ctx: CoreContext, job: RunningJob): Pr
       },
       () => ({ next: next + 1, total: names.length }),
     );
-    if (isCoreError(outcome)) throw new Error(outcome.message);
-    if ('done' in outcome) reportChange(ctx, plan.auth.tenant, 'licenses', actor);
+    if (!outcome.ok) throw new Error(outcome.message);
+    if ('done' in outcome.value) reportChange(ctx, plan.auth.tenant, 'licenses', actor);
   }
   const result = await productChangeJobResult(ctx, job.record.id, skuId);
   return { done: { done: result?.done.length ?? 0, notDone: result?.notDone.length ?? 0 } };

@@ -5,9 +5,8 @@ import type { Db } from '../../store/database.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
-import { fail, ok, type CoreError, type Result } from '../result.js';
+import { fail, invalidFields, ok, type Outcome, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
 import { licensePools } from '../../store/seat-ledger.js';
@@ -59,11 +58,12 @@ export async function planProductChange(
 ): Promise<Result<{ plan: ProductChangePlan }>> {
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
-  const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: true });
-  if (isCoreError(product)) return product;
+  const found = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: true });
+  if (!found.ok) return found;
+  const { product } = found;
   const names = 'ids' in input.users ? input.users.ids : input.users.usernames;
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
-  if (wanted.length === 0) return fail('invalid_input', 'Pick at least one user.', [{ field: 'users', message: 'Pick at least one user.' }]);
+  if (wanted.length === 0) return invalidFields([{ field: 'users', message: 'Pick at least one user.' }]);
   if (wanted.length > MAX_USERS_PER_CHANGE) return fail('limit_exceeded', `At most ${MAX_USERS_PER_CHANGE} users at once; ${wanted.length} were named.`);
   return ok({
     plan: { auth, product, direction, names: wanted, byId: 'ids' in input.users, disabledPlans: [...(input.disabledPlans ?? [])], directory: ctx.directory },
@@ -113,7 +113,7 @@ export async function changeProductForUser(
   plan: ProductChangePlan,
   name: string,
   now: Date,
-  inTransaction: <T>(work: (tx: Db) => Promise<T>) => Promise<T | CoreError>,
+  inTransaction: <T>(work: (tx: Db) => Promise<T>) => Promise<Outcome<T>>,
 ): Promise<ProductChangeOutcome> {
   const { auth, product, direction } = plan;
   const username = plan.byId ? await activeUsernameById(db, auth.tenant.id, name) : name;
@@ -153,8 +153,8 @@ export async function changeProductForUser(
       }
       return changedAnything || direction === 'assign';
     });
-    if (isCoreError(changed)) return { notDone: { name: user.userPrincipalName, problems: [changed.message] } };
-    if (changed) return { done: { userId: user.id, userPrincipalName: user.userPrincipalName } };
+    if (!changed.ok) return { notDone: { name: user.userPrincipalName, problems: [changed.message] } };
+    if (changed.value) return { done: { userId: user.id, userPrincipalName: user.userPrincipalName } };
     return { notDone: { name: user.userPrincipalName, problems: [`${user.userPrincipalName} doesn't have ${product.displayName}; nothing to unassign.`] } };
   } catch (error) {
     if (!(error instanceof LicenseChangeRefused)) throw error;

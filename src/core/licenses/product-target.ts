@@ -1,10 +1,9 @@
 import { authorize, type Authorized } from '../access/authorize.js';
 import type { Actor, CoreContext } from '../context.js';
-import { isCoreError } from '../transaction.js';
 import { licenseCounts } from './list-licenses.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { findProduct } from '../catalogue/find-product.js';
-import { fail, ok, type CoreError, type Result } from '../result.js';
+import { fail, ok, type Result } from '../result.js';
 import type { Db } from '../../store/database.js';
 import { licensePools, selfServiceSeats } from '../../store/seat-ledger.js';
 
@@ -12,7 +11,12 @@ import { licensePools, selfServiceSeats } from '../../store/seat-ledger.js';
  * The product a license-page command is about, among those the organization has (bought, or
  * self-service). `forAssignment` refuses a product with a self-service subscription not taken over.
  */
-export async function productOfOrganization(db: Db, auth: Authorized, query: string, options: { forAssignment: boolean }): Promise<Product | CoreError> {
+export async function productOfOrganization(
+  db: Db,
+  auth: Authorized,
+  query: string,
+  options: { forAssignment: boolean },
+): Promise<Result<{ product: Product }>> {
   const pools = await licensePools(db, auth.tenant.id);
   const selfService = await selfServiceSeats(db, auth.tenant.id);
   const known = [...pools.map((p) => p.skuId), ...selfService.map((s) => s.skuId)];
@@ -31,7 +35,7 @@ export async function productOfOrganization(db: Db, auth: Authorized, query: str
       `${product.displayName} has a self-service subscription (${pending.quantity} seats bought by a member). Its licenses can't be assigned or unassigned until a Global or Billing admin takes it over: \`/licenses takeover ${product.partNumber}\`.`,
     );
   }
-  return product;
+  return ok({ product });
 }
 
 /**
@@ -43,7 +47,7 @@ export async function productChangeForm(ctx: CoreContext, actor: Actor, product:
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const found = await productOfOrganization(ctx.db, auth, product, { forAssignment: true });
-  if (isCoreError(found)) return found;
-  const available = (await licenseCounts(ctx, auth.tenant.id)).find((l) => l.product.skuId === found.skuId)?.available ?? 0;
-  return ok({ product: found, available });
+  if (!found.ok) return found;
+  const available = (await licenseCounts(ctx, auth.tenant.id)).find((l) => l.product.skuId === found.product.skuId)?.available ?? 0;
+  return ok({ product: found.product, available });
 }

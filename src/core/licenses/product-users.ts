@@ -2,7 +2,6 @@ import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { usersHoldingProduct } from '../../store/seat-ledger.js';
 import { productOfOrganization } from './product-target.js';
 
@@ -17,8 +16,9 @@ export async function productUsers(
 ): Promise<Result<{ product: Product; users: { id: string; userPrincipalName: string; displayName: string }[]; count: number }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  const product = await productOfOrganization(ctx.db, auth, query, { forAssignment: false });
-  if (isCoreError(product)) return product;
+  const found = await productOfOrganization(ctx.db, auth, query, { forAssignment: false });
+  if (!found.ok) return found;
+  const { product } = found;
   const { users, count } = await usersHoldingProduct(ctx.db, auth.tenant.id, product.skuId, PRODUCT_USERS_SHOWN);
   return ok({ product, users, count });
 }

@@ -1,6 +1,6 @@
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { fail, type CoreError } from '../result.js';
-import type { SeatsExhausted } from '../../store/seat-ledger.js';
+import type { SeatsExhausted } from '../../store/errors.js';
 
 /** What a person is told when a product's seats ran out (Microsoft's CountViolation, in plain words). */
 export function noSeatsError(shortage: SeatsExhausted, field = 'licenses'): CoreError {

@@ -3,15 +3,16 @@ import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { fail, ok, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
-import { isCoreError } from '../transaction.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
-import { activeUserByUpn, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { activeUserByUpn } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { licensePools, licensesOf, selfServiceSeats } from '../../store/seat-ledger.js';
 import { activeUsernameById } from '../../store/user-lifecycle.js';
 import { changeUserLicenses, LicenseChangeRefused } from './change-user-licenses.js';
 import { licenseCounts, type LicenseCount } from './list-licenses.js';
 import type { LicenseChoice } from './plan-conflicts.js';
+import { USER_GONE } from '../refusals.js';
 
 async function activeUser(ctx: CoreContext, tenant: { id: string }, userId: string): Promise<DirectoryUserRecord | null> {
   const username = await activeUsernameById(ctx.db, tenant.id, userId);
@@ -27,7 +28,7 @@ export async function userLicenseChoices(
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const user = await activeUser(ctx, auth.tenant, userId);
-  if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?).');
+  if (!user) return fail('not_found', USER_GONE);
   const pending = new Set((await selfServiceSeats(ctx.db, auth.tenant.id)).map((s) => s.skuId));
   const products = (await licenseCounts(ctx, auth.tenant.id)).filter((l) => !pending.has(l.product.skuId));
   const held = (await licensesOf(ctx.db, user.id)).map((l) => ({ skuId: l.skuId, disabledPlans: l.disabledPlans }));
@@ -49,7 +50,7 @@ export async function setUserLicenses(
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
   const user = await activeUser(ctx, auth.tenant, userId);
-  if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?).');
+  if (!user) return fail('not_found', USER_GONE);
   const pending = new Set((await selfServiceSeats(ctx.db, auth.tenant.id)).map((s) => s.skuId));
   const held = await licensesOf(ctx.db, user.id);
   const heldIds = new Set(held.map((h) => h.skuId));
@@ -100,9 +101,10 @@ export async function setUserLicenses(
       }
       return result;
     });
-    if (isCoreError(done)) return done;
-    if (!dryRun && done.added.length + done.removed.length + done.appsChanged.length > 0) reportChange(ctx, auth.tenant, 'licenses', actor);
-    return ok({ added: done.added, removed: done.removed, appsChanged: done.appsChanged });
+    if (!done.ok) return done;
+    const { added, removed, appsChanged } = done.value;
+    if (!dryRun && added.length + removed.length + appsChanged.length > 0) reportChange(ctx, auth.tenant, 'licenses', actor);
+    return ok({ added, removed, appsChanged });
   } catch (error) {
     if (!(error instanceof LicenseChangeRefused)) throw error;
     return fail('conflict', error.message, [{ field: 'licenses', message: error.message }]);

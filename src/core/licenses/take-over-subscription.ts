@@ -4,11 +4,11 @@ import { productBySkuId, type Product } from '../catalogue/catalogue.js';
 import { findProduct } from '../catalogue/find-product.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { addSelfServiceSubscription, selfServiceSeats, takeOverSelfService } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
 import { productOfOrganization } from './product-target.js';
+import { quantityRange } from '../refusals.js';
 
 /*
  * Self-service subscriptions: bought by a member, not an admin. Their seats stay OUT of the pool
@@ -43,7 +43,7 @@ export async function recordSelfService(
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
   if (!Number.isInteger(input.quantity) || input.quantity < 1 || input.quantity > MAX_PURCHASE) {
-    return fail('invalid_input', `The quantity must be a whole number from 1 to ${MAX_PURCHASE.toLocaleString('en')}.`);
+    return fail('invalid_input', quantityRange(1, MAX_PURCHASE));
   }
   const match = findProduct(input.product);
   if (!match.ok) return fail('invalid_input', match.message);
@@ -66,7 +66,7 @@ export async function recordSelfService(
     );
     return true;
   });
-  if (isCoreError(done)) return done;
+  if (!done.ok) return done;
   if (!input.dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
   return ok({ product, quantity: input.quantity });
 }
@@ -79,8 +79,9 @@ export async function takeOverSubscription(
 ): Promise<Result<{ product: Product; seats: number; total: number; assigned: number; dryRun: boolean }>> {
   const auth = await authorize(ctx, actor, 'take_over_subscriptions');
   if (!auth.ok) return auth;
-  const product = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
-  if (isCoreError(product)) return product;
+  const found = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
+  if (!found.ok) return found;
+  const { product } = found;
   const now = ctx.now();
   const taken = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
     const result = await takeOverSelfService(tx, auth.tenant.id, product.skuId, now);
@@ -100,7 +101,7 @@ export async function takeOverSubscription(
     );
     return { seats: result.seats, total: result.pool?.total ?? result.seats, assigned: result.pool?.assigned ?? 0 };
   });
-  if (isCoreError(taken)) return taken;
+  if (!taken.ok) return taken;
   if (!input.dryRun) reportChange(ctx, auth.tenant, 'licenses', actor);
-  return ok({ product, ...taken, dryRun: input.dryRun ?? false });
+  return ok({ product, ...taken.value, dryRun: input.dryRun ?? false });
 }

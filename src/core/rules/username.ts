@@ -1,3 +1,5 @@
+import { DOMAIN_NEEDED, USERNAME_NEEDED } from '../refusals.js';
+
 /**
  * Username (UPN) rules, docs/domain.md "Tenant, domains, usernames". We apply the admin center's
  * stricter lengths (UPN 79, alias 50, domain 48) rather than Entra's looser ones.
@@ -15,7 +17,7 @@ export interface ParsedUsername {
 
 /** Problems with an alias on its own (the part before `@`), or null when it is fine. */
 export function aliasProblem(alias: string): string | null {
-  if (alias.length === 0) return 'Enter a username.';
+  if (alias.length === 0) return USERNAME_NEEDED;
   const bad = [...new Set([...alias].filter((ch) => !ALIAS_CHARACTER.test(ch)))];
   if (bad.length > 0) {
     const shown = bad.map((ch) => (ch === ' ' ? 'space' : `"${ch}"`)).join(', ');
@@ -32,7 +34,7 @@ export function aliasProblem(alias: string): string | null {
 
 /** Problems with a domain name's form (not whether the tenant has it), or null. */
 export function domainFormProblem(domain: string): string | null {
-  if (domain.length === 0) return 'Choose a domain.';
+  if (domain.length === 0) return DOMAIN_NEEDED;
   if (domain.length > USERNAME_LIMITS.domain) {
     return `The domain is ${domain.length} characters; the most is ${USERNAME_LIMITS.domain}.`;
   }
@@ -47,7 +49,7 @@ export function domainFormProblem(domain: string): string | null {
  * import fails on them); callers that trim say so.
  */
 export function parseUsername(value: string): { ok: true; username: ParsedUsername } | { ok: false; message: string } {
-  if (value.length === 0) return { ok: false, message: 'Enter a username.' };
+  if (value.length === 0) return { ok: false, message: USERNAME_NEEDED };
   if (value !== value.trim()) return { ok: false, message: 'The username starts or ends with a space; remove it.' };
   const at = value.split('@');
   if (at.length !== 2) {

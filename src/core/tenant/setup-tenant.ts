@@ -7,7 +7,7 @@ import { fail, invalidFields, ok, type CoreError, type FieldError, type Result }
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { insertTenant, tenantByTeam } from '../../store/organizations.js';
-import { isUniqueViolation } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
 import { usableProfileText } from '../rules/profile-fields.js';
 import { aliasFromProfile } from './alias-from-profile.js';
 import { initialDomainProblem, normalizeInitialDomain } from './initial-domain.js';
@@ -128,13 +128,14 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
       return { tenantId };
     });
   } catch (error) {
-    if (isUniqueViolation(error)) return fail('already_set_up', 'This workspace was set up a moment ago by someone else.');
+    if (error instanceof UniqueViolation) return fail('already_set_up', 'This workspace was set up a moment ago by someone else.');
     throw error;
   }
-  if ('ok' in result) return result;
-  reportChange(ctx, { id: result.tenantId, slackTeamId: actor.teamId }, 'organization', actor);
+  if (!result.ok) return result;
+  const { tenantId } = result.value;
+  reportChange(ctx, { id: tenantId, slackTeamId: actor.teamId }, 'organization', actor);
   return ok({
-    tenantId: result.tenantId,
+    tenantId,
     organizationName: name,
     initialDomain: domain,
     admin: { userPrincipalName, displayName },

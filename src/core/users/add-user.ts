@@ -14,10 +14,11 @@ import { licensePools } from '../../store/seat-ledger.js';
 import type { Db } from '../../store/database.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
-import { isUniqueViolation } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
 import { addUserInputSchema, type AddUserInput, type ParsedAddUserInput } from './add-user-input.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
+import { assigningLicensesNeeds, formIncomplete } from '../refusals.js';
 
 export interface CredentialNotice {
   displayName: string;
@@ -65,7 +66,7 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;
   const shape = addUserInputSchema.safeParse(rawInput);
-  if (!shape.success) return fail('invalid_input', `The form is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
+  if (!shape.success) return fail('invalid_input', formIncomplete(shape.error.issues));
   const input = shape.data;
   const { tenant } = auth;
 
@@ -81,7 +82,7 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
     });
   }
   if (input.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
-    fields.push({ field: 'licenses', message: `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.` });
+    fields.push({ field: 'licenses', message: assigningLicensesNeeds() });
   }
   if (checked.ok) {
     const reason = await usernameUnavailableReason(ctx.db, tenant, checked.user.username);
@@ -178,17 +179,17 @@ export async function addUser(
       return { userId };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'upnKey')) {
+    if (error instanceof UniqueViolation && error.constraint === 'username') {
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Choose another.` }]);
     }
-    if (isUniqueViolation(error, 'slackUserId')) {
+    if (error instanceof UniqueViolation && error.constraint === 'slack_member') {
       return invalidFields([{ field: 'slackUserId', message: 'That Slack member was linked to another user a moment ago.' }]);
     }
     throw error;
   }
-  if ('ok' in created) return created;
+  if (!created.ok) return created;
   reportChange(ctx, tenant, 'users', actor);
-  return ok({ userId: created.userId, roles, credentialRecipients: plan.credentialRecipients, notice });
+  return ok({ userId: created.value.userId, roles, credentialRecipients: plan.credentialRecipients, notice });
 }
 
 /**

@@ -3,8 +3,9 @@ import { authorize } from '../access/authorize.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
-import { changeTransaction, isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type TargetRef } from './edit-user-target.js';
-import { LAST_GLOBAL_ADMIN } from './edit-user.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { isSynced, loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
+import { LAST_SIGN_IN_GLOBAL_ADMIN, OWN_SIGN_IN, SYNCED_USER } from '../refusals.js';
 
 export interface SignInChange {
   userId: string;
@@ -35,9 +36,9 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
   if (!target.ok) return target;
   const refusal = targetRefusal(auth, target);
   if (refusal) return fail('forbidden', refusal);
-  if (isSynced(target)) return fail('unsupported', SYNCED_MESSAGE);
+  if (isSynced(target)) return fail('unsupported', SYNCED_USER);
   const { user } = target;
-  if (!allowed && user.id === auth.actorUserId) return fail('forbidden', "You can't block your own sign-in: you would lose access. Ask another admin.");
+  if (!allowed && user.id === auth.actorUserId) return fail('forbidden', OWN_SIGN_IN);
   const result: SignInChange = {
     userId: user.id,
     userPrincipalName: user.userPrincipalName,
@@ -47,11 +48,11 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
   };
   if (!result.changed) return ok(result);
   const now = ctx.now();
-  const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
     // Decided with the actor's and the user's roles as stored now, in the transaction that writes.
     const before = await confirmActOnUser(tx, auth, 'block_users', user.id);
     await ctx.directory.updateUser(tx, user.id, { accountEnabled: allowed }, now);
-    if (!allowed) await keepSignInGlobalAdmin(tx, auth.tenant.id, before, () => new CoreFailure(fail('conflict', LAST_GLOBAL_ADMIN)));
+    if (!allowed) await keepSignInGlobalAdmin(tx, auth.tenant.id, before, () => new CoreFailure(fail('conflict', LAST_SIGN_IN_GLOBAL_ADMIN)));
     await writeAudit(
       tx,
       {
@@ -67,7 +68,7 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
     );
     return result;
   });
-  if ('ok' in done) return done;
+  if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
-  return ok(done);
+  return ok(done.value);
 }

@@ -2,7 +2,8 @@ import { subDays } from 'date-fns';
 import type { Authorized } from '../access/authorize.js';
 import { mayActOnTarget, type Role } from '../roles.js';
 import type { Db } from '../../store/database.js';
-import { activeUserByUpn, activeUsersByAlias, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { activeUserByUpn, activeUsersByAlias } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { deletedUsersByAlias, deletedUsersByUpn, type DeletedUserRecord } from '../../store/user-lifecycle.js';
 
 /** docs/domain.md "Delete users": a deleted user is kept this long, then removed for good. */
@@ -57,6 +58,3 @@ export function deleteRefusal(auth: Authorized, target: { id: string; userPrinci
   const above = mayActOnTarget(auth.roles, targetRoles);
   return above ? `${target.userPrincipalName}: ${above}` : null;
 }
-
-export const LAST_GLOBAL_ADMIN =
-  'is the last Global admin who can sign in: the organization would have nobody left who can give roles. Make someone else a Global admin (or allow one to sign in) first.';

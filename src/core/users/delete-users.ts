@@ -4,16 +4,17 @@ import { authorize, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
-import { rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { rolesOf } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import { releaseAllLicenses } from '../licenses/change-user-licenses.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { countSignInAllowedGlobalAdmins } from '../../store/user-edits.js';
 import { activeUsernameById } from '../../store/user-lifecycle.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
-import { DELETED_KEPT_DAYS, deleteRefusal, findActiveUser, LAST_GLOBAL_ADMIN, MAX_DELETE_AT_ONCE } from './delete-user-targets.js';
+import { DELETED_KEPT_DAYS, deleteRefusal, findActiveUser, MAX_DELETE_AT_ONCE } from './delete-user-targets.js';
+import { LAST_GLOBAL_ADMIN_TO_DELETE, USER_GONE } from '../refusals.js';
 
 export interface DeleteCandidate {
   id: string;
@@ -46,14 +47,14 @@ export async function previewDeleteUsers(ctx: CoreContext, actor: Actor, target:
   const auth = await authorize(ctx, actor, 'delete_users');
   if (!auth.ok) return auth;
   const resolved = await resolveTargets(ctx, auth, target);
-  if (isCoreError(resolved)) return resolved;
+  if (!resolved.ok) return resolved;
   const users: DeleteCandidate[] = [];
   const refused = [...resolved.missing];
   let adminsLeft = await countSignInAllowedGlobalAdmins(ctx.db, auth.tenant.id);
   for (const user of resolved.users) {
     const roles = await rolesOf(ctx.db, user.id);
     const signInAdmin = roles.includes('global_admin') && user.accountEnabled;
-    const reason = deleteRefusal(auth, user, roles) ?? (signInAdmin && adminsLeft <= 1 ? `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}` : null);
+    const reason = deleteRefusal(auth, user, roles) ?? (signInAdmin && adminsLeft <= 1 ? `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN_TO_DELETE}` : null);
     if (reason) {
       refused.push({ name: user.userPrincipalName, reason });
       continue;
@@ -73,15 +74,15 @@ export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target
   const auth = await authorize(ctx, actor, 'delete_users');
   if (!auth.ok) return auth;
   const resolved = await resolveTargets(ctx, auth, target);
-  if (isCoreError(resolved)) return resolved;
+  if (!resolved.ok) return resolved;
   const dryRun = options.dryRun ?? false;
   const now = ctx.now();
   const deleted: DeleteCandidate[] = [];
   const notDeleted = [...resolved.missing];
   for (const user of resolved.users) {
     const done = await transactionOrDryRun(ctx, dryRun, (tx) => deleteOne(tx, ctx.directory, auth, user, now));
-    if (isCoreError(done)) notDeleted.push({ name: user.userPrincipalName, reason: done.message });
-    else deleted.push(done);
+    if (!done.ok) notDeleted.push({ name: user.userPrincipalName, reason: done.message });
+    else deleted.push(done.value);
   }
   if (deleted.length > 0 && !dryRun) {
     reportChange(ctx, auth.tenant, 'users', actor);
@@ -116,7 +117,7 @@ async function deleteOne(
     tx,
     auth.tenant.id,
     { roles, accountEnabled },
-    () => new CoreFailure(fail('conflict', `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN}`)),
+    () => new CoreFailure(fail('conflict', `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN_TO_DELETE}`)),
   );
   const names = held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
   await writeAudit(
@@ -145,7 +146,7 @@ async function candidate(ctx: CoreContext, user: DirectoryUserRecord): Promise<D
   };
 }
 
-async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target) {
+async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target): Promise<Result<{ users: DirectoryUserRecord[]; missing: NotDeleted[] }>> {
   const names = 'usernames' in target ? target.usernames : target.userIds;
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (wanted.length === 0) return fail('invalid_input', 'Say which users to delete: `/users delete ana@contoso.com` (several separated by spaces).');
@@ -158,10 +159,10 @@ async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target
     if (typeof found === 'string') missing.push({ name, reason: found });
     else if (!users.some((u) => u.id === found.id)) users.push(found);
   }
-  return { users, missing };
+  return ok({ users, missing });
 }
 
 async function activeById(ctx: CoreContext, auth: Authorized, userId: string): Promise<DirectoryUserRecord | string> {
   const username = await activeUsernameById(ctx.db, auth.tenant.id, userId);
-  return username ? findActiveUser(ctx.db, auth.tenant, username) : 'That user no longer exists (deleted a moment ago?).';
+  return username ? findActiveUser(ctx.db, auth.tenant, username) : USER_GONE;
 }

@@ -3,12 +3,13 @@ import type { Db } from '../../store/database.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { fail, ok, type Result } from '../result.js';
 import { reauthorize } from '../access/act-on-user.js';
-import { isCoreError, step } from '../transaction.js';
+import { step } from '../transaction.js';
 import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import { activeUserRecordsByIds, licenseStatesOf, rolesOfUsers } from '../../store/directory-users.js';
 import { licensesOfUsers } from '../../store/seat-ledger.js';
 import type { ParsedEditUserInput } from './edit-user-input.js';
 import { checkEdit, usernameTakenMeanwhile, writeEdit, type EditSession, type EditUserResult } from './edit-user.js';
+import { USER_GONE_FIND_AGAIN } from '../refusals.js';
 
 /**
  * Users whose edits share one transaction, and between whose transactions Edit many yields to the
@@ -36,8 +37,8 @@ export async function editBatch(
 ): Promise<Map<string, Result<EditUserResult>>> {
   const now = ctx.now();
   const outcomes = await transactionOrDryRun(ctx, options.dryRun, (tx) => editBatchIn(tx, checkedSession, userIds, input, { dryRun: options.dryRun, now }));
-  if (isCoreError(outcomes)) throw new Error(`an Edit many batch failed: ${outcomes.message}`);
-  return outcomes;
+  if (!outcomes.ok) throw new Error(`an Edit many batch failed: ${outcomes.message}`);
+  return outcomes.value;
 }
 
 /** The work of `editBatch` inside the caller's transaction (a job's step runs it so). */
@@ -62,12 +63,12 @@ export async function editBatchIn(
   for (const id of userIds) {
     const user = byId.get(id);
     if (!user) {
-      outcomes.set(id, fail('not_found', 'That user no longer exists (deleted a moment ago?). Find them again with `/users show`.'));
+      outcomes.set(id, fail('not_found', USER_GONE_FIND_AGAIN));
       continue;
     }
     const subject = { user, roles: roles.get(id) ?? [], licenses: licenses.get(id) ?? [], ...(states ? { licenseState: states.get(id) ?? null } : {}) };
     const checked = await checkEdit(tx, session, subject, input, options.dryRun);
-    if ('ok' in checked) {
+    if (!checked.ok) {
       outcomes.set(id, checked);
       continue;
     }
@@ -77,10 +78,10 @@ export async function editBatchIn(
     }
     try {
       const written = await step(tx, () => writeEdit(tx, session, subject, checked, { auditAction: 'users.bulk_update', now }), { rehearse: options.dryRun });
-      if (isCoreError(written)) outcomes.set(id, written);
+      if (!written.ok) outcomes.set(id, written);
       else {
-        outcomes.set(id, ok(written.result));
-        audits.push(written.audit);
+        outcomes.set(id, ok(written.value.result));
+        audits.push(written.value.audit);
       }
     } catch (error) {
       const taken = usernameTakenMeanwhile(error, checked.result);

@@ -5,7 +5,6 @@ import { actorId, actorSchema, reportChange, type Actor, type CoreContext } from
 import { enqueue } from '../jobs/enqueue.js';
 import { PermanentJobFailure, type JobEnd, type RunningJob } from '../jobs/job-handler.js';
 import { ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { EDIT_MANY_BATCH, editBatchIn } from './edit-many-batch.js';
 import { countOutcomes, editManyBatches, outcomeRows, planEditMany, type EditManyInput, type EditManyResult, type EditManyRow } from './edit-many.js';
 import { editUserInputSchema } from './edit-user-input.js';
@@ -79,9 +78,9 @@ export async function runEditManyJob(ctx: CoreContext, job: RunningJob): Promise
         },
         (batchRows) => ({ next: start + EDIT_MANY_BATCH, done: done + batchRows.length, total: targets.length }),
       );
-      if (isCoreError(rows)) throw new Error(`an Edit many batch failed: ${rows.message}`);
-      done += rows.length;
-      if (rows.some((row) => row.outcome === 'Done')) reportChange(ctx, session.auth.tenant, what, actor);
+      if (!rows.ok) throw new Error(`an Edit many batch failed: ${rows.message}`);
+      done += rows.value.length;
+      if (rows.value.some((row) => row.outcome === 'Done')) reportChange(ctx, session.auth.tenant, what, actor);
     },
     () => job.stopRequested() !== null,
   );

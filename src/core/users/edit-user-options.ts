@@ -4,10 +4,11 @@ import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import { ok, type Result } from '../result.js';
 import { hasPermission, type Role } from '../roles.js';
-import type { DirectoryUserRecord } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { usableDomains } from '../../store/organizations.js';
 import { licensesOf } from '../../store/seat-ledger.js';
-import { isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type TargetRef } from './edit-user-target.js';
+import { isSynced, loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
+import { SYNCED_USER } from '../refusals.js';
 
 export interface EditUserForm {
   user: DirectoryUserRecord;
@@ -54,7 +55,7 @@ export async function editUserForm(ctx: CoreContext, actor: Actor, ref: TargetRe
         licenses: hasPermission(roles, 'assign_licenses'),
         usageLocation: hasPermission(roles, 'edit_usage_location'),
       },
-      note: synced ? SYNCED_MESSAGE : above,
+      note: synced ? SYNCED_USER : above,
     },
   });
 }

@@ -5,10 +5,11 @@ import { emailProblem } from '../rules/email.js';
 import { cleanProfile, PROFILE_FIELD_NAMES, profileFieldProblems, type ProfileValues } from '../rules/profile-fields.js';
 import { normalizeUsageLocation } from '../rules/usage-location.js';
 import { aliasProblem, parseUsername, type ParsedUsername } from '../rules/username.js';
-import type { UserFieldChanges } from '../../store/user-edits.js';
+import type { UserFieldChanges } from '../../domain/user-changes.js';
 import type { ParsedEditUserInput } from './edit-user-input.js';
 import type { Target } from './edit-user-target.js';
 import { licenseProblems } from './validate-new-user.js';
+import { DISPLAY_NAME_NEEDED } from '../refusals.js';
 
 /** A part of a user that an edit changes, with the permission it needs and the form field it is shown on. */
 export type EditPart = 'details' | 'signIn' | 'roles' | 'alternateEmail' | 'usageLocation' | 'licenses' | 'username';
@@ -81,7 +82,7 @@ export function planUserEdit(
   const detailsProfile = profileAfter(input, user.profile, user.displayName);
   if (detailsProfile) {
     const { profile, displayName } = detailsProfile;
-    if (!displayName) plan.fields.push({ field: 'displayName', message: 'Enter a display name (or a first and last name to make one).' });
+    if (!displayName) plan.fields.push({ field: 'displayName', message: DISPLAY_NAME_NEEDED });
     const changed = PROFILE_FIELD_NAMES.filter((f) => f !== 'displayName' && (profile[f] ?? null) !== (user.profile[f] ?? null));
     // The rules apply to what this edit writes: a value stored before a rule existed does not
     // block changing another field.

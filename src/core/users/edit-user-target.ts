@@ -2,10 +2,10 @@ import type { CoreContext } from '../context.js';
 import type { Authorized } from '../access/authorize.js';
 import { fail, type CoreError } from '../result.js';
 import { mayActOnTarget, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
-import { activeUserByUpn, activeUsersByAlias, rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { activeUserByUpn, activeUsersByAlias, rolesOf } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { activeUpnById } from '../../store/user-edits.js';
-import type { Db } from '../../store/database.js';
-import { transaction } from '../transaction.js';
+import { USER_GONE_FIND_AGAIN } from '../refusals.js';
 
 /** Who a change is about: a user id (buttons, forms) or what someone typed (commands, the CLI). */
 export type TargetRef = { userId: string } | { username: string };
@@ -25,7 +25,7 @@ export async function loadTarget(ctx: CoreContext, auth: Authorized, ref: Target
   if ('userId' in ref) {
     const upn = await activeUpnById(ctx.db, tenantId, ref.userId);
     user = upn ? await activeUserByUpn(ctx.db, tenantId, upn) : null;
-    if (!user) return fail('not_found', 'That user no longer exists (deleted a moment ago?). Find them again with `/users show`.');
+    if (!user) return fail('not_found', USER_GONE_FIND_AGAIN);
   } else {
     const wanted = ref.username
       .trim()
@@ -54,32 +54,6 @@ export function targetRefusal(auth: Authorized, target: Target): string | null {
   return mayActOnTarget(auth.roles, target.roles);
 }
 
-export const SYNCED_MESSAGE =
-  'This user is synchronized from your on-premises Active Directory: change their names, sign-in, roles and password there, with your on-premises tools. Here you can change only their usage location and licenses.';
-
 export function isSynced(target: Target): boolean {
   return target.user.source === 'synced';
-}
-
-class DryRunRollback<T> extends Error {
-  constructor(readonly value: T) {
-    super('dry run: rolled back');
-  }
-}
-
-/**
- * Runs a change as one transaction; with `dryRun` it runs every statement (so every rule and
- * constraint is checked) and then rolls back.
- */
-export async function changeTransaction<T>(ctx: CoreContext, dryRun: boolean, work: (tx: Db) => Promise<T>): Promise<T | CoreError> {
-  try {
-    return await transaction(ctx, async (tx) => {
-      const value = await work(tx);
-      if (dryRun) throw new DryRunRollback(value);
-      return value;
-    });
-  } catch (error) {
-    if (error instanceof DryRunRollback) return error.value as T;
-    throw error;
-  }
 }

@@ -2,7 +2,7 @@ import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { identify } from '../access/authorize.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
-import { hasPermission, roleLabels } from '../roles.js';
+import { hasPermission } from '../roles.js';
 import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import { usableDomains } from '../../store/organizations.js';
 import type { Db } from '../../store/database.js';
@@ -10,13 +10,15 @@ import type { LicenseState } from '../../store/directory-users.js';
 import { licensePools, licensesOf, type LicenseRecord } from '../../store/seat-ledger.js';
 import { accessStateOf } from '../../store/directory-users.js';
 import { keepSignInGlobalAdmin, reauthorize } from '../access/act-on-user.js';
-import { isUniqueViolation } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
 import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
 import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type EditPart, type EditPlan } from './edit-user-plan.js';
-import { changeTransaction, isSynced, loadTarget, needsRole, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { isSynced, loadTarget, needsRole, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { Authorized } from '../access/authorize.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
+import { LAST_SIGN_IN_GLOBAL_ADMIN, OWN_SIGN_IN, rolesYouHave, SYNCED_USER } from '../refusals.js';
 
 export type EditAuditAction = 'user.update' | 'users.bulk_update';
 
@@ -30,9 +32,6 @@ export interface EditUserResult {
 
 /** Parts that change who may sign in as whom: the target rules (mayActOnTarget) apply to them. */
 const TARGET_RULED: readonly EditPart[] = ['details', 'signIn', 'roles', 'alternateEmail', 'username'];
-
-export const LAST_GLOBAL_ADMIN =
-  'This is the last Global admin who can sign in: give another user the Global admin role first, so the organization is never left without one.';
 
 /** What every edit of a run shares: who acts, and the organization's domains and products (read once). */
 export interface EditSession {
@@ -97,12 +96,12 @@ export async function editInSession(
   if (!target.ok) return target;
   const subject: EditSubject = { user: target.user, roles: target.roles, licenses: await licensesOf(ctx.db, target.user.id) };
   const checked = await checkEdit(ctx.db, session, subject, shape.data, !!options.dryRun);
-  if ('ok' in checked) return checked;
+  if (!checked.ok) return checked;
   if (checked.plan.changedFields.length === 0) return ok(checked.result);
   let done;
   try {
     const now = ctx.now();
-    done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+    done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
       const fresh = await reconfirm(tx, session, subject, checked.plan);
       const { result, audit } = await writeEdit(tx, fresh.session, fresh.subject, checked, { auditAction: options.auditAction, now });
       await writeAudit(tx, audit, now);
@@ -113,21 +112,15 @@ export async function editInSession(
     if (taken) return taken;
     throw error;
   }
-  if ('ok' in done) return done;
-  return ok(done);
+  if (!done.ok) return done;
+  return ok(done.value);
 }
 
 /**
  * Checks one user's edit against them as stored, without writing: what changes, and every problem
  * (permissions, target rules, content rules, a username taken) on its field.
  */
-export async function checkEdit(
-  db: Db,
-  session: EditSession,
-  subject: EditSubject,
-  input: ParsedEditUserInput,
-  dryRun: boolean,
-): Promise<CheckedEdit | CoreError> {
+export async function checkEdit(db: Db, session: EditSession, subject: EditSubject, input: ParsedEditUserInput, dryRun: boolean): Promise<Result<CheckedEdit>> {
   const { auth, domains, ownedSkuIds } = session;
   const plan = planUserEdit(input, subject, { domains, ownedSkuIds });
   const fields = [...refusals(auth, subject, plan), ...plan.fields];
@@ -144,7 +137,7 @@ export async function checkEdit(
     changedFields: plan.changedFields,
     dryRun,
   };
-  return { plan, result };
+  return ok({ plan, result });
 }
 
 /**
@@ -172,7 +165,7 @@ export async function writeEdit(
       tx,
       tenant.id,
       { roles: subject.roles, accountEnabled: user.accountEnabled },
-      () => new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_GLOBAL_ADMIN }])),
+      () => new CoreFailure(invalidFields([{ field: plan.parts.has('signIn') ? 'signIn' : 'roles', message: LAST_SIGN_IN_GLOBAL_ADMIN }])),
     );
   }
   if (plan.licenses) {
@@ -229,9 +222,9 @@ async function reconfirm(tx: Db, session: EditSession, subject: EditSubject, pla
   return { session: { ...session, auth }, subject: fresh };
 }
 
-/** The answer when the new username was taken between the check and the write (a unique violation), or null for any other error. */
+/** The answer when the new username was taken between the check and the write (`UniqueViolation` 'username'), or null for any other error. */
 export function usernameTakenMeanwhile(error: unknown, result: EditUserResult): CoreError | null {
-  if (!isUniqueViolation(error, 'upnKey')) return null;
+  if (!(error instanceof UniqueViolation && error.constraint === 'username')) return null;
   return invalidFields([{ field: 'alias', message: `The username ${result.userPrincipalName} was taken a moment ago. Choose another.` }]);
 }
 
@@ -243,17 +236,17 @@ function refusals(auth: Authorized, target: Target, plan: EditPlan): FieldError[
     const field = PART_FIELD[part];
     const permission = PART_PERMISSION[part];
     if (!hasPermission(auth.roles, permission)) fields.push({ field, message: `${needsRole(permission)} ${youHave(auth)}` });
-    else if (isSynced(target) && ON_PREMISES_PARTS.includes(part)) fields.push({ field, message: SYNCED_MESSAGE });
+    else if (isSynced(target) && ON_PREMISES_PARTS.includes(part)) fields.push({ field, message: SYNCED_USER });
     else if (aboveThem && TARGET_RULED.includes(part)) fields.push({ field, message: aboveThem });
   }
   if (plan.parts.has('signIn') && plan.changes.accountEnabled === false && target.user.id === auth.actorUserId) {
-    fields.push({ field: 'signIn', message: "You can't block your own sign-in: you would lose access. Ask another admin." });
+    fields.push({ field: 'signIn', message: OWN_SIGN_IN });
   }
   return fields;
 }
 
 export function youHave(auth: Authorized): string {
-  return auth.roles.length > 0 ? `You have ${roleLabels(auth.roles)}.` : 'You have no admin role in this organization.';
+  return rolesYouHave(auth.roles);
 }
 
 function dedupe(fields: FieldError[]): FieldError[] {

@@ -1,8 +1,9 @@
 import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { ok, type Result } from '../result.js';
-import type { DirectoryUserRecord } from '../../store/directory-users.js';
-import { activeUsersInOrder, searchUserIds } from '../../store/user-search.js';
+import { activeUserRecordsByIds } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
+import { searchUserIds } from '../../store/user-search.js';
 
 export const FIND_LIMIT = 20;
 
@@ -18,5 +19,7 @@ export async function findUsers(ctx: CoreContext, actor: Actor, text: string, li
   const query = text.trim().slice(0, 200);
   if (!query) return ok({ users: [] });
   const ids = await searchUserIds(ctx.db, auth.tenant.id, query, Math.min(Math.max(limit, 1), 100));
-  return ok({ users: await activeUsersInOrder(ctx.db, ids) });
+  // The search's ranking, kept: the records come back in any order.
+  const byId = new Map((await activeUserRecordsByIds(ctx.db, auth.tenant.id, ids)).map((user) => [user.id, user]));
+  return ok({ users: ids.flatMap((id) => byId.get(id) ?? []) });
 }

@@ -7,10 +7,9 @@ import { fail, invalidFields, ok, type Result } from '../result.js';
 import { emailProblem } from '../rules/email.js';
 import { profileFieldProblems } from '../rules/profile-fields.js';
 import { parseUsername } from '../rules/username.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
-import { isUniqueViolation } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
 
 /** `ana@fabrikam.com` → `ana_fabrikam.com#EXT#@contoso.onmicrosoft.com`, Microsoft's guest username form. */
 export function guestUsername(email: string, initialDomain: string): string {
@@ -93,11 +92,12 @@ export async function inviteGuest(
       );
       return userId;
     });
-    if (isCoreError(made)) return made;
+    if (!made.ok) return made;
     if (!input.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
-    return ok({ userId: made, userPrincipalName: username.userPrincipalName, displayName, dryRun: input.dryRun ?? false });
+    return ok({ userId: made.value, userPrincipalName: username.userPrincipalName, displayName, dryRun: input.dryRun ?? false });
   } catch (error) {
-    if (isUniqueViolation(error, 'upnKey')) return fail('conflict', `${email} was invited a moment ago.`, [{ field: 'email', message: 'Already invited.' }]);
+    if (error instanceof UniqueViolation && error.constraint === 'username')
+      return fail('conflict', `${email} was invited a moment ago.`, [{ field: 'email', message: 'Already invited.' }]);
     throw error;
   }
 }

@@ -3,7 +3,8 @@ import { authorize } from '../access/authorize.js';
 import { confirmActOnUser } from '../access/act-on-user.js';
 import { ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
-import { changeTransaction, loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
 import { fail } from '../result.js';
 
 /**
@@ -28,7 +29,7 @@ export async function markUserSynced(
   const result = { userId: user.id, userPrincipalName: user.userPrincipalName, changed: user.source !== source };
   if (!result.changed) return ok(result);
   const now = ctx.now();
-  const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
     await confirmActOnUser(tx, auth, 'edit_users', user.id);
     await ctx.directory.setSource(tx, user.id, source, now);
     await writeAudit(
@@ -49,7 +50,7 @@ export async function markUserSynced(
     );
     return result;
   });
-  if ('ok' in done) return done;
+  if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
-  return ok(done);
+  return ok(done.value);
 }

@@ -1,6 +1,5 @@
 import type { CoreContext } from '../context.js';
 import { transactionOrDryRun } from '../dry-run.js';
-import { isCoreError } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { mailboxesPastGrace, usersDeletedBefore } from '../../store/user-lifecycle.js';
 import { DELETED_KEPT_DAYS, purgeCutoff } from './delete-user-targets.js';
@@ -54,7 +53,7 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
         );
         return true;
       });
-      if (!isCoreError(done) && done) purged.push(user.userPrincipalName);
+      if (done.ok && done.value) purged.push(user.userPrincipalName);
     }
   }
   seen.clear();
@@ -80,7 +79,7 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
         );
         return true;
       });
-      if (!isCoreError(done) && done) mailboxesRemoved.push(user.userPrincipalName);
+      if (done.ok && done.value) mailboxesRemoved.push(user.userPrincipalName);
     }
   }
   return { purged, mailboxesRemoved };

@@ -12,7 +12,10 @@ import { writeAudit } from '../../store/audit.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import type { CredentialNotice } from './add-user.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from './add-user-input.js';
-import { changeTransaction, isSynced, loadTarget, SYNCED_MESSAGE, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { isSynced, loadTarget, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
+import { SYNCED_USER } from '../refusals.js';
+import { formIncomplete } from '../refusals.js';
 
 export const resetPasswordInputSchema = z.object({
   password: z.discriminatedUnion('mode', [z.object({ mode: z.literal('auto') }), z.object({ mode: z.literal('custom'), value: z.string() })]),
@@ -40,12 +43,12 @@ export async function checkPasswordReset(ctx: CoreContext, actor: Actor, ref: Ta
   const auth = await authorize(ctx, actor, 'reset_passwords');
   if (!auth.ok) return auth;
   const shape = resetPasswordInputSchema.safeParse(raw);
-  if (!shape.success) return fail('invalid_input', `The form is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
+  if (!shape.success) return fail('invalid_input', formIncomplete(shape.error.issues));
   const target = await loadTarget(ctx, auth, ref);
   if (!target.ok) return target;
   const refusal = targetRefusal(auth, target);
   if (refusal) return fail('forbidden', refusal);
-  if (isSynced(target)) return fail('unsupported', SYNCED_MESSAGE);
+  if (isSynced(target)) return fail('unsupported', SYNCED_USER);
   const input = shape.data;
   const fields: FieldError[] = [];
   if (input.password.mode === 'custom') {
@@ -80,7 +83,7 @@ export async function resetPassword(
   const passwordHash = await hashPassword(temporaryPassword, generated ? 'generated' : 'chosen');
   const now = ctx.now();
   const mustChange = input.requirePasswordChange;
-  const done = await changeTransaction(ctx, !!options.dryRun, async (tx) => {
+  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
     await confirmActOnUser(tx, auth, 'reset_passwords', user.id);
     await ctx.directory.setPassword(tx, user.id, { passwordHash, forceChangePassword: mustChange, temporaryPassword }, now);
     await writeAudit(
@@ -98,7 +101,7 @@ export async function resetPassword(
     );
     return { written: true };
   });
-  if ('ok' in done) return done;
+  if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
   const licenses = await licensesOf(ctx.db, user.id);
   return ok({

@@ -11,16 +11,17 @@ import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } fro
 import type { Authorized } from '../access/authorize.js';
 import { hasPermission, mayActOnTarget } from '../roles.js';
 import { parseUsername } from '../rules/username.js';
-import { isCoreError, transaction } from '../transaction.js';
+import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { activeUserBySlackMember, rolesOf } from '../../store/directory-users.js';
 import { licensePools } from '../../store/seat-ledger.js';
-import { countDeletedUsers, deletedUserById, deletedUsers, type DeletedUserRecord, type RememberedLicense } from '../../store/user-lifecycle.js';
-import { isUniqueViolation } from '../../store/values.js';
+import { countDeletedUsers, deletedUserById, deletedUsers, type DeletedUserRecord } from '../../store/user-lifecycle.js';
+import { UniqueViolation } from '../../store/errors.js';
 import type { CredentialNotice } from './add-user.js';
 import { DELETED_KEPT_DAYS, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
 import { usernameUnavailableReason } from './username-availability.js';
+import type { RememberedLicense } from '../../domain/user-changes.js';
 
 export interface RestoreUserResult {
   userId: string;
@@ -199,11 +200,11 @@ export async function restoreUser(
       return { userId: found.id };
     });
   } catch (error) {
-    if (isUniqueViolation(error, 'upnKey'))
+    if (error instanceof UniqueViolation && error.constraint === 'username')
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Enter a new one.` }]);
     throw error;
   }
-  if (isCoreError(restored)) return restored;
+  if (!restored.ok) return restored;
   if (!dryRun) {
     // Each license in its own transaction: one that cannot be given back does not hold up the others.
     for (const license of found.deletedLicenses) {

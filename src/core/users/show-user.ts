@@ -6,7 +6,8 @@ import { fail, ok, type Result } from '../result.js';
 import type { Role } from '../roles.js';
 import type { ProfileValues } from '../rules/profile-fields.js';
 import { userHistory, type AuditView } from '../../store/audit.js';
-import { activeUserByUpn, activeUsersByAlias, rolesOf, type DirectoryUserRecord } from '../../store/directory-users.js';
+import { activeUserByUpn, activeUsersByAlias, rolesOf } from '../../store/directory-users.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import { mailboxOf } from '../../store/user-lifecycle.js';
 

@@ -8,6 +8,7 @@ import { cleanProfile, profileFieldProblems, type ProfileValues } from '../rules
 import { normalizeUsageLocation } from '../rules/usage-location.js';
 import { aliasProblem, parseUsername, type ParsedUsername } from '../rules/username.js';
 import { MAX_CREDENTIAL_RECIPIENTS, type ParsedAddUserInput } from './add-user-input.js';
+import { DISPLAY_NAME_NEEDED, DOMAIN_NEEDED, noSuchApps } from '../refusals.js';
 
 export interface ValidNewUser {
   username: ParsedUsername;
@@ -27,14 +28,14 @@ export function validateNewUser(
   const fields: FieldError[] = [];
   const profile = cleanProfile(input);
   const displayName = input.displayName.trim() || [profile.firstName, profile.lastName].filter(Boolean).join(' ');
-  if (!displayName) fields.push({ field: 'displayName', message: 'Enter a display name (or a first and last name to make one).' });
+  if (!displayName) fields.push({ field: 'displayName', message: DISPLAY_NAME_NEEDED });
   fields.push(...profileFieldProblems({ ...profile, displayName }));
 
   const alias = input.alias.trim();
   const domain = input.domain.trim().toLowerCase();
   const aliasMessage = aliasProblem(alias);
   if (aliasMessage) fields.push({ field: 'alias', message: aliasMessage });
-  if (!domain) fields.push({ field: 'domain', message: 'Choose a domain.' });
+  if (!domain) fields.push({ field: 'domain', message: DOMAIN_NEEDED });
   else if (!tenant.domains.includes(domain)) {
     fields.push({ field: 'domain', message: `The organization has no domain ${domain}. Use one of: ${tenant.domains.join(', ')}.` });
   }
@@ -88,7 +89,7 @@ export function licenseProblems(licenses: ParsedAddUserInput['licenses'], ownedS
     if (seen.has(product.skuId)) fields.push({ field: 'licenses', message: `${product.displayName} is chosen twice.` });
     seen.add(product.skuId);
     const unknown = license.disabledPlans.filter((id) => !product.plans.some((plan) => plan.id === id));
-    if (unknown.length > 0) fields.push({ field: `apps:${product.skuId}`, message: `${product.displayName} has no app ${unknown.join(', ')}.` });
+    if (unknown.length > 0) fields.push({ field: `apps:${product.skuId}`, message: noSuchApps(product.displayName, unknown) });
   }
   const conflict = mutuallyExclusiveProblem(licenses);
   if (conflict) fields.push({ field: 'licenses', message: conflict });

@@ -52,10 +52,10 @@ export async function deleteCustomView(ctx: CoreContext, actor: Actor, id: strin
     );
     return view.name;
   });
-  if (deleted === null) return fail('not_found', 'This view was already deleted.');
-  if (typeof deleted !== 'string') return deleted;
+  if (!deleted.ok) return deleted;
+  if (deleted.value === null) return fail('not_found', 'This view was already deleted.');
   reportChange(ctx, auth.tenant, 'organization', actor);
-  return ok({ name: deleted });
+  return ok({ name: deleted.value });
 }
 
 /** What the custom view form offers: the organization's domains and the products it owns. */

@@ -5,7 +5,6 @@ import { PermanentJobFailure } from '../jobs/job-handler.js';
 import type { JobRecord } from '../../domain/jobs.js';
 import { authorize } from '../access/authorize.js';
 import { ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { resolveView } from './resolve-view.js';
 
 export const EXPORT_JOB = 'export';
@@ -20,8 +19,9 @@ const payloadSchema = z.object({ actor: actorSchema, view: z.string() });
 export async function queueExport(ctx: CoreContext, actor: Actor, viewText: string): Promise<Result<{ jobId: string; view: string }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  const view = await resolveView(ctx.db, auth.tenant.id, viewText);
-  if (isCoreError(view)) return view;
+  const resolved = await resolveView(ctx.db, auth.tenant.id, viewText);
+  if (!resolved.ok) return resolved;
+  const { view } = resolved;
   const { id } = await enqueue(ctx, {
     tenantId: auth.tenant.id,
     kind: EXPORT_JOB,

@@ -3,7 +3,6 @@ import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { csvLine } from '../bulk/csv-out.js';
 import { ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { exportChunk, type Cursor, type ExportRow } from '../../store/user-views.js';
 import { resolveView, type ResolvedView } from './resolve-view.js';
 
@@ -77,8 +76,9 @@ export async function exportUsers(
 ): Promise<Result<{ view: ResolvedView; chunks: () => AsyncGenerator<{ text: string; rows: number }> }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  const view = await resolveView(ctx.db, auth.tenant.id, viewText);
-  if (isCoreError(view)) return view;
+  const resolved = await resolveView(ctx.db, auth.tenant.id, viewText);
+  if (!resolved.ok) return resolved;
+  const { view } = resolved;
   const tenantId = auth.tenant.id;
   const filter = view.filter;
   async function* chunks(): AsyncGenerator<{ text: string; rows: number }> {

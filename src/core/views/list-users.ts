@@ -1,7 +1,6 @@
 import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { ok, type Result } from '../result.js';
-import { isCoreError } from '../transaction.js';
 import { hasPermission } from '../roles.js';
 import { countUsers, listUsersPage, type Cursor, type UserPage } from '../../store/user-views.js';
 import { resolveView, viewChoices, type ResolvedView } from './resolve-view.js';
@@ -34,16 +33,17 @@ export async function listUsers(
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
   const resolved = await resolveView(ctx.db, auth.tenant.id, input.view ?? '');
-  if (isCoreError(resolved)) return resolved;
+  if (!resolved.ok) return resolved;
+  const { view } = resolved;
   const limit = Math.min(Math.max(input.limit ?? PAGE_SIZE, 1), 100);
   const [page, total, views] = await Promise.all([
-    listUsersPage(ctx.db, auth.tenant.id, resolved.filter, {
+    listUsersPage(ctx.db, auth.tenant.id, view.filter, {
       ...(input.after ? { after: input.after } : {}),
       ...(input.before ? { before: input.before } : {}),
       limit,
     }),
-    countUsers(ctx.db, auth.tenant.id, resolved.filter, Object.keys(resolved.filter).length === 0 ? Number.MAX_SAFE_INTEGER : COUNT_CAP),
+    countUsers(ctx.db, auth.tenant.id, view.filter, Object.keys(view.filter).length === 0 ? Number.MAX_SAFE_INTEGER : COUNT_CAP),
     viewChoices(ctx.db, auth.tenant.id),
   ]);
-  return ok({ view: resolved, page, total, views, can: { manageViews: hasPermission(auth.roles, 'manage_views') } });
+  return ok({ view, page, total, views, can: { manageViews: hasPermission(auth.roles, 'manage_views') } });
 }

@@ -1,4 +1,4 @@
-import { fail, type CoreError } from '../result.js';
+import { fail, ok, type Result } from '../result.js';
 import { customViewById, customViewByName, customViews } from '../../store/custom-views.js';
 import type { Db } from '../../store/database.js';
 import type { UserFilter } from '../../store/user-views.js';
@@ -21,7 +21,7 @@ export const DEFAULT_VIEW_REF = 'std:all';
  * The view named by a ref (from a button or menu) or by what someone typed: a standard view's name
  * or key ("licensed users", "guests"), or a custom view's name. Empty means All users.
  */
-export async function resolveView(db: Db, tenantId: string, text: string): Promise<ResolvedView | CoreError> {
+export async function resolveView(db: Db, tenantId: string, text: string): Promise<Result<{ view: ResolvedView }>> {
   const wanted = text.trim() || DEFAULT_VIEW_REF;
   if (wanted.startsWith('cv:')) {
     const view = await customViewById(db, tenantId, wanted.slice(3));
@@ -30,7 +30,7 @@ export async function resolveView(db: Db, tenantId: string, text: string): Promi
   }
   const key = wanted.startsWith('std:') ? wanted.slice(4) : wanted.toLowerCase().replace(/\s+/g, ' ');
   const standard = STANDARD_VIEWS.find((v) => v.key === key || v.name.toLowerCase() === key || v.key === key.replace(/[ -]/g, '_'));
-  if (standard) return { ref: `std:${standard.key}`, name: standard.name, filter: standard.filter, custom: false };
+  if (standard) return ok({ view: { ref: `std:${standard.key}`, name: standard.name, filter: standard.filter, custom: false } });
   const custom = await customViewByName(db, tenantId, wanted);
   if (custom) return customResolved(custom);
   return fail(
@@ -39,10 +39,10 @@ export async function resolveView(db: Db, tenantId: string, text: string): Promi
   );
 }
 
-function customResolved(view: { id: string; name: string; conditions: string }): ResolvedView | CoreError {
+function customResolved(view: { id: string; name: string; conditions: unknown }): Result<{ view: ResolvedView }> {
   const conditions = parseConditions(view.conditions);
   if (!conditions) return fail('conflict', `The custom view "${view.name}" could not be read; edit it in \`/users views\` and save it again.`);
-  return { ref: `cv:${view.id}`, name: view.name, filter: conditions, custom: true };
+  return ok({ view: { ref: `cv:${view.id}`, name: view.name, filter: conditions, custom: true } });
 }
 
 /** Every view of an organization, standard ones first, for the view menu. */

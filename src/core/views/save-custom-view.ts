@@ -7,7 +7,7 @@ import { writeAudit } from '../../store/audit.js';
 import { countCustomViews, customViewById, customViewByName, insertCustomView, updateCustomView } from '../../store/custom-views.js';
 import { allDomains } from '../../store/organizations.js';
 import { licensePools } from '../../store/seat-ledger.js';
-import { isUniqueViolation, toDbJson } from '../../store/values.js';
+import { UniqueViolation } from '../../store/errors.js';
 import { CONDITION_LABELS, hasAnyCondition, viewConditionsSchema, type ConditionName, type ViewConditions } from './view-conditions.js';
 
 /** The admin center's limit of custom views per organization. */
@@ -87,7 +87,7 @@ export async function saveCustomView(
     if (id) {
       if (!(await customViewById(tx, tenantId, id)))
         throw new CoreFailure(fail('not_found', 'This view has been deleted meanwhile; make it again with New view.'));
-      await updateCustomView(tx, tenantId, id, { name, conditions: toDbJson(conditions) }, now);
+      await updateCustomView(tx, tenantId, id, { name, conditions }, now);
     } else {
       if ((await countCustomViews(tx, tenantId)) >= MAX_CUSTOM_VIEWS) {
         throw new CoreFailure(
@@ -97,9 +97,9 @@ export async function saveCustomView(
         );
       }
       try {
-        id = await insertCustomView(tx, { tenantId, name, conditions: toDbJson(conditions), createdBy: auth.actorId }, now);
+        id = await insertCustomView(tx, { tenantId, name, conditions, createdBy: auth.actorId }, now);
       } catch (error) {
-        if (isUniqueViolation(error)) throw nameTaken();
+        if (error instanceof UniqueViolation) throw nameTaken();
         throw error;
       }
     }
@@ -118,7 +118,7 @@ export async function saveCustomView(
     );
     return id;
   });
-  if (typeof saved !== 'string') return saved;
+  if (!saved.ok) return saved;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'organization', actor);
-  return ok({ id: saved, name, created: !input.id });
+  return ok({ id: saved.value, name, created: !input.id });
 }

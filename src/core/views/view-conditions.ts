@@ -75,14 +75,10 @@ export const STANDARD_VIEWS: readonly StandardView[] = [
   roleView('user_admins', 'User admins', 'user_admin'),
 ];
 
-/** The stored JSON of a custom view, read back; null when it no longer fits the schema. */
-export function parseConditions(json: string): ViewConditions | null {
-  try {
-    const parsed = viewConditionsSchema.safeParse(JSON.parse(json));
-    return parsed.success ? parsed.data : null;
-  } catch {
-    return null;
-  }
+/** A custom view's stored conditions, checked; null when they no longer fit the schema. */
+export function parseConditions(stored: unknown): ViewConditions | null {
+  const parsed = viewConditionsSchema.safeParse(stored);
+  return parsed.success ? parsed.data : null;
 }
 
 export function hasAnyCondition(conditions: ViewConditions): boolean {

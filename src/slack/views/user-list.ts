@@ -4,17 +4,9 @@ import type { UserListPage } from '../../core/views/list-users.js';
 import type { Blocks } from '../slack-port.js';
 import { ACTION } from './ids.js';
 import { button, clip, context, esc, header, mrkdwn, option, plain, section } from './kit.js';
+import type { ListedUser } from '../../domain/listed-user.js';
 
 /** A row of a list: what `/users list` and `/users find` show of a user. */
-export interface ListedUser {
-  id: string;
-  displayName: string;
-  userPrincipalName: string;
-  accountEnabled: boolean;
-  licenseError: string | null;
-  skuIds: string[];
-}
-
 /** Block Kit allows at most 10 options in one checkboxes element: one block per 10 rows. */
 const ROWS_PER_CHECKBOXES = 10;
 

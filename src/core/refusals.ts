@@ -1,0 +1,64 @@
+/*
+ * The sentences the core refuses with when more than one use case says the same thing, written
+ * once: tests and people read them exactly as they are here. A sentence only one place says stays
+ * beside its rule. (test/architecture.test.ts fails when a sentence is typed twice in src/core.)
+ */
+import { roleLabels, rolesGranting, type Role } from './roles.js';
+
+/** A user picked or typed is gone (deleted meanwhile). */
+export const USER_GONE = 'That user no longer exists (deleted a moment ago?).';
+/** The same, on a form or button that can find them again. */
+export const USER_GONE_FIND_AGAIN = `${USER_GONE} Find them again with \`/users show\`.`;
+
+/** A synced user's names, sign-in, roles and password belong to the on-premises directory. */
+export const SYNCED_USER =
+  'This user is synchronized from your on-premises Active Directory: change their names, sign-in, roles and password there, with your on-premises tools. Here you can change only their usage location and licenses.';
+
+/** Blocking or removing the sign-in (or the role) of the last Global admin who can sign in. */
+export const LAST_SIGN_IN_GLOBAL_ADMIN =
+  'This is the last Global admin who can sign in: give another user the Global admin role first, so the organization is never left without one.';
+
+/** Deleting the last Global admin who can sign in (after the username: "ana@contoso.com is the last…"). */
+export const LAST_GLOBAL_ADMIN_TO_DELETE =
+  'is the last Global admin who can sign in: the organization would have nobody left who can give roles. Make someone else a Global admin (or allow one to sign in) first.';
+
+export const OWN_SIGN_IN = "You can't block your own sign-in: you would lose access. Ask another admin.";
+
+export const USERNAME_NEEDED = 'Enter a username.';
+
+export const DOMAIN_NEEDED = 'Choose a domain.';
+
+export const DISPLAY_NAME_NEEDED = 'Enter a display name (or a first and last name to make one).';
+
+export const IMPORT_TAKEN_OVER = 'Another Roster process took this import over; it goes on there.';
+
+export const WHOLE_NUMBER_OF_LICENSES = 'Enter a whole number of licenses.';
+
+export const FOLDER_NOT_FILE = 'This is a folder, not a file: choose the CSV file itself.';
+
+/** The roles the actor holds, as the last sentence of a refusal. */
+export function rolesYouHave(roles: readonly Role[]): string {
+  return roles.length > 0 ? `You have ${roleLabels(roles)}.` : 'You have no admin role in this organization.';
+}
+
+export function assigningLicensesNeeds(): string {
+  return `Assigning licenses needs one of: ${roleLabels(rolesGranting('assign_licenses'))}.`;
+}
+
+/** A form whose shape did not parse: the paths of the fields missing or wrong. */
+export function formIncomplete(issues: readonly { path: readonly PropertyKey[] }[]): string {
+  return `The form is incomplete: ${issues.map((i) => i.path.join('.')).join(', ')}.`;
+}
+
+/** Apps (service plans) chosen that the product does not have. */
+export function noSuchApps(productName: string, unknown: readonly string[]): string {
+  return `${productName} has no app ${unknown.join(', ')}.`;
+}
+
+export function quantityRange(min: number, max: number): string {
+  return `The quantity must be a whole number from ${min} to ${max.toLocaleString('en')}.`;
+}
+
+export function couldNotReadFile(error: unknown): string {
+  return `Roster could not read the file (${error instanceof Error ? error.message : String(error)}): upload it again.`;
+}

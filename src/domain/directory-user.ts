@@ -1,0 +1,23 @@
+import type { ProfileValues } from './profile-fields.js';
+
+/** An active or deleted user of the directory as the core reads them (everything but the password hash). */
+export interface DirectoryUserRecord {
+  id: string;
+  tenantId: string;
+  userPrincipalName: string;
+  alias: string;
+  domain: string;
+  displayName: string;
+  profile: ProfileValues;
+  alternateEmail: string | null;
+  usageLocation: string | null;
+  accountEnabled: boolean;
+  userType: string;
+  source: string;
+  slackUserId: string | null;
+  passwordSetAt: Date;
+  forceChangePassword: boolean;
+  lastSignInAt: Date | null;
+  createdAt: Date;
+  deletedAt: Date | null;
+}
