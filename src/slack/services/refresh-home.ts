@@ -11,6 +11,13 @@ export type HomeDeps = Pick<ListenerDeps, 'core' | 'slack'> & Partial<Pick<Liste
  */
 export async function refreshHome(deps: HomeDeps, teamId: string, userId: string): Promise<void> {
   const summary = await homeSummary(deps.core, { teamId, slackUserId: userId });
-  const maySetUp = summary.organization === null && (deps.bootstrapAdmins?.includes(userId) || (await deps.slack.userProfile(userId)).isOwnerOrAdmin);
+  // Slack not saying who they are offers no button; /users setup still answers them.
+  const maySetUp =
+    summary.organization === null &&
+    (deps.bootstrapAdmins?.includes(userId) ||
+      (await deps.slack.userProfile(userId).then(
+        (profile) => profile.isOwnerOrAdmin,
+        () => false,
+      )));
   await deps.slack.publishHome(userId, homeView(summary, { maySetUp }));
 }
