@@ -159,6 +159,32 @@ describe('editing, blocking and resetting users in Slack', () => {
     expect(await checkSeatLedger(r.db.ctx)).toEqual([]);
   });
 
+  it('an Edit many whose results file fails to upload is retried without posting its DM again', async () => {
+    const modal = await openedBy(() => r.sim.command('/users', 'edit-many', { userId: OWNER }));
+    const before = r.fake.calls().length;
+    r.fake.failNext('files.completeUploadExternal', 'internal_error');
+    const submitted = await r.sim.viewSubmission(
+      modal.view,
+      { usernames: { value: plainText('bob@contoso.onmicrosoft.com') }, department: { value: plainText('Finance') } },
+      { userId: OWNER },
+    );
+    expect(submitted.problems).toEqual([]);
+    // The job's first run fails on the upload; its retry (5 s later) uploads the file to the DM posted before.
+    await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.response.ok === true, { after: before, timeoutMs: 20_000 });
+    const reports = r.fake
+      .calls()
+      .slice(before)
+      .filter((c) => c.method === 'chat.postMessage' && /changed/.test(String(c.args.text)));
+    expect(reports).toHaveLength(1);
+    expect(
+      r.fake
+        .calls()
+        .slice(before)
+        .filter((c) => c.method === 'files.completeUploadExternal')
+        .map((c) => c.response.ok),
+    ).toEqual([false, true]);
+  }, 40_000);
+
   it('"Edit selected" under a list opens Edit many with the ticked users', async () => {
     const modal = await openedBy(() =>
       r.sim.blockAction({

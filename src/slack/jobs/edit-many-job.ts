@@ -1,5 +1,5 @@
 import type { JobRecord } from '../../domain/jobs.js';
-import type { JobHandler } from '../../core/jobs/job-handler.js';
+import type { JobHandler, RunningJob } from '../../core/jobs/job-handler.js';
 import { EDIT_MANY_JOB, editManyJobResult, runEditManyJob } from '../../core/users/edit-many-job.js';
 import { editManyResultsCsv } from '../../core/users/edit-many.js';
 import type { ListenerDeps } from '../deps.js';
@@ -8,8 +8,11 @@ import { esc } from '../views/kit.js';
 
 /**
  * Edit many in the app: the core edits the users batch by batch (resumed after a restart), then
- * the admin gets the counts by DM with a CSV of every user and outcome. The DM is the job's last
- * step, recorded in its progress, so a restart after it does not send it twice.
+ * the admin gets the counts by DM with a CSV of every user and outcome. The report is the job's
+ * last step, in two parts each recorded in its progress as soon as it is done (the DM, where it was
+ * posted; then the file): a restart goes on with the part not recorded, so the DM is not posted
+ * again while its file was uploading. (Only a crash between Slack's answer and that record, a few
+ * milliseconds, can still repeat a part.)
  */
 export function editManySlackJob(deps: ListenerDeps): JobHandler {
   return {
@@ -18,7 +21,7 @@ export function editManySlackJob(deps: ListenerDeps): JobHandler {
       const end = await runEditManyJob(deps.core, job);
       if ('stopped' in end) return end;
       if (!job.progress.reported) {
-        await reportEditMany(deps, job.record, 'finished');
+        await reportEditMany(deps, job.record, 'finished', job);
         await job.saveProgress({ reported: true });
       }
       deps.logger.info('users edited', { job: job.record.id, by: job.record.requestedBy, ...end.done });
@@ -34,14 +37,20 @@ export function editManySlackJob(deps: ListenerDeps): JobHandler {
   };
 }
 
-async function reportEditMany(deps: ListenerDeps, job: JobRecord, how: 'finished' | 'cancelled'): Promise<void> {
+async function reportEditMany(deps: ListenerDeps, job: JobRecord, how: 'finished' | 'cancelled', running?: RunningJob): Promise<void> {
   const result = await editManyJobResult(deps.core, job.id);
   const message = editManyResultsMessage(result);
-  const posted = await deps.slack.dm(
-    job.requestedBy,
-    how === 'finished' ? message : { ...message, text: `Edit users was cancelled after ${result.rows.length} users. ${message.text}` },
-  );
-  await deps.slack.uploadFile(posted.channel, {
+  const kept = running?.progress.reportChannel;
+  let channel = typeof kept === 'string' ? kept : null;
+  if (!channel) {
+    const posted = await deps.slack.dm(
+      job.requestedBy,
+      how === 'finished' ? message : { ...message, text: `Edit users was cancelled after ${result.rows.length} users. ${message.text}` },
+    );
+    channel = posted.channel;
+    await running?.saveProgress({ reportChannel: channel });
+  }
+  await deps.slack.uploadFile(channel, {
     filename: 'edit-users-results.csv',
     title: 'Edit users: every user and outcome',
     bytes: await editManyResultsCsv(result),

@@ -42,8 +42,14 @@ export function exportSlackJob(deps: ListenerDeps): JobHandler {
         }
         out.end();
         await once(out, 'finish');
-        const notice = await deps.slack.dm(member, { text: esc(`${exported.view.name}: ${rows.toLocaleString('en')} users, exported as CSV.`) });
-        await deps.slack.uploadFile(notice.channel, { filename, path: file, title: `${exported.view.name} (CSV)` });
+        // The DM's channel is recorded as soon as it is posted: a retry after a failed upload does not post it again.
+        const kept = job.progress.noticeChannel;
+        let channel = typeof kept === 'string' ? kept : null;
+        if (!channel) {
+          channel = (await deps.slack.dm(member, { text: esc(`${exported.view.name}: ${rows.toLocaleString('en')} users, exported as CSV.`) })).channel;
+          await job.saveProgress({ noticeChannel: channel });
+        }
+        await deps.slack.uploadFile(channel, { filename, path: file, title: `${exported.view.name} (CSV)` });
         await job.saveProgress({ delivered: true, rows });
         deps.logger.info('exported a view', { user: member, view: exported.view.ref, rows, job: job.record.id });
         return { done: { rows } };
