@@ -23,6 +23,10 @@ export type AuditAction =
   | 'view.delete'
   | 'tenant.seat_warning'
   | 'tenant.audit_retention'
+  | 'domain.add'
+  | 'domain.verify'
+  | 'domain.default'
+  | 'domain.remove'
   | 'user.delete'
   | 'user.restore'
   | 'user.purge'
@@ -42,7 +46,7 @@ export interface AuditEntry {
   /** A Slack member id, or `cli:<name>` for a local operator. */
   actor: string;
   action: AuditAction;
-  targetType: 'tenant' | 'product' | 'user' | 'import' | 'view' | 'channel';
+  targetType: 'tenant' | 'product' | 'user' | 'import' | 'view' | 'channel' | 'domain';
   targetId?: string;
   /** The directory user the change is about. */
   targetUserId?: string;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from './database.js';
-import { toDbBool, toDbDate } from './values.js';
+import { fromDbBool, fromDbDate, toDbBool, toDbDate, type DbBool } from './values.js';
 
 /** All SQL about an organization (Tenant) and its domains. */
 
@@ -42,13 +42,14 @@ export async function insertTenant(
   return id;
 }
 
-/** Verified domains users can be made on, the initial one last (custom domains are the usual choice). */
+/** Verified domains users can be made on: the default (when one was chosen) first, then custom ones by name, the initial one last. */
 export async function usableDomains(db: Db, tenantId: string): Promise<string[]> {
   const rows = await db
     .selectFrom('Domain')
     .select('name')
     .where('tenantId', '=', tenantId)
     .where('verified', '=', toDbBool(true))
+    .orderBy('isDefault', 'desc')
     .orderBy('isInitial', 'asc')
     .orderBy('name', 'asc')
     .execute();
@@ -67,4 +68,104 @@ export async function insertDomain(db: Db, tenantId: string, name: string, at: D
     .insertInto('Domain')
     .values({ id: randomUUID(), tenantId, name: name.toLowerCase(), isInitial: toDbBool(false), verified: toDbBool(verified), createdAt: toDbDate(at) })
     .execute();
+}
+
+/** A domain as `/users domains` shows it. */
+export interface DomainRecord {
+  name: string;
+  isInitial: boolean;
+  isDefault: boolean;
+  verified: boolean;
+  /** The TXT record value to publish before verifying (custom domains). */
+  verificationCode: string | null;
+  createdAt: Date;
+}
+
+/** Every domain of the organization: the initial one first, then by name. */
+export async function domainsOf(db: Db, tenantId: string): Promise<DomainRecord[]> {
+  const rows = await db
+    .selectFrom('Domain')
+    .select(['name', 'isInitial', 'isDefault', 'verified', 'verificationCode', 'createdAt'])
+    .where('tenantId', '=', tenantId)
+    .orderBy('isInitial', 'desc')
+    .orderBy('name', 'asc')
+    .execute();
+  return rows.map((row) => ({
+    name: row.name,
+    isInitial: fromDbBool(row.isInitial as DbBool),
+    isDefault: fromDbBool(row.isDefault as DbBool),
+    verified: fromDbBool(row.verified as DbBool),
+    verificationCode: row.verificationCode,
+    createdAt: fromDbDate(row.createdAt),
+  }));
+}
+
+/** The organization that holds this domain (verified), if any: a domain belongs to one organization. */
+export async function organizationHoldingDomain(db: Db, name: string): Promise<string | null> {
+  const row = await db.selectFrom('Domain').select('tenantId').where('name', '=', name.toLowerCase()).where('verified', '=', toDbBool(true)).executeTakeFirst();
+  return row?.tenantId ?? null;
+}
+
+/** Adds an unverified custom domain with the TXT value that will verify it. */
+export async function insertUnverifiedDomain(db: Db, tenantId: string, name: string, verificationCode: string, at: Date): Promise<void> {
+  await db
+    .insertInto('Domain')
+    .values({
+      id: randomUUID(),
+      tenantId,
+      name: name.toLowerCase(),
+      isInitial: toDbBool(false),
+      verified: toDbBool(false),
+      verificationCode,
+      createdAt: toDbDate(at),
+    })
+    .execute();
+}
+
+export async function markDomainVerified(db: Db, tenantId: string, name: string): Promise<boolean> {
+  const result = await db
+    .updateTable('Domain')
+    .set({ verified: toDbBool(true) })
+    .where('tenantId', '=', tenantId)
+    .where('name', '=', name)
+    .where('verified', '=', toDbBool(false))
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+/** Makes `name` the default (one per organization: the old default is cleared first, in the caller's transaction). */
+export async function setDefaultDomain(db: Db, tenantId: string, name: string): Promise<void> {
+  await db
+    .updateTable('Domain')
+    .set({ isDefault: toDbBool(false) })
+    .where('tenantId', '=', tenantId)
+    .where('isDefault', '=', toDbBool(true))
+    .execute();
+  await db
+    .updateTable('Domain')
+    .set({ isDefault: toDbBool(true) })
+    .where('tenantId', '=', tenantId)
+    .where('name', '=', name)
+    .execute();
+}
+
+export async function deleteDomain(db: Db, tenantId: string, name: string): Promise<boolean> {
+  const result = await db
+    .deleteFrom('Domain')
+    .where('tenantId', '=', tenantId)
+    .where('name', '=', name)
+    .where('isInitial', '=', toDbBool(false))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/** Users (active or deleted but restorable) whose username is on the domain. */
+export async function countUsersOnDomain(db: Db, tenantId: string, name: string): Promise<number> {
+  const row = await db
+    .selectFrom('DirectoryUser')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('tenantId', '=', tenantId)
+    .where('userPrincipalName', 'like', `%@${name}`)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
 }

@@ -23,6 +23,8 @@ import { showPasswordAction } from './actions/credential-actions.js';
 import { deleteImportResultsAction } from './actions/import-results-actions.js';
 import { cancelJobAction } from './actions/job-actions.js';
 import { auditNextAction } from './actions/audit-actions.js';
+import { addDomainAction, domainChangeAction } from './actions/domain-actions.js';
+import { addDomainSubmission } from './views/add-domain-submission.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -63,6 +65,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   on.view(CALLBACK.resetPassword, resetPasswordSubmission(deps));
   on.view(CALLBACK.customView, customViewSubmission(deps));
   on.view(CALLBACK.deleteCustomView, deleteViewSubmission(deps));
+  on.view(CALLBACK.addDomain, addDomainSubmission(deps));
   on.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
 
   on.action(ACTION.openAddUser, openAddUserAction(deps));
@@ -98,6 +101,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   on.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
   on.action(ACTION.cancelJob, cancelJobAction(deps));
   on.action(ACTION.auditNext, auditNextAction(deps));
+  on.action(ACTION.addDomain, addDomainAction(deps));
+  on.action(ACTION.verifyDomain, domainChangeAction(deps, 'verify'));
+  on.action(ACTION.defaultDomain, domainChangeAction(deps, 'default'));
+  on.action(ACTION.removeDomain, domainChangeAction(deps, 'remove'));
 
   on.shortcut(SHORTCUT.addUser, ({ body }) => {
     const actor = actorFromBody(body);

@@ -14,6 +14,7 @@ export const CALLBACK = {
   resetPassword: 'roster_reset_password_form',
   customView: 'roster_custom_view',
   deleteCustomView: 'roster_delete_custom_view',
+  addDomain: 'roster_add_domain_form',
   seatWarning: 'roster_seat_warning',
 } as const;
 
@@ -45,6 +46,10 @@ export const ACTION = {
   /** "Cancel" beside a job in `/users jobs` (value: the job id). */
   cancelJob: 'roster_cancel_job',
   auditNext: 'roster_audit_next',
+  addDomain: 'roster_add_domain',
+  verifyDomain: 'roster_verify_domain',
+  defaultDomain: 'roster_default_domain',
+  removeDomain: 'roster_remove_domain',
 } as const;
 
 export const SHORTCUT = {

@@ -12,6 +12,7 @@ import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
 import { textMessage } from '../../views/kit.js';
 import { auditCommand } from './audit-command.js';
+import { domainsCommand } from './domains-command.js';
 import { importChannelCommand } from './import-channel-command.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 import { isUserChangeSubcommand, userChangeCommand } from './user-change-commands.js';
@@ -19,7 +20,7 @@ import { userListCommand } from './user-list-commands.js';
 import { isLifecycleSubcommand, LIFECYCLE_SUBCOMMANDS, usersLifecycleSubcommand } from './users-lifecycle.js';
 import { USER_CHANGE_SUBCOMMANDS } from './user-change-commands.js';
 
-const OTHER_SUBCOMMANDS = ['help', 'add', 'import', 'show', 'list', 'find', 'views', 'export', 'import-channel', 'jobs', 'audit', 'setup'] as const;
+const OTHER_SUBCOMMANDS = ['help', 'add', 'import', 'show', 'list', 'find', 'views', 'export', 'import-channel', 'jobs', 'audit', 'domains', 'setup'] as const;
 type OtherSubcommand = (typeof OTHER_SUBCOMMANDS)[number];
 
 /** Every `/users` subcommand Roster knows (manifest.yml's usage hint lists them; a test keeps the two equal). */
@@ -76,6 +77,8 @@ export function usersCommand(deps: ListenerDeps) {
         const result = await listJobs(deps.core, actor);
         return { reply: ephemeral(result.ok ? jobsMessage(result.jobs) : textMessage(result.message)) };
       }
+      case 'domains':
+        return domainsCommand(deps, actor, rest, followUp(args));
       case 'audit':
         return auditCommand(deps, actor, rest.join(' '), followUp(args));
       case 'setup':

@@ -1,0 +1,15 @@
+import type { Actor, CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { hasPermission } from '../roles.js';
+import { ok, type Result } from '../result.js';
+import { domainsOf, type DomainRecord } from '../../store/organizations.js';
+
+/** The TXT record's name: the domain itself (its apex), as Microsoft 365 asks. */
+export const TXT_RECORD_HOST = '@';
+
+/** `/users domains`: the organization's domains (any admin role), and whether the actor may change them (Global admins). */
+export async function listDomains(ctx: CoreContext, actor: Actor): Promise<Result<{ organizationName: string; domains: DomainRecord[]; canManage: boolean }>> {
+  const auth = await authorize(ctx, actor, 'read');
+  if (!auth.ok) return auth;
+  return ok({ organizationName: auth.tenant.name, domains: await domainsOf(ctx.db, auth.tenant.id), canManage: hasPermission(auth.roles, 'manage_domains') });
+}
