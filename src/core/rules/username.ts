@@ -2,9 +2,9 @@ import { DOMAIN_NEEDED, USERNAME_NEEDED } from '../refusals.js';
 
 /**
  * Username (UPN) rules, docs/domain.md "Tenant, domains, usernames". We apply the admin center's
- * stricter lengths (UPN 79, alias 50, domain 48) rather than Entra's looser ones.
+ * stricter lengths (UPN 79, alias 30, domain 48: the Add user page's) rather than Entra's looser ones.
  */
-export const USERNAME_LIMITS = { upn: 79, alias: 50, domain: 48 } as const;
+export const USERNAME_LIMITS = { upn: 79, alias: 30, domain: 48 } as const;
 
 const ALIAS_CHARACTER = /^[A-Za-z0-9'.\-_!#^~]$/;
 
