@@ -14,6 +14,10 @@ export const USER_GONE_FIND_AGAIN = `${USER_GONE} Find them again with \`/users 
 export const SYNCED_USER =
   'This user is synchronized from your on-premises Active Directory: change their names, sign-in, roles and password there, with your on-premises tools. Here you can change only their usage location and licenses.';
 
+/** Deleting or restoring a synced user: the on-premises directory decides whether the account exists. */
+export const SYNCED_USER_LIFECYCLE =
+  'is synchronized from your on-premises Active Directory: delete or restore it there (its recycle bin), and the next synchronization does the same here.';
+
 /** Blocking or removing the sign-in (or the role) of the last Global admin who can sign in. */
 export const LAST_SIGN_IN_GLOBAL_ADMIN =
   'This is the last Global admin who can sign in: give another user the Global admin role first, so the organization is never left without one.';

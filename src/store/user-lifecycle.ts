@@ -17,11 +17,24 @@ export interface DeletedUserRecord {
   displayName: string;
   slackUserId: string | null;
   userType: string;
+  /** `cloud`, or `synced` from an on-premises directory. */
+  source: string;
   deletedAt: Date;
   deletedLicenses: RememberedLicense[];
 }
 
-const DELETED_COLUMNS = ['id', 'tenantId', 'userPrincipalName', 'domain', 'displayName', 'slackUserId', 'userType', 'deletedAt', 'deletedLicenses'] as const;
+const DELETED_COLUMNS = [
+  'id',
+  'tenantId',
+  'userPrincipalName',
+  'domain',
+  'displayName',
+  'slackUserId',
+  'userType',
+  'source',
+  'deletedAt',
+  'deletedLicenses',
+] as const;
 
 function toDeleted(row: {
   id: string;
@@ -31,6 +44,7 @@ function toDeleted(row: {
   displayName: string;
   slackUserId: string | null;
   userType: string;
+  source: string;
   deletedAt: string | null;
   deletedLicenses: string | null;
 }): DeletedUserRecord {
@@ -43,6 +57,7 @@ function toDeleted(row: {
     displayName: row.displayName,
     slackUserId: row.slackUserId,
     userType: row.userType,
+    source: row.source,
     deletedAt: fromDbDate(row.deletedAt ?? '1970-01-01T00:00:00.000+00:00'),
     deletedLicenses: parseRemembered(row.deletedLicenses),
   };

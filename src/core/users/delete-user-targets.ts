@@ -1,3 +1,4 @@
+import { SYNCED_USER_LIFECYCLE } from '../refusals.js';
 import { subDays } from 'date-fns';
 import type { Authorized } from '../access/authorize.js';
 import { mayActOnTarget, type Role } from '../roles.js';
@@ -53,8 +54,13 @@ export async function findDeletedUser(db: Db, tenant: { id: string; name: string
 }
 
 /** Why this actor may not delete this user (themselves, or someone above their role), or null. */
-export function deleteRefusal(auth: Authorized, target: { id: string; userPrincipalName: string }, targetRoles: readonly Role[]): string | null {
+export function deleteRefusal(
+  auth: Authorized,
+  target: { id: string; userPrincipalName: string; source?: string },
+  targetRoles: readonly Role[],
+): string | null {
   if (auth.actorUserId === target.id) return 'You cannot delete yourself. Ask another admin.';
+  if (target.source === 'synced') return `${target.userPrincipalName} ${SYNCED_USER_LIFECYCLE}`;
   const above = mayActOnTarget(auth.roles, targetRoles);
   return above ? `${target.userPrincipalName}: ${above}` : null;
 }

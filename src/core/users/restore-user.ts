@@ -1,3 +1,4 @@
+import { SYNCED_USER_LIFECYCLE } from '../refusals.js';
 import { addDays, differenceInCalendarDays } from 'date-fns';
 import { confirmActOnUser } from '../access/act-on-user.js';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
@@ -86,6 +87,7 @@ export async function deletedUserToRestore(
 async function restoreRefusal(ctx: CoreContext, auth: Authorized, user: DeletedUserRecord): Promise<CoreError | null> {
   const above = mayActOnTarget(auth.roles, await rolesOf(ctx.db, user.id));
   if (above) return fail('forbidden', `${user.userPrincipalName}: ${above}`);
+  if (user.source === 'synced') return fail('forbidden', `${user.userPrincipalName} ${SYNCED_USER_LIFECYCLE}`);
   if (user.deletedAt <= purgeCutoff(ctx.now()))
     return fail(
       'conflict',
