@@ -34,6 +34,12 @@ export interface RosterApp {
   stop(): Promise<void>;
 }
 
+/** Test-only timing, passed explicitly by tests (the app itself never sets it): the defaults are production's. */
+export interface SlackAppTuning {
+  /** The App Home refresh slot (ms): HOME_REFRESH_INTERVAL_MS (2 s) unless a test wants its refreshes sooner. */
+  homeRefreshMs?: number;
+}
+
 /**
  * The Slack surface of a runtime: builds the Bolt app (Socket Mode when SLACK_APP_TOKEN is set,
  * else HTTP on PORT with every Slack request at POST /slack/events; GET /healthz, /readyz and /metrics
@@ -42,7 +48,7 @@ export interface RosterApp {
  * verified. Both tokens are checked with Slack before it resolves (auth.test, then
  * apps.connections.open in Socket Mode); a refused one rejects with a StartupProblem naming it.
  */
-export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterApp> {
+export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackAppTuning = {}): Promise<RosterApp> {
   const { logger } = runtime;
   const log = boltLogger(logger);
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
@@ -78,7 +84,7 @@ export async function startSlackApp(runtime: Runtime, env: Env): Promise<RosterA
   const core = runtime.core;
   const slack = instrumentedPort(webApiPort(app.client, env.SLACK_BOT_TOKEN), runtime.metrics);
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => runtime.metrics.slackRateLimited());
-  const home = new HomeRefresher({ core, slack, logger, bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS });
+  const home = new HomeRefresher({ core, slack, logger, bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS }, tuning.homeRefreshMs);
   const unsubscribe = runtime.changes.subscribe((change) => home.changed(change));
   const deps: ListenerDeps = {
     core,

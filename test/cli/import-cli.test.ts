@@ -29,7 +29,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.destroy());
 
-const roster = (...args: string[]) => rosterCli(db.url)(...args);
+const roster = (...args: string[]) => rosterCli(db)(...args);
 
 describe('npm run roster -- import', () => {
   it('--dry-run prints the verification and writes nothing', async () => {

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.destroy());
 
-const roster = (...args: string[]) => rosterCli(db.url, { ROSTER_IMPORT_MAX_ROWS: '50' })(...args);
+const roster = (...args: string[]) => rosterCli(db, { ROSTER_IMPORT_MAX_ROWS: '50' })(...args);
 
 describe('npm run roster -- import, after a crash', () => {
   it('lists the interrupted import and resumes it: the users made before get new passwords in a private results file', async () => {

@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { checkSeatLedger } from '../../src/core/licenses/check-seats.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 import { BASIC, makeUser } from '../lifecycle/helpers.js';
+import { rosterCli } from '../support/run-cli.js';
 
-const run = promisify(execFile);
 let db: TestDatabase;
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -18,12 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.destroy());
 
-function roster(...args: string[]) {
-  // What `npm run roster` runs: the build that `npm ci` (and `npm test`) made.
-  return run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: db.url } }).catch(
-    (error: { code: number; stdout: string; stderr: string }) => error,
-  );
-}
+const roster = (...args: string[]) => rosterCli(db)(...args);
 
 const upn = (alias: string) => `${alias}@contoso.onmicrosoft.com`;
 

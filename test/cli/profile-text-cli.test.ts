@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.destroy());
 
-const roster = (...args: string[]) => rosterCli(db.url)(...args);
+const roster = (...args: string[]) => rosterCli(db)(...args);
 const ana = () => db.db.selectFrom('DirectoryUser').select(['displayName', 'jobTitle', 'department']).where('aliasKey', '=', 'ana').executeTakeFirstOrThrow();
 
 describe('npm run roster -- with invisible or control characters', () => {

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => db.destroy());
 
-const roster = (...args: string[]) => rosterCli(db.url)(...args);
+const roster = (...args: string[]) => rosterCli(db)(...args);
 
 describe('npm run roster -- setup (trying Roster without Slack)', () => {
   it('creates the organization and its first Global admin, prints the password once, and the import dry run then works', async () => {

@@ -49,7 +49,7 @@ describe('roster list, find and export', () => {
 });
 
 describe('npm run roster -- export writes a private file', () => {
-  const exportTo = (out: string, ...extra: string[]) => rosterCli(db.url)('export', 'all users', '--workspace', TEAM, '--out', out, ...extra);
+  const exportTo = (out: string, ...extra: string[]) => rosterCli(db)('export', 'all users', '--workspace', TEAM, '--out', out, ...extra);
 
   it('never writes through a symbolic link at --out; with --force the link itself is replaced', async () => {
     const target = path.join(dir, 'someone-elses.csv');

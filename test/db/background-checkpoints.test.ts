@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, BackgroundCheckpoints, type CheckpointDone } from '../../src/db/background-checkpoints.js';
+import { copyTemplateDatabase } from '../support/test-db.js';
 import { openDatabase, type OpenDatabase } from '../../src/db/open-database.js';
 
 const dirs: string[] = [];
@@ -16,6 +17,7 @@ afterEach(async () => {
 async function open(backgroundCheckpoints: boolean): Promise<OpenDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-checkpoints-'));
   dirs.push(dir);
+  copyTemplateDatabase(path.join(dir, 'roster.db'));
   const db = await openDatabase(`file:${path.join(dir, 'roster.db')}`, { backgroundCheckpoints });
   opened.push(db);
   return db;

@@ -16,7 +16,7 @@ import { findJob } from '../../src/store/jobs.js';
 import { tenantByTeam } from '../../src/store/organizations.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack-api.js';
 import { writeSampleImportFile } from '../support/sample-import-file.js';
-import { countRows, seedTenant } from '../support/test-db.js';
+import { copyTemplateDatabase, countRows, seedTenant } from '../support/test-db.js';
 
 /*
  * The bar of "durable jobs": the app (the build `npm start` runs, in its own process) is killed
@@ -92,6 +92,7 @@ beforeAll(async () => {
   fake = await startFakeSlack();
   fake.seedUser({ id: OWNER, realName: 'Olivia Owner', isOwner: true });
   dir = mkdtempSync(path.join(tmpdir(), 'roster-crash-'));
+  copyTemplateDatabase(path.join(dir, 'roster.db'));
   url = `file:${path.join(dir, 'roster.db')}`;
   test = await createRuntime({ databaseUrl: url, logger: createLogger('error', () => undefined), busyTimeoutMs: 30_000 });
   await seedTenant(test.core, owner());
@@ -146,8 +147,16 @@ describe('jobs survive a SIGKILL', () => {
     const doneAtKill = Number((await findJob(test.database.db, edit.jobId))?.progress.done ?? 0);
     expect(doneAtKill, `killed at ${JSON.stringify(cut?.progress)}`).toBeLessThan(USERS);
 
-    // A CSV import (the file in Slack), started and killed part-way, while the restarted app finishes the edit.
+    // The restarted app finishes the edit (its DM and results file sent once). Then a CSV import (the
+    // file in Slack), started and killed part-way. (Killed while the edit sends its DM, the edit would
+    // send it again: the DM is sent, then recorded; see src/slack/jobs/edit-many-job.ts.)
     app = await startApp();
+    await until(
+      'the edit to finish after the restart',
+      () => findJob(test.database.db, edit.jobId),
+      (job) => job?.status === 'succeeded',
+      90_000,
+    );
     const local = path.join(dir, 'hires.csv');
     await writeSampleImportFile(local, IMPORT_ROWS, { domain: 'contoso.onmicrosoft.com' });
     const file = fake.addFile({ name: 'hires.csv', user: OWNER, bytes: readFileSync(local) });

@@ -25,7 +25,8 @@ const text = (value: unknown) => JSON.stringify(value);
 async function openHome(userId: string) {
   const before = r.fake.calls().length;
   await r.sim.event({ type: 'app_home_opened', user: userId, channel: `D${userId}`, tab: 'home' });
-  await r.fake.waitFor('views.publish', { after: before });
+  // This member's publish: a refresh of another member's App Home (after a change) may come first.
+  await r.fake.waitFor((c) => c.method === 'views.publish' && c.args.user_id === userId, { after: before });
   return r.fake.homeOf(userId)!;
 }
 

@@ -3,10 +3,13 @@ import { loadEnv } from '../../src/config/env.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import { createLogger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime/create-runtime.js';
-import { startSlackApp, type RosterApp } from '../../src/slack/create-app.js';
+import { startSlackApp, type RosterApp, type SlackAppTuning } from '../../src/slack/create-app.js';
 import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
 import { SlackClientSim } from './slack-requests.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+
+/** App Home refreshes come at the end of a 200 ms slot instead of 2 s, so tests wait less for them (quiet()). */
+export const TEST_TUNING: SlackAppTuning = { homeRefreshMs: 200 };
 
 export const SIGNING_SECRET = '8f742231b10e8888abcd99yyyzzz85a5'.replace(/[yz]/g, 'f');
 
@@ -49,7 +52,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     LOG_LEVEL: 'debug',
   });
   if (!loaded.ok) throw new Error(loaded.message);
-  const app = await startSlackApp(db.runtime, loaded.env);
+  const app = await startSlackApp(db.runtime, loaded.env, TEST_TUNING);
   const baseUrl = `http://127.0.0.1:${app.port}`;
   const appUrl = `${baseUrl}/slack/events`;
   const sim = new SlackClientSim({ appUrl, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
@@ -129,7 +132,7 @@ export async function startAnotherRoster(
     ...(now ? { now } : {}),
     ...(loaded.env.ROSTER_SECRET_KEY ? { secretKey: loaded.env.ROSTER_SECRET_KEY } : {}),
   });
-  const started = await startSlackApp(runtime, loaded.env).catch(async (error: unknown) => {
+  const started = await startSlackApp(runtime, loaded.env, TEST_TUNING).catch(async (error: unknown) => {
     await runtime.shutdown();
     throw error;
   });

@@ -1,19 +1,44 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { OpenDatabase } from '../../src/db/open-database.js';
+import { runCli } from '../../src/cli/run-cli.js';
 
 const run = promisify(execFile);
 
 export interface CliRun {
-  code?: number;
+  code: number;
   stdout: string;
   stderr: string;
 }
 
-/** Runs what `npm run roster` runs (the build that `npm ci` and `npm test` made) against a database. */
-export function rosterCli(databaseUrl: string, env: Record<string, string> = {}) {
+/**
+ * Runs `npm run roster -- …` in this process (runCli, what src/cli/main.ts runs) on a test database,
+ * sharing its connection (two connections in one thread would block each other), with `env` as the
+ * command line's environment besides DATABASE_URL.
+ */
+export function rosterCli(db: OpenDatabase & { url: string }, env: Record<string, string> = {}) {
+  return async (...args: string[]): Promise<CliRun> => {
+    let stdout = '';
+    let stderr = '';
+    const code = await runCli(args, {
+      stdout: { write: (text: string) => (stdout += text) },
+      stderr: { write: (text: string) => (stderr += text) },
+      env: { DATABASE_URL: db.url, ...env },
+      database: db,
+    });
+    return { code, stdout, stderr };
+  };
+}
+
+/**
+ * Runs the build as `npm run roster` does, in its own process (test/support/fresh-build.ts keeps
+ * dist/ fresh): for what only a real process shows (the entry point, exit codes, another process).
+ */
+export function spawnRosterCli(databaseUrl: string, env: Record<string, string> = {}) {
   return (...args: string[]): Promise<CliRun> =>
-    run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, ...env } }).catch(
+    run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, ...env } }).then(
+      ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: CliRun) => error,
     );
 }

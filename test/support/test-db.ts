@@ -1,8 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { SelectQueryBuilder } from 'kysely';
+import { inject } from 'vitest';
 import type { CoreContext, MemberActor } from '../../src/core/context.js';
 import type { DirectoryProvider } from '../../src/core/directory/directory-provider.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -20,13 +21,23 @@ export interface TestDatabase extends OpenDatabase {
   destroy(): Promise<void>;
 }
 
+/**
+ * A migrated database file at `file` (made from the run's template, test/support/template-database.ts,
+ * instead of replaying every migration): for a test that opens it itself or hands it to a process.
+ */
+export function copyTemplateDatabase(file: string): void {
+  copyFileSync(inject('templateDatabase'), file);
+}
+
 /** A real SQLite file with every migration applied, in its own temp folder, and a runtime on it. */
 export async function createTestDatabase(
   now: () => Date = () => new Date(),
   options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider } = {},
 ): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
-  const url = `file:${path.join(dir, 'roster.db')}`;
+  const file = path.join(dir, 'roster.db');
+  copyTemplateDatabase(file);
+  const url = `file:${file}`;
   const runtime = await createRuntime({
     databaseUrl: url,
     now,
