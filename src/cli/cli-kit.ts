@@ -47,12 +47,15 @@ export function cliSentence(text: string): string {
  */
 export function refuse(problem: Print, error: Pick<CoreError, 'code' | 'message' | 'fields'>, flags: Record<string, string> = {}, prefix = ''): number {
   const message = `${prefix}${cliSentence(error.message)}`;
-  problem(`error: ${message}`);
-  for (const field of error.fields ?? []) {
-    const text = cliSentence(field.message);
-    if (message.includes(text)) continue;
-    problem(`  ${flags[field.field] ?? field.field}: ${text}`);
+  const fields = (error.fields ?? []).map((f) => ({ name: flags[f.field] ?? f.field, text: cliSentence(f.message) }));
+  // A message that is its one field's: said once, naming the field.
+  const [only] = fields;
+  if (fields.length === 1 && only && message.endsWith(only.text)) {
+    problem(`error: ${only.name && !message.startsWith(`${only.name}:`) ? `${only.name}: ` : ''}${message}`);
+    return exitFor(error);
   }
+  problem(`error: ${message}`);
+  for (const field of fields) if (field.text !== message) problem(`  ${field.name}: ${field.text}`);
   return exitFor(error);
 }
 

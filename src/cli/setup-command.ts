@@ -23,7 +23,7 @@ export async function setupCommand(ctx: CoreContext, actor: OperatorActor, optio
   const adminName = options.adminName?.trim() || actor.operator;
   // Typed here, so checked here (setup itself leaves out a Slack profile's unusable name).
   const [nameProblem] = profileFieldProblems({ displayName: adminName }, () => '--admin-name');
-  if (nameProblem) return usageError(problem, `--admin-name: ${nameProblem.message}`);
+  if (nameProblem) return refuse(problem, { code: 'invalid_input', message: nameProblem.message });
   const [firstName, ...rest] = adminName.split(/\s+/);
   const result = await setupTenant(ctx, actor, {
     organizationName: options.name,

@@ -17,7 +17,7 @@ describe('npm run roster (the build, in its own process)', () => {
   it('exits 2 with the usage on standard error for an unknown command, 0 when done, 1 when refused', async () => {
     const unknown = await roster('frobnicate');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: unknown command frobnicate\n\nUsage: npm run roster -- <command> \[options\]/);
+    expect(unknown.stderr).toMatch(/^error: unknown command roster frobnicate\nSee `roster --help`/);
     expect(unknown.stdout).toBe('');
 
     const setup = await roster('setup', '--workspace', 'T0PROC', '--name', 'Fabrikam');
@@ -26,7 +26,7 @@ describe('npm run roster (the build, in its own process)', () => {
 
     const again = await roster('setup', '--workspace', 'T0PROC', '--name', 'Fabrikam');
     expect(again.code).toBe(1);
-    expect(again.stdout).toMatch(/already set up as Fabrikam/);
+    expect(again.stderr).toMatch(/already set up as Fabrikam/);
 
     const check = await roster('check');
     expect(check.code).toBe(0);
