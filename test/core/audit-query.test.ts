@@ -18,14 +18,7 @@ beforeEach(async () => {
   db = await createTestDatabase(() => clock);
   tenantId = (await seedTenant(db.ctx)).tenantId;
   for (const alias of ['kim', 'lee']) {
-    const made = await addUser(db.ctx, OWNER, {
-      firstName: alias,
-      lastName: 'Test',
-      displayName: `${alias} Test`,
-      alias,
-      domain: 'contoso.onmicrosoft.com',
-      password: { mode: 'auto' },
-    });
+    const made = await addUser(db.ctx, OWNER, { firstName: alias, lastName: 'Test', displayName: `${alias} Test`, alias, domain: 'contoso.onmicrosoft.com', password: { mode: 'auto' } });
     if (!made.ok) throw new Error(made.message);
   }
 });
@@ -34,11 +27,7 @@ afterEach(async () => db.destroy());
 /** `n` records `everyHours` apart, the first a day before the clock, by `actor`. */
 async function history(n: number, actor: string, everyHours = 24) {
   for (let i = 0; i < n; i++)
-    await writeAudit(
-      db.db,
-      { tenantId, actor, action: 'view.create', targetType: 'view', summary: `Made view ${i}` },
-      subDays(clock, 1 + (i * everyHours) / 24),
-    );
+    await writeAudit(db.db, { tenantId, actor, action: 'view.create', targetType: 'view', summary: `Made view ${i}` }, subDays(clock, 1 + (i * everyHours) / 24));
 }
 
 describe('queryAudit', () => {

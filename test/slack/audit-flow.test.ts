@@ -9,30 +9,18 @@ import { seedTenant } from '../support/test-db.js';
 let r: RosterUnderTest;
 const OWNER = 'U0OWNER';
 const CHANNEL = 'C0GENERAL1';
-type Message = {
-  text: string;
-  blocks: { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string }[] }[];
-  replace_original?: boolean;
-};
+type Message = { text: string; blocks: { type: string; text?: { text: string }; elements?: { action_id?: string; value?: string }[] }[]; replace_original?: boolean };
 
 beforeAll(async () => {
   r = await startRosterUnderTest();
   r.fake.seedUser({ id: OWNER, realName: 'Olivia Owner', isOwner: true });
   const { tenantId } = await seedTenant(r.db.ctx, { teamId: r.fake.teamId, slackUserId: OWNER });
   for (let i = 0; i < 25; i++)
-    await writeAudit(
-      r.db.db,
-      { tenantId, actor: 'cli:ops', action: 'view.create', targetType: 'view', summary: `Made view <${i}>` },
-      subHours(new Date(), i + 1),
-    );
+    await writeAudit(r.db.db, { tenantId, actor: 'cli:ops', action: 'view.create', targetType: 'view', summary: `Made view <${i}>` }, subHours(new Date(), i + 1));
 });
 afterAll(async () => r.stop());
 
-const lines = (message: Message) =>
-  message.blocks
-    .filter((b) => b.type === 'section')
-    .slice(1)
-    .flatMap((b) => b.text!.text.split('\n').filter((l) => l.includes(' · ')));
+const lines = (message: Message) => message.blocks.filter((b) => b.type === 'section').slice(1).flatMap((b) => b.text!.text.split('\n').filter((l) => l.includes(' · ')));
 
 describe('/users audit', () => {
   it('answers a page of records, newest first, escaped, with Next replacing it by the following page', async () => {
@@ -44,12 +32,7 @@ describe('/users audit', () => {
     expect(lines(first)[0]).toContain('`cli:ops` · `view.create` · Made view &lt;0&gt;');
     const next = first.blocks.flatMap((b) => b.elements ?? []).find((e) => e.action_id === ACTION.auditNext)!;
     const before = r.fake.calls().length;
-    await r.sim.blockAction({
-      userId: OWNER,
-      actionId: ACTION.auditNext,
-      message: { ...first, ts: '1700000000.000100', channel: CHANNEL },
-      channelId: CHANNEL,
-    });
+    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.auditNext, message: { ...first, ts: '1700000000.000100', channel: CHANNEL }, channelId: CHANNEL });
     const call = await r.fake.waitFor('$response_url', { after: before });
     const second = call.args as Message;
     expect(second.replace_original).toBe(true);
