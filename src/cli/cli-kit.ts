@@ -26,6 +26,8 @@ const TOP_LEVEL = new Set(['setup', 'import', 'import-channel', 'jobs', 'audit',
  */
 export function cliSentence(text: string): string {
   return text
+    .replace('Check the spelling, or see everyone in the App Home.', 'Check the spelling, or look them up with `roster find <text>`.')
+    .replace('Set it first (Edit user → Settings → Usage location).', 'Set it first: `roster users edit <username> --usage-location XX`.')
     .replace('Run this in a channel (public or private), not in a group DM.', 'Give a channel id (C… or G…), as Slack shows it in the channel details.')
     .replace(
       /Only a Slack workspace owner or admin \(or someone listed in ROSTER_BOOTSTRAP_ADMINS\) can set Roster up\. Ask one of them to run `\/users setup`\./,

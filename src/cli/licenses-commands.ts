@@ -7,7 +7,7 @@ import { productUsers } from '../core/licenses/product-users.js';
 import { recordSelfService, takeOverSubscription } from '../core/licenses/take-over-subscription.js';
 import { unassignProduct } from '../core/licenses/unassign-product.js';
 import { sweepExpired } from '../core/users/purge-deleted.js';
-import { EXIT, refuse, usageError } from './cli-kit.js';
+import { cliSentence, EXIT, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter, summaryPrinter } from './output.js';
 import { fullUsernames } from './resolve-users.js';
@@ -18,7 +18,7 @@ const dryRunOf = (run: CommandRun) => run.values['dry-run'] === true;
 function printChange(run: CommandRun, result: ProductChangeResult, verb: string): number {
   run.print(`${result.dryRun ? '(dry run) ' : ''}${verb} ${result.product.displayName}: ${result.done.length} done, ${result.notDone.length} not done.`);
   for (const d of result.done) run.print(`  done      ${d.userPrincipalName}`);
-  for (const n of result.notDone) run.print(`  not done  ${n.name}: ${n.problems.join(' ')}`);
+  for (const n of result.notDone) run.print(`  not done  ${n.name}: ${cliSentence(n.problems.join(' '))}`);
   return result.notDone.length > 0 ? EXIT.refused : EXIT.done;
 }
 

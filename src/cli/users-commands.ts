@@ -6,7 +6,7 @@ import { inviteGuest } from '../core/users/invite-guest.js';
 import { listDeletedUsers, restoreUser } from '../core/users/restore-user.js';
 import { showUser, type UserDetails } from '../core/users/show-user.js';
 import { isRole, ROLE_IDS } from '../core/roles.js';
-import { EXIT, refuse, usageError } from './cli-kit.js';
+import { cliSentence, EXIT, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter, summaryPrinter, writeRecord, type Row } from './output.js';
 import { fullUsernames } from './resolve-users.js';
@@ -136,7 +136,7 @@ async function remove(run: CommandRun): Promise<number> {
   const result = await deleteUsers(run.ctx, run.actor, { usernames }, { dryRun: run.values['dry-run'] === true });
   if (!result.ok) return refuse(run.problem, result);
   for (const u of result.deleted) run.print(`${dry(run)}deleted      ${u.userPrincipalName}${u.licenses.length ? ` (freed ${u.licenses.join(', ')})` : ''}`);
-  for (const n of result.notDeleted) run.problem(`not deleted  ${n.name}: ${n.reason}`);
+  for (const n of result.notDeleted) run.problem(`not deleted  ${n.name}: ${cliSentence(n.reason)}`);
   if (result.notDeleted.length === 0) return EXIT.done;
   run.problem(`${result.notDeleted.length} of ${result.deleted.length + result.notDeleted.length} users not deleted.`);
   return EXIT.refused;
