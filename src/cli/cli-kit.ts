@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { CoreError } from '../core/result.js';
 
 /** The exit codes a script sees (README, "At the command line"). */
@@ -67,3 +68,6 @@ export function usageError(problem: Print, message: string, hint?: string): numb
   if (hint) problem(hint);
   return EXIT.usage;
 }
+
+/** A file the command reads; `-` is standard input. */
+export const readInput = (file: string): string => readFileSync(file === '-' ? 0 : file, 'utf8');

@@ -33,8 +33,10 @@ export interface ImportCommandOptions {
   synced?: boolean;
   createUnlicensed: boolean;
   out?: string;
-  /** Where to write every problem (`-`: standard error); a dry run writes them nowhere else. */
+  /** Where to write every problem (`-`: standard output); a dry run writes them nowhere else. */
   problems?: string;
+  /** Standard output, for `--out -` and `--problems -` (the report then goes to standard error). */
+  stdout?: (text: string) => void;
   force: boolean;
   limits: ImportLimits;
   /** `--take-over`: resume an import someone else started (their results come to you; they are told). */
@@ -60,7 +62,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
   if (preview.problemsCsv) {
     // A dry run writes nothing unless --problems asks for the file.
     const problemsPath = options.problems ?? (options.dryRun ? null : siblingPath(options.file, 'problems'));
-    if (problemsPath === '-') progress(preview.problemsCsv.toString());
+    if (problemsPath === '-') options.stdout?.(preview.problemsCsv.toString());
     else if (problemsPath) {
       await writePrivateFile(problemsPath, preview.problemsCsv, { force: true });
       print(`All ${preview.problemCount} problems: ${problemsPath}`);
@@ -84,7 +86,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
   const runId = await startWithSettings(ctx, actor, preview, options, progress);
   if (typeof runId === 'number') {
     // Nothing ran: the reserved results file goes (it is empty).
-    await rm(out, { force: true });
+    await discard(out);
     return 1;
   }
   print(
@@ -145,7 +147,7 @@ export async function resumeCommand(
   }
   const resumed = await resumeImport(ctx, actor, jobId, { confirmed: options.takeOver === true, queue: `cli:${ctx.instanceId}` });
   if (!resumed.ok) {
-    await rm(out, { force: true });
+    await discard(out);
     return refuse(progress, {
       ...resumed,
       message: `${resumed.message}${resumed.code === 'needs_confirmation' ? ' Add --take-over to resume it anyway; they are told.' : ''}`,
@@ -208,7 +210,9 @@ async function deliver(
       if (ran.status === 'completed' || ran.status === 'failed') {
         // The path was reserved (created empty, private) before the run; the results replace it
         // atomically (a failed run's too: the users it made before failing have passwords in it).
-        await writePrivateFile(out, await importResultsCsv(ran), { force: true });
+        const results = await importResultsCsv(ran);
+        if (out === '-') options.stdout?.(results.toString());
+        else await writePrivateFile(out, results, { force: true });
         const facts = await findImportJob(ctx, jobId);
         if (facts && ran.status === 'completed') await completeImport(ctx, facts, ran);
       }
@@ -218,20 +222,20 @@ async function deliver(
   const ended = await options.jobs.runNow(runId);
   const outcome = ran;
   if (!outcome) {
-    await rm(out, { force: true });
+    await discard(out);
     progress(`error: the import did not run (${ended.status}${ended.error ? `: ${ended.error}` : ''}).`);
     return EXIT.refused;
   }
   if (outcome.status === 'interrupted' || outcome.status === 'stopped') {
     // The file's reader stopped under the run: no passwords to deliver yet (Resume issues those of
     // the users made so far again), so the reserved, empty results file goes, and --resume finds the path free.
-    await rm(out, { force: true });
+    await discard(out);
     print(`Interrupted: ${outcome.failure} ${importSummaryText(outcome)} so far; those users get new temporary passwords when the import is resumed.`);
     print(`Resume it with: roster import ${options.file} --resume ${jobId} --workspace ${actor.teamId}`);
     return 1;
   }
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);
-  print(`Results with temporary passwords (readable only by you): ${out}`);
+  print(out === '-' ? 'Results with temporary passwords: on standard output.' : `Results with temporary passwords (readable only by you): ${out}`);
   if (outcome.status !== 'completed') return EXIT.refused;
   if (outcome.skipped > 0) {
     // Some rows refused: a script must be able to tell this from a full success.
@@ -243,6 +247,7 @@ async function deliver(
 
 /** Checked before any account is made, so that the passwords always have somewhere private to go. */
 async function outputRefusal(out: string, force: boolean): Promise<string | null> {
+  if (out === '-') return null;
   try {
     await writePrivateFile(out, '', { force });
     return null;
@@ -262,6 +267,11 @@ function printPreview(preview: ImportPreview, print: Print): void {
   for (const seat of preview.seats) print(`  seats: ${seat.product.displayName} (${seat.product.partNumber}) ${seat.available} of ${seat.total} available`);
   if (preview.skippedExampleRow) print(`  ${preview.skippedExampleRow.reason}`);
   for (const problem of preview.firstProblems) print(`  row ${problem.rowNumber} · ${problem.column || 'row'}: ${problem.message}`);
+}
+
+/** The reserved results file goes (`-`, standard output, was never a file). */
+async function discard(out: string): Promise<void> {
+  if (out !== '-') await rm(out, { force: true });
 }
 
 function siblingPath(file: string, suffix: string): string {

@@ -29,9 +29,11 @@ async function importRun(run: CommandRun): Promise<number> {
     takeOver: values['take-over'] === true,
     jobs: run.jobs,
   };
+  // With data on standard output (`-`), the report goes to standard error.
+  const print = options.out === '-' || options.problems === '-' ? run.problem : run.print;
   const resume = text(run, 'resume');
-  if (resume) return resumeCommand(run.ctx, run.actor, resume, options, run.print, run.problem);
-  return importCommand(run.ctx, run.actor, options, run.print, run.problem);
+  if (resume) return resumeCommand(run.ctx, run.actor, resume, { ...options, stdout: run.write }, print, run.problem);
+  return importCommand(run.ctx, run.actor, { ...options, stdout: run.write }, print, run.problem);
 }
 
 export const IMPORT_COMMAND: CommandSpec = {
@@ -49,11 +51,15 @@ export const IMPORT_COMMAND: CommandSpec = {
     blocked: { type: 'boolean', help: 'create the accounts with sign-in blocked' },
     synced: { type: 'boolean', help: 'the users are synchronized from on-premises AD (edited there; Roster changes licenses only)' },
     'create-unlicensed': { type: 'boolean', help: 'with fewer seats than rows, create the rest without a license' },
-    out: { type: 'string', value: '<file.csv>', help: 'the results CSV (default <file>-results.csv; never overwritten without --force)' },
+    out: {
+      type: 'string',
+      value: '<file.csv|->',
+      help: 'the results CSV, with the passwords (default <file>-results.csv; never overwritten without --force; - for standard output)',
+    },
     problems: {
       type: 'string',
       value: '<file.csv|->',
-      help: 'write every problem here (- for standard error); by default <file>-problems.csv, none on a dry run',
+      help: 'write every problem here (- for standard output); by default <file>-problems.csv, none on a dry run',
     },
     force: { type: 'boolean', help: 'replace an existing --out file' },
     resume: { type: 'string', value: '<job id>', help: 'go on with an interrupted import of this file (users made before get new passwords)' },

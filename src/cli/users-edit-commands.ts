@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import type { CoreContext, OperatorActor } from '../core/context.js';
 import { findProduct } from '../core/catalogue/find-product.js';
 import { blockUser, unblockUser } from '../core/users/block-user.js';
@@ -11,7 +10,7 @@ import { markUserSynced } from '../core/users/mark-synced.js';
 import { resetPassword } from '../core/users/reset-password.js';
 import { fail, ok, type CoreError, type Result } from '../core/result.js';
 import { PROFILE_FIELD_NAMES } from '../core/rules/profile-fields.js';
-import { EXIT, refuse, usageError } from './cli-kit.js';
+import { EXIT, readInput, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec, OptionSpec, Values } from './command-tree.js';
 import { FileExistsError, writePrivateFile } from './private-file.js';
 
@@ -50,14 +49,14 @@ async function editMany(run: CommandRun): Promise<number> {
   if ('ok' in edit) return usageError(run.problem, edit.message);
   const products = edit.addLicenses ?? [];
   const input: EditManyInput = {
-    usernames: parseUsernameList(readFileSync(file, 'utf8')),
+    usernames: parseUsernameList(readInput(file)),
     ...(edit.detailsPatch ? { detailsPatch: Object.fromEntries(Object.entries(edit.detailsPatch).map(([k, v]) => [k, v ?? ''])) } : {}),
     ...(typeof edit.usageLocation === 'string' ? { usageLocation: edit.usageLocation } : {}),
     licenses: values['replace-licenses'] ? { mode: 'replace', products } : products.length ? { mode: 'add', products } : { mode: 'keep' },
   };
   const result = dryRun ? await editManyUsers(run.ctx, run.actor, input, { dryRun }) : await editManyHere(run.ctx, run.jobs, run.actor, input);
   if (!result.ok) return refuse(run.problem, result);
-  const out = typeof values.out === 'string' ? values.out : file.replace(/(\.[^./\\]+)?$/, '-results.csv');
+  const out = typeof values.out === 'string' ? values.out : file === '-' ? '-' : file.replace(/(\.[^./\\]+)?$/, '-results.csv');
   const csv = await editManyResultsCsv(result);
   if (out === '-') run.write(csv.toString('utf8'));
   else {
@@ -89,7 +88,7 @@ async function resetPasswordCommand(run: CommandRun): Promise<number> {
   const { values } = run;
   const dryRun = values['dry-run'] === true;
   const passwordFile = typeof values['password-file'] === 'string' ? values['password-file'] : undefined;
-  const password = passwordFile ? ({ mode: 'custom', value: readFileSync(passwordFile, 'utf8').replace(/\r?\n$/, '') } as const) : ({ mode: 'auto' } as const);
+  const password = passwordFile ? ({ mode: 'custom', value: readInput(passwordFile).replace(/\r?\n$/, '') } as const) : ({ mode: 'auto' } as const);
   const result = await resetPassword(
     run.ctx,
     run.actor,
@@ -100,7 +99,8 @@ async function resetPasswordCommand(run: CommandRun): Promise<number> {
   if (!result.ok) return refuse(run.problem, result);
   // The generated password goes to stdout only, once; a chosen one is not repeated.
   if (dryRun) run.print(`${prefixOf(run)}the password of ${result.notice.userPrincipalName} can be reset`);
-  else if (passwordFile) run.print(`The password of ${result.notice.userPrincipalName} is now the one in ${passwordFile}.`);
+  else if (passwordFile)
+    run.print(`The password of ${result.notice.userPrincipalName} is now the one ${passwordFile === '-' ? 'given' : `in ${passwordFile}`}.`);
   else run.print(`New password for ${result.notice.userPrincipalName}: ${result.notice.temporaryPassword}`);
   return EXIT.done;
 }
@@ -135,7 +135,7 @@ export const USERS_EDIT_COMMANDS: CommandSpec[] = [
     positionals: { min: 0, max: 0 },
     details: "Usernames one a line or comma separated. --add-license adds the products; with --replace-licenses they replace the users' licenses.",
     options: {
-      file: { type: 'string', value: '<file>', help: 'the usernames' },
+      file: { type: 'string', value: '<file|->', help: 'the usernames (- for standard input)' },
       ...FIELD_OPTION_SPECS,
       'add-license': LICENSE_OPTIONS['add-license']!,
       'replace-licenses': { type: 'boolean', help: "replace the users' licenses with the --add-license products" },
@@ -170,7 +170,7 @@ export const USERS_EDIT_COMMANDS: CommandSpec[] = [
     args: '<username>',
     positionals: ONE_USER,
     options: {
-      'password-file': { type: 'string', value: '<file>', help: 'use the password in this file (not printed)' },
+      'password-file': { type: 'string', value: '<file|->', help: 'use the password in this file, or on standard input with - (not printed)' },
       'no-require-change': { type: 'boolean', help: 'do not ask for a new password at the next sign-in' },
     },
     dryRun: true,

@@ -86,6 +86,20 @@ describe('npm run roster -- import', () => {
   });
 });
 
+describe('roster import with - as a file', () => {
+  it('--out - writes the results to standard output and the report to standard error, making no file', async () => {
+    const more = path.join(dir, 'more.csv');
+    writeFileSync(more, `${readFileSync(file, 'utf8').split('\r\n')[0]}\r\nmia@contoso.onmicrosoft.com;Mia;;Mia;;;;;;;;;;;;\r\n`);
+    const { code, stdout, stderr } = await roster('import', more, '--out', '-');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^\uFEFFRow,User Name/);
+    expect(stdout).toMatch(/mia@contoso.onmicrosoft.com,Mia,\S{16},Created/);
+    expect(stderr).toMatch(/Done\. 1 created/);
+    expect(existsSync('-')).toBe(false);
+    expect(existsSync(path.join(dir, '-'))).toBe(false);
+  });
+});
+
 describe('npm run roster -- import-channel', () => {
   it('adds, lists and removes an import channel; a role without create_users is refused', async () => {
     expect((await roster('import-channel', 'add', 'C0CLICHAN1', '--workspace', TEAM)).stdout).toMatch(/C0CLICHAN1 is now an import channel/);
