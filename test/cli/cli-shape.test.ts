@@ -76,6 +76,17 @@ describe('usage errors exit 2, with a suggestion', () => {
   });
 });
 
+describe('messages speak CLI, not Slack', () => {
+  it('names roster commands where the core names Slack ones', async () => {
+    const notSetUp = await roster('licenses', '--workspace', 'T0NOPE');
+    expect(notSetUp.code).toBe(1);
+    expect(notSetUp.stderr).toMatch(/Create it with `roster setup --workspace <T…> --name <organization>`/);
+    const channel = await roster('import-channel', 'add', 'general');
+    expect(channel.stderr).toMatch(/Give a channel id/);
+    for (const run of [notSetUp, channel]) expect(run.stderr).not.toMatch(/\/users|\/licenses|in a channel/);
+  });
+});
+
 describe('the workspace', () => {
   it('is the one organization when --workspace is not given, and must be named when there are several', async () => {
     expect((await roster('licenses')).code).toBe(0);
