@@ -7,7 +7,6 @@ import type { ImportLimits } from '../core/import/types.js';
 import {
   importResultsCsv,
   importSummaryText,
-  interruptedImports,
   findImportJob,
   resumeImport,
   runImport,
@@ -158,21 +157,6 @@ export async function resumeCommand(
       `This import was started by ${resumed.startedBy}; its results now come to you${resumed.startedBy.startsWith('cli:') ? '' : ', and they are told by DM'}.`,
     );
   return deliver(ctx, actor, jobId, resumed.runId, options, out, print, progress);
-}
-
-/** `roster import --list`: interrupted imports of the workspace, with how to resume each. */
-export async function listInterruptedCommand(ctx: CoreContext, actor: OperatorActor, print: Print): Promise<number> {
-  await interruptOrphanedImports(ctx);
-  const jobs = await interruptedImports(ctx, actor.teamId);
-  if (jobs.length === 0) {
-    print('No interrupted imports.');
-    return 0;
-  }
-  for (const job of jobs) {
-    print(`${job.id}  ${job.fileName}  started by ${job.requestedBy}  ${job.rowsDone} rows done, ${job.rowsCreated + job.rowsUnlicensed} users made`);
-    print(`  resume: roster -- import <path to ${job.fileName}> --resume ${job.id} --workspace ${actor.teamId}`);
-  }
-  return 0;
 }
 
 /**

@@ -1,13 +1,38 @@
 import { existsSync } from 'node:fs';
 import { usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
-import { importCommand, listInterruptedCommand, resumeCommand } from './import-command.js';
+import { interruptedImports, interruptOrphanedImports } from '../core/bulk/index.js';
+import { importCommand, resumeCommand } from './import-command.js';
+import { RowWriter } from './output.js';
 
 const text = (run: CommandRun, name: string) => (typeof run.values[name] === 'string' ? (run.values[name] as string) : undefined);
 
+/** `roster import --list`: interrupted imports of the workspace, with how to resume each. */
+async function listInterrupted(run: CommandRun): Promise<number> {
+  await interruptOrphanedImports(run.ctx);
+  const jobs = await interruptedImports(run.ctx, run.actor.teamId);
+  const rows = new RowWriter(run.format, ['id', 'fileName', 'requestedBy', 'rowsDone', 'usersMade'], run.write, (r) =>
+    [
+      `${r.id}  ${r.fileName}  started by ${r.requestedBy}  ${r.rowsDone} rows done, ${r.usersMade} users made`,
+      `  resume: roster import <path to ${r.fileName}> --resume ${r.id} --workspace ${run.actor.teamId}`,
+    ].join('\n'),
+  );
+  rows.rows(
+    jobs.map((job) => ({
+      id: job.id,
+      fileName: job.fileName,
+      requestedBy: job.requestedBy,
+      rowsDone: job.rowsDone,
+      usersMade: job.rowsCreated + job.rowsUnlicensed,
+    })),
+  );
+  if (rows.end() === 0 && run.format === 'text') run.print('No interrupted imports.');
+  return 0;
+}
+
 async function importRun(run: CommandRun): Promise<number> {
   const { values } = run;
-  if (values.list) return listInterruptedCommand(run.ctx, run.actor, run.print);
+  if (values.list) return listInterrupted(run);
   const file = run.args[0];
   if (!file) return usageError(run.problem, 'name the CSV file: roster import <file.csv>', 'See `roster import --help`.');
   if (!existsSync(file)) {
@@ -64,9 +89,10 @@ export const IMPORT_COMMAND: CommandSpec = {
     force: { type: 'boolean', help: 'replace an existing --out file' },
     resume: { type: 'string', value: '<job id>', help: 'go on with an interrupted import of this file (users made before get new passwords)' },
     'take-over': { type: 'boolean', help: 'with --resume: an import someone else started (its results come to you; they are told by DM)' },
-    list: { type: 'boolean', help: 'list interrupted imports, with how to resume each' },
+    list: { type: 'boolean', help: 'list interrupted imports, with how to resume each (--output applies to this list)' },
   },
   dryRun: true,
+  output: true,
   longWrites: true,
   examples: [
     'roster import new-hires.csv --dry-run',

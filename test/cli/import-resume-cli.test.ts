@@ -66,6 +66,9 @@ describe('npm run roster -- import, after a crash', () => {
     const list = await roster('import', '--list', '--workspace', TEAM);
     expect(list.stdout).toContain(jobId);
     expect(list.stdout).toMatch(/crash.csv\s+started by U0OWNER\s+2 rows done, 2 users made/);
+    expect(list.stdout).toContain(`resume: roster import <path to crash.csv> --resume ${jobId} --workspace ${TEAM}`);
+    const json = JSON.parse((await roster('import', '--list', '--output', 'json')).stdout);
+    expect(json).toEqual([{ id: jobId, fileName: 'crash.csv', requestedBy: 'U0OWNER', rowsDone: 2, usersMade: 2 }]);
 
     const out = path.join(dir, 'crash-out.csv');
     // A Slack admin started it: the operator must say they take it over, and the starter is told.
