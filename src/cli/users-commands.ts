@@ -6,7 +6,7 @@ import { inviteGuest } from '../core/users/invite-guest.js';
 import { listDeletedUsers, restoreUser } from '../core/users/restore-user.js';
 import { showUser, type UserDetails } from '../core/users/show-user.js';
 import { isRole, ROLE_IDS } from '../core/roles.js';
-import { cliSentence, EXIT, refuse, usageError } from './cli-kit.js';
+import { cliSentence, EXIT, readInput, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter, summaryPrinter, writeRecord, type Row } from './output.js';
 import { fullUsernames } from './resolve-users.js';
@@ -45,7 +45,10 @@ async function add(run: CommandRun): Promise<number> {
     ...profile,
     alias,
     domain,
-    password: { mode: 'auto' as const },
+    password:
+      typeof values['password-file'] === 'string'
+        ? { mode: 'custom' as const, value: readInput(values['password-file']).replace(/\r?\n$/, '') }
+        : { mode: 'auto' as const },
     requirePasswordChange: values['no-require-change'] !== true,
     licenses,
     roles,
@@ -70,12 +73,14 @@ async function add(run: CommandRun): Promise<number> {
   const result = await addUser(run.ctx, run.actor, input);
   if (!result.ok) return refuse(run.problem, result, flags);
   const { notice } = result;
+  // A generated password is shown once; a chosen one (--password-file) is not repeated.
+  const chosen = typeof values['password-file'] === 'string';
   writeRecord(
     run.format,
     {
       userPrincipalName: notice.userPrincipalName,
       displayName: notice.displayName,
-      temporaryPassword: notice.temporaryPassword,
+      temporaryPassword: chosen ? null : notice.temporaryPassword,
       mustChangeAtNextSignIn: notice.mustChangeAtNextSignIn,
       passwordExpiresAt: notice.passwordExpiresAt?.toISOString() ?? null,
       licenses: notice.licenses,
@@ -84,7 +89,9 @@ async function add(run: CommandRun): Promise<number> {
     run.write,
     () => [
       `Added ${notice.displayName} as ${notice.userPrincipalName}${notice.licenses.length ? ` with ${notice.licenses.join(', ')}` : ''}.`,
-      `Temporary password (shown once, ${notice.mustChangeAtNextSignIn ? 'to be changed at the first sign-in' : 'kept until changed'}): ${notice.temporaryPassword}`,
+      chosen
+        ? `Their password is the one ${values['password-file'] === '-' ? 'given' : `in ${values['password-file']}`}.`
+        : `Temporary password (shown once, ${notice.mustChangeAtNextSignIn ? 'to be changed at the first sign-in' : 'kept until changed'}): ${notice.temporaryPassword}`,
     ],
   );
   return EXIT.done;
@@ -200,6 +207,7 @@ export const USERS_COMMANDS: CommandSpec[] = [
       'admin-role': { type: 'string', multiple: true, value: '<role>', help: 'an admin role to give (Global admin only)' },
       'alternate-email': { type: 'string', value: '<address>', help: 'where a password reset can be sent' },
       'slack-user': { type: 'string', value: '<U…>', help: 'link to this Slack member, so their roles apply in Slack' },
+      'password-file': { type: 'string', value: '<file|->', help: 'the password in this file, or on standard input with - (default: generated)' },
       'no-require-change': { type: 'boolean', help: 'do not ask for a new password at the first sign-in' },
     },
     dryRun: true,

@@ -2,6 +2,8 @@
  * The commands the CLI lacked (issue 19, items 1 and 2): users add and show, licenses (seats),
  * views, audit; their --output json and csv, exit codes, and messages that speak CLI, not Slack.
  */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { verifyPassword } from '../../src/core/passwords/hash-password.js';
@@ -45,6 +47,11 @@ describe('roster users add and show', () => {
       'roles',
     ]);
     expect(await verifyPassword(String(record.temporaryPassword), await hash('dan'))).toBe(true);
+    const pw = path.join(path.dirname(db.url.slice('file:'.length)), 'pw.txt');
+    writeFileSync(pw, 'Chosen-Pass-77\n');
+    const chosen = await roster('users', 'add', 'fay', '--display-name', 'Fay', '--password-file', pw);
+    expect(chosen.stdout).not.toContain('Chosen-Pass-77');
+    expect(await verifyPassword('Chosen-Pass-77', await hash('fay'))).toBe(true);
     const taken = await roster('users', 'add', 'chloe', '--display-name', 'Chloe again');
     expect(taken.code).toBe(1);
     expect(taken.stderr).toMatch(/^error: /);

@@ -2,6 +2,8 @@
  * The command line's shape (issue 19, item 1): each command's own --help, unknown commands and
  * options (exit 2, with a suggestion), exit codes, the one organization's workspace, completion.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { rosterCli } from '../support/run-cli.js';
@@ -108,5 +110,21 @@ describe('roster completion', () => {
     const zsh = await roster('completion', 'zsh');
     expect(zsh.stdout).toMatch(/bashcompinit/);
     expect((await roster('completion', 'fish')).code).toBe(2);
+  });
+
+  it.runIf(existsSync('/bin/bash'))('completes in bash: commands, subcommands and options', async () => {
+    const script = (await roster('completion', 'bash')).stdout;
+    const complete = (...words: string[]) =>
+      execFileSync(
+        '/bin/bash',
+        ['-c', `${script}\nCOMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _roster; echo "\${COMPREPLY[*]}"`],
+        {
+          encoding: 'utf8',
+        },
+      ).trim();
+    expect(complete('roster', 'users', 'a')).toBe('add');
+    expect(complete('roster', 'users', 'add', 'ana', '--dis')).toBe('--display-name');
+    expect(complete('roster', 'licenses', '').split(' ')).toContain('assign');
+    expect(complete('roster', 'audit', '--s')).toBe('--since');
   });
 });
