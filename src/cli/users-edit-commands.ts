@@ -13,6 +13,7 @@ import { PROFILE_FIELD_NAMES } from '../core/rules/profile-fields.js';
 import { EXIT, readInput, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec, OptionSpec, Values } from './command-tree.js';
 import { FileExistsError, writePrivateFile } from './private-file.js';
+import { fullUsernames } from './resolve-users.js';
 
 /** --kebab-case option → profile field (camelCase). */
 export const FIELD_OPTIONS = Object.fromEntries(PROFILE_FIELD_NAMES.map((field) => [field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`), field]));
@@ -49,7 +50,8 @@ async function editMany(run: CommandRun): Promise<number> {
   if ('ok' in edit) return usageError(run.problem, edit.message);
   const products = edit.addLicenses ?? [];
   const input: EditManyInput = {
-    usernames: parseUsernameList(readInput(file)),
+    // An alias (no @) names the one user who has it, as everywhere at the command line.
+    usernames: await fullUsernames(run.ctx, run.actor, parseUsernameList(readInput(file))),
     ...(edit.detailsPatch ? { detailsPatch: Object.fromEntries(Object.entries(edit.detailsPatch).map(([k, v]) => [k, v ?? ''])) } : {}),
     ...(typeof edit.usageLocation === 'string' ? { usageLocation: edit.usageLocation } : {}),
     licenses: values['replace-licenses'] ? { mode: 'replace', products } : products.length ? { mode: 'add', products } : { mode: 'keep' },
