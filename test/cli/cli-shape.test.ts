@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { optionsOf } from '../../src/cli/command-tree.js';
 import { COMMANDS } from '../../src/cli/commands.js';
 import { rosterCli } from '../support/run-cli.js';
 import { createTestDatabase, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
@@ -44,6 +45,17 @@ describe('roster --help', () => {
     const bare = await roster();
     expect(bare.code).toBe(2);
     expect(bare.stderr).toMatch(/^error: name a command\n/);
+  });
+});
+
+describe('the command tree', () => {
+  it('gives an option one type across commands, so a value is never taken for a command word', () => {
+    const types = new Map<string, string>();
+    for (const spec of COMMANDS)
+      for (const [flag, option] of Object.entries(optionsOf(spec))) {
+        expect(types.get(flag) ?? option.type, `--${flag} of ${spec.path.join(' ')}`).toBe(option.type);
+        types.set(flag, option.type);
+      }
   });
 });
 
