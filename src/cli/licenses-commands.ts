@@ -15,11 +15,24 @@ import { fullUsernames } from './resolve-users.js';
 const dry = (run: CommandRun) => (run.values['dry-run'] ? '(dry run) ' : '');
 const dryRunOf = (run: CommandRun) => run.values['dry-run'] === true;
 
+/** Each user's outcome: text lines as before, or rows (`userPrincipalName`, `done`, `reason`) with --output. */
 function printChange(run: CommandRun, result: ProductChangeResult, verb: string): number {
-  run.print(`${result.dryRun ? '(dry run) ' : ''}${verb} ${result.product.displayName}: ${result.done.length} done, ${result.notDone.length} not done.`);
-  for (const d of result.done) run.print(`  done      ${d.userPrincipalName}`);
-  for (const n of result.notDone) run.print(`  not done  ${n.name}: ${cliSentence(n.problems.join(' '))}`);
-  return result.notDone.length > 0 ? EXIT.refused : EXIT.done;
+  const total = result.done.length + result.notDone.length;
+  const summary = `${result.dryRun ? '(dry run) ' : ''}${verb} ${result.product.displayName}: ${result.done.length} done, ${result.notDone.length} not done.`;
+  if (run.format === 'text') {
+    run.print(summary);
+    for (const d of result.done) run.print(`  done      ${d.userPrincipalName}`);
+    for (const n of result.notDone) run.print(`  not done  ${n.name}: ${cliSentence(n.problems.join(' '))}`);
+  } else {
+    const rows = new RowWriter(run.format, ['userPrincipalName', 'done', 'reason'], run.write, () => '');
+    rows.rows(result.done.map((d) => ({ userPrincipalName: d.userPrincipalName, done: true, reason: null })));
+    rows.rows(result.notDone.map((n) => ({ userPrincipalName: n.name, done: false, reason: cliSentence(n.problems.join(' ')) })));
+    rows.end();
+    run.problem(summary);
+  }
+  if (result.notDone.length === 0) return EXIT.done;
+  run.problem(`${result.notDone.length} of ${total} users not changed.`);
+  return EXIT.refused;
 }
 
 async function seats(run: CommandRun): Promise<number> {
@@ -139,6 +152,7 @@ export const LICENSES_COMMANDS: CommandSpec[] = [
     details: `<product> is ${PRODUCT}.`,
     options: { 'apps-off': { type: 'string', value: '<plan id,...>', help: "the product's apps (service plans) to turn off" } },
     dryRun: true,
+    output: true,
     examples: ['roster licenses assign "business basic" ana@contoso.com bo', 'roster licenses assign O365_BUSINESS_ESSENTIALS chloe --dry-run'],
     run: (run) => assignOrUnassign(run, true),
   },
@@ -149,6 +163,7 @@ export const LICENSES_COMMANDS: CommandSpec[] = [
     positionals: { min: 2, max: Number.POSITIVE_INFINITY },
     details: `<product> is ${PRODUCT}.`,
     dryRun: true,
+    output: true,
     examples: ['roster licenses unassign "business basic" ana'],
     run: (run) => assignOrUnassign(run, false),
   },

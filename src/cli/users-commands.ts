@@ -142,8 +142,15 @@ async function remove(run: CommandRun): Promise<number> {
   const usernames = await fullUsernames(run.ctx, run.actor, run.args);
   const result = await deleteUsers(run.ctx, run.actor, { usernames }, { dryRun: run.values['dry-run'] === true });
   if (!result.ok) return refuse(run.problem, result);
-  for (const u of result.deleted) run.print(`${dry(run)}deleted      ${u.userPrincipalName}${u.licenses.length ? ` (freed ${u.licenses.join(', ')})` : ''}`);
-  for (const n of result.notDeleted) run.problem(`not deleted  ${n.name}: ${cliSentence(n.reason)}`);
+  if (run.format === 'text') {
+    for (const u of result.deleted) run.print(`${dry(run)}deleted      ${u.userPrincipalName}${u.licenses.length ? ` (freed ${u.licenses.join(', ')})` : ''}`);
+    for (const n of result.notDeleted) run.problem(`not deleted  ${n.name}: ${cliSentence(n.reason)}`);
+  } else {
+    const rows = new RowWriter(run.format, ['userPrincipalName', 'deleted', 'licensesFreed', 'reason'], run.write, () => '');
+    rows.rows(result.deleted.map((u) => ({ userPrincipalName: u.userPrincipalName, deleted: true, licensesFreed: u.licenses, reason: null })));
+    rows.rows(result.notDeleted.map((n) => ({ userPrincipalName: n.name, deleted: false, licensesFreed: [], reason: cliSentence(n.reason) })));
+    rows.end();
+  }
   if (result.notDeleted.length === 0) return EXIT.done;
   run.problem(`${result.notDeleted.length} of ${result.deleted.length + result.notDeleted.length} users not deleted.`);
   return EXIT.refused;
@@ -233,6 +240,7 @@ export const USERS_COMMANDS: CommandSpec[] = [
     args: '<username>...',
     positionals: { min: 1, max: Number.POSITIVE_INFINITY },
     dryRun: true,
+    output: true,
     examples: ['roster users delete ana@contoso.com bo', 'roster users delete ana --dry-run'],
     run: remove,
   },

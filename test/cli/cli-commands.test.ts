@@ -113,6 +113,15 @@ describe('roster licenses', () => {
     const partly = await roster('users', 'delete', 'dan', 'ghost@contoso.onmicrosoft.com', '--dry-run');
     expect(partly.code).toBe(1);
     expect(partly.stderr).toMatch(/1 of 2 users not deleted/);
+    const rows = JSON.parse((await roster('users', 'delete', 'dan', 'ghost@contoso.onmicrosoft.com', '--dry-run', '--output', 'json')).stdout);
+    expect(rows).toEqual([
+      { userPrincipalName: 'dan@contoso.onmicrosoft.com', deleted: true, licensesFreed: ['Microsoft 365 Business Basic'], reason: null },
+      { userPrincipalName: 'ghost@contoso.onmicrosoft.com', deleted: false, licensesFreed: [], reason: expect.any(String) },
+    ]);
+    const assign = await roster('licenses', 'unassign', 'business basic', 'chloe', 'ghost', '--dry-run', '--output', 'csv');
+    expect(assign.code).toBe(1);
+    expect(assign.stdout.split('\r\n').slice(0, 2)).toEqual(['userPrincipalName,done,reason', 'chloe@contoso.onmicrosoft.com,true,']);
+    expect(assign.stderr).toMatch(/1 of 2 users not changed/);
   });
 });
 
