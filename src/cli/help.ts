@@ -13,13 +13,13 @@ const commandLine = (spec: CommandSpec) => {
   return left.length > 44 ? `${left}\n${' '.repeat(46)}${spec.summary}` : `${left.padEnd(45)} ${spec.summary}`;
 };
 
-/** `roster <command> --help`: its usage, what it does, its own options and examples. */
-export function commandHelp(spec: CommandSpec): string {
+/** `roster <command> --help`: its usage, what it does, its own options and examples, and the commands under it (`licenses assign`). */
+export function commandHelp(spec: CommandSpec, below: readonly CommandSpec[] = []): string {
   const own = Object.entries(optionsOf(spec)).filter(([flag]) => !(flag in COMMON_OPTIONS));
   return [
     `Usage: ${name(spec)}${spec.args ? ` ${spec.args}` : ''} [options]`,
     '',
-    spec.summary,
+    `${spec.summary.charAt(0).toUpperCase()}${spec.summary.slice(1)}.`,
     ...(spec.details ? ['', spec.details] : []),
     ...(own.length ? ['', 'Options:', ...own.map(([flag, o]) => optionLine(flag, o))] : []),
     '',
@@ -28,6 +28,7 @@ export function commandHelp(spec: CommandSpec): string {
     '',
     'Examples:',
     ...spec.examples.map((e) => `  ${e}`),
+    ...(below.length ? ['', 'Commands under it:', ...below.map(commandLine)] : []),
     '',
   ].join('\n');
 }

@@ -62,7 +62,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   }
   const { spec } = resolved;
   if (help) {
-    write(commandHelp(spec));
+    const below = COMMANDS.filter((s) => s.path.length > spec.path.length && spec.path.every((w, i) => s.path[i] === w));
+    write(commandHelp(spec, below));
     return EXIT.done;
   }
   const parsed = parseOptions(argv, spec);

@@ -39,6 +39,7 @@ describe('roster --help', () => {
     expect(users.code).toBe(0);
     expect(users.stdout).toMatch(/^ {2}users add <username>/m);
     expect(users.stdout).toMatch(/^ {2}users show <username>/m);
+    expect((await roster('licenses', '--help')).stdout).toMatch(/Commands under it:\n {2}licenses assign <product> <username>\.\.\./);
     const top = await roster('--help');
     expect(top.stdout).toMatch(/Exit codes: 0 all done; 1 refused/);
     for (const spec of COMMANDS) expect(top.stdout).toContain(`  ${spec.path.join(' ')}`);
