@@ -7,7 +7,6 @@ import type { ImportLimits } from '../core/import/types.js';
 import {
   importResultsCsv,
   importSummaryText,
-  interruptedImports,
   findImportJob,
   resumeImport,
   runImport,
@@ -17,6 +16,7 @@ import {
   type ImportPreview,
   type ImportSettings,
 } from '../core/bulk/index.js';
+import { cliSentence, EXIT, exitFor, refuse, type Print } from './cli-kit.js';
 import { FileExistsError, writePrivateFile } from './private-file.js';
 import { IMPORT_JOB, interruptOrphanedImports, takeImport } from '../core/bulk/import-job.js';
 import { completeImport } from '../core/bulk/import-run-end.js';
@@ -32,6 +32,10 @@ export interface ImportCommandOptions {
   synced?: boolean;
   createUnlicensed: boolean;
   out?: string;
+  /** Where to write every problem (`-`: standard output); a dry run writes them nowhere else. */
+  problems?: string;
+  /** Standard output, for `--out -` and `--problems -` (the report then goes to standard error). */
+  stdout?: (text: string) => void;
   force: boolean;
   limits: ImportLimits;
   /** `--take-over`: resume an import someone else started (their results come to you; they are told). */
@@ -40,7 +44,7 @@ export interface ImportCommandOptions {
   jobs: JobRunner;
 }
 
-export type Print = (line: string) => void;
+export type { Print } from './cli-kit.js';
 
 /** `roster import <file>`: the same verification and report as in Slack, for admins who script. Returns the exit code. */
 export async function importCommand(ctx: CoreContext, actor: OperatorActor, options: ImportCommandOptions, print: Print, progress: Print): Promise<number> {
@@ -51,40 +55,41 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
     fileId: options.dryRun ? null : `cli:${randomUUID()}`,
     limits: options.limits,
   });
-  if (!verified.ok) {
-    print(`error: ${verified.message}`);
-    return 1;
-  }
+  if (!verified.ok) return refuse(progress, verified);
   const { preview } = verified;
   printPreview(preview, print);
   if (preview.problemsCsv) {
-    const problemsPath = siblingPath(options.file, 'problems');
-    await writePrivateFile(problemsPath, preview.problemsCsv, { force: true });
-    print(`All ${preview.problemCount} problems: ${problemsPath}`);
+    // A dry run writes nothing unless --problems asks for the file.
+    const problemsPath = options.problems ?? (options.dryRun ? null : siblingPath(options.file, 'problems'));
+    if (problemsPath === '-') options.stdout?.(preview.problemsCsv.toString());
+    else if (problemsPath) {
+      await writePrivateFile(problemsPath, preview.problemsCsv, { force: true });
+      print(`All ${preview.problemCount} problems: ${problemsPath}`);
+    } else print(`${preview.problemCount} problems; --problems <file.csv> writes them all.`);
   }
   if (options.dryRun) {
-    print('Dry run: nothing was written.');
-    return 0;
+    print(`Dry run: nothing was written${options.problems && preview.problemsCsv ? ' but the problems file' : ''}.`);
+    return preview.rowsWithProblems > 0 ? EXIT.refused : EXIT.done;
   }
   if (preview.rowsReady === 0) {
-    print('No row is ready to import; fix the problems above and run again.');
-    return 1;
+    progress('error: No row is ready to import; fix the problems above and run again.');
+    return EXIT.refused;
   }
   const out = options.out ?? siblingPath(options.file, 'results');
   const refusal = await outputRefusal(out, options.force);
   if (refusal) {
-    print(`error: --out: ${refusal}`);
-    return 1;
+    progress(`error: --out: ${refusal}`);
+    return EXIT.refused;
   }
 
-  const runId = await startWithSettings(ctx, actor, preview, options, print);
-  if (!runId) {
+  const runId = await startWithSettings(ctx, actor, preview, options, progress);
+  if (typeof runId === 'number') {
     // Nothing ran: the reserved results file goes (it is empty).
-    await rm(out, { force: true });
+    await discard(out);
     return 1;
   }
   print(
-    `Import ${preview.jobId} started. If it is stopped, resume it with: npm run roster -- import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`,
+    `Import ${preview.jobId} started. If it is stopped, resume it with: roster import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`,
   );
   return deliver(ctx, actor, preview.jobId!, runId, options, out, print, progress);
 }
@@ -94,18 +99,15 @@ async function startWithSettings(
   actor: OperatorActor,
   preview: ImportPreview,
   options: ImportCommandOptions,
-  print: Print,
-): Promise<string | null> {
+  problem: Print,
+): Promise<string | number> {
   let license: ImportSettings['license'] = null;
   if (options.license) {
     const match = findProduct(
       options.license,
       preview.seats.map((s) => s.product.skuId),
     );
-    if (!match.ok) {
-      print(`error: --license: ${match.message}`);
-      return null;
-    }
+    if (!match.ok) return refuse(problem, { code: 'invalid_input', message: match.message }, {}, '--license: ');
     license = { skuId: match.product.skuId, disabledPlans: [] };
   }
   const settings: ImportSettings = {
@@ -119,9 +121,9 @@ async function startWithSettings(
   const started = await startImport(ctx, actor, preview.jobId!, settings, { queue: `cli:${ctx.instanceId}` });
   if (!started.ok) {
     const flags: Record<string, string> = { usageLocation: '--location', license: '--license' };
-    for (const problem of started.fields ?? [{ field: '', message: started.message }])
-      print(`error: ${flags[problem.field] ?? problem.field}: ${problem.message}`);
-    return null;
+    for (const field of started.fields ?? []) problem(`error: ${flags[field.field] ?? field.field}: ${cliSentence(field.message)}`);
+    if (!started.fields?.length) return refuse(problem, started);
+    return exitFor(started);
   }
   return started.runId;
 }
@@ -139,35 +141,22 @@ export async function resumeCommand(
   const out = options.out ?? siblingPath(options.file, 'results');
   const refusal = await outputRefusal(out, options.force);
   if (refusal) {
-    print(`error: --out: ${refusal}`);
-    return 1;
+    progress(`error: --out: ${refusal}`);
+    return EXIT.refused;
   }
   const resumed = await resumeImport(ctx, actor, jobId, { confirmed: options.takeOver === true, queue: `cli:${ctx.instanceId}` });
   if (!resumed.ok) {
-    await rm(out, { force: true });
-    print(`error: ${resumed.message}${resumed.code === 'needs_confirmation' ? ' Add --take-over to resume it anyway; they are told.' : ''}`);
-    return 1;
+    await discard(out);
+    return refuse(progress, {
+      ...resumed,
+      message: `${resumed.message}${resumed.code === 'needs_confirmation' ? ' Add --take-over to resume it anyway; they are told.' : ''}`,
+    });
   }
   if (resumed.takenOver)
     print(
       `This import was started by ${resumed.startedBy}; its results now come to you${resumed.startedBy.startsWith('cli:') ? '' : ', and they are told by DM'}.`,
     );
   return deliver(ctx, actor, jobId, resumed.runId, options, out, print, progress);
-}
-
-/** `roster import --list`: interrupted imports of the workspace, with how to resume each. */
-export async function listInterruptedCommand(ctx: CoreContext, actor: OperatorActor, print: Print): Promise<number> {
-  await interruptOrphanedImports(ctx);
-  const jobs = await interruptedImports(ctx, actor.teamId);
-  if (jobs.length === 0) {
-    print('No interrupted imports.');
-    return 0;
-  }
-  for (const job of jobs) {
-    print(`${job.id}  ${job.fileName}  started by ${job.requestedBy}  ${job.rowsDone} rows done, ${job.rowsCreated + job.rowsUnlicensed} users made`);
-    print(`  resume: npm run roster -- import <path to ${job.fileName}> --resume ${job.id} --workspace ${actor.teamId}`);
-  }
-  return 0;
 }
 
 /**
@@ -205,7 +194,9 @@ async function deliver(
       if (ran.status === 'completed' || ran.status === 'failed') {
         // The path was reserved (created empty, private) before the run; the results replace it
         // atomically (a failed run's too: the users it made before failing have passwords in it).
-        await writePrivateFile(out, await importResultsCsv(ran), { force: true });
+        const results = await importResultsCsv(ran);
+        if (out === '-') options.stdout?.(results.toString());
+        else await writePrivateFile(out, results, { force: true });
         const facts = await findImportJob(ctx, jobId);
         if (facts && ran.status === 'completed') await completeImport(ctx, facts, ran);
       }
@@ -215,25 +206,32 @@ async function deliver(
   const ended = await options.jobs.runNow(runId);
   const outcome = ran;
   if (!outcome) {
-    await rm(out, { force: true });
-    print(`error: the import did not run (${ended.status}${ended.error ? `: ${ended.error}` : ''}).`);
-    return 1;
+    await discard(out);
+    progress(`error: the import did not run (${ended.status}${ended.error ? `: ${ended.error}` : ''}).`);
+    return EXIT.refused;
   }
   if (outcome.status === 'interrupted' || outcome.status === 'stopped') {
     // The file's reader stopped under the run: no passwords to deliver yet (Resume issues those of
     // the users made so far again), so the reserved, empty results file goes, and --resume finds the path free.
-    await rm(out, { force: true });
+    await discard(out);
     print(`Interrupted: ${outcome.failure} ${importSummaryText(outcome)} so far; those users get new temporary passwords when the import is resumed.`);
-    print(`Resume it with: npm run roster -- import ${options.file} --resume ${jobId} --workspace ${actor.teamId}`);
+    print(`Resume it with: roster import ${options.file} --resume ${jobId} --workspace ${actor.teamId}`);
     return 1;
   }
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);
-  print(`Results with temporary passwords (readable only by you): ${out}`);
-  return outcome.status === 'completed' ? 0 : 1;
+  print(out === '-' ? 'Results with temporary passwords: on standard output.' : `Results with temporary passwords (readable only by you): ${out}`);
+  if (outcome.status !== 'completed') return EXIT.refused;
+  if (outcome.skipped > 0) {
+    // Some rows refused: a script must be able to tell this from a full success.
+    progress(`${outcome.skipped} of ${outcome.rowsRead} rows were not created (see ${out}).`);
+    return EXIT.refused;
+  }
+  return EXIT.done;
 }
 
 /** Checked before any account is made, so that the passwords always have somewhere private to go. */
 async function outputRefusal(out: string, force: boolean): Promise<string | null> {
+  if (out === '-') return null;
   try {
     await writePrivateFile(out, '', { force });
     return null;
@@ -253,6 +251,11 @@ function printPreview(preview: ImportPreview, print: Print): void {
   for (const seat of preview.seats) print(`  seats: ${seat.product.displayName} (${seat.product.partNumber}) ${seat.available} of ${seat.total} available`);
   if (preview.skippedExampleRow) print(`  ${preview.skippedExampleRow.reason}`);
   for (const problem of preview.firstProblems) print(`  row ${problem.rowNumber} · ${problem.column || 'row'}: ${problem.message}`);
+}
+
+/** The reserved results file goes (`-`, standard output, was never a file). */
+async function discard(out: string): Promise<void> {
+  if (out !== '-') await rm(out, { force: true });
 }
 
 function siblingPath(file: string, suffix: string): string {

@@ -19,6 +19,11 @@ export async function tenantByTeam(db: Db, slackTeamId: string): Promise<TenantR
   return (await db.selectFrom('Tenant').select(TENANT_COLUMNS).where('slackTeamId', '=', slackTeamId).executeTakeFirst()) ?? null;
 }
 
+/** The Slack team ids of the organizations, at most `limit` of them (to tell one from several). */
+export async function tenantTeams(db: Db, limit: number): Promise<string[]> {
+  return (await db.selectFrom('Tenant').select('slackTeamId').orderBy('slackTeamId').limit(limit).execute()).map((t) => t.slackTeamId);
+}
+
 export async function tenantById(db: Db, id: string): Promise<TenantRecord | null> {
   return (await db.selectFrom('Tenant').select(TENANT_COLUMNS).where('id', '=', id).executeTakeFirst()) ?? null;
 }

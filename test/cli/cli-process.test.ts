@@ -13,11 +13,11 @@ const dir = mkdtempSync(path.join(tmpdir(), 'roster-cli-process-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const roster = spawnRosterCli(`file:${path.join(dir, 'data', 'roster.db')}`);
 
-describe('npm run roster (the build, in its own process)', () => {
+describe('roster (package.json bin: the build, in its own process)', () => {
   it('exits 2 with the usage on standard error for an unknown command, 0 when done, 1 when refused', async () => {
     const unknown = await roster('frobnicate');
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toMatch(/^error: unknown command frobnicate\n\nUsage: npm run roster -- <command> \[options\]/);
+    expect(unknown.stderr).toMatch(/^error: unknown command roster frobnicate\nSee `roster --help`/);
     expect(unknown.stdout).toBe('');
 
     const setup = await roster('setup', '--workspace', 'T0PROC', '--name', 'Fabrikam');
@@ -26,10 +26,15 @@ describe('npm run roster (the build, in its own process)', () => {
 
     const again = await roster('setup', '--workspace', 'T0PROC', '--name', 'Fabrikam');
     expect(again.code).toBe(1);
-    expect(again.stdout).toMatch(/already set up as Fabrikam/);
+    expect(again.stderr).toMatch(/already set up as Fabrikam/);
 
     const check = await roster('check');
     expect(check.code).toBe(0);
+
+    const forbidden = await roster('licenses', 'buy', 'business basic', '1', '--role', 'license_admin');
+    expect(forbidden.code).toBe(3);
+    const json = await roster('licenses', '--output', 'json');
+    expect(JSON.parse(json.stdout)).toEqual([]);
   });
 
   it('refuses an import limit that is not a number, read from its environment', async () => {

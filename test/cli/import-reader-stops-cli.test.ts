@@ -60,12 +60,13 @@ describe('npm run roster -- import, when the reader stops', () => {
     const printed = lines.join('\n');
     expect(printed).toMatch(/Interrupted: Reading the file needed more memory than Roster allows for one file \(12 MB\)/);
     const jobId = /--resume (\S+) --workspace/.exec(printed)?.[1];
-    expect(printed).toContain(`Resume it with: npm run roster -- import ${file} --resume ${jobId} --workspace ${TEAM}`);
+    expect(printed).toContain(`Resume it with: roster import ${file} --resume ${jobId} --workspace ${TEAM}`);
     expect(existsSync(out)).toBe(false);
 
     configureImportWorkers({ heapMb: 64, rowBatchChars: 1_000_000 });
     lines.length = 0;
-    expect(await resumeCommand(db.ctx, operator.actor, jobId!, options, print, () => {})).toBe(0);
+    // Done, with the 120 long rows refused: exit 1, as any import with refused rows.
+    expect(await resumeCommand(db.ctx, operator.actor, jobId!, options, print, () => {})).toBe(1);
     expect(lines.join('\n')).toMatch(/Done\. 500 created, 120 not created/);
     expect(readFileSync(out, 'utf8').match(/made before the interruption; new temporary password/g)?.length).toBeGreaterThan(0);
     expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('importJobId', '=', jobId!))).toBe(500);

@@ -66,12 +66,15 @@ describe('npm run roster -- import, after a crash', () => {
     const list = await roster('import', '--list', '--workspace', TEAM);
     expect(list.stdout).toContain(jobId);
     expect(list.stdout).toMatch(/crash.csv\s+started by U0OWNER\s+2 rows done, 2 users made/);
+    expect(list.stdout).toContain(`resume: roster import <path to crash.csv> --resume ${jobId} --workspace ${TEAM}`);
+    const json = JSON.parse((await roster('import', '--list', '--output', 'json')).stdout);
+    expect(json).toEqual([{ id: jobId, fileName: 'crash.csv', requestedBy: 'U0OWNER', rowsDone: 2, usersMade: 2 }]);
 
     const out = path.join(dir, 'crash-out.csv');
     // A Slack admin started it: the operator must say they take it over, and the starter is told.
     const refused = await roster('import', file, '--resume', jobId, '--workspace', TEAM, '--out', out);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/This import was started by U0OWNER\..*Add --take-over to resume it anyway; they are told\./);
+    expect(refused.stderr).toMatch(/This import was started by U0OWNER\..*Add --take-over to resume it anyway; they are told\./);
     expect(existsSync(out)).toBe(false);
     const resumed = await roster('import', file, '--resume', jobId, '--take-over', '--workspace', TEAM, '--out', out);
     expect(resumed.stdout).toMatch(/This import was started by U0OWNER; its results now come to you, and they are told by DM/);
@@ -97,7 +100,7 @@ describe('npm run roster -- import, after a crash', () => {
     writeFileSync(file, rows(Array.from({ length: 60 }, (_, i) => `m${i}`)));
     const refused = await roster('import', file, '--workspace', TEAM, '--dry-run');
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/more than 50|at most 50|50 rows/);
+    expect(refused.stderr).toMatch(/more than 50|at most 50|50 rows/);
   });
 });
 
@@ -114,7 +117,7 @@ describe('the results file is private', () => {
     chmodSync(out, 0o644);
     const refused = await importTo(out);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/already exists; choose another --out, or add --force/);
+    expect(refused.stderr).toMatch(/already exists; choose another --out, or add --force/);
     expect(readFileSync(out, 'utf8')).toBe('old');
     const forced = await importTo(out, '--force');
     expect(forced.stdout).toMatch(/Done\./);

@@ -37,7 +37,8 @@ describe('npm run roster -- users|licenses|purge', () => {
     expect(restored.stdout).toMatch(/Licenses given back: Microsoft 365 Business Basic/);
     await roster('licenses', 'record-self-service', 'STANDARDPACK', '3', '--workspace', TEAM);
     const refused = await roster('licenses', 'takeover', 'STANDARDPACK', '--workspace', TEAM, '--role', 'license_admin');
-    expect(refused.stdout).toMatch(/To take over self-service subscriptions you need one of these roles: Global admin, Billing admin/);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/To take over self-service subscriptions you need one of these roles: Global admin, Billing admin/);
     const taken = await roster('licenses', 'takeover', 'STANDARDPACK', '--workspace', TEAM, '--role', 'billing_admin');
     expect(taken.stdout).toMatch(/3 seats joined the pool/);
     const purge = await roster('purge');
@@ -51,10 +52,13 @@ describe('npm run roster -- users|licenses|purge', () => {
     expect(dry.stdout).toMatch(/\(dry run\) Bought 5 Office 365 E3: 5 licenses, 5 available/);
     expect(await pools()).toEqual([]);
     const refused = await roster('licenses', 'buy', 'ENTERPRISEPACK', '5', '--workspace', TEAM, '--role', 'license_admin');
-    expect(refused.stdout).toMatch(/you need one of these roles: Global admin, Billing admin/);
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toMatch(/you need one of these roles: Global admin, Billing admin/);
     const bought = await roster('licenses', 'buy', 'ENTERPRISEPACK', '5', '--workspace', TEAM);
     expect(bought.stdout).toMatch(/^Bought 5 Office 365 E3: 5 licenses, 5 available\./);
     expect(await pools()).toEqual([{ partNumber: 'ENTERPRISEPACK', total: 5 }]);
-    expect((await roster('licenses', 'buy', 'ENTERPRISEPACK', 'many', '--workspace', TEAM)).stdout).toMatch(/The quantity must be a whole number/);
+    const many = await roster('licenses', 'buy', 'ENTERPRISEPACK', 'many', '--workspace', TEAM);
+    expect(many.code).toBe(2);
+    expect(many.stderr).toMatch(/the quantity must be a whole number, not "many"/);
   });
 });

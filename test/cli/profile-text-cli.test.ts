@@ -50,7 +50,7 @@ describe('npm run roster -- with invisible or control characters', () => {
   it("setup refuses such a first admin's name, naming --admin-name", async () => {
     const result = await roster('setup', '--workspace', 'T0OTHER', '--name', 'Fabrikam', '--admin-name', '\u200B\u200C');
     expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/error: --admin-name has no visible characters/);
+    expect(result.stderr).toMatch(/error: --admin-name has no visible characters/);
     expect(await countRows(db.db, 'Tenant')).toBe(1);
   });
 });

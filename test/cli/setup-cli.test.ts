@@ -29,7 +29,7 @@ describe('npm run roster -- setup (trying Roster without Slack)', () => {
 
     const again = await roster('setup', '--workspace', 'T0CLI', '--name', 'Fabrikam');
     expect(again.code).toBe(1);
-    expect(again.stdout).toMatch(/already set up as Fabrikam/);
+    expect(again.stderr).toMatch(/already set up as Fabrikam/);
 
     const file = path.join(path.dirname(db.url.slice('file:'.length)), 'hires.csv');
     writeFileSync(
@@ -43,9 +43,15 @@ describe('npm run roster -- setup (trying Roster without Slack)', () => {
   it('names the option at fault', async () => {
     const missing = await roster('setup', '--workspace', 'T0OTHER');
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/setup needs --workspace <Slack team id> and --name <organization>/);
+    expect(missing.stderr).toMatch(/roster setup needs --name/);
+    const noTeam = await roster('setup', '--workspace', 'notateam', '--name', 'X');
+    expect(noTeam.code).toBe(2);
+    expect(noTeam.stderr).toMatch(/"notateam" is not a Slack team id/);
+    const badExpiry = await roster('setup', '--workspace', 'T0OTHER', '--name', 'X', '--password-expiry-days', '9999');
+    expect(badExpiry.code).toBe(1);
+    expect(badExpiry.stderr).toMatch(/--password-expiry-days: Enter a whole number of days/);
     const bad = await roster('setup', '--workspace', 'T0OTHER', '--name', 'X', '--domain', 'not a domain');
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toMatch(/error: --domain: /);
+    expect(bad.stderr).toMatch(/--domain: /);
   });
 });

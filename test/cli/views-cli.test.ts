@@ -2,8 +2,6 @@ import { chmodSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, s
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportCommand, findCommand, listCommand } from '../../src/cli/views-command.js';
-import type { OperatorActor } from '../../src/core/context.js';
 import { generateDirectory, type GeneratedUser } from '../support/generate-directory.js';
 import { rosterCli } from '../support/run-cli.js';
 import { createTestDatabase, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
@@ -11,7 +9,7 @@ import { createTestDatabase, seedTenant, TEAM, type TestDatabase } from '../supp
 let db: TestDatabase;
 let users: GeneratedUser[];
 const dir = mkdtempSync(path.join(tmpdir(), 'roster-views-cli-'));
-const operator: OperatorActor = { teamId: TEAM, operator: 'ops', roles: ['helpdesk_admin'] };
+const roster = (...args: string[]) => rosterCli(db)(...args, '--role', 'helpdesk_admin');
 
 beforeAll(async () => {
   db = await createTestDatabase();
@@ -24,27 +22,48 @@ afterAll(async () => {
 
 describe('roster list, find and export', () => {
   it('lists every user of a view across pages, by display name', async () => {
-    const lines: string[] = [];
-    expect(await listCommand(db.ctx, operator, 'sign-in blocked', (l) => lines.push(l))).toBe(0);
+    const listed = await roster('list', 'sign-in blocked');
+    expect(listed.code).toBe(0);
+    const lines = listed.stdout.trimEnd().split('\n');
     expect(lines).toHaveLength(users.filter((u) => !u.deleted && !u.accountEnabled).length);
     const names = lines.map((l) => l.split('\t')[0]!);
     expect(names).toEqual([...names].sort());
-    expect(await listCommand(db.ctx, operator, 'nope', (l) => lines.push(l))).toBe(1);
+    expect((await roster('list', 'nope')).code).toBe(1);
   });
 
   it('finds, and exports a view to a private file it will not overwrite', async () => {
-    const found: string[] = [];
-    expect(await findCommand(db.ctx, operator, users[0]!.userPrincipalName, (l) => found.push(l))).toBe(0);
-    expect(found[0]).toContain(users[0]!.userPrincipalName);
+    const found = await roster('find', users[0]!.userPrincipalName);
+    expect(found.code).toBe(0);
+    expect(found.stdout.split('\n')[0]).toContain(users[0]!.userPrincipalName);
     const out = path.join(dir, 'licensed.csv');
-    const said: string[] = [];
-    expect(await exportCommand(db.ctx, operator, 'licensed users', out, false, (l) => said.push(l))).toBe(0);
+    const exported = await roster('export', 'licensed users', '--out', out);
+    expect(exported.code).toBe(0);
     const licensed = users.filter((u) => !u.deleted && u.skuIds.length > 0).length;
-    expect(said[0]).toBe(`Licensed users: ${licensed} users written to ${out}`);
+    expect(exported.stdout).toBe(`Licensed users: ${licensed} users written to ${out}\n`);
     expect(readFileSync(out, 'utf8').startsWith('\uFEFFDisplay name,User principal name')).toBe(true);
     expect(statSync(out).mode & 0o077).toBe(0);
-    expect(await exportCommand(db.ctx, operator, 'licensed users', out, false, (l) => said.push(l))).toBe(1);
-    expect(said.at(-1)).toMatch(/already exists/);
+    const again = await roster('export', 'licensed users', '--out', out);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already exists/);
+  });
+
+  it('exports to standard output with --out -, writing no file', async () => {
+    const exported = await roster('export', 'licensed users', '--out', '-');
+    expect(exported.code).toBe(0);
+    expect(exported.stdout.startsWith('\uFEFFDisplay name,User principal name')).toBe(true);
+    expect(exported.stderr).toMatch(/users written to standard output/);
+    expect(readdirSync(process.cwd())).not.toContain('-');
+  });
+
+  it('writes list and find as json and csv', async () => {
+    const json = await roster('list', 'sign-in blocked', '--output', 'json');
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(rows).toHaveLength(users.filter((u) => !u.deleted && !u.accountEnabled).length);
+    expect(Object.keys(rows[0]!)).toEqual(['displayName', 'userPrincipalName', 'signInAllowed', 'licenseError']);
+    expect(rows[0]!.signInAllowed).toBe(false);
+    const csv = await roster('find', users[0]!.userPrincipalName, '--output', 'csv');
+    expect(csv.stdout.split('\r\n')[0]).toBe('displayName,userPrincipalName');
+    expect(csv.stdout).toContain(users[0]!.userPrincipalName);
   });
 });
 
@@ -58,7 +77,7 @@ describe('npm run roster -- export writes a private file', () => {
     symlinkSync(target, link);
     const refused = await exportTo(link);
     expect(refused.code).toBe(1);
-    expect(refused.stdout).toMatch(/already exists; choose another --out, or add --force/);
+    expect(refused.stderr).toMatch(/already exists; choose another --out, or add --force/);
     expect(readFileSync(target, 'utf8')).toBe('theirs');
     expect(lstatSync(link).isSymbolicLink()).toBe(true);
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { OpenDatabase } from '../../src/db/open-database.js';
@@ -31,13 +32,17 @@ export function rosterCli(db: OpenDatabase & { url: string }, env: Record<string
   };
 }
 
+/** The `roster` command: package.json's `bin`, the build's entry point. */
+export const ROSTER_BIN = path.resolve((JSON.parse(readFileSync('package.json', 'utf8')) as { bin: { roster: string } }).bin.roster);
+
 /**
- * Runs the build as `npm run roster` does, in its own process (test/support/fresh-build.ts keeps
- * dist/ fresh): for what only a real process shows (the entry point, exit codes, another process).
+ * Runs the `roster` command (package.json `bin`) in its own process, as the shell does: the file
+ * itself, through its `#!/usr/bin/env node` line (test/support/fresh-build.ts keeps dist/ fresh).
+ * For what only a real process shows (the entry point, exit codes, another process).
  */
 export function spawnRosterCli(databaseUrl: string, env: Record<string, string> = {}) {
   return (...args: string[]): Promise<CliRun> =>
-    run(process.execPath, [path.resolve('dist/src/cli/main.js'), ...args], { env: { ...process.env, DATABASE_URL: databaseUrl, ...env } }).then(
+    run(ROSTER_BIN, args, { env: { ...process.env, DATABASE_URL: databaseUrl, ...env } }).then(
       ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
       (error: CliRun) => error,
     );

@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import { usageError } from './cli-kit.js';
+import type { CommandRun, CommandSpec } from './command-tree.js';
+import { interruptedImports, interruptOrphanedImports } from '../core/bulk/index.js';
+import { importCommand, resumeCommand } from './import-command.js';
+import { RowWriter } from './output.js';
+
+const text = (run: CommandRun, name: string) => (typeof run.values[name] === 'string' ? (run.values[name] as string) : undefined);
+
+/** `roster import --list`: interrupted imports of the workspace, with how to resume each. */
+async function listInterrupted(run: CommandRun): Promise<number> {
+  await interruptOrphanedImports(run.ctx);
+  const jobs = await interruptedImports(run.ctx, run.actor.teamId);
+  const rows = new RowWriter(run.format, ['id', 'fileName', 'requestedBy', 'rowsDone', 'usersMade'], run.write, (r) =>
+    [
+      `${r.id}  ${r.fileName}  started by ${r.requestedBy}  ${r.rowsDone} rows done, ${r.usersMade} users made`,
+      `  resume: roster import <path to ${r.fileName}> --resume ${r.id} --workspace ${run.actor.teamId}`,
+    ].join('\n'),
+  );
+  rows.rows(
+    jobs.map((job) => ({
+      id: job.id,
+      fileName: job.fileName,
+      requestedBy: job.requestedBy,
+      rowsDone: job.rowsDone,
+      usersMade: job.rowsCreated + job.rowsUnlicensed,
+    })),
+  );
+  if (rows.end() === 0 && run.format === 'text') run.print('No interrupted imports.');
+  return 0;
+}
+
+async function importRun(run: CommandRun): Promise<number> {
+  const { values } = run;
+  if (values.list) return listInterrupted(run);
+  const file = run.args[0];
+  if (!file) return usageError(run.problem, 'name the CSV file: roster import <file.csv>', 'See `roster import --help`.');
+  if (!existsSync(file)) {
+    run.problem(`error: no file ${file}`);
+    return 1;
+  }
+  const options = {
+    file,
+    license: text(run, 'license'),
+    location: text(run, 'location'),
+    dryRun: values['dry-run'] === true,
+    blocked: values.blocked === true,
+    synced: values.synced === true,
+    createUnlicensed: values['create-unlicensed'] === true,
+    out: text(run, 'out'),
+    problems: text(run, 'problems'),
+    force: values.force === true,
+    limits: run.limits,
+    takeOver: values['take-over'] === true,
+    jobs: run.jobs,
+  };
+  // With data on standard output (`-`), the report goes to standard error.
+  const print = options.out === '-' || options.problems === '-' ? run.problem : run.print;
+  const resume = text(run, 'resume');
+  if (resume) return resumeCommand(run.ctx, run.actor, resume, { ...options, stdout: run.write }, print, run.problem);
+  return importCommand(run.ctx, run.actor, { ...options, stdout: run.write }, print, run.problem);
+}
+
+export const IMPORT_COMMAND: CommandSpec = {
+  path: ['import'],
+  summary: 'verify, then add the users of a CSV (the admin center template, or Entra bulk-create)',
+  args: '<file.csv>',
+  positionals: { min: 0, max: 1 },
+  details: [
+    'Exits 1 when any row was not created (the summary says how many). The results, with the temporary',
+    'passwords, go to a file readable only by you. ROSTER_IMPORT_MAX_ROWS and ROSTER_IMPORT_MAX_BYTES apply as in Slack.',
+  ].join('\n'),
+  options: {
+    license: { type: 'string', value: '<product>', help: 'part number or part of the name (O365_BUSINESS_ESSENTIALS, "business basic")' },
+    location: { type: 'string', value: '<XX>', help: 'usage location for every user (ISO code such as NL); required with --license' },
+    blocked: { type: 'boolean', help: 'create the accounts with sign-in blocked' },
+    synced: { type: 'boolean', help: 'the users are synchronized from on-premises AD (edited there; Roster changes licenses only)' },
+    'create-unlicensed': { type: 'boolean', help: 'with fewer seats than rows, create the rest without a license' },
+    out: {
+      type: 'string',
+      value: '<file.csv|->',
+      help: 'the results CSV, with the passwords (default <file>-results.csv; never overwritten without --force; - for standard output)',
+    },
+    problems: {
+      type: 'string',
+      value: '<file.csv|->',
+      help: 'write every problem here (- for standard output); by default <file>-problems.csv, none on a dry run',
+    },
+    force: { type: 'boolean', help: 'replace an existing --out file' },
+    resume: { type: 'string', value: '<job id>', help: 'go on with an interrupted import of this file (users made before get new passwords)' },
+    'take-over': { type: 'boolean', help: 'with --resume: an import someone else started (its results come to you; they are told by DM)' },
+    list: { type: 'boolean', help: 'list interrupted imports, with how to resume each (--output applies to this list)' },
+  },
+  dryRun: true,
+  output: true,
+  longWrites: true,
+  examples: [
+    'roster import new-hires.csv --dry-run',
+    'roster import new-hires.csv --license "business basic" --location NL',
+    'roster import --list',
+    'roster import new-hires.csv --resume <job id>',
+  ],
+  run: importRun,
+};
