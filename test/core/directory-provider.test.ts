@@ -76,6 +76,8 @@ describe('every change to a user or a license goes through the directory provide
     ]);
     expect(await through(() => assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { ids: [id] } }))).toEqual(['assignLicenses', 'setMailbox']);
     expect(await through(() => markUserSynced(db.ctx, OWNER, { userId: id }))).toEqual(['setSource']);
+    // A synced user is deleted on premises: a cloud user again before the delete below.
+    expect(await through(() => markUserSynced(db.ctx, OWNER, { userId: id }, { synced: false }))).toEqual(['setSource']);
     expect(await through(() => deleteUsers(db.ctx, OWNER, { userIds: [id] }))).toEqual(['unassignLicenses', 'deleteUser']);
     expect(await through(() => restoreUser(db.ctx, OWNER, { user: id, byId: true }))).toEqual(['restoreUser', 'assignLicenses']);
     await deleteUsers(db.ctx, OWNER, { userIds: [id] });
