@@ -27,8 +27,6 @@ const actor = { teamId: 'TBENCH', slackUserId: 'UBENCH' };
 const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
 const limits = { maxRows: rows, maxBytes: 1024 * 1024 * 1024 };
 
-// The import's reader threads and timers are unref'd (they never hold a process open): this does until the end.
-const keepAlive = setInterval(() => undefined, 60_000);
 try {
   const dbFile = path.join(dir, 'roster.db');
   // As the CLI import opens it: checkpoints in a worker thread, writers settle between transactions.
@@ -109,6 +107,5 @@ try {
     `${JSON.stringify({ rows, verifyMs, createMs, rowsPerSecond: rows / (createMs / 1000), peakRssMb, rssBeforeMb: rssBefore / 1024 / 1024, rawInsertMs: rawMs, rawRows: users.length })}\n`,
   );
 } finally {
-  clearInterval(keepAlive);
   rmSync(dir, { recursive: true, force: true });
 }
