@@ -87,21 +87,25 @@ try {
   const tenant = made.prepare('SELECT * FROM Tenant').get();
   const users = made.prepare('SELECT * FROM DirectoryUser').all();
   made.close();
-  const raw = new Database(path.join(dir, 'raw.db'));
-  raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = NORMAL');
-  applyMigrations(raw);
-  const tenantColumns = Object.keys(tenant);
-  raw.prepare(`INSERT INTO Tenant (${tenantColumns.join(', ')}) VALUES (${tenantColumns.map(() => '?').join(', ')})`).run(Object.values(tenant));
-  const columns = Object.keys(users[0]);
-  const insert = raw.prepare(`INSERT INTO DirectoryUser (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
-  const values = users.map((user) => Object.values(user));
-  t = performance.now();
-  raw.transaction(() => {
-    for (const row of values) insert.run(row);
-  })();
-  const rawMs = performance.now() - t;
-  raw.close();
+  // Three times, each into a fresh database; the fastest is the limit (the machine is shared).
+  let rawMs = Number.POSITIVE_INFINITY;
+  for (let run = 0; run < 3; run++) {
+    const raw = new Database(path.join(dir, `raw-${run}.db`));
+    raw.pragma('journal_mode = WAL');
+    raw.pragma('synchronous = NORMAL');
+    applyMigrations(raw);
+    const tenantColumns = Object.keys(tenant);
+    raw.prepare(`INSERT INTO Tenant (${tenantColumns.join(', ')}) VALUES (${tenantColumns.map(() => '?').join(', ')})`).run(Object.values(tenant));
+    const columns = Object.keys(users[0]);
+    const insert = raw.prepare(`INSERT INTO DirectoryUser (${columns.map((c) => `"${c}"`).join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`);
+    const values = users.map((user) => Object.values(user));
+    t = performance.now();
+    raw.transaction(() => {
+      for (const row of values) insert.run(row);
+    })();
+    rawMs = Math.min(rawMs, performance.now() - t);
+    raw.close();
+  }
 
   process.stdout.write(
     `${JSON.stringify({ rows, verifyMs, createMs, rowsPerSecond: rows / (createMs / 1000), peakRssMb, rssBeforeMb: rssBefore / 1024 / 1024, rawInsertMs: rawMs, rawRows: users.length })}\n`,
