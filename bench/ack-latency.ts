@@ -25,6 +25,10 @@ import type { QuietBudget } from './system-load.js';
 
 export const TARGET_P99_MS = 20;
 export const TARGET_THROUGHPUT = 200;
+/** `/users add` beside the bare Bolt app measured in the same run: at least this share of its closed-loop throughput… */
+export const TARGET_SHARE_OF_BARE = 0.5;
+/** …and an open-loop p99 at most this many times its p99. */
+export const TARGET_P99_OVER_BARE = 1.5;
 
 const SUITE = 'ack';
 
@@ -148,6 +152,32 @@ function figuresOf(m: Measured, prefix = ''): Figure[] {
   return f;
 }
 
+/** `/users add` as a share of the bare Bolt app's figures, both measured in this run. */
+function againstBare(add: Measured | undefined, bare: Measured): Figure[] {
+  const f: Figure[] = [];
+  if (add?.closed && bare.closed) {
+    f.push({
+      suite: SUITE,
+      name: '/users add: closed-loop throughput / bare Bolt',
+      value: (add.closed.result.throughput / bare.closed.result.throughput) * 100,
+      unit: '%',
+      target: { op: '>=', value: TARGET_SHARE_OF_BARE * 100 },
+      note: `${fmt(add.closed.result.throughput)} / ${fmt(bare.closed.result.throughput)} req/s`,
+    });
+  }
+  if (add?.open && bare.open) {
+    f.push({
+      suite: SUITE,
+      name: '/users add: open-loop p99 / bare Bolt',
+      value: add.open.result.latency.p99 / bare.open.result.latency.p99,
+      unit: '×',
+      target: { op: '<=', value: TARGET_P99_OVER_BARE },
+      note: `${fmt(add.open.result.latency.p99)} / ${fmt(bare.open.result.latency.p99)} ms`,
+    });
+  }
+  return f;
+}
+
 function printMeasured(log: (line: string) => void, all: Measured[]): void {
   const rows: string[][] = [];
   const notes: string[] = [];
@@ -230,6 +260,12 @@ export async function ackSuite(options: SuiteOptions): Promise<Figure[]> {
     printMeasured(log, [...measured, bare]);
     for (const m of measured) figures.push(...figuresOf(m));
     figures.push(...figuresOf(bare, 'baseline '));
+    figures.push(
+      ...againstBare(
+        measured.find((m) => m.scenario === '/users add'),
+        bare,
+      ),
+    );
     const background = [...measured, bare]
       .flatMap((m) => [m.open?.otherCores, m.closed?.otherCores])
       .filter((c): c is number => c !== undefined && !Number.isNaN(c));

@@ -46,6 +46,8 @@ export interface AppProcess {
   cpuMs(): number | undefined;
   /** SIGTERM to the spawned process, then SIGKILL of its process group after `graceMs`. Resolves with the exit code. */
   stop(graceMs?: number): Promise<number | null>;
+  /** SIGKILL of its process group at once (a crash); resolves once it is gone. */
+  kill(): Promise<void>;
 }
 
 const running = new Set<ChildProcess>();
@@ -181,6 +183,11 @@ export async function spawnServer(o: SpawnOptions): Promise<AppProcess> {
       if (code !== 'timeout') return code;
       killGroup(child, 'SIGKILL');
       return Promise.race([exited, sleep(2000).then(() => null)]);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      killGroup(child, 'SIGKILL');
+      await Promise.race([exited, sleep(5000)]);
     },
   };
 }

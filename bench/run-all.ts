@@ -17,7 +17,11 @@ import { viewsSuite } from './views.js';
 
 const SUITES: Record<string, { suite: Suite; about: string }> = {
   startup: { suite: startupSuite, about: 'spawn → first GET /healthz 200, fresh database, median of 5' },
-  import: { suite: importSuite, about: 'CSV import of 10,000 and 100,000 rows: verify, create, rows/s, peak memory; raw SQLite insert as the limit' },
+  import: {
+    suite: importSuite,
+    about:
+      'CSV import of 10,000 and 100,000 rows as roster import runs it: verify, create, rows/s, peak memory; the same user rows through one prepared INSERT as the limit',
+  },
   'form-size': { suite: formSizeSuite, about: 'bytes of the Add user form with 0, 1 and 20 products (and of the import settings form), before and after' },
   hostile: {
     suite: hostileImportSuite,
@@ -31,11 +35,13 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
   },
   busy: {
     suite: busySuite,
-    about: '/licenses ack p99 (open loop 20/s) while a 50,000-row import runs in the same process; import duration; baseline without the import',
+    about:
+      '/licenses ack p99 (open loop 20/s) while a 50,000-row import runs in the same process, then while one resumes by itself after a SIGKILL; import duration; baseline without the import',
   },
   ack: {
     suite: ackSuite,
-    about: 'ack latency (open loop 50/s) and throughput (20 in flight) of /users add, /licenses, Add user submission; bare Bolt baseline',
+    about:
+      'ack latency (open loop 50/s) and throughput (20 in flight) of /users add, /licenses, Add user submission; bare Bolt baseline, and /users add as a share of it',
   },
 };
 

@@ -66,6 +66,8 @@ export class BackgroundCheckpoints extends EventEmitter {
   private nextRequest = 1;
   private readonly waiting = new Map<number, () => void>();
   private stopping = false;
+  /** catchUp calls waiting for the worker (it is ref'd meanwhile). */
+  private waitingFor = 0;
 
   private constructor(
     private readonly worker: Worker,
@@ -106,8 +108,16 @@ export class BackgroundCheckpoints extends EventEmitter {
     if (this.walPages < this.catchUpAtPages) return;
     const request = this.nextRequest++;
     const done = new Promise<void>((resolve) => this.waiting.set(request, resolve));
+    // Waited for, the unref'd worker must keep the process alive: else a CLI import whose reader
+    // had sent its last rows ended here, exit code 0, its users made and their passwords nowhere.
+    this.waitingFor++;
+    this.worker.ref();
     this.worker.postMessage({ checkpoint: request });
-    await done;
+    try {
+      await done;
+    } finally {
+      if (--this.waitingFor === 0 && !this.stopping) this.worker.unref();
+    }
   }
 
   /** Stops the worker and closes its connection. */

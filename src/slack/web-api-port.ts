@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebClient } from '@slack/web-api';
 import type { View } from '@slack/types';
+import { slackErrorCode } from './services/slack-errors.js';
 import type { FileShare, SlackPort, SlackProfile } from './slack-port.js';
 
 export class FileTooLargeError extends Error {}
@@ -14,12 +15,46 @@ export class FileTooLargeError extends Error {}
  * retries a rate-limited call (HTTP 429) after its Retry-After on its own (`rejectRateLimitedCalls`
  * is false by default); the file download, which uses plain fetch, does the same below.
  */
+/**
+ * A view as the JSON text Slack receives. The client sends an object field as this same text, but
+ * first copies every nested object of the body to redact tokens for its debug log, whatever the log
+ * level: for a 7 KB form that was most of the cost of opening it.
+ */
+function asJson(view: View): string {
+  return JSON.stringify(view);
+}
+
+/** Direct-message channels remembered (a member's DM channel with the app does not change). */
+const DM_CHANNELS_KEPT = 10_000;
+/** What Slack answers about a remembered DM channel that is no longer usable: it is opened again. */
+const STALE_DM_ERRORS = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
+
 export function webApiPort(client: WebClient, botToken: string): SlackPort {
+  // conversations.open once per member, not before every DM: one Web API call less per DM (an Add
+  // user submission sends one). A remembered channel that fails is opened again, once.
+  const dmChannels = new Map<string, string>();
+  const dmChannel = async (userId: string, fresh: boolean): Promise<string> => {
+    const known = fresh ? undefined : dmChannels.get(userId);
+    if (known) return known;
+    const opened = await client.conversations.open({ users: userId });
+    const channel = opened.channel?.id ?? userId;
+    if (dmChannels.size >= DM_CHANNELS_KEPT) dmChannels.delete(dmChannels.keys().next().value!);
+    dmChannels.set(userId, channel);
+    return channel;
+  };
   return {
     async dm(userId, message) {
-      const opened = await client.conversations.open({ users: userId });
-      const channel = opened.channel?.id ?? userId;
-      const posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      const remembered = dmChannels.has(userId);
+      let channel = await dmChannel(userId, false);
+      let posted;
+      try {
+        posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      } catch (error) {
+        if (!remembered || !STALE_DM_ERRORS.has(slackErrorCode(error) ?? '')) throw error;
+        dmChannels.delete(userId);
+        channel = await dmChannel(userId, true);
+        posted = await client.chat.postMessage({ channel, text: message.text, blocks: message.blocks });
+      }
       return { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
     },
     async postMessage(channel, message) {
@@ -33,14 +68,14 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
       await client.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });
     },
     async openView(triggerId, view: View) {
-      const opened = await client.views.open({ trigger_id: triggerId, view });
+      const opened = (await client.apiCall('views.open', { trigger_id: triggerId, view: asJson(view) })) as { view?: { id?: string } };
       return { viewId: opened.view?.id ?? '' };
     },
     async updateView(viewId, view, hash) {
-      await client.views.update({ view_id: viewId, view, hash });
+      await client.apiCall('views.update', { view_id: viewId, view: asJson(view), ...(hash !== undefined ? { hash } : {}) });
     },
     async publishHome(userId, view) {
-      await client.views.publish({ user_id: userId, view });
+      await client.apiCall('views.publish', { user_id: userId, view: asJson(view) });
     },
     async userProfile(userId): Promise<SlackProfile> {
       const { user } = await client.users.info({ user: userId });

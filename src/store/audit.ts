@@ -1,7 +1,7 @@
 import { timeOrderedId } from './row-ids.js';
 import { type Insertable, sql } from 'kysely';
 import type { AuditRecord } from '../generated/kysely/database.js';
-import type { Db } from './database.js';
+import { type Db, runEach } from './database.js';
 import { fromDbDate, toDbDate, toDbJson } from './values.js';
 
 /** All SQL about the audit trail: who did what to whom, which fields changed (never their values). */
@@ -83,12 +83,11 @@ function toRow(entry: AuditEntry, stamp: string): Insertable<AuditRecord> {
 export async function writeAudit(db: Db, entries: AuditEntry | readonly AuditEntry[], at: Date): Promise<void> {
   const list = Array.isArray(entries) ? entries : [entries as AuditEntry];
   const stamp = toDbDate(at);
-  for (let start = 0; start < list.length; start += 1000) {
-    await db
-      .insertInto('AuditRecord')
-      .values(list.slice(start, start + 1000).map((entry) => toRow(entry, stamp)))
-      .execute();
-  }
+  await runEach(
+    db,
+    (row) => db.insertInto('AuditRecord').values(row),
+    list.map((entry) => toRow(entry, stamp)),
+  );
 }
 
 function toView(row: { createdAt: string; actorSlackUserId: string; action: string; changedFields: string; summary: string }): AuditView {

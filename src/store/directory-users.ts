@@ -5,7 +5,7 @@ import type { Role } from '../domain/roles.js';
 import { isRole } from '../domain/roles.js';
 import { PROFILE_FIELD_NAMES, type ProfileValues } from '../domain/profile-fields.js';
 import type { DirectoryUserRecord } from '../domain/directory-user.js';
-import type { Db } from './database.js';
+import { type Db, runEach } from './database.js';
 import { indexNewUsers } from './user-search.js';
 import { fromDbBool, fromDbDate, toDbBool, toDbDate } from './values.js';
 
@@ -128,9 +128,6 @@ function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
   };
 }
 
-/** Rows per multi-row INSERT: 31 columns each stays far below SQLite's 32,766 bound parameters. */
-const INSERT_CHUNK = 500;
-
 /** Inserts one user with its roles; a taken username or Slack link fails with `UniqueViolation` ('username' or 'slack_member'). */
 export async function insertDirectoryUser(db: Db, user: NewDirectoryUser, roles: readonly Role[], at: Date): Promise<string> {
   const row = toRow(user, toDbDate(at));
@@ -151,24 +148,23 @@ export async function insertDirectoryUser(db: Db, user: NewDirectoryUser, roles:
  * reports those rows as duplicates.
  */
 export async function insertDirectoryUsersSkippingTaken(db: Db, users: readonly NewDirectoryUser[], at: Date): Promise<Map<string, string>> {
-  const made = new Map<string, string>();
   const stamp = toDbDate(at);
-  for (let start = 0; start < users.length; start += INSERT_CHUNK) {
-    const rows = users.slice(start, start + INSERT_CHUNK).map((user) => toRow(user, stamp));
-    const inserted = await db
-      .insertInto('DirectoryUser')
-      .values(rows)
-      .onConflict((conflict) => conflict.doNothing())
-      .returning(['id', 'upnKey'])
-      .execute();
-    for (const row of inserted) made.set(row.upnKey, row.id);
-    const madeIds = new Set(inserted.map((row) => row.id));
-    await indexNewUsers(
-      db,
-      rows.filter((row) => madeIds.has(row.id ?? '')).map((row) => ({ ...row, id: row.id ?? '' })),
-    );
-  }
-  return made;
+  const rows = users.map((user) => toRow(user, stamp));
+  const changed = await runEach(
+    db,
+    (row) =>
+      db
+        .insertInto('DirectoryUser')
+        .values(row)
+        .onConflict((conflict) => conflict.doNothing()),
+    rows,
+  );
+  const inserted = rows.filter((_, i) => changed[i] === 1);
+  await indexNewUsers(
+    db,
+    inserted.map((row) => ({ ...row, id: row.id ?? '' })),
+  );
+  return new Map(inserted.map((row) => [row.upnKey, row.id ?? '']));
 }
 
 /** Active users of an organization, read with the one column list. */

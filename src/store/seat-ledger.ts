@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import type { Db } from './database.js';
+import { type Db, runEach } from './database.js';
 import { SeatsExhausted } from './errors.js';
 import { toDbBool, toDbDate, toDbJson } from './values.js';
 
@@ -117,16 +117,11 @@ export async function assignLicense(
   if (grants.length === 0) return;
   await takeSeats(db, tenantId, skuId, grants.length);
   const stamp = toDbDate(at);
-  for (let start = 0; start < grants.length; start += 2000) {
-    await db
-      .insertInto('LicenseAssignment')
-      .values(
-        grants
-          .slice(start, start + 2000)
-          .map((grant) => ({ userId: grant.userId, tenantId, skuId, disabledPlans: toDbJson(grant.disabledPlans), assignedAt: stamp })),
-      )
-      .execute();
-  }
+  await runEach(
+    db,
+    (row) => db.insertInto('LicenseAssignment').values(row),
+    grants.map((grant) => ({ userId: grant.userId, tenantId, skuId, disabledPlans: toDbJson(grant.disabledPlans), assignedAt: stamp })),
+  );
 }
 
 /** Takes a product from users and frees their seats; returns how many held it. */

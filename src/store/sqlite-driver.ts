@@ -96,6 +96,12 @@ class CachingSqliteConnection implements DatabaseConnection {
     try {
       const statement = this.prepare(compiled.sql);
       const parameters = compiled.parameters as unknown[];
+      const each = parameters[0];
+      if (each instanceof EachParameters) {
+        // One prepared statement run once per row (database.ts runEach): no statement per batch size.
+        const changes = each.lists.map((list) => statement.run(list).changes);
+        return { numAffectedRows: BigInt(changes.reduce((a, b) => a + b, 0)), rows: changes.map((n) => ({ changes: n }) as R) };
+      }
       if (statement.reader) return { rows: statement.all(parameters) as R[] };
       const { changes } = statement.run(parameters);
       return { numAffectedRows: BigInt(changes), rows: [] };
@@ -129,6 +135,14 @@ function storeError(error: unknown): unknown {
   );
   violation.cause = error;
   return violation;
+}
+
+/**
+ * The parameter lists of a statement to run once per list (see `runEach` in database.ts); a
+ * PostgreSQL driver would run it the same way (or as one batch).
+ */
+export class EachParameters {
+  constructor(readonly lists: readonly (readonly unknown[])[]) {}
 }
 
 /** One connection, one query at a time: callers wait their turn in order. */

@@ -1,5 +1,5 @@
 import type { Db } from './database.js';
-import { inTransaction } from './database.js';
+import { inTransaction, runEach } from './database.js';
 
 /**
  * The word-start index behind `/users find` and every user picker: one UserSearchTerm row per word
@@ -63,19 +63,18 @@ export function userMatches(user: Pick<SearchableUser, 'upnKey' | 'aliasKey' | '
   return words.length > 0 && words.every((w) => alias.startsWith(w) || upn.startsWith(w) || terms.some((t) => t.startsWith(w)));
 }
 
-/** Rows per INSERT: 4 values each, far below SQLite's bound-parameter limit. */
-const TERM_CHUNK = 1000;
-
 /** Writes the terms of users just inserted (call inside their transaction). */
 export async function indexNewUsers(db: Db, users: readonly SearchableUser[]): Promise<void> {
   const rows = users.flatMap((user) => termsOf(user).map((term) => ({ tenantId: user.tenantId, term, displayName: user.displayName, userId: user.id })));
-  for (let start = 0; start < rows.length; start += TERM_CHUNK) {
-    await db
-      .insertInto('UserSearchTerm')
-      .values(rows.slice(start, start + TERM_CHUNK))
-      .onConflict((conflict) => conflict.doNothing())
-      .execute();
-  }
+  await runEach(
+    db,
+    (row) =>
+      db
+        .insertInto('UserSearchTerm')
+        .values(row)
+        .onConflict((conflict) => conflict.doNothing()),
+    rows,
+  );
 }
 
 /**
