@@ -78,6 +78,9 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
     logLevel: LogLevel.INFO,
     // init() below runs auth.test and fails there, instead of after "ready" in a listener.
     deferInitialization: true,
+    // Roster keeps no per-conversation state in Bolt: without the store, no lookup (and no thrown
+    // "conversation not found") on every request.
+    convoStore: false,
   });
   await checkToken('SLACK_BOT_TOKEN', () => app.init());
   const secretKey = loadSecretKey(runtime);

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { OpenDatabase } from '../../src/db/open-database.js';
 import type { SelectQueryBuilder } from 'kysely';
-import { inject } from 'vitest';
 import type { CoreContext, MemberActor } from '../../src/core/context.js';
 import type { DirectoryProvider } from '../../src/core/directory/directory-provider.js';
 import { createLogger, type Logger } from '../../src/log.js';
@@ -11,6 +10,9 @@ import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js
 import type { DB } from '../../src/generated/kysely/database.js';
 import type { Db } from '../../src/store/database.js';
 import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
+
+/** Vitest, when these helpers run under it (importing it elsewhere fails: it has no state there). */
+const vitest = process.env.VITEST ? await import('vitest') : null;
 
 export interface TestDatabase extends OpenDatabase {
   url: string;
@@ -26,7 +28,8 @@ export interface TestDatabase extends OpenDatabase {
  * instead of replaying every migration): for a test that opens it itself or hands it to a process.
  */
 export function copyTemplateDatabase(file: string): void {
-  copyFileSync(inject('templateDatabase'), file);
+  // Outside vitest (the bench uses these helpers) there is no template: the runtime migrates the new file.
+  if (vitest) copyFileSync(vitest.inject('templateDatabase'), file);
 }
 
 /** A real SQLite file with every migration applied, in its own temp folder, and a runtime on it. */
