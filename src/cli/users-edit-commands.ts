@@ -83,7 +83,9 @@ async function block(run: CommandRun, blocking: boolean): Promise<number> {
   const result = await (blocking ? blockUser : unblockUser)(run.ctx, run.actor, { username: user(run) }, { dryRun: run.values['dry-run'] === true });
   if (!result.ok) return refuse(run.problem, result);
   const state = blocking ? 'blocked from signing in' : 'allowed to sign in';
-  run.print(`${prefixOf(run)}${result.userPrincipalName} ${result.changed ? `is now ${state}` : `was already ${state}`}`);
+  // As the Slack confirmation says: sessions already open end as each device checks again.
+  const delay = blocking && result.changed ? ' (it can take up to about an hour to reach every device)' : '';
+  run.print(`${prefixOf(run)}${result.userPrincipalName} ${result.changed ? `is now ${state}` : `was already ${state}`}${delay}`);
   return EXIT.done;
 }
 

@@ -38,7 +38,9 @@ describe('npm run roster -- users ...', () => {
   });
 
   it('blocks and unblocks, resets a password printing it once, and marks a user synced', async () => {
-    expect((await roster('users', 'block', 'bob')).stdout).toMatch(/bob@contoso.onmicrosoft.com is now blocked from signing in/);
+    expect((await roster('users', 'block', 'bob')).stdout).toMatch(
+      /bob@contoso.onmicrosoft.com is now blocked from signing in \(it can take up to about an hour to reach every device\)/,
+    );
     expect((await user('bob')).accountEnabled).toBe(0);
     expect((await roster('users', 'unblock', 'bob')).stdout).toMatch(/now allowed to sign in/);
     const reset = await roster('users', 'reset-password', 'bob');

@@ -37,6 +37,11 @@ describe('custom views', () => {
     expect(await countRows(db.db, 'AuditRecord', (q) => q.where('action', 'in', ['view.create', 'view.delete']))).toBe(MAX_CUSTOM_VIEWS + 2);
   });
 
+  it("refuses a standard view's name, which /users list would open instead", async () => {
+    const taken = await saveCustomView(db.ctx, OWNER, { name: 'global ADMINS', conditions: { department: 'IT' } });
+    expect(fieldsOf(taken)).toEqual({ name: '"global ADMINS" is a standard view\'s name; choose another name.' });
+  });
+
   it('edits a view in place, keeping its name unique regardless of case', async () => {
     const a = await saveCustomView(db.ctx, OWNER, { name: 'Canadian users', conditions: { usageLocation: 'ca' } });
     const b = await saveCustomView(db.ctx, OWNER, { name: 'Dutch users', conditions: { usageLocation: 'NL' } });

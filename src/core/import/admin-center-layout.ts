@@ -131,5 +131,8 @@ export function missingAdminColumns(labels: string[]): AdminField[] {
   const recognized = labels.map(recognizeAdminLabel).filter((known) => known !== undefined);
   if (recognized.length < labels.length / 2) return [];
   const present = new Set(recognized.map((known) => known.field));
-  return ADMIN_CENTER_2024_FIELDS.filter((field) => !present.has(field));
+  // Against the template version the file is closest to: a 2020 file missing one column is told
+  // that column, not also the one only the 2024 version has.
+  const [newer, older] = [ADMIN_CENTER_2024_FIELDS, ADMIN_CENTER_2020_FIELDS].map((fields) => fields.filter((field) => !present.has(field)));
+  return older!.length < newer!.length ? older! : newer!;
 }

@@ -8,7 +8,7 @@ import { countCustomViews, customViewById, customViewByName, insertCustomView, u
 import { allDomains } from '../../store/organizations.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import { UniqueViolation } from '../../store/errors.js';
-import { CONDITION_LABELS, hasAnyCondition, viewConditionsSchema, type ConditionName, type ViewConditions } from './view-conditions.js';
+import { CONDITION_LABELS, hasAnyCondition, STANDARD_VIEWS, viewConditionsSchema, type ConditionName, type ViewConditions } from './view-conditions.js';
 
 /** The admin center's limit of custom views per organization. */
 export const MAX_CUSTOM_VIEWS = 50;
@@ -51,6 +51,9 @@ export async function saveCustomView(
   const problems: FieldError[] = [];
   if (!name) problems.push({ field: 'name', message: 'Give the view a name.' });
   else if (name.length > MAX_VIEW_NAME) problems.push({ field: 'name', message: `The name is ${name.length} characters; the most is ${MAX_VIEW_NAME}.` });
+  else if (STANDARD_VIEWS.some((view) => view.name.toLowerCase() === name.toLowerCase()))
+    // `/users list <name>` would open the standard view, never this one.
+    problems.push({ field: 'name', message: `"${name}" is a standard view's name; choose another name.` });
   const parsed = viewConditionsSchema.safeParse(cleaned(input.conditions));
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

@@ -47,7 +47,9 @@ export function importUploadModal(limits: { maxRows: number; maxBytes: number })
         ),
         element: { type: 'file_input', action_id: VALUE, filetypes: ['csv'], max_files: 1 },
       },
-      context('The preview is sent to you as a DM from Roster. You can also upload a .csv in any channel Roster is in.'),
+      context(
+        'The preview is sent to you as a DM from Roster. You can also upload a .csv in your DM with Roster, or in an import channel (`/users import-channel list`).',
+      ),
     ],
   };
 }
