@@ -5,6 +5,7 @@ import { COMPLETION_COMMAND } from './completion.js';
 import { IMPORT_COMMAND } from './import-commands.js';
 import { LICENSES_COMMANDS } from './licenses-commands.js';
 import { LIST_COMMANDS } from './list-commands.js';
+import { SETTINGS_COMMANDS } from './settings-commands.js';
 import { SETUP_COMMAND } from './setup-command.js';
 import { USERS_COMMANDS } from './users-commands.js';
 import { USERS_EDIT_COMMANDS } from './users-edit-commands.js';
@@ -13,6 +14,7 @@ import { VIEWS_COMMANDS } from './views-commands.js';
 /** Every command of `roster`, in the order `roster --help` lists them. */
 export const COMMANDS: readonly CommandSpec[] = [
   SETUP_COMMAND,
+  ...SETTINGS_COMMANDS,
   ...USERS_COMMANDS.slice(0, 2),
   ...USERS_EDIT_COMMANDS,
   ...USERS_COMMANDS.slice(2),

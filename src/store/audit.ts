@@ -23,6 +23,7 @@ export type AuditAction =
   | 'view.delete'
   | 'tenant.seat_warning'
   | 'tenant.audit_retention'
+  | 'tenant.password_expiry'
   | 'domain.add'
   | 'domain.verify'
   | 'domain.default'

@@ -10,3 +10,7 @@ export async function seatWarningThreshold(db: Db, tenantId: string): Promise<nu
 export async function setSeatWarningThreshold(db: Db, tenantId: string, threshold: number): Promise<void> {
   await db.updateTable('Tenant').set({ seatWarningThreshold: threshold }).where('id', '=', tenantId).execute();
 }
+
+export async function setPasswordExpiryDays(db: Db, tenantId: string, days: number): Promise<void> {
+  await db.updateTable('Tenant').set({ passwordExpiryDays: days }).where('id', '=', tenantId).execute();
+}

@@ -16,6 +16,7 @@ export const USERS_HELP = [
   '`/users jobs`: running and recent imports, Edit users, exports and license changes, with Cancel for your own',
   '`/users audit [user:<username>] [by:<username>] [action:user.delete] [since:7d] [until:2026-11-01]`: who changed what, newest first · `/users audit retention <days|forever>`: how long records are kept',
   "`/users domains`: the organization's domains · `/users domains add|verify|default|remove <domain>`: manage them (Global admins)",
+  '`/users settings`: password expiry, seat warning, audit retention · `/users settings password-expiry <days|never>` (Global admins)',
   '`/users setup`: set up the organization (workspace owners and admins, once)',
   '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',
 ].join('\n');

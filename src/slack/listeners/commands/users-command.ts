@@ -13,6 +13,7 @@ import { importUploadModal } from '../../views/import-modals.js';
 import { textMessage } from '../../views/kit.js';
 import { auditCommand } from './audit-command.js';
 import { domainsCommand } from './domains-command.js';
+import { settingsCommand } from './settings-command.js';
 import { importChannelCommand } from './import-channel-command.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 import { isUserChangeSubcommand, userChangeCommand } from './user-change-commands.js';
@@ -20,7 +21,22 @@ import { userListCommand } from './user-list-commands.js';
 import { isLifecycleSubcommand, LIFECYCLE_SUBCOMMANDS, usersLifecycleSubcommand } from './users-lifecycle.js';
 import { USER_CHANGE_SUBCOMMANDS } from './user-change-commands.js';
 
-const OTHER_SUBCOMMANDS = ['help', 'add', 'import', 'show', 'list', 'find', 'views', 'export', 'import-channel', 'jobs', 'audit', 'domains', 'setup'] as const;
+const OTHER_SUBCOMMANDS = [
+  'help',
+  'add',
+  'import',
+  'show',
+  'list',
+  'find',
+  'views',
+  'export',
+  'import-channel',
+  'jobs',
+  'audit',
+  'domains',
+  'settings',
+  'setup',
+] as const;
 type OtherSubcommand = (typeof OTHER_SUBCOMMANDS)[number];
 
 /** Every `/users` subcommand Roster knows (manifest.yml's usage hint lists them; a test keeps the two equal). */
@@ -77,6 +93,8 @@ export function usersCommand(deps: ListenerDeps) {
         const result = await listJobs(deps.core, actor);
         return { reply: ephemeral(result.ok ? jobsMessage(result.jobs) : textMessage(result.message)) };
       }
+      case 'settings':
+        return settingsCommand(deps, actor, rest, followUp(args));
       case 'domains':
         return domainsCommand(deps, actor, rest, followUp(args));
       case 'audit':

@@ -1,0 +1,34 @@
+import type { Actor, CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { hasPermission } from '../roles.js';
+import { ok, type Result } from '../result.js';
+import { auditRetentionDays } from '../../store/audit-log.js';
+import { seatWarningThreshold } from '../../store/tenant-settings.js';
+
+export interface OrganizationSettings {
+  organizationName: string;
+  /** 0: passwords never expire. */
+  passwordExpiryDays: number;
+  /** The App Home warns below this many seats left of a product (0: never). */
+  seatWarningThreshold: number;
+  /** null: audit records are kept forever. */
+  auditRetentionDays: number | null;
+  /** The actor may change them (Global admins). */
+  canChange: boolean;
+}
+
+/** `/users settings`, `roster settings`: the organization's settings (any admin role). */
+export async function organizationSettings(ctx: CoreContext, actor: Actor): Promise<Result<{ settings: OrganizationSettings }>> {
+  const auth = await authorize(ctx, actor, 'read');
+  if (!auth.ok) return auth;
+  const tenantId = auth.tenant.id;
+  return ok({
+    settings: {
+      organizationName: auth.tenant.name,
+      passwordExpiryDays: auth.tenant.passwordExpiryDays,
+      seatWarningThreshold: await seatWarningThreshold(ctx.db, tenantId),
+      auditRetentionDays: await auditRetentionDays(ctx.db, tenantId),
+      canChange: hasPermission(auth.roles, 'manage_settings'),
+    },
+  });
+}
