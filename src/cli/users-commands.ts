@@ -1,3 +1,4 @@
+import { purgeDeletedUser } from '../core/users/purge-user.js';
 import { addUser, checkAddUser } from '../core/users/add-user.js';
 import { addUserOptions } from '../core/users/add-user-options.js';
 import { findProduct } from '../core/catalogue/find-product.js';
@@ -179,6 +180,15 @@ async function deleted(run: CommandRun): Promise<number> {
   return EXIT.done;
 }
 
+/** `users purge`: the admin center's "Delete permanently", confirmed by typing the username again. */
+async function purge(run: CommandRun): Promise<number> {
+  const dryRun = run.values['dry-run'] === true;
+  const result = await purgeDeletedUser(run.ctx, run.actor, { user: run.args[0] ?? '', confirm: String(run.values.confirm ?? ''), dryRun });
+  if (!result.ok) return refuse(run.problem, result, { confirm: '--confirm' });
+  run.print(`${dryRun ? '(dry run) ' : ''}Removed ${result.userPrincipalName} for good: it can no longer be restored.`);
+  return EXIT.done;
+}
+
 async function restore(run: CommandRun): Promise<number> {
   const alias = typeof run.values.alias === 'string' ? run.values.alias : undefined;
   const dryRun = run.values['dry-run'] === true;
@@ -262,6 +272,17 @@ export const USERS_COMMANDS: CommandSpec[] = [
     dryRun: true,
     examples: ['roster users restore ana@contoso.com', 'roster users restore ana@contoso.com --alias ana.m'],
     run: restore,
+  },
+  {
+    path: ['users', 'purge'],
+    summary: 'remove a deleted user for good now, before their 30 days (Global admins; --confirm repeats the username)',
+    args: '<username>',
+    positionals: { min: 1, max: 1 },
+    options: { confirm: { type: 'string', value: '<username>', help: 'the same username again: nobody can restore the user afterwards' } },
+    required: ['confirm'],
+    dryRun: true,
+    examples: ['roster users purge ana@contoso.com --confirm ana@contoso.com'],
+    run: purge,
   },
   {
     path: ['users', 'invite'],

@@ -19,7 +19,8 @@ export type Permission =
   | 'assign_roles'
   | 'manage_views'
   | 'manage_domains'
-  | 'manage_settings';
+  | 'manage_settings'
+  | 'purge_users';
 
 /**
  * Which roles grant each permission (docs/domain.md "Admin roles"); Global admin grants everything.
@@ -44,6 +45,7 @@ const GRANTS: Record<Permission, Role[]> = {
   manage_views: ['global_admin', 'user_admin'],
   manage_domains: ['global_admin'],
   manage_settings: ['global_admin'],
+  purge_users: ['global_admin'],
 };
 
 export function rolesGranting(permission: Permission): Role[] {
@@ -70,6 +72,7 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   manage_views: 'create, edit or delete views',
   manage_domains: 'manage domains',
   manage_settings: 'change organization settings',
+  purge_users: 'delete users permanently before their 30 days',
 };
 
 export function permissionWords(permission: Permission): string {

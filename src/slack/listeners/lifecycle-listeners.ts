@@ -3,6 +3,7 @@ import { productUsers } from '../../core/licenses/product-users.js';
 import { setUserLicenses } from '../../core/licenses/set-user-licenses.js';
 import { findUsers } from '../../core/users/find-users.js';
 import { deleteUsers } from '../../core/users/delete-users.js';
+import { purgeDeletedUser } from '../../core/users/purge-user.js';
 import type { ListenerDeps } from '../deps.js';
 import { actorFromBody } from '../parse/actor.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../parse/view-state.js';
@@ -45,6 +46,23 @@ export function registerLifecycleListeners(on: Answering, deps: ListenerDeps): v
   });
 
   on.view(LIFECYCLE.restoreUser, restoreSubmission(deps));
+
+  on.view(LIFECYCLE.purgeUser, {
+    look: { title: 'Delete permanently', working: 'Deleting the user permanently… the result follows by DM.' },
+    async plan({ body, view }) {
+      const actor = actorFromBody(body);
+      const input = { user: view.private_metadata, confirm: new ViewState(view.state.values as ViewStateValues).text('confirm') ?? '' };
+      const rehearsal = await purgeDeletedUser(deps.core, actor, { ...input, dryRun: true });
+      if (!rehearsal.ok) return { reply: fieldErrors({ confirm: rehearsal.fields?.[0]?.message ?? rehearsal.message }) };
+      return {
+        after: change('delete the user permanently', async () => {
+          const result = await purgeDeletedUser(deps.core, actor, input);
+          const said = result.ok ? `Removed ${result.userPrincipalName} for good: it can no longer be restored.` : `Nothing was removed: ${result.message}`;
+          await deps.slack.dm(actor.slackUserId, textMessage(said));
+        }),
+      };
+    },
+  });
 
   for (const direction of ['assign', 'unassign'] as const) {
     on.view(direction === 'assign' ? LIFECYCLE.assignProduct : LIFECYCLE.unassignProduct, {

@@ -9,7 +9,7 @@ export const USERS_HELP = [
   '`/users block <username>` · `/users unblock <username>` · `/users reset-password <username>`',
   '`/users list [view]`: a page of users by display name (All users, Licensed users, Guest users, Sign-in blocked, Users with errors, Global admins… or a custom view), with Next and Previous',
   '`/users find <text>`: users whose name, username or alias starts with it · `/users views`: custom views · `/users export [view]`: the view as a CSV in a DM',
-  '`/users delete <username>...`: delete users (kept 30 days) · `/users deleted`: list them · `/users restore <username>`: bring one back',
+  '`/users delete <username>...`: delete users (kept 30 days) · `/users deleted`: list them · `/users restore <username>`: bring one back · `/users purge <username>`: remove a deleted user for good now (Global admins)',
   '`/users invite <email> [display name]`: add a guest',
   '`/users import`: add many users from a CSV file. Or upload a `.csv` in the DM with Roster or in an import channel (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',
   '`/users import-channel add | remove | list`: choose the channels where Roster verifies shared CSV files (run it in the channel)',

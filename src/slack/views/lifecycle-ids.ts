@@ -2,6 +2,7 @@
 export const LIFECYCLE = {
   deleteUsers: 'roster_delete_users',
   restoreUser: 'roster_restore_user',
+  purgeUser: 'roster_purge_user',
   assignProduct: 'roster_assign_product',
   unassignProduct: 'roster_unassign_product',
   /** The user picker of the Licenses page forms (a multi_external_select, type-ahead over findUsers). */

@@ -1,3 +1,4 @@
+import { USERNAME_LIMITS } from '../../core/rules/username.js';
 import type { View } from '@slack/types';
 import type { DeleteCandidate, DeleteUsersResult, NotDeleted } from '../../core/users/delete-users.js';
 import type { DeletedUserLine, RestoreUserResult } from '../../core/users/restore-user.js';
@@ -77,9 +78,27 @@ export function restoreUserModal(user: DeletedUserRecord, takenReason: string | 
       textInput('alias', `Username (before @${user.domain})`, {
         optional: false,
         initial: user.alias,
-        maxLength: 50,
+        maxLength: USERNAME_LIMITS.alias,
         ...(takenReason ? { hint: `${takenReason} Enter a new username.` } : {}),
       }),
+    ],
+  };
+}
+
+/** Delete permanently: what cannot be undone, and the username to type again. */
+export function purgeUserModal(user: DeletedUserRecord): View {
+  return {
+    type: 'modal',
+    callback_id: LIFECYCLE.purgeUser,
+    private_metadata: user.userPrincipalName,
+    title: plain('Delete permanently', 24),
+    submit: plain('Delete permanently', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section(
+        `Remove *${esc(user.displayName)}* (\`${esc(user.userPrincipalName)}\`), deleted ${slackDateTime(user.deletedAt)}, for good now instead of after 30 days. Their account, remembered licenses and history links go; *nobody can restore them afterwards*.`,
+      ),
+      textInput('confirm', 'Type the username to confirm', { optional: false, placeholder: user.userPrincipalName, maxLength: 100 }),
     ],
   };
 }

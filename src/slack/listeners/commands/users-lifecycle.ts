@@ -6,16 +6,17 @@ import type { ListenerDeps } from '../../deps.js';
 import { change, read, type Plan } from '../../services/answer.js';
 import { ephemeral, type CommandReply, type FollowUp } from '../../services/answering.js';
 import { textMessage } from '../../views/kit.js';
-import { deletedUsersMessage, deleteUsersModal, restoreUserModal } from '../../views/lifecycle-views.js';
+import { deletedUsersMessage, deleteUsersModal, purgeUserModal, restoreUserModal } from '../../views/lifecycle-views.js';
+import { purgeTarget } from '../../../core/users/purge-user.js';
 
-export const LIFECYCLE_SUBCOMMANDS = ['delete', 'deleted', 'restore', 'invite'] as const;
+export const LIFECYCLE_SUBCOMMANDS = ['delete', 'deleted', 'restore', 'purge', 'invite'] as const;
 export type LifecycleSubcommand = (typeof LIFECYCLE_SUBCOMMANDS)[number];
 
 export function isLifecycleSubcommand(sub: string): sub is LifecycleSubcommand {
   return (LIFECYCLE_SUBCOMMANDS as readonly string[]).includes(sub);
 }
 
-/** `/users delete <username>...`, `/users deleted`, `/users restore <username>`, `/users invite <email> [name]`. */
+/** `/users delete <username>...`, `/users deleted`, `/users restore <username>`, `/users purge <username>`, `/users invite <email> [name]`. */
 export async function usersLifecycleSubcommand(
   deps: ListenerDeps,
   actor: MemberActor,
@@ -44,6 +45,15 @@ export async function usersLifecycleSubcommand(
       return {
         after: read('open the restore form', async () => {
           await deps.slack.openView(triggerId, restoreUserModal(found.user, found.usernameTaken));
+        }),
+      };
+    }
+    case 'purge': {
+      const found = await purgeTarget(deps.core, actor, rest.join(' '));
+      if (!found.ok) return { reply: ephemeral(textMessage(found.message)) };
+      return {
+        after: read('open the permanent delete confirmation', async () => {
+          await deps.slack.openView(triggerId, purgeUserModal(found.user));
         }),
       };
     }

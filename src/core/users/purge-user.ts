@@ -1,0 +1,67 @@
+import { addMilliseconds } from 'date-fns';
+import type { Actor, CoreContext } from '../context.js';
+import { reportChange } from '../context.js';
+import { authorize, type Authorized } from '../access/authorize.js';
+import { mayActOnTarget } from '../roles.js';
+import { rolesOf } from '../../store/directory-users.js';
+import type { DeletedUserRecord } from '../../store/user-lifecycle.js';
+import { confirmActOnUser } from '../access/act-on-user.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { CoreFailure, fail, ok, type Result } from '../result.js';
+import { SYNCED_USER_LIFECYCLE } from '../refusals.js';
+import { writeAudit } from '../../store/audit.js';
+import { findDeletedUser } from './delete-user-targets.js';
+
+/**
+ * Removes a deleted user for good before their 30 days are up (Global admins: `purge_users`), as
+ * the admin center's "Delete permanently": the admin types the username again to confirm. Nothing
+ * can bring the user back. Refused for a synced user (deleted on premises) and for a user the
+ * actor may not act on; decided again inside the transaction that removes.
+ */
+export async function purgeDeletedUser(
+  ctx: CoreContext,
+  actor: Actor,
+  input: { user: string; confirm: string; dryRun?: boolean },
+): Promise<Result<{ userPrincipalName: string; displayName: string }>> {
+  const target = await purgeTarget(ctx, actor, input.user);
+  if (!target.ok) return target;
+  const { auth, user: found } = target;
+  if (input.confirm.trim().toLowerCase() !== found.userPrincipalName.toLowerCase())
+    return fail('invalid_input', `Type the username exactly to confirm: ${found.userPrincipalName}.`, [
+      { field: 'confirm', message: `Type ${found.userPrincipalName} to confirm.` },
+    ]);
+  const now = ctx.now();
+  const done = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
+    await confirmActOnUser(tx, auth, 'purge_users', found.id);
+    if (!(await ctx.directory.purgeUser(tx, found.id, addMilliseconds(now, 1))))
+      throw new CoreFailure(fail('not_found', `${found.userPrincipalName} was restored or removed a moment ago.`));
+    await writeAudit(
+      tx,
+      {
+        tenantId: auth.tenant.id,
+        actor: auth.actorId,
+        action: 'user.purge',
+        targetType: 'user',
+        targetUserId: found.id,
+        changedFields: ['account'],
+        summary: `Removed ${found.userPrincipalName} for good before its 30 days`,
+      },
+      now,
+    );
+  });
+  if (!done.ok) return done;
+  if (!input.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
+  return ok({ userPrincipalName: found.userPrincipalName, displayName: found.displayName });
+}
+
+/** The deleted user a permanent delete is about, and whether this actor may ask for it (for the confirmation form); writes nothing. */
+export async function purgeTarget(ctx: CoreContext, actor: Actor, query: string): Promise<Result<{ auth: Authorized; user: DeletedUserRecord }>> {
+  const auth = await authorize(ctx, actor, 'purge_users');
+  if (!auth.ok) return auth;
+  const user = await findDeletedUser(ctx.db, auth.tenant, query);
+  if (typeof user === 'string') return fail('not_found', user);
+  if (user.source === 'synced') return fail('forbidden', `${user.userPrincipalName} ${SYNCED_USER_LIFECYCLE}`);
+  const above = mayActOnTarget(auth.roles, await rolesOf(ctx.db, user.id));
+  if (above) return fail('forbidden', `${user.userPrincipalName}: ${above}`);
+  return ok({ auth, user });
+}
