@@ -85,7 +85,10 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   await checkToken('SLACK_BOT_TOKEN', () => app.init());
   const secretKey = loadSecretKey(runtime);
   const core = runtime.core;
-  const slack = instrumentedPort(webApiPort(app.client, env.SLACK_BOT_TOKEN), runtime.metrics);
+  const slack = instrumentedPort(
+    webApiPort(app.client, env.SLACK_BOT_TOKEN, () => runtime.metrics.slackRateLimited()),
+    runtime.metrics,
+  );
   app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => runtime.metrics.slackRateLimited());
   const home = new HomeRefresher({ core, slack, logger, bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS }, tuning.homeRefreshMs);
   const unsubscribe = runtime.changes.subscribe((change) => home.changed(change));

@@ -1,4 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { unlink } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -13,7 +15,8 @@ export class FileTooLargeError extends Error {}
 /**
  * SlackPort over Bolt's Web API client (whose base URL may point at a fake in tests). That client
  * retries a rate-limited call (HTTP 429) after its Retry-After on its own (`rejectRateLimitedCalls`
- * is false by default); the file download, which uses plain fetch, does the same below.
+ * is false by default); views.open and views.update, posted here as JSON (`callJson`), and the
+ * file download, which uses plain fetch, do the same below.
  */
 /**
  * A view as the JSON text Slack receives. The client sends an object field as this same text, but
@@ -24,12 +27,83 @@ function asJson(view: View): string {
   return JSON.stringify(view);
 }
 
+/**
+ * views.open and views.update, the calls that answer a person at once, with one JSON body and
+ * fetch: the Web API client copies every argument and every answer (the whole view, both ways) to
+ * redact tokens for its debug log and URL-encodes the view, which cost more than all of Roster's
+ * own work on `/users add`. A 429 is waited out (Retry-After) as the client does; an answer that is
+ * not ok throws the client's error shape (`data.error`), so callers read it the same way. No retry
+ * on a network failure: a trigger id lasts 3 s, and the update of a modal follows its own work.
+ */
+async function callJson(
+  apiUrl: string,
+  token: string,
+  method: string,
+  args: Record<string, unknown>,
+  rateLimited?: () => void,
+): Promise<Record<string, unknown>> {
+  const body = JSON.stringify(args);
+  for (let attempt = 0; ; attempt++) {
+    const { status, retryAfter, text } = await postOnce(`${apiUrl}${method}`, token, body);
+    if (status === 429 && attempt < DOWNLOAD_RETRIES) {
+      rateLimited?.();
+      const seconds = Number.parseInt(retryAfter ?? '', 10);
+      await sleep(Math.min(Number.isFinite(seconds) && seconds >= 0 ? seconds : 1, MAX_RETRY_AFTER_S) * 1000);
+      continue;
+    }
+    let answer: Record<string, unknown>;
+    try {
+      answer = JSON.parse(text) as Record<string, unknown>;
+    } catch {
+      answer = { ok: false, error: `http_${status}` };
+    }
+    if (answer.ok !== true)
+      throw Object.assign(new Error(`An API error occurred: ${String(answer.error ?? `http_${status}`)}`), {
+        code: 'slack_webapi_platform_error',
+        data: answer,
+      });
+    return answer;
+  }
+}
+
+/** Kept-alive connections to the Web API for these calls (node's http: lighter per call than fetch's streams). */
+const AGENTS = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) };
+
+function postOnce(url: string, token: string, body: string): Promise<{ status: number; retryAfter: string | undefined; text: string }> {
+  const target = new URL(url);
+  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const request = send(
+      target,
+      {
+        method: 'POST',
+        agent: AGENTS[target.protocol as keyof typeof AGENTS],
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body) },
+        timeout: 30_000,
+      },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          const retry = response.headers['retry-after'];
+          resolve({ status: response.statusCode ?? 0, retryAfter: Array.isArray(retry) ? retry[0] : retry, text: Buffer.concat(chunks).toString('utf8') });
+        });
+        response.on('error', reject);
+      },
+    );
+    request.on('timeout', () => request.destroy(new Error(`${target.host} did not answer within 30 s`)));
+    request.on('error', reject);
+    request.end(body);
+  });
+}
+
 /** Direct-message channels remembered (a member's DM channel with the app does not change). */
 const DM_CHANNELS_KEPT = 10_000;
 /** What Slack answers about a remembered DM channel that is no longer usable: it is opened again. */
 const STALE_DM_ERRORS = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
 
-export function webApiPort(client: WebClient, botToken: string): SlackPort {
+/** `rateLimited` is told of each 429 of the calls this port makes itself (the client's are its `rate_limited` event). */
+export function webApiPort(client: WebClient, botToken: string, rateLimited?: () => void): SlackPort {
   // conversations.open once per member, not before every DM: one Web API call less per DM (an Add
   // user submission sends one). A remembered channel that fails is opened again, once.
   const dmChannels = new Map<string, string>();
@@ -68,11 +142,11 @@ export function webApiPort(client: WebClient, botToken: string): SlackPort {
       await client.chat.postEphemeral({ channel, user: userId, text: message.text, blocks: message.blocks });
     },
     async openView(triggerId, view: View) {
-      const opened = (await client.apiCall('views.open', { trigger_id: triggerId, view: asJson(view) })) as { view?: { id?: string } };
+      const opened = (await callJson(client.slackApiUrl, botToken, 'views.open', { trigger_id: triggerId, view }, rateLimited)) as { view?: { id?: string } };
       return { viewId: opened.view?.id ?? '' };
     },
     async updateView(viewId, view, hash) {
-      await client.apiCall('views.update', { view_id: viewId, view: asJson(view), ...(hash !== undefined ? { hash } : {}) });
+      await callJson(client.slackApiUrl, botToken, 'views.update', { view_id: viewId, view, ...(hash !== undefined ? { hash } : {}) }, rateLimited);
     },
     async publishHome(userId, view) {
       await client.apiCall('views.publish', { user_id: userId, view: asJson(view) });

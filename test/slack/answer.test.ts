@@ -21,12 +21,13 @@ function harness(ackBudgetMs: number) {
   const logs: string[] = [];
   const log = (level: string) => (message: string) => void logs.push(`${level}: ${message}`);
   const deps = { slack, ackBudgetMs, logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } } as unknown as ListenerDeps;
-  const listeners = new Map<string, (args: object) => Promise<void>>();
-  const app = {
-    command: (name: string, listener: (args: object) => Promise<void>) => listeners.set(`command:${name}`, listener),
-    view: (id: string, listener: (args: object) => Promise<void>) => listeners.set(`view:${id}`, listener),
-  } as unknown as App;
-  return { events, sent, logs, deps, on: answering(app, deps), listeners };
+  const app = { command: () => undefined, view: () => undefined } as unknown as App;
+  const on = answering(app, deps);
+  // Each registration's own listener, as Bolt (or the registrar's router) calls it.
+  const listeners = {
+    get: (key: string) => on.registrations.find((r) => `${r.kind}:${String(r.constraint)}` === key)?.listener as ((args: object) => Promise<void>) | undefined,
+  };
+  return { events, sent, logs, deps, on, listeners };
 }
 
 /** A promise the test settles, and a way to settle it. */

@@ -30,6 +30,17 @@ describe('a Web API call or file download answered with 429 waits its Retry-Afte
     expect(retried.at - limited.at).toBeGreaterThanOrEqual(1000);
   });
 
+  it('views.open (Roster posts it itself, as JSON) honours Retry-After too, and /metrics counts the 429', async () => {
+    const before = r.fake.calls().length;
+    r.fake.failNext('views.open', 'ratelimited');
+    await r.sim.command('/users', 'add', { userId: OWNER, channelId: CHANNEL });
+    const { limited, retried } = await retriedAfterRateLimit('views.open', before);
+    expect(limited.response.error).toBe('ratelimited');
+    expect(retried.at - limited.at).toBeGreaterThanOrEqual(1000);
+    const metrics = await (await fetch(`${r.baseUrl}/metrics`)).text();
+    expect(metrics).toMatch(/^roster_slack_api_rate_limited_total [1-9]/m);
+  });
+
   it('the CSV download (plain fetch) honours Retry-After too', async () => {
     const before = r.fake.calls().length;
     r.fake.failNext('$download', 'ratelimited');

@@ -30,3 +30,9 @@ export async function addUserOptions(ctx: CoreContext, actor: Actor): Promise<Re
     },
   };
 }
+
+/** Whether this actor may add users, without reading the form's options (a slash command's ack says only this). */
+export async function mayAddUsers(ctx: CoreContext, actor: Actor): Promise<Result<{ allowed: true }>> {
+  const auth = await authorize(ctx, actor, 'create_users');
+  return auth.ok ? { ok: true, allowed: true } : auth;
+}

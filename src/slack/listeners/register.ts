@@ -2,7 +2,7 @@ import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { afterAck } from '../services/after-ack.js';
 import { read } from '../services/answer.js';
-import { answering } from '../services/answering.js';
+import { answering, type Registration } from '../services/answering.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
@@ -47,7 +47,7 @@ import { userRowAction } from './actions/user-row-actions.js';
  * Events are acked by Bolt itself, before any listener runs (App.processEvent acks every Events
  * API request but function_executed first); what they do follows that ack.
  */
-export function registerListeners(app: App, deps: ListenerDeps): void {
+export function registerListeners(app: App, deps: ListenerDeps): readonly Registration[] {
   const on = answering(app, deps);
   on.command('/users', usersCommand(deps));
   on.command('/licenses', licensesCommand(deps));
@@ -123,4 +123,5 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     const teamId = (body as { team_id?: string }).team_id ?? '';
     await afterAck(deps, event.user, 'show your App Home', () => deps.home.opened(teamId, event.user));
   });
+  return on.registrations;
 }

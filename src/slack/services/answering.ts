@@ -93,43 +93,99 @@ export interface Answering {
 
 const WORKING_MESSAGE: CommandReply = { response_type: 'ephemeral', text: 'Working on it… the answer follows here in a moment.' };
 
-/** The registrar: `answering(app, deps).view(CALLBACK.x, listener)` in place of `app.view(…)`. */
-export function answering(app: App, deps: ListenerDeps): Answering {
+/** One registration: what Bolt would have matched, and the listener that acks (for the tests to call each). */
+export interface Registration {
+  kind: 'command' | 'view' | 'action' | 'options' | 'shortcut';
+  constraint: unknown;
+  listener: (args: never) => Promise<void>;
+}
+
+type ActionConstraint = string | RegExp | { type: 'block_actions'; block_id?: string; action_id?: string };
+
+/** Whether a block action is the one `constraint` names (as Bolt matches: action_id by string or RegExp, or type/block_id/action_id). */
+function actionMatches(constraint: ActionConstraint, action: { action_id?: string; block_id?: string } | undefined): boolean {
+  const id = action?.action_id ?? '';
+  if (typeof constraint === 'string') return id === constraint;
+  if (constraint instanceof RegExp) return constraint.test(id);
+  return (constraint.action_id === undefined || constraint.action_id === id) && (constraint.block_id === undefined || constraint.block_id === action?.block_id);
+}
+
+/**
+ * The registrar: `answering(app, deps).view(CALLBACK.x, listener)` in place of `app.view(…)`.
+ * Commands, options and shortcuts are Bolt listeners of their own; actions and view submissions
+ * (most of Roster's ~70 listeners) go through one Bolt listener each that finds the registration
+ * in a table, since Bolt runs every request through the matchers of every listener it has (that
+ * was a tenth of the CPU of `/users add`). Each request still reaches exactly one listener.
+ */
+export function answering(app: App, deps: ListenerDeps): Answering & { registrations: readonly Registration[] } {
   // Bolt's overloads type each listener from its constraint; here every listener has the one shape.
-  const on = app as unknown as Record<
-    'command' | 'view' | 'action' | 'options' | 'shortcut',
-    (constraint: unknown, listener: (args: never) => Promise<void>) => void
-  >;
-  return {
-    command(name, plan) {
-      on.command(name, async ({ ack, ...args }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<CommandReply>, { ...commandSurface(deps, args), kind: 'command' }, () => plan(args)),
-      );
+  const on = app as unknown as Record<Registration['kind'], (constraint: unknown, listener: (args: never) => Promise<void>) => void>;
+  const registrations: Registration[] = [];
+  const views = new Map<string, Registration['listener']>();
+  const actions: Registration[] = [];
+  const record = (kind: Registration['kind'], constraint: unknown, listener: Registration['listener']) => {
+    registrations.push({ kind, constraint, listener });
+  };
+  const route = {
+    view: () => {
+      on.view(/.*/, async (args: { view?: { callback_id?: string } }) => {
+        const listener = views.get(args.view?.callback_id ?? '');
+        if (listener) await listener(args as never);
+      });
     },
-    view(callbackId, listener) {
-      on.view(callbackId, async ({ ack, ...args }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<ViewReply>, { ...viewSurface(deps, args, listener.look), kind: 'view' }, () => listener.plan(args)),
-      );
+    action: () => {
+      on.action(/.*/, async (args: { body?: { actions?: { action_id?: string; block_id?: string }[] } }) => {
+        const found = actions.find((r) => actionMatches(r.constraint as ActionConstraint, args.body?.actions?.[0]));
+        if (found) await found.listener(args as never);
+      });
+    },
+  };
+  let routed = { view: false, action: false };
+  return {
+    registrations,
+    command(name, plan) {
+      const listener = async ({ ack, ...args }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<CommandReply>, { ...commandSurface(deps, args), kind: 'command' }, () => plan(args));
+      record('command', name, listener as never);
+      on.command(name, listener as never);
+    },
+    view(callbackId, viewListener) {
+      const listener = async ({ ack, ...args }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<ViewReply>, { ...viewSurface(deps, args, viewListener.look), kind: 'view' }, () => viewListener.plan(args));
+      if (views.has(callbackId)) throw new Error(`${callbackId} is registered twice`);
+      record('view', callbackId, listener as never);
+      views.set(callbackId, listener as never);
+      if (!routed.view) {
+        routed = { ...routed, view: true };
+        route.view();
+      }
     },
     action(constraint, plan) {
-      on.action(constraint, async ({ ack, ...args }: SlackActionMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'do that'), kind: 'action' }, () => plan(args as never)),
-      );
+      const listener = async ({ ack, ...args }: SlackActionMiddlewareArgs & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'do that'), kind: 'action' }, () => plan(args as never));
+      record('action', constraint, listener as never);
+      actions.push({ kind: 'action', constraint, listener: listener as never });
+      if (!routed.action) {
+        routed = { ...routed, action: true };
+        route.action();
+      }
     },
     options(constraint, plan) {
-      on.options(constraint, async ({ ack, ...args }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs) =>
+      const listener = async ({ ack, ...args }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs) =>
         answer(
           deps,
           ack as Ack<OptionsReply>,
           { ...silentSurface<OptionsReply>(args.body.user.id, 'list the choices'), working: { options: [] }, kind: 'options' },
           () => plan(args),
-        ),
-      );
+        );
+      record('options', constraint, listener as never);
+      on.options(constraint, listener as never);
     },
     shortcut(callbackId, plan) {
-      on.shortcut(callbackId, async ({ ack, ...args }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'run that shortcut'), kind: 'shortcut' }, () => plan(args as never)),
-      );
+      const listener = async ({ ack, ...args }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) =>
+        answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'run that shortcut'), kind: 'shortcut' }, () => plan(args as never));
+      record('shortcut', callbackId, listener as never);
+      on.shortcut(callbackId, listener as never);
     },
   };
 }

@@ -1,5 +1,6 @@
 import { mayPreviewImports } from '../../../core/bulk/import-access.js';
-import { addUserOptions } from '../../../core/users/add-user-options.js';
+import { addUserOptions, mayAddUsers } from '../../../core/users/add-user-options.js';
+import { messageModal } from '../../views/message-modal.js';
 import { showUser } from '../../../core/users/show-user.js';
 import { listJobs } from '../../../core/jobs/list-jobs.js';
 import { jobsMessage } from '../../views/jobs-message.js';
@@ -10,7 +11,7 @@ import { openSetupForm } from '../../services/open-forms.js';
 import { addUserModal } from '../../views/add-user-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
-import { textMessage } from '../../views/kit.js';
+import { esc, textMessage } from '../../views/kit.js';
 import { auditCommand } from './audit-command.js';
 import { domainsCommand } from './domains-command.js';
 import { settingsCommand } from './settings-command.js';
@@ -61,11 +62,13 @@ export function usersCommand(deps: ListenerDeps) {
       case 'help':
         return { reply: ephemeral(helpMessage(USERS_HELP)) };
       case 'add': {
-        const options = await addUserOptions(deps.core, actor);
-        if (!options.ok) return { reply: ephemeral(textMessage(options.message)) };
+        // The ack says only whether they may; the form's options are read after it (fewer reads before the ack).
+        const allowed = await mayAddUsers(deps.core, actor);
+        if (!allowed.ok) return { reply: ephemeral(textMessage(allowed.message)) };
         return {
           after: read('open the Add user form', async () => {
-            await deps.slack.openView(command.trigger_id, addUserModal(options.options));
+            const options = await addUserOptions(deps.core, actor);
+            await deps.slack.openView(command.trigger_id, options.ok ? addUserModal(options.options) : messageModal('Add user', esc(options.message)));
           }),
         };
       }
