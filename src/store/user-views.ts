@@ -48,13 +48,20 @@ export interface UserPage {
 
 type Eb = ExpressionBuilder<DB, 'DirectoryUser'>;
 
-const TEXT_FIELDS = ['domain', 'usageLocation', 'department', 'city', 'state', 'country', 'jobTitle'] as const;
+/** Codes, matched exactly. */
+const CODE_FIELDS = ['domain', 'usageLocation'] as const;
+/** Profile text typed by people ("Sales", "sales"): matched without regard to case, both sides folded by the database's lower(). */
+const PROFILE_FIELDS = ['department', 'city', 'state', 'country', 'jobTitle'] as const;
 
 function conditions(eb: Eb, tenantId: string, filter: UserFilter): Expression<SqlBool>[] {
   const where: Expression<SqlBool>[] = [eb('DirectoryUser.tenantId', '=', tenantId), eb('DirectoryUser.deletedAt', 'is', null)];
-  for (const field of TEXT_FIELDS) {
+  for (const field of CODE_FIELDS) {
     const value = filter[field];
     if (value !== undefined) where.push(eb(`DirectoryUser.${field}`, '=', value));
+  }
+  for (const field of PROFILE_FIELDS) {
+    const value = filter[field];
+    if (value !== undefined) where.push(eb(eb.fn('lower', [`DirectoryUser.${field}`]), '=', eb.fn('lower', [eb.val(value)])));
   }
   if (filter.signIn) where.push(eb('DirectoryUser.accountEnabled', '=', toDbBool(filter.signIn === 'allowed')));
   if (filter.syncedOnly) where.push(eb('DirectoryUser.source', '=', 'synced'));

@@ -20,8 +20,10 @@ afterAll(async () => db.destroy());
 /** The plain filter the SQL must agree with: the same rules, written over objects. */
 function matches(u: GeneratedUser, f: UserFilter): boolean {
   if (u.deleted) return false;
-  const text = ['domain', 'usageLocation', 'department', 'city', 'state', 'country', 'jobTitle'] as const;
-  for (const field of text) if (f[field] !== undefined && u[field] !== f[field]) return false;
+  for (const field of ['domain', 'usageLocation'] as const) if (f[field] !== undefined && u[field] !== f[field]) return false;
+  // Profile text matches whatever its case.
+  for (const field of ['department', 'city', 'state', 'country', 'jobTitle'] as const)
+    if (f[field] !== undefined && u[field]?.toLowerCase() !== f[field]?.toLowerCase()) return false;
   if (f.signIn && u.accountEnabled !== (f.signIn === 'allowed')) return false;
   if (f.syncedOnly && u.source !== 'synced') return false;
   if (f.withErrors && u.licenseError === null) return false;
@@ -133,6 +135,14 @@ describe('keyset paging while users come and go', () => {
     expect(next.page.hasPrevious).toBe(true);
     expect(next.view.name).toBe('Licensed users');
     expect(next.total).toEqual(want.length > COUNT_CAP ? { count: COUNT_CAP, capped: true } : { count: want.length, capped: false });
+  });
+
+  it('matches profile text whatever its case: "SALES" finds the users of "Sales"', async () => {
+    const department = users.find((u) => !u.deleted && u.department)!.department!;
+    const shouted = { department: department.toUpperCase() };
+    expect((await countUsers(db.db, tenantId, shouted, 100_000)).count).toBe(expected(shouted).length);
+    expect(expected(shouted).length).toBeGreaterThan(0);
+    expect(expected(shouted)).toEqual(expected({ department }));
   });
 
   it('refuses a view name it does not know, listing the standard ones', async () => {
