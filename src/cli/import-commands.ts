@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { usageError } from './cli-kit.js';
+import { existsSync, writeFileSync } from 'node:fs';
+import { importTemplate } from '../core/import/import-template.js';
+import { EXIT, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { interruptedImports, interruptOrphanedImports } from '../core/bulk/index.js';
 import { importCommand, resumeCommand } from './import-command.js';
@@ -30,9 +31,29 @@ async function listInterrupted(run: CommandRun): Promise<number> {
   return 0;
 }
 
+/** `import --template`: the sample CSV, to --out (never over a file without --force) or standard output. */
+async function writeTemplate(run: CommandRun): Promise<number> {
+  const template = await importTemplate(run.ctx, run.actor);
+  if (!template.ok) return refuse(run.problem, template);
+  const out = typeof run.values.out === 'string' ? run.values.out : '-';
+  if (out === '-') {
+    run.write(template.bytes.toString('utf8'));
+    return EXIT.done;
+  }
+  try {
+    writeFileSync(out, template.bytes, { flag: run.values.force ? 'w' : 'wx' });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return usageError(run.problem, `${out} exists; add --force to replace it`);
+    throw error;
+  }
+  run.print(`Wrote the sample CSV to ${out}: one user per row under the header, then roster import ${out}.`);
+  return EXIT.done;
+}
+
 async function importRun(run: CommandRun): Promise<number> {
   const { values } = run;
   if (values.list) return listInterrupted(run);
+  if (values.template) return writeTemplate(run);
   const file = run.args[0];
   if (!file) return usageError(run.problem, 'name the CSV file: roster import <file.csv>', 'See `roster import --help`.');
   if (!existsSync(file)) {
@@ -90,6 +111,7 @@ export const IMPORT_COMMAND: CommandSpec = {
     resume: { type: 'string', value: '<job id>', help: 'go on with an interrupted import of this file (users made before get new passwords)' },
     'take-over': { type: 'boolean', help: 'with --resume: an import someone else started (its results come to you; they are told by DM)' },
     list: { type: 'boolean', help: 'list interrupted imports, with how to resume each (--output applies to this list)' },
+    template: { type: 'boolean', help: 'write the sample CSV (the admin center template with one example row) to --out, or standard output' },
   },
   dryRun: true,
   output: true,
@@ -98,6 +120,7 @@ export const IMPORT_COMMAND: CommandSpec = {
     'roster import new-hires.csv --dry-run',
     'roster import new-hires.csv --license "business basic" --location NL',
     'roster import --list',
+    'roster import --template --out new-hires.csv',
     'roster import new-hires.csv --resume <job id>',
   ],
   run: importRun,

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { ListenerDeps } from '../deps.js';
 import { afterAck } from '../services/after-ack.js';
 import { read } from '../services/answer.js';
+import { sendImportTemplate } from '../services/send-import-template.js';
 import { answering, type Registration } from '../services/answering.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
@@ -101,6 +102,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
   on.action(ACTION.cancelJob, cancelJobAction(deps));
   on.action(ACTION.auditNext, auditNextAction(deps));
+  on.action(ACTION.importTemplate, ({ body }) => ({ after: read('send the sample CSV', () => sendImportTemplate(deps, actorFromBody(body))) }));
   on.action(ACTION.addDomain, addDomainAction(deps));
   on.action(ACTION.verifyDomain, domainChangeAction(deps, 'verify'));
   on.action(ACTION.defaultDomain, domainChangeAction(deps, 'default'));

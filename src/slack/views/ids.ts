@@ -46,6 +46,7 @@ export const ACTION = {
   /** "Cancel" beside a job in `/users jobs` (value: the job id). */
   cancelJob: 'roster_cancel_job',
   auditNext: 'roster_audit_next',
+  importTemplate: 'roster_import_template',
   addDomain: 'roster_add_domain',
   verifyDomain: 'roster_verify_domain',
   defaultDomain: 'roster_default_domain',

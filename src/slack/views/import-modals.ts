@@ -3,9 +3,9 @@ import type { ImportSettings } from '../../core/bulk/index.js';
 import { formatBytes } from '../../core/import/index.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
 import type { AddUserOptions } from '../../core/users/add-user-options.js';
-import { CALLBACK, VALUE } from './ids.js';
+import { ACTION, CALLBACK, VALUE } from './ids.js';
 import { usersWord } from './import-preview.js';
-import { context, esc, option, plain, section } from './kit.js';
+import { button, context, esc, option, plain, section } from './kit.js';
 import { appsToTurnOffBlocks, productChoices } from './license-blocks.js';
 import { usageLocationInput } from './usage-location.js';
 
@@ -35,9 +35,15 @@ export function importUploadModal(limits: { maxRows: number; maxBytes: number })
     submit: plain('Verify', 24),
     close: plain('Cancel', 24),
     blocks: [
-      section(
-        'Add many users from a CSV file, as in the Microsoft 365 admin center. Roster first checks every row and shows you what would happen; nothing is added until you choose the settings.',
-      ),
+      {
+        type: 'section',
+        block_id: 'import_intro',
+        text: {
+          type: 'mrkdwn',
+          text: 'Add many users from a CSV file, as in the Microsoft 365 admin center. Roster first checks every row and shows you what would happen; nothing is added until you choose the settings.',
+        },
+        accessory: button('Sample CSV', ACTION.importTemplate),
+      },
       {
         type: 'input',
         block_id: UPLOAD_FIELD,

@@ -16,6 +16,7 @@ import { auditCommand } from './audit-command.js';
 import { domainsCommand } from './domains-command.js';
 import { settingsCommand } from './settings-command.js';
 import { importChannelCommand } from './import-channel-command.js';
+import { sendImportTemplate } from '../../services/send-import-template.js';
 import { userDetailsMessage } from '../../views/user-details.js';
 import { isUserChangeSubcommand, userChangeCommand } from './user-change-commands.js';
 import { userListCommand } from './user-list-commands.js';
@@ -75,6 +76,11 @@ export function usersCommand(deps: ListenerDeps) {
       case 'import': {
         const auth = await mayPreviewImports(deps.core, actor);
         if (!auth.ok) return { reply: ephemeral(textMessage(auth.message)) };
+        if (rest[0]?.toLowerCase() === 'template')
+          return {
+            reply: ephemeral(textMessage('The sample CSV is on its way to your DM with Roster.')),
+            after: read('send the sample CSV', () => sendImportTemplate(deps, actor)),
+          };
         return {
           after: read('open the import form', async () => {
             await deps.slack.openView(command.trigger_id, importUploadModal(deps.imports.limits));
