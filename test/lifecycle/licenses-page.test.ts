@@ -44,6 +44,24 @@ describe('assign and unassign a product', () => {
     expect(await checkSeatLedger(db.ctx)).toEqual([]);
   });
 
+  it('assigning a product again keeps the apps its holders had turned off, and turns off the ones chosen', async () => {
+    await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 3 });
+    const teams = BASIC.plans.find((p) => p.name === 'TEAMS1')!.id;
+    const forms = BASIC.plans.find((p) => p.name !== 'TEAMS1' && p.id !== teams)!.id;
+    await makeUser(db.ctx, 'ana', { licenses: [{ skuId: BASIC.skuId, disabledPlans: [teams] }] });
+    await makeUser(db.ctx, 'bob');
+    const result = await assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { usernames: [upn('ana'), upn('bob')] }, disabledPlans: [forms] });
+    expect(result.ok && result.done.length).toBe(2);
+    const held = await db.db
+      .selectFrom('LicenseAssignment as l')
+      .innerJoin('DirectoryUser as u', 'u.id', 'l.userId')
+      .select(['u.userPrincipalName', 'l.disabledPlans'])
+      .execute();
+    const apps = Object.fromEntries(held.map((h) => [h.userPrincipalName, (JSON.parse(h.disabledPlans) as string[]).sort()]));
+    expect(apps).toEqual({ [upn('ana')]: [teams, forms].sort(), [upn('bob')]: [forms] });
+    expect(await checkSeatLedger(db.ctx)).toEqual([]);
+  });
+
   it('only a Global admin licenses a guest', async () => {
     await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 5 });
     const guest = await inviteGuest(db.ctx, OWNER, { email: 'ana.maria@fabrikam.com' });

@@ -9,7 +9,7 @@ import { fail, invalidFields, ok, type Outcome, type Result } from '../result.js
 import { hasPermission } from '../roles.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
-import { licensePools } from '../../store/seat-ledger.js';
+import { licensePools, licensesOf } from '../../store/seat-ledger.js';
 import { activeUsernameById } from '../../store/user-lifecycle.js';
 import { changeUserLicenses, LicenseChangeRefused } from './change-user-licenses.js';
 import { productOfOrganization } from './product-target.js';
@@ -128,10 +128,14 @@ export async function changeProductForUser(
         mayLicenseGuests: hasPermission(current.roles, 'license_guests'),
         now,
       };
+      // A user who holds the product already keeps the apps they had turned off: the apps chosen here
+      // are turned off too, none is turned back on.
+      const held = direction === 'assign' ? (await licensesOf(tx, user.id)).find((license) => license.skuId === product.skuId) : undefined;
+      const disabledPlans = held ? [...new Set([...held.disabledPlans, ...plan.disabledPlans])] : plan.disabledPlans;
       const result = await changeUserLicenses(
         tx,
         user.id,
-        direction === 'assign' ? { add: [{ skuId: product.skuId, disabledPlans: plan.disabledPlans }] } : { remove: [product.skuId] },
+        direction === 'assign' ? { add: [{ skuId: product.skuId, disabledPlans }] } : { remove: [product.skuId] },
         options,
       );
       const changedAnything = result.added.length + result.removed.length + result.appsChanged.length > 0;
