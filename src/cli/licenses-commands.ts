@@ -60,7 +60,8 @@ async function seats(run: CommandRun): Promise<number> {
 
 async function assignOrUnassign(run: CommandRun, assign: boolean): Promise<number> {
   const [product = '', ...names] = run.args;
-  const input = { product, users: { usernames: await fullUsernames(run.ctx, run.actor, names) }, dryRun: dryRunOf(run) };
+  // The command line may name many users at once (the Licenses page picks at most 20).
+  const input = { product, users: { usernames: await fullUsernames(run.ctx, run.actor, names) }, dryRun: dryRunOf(run), many: true };
   const appsOff = typeof run.values['apps-off'] === 'string' ? run.values['apps-off'] : '';
   const result = assign
     ? await assignProduct(run.ctx, run.actor, {
@@ -149,7 +150,7 @@ export const LICENSES_COMMANDS: CommandSpec[] = [
     summary: 'assign a product to users (each on their own; those refused are listed with why)',
     args: '<product> <username>...',
     positionals: { min: 2, max: Number.POSITIVE_INFINITY },
-    details: `<product> is ${PRODUCT}.`,
+    details: `<product> is ${PRODUCT}. Up to 1,000 users at once (the Licenses page in Slack picks at most 20).`,
     options: { 'apps-off': { type: 'string', value: '<plan id,...>', help: "the product's apps (service plans) to turn off" } },
     dryRun: true,
     output: true,

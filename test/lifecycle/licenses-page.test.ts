@@ -62,6 +62,18 @@ describe('assign and unassign a product', () => {
     expect(await checkSeatLedger(db.ctx)).toEqual([]);
   });
 
+  it('picks at most 20 users at once, as the page does; the command line may name more (many)', async () => {
+    await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 30 });
+    const names = Array.from({ length: 21 }, (_, i) => upn(`u${i}`));
+    expect(await assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { usernames: names }, dryRun: true })).toMatchObject({
+      ok: false,
+      code: 'limit_exceeded',
+      message: 'At most 20 users at once; 21 were named.',
+    });
+    const many = await assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { usernames: names }, dryRun: true, many: true });
+    expect(many.ok && many.notDone.length).toBe(21); // none of them exists: each is named with why
+  });
+
   it('only a Global admin licenses a guest', async () => {
     await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 5 });
     const guest = await inviteGuest(db.ctx, OWNER, { email: 'ana.maria@fabrikam.com' });

@@ -15,6 +15,9 @@ import { changeUserLicenses, LicenseChangeRefused } from './change-user-licenses
 import { productOfOrganization } from './product-target.js';
 
 /** Most users one assign or unassign request may name (the form allows 20; the CLI more). */
+/** Users picked at once on the Licenses page, as the admin center's panel allows. */
+export const MAX_PICKED_USERS = 20;
+/** Users named at once when the caller says it lists many (the command line). */
 export const MAX_USERS_PER_CHANGE = 1000;
 
 export interface ProductChangeInput {
@@ -24,6 +27,8 @@ export interface ProductChangeInput {
   /** Apps of the product to turn off (assign only). */
   disabledPlans?: readonly string[];
   dryRun?: boolean;
+  /** A list of many (the command line): up to MAX_USERS_PER_CHANGE instead of the page's MAX_PICKED_USERS. */
+  many?: boolean;
 }
 
 export interface ProductChangeResult {
@@ -64,7 +69,11 @@ export async function planProductChange(
   const names = 'ids' in input.users ? input.users.ids : input.users.usernames;
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
   if (wanted.length === 0) return invalidFields([{ field: 'users', message: 'Pick at least one user.' }]);
-  if (wanted.length > MAX_USERS_PER_CHANGE) return fail('limit_exceeded', `At most ${MAX_USERS_PER_CHANGE} users at once; ${wanted.length} were named.`);
+  const most = input.many ? MAX_USERS_PER_CHANGE : MAX_PICKED_USERS;
+  if (wanted.length > most)
+    return fail('limit_exceeded', `At most ${most} users at once; ${wanted.length} were named.`, [
+      { field: 'users', message: `At most ${most} users at once.` },
+    ]);
   return ok({
     plan: { auth, product, direction, names: wanted, byId: 'ids' in input.users, disabledPlans: [...(input.disabledPlans ?? [])], directory: ctx.directory },
   });

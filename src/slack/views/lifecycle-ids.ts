@@ -14,4 +14,4 @@ export const LIFECYCLE = {
 } as const;
 
 /** Most users the Licenses page forms let you pick at once. */
-export const MAX_PICKED_USERS = 20;
+export { MAX_PICKED_USERS } from '../../core/licenses/product-change.js';
