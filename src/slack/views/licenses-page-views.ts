@@ -4,7 +4,7 @@ import type { ProductChangeResult } from '../../core/licenses/product-change.js'
 import type { SelfServiceLine } from '../../core/licenses/take-over-subscription.js';
 import type { Blocks } from '../slack-port.js';
 import { button, context, esc, header, option, plain, section } from './kit.js';
-import { VALUE } from './ids.js';
+import { ACTION, VALUE } from './ids.js';
 import { LIFECYCLE, MAX_PICKED_USERS } from './lifecycle-ids.js';
 
 /** `/licenses assign|unassign <product>`: pick up to 20 users by typing their names; for assign, apps to turn off. */
@@ -78,19 +78,36 @@ export function productChangeResultMessage(result: ProductChangeResult, directio
   return { text: esc(text), blocks };
 }
 
+/** Users listed one per row, each with an Apps button (a message holds at most 50 blocks). */
+const USERS_WITH_BUTTONS = 40;
+
 export function productUsersMessage(
   product: Product,
-  users: readonly { userPrincipalName: string; displayName: string }[],
+  users: readonly { id?: string; userPrincipalName: string; displayName: string }[],
   count: number,
 ): { text: string; blocks: Blocks } {
   const text = `${count} user${count === 1 ? '' : 's'} with ${product.displayName}`;
   if (count === 0)
     return { text: esc(text), blocks: [section(`Nobody has *${esc(product.displayName)}* yet. Assign it with \`/licenses assign ${product.partNumber}\`.`)] };
-  const lines = users.map((u) => `• ${esc(u.displayName)} \`${esc(u.userPrincipalName)}\``);
+  const line = (u: { displayName: string; userPrincipalName: string }) => `${esc(u.displayName)} \`${esc(u.userPrincipalName)}\``;
   const blocks: Blocks = [header(esc(text))];
-  for (let i = 0; i < lines.length; i += 25) blocks.push(section(lines.slice(i, i + 25).join('\n')));
+  const rows = users.slice(0, USERS_WITH_BUTTONS);
+  // Each user's apps of the product (and their other licenses) open from the row, as on the admin center's pane.
+  for (const [index, u] of rows.entries())
+    blocks.push(
+      u.id
+        ? {
+            type: 'section',
+            block_id: `product_user_${index}`,
+            text: { type: 'mrkdwn', text: line(u) },
+            accessory: button('Apps', ACTION.userRowAction, undefined, `licenses:${u.id}`),
+          }
+        : section(`• ${line(u)}`),
+    );
+  const rest = users.slice(USERS_WITH_BUTTONS).map((u) => `• ${line(u)}`);
+  for (let i = 0; i < rest.length; i += 25) blocks.push(section(rest.slice(i, i + 25).join('\n')));
   if (count > users.length) blocks.push(context(`The first ${users.length} by display name of ${count}.`));
-  return { text: esc(text), blocks };
+  return { text: esc(text), blocks: blocks.slice(0, 50) };
 }
 
 /** Self-service subscriptions for `/licenses`, marked, with how to take each over. */

@@ -1,4 +1,4 @@
-import type { BlockAction, OverflowAction } from '@slack/bolt';
+import type { BlockAction, ButtonAction, OverflowAction } from '@slack/bolt';
 import type { MemberActor } from '../../../core/context.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
@@ -26,9 +26,11 @@ function isVerb(value: string): value is keyof typeof OPENERS {
 /** A row's menu in a user list (`edit:<id>`, `licenses:<id>`, `block:<id>`…): opens that form for that user, after the ack. */
 export const userRowAction =
   (deps: ListenerDeps) =>
-  ({ body }: ActionArgs<BlockAction<OverflowAction>>) => {
+  ({ body }: ActionArgs<BlockAction<OverflowAction | ButtonAction>>) => {
     const actor = actorFromBody(body);
-    const [verb = '', userId = ''] = (body.actions[0]?.selected_option?.value ?? '').split(':');
+    // A row's menu (overflow) or a row's own button (the Apps button under /licenses users).
+    const picked = body.actions[0] as { selected_option?: { value?: string }; value?: string } | undefined;
+    const [verb = '', userId = ''] = (picked?.selected_option?.value ?? picked?.value ?? '').split(':');
     if (!isVerb(verb) || !userId) return {};
     return { after: read('open that form', () => OPENERS[verb](deps, actor, body.trigger_id, userId)) };
   };
