@@ -27,7 +27,7 @@ describe('a bulk assign racing single assigns, deletes and a quantity change', (
     // others run between them, in an order fast-check picks (fixed seed).
     const order = fc.sample(fc.shuffledSubarray(aliases, { minLength: 30, maxLength: 30 }), { numRuns: 1, seed: 42 })[0]!;
     const results = await Promise.all([
-      assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { usernames: aliases.map(upn) } }),
+      assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { usernames: aliases.map(upn) }, many: true }),
       ...order.slice(0, 15).map((alias) => assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { usernames: [upn(alias)] } })),
       deleteUsers(db.ctx, OWNER, { usernames: ['u0', 'u1', 'u29'].map(upn) }),
       changeQuantity(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 9 }),
