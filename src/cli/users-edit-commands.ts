@@ -1,4 +1,5 @@
 import type { CoreContext, OperatorActor } from '../core/context.js';
+import { productBySkuId } from '../core/catalogue/catalogue.js';
 import { findProduct } from '../core/catalogue/find-product.js';
 import { blockUser, unblockUser } from '../core/users/block-user.js';
 import { editManyResultsCsv, editManyUsers, parseUsernameList, type EditManyInput, type EditManyResult } from '../core/users/edit-many.js';
@@ -27,6 +28,7 @@ export const FIELD_OPTION_SPECS: Record<string, OptionSpec> = {
 const LICENSE_OPTIONS: Record<string, OptionSpec> = {
   'add-license': { type: 'string', multiple: true, value: '<product>', help: 'give a product (part number or part of its name)' },
   'remove-license': { type: 'string', multiple: true, value: '<product>', help: 'take a product away' },
+  'apps-off': { type: 'string', value: '<app,...>', help: 'apps to turn off in the products of --add-license (service plan names such as TEAMS1, or ids)' },
 };
 
 const user = (run: CommandRun) => run.args.join(' ');
@@ -143,6 +145,7 @@ export const USERS_EDIT_COMMANDS: CommandSpec[] = [
       file: { type: 'string', value: '<file|->', help: 'the usernames (- for standard input)' },
       ...FIELD_OPTION_SPECS,
       'add-license': LICENSE_OPTIONS['add-license']!,
+      'apps-off': LICENSE_OPTIONS['apps-off']!,
       'replace-licenses': { type: 'boolean', help: "replace the users' licenses with the --add-license products" },
       out: { type: 'string', value: '<file.csv>', help: 'the results CSV (default <file>-results.csv; - for standard output)' },
       force: { type: 'boolean', help: 'replace an existing --out file' },
@@ -211,6 +214,29 @@ export function editInput(values: Values): Result<{ input: EditUserInput }> {
       if (key === 'add') (input.addLicenses ??= []).push({ skuId: found.product.skuId, disabledPlans: [] });
       else (input.removeLicenses ??= []).push(found.product.skuId);
     }
+  }
+  // --apps-off: each app (a service plan's name or id) is turned off in the products added that have it.
+  const apps =
+    typeof values['apps-off'] === 'string'
+      ? values['apps-off']
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean)
+      : [];
+  for (const app of apps) {
+    let used = false;
+    for (const license of input.addLicenses ?? []) {
+      const plan = productBySkuId(license.skuId)?.plans.find((p) => p.id === app || p.name.toLowerCase() === app.toLowerCase());
+      if (plan) {
+        license.disabledPlans = [...new Set([...(license.disabledPlans ?? []), plan.id])];
+        used = true;
+      }
+    }
+    if (!used)
+      return fail(
+        'invalid_input',
+        `--apps-off ${app}: none of the products of --add-license has this app (give a service plan name such as TEAMS1, or its id).`,
+      );
   }
   return ok({ input });
 }
