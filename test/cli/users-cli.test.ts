@@ -28,11 +28,18 @@ describe('npm run roster -- users ...', () => {
     expect(dry.stdout).toMatch(/\(dry run, nothing written\) ana@contoso.onmicrosoft.com: changed department, licenses/);
     expect((await user('ana')).department).toBeNull();
     const unknownApp = await roster('users', 'edit', 'ana', '--add-license', 'business basic', '--apps-off', 'NOT_A_PLAN');
-    expect([unknownApp.code, unknownApp.stderr]).toEqual([2, expect.stringMatching(/--apps-off NOT_A_PLAN: none of the products of --add-license has this app/)]);
+    expect([unknownApp.code, unknownApp.stderr]).toEqual([
+      2,
+      expect.stringMatching(/--apps-off NOT_A_PLAN: none of the products of --add-license has this app/),
+    ]);
     const done = await roster('users', 'edit', 'ana', '--department', 'Sales', '--add-license', 'business basic', '--apps-off', 'teams1');
     expect(done.stdout).toMatch(/changed department, licenses/);
     expect((await user('ana')).department).toBe('Sales');
-    const held = await db.db.selectFrom('LicenseAssignment').select('disabledPlans').where('userId', '=', (await user('ana')).id).executeTakeFirstOrThrow();
+    const held = await db.db
+      .selectFrom('LicenseAssignment')
+      .select('disabledPlans')
+      .where('userId', '=', (await user('ana')).id)
+      .executeTakeFirstOrThrow();
     expect(JSON.parse(held.disabledPlans)).toHaveLength(1);
     const refused = await roster('users', 'edit', 'bob', '--add-license', 'business basic');
     expect(refused.code).toBe(1);
