@@ -51,7 +51,7 @@ type Eb = ExpressionBuilder<DB, 'DirectoryUser'>;
 /** Codes, matched exactly. */
 const CODE_FIELDS = ['domain', 'usageLocation'] as const;
 /** Profile text typed by people ("Sales", "sales"): matched without regard to case, both sides folded by the database's lower(). */
-const PROFILE_FIELDS = ['department', 'city', 'state', 'country', 'jobTitle'] as const;
+export const PROFILE_FIELDS = ['department', 'city', 'state', 'country', 'jobTitle'] as const;
 
 function conditions(eb: Eb, tenantId: string, filter: UserFilter): Expression<SqlBool>[] {
   const where: Expression<SqlBool>[] = [eb('DirectoryUser.tenantId', '=', tenantId), eb('DirectoryUser.deletedAt', 'is', null)];
@@ -264,4 +264,23 @@ export async function listRowsByIds(db: Db, ids: readonly string[]): Promise<Lis
   const licenses = await licensesByUser(db, ids);
   const byId = new Map(rows.map((row) => [row.id, { ...row, accountEnabled: fromDbBool(row.accountEnabled), skuIds: licenses.get(row.id) ?? [] }]));
   return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The values of a profile field the organization's users have, starting with `typed` (any case), A to Z. */
+export async function profileValuesInUse(db: Db, tenantId: string, field: (typeof PROFILE_FIELDS)[number], typed: string, limit: number): Promise<string[]> {
+  const column = `DirectoryUser.${field}` as const;
+  let query = db
+    .selectFrom('DirectoryUser')
+    .select(column)
+    .distinct()
+    .where('DirectoryUser.tenantId', '=', tenantId)
+    .where('DirectoryUser.deletedAt', 'is', null)
+    .where(column, 'is not', null)
+    .where(column, '!=', '');
+  const prefix = typed.trim();
+  // The first characters, both sides folded by the database's lower() (no LIKE: nothing to escape).
+  if (prefix)
+    query = query.where((eb) => eb(eb.fn('substr', [eb.fn('lower', [column]), eb.val(1), eb.val([...prefix].length)]), '=', eb.fn('lower', [eb.val(prefix)])));
+  const rows = await query.orderBy(column).limit(limit).execute();
+  return rows.map((row) => (row as Record<string, string | null>)[field] ?? '').filter(Boolean);
 }

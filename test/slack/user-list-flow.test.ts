@@ -4,7 +4,7 @@ import { ACTION } from '../../src/slack/views/ids.js';
 import { insertDomain } from '../../src/store/organizations.js';
 import { generateDirectory, type GeneratedUser } from '../support/generate-directory.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
-import { plainText, checkboxes } from '../support/slack-requests.js';
+import { checkboxes, externalSelect, plainText } from '../support/slack-requests.js';
 import { seedTenant } from '../support/test-db.js';
 
 let r: RosterUnderTest;
@@ -153,12 +153,34 @@ describe('/users list, find, views and export, end to end', () => {
     expect(JSON.stringify(made.body)).toContain('Made the view');
     const again = await r.sim.viewSubmission(
       await openForm(),
-      { name: { value: plainText('canadian USERS') }, city: { value: plainText('Toronto') } },
+      { name: { value: plainText('canadian USERS') }, city: { value: externalSelect('Toronto') } },
       { userId: OWNER },
     );
     expect(again.body).toMatchObject({ response_action: 'errors', errors: { name: expect.stringMatching(/already a view named/) } });
     const list = await r.sim.command('/users', 'list canadian users', { userId: OWNER, channelId: CHANNEL });
     expect(rowsOf(blocksOf(list.body)).length).toBe(Math.min(20, users.filter((u) => !u.deleted && u.skuIds.length === 0).length));
+  });
+
+  it('the form offers the values the users have for department, city, state, country and job title, as typed, whatever the case', async () => {
+    const department = users.find((u) => !u.deleted && u.department)!.department!;
+    const res = await r.sim.command('/users', 'views', { userId: OWNER, channelId: CHANNEL });
+    const before = r.fake.calls().length;
+    await r.sim.blockAction({
+      userId: OWNER,
+      actionId: ACTION.newView,
+      message: { ...(res.body as object), ts: '1700000000.000420', channel: CHANNEL },
+      channelId: CHANNEL,
+    });
+    const opened = await r.fake.waitFor('views.open', { after: before });
+    const form = r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view;
+    const typed = department.slice(0, 2).toLowerCase();
+    const offered = await r.sim.blockSuggestion({ userId: OWNER, view: form, blockId: 'department', actionId: 'value', value: typed });
+    expect(offered.problems).toEqual([]);
+    const values = (offered.body as { options: { value: string }[] }).options.map((o) => o.value);
+    expect(values).toContain(department);
+    expect(values.every((v) => v.toLowerCase().startsWith(typed))).toBe(true);
+    const inUse = new Set(users.filter((u) => !u.deleted && u.department?.toLowerCase().startsWith(typed)).map((u) => u.department));
+    expect(new Set(values)).toEqual(inUse);
   });
 
   it('deleting a custom view asks first: the menu opens a confirmation, nothing is deleted until it is submitted, then the list updates in place', async () => {

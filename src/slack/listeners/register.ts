@@ -4,6 +4,8 @@ import { afterAck } from '../services/after-ack.js';
 import { read } from '../services/answer.js';
 import { sendImportTemplate } from '../services/send-import-template.js';
 import { answering, type Registration } from '../services/answering.js';
+import { TEXT_CONDITIONS } from '../../core/views/view-conditions.js';
+import { profileValueOptions } from './options/profile-value-options.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
@@ -77,6 +79,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, ({ payload }) => ({
     reply: usageLocationOptions(payload.value ?? ''),
   }));
+  for (const field of TEXT_CONDITIONS) on.options({ type: 'block_suggestion', block_id: field, action_id: VALUE }, profileValueOptions(deps, field));
   on.action(ACTION.openSetup, openSetupAction(deps));
   on.action(ACTION.openBuyLicenses, openBuyLicensesAction(deps));
   on.action(ACTION.refreshHome, refreshHomeAction(deps));

@@ -95,11 +95,21 @@ export function customViewModal(
       form.products.map((p) => ({ text: p.name, value: p.skuId })),
       c.skuId,
     ),
-    ...TEXT_CONDITIONS.map((name) =>
-      textInput(name, CONDITION_LABELS[name], {
-        maxLength: name === 'city' || name === 'state' || name === 'country' ? 128 : 64,
-        ...(c[name] ? { initial: c[name] } : {}),
-        hint: "Exactly as in the user's profile.",
+    // The values the organization's users have, offered as the admin types (custom-view-values.ts).
+    ...TEXT_CONDITIONS.map(
+      (name): KnownBlock => ({
+        type: 'input',
+        block_id: name,
+        optional: true,
+        label: plain(CONDITION_LABELS[name]),
+        hint: plain("A value your users have; the case doesn't matter."),
+        element: {
+          type: 'external_select',
+          action_id: VALUE,
+          placeholder: plain('Type to see the values in use'),
+          min_query_length: 0,
+          ...(c[name] ? { initial_option: option(c[name]!, c[name]!) } : {}),
+        },
       }),
     ),
     {

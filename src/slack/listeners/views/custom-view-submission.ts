@@ -23,7 +23,7 @@ export function customViewSubmission(deps: ListenerDeps): ViewListener {
         signIn: state.selected('signIn'),
         usageLocation: state.selected('usageLocation'),
         skuId: state.selected('skuId'),
-        ...Object.fromEntries(TEXT_CONDITIONS.map((name) => [name, state.text(name)])),
+        ...Object.fromEntries(TEXT_CONDITIONS.map((name) => [name, state.selected(name) ?? state.text(name)])),
         ...Object.fromEntries(CHECKBOX_CONDITIONS.map((name) => [name, ticked.has(name) || undefined])),
       };
       const id = view.private_metadata || undefined;
