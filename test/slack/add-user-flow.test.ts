@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CALLBACK } from '../../src/slack/views/ids.js';
 import { plainText, externalSelect, multiStaticSelect, usersSelect, radio, checkboxes } from '../support/slack-requests.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
@@ -144,6 +145,10 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
     expect(review).toMatch(/ana@contoso.onmicrosoft.com/);
     const password = /Temporary password\*\\n`([^`]+)`/.exec(review)?.[1];
     expect(password).toBeDefined();
+    // "Add another user": a fresh form in the result's place, the shown password gone with it.
+    const another = await r.sim.viewSubmission({ ...(good.body as { view: object }).view, id: 'V0REVIEW' }, {}, { userId: OWNER });
+    expect(another.body).toMatchObject({ response_action: 'update', view: { callback_id: CALLBACK.addUser } });
+    expect(text(another.body)).not.toContain(password!);
     await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${HR}`, { after: afterBad });
     for (const who of [OWNER, HR]) {
       const notice = r.fake.dmsTo(who).at(-1)!;

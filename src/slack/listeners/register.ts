@@ -34,6 +34,7 @@ import { directMessageEvent } from './events/direct-message-event.js';
 import { fileSharedEvent } from './events/file-events.js';
 import { importCsvShortcut } from './shortcuts/import-shortcut.js';
 import { addUserSubmission } from './views/add-user-submission.js';
+import { addAnotherUserSubmission } from './views/add-another-user.js';
 import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
 import { importSettingsSubmission, importUploadSubmission } from './views/import-submissions.js';
 import { setupSubmission } from './views/setup-submission.js';
@@ -57,6 +58,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
 
   on.view(CALLBACK.setup, setupSubmission(deps));
   on.view(CALLBACK.addUser, addUserSubmission(deps));
+  on.view(CALLBACK.addUserDone, addAnotherUserSubmission(deps));
   on.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
   on.view(CALLBACK.importUpload, importUploadSubmission(deps));
   on.view(CALLBACK.importSettings, importSettingsSubmission(deps));

@@ -13,6 +13,7 @@ export function addUserReviewView(result: Pick<AddUserPlan, 'notice' | 'credenti
     type: 'modal',
     callback_id: CALLBACK.addUserDone,
     title: plain('User added', 24),
+    submit: plain('Add another user', 24),
     close: plain('Done', 24),
     blocks: [
       section(`:white_check_mark: *${esc(notice.displayName)}* has been added.`),
