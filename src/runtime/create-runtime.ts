@@ -55,7 +55,7 @@ export interface Runtime {
   readonly logger: Logger;
   readonly jobs: JobRunner;
   readonly changes: ChangeFeed;
-  /** What `GET /metrics` reports. */
+  /** What `GET /metrics` reports; made on first use (the app's), so a CLI run or a test starts no collectors. */
   readonly metrics: Metrics;
   /** The AES-256 key that seals temporary passwords; read (or made) on first use. Never logged. */
   secretKey(): Buffer;
@@ -96,6 +96,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   jobs.register(...coreSweepHandlers(core, logger));
   let scheduler: Scheduler | null = null;
   let key: Buffer | undefined = options.secretKey;
+  let metrics: Metrics | undefined;
   let closed: Promise<void> | undefined;
   return {
     core,
@@ -103,7 +104,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     logger,
     jobs,
     changes,
-    metrics: new Metrics(database.db),
+    get metrics() {
+      metrics ??= new Metrics(database.db);
+      return metrics;
+    },
     secretKey() {
       key ??= resolveSecretKey(undefined, database.file);
       return key;

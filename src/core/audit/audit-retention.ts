@@ -1,9 +1,8 @@
+import { saveTenantSetting } from '../tenant/save-tenant-setting.js';
 import { subDays } from 'date-fns';
 import type { Actor, CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { fail, ok, type Result } from '../result.js';
-import { transaction } from '../transaction.js';
-import { writeAudit } from '../../store/audit.js';
 import { auditRetentionDays, deleteAuditBefore, setAuditRetentionDays, tenantsWithAuditRetention } from '../../store/audit-log.js';
 
 /** The shortest retention Roster accepts: a typo should not wipe the trail of last month. */
@@ -21,22 +20,13 @@ export async function setAuditRetention(ctx: CoreContext, actor: Actor, text: st
   const checked = await retentionChecks(ctx, actor, text);
   if (!checked.ok) return checked;
   const { auth, days } = checked;
-  const tenantId = auth.tenant.id;
-  await transaction(ctx, async (tx) => {
-    await setAuditRetentionDays(tx, tenantId, days);
-    await writeAudit(
-      tx,
-      {
-        tenantId,
-        actor: auth.actorId,
-        action: 'tenant.audit_retention',
-        targetType: 'tenant',
-        targetId: tenantId,
-        changedFields: ['auditRetentionDays'],
-        summary: days === null ? 'Audit records kept forever' : `Audit records kept ${days} days`,
-      },
-      ctx.now(),
-    );
+  await saveTenantSetting(ctx, actor, auth, {
+    write: (tx) => setAuditRetentionDays(tx, auth.tenant.id, days),
+    action: 'tenant.audit_retention',
+    field: 'auditRetentionDays',
+    summary: days === null ? 'Audit records kept forever' : `Audit records kept ${days} days`,
+    // Not on the App Home: no Home to refresh.
+    shown: false,
   });
   return ok({ days });
 }

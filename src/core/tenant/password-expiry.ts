@@ -1,9 +1,7 @@
+import { saveTenantSetting } from './save-tenant-setting.js';
 import type { Actor, CoreContext } from '../context.js';
-import { reportChange } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { fail, ok, type Result } from '../result.js';
-import { transaction } from '../transaction.js';
-import { writeAudit } from '../../store/audit.js';
 import { setPasswordExpiryDays } from '../../store/tenant-settings.js';
 
 /** The longest password lifetime Roster accepts (two years), as at setup. */
@@ -18,24 +16,13 @@ export async function setPasswordExpiry(ctx: CoreContext, actor: Actor, text: st
   const checked = await expiryChecks(ctx, actor, text);
   if (!checked.ok) return checked;
   const { auth, days } = checked;
-  const tenantId = auth.tenant.id;
-  await transaction(ctx, async (tx) => {
-    await setPasswordExpiryDays(tx, tenantId, days);
-    await writeAudit(
-      tx,
-      {
-        tenantId,
-        actor: auth.actorId,
-        action: 'tenant.password_expiry',
-        targetType: 'tenant',
-        targetId: tenantId,
-        changedFields: ['passwordExpiryDays'],
-        summary: days === 0 ? 'Passwords set never to expire' : `Passwords expire after ${days} days`,
-      },
-      ctx.now(),
-    );
+  await saveTenantSetting(ctx, actor, auth, {
+    write: (tx) => setPasswordExpiryDays(tx, auth.tenant.id, days),
+    action: 'tenant.password_expiry',
+    field: 'passwordExpiryDays',
+    summary: days === 0 ? 'Passwords set never to expire' : `Passwords expire after ${days} days`,
+    shown: true,
   });
-  reportChange(ctx, auth.tenant, 'organization', actor);
   return ok({ days });
 }
 

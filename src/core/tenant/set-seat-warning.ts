@@ -1,8 +1,7 @@
-import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { saveTenantSetting } from './save-tenant-setting.js';
+import type { Actor, CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { fail, ok, type CoreError, type Result } from '../result.js';
-import { transaction } from '../transaction.js';
-import { writeAudit } from '../../store/audit.js';
 import { setSeatWarningThreshold } from '../../store/tenant-settings.js';
 import { homeSummary } from './home-summary.js';
 
@@ -16,25 +15,13 @@ export async function setSeatWarning(ctx: CoreContext, actor: Actor, text: strin
   const allowed = await seatWarningChecks(ctx, actor, text);
   if (!allowed.ok) return allowed;
   const { auth, threshold } = allowed;
-  const now = ctx.now();
-  const tenantId = auth.tenant.id;
-  await transaction(ctx, async (tx) => {
-    await setSeatWarningThreshold(tx, tenantId, threshold);
-    await writeAudit(
-      tx,
-      {
-        tenantId,
-        actor: auth.actorId,
-        action: 'tenant.seat_warning',
-        targetType: 'tenant',
-        targetId: tenantId,
-        changedFields: ['seatWarningThreshold'],
-        summary: threshold > 0 ? `Seat warning set to fewer than ${threshold} left` : 'Seat warning turned off',
-      },
-      now,
-    );
+  await saveTenantSetting(ctx, actor, auth, {
+    write: (tx) => setSeatWarningThreshold(tx, auth.tenant.id, threshold),
+    action: 'tenant.seat_warning',
+    field: 'seatWarningThreshold',
+    summary: threshold > 0 ? `Seat warning set to fewer than ${threshold} left` : 'Seat warning turned off',
+    shown: true,
   });
-  reportChange(ctx, auth.tenant, 'organization', actor);
   return ok({ threshold });
 }
 
