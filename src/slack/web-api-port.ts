@@ -47,8 +47,7 @@ async function callJson(
     const { status, retryAfter, text } = await postOnce(`${apiUrl}${method}`, token, body);
     if (status === 429 && attempt < DOWNLOAD_RETRIES) {
       rateLimited?.();
-      const seconds = Number.parseInt(retryAfter ?? '', 10);
-      await sleep(Math.min(Number.isFinite(seconds) && seconds >= 0 ? seconds : 1, MAX_RETRY_AFTER_S) * 1000);
+      await waitRetryAfter(retryAfter);
       continue;
     }
     let answer: Record<string, unknown>;
@@ -232,6 +231,12 @@ export function webApiPort(client: WebClient, botToken: string, rateLimited?: ()
 export const DOWNLOAD_RETRIES = 3;
 const MAX_RETRY_AFTER_S = 60;
 
+/** Waits the seconds a 429's Retry-After says (1 when absent or unreadable, at most 60). */
+function waitRetryAfter(header: string | null | undefined): Promise<void> {
+  const seconds = Number.parseInt(header ?? '', 10);
+  return sleep(Math.min(Number.isFinite(seconds) && seconds >= 0 ? seconds : 1, MAX_RETRY_AFTER_S) * 1000);
+}
+
 /**
  * `fetch` that survives HTTP 429 the way Bolt's Web API client does: waits the `Retry-After`
  * seconds (1 when absent or unreadable, at most 60) and tries again, up to DOWNLOAD_RETRIES times.
@@ -241,8 +246,7 @@ export async function fetchHonouringRateLimits(url: string, init: RequestInit, r
     const response = await fetch(url, init);
     if (response.status !== 429 || attempt >= retries) return response;
     await response.body?.cancel();
-    const seconds = Number.parseInt(response.headers.get('retry-after') ?? '', 10);
-    await sleep(Math.min(Number.isFinite(seconds) && seconds >= 0 ? seconds : 1, MAX_RETRY_AFTER_S) * 1000);
+    await waitRetryAfter(response.headers.get('retry-after'));
   }
 }
 

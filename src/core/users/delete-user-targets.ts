@@ -3,7 +3,7 @@ import { subDays } from 'date-fns';
 import type { Authorized } from '../access/authorize.js';
 import { mayActOnTarget, type Role } from '../roles.js';
 import type { Db } from '../../store/database.js';
-import { activeUserByUpn, activeUsersByAlias } from '../../store/directory-users.js';
+import { activeUserByUpn, activeUsersByAlias, rolesOf } from '../../store/directory-users.js';
 import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { deletedUsersByAlias, deletedUsersByUpn, type DeletedUserRecord } from '../../store/user-lifecycle.js';
 
@@ -63,4 +63,15 @@ export function deleteRefusal(
   if (target.source === 'synced') return `${target.userPrincipalName} ${SYNCED_USER_LIFECYCLE}`;
   const above = mayActOnTarget(auth.roles, targetRoles);
   return above ? `${target.userPrincipalName}: ${above}` : null;
+}
+
+/**
+ * Why this actor may not act on this deleted user (restore it, or remove it for good), or null: the
+ * who-may-act-on-whom rule of delete and reset, and a synced user is acted on on premises.
+ */
+export async function deletedUserRefusal(db: Db, auth: Authorized, user: DeletedUserRecord): Promise<string | null> {
+  const above = mayActOnTarget(auth.roles, await rolesOf(db, user.id));
+  if (above) return `${user.userPrincipalName}: ${above}`;
+  if (user.source === 'synced') return `${user.userPrincipalName} ${SYNCED_USER_LIFECYCLE}`;
+  return null;
 }

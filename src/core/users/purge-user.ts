@@ -2,15 +2,12 @@ import { addMilliseconds } from 'date-fns';
 import type { Actor, CoreContext } from '../context.js';
 import { reportChange } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
-import { mayActOnTarget } from '../roles.js';
-import { rolesOf } from '../../store/directory-users.js';
 import type { DeletedUserRecord } from '../../store/user-lifecycle.js';
 import { confirmActOnUser } from '../access/act-on-user.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { SYNCED_USER_LIFECYCLE } from '../refusals.js';
 import { writeAudit } from '../../store/audit.js';
-import { findDeletedUser } from './delete-user-targets.js';
+import { deletedUserRefusal, findDeletedUser } from './delete-user-targets.js';
 
 /**
  * Removes a deleted user for good before their 30 days are up (Global admins: `purge_users`), as
@@ -60,8 +57,7 @@ export async function purgeTarget(ctx: CoreContext, actor: Actor, query: string)
   if (!auth.ok) return auth;
   const user = await findDeletedUser(ctx.db, auth.tenant, query);
   if (typeof user === 'string') return fail('not_found', user);
-  if (user.source === 'synced') return fail('forbidden', `${user.userPrincipalName} ${SYNCED_USER_LIFECYCLE}`);
-  const above = mayActOnTarget(auth.roles, await rolesOf(ctx.db, user.id));
-  if (above) return fail('forbidden', `${user.userPrincipalName}: ${above}`);
+  const refusal = await deletedUserRefusal(ctx.db, auth, user);
+  if (refusal) return fail('forbidden', refusal);
   return ok({ auth, user });
 }

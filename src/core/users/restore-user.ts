@@ -1,4 +1,3 @@
-import { SYNCED_USER_LIFECYCLE } from '../refusals.js';
 import { addDays, differenceInCalendarDays } from 'date-fns';
 import { confirmActOnUser } from '../access/act-on-user.js';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
@@ -10,17 +9,17 @@ import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
 import type { Authorized } from '../access/authorize.js';
-import { hasPermission, mayActOnTarget } from '../roles.js';
+import { hasPermission } from '../roles.js';
 import { parseUsername } from '../rules/username.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
-import { activeUserBySlackMember, rolesOf } from '../../store/directory-users.js';
+import { activeUserBySlackMember } from '../../store/directory-users.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import { countDeletedUsers, deletedUserById, deletedUsers, type DeletedUserRecord } from '../../store/user-lifecycle.js';
 import { UniqueViolation } from '../../store/errors.js';
 import type { CredentialNotice } from './add-user.js';
-import { DELETED_KEPT_DAYS, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
+import { DELETED_KEPT_DAYS, deletedUserRefusal, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { RememberedLicense } from '../../domain/user-changes.js';
 
@@ -85,9 +84,8 @@ export async function deletedUserToRestore(
  * days a deleted user is kept, whether or not the purge has run yet.
  */
 async function restoreRefusal(ctx: CoreContext, auth: Authorized, user: DeletedUserRecord): Promise<CoreError | null> {
-  const above = mayActOnTarget(auth.roles, await rolesOf(ctx.db, user.id));
-  if (above) return fail('forbidden', `${user.userPrincipalName}: ${above}`);
-  if (user.source === 'synced') return fail('forbidden', `${user.userPrincipalName} ${SYNCED_USER_LIFECYCLE}`);
+  const refusal = await deletedUserRefusal(ctx.db, auth, user);
+  if (refusal) return fail('forbidden', refusal);
   if (user.deletedAt <= purgeCutoff(ctx.now()))
     return fail(
       'conflict',

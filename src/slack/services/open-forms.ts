@@ -15,6 +15,11 @@ export async function openAddUserForm(deps: ListenerDeps, actor: MemberActor, tr
   await deps.slack.openView(triggerId, view);
 }
 
+/** Whether a member may set Roster up: a bootstrap admin, or a workspace owner or admin (asked of Slack). */
+export async function maySetUp(deps: Pick<ListenerDeps, 'slack'> & { bootstrapAdmins?: readonly string[] }, userId: string): Promise<boolean> {
+  return Boolean(deps.bootstrapAdmins?.includes(userId)) || (await deps.slack.userProfile(userId)).isOwnerOrAdmin;
+}
+
 /** Opens the setup form for workspace owners/admins and bootstrap admins; tells anyone else who can. */
 export async function openSetupForm(deps: ListenerDeps, actor: MemberActor, triggerId: string, workspaceName?: string): Promise<void> {
   const tenant = await organizationOf(deps.core, actor.teamId);
@@ -25,8 +30,7 @@ export async function openSetupForm(deps: ListenerDeps, actor: MemberActor, trig
     );
     return;
   }
-  const allowed = deps.bootstrapAdmins.includes(actor.slackUserId) || (await deps.slack.userProfile(actor.slackUserId)).isOwnerOrAdmin;
-  if (!allowed) {
+  if (!(await maySetUp(deps, actor.slackUserId))) {
     await deps.slack.openView(triggerId, messageModal('Set up Roster', esc(SETUP_FORBIDDEN)));
     return;
   }

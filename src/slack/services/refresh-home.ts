@@ -1,6 +1,7 @@
 import { homeSummary } from '../../core/tenant/home-summary.js';
 import type { ListenerDeps } from '../deps.js';
 import { homeView } from '../views/home-view.js';
+import { maySetUp } from './open-forms.js';
 
 export type HomeDeps = Pick<ListenerDeps, 'core' | 'slack'> & Partial<Pick<ListenerDeps, 'bootstrapAdmins'>>;
 
@@ -12,12 +13,6 @@ export type HomeDeps = Pick<ListenerDeps, 'core' | 'slack'> & Partial<Pick<Liste
 export async function refreshHome(deps: HomeDeps, teamId: string, userId: string): Promise<void> {
   const summary = await homeSummary(deps.core, { teamId, slackUserId: userId });
   // Slack not saying who they are offers no button; /users setup still answers them.
-  const maySetUp =
-    summary.organization === null &&
-    (deps.bootstrapAdmins?.includes(userId) ||
-      (await deps.slack.userProfile(userId).then(
-        (profile) => profile.isOwnerOrAdmin,
-        () => false,
-      )));
-  await deps.slack.publishHome(userId, homeView(summary, { maySetUp }));
+  const maySetUpHere = summary.organization === null && (await maySetUp(deps, userId).catch(() => false));
+  await deps.slack.publishHome(userId, homeView(summary, { maySetUp: maySetUpHere }));
 }

@@ -7,6 +7,7 @@ import type { MemberActor } from '../../../core/context.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
 import { change, read } from '../../services/answer.js';
+import { respondOrDm } from '../../services/respond-or-dm.js';
 import type { ActionArgs } from '../../services/answering.js';
 import { addDomainModal, domainsMessage } from '../../views/domains-message.js';
 import { esc, textMessage } from '../../views/kit.js';
@@ -21,15 +22,7 @@ export async function showDomains(deps: ListenerDeps, actor: MemberActor, respon
   const shown: { text: string; blocks?: Blocks } = listed.ok
     ? { text: esc(said), blocks: [saying, ...domainsMessage(listed.organizationName, listed.domains, listed.canManage).blocks] }
     : textMessage(`${said} ${listed.message}`);
-  if (
-    responseUrl &&
-    (await deps.slack.respond(responseUrl, shown, true).then(
-      () => true,
-      () => false,
-    ))
-  )
-    return;
-  await deps.slack.dm(actor.slackUserId, shown);
+  await respondOrDm(deps, actor.slackUserId, responseUrl, shown, true);
 }
 
 /** Verify, Make default and Remove under `/users domains` (Remove after Slack's confirmation dialog). */

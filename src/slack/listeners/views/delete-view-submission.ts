@@ -3,6 +3,7 @@ import { deleteCustomView, listCustomViews } from '../../../core/views/custom-vi
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
 import { change } from '../../services/answer.js';
+import { respondOrDm } from '../../services/respond-or-dm.js';
 import type { ViewListener } from '../../services/answering.js';
 import { customViewsMessage } from '../../views/custom-views.js';
 import { esc, textMessage } from '../../views/kit.js';
@@ -31,14 +32,7 @@ export function deleteViewSubmission(deps: ListenerDeps): ViewListener {
             : list.ok
               ? { ...customViewsMessage(list.organizationName, list.views, list.canManage), text: esc(`Deleted the view "${deleted.name}".`) }
               : textMessage(`Deleted the view "${deleted.name}".`);
-          if (responseUrl) {
-            const answered = await deps.slack.respond(responseUrl, message, deleted.ok).then(
-              () => true,
-              () => false,
-            );
-            if (answered) return;
-          }
-          await deps.slack.dm(actor.slackUserId, message);
+          await respondOrDm(deps, actor.slackUserId, responseUrl, message, deleted.ok);
         }),
       };
     },
