@@ -140,7 +140,6 @@ export function answering(app: App, deps: ListenerDeps): Answering & { registrat
       });
     },
   };
-  let routed = { view: false, action: false };
   return {
     registrations,
     command(name, plan) {
@@ -154,21 +153,15 @@ export function answering(app: App, deps: ListenerDeps): Answering & { registrat
         answer(deps, ack as Ack<ViewReply>, { ...viewSurface(deps, args, viewListener.look), kind: 'view' }, () => viewListener.plan(args));
       if (views.has(callbackId)) throw new Error(`${callbackId} is registered twice`);
       record('view', callbackId, listener as never);
+      if (views.size === 0) route.view();
       views.set(callbackId, listener as never);
-      if (!routed.view) {
-        routed = { ...routed, view: true };
-        route.view();
-      }
     },
     action(constraint, plan) {
       const listener = async ({ ack, ...args }: SlackActionMiddlewareArgs & AllMiddlewareArgs) =>
         answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'do that'), kind: 'action' }, () => plan(args as never));
       record('action', constraint, listener as never);
+      if (actions.length === 0) route.action();
       actions.push({ kind: 'action', constraint, listener: listener as never });
-      if (!routed.action) {
-        routed = { ...routed, action: true };
-        route.action();
-      }
     },
     options(constraint, plan) {
       const listener = async ({ ack, ...args }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs) =>
