@@ -54,7 +54,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
   // Slack unreachable stops the start in seconds, naming the address (a refused token: checkToken).
-  await reachSlack(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
+  const bot = await reachSlack(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
   const readiness = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, logger: log });
   const routes = healthRoutes(runtime, runtime.metrics, new SlackReachability(() => readiness.auth.test()));
   // Every body is checked against the shapes Roster reads before Bolt sees it (parse/guard-receiver.ts).
@@ -76,8 +76,10 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
     clientOptions,
     logger: log,
     logLevel: LogLevel.INFO,
-    // init() below runs auth.test and fails there, instead of after "ready" in a listener.
+    // init() below runs auth.test and fails there, instead of after "ready" in a listener; when
+    // reachSlack already had the bot's ids from Slack, Bolt takes them and does not ask again.
     deferInitialization: true,
+    ...(bot ? { ...bot, tokenVerificationEnabled: false } : {}),
     // Roster keeps no per-conversation state in Bolt: without the store, no lookup (and no thrown
     // "conversation not found") on every request.
     convoStore: false,

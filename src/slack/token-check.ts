@@ -38,6 +38,12 @@ export async function checkToken<T>(name: 'SLACK_BOT_TOKEN' | 'SLACK_APP_TOKEN',
   }
 }
 
+/** Who the bot token belongs to, as auth.test says. */
+export interface BotIdentity {
+  botUserId: string;
+  botId: string;
+}
+
 /** How Roster's first call to Slack is retried before it gives up: 4 tries over about 7 s. */
 export const STARTUP_RETRIES = { retries: 3, factor: 2, minTimeout: 1000, maxTimeout: 4000, randomize: false };
 
@@ -45,15 +51,18 @@ export const STARTUP_RETRIES = { retries: 3, factor: 2, minTimeout: 1000, maxTim
  * Asks Slack once (auth.test) with a bounded retry, before anything else: when Slack cannot be
  * reached (no network, a proxy, a wrong SLACK_API_URL), the start stops with one sentence naming
  * the address it tried, instead of retrying for half an hour; a refused token, naming it (checkToken).
+ * Returns the bot's ids, which Bolt is given so that it does not ask again; undefined when Slack
+ * answered with another error (then Bolt's own check asks again and says the rest).
  */
-export async function reachSlack(token: string, apiUrl: string | undefined): Promise<void> {
+export async function reachSlack(token: string, apiUrl: string | undefined): Promise<BotIdentity | undefined> {
   const base = apiUrl ?? 'https://slack.com/api/';
   const client = new webApi.WebClient(token, { slackApiUrl: base, retryConfig: STARTUP_RETRIES, logger: SILENT });
   try {
-    await checkToken('SLACK_BOT_TOKEN', () => client.auth.test());
+    const answer = await checkToken('SLACK_BOT_TOKEN', () => client.auth.test());
+    return answer.user_id && answer.bot_id ? { botUserId: answer.user_id, botId: answer.bot_id } : undefined;
   } catch (error) {
     if (error instanceof StartupProblem) throw error;
-    if (slackErrorCode(error) !== undefined) return; // Slack answered: app.init() asks again and says the rest.
+    if (slackErrorCode(error) !== undefined) return undefined; // Slack answered: app.init() asks again and says the rest.
     const why = (error as { original?: { code?: string; message?: string; cause?: { code?: string } } }).original;
     throw new StartupProblem(
       `Slack could not be reached at ${new URL(base).origin} (${why?.cause?.code ?? why?.code ?? why?.message ?? 'no answer'}) after 4 tries over about 7 s. Check the network, a proxy or firewall on the way, or SLACK_API_URL, and start again.`,

@@ -62,6 +62,8 @@ describe('npm start', () => {
       const { output } = await run.done;
       const ready = JSON.parse(output.split('\n').find((line) => line.includes('Roster is ready'))!);
       expect(ready).toMatchObject({ level: 'info', mode: 'http', endpoint: '/slack/events' });
+      // The bot token is checked once: Bolt is given the bot's ids from that answer.
+      expect(fake.calls('auth.test')).toHaveLength(1);
       const file = path.join(run.dir, 'data', 'roster.db');
       expect(existsSync(file)).toBe(true);
       // Personal data and password hashes: only Roster's account may read them.
