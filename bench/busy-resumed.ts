@@ -11,18 +11,17 @@ import { SlackClientSim } from '../test/support/slack-requests.js';
 import type { AppProcess } from './app-process.js';
 import {
   CHANNEL,
-  IMPORT_TIMEOUT_MS,
   RATE,
   isUpdateOf,
   licensesTarget,
   type Measured,
-  measureLicenses,
+  measureLicensesDuringImport,
   shareAndPreview,
   startImportThroughSlack,
   startRoster,
 } from './busy-steps.js';
 import { fmt } from './figures.js';
-import { runLoadInWorker, stopSignal } from './load.js';
+import { runLoadInWorker } from './load.js';
 import { OWNER, seedTenant } from './seed.js';
 
 /** How long into the import (after its first progress message) Roster is killed. */
@@ -73,23 +72,10 @@ export async function resumedImport(
   // The job runner claims the run again once the dead runner's lease has run out; its first progress update says so.
   await fake.waitFor(isUpdateOf(preview.ts, /^Adding users from/), { after: before, timeoutMs: RESUME_TIMEOUT_MS });
   const resumedAfterMs = performance.now() - restartedAt;
-  const ended = fake.waitFor(isUpdateOf(preview.ts, /^Imported /), { after: before, timeoutMs: IMPORT_TIMEOUT_MS });
-  const { flag, stop } = stopSignal();
-  let endedAt: number | undefined;
-  void ended.then(
-    () => {
-      endedAt = performance.now();
-      stop();
-    },
-    () => undefined,
-  );
   log(
     `the job runner resumed the import ${fmt(resumedAfterMs / 1000)} s after the restart; /licenses at ${RATE}/s for ${o.durationMs / 1000} s or until it ends`,
   );
-  const loadStarted = performance.now();
-  const measured = await measureLicenses(app, target, o.durationMs, flag);
-  const loadEnded = performance.now();
-  const outcome = await ended;
+  const { measured, outcome, loadStarted, loadEnded, endedAt } = await measureLicensesDuringImport(app, target, o.durationMs, fake, preview, before);
   await fake
     .waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: before, timeoutMs: 60_000 })
     .catch(() => undefined);

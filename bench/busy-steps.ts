@@ -9,7 +9,7 @@ import { ACTION } from '../src/slack/views/ids.js';
 import type { FakeSlack, Message, RecordedCall } from '../test/support/fake-slack-api.js';
 import { type SlackClientSim, externalSelect, radio, staticSelect } from '../test/support/slack-requests.js';
 import { type AppProcess, spawnServer } from './app-process.js';
-import { type LoadResult, type LoadTarget, runLoadInWorker } from './load.js';
+import { type LoadResult, type LoadTarget, runLoadInWorker, stopSignal } from './load.js';
 import { OWNER } from './seed.js';
 import { commandBody } from './slack-bodies.js';
 import { cpuSnapshot, otherCores } from './system-load.js';
@@ -72,6 +72,35 @@ export async function measureLicenses(app: AppProcess, target: LoadTarget, durat
   const after = cpuSnapshot(appAfter);
   const appCores = appBefore !== undefined && appAfter !== undefined ? (appAfter - appBefore) / elapsed : Number.NaN;
   return { result, appCores, otherCores: otherCores(before, after) };
+}
+
+/**
+ * Measures `/licenses` for `durationMs` while the import of `preview` runs, stopping early when its
+ * outcome message comes (recorded after `before`): the load and when the import ended, if it did.
+ */
+export async function measureLicensesDuringImport(
+  app: AppProcess,
+  target: LoadTarget,
+  durationMs: number,
+  fake: FakeSlack,
+  preview: Message,
+  before: number,
+): Promise<{ measured: Measured; outcome: RecordedCall; loadStarted: number; loadEnded: number; endedAt: number | undefined }> {
+  const ended = fake.waitFor(isUpdateOf(preview.ts, /^Imported /), { after: before, timeoutMs: IMPORT_TIMEOUT_MS });
+  const { flag, stop } = stopSignal();
+  let endedAt: number | undefined;
+  void ended.then(
+    () => {
+      endedAt = performance.now();
+      stop();
+    },
+    () => undefined,
+  );
+  const loadStarted = performance.now();
+  const measured = await measureLicenses(app, target, durationMs, flag);
+  const loadEnded = performance.now();
+  const outcome = await ended;
+  return { measured, outcome, loadStarted, loadEnded, endedAt };
 }
 
 /** The CSV is shared in a channel (file_shared; files.info names the message); resolves with the preview Roster posts in its thread. */

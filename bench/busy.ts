@@ -17,18 +17,18 @@ import { resumedImport } from './busy-resumed.js';
 import {
   CHANNEL,
   IMPORT_ROWS,
-  IMPORT_TIMEOUT_MS,
   RATE,
   isUpdateOf,
   licensesTarget,
   measureLicenses,
+  measureLicensesDuringImport,
   shareAndPreview,
   startImportThroughSlack,
   startRoster,
 } from './busy-steps.js';
 import { formatProfile, summarizeProfile } from './cpu-profile.js';
 import { type Figure, LOAD_HEADER, LOAD_RIGHT, type SuiteOptions, fmt, loadRow, table } from './figures.js';
-import { runLoadInWorker, stopSignal } from './load.js';
+import { runLoadInWorker } from './load.js';
 import { OWNER, seedTenant } from './seed.js';
 import { type QuietBudget, waitForQuiet } from './system-load.js';
 
@@ -92,23 +92,10 @@ export async function busySuite(options: SuiteOptions): Promise<Figure[]> {
     await startImportThroughSlack(fake, sim, preview);
     await fake.waitFor(isUpdateOf(preview.ts, /^Adding users from/), { after: before, timeoutMs: 60_000 });
     const progressAt = performance.now();
-    const ended = fake.waitFor(isUpdateOf(preview.ts, /^Imported /), { after: before, timeoutMs: IMPORT_TIMEOUT_MS });
-    const { flag, stop } = stopSignal();
-    let endedAt: number | undefined;
-    void ended.then(
-      () => {
-        endedAt = performance.now();
-        stop();
-      },
-      () => undefined,
-    );
     log(
       `progress message shown ${fmt(progressAt - submittedAt)} ms after the submission; /licenses at ${RATE}/s for ${durationMs / 1000} s or until the import ends`,
     );
-    const loadStarted = performance.now();
-    const busy = await measureLicenses(app, target, durationMs, flag);
-    const loadEnded = performance.now();
-    const outcome = await ended;
+    const { measured: busy, outcome, loadStarted, loadEnded, endedAt } = await measureLicensesDuringImport(app, target, durationMs, fake, preview, before);
     const importMs = (endedAt ?? performance.now()) - submittedAt;
     const during =
       endedAt !== undefined && endedAt < loadEnded
