@@ -35,6 +35,8 @@ import { fileSharedEvent } from './events/file-events.js';
 import { importCsvShortcut } from './shortcuts/import-shortcut.js';
 import { addUserSubmission } from './views/add-user-submission.js';
 import { addAnotherUserSubmission } from './views/add-another-user.js';
+import { addUserFinishSubmission } from './views/add-user-finish.js';
+import { addUserBackAction } from './actions/add-user-back.js';
 import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
 import { importSettingsSubmission, importUploadSubmission } from './views/import-submissions.js';
 import { setupSubmission } from './views/setup-submission.js';
@@ -58,6 +60,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
 
   on.view(CALLBACK.setup, setupSubmission(deps));
   on.view(CALLBACK.addUser, addUserSubmission(deps));
+  on.view(CALLBACK.addUserReview, addUserFinishSubmission(deps));
   on.view(CALLBACK.addUserDone, addAnotherUserSubmission(deps));
   on.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
   on.view(CALLBACK.importUpload, importUploadSubmission(deps));
@@ -74,6 +77,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
 
   on.action(ACTION.openAddUser, openAddUserAction(deps));
+  on.action(ACTION.addUserBack, addUserBackAction(deps));
   on.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
   on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, addUserFormChanged(deps));
   on.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
