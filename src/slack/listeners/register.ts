@@ -9,6 +9,7 @@ import { profileValueOptions } from './options/profile-value-options.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
+import { productsChosen } from './actions/products-chosen.js';
 import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
 import {
@@ -79,7 +80,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.action(ACTION.openAddUser, openAddUserAction(deps));
   on.action(ACTION.addUserBack, addUserBackAction(deps));
   on.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
-  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, addUserFormChanged(deps));
+  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, productsChosen(deps));
   on.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
   // The usage location picker (Add user and import settings) loads its countries when opened or typed in.
   on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, ({ payload }) => ({
