@@ -1,5 +1,6 @@
 import { purgeDeletedUser } from '../core/users/purge-user.js';
-import { addUser, checkAddUser } from '../core/users/add-user.js';
+import { addUser } from '../core/users/add-user.js';
+import type { NewUserReview } from '../core/users/new-user-review.js';
 import { addUserOptions } from '../core/users/add-user-options.js';
 import { findProduct } from '../core/catalogue/find-product.js';
 import { deleteUsers } from '../core/users/delete-users.js';
@@ -11,7 +12,7 @@ import { cliSentence, EXIT, readInput, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter, summaryPrinter, writeRecord, type Row } from './output.js';
 import { fullUsernames } from './resolve-users.js';
-import { FIELD_OPTION_SPECS, FIELD_OPTIONS } from './users-edit-commands.js';
+import { FIELD_OPTION_SPECS, FIELD_OPTIONS, turnAppsOff } from './users-edit-commands.js';
 
 const dry = (run: CommandRun) => (run.values['dry-run'] ? '(dry run) ' : '');
 const list = (value: unknown) =>
@@ -35,8 +36,10 @@ async function add(run: CommandRun): Promise<number> {
   for (const name of list(values.license)) {
     const found = findProduct(name);
     if (!found.ok) return usageError(run.problem, `--license ${name}: ${found.message}`);
-    licenses.push({ skuId: found.product.skuId, disabledPlans: [] });
+    licenses.push({ skuId: found.product.skuId, disabledPlans: [] as string[] });
   }
+  const appsProblem = turnAppsOff(licenses, values['apps-off'], '--license');
+  if (appsProblem) return usageError(run.problem, appsProblem);
   const roles = list(values['admin-role']);
   const badRole = roles.find((r) => !isRole(r));
   if (badRole) return usageError(run.problem, `--admin-role ${badRole}: one of ${ROLE_IDS.join(', ')}`);
@@ -66,9 +69,13 @@ async function add(run: CommandRun): Promise<number> {
     roles: '--admin-role',
   };
   if (values['dry-run']) {
-    const plan = await checkAddUser(run.ctx, run.actor, input);
-    if (!plan.ok) return refuse(run.problem, plan, flags);
-    run.print(`(dry run) ${plan.notice.userPrincipalName} can be added${plan.notice.licenses.length ? ` with ${plan.notice.licenses.join(', ')}` : ''}.`);
+    // The rehearsal applies every rule the real run does (seats and the username included), then rolls back.
+    const rehearsal = await addUser(run.ctx, run.actor, input, { dryRun: true });
+    if (!rehearsal.ok) return refuse(run.problem, rehearsal, flags);
+    run.print(
+      `(dry run) ${rehearsal.notice.userPrincipalName} can be added${rehearsal.notice.licenses.length ? ` with ${rehearsal.notice.licenses.join(', ')}` : ''}:`,
+    );
+    for (const line of reviewLines(rehearsal.review)) run.print(line);
     return EXIT.done;
   }
   const result = await addUser(run.ctx, run.actor, input);
@@ -96,6 +103,29 @@ async function add(run: CommandRun): Promise<number> {
     ],
   );
   return EXIT.done;
+}
+
+/** What `users add --dry-run` would create, as the Slack form's review shows it (never a password). */
+function reviewLines(review: NewUserReview): string[] {
+  const line = (label: string, value: string) => `  ${label.padEnd(18)} ${value}`;
+  return [
+    line('display name', review.displayName),
+    ...(review.firstName ? [line('first name', review.firstName)] : []),
+    ...(review.lastName ? [line('last name', review.lastName)] : []),
+    line('sign-in', review.signInAllowed ? 'allowed' : 'blocked'),
+    line('password', review.password === 'generated' ? 'generated (printed once when the user is added)' : 'set by you (--password-file)'),
+    line('change at sign-in', review.mustChangeAtNextSignIn ? 'required' : 'not required'),
+    line('password expires', review.passwordExpiresAt ? review.passwordExpiresAt.toISOString() : 'never'),
+    line('usage location', review.usageLocation ?? '(none)'),
+    line(
+      'licenses',
+      review.licenses.map((l) => `${l.product}${l.appsOff.length ? ` (off: ${l.appsOff.join(', ')})` : ''}`).join('; ') || '(none: added without a license)',
+    ),
+    line('roles', review.roles.join(', ') || '(none)'),
+    ...(review.alternateEmail ? [line('alternate email', review.alternateEmail)] : []),
+    ...(review.slackUserId ? [line('slack account', review.slackUserId)] : []),
+    ...review.profile.map((p) => line(p.label.toLowerCase(), p.value)),
+  ];
 }
 
 /** `users show` as one record: the documented field names of `--output json`. */
@@ -221,6 +251,7 @@ export const USERS_COMMANDS: CommandSpec[] = [
     options: {
       ...FIELD_OPTION_SPECS,
       license: { type: 'string', multiple: true, value: '<product>', help: 'a product to assign (part number or part of its name)' },
+      'apps-off': { type: 'string', value: '<app,...>', help: 'apps to turn off in the products of --license (service plan names such as TEAMS1, or ids)' },
       'admin-role': { type: 'string', multiple: true, value: '<role>', help: 'an admin role to give (Global admin only)' },
       'alternate-email': { type: 'string', value: '<address>', help: 'where a password reset can be sent' },
       'slack-user': { type: 'string', value: '<U…>', help: 'link to this Slack member, so their roles apply in Slack' },
@@ -232,6 +263,7 @@ export const USERS_COMMANDS: CommandSpec[] = [
     examples: [
       'roster users add ana@contoso.com --display-name "Ana Maria" --usage-location NL --license "business basic"',
       'roster users add bo --display-name "Bo Li" --output json   # the password in a json object',
+      'roster users add cy --display-name "Cy" --usage-location NL --license "business basic" --apps-off TEAMS1 --dry-run   # what would be created',
     ],
     run: add,
   },

@@ -215,30 +215,36 @@ export function editInput(values: Values): Result<{ input: EditUserInput }> {
       else (input.removeLicenses ??= []).push(found.product.skuId);
     }
   }
-  // --apps-off: each app (a service plan's name or id) is turned off in the products added that have it.
+  const appsProblem = turnAppsOff(input.addLicenses ?? [], values['apps-off'], '--add-license');
+  if (appsProblem) return fail('invalid_input', appsProblem);
+  return ok({ input });
+}
+
+/**
+ * --apps-off: each app (a service plan's name or id, comma separated) is turned off in the given
+ * products that have it; shared by `users add`, `users edit` and `edit-many`. Returns the problem
+ * with an app none of them has (the products' option named by `productOption`), or null.
+ */
+export function turnAppsOff(licenses: { skuId: string; disabledPlans?: string[] }[], appsOff: unknown, productOption: string): string | null {
   const apps =
-    typeof values['apps-off'] === 'string'
-      ? values['apps-off']
+    typeof appsOff === 'string'
+      ? appsOff
           .split(',')
           .map((a) => a.trim())
           .filter(Boolean)
       : [];
   for (const app of apps) {
     let used = false;
-    for (const license of input.addLicenses ?? []) {
+    for (const license of licenses) {
       const plan = productBySkuId(license.skuId)?.plans.find((p) => p.id === app || p.name.toLowerCase() === app.toLowerCase());
       if (plan) {
         license.disabledPlans = [...new Set([...(license.disabledPlans ?? []), plan.id])];
         used = true;
       }
     }
-    if (!used)
-      return fail(
-        'invalid_input',
-        `--apps-off ${app}: none of the products of --add-license has this app (give a service plan name such as TEAMS1, or its id).`,
-      );
+    if (!used) return `--apps-off ${app}: none of the products of ${productOption} has this app (give a service plan name such as TEAMS1, or its id).`;
   }
-  return ok({ input });
+  return null;
 }
 
 /**

@@ -4,6 +4,7 @@ import { plainText, externalSelect, multiStaticSelect, usersSelect, radio, check
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { countRows } from '../support/test-db.js';
+import { finish } from './add-user-wizard.js';
 
 let r: RosterUnderTest;
 const OWNER = 'U0OWNER';
@@ -141,12 +142,20 @@ describe('setting up, buying licenses and adding a user, end to end', () => {
       { userId: OWNER },
     );
     expect(good.problems).toEqual([]);
+    // The review first: what will be created, and nothing yet.
+    expect(good.body).toMatchObject({ response_action: 'update', view: { callback_id: CALLBACK.addUserReview, submit: { text: 'Finish' } } });
     const review = text(good.body);
     expect(review).toMatch(/ana@contoso.onmicrosoft.com/);
-    const password = /Temporary password\*\\n`([^`]+)`/.exec(review)?.[1];
+    expect(review).toContain(`apps turned off: ${teams.displayName}`);
+    expect(review).not.toMatch(/Temporary password/);
+    expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('aliasKey', '=', 'ana'))).toBe(0);
+    const finished = await finish(r, modal.id, OWNER);
+    const result = text(finished.body);
+    expect(result).toMatch(/ana@contoso.onmicrosoft.com/);
+    const password = /Temporary password\*\\n`([^`]+)`/.exec(result)?.[1];
     expect(password).toBeDefined();
     // "Add another user": a fresh form in the result's place, the shown password gone with it.
-    const another = await r.sim.viewSubmission({ ...(good.body as { view: object }).view, id: 'V0REVIEW' }, {}, { userId: OWNER });
+    const another = await r.sim.viewSubmission(r.fake.viewRecord(modal.id)!.view, {}, { userId: OWNER });
     expect(another.body).toMatchObject({ response_action: 'update', view: { callback_id: CALLBACK.addUser } });
     expect(text(another.body)).not.toContain(password!);
     await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${HR}`, { after: afterBad });

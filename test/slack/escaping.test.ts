@@ -4,6 +4,7 @@ import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { multiStaticSelect, plainText, radio, externalSelect } from '../support/slack-requests.js';
 import { CHANNEL, OWNER, csvBytes, channelUpload, seedContoso, text, waitForPreview } from './import-helpers.js';
+import { finish } from './add-user-wizard.js';
 
 /** What a Slack client shows for escaped text. */
 const shown = (escaped: string) => escaped.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
@@ -68,9 +69,14 @@ describe('user-supplied text reaches Slack escaped (the fake refuses anything el
       { userId: OWNER },
     );
     expect(res.problems).toEqual([]);
+    // The review names the user exactly as typed, and never shows the password typed.
     const review = text(res.body);
-    expect(shown(/Temporary password\*\\n`([^`]+)`/.exec(review)![1]!)).toBe(password);
-    expect(shown(/:white_check_mark: \*([^*]+)\*/.exec(review)![1]!)).toBe('<b>& Co');
+    expect(shown(/Display name\*\\n([^"]+)"/.exec(review)![1]!)).toBe('<b>& Co');
+    expect(shown(review)).not.toContain(password);
+    expect(review).toMatch(/Set by you/);
+    const result = text((await finish(r, viewId, OWNER)).body);
+    expect(shown(/Temporary password\*\\n`([^`]+)`/.exec(result)![1]!)).toBe(password);
+    expect(shown(/:white_check_mark: \*([^*]+)\*/.exec(result)![1]!)).toBe('<b>& Co');
     const dm = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}`, { after: submitted });
     expect(dm.response.ok, JSON.stringify(dm.response)).toBe(true);
     const notice = text(dm.args.blocks);

@@ -56,7 +56,7 @@ describe('a submission whose work is slow still acks in time, and what it made r
     expect(await countRows(r.db.db, 'Tenant')).toBe(1);
   });
 
-  it('Add user past its budget acks "Adding…", then shows the review and DMs the credentials', async () => {
+  it('Add user past its budget acks "Checking…" then "Adding…", then shows the review, the result and DMs the credentials', async () => {
     await r.sim.command('/licenses', 'buy business basic 2', { userId: OWNER });
     const before = r.fake.calls().length;
     await hurried.sim.command('/users', 'add', { userId: OWNER });
@@ -71,9 +71,14 @@ describe('a submission whose work is slow still acks in time, and what it made r
     };
     const submitted = await hurried.sim.viewSubmission(modal.view, values, { userId: OWNER });
     expect(submitted.status).toBe(200);
-    expect(text(submitted.body)).toMatch(/Adding the user/);
+    expect(text(submitted.body)).toMatch(/Checking the form/);
     const review = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id, { after: before });
-    expect(text(review.args.view)).toMatch(/ana@contoso.onmicrosoft.com/);
+    expect(text(review.args.view)).toMatch(/Review and finish.*ana@contoso.onmicrosoft.com/);
+    const reviewed = r.fake.calls().length;
+    const finished = await hurried.sim.viewSubmission(r.fake.viewRecord(modal.id)!.view, {}, { userId: OWNER });
+    expect(text(finished.body)).toMatch(/Adding the user/);
+    const result = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id, { after: reviewed });
+    expect(text(result.args.view)).toMatch(/Temporary password.*ana@contoso.onmicrosoft.com|ana@contoso.onmicrosoft.com.*Temporary password/);
     await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && text(c.args).includes('ana@contoso.onmicrosoft.com'), {
       after: before,
     });
@@ -90,7 +95,7 @@ describe('a submission whose work is slow still acks in time, and what it made r
 });
 
 describe('a change made after its ack', () => {
-  it('Add user: a username taken between the review and the creation adds nobody; the modal and a DM say so', async () => {
+  it('Add user: a username taken between Finish and the creation adds nobody; the modal and a DM say so', async () => {
     const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
     const before = r.fake.calls().length;
     await hurried.sim.command('/users', 'add', { userId: OWNER });
@@ -105,8 +110,12 @@ describe('a change made after its ack', () => {
     };
     await hurried.sim.viewSubmission(modal.view, values, { userId: OWNER });
     const review = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id, { after: before });
-    expect(text(review.args.view)).toMatch(/eve@contoso.onmicrosoft.com/);
-    // Someone is quicker: eve@ is made while Roster shows the review (before the creation follows it).
+    expect(text(review.args.view)).toMatch(/Review and finish.*eve@contoso.onmicrosoft.com/);
+    const reviewed = r.fake.calls().length;
+    await hurried.sim.viewSubmission(r.fake.viewRecord(modal.id)!.view, {}, { userId: OWNER });
+    const result = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id, { after: reviewed });
+    expect(text(result.args.view)).toMatch(/eve@contoso.onmicrosoft.com/);
+    // Someone is quicker: eve@ is made while Roster shows the result (before the creation follows it).
     await makeUser(r.db.ctx, 'eve', {}, owner);
     const refused = await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === modal.id && /Nothing was added/.test(text(c.args.view)), {
       after: before,

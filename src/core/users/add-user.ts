@@ -6,7 +6,7 @@ import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
 import { hasPermission, rolesGranting, roleLabels, ROLES, type Role } from '../roles.js';
-import { transaction } from '../transaction.js';
+import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserBySlackMember } from '../../store/directory-users.js';
 import { usableDomains } from '../../store/organizations.js';
@@ -18,6 +18,7 @@ import { UniqueViolation } from '../../store/errors.js';
 import { addUserInputSchema, type AddUserInput, type ParsedAddUserInput } from './add-user-input.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
+import { reviewNewUser, type NewUserReview } from './new-user-review.js';
 import { assigningLicensesNeeds, formIncomplete } from '../refusals.js';
 
 export interface CredentialNotice {
@@ -36,10 +37,14 @@ export interface AddUserResult {
   /** Slack members to send the notice to, besides the admin. */
   credentialRecipients: string[];
   roles: Role[];
+  /** What was (or, in a dry run, would be) created, for the wizard's review step. */
+  review: NewUserReview;
+  /** A rehearsal: every check and write ran, then all was rolled back (`userId` names nobody). */
+  dryRun: boolean;
 }
 
-/** What Add user will make, checked before anything is written (see `checkAddUser`). */
-export interface AddUserPlan extends Omit<AddUserResult, 'userId'> {
+/** What Add user will make, checked before anything is written. */
+interface AddUserPlan extends Omit<AddUserResult, 'userId' | 'dryRun'> {
   /** Whether the temporary password is Roster's (hashed fast) or a person's choice (scrypt). */
   passwordGenerated: boolean;
 }
@@ -49,17 +54,6 @@ interface CheckedAddUser {
   input: ParsedAddUserInput;
   user: ValidNewUser;
   auth: Authorized;
-}
-
-/**
- * Add user's checks, without writing anything: the form's rules, permissions, and whether the
- * username and the Slack member are free now. The plan holds the temporary password (generated
- * here when Roster chooses it), so a form can show it before the user is made with
- * `addUser(…, { temporaryPassword })`, which checks everything again in case someone was quicker.
- */
-export async function checkAddUser(ctx: CoreContext, actor: Actor, rawInput: AddUserInput): Promise<Result<AddUserPlan>> {
-  const checked = await check(ctx, actor, rawInput);
-  return checked.ok ? ok(checked.plan) : checked;
 }
 
 async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, temporaryPassword?: string): Promise<({ ok: true } & CheckedAddUser) | CoreError> {
@@ -97,16 +91,19 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
   const { username, profile } = checked.user;
   const generated = input.password.mode === 'auto';
   const now = ctx.now();
+  const credentialRecipients = [...new Set(input.credentialRecipients)].filter((id) => id !== auth.actorId);
+  const passwordExpiresAt = tenant.passwordExpiryDays > 0 ? addDays(now, tenant.passwordExpiryDays) : null;
   const plan: AddUserPlan = {
     roles,
-    credentialRecipients: [...new Set(input.credentialRecipients)].filter((id) => id !== auth.actorId),
+    credentialRecipients,
     passwordGenerated: generated,
+    review: reviewNewUser(input, checked.user, { roles, credentialRecipients, passwordExpiresAt }),
     notice: {
       displayName: profile.displayName,
       userPrincipalName: username.userPrincipalName,
       temporaryPassword: input.password.mode === 'auto' ? (temporaryPassword ?? generatePassword()) : input.password.value,
       mustChangeAtNextSignIn: input.requirePasswordChange,
-      passwordExpiresAt: tenant.passwordExpiryDays > 0 ? addDays(now, tenant.passwordExpiryDays) : null,
+      passwordExpiresAt,
       licenses: input.licenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId),
     },
   };
@@ -116,13 +113,16 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
 /**
  * Adds one user (docs/domain.md "Add one user"): account, licenses, roles and temporary password
  * together or not at all. Needs Global or User admin; giving roles needs Global admin.
- * `temporaryPassword` is the one `checkAddUser` generated (and a form showed) for an `auto` password.
+ * With `dryRun` it is the wizard's check before its review: every rule creation applies (the
+ * username and Slack member free, seats, license rules) runs in a transaction that is rolled back,
+ * and the result says what would be made. `temporaryPassword` is the generated one a rehearsal
+ * returned (and a form showed), to make the user with it.
  */
 export async function addUser(
   ctx: CoreContext,
   actor: Actor,
   rawInput: AddUserInput,
-  options: { temporaryPassword?: string } = {},
+  options: { temporaryPassword?: string; dryRun?: boolean } = {},
 ): Promise<Result<AddUserResult>> {
   const checked = await check(ctx, actor, rawInput, options.temporaryPassword);
   if (!checked.ok) return checked;
@@ -130,14 +130,16 @@ export async function addUser(
   const { tenant } = auth;
   const { username, profile, usageLocation, alternateEmail } = checked.user;
   const { roles, notice } = plan;
-  const passwordHash = await hashPassword(notice.temporaryPassword, plan.passwordGenerated ? 'generated' : 'chosen');
+  const dryRun = options.dryRun === true;
+  // A rehearsal's hash is rolled back with everything else: the fast one spares it scrypt's ~50 ms.
+  const passwordHash = await hashPassword(notice.temporaryPassword, plan.passwordGenerated || dryRun ? 'generated' : 'chosen');
   const now = ctx.now();
   const mustChange = input.requirePasswordChange;
 
   const licenseNames = notice.licenses;
   let created;
   try {
-    created = await transaction(ctx, async (tx) => {
+    created = await transactionOrDryRun(ctx, dryRun, async (tx) => {
       const userId = await ctx.directory.createUser(
         tx,
         {
@@ -188,8 +190,8 @@ export async function addUser(
     throw error;
   }
   if (!created.ok) return created;
-  reportChange(ctx, tenant, 'users', actor);
-  return ok({ userId: created.value.userId, roles, credentialRecipients: plan.credentialRecipients, notice });
+  if (!dryRun) reportChange(ctx, tenant, 'users', actor);
+  return ok({ userId: created.value.userId, roles, credentialRecipients: plan.credentialRecipients, notice, review: plan.review, dryRun });
 }
 
 /**

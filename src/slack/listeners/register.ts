@@ -9,6 +9,7 @@ import { profileValueOptions } from './options/profile-value-options.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
+import { productsChosen } from './actions/products-chosen.js';
 import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
 import {
@@ -35,6 +36,8 @@ import { fileSharedEvent } from './events/file-events.js';
 import { importCsvShortcut } from './shortcuts/import-shortcut.js';
 import { addUserSubmission } from './views/add-user-submission.js';
 import { addAnotherUserSubmission } from './views/add-another-user.js';
+import { addUserFinishSubmission } from './views/add-user-finish.js';
+import { addUserBackAction } from './actions/add-user-back.js';
 import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
 import { importSettingsSubmission, importUploadSubmission } from './views/import-submissions.js';
 import { setupSubmission } from './views/setup-submission.js';
@@ -58,6 +61,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
 
   on.view(CALLBACK.setup, setupSubmission(deps));
   on.view(CALLBACK.addUser, addUserSubmission(deps));
+  on.view(CALLBACK.addUserReview, addUserFinishSubmission(deps));
   on.view(CALLBACK.addUserDone, addAnotherUserSubmission(deps));
   on.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
   on.view(CALLBACK.importUpload, importUploadSubmission(deps));
@@ -74,8 +78,9 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
 
   on.action(ACTION.openAddUser, openAddUserAction(deps));
+  on.action(ACTION.addUserBack, addUserBackAction(deps));
   on.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
-  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, addUserFormChanged(deps));
+  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, productsChosen(deps));
   on.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
   // The usage location picker (Add user and import settings) loads its countries when opened or typed in.
   on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, ({ payload }) => ({

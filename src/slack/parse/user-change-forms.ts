@@ -39,11 +39,15 @@ export function parseResetPasswordForm(state: ViewState): ResetPasswordInput {
   };
 }
 
+/** The users a list's "Edit selected" carried into the Edit many form (its private_metadata). */
+export const preselectedUsers = (privateMetadata: string | undefined): string[] => (privateMetadata ? privateMetadata.split(',').filter(Boolean) : []);
+
 /** The Edit many form: users picked three ways (pasted, picker, the list's selection in private_metadata). */
 export function parseEditManyForm(state: ViewState, preselected: readonly string[]): EditManyInput {
   const signIn = state.selected('signIn');
   const mode = state.selected('licenseMode') ?? LICENSE_MODE.keep;
-  const products = state.selectedMany('licenses').map((skuId) => ({ skuId, disabledPlans: [] }));
+  // Each chosen product with the apps its picker turns off (the core's edit many passes them to every user it gives the product).
+  const products = state.selectedMany('licenses').map((skuId) => ({ skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) }));
   return {
     usernames: parseUsernameList(state.text('usernames') ?? ''),
     userIds: [...preselected, ...state.selectedMany('users')],

@@ -134,7 +134,7 @@ export function addUserModal(options: AddUserOptions, form: AddUserFormState = {
     type: 'modal',
     callback_id: CALLBACK.addUser,
     title: plain('Add a user', 24),
-    submit: plain('Add user', 24),
+    submit: plain('Next', 24),
     close: plain('Cancel', 24),
     blocks,
   };

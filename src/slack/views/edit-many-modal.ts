@@ -3,7 +3,8 @@ import type { LicenseCount } from '../../core/licenses/list-licenses.js';
 import { PROFILE_FIELDS, type ProfileField } from '../../core/rules/profile-fields.js';
 import { CALLBACK, VALUE } from './ids.js';
 import { context, header, option, plain, textInput } from './kit.js';
-import { productChoices } from './license-blocks.js';
+import { appsToTurnOffBlocks, productChoices } from './license-blocks.js';
+import { MAX_LICENSES_PER_USER } from './add-user-modal.js';
 import { SIGN_IN_ALLOWED, SIGN_IN_BLOCKED } from './edit-user-modal.js';
 import { usageLocationInput } from './usage-location.js';
 
@@ -33,11 +34,15 @@ const modeOption = (mode: keyof typeof LICENSE_MODE) =>
     LICENSE_MODE[mode],
   );
 
+const APPS_HINT = 'Replace sets these for everyone; Add gives the product with these off to those who do not have it yet (who has it keeps their own).';
+
 /**
  * Edit many users: who (pasted usernames, a picker, or the list's selection carried in
- * private_metadata), then only the fields to set, and what to do with licenses.
+ * private_metadata), then only the fields to set, and what to do with licenses: the products,
+ * with an "Apps to turn off" picker for each one chosen (`chosenSkuIds`: choosing re-renders the form).
  */
-export function editManyModal(products: readonly LicenseCount[], preselected: readonly string[]): View {
+export function editManyModal(products: readonly LicenseCount[], preselected: readonly string[], chosenSkuIds: readonly string[] = []): View {
+  const chosen = products.filter((p) => chosenSkuIds.includes(p.product.skuId)).slice(0, MAX_LICENSES_PER_USER);
   const signIn = [option('No change', NO_CHANGE), option('Allow the users to sign in', SIGN_IN_ALLOWED), option('Block sign-in', SIGN_IN_BLOCKED)];
   const blocks: KnownBlock[] = [
     header('Users'),
@@ -84,9 +89,18 @@ export function editManyModal(products: readonly LicenseCount[], preselected: re
             type: 'input' as const,
             block_id: 'licenses',
             optional: true,
+            // Choosing re-renders the form (views.update) with an "Apps to turn off" picker for each chosen product.
+            dispatch_action: true,
             label: plain('Products to replace with, or to add'),
-            element: { type: 'multi_static_select' as const, action_id: VALUE, placeholder: plain('Choose products'), ...productChoices(products) },
+            element: {
+              type: 'multi_static_select' as const,
+              action_id: VALUE,
+              placeholder: plain('Choose products'),
+              max_selected_items: MAX_LICENSES_PER_USER,
+              ...productChoices(products),
+            },
           },
+          ...appsToTurnOffBlocks(chosen, APPS_HINT),
         ]
       : [context('The organization has no licenses yet.')]),
   ];

@@ -3,6 +3,8 @@ export const CALLBACK = {
   setup: 'roster_setup',
   addUser: 'roster_add_user',
   addUserDone: 'roster_add_user_done',
+  /** Add user's last step: what will be created, Back and Finish (the answers sealed in private_metadata). */
+  addUserReview: 'roster_add_user_review',
   buyLicenses: 'roster_buy_licenses',
   importUpload: 'roster_import_upload',
   importSettings: 'roster_import_settings',
@@ -20,6 +22,8 @@ export const CALLBACK = {
 
 export const ACTION = {
   openAddUser: 'roster_open_add_user',
+  /** Back on the Add user review: the form again, filled in as it was. */
+  addUserBack: 'roster_add_user_back',
   openSetup: 'roster_open_setup',
   openBuyLicenses: 'roster_open_buy_licenses',
   refreshHome: 'roster_refresh_home',

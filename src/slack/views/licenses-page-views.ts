@@ -38,6 +38,7 @@ export function productChangeModal(product: Product, direction: 'assign' | 'unas
               block_id: LIFECYCLE.appsBlock,
               optional: true,
               label: plain('Apps to turn off'),
+              hint: plain(`Users who already have ${product.displayName} keep the apps they turned off; these are turned off too.`),
               element: {
                 type: 'multi_static_select' as const,
                 action_id: VALUE,

@@ -25,7 +25,8 @@ export function usageLocationInput(field = 'usageLocation', hint = 'Where the us
   };
 }
 
-const locationOption = (code: string): PlainTextOption => option(`${usageLocationName(code)} (${code})`, code);
+/** A country as the picker shows it: "Netherlands (NL)". */
+export const locationOption = (code: string): PlainTextOption => option(`${usageLocationName(code)} (${code})`, code);
 
 const GROUPS: [string, (letter: string) => boolean][] = [
   ['A – F', (l) => l <= 'F'],

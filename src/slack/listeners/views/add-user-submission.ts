@@ -1,48 +1,50 @@
-import { addUser, checkAddUser } from '../../../core/users/add-user.js';
+import { addUser } from '../../../core/users/add-user.js';
+import type { AddUserInput } from '../../../core/users/add-user-input.js';
+import { sealAddUserDraft } from '../../../core/users/add-user-draft.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
 import { parseAddUserForm } from '../../parse/add-user-form.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-state.js';
-import { change } from '../../services/answer.js';
 import { fieldErrors, showView, type ViewListener } from '../../services/answering.js';
-import { sendCredentials } from '../../services/send-credentials.js';
 import { addUserReviewView } from '../../views/add-user-review.js';
-import { esc } from '../../views/kit.js';
-import { messageModal } from '../../views/message-modal.js';
 
-const TITLE = 'Add a user';
-const nothingAdded = (problems: string) => `Nothing was added: ${problems} Open the form again with \`/users add\`.`;
+/** Slack keeps at most this many characters of a view's private_metadata. */
+const PRIVATE_METADATA_MAX = 3000;
 
 /**
- * The Add user form's submit. The plan is the core's checks (nothing written): mistakes go back
- * onto their fields, or the ack shows the review with the temporary password (its only showing).
- * The user is made after the ack, with that password; the credentials then go to the admin (and
- * the chosen recipients) by DM for every user made. If the user cannot be made after all (the
- * username was taken a moment ago), the modal and a DM say so.
+ * The Add user form's submit: the core rehearses the creation (every rule it applies, seats and the
+ * username included, rolled back), so mistakes go back onto their fields; otherwise the review
+ * takes the form's place, carrying the answers sealed (core/users/add-user-draft.ts). Nothing is
+ * created here: Finish on the review does that (add-user-review-listeners.ts).
  */
 export function addUserSubmission(deps: ListenerDeps): ViewListener {
   return {
-    look: { title: TITLE, working: 'Adding the user… the result follows here and by DM.', refused: nothingAdded },
+    look: {
+      title: 'Add a user',
+      working: 'Checking the form… what will be created follows here.',
+      refused: (problems) => `Nothing was added: ${problems} Open the form again with \`/users add\`.`,
+    },
     async plan({ body, view }) {
       const actor = actorFromBody(body);
       const state = new ViewState(view.state.values as ViewStateValues);
       const input = parseAddUserForm(state);
-      const plan = await checkAddUser(deps.core, actor, input);
-      if (!plan.ok) return { reply: fieldErrors(viewErrors(plan.fields ?? [{ field: 'alias', message: plan.message }], state, 'alias')) };
-      return {
-        reply: showView(addUserReviewView(plan, actor.slackUserId, deps.core.now())),
-        after: change('add the user', async () => {
-          const result = await addUser(deps.core, actor, input, { temporaryPassword: plan.notice.temporaryPassword });
-          if (!result.ok) {
-            const problems = esc((result.fields?.map((p) => p.message) ?? [result.message]).join(' '));
-            await deps.slack.updateView(view.id, messageModal(TITLE, nothingAdded(problems)));
-            await deps.slack.dm(actor.slackUserId, { text: `${esc(plan.notice.userPrincipalName)} was not added: ${problems}` });
-            return;
-          }
-          deps.logger.info('user added', { team: actor.teamId, by: actor.slackUserId, user: result.notice.userPrincipalName });
-          await sendCredentials(deps, result.notice, actor.slackUserId, result.credentialRecipients);
-        }),
-      };
+      const rehearsal = await addUser(deps.core, actor, input, { dryRun: true });
+      if (!rehearsal.ok) return { reply: fieldErrors(viewErrors(rehearsal.fields ?? [{ field: 'alias', message: rehearsal.message }], state, 'alias')) };
+      const draft = sealAddUserDraft(deps.secretKey, input, actor);
+      if (draft.length > PRIVATE_METADATA_MAX)
+        return { reply: fieldErrors(viewErrors([{ field: longestAnswer(input, state), message: TOO_MUCH }], state, 'alias')) };
+      return { reply: showView(addUserReviewView(rehearsal.review, draft, actor.slackUserId, deps.core.now())) };
     },
   };
+}
+
+const TOO_MUCH =
+  'The form holds more than Slack lets Roster carry to the review. Shorten this, or add it after the user is made (`/users edit`, or the licenses from the user list).';
+
+/** The field that takes the most room: the longest text, or the products when their apps weigh more. */
+function longestAnswer(input: AddUserInput, state: ViewState): string {
+  const texts = Object.entries(input).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && state.has(entry[0]));
+  const longest = texts.sort((a, b) => b[1].length - a[1].length)[0];
+  const appsWeight = JSON.stringify(input.licenses ?? []).length;
+  return longest && longest[1].length > appsWeight ? longest[0] : 'licenses';
 }

@@ -4,7 +4,7 @@ import { editUser } from '../../../core/users/edit-user.js';
 import { checkPasswordReset, resetPassword } from '../../../core/users/reset-password.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
-import { parseEditManyForm, parseEditUserForm, parseResetPasswordForm } from '../../parse/user-change-forms.js';
+import { parseEditManyForm, parseEditUserForm, parseResetPasswordForm, preselectedUsers } from '../../parse/user-change-forms.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-state.js';
 import { change } from '../../services/answer.js';
 import { fieldErrors, showView, type ViewArgs, type ViewListener } from '../../services/answering.js';
@@ -116,8 +116,7 @@ export function editManySubmission(deps: ListenerDeps): ViewListener {
     look: { title: 'Edit users', working: 'Editing the users. You get the results in a DM from Roster.' },
     plan: ({ body, view }) => {
       const actor = actorFromBody(body);
-      const preselected = view.private_metadata ? view.private_metadata.split(',').filter(Boolean) : [];
-      const input = parseEditManyForm(stateOf(view), preselected);
+      const input = parseEditManyForm(stateOf(view), preselectedUsers(view.private_metadata));
       if ((input.usernames?.length ?? 0) + (input.userIds?.length ?? 0) === 0) {
         return { reply: fieldErrors({ usernames: 'Paste some usernames or pick users.' }) };
       }

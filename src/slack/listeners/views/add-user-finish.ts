@@ -1,0 +1,48 @@
+import { addUser } from '../../../core/users/add-user.js';
+import { openAddUserDraft } from '../../../core/users/add-user-draft.js';
+import type { CoreError } from '../../../core/result.js';
+import type { ListenerDeps } from '../../deps.js';
+import { actorFromBody } from '../../parse/actor.js';
+import { change } from '../../services/answer.js';
+import { showView, type ViewListener } from '../../services/answering.js';
+import { sendCredentials } from '../../services/send-credentials.js';
+import { addUserResultView } from '../../views/add-user-result.js';
+import { addUserRefusedView, reviewUnreadable } from '../../views/add-user-review.js';
+import { esc } from '../../views/kit.js';
+
+const problemsOf = (refusal: CoreError): string[] => refusal.fields?.map((p) => p.message) ?? [refusal.message];
+
+/**
+ * Finish on the Add user review. Everything is checked again (a rehearsal, as when the review was
+ * made: someone may have taken the username or the last seat meanwhile); a refusal replaces the
+ * review with why, and Back. Otherwise the ack shows the result with the temporary password (its
+ * only showing) and the user is made after it, with that password; the credentials then go to the
+ * admin (and the chosen recipients) by DM. If the user cannot be made after all (taken a moment
+ * ago), the modal and a DM say so.
+ */
+export function addUserFinishSubmission(deps: ListenerDeps): ViewListener {
+  return {
+    look: { title: 'Add a user', working: 'Adding the user… the result follows here and by DM.' },
+    async plan({ body, view }) {
+      const actor = actorFromBody(body);
+      const draft = view.private_metadata ?? '';
+      const input = openAddUserDraft(deps.secretKey, draft, actor);
+      if (!input) return { reply: showView(reviewUnreadable()) };
+      const rehearsal = await addUser(deps.core, actor, input, { dryRun: true });
+      if (!rehearsal.ok) return { reply: showView(addUserRefusedView(problemsOf(rehearsal), draft)) };
+      return {
+        reply: showView(addUserResultView(rehearsal, actor.slackUserId, deps.core.now())),
+        after: change('add the user', async () => {
+          const result = await addUser(deps.core, actor, input, { temporaryPassword: rehearsal.notice.temporaryPassword });
+          if (!result.ok) {
+            await deps.slack.updateView(view.id, addUserRefusedView(problemsOf(result), draft));
+            await deps.slack.dm(actor.slackUserId, { text: `${esc(rehearsal.notice.userPrincipalName)} was not added: ${esc(problemsOf(result).join(' '))}` });
+            return;
+          }
+          deps.logger.info('user added', { team: actor.teamId, by: actor.slackUserId, user: result.notice.userPrincipalName });
+          await sendCredentials(deps, result.notice, actor.slackUserId, result.credentialRecipients);
+        }),
+      };
+    },
+  };
+}
