@@ -84,18 +84,25 @@ describe('the sealed answers between the steps', () => {
   const owner = { teamId: 'T1', slackUserId: 'U0OWNER' };
 
   it('open for the same admin with the same key, and hold nothing readable', () => {
-    const sealed = sealAddUserDraft(key, ana, owner);
+    const sealed = sealAddUserDraft(key, ana, owner, new Date());
     expect(sealed).toMatch(/^[A-Za-z0-9_-]+$/);
     expect(Buffer.from(sealed, 'base64url').toString('latin1')).not.toMatch(/Chosen|Engineer|ana/);
-    expect(openAddUserDraft(key, sealed, owner)).toMatchObject({ ...ana, password: { mode: 'custom', value: 'Chosen-Pass-77' } });
+    expect(openAddUserDraft(key, sealed, owner, new Date())).toMatchObject({ ...ana, password: { mode: 'custom', value: 'Chosen-Pass-77' } });
   });
 
   it('do not open for another admin, another workspace, another key, or when changed', () => {
-    const sealed = sealAddUserDraft(key, ana, owner);
-    expect(openAddUserDraft(key, sealed, { ...owner, slackUserId: 'U0OTHER' })).toBeNull();
-    expect(openAddUserDraft(key, sealed, { ...owner, teamId: 'T2' })).toBeNull();
-    expect(openAddUserDraft(randomBytes(32), sealed, owner)).toBeNull();
-    expect(openAddUserDraft(key, `${sealed.slice(0, -2)}${sealed.endsWith('AA') ? 'BB' : 'AA'}`, owner)).toBeNull();
-    expect(openAddUserDraft(key, '', owner)).toBeNull();
+    const sealed = sealAddUserDraft(key, ana, owner, new Date());
+    expect(openAddUserDraft(key, sealed, { ...owner, slackUserId: 'U0OTHER' }, new Date())).toBeNull();
+    expect(openAddUserDraft(key, sealed, { ...owner, teamId: 'T2' }, new Date())).toBeNull();
+    expect(openAddUserDraft(randomBytes(32), sealed, owner, new Date())).toBeNull();
+    expect(openAddUserDraft(key, `${sealed.slice(0, -2)}${sealed.endsWith('AA') ? 'BB' : 'AA'}`, owner, new Date())).toBeNull();
+    expect(openAddUserDraft(key, '', owner, new Date())).toBeNull();
+  });
+
+  it('last an hour: a review left open longer finishes nothing (it may hold a typed password)', () => {
+    const sealedAt = new Date('2026-12-04T10:00:00Z');
+    const sealed = sealAddUserDraft(key, ana, owner, sealedAt);
+    expect(openAddUserDraft(key, sealed, owner, new Date('2026-12-04T10:59:59Z'))).not.toBeNull();
+    expect(openAddUserDraft(key, sealed, owner, new Date('2026-12-04T11:00:01Z'))).toBeNull();
   });
 });

@@ -178,7 +178,7 @@ describe('Add user: review, Back and Finish', () => {
     const sealed = record.view.private_metadata;
     record.view.private_metadata = `${sealed.slice(0, 40)}${sealed[40] === 'A' ? 'B' : 'A'}${sealed.slice(41)}`;
     await finish(r, viewId, OWNER);
-    expect(text(r.fake.viewRecord(viewId)!.view.blocks)).toMatch(/can no longer read this review.*nothing was added/);
+    expect(text(r.fake.viewRecord(viewId)!.view.blocks)).toMatch(/review can no longer be used.*nothing was added/);
     expect(await count('eve')).toBe(0);
   });
 

@@ -94,9 +94,9 @@ export function addUserRefusedView(problems: readonly string[], draft: string): 
   };
 }
 
-/** A review whose sealed answers do not open (Roster's key changed since, or another admin's): nothing can be finished. */
+/** A review whose sealed answers do not open (over an hour old, Roster's key changed since, or another admin's): nothing can be finished. */
 export const reviewUnreadable = (): View =>
   messageModal(
     TITLE,
-    'Roster can no longer read this review (its key changed since it was made), so nothing was added. Open the form again with `/users add`.',
+    "This review can no longer be used (it is over an hour old, or Roster's key changed since it was made), so nothing was added. Open the form again with `/users add`.",
   );

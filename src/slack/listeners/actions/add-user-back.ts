@@ -25,7 +25,7 @@ export const addUserBackAction =
     const actor = actorFromBody(body);
     return {
       after: read('go back to the Add user form', async () => {
-        const input = openAddUserDraft(deps.secretKey, view.private_metadata ?? '', actor);
+        const input = openAddUserDraft(deps.secretKey, view.private_metadata ?? '', actor, deps.core.now());
         const options = await addUserOptions(deps.core, actor);
         const form = !input
           ? reviewUnreadable()

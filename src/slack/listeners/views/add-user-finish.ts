@@ -26,7 +26,7 @@ export function addUserFinishSubmission(deps: ListenerDeps): ViewListener {
     async plan({ body, view }) {
       const actor = actorFromBody(body);
       const draft = view.private_metadata ?? '';
-      const input = openAddUserDraft(deps.secretKey, draft, actor);
+      const input = openAddUserDraft(deps.secretKey, draft, actor, deps.core.now());
       if (!input) return { reply: showView(reviewUnreadable()) };
       const rehearsal = await addUser(deps.core, actor, input, { dryRun: true });
       if (!rehearsal.ok) return { reply: showView(addUserRefusedView(problemsOf(rehearsal), draft)) };

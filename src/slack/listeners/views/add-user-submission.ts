@@ -30,7 +30,7 @@ export function addUserSubmission(deps: ListenerDeps): ViewListener {
       const input = parseAddUserForm(state);
       const rehearsal = await addUser(deps.core, actor, input, { dryRun: true });
       if (!rehearsal.ok) return { reply: fieldErrors(viewErrors(rehearsal.fields ?? [{ field: 'alias', message: rehearsal.message }], state, 'alias')) };
-      const draft = sealAddUserDraft(deps.secretKey, input, actor);
+      const draft = sealAddUserDraft(deps.secretKey, input, actor, deps.core.now());
       if (draft.length > PRIVATE_METADATA_MAX)
         return { reply: fieldErrors(viewErrors([{ field: longestAnswer(input, state), message: TOO_MUCH }], state, 'alias')) };
       return { reply: showView(addUserReviewView(rehearsal.review, draft, actor.slackUserId, deps.core.now())) };
