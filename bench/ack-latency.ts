@@ -1,6 +1,6 @@
 /**
- * `npm run bench -- ack`: time to acknowledge `/users add`, `/licenses` and the Add user form's
- * submission, with signed HTTP requests against the running app (its own process, fresh SQLite
+ * `npm run bench -- ack`: time to acknowledge `/users add`, `/licenses`, the Add user form's
+ * submission (its review) and Finish (which makes the user), with signed HTTP requests against the running app (its own process, fresh SQLite
  * file, Web API calls to the fake Slack API on loopback), open loop and closed loop; then the same
  * for a bare Bolt app as a baseline.
  */
@@ -20,7 +20,8 @@ import { type Measured, type PhaseConfig, type Scenario, callsOk, measure, phase
 import { OWNER, addUserModal, openedView, seedTenant } from './seed.js';
 import { seedDirectoryUsers } from './seed-directory.js';
 import { blockSuggestionPayload } from '../test/support/slack-requests.js';
-import { ALIAS_PLACEHOLDER, commandBody, viewSubmissionBody } from './slack-bodies.js';
+import { openAddUserDraft, sealAddUserDraft } from '../src/core/users/add-user-draft.js';
+import { ALIAS_PLACEHOLDER, commandBody, finishBody, viewSubmissionBody } from './slack-bodies.js';
 import type { QuietBudget } from './system-load.js';
 
 export const TARGET_P99_MS = 20;
@@ -32,7 +33,44 @@ export const TARGET_P99_OVER_BARE = 1.5;
 
 const SUITE = 'ack';
 
-function rosterScenarios(app: AppProcess, fake: FakeSlack, sim: SlackClientSim, signingSecret: string, addUserView: Record<string, unknown>): Scenario[] {
+/** The Add user form's answers as the bench submits them (one username per request). */
+function addUserValues(basic: { skuId: string }) {
+  return {
+    firstName: { value: plainText('Bench') },
+    lastName: { value: plainText('User') },
+    alias: { value: plainText(ALIAS_PLACEHOLDER) },
+    usageLocation: { value: externalSelect('NL') },
+    licenses: { value: multiStaticSelect([basic.skuId]) },
+  };
+}
+
+/**
+ * Submits the Add user form once, for real, and returns its review view and answers; Finish
+ * requests then carry those answers sealed again with Roster's key, each with its own username.
+ */
+async function addUserReview(sim: SlackClientSim, form: Record<string, unknown>, key: Buffer) {
+  const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
+  if (!basic) throw new Error('O365_BUSINESS_ESSENTIALS is not in the catalogue');
+  const values = { ...addUserValues(basic), alias: { value: plainText('bench.review') } };
+  const res = await sim.viewSubmission(form, values, { userId: OWNER });
+  const review = (res.body as { view?: Record<string, unknown> }).view;
+  const owner = { teamId: sim.identity.teamId, slackUserId: OWNER };
+  const answers = review && openAddUserDraft(key, String(review.private_metadata), owner, new Date());
+  if (!review || !answers) throw new Error(`the Add user form did not answer with its review: ${JSON.stringify(res.body).slice(0, 300)}`);
+  const reviewView = { ...review, id: form.id, hash: form.hash };
+  const drafts = (prefix: string, count: number) =>
+    Array.from({ length: count }, (_, i) => sealAddUserDraft(key, { ...answers, alias: `${prefix}${i}` }, owner, new Date()));
+  return { view: reviewView, drafts };
+}
+
+function rosterScenarios(
+  app: AppProcess,
+  fake: FakeSlack,
+  sim: SlackClientSim,
+  signingSecret: string,
+  addUserView: Record<string, unknown>,
+  review: Awaited<ReturnType<typeof addUserReview>>,
+): Scenario[] {
   const url = `${app.baseUrl}/slack/events`;
   const responseUrl = () => fake.issueResponseUrl({ channelId: 'C0GENERAL1', userId: OWNER });
   const run = randomBytes(3).toString('hex');
@@ -67,21 +105,29 @@ function rosterScenarios(app: AppProcess, fake: FakeSlack, sim: SlackClientSim, 
       afterAck: (f) => `${f.calls().length} Web API calls`,
     },
     {
-      name: 'Add user submission',
+      name: 'Add user form (its review)',
       target: (phase) => ({
         url,
         signingSecret,
         body: viewSubmissionBody(sim.identity, {
           view: addUserView,
           userId: OWNER,
-          aliasPrefix: `b${run}${phase === 'warmup-closed' ? 'x' : phase[0]}`,
-          values: {
-            firstName: { value: plainText('Bench') },
-            lastName: { value: plainText('User') },
-            alias: { value: plainText(ALIAS_PLACEHOLDER) },
-            usageLocation: { value: externalSelect('NL') },
-            licenses: { value: multiStaticSelect([basic.skuId]) },
-          },
+          aliasPrefix: `r${run}${phase === 'warmup-closed' ? 'x' : phase[0]}`,
+          values: addUserValues(basic),
+        }),
+        expect: { bodyExcludes: '"response_action":"errors"', bodyIncludes: '"callback_id":"roster_add_user_review"' },
+      }),
+      afterAck: (f) => `${f.calls().length} Web API calls`,
+    },
+    {
+      name: 'Add user submission',
+      target: (phase, count) => ({
+        url,
+        signingSecret,
+        body: finishBody(sim.identity, {
+          review: review.view,
+          userId: OWNER,
+          drafts: review.drafts(`b${run}${phase === 'warmup-closed' ? 'x' : phase[0]}`, count),
         }),
         expect: { bodyExcludes: '"response_action":"errors"', bodyIncludes: '"response_action":"update"' },
       }),
@@ -203,6 +249,7 @@ export async function ackSuite(options: SuiteOptions): Promise<Figure[]> {
   const { log } = options;
   const cfg = phaseConfig(options.quick);
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-bench-ack-'));
+  const secretKey = randomBytes(32);
   const profDir = path.join(dir, 'cpu-prof');
   if (options.cpuProf) mkdirSync(profDir);
   const signingSecret = randomBytes(16).toString('hex');
@@ -231,17 +278,20 @@ export async function ackSuite(options: SuiteOptions): Promise<Figure[]> {
         LOG_LEVEL: 'info',
         SLACK_APP_TOKEN: '',
         ROSTER_BOOTSTRAP_ADMINS: '',
+        // Known to the bench, which seals the Add user review's answers for Finish as Roster does.
+        ROSTER_SECRET_KEY: secretKey.toString('hex'),
       },
       logDir: dir,
     });
     const sim = new SlackClientSim({ appUrl: `${app.baseUrl}/slack/events`, signingSecret, fake });
     await seedTenant(sim, fake);
     const view = await addUserModal(sim, fake);
+    const review = await addUserReview(sim, view, secretKey);
     log(`seeded: Contoso, ${'O365_BUSINESS_ESSENTIALS'} seats bought; Add user form has ${(view.blocks as unknown[]).length} blocks`);
 
     const measured: Measured[] = [];
     const budget: QuietBudget = { remainingMs: options.quick ? 5000 : 30_000 };
-    for (const scenario of rosterScenarios(app, fake, sim, signingSecret, view)) {
+    for (const scenario of rosterScenarios(app, fake, sim, signingSecret, view, review)) {
       measured.push(await measure(fake, app, scenario, cfg, { open: true, closed: true }, log, budget));
     }
     // The Licenses assign form's user picker: type-ahead (block_suggestion) with 100,000 users in the directory.

@@ -47,3 +47,16 @@ export function viewSubmissionBody(
   const template = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
   return { contentType: FORM, template, placeholder: ALIAS_PLACEHOLDER, counterPrefix: o.aliasPrefix };
 }
+
+export const DRAFT_PLACEHOLDER = 'zzBENCHDRAFTzz';
+
+/**
+ * Finish on the Add user review (`review` as the fake stores it): each request carries the next of
+ * `drafts`, the form's answers sealed as Roster seals them (one username each), in private_metadata.
+ */
+export function finishBody(identity: WorkspaceIdentity, o: { review: Record<string, unknown>; userId: string; drafts: string[] }): BodyTemplate {
+  const view = { ...o.review, private_metadata: DRAFT_PLACEHOLDER };
+  const payload = viewSubmissionPayload(identity, { userId: o.userId, view, values: {}, triggerId: randomTriggerId() });
+  const template = new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+  return { contentType: FORM, template, placeholder: DRAFT_PLACEHOLDER, values: o.drafts };
+}
