@@ -23,6 +23,7 @@ import type { CredentialNotice } from './add-user.js';
 import { DELETED_KEPT_DAYS, deletedUserRefusal, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { RememberedLicense } from '../../domain/user-changes.js';
+import { USER_NO_LONGER_DELETED } from '../refusals.js';
 
 export interface RestoreUserResult {
   userId: string;
@@ -110,7 +111,7 @@ export async function restoreUser(
   if (!auth.ok) return auth;
   const { tenant } = auth;
   const found = input.byId
-    ? ((await deletedUserById(ctx.db, tenant.id, input.user)) ?? 'That user is no longer deleted (restored or removed for good meanwhile).')
+    ? ((await deletedUserById(ctx.db, tenant.id, input.user)) ?? USER_NO_LONGER_DELETED)
     : await findDeletedUser(ctx.db, tenant, input.user);
   if (typeof found === 'string') return fail('not_found', found);
   const refusal = await restoreRefusal(ctx.db, auth, found, ctx.now());
