@@ -37,7 +37,7 @@ async function runBulk(actor: Actor, input: BulkActionInput) {
   db.runtime.jobs.register({ kind: BULK_ACTION_JOB[input.action], run: (job) => runBulkActionJob(db.ctx, job, keep) });
   const ended = await db.runtime.jobs.runNow(queued.jobId);
   expect(ended.status, ended.error ?? '').toBe('succeeded');
-  return { queued, passwords, result: await bulkActionJobResult(db.ctx, queued.jobId, input.action) };
+  return { queued, passwords, result: await bulkActionJobResult(db.ctx, queued.jobId) };
 }
 
 const upnOf = async (id: string) =>
@@ -137,13 +137,13 @@ describe('bulk actions apply the single action’s rules to each user', () => {
     await makeUser(db.ctx, 'dee', licensed); // takes one of the two seats
     const { result, passwords } = await runBulk(OWNER, { action: 'restore', users: { ids: [ana, bob, cy] } });
     expect(result!.outcomes).toEqual([
-      { name: 'ana@contoso.onmicrosoft.com', userId: ana, done: true, reason: null, note: `Given back ${BASIC.displayName}.` },
+      { name: 'ana@contoso.onmicrosoft.com', userId: ana, done: true, reason: null, note: `Licenses given back: ${BASIC.displayName}.` },
       {
         name: 'bob@contoso.onmicrosoft.com',
         userId: bob,
         done: true,
         reason: null,
-        note: expect.stringMatching(new RegExp(`^Not given back ${BASIC.displayName}: No ${BASIC.displayName} licenses are left`)),
+        note: expect.stringMatching(new RegExp(`^License not given back: ${BASIC.displayName}: No ${BASIC.displayName} licenses are left`)),
       },
       { name: 'cy@contoso.onmicrosoft.com', userId: cy, done: false, reason: expect.stringMatching(/taken.*Restore this user on their own/), note: null },
     ]);
@@ -213,7 +213,7 @@ describe('bulk actions apply the single action’s rules to each user', () => {
     second.jobs.register({ kind: BULK_ACTION_JOB.delete, run: (job) => runBulkActionJob(second.core, job, keep) });
     expect(await second.jobs.runNow(queued.jobId)).toMatchObject({ status: 'succeeded', result: { done: 4, refused: 0, total: 4 } });
     await second.shutdown();
-    expect((await bulkActionJobResult(db.ctx, queued.jobId, 'delete')).outcomes.map((o) => o.userId)).toEqual(ids);
+    expect((await bulkActionJobResult(db.ctx, queued.jobId)).outcomes.map((o) => o.userId)).toEqual(ids);
     expect((await audits('user.delete')).map((a) => a.targetUserId).sort()).toEqual([...ids].sort());
   });
 });

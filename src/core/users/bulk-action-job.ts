@@ -2,14 +2,22 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { z } from 'zod';
 import type { JobQueue } from '../../domain/jobs.js';
 import type { Db } from '../../store/database.js';
-import { appendJobOutcomes, jobOutcomes } from '../../store/jobs.js';
+import { appendJobOutcomes, findJob, jobOutcomes } from '../../store/jobs.js';
 import { authorize } from '../access/authorize.js';
 import { actorId, actorSchema, actorSlackMember, reportChange, type Actor, type CoreContext } from '../context.js';
 import { enqueue } from '../jobs/enqueue.js';
 import { PermanentJobFailure, type JobEnd, type RunningJob } from '../jobs/job-handler.js';
 import { ok, type Result } from '../result.js';
 import type { CredentialNotice } from './add-user.js';
-import { BULK_ACTIONS, BULK_PERMISSION, bulkOptionsSchema, type BulkAction, type BulkActionInput, type BulkOutcome } from './bulk-action-input.js';
+import {
+  BULK_ACTIONS,
+  BULK_PERMISSION,
+  bulkOptionsSchema,
+  type BulkAction,
+  type BulkActionInput,
+  type BulkOptions,
+  type BulkOutcome,
+} from './bulk-action-input.js';
 import { actOnUser } from './bulk-action-steps.js';
 import { planBulkAction, type BulkResult } from './bulk-actions.js';
 
@@ -61,7 +69,12 @@ export type PasswordKeeper = (tx: Db, notice: CredentialNotice, to: readonly str
 
 /** A bulk action's results: every user's outcome, and the credentials held for the new passwords. */
 export interface BulkJobResult extends BulkResult {
+  /** The ids of the credentials held for the new passwords (their notices to post). */
   held: string[];
+  /** The Slack members each new password's notice is for. */
+  noticesTo: string[];
+  /** How many users the action names (the outcomes so far may be fewer). */
+  total: number;
 }
 
 /**
@@ -103,9 +116,7 @@ export async function runBulkActionJob(ctx: CoreContext, job: RunningJob, keep: 
   const auth = await authorize(ctx, actor, BULK_PERMISSION[action]);
   if (!auth.ok) throw new PermanentJobFailure(auth.message);
   const plan = { auth, action, options };
-  const admin = actorSlackMember(actor);
-  const recipients = action === 'reset_password' ? options.credentialRecipients.filter((id) => id !== admin) : [];
-  const to = [...(admin ? [admin] : []), ...new Set(recipients)];
+  const to = noticesTo(actor, action, options);
   for (let next = Number(job.progress.next ?? 0); next < targets.length; next++) {
     const stop = job.stopRequested();
     if (stop) return { stopped: stop };
@@ -127,12 +138,19 @@ export async function runBulkActionJob(ctx: CoreContext, job: RunningJob, keep: 
     // One user per step holds the event loop a few milliseconds; let requests in between.
     await nextTurn();
   }
-  const { outcomes } = await bulkActionJobResult(ctx, job.record.id, action);
+  const { outcomes } = await bulkActionJobResult(ctx, job.record.id);
   return { done: { done: outcomes.filter((o) => o.done).length, refused: outcomes.filter((o) => !o.done).length, total: targets.length } };
 }
 
-/** A bulk action job's results so far, from its stored outcomes. */
-export async function bulkActionJobResult(ctx: CoreContext, jobId: string, action: BulkAction): Promise<BulkJobResult> {
+/**
+ * A bulk action job's results so far, from its stored outcomes: every user's outcome, the
+ * credentials held for the new passwords, whom their notices are for, and how many users it names.
+ */
+export async function bulkActionJobResult(ctx: CoreContext, jobId: string): Promise<BulkJobResult> {
+  const job = await findJob(ctx.db, jobId);
+  const payload = payloadSchema.safeParse(job?.payload);
+  if (!payload.success) throw new PermanentJobFailure('The bulk action could not be read back.');
+  const { actor, action, targets, options } = payload.data;
   const outcomes: BulkOutcome[] = [];
   const held: string[] = [];
   for (let after = -1; ; ) {
@@ -146,7 +164,14 @@ export async function bulkActionJobResult(ctx: CoreContext, jobId: string, actio
     if (page.length < 1000) break;
     after = page.at(-1)!.seq;
   }
-  return { action, outcomes, held, dryRun: false };
+  return { action, outcomes, held, noticesTo: noticesTo(actor, action, options), total: targets.length, dryRun: false };
+}
+
+/** Whom a new password's notice is for: the Slack member who asked, and a reset's recipients (a command-line operator has no Slack). */
+function noticesTo(actor: Actor, action: BulkAction, options: BulkOptions): string[] {
+  const admin = actorSlackMember(actor);
+  const recipients = action === 'reset_password' ? options.credentialRecipients.filter((id) => id !== admin) : [];
+  return [...(admin ? [admin] : []), ...new Set(recipients)];
 }
 
 /** The bulk action a job of this kind runs, if it is one. */

@@ -64,7 +64,7 @@ const ACT: Record<BulkAction, Act> = {
   },
   async delete(tx, directory, auth, userId, _options, now) {
     const deleted = await deleteUserWithin(tx, directory, auth, await activeUser(tx, auth, userId), now);
-    return { note: deleted.licenses.length ? `Freed ${deleted.licenses.join(', ')}.` : null, notice: null };
+    return { note: deleted.licenses.length ? `Licenses freed: ${deleted.licenses.join(', ')}.` : null, notice: null };
   },
   restore: (tx, directory, auth, userId, _options, now) => restoreOne(tx, directory, auth, userId, now),
 };
@@ -116,14 +116,14 @@ async function restoreOne(tx: Db, directory: DirectoryProvider, auth: Authorized
     // Each license in its own savepoint: one that cannot be given back does not hold up the others.
     const back = await step(tx, async () => {
       const outcome = await giveLicenseBack(tx, options, auth, found.id, username.userPrincipalName, license, now);
-      if ('notGiven' in outcome) throw new CoreFailure(fail('conflict', `Not given back ${outcome.notGiven.product}: ${outcome.notGiven.reason}`));
+      if ('notGiven' in outcome) throw new CoreFailure(fail('conflict', `License not given back: ${outcome.notGiven.product}: ${outcome.notGiven.reason}`));
       return outcome.given;
     });
     if (back.ok) given.push(back.value);
     else notGiven.push(back.message);
   }
   const notes = [
-    ...(given.length ? [`Given back ${given.join(', ')}.`] : []),
+    ...(given.length ? [`Licenses given back: ${given.join(', ')}.`] : []),
     ...notGiven,
     ...(found.slackUserId !== null && !keepSlackLink ? ['Their Slack account is now linked to someone else, so the restored user has none.'] : []),
   ];

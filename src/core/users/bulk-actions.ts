@@ -50,7 +50,7 @@ export async function planBulkAction(ctx: CoreContext, actor: Actor, input: Bulk
     return invalidFields([{ field: 'credentialRecipients', message: `Send the passwords to at most ${MAX_CREDENTIAL_RECIPIENTS} people.` }]);
   const names = 'ids' in input.users ? input.users.ids : input.users.usernames;
   const wanted = [...new Set(names.map((n) => n.trim()).filter(Boolean))];
-  if (wanted.length === 0) return invalidFields([{ field: 'users', message: 'Pick at least one user.' }]);
+  if (wanted.length === 0) return invalidFields([{ field: 'users', message: 'Name at least one user to act on.' }]);
   if (wanted.length > MAX_BULK_USERS)
     return fail('limit_exceeded', `At most ${MAX_BULK_USERS} users at once; ${wanted.length} were named. Split the list.`, [
       { field: 'users', message: `At most ${MAX_BULK_USERS} users at once.` },
