@@ -91,7 +91,7 @@ describe('bulk actions from a list in Slack', () => {
       { userId: HELPDESK },
     );
     expect(submitted.problems).toEqual([]);
-    expect(text(submitted.body)).toMatch(/"response_action":"update".*Reset passwords: 3 users. You get one DM from Roster with the results/);
+    expect(text(submitted.body)).toMatch(/"response_action":"update".*Reset passwords: 3 users picked. You get one DM from Roster with the results/);
     const results = await resultsDm(HELPDESK, 'Reset passwords', calls);
     expect(text(results)).toMatch(/2 done, 1 not done/);
     expect(text(results)).toMatch(/Passwords reset \(2\).*ana@contoso.onmicrosoft.com.*bob@contoso.onmicrosoft.com/);
@@ -175,6 +175,27 @@ describe('bulk actions from a list in Slack', () => {
     expect(restored).toEqual([{ deletedAt: null }, { deletedAt: null }]);
     expect(await checkSeatLedger(r.db.ctx)).toEqual([]);
   });
+
+  it('a notice that fails to post is posted when the job runs again, with no password reset twice and one results DM', async () => {
+    const modal = await press(OWNER, await listOf(OWNER), 'roster_bulk_reset_password', 'user_rows', [ids.ana!, ids.carl!]);
+    const calls = r.fake.calls().length;
+    const audits = async () => (await r.db.db.selectFrom('AuditRecord').select('id').where('action', '=', 'user.password_reset').execute()).length;
+    const before = await audits();
+    r.fake.failNext('chat.postMessage', 'internal_error');
+    expect((await r.sim.viewSubmission(modal, {}, { userId: OWNER })).problems).toEqual([]);
+    // The first notice fails; the job's retry (5 s later) posts what is left, then the results.
+    const results = await resultsDm(OWNER, 'Reset passwords', calls);
+    expect(text(results)).toMatch(/2 done, 0 not done/);
+    const posted = r.fake
+      .calls()
+      .slice(calls)
+      .filter((c) => c.method === 'chat.postMessage');
+    expect(posted[0]!.response.ok).toBe(false);
+    const notices = posted.filter((c) => c.response.ok && text(c.args).includes(ACTION.showPassword));
+    expect(notices.map((c) => /(ana|carl)@contoso/.exec(text(c.args))?.[1]).sort()).toEqual(['ana', 'carl']);
+    expect(posted.filter((c) => String(c.args.text).startsWith('Reset passwords:'))).toHaveLength(1);
+    expect(await audits()).toBe(before + 2);
+  }, 30_000);
 
   it('says to tick users first when none are ticked, and refuses a member without the role before anything runs', async () => {
     const list = await listOf(OWNER);

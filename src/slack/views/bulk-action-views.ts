@@ -131,7 +131,7 @@ export function bulkConfirmModal(preview: BulkResult, pickedIds: readonly string
 export function bulkWorkingText(action: BulkAction, count: number): string {
   const users = `${count} user${count === 1 ? '' : 's'}`;
   const notices = action === 'reset_password' || action === 'restore' ? ' Each new password comes as its own notice with *Show password*.' : '';
-  return `${WORDS[action].title}: ${users}. You get one DM from Roster with the results when it is done.${notices}`;
+  return `${WORDS[action].title}: ${users} picked. You get one DM from Roster with the results when it is done.${notices}`;
 }
 
 /** Facts around the results that the job knows: cancelled or stopped early, who got the notices, and who could not be sent one. */
