@@ -9,6 +9,7 @@ import { SETTINGS_COMMANDS } from './settings-commands.js';
 import { SETUP_COMMAND } from './setup-command.js';
 import { USERS_COMMANDS } from './users-commands.js';
 import { USERS_EDIT_COMMANDS } from './users-edit-commands.js';
+import { USERS_BULK_COMMANDS } from './users-bulk-commands.js';
 import { VIEWS_COMMANDS } from './views-commands.js';
 
 /** Every command of `roster`, in the order `roster --help` lists them. */
@@ -17,6 +18,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...SETTINGS_COMMANDS,
   ...USERS_COMMANDS.slice(0, 2),
   ...USERS_EDIT_COMMANDS,
+  ...USERS_BULK_COMMANDS,
   ...USERS_COMMANDS.slice(2),
   ...LIST_COMMANDS,
   ...VIEWS_COMMANDS,

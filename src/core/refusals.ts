@@ -10,6 +10,9 @@ export const USER_GONE = 'That user no longer exists (deleted a moment ago?).';
 /** The same, on a form or button that can find them again. */
 export const USER_GONE_FIND_AGAIN = `${USER_GONE} Find them again with \`/users show\`.`;
 
+/** A deleted user picked by id who was restored or purged meanwhile. */
+export const USER_NO_LONGER_DELETED = 'That user is no longer deleted (restored or removed for good meanwhile).';
+
 /** A synced user's names, sign-in, roles and password belong to the on-premises directory. */
 export const SYNCED_USER =
   'This user is synchronized from your on-premises Active Directory: change their names, sign-in, roles and password there, with your on-premises tools. Here you can change only their usage location and licenses.';

@@ -18,6 +18,7 @@ import { exportSlackJob } from './jobs/export-job.js';
 import { productChangeSlackJob } from './jobs/product-change-job.js';
 import { importSlackJob } from './jobs/import-job.js';
 import { noticeSlackJob } from './jobs/notice-job.js';
+import { bulkActionSlackJobs } from './jobs/bulk-action-job.js';
 import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { checkToken, reachSlack, StartupProblem } from './token-check.js';
@@ -121,6 +122,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
     productChangeSlackJob(deps),
     importSlackJob(deps),
     noticeSlackJob(deps),
+    ...bulkActionSlackJobs(deps),
   );
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);

@@ -3,6 +3,7 @@ import { findJob, jobsOfTenant, requestCancel } from '../../store/jobs.js';
 import { authorize } from '../access/authorize.js';
 import type { Actor, CoreContext } from '../context.js';
 import { fail, ok, type Result } from '../result.js';
+import { BULK_ACTION_JOB_NAMES } from '../users/bulk-action-job.js';
 
 /** What admins see of a job: what it is, how far it got, who asked, and whether they may cancel it. */
 export interface JobLine {
@@ -30,6 +31,7 @@ const WHAT: Record<string, string> = {
   'sweep.expiry': 'Remove users deleted 30 days ago',
   'sweep.credentials': 'Destroy unshown passwords after 24 hours',
   'sweep.housekeeping': 'Forget old jobs and changes',
+  ...BULK_ACTION_JOB_NAMES,
 };
 
 /** Jobs people asked for are listed; Roster's own (sweeps, App Home refreshes) are not. */

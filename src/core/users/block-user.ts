@@ -1,10 +1,13 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
-import { authorize } from '../access/authorize.js';
-import { CoreFailure, fail, ok, type Result } from '../result.js';
+import { authorize, type Authorized } from '../access/authorize.js';
+import { CoreFailure, fail, ok, type CoreError, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
+import type { Db } from '../../store/database.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
 import { transactionOrDryRun } from '../dry-run.js';
-import { isSynced, loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
+import { loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
 import { LAST_SIGN_IN_GLOBAL_ADMIN, OWN_SIGN_IN, SYNCED_USER } from '../refusals.js';
 
 export interface SignInChange {
@@ -29,6 +32,16 @@ export function unblockUser(ctx: CoreContext, actor: Actor, ref: TargetRef, opti
   return setSignIn(ctx, actor, ref, true, options);
 }
 
+/**
+ * Why this actor may not set this user's sign-in, besides who may act on whom: a synced user's
+ * sign-in is on premises, and nobody blocks their own.
+ */
+export function signInRefusal(auth: Authorized, user: Pick<DirectoryUserRecord, 'id' | 'source'>, allowed: boolean): CoreError | null {
+  if (user.source === 'synced') return fail('unsupported', SYNCED_USER);
+  if (!allowed && user.id === auth.actorUserId) return fail('forbidden', OWN_SIGN_IN);
+  return null;
+}
+
 async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed: boolean, options: { dryRun?: boolean }): Promise<Result<SignInChange>> {
   const auth = await authorize(ctx, actor, 'block_users');
   if (!auth.ok) return auth;
@@ -36,9 +49,9 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
   if (!target.ok) return target;
   const refusal = targetRefusal(auth, target);
   if (refusal) return fail('forbidden', refusal);
-  if (isSynced(target)) return fail('unsupported', SYNCED_USER);
   const { user } = target;
-  if (!allowed && user.id === auth.actorUserId) return fail('forbidden', OWN_SIGN_IN);
+  const other = signInRefusal(auth, user, allowed);
+  if (other) return other;
   const result: SignInChange = {
     userId: user.id,
     userPrincipalName: user.userPrincipalName,
@@ -47,28 +60,44 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
     dryRun: !!options.dryRun,
   };
   if (!result.changed) return ok(result);
-  const now = ctx.now();
-  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
-    // Decided with the actor's and the user's roles as stored now, in the transaction that writes.
-    const before = await confirmActOnUser(tx, auth, 'block_users', user.id);
-    await ctx.directory.updateUser(tx, user.id, { accountEnabled: allowed }, now);
-    if (!allowed) await keepSignInGlobalAdmin(tx, auth.tenant.id, before, () => new CoreFailure(fail('conflict', LAST_SIGN_IN_GLOBAL_ADMIN)));
-    await writeAudit(
-      tx,
-      {
-        tenantId: auth.tenant.id,
-        actor: auth.actorId,
-        action: allowed ? 'user.unblock' : 'user.block',
-        targetType: 'user',
-        targetUserId: user.id,
-        changedFields: ['accountEnabled'],
-        summary: `${allowed ? 'Allowed sign-in for' : 'Blocked sign-in for'} ${user.userPrincipalName}`,
-      },
-      now,
-    );
-    return result;
-  });
+  const done = await transactionOrDryRun(ctx, !!options.dryRun, (tx) => setSignInWithin(tx, ctx.directory, auth, user, allowed, ctx.now()));
   if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
-  return ok(done.value);
+  return ok(result);
+}
+
+/**
+ * One user's sign-in set, inside the writing transaction, with every rule of the action decided
+ * again with the roles and sign-in as stored now (who may act on whom, synced users, your own
+ * sign-in, the last Global admin who can sign in). Throws a CoreFailure when refused; returns
+ * false when the user was already in that state (nothing written).
+ */
+export async function setSignInWithin(
+  tx: Db,
+  directory: DirectoryProvider,
+  checked: Authorized,
+  user: DirectoryUserRecord,
+  allowed: boolean,
+  now: Date,
+): Promise<boolean> {
+  const before = await confirmActOnUser(tx, checked, 'block_users', user.id);
+  const refusal = signInRefusal(before.auth, user, allowed);
+  if (refusal) throw new CoreFailure(refusal);
+  if (before.accountEnabled === allowed) return false;
+  await directory.updateUser(tx, user.id, { accountEnabled: allowed }, now);
+  if (!allowed) await keepSignInGlobalAdmin(tx, before.auth.tenant.id, before, () => new CoreFailure(fail('conflict', LAST_SIGN_IN_GLOBAL_ADMIN)));
+  await writeAudit(
+    tx,
+    {
+      tenantId: before.auth.tenant.id,
+      actor: before.auth.actorId,
+      action: allowed ? 'user.unblock' : 'user.block',
+      targetType: 'user',
+      targetUserId: user.id,
+      changedFields: ['accountEnabled'],
+      summary: `${allowed ? 'Allowed sign-in for' : 'Blocked sign-in for'} ${user.userPrincipalName}`,
+    },
+    now,
+  );
+  return true;
 }

@@ -80,7 +80,7 @@ export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target
   const deleted: DeleteCandidate[] = [];
   const notDeleted = [...resolved.missing];
   for (const user of resolved.users) {
-    const done = await transactionOrDryRun(ctx, dryRun, (tx) => deleteOne(tx, ctx.directory, auth, user, now));
+    const done = await transactionOrDryRun(ctx, dryRun, (tx) => deleteUserWithin(tx, ctx.directory, auth, user, now));
     if (!done.ok) notDeleted.push({ name: user.userPrincipalName, reason: done.message });
     else deleted.push(done.value);
   }
@@ -91,7 +91,13 @@ export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target
   return ok({ deleted, notDeleted, purgeAfter: addDays(now, DELETED_KEPT_DAYS), dryRun });
 }
 
-async function deleteOne(
+/**
+ * One user deleted, inside the writing transaction, with every rule decided again with the roles as
+ * stored now (who may act on whom, yourself, synced users, the last Global admin who can sign in):
+ * their seats freed through the ledger and remembered for a restore. Throws a CoreFailure naming
+ * the user when refused.
+ */
+export async function deleteUserWithin(
   tx: CoreContext['db'],
   directory: DirectoryProvider,
   checked: Authorized,

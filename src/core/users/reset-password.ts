@@ -6,9 +6,12 @@ import { confirmActOnUser } from '../access/act-on-user.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
-import { fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
+import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
 import { passwordProblem } from '../rules/password-policy.js';
 import { writeAudit } from '../../store/audit.js';
+import type { Db } from '../../store/database.js';
+import type { DirectoryUserRecord } from '../../domain/directory-user.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import type { CredentialNotice } from './add-user.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from './add-user-input.js';
@@ -77,44 +80,60 @@ export async function resetPassword(
   const checked = await checkPasswordReset(ctx, actor, ref, raw);
   if (!checked.ok) return checked;
   const { auth, target, input } = checked;
-  const { user } = target;
   const generated = input.password.mode === 'auto';
   const temporaryPassword = input.password.mode === 'auto' ? generatePassword() : input.password.value;
-  const passwordHash = await hashPassword(temporaryPassword, generated ? 'generated' : 'chosen');
-  const now = ctx.now();
-  const mustChange = input.requirePasswordChange;
-  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
-    await confirmActOnUser(tx, auth, 'reset_passwords', user.id);
-    await ctx.directory.setPassword(tx, user.id, { passwordHash, forceChangePassword: mustChange, temporaryPassword }, now);
-    await writeAudit(
-      tx,
-      {
-        tenantId: auth.tenant.id,
-        actor: auth.actorId,
-        action: 'user.password_reset',
-        targetType: 'user',
-        targetUserId: user.id,
-        changedFields: ['password', ...(mustChange !== user.forceChangePassword ? ['forceChangePassword'] : [])],
-        summary: `Reset the password of ${user.userPrincipalName}${mustChange ? ' (to be changed at next sign-in)' : ''}`,
-      },
-      now,
-    );
-    return { written: true };
-  });
+  const password = { value: temporaryPassword, hash: await hashPassword(temporaryPassword, generated ? 'generated' : 'chosen') };
+  const done = await transactionOrDryRun(ctx, !!options.dryRun, (tx) =>
+    resetPasswordWithin(tx, ctx.directory, auth, target.user, { password, mustChange: input.requirePasswordChange }, ctx.now()),
+  );
   if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
-  const licenses = await licensesOf(ctx.db, user.id);
   return ok({
-    userId: user.id,
+    userId: target.user.id,
     dryRun: !!options.dryRun,
     credentialRecipients: [...new Set(input.credentialRecipients)].filter((id) => id !== auth.actorId),
-    notice: {
-      displayName: user.displayName,
-      userPrincipalName: user.userPrincipalName,
-      temporaryPassword,
-      mustChangeAtNextSignIn: mustChange,
-      passwordExpiresAt: auth.tenant.passwordExpiryDays > 0 ? addDays(now, auth.tenant.passwordExpiryDays) : null,
-      licenses: licenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId),
-    },
+    notice: done.value,
   });
+}
+
+/**
+ * One user's password reset, inside the writing transaction, decided again with the roles as
+ * stored now (who may act on whom; a synced user's password is on premises): the hash stored, the
+ * audit naming the field (never the value). Throws a CoreFailure when refused; returns the notice
+ * (the password's one appearance, for its recipients).
+ */
+export async function resetPasswordWithin(
+  tx: Db,
+  directory: DirectoryProvider,
+  checked: Authorized,
+  user: DirectoryUserRecord,
+  change: { password: { value: string; hash: string }; mustChange: boolean },
+  now: Date,
+): Promise<CredentialNotice> {
+  const { auth } = await confirmActOnUser(tx, checked, 'reset_passwords', user.id);
+  if (user.source === 'synced') throw new CoreFailure(fail('unsupported', SYNCED_USER));
+  const { password, mustChange } = change;
+  await directory.setPassword(tx, user.id, { passwordHash: password.hash, forceChangePassword: mustChange, temporaryPassword: password.value }, now);
+  await writeAudit(
+    tx,
+    {
+      tenantId: auth.tenant.id,
+      actor: auth.actorId,
+      action: 'user.password_reset',
+      targetType: 'user',
+      targetUserId: user.id,
+      changedFields: ['password', ...(mustChange !== user.forceChangePassword ? ['forceChangePassword'] : [])],
+      summary: `Reset the password of ${user.userPrincipalName}${mustChange ? ' (to be changed at next sign-in)' : ''}`,
+    },
+    now,
+  );
+  const licenses = await licensesOf(tx, user.id);
+  return {
+    displayName: user.displayName,
+    userPrincipalName: user.userPrincipalName,
+    temporaryPassword: password.value,
+    mustChangeAtNextSignIn: mustChange,
+    passwordExpiresAt: auth.tenant.passwordExpiryDays > 0 ? addDays(now, auth.tenant.passwordExpiryDays) : null,
+    licenses: licenses.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId),
+  };
 }

@@ -10,7 +10,8 @@ import { hashGeneratedPassword } from '../passwords/hash-password.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
 import type { Authorized } from '../access/authorize.js';
 import { hasPermission } from '../roles.js';
-import { parseUsername } from '../rules/username.js';
+import { parseUsername, type ParsedUsername } from '../rules/username.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
@@ -22,6 +23,7 @@ import type { CredentialNotice } from './add-user.js';
 import { DELETED_KEPT_DAYS, deletedUserRefusal, findDeletedUser, purgeCutoff } from './delete-user-targets.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { RememberedLicense } from '../../domain/user-changes.js';
+import { USER_NO_LONGER_DELETED } from '../refusals.js';
 
 export interface RestoreUserResult {
   userId: string;
@@ -73,7 +75,7 @@ export async function deletedUserToRestore(
   if (!auth.ok) return auth;
   const user = await findDeletedUser(ctx.db, auth.tenant, query);
   if (typeof user === 'string') return fail('not_found', user);
-  const refusal = await restoreRefusal(ctx, auth, user);
+  const refusal = await restoreRefusal(ctx.db, auth, user, ctx.now());
   if (refusal) return refusal;
   return ok({ user, usernameTaken: await usernameUnavailableReason(ctx.db, auth.tenant, user) });
 }
@@ -83,10 +85,10 @@ export async function deletedUserToRestore(
  * for delete and reset (a User admin restores anyone but a Global admin), and only within the 30
  * days a deleted user is kept, whether or not the purge has run yet.
  */
-async function restoreRefusal(ctx: CoreContext, auth: Authorized, user: DeletedUserRecord): Promise<CoreError | null> {
-  const refusal = await deletedUserRefusal(ctx.db, auth, user);
+export async function restoreRefusal(db: Db, auth: Authorized, user: DeletedUserRecord, now: Date): Promise<CoreError | null> {
+  const refusal = await deletedUserRefusal(db, auth, user);
   if (refusal) return fail('forbidden', refusal);
-  if (user.deletedAt <= purgeCutoff(ctx.now()))
+  if (user.deletedAt <= purgeCutoff(now))
     return fail(
       'conflict',
       `${user.userPrincipalName} was deleted more than ${DELETED_KEPT_DAYS} days ago: it is being removed for good and can no longer be restored. Add the user again with \`/users add\`.`,
@@ -109,10 +111,10 @@ export async function restoreUser(
   if (!auth.ok) return auth;
   const { tenant } = auth;
   const found = input.byId
-    ? ((await deletedUserById(ctx.db, tenant.id, input.user)) ?? 'That user is no longer deleted (restored or removed for good meanwhile).')
+    ? ((await deletedUserById(ctx.db, tenant.id, input.user)) ?? USER_NO_LONGER_DELETED)
     : await findDeletedUser(ctx.db, tenant, input.user);
   if (typeof found === 'string') return fail('not_found', found);
-  const refusal = await restoreRefusal(ctx, auth, found);
+  const refusal = await restoreRefusal(ctx.db, auth, found, ctx.now());
   if (refusal) return refusal;
   const alias = input.alias?.trim() || found.alias;
   const parsed = parseUsername(`${alias}@${found.domain}`);
@@ -134,63 +136,17 @@ export async function restoreUser(
   const given: string[] = [];
   const notGiven: RestoreUserResult['licensesNotGiven'] = [];
   const giveBack = async (tx: Db, license: RememberedLicense) => {
-    const product = productBySkuId(license.skuId)?.displayName ?? license.skuId;
-    try {
-      await changeUserLicenses(tx, found.id, { add: [license] }, licenseOptions);
-      await writeAudit(
-        tx,
-        {
-          tenantId: tenant.id,
-          actor: auth.actorId,
-          action: 'user.licenses',
-          targetType: 'user',
-          targetUserId: found.id,
-          changedFields: ['licenses'],
-          summary: `Gave ${username.userPrincipalName} back ${product} on restore`,
-        },
-        now,
-      );
-      given.push(product);
-    } catch (error) {
-      if (!(error instanceof LicenseChangeRefused)) throw error;
-      notGiven.push({ product, reason: error.problems.map((p) => p.message).join(' ') });
-      throw error;
+    const back = await giveLicenseBack(tx, licenseOptions, auth, found.id, username.userPrincipalName, license, now);
+    if ('given' in back) given.push(back.given);
+    else {
+      notGiven.push(back.notGiven);
+      throw back.error;
     }
   };
   let restored;
   try {
     restored = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-      // Decided again with the roles as stored now (another admin may have changed them meanwhile).
-      await confirmActOnUser(tx, auth, 'delete_users', found.id);
-      const back = await ctx.directory.restoreUser(
-        tx,
-        found.id,
-        { ...username, passwordHash, keepSlackLink, temporaryPassword },
-        { deletedAfter: purgeCutoff(now) },
-        now,
-      );
-      if (!back)
-        throw new CoreFailure(
-          fail('not_found', `${found.userPrincipalName} is no longer deleted, or was deleted ${DELETED_KEPT_DAYS} days ago and can no longer be restored.`),
-        );
-      await writeAudit(
-        tx,
-        {
-          tenantId: tenant.id,
-          actor: auth.actorId,
-          action: 'user.restore',
-          targetType: 'user',
-          targetUserId: found.id,
-          changedFields: [
-            'deletedAt',
-            'password',
-            ...(username.userPrincipalName !== found.userPrincipalName ? ['userPrincipalName'] : []),
-            ...(!keepSlackLink && found.slackUserId ? ['slackUserId'] : []),
-          ],
-          summary: `Restored ${username.userPrincipalName}${username.userPrincipalName !== found.userPrincipalName ? ` (was ${found.userPrincipalName})` : ''} with a new temporary password`,
-        },
-        now,
-      );
+      await restoreWithin(tx, ctx.directory, auth, found, { username, keepSlackLink, password: { value: temporaryPassword, hash: passwordHash } }, now);
       // A rehearsal tries the licenses inside its own (rolled back) transaction.
       if (dryRun)
         for (const license of found.deletedLicenses)
@@ -232,4 +188,86 @@ export async function restoreUser(
       licenses: given,
     },
   });
+}
+
+/**
+ * A deleted user back under `restored.username` with a new password, inside the writing
+ * transaction, with who may act on whom decided again with the roles as stored now. Throws a
+ * CoreFailure when refused or when the user is no longer restorable; the licenses are given back
+ * afterwards, each on its own (`giveLicenseBack`).
+ */
+export async function restoreWithin(
+  tx: Db,
+  directory: DirectoryProvider,
+  checked: Authorized,
+  found: DeletedUserRecord,
+  restored: { username: ParsedUsername; keepSlackLink: boolean; password: { value: string; hash: string } },
+  now: Date,
+): Promise<void> {
+  const { auth } = await confirmActOnUser(tx, checked, 'delete_users', found.id);
+  const { username, keepSlackLink, password } = restored;
+  const back = await directory.restoreUser(
+    tx,
+    found.id,
+    { ...username, passwordHash: password.hash, keepSlackLink, temporaryPassword: password.value },
+    { deletedAfter: purgeCutoff(now) },
+    now,
+  );
+  if (!back)
+    throw new CoreFailure(
+      fail('not_found', `${found.userPrincipalName} is no longer deleted, or was deleted ${DELETED_KEPT_DAYS} days ago and can no longer be restored.`),
+    );
+  const renamed = username.userPrincipalName !== found.userPrincipalName;
+  await writeAudit(
+    tx,
+    {
+      tenantId: auth.tenant.id,
+      actor: auth.actorId,
+      action: 'user.restore',
+      targetType: 'user',
+      targetUserId: found.id,
+      changedFields: ['deletedAt', 'password', ...(renamed ? ['userPrincipalName'] : []), ...(!keepSlackLink && found.slackUserId ? ['slackUserId'] : [])],
+      summary: `Restored ${username.userPrincipalName}${renamed ? ` (was ${found.userPrincipalName})` : ''} with a new temporary password`,
+    },
+    now,
+  );
+}
+
+/** What giving a license back needs to know of the organization and the actor. */
+export type GiveBackOptions = Parameters<typeof changeUserLicenses>[3];
+
+/**
+ * One remembered license given back to a restored user, audited; or, when seats or the rules
+ * refuse it, the product with why (and the refusal, to roll back the caller's transaction or step).
+ */
+export async function giveLicenseBack(
+  tx: Db,
+  options: GiveBackOptions,
+  auth: Authorized,
+  userId: string,
+  userPrincipalName: string,
+  license: RememberedLicense,
+  now: Date,
+): Promise<{ given: string } | { notGiven: { product: string; reason: string }; error: LicenseChangeRefused }> {
+  const product = productBySkuId(license.skuId)?.displayName ?? license.skuId;
+  try {
+    await changeUserLicenses(tx, userId, { add: [license] }, options);
+  } catch (error) {
+    if (!(error instanceof LicenseChangeRefused)) throw error;
+    return { notGiven: { product, reason: error.problems.map((p) => p.message).join(' ') }, error };
+  }
+  await writeAudit(
+    tx,
+    {
+      tenantId: auth.tenant.id,
+      actor: auth.actorId,
+      action: 'user.licenses',
+      targetType: 'user',
+      targetUserId: userId,
+      changedFields: ['licenses'],
+      summary: `Gave ${userPrincipalName} back ${product} on restore`,
+    },
+    now,
+  );
+  return { given: product };
 }

@@ -45,6 +45,7 @@ import { actorFromBody } from '../parse/actor.js';
 import { editSelectedAction, editUserAction, userPickerOptions } from './actions/user-change-actions.js';
 import { editManySubmission, editUserSubmission, resetPasswordSubmission, signInSubmission } from './views/user-change-submissions.js';
 import { registerLifecycleListeners } from './lifecycle-listeners.js';
+import { registerBulkActionListeners } from './bulk-action-listeners.js';
 import { userRowAction } from './actions/user-row-actions.js';
 
 /**
@@ -124,6 +125,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   });
   on.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
   registerLifecycleListeners(on, deps);
+  registerBulkActionListeners(on, deps);
 
   // A CSV shared where Roster is comes as file_shared; in its DM also as a message (the first
   // one wins). A message typed in the DM gets the short help.

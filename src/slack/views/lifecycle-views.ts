@@ -7,6 +7,8 @@ import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { context, esc, header, plain, section, textInput } from './kit.js';
 import { LIFECYCLE } from './lifecycle-ids.js';
+import { bulkButtons, rowCheckboxes } from './bulk-action-views.js';
+import { BULK } from './bulk-ids.js';
 
 const refusedLines = (refused: readonly NotDeleted[]) => refused.map((r) => `• \`${esc(r.name)}\`: ${esc(r.reason)}`).join('\n');
 
@@ -56,8 +58,18 @@ export function deletedUsersMessage(users: readonly DeletedUserLine[], count: nu
   );
   const blocks: Blocks = [header(`Deleted users (${count})`)];
   for (let i = 0; i < lines.length && blocks.length < 45; i += 15) blocks.push(section(lines.slice(i, i + 15).join('\n')));
+  // Tick rows, then Restore selected (bulk-action-views.ts): each is confirmed, then restored with its own new password.
   blocks.push(
-    context(`Restore one with \`/users restore &lt;username&gt;\`${count > users.length ? ` · ${users.length} most recent of ${count} shown` : ''}.`),
+    ...rowCheckboxes(
+      BULK.deletedRows,
+      users.slice(0, 50).map((u) => ({ id: u.id, label: `${u.displayName} (${u.userPrincipalName})` })),
+    ),
+  );
+  blocks.push({ type: 'actions', block_id: `${BULK.deletedRows}_restore`, elements: bulkButtons(['restore']) });
+  blocks.push(
+    context(
+      `Tick users and *Restore selected*, or restore one with \`/users restore &lt;username&gt;\`${count > users.length ? ` · ${users.length} most recent of ${count} shown` : ''}.`,
+    ),
   );
   return { text: `${count} deleted users`, blocks };
 }

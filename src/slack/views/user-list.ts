@@ -3,6 +3,7 @@ import { productBySkuId } from '../../core/catalogue/catalogue.js';
 import type { UserListPage } from '../../core/views/list-users.js';
 import type { Blocks } from '../slack-port.js';
 import { ACTION } from './ids.js';
+import { bulkButtons } from './bulk-action-views.js';
 import { button, clip, context, esc, header, mrkdwn, option, plain, section } from './kit.js';
 import type { ListedUser } from '../../domain/listed-user.js';
 
@@ -65,7 +66,13 @@ export function userRows(users: readonly ListedUser[]): KnownBlock[] {
       ],
     });
   }
-  if (users.length > 0) blocks.push({ type: 'actions', block_id: 'user_rows_edit', elements: [button('Edit selected', ACTION.editSelected)] });
+  if (users.length > 0)
+    blocks.push({
+      type: 'actions',
+      block_id: 'user_rows_edit',
+      // The ticked rows: Edit many, or a bulk action after its confirmation (bulk-action-views.ts).
+      elements: [button('Edit selected', ACTION.editSelected), ...bulkButtons(['reset_password', 'block', 'unblock', 'delete'])],
+    });
   return blocks;
 }
 

@@ -2,6 +2,7 @@ import type { BlockAction } from '@slack/bolt';
 import { findUsers } from '../../../core/users/find-users.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
+import { selectedRows } from '../../parse/selected-rows.js';
 import { read } from '../../services/answer.js';
 import type { ActionArgs, OptionsArgs } from '../../services/answering.js';
 import { openEditManyForm, openEditUserForm } from '../../services/user-change-forms.js';
@@ -23,11 +24,8 @@ export const editSelectedAction =
   (deps: ListenerDeps) =>
   ({ body }: Args) => {
     const actor = actorFromBody(body);
-    const values = (body as { state?: { values?: Record<string, Record<string, { selected_options?: { value: string }[] }>> } }).state?.values ?? {};
-    const selected = Object.entries(values)
-      .filter(([blockId]) => blockId.startsWith('user_rows'))
-      .flatMap(([, actions]) => actions.select?.selected_options?.map((o) => o.value) ?? []);
-    return { after: read('open the Edit users form', () => openEditManyForm(deps, actor, body.trigger_id, [...new Set(selected)])) };
+    const selected = selectedRows(body, 'user_rows');
+    return { after: read('open the Edit users form', () => openEditManyForm(deps, actor, body.trigger_id, selected)) };
   };
 
 /** The type-ahead of the Edit many user picker: users whose username or name starts with what was typed (the ack is the answer). */
