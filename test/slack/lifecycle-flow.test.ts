@@ -58,6 +58,7 @@ describe('delete and restore from Slack', () => {
     expect(text(good.body)).toMatch(/Restored.*ana.old@contoso.onmicrosoft.com.*Not given back.*No Microsoft 365 Business Basic licenses are left/);
     await r.fake.waitFor(() => r.fake.dmsTo(OWNER).length > dmsBefore);
     expect(text(r.fake.dmsTo(OWNER).at(-1))).toMatch(/ana.old@contoso.onmicrosoft.com/);
+    expect(text(r.fake.dmsTo(OWNER).at(-1))).toMatch(/New password for .*restored \*/);
     expect(await checkSeatLedger(r.db.ctx)).toEqual([]);
   });
 });

@@ -121,6 +121,10 @@ describe('editing, blocking and resetting users in Slack', () => {
     const notice = r.fake.dmsTo(HELPDESK).at(-1)!;
     // The DM holds a Show password button, never the password; pressing it shows it once, escaped.
     expect(text(notice)).not.toContain('Tr0ub4dor');
+    // It says what happened: a new password for an account that exists, not a new account.
+    expect(String(notice.text)).toMatch(/^New password for /);
+    expect(text(notice.blocks)).toContain(`<@${HELPDESK}> reset the password of *`);
+    expect(text(notice.blocks)).not.toContain('New account');
     const pressed = r.fake.calls().length;
     await r.sim.blockAction({ userId: HELPDESK, actionId: ACTION.showPassword, message: notice });
     const reveal = await r.fake.waitFor('views.open', { after: pressed });

@@ -73,6 +73,7 @@ describe('Block Kit builders stay within Slack limits', () => {
     const all = PRODUCTS.map((product) => ({ product, total: 1, assigned: 1, available: 0 }));
     expect(validateMessageBlocks(licensesMessage('Contoso', all).blocks)).toEqual([]);
     const details = {
+      occasion: 'added' as const,
       displayName: 'A'.repeat(256),
       userPrincipalName: 'a@contoso.com',
       mustChangeAtNextSignIn: true,

@@ -5,6 +5,8 @@ import type { CredentialNotice } from '../users/add-user.js';
 export type NoticeDetails = Omit<CredentialNotice, 'temporaryPassword'>;
 
 const detailsSchema = z.object({
+  // A record written before the occasion was kept is a new account's.
+  occasion: z.enum(['added', 'reset', 'restored']).default('added'),
   displayName: z.string(),
   userPrincipalName: z.string(),
   mustChangeAtNextSignIn: z.boolean(),
@@ -20,6 +22,6 @@ export function detailsOf(notice: CredentialNotice): NoticeDetails {
 /** The stored details, checked; a record written by an older version shows what it can. */
 export function detailsFromStored(stored: unknown, userPrincipalName: string): NoticeDetails {
   const parsed = detailsSchema.safeParse(stored);
-  if (!parsed.success) return { displayName: userPrincipalName, userPrincipalName, mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: [] };
+  if (!parsed.success) return { occasion: 'added', displayName: userPrincipalName, userPrincipalName, mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: [] };
   return { ...parsed.data, passwordExpiresAt: parsed.data.passwordExpiresAt ? new Date(parsed.data.passwordExpiresAt) : null };
 }

@@ -142,6 +142,7 @@ export async function setupTenant(ctx: CoreContext, actor: Actor, input: SetupTe
     temporaryPassword,
     passwordExpiryDays: expiry,
     notice: {
+      occasion: 'added',
       displayName,
       userPrincipalName,
       temporaryPassword,

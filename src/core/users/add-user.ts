@@ -21,7 +21,11 @@ import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
 import { reviewNewUser, type NewUserReview } from './new-user-review.js';
 import { assigningLicensesNeeds, formIncomplete } from '../refusals.js';
 
+/** Why a temporary password was made: a new account, a reset, or a restored account. */
+export type CredentialOccasion = 'added' | 'reset' | 'restored';
+
 export interface CredentialNotice {
+  occasion: CredentialOccasion;
   displayName: string;
   userPrincipalName: string;
   temporaryPassword: string;
@@ -99,6 +103,7 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
     passwordGenerated: generated,
     review: reviewNewUser(input, checked.user, { roles, credentialRecipients, passwordExpiresAt }),
     notice: {
+      occasion: 'added',
       displayName: profile.displayName,
       userPrincipalName: username.userPrincipalName,
       temporaryPassword: input.password.mode === 'auto' ? (temporaryPassword ?? generatePassword()) : input.password.value,

@@ -130,6 +130,7 @@ async function restoreOne(tx: Db, directory: DirectoryProvider, auth: Authorized
   return {
     note: notes.length ? notes.join(' ') : null,
     notice: {
+      occasion: 'restored',
       displayName: found.displayName,
       userPrincipalName: username.userPrincipalName,
       temporaryPassword: value,

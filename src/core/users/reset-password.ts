@@ -129,6 +129,7 @@ export async function resetPasswordWithin(
   );
   const licenses = await licensesOf(tx, user.id);
   return {
+    occasion: 'reset',
     displayName: user.displayName,
     userPrincipalName: user.userPrincipalName,
     temporaryPassword: password.value,

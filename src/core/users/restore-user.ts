@@ -180,6 +180,7 @@ export async function restoreUser(
     slackLinkDropped: found.slackUserId !== null && !keepSlackLink,
     dryRun,
     notice: {
+      occasion: 'restored',
       displayName: found.displayName,
       userPrincipalName: username.userPrincipalName,
       temporaryPassword,

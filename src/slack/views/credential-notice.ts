@@ -11,18 +11,25 @@ export type PasswordState =
   | { kind: 'viewed'; viewedBy: string; viewedAt: Date }
   | { kind: 'expired'; expiredAt: Date };
 
+/** How a notice names what happened: a new account, a reset password, a restored account. */
+const OCCASION: Record<NoticeDetails['occasion'], { text: string; header: string; did: string }> = {
+  added: { text: 'New account for', header: 'New account:', did: 'added' },
+  reset: { text: 'New password for', header: 'New password:', did: 'reset the password of' },
+  restored: { text: 'New password for', header: 'Account restored:', did: 'restored' },
+};
+
 /**
- * The DM that tells a member about a new user's account. It never holds the password: a
+ * The DM that tells a member about a new user's account (or a new password for one). It never holds the password: a
  * **Show password** button reveals it once, in a modal (which Slack keeps in no history), to the
  * member the DM was sent to. Once shown, or after 24 hours, the DM is redrawn to say which.
  */
 export function credentialNoticeMessage(details: NoticeDetails, sentBy: string, now: Date, password: PasswordState): { text: string; blocks: Blocks } {
   const licenses = details.licenses.length > 0 ? details.licenses.join(', ') : 'None (the user has no product license)';
   return {
-    text: esc(`New account for ${details.displayName}: ${details.userPrincipalName}`),
+    text: esc(`${OCCASION[details.occasion].text} ${details.displayName}: ${details.userPrincipalName}`),
     blocks: [
-      header(esc(`New account: ${details.displayName}`)),
-      section(`<@${sentBy}> added *${esc(details.displayName)}*. ${passwordSentence(password)}`),
+      header(esc(`${OCCASION[details.occasion].header} ${details.displayName}`)),
+      section(`<@${sentBy}> ${OCCASION[details.occasion].did} *${esc(details.displayName)}*. ${passwordSentence(password)}`),
       ...fields([
         ['Display name', esc(details.displayName)],
         ['Username', `\`${esc(details.userPrincipalName)}\``],
