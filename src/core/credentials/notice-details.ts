@@ -22,6 +22,7 @@ export function detailsOf(notice: CredentialNotice): NoticeDetails {
 /** The stored details, checked; a record written by an older version shows what it can. */
 export function detailsFromStored(stored: unknown, userPrincipalName: string): NoticeDetails {
   const parsed = detailsSchema.safeParse(stored);
-  if (!parsed.success) return { occasion: 'added', displayName: userPrincipalName, userPrincipalName, mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: [] };
+  if (!parsed.success)
+    return { occasion: 'added', displayName: userPrincipalName, userPrincipalName, mustChangeAtNextSignIn: true, passwordExpiresAt: null, licenses: [] };
   return { ...parsed.data, passwordExpiresAt: parsed.data.passwordExpiresAt ? new Date(parsed.data.passwordExpiresAt) : null };
 }
