@@ -16,6 +16,7 @@ import {
   type ImportPreview,
   type ImportSettings,
 } from '../core/bulk/index.js';
+import { turnAppsOff } from './apps-off.js';
 import { cliSentence, EXIT, exitFor, refuse, type Print } from './cli-kit.js';
 import { FileExistsError, writePrivateFile } from './private-file.js';
 import { IMPORT_JOB, interruptOrphanedImports, takeImport } from '../core/bulk/import-job.js';
@@ -24,7 +25,10 @@ import type { JobRunner } from '../core/jobs/job-runner.js';
 
 export interface ImportCommandOptions {
   file: string;
-  license?: string;
+  /** `--license`, given several times or comma separated: the products every user gets. */
+  licenses: string[];
+  /** `--apps-off`: apps turned off in each product of --license that has them. */
+  appsOff?: string;
   location?: string;
   dryRun: boolean;
   blocked: boolean;
@@ -101,27 +105,31 @@ async function startWithSettings(
   options: ImportCommandOptions,
   problem: Print,
 ): Promise<string | number> {
-  let license: ImportSettings['license'] = null;
-  if (options.license) {
-    const match = findProduct(
-      options.license,
-      preview.seats.map((s) => s.product.skuId),
-    );
-    if (!match.ok) return refuse(problem, { code: 'invalid_input', message: match.message }, {}, '--license: ');
-    license = { skuId: match.product.skuId, disabledPlans: [] };
+  const licenses: ImportSettings['licenses'] = [];
+  const owned = preview.seats.map((s) => s.product.skuId);
+  for (const name of options.licenses
+    .flatMap((value) => value.split(','))
+    .map((n) => n.trim())
+    .filter(Boolean)) {
+    const match = findProduct(name, owned);
+    if (!match.ok) return refuse(problem, { code: 'invalid_input', message: match.message }, {}, `--license ${name}: `);
+    licenses.push({ skuId: match.product.skuId, disabledPlans: [] });
   }
+  const appsOff = turnAppsOff(licenses, options.appsOff, '--license');
+  if (!appsOff.ok) return refuse(problem, appsOff);
   const settings: ImportSettings = {
     signInAllowed: !options.blocked,
     usageLocation: options.location ?? null,
-    license,
+    licenses,
     whenSeatsRunOut: options.createUnlicensed ? 'create_unlicensed' : 'licensed_only',
     recipients: [],
     ...(options.synced ? { synced: true } : {}),
   };
   const started = await startImport(ctx, actor, preview.jobId!, settings, { queue: `cli:${ctx.instanceId}` });
   if (!started.ok) {
-    const flags: Record<string, string> = { usageLocation: '--location', license: '--license' };
-    for (const field of started.fields ?? []) problem(`error: ${flags[field.field] ?? field.field}: ${cliSentence(field.message)}`);
+    const flags: Record<string, string> = { usageLocation: '--location', licenses: '--license' };
+    for (const field of started.fields ?? [])
+      problem(`error: ${flags[field.field] ?? (field.field.startsWith('apps:') ? '--apps-off' : field.field)}: ${cliSentence(field.message)}`);
     if (!started.fields?.length) return refuse(problem, started);
     return exitFor(started);
   }

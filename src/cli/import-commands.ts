@@ -62,7 +62,8 @@ async function importRun(run: CommandRun): Promise<number> {
   }
   const options = {
     file,
-    license: text(run, 'license'),
+    licenses: (values.license as string[] | undefined) ?? [],
+    appsOff: text(run, 'apps-off'),
     location: text(run, 'location'),
     dryRun: values['dry-run'] === true,
     blocked: values.blocked === true,
@@ -92,7 +93,17 @@ export const IMPORT_COMMAND: CommandSpec = {
     'passwords, go to a file readable only by you. ROSTER_IMPORT_MAX_ROWS and ROSTER_IMPORT_MAX_BYTES apply as in Slack.',
   ].join('\n'),
   options: {
-    license: { type: 'string', value: '<product>', help: 'part number or part of the name (O365_BUSINESS_ESSENTIALS, "business basic")' },
+    license: {
+      type: 'string',
+      multiple: true,
+      value: '<product>',
+      help: 'a product every user gets: part number or part of the name (O365_BUSINESS_ESSENTIALS, "business basic"); repeat it, or separate with commas, for several',
+    },
+    'apps-off': {
+      type: 'string',
+      value: '<app,...>',
+      help: 'apps to turn off in the products of --license (service plan names such as TEAMS1, or ids; each in every product that has it)',
+    },
     location: { type: 'string', value: '<XX>', help: 'usage location for every user (ISO code such as NL); required with --license' },
     blocked: { type: 'boolean', help: 'create the accounts with sign-in blocked' },
     synced: { type: 'boolean', help: 'the users are synchronized from on-premises AD (edited there; Roster changes licenses only)' },
@@ -119,6 +130,7 @@ export const IMPORT_COMMAND: CommandSpec = {
   examples: [
     'roster import new-hires.csv --dry-run',
     'roster import new-hires.csv --license "business basic" --location NL',
+    'roster import new-hires.csv --license O365_BUSINESS_PREMIUM --license MCOEV --apps-off SWAY --location NL --create-unlicensed',
     'roster import --list',
     'roster import --template --out new-hires.csv',
     'roster import new-hires.csv --resume <job id>',

@@ -46,8 +46,8 @@ async function startChecks(
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
   const { job, auth } = found;
-  if (chosen.license && !hasPermission(auth.roles, 'assign_licenses')) {
-    return invalidFields([{ field: 'license', message: assigningLicensesNeeds() }]);
+  if (chosen.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
+    return invalidFields([{ field: 'licenses', message: assigningLicensesNeeds() }]);
   }
   const owned = await licensePools(ctx.db, job.tenantId);
   const { settings, fields } = importSettingsProblems(

@@ -1,4 +1,5 @@
 import type { Product } from '../catalogue/catalogue.js';
+import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import type { ImportResults } from './import-results.js';
 import type { ImportEncoding, ImportDelimiter, ImportLayout, SkippedExampleRow } from '../import/types.js';
 
@@ -9,10 +10,12 @@ export interface ImportSettings {
   signInAllowed: boolean;
   /** ISO 3166-1 alpha-2, one for the whole file; required with a license. */
   usageLocation: string | null;
-  license: { skuId: string; disabledPlans: string[] } | null;
+  /** The products every user gets, each with its own apps turned off; none: users without a license. */
+  licenses: LicenseChoice[];
   /**
-   * With fewer seats than rows: `licensed_only` makes accounts only for as many users as there are
-   * seats (as the admin center does); `create_unlicensed` makes the rest without a license.
+   * With fewer seats than rows, per product (docs/domain.md "Add many users from a CSV"):
+   * `licensed_only` makes a user only while every product has a seat for them (as the admin
+   * center does); `create_unlicensed` makes the rest too, with the products that still have seats.
    */
   whenSeatsRunOut: 'licensed_only' | 'create_unlicensed';
   /** Slack members who receive the results, besides the requester (up to 5). */
@@ -67,6 +70,8 @@ export interface ImportOutcome {
   rowsRead: number;
   created: number;
   createdWithoutLicense: number;
+  /** Of `created`, users made without some of the products chosen (none was left of those). */
+  createdWithoutSomeProducts: number;
   skipped: number;
   /** Reason → count, for the summary. */
   skippedByReason: Record<string, number>;

@@ -1,6 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { reportChange, type CoreContext } from '../context.js';
-import { productBySkuId } from '../catalogue/catalogue.js';
 import { hasMailboxPlan } from '../licenses/license-rules.js';
 import { openImportFile } from '../import/open-import-file.js';
 import type { ImportLimits } from '../import/types.js';
@@ -14,7 +13,8 @@ import { usersMadeByImportRows, type NewDirectoryUser } from '../../store/direct
 import { licenseNewUsers } from '../licenses/change-user-licenses.js';
 import { findImportJob, heartbeatImport, saveImportProgress, takeImportOwnership, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
-import { licensePool } from '../../store/seat-ledger.js';
+import { licensesOfUsers } from '../../store/seat-ledger.js';
+import { ImportSeats, missingProductsReason, productName, productNames } from './import-seats.js';
 import { BatchPacer } from './batch-pacer.js';
 import { batched } from './batched.js';
 import { readStoredSettings } from './import-settings.js';
@@ -72,6 +72,7 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
     rowsRead: 0,
     created: 0,
     createdWithoutLicense: 0,
+    createdWithoutSomeProducts: 0,
     skipped: 0,
     skippedByReason: {},
     results: new ImportResults(),
@@ -132,7 +133,6 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
 
 /** One run's state: its settings, counts and results. */
 class ImportRun {
-  private readonly product;
   /**
    * Whether the file has a password column (set once it is open; until then assumed): a row left
    * out of such a file is named by its number only, and no reason quotes one of its cells.
@@ -145,9 +145,7 @@ class ImportRun {
     private readonly settings: ImportSettings,
     readonly tenant: ImportTenant,
     private readonly outcome: ImportOutcome,
-  ) {
-    this.product = settings.license ? (productBySkuId(settings.license.skuId) ?? null) : null;
-  }
+  ) {}
 
   private skip(row: CheckedRow, reason: string, key: string): void {
     this.outcome.skipped++;
@@ -202,6 +200,10 @@ class ImportRun {
         })),
         now,
       );
+      const held = await licensesOfUsers(
+        tx,
+        reissue.map((item) => item.userId),
+      );
       for (const item of reissue) {
         made.push({
           rowNumber: item.row.rowNumber,
@@ -210,6 +212,7 @@ class ImportRun {
           temporaryPassword: item.password,
           status: 'created',
           reason: 'made before the interruption; new temporary password',
+          licenses: (held.get(item.userId) ?? []).map((license) => productName(license.skuId)),
         });
       }
       const created = made.filter((r) => r.status === 'created').length;
@@ -234,33 +237,36 @@ class ImportRun {
   }
 
   /**
-   * Inserts the batch's new users; seats are taken for as many as there are (all of them, or the
-   * first ones with "create the rest without a license"). A username taken since the check (another
-   * admin, another import) is reported as a duplicate, and its seat goes to the next row.
+   * Inserts the batch's new users; seats are taken per product while they last (docs/domain.md
+   * "Add many users from a CSV"): with "licensed only" a user is made only with every product, with
+   * "create the rest" each user gets the products that still have a seat. Rows that get the same
+   * products are made together; a username taken since the check (another admin, another import)
+   * is reported as a duplicate, and its seats go to the next rows.
    */
   private async create(tx: Db, pending: Pending[], now: Date): Promise<ImportResultRow[]> {
-    const { license, whenSeatsRunOut } = this.settings;
-    const pool = license ? await licensePool(tx, this.tenant.id, license.skuId) : null;
-    let seats = pool ? Math.max(0, pool.total - pool.assigned) : 0;
+    const { licenses, whenSeatsRunOut } = this.settings;
+    const seats = await ImportSeats.read(tx, this.tenant.id, licenses);
     const results: ImportResultRow[] = [];
-    const licensed: { userId: string; disabledPlans: readonly string[] }[] = [];
+    const grants = new Map<string, { userId: string; disabledPlans: readonly string[] }[]>();
     let queue = pending;
     while (queue.length > 0) {
-      // While seats last (or when no license was asked) the next rows are made with one; after
-      // that, the rest are either left out or made without a license, as the admin chose.
-      const seatPhase = license !== null && seats > 0;
-      if (license && !seatPhase && whenSeatsRunOut === 'licensed_only') {
+      const share = seats.share();
+      const missing = share.runOut.length + share.withheld.length;
+      if (missing > 0 && whenSeatsRunOut === 'licensed_only') {
         for (const item of queue)
-          this.skip(item.row, `not created: no ${this.product?.displayName ?? 'license'} license left (the organization ran out of seats)`, 'no license left');
+          this.skip(item.row, `not created: no ${productNames(share.runOut, 'or')} license left (the organization ran out of seats)`, 'no license left');
         break;
       }
-      const take = seatPhase ? queue.slice(0, seats) : queue;
-      queue = seatPhase ? queue.slice(seats) : [];
-      if (seatPhase && hasMailboxPlan([license])) for (const item of take) item.user.mailbox = 'active';
-      if (license && !seatPhase) {
-        const name = this.product?.displayName ?? 'license';
-        for (const item of take)
-          item.user.licenseError = `Made without ${name}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign it.`;
+      const room = seats.room(share.given);
+      const take = queue.slice(0, room);
+      queue = queue.slice(take.length);
+      const given = share.given.map((c) => productName(c.skuId));
+      for (const item of take) {
+        if (hasMailboxPlan(share.given)) item.user.mailbox = 'active';
+        if (missing > 0) {
+          const names = productNames([...share.runOut, ...share.withheld]);
+          item.user.licenseError = `Made without ${names}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign ${missing > 1 ? 'them' : 'it'}.`;
+        }
       }
       const ids = await this.ctx.directory.createUsers(
         tx,
@@ -271,22 +277,23 @@ class ImportRun {
       for (const item of take) {
         const userId = ids.get(item.user.userPrincipalName.toLowerCase());
         if (!userId) {
-          // Taken since the check: its seat, if it had one, goes to the next row.
+          // Taken since the check: its seats, if it had some, go to the next rows.
           this.skip(item.row, duplicateUsernameMessage(item.user.userPrincipalName, this), DUPLICATE_USERNAME);
           continue;
         }
-        if (seatPhase) {
-          licensed.push({ userId, disabledPlans: license.disabledPlans });
-          seats--;
-        }
-        const reason = license && !seatPhase ? 'created without a license: no license left' : '';
+        seats.take(share.given);
+        for (const choice of share.given)
+          (grants.get(choice.skuId) ?? grants.set(choice.skuId, []).get(choice.skuId)!).push({ userId, disabledPlans: choice.disabledPlans });
+        const unlicensed = licenses.length > 0 && share.given.length === 0;
+        if (missing > 0 && !unlicensed) this.outcome.createdWithoutSomeProducts++;
         results.push({
           rowNumber: item.row.rowNumber,
           userName: item.user.userPrincipalName,
           displayName: item.user.displayName,
           temporaryPassword: item.password,
-          status: reason ? 'created_without_license' : 'created',
-          reason,
+          status: unlicensed ? 'created_without_license' : 'created',
+          reason: unlicensed ? 'created without a license: no license left' : missing > 0 ? missingProductsReason(share) : '',
+          licenses: given,
         });
         audit.push({
           tenantId: this.tenant.id,
@@ -294,13 +301,13 @@ class ImportRun {
           action: 'users.import' as const,
           targetType: 'user' as const,
           targetUserId: userId,
-          changedFields: ['account', 'password', ...(seatPhase ? ['licenses'] : [])],
-          summary: `Imported ${item.user.userPrincipalName} ${seatPhase ? `with ${this.product?.displayName ?? 'a license'}` : 'without a license'} from ${this.job.fileName}`,
+          changedFields: ['account', 'password', ...(given.length > 0 ? ['licenses'] : [])],
+          summary: `Imported ${item.user.userPrincipalName} ${given.length > 0 ? `with ${productNames(share.given.map((c) => c.skuId))}` : 'without a license'} from ${this.job.fileName}`,
         });
       }
       await writeAudit(tx, audit, now);
     }
-    if (license) await licenseNewUsers(tx, this.ctx.directory, this.tenant.id, license.skuId, licensed, now);
+    for (const [skuId, granted] of grants) await licenseNewUsers(tx, this.ctx.directory, this.tenant.id, skuId, granted, now);
     return results;
   }
 

@@ -14,7 +14,7 @@ import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeA
 import {
   cancelImportAction,
   chooseImportSettingsAction,
-  importLicenseChanged,
+  importLicensesChanged,
   resumeImportAction,
   resumeTakeoverSubmission,
 } from './actions/import-actions.js';
@@ -75,8 +75,10 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
 
   on.action(ACTION.openAddUser, openAddUserAction(deps));
   on.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
-  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, addUserFormChanged(deps));
-  on.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
+  // Products chosen: the form they are in (Add user, import settings) comes back with an apps picker for each.
+  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, (args) =>
+    args.body.view?.callback_id === CALLBACK.importSettings ? importLicensesChanged(deps)(args) : addUserFormChanged(deps)(args),
+  );
   // The usage location picker (Add user and import settings) loads its countries when opened or typed in.
   on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, ({ payload }) => ({
     reply: usageLocationOptions(payload.value ?? ''),

@@ -70,7 +70,7 @@ function seatsText(preview: ImportPreview): string {
     const short = available < preview.rowsReady ? ` :warning: ${count(preview.rowsReady - available)} short` : '';
     return `• ${esc(product.displayName)}: ${count(preview.rowsReady)} needed, ${count(available)} of ${count(total)} available${short}`;
   });
-  return `*Seats* (if you give everyone this product)\n${lines.join('\n')}`;
+  return `*Seats* (each product you give takes one seat per user)\n${lines.join('\n')}`;
 }
 
 function nothingReadyText(preview: ImportPreview): string {
