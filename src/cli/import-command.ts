@@ -227,7 +227,8 @@ async function deliver(
     return 1;
   }
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);
-  print(out === '-' ? 'Results with temporary passwords: on standard output.' : `Results with temporary passwords (readable only by you): ${out}`);
+  const what = outcome.passwordsOnPremises ? 'Results (synced users: password managed on premises, none made)' : 'Results with temporary passwords';
+  print(out === '-' ? `${what}: on standard output.` : `${what} (readable only by you): ${out}`);
   if (outcome.status !== 'completed') return EXIT.refused;
   if (outcome.skipped > 0) {
     // Some rows refused: a script must be able to tell this from a full success.

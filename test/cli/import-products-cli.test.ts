@@ -7,7 +7,7 @@ import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
 import { rosterCli } from '../support/run-cli.js';
 
-/** `roster import --license` several times or comma separated, with --apps-off (issue 18 item 4). */
+/** `roster import --license` several times or comma separated, with --apps-off (issue 18 item 4); --synced makes no passwords (item 6). */
 
 let db: TestDatabase;
 let dir: string;
@@ -84,5 +84,22 @@ describe('roster import with several products', () => {
     expect(code, stderr).toBe(0);
     const cy = await db.db.selectFrom('DirectoryUser').select('id').where('upnKey', '=', 'cy@contoso.onmicrosoft.com').executeTakeFirstOrThrow();
     expect(await countRows(db.db, 'LicenseAssignment', (q) => q.where('userId', '=', cy.id))).toBe(2);
+  });
+});
+
+describe('roster import --synced', () => {
+  it('makes no temporary password: the results say "password managed on premises", and so does the report', async () => {
+    const file = csv('synced.csv', ['sam']);
+    const { stdout, stderr, code } = await roster('import', file, '--synced', '--location', 'NL');
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/Results \(synced users: password managed on premises, none made\) \(readable only by you\): .*synced-results.csv/);
+    const rows = parse(readFileSync(path.join(dir, 'synced-results.csv')), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r['User Name'], r['Temporary password']])).toEqual([['sam@contoso.onmicrosoft.com', 'password managed on premises']]);
+    const sam = await db.db
+      .selectFrom('DirectoryUser')
+      .select(['source', 'passwordHash'])
+      .where('upnKey', '=', 'sam@contoso.onmicrosoft.com')
+      .executeTakeFirstOrThrow();
+    expect(sam).toEqual({ source: 'synced', passwordHash: '' });
   });
 });

@@ -50,6 +50,7 @@ const outcome: ImportOutcome = {
   created: 10,
   createdWithoutLicense: 2,
   createdWithoutSomeProducts: 0,
+  passwordsOnPremises: false,
   skipped: 8,
   skippedByReason: { 'duplicate username': 8 },
   results: resultsOf([{ rowNumber: 2, userName: 'a@contoso.com', displayName: 'A', temporaryPassword: 'Secret-Pass-1', status: 'created', reason: '' }]),

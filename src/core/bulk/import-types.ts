@@ -79,5 +79,7 @@ export interface ImportOutcome {
   results: ImportResults;
   /** Rows made before an interruption whose passwords were issued again by this run. */
   reissuedPasswords: number;
+  /** The users are synced: they sign in with their on-premises password, and the results hold none. */
+  passwordsOnPremises: boolean;
   failure?: string;
 }

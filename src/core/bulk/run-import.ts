@@ -4,7 +4,7 @@ import { hasMailboxPlan } from '../licenses/license-rules.js';
 import { openImportFile } from '../import/open-import-file.js';
 import type { ImportLimits } from '../import/types.js';
 import { generatePassword } from '../passwords/generate-password.js';
-import { hashChosenPassword, hashGeneratedPassword } from '../passwords/hash-password.js';
+import { hashChosenPassword, hashGeneratedPassword, NO_CLOUD_PASSWORD } from '../passwords/hash-password.js';
 import { cleanProfile } from '../rules/profile-fields.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
@@ -45,7 +45,8 @@ export interface RunImportOptions {
 interface Pending {
   row: CheckedRow;
   user: NewDirectoryUser;
-  password: string;
+  /** Null for a synced user: they sign in with their on-premises password. */
+  password: string | null;
 }
 
 class OwnershipLost extends Error {}
@@ -77,10 +78,12 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
     skippedByReason: {},
     results: new ImportResults(),
     reissuedPasswords: 0,
+    passwordsOnPremises: false,
   };
   const stored = readStoredSettings(job.settings);
   const tenantRecord = await tenantById(ctx.db, job.tenantId);
   if (!stored.ok || !tenantRecord) return finish(ctx, job, outcome, 'failed', stored.ok ? 'The organization no longer exists.' : stored.message);
+  outcome.passwordsOnPremises = stored.settings.synced === true;
   const run = new ImportRun(ctx, job, stored.settings, await loadImportTenant(ctx, tenantRecord), outcome);
   const changed = () => reportChange(ctx, tenantRecord, 'users', job.requestedBy);
   return whileOwning(ctx, jobId, async () => {
@@ -167,13 +170,13 @@ class ImportRun {
       this.outcome.rowsRead++;
       const mine = own.get(row.rowNumber);
       if (mine) {
-        reissue.push({ row, userId: mine.id, password: row.fields.initialPassword ?? generatePassword(), user: this.toNewUser(row) });
+        reissue.push({ row, userId: mine.id, password: this.passwordFor(row), user: this.toNewUser(row) });
       } else if (row.existing) {
         this.skip(row, duplicateUsernameMessage(row.upn?.userPrincipalName ?? row.fields.userName ?? '', this), DUPLICATE_USERNAME);
       } else if (row.problems.length > 0) {
         this.skip(row, row.problems.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join(' '), 'problems in the row');
       } else {
-        pending.push({ row, password: row.fields.initialPassword ?? generatePassword(), user: this.toNewUser(row) });
+        pending.push({ row, password: this.passwordFor(row), user: this.toNewUser(row) });
       }
     }
     await hashAll([...pending, ...reissue]);
@@ -182,14 +185,16 @@ class ImportRun {
     const results = await transaction(this.ctx, async (tx) => {
       if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
       const made = await this.create(tx, pending, now);
+      // A synced user made before the interruption has no cloud password to issue again.
+      const reissued = this.settings.synced ? [] : reissue;
       await this.ctx.directory.reissuePasswords(
         tx,
-        reissue.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
+        reissued.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
         now,
       );
       await writeAudit(
         tx,
-        reissue.map((item) => ({
+        reissued.map((item) => ({
           tenantId: this.tenant.id,
           actor: this.job.requestedBy,
           action: 'user.password_reissued' as const,
@@ -209,9 +214,9 @@ class ImportRun {
           rowNumber: item.row.rowNumber,
           userName: item.user.userPrincipalName,
           displayName: item.user.displayName,
-          temporaryPassword: item.password,
+          ...(item.password === null ? {} : { temporaryPassword: item.password }),
           status: 'created',
-          reason: 'made before the interruption; new temporary password',
+          reason: item.password === null ? 'made before the interruption' : 'made before the interruption; new temporary password',
           licenses: (held.get(item.userId) ?? []).map((license) => productName(license.skuId)),
         });
       }
@@ -232,7 +237,7 @@ class ImportRun {
       else this.outcome.createdWithoutLicense++;
       this.outcome.results.add(result);
     }
-    this.outcome.reissuedPasswords += reissue.length;
+    if (!this.settings.synced) this.outcome.reissuedPasswords += reissue.length;
     return held;
   }
 
@@ -290,7 +295,7 @@ class ImportRun {
           rowNumber: item.row.rowNumber,
           userName: item.user.userPrincipalName,
           displayName: item.user.displayName,
-          temporaryPassword: item.password,
+          ...(item.password === null ? {} : { temporaryPassword: item.password }),
           status: unlicensed ? 'created_without_license' : 'created',
           reason: unlicensed ? 'created without a license: no license left' : missing > 0 ? missingProductsReason(share) : '',
           licenses: given,
@@ -301,7 +306,7 @@ class ImportRun {
           action: 'users.import' as const,
           targetType: 'user' as const,
           targetUserId: userId,
-          changedFields: ['account', 'password', ...(given.length > 0 ? ['licenses'] : [])],
+          changedFields: ['account', ...(item.password === null ? [] : ['password']), ...(given.length > 0 ? ['licenses'] : [])],
           summary: `Imported ${item.user.userPrincipalName} ${given.length > 0 ? `with ${productNames(share.given.map((c) => c.skuId))}` : 'without a license'} from ${this.job.fileName}`,
         });
       }
@@ -309,6 +314,15 @@ class ImportRun {
     }
     for (const [skuId, granted] of grants) await licenseNewUsers(tx, this.ctx.directory, this.tenant.id, skuId, granted, now);
     return results;
+  }
+
+  /**
+   * The row's temporary password: the file's own (Entra's template), or a generated one. A synced
+   * user gets none: they sign in with their on-premises password, so a file's password is ignored.
+   */
+  private passwordFor(row: CheckedRow): string | null {
+    if (this.settings.synced) return null;
+    return row.fields.initialPassword ?? generatePassword();
   }
 
   private toNewUser(row: CheckedRow): NewDirectoryUser {
@@ -325,8 +339,9 @@ class ImportRun {
       accountEnabled: fields.blockSignIn === undefined ? this.settings.signInAllowed : !fields.blockSignIn,
       slackUserId: null,
       source: this.settings.synced ? 'synced' : 'cloud',
-      passwordHash: '',
-      forceChangePassword: true,
+      // Set by hashAll; a synced user keeps none (they sign in on premises).
+      passwordHash: NO_CLOUD_PASSWORD,
+      forceChangePassword: !this.settings.synced,
       importJobId: this.job.id,
       importRowNumber: row.rowNumber,
     };
@@ -337,8 +352,10 @@ class ImportRun {
 async function hashAll(items: Pending[]): Promise<void> {
   const chosen: Promise<void>[] = [];
   for (const item of items) {
-    if (item.row.fields.initialPassword) chosen.push(hashChosenPassword(item.password).then((hash) => void (item.user.passwordHash = hash)));
-    else item.user.passwordHash = hashGeneratedPassword(item.password);
+    const { password } = item;
+    if (password === null) continue;
+    if (item.row.fields.initialPassword) chosen.push(hashChosenPassword(password).then((hash) => void (item.user.passwordHash = hash)));
+    else item.user.passwordHash = hashGeneratedPassword(password);
   }
   await Promise.all(chosen);
 }

@@ -83,6 +83,9 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
       block_id: 'synced',
       optional: true,
       label: plain('Directory synchronization'),
+      hint: plain(
+        "Synced users sign in with their on-premises password: no temporary password is made (a file's passwords are ignored), and the results say password managed on premises.",
+      ),
       element: { type: 'checkboxes', action_id: VALUE, options: [option('Users are synchronized from on-premises Active Directory', SYNCED)] },
     },
     ...licenseBlocks(options, chosenSkuIds),
