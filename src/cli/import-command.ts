@@ -257,7 +257,11 @@ function printPreview(preview: ImportPreview, print: Print): void {
   print(`  with problems        ${preview.rowsWithProblems}`);
   print(`  repeated in the file ${preview.duplicatesInFile}`);
   print(`  already existing     ${preview.existingUsernames}`);
-  for (const seat of preview.seats) print(`  seats: ${seat.product.displayName} (${seat.product.partNumber}) ${seat.available} of ${seat.total} available`);
+  for (const seat of preview.seats) {
+    const short = preview.rowsReady - seat.available;
+    const buy = short > 0 ? `; ${short} short (roster licenses buy ${seat.product.partNumber} ${short})` : '';
+    print(`  seats: ${seat.product.displayName} (${seat.product.partNumber}) ${seat.available} of ${seat.total} available${buy}`);
+  }
   if (preview.skippedExampleRow) print(`  ${preview.skippedExampleRow.reason}`);
   for (const problem of preview.firstProblems) print(`  row ${problem.rowNumber} · ${problem.column || 'row'}: ${problem.message}`);
 }

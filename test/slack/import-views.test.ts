@@ -30,6 +30,7 @@ const preview = (overrides: Partial<ImportPreview> = {}): ImportPreview => ({
   duplicatesInFile: 12,
   existingUsernames: 30,
   seats: biggest.map((product) => ({ product, total: 100, available: 40 })),
+  mayBuyLicenses: true,
   firstProblems: Array.from({ length: 10 }, (_, i) => ({ rowNumber: i + 2, column: 'User Name', message: `<@U1> & ${'a very long reason '.repeat(20)}` })),
   problemCount: 10_000,
   problemsCsv: Buffer.from('x'),

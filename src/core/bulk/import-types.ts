@@ -43,6 +43,8 @@ export interface ImportPreview {
   existingUsernames: number;
   /** Seats of each product the organization has, to weigh against rowsReady. */
   seats: { product: Product; total: number; available: number }[];
+  /** Whether the admin who asked may buy licenses (Global or Billing admin): the preview then offers to buy what is short. */
+  mayBuyLicenses: boolean;
   /** The first problems, in file order. */
   firstProblems: PreviewProblem[];
   problemCount: number;

@@ -33,6 +33,7 @@ import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
 import { fileSharedEvent } from './events/file-events.js';
 import { importCsvShortcut } from './shortcuts/import-shortcut.js';
+import { buyForImportAction } from './actions/import-buy-actions.js';
 import { addUserSubmission } from './views/add-user-submission.js';
 import { addAnotherUserSubmission } from './views/add-another-user.js';
 import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
@@ -90,6 +91,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.action(ACTION.importChooseSettings, chooseImportSettingsAction(deps));
   on.action(ACTION.importCancel, cancelImportAction(deps));
   on.action(ACTION.importResume, resumeImportAction(deps));
+  on.action(new RegExp(`^${ACTION.importBuyLicenses}(_\\d+)?$`), buyForImportAction(deps));
   on.action(ACTION.editUser, editUserAction(deps));
   on.action(ACTION.editSelected, editSelectedAction(deps));
   on.options({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));

@@ -26,6 +26,8 @@ export const ACTION = {
   importChooseSettings: 'roster_import_choose_settings',
   importCancel: 'roster_import_cancel',
   importResume: 'roster_import_resume',
+  /** "Buy N more" on an import preview whose seats are short (value: `<job id> <sku id>`). */
+  importBuyLicenses: 'roster_import_buy_licenses',
   /** "Edit" beside a user (value: the user id). */
   editUser: 'roster_edit_user',
   /** "Edit selected" under a list whose rows have checkboxes (block ids `user_rows…`, action `select`). */
