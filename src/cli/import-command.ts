@@ -24,7 +24,13 @@ import { completeImport } from '../core/bulk/import-run-end.js';
 import type { JobRunner } from '../core/jobs/job-runner.js';
 
 export interface ImportCommandOptions {
+  /** The file read. */
   file: string;
+  /**
+   * Read from standard input (`roster import -`): `file` is a private copy, and the results and
+   * problems files default to `stdin-results.csv` and `stdin-problems.csv` here.
+   */
+  fromStdin?: boolean;
   /** `--license`, given several times or comma separated: the products every user gets. */
   licenses: string[];
   /** `--apps-off`: apps turned off in each product of --license that has them. */
@@ -52,7 +58,7 @@ export type { Print } from './cli-kit.js';
 
 /** `roster import <file>`: the same verification and report as in Slack, for admins who script. Returns the exit code. */
 export async function importCommand(ctx: CoreContext, actor: OperatorActor, options: ImportCommandOptions, print: Print, progress: Print): Promise<number> {
-  const fileName = path.basename(options.file);
+  const fileName = path.basename(besides(options));
   const verified = await verifyImport(ctx, actor, {
     path: options.file,
     fileName,
@@ -64,7 +70,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
   printPreview(preview, print);
   if (preview.problemsCsv) {
     // A dry run writes nothing unless --problems asks for the file.
-    const problemsPath = options.problems ?? (options.dryRun ? null : siblingPath(options.file, 'problems'));
+    const problemsPath = options.problems ?? (options.dryRun ? null : siblingPath(besides(options), 'problems'));
     if (problemsPath === '-') options.stdout?.(preview.problemsCsv.toString());
     else if (problemsPath) {
       await writePrivateFile(problemsPath, preview.problemsCsv, { force: true });
@@ -79,7 +85,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
     progress('error: No row is ready to import; fix the problems above and run again.');
     return EXIT.refused;
   }
-  const out = options.out ?? siblingPath(options.file, 'results');
+  const out = options.out ?? siblingPath(besides(options), 'results');
   const refusal = await outputRefusal(out, options.force);
   if (refusal) {
     progress(`error: --out: ${refusal}`);
@@ -92,9 +98,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
     await discard(out);
     return 1;
   }
-  print(
-    `Import ${preview.jobId} started. If it is stopped, resume it with: roster import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`,
-  );
+  print(`Import ${preview.jobId} started. If it is stopped, resume it with: ${resumeLine(options, preview.jobId!, actor.teamId)}`);
   return deliver(ctx, actor, preview.jobId!, runId, options, out, print, progress);
 }
 
@@ -146,7 +150,7 @@ export async function resumeCommand(
   progress: Print,
 ): Promise<number> {
   await interruptOrphanedImports(ctx);
-  const out = options.out ?? siblingPath(options.file, 'results');
+  const out = options.out ?? siblingPath(besides(options), 'results');
   const refusal = await outputRefusal(out, options.force);
   if (refusal) {
     progress(`error: --out: ${refusal}`);
@@ -223,7 +227,7 @@ async function deliver(
     // the users made so far again), so the reserved, empty results file goes, and --resume finds the path free.
     await discard(out);
     print(`Interrupted: ${outcome.failure} ${importSummaryText(outcome)} so far; those users get new temporary passwords when the import is resumed.`);
-    print(`Resume it with: roster import ${options.file} --resume ${jobId} --workspace ${actor.teamId}`);
+    print(`Resume it with: ${resumeLine(options, jobId, actor.teamId)}`);
     return 1;
   }
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);
@@ -270,6 +274,12 @@ function printPreview(preview: ImportPreview, print: Print): void {
 async function discard(out: string): Promise<void> {
   if (out !== '-') await rm(out, { force: true });
 }
+
+/** Where the results and problems files go by default: beside the file, or here for standard input. */
+const besides = (options: Pick<ImportCommandOptions, 'file' | 'fromStdin'>) => (options.fromStdin ? path.resolve('stdin.csv') : options.file);
+/** The command that resumes an import, naming its file as the admin gave it. */
+const resumeLine = (options: Pick<ImportCommandOptions, 'file' | 'fromStdin'>, jobId: string, team: string) =>
+  `roster import ${options.fromStdin ? '-' : options.file} --resume ${jobId} --workspace ${team}${options.fromStdin ? ' (with the same CSV on standard input)' : ''}`;
 
 function siblingPath(file: string, suffix: string): string {
   const parsed = path.parse(file);

@@ -103,3 +103,23 @@ describe('roster import --synced', () => {
     expect(sam).toEqual({ source: 'synced', passwordHash: '' });
   });
 });
+
+describe('roster import - (the CSV on standard input)', () => {
+  it('imports the users piped in, as a few users at once: the CLI side of Add several users', async () => {
+    const bytes = Buffer.from([HEADER, 'pip@contoso.onmicrosoft.com,Pip,,Pip,,,,,,,,,,,,', 'kit@contoso.onmicrosoft.com,Kit,,Kit,,,,,,,,,,,,'].join('\r\n'));
+    const out = path.join(dir, 'piped-results.csv');
+    const { stdout, stderr, code } = await rosterCli(db, {}, { stdin: bytes })('import', '-', '--license', 'business basic', '--location', 'NL', '--out', out);
+    expect(code, stderr).toBe(0);
+    expect(stdout).toMatch(/^stdin.csv: admin-center-2024/);
+    expect(stdout).toMatch(/resume it with: roster import - --resume \S+ --workspace \S+ \(with the same CSV on standard input\)/);
+    expect(stdout).toMatch(/Done\. 2 created/);
+    const rows = parse(readFileSync(out), { bom: true, columns: true }) as Record<string, string>[];
+    expect(rows.map((r) => [r['User Name'], r.Licenses])).toEqual([
+      ['pip@contoso.onmicrosoft.com', 'Microsoft 365 Business Basic'],
+      ['kit@contoso.onmicrosoft.com', 'Microsoft 365 Business Basic'],
+    ]);
+    const empty = await roster('import', '-', '--dry-run');
+    expect(empty.code).toBe(1);
+    expect(empty.stderr).toMatch(/^error: stdin.csv: /);
+  });
+});

@@ -21,24 +21,22 @@ const nameOf = (skuId: string) => productBySkuId(skuId)?.displayName ?? skuId;
  * product it needs, so a user never holds an add-on without its base.
  */
 export class ImportSeats {
-  private constructor(
-    private readonly chosen: readonly LicenseChoice[],
-    private readonly left: Map<string, number>,
-  ) {}
+  private constructor(private readonly left: Map<string, number>) {}
 
-  static async read(tx: Db, tenantId: string, chosen: readonly LicenseChoice[]): Promise<ImportSeats> {
+  /** The seats left of each product named (the import's, and those of its rows). */
+  static async read(tx: Db, tenantId: string, skuIds: Iterable<string>): Promise<ImportSeats> {
     const left = new Map<string, number>();
-    for (const choice of chosen) {
-      const pool = await licensePool(tx, tenantId, choice.skuId);
-      left.set(choice.skuId, pool ? Math.max(0, pool.total - pool.assigned) : 0);
+    for (const skuId of new Set(skuIds)) {
+      const pool = await licensePool(tx, tenantId, skuId);
+      left.set(skuId, pool ? Math.max(0, pool.total - pool.assigned) : 0);
     }
-    return new ImportSeats(chosen, left);
+    return new ImportSeats(left);
   }
 
-  /** What the next user would get now. */
-  share(): SeatShare {
-    const runOut = this.chosen.filter((c) => (this.left.get(c.skuId) ?? 0) === 0).map((c) => c.skuId);
-    let given = this.chosen.filter((c) => !runOut.includes(c.skuId));
+  /** What the next user who is to get `chosen` would get now. */
+  share(chosen: readonly LicenseChoice[]): SeatShare {
+    const runOut = chosen.filter((c) => (this.left.get(c.skuId) ?? 0) === 0).map((c) => c.skuId);
+    let given = chosen.filter((c) => !runOut.includes(c.skuId));
     const withheld: string[] = [];
     // Only when a product ran out can an add-on lose its base; drop add-ons until what is left stands.
     for (let changed = runOut.length > 0; changed; ) {
@@ -65,6 +63,11 @@ export class ImportSeats {
   take(given: readonly LicenseChoice[]): void {
     for (const choice of given) this.left.set(choice.skuId, (this.left.get(choice.skuId) ?? 0) - 1);
   }
+}
+
+/** The same products with the same apps off, whatever the order: rows with the same key are made together. */
+export function choiceKey(chosen: readonly LicenseChoice[]): string {
+  return JSON.stringify(chosen.map((c) => [c.skuId, [...c.disabledPlans].sort()]).sort());
 }
 
 /** "Microsoft 365 E3 and Teams Phone Standard". */

@@ -6,6 +6,9 @@ import { MAX_CREDENTIAL_RECIPIENTS } from '../users/add-user-input.js';
 import { licenseProblems } from '../users/validate-new-user.js';
 import type { ImportSettings } from './import-types.js';
 
+/** An import that gives licenses needs a usage location for its users. */
+export const USAGE_LOCATION_NEEDED = 'Choose a usage location: licenses can only be assigned to users with one.';
+
 /**
  * Checks the settings an admin chose for an import; each problem names its field. The products
  * are checked as the Add user form checks them (owned, not twice, their apps, plans that exclude
@@ -20,7 +23,7 @@ export function importSettingsProblems(settings: ImportSettings, ownedSkuIds: re
     if (location.ok) usageLocation = location.code;
     else fields.push({ field: 'usageLocation', message: location.message });
   } else if (settings.licenses.length > 0) {
-    fields.push({ field: 'usageLocation', message: 'Choose a usage location: licenses can only be assigned to users with one.' });
+    fields.push({ field: 'usageLocation', message: USAGE_LOCATION_NEEDED });
   }
   const productFields = licenseProblems(settings.licenses, ownedSkuIds);
   fields.push(...productFields);
@@ -38,8 +41,9 @@ export function importSettingsProblems(settings: ImportSettings, ownedSkuIds: re
 /**
  * Settings as stored on the job (JSON), read back with a schema rather than trusted: a job saved by
  * another version of Roster is either read or refused with a message saying what to do. Version 2
- * holds a list of products (`licenses`); version 1 (and the unversioned rows before it) held one
- * product or none (`license`), read as a list of one or none.
+ * holds a list of products (`licenses`), and the users of an import made in a form (`formRows`);
+ * version 1 (and the unversioned rows before it) held one product or none (`license`), read as a
+ * list of one or none.
  */
 const SETTINGS_VERSION = 2;
 
@@ -53,8 +57,19 @@ const common = {
   synced: z.boolean().optional(),
 };
 
+const formRow = z.object({
+  rowNumber: z.number().int(),
+  userName: z.string(),
+  firstName: z.string().optional(),
+  lastName: z.string().optional(),
+  displayName: z.string(),
+  licenses: z.array(licenseChoice),
+});
+
 const storedSettingsSchema = z.union([
-  z.object({ version: z.literal(SETTINGS_VERSION), ...common, licenses: z.array(licenseChoice) }).transform(({ version: _version, ...settings }) => settings),
+  z
+    .object({ version: z.literal(SETTINGS_VERSION), ...common, licenses: z.array(licenseChoice), formRows: z.array(formRow).optional() })
+    .transform(({ version: _version, ...settings }) => settings),
   z
     .object({ version: z.literal(1).optional(), ...common, license: licenseChoice.nullable() })
     .transform(({ version: _version, license, ...settings }) => ({ ...settings, licenses: license ? [license] : [] })),

@@ -22,6 +22,20 @@ export interface ImportSettings {
   recipients: string[];
   /** The users are synchronized from on-premises Active Directory: they are made with source "synced". */
   synced?: boolean;
+  /** The users of an import made in the Add several users form (it has no file): kept with it, so a run or a resumed run makes them. */
+  formRows?: FormRow[];
+}
+
+/** One user of the Add several users form, as checked: a row of an import without a file. */
+export interface FormRow {
+  /** Its place in the form, from 1 (results and problems name it "row N"). */
+  rowNumber: number;
+  userName: string;
+  firstName?: string;
+  lastName?: string;
+  displayName: string;
+  /** This user's products (the form picks one or none). */
+  licenses: LicenseChoice[];
 }
 
 export interface PreviewProblem {

@@ -2,7 +2,8 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { reportChange, type CoreContext } from '../context.js';
 import { hasMailboxPlan } from '../licenses/license-rules.js';
 import { openImportFile } from '../import/open-import-file.js';
-import type { ImportLimits } from '../import/types.js';
+import type { ImportFile, ImportLimits } from '../import/types.js';
+import { FORM_LABELS, formImportRows } from './form-rows.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashChosenPassword, hashGeneratedPassword, NO_CLOUD_PASSWORD } from '../passwords/hash-password.js';
 import { cleanProfile } from '../rules/profile-fields.js';
@@ -14,7 +15,7 @@ import { licenseNewUsers } from '../licenses/change-user-licenses.js';
 import { findImportJob, heartbeatImport, saveImportProgress, takeImportOwnership, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
 import { licensesOfUsers } from '../../store/seat-ledger.js';
-import { ImportSeats, missingProductsReason, productName, productNames } from './import-seats.js';
+import { choiceKey, ImportSeats, missingProductsReason, productName, productNames } from './import-seats.js';
 import { BatchPacer } from './batch-pacer.js';
 import { batched } from './batched.js';
 import { readStoredSettings } from './import-settings.js';
@@ -60,7 +61,7 @@ class OwnershipLost extends Error {}
  * A run whose file's reader stops under it (out of memory, a crash) ends `interrupted`, to be
  * resumed; only a verdict on the file itself (it changed) fails it.
  */
-export async function runImport(ctx: CoreContext, jobId: string, path: string, options: RunImportOptions = {}): Promise<ImportOutcome> {
+export async function runImport(ctx: CoreContext, jobId: string, path: string | null, options: RunImportOptions = {}): Promise<ImportOutcome> {
   let job = await findImportJob(ctx.db, jobId);
   if (!job) throw new Error(`no import ${jobId}`);
   if (job.status !== 'running') throw new Error(`import ${jobId} is ${job.status}; start or resume it first`);
@@ -88,13 +89,29 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
   const changed = () => reportChange(ctx, tenantRecord, 'users', job.requestedBy);
   return whileOwning(ctx, jobId, async () => {
     try {
-      const opened = await openImportFile(path, options.limits, { organizationDomains: run.tenant.domains });
-      // The file passed this check when it was previewed: a reader that stopped under it is no verdict on it.
-      if (!opened.ok && opened.readerStopped) return await interruptRun(ctx, job, outcome, opened.message, changed);
-      if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
-      const { file } = opened;
-      if (file.sha256 !== job.fileSha256)
-        return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
+      let file: Pick<ImportFile, 'rows' | 'columnLabels' | 'holdsPasswords' | 'userRowCount'>;
+      const { formRows } = stored.settings;
+      if (formRows) {
+        // Made in the Add several users form: its users are kept with the import.
+        const rows = formImportRows(formRows);
+        file = {
+          rows: async function* () {
+            yield* rows;
+          },
+          columnLabels: FORM_LABELS,
+          holdsPasswords: false,
+          userRowCount: rows.length,
+        };
+      } else {
+        if (path === null) return await finish(ctx, job, outcome, 'failed', 'This import needs its file to run.');
+        const opened = await openImportFile(path, options.limits, { organizationDomains: run.tenant.domains });
+        // The file passed this check when it was previewed: a reader that stopped under it is no verdict on it.
+        if (!opened.ok && opened.readerStopped) return await interruptRun(ctx, job, outcome, opened.message, changed);
+        if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
+        if (opened.file.sha256 !== job.fileSha256)
+          return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
+        file = opened.file;
+      }
       run.holdsPasswords = file.holdsPasswords;
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       const pacer = new BatchPacer();
@@ -249,21 +266,32 @@ class ImportRun {
    * is reported as a duplicate, and its seats go to the next rows.
    */
   private async create(tx: Db, pending: Pending[], now: Date): Promise<ImportResultRow[]> {
-    const { licenses, whenSeatsRunOut } = this.settings;
-    const seats = await ImportSeats.read(tx, this.tenant.id, licenses);
+    const { whenSeatsRunOut } = this.settings;
+    // A row of the Add several users form names its own products; a file's rows take the import's.
+    const chosenFor = (item: Pending) => item.row.licenses ?? this.settings.licenses;
+    const seats = await ImportSeats.read(
+      tx,
+      this.tenant.id,
+      pending.flatMap((item) => chosenFor(item).map((c) => c.skuId)),
+    );
     const results: ImportResultRow[] = [];
     const grants = new Map<string, { userId: string; disabledPlans: readonly string[] }[]>();
     let queue = pending;
     while (queue.length > 0) {
-      const share = seats.share();
+      // The next rows that are to get the same products are made together.
+      const chosen = chosenFor(queue[0]!);
+      const key = choiceKey(chosen);
+      const alike = queue.findIndex((item) => choiceKey(chosenFor(item)) !== key);
+      const rows = alike < 0 ? queue.length : alike;
+      const share = seats.share(chosen);
       const missing = share.runOut.length + share.withheld.length;
       if (missing > 0 && whenSeatsRunOut === 'licensed_only') {
-        for (const item of queue)
+        for (const item of queue.slice(0, rows))
           this.skip(item.row, `not created: no ${productNames(share.runOut, 'or')} license left (the organization ran out of seats)`, 'no license left');
-        break;
+        queue = queue.slice(rows);
+        continue;
       }
-      const room = seats.room(share.given);
-      const take = queue.slice(0, room);
+      const take = queue.slice(0, Math.min(rows, seats.room(share.given)));
       queue = queue.slice(take.length);
       const given = share.given.map((c) => productName(c.skuId));
       for (const item of take) {
@@ -289,7 +317,7 @@ class ImportRun {
         seats.take(share.given);
         for (const choice of share.given)
           (grants.get(choice.skuId) ?? grants.set(choice.skuId, []).get(choice.skuId)!).push({ userId, disabledPlans: choice.disabledPlans });
-        const unlicensed = licenses.length > 0 && share.given.length === 0;
+        const unlicensed = chosen.length > 0 && share.given.length === 0;
         if (missing > 0 && !unlicensed) this.outcome.createdWithoutSomeProducts++;
         results.push({
           rowNumber: item.row.rowNumber,

@@ -34,6 +34,8 @@ import { directMessageEvent } from './events/direct-message-event.js';
 import { fileSharedEvent } from './events/file-events.js';
 import { importCsvShortcut } from './shortcuts/import-shortcut.js';
 import { buyForImportAction } from './actions/import-buy-actions.js';
+import { addManyFormAction } from './actions/add-many-actions.js';
+import { addManyUsersSubmission } from './views/add-many-submission.js';
 import { addUserSubmission } from './views/add-user-submission.js';
 import { addAnotherUserSubmission } from './views/add-another-user.js';
 import { buyLicensesSubmission } from './views/buy-licenses-submission.js';
@@ -64,6 +66,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.view(CALLBACK.importUpload, importUploadSubmission(deps));
   on.view(CALLBACK.importSettings, importSettingsSubmission(deps));
   on.view(CALLBACK.importResumeConfirm, resumeTakeoverSubmission(deps));
+  on.view(CALLBACK.addManyUsers, addManyUsersSubmission(deps));
   on.view(CALLBACK.editUser, editUserSubmission(deps));
   on.view(CALLBACK.editMany, editManySubmission(deps));
   on.view(CALLBACK.blockUser, signInSubmission(deps, true));
@@ -92,6 +95,8 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.action(ACTION.importCancel, cancelImportAction(deps));
   on.action(ACTION.importResume, resumeImportAction(deps));
   on.action(new RegExp(`^${ACTION.importBuyLicenses}(_\\d+)?$`), buyForImportAction(deps));
+  on.action(ACTION.openAddMany, addManyFormAction(deps, 'open'));
+  on.action(ACTION.addManyRow, addManyFormAction(deps, 'row'));
   on.action(ACTION.editUser, editUserAction(deps));
   on.action(ACTION.editSelected, editSelectedAction(deps));
   on.options({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));
