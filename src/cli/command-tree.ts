@@ -30,6 +30,8 @@ export interface CommandRun {
   problem: Print;
   /** Raw text to standard output (file contents, json, csv). */
   write: (text: string) => void;
+  /** Standard input's bytes, read when asked. */
+  stdin: () => Buffer;
 }
 
 export interface CommandSpec {

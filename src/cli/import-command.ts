@@ -16,6 +16,7 @@ import {
   type ImportPreview,
   type ImportSettings,
 } from '../core/bulk/index.js';
+import { turnAppsOff } from './apps-off.js';
 import { cliSentence, EXIT, exitFor, refuse, type Print } from './cli-kit.js';
 import { FileExistsError, writePrivateFile } from './private-file.js';
 import { IMPORT_JOB, interruptOrphanedImports, takeImport } from '../core/bulk/import-job.js';
@@ -23,8 +24,17 @@ import { completeImport } from '../core/bulk/import-run-end.js';
 import type { JobRunner } from '../core/jobs/job-runner.js';
 
 export interface ImportCommandOptions {
+  /** The file read. */
   file: string;
-  license?: string;
+  /**
+   * Read from standard input (`roster import -`): `file` is a private copy, and the results and
+   * problems files default to `stdin-results.csv` and `stdin-problems.csv` here.
+   */
+  fromStdin?: boolean;
+  /** `--license`, given several times or comma separated: the products every user gets. */
+  licenses: string[];
+  /** `--apps-off`: apps turned off in each product of --license that has them. */
+  appsOff?: string;
   location?: string;
   dryRun: boolean;
   blocked: boolean;
@@ -48,7 +58,7 @@ export type { Print } from './cli-kit.js';
 
 /** `roster import <file>`: the same verification and report as in Slack, for admins who script. Returns the exit code. */
 export async function importCommand(ctx: CoreContext, actor: OperatorActor, options: ImportCommandOptions, print: Print, progress: Print): Promise<number> {
-  const fileName = path.basename(options.file);
+  const fileName = path.basename(besides(options));
   const verified = await verifyImport(ctx, actor, {
     path: options.file,
     fileName,
@@ -60,7 +70,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
   printPreview(preview, print);
   if (preview.problemsCsv) {
     // A dry run writes nothing unless --problems asks for the file.
-    const problemsPath = options.problems ?? (options.dryRun ? null : siblingPath(options.file, 'problems'));
+    const problemsPath = options.problems ?? (options.dryRun ? null : siblingPath(besides(options), 'problems'));
     if (problemsPath === '-') options.stdout?.(preview.problemsCsv.toString());
     else if (problemsPath) {
       await writePrivateFile(problemsPath, preview.problemsCsv, { force: true });
@@ -75,7 +85,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
     progress('error: No row is ready to import; fix the problems above and run again.');
     return EXIT.refused;
   }
-  const out = options.out ?? siblingPath(options.file, 'results');
+  const out = options.out ?? siblingPath(besides(options), 'results');
   const refusal = await outputRefusal(out, options.force);
   if (refusal) {
     progress(`error: --out: ${refusal}`);
@@ -88,9 +98,7 @@ export async function importCommand(ctx: CoreContext, actor: OperatorActor, opti
     await discard(out);
     return 1;
   }
-  print(
-    `Import ${preview.jobId} started. If it is stopped, resume it with: roster import ${options.file} --resume ${preview.jobId} --workspace ${actor.teamId}`,
-  );
+  print(`Import ${preview.jobId} started. If it is stopped, resume it with: ${resumeLine(options, preview.jobId!, actor.teamId)}`);
   return deliver(ctx, actor, preview.jobId!, runId, options, out, print, progress);
 }
 
@@ -101,27 +109,31 @@ async function startWithSettings(
   options: ImportCommandOptions,
   problem: Print,
 ): Promise<string | number> {
-  let license: ImportSettings['license'] = null;
-  if (options.license) {
-    const match = findProduct(
-      options.license,
-      preview.seats.map((s) => s.product.skuId),
-    );
-    if (!match.ok) return refuse(problem, { code: 'invalid_input', message: match.message }, {}, '--license: ');
-    license = { skuId: match.product.skuId, disabledPlans: [] };
+  const licenses: ImportSettings['licenses'] = [];
+  const owned = preview.seats.map((s) => s.product.skuId);
+  for (const name of options.licenses
+    .flatMap((value) => value.split(','))
+    .map((n) => n.trim())
+    .filter(Boolean)) {
+    const match = findProduct(name, owned);
+    if (!match.ok) return refuse(problem, { code: 'invalid_input', message: match.message }, {}, `--license ${name}: `);
+    licenses.push({ skuId: match.product.skuId, disabledPlans: [] });
   }
+  const appsOff = turnAppsOff(licenses, options.appsOff, '--license');
+  if (!appsOff.ok) return refuse(problem, appsOff);
   const settings: ImportSettings = {
     signInAllowed: !options.blocked,
     usageLocation: options.location ?? null,
-    license,
+    licenses,
     whenSeatsRunOut: options.createUnlicensed ? 'create_unlicensed' : 'licensed_only',
     recipients: [],
     ...(options.synced ? { synced: true } : {}),
   };
   const started = await startImport(ctx, actor, preview.jobId!, settings, { queue: `cli:${ctx.instanceId}` });
   if (!started.ok) {
-    const flags: Record<string, string> = { usageLocation: '--location', license: '--license' };
-    for (const field of started.fields ?? []) problem(`error: ${flags[field.field] ?? field.field}: ${cliSentence(field.message)}`);
+    const flags: Record<string, string> = { usageLocation: '--location', licenses: '--license' };
+    for (const field of started.fields ?? [])
+      problem(`error: ${flags[field.field] ?? (field.field.startsWith('apps:') ? '--apps-off' : field.field)}: ${cliSentence(field.message)}`);
     if (!started.fields?.length) return refuse(problem, started);
     return exitFor(started);
   }
@@ -138,7 +150,7 @@ export async function resumeCommand(
   progress: Print,
 ): Promise<number> {
   await interruptOrphanedImports(ctx);
-  const out = options.out ?? siblingPath(options.file, 'results');
+  const out = options.out ?? siblingPath(besides(options), 'results');
   const refusal = await outputRefusal(out, options.force);
   if (refusal) {
     progress(`error: --out: ${refusal}`);
@@ -215,11 +227,12 @@ async function deliver(
     // the users made so far again), so the reserved, empty results file goes, and --resume finds the path free.
     await discard(out);
     print(`Interrupted: ${outcome.failure} ${importSummaryText(outcome)} so far; those users get new temporary passwords when the import is resumed.`);
-    print(`Resume it with: roster import ${options.file} --resume ${jobId} --workspace ${actor.teamId}`);
+    print(`Resume it with: ${resumeLine(options, jobId, actor.teamId)}`);
     return 1;
   }
   print(`${outcome.status === 'completed' ? 'Done' : `Failed: ${outcome.failure}`}. ${importSummaryText(outcome)}.`);
-  print(out === '-' ? 'Results with temporary passwords: on standard output.' : `Results with temporary passwords (readable only by you): ${out}`);
+  const what = outcome.passwordsOnPremises ? 'Results (synced users: password managed on premises, none made)' : 'Results with temporary passwords';
+  print(out === '-' ? `${what}: on standard output.` : `${what} (readable only by you): ${out}`);
   if (outcome.status !== 'completed') return EXIT.refused;
   if (outcome.skipped > 0) {
     // Some rows refused: a script must be able to tell this from a full success.
@@ -248,7 +261,11 @@ function printPreview(preview: ImportPreview, print: Print): void {
   print(`  with problems        ${preview.rowsWithProblems}`);
   print(`  repeated in the file ${preview.duplicatesInFile}`);
   print(`  already existing     ${preview.existingUsernames}`);
-  for (const seat of preview.seats) print(`  seats: ${seat.product.displayName} (${seat.product.partNumber}) ${seat.available} of ${seat.total} available`);
+  for (const seat of preview.seats) {
+    const short = preview.rowsReady - seat.available;
+    const buy = short > 0 ? `; ${short} short (roster licenses buy ${seat.product.partNumber} ${short})` : '';
+    print(`  seats: ${seat.product.displayName} (${seat.product.partNumber}) ${seat.available} of ${seat.total} available${buy}`);
+  }
   if (preview.skippedExampleRow) print(`  ${preview.skippedExampleRow.reason}`);
   for (const problem of preview.firstProblems) print(`  row ${problem.rowNumber} · ${problem.column || 'row'}: ${problem.message}`);
 }
@@ -257,6 +274,12 @@ function printPreview(preview: ImportPreview, print: Print): void {
 async function discard(out: string): Promise<void> {
   if (out !== '-') await rm(out, { force: true });
 }
+
+/** Where the results and problems files go by default: beside the file, or here for standard input. */
+const besides = (options: Pick<ImportCommandOptions, 'file' | 'fromStdin'>) => (options.fromStdin ? path.resolve('stdin.csv') : options.file);
+/** The command that resumes an import, naming its file as the admin gave it. */
+const resumeLine = (options: Pick<ImportCommandOptions, 'file' | 'fromStdin'>, jobId: string, team: string) =>
+  `roster import ${options.fromStdin ? '-' : options.file} --resume ${jobId} --workspace ${team}${options.fromStdin ? ' (with the same CSV on standard input)' : ''}`;
 
 function siblingPath(file: string, suffix: string): string {
   const parsed = path.parse(file);

@@ -1,4 +1,6 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { importTemplate } from '../core/import/import-template.js';
 import { EXIT, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
@@ -56,13 +58,36 @@ async function importRun(run: CommandRun): Promise<number> {
   if (values.template) return writeTemplate(run);
   const file = run.args[0];
   if (!file) return usageError(run.problem, 'name the CSV file: roster import <file.csv>', 'See `roster import --help`.');
+  if (file === '-') return fromStdin(run, (copy) => importFile(run, copy, true));
   if (!existsSync(file)) {
     run.problem(`error: no file ${file}`);
     return 1;
   }
+  return importFile(run, file, false);
+}
+
+/**
+ * `roster import -`: the CSV on standard input, copied into a private temporary file (a file is read
+ * twice, to check it and to import it), removed afterwards.
+ */
+async function fromStdin(run: CommandRun, work: (copy: string) => Promise<number>): Promise<number> {
+  const folder = mkdtempSync(path.join(tmpdir(), 'roster-stdin-'));
+  try {
+    const copy = path.join(folder, 'stdin.csv');
+    writeFileSync(copy, run.stdin(), { mode: 0o600, flag: 'wx' });
+    return await work(copy);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+async function importFile(run: CommandRun, file: string, stdin: boolean): Promise<number> {
+  const { values } = run;
   const options = {
     file,
-    license: text(run, 'license'),
+    fromStdin: stdin,
+    licenses: (values.license as string[] | undefined) ?? [],
+    appsOff: text(run, 'apps-off'),
     location: text(run, 'location'),
     dryRun: values['dry-run'] === true,
     blocked: values.blocked === true,
@@ -85,14 +110,26 @@ async function importRun(run: CommandRun): Promise<number> {
 export const IMPORT_COMMAND: CommandSpec = {
   path: ['import'],
   summary: 'verify, then add the users of a CSV (the admin center template, or Entra bulk-create)',
-  args: '<file.csv>',
+  args: '<file.csv | ->',
   positionals: { min: 0, max: 1 },
   details: [
     'Exits 1 when any row was not created (the summary says how many). The results, with the temporary',
     'passwords, go to a file readable only by you. ROSTER_IMPORT_MAX_ROWS and ROSTER_IMPORT_MAX_BYTES apply as in Slack.',
+    '- reads the CSV from standard input (results and problems then default to stdin-results.csv and',
+    "stdin-problems.csv here). This is also how to add a few users at once, as Slack's /users add-many form does.",
   ].join('\n'),
   options: {
-    license: { type: 'string', value: '<product>', help: 'part number or part of the name (O365_BUSINESS_ESSENTIALS, "business basic")' },
+    license: {
+      type: 'string',
+      multiple: true,
+      value: '<product>',
+      help: 'a product every user gets: part number or part of the name (O365_BUSINESS_ESSENTIALS, "business basic"); repeat it, or separate with commas, for several',
+    },
+    'apps-off': {
+      type: 'string',
+      value: '<app,...>',
+      help: 'apps to turn off in the products of --license (service plan names such as TEAMS1, or ids; each in every product that has it)',
+    },
     location: { type: 'string', value: '<XX>', help: 'usage location for every user (ISO code such as NL); required with --license' },
     blocked: { type: 'boolean', help: 'create the accounts with sign-in blocked' },
     synced: { type: 'boolean', help: 'the users are synchronized from on-premises AD (edited there; Roster changes licenses only)' },
@@ -119,7 +156,9 @@ export const IMPORT_COMMAND: CommandSpec = {
   examples: [
     'roster import new-hires.csv --dry-run',
     'roster import new-hires.csv --license "business basic" --location NL',
+    'roster import new-hires.csv --license O365_BUSINESS_PREMIUM --license MCOEV --apps-off SWAY --location NL --create-unlicensed',
     'roster import --list',
+    'roster import - --license "business basic" --location NL < new-hires.csv',
     'roster import --template --out new-hires.csv',
     'roster import new-hires.csv --resume <job id>',
   ],

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { envSchema } from '../config/env.js';
 import { onlyOrganizationTeam } from '../core/tenant/organization-teams.js';
@@ -26,6 +27,8 @@ export interface CliIo {
    * in its own process next to a runtime on the same file, which two connections in one thread cannot share.
    */
   database?: OpenDatabase;
+  /** Standard input's bytes (`roster import -`): tests give them; by default the process's own, read when asked. */
+  stdin?: () => Buffer;
 }
 
 const seeHelp = (path: readonly string[]) => `See \`roster ${[...path, '--help'].join(' ')}\`.`;
@@ -117,6 +120,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       print,
       problem,
       write,
+      stdin: io.stdin ?? (() => readFileSync(0)),
     });
   } finally {
     await runtime.shutdown();

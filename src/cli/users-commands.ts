@@ -12,7 +12,8 @@ import { cliSentence, EXIT, readInput, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter, summaryPrinter, writeRecord, type Row } from './output.js';
 import { fullUsernames } from './resolve-users.js';
-import { FIELD_OPTION_SPECS, FIELD_OPTIONS, turnAppsOff } from './users-edit-commands.js';
+import { turnAppsOff } from './apps-off.js';
+import { FIELD_OPTION_SPECS, FIELD_OPTIONS } from './users-edit-commands.js';
 
 const dry = (run: CommandRun) => (run.values['dry-run'] ? '(dry run) ' : '');
 const list = (value: unknown) =>
@@ -38,8 +39,8 @@ async function add(run: CommandRun): Promise<number> {
     if (!found.ok) return usageError(run.problem, `--license ${name}: ${found.message}`);
     licenses.push({ skuId: found.product.skuId, disabledPlans: [] as string[] });
   }
-  const appsProblem = turnAppsOff(licenses, values['apps-off'], '--license');
-  if (appsProblem) return usageError(run.problem, appsProblem);
+  const appsOff = turnAppsOff(licenses, values['apps-off'], '--license');
+  if (!appsOff.ok) return usageError(run.problem, appsOff.message);
   const roles = list(values['admin-role']);
   const badRole = roles.find((r) => !isRole(r));
   if (badRole) return usageError(run.problem, `--admin-role ${badRole}: one of ${ROLE_IDS.join(', ')}`);

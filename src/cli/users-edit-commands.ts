@@ -1,5 +1,4 @@
 import type { CoreContext, OperatorActor } from '../core/context.js';
-import { productBySkuId } from '../core/catalogue/catalogue.js';
 import { findProduct } from '../core/catalogue/find-product.js';
 import { blockUser, unblockUser } from '../core/users/block-user.js';
 import { editManyResultsCsv, editManyUsers, parseUsernameList, type EditManyInput, type EditManyResult } from '../core/users/edit-many.js';
@@ -11,6 +10,7 @@ import { markUserSynced } from '../core/users/mark-synced.js';
 import { resetPassword } from '../core/users/reset-password.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { PROFILE_FIELD_NAMES } from '../core/rules/profile-fields.js';
+import { turnAppsOff } from './apps-off.js';
 import { EXIT, readInput, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec, OptionSpec, Values } from './command-tree.js';
 import { FileExistsError, writePrivateFile } from './private-file.js';
@@ -215,36 +215,11 @@ export function editInput(values: Values): Result<{ input: EditUserInput }> {
       else (input.removeLicenses ??= []).push(found.product.skuId);
     }
   }
-  const appsProblem = turnAppsOff(input.addLicenses ?? [], values['apps-off'], '--add-license');
-  if (appsProblem) return fail('invalid_input', appsProblem);
+  const added = (input.addLicenses ?? []).map((license) => ({ ...license, disabledPlans: [...(license.disabledPlans ?? [])] }));
+  const appsOff = turnAppsOff(added, values['apps-off'], '--add-license');
+  if (!appsOff.ok) return appsOff;
+  if (input.addLicenses) input.addLicenses = added;
   return ok({ input });
-}
-
-/**
- * --apps-off: each app (a service plan's name or id, comma separated) is turned off in the given
- * products that have it; shared by `users add`, `users edit` and `edit-many`. Returns the problem
- * with an app none of them has (the products' option named by `productOption`), or null.
- */
-export function turnAppsOff(licenses: { skuId: string; disabledPlans?: string[] }[], appsOff: unknown, productOption: string): string | null {
-  const apps =
-    typeof appsOff === 'string'
-      ? appsOff
-          .split(',')
-          .map((a) => a.trim())
-          .filter(Boolean)
-      : [];
-  for (const app of apps) {
-    let used = false;
-    for (const license of licenses) {
-      const plan = productBySkuId(license.skuId)?.plans.find((p) => p.id === app || p.name.toLowerCase() === app.toLowerCase());
-      if (plan) {
-        license.disabledPlans = [...new Set([...(license.disabledPlans ?? []), plan.id])];
-        used = true;
-      }
-    }
-    if (!used) return `--apps-off ${app}: none of the products of ${productOption} has this app (give a service plan name such as TEAMS1, or its id).`;
-  }
-  return null;
 }
 
 /**

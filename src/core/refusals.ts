@@ -39,6 +39,8 @@ export const DISPLAY_NAME_NEEDED = 'Enter a display name (or a first and last na
 
 export const IMPORT_TAKEN_OVER = 'Another Roster process took this import over; it goes on there.';
 
+export const IMPORT_GONE = 'That import no longer exists. Upload the file again.';
+
 export const WHOLE_NUMBER_OF_LICENSES = 'Enter a whole number of licenses.';
 
 export const FOLDER_NOT_FILE = 'This is a folder, not a file: choose the CSV file itself.';

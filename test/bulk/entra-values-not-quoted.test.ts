@@ -57,7 +57,7 @@ async function verifyAndImport(lines: string[]): Promise<{ preview: ImportPrevie
   const started = await startImport(db.ctx, OWNER, preview.jobId!, {
     signInAllowed: true,
     usageLocation: 'NL',
-    license: null,
+    licenses: [],
     whenSeatsRunOut: 'licensed_only',
     recipients: [],
   });

@@ -19,7 +19,7 @@ let db: TestDatabase;
 let dir: string;
 let huge: string;
 const DOMAIN = 'contoso.onmicrosoft.com';
-const settings: ImportSettings = { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] };
+const settings: ImportSettings = { signInAllowed: true, usageLocation: 'NL', licenses: [], whenSeatsRunOut: 'licensed_only', recipients: [] };
 /** Rows go in one batch whatever their size, and the heap is 12 MB: a 12 MB long-row file cannot fit. */
 const TOO_SMALL = { heapMb: 12, rowBatchChars: Number.POSITIVE_INFINITY };
 const DEFAULTS = { heapMb: 64, rowBatchChars: 1_000_000 };

@@ -39,7 +39,7 @@ function csv(name: string, lines: string[]): string {
 const settings = (overrides: Partial<ImportSettings> = {}): ImportSettings => ({
   signInAllowed: true,
   usageLocation: 'NL',
-  license: { skuId: BASIC.skuId, disabledPlans: [] },
+  licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }],
   whenSeatsRunOut: 'licensed_only',
   recipients: [],
   ...overrides,
@@ -108,7 +108,7 @@ describe('importing users from a CSV', () => {
     expect(stored.usageLocation).toBe('NL');
     expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(3);
     const report = (await importResultsCsv(outcome)).toString('utf8');
-    expect(report).toMatch(/user4@contoso.onmicrosoft.com,User 4,,Not created,not created: no Microsoft 365 Business Basic license left/);
+    expect(report).toMatch(/user4@contoso.onmicrosoft.com,User 4,,Not created,,not created: no Microsoft 365 Business Basic license left/);
     expect(await countRows(db.db, 'AuditRecord', (q) => q.where('action', '=', 'users.import'))).toBe(4);
     const home = await homeSummary(db.ctx, OWNER);
     expect(home.recentChanges.map((c) => c.summary)[0]).toBe('Import of hires.csv completed: 3 users made, 3 rows left out');
@@ -202,9 +202,9 @@ describe('importing users from a CSV', () => {
     const stranger = await startImport(db.ctx, { teamId: TEAM, slackUserId: 'U0NOBODY' }, jobId!, settings());
     expect(stranger).toMatchObject({ ok: false, code: 'forbidden', message: expect.stringMatching(/To add users you need/) });
     const noLocation = await startImport(db.ctx, OWNER, jobId!, settings({ usageLocation: null }));
-    expect(noLocation.ok === false && noLocation.fields?.map((f) => f.field)).toEqual(['usageLocation', 'license']);
-    expect((await startImport(db.ctx, OWNER, jobId!, settings({ license: null, usageLocation: null }))).ok).toBe(true);
-    expect(await startImport(db.ctx, OWNER, jobId!, settings({ license: null }))).toMatchObject({ ok: false, code: 'conflict' });
+    expect(noLocation.ok === false && noLocation.fields?.map((f) => f.field)).toEqual(['usageLocation', 'licenses']);
+    expect((await startImport(db.ctx, OWNER, jobId!, settings({ licenses: [], usageLocation: null }))).ok).toBe(true);
+    expect(await startImport(db.ctx, OWNER, jobId!, settings({ licenses: [] }))).toMatchObject({ ok: false, code: 'conflict' });
   });
 
   it('adds users from the form while an import runs, neither waiting on the locks of the other', async () => {

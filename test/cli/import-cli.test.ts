@@ -38,7 +38,9 @@ describe('npm run roster -- import', () => {
     expect(stdout).toMatch(/rows read\s+4/);
     expect(stdout).toMatch(/ready\s+3/);
     expect(stdout).toMatch(/row 5 · Gebruikersnaam: The username can't contain space/);
-    expect(stdout).toMatch(/Microsoft 365 Business Basic \(O365_BUSINESS_ESSENTIALS\) 2 of 2 available/);
+    expect(stdout).toMatch(
+      /Microsoft 365 Business Basic \(O365_BUSINESS_ESSENTIALS\) 2 of 2 available; 1 short \(roster licenses buy O365_BUSINESS_ESSENTIALS 1\)/,
+    );
     expect(stdout).toMatch(/Dry run: nothing was written/);
     expect(existsSync(path.join(dir, 'hires-problems.csv'))).toBe(false);
     expect(await countRows(db.db, 'DirectoryUser')).toBe(1);

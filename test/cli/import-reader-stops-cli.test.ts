@@ -41,6 +41,7 @@ describe('npm run roster -- import, when the reader stops', () => {
     const out = path.join(dir, 'results.csv');
     const options: ImportCommandOptions = {
       file,
+      licenses: [],
       dryRun: false,
       blocked: false,
       createUnlicensed: false,

@@ -36,7 +36,7 @@ describe('npm run roster -- import, after a crash', () => {
       db.ctx,
       OWNER,
       jobId,
-      { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] },
+      { signInAllowed: true, usageLocation: 'NL', licenses: [], whenSeatsRunOut: 'licensed_only', recipients: [] },
       { queue: 'cli:host:999:dead' },
     );
     if (!started.ok) throw new Error(started.message);

@@ -25,7 +25,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 type Op =
   | { kind: 'take'; user: number; product: number }
   | { kind: 'release'; user: number; product: number }
-  | { kind: 'import'; rows: number; product: number; unlicensedRest: boolean }
+  | { kind: 'import'; rows: number; products: number[]; unlicensedRest: boolean }
   | { kind: 'buy'; product: number; quantity: number };
 
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -33,18 +33,19 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ kind: fc.constant('release' as const), user: fc.nat(9), product: fc.nat(1) }) },
   {
     weight: 1,
-    arbitrary: fc.record({ kind: fc.constant('import' as const), rows: fc.integer({ min: 1, max: 12 }), product: fc.nat(1), unlicensedRest: fc.boolean() }),
+    // One product or both: each user of an import takes a seat of every product given.
+    arbitrary: fc.record({
+      kind: fc.constant('import' as const),
+      rows: fc.integer({ min: 1, max: 12 }),
+      products: fc.subarray([0, 1], { minLength: 1 }),
+      unlicensedRest: fc.boolean(),
+    }),
   },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('buy' as const), product: fc.nat(1), quantity: fc.integer({ min: 1, max: 3 }) }) },
 );
 
 let files = 0;
 async function run(db: TestDatabase, userIds: string[], owned: string[], o: Op): Promise<void> {
-  const product = PRODUCTS[o.product]!;
-  if (o.kind === 'buy') {
-    await buyLicenses(db.ctx, OWNER, { product: product.partNumber, quantity: o.quantity });
-    return;
-  }
   if (o.kind === 'import') {
     const n = ++files;
     const file = path.join(dir, `f${n}-${process.pid}.csv`);
@@ -56,16 +57,20 @@ async function run(db: TestDatabase, userIds: string[], owned: string[], o: Op):
     );
     const verified = await verifyImport(db.ctx, OWNER, { path: file, fileName: 'f.csv', fileId: `F${n}-${Math.random()}` });
     if (!verified.ok || !verified.preview.jobId) throw new Error('preview failed');
-    const license = { skuId: product.skuId, disabledPlans: [] };
     const started = await startImport(db.ctx, OWNER, verified.preview.jobId, {
       signInAllowed: true,
       usageLocation: 'NL',
-      license,
+      licenses: o.products.map((i) => ({ skuId: PRODUCTS[i]!.skuId, disabledPlans: [] })),
       whenSeatsRunOut: o.unlicensedRest ? 'create_unlicensed' : 'licensed_only',
       recipients: [],
     });
     if (!started.ok) throw new Error(started.message);
     await runImport(db.ctx, verified.preview.jobId, file, { batchSize: 4 });
+    return;
+  }
+  const product = PRODUCTS[o.product]!;
+  if (o.kind === 'buy') {
+    await buyLicenses(db.ctx, OWNER, { product: product.partNumber, quantity: o.quantity });
     return;
   }
   const userId = userIds[o.user]!;

@@ -163,7 +163,7 @@ describe('jobs survive a SIGKILL', () => {
     const verified = await verifyImport(test.core, owner(), { path: local, fileName: 'hires.csv', fileId: file.id });
     if (!verified.ok) throw new Error(verified.message);
     const importId = verified.preview.jobId!;
-    const settings = { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only' as const, recipients: [] };
+    const settings = { signInAllowed: true, usageLocation: 'NL', licenses: [], whenSeatsRunOut: 'licensed_only' as const, recipients: [] };
     const started = await startImport(test.core, owner(), importId, settings, { queue: 'app' });
     if (!started.ok) throw new Error(started.message);
     await until(

@@ -12,7 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { configureImportWorkers } from '../../src/core/import/import-worker-client.js';
 import { openImportFile } from '../../src/core/import/index.js';
 import { validateMessageBlocks } from '../support/block-kit-validator.js';
-import { staticSelect } from '../support/slack-requests.js';
+import { multiStaticSelect } from '../support/slack-requests.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import type { Message } from '../support/fake-slack-api.js';
@@ -109,7 +109,7 @@ describe('an import whose reader stops', () => {
     // The 600 ordinary rows go in the first batch; the second, with the long rows, cannot fit.
     configureImportWorkers(TOO_SMALL);
     const submitted = r.fake.calls().length;
-    await r.sim.viewSubmission(view, { license: { value: staticSelect('none') } }, { userId: OWNER });
+    await r.sim.viewSubmission(view, { licenses: { value: multiStaticSelect([]) } }, { userId: OWNER });
     const stopped = await r.fake.waitFor((c) => c.method === 'chat.update' && c.args.ts === preview.ts && text(c.args.blocks).includes(ACTION.importResume), {
       after: submitted,
       timeoutMs: 15_000,

@@ -42,7 +42,7 @@ async function restartRoster(logs: string[]): Promise<SlackClientSim> {
 const SETTINGS = {
   signInAllowed: true,
   usageLocation: 'NL',
-  license: { skuId: BASIC.skuId, disabledPlans: [] },
+  licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }],
   whenSeatsRunOut: 'licensed_only' as const,
   recipients: [],
 };
@@ -175,7 +175,7 @@ describe('an import cut short by a crash', () => {
           r.db.ctx,
           owner,
           job.id,
-          { signInAllowed: true, usageLocation: 'NL', license: null, whenSeatsRunOut: 'licensed_only', recipients: [] },
+          { signInAllowed: true, usageLocation: 'NL', licenses: [], whenSeatsRunOut: 'licensed_only', recipients: [] },
           { queue: 'cli:held-by-the-test' },
         )
       ).ok,

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateMessageBlocks, validateView } from '../support/block-kit-validator.js';
-import { multiStaticSelect, radio, externalSelect, staticSelect, usersSelect } from '../support/slack-requests.js';
+import { multiStaticSelect, radio, externalSelect, usersSelect } from '../support/slack-requests.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { productByPartNumber } from '../../src/core/catalogue/catalogue.js';
 import { ACTION } from '../../src/slack/views/ids.js';
@@ -35,10 +35,10 @@ async function openSettings(preview: Message, userId = OWNER) {
   return r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view;
 }
 
-/** Chooses a product in the settings form; the form comes back with that product's apps picker. */
-async function chooseLicense(view: { id: string }, skuId: string) {
+/** Chooses products in the settings form; the form comes back with an apps picker for each. */
+async function chooseLicense(view: { id: string }, ...skuIds: string[]) {
   const before = r.fake.calls().length;
-  expect((await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'license', selectedOption: skuId, view })).status).toBe(200);
+  expect((await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'licenses', selectedOptions: skuIds, view })).status).toBe(200);
   const updated = await r.fake.waitFor('views.update', { after: before });
   expect(updated.response.ok, text(updated.response)).toBe(true);
   return r.fake.viewRecord(view.id)!.view;
@@ -65,7 +65,7 @@ describe('choosing the settings and adding the users', () => {
     expect(view.private_metadata).toBe((await r.db.db.selectFrom('ImportJob').select('id').where('fileName', '=', 'hires.csv').executeTakeFirstOrThrow()).id);
     expect(text(view.submit)).toContain('Add 4 users');
     const ids = (view.blocks as { block_id?: string }[]).map((b) => b.block_id);
-    expect(ids).toEqual(expect.arrayContaining(['signInAllowed', 'usageLocation', 'license', 'whenSeatsRunOut', 'recipients']));
+    expect(ids).toEqual(expect.arrayContaining(['signInAllowed', 'usageLocation', 'licenses', 'whenSeatsRunOut', 'recipients']));
     // The "Apps to turn off" picker appears only for the product chosen.
     expect(ids).not.toContain(`apps:${BASIC.skuId}`);
     const chosen = await chooseLicense(view, BASIC.skuId);
@@ -73,17 +73,16 @@ describe('choosing the settings and adding the users', () => {
     expect(validateView(chosen, 'modal')).toEqual([]);
     const shown = text(view);
     expect(shown).toContain('Microsoft 365 Business Basic (3 of 3 available)');
-    expect(shown).toContain('No license');
     expect(shown).toContain('Create only as many users as there are licenses (as the admin center does)');
     expect(shown).toContain('Create the rest without a license');
   });
 
   it('puts mistakes on their fields, and refuses a member who may not add users', async () => {
     const view = await openSettings(preview);
-    const noLocation = await r.sim.viewSubmission(view, { license: { value: staticSelect(BASIC.skuId) } }, { userId: OWNER });
+    const noLocation = await r.sim.viewSubmission(view, { licenses: { value: multiStaticSelect([BASIC.skuId]) } }, { userId: OWNER });
     expect(noLocation.problems).toEqual([]);
     expect(noLocation.body).toMatchObject({ response_action: 'errors', errors: { usageLocation: expect.stringMatching(/Choose a usage location/) } });
-    const forbidden = await r.sim.viewSubmission(view, { license: { value: staticSelect('none') } }, { userId: MEMBER });
+    const forbidden = await r.sim.viewSubmission(view, { licenses: { value: multiStaticSelect([]) } }, { userId: MEMBER });
     expect(forbidden.body).toMatchObject({
       response_action: 'errors',
       errors: { signInAllowed: expect.stringMatching(/To add users you need one of these roles/) },
@@ -100,7 +99,7 @@ describe('choosing the settings and adding the users', () => {
       {
         signInAllowed: { value: radio('allowed') },
         usageLocation: { value: externalSelect('NL') },
-        license: { value: staticSelect(BASIC.skuId) },
+        licenses: { value: multiStaticSelect([BASIC.skuId]) },
         [`apps:${BASIC.skuId}`]: { value: multiStaticSelect([teams.id]) },
         whenSeatsRunOut: { value: radio('licensed_only') },
         recipients: { value: usersSelect([HR]) },
@@ -197,7 +196,7 @@ describe('choosing the settings and adding the users', () => {
     const view = await openSettings(big);
     const started = Date.now();
     const before = r.fake.calls().length;
-    await r.sim.viewSubmission(view, { license: { value: staticSelect('none') } }, { userId: OWNER });
+    await r.sim.viewSubmission(view, { licenses: { value: multiStaticSelect([]) } }, { userId: OWNER });
     await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: before, timeoutMs: 15000 });
     const elapsed = Date.now() - started;
     const updates = r.fake

@@ -30,6 +30,7 @@ const preview = (overrides: Partial<ImportPreview> = {}): ImportPreview => ({
   duplicatesInFile: 12,
   existingUsernames: 30,
   seats: biggest.map((product) => ({ product, total: 100, available: 40 })),
+  mayBuyLicenses: true,
   firstProblems: Array.from({ length: 10 }, (_, i) => ({ rowNumber: i + 2, column: 'User Name', message: `<@U1> & ${'a very long reason '.repeat(20)}` })),
   problemCount: 10_000,
   problemsCsv: Buffer.from('x'),
@@ -49,6 +50,8 @@ const outcome: ImportOutcome = {
   rowsRead: 20,
   created: 10,
   createdWithoutLicense: 2,
+  createdWithoutSomeProducts: 0,
+  passwordsOnPremises: false,
   skipped: 8,
   skippedByReason: { 'duplicate username': 8 },
   results: resultsOf([{ rowNumber: 2, userName: 'a@contoso.com', displayName: 'A', temporaryPassword: 'Secret-Pass-1', status: 'created', reason: '' }]),
@@ -98,7 +101,7 @@ describe('import messages and forms stay within Slack limits', () => {
     expect(JSON.stringify(full)).toContain('"submit":{"type":"plain_text","text":"Add 50,000 users"');
     const noLicenses = importSettingsModal('cjob1', 'hires.csv', 1, { ...options, licenses: [], canAssignLicenses: false });
     expect(validateView(noLicenses, 'modal')).toEqual([]);
-    expect(JSON.stringify(noLicenses)).not.toContain('"block_id":"license"');
+    expect(JSON.stringify(noLicenses)).not.toContain('"block_id":"licenses"');
     expect(JSON.stringify(noLicenses)).toContain('"submit":{"type":"plain_text","text":"Add 1 user"');
   });
 

@@ -16,9 +16,9 @@ export interface CliRun {
 /**
  * Runs `npm run roster -- …` in this process (runCli, what src/cli/main.ts runs) on a test database,
  * sharing its connection (two connections in one thread would block each other), with `env` as the
- * command line's environment besides DATABASE_URL.
+ * command line's environment besides DATABASE_URL and `io.stdin` as standard input (empty by default).
  */
-export function rosterCli(db: OpenDatabase & { url: string }, env: Record<string, string> = {}) {
+export function rosterCli(db: OpenDatabase & { url: string }, env: Record<string, string> = {}, io: { stdin?: Buffer } = {}) {
   return async (...args: string[]): Promise<CliRun> => {
     let stdout = '';
     let stderr = '';
@@ -27,6 +27,7 @@ export function rosterCli(db: OpenDatabase & { url: string }, env: Record<string
       stderr: { write: (text: string) => (stderr += text) },
       env: { DATABASE_URL: db.url, ...env },
       database: db,
+      stdin: () => io.stdin ?? Buffer.alloc(0),
     });
     return { code, stdout, stderr };
   };

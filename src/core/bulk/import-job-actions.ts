@@ -10,13 +10,13 @@ import { findImportJob, moveImportJob, type ImportJobRecord } from '../../store/
 import { licensePools } from '../../store/seat-ledger.js';
 import type { ImportSettings } from './import-types.js';
 import { importSettingsProblems, readStoredSettings, storedSettings } from './import-settings.js';
-import { assigningLicensesNeeds } from '../refusals.js';
+import { assigningLicensesNeeds, IMPORT_GONE } from '../refusals.js';
 
 async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ ok: true; job: ImportJobRecord; auth: Authorized } | CoreError> {
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;
   const job = jobId ? await findImportJob(ctx.db, jobId, auth.tenant.id) : null;
-  if (!job) return fail('not_found', 'That import no longer exists. Upload the file again.');
+  if (!job) return fail('not_found', IMPORT_GONE);
   return { ok: true, job, auth };
 }
 
@@ -46,8 +46,8 @@ async function startChecks(
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
   const { job, auth } = found;
-  if (chosen.license && !hasPermission(auth.roles, 'assign_licenses')) {
-    return invalidFields([{ field: 'license', message: assigningLicensesNeeds() }]);
+  if (chosen.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
+    return invalidFields([{ field: 'licenses', message: assigningLicensesNeeds() }]);
   }
   const owned = await licensePools(ctx.db, job.tenantId);
   const { settings, fields } = importSettingsProblems(

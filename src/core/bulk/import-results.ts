@@ -8,9 +8,13 @@ export interface ImportResultRow {
   temporaryPassword?: string;
   status: ImportRowStatus;
   reason: string;
+  /** The products the user was given (display names); none for a row not created or made without a license. */
+  licenses?: readonly string[];
 }
 
 const SEPARATOR = '\u0000';
+/** Between a row's product names (which may hold commas). */
+const LIST_SEPARATOR = '\u0001';
 
 /**
  * Every row's outcome of an import, held compactly until the report is delivered: one string per
@@ -32,12 +36,14 @@ export class ImportResults implements Iterable<ImportResultRow> {
     if (last !== undefined && result.rowNumber < last) this.sorted = false;
     this.rowNumbers.push(result.rowNumber);
     this.statuses.push(result.status);
-    this.texts.push([result.userName, result.displayName, result.temporaryPassword ?? '', result.reason].join(SEPARATOR));
+    this.texts.push(
+      [result.userName, result.displayName, result.temporaryPassword ?? '', result.reason, (result.licenses ?? []).join(LIST_SEPARATOR)].join(SEPARATOR),
+    );
   }
 
   *[Symbol.iterator](): Iterator<ImportResultRow> {
     for (const index of this.order()) {
-      const [userName = '', displayName = '', password = '', reason = ''] = this.texts[index]!.split(SEPARATOR);
+      const [userName = '', displayName = '', password = '', reason = '', licenses = ''] = this.texts[index]!.split(SEPARATOR);
       yield {
         rowNumber: this.rowNumbers[index]!,
         userName,
@@ -45,6 +51,7 @@ export class ImportResults implements Iterable<ImportResultRow> {
         ...(password ? { temporaryPassword: password } : {}),
         status: this.statuses[index]!,
         reason,
+        ...(licenses ? { licenses: licenses.split(LIST_SEPARATOR) } : {}),
       };
     }
   }

@@ -1,4 +1,5 @@
 import type { Product } from '../catalogue/catalogue.js';
+import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import type { ImportResults } from './import-results.js';
 import type { ImportEncoding, ImportDelimiter, ImportLayout, SkippedExampleRow } from '../import/types.js';
 
@@ -9,16 +10,32 @@ export interface ImportSettings {
   signInAllowed: boolean;
   /** ISO 3166-1 alpha-2, one for the whole file; required with a license. */
   usageLocation: string | null;
-  license: { skuId: string; disabledPlans: string[] } | null;
+  /** The products every user gets, each with its own apps turned off; none: users without a license. */
+  licenses: LicenseChoice[];
   /**
-   * With fewer seats than rows: `licensed_only` makes accounts only for as many users as there are
-   * seats (as the admin center does); `create_unlicensed` makes the rest without a license.
+   * With fewer seats than rows, per product (docs/domain.md "Add many users from a CSV"):
+   * `licensed_only` makes a user only while every product has a seat for them (as the admin
+   * center does); `create_unlicensed` makes the rest too, with the products that still have seats.
    */
   whenSeatsRunOut: 'licensed_only' | 'create_unlicensed';
   /** Slack members who receive the results, besides the requester (up to 5). */
   recipients: string[];
   /** The users are synchronized from on-premises Active Directory: they are made with source "synced". */
   synced?: boolean;
+  /** The users of an import made in the Add several users form (it has no file): kept with it, so a run or a resumed run makes them. */
+  formRows?: FormRow[];
+}
+
+/** One user of the Add several users form, as checked: a row of an import without a file. */
+export interface FormRow {
+  /** Its place in the form, from 1 (results and problems name it "row N"). */
+  rowNumber: number;
+  userName: string;
+  firstName?: string;
+  lastName?: string;
+  displayName: string;
+  /** This user's products (the form picks one or none). */
+  licenses: LicenseChoice[];
 }
 
 export interface PreviewProblem {
@@ -40,6 +57,8 @@ export interface ImportPreview {
   existingUsernames: number;
   /** Seats of each product the organization has, to weigh against rowsReady. */
   seats: { product: Product; total: number; available: number }[];
+  /** Whether the admin who asked may buy licenses (Global or Billing admin): the preview then offers to buy what is short. */
+  mayBuyLicenses: boolean;
   /** The first problems, in file order. */
   firstProblems: PreviewProblem[];
   problemCount: number;
@@ -67,6 +86,8 @@ export interface ImportOutcome {
   rowsRead: number;
   created: number;
   createdWithoutLicense: number;
+  /** Of `created`, users made without some of the products chosen (none was left of those). */
+  createdWithoutSomeProducts: number;
   skipped: number;
   /** Reason → count, for the summary. */
   skippedByReason: Record<string, number>;
@@ -74,5 +95,7 @@ export interface ImportOutcome {
   results: ImportResults;
   /** Rows made before an interruption whose passwords were issued again by this run. */
   reissuedPasswords: number;
+  /** The users are synced: they sign in with their on-premises password, and the results hold none. */
+  passwordsOnPremises: boolean;
   failure?: string;
 }

@@ -1,11 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { reportChange, type CoreContext } from '../context.js';
-import { productBySkuId } from '../catalogue/catalogue.js';
 import { hasMailboxPlan } from '../licenses/license-rules.js';
 import { openImportFile } from '../import/open-import-file.js';
-import type { ImportLimits } from '../import/types.js';
+import type { ImportFile, ImportLimits } from '../import/types.js';
+import { FORM_LABELS, formImportRows } from './form-rows.js';
 import { generatePassword } from '../passwords/generate-password.js';
-import { hashChosenPassword, hashGeneratedPassword } from '../passwords/hash-password.js';
+import { hashChosenPassword, hashGeneratedPassword, NO_CLOUD_PASSWORD } from '../passwords/hash-password.js';
 import { cleanProfile } from '../rules/profile-fields.js';
 import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
@@ -14,7 +14,8 @@ import { usersMadeByImportRows, type NewDirectoryUser } from '../../store/direct
 import { licenseNewUsers } from '../licenses/change-user-licenses.js';
 import { findImportJob, heartbeatImport, saveImportProgress, takeImportOwnership, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
-import { licensePool } from '../../store/seat-ledger.js';
+import { licensesOfUsers } from '../../store/seat-ledger.js';
+import { choiceKey, ImportSeats, missingProductsReason, productName, productNames } from './import-seats.js';
 import { BatchPacer } from './batch-pacer.js';
 import { batched } from './batched.js';
 import { readStoredSettings } from './import-settings.js';
@@ -45,7 +46,8 @@ export interface RunImportOptions {
 interface Pending {
   row: CheckedRow;
   user: NewDirectoryUser;
-  password: string;
+  /** Null for a synced user: they sign in with their on-premises password. */
+  password: string | null;
 }
 
 class OwnershipLost extends Error {}
@@ -59,7 +61,7 @@ class OwnershipLost extends Error {}
  * A run whose file's reader stops under it (out of memory, a crash) ends `interrupted`, to be
  * resumed; only a verdict on the file itself (it changed) fails it.
  */
-export async function runImport(ctx: CoreContext, jobId: string, path: string, options: RunImportOptions = {}): Promise<ImportOutcome> {
+export async function runImport(ctx: CoreContext, jobId: string, path: string | null, options: RunImportOptions = {}): Promise<ImportOutcome> {
   let job = await findImportJob(ctx.db, jobId);
   if (!job) throw new Error(`no import ${jobId}`);
   if (job.status !== 'running') throw new Error(`import ${jobId} is ${job.status}; start or resume it first`);
@@ -72,25 +74,44 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
     rowsRead: 0,
     created: 0,
     createdWithoutLicense: 0,
+    createdWithoutSomeProducts: 0,
     skipped: 0,
     skippedByReason: {},
     results: new ImportResults(),
     reissuedPasswords: 0,
+    passwordsOnPremises: false,
   };
   const stored = readStoredSettings(job.settings);
   const tenantRecord = await tenantById(ctx.db, job.tenantId);
   if (!stored.ok || !tenantRecord) return finish(ctx, job, outcome, 'failed', stored.ok ? 'The organization no longer exists.' : stored.message);
+  outcome.passwordsOnPremises = stored.settings.synced === true;
   const run = new ImportRun(ctx, job, stored.settings, await loadImportTenant(ctx, tenantRecord), outcome);
   const changed = () => reportChange(ctx, tenantRecord, 'users', job.requestedBy);
   return whileOwning(ctx, jobId, async () => {
     try {
-      const opened = await openImportFile(path, options.limits, { organizationDomains: run.tenant.domains });
-      // The file passed this check when it was previewed: a reader that stopped under it is no verdict on it.
-      if (!opened.ok && opened.readerStopped) return await interruptRun(ctx, job, outcome, opened.message, changed);
-      if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
-      const { file } = opened;
-      if (file.sha256 !== job.fileSha256)
-        return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
+      let file: Pick<ImportFile, 'rows' | 'columnLabels' | 'holdsPasswords' | 'userRowCount'>;
+      const { formRows } = stored.settings;
+      if (formRows) {
+        // Made in the Add several users form: its users are kept with the import.
+        const rows = formImportRows(formRows);
+        file = {
+          rows: async function* () {
+            yield* rows;
+          },
+          columnLabels: FORM_LABELS,
+          holdsPasswords: false,
+          userRowCount: rows.length,
+        };
+      } else {
+        if (path === null) return await finish(ctx, job, outcome, 'failed', 'This import needs its file to run.');
+        const opened = await openImportFile(path, options.limits, { organizationDomains: run.tenant.domains });
+        // The file passed this check when it was previewed: a reader that stopped under it is no verdict on it.
+        if (!opened.ok && opened.readerStopped) return await interruptRun(ctx, job, outcome, opened.message, changed);
+        if (!opened.ok) return await finish(ctx, job, outcome, 'failed', opened.message);
+        if (opened.file.sha256 !== job.fileSha256)
+          return await finish(ctx, job, outcome, 'failed', 'The file is not the one that was verified (its contents changed). Upload it again.');
+        file = opened.file;
+      }
       run.holdsPasswords = file.holdsPasswords;
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       const pacer = new BatchPacer();
@@ -132,7 +153,6 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string, o
 
 /** One run's state: its settings, counts and results. */
 class ImportRun {
-  private readonly product;
   /**
    * Whether the file has a password column (set once it is open; until then assumed): a row left
    * out of such a file is named by its number only, and no reason quotes one of its cells.
@@ -145,9 +165,7 @@ class ImportRun {
     private readonly settings: ImportSettings,
     readonly tenant: ImportTenant,
     private readonly outcome: ImportOutcome,
-  ) {
-    this.product = settings.license ? (productBySkuId(settings.license.skuId) ?? null) : null;
-  }
+  ) {}
 
   private skip(row: CheckedRow, reason: string, key: string): void {
     this.outcome.skipped++;
@@ -169,13 +187,13 @@ class ImportRun {
       this.outcome.rowsRead++;
       const mine = own.get(row.rowNumber);
       if (mine) {
-        reissue.push({ row, userId: mine.id, password: row.fields.initialPassword ?? generatePassword(), user: this.toNewUser(row) });
+        reissue.push({ row, userId: mine.id, password: this.passwordFor(row), user: this.toNewUser(row) });
       } else if (row.existing) {
         this.skip(row, duplicateUsernameMessage(row.upn?.userPrincipalName ?? row.fields.userName ?? '', this), DUPLICATE_USERNAME);
       } else if (row.problems.length > 0) {
         this.skip(row, row.problems.map((p) => (p.column ? `${p.column}: ${p.message}` : p.message)).join(' '), 'problems in the row');
       } else {
-        pending.push({ row, password: row.fields.initialPassword ?? generatePassword(), user: this.toNewUser(row) });
+        pending.push({ row, password: this.passwordFor(row), user: this.toNewUser(row) });
       }
     }
     await hashAll([...pending, ...reissue]);
@@ -184,14 +202,16 @@ class ImportRun {
     const results = await transaction(this.ctx, async (tx) => {
       if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
       const made = await this.create(tx, pending, now);
+      // A synced user made before the interruption has no cloud password to issue again.
+      const reissued = this.settings.synced ? [] : reissue;
       await this.ctx.directory.reissuePasswords(
         tx,
-        reissue.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
+        reissued.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
         now,
       );
       await writeAudit(
         tx,
-        reissue.map((item) => ({
+        reissued.map((item) => ({
           tenantId: this.tenant.id,
           actor: this.job.requestedBy,
           action: 'user.password_reissued' as const,
@@ -202,14 +222,19 @@ class ImportRun {
         })),
         now,
       );
+      const held = await licensesOfUsers(
+        tx,
+        reissue.map((item) => item.userId),
+      );
       for (const item of reissue) {
         made.push({
           rowNumber: item.row.rowNumber,
           userName: item.user.userPrincipalName,
           displayName: item.user.displayName,
-          temporaryPassword: item.password,
+          ...(item.password === null ? {} : { temporaryPassword: item.password }),
           status: 'created',
-          reason: 'made before the interruption; new temporary password',
+          reason: item.password === null ? 'made before the interruption' : 'made before the interruption; new temporary password',
+          licenses: (held.get(item.userId) ?? []).map((license) => productName(license.skuId)),
         });
       }
       const created = made.filter((r) => r.status === 'created').length;
@@ -229,38 +254,52 @@ class ImportRun {
       else this.outcome.createdWithoutLicense++;
       this.outcome.results.add(result);
     }
-    this.outcome.reissuedPasswords += reissue.length;
+    if (!this.settings.synced) this.outcome.reissuedPasswords += reissue.length;
     return held;
   }
 
   /**
-   * Inserts the batch's new users; seats are taken for as many as there are (all of them, or the
-   * first ones with "create the rest without a license"). A username taken since the check (another
-   * admin, another import) is reported as a duplicate, and its seat goes to the next row.
+   * Inserts the batch's new users; seats are taken per product while they last (docs/domain.md
+   * "Add many users from a CSV"): with "licensed only" a user is made only with every product, with
+   * "create the rest" each user gets the products that still have a seat. Rows that get the same
+   * products are made together; a username taken since the check (another admin, another import)
+   * is reported as a duplicate, and its seats go to the next rows.
    */
   private async create(tx: Db, pending: Pending[], now: Date): Promise<ImportResultRow[]> {
-    const { license, whenSeatsRunOut } = this.settings;
-    const pool = license ? await licensePool(tx, this.tenant.id, license.skuId) : null;
-    let seats = pool ? Math.max(0, pool.total - pool.assigned) : 0;
+    const { whenSeatsRunOut } = this.settings;
+    // A row of the Add several users form names its own products; a file's rows take the import's.
+    const chosenFor = (item: Pending) => item.row.licenses ?? this.settings.licenses;
+    const seats = await ImportSeats.read(
+      tx,
+      this.tenant.id,
+      pending.flatMap((item) => chosenFor(item).map((c) => c.skuId)),
+    );
     const results: ImportResultRow[] = [];
-    const licensed: { userId: string; disabledPlans: readonly string[] }[] = [];
+    const grants = new Map<string, { userId: string; disabledPlans: readonly string[] }[]>();
     let queue = pending;
     while (queue.length > 0) {
-      // While seats last (or when no license was asked) the next rows are made with one; after
-      // that, the rest are either left out or made without a license, as the admin chose.
-      const seatPhase = license !== null && seats > 0;
-      if (license && !seatPhase && whenSeatsRunOut === 'licensed_only') {
-        for (const item of queue)
-          this.skip(item.row, `not created: no ${this.product?.displayName ?? 'license'} license left (the organization ran out of seats)`, 'no license left');
-        break;
+      // The next rows that are to get the same products are made together.
+      const chosen = chosenFor(queue[0]!);
+      const key = choiceKey(chosen);
+      const alike = queue.findIndex((item) => choiceKey(chosenFor(item)) !== key);
+      const rows = alike < 0 ? queue.length : alike;
+      const share = seats.share(chosen);
+      const missing = share.runOut.length + share.withheld.length;
+      if (missing > 0 && whenSeatsRunOut === 'licensed_only') {
+        for (const item of queue.slice(0, rows))
+          this.skip(item.row, `not created: no ${productNames(share.runOut, 'or')} license left (the organization ran out of seats)`, 'no license left');
+        queue = queue.slice(rows);
+        continue;
       }
-      const take = seatPhase ? queue.slice(0, seats) : queue;
-      queue = seatPhase ? queue.slice(seats) : [];
-      if (seatPhase && hasMailboxPlan([license])) for (const item of take) item.user.mailbox = 'active';
-      if (license && !seatPhase) {
-        const name = this.product?.displayName ?? 'license';
-        for (const item of take)
-          item.user.licenseError = `Made without ${name}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign it.`;
+      const take = queue.slice(0, Math.min(rows, seats.room(share.given)));
+      queue = queue.slice(take.length);
+      const given = share.given.map((c) => productName(c.skuId));
+      for (const item of take) {
+        if (hasMailboxPlan(share.given)) item.user.mailbox = 'active';
+        if (missing > 0) {
+          const names = productNames([...share.runOut, ...share.withheld]);
+          item.user.licenseError = `Made without ${names}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign ${missing > 1 ? 'them' : 'it'}.`;
+        }
       }
       const ids = await this.ctx.directory.createUsers(
         tx,
@@ -271,22 +310,23 @@ class ImportRun {
       for (const item of take) {
         const userId = ids.get(item.user.userPrincipalName.toLowerCase());
         if (!userId) {
-          // Taken since the check: its seat, if it had one, goes to the next row.
+          // Taken since the check: its seats, if it had some, go to the next rows.
           this.skip(item.row, duplicateUsernameMessage(item.user.userPrincipalName, this), DUPLICATE_USERNAME);
           continue;
         }
-        if (seatPhase) {
-          licensed.push({ userId, disabledPlans: license.disabledPlans });
-          seats--;
-        }
-        const reason = license && !seatPhase ? 'created without a license: no license left' : '';
+        seats.take(share.given);
+        for (const choice of share.given)
+          (grants.get(choice.skuId) ?? grants.set(choice.skuId, []).get(choice.skuId)!).push({ userId, disabledPlans: choice.disabledPlans });
+        const unlicensed = chosen.length > 0 && share.given.length === 0;
+        if (missing > 0 && !unlicensed) this.outcome.createdWithoutSomeProducts++;
         results.push({
           rowNumber: item.row.rowNumber,
           userName: item.user.userPrincipalName,
           displayName: item.user.displayName,
-          temporaryPassword: item.password,
-          status: reason ? 'created_without_license' : 'created',
-          reason,
+          ...(item.password === null ? {} : { temporaryPassword: item.password }),
+          status: unlicensed ? 'created_without_license' : 'created',
+          reason: unlicensed ? 'created without a license: no license left' : missing > 0 ? missingProductsReason(share) : '',
+          licenses: given,
         });
         audit.push({
           tenantId: this.tenant.id,
@@ -294,14 +334,23 @@ class ImportRun {
           action: 'users.import' as const,
           targetType: 'user' as const,
           targetUserId: userId,
-          changedFields: ['account', 'password', ...(seatPhase ? ['licenses'] : [])],
-          summary: `Imported ${item.user.userPrincipalName} ${seatPhase ? `with ${this.product?.displayName ?? 'a license'}` : 'without a license'} from ${this.job.fileName}`,
+          changedFields: ['account', ...(item.password === null ? [] : ['password']), ...(given.length > 0 ? ['licenses'] : [])],
+          summary: `Imported ${item.user.userPrincipalName} ${given.length > 0 ? `with ${productNames(share.given.map((c) => c.skuId))}` : 'without a license'} from ${this.job.fileName}`,
         });
       }
       await writeAudit(tx, audit, now);
     }
-    if (license) await licenseNewUsers(tx, this.ctx.directory, this.tenant.id, license.skuId, licensed, now);
+    for (const [skuId, granted] of grants) await licenseNewUsers(tx, this.ctx.directory, this.tenant.id, skuId, granted, now);
     return results;
+  }
+
+  /**
+   * The row's temporary password: the file's own (Entra's template), or a generated one. A synced
+   * user gets none: they sign in with their on-premises password, so a file's password is ignored.
+   */
+  private passwordFor(row: CheckedRow): string | null {
+    if (this.settings.synced) return null;
+    return row.fields.initialPassword ?? generatePassword();
   }
 
   private toNewUser(row: CheckedRow): NewDirectoryUser {
@@ -318,8 +367,9 @@ class ImportRun {
       accountEnabled: fields.blockSignIn === undefined ? this.settings.signInAllowed : !fields.blockSignIn,
       slackUserId: null,
       source: this.settings.synced ? 'synced' : 'cloud',
-      passwordHash: '',
-      forceChangePassword: true,
+      // Set by hashAll; a synced user keeps none (they sign in on premises).
+      passwordHash: NO_CLOUD_PASSWORD,
+      forceChangePassword: !this.settings.synced,
       importJobId: this.job.id,
       importRowNumber: row.rowNumber,
     };
@@ -330,8 +380,10 @@ class ImportRun {
 async function hashAll(items: Pending[]): Promise<void> {
   const chosen: Promise<void>[] = [];
   for (const item of items) {
-    if (item.row.fields.initialPassword) chosen.push(hashChosenPassword(item.password).then((hash) => void (item.user.passwordHash = hash)));
-    else item.user.passwordHash = hashGeneratedPassword(item.password);
+    const { password } = item;
+    if (password === null) continue;
+    if (item.row.fields.initialPassword) chosen.push(hashChosenPassword(password).then((hash) => void (item.user.passwordHash = hash)));
+    else item.user.passwordHash = hashGeneratedPassword(password);
   }
   await Promise.all(chosen);
 }

@@ -1,5 +1,6 @@
 import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
+import { hasPermission } from '../roles.js';
 import { licenseCounts } from '../licenses/list-licenses.js';
 import { ImportFileChangedError, ImportReaderStoppedError, openImportFile } from '../import/open-import-file.js';
 import type { ImportLimits } from '../import/types.js';
@@ -106,6 +107,7 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
       duplicatesInFile,
       existingUsernames,
       seats: (await licenseCounts(ctx, auth.tenant.id)).map(({ product, total, available }) => ({ product, total, available })),
+      mayBuyLicenses: hasPermission(auth.roles, 'buy_licenses'),
       firstProblems,
       problemCount,
       problemsCsv: problemLines.length ? await csvDocument(['Row', 'Column', 'User Name', 'Problem'], problemLines) : null,

@@ -52,6 +52,11 @@ export interface ImportRow {
   rowNumber: number;
   fields: ImportUserFields;
   problems: RowProblem[];
+  /**
+   * The products of this user alone, each with its apps turned off (the Add several users form
+   * chooses one per row); absent: the import's own products. A file's rows have none.
+   */
+  licenses?: readonly { skuId: string; disabledPlans: readonly string[] }[];
 }
 
 export interface ImportLimits {

@@ -90,7 +90,7 @@ export function licenseProblems(
   return problems;
 }
 
-function prerequisiteProblem(product: Product, after: readonly LicenseChoice[]): string | null {
+export function prerequisiteProblem(product: Product, after: readonly LicenseChoice[]): string | null {
   const rule = PREREQUISITES[product.partNumber];
   if (!rule) return null;
   const others = after.filter((license) => license.skuId !== product.skuId);

@@ -13,6 +13,12 @@ export type PasswordOrigin = 'generated' | 'chosen';
 const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 32 } as const;
 const SCRYPT_OPTIONS: ScryptOptions = { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, maxmem: 64 * 1024 * 1024 };
 
+/**
+ * The password hash of a user with no cloud password: a synced user signs in with their
+ * on-premises password (docs/domain.md "Users synchronized"). No password verifies against it.
+ */
+export const NO_CLOUD_PASSWORD = '';
+
 export function hashGeneratedPassword(password: string): string {
   const salt = randomBytes(16);
   return `hmac-sha256$${salt.toString('base64')}$${hmac(salt, password).toString('base64')}`;

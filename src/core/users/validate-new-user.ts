@@ -1,5 +1,5 @@
 import { productBySkuId } from '../catalogue/catalogue.js';
-import { mutuallyExclusiveProblem } from '../licenses/plan-conflicts.js';
+import { mutuallyExclusiveProblem, type LicenseChoice } from '../licenses/plan-conflicts.js';
 import type { FieldError } from '../result.js';
 import { ROLES } from '../roles.js';
 import { emailProblem } from '../rules/email.js';
@@ -74,7 +74,7 @@ export function validateNewUser(
   return { ok: true, user: { username: parsed.username, profile: { ...profile, displayName }, usageLocation, alternateEmail } };
 }
 
-export function licenseProblems(licenses: ParsedAddUserInput['licenses'], ownedSkuIds: readonly string[]): FieldError[] {
+export function licenseProblems(licenses: readonly LicenseChoice[], ownedSkuIds: readonly string[]): FieldError[] {
   const fields: FieldError[] = [];
   const seen = new Set<string>();
   for (const license of licenses) {

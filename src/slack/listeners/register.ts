@@ -12,13 +12,7 @@ import { addUserFormChanged } from './actions/add-user-form-actions.js';
 import { productsChosen } from './actions/products-chosen.js';
 import { usageLocationOptions } from '../views/usage-location.js';
 import { openAddUserAction, openBuyLicensesAction, openSetupAction, refreshHomeAction } from './actions/home-actions.js';
-import {
-  cancelImportAction,
-  chooseImportSettingsAction,
-  importLicenseChanged,
-  resumeImportAction,
-  resumeTakeoverSubmission,
-} from './actions/import-actions.js';
+import { cancelImportAction, chooseImportSettingsAction, resumeImportAction, resumeTakeoverSubmission } from './actions/import-actions.js';
 import { customViewMenu, exportAction, listPageChosen, listViewChosen, newViewAction, openViewAction, openViewsAction } from './actions/user-list-actions.js';
 import { openSeatWarningAction, seatWarningSubmission } from './views/seat-warning-listeners.js';
 import { customViewSubmission } from './views/custom-view-submission.js';
@@ -34,6 +28,9 @@ import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
 import { fileSharedEvent } from './events/file-events.js';
 import { importCsvShortcut } from './shortcuts/import-shortcut.js';
+import { buyForImportAction } from './actions/import-buy-actions.js';
+import { addManyFormAction } from './actions/add-many-actions.js';
+import { addManyUsersSubmission } from './views/add-many-submission.js';
 import { addUserSubmission } from './views/add-user-submission.js';
 import { addAnotherUserSubmission } from './views/add-another-user.js';
 import { addUserFinishSubmission } from './views/add-user-finish.js';
@@ -68,6 +65,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.view(CALLBACK.importUpload, importUploadSubmission(deps));
   on.view(CALLBACK.importSettings, importSettingsSubmission(deps));
   on.view(CALLBACK.importResumeConfirm, resumeTakeoverSubmission(deps));
+  on.view(CALLBACK.addManyUsers, addManyUsersSubmission(deps));
   on.view(CALLBACK.editUser, editUserSubmission(deps));
   on.view(CALLBACK.editMany, editManySubmission(deps));
   on.view(CALLBACK.blockUser, signInSubmission(deps, true));
@@ -81,8 +79,8 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.action(ACTION.openAddUser, openAddUserAction(deps));
   on.action(ACTION.addUserBack, addUserBackAction(deps));
   on.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
+  // Products chosen: the form they are in (Add user, Edit many, import settings) comes back with an apps picker for each.
   on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, productsChosen(deps));
-  on.action({ type: 'block_actions', block_id: 'license', action_id: VALUE }, importLicenseChanged(deps));
   // The usage location picker (Add user and import settings) loads its countries when opened or typed in.
   on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, ({ payload }) => ({
     reply: usageLocationOptions(payload.value ?? ''),
@@ -94,6 +92,9 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.action(ACTION.importChooseSettings, chooseImportSettingsAction(deps));
   on.action(ACTION.importCancel, cancelImportAction(deps));
   on.action(ACTION.importResume, resumeImportAction(deps));
+  on.action(new RegExp(`^${ACTION.importBuyLicenses}(_\\d+)?$`), buyForImportAction(deps));
+  on.action(ACTION.openAddMany, addManyFormAction(deps, 'open'));
+  on.action(ACTION.addManyRow, addManyFormAction(deps, 'row'));
   on.action(ACTION.editUser, editUserAction(deps));
   on.action(ACTION.editSelected, editSelectedAction(deps));
   on.options({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));

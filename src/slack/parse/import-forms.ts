@@ -1,15 +1,14 @@
 import type { ImportSettings } from '../../core/bulk/index.js';
-import { NO_LICENSE, SIGN_IN_BLOCKED, SYNCED, UPLOAD_FIELD } from '../views/import-modals.js';
+import { SIGN_IN_BLOCKED, SYNCED, UPLOAD_FIELD } from '../views/import-modals.js';
 import { VALUE } from '../views/ids.js';
 import type { ViewState } from './view-state.js';
 
 /** The import settings form's answers, as the core's input. No rules here: the core checks them. */
 export function parseImportSettingsForm(state: ViewState): ImportSettings {
-  const skuId = state.selected('license');
   return {
     signInAllowed: state.selected('signInAllowed') !== SIGN_IN_BLOCKED,
     usageLocation: state.selected('usageLocation') ?? null,
-    license: skuId && skuId !== NO_LICENSE ? { skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) } : null,
+    licenses: state.selectedMany('licenses').map((skuId) => ({ skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) })),
     whenSeatsRunOut: state.selected('whenSeatsRunOut') === 'create_unlicensed' ? 'create_unlicensed' : 'licensed_only',
     recipients: state.users('recipients'),
     ...(state.selectedMany('synced').includes(SYNCED) ? { synced: true } : {}),

@@ -56,16 +56,17 @@ export async function runImportFromSlack(deps: ListenerDeps, jobId: string, opti
   deps.logger.info('import started', { team: job.tenantId, job: jobId, by: requesterId, rows: job.rowsRead });
 
   let outcome: ImportOutcome;
+  const run = (path: string | null) =>
+    runImport(deps.core, jobId, path, {
+      limits: deps.imports.limits,
+      onProgress: progress,
+      deferCompletion: true,
+      ...(options.stopRequested ? { stopRequested: options.stopRequested } : {}),
+    });
   try {
-    const file = await deps.slack.fileInfo(job.fileId);
-    outcome = await withDownloadedFile(deps, file, (path) =>
-      runImport(deps.core, jobId, path, {
-        limits: deps.imports.limits,
-        onProgress: progress,
-        deferCompletion: true,
-        ...(options.stopRequested ? { stopRequested: options.stopRequested } : {}),
-      }),
-    );
+    // Made in the Add several users form: its users are kept with the import, there is no file.
+    if (settings.formRows) outcome = await run(null);
+    else outcome = await withDownloadedFile(deps, await deps.slack.fileInfo(job.fileId), run);
   } catch (error) {
     const problem =
       error instanceof ImportFileProblem

@@ -4,8 +4,8 @@ import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
 import { PROFILE_FIELDS, type ProfileField } from '../../core/rules/profile-fields.js';
 import { USERNAME_LIMITS } from '../../core/rules/username.js';
 import { ROLE_IDS, ROLES } from '../../core/roles.js';
-import { CALLBACK, VALUE } from './ids.js';
-import { context, header, option, plain, textInput } from './kit.js';
+import { ACTION, CALLBACK, VALUE } from './ids.js';
+import { button, context, header, option, plain, textInput } from './kit.js';
 import { appsToTurnOffBlocks, productChoices } from './license-blocks.js';
 import { usageLocationInput } from './usage-location.js';
 
@@ -49,6 +49,13 @@ const passwordModeOption = (mode: typeof PASSWORD_AUTO | typeof PASSWORD_CUSTOM)
 
 export function addUserModal(options: AddUserOptions, form: AddUserFormState = { customPassword: false }): View {
   const blocks: KnownBlock[] = [
+    // Several people at once: this form becomes the Add several users form (add-many-modal.ts).
+    {
+      type: 'section',
+      block_id: 'add_many',
+      text: { type: 'mrkdwn', text: 'Adding several people?' },
+      accessory: button('Add several users', ACTION.openAddMany),
+    },
     header('Basics'),
     textInput('firstName', PROFILE_FIELDS.firstName.label, { maxLength: PROFILE_FIELDS.firstName.max }),
     textInput('lastName', PROFILE_FIELDS.lastName.label, { maxLength: PROFILE_FIELDS.lastName.max }),

@@ -4,6 +4,7 @@ import { esc, section } from './kit.js';
 export const USERS_HELP = [
   '*Roster: users*',
   '`/users add`: add a user (or use the "Add a user" shortcut, or the App Home)',
+  '`/users add-many`: add up to 10 users in one form, each with a product or none (or "Add several users" in the Add user form)',
   '`/users show <username>`: details, sign-in status, roles and licenses',
   '`/users edit <username>`: edit details, sign-in, roles, licenses and username · `/users edit-many`: edit many users at once',
   '`/users block <username>` · `/users unblock <username>` · `/users reset-password <username>`',

@@ -9,6 +9,7 @@ export const CALLBACK = {
   importUpload: 'roster_import_upload',
   importSettings: 'roster_import_settings',
   importResumeConfirm: 'roster_import_resume_confirm',
+  addManyUsers: 'roster_add_many_users',
   editUser: 'roster_edit_user_form',
   editMany: 'roster_edit_many_form',
   blockUser: 'roster_block_user_form',
@@ -30,6 +31,11 @@ export const ACTION = {
   importChooseSettings: 'roster_import_choose_settings',
   importCancel: 'roster_import_cancel',
   importResume: 'roster_import_resume',
+  /** "Buy N more" on an import preview whose seats are short (value: `<job id> <sku id>`). */
+  importBuyLicenses: 'roster_import_buy_licenses',
+  /** "Add several users" (in the Add user form) and "Add another user" (a row more in that form; value: how many rows). */
+  openAddMany: 'roster_open_add_many',
+  addManyRow: 'roster_add_many_row',
   /** "Edit" beside a user (value: the user id). */
   editUser: 'roster_edit_user',
   /** "Edit selected" under a list whose rows have checkboxes (block ids `user_rows…`, action `select`). */

@@ -5,11 +5,11 @@ import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
 import type { AddUserOptions } from '../../core/users/add-user-options.js';
 import { ACTION, CALLBACK, VALUE } from './ids.js';
 import { usersWord } from './import-preview.js';
+import { MAX_LICENSES_PER_USER } from './add-user-modal.js';
 import { button, context, esc, option, plain, section } from './kit.js';
 import { appsToTurnOffBlocks, productChoices } from './license-blocks.js';
 import { usageLocationInput } from './usage-location.js';
 
-export const NO_LICENSE = 'none';
 export const SIGN_IN_ALLOWED = 'allowed';
 export const SIGN_IN_BLOCKED = 'blocked';
 export const SYNCED = 'synced';
@@ -18,11 +18,11 @@ export const UPLOAD_FIELD = 'file';
 const SEATS_RUN_OUT: Record<ImportSettings['whenSeatsRunOut'], { text: string; description: string }> = {
   licensed_only: {
     text: 'Create only as many users as there are licenses (as the admin center does)',
-    description: 'The results say who was not created.',
+    description: 'A user is made only with every product. The results say who was not.',
   },
   create_unlicensed: {
     text: 'Create the rest without a license',
-    description: 'A License admin can assign licenses to them later.',
+    description: 'They get the products that still have seats; assign the rest later.',
   },
 };
 
@@ -64,7 +64,7 @@ export function importUploadModal(limits: { maxRows: number; maxBytes: number })
  * The settings of an import (the admin center wizard's Settings, Licenses and Results steps), opened
  * from the preview's button. `private_metadata` is the job id; block ids are the core's field names.
  */
-export function importSettingsModal(jobId: string, fileName: string, rowsReady: number, options: AddUserOptions, chosenSkuId?: string): View {
+export function importSettingsModal(jobId: string, fileName: string, rowsReady: number, options: AddUserOptions, chosenSkuIds: readonly string[] = []): View {
   const blocks: KnownBlock[] = [
     section(`*${esc(fileName)}*: ${usersWord(rowsReady)} ready to add.`),
     {
@@ -83,9 +83,12 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
       block_id: 'synced',
       optional: true,
       label: plain('Directory synchronization'),
+      hint: plain(
+        "Synced users sign in with their on-premises password: no temporary password is made (a file's passwords are ignored), and the results say password managed on premises.",
+      ),
       element: { type: 'checkboxes', action_id: VALUE, options: [option('Users are synchronized from on-premises Active Directory', SYNCED)] },
     },
-    ...licenseBlocks(options, chosenSkuId),
+    ...licenseBlocks(options, chosenSkuIds),
     {
       type: 'input',
       block_id: 'recipients',
@@ -106,7 +109,7 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
   };
 }
 
-function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined): KnownBlock[] {
+function licenseBlocks(options: AddUserOptions, chosenSkuIds: readonly string[]): KnownBlock[] {
   const location = usageLocationInput();
   if (!options.canAssignLicenses) {
     return [location, context('You can add users but not assign licenses: they are added without one, and a License admin can assign them later.')];
@@ -117,11 +120,10 @@ function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined)
       context('The organization has no licenses: the users are added without one. Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.'),
     ];
   }
-  const noLicense = option('No license', NO_LICENSE);
-  const choices = productChoices(options.licenses, [noLicense]);
+  const chosen = options.licenses.filter((l) => chosenSkuIds.includes(l.product.skuId)).slice(0, MAX_LICENSES_PER_USER);
+  const choices = productChoices(options.licenses);
   const offered = 'options' in choices ? choices.options : choices.option_groups.flatMap((g) => g.options);
-  const initial = offered.find((o) => o.value === chosenSkuId);
-  const chosen = options.licenses.find((l) => l.product.skuId === chosenSkuId);
+  const initial = offered.filter((o) => chosen.some((l) => l.product.skuId === o.value));
   const blocks: KnownBlock[] = [
     usageLocationInput(
       'usageLocation',
@@ -129,21 +131,23 @@ function licenseBlocks(options: AddUserOptions, chosenSkuId: string | undefined)
     ),
     {
       type: 'input',
-      block_id: 'license',
-      // Choosing re-renders the form (views.update) with the "Apps to turn off" picker of that product only.
+      block_id: 'licenses',
+      optional: true,
+      // Choosing re-renders the form (views.update) with an "Apps to turn off" picker for each chosen product.
       dispatch_action: true,
-      label: plain('Product license'),
-      hint: plain('One product for everyone in the file.'),
+      label: plain('Product licenses'),
+      hint: plain('Every user in the file gets each product chosen. Leave empty to add them without a license.'),
       element: {
-        type: 'static_select',
+        type: 'multi_static_select',
         action_id: VALUE,
-        placeholder: plain('Choose a product'),
+        placeholder: plain('Choose products'),
+        max_selected_items: MAX_LICENSES_PER_USER,
         ...choices,
-        ...(initial ? { initial_option: initial } : {}),
+        ...(initial.length > 0 ? { initial_options: initial } : {}),
       },
     },
+    ...appsToTurnOffBlocks(chosen),
   ];
-  if (chosen) blocks.push(...appsToTurnOffBlocks([chosen]));
   blocks.push({
     type: 'input',
     block_id: 'whenSeatsRunOut',

@@ -35,6 +35,7 @@ export function importPreviewMessage(preview: ImportPreview, requestedBy: string
       ['Already exist', count(preview.existingUsernames)],
     ]),
     section(seatsText(preview)),
+    ...buyBlocks(preview),
   ];
   if (preview.skippedExampleRow) blocks.push(context(`:information_source: ${esc(preview.skippedExampleRow.reason)}`));
   if (preview.firstProblems.length > 0) {
@@ -70,7 +71,45 @@ function seatsText(preview: ImportPreview): string {
     const short = available < preview.rowsReady ? ` :warning: ${count(preview.rowsReady - available)} short` : '';
     return `• ${esc(product.displayName)}: ${count(preview.rowsReady)} needed, ${count(available)} of ${count(total)} available${short}`;
   });
-  return `*Seats* (if you give everyone this product)\n${lines.join('\n')}`;
+  return `*Seats* (each product you give takes one seat per user)\n${lines.join('\n')}`;
+}
+
+/** Most "Buy" buttons on one preview; the other short products are named with the command. */
+const MAX_BUY_BUTTONS = 5;
+
+/** The products short for the ready rows, most missing first. */
+function shortProducts(preview: ImportPreview) {
+  return preview.seats
+    .filter((seat) => seat.available < preview.rowsReady)
+    .map((seat) => ({ ...seat, missing: preview.rowsReady - seat.available }))
+    .sort((a, b) => b.missing - a.missing);
+}
+
+/**
+ * "Buy N more" for each product short of seats, shown when the admin who asked may buy (the core
+ * says so; it checks again when one is pressed): it opens the purchase form for that number.
+ */
+function buyBlocks(preview: ImportPreview): KnownBlock[] {
+  const short = shortProducts(preview);
+  if (!preview.mayBuyLicenses || !preview.jobId || preview.rowsReady === 0 || short.length === 0) return [];
+  const shown = short.slice(0, MAX_BUY_BUTTONS);
+  const blocks: KnownBlock[] = [
+    {
+      type: 'actions',
+      block_id: 'import_buy',
+      elements: shown.map((seat, i) => ({
+        ...button(
+          esc(clip(`Buy ${count(seat.missing)} more: ${seat.product.displayName}`, 70)),
+          ACTION.importBuyLicenses,
+          undefined,
+          `${preview.jobId} ${seat.product.skuId}`,
+        ),
+        action_id: i === 0 ? ACTION.importBuyLicenses : `${ACTION.importBuyLicenses}_${i}`,
+      })),
+    },
+  ];
+  if (short.length > shown.length) blocks.push(context(`${count(short.length - shown.length)} more products are short: buy them with \`/licenses buy\`.`));
+  return blocks;
 }
 
 function nothingReadyText(preview: ImportPreview): string {

@@ -38,7 +38,13 @@ export function importOutcomeMessage(fileName: string, outcome: ImportOutcome, t
     section(`${title}\n\`${progressBar(done ? total : outcome.rowsRead, total)}\` ${count(outcome.rowsRead)}/${count(total)} rows\n${esc(summary)}.`),
   ];
   if (outcome.reissuedPasswords > 0) blocks.push(context(`${count(outcome.reissuedPasswords)} users made before an interruption got new temporary passwords.`));
-  blocks.push(context(`The results, with usernames and temporary passwords, were sent by DM to ${people(sentTo)}.`));
+  blocks.push(
+    context(
+      outcome.passwordsOnPremises
+        ? `The results, with the usernames, were sent by DM to ${people(sentTo)}. These users are synced: they sign in with their on-premises password.`
+        : `The results, with usernames and temporary passwords, were sent by DM to ${people(sentTo)}.`,
+    ),
+  );
   return { text: esc(`${done ? 'Imported' : 'Import stopped:'} ${fileName}: ${summary}`), blocks };
 }
 
@@ -91,7 +97,9 @@ export function importResultsMessage(fileName: string, outcome: ImportOutcome, r
     blocks: [
       section(`<@${requestedBy}>'s import of *${esc(fileName)}* ${esc(state)}: ${esc(summary)}.`),
       context(
-        'The file below lists every row with its username and temporary password. Pass the passwords on through a channel you trust, then press *Delete*: it removes this message and the file from Slack. Roster cannot show the passwords again.',
+        outcome.passwordsOnPremises
+          ? 'The file below lists every row with its username. These users are synced from your on-premises Active Directory: no temporary password was made, they sign in with their on-premises password (password managed on premises).'
+          : 'The file below lists every row with its username and temporary password. Pass the passwords on through a channel you trust, then press *Delete*: it removes this message and the file from Slack. Roster cannot show the passwords again.',
       ),
       // The button carries the results file's id, known once it is uploaded (the message is then updated).
       ...(resultsFileId

@@ -25,14 +25,14 @@ function parts(body: BlockAction<ButtonAction>) {
   };
 }
 
-/** A product chosen in the import settings form: the form is rebuilt with that product's "Apps to turn off" picker. */
-export const importLicenseChanged =
+/** Products chosen in the import settings form: the form is rebuilt with an "Apps to turn off" picker for each. */
+export const importLicensesChanged =
   (deps: ListenerDeps) =>
   ({ body }: ActionArgs<BlockAction>) => {
     const view = body.view;
     if (!view) return {};
     const actor = actorFromBody(body);
-    const chosen = new ViewState((view.state?.values ?? {}) as ViewStateValues).selected('license');
+    const chosen = new ViewState((view.state?.values ?? {}) as ViewStateValues).selectedMany('licenses');
     return {
       after: read('update the import settings', async () => {
         const [options, job] = [await addUserOptions(deps.core, actor), await findImportJob(deps.core, view.private_metadata, actor.teamId)];

@@ -10,16 +10,21 @@ import { slackErrorCode } from '../../services/slack-errors.js';
 import { editManyModal } from '../../views/edit-many-modal.js';
 import { CALLBACK } from '../../views/ids.js';
 import { addUserFormChanged } from './add-user-form-actions.js';
+import { importLicensesChanged } from './import-actions.js';
 
 /**
  * Products chosen in a form's `licenses` picker (one registration serves every form that has it):
- * the form is rebuilt with an "Apps to turn off" picker for each chosen product. Add user has its
- * own rebuild (add-user-form-actions.ts); Edit many is rebuilt here.
+ * the form is rebuilt with an "Apps to turn off" picker for each chosen product. Add user and the
+ * import settings have their own rebuilds (add-user-form-actions.ts, import-actions.ts); Edit many
+ * is rebuilt here.
  */
 export const productsChosen = (deps: ListenerDeps) => {
+  const byForm: Record<string, (args: ActionArgs<BlockAction>) => ReturnType<ReturnType<typeof addUserFormChanged>>> = {
+    [CALLBACK.editMany]: editManyProductsChosen(deps),
+    [CALLBACK.importSettings]: importLicensesChanged(deps),
+  };
   const addUser = addUserFormChanged(deps);
-  const editMany = editManyProductsChosen(deps);
-  return (args: ActionArgs<BlockAction>) => (args.body.view?.callback_id === CALLBACK.editMany ? editMany(args) : addUser(args));
+  return (args: ActionArgs<BlockAction>) => (byForm[args.body.view?.callback_id ?? ''] ?? addUser)(args);
 };
 
 /** Edit many: Slack keeps what was typed in every input whose block id stays the same, the selection carried in private_metadata too. */

@@ -9,6 +9,7 @@ import { read, type Plan } from '../../services/answer.js';
 import { ephemeral, followUp, type CommandArgs, type CommandReply } from '../../services/answering.js';
 import { openSetupForm } from '../../services/open-forms.js';
 import { addUserModal } from '../../views/add-user-modal.js';
+import { addManyUsersModal } from '../../views/add-many-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
 import { esc, textMessage } from '../../views/kit.js';
@@ -26,6 +27,7 @@ import { USER_CHANGE_SUBCOMMANDS } from './user-change-commands.js';
 const OTHER_SUBCOMMANDS = [
   'help',
   'add',
+  'add-many',
   'import',
   'show',
   'list',
@@ -70,6 +72,19 @@ export function usersCommand(deps: ListenerDeps) {
           after: read('open the Add user form', async () => {
             const options = await addUserOptions(deps.core, actor);
             await deps.slack.openView(command.trigger_id, options.ok ? addUserModal(options.options) : messageModal('Add user', esc(options.message)));
+          }),
+        };
+      }
+      case 'add-many': {
+        const allowed = await mayAddUsers(deps.core, actor);
+        if (!allowed.ok) return { reply: ephemeral(textMessage(allowed.message)) };
+        return {
+          after: read('open the Add several users form', async () => {
+            const options = await addUserOptions(deps.core, actor);
+            await deps.slack.openView(
+              command.trigger_id,
+              options.ok ? addManyUsersModal(options.options) : messageModal('Add several users', esc(options.message)),
+            );
           }),
         };
       }

@@ -7,8 +7,14 @@ import { fieldErrors, showView, type ViewListener } from '../../services/answeri
 import { esc } from '../../views/kit.js';
 import { boughtMessage } from '../../views/licenses-message.js';
 import { messageModal } from '../../views/message-modal.js';
+import { importOfPurchase } from '../../views/buy-licenses-modal.js';
+import { refreshImportPreview } from '../../services/import-preview-refresh.js';
+import { describeError } from '../../../log.js';
 
-/** The Buy licenses form: a rehearsal of the purchase decides the ack; the purchase follows it. */
+/**
+ * The Buy licenses form: a rehearsal of the purchase decides the ack; the purchase follows it (one
+ * per submission), then the import preview it was opened from, if any, is brought up to date.
+ */
 export function buyLicensesSubmission(deps: ListenerDeps): ViewListener {
   return {
     look: { title: 'Buy licenses', working: 'Buying the licenses… the result follows here.' },
@@ -25,7 +31,16 @@ export function buyLicensesSubmission(deps: ListenerDeps): ViewListener {
         reply: showView(messageModal('Licenses bought', boughtMessage(rehearsal).text)),
         after: change('buy the licenses', async () => {
           const result = await buyLicenses(deps.core, actor, input);
-          if (!result.ok) await deps.slack.updateView(view.id, messageModal('Buy licenses', esc(`Nothing was bought: ${result.message}`)));
+          if (!result.ok) {
+            await deps.slack.updateView(view.id, messageModal('Buy licenses', esc(`Nothing was bought: ${result.message}`)));
+            return;
+          }
+          // Bought from an import preview: the preview shows the seats now at hand.
+          const importJobId = importOfPurchase(view.private_metadata);
+          if (importJobId)
+            await refreshImportPreview(deps, actor, importJobId).catch((error) =>
+              deps.logger.warn('import preview not updated after a purchase', { job: importJobId, ...describeError(error) }),
+            );
         }),
       };
     },
