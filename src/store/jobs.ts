@@ -343,3 +343,19 @@ export async function failAbandonedJob(db: Db, id: string, error: string, now: D
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
+
+/**
+ * Ends an organization's queued jobs of the app's queue (they all talk to Slack) without running
+ * them: failed, with why. Running ones are left to their runner. Returns how many ended.
+ */
+export async function failQueuedAppJobsOfTenant(db: Db, tenantId: string, error: string, now: Date): Promise<number> {
+  const stamp = toDbDate(now);
+  const result = await db
+    .updateTable('Job')
+    .set({ status: 'failed', error, finishedAt: stamp, updatedAt: stamp })
+    .where('tenantId', '=', tenantId)
+    .where('queue', '=', 'app')
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
