@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type CodedError, type Installation } from '@slack/bolt';
 import { slackAuth, type Env, type SlackAuth } from '../config/env.js';
 import { STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
 import { interruptOrphanedImports } from '../core/bulk/import-job.js';
@@ -29,6 +29,7 @@ import { BOT_SCOPES } from './bot-scopes.js';
 import { oneTokenPorts, type SlackPorts } from './slack-ports.js';
 import { inWorkspaceOfJob } from './jobs/workspace-job.js';
 import { InstalledWorkspaces } from './workspaces/installed-workspaces.js';
+import { installedPage, installFailedPage } from './workspaces/install-pages.js';
 
 export interface RosterApp {
   /** The HTTP port listened on (HTTP mode only). */
@@ -227,6 +228,10 @@ function oauthOptions(auth: Extract<SlackAuth, { mode: 'many-workspaces' }>, ins
     installationStore: installed.installationStore(),
     installerOptions: {
       directInstall: true,
+      callbackOptions: {
+        success: (installation: Installation, _options: unknown, _req: unknown, res: ServerResponse) => installedPage(installation, res),
+        failure: (error: CodedError, _options: unknown, _req: unknown, res: ServerResponse) => installFailedPage(error, res),
+      },
       ...(apiUrl ? { clientOptions: { slackApiUrl: apiUrl }, authorizationUrl: `${new URL(apiUrl).origin}/oauth/v2/authorize` } : {}),
     },
   };

@@ -33,7 +33,14 @@ export interface RosterUnderTest {
  * Roster as it runs in production (HTTP mode, real port, real SQLite file) against the local fake
  * of Slack's Web API; `sim` sends signed requests the way Slack does.
  */
-export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date } = {}): Promise<RosterUnderTest> {
+export async function startRosterUnderTest(
+  options: {
+    bootstrapAdmins?: string[];
+    now?: () => Date;
+    /** Serve many workspaces (Slack's OAuth flow, test/support/oauth-install.ts) instead of the fake's one bot token. */
+    manyWorkspaces?: boolean;
+  } = {},
+): Promise<RosterUnderTest> {
   const fake = await startFakeSlack();
   const logs: string[] = [];
   const logged = new EventEmitter();
@@ -43,7 +50,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
   });
   const db = await createTestDatabase(options.now, { logger });
   const loaded = loadEnv({
-    SLACK_BOT_TOKEN: fake.botToken,
+    ...(options.manyWorkspaces ? oauthEnv(fake) : { SLACK_BOT_TOKEN: fake.botToken }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     PORT: '0',
     SLACK_API_URL: fake.apiUrl,
@@ -54,6 +61,8 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await startSlackApp(db.runtime, loaded.env, TEST_TUNING);
   const baseUrl = `http://127.0.0.1:${app.port}`;
+  // The app's settings in Slack name Roster's redirect URL (known once it listens).
+  if (options.manyWorkspaces) fake.setRedirectUrls([`${baseUrl}/slack/oauth_redirect`]);
   const appUrl = `${baseUrl}/slack/events`;
   const sim = new SlackClientSim({ appUrl, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
   return {
@@ -100,6 +109,13 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     },
   };
 }
+
+/** The OAuth settings that make Roster serve many workspaces, matching the fake app's credentials. */
+export function oauthEnv(fake: FakeSlack): Record<string, string> {
+  return { SLACK_CLIENT_ID: fake.clientId, SLACK_CLIENT_SECRET: fake.clientSecret, SLACK_STATE_SECRET: STATE_SECRET };
+}
+
+export const STATE_SECRET = 'a-state-secret-of-at-least-32-characters-for-tests';
 
 /**
  * Another Roster process on the same database and fake Slack (a restart after a crash, or an

@@ -54,7 +54,11 @@ export class InstalledWorkspaces implements SlackPorts {
         const facts = installationFacts(installation);
         const { organization } = await recordInstallation(this.core, this.secretKey, facts);
         this.known.delete(facts.teamId);
-        this.logger.info('Roster was installed in a workspace', { team: facts.teamId, by: facts.installedBy, organization: organization ?? '(not set up yet)' });
+        this.logger.info('Roster was installed in a workspace', {
+          team: facts.teamId,
+          by: facts.installedBy,
+          organization: organization ?? '(not set up yet)',
+        });
       },
       fetchInstallation: async (query: InstallationQuery<boolean>) => {
         if (query.isEnterpriseInstall || !query.teamId) throw new Error('Roster is installed per workspace, never organization-wide');
@@ -100,12 +104,19 @@ export class InstalledWorkspaces implements SlackPorts {
   }
 }
 
+/** An installation Roster does not take, with why (shown on the page the installer lands on). */
+export class InstallRefused extends Error {
+  override name = 'InstallRefused';
+}
+
 /** The facts Roster keeps of an installation Bolt's OAuth flow made (a bot token for one workspace, without rotation). */
 function installationFacts(installation: Installation): WorkspaceInstallation {
   const { team, bot } = installation;
-  if (installation.isEnterpriseInstall || !team) throw new Error('Roster is installed per workspace: an organization-wide (Enterprise Grid) install is not supported.');
-  if (!bot) throw new Error('Slack gave no bot token: install Roster with its bot scopes (manifest.yml).');
-  if (bot.refreshToken) throw new Error("Slack gave a rotating bot token: turn token rotation off in the app's settings (manifest.yml: token_rotation_enabled: false).");
+  if (installation.isEnterpriseInstall || !team)
+    throw new InstallRefused('Roster is installed per workspace: an organization-wide (Enterprise Grid) install is not supported.');
+  if (!bot) throw new InstallRefused('Slack gave no bot token: install Roster with its bot scopes (manifest.yml).');
+  if (bot.refreshToken)
+    throw new InstallRefused("Slack gave a rotating bot token: turn token rotation off in the app's settings (manifest.yml: token_rotation_enabled: false).");
   return {
     teamId: team.id,
     teamName: team.name ?? team.id,
