@@ -20,8 +20,10 @@ import { afterAck, reportFailure } from './after-ack.js';
  *    (list, find, show, open a form) still answers another way: nothing half-happens.
  *
  * "Arrived" is when `answer` starts. Before it only the edge's shape check (guard-receiver.ts),
- * Bolt's signature check and its authorize (a single bot token: no Web API call) run, which take
- * microseconds; Slack's own clock started earlier by the network's delay, which no app can see.
+ * Bolt's signature check, its authorize (a single bot token, or the workspace's installation from
+ * memory: no Web API call) and `answerIn` picking the workspace's port run, which take microseconds
+ * (the first request of a workspace after a start reads its installation from the database once);
+ * Slack's own clock started earlier by the network's delay, which no app can see.
  */
 
 /** Slack waits this long for an ack (Bolt's HTTP receiver answers 404 itself at 3001 ms). */

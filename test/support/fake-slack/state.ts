@@ -174,9 +174,11 @@ export class FakeState {
     }
   }
 
+  /** The next failure queued for `method` (one meant for a workspace, only for a call acting in it). */
   takeFailure(method: string): FailureSpec | undefined {
     const queue = this.failures.get(method);
-    const next = queue?.shift();
+    const at = queue?.findIndex((failure) => failure.team === undefined || failure.team === this.caller.id) ?? -1;
+    const next = at === -1 ? undefined : queue?.splice(at, 1)[0];
     if (queue && queue.length === 0) this.failures.delete(method);
     return next;
   }

@@ -181,4 +181,6 @@ export interface FailureSpec {
   /** HTTP status to answer with (default 200 like Slack; 429 adds Retry-After). */
   status?: number;
   retryAfter?: number;
+  /** Only a call made with this workspace's token fails (others pass it by). */
+  team?: string;
 }
