@@ -20,7 +20,8 @@ export type Permission =
   | 'manage_views'
   | 'manage_domains'
   | 'manage_settings'
-  | 'purge_users';
+  | 'purge_users'
+  | 'delete_organization';
 
 /**
  * Which roles grant each permission (docs/domain.md "Admin roles"); Global admin grants everything.
@@ -46,6 +47,7 @@ const GRANTS: Record<Permission, Role[]> = {
   manage_domains: ['global_admin'],
   manage_settings: ['global_admin'],
   purge_users: ['global_admin'],
+  delete_organization: ['global_admin'],
 };
 
 export function rolesGranting(permission: Permission): Role[] {
@@ -73,6 +75,7 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   manage_domains: 'manage domains',
   manage_settings: 'change organization settings',
   purge_users: 'delete users permanently before their 30 days',
+  delete_organization: "delete the organization and all of Roster's data about it",
 };
 
 export function permissionWords(permission: Permission): string {

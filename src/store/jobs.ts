@@ -344,6 +344,17 @@ export async function failAbandonedJob(db: Db, id: string, error: string, now: D
   return result.numUpdatedRows === 1n;
 }
 
+/** How many of an organization's jobs are running now (on any runner). */
+export async function runningJobsOfTenant(db: Db, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('Job')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
+    .where('status', '=', 'running')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /**
  * Ends an organization's queued jobs of the app's queue (they all talk to Slack) without running
  * them: failed, with why. Running ones are left to their runner. Returns how many ended.

@@ -16,6 +16,7 @@ import { Browser, installWorkspace, runInstall } from '../support/oauth-install.
 import { oauthEnv, SIGNING_SECRET, startRosterUnderTest, TEST_TUNING, type RosterUnderTest } from '../support/roster-under-test.js';
 import type { SlackClientSim } from '../support/slack-requests.js';
 import { createTestDatabase } from '../support/test-db.js';
+import { rosterCli } from '../support/run-cli.js';
 
 const A = 'T0AAAAAAA';
 const B = 'T0BBBBBBB';
@@ -236,6 +237,54 @@ describe('removing Roster from a workspace', () => {
     await simF.event({ type: 'tokens_revoked', tokens: { bot: [r.fake.team(F)!.botUserId] } }, { eventId: 'Ev0FREVK2' });
     await r.handled('Ev0FREVK2');
     expect(await installation(F)).toBeUndefined();
+  });
+});
+
+describe("deleting an organization Roster was removed from: its owner's choice, at the command line", () => {
+  it('asks for the name again, refuses other roles and a running job, then deletes every row of it and nothing else', async () => {
+    const G = 'T0GGGGGGG';
+    const simG = await installWorkspace(r, G, { id: 'U0GOWNER1' });
+    const tenantG = await setUp(G, 'U0GOWNER1', 'Gadgets');
+    await setUp(A, OWNER_A, 'Contoso');
+    await simG.event({ type: 'app_home_opened', user: 'U0GOWNER1', tab: 'home', channel: 'DU0GOWNER1' }, { eventId: 'Ev0GHOME1' });
+    await r.handled('Ev0GHOME1');
+    await queueNotice(r.db.ctx, { tenantId: tenantG, member: 'U0GOWNER1', text: 'Hello.' });
+    await r.quiet();
+    r.fake.revokeTokens(G);
+    await simG.event({ type: 'app_uninstalled' }, { eventId: 'Ev0GGONE1' });
+    await r.handled('Ev0GGONE1');
+    const roster = rosterCli(r.db);
+    const rows = async (tenantId: string) => ({
+      users: (await r.db.db.selectFrom('DirectoryUser').select('id').where('tenantId', '=', tenantId).execute()).length,
+      terms: (await r.db.db.selectFrom('UserSearchTerm').select('userId').where('tenantId', '=', tenantId).execute()).length,
+      audit: (await r.db.db.selectFrom('AuditRecord').select('id').where('tenantId', '=', tenantId).execute()).length,
+      jobs: (await r.db.db.selectFrom('Job').select('id').where('tenantId', '=', tenantId).execute()).length,
+      tenant: (await r.db.db.selectFrom('Tenant').select('id').where('id', '=', tenantId).execute()).length,
+    });
+    const before = await rows(tenantG);
+    expect(before).toMatchObject({ users: 1, tenant: 1 });
+    expect(before.terms * before.audit * before.jobs).toBeGreaterThan(0);
+    const tenantA = (await r.db.db.selectFrom('Tenant').select('id').where('slackTeamId', '=', A).executeTakeFirstOrThrow()).id;
+    const untouched = await rows(tenantA);
+
+    const wrong = await roster('organization', 'delete', '--workspace', G, '--confirm', 'gadgets');
+    expect(wrong).toMatchObject({ code: 1, stderr: expect.stringContaining('--confirm: Type Gadgets to confirm.') });
+    const notGlobal = await roster('organization', 'delete', '--workspace', G, '--confirm', 'Gadgets', '--role', 'user_admin');
+    expect(notGlobal.code).toBe(3);
+    const jobRow = await r.db.db.selectFrom('Job').select('id').where('tenantId', '=', tenantG).executeTakeFirstOrThrow();
+    await r.db.db.updateTable('Job').set({ status: 'running' }).where('id', '=', jobRow.id).execute();
+    const running = await roster('organization', 'delete', '--workspace', G, '--confirm', 'Gadgets');
+    expect(running.stderr).toContain('1 job of the organization is running: wait for it to end, or cancel it from `roster jobs`');
+    await r.db.db.updateTable('Job').set({ status: 'failed' }).where('id', '=', jobRow.id).execute();
+    const rehearsed = await roster('organization', 'delete', '--workspace', G, '--confirm', 'Gadgets', '--dry-run');
+    expect(rehearsed.stdout).toContain('nothing was deleted');
+    expect(await rows(tenantG)).toEqual(before);
+
+    const deleted = await roster('organization', 'delete', '--workspace', G, '--confirm', 'Gadgets');
+    expect(deleted).toMatchObject({ code: 0, stdout: expect.stringContaining("Deleted Gadgets (workspace T0GGGGGGG) and all of Roster's data about it.") });
+    expect(await rows(tenantG)).toEqual({ users: 0, terms: 0, audit: 0, jobs: 0, tenant: 0 });
+    expect(await r.db.db.selectFrom('HomeWatch').select('slackUserId').where('teamId', '=', G).execute()).toEqual([]);
+    expect(await rows(tenantA)).toEqual(untouched);
   });
 });
 

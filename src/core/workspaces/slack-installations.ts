@@ -5,12 +5,7 @@ import { writeAudit } from '../../store/audit.js';
 import { forgetHomeWatchesOfTeam } from '../../store/change-events.js';
 import { failQueuedAppJobsOfTenant } from '../../store/jobs.js';
 import { tenantById, tenantByTeam } from '../../store/organizations.js';
-import {
-  allSlackInstallations,
-  deleteSlackInstallation,
-  slackInstallationOfTeam,
-  upsertSlackInstallation,
-} from '../../store/slack-installations.js';
+import { allSlackInstallations, deleteSlackInstallation, slackInstallationOfTeam, upsertSlackInstallation } from '../../store/slack-installations.js';
 
 /**
  * The Slack workspaces Roster was installed in through Slack's OAuth flow (many workspaces), each
