@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseSecretKey, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
+import { parseSecretKey, POSTGRES_NEEDS_SECRET_KEY, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
 import { DEFAULT_IMPORT_LIMITS } from '../core/import/types.js';
-import { defaultDatabaseUrl } from '../db/database-url.js';
+import { defaultDatabaseUrl, isPostgresUrl } from '../db/database-url.js';
 
 const slackId = /^[UW][A-Z0-9]{2,}$/;
 
@@ -85,6 +85,9 @@ export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { o
   const parsed = envSchema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }));
   if (keyFile.problem) problems.push({ name: 'ROSTER_SECRET_KEY_FILE', message: keyFile.problem });
+  if (cleaned.DATABASE_URL !== undefined && isPostgresUrl(cleaned.DATABASE_URL) && cleaned.ROSTER_SECRET_KEY === undefined && !keyFile.problem) {
+    problems.push({ name: 'ROSTER_SECRET_KEY', message: POSTGRES_NEEDS_SECRET_KEY });
+  }
   if (cleaned.SLACK_APP_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined) {
     problems.push({ name: 'SLACK_SIGNING_SECRET', message: 'is missing (needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not)' });
   }
