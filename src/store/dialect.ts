@@ -23,6 +23,12 @@ export interface StoreDialect {
    * what others may change at the same moment (organization-lock.ts).
    */
   lockOrganization(tx: Db, tenantId: string): Promise<void>;
+  /**
+   * A SELECT whose rows stay as read until the transaction ends, for a decision made on them (seats
+   * taken by the count): `FOR UPDATE` on PostgreSQL; on SQLite the transaction already holds the
+   * database's one write lock, and the query is left as it is.
+   */
+  forUpdate<Q extends { forUpdate(): Q }>(query: Q): Q;
 }
 
 /** Carried by each driver's Kysely adapter, so any `Db` (a transaction too) finds its dialect. */

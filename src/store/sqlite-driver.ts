@@ -55,6 +55,7 @@ const SQLITE: StoreDialect = {
   async lockOrganization(tx) {
     if (!tx.isTransaction) throw new Error('lockOrganization runs inside a transaction');
   },
+  forUpdate: (query) => query,
 };
 
 class RosterSqliteAdapter extends SqliteAdapter implements AdapterWithDialect {

@@ -14,7 +14,7 @@ import { usersMadeByImportRows, type NewDirectoryUser } from '../../store/direct
 import { licenseNewUsers } from '../licenses/change-user-licenses.js';
 import { findImportJob, heartbeatImport, saveImportProgress, takeImportOwnership, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
-import { licensePool } from '../../store/seat-ledger.js';
+import { licensePoolHeld } from '../../store/seat-ledger.js';
 import { BatchPacer } from './batch-pacer.js';
 import { batched } from './batched.js';
 import { readStoredSettings } from './import-settings.js';
@@ -240,7 +240,7 @@ class ImportRun {
    */
   private async create(tx: Db, pending: Pending[], now: Date): Promise<ImportResultRow[]> {
     const { license, whenSeatsRunOut } = this.settings;
-    const pool = license ? await licensePool(tx, this.tenant.id, license.skuId) : null;
+    const pool = license ? await licensePoolHeld(tx, this.tenant.id, license.skuId) : null;
     let seats = pool ? Math.max(0, pool.total - pool.assigned) : 0;
     const results: ImportResultRow[] = [];
     const licensed: { userId: string; disabledPlans: readonly string[] }[] = [];
