@@ -32,8 +32,11 @@ describe.skipIf(!testPostgresUrl)('PostgreSQL migrations', () => {
     .map((entry) => entry.name)
     .sort();
   const recorded = async () =>
-    (await pool().query<{ migration_name: string; finished: boolean }>('SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name'))
-      .rows;
+    (
+      await pool().query<{ migration_name: string; finished: boolean }>(
+        'SELECT migration_name, finished_at IS NOT NULL AS finished FROM _prisma_migrations ORDER BY migration_name',
+      )
+    ).rows;
 
   beforeEach(async () => {
     place = await takePostgresSchema();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { loadEnv } from '../../src/config/env.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
@@ -7,6 +8,7 @@ import { startSlackApp, type RosterApp, type SlackAppTuning } from '../../src/sl
 import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
 import { SlackClientSim } from './slack-requests.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import type { DatabaseKind } from '../../src/store/dialect.js';
 
 /** App Home refreshes come at the end of a 200 ms slot instead of 2 s, so tests wait less for them (quiet()). */
 export const TEST_TUNING: SlackAppTuning = { homeRefreshMs: 200 };
@@ -33,7 +35,7 @@ export interface RosterUnderTest {
  * Roster as it runs in production (HTTP mode, real port, real SQLite file) against the local fake
  * of Slack's Web API; `sim` sends signed requests the way Slack does.
  */
-export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date } = {}): Promise<RosterUnderTest> {
+export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date; kind?: DatabaseKind } = {}): Promise<RosterUnderTest> {
   const fake = await startFakeSlack();
   const logs: string[] = [];
   const logged = new EventEmitter();
@@ -41,7 +43,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     logs.push(line);
     logged.emit('line', line);
   });
-  const db = await createTestDatabase(options.now, { logger });
+  const db = await createTestDatabase(options.now, { logger, ...(options.kind ? { kind: options.kind } : {}) });
   const loaded = loadEnv({
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -50,6 +52,8 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     DATABASE_URL: db.url,
     ROSTER_BOOTSTRAP_ADMINS: (options.bootstrapAdmins ?? []).join(','),
     LOG_LEVEL: 'debug',
+    // PostgreSQL needs the key set (the runtime was given its own, which is the one used).
+    ...(db.kind === 'postgres' ? { ROSTER_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
   });
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await startSlackApp(db.runtime, loaded.env, TEST_TUNING);
