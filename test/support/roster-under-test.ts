@@ -26,7 +26,10 @@ export interface RosterUnderTest {
   logs: string[];
   /** Resolves when no job is queued or running (App Home refreshes included): before counting Slack calls exactly. */
   quiet(timeoutMs?: number): Promise<void>;
-  /** Resolves when Roster has finished handling the event with this id (every listener, work after the ack included). */
+  /**
+   * Resolves when Roster has finished handling the event with this id, or the command or interaction
+   * with this trigger id (every listener, work after the ack included).
+   */
   handled(eventId: string, options?: { times?: number; timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -70,7 +73,8 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     logs,
     handled: (eventId, { times = 1, timeoutMs = 5000 } = {}) =>
       new Promise<void>((resolve, reject) => {
-        const line = (text: string) => text.includes('"request handled"') && text.includes(`"eventId":"${eventId}"`);
+        const line = (text: string) =>
+          text.includes('"request handled"') && (text.includes(`"eventId":"${eventId}"`) || text.includes(`"triggerId":"${eventId}"`));
         let seen = logs.filter(line).length;
         const done = (text: string) => line(text) && ++seen >= times;
         if (seen >= times) return resolve();
