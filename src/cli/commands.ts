@@ -5,6 +5,7 @@ import { COMPLETION_COMMAND } from './completion.js';
 import { IMPORT_COMMAND } from './import-commands.js';
 import { LICENSES_COMMANDS } from './licenses-commands.js';
 import { LIST_COMMANDS } from './list-commands.js';
+import { MIGRATE_COMMAND } from './migrate-command.js';
 import { SETTINGS_COMMANDS } from './settings-commands.js';
 import { SETUP_COMMAND } from './setup-command.js';
 import { USERS_COMMANDS } from './users-commands.js';
@@ -26,5 +27,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   IMPORT_COMMAND,
   ...ADMIN_COMMANDS,
   AUDIT_COMMAND,
+  MIGRATE_COMMAND,
   COMPLETION_COMMAND,
 ];

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseSecretKey, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
+import { parseSecretKey, POSTGRES_NEEDS_SECRET_KEY, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
 import { DEFAULT_IMPORT_LIMITS } from '../core/import/types.js';
-import { defaultDatabaseUrl } from '../db/database-url.js';
+import { defaultDatabaseUrl, isPostgresUrl } from '../db/database-url.js';
 
 const slackId = /^[UW][A-Z0-9]{2,}$/;
 
@@ -21,6 +21,7 @@ export const envSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
   /** Socket Mode only: the port of GET /healthz, /readyz and /metrics (over HTTP they are on PORT). */
   HEALTH_PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).optional(),
+  /** A SQLite `file:` URL (the default) or a PostgreSQL `postgres://…` URL (then ROSTER_SECRET_KEY is required, checked in loadEnv). */
   DATABASE_URL: z.string().min(1).default(defaultDatabaseUrl),
   SLACK_API_URL: z
     .url({ error: 'must be a URL such as https://slack.com/api/' })
@@ -50,7 +51,7 @@ export const envSchema = z.object({
   /** How long a form submission may work before Roster acks it with "working…" and answers later (ms). */
   /**
    * The AES-256 key that seals temporary passwords until they are shown (32 bytes, hex or base64).
-   * Unset: Roster keeps its own key in a 0600 file beside the database. Never logged or quoted.
+   * Unset: Roster keeps its own key in a 0600 file beside the SQLite database (PostgreSQL needs it set). Never logged or quoted.
    */
   ROSTER_SECRET_KEY: z
     .string()
@@ -74,7 +75,8 @@ export const WHERE = {
   SLACK_BOT_TOKEN: 'Slack app settings → OAuth & Permissions → Bot User OAuth Token (install the app first)',
   SLACK_SIGNING_SECRET: 'Slack app settings → Basic Information → App Credentials → Signing Secret',
   SLACK_APP_TOKEN: 'Slack app settings → Basic Information → App-Level Tokens (scope connections:write); only for Socket Mode',
-  ROSTER_SECRET_KEY: 'your secret store (the key that sealed the pending passwords), or unset it to let Roster keep its own key file beside the database',
+  ROSTER_SECRET_KEY:
+    'your secret store (the key that sealed the pending passwords), or, on SQLite, unset it to let Roster keep its own key file beside the database',
 } as const satisfies Record<string, string>;
 
 /** Parses the environment, or returns a message listing each problem and where to get the value. */
@@ -85,6 +87,9 @@ export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { o
   const parsed = envSchema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }));
   if (keyFile.problem) problems.push({ name: 'ROSTER_SECRET_KEY_FILE', message: keyFile.problem });
+  if (cleaned.DATABASE_URL !== undefined && isPostgresUrl(cleaned.DATABASE_URL) && cleaned.ROSTER_SECRET_KEY === undefined && !keyFile.problem) {
+    problems.push({ name: 'ROSTER_SECRET_KEY', message: POSTGRES_NEEDS_SECRET_KEY });
+  }
   if (cleaned.SLACK_APP_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined) {
     problems.push({ name: 'SLACK_SIGNING_SECRET', message: 'is missing (needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not)' });
   }

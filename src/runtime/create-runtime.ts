@@ -14,6 +14,7 @@ import { Metrics } from './metrics.js';
 
 /** What a runtime is built from: everything that differs between the app, the CLI, a test and the bench. */
 export interface RuntimeOptions {
+  /** DATABASE_URL: a SQLite `file:` URL, or `postgres://…` (src/db/open-database.ts). */
   databaseUrl: string;
   /**
    * An open database to share instead of opening `databaseUrl` (left open at shutdown): a second
@@ -21,11 +22,11 @@ export interface RuntimeOptions {
    * block each other (a busy wait holds the thread the lock holder needs); separate processes don't.
    */
   database?: OpenDatabase;
-  /** ROSTER_SECRET_KEY when set; else the key file beside the database is used (made when missing). */
+  /** ROSTER_SECRET_KEY when set; else the key file beside the SQLite database is used (made when missing). PostgreSQL needs it. */
   secretKey?: Buffer;
-  /** A process that writes for long (the app, a CLI import) copies the write-ahead log in a worker thread. */
+  /** A process that writes for long (the app, a CLI import) copies SQLite's write-ahead log in a worker thread. */
   backgroundCheckpoints?: boolean;
-  /** How long a query waits for another process's write lock (ms). */
+  /** How long a query waits for another process's write lock (ms; SQLite). */
   busyTimeoutMs?: number;
   now?: () => Date;
   logger?: Logger;
@@ -61,7 +62,7 @@ export interface Runtime {
   secretKey(): Buffer;
   /** Starts the job runner, the recurring jobs and following other processes' changes (the app does; the CLI and most tests do not). */
   start(options?: StartOptions): Promise<void>;
-  /** Lets running jobs finish their step and hands them back, stops everything, closes the database. Safe to call twice. */
+  /** Lets running jobs finish their step and hands them back, stops everything, closes the database (a PostgreSQL pool is ended). Safe to call twice. */
   shutdown(): Promise<void>;
 }
 
@@ -72,6 +73,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     (await openDatabase(options.databaseUrl, {
       backgroundCheckpoints: options.backgroundCheckpoints ?? false,
       ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+      onIdleError: (error) => logger.warn('a pooled PostgreSQL connection broke while idle; the next query connects again', describeError(error)),
     }));
   const folderNote = options.database ? null : folderAccessNote(database.folderAccess);
   if (folderNote) logger[folderNote.level](folderNote.message, folderNote.facts);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { loadEnv } from '../../src/config/env.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
@@ -7,6 +8,7 @@ import { startSlackApp, type RosterApp, type SlackAppTuning } from '../../src/sl
 import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
 import { SlackClientSim } from './slack-requests.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import type { DatabaseKind } from '../../src/store/dialect.js';
 
 /** App Home refreshes come at the end of a 200 ms slot instead of 2 s, so tests wait less for them (quiet()). */
 export const TEST_TUNING: SlackAppTuning = { homeRefreshMs: 200 };
@@ -24,7 +26,10 @@ export interface RosterUnderTest {
   logs: string[];
   /** Resolves when no job is queued or running (App Home refreshes included): before counting Slack calls exactly. */
   quiet(timeoutMs?: number): Promise<void>;
-  /** Resolves when Roster has finished handling the event with this id (every listener, work after the ack included). */
+  /**
+   * Resolves when Roster has finished handling the event with this id, or the command or interaction
+   * with this trigger id (every listener, work after the ack included).
+   */
   handled(eventId: string, options?: { times?: number; timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -33,7 +38,7 @@ export interface RosterUnderTest {
  * Roster as it runs in production (HTTP mode, real port, real SQLite file) against the local fake
  * of Slack's Web API; `sim` sends signed requests the way Slack does.
  */
-export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date } = {}): Promise<RosterUnderTest> {
+export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date; kind?: DatabaseKind } = {}): Promise<RosterUnderTest> {
   const fake = await startFakeSlack();
   const logs: string[] = [];
   const logged = new EventEmitter();
@@ -41,7 +46,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     logs.push(line);
     logged.emit('line', line);
   });
-  const db = await createTestDatabase(options.now, { logger });
+  const db = await createTestDatabase(options.now, { logger, ...(options.kind ? { kind: options.kind } : {}) });
   const loaded = loadEnv({
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -50,6 +55,8 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     DATABASE_URL: db.url,
     ROSTER_BOOTSTRAP_ADMINS: (options.bootstrapAdmins ?? []).join(','),
     LOG_LEVEL: 'debug',
+    // PostgreSQL needs the key set (the runtime was given its own, which is the one used).
+    ...(db.kind === 'postgres' ? { ROSTER_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
   });
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await startSlackApp(db.runtime, loaded.env, TEST_TUNING);
@@ -66,7 +73,8 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     logs,
     handled: (eventId, { times = 1, timeoutMs = 5000 } = {}) =>
       new Promise<void>((resolve, reject) => {
-        const line = (text: string) => text.includes('"request handled"') && text.includes(`"eventId":"${eventId}"`);
+        const line = (text: string) =>
+          text.includes('"request handled"') && (text.includes(`"eventId":"${eventId}"`) || text.includes(`"triggerId":"${eventId}"`));
         let seen = logs.filter(line).length;
         const done = (text: string) => line(text) && ++seen >= times;
         if (seen >= times) return resolve();
