@@ -51,7 +51,7 @@ describe('the layers keep to their places', () => {
   });
 });
 
-/** The store's functions that change users and licenses: the embedded directory calls them, nothing else. */
+/** The store's functions that change users and licenses: the embedded directory and the tenant's mirror call them, nothing else. */
 const DIRECTORY_WRITES = [
   'insertDirectoryUser',
   'insertDirectoryUsersSkippingTaken',
@@ -69,6 +69,11 @@ const DIRECTORY_WRITES = [
   'purgeDeletedUser',
   'removeMailboxPastGrace',
   'markGuest',
+  // The mirror of a connected tenant (src/directory/microsoft-mirror.ts).
+  'applyMirrorChanges',
+  'deleteUsersNotMirroredSince',
+  'setMirroredProducts',
+  'setMirroredDomains',
 ];
 
 /** A file's code without its comments, so that prose about "the ack" is not mistaken for code. */

@@ -6,7 +6,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { CoreContext, MemberActor } from '../../src/core/context.js';
 import type { DirectoryProvider } from '../../src/core/directory/directory-provider.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime/create-runtime.js';
 import type { DB } from '../../src/generated/kysely/database.js';
 import type { Db } from '../../src/store/database.js';
 import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
@@ -35,7 +35,7 @@ export function copyTemplateDatabase(file: string): void {
 /** A real SQLite file with every migration applied, in its own temp folder, and a runtime on it. */
 export async function createTestDatabase(
   now: () => Date = () => new Date(),
-  options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider } = {},
+  options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider; graph?: RuntimeOptions['graph'] } = {},
 ): Promise<TestDatabase> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
   const file = path.join(dir, 'roster.db');
@@ -47,6 +47,7 @@ export async function createTestDatabase(
     logger: options.logger ?? createLogger('error', () => undefined),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
     ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.graph ? { graph: options.graph } : {}),
   });
   return {
     ...runtime.database,
