@@ -121,6 +121,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ctx: runtime.core,
       actor: who.actor,
       jobs: runtime.jobs,
+      secretKey: () => runtime.secretKey(),
       limits: { maxRows: limits.data.ROSTER_IMPORT_MAX_ROWS, maxBytes: limits.data.ROSTER_IMPORT_MAX_BYTES },
       format,
       print,

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseSecretKey, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
 import { DEFAULT_IMPORT_LIMITS } from '../core/import/types.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
-import { DEFAULT_SYNC_MINUTES } from '../core/microsoft/sync-schedule.js';
+import { DEFAULT_SYNC_MINUTES } from '../core/microsoft/sync-interval.js';
 import { DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL } from '../graph/endpoints.js';
 
 const slackId = /^[UW][A-Z0-9]{2,}$/;

@@ -5,7 +5,8 @@ import type { DirectoryProvider } from '../core/directory/directory-provider.js'
 import { embeddedDirectory } from '../directory/embedded-directory.js';
 import { microsoftMirror } from '../directory/microsoft-mirror.js';
 import { directorySyncHandler } from '../core/microsoft/sync-job.js';
-import { DEFAULT_SYNC_MINUTES, syncSchedule, syncSweepHandler } from '../core/microsoft/sync-schedule.js';
+import { DEFAULT_SYNC_MINUTES } from '../core/microsoft/sync-interval.js';
+import { syncSchedule, syncSweepHandler } from '../core/microsoft/sync-schedule.js';
 import { GLOBAL_ENDPOINTS, type GraphEndpoints } from '../graph/endpoints.js';
 import { GraphConnector } from '../graph/graph-connector.js';
 import { DEFAULT_TRANSPORT, type Transport } from '../graph/token-source.js';

@@ -134,9 +134,10 @@ export async function connectedTenantIds(db: Db): Promise<string[]> {
 
 /**
  * Makes `jobId` the organization's one sync at work: when none is, when it is this job already (a
- * resumed run), or when the one recorded no longer runs (it failed, or was cancelled). False otherwise.
+ * resumed run), or when the one recorded no longer runs (it ended, or its runner stopped holding its
+ * lease: a command line that was killed). False otherwise.
  */
-export async function claimSync(db: Db, tenantId: string, jobId: string): Promise<boolean> {
+export async function claimSync(db: Db, tenantId: string, jobId: string, now: Date): Promise<boolean> {
   const result = await db
     .updateTable('DirectoryConnection')
     .set({ syncJobId: jobId })
@@ -203,4 +204,10 @@ export async function holdsSync(db: Db, tenantId: string, jobId: string): Promis
 /** Why the sync at work failed this time (it may be tried again). */
 export async function noteSyncError(db: Db, tenantId: string, error: string): Promise<void> {
   await db.updateTable('DirectoryConnection').set({ lastSyncError: error }).where('tenantId', '=', tenantId).execute();
+}
+
+/** Checks nobody confirmed (their sealed secrets with them), made before `before`; how many went. */
+export async function deletePendingConnectionsBefore(db: Db, before: Date): Promise<number> {
+  const result = await db.deleteFrom('DirectoryConnection').where('status', '=', 'pending').where('createdAt', '<', toDbDate(before)).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }

@@ -67,8 +67,8 @@ export async function checkConnection(
   actor: Actor,
   key: Buffer,
   input: ConnectInput,
-  options: { dryRun?: boolean } = {},
-): Promise<Result<{ plan: ConnectPlan }>> {
+  options: { dryRun?: boolean; leaveOut?: boolean } = {},
+): Promise<Result<{ plan: ConnectPlan; saved: boolean }>> {
   const allowed = await mayConnect(ctx, actor);
   if (!allowed.ok) return allowed;
   const { auth } = allowed;
@@ -109,7 +109,8 @@ export async function checkConnection(
     users,
     checkedAt: now,
   };
-  if (options.dryRun) return ok({ plan });
+  // Nothing is kept for a rehearsal, or when the admin said beforehand not to leave users out (the command line).
+  if (options.dryRun || (options.leaveOut === false && match.leftOutCount > 0)) return ok({ plan, saved: false });
   const saved = await savePendingConnection(
     ctx.db,
     {
@@ -125,7 +126,7 @@ export async function checkConnection(
     now,
   );
   if (!saved) return fail('conflict', `${auth.tenant.name} was connected meanwhile by another admin.`);
-  return ok({ plan });
+  return ok({ plan, saved: true });
 }
 
 /**
@@ -138,7 +139,7 @@ export async function confirmConnection(
   ctx: CoreContext,
   actor: Actor,
   confirmation: { checkedAt: Date; leaveOut: boolean },
-  options: { queue?: JobQueue; notify?: string | null } = {},
+  options: { queue?: JobQueue; notify?: string | null; maxAttempts?: number } = {},
 ): Promise<Result<{ tenantName: string; syncJobId: string }>> {
   const auth = await authorize(ctx, actor, 'manage_directory');
   if (!auth.ok) return auth;
@@ -174,7 +175,17 @@ export async function confirmConnection(
       },
       now,
     );
-    const job = await queueSync(ctx, { tenantId, requestedBy: auth.actorId, notify: options.notify ?? null, queue: options.queue ?? 'app' }, tx);
+    const job = await queueSync(
+      ctx,
+      {
+        tenantId,
+        requestedBy: auth.actorId,
+        notify: options.notify ?? null,
+        queue: options.queue ?? 'app',
+        ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+      },
+      tx,
+    );
     return ok({ tenantName: pending.displayName, syncJobId: job.id });
   });
   if (!done.ok) return done;

@@ -56,7 +56,7 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
     async run(job) {
       const tenantId = job.record.tenantId;
       if (!tenantId) throw new PermanentJobFailure('A sync names no organization.');
-      const claimed = await job.step((tx) => claimSync(tx, tenantId, job.record.id));
+      const claimed = await job.step((tx) => claimSync(tx, tenantId, job.record.id, core.now()));
       if (!claimed.ok || !claimed.value) return { done: { skipped: 'another sync of this organization is at work, or it is not connected' } };
       const connection = await connectionOf(core.db, tenantId);
       if (!connection) throw new PermanentJobFailure('The organization is no longer connected.');

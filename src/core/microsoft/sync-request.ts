@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { JobQueue, JobRecord } from '../../domain/jobs.js';
 import type { Db } from '../../store/database.js';
 import { connectionOf } from '../../store/directory-connections.js';
-import { openJobsOfTenant } from '../../store/jobs.js';
+import { failAbandonedJob, openJobsOfTenant } from '../../store/jobs.js';
 import { authorize } from '../access/authorize.js';
 import type { Actor, CoreContext } from '../context.js';
 import { enqueue } from '../jobs/enqueue.js';
@@ -45,9 +45,30 @@ export function syncJobPayload(job: JobRecord): z.output<typeof payloadSchema> {
   return parsed.data;
 }
 
-/** The organization's sync queued or running, if any. */
+/**
+ * The organization's sync queued or running, if any: one of the app's, or one a command line runs
+ * now (a command line's job whose lease ran out belongs to a process that stopped: it does not count).
+ */
 export async function openSync(ctx: CoreContext, tenantId: string): Promise<JobRecord | null> {
-  return (await openJobsOfTenant(ctx.db, tenantId, [SYNC_JOB]))[0] ?? null;
+  const now = ctx.now();
+  const open = await openJobsOfTenant(ctx.db, tenantId, [SYNC_JOB]);
+  return open.find((job) => job.queue === 'app' || (job.status === 'running' && job.leaseExpiresAt !== null && job.leaseExpiresAt > now)) ?? null;
+}
+
+/** Sync jobs of a command line that stopped (killed mid-sync): failed, so that /users jobs says so. */
+export async function failStoppedSyncs(ctx: CoreContext, tenantId: string): Promise<number> {
+  const now = ctx.now();
+  let failed = 0;
+  for (const job of await openJobsOfTenant(ctx.db, tenantId, [SYNC_JOB])) {
+    if (
+      job.queue === 'app' ||
+      (job.leaseExpiresAt !== null && job.leaseExpiresAt > now) ||
+      (job.status === 'queued' && now.getTime() - job.createdAt.getTime() < 60_000)
+    )
+      continue;
+    if (await failAbandonedJob(ctx.db, job.id, 'The command line that ran this sync stopped before it ended; the next sync goes on.', now)) failed += 1;
+  }
+  return failed;
 }
 
 /**

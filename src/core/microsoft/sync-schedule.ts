@@ -1,13 +1,13 @@
-import { connectedTenantIds } from '../../store/directory-connections.js';
+import { subMinutes } from 'date-fns';
+import { connectedTenantIds, deletePendingConnectionsBefore } from '../../store/directory-connections.js';
 import type { CoreContext } from '../context.js';
 import type { JobHandler } from '../jobs/job-handler.js';
 import { SCHEDULE_ACTOR, type Recurring } from '../jobs/scheduler.js';
-import { openSync, queueSync, SYNC_JOB } from './sync-request.js';
+import { CHECK_VALID_MINUTES } from './connect-organization.js';
+import { failStoppedSyncs, openSync, queueSync, SYNC_JOB } from './sync-request.js';
 
 /** The recurring job that asks for a sync of every connected organization. */
 export const SYNC_SWEEP = 'sweep.directory-sync';
-/** How often connected organizations are synced unless ROSTER_SYNC_MINUTES says otherwise. */
-export const DEFAULT_SYNC_MINUTES = 5;
 
 /** Every `everyMs` (and at start), once per slot across instances. */
 export function syncSchedule(everyMs: number): Recurring {
@@ -16,7 +16,8 @@ export function syncSchedule(everyMs: number): Recurring {
 
 /**
  * Queues a sync of each connected organization that has none queued or running (a first sync of a
- * large tenant may take longer than the interval: the next one waits for it), one per slot.
+ * large tenant may take longer than the interval: the next one waits for it), one per slot; fails
+ * the syncs of command lines that stopped, and forgets checks nobody confirmed within the hour.
  */
 export function syncSweepHandler(core: CoreContext, everyMs: number): JobHandler {
   return {
@@ -24,8 +25,11 @@ export function syncSweepHandler(core: CoreContext, everyMs: number): JobHandler
     lane: 'light',
     async run() {
       const slot = Math.floor(core.now().getTime() / everyMs);
+      // Checks nobody confirmed go, with their sealed secrets.
+      await deletePendingConnectionsBefore(core.db, subMinutes(core.now(), CHECK_VALID_MINUTES));
       let queued = 0;
       for (const tenantId of await connectedTenantIds(core.db)) {
+        await failStoppedSyncs(core, tenantId);
         if (await openSync(core, tenantId)) continue;
         const job = await queueSync(core, { tenantId, requestedBy: SCHEDULE_ACTOR, notify: null, key: `${SYNC_JOB}:${tenantId}@${slot}`, maxAttempts: 2 });
         if (job.created) queued += 1;
