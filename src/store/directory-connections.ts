@@ -149,7 +149,13 @@ export async function claimSync(db: Db, tenantId: string, jobId: string, now: Da
         eb('syncJobId', '=', jobId),
         eb.not(
           eb.exists(
-            eb.selectFrom('Job').select('Job.id').whereRef('Job.id', '=', 'DirectoryConnection.syncJobId').where('Job.status', 'in', ['queued', 'running']),
+            eb
+              .selectFrom('Job')
+              .select('Job.id')
+              .whereRef('Job.id', '=', 'DirectoryConnection.syncJobId')
+              .where((job) =>
+                job.or([job('Job.status', '=', 'queued'), job.and([job('Job.status', '=', 'running'), job('Job.leaseExpiresAt', '>', toDbDate(now))])]),
+              ),
           ),
         ),
       ]),

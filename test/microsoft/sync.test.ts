@@ -42,6 +42,32 @@ const licensesOf = async (userId: string) =>
     (l) => `${l.skuId}:${l.disabledPlans}`,
   );
 
+describe('a command line killed in the middle of a sync', () => {
+  it('blocks no later sync: its job no longer counts once its lease ran out, and the schedule marks it failed', async () => {
+    await connectToFake(db, OWNER, graph, app);
+    const tenantId = (await db.db.selectFrom('Tenant').select('id').executeTakeFirstOrThrow()).id;
+    const dead = await enqueue(db.ctx, { tenantId, kind: 'directory.sync', queue: 'cli:dead-process', payload: { notify: null }, requestedBy: 'cli:kim' });
+    const past = new Date(Date.now() - 60_000).toISOString();
+    await db.db
+      .updateTable('Job')
+      .set({ status: 'running', leaseOwner: 'dead-process', leaseExpiresAt: past, createdAt: past })
+      .where('id', '=', dead.id)
+      .execute();
+    await db.db.updateTable('DirectoryConnection').set({ syncJobId: dead.id }).execute();
+    graph.tenant.addUser({ userPrincipalName: 'late@contoso.onmicrosoft.com' });
+    const asked = await requestSync(db.ctx, OWNER);
+    expect(asked).toMatchObject({ ok: true, alreadyQueued: false });
+    const sync = await db.runtime.jobs.runNow(asked.ok ? asked.jobId : '');
+    expect(sync.result).toMatchObject({ added: 1 });
+    const sweep = await enqueue(db.ctx, { tenantId: null, kind: SYNC_SWEEP, payload: {}, requestedBy: 'roster:test' });
+    await db.runtime.jobs.runNow(sweep.id);
+    expect(await db.db.selectFrom('Job').select(['status', 'error']).where('id', '=', dead.id).executeTakeFirst()).toEqual({
+      status: 'failed',
+      error: 'The command line that ran this sync stopped before it ended; the next sync goes on.',
+    });
+  });
+});
+
 describe('the mirror: a full sync first, then delta syncs', () => {
   it('brings in users created, changed, deleted, restored and removed in the admin center, with their licenses and disabled plans', async () => {
     graph.tenant.addUser({ userPrincipalName: 'ana@contoso.onmicrosoft.com', displayName: 'Ana Alder', city: 'Utrecht', usageLocation: 'NL' });
