@@ -7,6 +7,8 @@ import { startSlackApp, type RosterApp, type SlackAppTuning } from '../../src/sl
 import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
 import { SlackClientSim } from './slack-requests.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import { fakeGraphOptions } from './connected-tenant.js';
+import type { FakeGraph } from './fake-graph.js';
 
 /** App Home refreshes come at the end of a 200 ms slot instead of 2 s, so tests wait less for them (quiet()). */
 export const TEST_TUNING: SlackAppTuning = { homeRefreshMs: 200 };
@@ -33,7 +35,7 @@ export interface RosterUnderTest {
  * Roster as it runs in production (HTTP mode, real port, real SQLite file) against the local fake
  * of Slack's Web API; `sim` sends signed requests the way Slack does.
  */
-export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date } = {}): Promise<RosterUnderTest> {
+export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date; graph?: FakeGraph } = {}): Promise<RosterUnderTest> {
   const fake = await startFakeSlack();
   const logs: string[] = [];
   const logged = new EventEmitter();
@@ -41,7 +43,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     logs.push(line);
     logged.emit('line', line);
   });
-  const db = await createTestDatabase(options.now, { logger });
+  const db = await createTestDatabase(options.now, { logger, ...(options.graph ? { graph: fakeGraphOptions(options.graph) } : {}) });
   const loaded = loadEnv({
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -50,6 +52,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     DATABASE_URL: db.url,
     ROSTER_BOOTSTRAP_ADMINS: (options.bootstrapAdmins ?? []).join(','),
     LOG_LEVEL: 'debug',
+    ...(options.graph ? { MICROSOFT_GRAPH_URL: options.graph.graphUrl, MICROSOFT_LOGIN_URL: options.graph.loginUrl } : {}),
   });
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await startSlackApp(db.runtime, loaded.env, TEST_TUNING);
