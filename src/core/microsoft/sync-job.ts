@@ -4,7 +4,7 @@ import type { MirrorCounts } from '../../domain/mirror.js';
 import type { Logger } from '../../log.js';
 import type { Db } from '../../store/database.js';
 import { claimSync, connectionOf, holdsSync, noteSyncError, recordSyncEnd, saveUsersDeltaLink } from '../../store/directory-connections.js';
-import { tenantById } from '../../store/organizations.js';
+import { setDirectoryKind, tenantById } from '../../store/organizations.js';
 import { reportChange, type CoreContext } from '../context.js';
 import { PermanentJobFailure, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
 import { queueNotice } from '../notices/queue-notice.js';
@@ -142,6 +142,8 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
           const now = core.now();
           await core.mirror.setProducts(tx, tenantId, facts.products);
           await core.mirror.setDomains(tx, tenantId, facts.domains, now);
+          // The organization is named as the tenant is (renamed in the admin center, renamed here).
+          await setDirectoryKind(tx, tenantId, 'microsoft365', facts.displayName);
           await recordSyncEnd(tx, tenantId, job.record.id, {
             at: now,
             error: null,
