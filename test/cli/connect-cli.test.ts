@@ -76,6 +76,11 @@ describe('roster connect, sync and disconnect', () => {
     graph.tenant.addUser({ userPrincipalName: 'cy@contoso.onmicrosoft.com' });
     const synced = await roster('sync');
     expect([synced.code, synced.stdout.trim()]).toEqual([0, 'Synced: 1 users read (1 added, 0 changed, 0 removed), 1 products, 1 domains.']);
+    const jobs = JSON.parse((await roster('jobs', '--output', 'json')).stdout) as { what: string; status: string; progress: string }[];
+    expect(jobs.filter((j) => j.what === 'Sync with Microsoft 365').map((j) => [j.status, j.progress])).toEqual([
+      ['succeeded', '1 users read'],
+      ['succeeded', '2 users read'],
+    ]);
     const refused = await roster('users', 'block', 'ben');
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain('it shows here after the next sync (`roster sync`)');

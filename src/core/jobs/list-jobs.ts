@@ -30,6 +30,7 @@ const WHAT: Record<string, string> = {
   'sweep.expiry': 'Remove users deleted 30 days ago',
   'sweep.credentials': 'Destroy unshown passwords after 24 hours',
   'sweep.housekeeping': 'Forget old jobs and changes',
+  'directory.sync': 'Sync with Microsoft 365',
 };
 
 /** Jobs people asked for are listed; Roster's own (sweeps, App Home refreshes) are not. */
@@ -62,6 +63,9 @@ export async function listJobs(ctx: CoreContext, actor: Actor, limit = 20): Prom
 }
 
 function progressText(job: JobRecord): string | null {
+  // A sync does not know how many users it will read: it says how many it has.
+  const read = (job.progress.counts as { users?: unknown } | undefined)?.users;
+  if (typeof read === 'number') return `${read.toLocaleString('en')} users read`;
   const done = Number(job.progress.done ?? job.progress.next ?? Number.NaN);
   const total = Number(job.progress.total ?? Number.NaN);
   if (!Number.isFinite(done) || !Number.isFinite(total)) return null;
