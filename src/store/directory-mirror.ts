@@ -43,8 +43,8 @@ function changedColumns(user: MirroredUser, stamp: string): Updateable<Directory
 }
 
 /** A user the tenant reported that Roster did not have: every column, those not reported left empty. */
-function newRow(tenantId: string, user: MirroredUser, stamp: string): Insertable<DirectoryUser> {
-  const upn = user.userPrincipalName ?? `${user.externalId}@unknown`;
+function newRow(tenantId: string, user: MirroredUser & { userPrincipalName: string }, stamp: string): Insertable<DirectoryUser> {
+  const upn = user.userPrincipalName;
   const { alias, domain } = splitUpn(upn);
   const profile = user.profile ?? {};
   const created = user.createdAt ? toDbDate(user.createdAt) : stamp;
@@ -139,7 +139,12 @@ export async function applyMirrorChanges(db: Db, tenantId: string, page: readonl
           .where('upnKey', 'in', upnKeys)
           .where('deletedAt', 'is', null)
           .execute();
+  // Who holds each username the page names, kept current as the page renames, adopts and parks users.
   const holderOf = new Map(holders.map((h) => [h.upnKey, h]));
+  const nowHolds = (key: string, id: string, externalId: string) => {
+    for (const [held, h] of holderOf) if (h.id === id) holderOf.delete(held);
+    holderOf.set(key, { id, externalId, upnKey: key });
+  };
   const inserts: Insertable<DirectoryUser>[] = [];
   const licensed: { userId: string; licenses: NonNullable<MirroredUser['licenses']> }[] = [];
   for (const change of changes) {
@@ -169,9 +174,12 @@ export async function applyMirrorChanges(db: Db, tenantId: string, page: readonl
       holderOf.delete(key!);
     }
     if (!row) {
-      const inserted = newRow(tenantId, user, stamp);
+      // A change to a user the mirror does not have, without their username: nothing to make a user from.
+      if (!user.userPrincipalName) continue;
+      const inserted = newRow(tenantId, { ...user, userPrincipalName: user.userPrincipalName }, stamp);
       inserts.push(inserted);
       known.set(user.externalId, { id: inserted.id!, externalId: user.externalId, upnKey: inserted.upnKey, deleted: false });
+      nowHolds(inserted.upnKey, inserted.id!, user.externalId);
       if (user.licenses) licensed.push({ userId: inserted.id!, licenses: user.licenses });
       counts.added += 1;
       continue;
@@ -179,6 +187,7 @@ export async function applyMirrorChanges(db: Db, tenantId: string, page: readonl
     const set = changedColumns(user, stamp);
     if (row.deleted) Object.assign(set, { deletedAt: null, deletedLicenses: null });
     await db.updateTable('DirectoryUser').set(set).where('id', '=', row.id).execute();
+    if (key) nowHolds(key, row.id, user.externalId);
     if (row.deleted || user.displayName !== undefined || user.userPrincipalName !== undefined) await reindexUser(db, row.id);
     if (user.licenses) licensed.push({ userId: row.id, licenses: user.licenses });
     if (row.deleted) counts.added += 1;
