@@ -1,5 +1,6 @@
 import type { DirectoryMirror } from '../core/directory/directory-mirror.js';
-import { applyMirrorChanges, deleteUsersNotMirroredSince, setMirroredDomains, setMirroredProducts } from '../store/directory-mirror.js';
+import { applyMirrorChanges, deleteUsersNotMirroredSince } from '../store/directory-mirror.js';
+import { setMirroredDomains, setMirroredProducts } from '../store/directory-mirror-facts.js';
 
 /** The mirror of a connected Microsoft 365 tenant: what its sync reads, written to Roster's tables in the sync's transactions. */
 export function microsoftMirror(): DirectoryMirror {
