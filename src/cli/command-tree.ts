@@ -22,6 +22,8 @@ export interface CommandRun {
   ctx: CoreContext;
   actor: OperatorActor;
   jobs: JobRunner;
+  /** The key that seals secrets at rest (ROSTER_SECRET_KEY, ROSTER_SECRET_KEY_FILE or the key file beside the database), the app's. */
+  secretKey: () => Buffer;
   limits: ImportLimits;
   format: OutputFormat;
   /** A line to standard output. */

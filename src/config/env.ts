@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { parseSecretKey, POSTGRES_NEEDS_SECRET_KEY, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
 import { DEFAULT_IMPORT_LIMITS } from '../core/import/types.js';
 import { defaultDatabaseUrl, isPostgresUrl } from '../db/database-url.js';
+import { DEFAULT_SYNC_MINUTES } from '../core/microsoft/sync-interval.js';
+import { DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL } from '../graph/endpoints.js';
 
 const slackId = /^[UW][A-Z0-9]{2,}$/;
 
@@ -66,6 +68,17 @@ export const envSchema = z.object({
   /** A file holding ROSTER_SECRET_KEY (a Docker or Kubernetes secret, mounted apart from the database); loadEnv reads it. */
   ROSTER_SECRET_KEY_FILE: z.string().optional(),
   ROSTER_ACK_BUDGET_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(2500, 'must be at most 2500 (Slack waits 3 s)').default(2000),
+  /** Microsoft Graph's base URL: the US Government (https://graph.microsoft.us) and China clouds have their own. */
+  MICROSOFT_GRAPH_URL: z.url({ error: 'must be a URL such as https://graph.microsoft.com' }).default(DEFAULT_GRAPH_URL),
+  /** Microsoft Entra's sign-in URL for the same cloud (https://login.microsoftonline.us, https://login.chinacloudapi.cn). */
+  MICROSOFT_LOGIN_URL: z.url({ error: 'must be a URL such as https://login.microsoftonline.com' }).default(DEFAULT_LOGIN_URL),
+  /** How often a connected organization is synced with its tenant (minutes). */
+  ROSTER_SYNC_MINUTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1')
+    .max(1440, 'must be at most 1440 (a day)')
+    .default(DEFAULT_SYNC_MINUTES),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -102,6 +115,21 @@ export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { o
     ok: false,
     message: `Roster cannot start; fix these settings (in .env or the environment, see README.md):\n${lines.join('\n')}`,
   };
+}
+
+/**
+ * The secret key the environment gives (ROSTER_SECRET_KEY or ROSTER_SECRET_KEY_FILE), for a process
+ * that reads no other setting (the command line): undefined when neither is set (the key file
+ * beside the database is used), or the problem, naming the variable and never quoting the key.
+ */
+export function secretKeyFromEnv(source: Record<string, string | undefined>): { ok: true; key: Buffer | undefined } | { ok: false; message: string } {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const file = readKeyFile(cleaned);
+  if (file.problem) return { ok: false, message: `ROSTER_SECRET_KEY_FILE ${file.problem}` };
+  const text = file.key ?? cleaned.ROSTER_SECRET_KEY;
+  if (text === undefined) return { ok: true, key: undefined };
+  const key = parseSecretKey(text);
+  return key ? { ok: true, key } : { ok: false, message: `ROSTER_SECRET_KEY ${SECRET_KEY_FORMAT}` };
 }
 
 /** ROSTER_SECRET_KEY_FILE's content (the key, never quoted in a problem), or why it cannot be used. */

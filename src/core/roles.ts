@@ -20,7 +20,8 @@ export type Permission =
   | 'manage_views'
   | 'manage_domains'
   | 'manage_settings'
-  | 'purge_users';
+  | 'purge_users'
+  | 'manage_directory';
 
 /**
  * Which roles grant each permission (docs/domain.md "Admin roles"); Global admin grants everything.
@@ -46,7 +47,30 @@ const GRANTS: Record<Permission, Role[]> = {
   manage_domains: ['global_admin'],
   manage_settings: ['global_admin'],
   purge_users: ['global_admin'],
+  // Connecting the organization to a Microsoft 365 tenant (or disconnecting it) decides whose directory Roster shows.
+  manage_directory: ['global_admin'],
 };
+
+/**
+ * What changes the directory, its licenses or its domains: on an organization connected to a
+ * Microsoft 365 tenant these wait for changes to go to the tenant (issue 16 item 3); until then
+ * the tenant is changed in its own admin center and the sync brings the change in.
+ */
+export const CHANGES_THE_DIRECTORY: readonly Permission[] = [
+  'create_users',
+  'edit_users',
+  'delete_users',
+  'block_users',
+  'reset_passwords',
+  'assign_licenses',
+  'edit_usage_location',
+  'license_guests',
+  'buy_licenses',
+  'take_over_subscriptions',
+  'assign_roles',
+  'manage_domains',
+  'purge_users',
+];
 
 export function rolesGranting(permission: Permission): Role[] {
   return GRANTS[permission];
@@ -73,6 +97,7 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   manage_domains: 'manage domains',
   manage_settings: 'change organization settings',
   purge_users: 'delete users permanently before their 30 days',
+  manage_directory: 'connect or disconnect Microsoft 365',
 };
 
 export function permissionWords(permission: Permission): string {

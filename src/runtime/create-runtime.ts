@@ -3,6 +3,13 @@ import { ChangeFeed } from '../core/changes/change-feed.js';
 import type { CoreContext } from '../core/context.js';
 import type { DirectoryProvider } from '../core/directory/directory-provider.js';
 import { embeddedDirectory } from '../directory/embedded-directory.js';
+import { microsoftMirror } from '../directory/microsoft-mirror.js';
+import { directorySyncHandler } from '../core/microsoft/sync-job.js';
+import { DEFAULT_SYNC_MINUTES } from '../core/microsoft/sync-interval.js';
+import { syncSchedule, syncSweepHandler } from '../core/microsoft/sync-schedule.js';
+import { GLOBAL_ENDPOINTS, type GraphEndpoints } from '../graph/endpoints.js';
+import { GraphConnector } from '../graph/graph-connector.js';
+import { DEFAULT_TRANSPORT, type Transport } from '../graph/token-source.js';
 import { resolveSecretKey } from '../core/credentials/secret-key.js';
 import { JobRunner, type JobRunnerOptions } from '../core/jobs/job-runner.js';
 import { Scheduler, type Recurring } from '../core/jobs/scheduler.js';
@@ -35,6 +42,10 @@ export interface RuntimeOptions {
   jobRunner?: Partial<Omit<JobRunnerOptions, 'queues' | 'logger'>>;
   /** The user directory; Roster's own (embedded) by default. */
   directory?: DirectoryProvider;
+  /** Microsoft Graph: MICROSOFT_GRAPH_URL and MICROSOFT_LOGIN_URL (the global cloud by default); tests pass the fake's, and may change how waits are slept. */
+  graph?: { endpoints?: GraphEndpoints; transport?: Partial<Transport> };
+  /** How often connected organizations are synced (ROSTER_SYNC_MINUTES; 5 minutes by default). */
+  syncEveryMs?: number;
 }
 
 /** What `start` turns on: the job runner, recurring jobs and reading the change feed of other processes. */
@@ -88,6 +99,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const core: CoreContext = {
     db: database.db,
     directory: options.directory ?? embeddedDirectory(),
+    mirror: microsoftMirror(),
+    graph: new GraphConnector(options.graph?.endpoints ?? GLOBAL_ENDPOINTS, { ...DEFAULT_TRANSPORT, ...options.graph?.transport }),
     now,
     instanceId,
     changes,
@@ -95,9 +108,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.backgroundCheckpoints ? { settleWrites: () => database.settleWrites() } : {}),
   };
   const jobs = (holder.jobs = new JobRunner(core, { queues: options.jobQueues?.(instanceId) ?? ['app'], logger, ...options.jobRunner }));
-  jobs.register(...coreSweepHandlers(core, logger));
-  let scheduler: Scheduler | null = null;
   let key: Buffer | undefined = options.secretKey;
+  const secretKey = () => (key ??= resolveSecretKey(undefined, database.file));
+  const syncEveryMs = options.syncEveryMs ?? DEFAULT_SYNC_MINUTES * 60_000;
+  jobs.register(...coreSweepHandlers(core, logger), directorySyncHandler(core, { secretKey, logger }), syncSweepHandler(core, syncEveryMs));
+  let scheduler: Scheduler | null = null;
   let metrics: Metrics | undefined;
   let closed: Promise<void> | undefined;
   return {
@@ -110,13 +125,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       metrics ??= new Metrics(database.db);
       return metrics;
     },
-    secretKey() {
-      key ??= resolveSecretKey(undefined, database.file);
-      return key;
-    },
+    secretKey,
     async start(start = {}) {
       jobs.start();
-      scheduler = new Scheduler(core, [...CORE_SCHEDULE, ...(start.schedule ?? [])], logger);
+      scheduler = new Scheduler(core, [...CORE_SCHEDULE, syncSchedule(syncEveryMs), ...(start.schedule ?? [])], logger);
       await scheduler.start();
       await changes.follow(start.followChangesMs ?? 1000);
     },

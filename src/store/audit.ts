@@ -40,7 +40,9 @@ export type AuditAction =
   | 'user.credential_viewed'
   | 'user.credential_expired'
   | 'import_channel.add'
-  | 'import_channel.remove';
+  | 'import_channel.remove'
+  | 'tenant.connect'
+  | 'tenant.disconnect';
 
 export interface AuditEntry {
   tenantId: string;

@@ -343,3 +343,17 @@ export async function failAbandonedJob(db: Db, id: string, error: string, now: D
     .executeTakeFirst();
   return result.numUpdatedRows === 1n;
 }
+
+/** The organization's jobs of these kinds that are queued or running, oldest first. */
+export async function openJobsOfTenant(db: Db, tenantId: string, kinds: readonly string[]): Promise<JobRecord[]> {
+  if (kinds.length === 0) return [];
+  const rows = await db
+    .selectFrom('Job')
+    .selectAll()
+    .where('tenantId', '=', tenantId)
+    .where('kind', 'in', kinds)
+    .where('status', 'in', ['queued', 'running'])
+    .orderBy('createdAt')
+    .execute();
+  return rows.map(toRecord);
+}

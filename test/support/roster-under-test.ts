@@ -9,6 +9,8 @@ import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
 import { SlackClientSim } from './slack-requests.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import type { DatabaseKind } from '../../src/store/dialect.js';
+import { fakeGraphOptions } from './connected-tenant.js';
+import type { FakeGraph } from './fake-graph.js';
 
 /** App Home refreshes come at the end of a 200 ms slot instead of 2 s, so tests wait less for them (quiet()). */
 export const TEST_TUNING: SlackAppTuning = { homeRefreshMs: 200 };
@@ -38,7 +40,9 @@ export interface RosterUnderTest {
  * Roster as it runs in production (HTTP mode, real port, real SQLite file) against the local fake
  * of Slack's Web API; `sim` sends signed requests the way Slack does.
  */
-export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]; now?: () => Date; kind?: DatabaseKind } = {}): Promise<RosterUnderTest> {
+export async function startRosterUnderTest(
+  options: { bootstrapAdmins?: string[]; now?: () => Date; kind?: DatabaseKind; graph?: FakeGraph } = {},
+): Promise<RosterUnderTest> {
   const fake = await startFakeSlack();
   const logs: string[] = [];
   const logged = new EventEmitter();
@@ -46,7 +50,11 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     logs.push(line);
     logged.emit('line', line);
   });
-  const db = await createTestDatabase(options.now, { logger, ...(options.kind ? { kind: options.kind } : {}) });
+  const db = await createTestDatabase(options.now, {
+    logger,
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.graph ? { graph: fakeGraphOptions(options.graph) } : {}),
+  });
   const loaded = loadEnv({
     SLACK_BOT_TOKEN: fake.botToken,
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -57,6 +65,7 @@ export async function startRosterUnderTest(options: { bootstrapAdmins?: string[]
     LOG_LEVEL: 'debug',
     // PostgreSQL needs the key set (the runtime was given its own, which is the one used).
     ...(db.kind === 'postgres' ? { ROSTER_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
+    ...(options.graph ? { MICROSOFT_GRAPH_URL: options.graph.graphUrl, MICROSOFT_LOGIN_URL: options.graph.loginUrl } : {}),
   });
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await startSlackApp(db.runtime, loaded.env, TEST_TUNING);

@@ -7,7 +7,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { CoreContext, MemberActor } from '../../src/core/context.js';
 import type { DirectoryProvider } from '../../src/core/directory/directory-provider.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime/create-runtime.js';
 import type { DB } from '../../src/generated/kysely/database.js';
 import type { Db } from '../../src/store/database.js';
 import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
@@ -42,7 +42,7 @@ export function copyTemplateDatabase(file: string): void {
  */
 export async function createTestDatabase(
   now: () => Date = () => new Date(),
-  options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider; kind?: DatabaseKind } = {},
+  options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider; kind?: DatabaseKind; graph?: RuntimeOptions['graph'] } = {},
 ): Promise<TestDatabase> {
   const place = options.kind === 'postgres' ? await postgresPlace() : sqlitePlace();
   const runtime = await createRuntime({
@@ -53,6 +53,7 @@ export async function createTestDatabase(
     ...(options.kind === 'postgres' ? { secretKey: randomBytes(32) } : {}),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
     ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.graph ? { graph: options.graph } : {}),
   });
   return {
     ...runtime.database,

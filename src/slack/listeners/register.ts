@@ -23,6 +23,8 @@ import { cancelJobAction } from './actions/job-actions.js';
 import { auditNextAction } from './actions/audit-actions.js';
 import { addDomainAction, domainChangeAction } from './actions/domain-actions.js';
 import { addDomainSubmission } from './views/add-domain-submission.js';
+import { connectReviewSubmission, connectSubmission } from './views/connect-submissions.js';
+import { disconnectAction, syncNowAction } from './actions/connection-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -75,6 +77,8 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.view(CALLBACK.deleteCustomView, deleteViewSubmission(deps));
   on.view(CALLBACK.addDomain, addDomainSubmission(deps));
   on.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
+  on.view(CALLBACK.connect, connectSubmission(deps));
+  on.view(CALLBACK.connectReview, connectReviewSubmission(deps));
 
   on.action(ACTION.openAddUser, openAddUserAction(deps));
   on.action(ACTION.addUserBack, addUserBackAction(deps));
@@ -119,6 +123,8 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.action(ACTION.verifyDomain, domainChangeAction(deps, 'verify'));
   on.action(ACTION.defaultDomain, domainChangeAction(deps, 'default'));
   on.action(ACTION.removeDomain, domainChangeAction(deps, 'remove'));
+  on.action(ACTION.syncNow, syncNowAction(deps));
+  on.action(ACTION.disconnect, disconnectAction(deps));
 
   on.shortcut(SHORTCUT.addUser, ({ body }) => {
     const actor = actorFromBody(body);
