@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { loadEnv } from './config/env.js';
+import { graphEndpoints } from './graph/endpoints.js';
 import { createLogger, describeError } from './log.js';
 import { createRuntime } from './runtime/create-runtime.js';
 import { startSlackApp } from './slack/create-app.js';
@@ -20,6 +21,8 @@ async function main(): Promise<void> {
     backgroundCheckpoints: true,
     logger,
     ...(env.ROSTER_SECRET_KEY ? { secretKey: env.ROSTER_SECRET_KEY } : {}),
+    graph: { endpoints: graphEndpoints(env.MICROSOFT_GRAPH_URL, env.MICROSOFT_LOGIN_URL) },
+    syncEveryMs: env.ROSTER_SYNC_MINUTES * 60_000,
   });
   let app;
   try {

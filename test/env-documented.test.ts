@@ -54,3 +54,14 @@ describe('ROSTER_SECRET_KEY_FILE', () => {
     rmSync(dir, { recursive: true });
   });
 });
+
+describe('DATABASE_URL on PostgreSQL', () => {
+  const base = { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'abcdef0123456789abcdef' };
+
+  it('needs ROSTER_SECRET_KEY (or its file): there is no database file to keep a key beside, and instances must share one', () => {
+    const without = loadEnv({ ...base, DATABASE_URL: 'postgresql://roster@db:5432/roster' });
+    expect(without.ok ? '' : without.message).toMatch(/ROSTER_SECRET_KEY is needed with a PostgreSQL DATABASE_URL/);
+    expect(loadEnv({ ...base, DATABASE_URL: 'postgres://roster@db:5432/roster', ROSTER_SECRET_KEY: randomBytes(32).toString('hex') }).ok).toBe(true);
+    expect(loadEnv({ ...base, DATABASE_URL: 'file:./data/roster.db' }).ok).toBe(true);
+  });
+});

@@ -19,7 +19,7 @@ export type Print = (line: string) => void;
 export const exitFor = (error: Pick<CoreError, 'code'>): number => (error.code === 'forbidden' ? EXIT.forbidden : EXIT.refused);
 
 /** Slack commands named in the core's sentences, and what runs the same at the command line. */
-const TOP_LEVEL = new Set(['setup', 'import', 'import-channel', 'jobs', 'audit', 'list', 'find', 'export', 'views']);
+const TOP_LEVEL = new Set(['setup', 'import', 'import-channel', 'jobs', 'audit', 'list', 'find', 'export', 'views', 'domains', 'settings', 'connect', 'sync']);
 
 /**
  * A core sentence as the command line says it: `/users setup` becomes `roster setup`,

@@ -22,6 +22,8 @@ export interface CommandRun {
   ctx: CoreContext;
   actor: OperatorActor;
   jobs: JobRunner;
+  /** The key that seals secrets at rest (ROSTER_SECRET_KEY, ROSTER_SECRET_KEY_FILE or the key file beside the database), the app's. */
+  secretKey: () => Buffer;
   limits: ImportLimits;
   format: OutputFormat;
   /** A line to standard output. */
@@ -57,6 +59,8 @@ export interface CommandSpec {
   noWorkspace?: boolean;
   /** It needs no database at all (`completion`). */
   noRuntime?: (run: Pick<CommandRun, 'args' | 'print' | 'problem'>) => number;
+  /** It works on the database itself, before any runtime (`migrate`): given DATABASE_URL, it opens and closes it. */
+  migrate?: (run: { databaseUrl: string } & Pick<CommandRun, 'print' | 'problem'>) => Promise<number>;
   /** It opens the database with background checkpoints (a long import). */
   longWrites?: boolean;
   run?: (run: CommandRun) => Promise<number>;

@@ -2,9 +2,11 @@ import { ADMIN_COMMANDS } from './admin-commands.js';
 import { AUDIT_COMMAND } from './audit-command.js';
 import type { CommandSpec } from './command-tree.js';
 import { COMPLETION_COMMAND } from './completion.js';
+import { CONNECT_COMMANDS } from './connect-commands.js';
 import { IMPORT_COMMAND } from './import-commands.js';
 import { LICENSES_COMMANDS } from './licenses-commands.js';
 import { LIST_COMMANDS } from './list-commands.js';
+import { MIGRATE_COMMAND } from './migrate-command.js';
 import { SETTINGS_COMMANDS } from './settings-commands.js';
 import { SETUP_COMMAND } from './setup-command.js';
 import { USERS_COMMANDS } from './users-commands.js';
@@ -16,6 +18,7 @@ import { VIEWS_COMMANDS } from './views-commands.js';
 export const COMMANDS: readonly CommandSpec[] = [
   SETUP_COMMAND,
   ...SETTINGS_COMMANDS,
+  ...CONNECT_COMMANDS,
   ...USERS_COMMANDS.slice(0, 2),
   ...USERS_EDIT_COMMANDS,
   ...USERS_BULK_COMMANDS,
@@ -26,5 +29,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   IMPORT_COMMAND,
   ...ADMIN_COMMANDS,
   AUDIT_COMMAND,
+  MIGRATE_COMMAND,
   COMPLETION_COMMAND,
 ];

@@ -66,7 +66,7 @@ Exit codes: 0 all done; 1 refused, or some rows or users refused (the summary sa
 2 usage error (unknown command or option, missing argument); 3 not permitted for the acting role.
 
 You act as the local account (recorded in the audit as cli:<name>), a Global admin unless --role says
-otherwise. The database is DATABASE_URL (default ${defaultDatabaseUrl}, in the project folder); with one
-organization in it, --workspace is not needed. \`roster completion bash|zsh\` prints shell completion.
+otherwise. The database is DATABASE_URL (default ${defaultDatabaseUrl}, in the project folder, or a PostgreSQL
+postgres://… URL); with one organization in it, --workspace is not needed. \`roster completion bash|zsh\` prints shell completion.
 `;
 }

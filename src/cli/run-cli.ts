@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { envSchema } from '../config/env.js';
+import { envSchema, secretKeyFromEnv } from '../config/env.js';
+import { graphEndpoints } from '../graph/endpoints.js';
 import { onlyOrganizationTeam } from '../core/tenant/organization-teams.js';
 import { defaultDatabaseUrl } from '../db/database-url.js';
 import { folderAccessNote, type OpenDatabase } from '../db/open-database.js';
@@ -14,13 +15,17 @@ import { commandHelp, groupHelp } from './help.js';
 import { operatorActor } from './operator.js';
 import { OUTPUT_FORMATS, type OutputFormat } from './output.js';
 
-const limitsSchema = envSchema.pick({ ROSTER_IMPORT_MAX_ROWS: true, ROSTER_IMPORT_MAX_BYTES: true });
+const limitsSchema = envSchema.pick({ ROSTER_IMPORT_MAX_ROWS: true, ROSTER_IMPORT_MAX_BYTES: true, MICROSOFT_GRAPH_URL: true, MICROSOFT_LOGIN_URL: true });
 
 /** Where a CLI run reads and writes: the process's own streams and environment in `main.ts`, buffers in tests. */
 export interface CliIo {
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
-  /** DATABASE_URL, ROSTER_IMPORT_MAX_ROWS, ROSTER_IMPORT_MAX_BYTES (and ROSTER_SECRET_KEY's absence: the key file is used). */
+  /**
+   * DATABASE_URL, ROSTER_IMPORT_MAX_ROWS, ROSTER_IMPORT_MAX_BYTES, MICROSOFT_GRAPH_URL,
+   * MICROSOFT_LOGIN_URL and ROSTER_SECRET_KEY or ROSTER_SECRET_KEY_FILE (neither: the key file
+   * beside the database), as the app reads them: a connection's secret sealed here opens there.
+   */
   env: Record<string, string | undefined>;
   /**
    * An open database to run on instead of opening DATABASE_URL (left open): a test running the CLI
@@ -86,8 +91,11 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const format = (values.output ?? 'text') as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) return usageError(problem, `--output is text, json or csv, not "${String(values.output)}"`);
   if (spec.noRuntime) return completionCommand(args[0]!, COMMANDS, write, problem);
+  if (spec.migrate) return spec.migrate({ databaseUrl: io.env.DATABASE_URL || defaultDatabaseUrl, print, problem });
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== '')));
   if (!limits.success) return usageError(problem, z.prettifyError(limits.error));
+  const secretKey = secretKeyFromEnv(io.env);
+  if (!secretKey.ok) return usageError(problem, secretKey.message);
   const role = typeof values.role === 'string' ? values.role : undefined;
   const roleCheck = operatorActor('', role);
   if (!roleCheck.ok) return usageError(problem, roleCheck.message);
@@ -100,6 +108,8 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     // The CLI runs the jobs it makes itself (its own queue); the app's jobs are the app's.
     jobQueues: (instanceId) => [`cli:${instanceId}`],
     logger: cliLogger(io.stderr),
+    ...(secretKey.key ? { secretKey: secretKey.key } : {}),
+    graph: { endpoints: graphEndpoints(limits.data.MICROSOFT_GRAPH_URL, limits.data.MICROSOFT_LOGIN_URL) },
   });
   try {
     const { folderAccess } = runtime.database;
@@ -115,6 +125,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
       ctx: runtime.core,
       actor: who.actor,
       jobs: runtime.jobs,
+      secretKey: () => runtime.secretKey(),
       limits: { maxRows: limits.data.ROSTER_IMPORT_MAX_ROWS, maxBytes: limits.data.ROSTER_IMPORT_MAX_BYTES },
       format,
       print,

@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseSecretKey, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
+import { parseSecretKey, POSTGRES_NEEDS_SECRET_KEY, SECRET_KEY_FORMAT } from '../core/credentials/secret-key.js';
 import { DEFAULT_IMPORT_LIMITS } from '../core/import/types.js';
-import { defaultDatabaseUrl } from '../db/database-url.js';
+import { defaultDatabaseUrl, isPostgresUrl } from '../db/database-url.js';
+import { DEFAULT_SYNC_MINUTES } from '../core/microsoft/sync-interval.js';
+import { DEFAULT_GRAPH_URL, DEFAULT_LOGIN_URL } from '../graph/endpoints.js';
 
 const slackId = /^[UW][A-Z0-9]{2,}$/;
 
@@ -35,6 +37,7 @@ export const envSchema = z.object({
   PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).default(3000),
   /** Socket Mode only: the port of GET /healthz, /readyz and /metrics (over HTTP they are on PORT). */
   HEALTH_PORT: z.coerce.number({ error: 'must be a number' }).int().min(0).max(65535).optional(),
+  /** A SQLite `file:` URL (the default) or a PostgreSQL `postgres://…` URL (then ROSTER_SECRET_KEY is required, checked in loadEnv). */
   DATABASE_URL: z.string().min(1).default(defaultDatabaseUrl),
   SLACK_API_URL: z
     .url({ error: 'must be a URL such as https://slack.com/api/' })
@@ -64,7 +67,7 @@ export const envSchema = z.object({
   /** How long a form submission may work before Roster acks it with "working…" and answers later (ms). */
   /**
    * The AES-256 key that seals temporary passwords until they are shown (32 bytes, hex or base64).
-   * Unset: Roster keeps its own key in a 0600 file beside the database. Never logged or quoted.
+   * Unset: Roster keeps its own key in a 0600 file beside the SQLite database (PostgreSQL needs it set). Never logged or quoted.
    */
   ROSTER_SECRET_KEY: z
     .string()
@@ -79,6 +82,17 @@ export const envSchema = z.object({
   /** A file holding ROSTER_SECRET_KEY (a Docker or Kubernetes secret, mounted apart from the database); loadEnv reads it. */
   ROSTER_SECRET_KEY_FILE: z.string().optional(),
   ROSTER_ACK_BUDGET_MS: z.coerce.number({ error: 'must be a number' }).int().min(0).max(2500, 'must be at most 2500 (Slack waits 3 s)').default(2000),
+  /** Microsoft Graph's base URL: the US Government (https://graph.microsoft.us) and China clouds have their own. */
+  MICROSOFT_GRAPH_URL: z.url({ error: 'must be a URL such as https://graph.microsoft.com' }).default(DEFAULT_GRAPH_URL),
+  /** Microsoft Entra's sign-in URL for the same cloud (https://login.microsoftonline.us, https://login.chinacloudapi.cn). */
+  MICROSOFT_LOGIN_URL: z.url({ error: 'must be a URL such as https://login.microsoftonline.com' }).default(DEFAULT_LOGIN_URL),
+  /** How often a connected organization is synced with its tenant (minutes). */
+  ROSTER_SYNC_MINUTES: z.coerce
+    .number({ error: 'must be a number' })
+    .int('must be a whole number of minutes')
+    .min(1, 'must be at least 1')
+    .max(1440, 'must be at most 1440 (a day)')
+    .default(DEFAULT_SYNC_MINUTES),
 });
 
 export type Env = z.output<typeof envSchema>;
@@ -105,7 +119,8 @@ export const WHERE = {
   SLACK_STATE_SECRET: 'any long random string you keep secret, the same on every instance (`openssl rand -hex 32`)',
   SLACK_SIGNING_SECRET: 'Slack app settings → Basic Information → App Credentials → Signing Secret',
   SLACK_APP_TOKEN: 'Slack app settings → Basic Information → App-Level Tokens (scope connections:write); only for Socket Mode',
-  ROSTER_SECRET_KEY: 'your secret store (the key that sealed the pending passwords), or unset it to let Roster keep its own key file beside the database',
+  ROSTER_SECRET_KEY:
+    'your secret store (the key that sealed the pending passwords), or, on SQLite, unset it to let Roster keep its own key file beside the database',
 } as const satisfies Record<string, string>;
 
 /** Parses the environment, or returns a message listing each problem and where to get the value. */
@@ -117,6 +132,9 @@ export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { o
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }));
   if (keyFile.problem) problems.push({ name: 'ROSTER_SECRET_KEY_FILE', message: keyFile.problem });
   problems.push(...slackAuthProblems(cleaned));
+  if (cleaned.DATABASE_URL !== undefined && isPostgresUrl(cleaned.DATABASE_URL) && cleaned.ROSTER_SECRET_KEY === undefined && !keyFile.problem) {
+    problems.push({ name: 'ROSTER_SECRET_KEY', message: POSTGRES_NEEDS_SECRET_KEY });
+  }
   if (cleaned.SLACK_APP_TOKEN === undefined && cleaned.SLACK_SIGNING_SECRET === undefined) {
     problems.push({ name: 'SLACK_SIGNING_SECRET', message: 'is missing (needed over HTTP; in Socket Mode, with SLACK_APP_TOKEN, it is not)' });
   }
@@ -160,6 +178,21 @@ function slackAuthProblems(env: Record<string, string | undefined>): { name: str
     });
   }
   return problems;
+}
+
+/**
+ * The secret key the environment gives (ROSTER_SECRET_KEY or ROSTER_SECRET_KEY_FILE), for a process
+ * that reads no other setting (the command line): undefined when neither is set (the key file
+ * beside the database is used), or the problem, naming the variable and never quoting the key.
+ */
+export function secretKeyFromEnv(source: Record<string, string | undefined>): { ok: true; key: Buffer | undefined } | { ok: false; message: string } {
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const file = readKeyFile(cleaned);
+  if (file.problem) return { ok: false, message: `ROSTER_SECRET_KEY_FILE ${file.problem}` };
+  const text = file.key ?? cleaned.ROSTER_SECRET_KEY;
+  if (text === undefined) return { ok: true, key: undefined };
+  const key = parseSecretKey(text);
+  return key ? { ok: true, key } : { ok: false, message: `ROSTER_SECRET_KEY ${SECRET_KEY_FORMAT}` };
 }
 
 /** ROSTER_SECRET_KEY_FILE's content (the key, never quoted in a problem), or why it cannot be used. */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { Db } from '../store/database.js';
+import type { GraphConnector } from '../graph/graph-connector.js';
+import type { DirectoryMirror } from './directory/directory-mirror.js';
 import type { DirectoryProvider } from './directory/directory-provider.js';
 import { ROLE_IDS, type Role } from './roles.js';
 
@@ -9,6 +11,10 @@ export interface CoreContext {
   db: Db;
   /** The user directory: every change to a user or a license goes through it (core/directory). */
   directory: DirectoryProvider;
+  /** Where a connected tenant's sync records what it read (core/microsoft): Roster's tables as its mirror. */
+  mirror: DirectoryMirror;
+  /** Microsoft Graph on the configured endpoints (MICROSOFT_GRAPH_URL, MICROSOFT_LOGIN_URL): a client per connected organization. */
+  graph: GraphConnector;
   now: () => Date;
   /** This process, as the owner of the import jobs it runs (see bulk/import-ownership.ts). */
   instanceId: string;

@@ -41,6 +41,15 @@ export const IMPORT_TAKEN_OVER = 'Another Roster process took this import over; 
 
 export const IMPORT_GONE = 'That import no longer exists. Upload the file again.';
 
+/** A change to a connected organization's directory before Roster sends changes to the tenant (issue 16 item 3). */
+export const CONNECTED_READ_ONLY =
+  'This organization is connected to Microsoft 365: Roster mirrors the tenant and does not change it yet. Make this change in the Microsoft 365 admin center; it shows here after the next sync (`/users sync`).';
+
+/** The organization is not connected to a tenant (status, sync, disconnect). */
+export function notConnected(organizationName: string): string {
+  return `${organizationName} is not connected to Microsoft 365: it uses Roster's own directory. A Global admin connects it with \`/users connect\`.`;
+}
+
 export const WHOLE_NUMBER_OF_LICENSES = 'Enter a whole number of licenses.';
 
 export const FOLDER_NOT_FILE = 'This is a folder, not a file: choose the CSV file itself.';

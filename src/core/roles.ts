@@ -21,7 +21,8 @@ export type Permission =
   | 'manage_domains'
   | 'manage_settings'
   | 'purge_users'
-  | 'delete_organization';
+  | 'delete_organization'
+  | 'manage_directory';
 
 /**
  * Which roles grant each permission (docs/domain.md "Admin roles"); Global admin grants everything.
@@ -48,7 +49,30 @@ const GRANTS: Record<Permission, Role[]> = {
   manage_settings: ['global_admin'],
   purge_users: ['global_admin'],
   delete_organization: ['global_admin'],
+  // Connecting the organization to a Microsoft 365 tenant (or disconnecting it) decides whose directory Roster shows.
+  manage_directory: ['global_admin'],
 };
+
+/**
+ * What changes the directory, its licenses or its domains: on an organization connected to a
+ * Microsoft 365 tenant these wait for changes to go to the tenant (issue 16 item 3); until then
+ * the tenant is changed in its own admin center and the sync brings the change in.
+ */
+export const CHANGES_THE_DIRECTORY: readonly Permission[] = [
+  'create_users',
+  'edit_users',
+  'delete_users',
+  'block_users',
+  'reset_passwords',
+  'assign_licenses',
+  'edit_usage_location',
+  'license_guests',
+  'buy_licenses',
+  'take_over_subscriptions',
+  'assign_roles',
+  'manage_domains',
+  'purge_users',
+];
 
 export function rolesGranting(permission: Permission): Role[] {
   return GRANTS[permission];
@@ -76,6 +100,7 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   manage_settings: 'change organization settings',
   purge_users: 'delete users permanently before their 30 days',
   delete_organization: "delete the organization and all of Roster's data about it",
+  manage_directory: 'connect or disconnect Microsoft 365',
 };
 
 export function permissionWords(permission: Permission): string {

@@ -23,7 +23,7 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): { 
     "started_at"            DATETIME NOT NULL DEFAULT current_timestamp,
     "applied_steps_count"   INTEGER UNSIGNED NOT NULL DEFAULT 0
   )`);
-  const done = new Map<string, { checksum: string; finished_at: string | null }>();
+  const done = new Map<string, AppliedMigration>();
   const rows = db.prepare('SELECT migration_name, checksum, finished_at FROM _prisma_migrations WHERE rolled_back_at IS NULL').all() as {
     migration_name: string;
     checksum: string;
@@ -32,15 +32,7 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): { 
   for (const row of rows) done.set(row.migration_name, row);
 
   const applied: string[] = [];
-  for (const name of migrationNames(dir)) {
-    const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
-    const checksum = createHash('sha256').update(sql).digest('hex');
-    const previous = done.get(name);
-    if (previous) {
-      if (!previous.finished_at) throw new Error(`Migration ${name} was started but never finished; restore the database from a backup.`);
-      if (previous.checksum !== checksum) throw new Error(`Migration ${name} was edited after it was applied; committed migrations must not change.`);
-      continue;
-    }
+  for (const { name, sql, checksum } of pendingMigrations(dir, done)) {
     const startedAt = new Date().toISOString();
     // Prisma redefines a table to change it (create new, copy, DROP old, rename). Inside a
     // transaction its `PRAGMA foreign_keys=OFF` is ignored, and dropping the old table would then
@@ -67,6 +59,39 @@ export function applyMigrations(db: Database.Database, dir = MIGRATIONS_DIR): { 
     applied.push(name);
   }
   return { applied };
+}
+
+/** A migration as committed: its folder's name, its SQL and that SQL's SHA-256 (what `_prisma_migrations` records). */
+export interface MigrationFile {
+  name: string;
+  sql: string;
+  checksum: string;
+}
+
+/** What `_prisma_migrations` says of an applied migration. */
+export interface AppliedMigration {
+  checksum: string;
+  finished_at: unknown;
+}
+
+/**
+ * The migrations of `dir` a database still lacks, in order, given those it recorded as applied
+ * (by name). Refuses a database whose applied migration was edited since, or never finished.
+ */
+export function pendingMigrations(dir: string, done: ReadonlyMap<string, AppliedMigration>): MigrationFile[] {
+  const pending: MigrationFile[] = [];
+  for (const name of migrationNames(dir)) {
+    const sql = readFileSync(path.join(dir, name, 'migration.sql'), 'utf8');
+    const checksum = createHash('sha256').update(sql).digest('hex');
+    const previous = done.get(name);
+    if (previous) {
+      if (!previous.finished_at) throw new Error(`Migration ${name} was started but never finished; restore the database from a backup.`);
+      if (previous.checksum !== checksum) throw new Error(`Migration ${name} was edited after it was applied; committed migrations must not change.`);
+      continue;
+    }
+    pending.push({ name, sql, checksum });
+  }
+  return pending;
 }
 
 function migrationNames(dir: string): string[] {

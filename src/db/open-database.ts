@@ -1,39 +1,29 @@
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { kyselyOver, type Db } from '../store/database.js';
-import { sqlitePathFromUrl } from './database-url.js';
+import { kyselyOver } from '../store/database.js';
+import type { DatabaseFolderAccess, OpenDatabase } from './open-database-types.js';
+import { isPostgresUrl, sqlitePathFromUrl } from './database-url.js';
 import { BACKSTOP_AUTOCHECKPOINT_PAGES, BackgroundCheckpoints } from './background-checkpoints.js';
 import { applyMigrations } from './migrate.js';
+import { openPostgres } from './postgres/open-postgres.js';
 
-export interface OpenDatabase {
-  /** The typed data layer (src/store/ modules take this). */
-  db: Db;
-  /** The absolute path of the database file (or `:memory:`). */
-  file: string;
-  /** The raw connection, for the health check and the migrator only. */
-  sqlite: Database.Database;
-  /** The checkpoint worker, when opened with `backgroundCheckpoints`. */
-  checkpoints: BackgroundCheckpoints | null;
-  /**
-   * Set when the database's folder was open to others at start (null when it was private): whether
-   * Roster made it 0700, so that the caller can say so once.
-   */
-  folderAccess: DatabaseFolderAccess | null;
-  /** For `CoreContext.settleWrites`: waits for the checkpoint worker when the WAL is long; else at once. */
-  settleWrites(): Promise<void>;
-  close(): Promise<void>;
-}
-
-export interface DatabaseFolderAccess {
-  folder: string;
-  /** The folder's mode bits at start (e.g. 0o755). */
-  was: number;
-  /** True when Roster made it 0700; false when it left it (another owner, or other files in it). */
-  tightened: boolean;
-}
+export type { DatabaseFolderAccess, OpenDatabase } from './open-database-types.js';
 
 const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Opens the database of a DATABASE_URL and applies pending migrations: PostgreSQL for a
+ * `postgres://` or `postgresql://` URL (src/db/postgres/), else the SQLite file of a `file:` URL
+ * (or a path). `busyTimeoutMs` and `backgroundCheckpoints` are SQLite's; `onIdleError` PostgreSQL's.
+ */
+export async function openDatabase(
+  url: string,
+  options: { migrate?: boolean; busyTimeoutMs?: number; backgroundCheckpoints?: boolean; onIdleError?: (error: Error) => void } = {},
+): Promise<OpenDatabase> {
+  if (isPostgresUrl(url)) return openPostgres(url, options);
+  return openSqlite(url, options);
+}
 
 /**
  * Opens (creating it if needed) the SQLite database at `url` and applies pending migrations. The
@@ -41,10 +31,7 @@ const BUSY_TIMEOUT_MS = 5000;
  * password hashes (SQLite gives the -wal and -shm files the database file's mode). WAL lets readers
  * go on while an import writes.
  */
-export async function openDatabase(
-  url: string,
-  options: { migrate?: boolean; busyTimeoutMs?: number; backgroundCheckpoints?: boolean } = {},
-): Promise<OpenDatabase> {
+async function openSqlite(url: string, options: { migrate?: boolean; busyTimeoutMs?: number; backgroundCheckpoints?: boolean }): Promise<OpenDatabase> {
   const file = sqlitePathFromUrl(url);
   const folderAccess = file === ':memory:' ? null : createPrivately(file);
   const sqlite = new Database(file, { timeout: options.busyTimeoutMs ?? BUSY_TIMEOUT_MS });
@@ -52,18 +39,28 @@ export async function openDatabase(
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('synchronous = NORMAL');
   if (file !== ':memory:') for (const suffix of ['-wal', '-shm']) if (existsSync(file + suffix)) chmodSync(file + suffix, 0o600);
-  if (options.migrate !== false) applyMigrations(sqlite);
+  const { applied } = options.migrate !== false ? applyMigrations(sqlite) : { applied: [] };
   // A long-running process (the app, a CLI import) checkpoints in a worker thread, not in its COMMITs.
   const checkpoints = options.backgroundCheckpoints && file !== ':memory:' ? BackgroundCheckpoints.start(file) : null;
   if (checkpoints) sqlite.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
   const db = kyselyOver(sqlite);
   return {
+    kind: 'sqlite',
     db,
     file,
     sqlite,
     checkpoints,
     folderAccess,
+    applied,
     settleWrites: async () => checkpoints?.catchUp(),
+    async ping() {
+      try {
+        sqlite.prepare('SELECT 1').get();
+        return true;
+      } catch {
+        return false;
+      }
+    },
     async close() {
       await checkpoints?.stop();
       await db.destroy();

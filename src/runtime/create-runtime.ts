@@ -3,6 +3,13 @@ import { ChangeFeed } from '../core/changes/change-feed.js';
 import type { CoreContext } from '../core/context.js';
 import type { DirectoryProvider } from '../core/directory/directory-provider.js';
 import { embeddedDirectory } from '../directory/embedded-directory.js';
+import { microsoftMirror } from '../directory/microsoft-mirror.js';
+import { directorySyncHandler } from '../core/microsoft/sync-job.js';
+import { DEFAULT_SYNC_MINUTES } from '../core/microsoft/sync-interval.js';
+import { syncSchedule, syncSweepHandler } from '../core/microsoft/sync-schedule.js';
+import { GLOBAL_ENDPOINTS, type GraphEndpoints } from '../graph/endpoints.js';
+import { GraphConnector } from '../graph/graph-connector.js';
+import { DEFAULT_TRANSPORT, type Transport } from '../graph/token-source.js';
 import { resolveSecretKey } from '../core/credentials/secret-key.js';
 import { JobRunner, type JobRunnerOptions } from '../core/jobs/job-runner.js';
 import { Scheduler, type Recurring } from '../core/jobs/scheduler.js';
@@ -14,6 +21,7 @@ import { Metrics } from './metrics.js';
 
 /** What a runtime is built from: everything that differs between the app, the CLI, a test and the bench. */
 export interface RuntimeOptions {
+  /** DATABASE_URL: a SQLite `file:` URL, or `postgres://…` (src/db/open-database.ts). */
   databaseUrl: string;
   /**
    * An open database to share instead of opening `databaseUrl` (left open at shutdown): a second
@@ -21,11 +29,11 @@ export interface RuntimeOptions {
    * block each other (a busy wait holds the thread the lock holder needs); separate processes don't.
    */
   database?: OpenDatabase;
-  /** ROSTER_SECRET_KEY when set; else the key file beside the database is used (made when missing). */
+  /** ROSTER_SECRET_KEY when set; else the key file beside the SQLite database is used (made when missing). PostgreSQL needs it. */
   secretKey?: Buffer;
-  /** A process that writes for long (the app, a CLI import) copies the write-ahead log in a worker thread. */
+  /** A process that writes for long (the app, a CLI import) copies SQLite's write-ahead log in a worker thread. */
   backgroundCheckpoints?: boolean;
-  /** How long a query waits for another process's write lock (ms). */
+  /** How long a query waits for another process's write lock (ms; SQLite). */
   busyTimeoutMs?: number;
   now?: () => Date;
   logger?: Logger;
@@ -34,6 +42,10 @@ export interface RuntimeOptions {
   jobRunner?: Partial<Omit<JobRunnerOptions, 'queues' | 'logger'>>;
   /** The user directory; Roster's own (embedded) by default. */
   directory?: DirectoryProvider;
+  /** Microsoft Graph: MICROSOFT_GRAPH_URL and MICROSOFT_LOGIN_URL (the global cloud by default); tests pass the fake's, and may change how waits are slept. */
+  graph?: { endpoints?: GraphEndpoints; transport?: Partial<Transport> };
+  /** How often connected organizations are synced (ROSTER_SYNC_MINUTES; 5 minutes by default). */
+  syncEveryMs?: number;
 }
 
 /** What `start` turns on: the job runner, recurring jobs and reading the change feed of other processes. */
@@ -61,7 +73,7 @@ export interface Runtime {
   secretKey(): Buffer;
   /** Starts the job runner, the recurring jobs and following other processes' changes (the app does; the CLI and most tests do not). */
   start(options?: StartOptions): Promise<void>;
-  /** Lets running jobs finish their step and hands them back, stops everything, closes the database. Safe to call twice. */
+  /** Lets running jobs finish their step and hands them back, stops everything, closes the database (a PostgreSQL pool is ended). Safe to call twice. */
   shutdown(): Promise<void>;
 }
 
@@ -72,6 +84,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     (await openDatabase(options.databaseUrl, {
       backgroundCheckpoints: options.backgroundCheckpoints ?? false,
       ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
+      onIdleError: (error) => logger.warn('a pooled PostgreSQL connection broke while idle; the next query connects again', describeError(error)),
     }));
   const folderNote = options.database ? null : folderAccessNote(database.folderAccess);
   if (folderNote) logger[folderNote.level](folderNote.message, folderNote.facts);
@@ -86,6 +99,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const core: CoreContext = {
     db: database.db,
     directory: options.directory ?? embeddedDirectory(),
+    mirror: microsoftMirror(),
+    graph: new GraphConnector(options.graph?.endpoints ?? GLOBAL_ENDPOINTS, { ...DEFAULT_TRANSPORT, ...options.graph?.transport }),
     now,
     instanceId,
     changes,
@@ -93,9 +108,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     ...(options.backgroundCheckpoints ? { settleWrites: () => database.settleWrites() } : {}),
   };
   const jobs = (holder.jobs = new JobRunner(core, { queues: options.jobQueues?.(instanceId) ?? ['app'], logger, ...options.jobRunner }));
-  jobs.register(...coreSweepHandlers(core, logger));
-  let scheduler: Scheduler | null = null;
   let key: Buffer | undefined = options.secretKey;
+  const secretKey = () => (key ??= resolveSecretKey(undefined, database.file));
+  const syncEveryMs = options.syncEveryMs ?? DEFAULT_SYNC_MINUTES * 60_000;
+  jobs.register(...coreSweepHandlers(core, logger), directorySyncHandler(core, { secretKey, logger }), syncSweepHandler(core, syncEveryMs));
+  let scheduler: Scheduler | null = null;
   let metrics: Metrics | undefined;
   let closed: Promise<void> | undefined;
   return {
@@ -108,13 +125,10 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       metrics ??= new Metrics(database.db);
       return metrics;
     },
-    secretKey() {
-      key ??= resolveSecretKey(undefined, database.file);
-      return key;
-    },
+    secretKey,
     async start(start = {}) {
       jobs.start();
-      scheduler = new Scheduler(core, [...CORE_SCHEDULE, ...(start.schedule ?? [])], logger);
+      scheduler = new Scheduler(core, [...CORE_SCHEDULE, syncSchedule(syncEveryMs), ...(start.schedule ?? [])], logger);
       await scheduler.start();
       await changes.follow(start.followChangesMs ?? 1000);
     },

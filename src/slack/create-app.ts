@@ -12,7 +12,7 @@ import type { SlackAppDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
 import { guardReceiver } from './parse/guard-receiver.js';
 import { credentialSweepJob, CREDENTIAL_SWEEP } from './services/credential-sweep.js';
-import { HomeRefresher } from './services/home-refresher.js';
+import { HOME_REFRESH_JOB, HomeRefresher } from './services/home-refresher.js';
 import { editManySlackJob } from './jobs/edit-many-job.js';
 import { exportSlackJob } from './jobs/export-job.js';
 import { productChangeSlackJob } from './jobs/product-change-job.js';
@@ -27,9 +27,12 @@ import { instrumentedPort } from './instrumented-port.js';
 import { webApiPort } from './web-api-port.js';
 import { BOT_SCOPES } from './bot-scopes.js';
 import { oneTokenPorts, type SlackPorts } from './slack-ports.js';
-import { inWorkspaceOfJob } from './jobs/workspace-job.js';
+import { inWorkspaceOfJob, type WorkspaceJob } from './jobs/workspace-job.js';
 import { InstalledWorkspaces } from './workspaces/installed-workspaces.js';
 import { installedPage, installFailedPage } from './workspaces/install-pages.js';
+
+/** The jobs that talk to Slack, each run in its organization's workspace (and ended when Roster is removed from it). */
+const SLACK_JOBS: readonly WorkspaceJob[] = [editManySlackJob, exportSlackJob, productChangeSlackJob, importSlackJob, noticeSlackJob, ...bulkActionSlackJobs];
 
 export interface RosterApp {
   /** The HTTP port listened on (HTTP mode only). */
@@ -93,7 +96,10 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   };
   const installed =
     auth.mode === 'many-workspaces'
-      ? new InstalledWorkspaces(core, secretKey, (token) => portOf(token, new webApi.WebClient(token, { ...clientOptions, logger: log })), logger)
+      ? new InstalledWorkspaces(core, secretKey, (token) => portOf(token, new webApi.WebClient(token, { ...clientOptions, logger: log })), logger, [
+          ...SLACK_JOBS.map((job) => job.kind),
+          HOME_REFRESH_JOB,
+        ])
       : undefined;
   // Every body is checked against the shapes Roster reads before Bolt sees it (parse/guard-receiver.ts).
   const receiver = socketMode
@@ -147,13 +153,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
-  runtime.jobs.register(
-    home.job(),
-    credentialSweepJob(deps),
-    ...[editManySlackJob, exportSlackJob, productChangeSlackJob, importSlackJob, noticeSlackJob, ...bulkActionSlackJobs].map((job) =>
-      inWorkspaceOfJob(deps, job),
-    ),
-  );
+  runtime.jobs.register(home.job(), credentialSweepJob(deps), ...SLACK_JOBS.map((job) => inWorkspaceOfJob(deps, job)));
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
   if (leftovers.imports + leftovers.exports > 0) logger.info('removed leftover temporary folders', leftovers);

@@ -47,14 +47,7 @@ export function healthRoutes(
   metrics: Metrics,
   slack: SlackReachability,
 ): { path: string; method: string[]; handler: Handler }[] {
-  const database = () => {
-    try {
-      runtime.database.sqlite.prepare('SELECT 1').get();
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const database = () => runtime.database.ping();
   const json = (res: ServerResponse, status: number, body: unknown) => {
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
@@ -64,8 +57,7 @@ export function healthRoutes(
       path: '/healthz',
       method: ['GET'],
       handler: (_req, res) => {
-        const ok = database();
-        json(res, ok ? 200 : 503, { ok });
+        void database().then((ok) => json(res, ok ? 200 : 503, { ok }));
       },
     },
     {
@@ -73,7 +65,8 @@ export function healthRoutes(
       method: ['GET'],
       handler: (_req, res) => {
         void (async () => {
-          const checks = { database: database(), migrations: true, slack: await slack.ok() };
+          const [databaseOk, slackOk] = await Promise.all([database(), slack.ok()]);
+          const checks = { database: databaseOk, migrations: true, slack: slackOk };
           const ready = Object.values(checks).every(Boolean);
           json(res, ready ? 200 : 503, { ready, checks: Object.fromEntries(Object.entries(checks).map(([name, ok]) => [name, ok ? 'ok' : 'failing'])) });
         })();

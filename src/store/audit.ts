@@ -42,7 +42,9 @@ export type AuditAction =
   | 'import_channel.add'
   | 'import_channel.remove'
   | 'workspace.installed'
-  | 'workspace.uninstalled';
+  | 'workspace.uninstalled'
+  | 'tenant.connect'
+  | 'tenant.disconnect';
 
 export interface AuditEntry {
   tenantId: string;

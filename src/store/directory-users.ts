@@ -382,3 +382,36 @@ export async function accessStateOf(db: Db, userId: string): Promise<{ roles: Ro
   if (!row) return null;
   return { roles: await rolesOf(db, userId), accountEnabled: fromDbBool(row.accountEnabled), deleted: row.deletedAt !== null };
 }
+
+/** A user of the organization as connecting to a tenant checks them: found there by username, or left out. */
+export interface UserToMatch {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  slackUserId: string | null;
+  accountEnabled: boolean;
+  isGlobalAdmin: boolean;
+}
+
+/** Active users with an id after `afterId` (by id), `limit` at a time: every user, a batch at a time. */
+export async function activeUsersAfter(db: Db, tenantId: string, afterId: string, limit: number): Promise<UserToMatch[]> {
+  const rows = await db
+    .selectFrom('DirectoryUser as u')
+    .select((eb) => [
+      'u.id',
+      'u.userPrincipalName',
+      'u.displayName',
+      'u.slackUserId',
+      'u.accountEnabled',
+      eb
+        .exists(eb.selectFrom('RoleAssignment as r').select('r.userId').whereRef('r.userId', '=', 'u.id').where('r.role', '=', 'global_admin'))
+        .as('isGlobalAdmin'),
+    ])
+    .where('u.tenantId', '=', tenantId)
+    .where('u.deletedAt', 'is', null)
+    .where('u.id', '>', afterId)
+    .orderBy('u.id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({ ...row, accountEnabled: fromDbBool(row.accountEnabled), isGlobalAdmin: Boolean(row.isGlobalAdmin) }));
+}

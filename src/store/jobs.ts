@@ -356,17 +356,32 @@ export async function runningJobsOfTenant(db: Db, tenantId: string): Promise<num
 }
 
 /**
- * Ends an organization's queued jobs of the app's queue (they all talk to Slack) without running
- * them: failed, with why. Running ones are left to their runner. Returns how many ended.
+ * Ends an organization's queued jobs of these kinds without running them: failed, with why.
+ * Running ones are left to their runner. Returns how many ended.
  */
-export async function failQueuedAppJobsOfTenant(db: Db, tenantId: string, error: string, now: Date): Promise<number> {
+export async function failQueuedJobsOfTenant(db: Db, tenantId: string, kinds: readonly string[], error: string, now: Date): Promise<number> {
+  if (kinds.length === 0) return 0;
   const stamp = toDbDate(now);
   const result = await db
     .updateTable('Job')
     .set({ status: 'failed', error, finishedAt: stamp, updatedAt: stamp })
     .where('tenantId', '=', tenantId)
-    .where('queue', '=', 'app')
+    .where('kind', 'in', kinds)
     .where('status', '=', 'queued')
     .executeTakeFirst();
   return Number(result.numUpdatedRows);
+}
+
+/** The organization's jobs of these kinds that are queued or running, oldest first. */
+export async function openJobsOfTenant(db: Db, tenantId: string, kinds: readonly string[]): Promise<JobRecord[]> {
+  if (kinds.length === 0) return [];
+  const rows = await db
+    .selectFrom('Job')
+    .selectAll()
+    .where('tenantId', '=', tenantId)
+    .where('kind', 'in', kinds)
+    .where('status', 'in', ['queued', 'running'])
+    .orderBy('createdAt')
+    .execute();
+  return rows.map(toRecord);
 }

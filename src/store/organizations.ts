@@ -11,12 +11,21 @@ export interface TenantRecord {
   initialDomain: string;
   /** Days before a password must be changed; 0 means never. */
   passwordExpiryDays: number;
+  /** Roster's own directory, or a connected Microsoft 365 tenant (the tables are then its mirror). */
+  directory: DirectoryKind;
 }
 
-const TENANT_COLUMNS = ['id', 'slackTeamId', 'name', 'initialDomain', 'passwordExpiryDays'] as const;
+export type DirectoryKind = 'embedded' | 'microsoft365';
+
+const TENANT_COLUMNS = ['id', 'slackTeamId', 'name', 'initialDomain', 'passwordExpiryDays', 'directory'] as const;
+
+function toTenant(row: { id: string; slackTeamId: string; name: string; initialDomain: string; passwordExpiryDays: number; directory: string }): TenantRecord {
+  return { ...row, directory: row.directory === 'microsoft365' ? 'microsoft365' : 'embedded' };
+}
 
 export async function tenantByTeam(db: Db, slackTeamId: string): Promise<TenantRecord | null> {
-  return (await db.selectFrom('Tenant').select(TENANT_COLUMNS).where('slackTeamId', '=', slackTeamId).executeTakeFirst()) ?? null;
+  const row = await db.selectFrom('Tenant').select(TENANT_COLUMNS).where('slackTeamId', '=', slackTeamId).executeTakeFirst();
+  return row ? toTenant(row) : null;
 }
 
 /** The Slack team ids of the organizations, at most `limit` of them (to tell one from several). */
@@ -25,7 +34,17 @@ export async function tenantTeams(db: Db, limit: number): Promise<string[]> {
 }
 
 export async function tenantById(db: Db, id: string): Promise<TenantRecord | null> {
-  return (await db.selectFrom('Tenant').select(TENANT_COLUMNS).where('id', '=', id).executeTakeFirst()) ?? null;
+  const row = await db.selectFrom('Tenant').select(TENANT_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row ? toTenant(row) : null;
+}
+
+/** Whose directory the organization's tables are: Roster's own, or a connected tenant's mirror (then named as the tenant is). */
+export async function setDirectoryKind(db: Db, tenantId: string, directory: DirectoryKind, name?: string): Promise<void> {
+  await db
+    .updateTable('Tenant')
+    .set({ directory, ...(name ? { name } : {}) })
+    .where('id', '=', tenantId)
+    .execute();
 }
 
 /** Creates an organization with its initial domain (verified by construction); returns its id. */

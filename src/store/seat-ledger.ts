@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { type Db, runEach } from './database.js';
+import { dialectOf } from './dialect.js';
 import { SeatsExhausted } from './errors.js';
 import { toDbBool, toDbDate, toDbJson } from './values.js';
 
@@ -30,14 +31,24 @@ export async function licensePools(db: Db, tenantId: string): Promise<PoolRecord
 }
 
 export async function licensePool(db: Db, tenantId: string, skuId: string): Promise<PoolRecord | null> {
+  return (await poolQuery(db, tenantId, skuId).executeTakeFirst()) ?? null;
+}
+
+/**
+ * The pool, held as read until the caller's transaction ends (no other writer changes its counts
+ * meanwhile): for a write that takes as many seats as are free (an import batch).
+ */
+export async function licensePoolHeld(tx: Db, tenantId: string, skuId: string): Promise<PoolRecord | null> {
+  if (!tx.isTransaction) throw new Error('licensePoolHeld runs inside a transaction');
   return (
-    (await db
-      .selectFrom('LicensePool')
-      .select(['skuId', 'partNumber', 'total', 'assigned'])
-      .where('tenantId', '=', tenantId)
-      .where('skuId', '=', skuId)
+    (await dialectOf(tx)
+      .forUpdate(poolQuery(tx, tenantId, skuId))
       .executeTakeFirst()) ?? null
   );
+}
+
+function poolQuery(db: Db, tenantId: string, skuId: string) {
+  return db.selectFrom('LicensePool').select(['skuId', 'partNumber', 'total', 'assigned']).where('tenantId', '=', tenantId).where('skuId', '=', skuId);
 }
 
 /**

@@ -11,6 +11,7 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { EachParameters, type AdapterWithDialect, type StoreDialect } from './dialect.js';
 import { UniqueViolation, uniqueConstraintOn } from './errors.js';
 
 /** How many distinct SQL texts keep their prepared statement (a query's text depends on its shape, not its values). */
@@ -27,7 +28,8 @@ const STATEMENT_CACHE_SIZE = 500;
  *   (errors.ts), the one place that reads SQLite's error codes and messages.
  * Queries on the one connection are serialized by a queue, as SQLite allows one at a time; a
  * transaction holds the connection until it ends, so keep anything but queries out of it.
- * This is the only SQLite-specific piece of the data layer besides `values.ts`.
+ * This is the only SQLite-specific piece of the data layer; `postgres-driver.ts` is its PostgreSQL
+ * counterpart (both implement dialect.ts).
  */
 export class RosterSqliteDialect implements Dialect {
   constructor(private readonly sqlite: BetterSqlite3.Database) {}
@@ -38,11 +40,26 @@ export class RosterSqliteDialect implements Dialect {
     return new SqliteQueryCompiler();
   }
   createAdapter() {
-    return new SqliteAdapter();
+    return new RosterSqliteAdapter();
   }
   createIntrospector(db: Kysely<unknown>) {
     return new SqliteIntrospector(db);
   }
+}
+
+/** What the store asks of SQLite (dialect.ts). */
+const SQLITE: StoreDialect = {
+  kind: 'sqlite',
+  // Every transaction starts BEGIN IMMEDIATE (below), which takes the database's one write lock
+  // before its first read: the organization is already serialized, and every other one with it.
+  async lockOrganization(tx) {
+    if (!tx.isTransaction) throw new Error('lockOrganization runs inside a transaction');
+  },
+  forUpdate: (query) => query,
+};
+
+class RosterSqliteAdapter extends SqliteAdapter implements AdapterWithDialect {
+  readonly storeDialect = SQLITE;
 }
 
 class CachingSqliteDriver implements Driver {
@@ -135,14 +152,6 @@ function storeError(error: unknown): unknown {
   );
   violation.cause = error;
   return violation;
-}
-
-/**
- * The parameter lists of a statement to run once per list (see `runEach` in database.ts); a
- * PostgreSQL driver would run it the same way (or as one batch).
- */
-export class EachParameters {
-  constructor(readonly lists: readonly (readonly unknown[])[]) {}
 }
 
 /** One connection, one query at a time: callers wait their turn in order. */

@@ -1,7 +1,7 @@
 import type { Expression, ExpressionBuilder, SqlBool } from 'kysely';
 import type { DB } from '../generated/kysely/database.js';
 import type { Db } from './database.js';
-import { fromDbBool, fromDbDate, toDbBool } from './values.js';
+import { foldAsSqlLower, fromDbBool, fromDbDate, toDbBool } from './values.js';
 import type { ListedUser } from '../domain/listed-user.js';
 
 /**
@@ -50,7 +50,7 @@ type Eb = ExpressionBuilder<DB, 'DirectoryUser'>;
 
 /** Codes, matched exactly. */
 const CODE_FIELDS = ['domain', 'usageLocation'] as const;
-/** Profile text typed by people ("Sales", "sales"): matched without regard to case, both sides folded by the database's lower(). */
+/** Profile text typed by people ("Sales", "sales"): matched without regard to (ASCII) case, as the database's lower() folds a column. */
 export const PROFILE_FIELDS = ['department', 'city', 'state', 'country', 'jobTitle'] as const;
 
 function conditions(eb: Eb, tenantId: string, filter: UserFilter): Expression<SqlBool>[] {
@@ -61,7 +61,7 @@ function conditions(eb: Eb, tenantId: string, filter: UserFilter): Expression<Sq
   }
   for (const field of PROFILE_FIELDS) {
     const value = filter[field];
-    if (value !== undefined) where.push(eb(eb.fn('lower', [`DirectoryUser.${field}`]), '=', eb.fn('lower', [eb.val(value)])));
+    if (value !== undefined) where.push(eb(eb.fn('lower', [`DirectoryUser.${field}`]), '=', foldAsSqlLower(value)));
   }
   if (filter.signIn) where.push(eb('DirectoryUser.accountEnabled', '=', toDbBool(filter.signIn === 'allowed')));
   if (filter.syncedOnly) where.push(eb('DirectoryUser.source', '=', 'synced'));
@@ -278,9 +278,8 @@ export async function profileValuesInUse(db: Db, tenantId: string, field: (typeo
     .where(column, 'is not', null)
     .where(column, '!=', '');
   const prefix = typed.trim();
-  // The first characters, both sides folded by the database's lower() (no LIKE: nothing to escape).
-  if (prefix)
-    query = query.where((eb) => eb(eb.fn('substr', [eb.fn('lower', [column]), eb.val(1), eb.val([...prefix].length)]), '=', eb.fn('lower', [eb.val(prefix)])));
+  // The first characters, folded as the database's lower() folds the column (no LIKE: nothing to escape).
+  if (prefix) query = query.where((eb) => eb(eb.fn('substr', [eb.fn('lower', [column]), eb.val(1), eb.val([...prefix].length)]), '=', foldAsSqlLower(prefix)));
   const rows = await query.orderBy(column).limit(limit).execute();
   return rows.map((row) => (row as Record<string, string | null>)[field] ?? '').filter(Boolean);
 }

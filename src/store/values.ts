@@ -1,8 +1,9 @@
 /*
  * How values cross into and out of SQL, in one place: SQLite has no boolean or date type, so
  * booleans are 0/1 and dates are ISO-8601 text with an explicit offset (the format Prisma used for
- * the rows already stored; it sorts as time does). A Postgres store would change only this file
- * and the dialect.
+ * the rows already stored; it sorts as time does). PostgreSQL's columns are native (boolean,
+ * timestamptz), and its driver (postgres-driver.ts) reads them back in these same forms, so the
+ * store's code and its generated types are one for both.
  */
 
 export type DbBool = number;
@@ -39,4 +40,14 @@ export function fromDbJson(text: string): unknown {
   } catch {
     return null;
   }
+}
+
+/**
+ * Text folded to lower case as SQL's lower() folds a column on both databases: ASCII letters only
+ * (SQLite's lower(); PostgreSQL's over a COLLATE "C" column). Compare `lower(column)` with this, not
+ * with `lower(parameter)`: PostgreSQL folds a parameter by the database's own collation, which may
+ * fold "É" too, and the two sides would differ.
+ */
+export function foldAsSqlLower(text: string): string {
+  return text.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
 }

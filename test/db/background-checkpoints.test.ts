@@ -27,10 +27,10 @@ describe('background checkpoints', () => {
   it("copy committed pages into the database file from a worker thread; the app's connection only keeps a backstop", async () => {
     const db = await open(true);
     expect(db.checkpoints).not.toBeNull();
-    expect(db.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_AUTOCHECKPOINT_PAGES);
+    expect(db.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_AUTOCHECKPOINT_PAGES);
     const done = once(db.checkpoints!, 'checkpoint') as Promise<[CheckpointDone]>;
-    db.sqlite.exec('CREATE TABLE filler (text TEXT)');
-    const insert = db.sqlite.prepare('INSERT INTO filler VALUES (?)');
+    db.sqlite!.exec('CREATE TABLE filler (text TEXT)');
+    const insert = db.sqlite!.prepare('INSERT INTO filler VALUES (?)');
     for (let i = 0; i < 200; i++) insert.run('x'.repeat(4000));
     const [checkpoint] = await done;
     expect(checkpoint.pages).toBeGreaterThan(0);
@@ -39,16 +39,16 @@ describe('background checkpoints', () => {
   it('are off unless asked for (tests, short CLI commands), and the connection checkpoints itself as SQLite does', async () => {
     const db = await open(false);
     expect(db.checkpoints).toBeNull();
-    expect(db.sqlite.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
+    expect(db.sqlite!.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
   });
 
   it('let a long writer wait, off the event loop, until every page is copied, so its next transaction starts the WAL over', async () => {
     const db = await open(false);
-    db.sqlite.pragma('wal_autocheckpoint = 0'); // only the worker checkpoints here
-    const checkpoints = BackgroundCheckpoints.start(db.file, { intervalMs: 10, catchUpAtPages: 50 });
+    db.sqlite!.pragma('wal_autocheckpoint = 0'); // only the worker checkpoints here
+    const checkpoints = BackgroundCheckpoints.start(db.file!, { intervalMs: 10, catchUpAtPages: 50 });
     try {
-      db.sqlite.exec('CREATE TABLE filler (text TEXT)');
-      const insert = db.sqlite.prepare('INSERT INTO filler VALUES (?)');
+      db.sqlite!.exec('CREATE TABLE filler (text TEXT)');
+      const insert = db.sqlite!.prepare('INSERT INTO filler VALUES (?)');
       const reported = new Promise<void>((resolve) =>
         checkpoints.on('checkpoint', (done: CheckpointDone) => {
           if (done.walPages >= 50) resolve();
@@ -61,7 +61,7 @@ describe('background checkpoints', () => {
       await checkpoints.catchUp();
       insert.run('z');
       // The WAL started over at that transaction: it holds only the pages of that one insert.
-      const [state] = db.sqlite.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
+      const [state] = db.sqlite!.pragma('wal_checkpoint(PASSIVE)') as { log: number }[];
       expect(state!.log).toBeLessThan(10);
     } finally {
       await checkpoints.stop();

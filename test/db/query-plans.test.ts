@@ -13,7 +13,7 @@ afterAll(async () => db.destroy());
 /** SQLite's plan for a query of the data layer, one line per step. */
 function plan(query: { compile(): { sql: string; parameters: readonly unknown[] } }): string[] {
   const { sql, parameters } = query.compile();
-  return (db.sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
+  return (db.sqlite!.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...parameters) as { detail: string }[]).map((row) => row.detail);
 }
 
 describe('query plans of hot paths', () => {

@@ -128,7 +128,7 @@ describe('a credential notice reveals its password once, to its recipient', () =
   });
 
   it('the key file is 0600 beside the database, and a restarted Roster reuses it to open what the first one sealed', async () => {
-    const file = keyFilePath(r.db.file);
+    const file = keyFilePath(r.db.file!);
     expect(lstatSync(file).isFile()).toBe(true);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const key = readFileSync(file, 'utf8');
@@ -146,12 +146,12 @@ describe('a credential notice reveals its password once, to its recipient', () =
 
   it('no password or key appears in the logs, the messages Slack was sent, or the database file', async () => {
     const carl = await addUser('carl', [HR]);
-    const key = readFileSync(keyFilePath(r.db.file), 'utf8').trim();
+    const key = readFileSync(keyFilePath(r.db.file!), 'utf8').trim();
     const secrets = [password, carl, key, Buffer.from(key, 'base64').toString('hex')];
     const chatCalls = text(r.fake.calls().filter((c) => c.method.startsWith('chat.') || c.method.startsWith('files.')));
     const messages = text([OWNER, HR, MEMBER].flatMap((who) => r.fake.dmsTo(who)));
-    r.db.sqlite.pragma('wal_checkpoint(FULL)');
-    const files = [r.db.file, `${r.db.file}-wal`].filter(existsSync).map((f) => readFileSync(f));
+    r.db.sqlite!.pragma('wal_checkpoint(FULL)');
+    const files = [r.db.file!, `${r.db.file}-wal`].filter(existsSync).map((f) => readFileSync(f));
     for (const secret of secrets) {
       expect(r.logs.join('\n')).not.toContain(secret);
       expect(chatCalls).not.toContain(secret);

@@ -5,6 +5,7 @@ import { SlackReachability } from '../../src/slack/health-routes.js';
 import { startFakeSlack, type FakeSlack } from '../support/fake-slack-api.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { createTestDatabase, seedTenant, type TestDatabase } from '../support/test-db.js';
+import { describeOnEachDatabase } from '../support/databases.js';
 
 const OWNER = 'U0OWNER';
 
@@ -23,10 +24,10 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return undefined;
 }
 
-describe('health, readiness and metrics over HTTP (on PORT)', () => {
+describeOnEachDatabase('health, readiness and metrics over HTTP (on PORT)', (kind) => {
   let r: RosterUnderTest;
   beforeAll(async () => {
-    r = await startRosterUnderTest();
+    r = await startRosterUnderTest({ kind });
     await seedTenant(r.db.ctx, { teamId: r.fake.teamId, slackUserId: OWNER });
   });
   afterAll(async () => r.stop());

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { loadEnv } from '../../src/config/env.js';
 import type { OpenDatabase } from '../../src/db/open-database.js';
@@ -7,6 +8,9 @@ import { startSlackApp, type RosterApp, type SlackAppTuning } from '../../src/sl
 import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
 import { SlackClientSim } from './slack-requests.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
+import type { DatabaseKind } from '../../src/store/dialect.js';
+import { fakeGraphOptions } from './connected-tenant.js';
+import type { FakeGraph } from './fake-graph.js';
 
 /** App Home refreshes come at the end of a 200 ms slot instead of 2 s, so tests wait less for them (quiet()). */
 export const TEST_TUNING: SlackAppTuning = { homeRefreshMs: 200 };
@@ -24,7 +28,10 @@ export interface RosterUnderTest {
   logs: string[];
   /** Resolves when no job is queued or running (App Home refreshes included): before counting Slack calls exactly. */
   quiet(timeoutMs?: number): Promise<void>;
-  /** Resolves when Roster has finished handling the event with this id (every listener, work after the ack included). */
+  /**
+   * Resolves when Roster has finished handling the event with this id, or the command or interaction
+   * with this trigger id (every listener, work after the ack included).
+   */
   handled(eventId: string, options?: { times?: number; timeoutMs?: number }): Promise<void>;
   stop(): Promise<void>;
 }
@@ -37,6 +44,8 @@ export async function startRosterUnderTest(
   options: {
     bootstrapAdmins?: string[];
     now?: () => Date;
+    kind?: DatabaseKind;
+    graph?: FakeGraph;
     /** Serve many workspaces (Slack's OAuth flow, test/support/oauth-install.ts) instead of the fake's one bot token. */
     manyWorkspaces?: boolean;
   } = {},
@@ -48,7 +57,11 @@ export async function startRosterUnderTest(
     logs.push(line);
     logged.emit('line', line);
   });
-  const db = await createTestDatabase(options.now, { logger });
+  const db = await createTestDatabase(options.now, {
+    logger,
+    ...(options.kind ? { kind: options.kind } : {}),
+    ...(options.graph ? { graph: fakeGraphOptions(options.graph) } : {}),
+  });
   const loaded = loadEnv({
     ...(options.manyWorkspaces ? oauthEnv(fake) : { SLACK_BOT_TOKEN: fake.botToken }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
@@ -57,6 +70,9 @@ export async function startRosterUnderTest(
     DATABASE_URL: db.url,
     ROSTER_BOOTSTRAP_ADMINS: (options.bootstrapAdmins ?? []).join(','),
     LOG_LEVEL: 'debug',
+    // PostgreSQL needs the key set (the runtime was given its own, which is the one used).
+    ...(db.kind === 'postgres' ? { ROSTER_SECRET_KEY: randomBytes(32).toString('hex') } : {}),
+    ...(options.graph ? { MICROSOFT_GRAPH_URL: options.graph.graphUrl, MICROSOFT_LOGIN_URL: options.graph.loginUrl } : {}),
   });
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await startSlackApp(db.runtime, loaded.env, TEST_TUNING);
@@ -75,7 +91,8 @@ export async function startRosterUnderTest(
     logs,
     handled: (eventId, { times = 1, timeoutMs = 5000 } = {}) =>
       new Promise<void>((resolve, reject) => {
-        const line = (text: string) => text.includes('"request handled"') && text.includes(`"eventId":"${eventId}"`);
+        const line = (text: string) =>
+          text.includes('"request handled"') && (text.includes(`"eventId":"${eventId}"`) || text.includes(`"triggerId":"${eventId}"`));
         let seen = logs.filter(line).length;
         const done = (text: string) => line(text) && ++seen >= times;
         if (seen >= times) return resolve();

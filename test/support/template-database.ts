@@ -21,7 +21,7 @@ export default async function migrateTemplate(project: TestProject): Promise<() 
   const file = path.join(dir, 'roster.db');
   const database = await openDatabase(`file:${file}`);
   // One file, no -wal beside it, so that a plain copy is the whole database.
-  database.sqlite.pragma('journal_mode = DELETE');
+  database.sqlite!.pragma('journal_mode = DELETE');
   await database.close();
   project.provide('templateDatabase', file);
   return () => rmSync(dir, { recursive: true, force: true });

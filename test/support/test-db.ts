@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,10 +7,12 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { CoreContext, MemberActor } from '../../src/core/context.js';
 import type { DirectoryProvider } from '../../src/core/directory/directory-provider.js';
 import { createLogger, type Logger } from '../../src/log.js';
-import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
+import { createRuntime, type Runtime, type RuntimeOptions } from '../../src/runtime/create-runtime.js';
 import type { DB } from '../../src/generated/kysely/database.js';
 import type { Db } from '../../src/store/database.js';
 import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
+import type { DatabaseKind } from '../../src/store/dialect.js';
+import { takePostgresSchema } from './postgres-schemas.js';
 
 /** Vitest, when these helpers run under it (importing it elsewhere fails: it has no state there). */
 const vitest = process.env.VITEST ? await import('vitest') : null;
@@ -32,32 +35,47 @@ export function copyTemplateDatabase(file: string): void {
   if (vitest) copyFileSync(vitest.inject('templateDatabase'), file);
 }
 
-/** A real SQLite file with every migration applied, in its own temp folder, and a runtime on it. */
+/**
+ * A migrated database and a runtime on it: by default a real SQLite file in its own temp folder;
+ * with `kind: 'postgres'`, a schema of its own in TEST_POSTGRES_URL's database (postgres-schemas.ts;
+ * the PostgreSQL variants of a test are made by `describeOnEachDatabase`, databases.ts).
+ */
 export async function createTestDatabase(
   now: () => Date = () => new Date(),
-  options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider } = {},
+  options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider; kind?: DatabaseKind; graph?: RuntimeOptions['graph'] } = {},
 ): Promise<TestDatabase> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
-  const file = path.join(dir, 'roster.db');
-  copyTemplateDatabase(file);
-  const url = `file:${file}`;
+  const place = options.kind === 'postgres' ? await postgresPlace() : sqlitePlace();
   const runtime = await createRuntime({
-    databaseUrl: url,
+    databaseUrl: place.url,
     now,
     logger: options.logger ?? createLogger('error', () => undefined),
+    // PostgreSQL keeps no key file beside the database: the runtime is given a key, as an instance is.
+    ...(options.kind === 'postgres' ? { secretKey: randomBytes(32) } : {}),
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
     ...(options.directory ? { directory: options.directory } : {}),
+    ...(options.graph ? { graph: options.graph } : {}),
   });
   return {
     ...runtime.database,
-    url,
+    url: place.url,
     runtime,
     ctx: runtime.core,
     async destroy() {
       await runtime.shutdown();
-      rmSync(dir, { recursive: true, force: true });
+      place.release();
     },
   };
+}
+
+function sqlitePlace(): { url: string; release: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), 'roster-test-'));
+  const file = path.join(dir, 'roster.db');
+  copyTemplateDatabase(file);
+  return { url: `file:${file}`, release: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+async function postgresPlace(): Promise<{ url: string; release: () => void }> {
+  return takePostgresSchema();
 }
 
 export const TEAM = 'T0TEST';

@@ -1,9 +1,9 @@
 import { actorId, isOperator, type Actor, type CoreContext } from '../context.js';
 import { fail, type CoreError } from '../result.js';
-import { hasPermission, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
+import { CHANGES_THE_DIRECTORY, hasPermission, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
 import { globalAdmins, memberRoles } from '../../store/directory-users.js';
 import { tenantByTeam, type TenantRecord } from '../../store/organizations.js';
-import { rolesYouHave } from '../refusals.js';
+import { CONNECTED_READ_ONLY, rolesYouHave } from '../refusals.js';
 
 /**
  * The one permission gate. Use cases call it with the actor they were given; listeners never do.
@@ -39,8 +39,13 @@ export async function identify(ctx: CoreContext, actor: Actor): Promise<Authoriz
 export async function authorize(ctx: CoreContext, actor: Actor, permission: Permission): Promise<Authorized | CoreError> {
   const who = await identify(ctx, actor);
   if (!who.ok) return who;
-  if (hasPermission(who.roles, permission)) return who;
-  return forbidden(ctx, who, permission);
+  if (!hasPermission(who.roles, permission)) return forbidden(ctx, who, permission);
+  return CHANGES_THE_DIRECTORY.includes(permission) ? mayChangeDirectory(who) : who;
+}
+
+/** The actor as given, or the refusal of a change to a connected organization's directory (not sent to the tenant yet). */
+export function mayChangeDirectory(who: Authorized): Authorized | CoreError {
+  return who.tenant.directory === 'embedded' ? who : fail('unsupported', CONNECTED_READ_ONLY);
 }
 
 /** The refusal for a permission the actor lacks, naming the roles that grant it and who to ask. */

@@ -1,3 +1,4 @@
+import { emptyFields } from '../import/column-map.js';
 import type { ImportColumnLabels, ImportRow } from '../import/types.js';
 import { validateImportRow } from '../import/validate-row.js';
 import type { FormRow } from './import-types.js';
@@ -17,24 +18,7 @@ export const FORM_LABELS = {
 export function formImportRows(rows: readonly FormRow[]): ImportRow[] {
   return rows.map((row) => ({
     ...validateImportRow(
-      {
-        userName: row.userName,
-        firstName: row.firstName,
-        lastName: row.lastName,
-        displayName: row.displayName,
-        jobTitle: undefined,
-        department: undefined,
-        officeNumber: undefined,
-        officePhone: undefined,
-        mobilePhone: undefined,
-        fax: undefined,
-        alternateEmail: undefined,
-        address: undefined,
-        city: undefined,
-        state: undefined,
-        postalCode: undefined,
-        country: undefined,
-      },
+      { ...emptyFields(), userName: row.userName, firstName: row.firstName, lastName: row.lastName, displayName: row.displayName },
       row.rowNumber,
       FORM_LABELS,
     ),

@@ -2,7 +2,7 @@ import { productBySkuId } from '../catalogue/catalogue.js';
 import { prerequisiteProblem } from '../licenses/license-rules.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import type { Db } from '../../store/database.js';
-import { licensePool } from '../../store/seat-ledger.js';
+import { licensePoolHeld } from '../../store/seat-ledger.js';
 
 /** What the next user of an import gets: the products given, and those left out (none left, or an add-on whose base is left out). */
 export interface SeatShare {
@@ -26,8 +26,10 @@ export class ImportSeats {
   /** The seats left of each product named (the import's, and those of its rows). */
   static async read(tx: Db, tenantId: string, skuIds: Iterable<string>): Promise<ImportSeats> {
     const left = new Map<string, number>();
-    for (const skuId of new Set(skuIds)) {
-      const pool = await licensePool(tx, tenantId, skuId);
+    // Each pool is held until the batch commits (no other writer takes its seats meanwhile), taken
+    // in one order so that two imports holding several pools cannot wait on each other.
+    for (const skuId of [...new Set(skuIds)].sort()) {
+      const pool = await licensePoolHeld(tx, tenantId, skuId);
       left.set(skuId, pool ? Math.max(0, pool.total - pool.assigned) : 0);
     }
     return new ImportSeats(left);

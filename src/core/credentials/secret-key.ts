@@ -81,9 +81,17 @@ function explain(error: unknown, file: string): Error {
   return new SecretKeyProblem(`Roster cannot use the key file ${file} (${code ?? 'error'}). Check the folder's permissions, or set ROSTER_SECRET_KEY.`);
 }
 
-/** The key: ROSTER_SECRET_KEY when given, else the key file beside the database (in memory for an in-memory database). */
-export function resolveSecretKey(fromEnv: Buffer | undefined, databasePath: string): Buffer {
+/** Why a PostgreSQL database needs ROSTER_SECRET_KEY (loadEnv says it at start; the runtime if it was not checked). */
+export const POSTGRES_NEEDS_SECRET_KEY =
+  'is needed with a PostgreSQL DATABASE_URL: there is no database file to keep a key beside, and every instance must seal with the same key';
+
+/**
+ * The key: ROSTER_SECRET_KEY when given, else the key file beside the SQLite database (in memory
+ * for an in-memory database). A database that is no file (PostgreSQL, `databasePath` null) needs the variable.
+ */
+export function resolveSecretKey(fromEnv: Buffer | undefined, databasePath: string | null): Buffer {
   if (fromEnv) return fromEnv;
+  if (databasePath === null) throw new SecretKeyProblem(`ROSTER_SECRET_KEY (or ROSTER_SECRET_KEY_FILE) ${POSTGRES_NEEDS_SECRET_KEY}.`);
   if (databasePath === ':memory:') return randomBytes(KEY_BYTES);
   return loadOrCreateKeyFile(keyFilePath(databasePath));
 }

@@ -32,6 +32,7 @@ const WHAT: Record<string, string> = {
   'sweep.credentials': 'Destroy unshown passwords after 24 hours',
   'sweep.housekeeping': 'Forget old jobs and changes',
   ...BULK_ACTION_JOB_NAMES,
+  'directory.sync': 'Sync with Microsoft 365',
 };
 
 /** Jobs people asked for are listed; Roster's own (sweeps, App Home refreshes) are not. */
@@ -64,6 +65,9 @@ export async function listJobs(ctx: CoreContext, actor: Actor, limit = 20): Prom
 }
 
 function progressText(job: JobRecord): string | null {
+  // A sync does not know how many users it will read: it says how many it has.
+  const read = (job.progress.counts as { users?: unknown } | undefined)?.users;
+  if (typeof read === 'number') return `${read.toLocaleString('en')} users read`;
   const done = Number(job.progress.done ?? job.progress.next ?? Number.NaN);
   const total = Number(job.progress.total ?? Number.NaN);
   if (!Number.isFinite(done) || !Number.isFinite(total)) return null;

@@ -1,5 +1,5 @@
 import type { Actor, CoreContext } from '../context.js';
-import { forbidden, identify } from '../access/authorize.js';
+import { forbidden, identify, mayChangeDirectory } from '../access/authorize.js';
 import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import { ok, type Result } from '../result.js';
@@ -32,6 +32,8 @@ export async function editUserForm(ctx: CoreContext, actor: Actor, ref: TargetRe
   const roles = auth.roles;
   const anything = (['edit_users', 'assign_licenses', 'edit_usage_location'] as const).some((p) => hasPermission(roles, p));
   if (!anything) return forbidden(ctx, auth, 'edit_users');
+  const connected = mayChangeDirectory(auth);
+  if (!connected.ok) return connected;
   const target = await loadTarget(ctx, auth, ref);
   if (!target.ok) return target;
   const synced = isSynced(target);

@@ -1,5 +1,5 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
-import { identify } from '../access/authorize.js';
+import { identify, mayChangeDirectory } from '../access/authorize.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
@@ -43,7 +43,9 @@ export interface EditSession {
 }
 
 export async function openEditSession(ctx: CoreContext, actor: Actor): Promise<({ ok: true } & EditSession) | CoreError> {
-  const auth = await identify(ctx, actor);
+  const identified = await identify(ctx, actor);
+  if (!identified.ok) return identified;
+  const auth = mayChangeDirectory(identified);
   if (!auth.ok) return auth;
   const [domains, pools] = await Promise.all([usableDomains(ctx.db, auth.tenant.id), licensePools(ctx.db, auth.tenant.id)]);
   return { ok: true, auth, domains, ownedSkuIds: pools.map((p) => p.skuId), directory: ctx.directory };

@@ -3,7 +3,7 @@ import { transaction } from '../transaction.js';
 import { open, seal } from '../credentials/seal.js';
 import { writeAudit } from '../../store/audit.js';
 import { forgetHomeWatchesOfTeam } from '../../store/change-events.js';
-import { failQueuedAppJobsOfTenant } from '../../store/jobs.js';
+import { failQueuedJobsOfTenant } from '../../store/jobs.js';
 import { tenantById, tenantByTeam } from '../../store/organizations.js';
 import { allSlackInstallations, deleteSlackInstallation, slackInstallationOfTeam, upsertSlackInstallation } from '../../store/slack-installations.js';
 
@@ -86,14 +86,16 @@ export async function installedWorkspace(ctx: CoreContext, key: Buffer, teamId: 
 
 /**
  * Roster was uninstalled from a workspace, or its bot token revoked: the installation (its sealed
- * token) is deleted, the organization's queued Slack work ends with WORKSPACE_REMOVED instead of
- * being retried, and no App Home of the workspace is refreshed any more. The organization's data
- * stays. Nothing to do when Roster was not installed there (a second event).
+ * token) is deleted, the organization's queued jobs of `slackJobKinds` (those that talk to Slack)
+ * end with WORKSPACE_REMOVED instead of being retried, and no App Home of the workspace is
+ * refreshed any more. The organization's data stays, and its other work (a Microsoft 365 sync)
+ * goes on. Nothing to do when Roster was not installed there (a second event).
  */
 export async function removeInstallation(
   ctx: CoreContext,
   teamId: string,
   why: 'app_uninstalled' | 'tokens_revoked',
+  slackJobKinds: readonly string[],
 ): Promise<{ removed: boolean; jobsEnded: number }> {
   const now = ctx.now();
   const done = await transaction(ctx, async (tx) => {
@@ -102,7 +104,7 @@ export async function removeInstallation(
     await forgetHomeWatchesOfTeam(tx, teamId);
     const tenant = await tenantByTeam(tx, teamId);
     if (!tenant) return { removed, jobsEnded: 0 };
-    const jobsEnded = await failQueuedAppJobsOfTenant(tx, tenant.id, WORKSPACE_REMOVED, now);
+    const jobsEnded = await failQueuedJobsOfTenant(tx, tenant.id, slackJobKinds, WORKSPACE_REMOVED, now);
     await writeAudit(
       tx,
       {

@@ -24,6 +24,8 @@ import { cancelJobAction } from './actions/job-actions.js';
 import { auditNextAction } from './actions/audit-actions.js';
 import { addDomainAction, domainChangeAction } from './actions/domain-actions.js';
 import { addDomainSubmission } from './views/add-domain-submission.js';
+import { connectReviewSubmission, connectSubmission } from './views/connect-submissions.js';
+import { disconnectAction, syncNowAction } from './actions/connection-actions.js';
 import { licensesCommand } from './commands/licenses-command.js';
 import { usersCommand } from './commands/users-command.js';
 import { directMessageEvent } from './events/direct-message-event.js';
@@ -76,6 +78,8 @@ export function registerListeners(app: App, deps: SlackAppDeps): readonly Regist
   on.view(CALLBACK.deleteCustomView, deleteViewSubmission);
   on.view(CALLBACK.addDomain, addDomainSubmission);
   on.view(CALLBACK.seatWarning, seatWarningSubmission);
+  on.view(CALLBACK.connect, connectSubmission);
+  on.view(CALLBACK.connectReview, connectReviewSubmission);
 
   on.action(ACTION.openAddUser, openAddUserAction);
   on.action(ACTION.addUserBack, addUserBackAction);
@@ -120,6 +124,8 @@ export function registerListeners(app: App, deps: SlackAppDeps): readonly Regist
   on.action(ACTION.verifyDomain, (deps) => domainChangeAction(deps, 'verify'));
   on.action(ACTION.defaultDomain, (deps) => domainChangeAction(deps, 'default'));
   on.action(ACTION.removeDomain, (deps) => domainChangeAction(deps, 'remove'));
+  on.action(ACTION.syncNow, syncNowAction);
+  on.action(ACTION.disconnect, disconnectAction);
 
   on.shortcut(SHORTCUT.addUser, (deps) => ({ body }) => {
     const actor = actorFromBody(body);

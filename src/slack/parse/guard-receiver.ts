@@ -16,9 +16,11 @@ export function guardReceiver<R extends Receiver>(receiver: R, logger: Logger): 
         if (checked.ok) {
           await app.processEvent(event);
           // Every listener has finished, the work after its ack included (or Bolt ignored the event,
-          // e.g. Roster's own message): the line tests wait for instead of a quiet period.
-          const id = (event.body as { event_id?: unknown }).event_id;
-          if (typeof id === 'string') logger.debug('request handled', { eventId: id });
+          // e.g. Roster's own message): the line tests wait for instead of a quiet period. An event
+          // is named by its id; a command or an interaction by its trigger id.
+          const { event_id: eventId, trigger_id: triggerId } = event.body as { event_id?: unknown; trigger_id?: unknown };
+          if (typeof eventId === 'string') logger.debug('request handled', { eventId });
+          else if (typeof triggerId === 'string') logger.debug('request handled', { triggerId });
           return;
         }
         logger.warn('malformed Slack payload ignored', { kind: checked.kind, problem: checked.problem });

@@ -1,11 +1,10 @@
 import type { KnownBlock, View } from '@slack/types';
 import { formField, MAX_FORM_USERS } from '../../core/bulk/form-import.js';
-import { MAX_CREDENTIAL_RECIPIENTS } from '../../core/users/add-user-input.js';
 import type { AddUserOptions } from '../../core/users/add-user-options.js';
 import { PROFILE_FIELDS } from '../../core/rules/profile-fields.js';
 import { USERNAME_LIMITS } from '../../core/rules/username.js';
 import { ACTION, CALLBACK, VALUE } from './ids.js';
-import { SIGN_IN_ALLOWED, SIGN_IN_BLOCKED } from './import-modals.js';
+import { resultRecipientsInput, signInInput } from './import-modals.js';
 import { button, context, header, option, plain, textInput } from './kit.js';
 import { productChoices } from './license-blocks.js';
 import { usageLocationInput } from './usage-location.js';
@@ -98,25 +97,8 @@ function settingsBlocks(options: AddUserOptions): KnownBlock[] {
       },
     },
     usageLocationInput('usageLocation', 'Where the users mainly work; required to assign a license.'),
-    {
-      type: 'input',
-      block_id: 'signInAllowed',
-      label: plain('Sign-in status'),
-      element: {
-        type: 'radio_buttons',
-        action_id: VALUE,
-        options: [option('Allow these users to sign in', SIGN_IN_ALLOWED), option('Block these users from signing in', SIGN_IN_BLOCKED)],
-        initial_option: option('Allow these users to sign in', SIGN_IN_ALLOWED),
-      },
-    },
-    {
-      type: 'input',
-      block_id: 'recipients',
-      optional: true,
-      label: plain('Send the results to'),
-      hint: plain(`Up to ${MAX_CREDENTIAL_RECIPIENTS} people. You get them too: a DM with the usernames and temporary passwords.`),
-      element: { type: 'multi_users_select', action_id: VALUE, max_selected_items: MAX_CREDENTIAL_RECIPIENTS },
-    },
+    signInInput(),
+    resultRecipientsInput(),
   ];
   if (!options.canAssignLicenses) blocks.push(context('You can add users but not assign licenses: they are added without one.'));
   else if (options.licenses.length === 0)

@@ -19,6 +19,8 @@ export const CALLBACK = {
   deleteCustomView: 'roster_delete_custom_view',
   addDomain: 'roster_add_domain_form',
   seatWarning: 'roster_seat_warning',
+  connect: 'roster_connect',
+  connectReview: 'roster_connect_review',
 } as const;
 
 export const ACTION = {
@@ -61,6 +63,9 @@ export const ACTION = {
   verifyDomain: 'roster_verify_domain',
   defaultDomain: 'roster_default_domain',
   removeDomain: 'roster_remove_domain',
+  /** "Sync now" under `/users connect`. */
+  syncNow: 'roster_sync_now',
+  disconnect: 'roster_disconnect',
 } as const;
 
 export const SHORTCUT = {

@@ -15,6 +15,29 @@ export const SIGN_IN_BLOCKED = 'blocked';
 export const SYNCED = 'synced';
 export const UPLOAD_FIELD = 'file';
 
+/** Sign-in allowed or blocked for every user of an import (the settings form, Add several users). */
+export const signInInput = (): KnownBlock => ({
+  type: 'input',
+  block_id: 'signInAllowed',
+  label: plain('Sign-in status'),
+  element: {
+    type: 'radio_buttons',
+    action_id: VALUE,
+    options: [option('Allow these users to sign in', SIGN_IN_ALLOWED), option('Block these users from signing in', SIGN_IN_BLOCKED)],
+    initial_option: option('Allow these users to sign in', SIGN_IN_ALLOWED),
+  },
+});
+
+/** Who else gets an import's results DM (the settings form, Add several users). */
+export const resultRecipientsInput = (): KnownBlock => ({
+  type: 'input',
+  block_id: 'recipients',
+  optional: true,
+  label: plain('Send the results to'),
+  hint: plain(`Up to ${MAX_CREDENTIAL_RECIPIENTS} people. You get them too: a DM with the usernames and temporary passwords.`),
+  element: { type: 'multi_users_select', action_id: VALUE, max_selected_items: MAX_CREDENTIAL_RECIPIENTS },
+});
+
 const SEATS_RUN_OUT: Record<ImportSettings['whenSeatsRunOut'], { text: string; description: string }> = {
   licensed_only: {
     text: 'Create only as many users as there are licenses (as the admin center does)',
@@ -67,17 +90,7 @@ export function importUploadModal(limits: { maxRows: number; maxBytes: number })
 export function importSettingsModal(jobId: string, fileName: string, rowsReady: number, options: AddUserOptions, chosenSkuIds: readonly string[] = []): View {
   const blocks: KnownBlock[] = [
     section(`*${esc(fileName)}*: ${usersWord(rowsReady)} ready to add.`),
-    {
-      type: 'input',
-      block_id: 'signInAllowed',
-      label: plain('Sign-in status'),
-      element: {
-        type: 'radio_buttons',
-        action_id: VALUE,
-        options: [option('Allow these users to sign in', SIGN_IN_ALLOWED), option('Block these users from signing in', SIGN_IN_BLOCKED)],
-        initial_option: option('Allow these users to sign in', SIGN_IN_ALLOWED),
-      },
-    },
+    signInInput(),
     {
       type: 'input',
       block_id: 'synced',
@@ -89,14 +102,7 @@ export function importSettingsModal(jobId: string, fileName: string, rowsReady: 
       element: { type: 'checkboxes', action_id: VALUE, options: [option('Users are synchronized from on-premises Active Directory', SYNCED)] },
     },
     ...licenseBlocks(options, chosenSkuIds),
-    {
-      type: 'input',
-      block_id: 'recipients',
-      optional: true,
-      label: plain('Send the results to'),
-      hint: plain(`Up to ${MAX_CREDENTIAL_RECIPIENTS} people. You get them too: a DM with the usernames and temporary passwords.`),
-      element: { type: 'multi_users_select', action_id: VALUE, max_selected_items: MAX_CREDENTIAL_RECIPIENTS },
-    },
+    resultRecipientsInput(),
   ];
   return {
     type: 'modal',

@@ -34,6 +34,8 @@ export class InstalledWorkspaces implements SlackPorts {
     /** The port that calls Slack with this token (web-api-port.ts, instrumented). */
     private readonly portFor: (botToken: string) => SlackPort,
     private readonly logger: Logger,
+    /** The kinds of job that talk to Slack: a removed workspace's queued ones end at once. */
+    private readonly slackJobKinds: readonly string[],
   ) {}
 
   async forTeam(teamId: string): Promise<SlackPort> {
@@ -42,7 +44,7 @@ export class InstalledWorkspaces implements SlackPorts {
 
   async removed(teamId: string, why: RemovedBecause): Promise<void> {
     this.known.delete(teamId);
-    const { removed, jobsEnded } = await removeInstallation(this.core, teamId, why);
+    const { removed, jobsEnded } = await removeInstallation(this.core, teamId, why, this.slackJobKinds);
     this.known.delete(teamId);
     if (removed) this.logger.warn('Roster was removed from a workspace: its token is deleted and its work stopped', { team: teamId, event: why, jobsEnded });
   }

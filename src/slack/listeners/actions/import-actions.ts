@@ -7,8 +7,6 @@ import { actorFromBody } from '../../parse/actor.js';
 import { change, read } from '../../services/answer.js';
 import type { ActionArgs, ViewListener } from '../../services/answering.js';
 import { findImportJob } from '../../../core/bulk/import-job-records.js';
-import { slackErrorCode } from '../../services/slack-errors.js';
-import { ViewState, type ViewStateValues } from '../../parse/view-state.js';
 import { importSettingsModal, resumeTakeoverModal } from '../../views/import-modals.js';
 import { importCancelledMessage } from '../../views/import-progress.js';
 import { esc, textMessage } from '../../views/kit.js';
@@ -24,28 +22,6 @@ function parts(body: BlockAction<ButtonAction>) {
     messageTs: body.message?.ts ?? body.container?.message_ts,
   };
 }
-
-/** Products chosen in the import settings form: the form is rebuilt with an "Apps to turn off" picker for each. */
-export const importLicensesChanged =
-  (deps: ListenerDeps) =>
-  ({ body }: ActionArgs<BlockAction>) => {
-    const view = body.view;
-    if (!view) return {};
-    const actor = actorFromBody(body);
-    const chosen = new ViewState((view.state?.values ?? {}) as ViewStateValues).selectedMany('licenses');
-    return {
-      after: read('update the import settings', async () => {
-        const [options, job] = [await addUserOptions(deps.core, actor), await findImportJob(deps.core, view.private_metadata, actor.teamId)];
-        if (!options.ok || !job) return;
-        try {
-          await deps.slack.updateView(view.id, importSettingsModal(job.id, job.fileName, job.rowsReady, options.options, chosen), view.hash);
-        } catch (error) {
-          // Another choice was made meanwhile: that newer update wins.
-          if (slackErrorCode(error) !== 'hash_conflict') throw error;
-        }
-      }),
-    };
-  };
 
 /** Only the member who pressed sees why it did not work. */
 async function tell(deps: ListenerDeps, channel: string | undefined, userId: string, text: string): Promise<void> {

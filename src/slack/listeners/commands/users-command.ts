@@ -15,6 +15,7 @@ import { importUploadModal } from '../../views/import-modals.js';
 import { esc, textMessage } from '../../views/kit.js';
 import { auditCommand } from './audit-command.js';
 import { domainsCommand } from './domains-command.js';
+import { connectCommand, syncCommand } from './connect-command.js';
 import { settingsCommand } from './settings-command.js';
 import { importChannelCommand } from './import-channel-command.js';
 import { sendImportTemplate } from '../../services/send-import-template.js';
@@ -39,6 +40,8 @@ const OTHER_SUBCOMMANDS = [
   'audit',
   'domains',
   'settings',
+  'connect',
+  'sync',
   'setup',
 ] as const;
 type OtherSubcommand = (typeof OTHER_SUBCOMMANDS)[number];
@@ -123,6 +126,10 @@ export function usersCommand(deps: ListenerDeps) {
         return domainsCommand(deps, actor, rest, followUp(args));
       case 'audit':
         return auditCommand(deps, actor, rest.join(' '), followUp(args));
+      case 'connect':
+        return connectCommand(deps, actor, command.trigger_id);
+      case 'sync':
+        return syncCommand(deps, actor, followUp(args));
       case 'setup':
         // Who may set up is asked of Slack (users.info): after the ack, with the form.
         return { after: read('open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain)) };

@@ -1,0 +1,109 @@
+import type { GraphUser } from '../../../src/graph/graph-types.js';
+import { decodeToken, deltaPage, encodeToken } from './delta.js';
+import type { FakeGraphState } from './state.js';
+
+/** An answer of the fake: status, headers, JSON body. */
+export interface Answer {
+  status: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): Answer => ({ status, body, headers });
+export const graphFault = (status: number, code: string, message: string, headers: Record<string, string> = {}): Answer =>
+  json(status, { error: { code, message, innerError: { date: new Date().toISOString(), 'request-id': 'fake', 'client-request-id': 'fake' } } }, headers);
+
+/** The permissions that allow each kind of read (the least privileged first), as Graph's reference lists them. */
+const READ_GRANTS: { path: RegExp; any: string[] }[] = [
+  { path: /^\/users/, any: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
+  { path: /^\/(organization|subscribedSkus)/, any: ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
+  { path: /^\/domains/, any: ['Domain.Read.All', 'Domain.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
+];
+
+function allowed(permissions: readonly string[], path: string): boolean {
+  const grant = READ_GRANTS.find((g) => g.path.test(path));
+  return grant ? grant.any.some((p) => permissions.includes(p)) : true;
+}
+
+/** `userPrincipalName eq 'a'` or `userPrincipalName in ('a','b')`: the usernames asked for (lower case), or null for no filter. */
+function upnFilter(filter: string | null): string[] | null | 'bad' {
+  if (!filter) return null;
+  const eq = /^userPrincipalName eq '((?:[^']|'')*)'$/i.exec(filter.trim());
+  if (eq) return [eq[1]!.replace(/''/g, "'").toLowerCase()];
+  const inList = /^userPrincipalName in \((.*)\)$/i.exec(filter.trim());
+  if (!inList) return 'bad';
+  const values = [...inList[1]!.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1]!.replace(/''/g, "'").toLowerCase());
+  return values.length > 15 ? 'bad' : values;
+}
+
+function select(user: GraphUser, query: URLSearchParams): GraphUser {
+  const wanted = query
+    .get('$select')
+    ?.split(',')
+    .map((s) => s.trim());
+  if (!wanted) return user;
+  return Object.fromEntries(Object.entries(user).filter(([key]) => key === 'id' || wanted.includes(key))) as unknown as GraphUser;
+}
+
+/** A Graph request (path under /v1.0) from an app with `permissions`, already authenticated. */
+export function graphRoute(s: FakeGraphState, method: string, path: string, query: URLSearchParams, permissions: readonly string[]): Answer {
+  if (!allowed(permissions, path)) return graphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  const t = s.tenant;
+  const base = `${s.graphUrl}/v1.0`;
+  if (method !== 'GET') return graphFault(405, 'Request_BadRequest', `The fake Graph does not take ${method} ${path}.`);
+  if (path === '/organization') {
+    return json(200, {
+      value: [
+        {
+          id: t.id,
+          displayName: t.displayName,
+          verifiedDomains: t.domains.filter((d) => d.isVerified).map((d) => ({ name: d.id, isDefault: d.isDefault, isInitial: d.isInitial, type: 'Managed' })),
+        },
+      ],
+    });
+  }
+  if (path === '/domains') return json(200, { value: t.domains.map((d) => ({ ...d, authenticationType: 'Managed', supportedServices: ['Email'] })) });
+  if (path === '/subscribedSkus') {
+    return json(200, {
+      value: [...t.skus.values()].map((sku) => ({
+        id: `${t.id}_${sku.skuId}`,
+        skuId: sku.skuId,
+        skuPartNumber: sku.skuPartNumber,
+        appliesTo: 'User',
+        capabilityStatus: sku.capabilityStatus,
+        consumedUnits: t.consumedUnits(sku.skuId),
+        prepaidUnits: { enabled: sku.enabled, suspended: 0, warning: 0, lockedOut: 0 },
+        servicePlans: sku.servicePlans,
+      })),
+    });
+  }
+  if (path === '/users/delta') {
+    const page = deltaPage(t, query, base, s.pageSize, s.deltaGeneration);
+    return json(page.status, page.body);
+  }
+  if (path === '/users') {
+    const wanted = upnFilter(query.get('$filter'));
+    if (wanted === 'bad') return graphFault(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified.');
+    const top = Math.min(Number(query.get('$top') ?? 100) || 100, 999);
+    const offset = decodeToken<{ offset: number }>(query.get('$skiptoken') ?? '')?.offset ?? 0;
+    const all = t.activeUsers().filter((u) => wanted === null || wanted.includes(u.userPrincipalName!.toLowerCase()));
+    const page = all.slice(offset, offset + top).map((u) => select(u, query));
+    const next =
+      offset + top < all.length
+        ? { '@odata.nextLink': `${base}/users?${new URLSearchParams({ ...Object.fromEntries(query), $skiptoken: encodeToken({ offset: offset + top }) })}` }
+        : {};
+    return json(200, { value: page, ...next });
+  }
+  const one = /^\/users\/([^/]+)$/.exec(path);
+  if (one) {
+    const state = t.find(decodeURIComponent(one[1]!));
+    if (!state || state.deletedSeq !== null)
+      return graphFault(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${decodeURIComponent(one[1]!)}' does not exist or one of its queried reference-property objects are not present.`,
+      );
+    return json(200, select(state.user, query));
+  }
+  return graphFault(400, 'Request_BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`);
+}

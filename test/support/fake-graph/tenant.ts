@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import type { GraphAssignedLicense, GraphDomain, GraphServicePlan, GraphUser } from '../../../src/graph/graph-types.js';
+
+/**
+ * The fake Graph's tenant: users, subscribed products and domains that tests seed and change as an
+ * admin would in the Microsoft 365 admin center. Every change is numbered (`seq`) and remembered
+ * per user with the properties it touched, so a delta query can say exactly what changed since a
+ * token: new and restored users in full, changed ones with only what changed, removed ones as
+ * `@removed` ("changed": deleted, restorable; "deleted": gone for good).
+ */
+
+/** Every property a fake user has (Graph's names); `id` is given by the tenant. */
+export type FakeUserFields = Omit<GraphUser, 'id' | '@removed'>;
+
+export interface FakeUser {
+  user: GraphUser;
+  createdSeq: number;
+  /** Set while the user is deleted (restorable); the seq of the deletion. */
+  deletedSeq: number | null;
+  /** Gone for good. */
+  purgedSeq: number | null;
+  /** Every change after creation: its seq, what it touched ('*' for a restore: everything). */
+  changes: { seq: number; props: string[] }[];
+}
+
+export interface FakeSku {
+  skuId: string;
+  skuPartNumber: string;
+  enabled: number;
+  capabilityStatus: string;
+  servicePlans: GraphServicePlan[];
+}
+
+const EMPTY_USER: FakeUserFields = {
+  userPrincipalName: '',
+  displayName: '',
+  givenName: null,
+  surname: null,
+  jobTitle: null,
+  department: null,
+  officeLocation: null,
+  businessPhones: [],
+  mobilePhone: null,
+  faxNumber: null,
+  otherMails: [],
+  streetAddress: null,
+  city: null,
+  state: null,
+  postalCode: null,
+  country: null,
+  usageLocation: null,
+  accountEnabled: true,
+  userType: 'Member',
+  onPremisesSyncEnabled: null,
+  assignedLicenses: [],
+  createdDateTime: null,
+  lastPasswordChangeDateTime: null,
+};
+
+export class FakeTenant {
+  readonly id: string;
+  displayName: string;
+  readonly domains: GraphDomain[];
+  readonly skus = new Map<string, FakeSku>();
+  /** Users in creation order (ids), for stable paging. */
+  readonly order: string[] = [];
+  readonly users = new Map<string, FakeUser>();
+  private readonly byUpn = new Map<string, string>();
+  seq = 0;
+
+  constructor(options: { id?: string; displayName?: string; initialDomain?: string } = {}) {
+    this.id = options.id ?? randomUUID();
+    this.displayName = options.displayName ?? 'Contoso Ltd';
+    this.domains = [{ id: options.initialDomain ?? 'contoso.onmicrosoft.com', isInitial: true, isDefault: true, isVerified: true }];
+  }
+
+  get initialDomain(): string {
+    return this.domains.find((d) => d.isInitial)!.id;
+  }
+
+  /** Whether `name` (a GUID or a domain) is this tenant, as the sign-in service resolves it. */
+  isNamed(name: string): boolean {
+    const lower = name.toLowerCase();
+    return lower === this.id || this.domains.some((d) => d.isVerified && d.id === lower);
+  }
+
+  addDomain(name: string, options: { isDefault?: boolean; isVerified?: boolean } = {}): void {
+    if (options.isDefault) for (const domain of this.domains) domain.isDefault = false;
+    this.domains.push({ id: name.toLowerCase(), isInitial: false, isDefault: options.isDefault ?? false, isVerified: options.isVerified ?? true });
+  }
+
+  addSku(sku: { skuId: string; skuPartNumber: string; enabled: number; capabilityStatus?: string; servicePlans?: GraphServicePlan[] }): void {
+    this.skus.set(sku.skuId, { capabilityStatus: 'Enabled', servicePlans: [], ...sku });
+  }
+
+  /** Licenses of the product held by users who are not deleted (what Graph calls consumedUnits). */
+  consumedUnits(skuId: string): number {
+    let n = 0;
+    for (const state of this.users.values())
+      if (state.deletedSeq === null && state.purgedSeq === null && state.user.assignedLicenses?.some((l) => l.skuId === skuId)) n += 1;
+    return n;
+  }
+
+  addUser(fields: Partial<FakeUserFields> & { userPrincipalName: string }): GraphUser {
+    const key = fields.userPrincipalName.toLowerCase();
+    if (this.byUpn.has(key)) throw new Error(`fake tenant: ${fields.userPrincipalName} exists`);
+    const seq = ++this.seq;
+    const user: GraphUser = {
+      id: randomUUID(),
+      ...EMPTY_USER,
+      displayName: fields.displayName ?? fields.userPrincipalName.split('@')[0]!,
+      createdDateTime: new Date().toISOString(),
+      ...fields,
+    };
+    this.users.set(user.id, { user, createdSeq: seq, deletedSeq: null, purgedSeq: null, changes: [] });
+    this.order.push(user.id);
+    this.byUpn.set(key, user.id);
+    return user;
+  }
+
+  /** Many users at once (`ana1@…` … `anaN@…`), for large tenants. */
+  seedUsers(count: number, options: { prefix?: string; domain?: string; license?: GraphAssignedLicense; usageLocation?: string } = {}): void {
+    const prefix = options.prefix ?? 'user';
+    const domain = options.domain ?? this.initialDomain;
+    for (let i = 1; i <= count; i++) {
+      this.addUser({
+        userPrincipalName: `${prefix}${i}@${domain}`,
+        displayName: `${prefix[0]!.toUpperCase()}${prefix.slice(1)} ${i}`,
+        givenName: prefix,
+        surname: String(i),
+        department: i % 3 === 0 ? 'Sales' : 'Engineering',
+        usageLocation: options.usageLocation ?? 'NL',
+        assignedLicenses: options.license ? [options.license] : [],
+      });
+    }
+  }
+
+  /** A user by id or username (deleted ones included, not purged). */
+  find(idOrUpn: string): FakeUser | undefined {
+    const id = this.users.has(idOrUpn) ? idOrUpn : this.byUpn.get(idOrUpn.toLowerCase());
+    const state = id ? this.users.get(id) : undefined;
+    return state && state.purgedSeq === null ? state : undefined;
+  }
+
+  private must(idOrUpn: string): FakeUser {
+    const state = this.find(idOrUpn);
+    if (!state) throw new Error(`fake tenant: no user ${idOrUpn}`);
+    return state;
+  }
+
+  /** An admin-center edit: only the properties given change. */
+  updateUser(idOrUpn: string, changes: Partial<FakeUserFields>): GraphUser {
+    const state = this.must(idOrUpn);
+    if (changes.userPrincipalName && changes.userPrincipalName.toLowerCase() !== state.user.userPrincipalName?.toLowerCase()) {
+      this.byUpn.delete(state.user.userPrincipalName!.toLowerCase());
+      this.byUpn.set(changes.userPrincipalName.toLowerCase(), state.user.id);
+    }
+    Object.assign(state.user, changes);
+    state.changes.push({ seq: ++this.seq, props: Object.keys(changes) });
+    return state.user;
+  }
+
+  setLicenses(idOrUpn: string, licenses: GraphAssignedLicense[]): void {
+    this.updateUser(idOrUpn, { assignedLicenses: licenses });
+  }
+
+  /** Deleted users (restorable for 30 days in Microsoft 365). */
+  deleteUser(idOrUpn: string): void {
+    const state = this.must(idOrUpn);
+    state.deletedSeq = ++this.seq;
+    state.changes.push({ seq: state.deletedSeq, props: ['@deleted'] });
+    this.byUpn.delete(state.user.userPrincipalName!.toLowerCase());
+  }
+
+  restoreUser(idOrUpn: string): void {
+    const state = [...this.users.values()].find((s) => s.user.id === idOrUpn || s.user.userPrincipalName?.toLowerCase() === idOrUpn.toLowerCase());
+    if (!state || state.deletedSeq === null) throw new Error(`fake tenant: ${idOrUpn} is not deleted`);
+    state.deletedSeq = null;
+    state.changes.push({ seq: ++this.seq, props: ['*'] });
+    this.byUpn.set(state.user.userPrincipalName!.toLowerCase(), state.user.id);
+  }
+
+  /** Gone for good (deleted permanently, or 30 days after a delete). */
+  purgeUser(idOrUpn: string): void {
+    const state = [...this.users.values()].find((s) => s.user.id === idOrUpn || s.user.userPrincipalName?.toLowerCase() === idOrUpn.toLowerCase());
+    if (!state) throw new Error(`fake tenant: no user ${idOrUpn}`);
+    this.byUpn.delete(state.user.userPrincipalName!.toLowerCase());
+    state.purgedSeq = ++this.seq;
+    state.changes.push({ seq: state.purgedSeq, props: ['@purged'] });
+  }
+
+  /** Users a plain list shows (not deleted), in creation order. */
+  activeUsers(): GraphUser[] {
+    return this.order
+      .map((id) => this.users.get(id)!)
+      .filter((s) => s.deletedSeq === null && s.purgedSeq === null)
+      .map((s) => s.user);
+  }
+}
