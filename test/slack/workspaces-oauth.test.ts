@@ -77,6 +77,13 @@ describe("installing Roster through Slack's OAuth flow", () => {
     expect(r.logs.some((line) => line.includes(token!))).toBe(false);
   });
 
+  it('is ready while Slack answers, with no token of its own (api.test)', async () => {
+    const ready = await fetch(`${r.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ ready: true, checks: { slack: 'ok' } });
+    expect(r.fake.calls('api.test').length).toBeGreaterThan(0);
+  });
+
   it("the bot scopes asked for are manifest.yml's", () => {
     const manifest = parse(readFileSync('manifest.yml', 'utf8')) as { oauth_config: { scopes: { bot: string[] } } };
     expect([...BOT_SCOPES].sort()).toEqual([...manifest.oauth_config.scopes.bot].sort());
