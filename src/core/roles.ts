@@ -21,7 +21,8 @@ export type Permission =
   | 'manage_domains'
   | 'manage_settings'
   | 'purge_users'
-  | 'manage_directory';
+  | 'manage_directory'
+  | 'manage_license_settings';
 
 /**
  * Which roles grant each permission (docs/domain.md "Admin roles"); Global admin grants everything.
@@ -49,6 +50,9 @@ const GRANTS: Record<Permission, Role[]> = {
   purge_users: ['global_admin'],
   // Connecting the organization to a Microsoft 365 tenant (or disconnecting it) decides whose directory Roster shows.
   manage_directory: ['global_admin'],
+  // Seat alerts per product, where they go, the weekly digest and the prices (issue 17): the people who buy.
+  // Roster's own settings, so a connected organization changes them too.
+  manage_license_settings: ['global_admin', 'billing_admin'],
 };
 
 /**
@@ -98,6 +102,7 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   manage_settings: 'change organization settings',
   purge_users: 'delete users permanently before their 30 days',
   manage_directory: 'connect or disconnect Microsoft 365',
+  manage_license_settings: 'set seat alerts and license prices',
 };
 
 export function permissionWords(permission: Permission): string {

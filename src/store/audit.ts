@@ -42,7 +42,10 @@ export type AuditAction =
   | 'import_channel.add'
   | 'import_channel.remove'
   | 'tenant.connect'
-  | 'tenant.disconnect';
+  | 'tenant.disconnect'
+  | 'licenses.alert'
+  | 'licenses.price'
+  | 'user.license_kept';
 
 export interface AuditEntry {
   tenantId: string;
