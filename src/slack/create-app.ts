@@ -19,6 +19,8 @@ import { productChangeSlackJob } from './jobs/product-change-job.js';
 import { importSlackJob } from './jobs/import-job.js';
 import { noticeSlackJob } from './jobs/notice-job.js';
 import { bulkActionSlackJobs } from './jobs/bulk-action-job.js';
+import { reclaimSlackJob, seatAlertSlackJob, seatDigestSlackJob } from './jobs/seat-jobs.js';
+import { SEAT_DIGEST_SWEEP, seatDigestSweepHandler } from '../core/licenses/seat-digest.js';
 import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
 import { announceInterruptedImports } from './services/interrupted-imports.js';
 import { checkToken, reachSlack, StartupProblem } from './token-check.js';
@@ -123,6 +125,10 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
     importSlackJob(deps),
     noticeSlackJob(deps),
     ...bulkActionSlackJobs(deps),
+    seatAlertSlackJob(deps),
+    seatDigestSlackJob(deps),
+    seatDigestSweepHandler(core),
+    reclaimSlackJob(deps),
   );
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
@@ -140,7 +146,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   staleCheck.unref();
   // Jobs (the sweeps, App Home refreshes…) run from here on, temporary passwords that expired while
   // Roster was stopped are destroyed first thing (CREDENTIAL_SWEEP runs at start).
-  await runtime.start({ schedule: [CREDENTIAL_SWEEP] });
+  await runtime.start({ schedule: [CREDENTIAL_SWEEP, SEAT_DIGEST_SWEEP] });
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {

@@ -33,7 +33,12 @@ const payloadSchema = z.object({ skuId: z.string(), crossing: z.number().int() }
 export async function alertRecipients(ctx: CoreContext, tenantId: string): Promise<AlertRecipients> {
   const settings = await licenseSettings(ctx.db, tenantId);
   if (settings.alertChannelId) return { channel: settings.alertChannelId };
-  return { members: await slackMembersWithRoles(ctx.db, tenantId, ALERTED_ROLES, MOST_RECIPIENTS) };
+  return { members: await alertedAdmins(ctx, tenantId) };
+}
+
+/** The Global, Billing and License admins linked to Slack who can sign in (at most 50): alerts go to them by DM. */
+export function alertedAdmins(ctx: CoreContext, tenantId: string): Promise<string[]> {
+  return slackMembersWithRoles(ctx.db, tenantId, ALERTED_ROLES, MOST_RECIPIENTS);
 }
 
 /**

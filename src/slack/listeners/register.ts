@@ -46,6 +46,7 @@ import { editManySubmission, editUserSubmission, resetPasswordSubmission, signIn
 import { registerLifecycleListeners } from './lifecycle-listeners.js';
 import { registerBulkActionListeners } from './bulk-action-listeners.js';
 import { userRowAction } from './actions/user-row-actions.js';
+import { registerSeatListeners } from './seat-listeners.js';
 
 /**
  * Wires every Slack surface to its listener. Listeners are thin: parse, plan with the core, render.
@@ -133,6 +134,7 @@ export function registerListeners(app: App, deps: ListenerDeps): readonly Regist
   on.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
   registerLifecycleListeners(on, deps);
   registerBulkActionListeners(on, deps);
+  registerSeatListeners(on, deps);
 
   // A CSV shared where Roster is comes as file_shared; in its DM also as a message (the first
   // one wins). A message typed in the DM gets the short help.
