@@ -7,11 +7,15 @@ import { seatAlerts } from '../../src/core/licenses/seat-alerts.js';
 import { unassignProduct } from '../../src/core/licenses/unassign-product.js';
 import { setSeatWarning } from '../../src/core/tenant/set-seat-warning.js';
 import { deleteUsers } from '../../src/core/users/delete-users.js';
+import { restoreUser } from '../../src/core/users/restore-user.js';
 import { SEAT_ALERT_JOB } from '../../src/domain/seat-alerts.js';
 import { checkSeatLedger } from '../../src/core/licenses/check-seats.js';
 import { inTransaction } from '../../src/store/database.js';
 import { assignLicense, unassignLicense } from '../../src/store/seat-ledger.js';
 import { testPostgresUrl } from '../support/postgres-schemas.js';
+import { requestSync } from '../../src/core/microsoft/sync-request.js';
+import { connectToFake, fakeGraphOptions } from '../support/connected-tenant.js';
+import { startFakeGraph } from '../support/fake-graph.js';
 import { BASIC, E3, makeUser } from '../lifecycle/helpers.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
@@ -103,6 +107,21 @@ describeOnEachDatabase('seat alerts', (kind) => {
     expect(await alerts()).toHaveLength(1);
   });
 
+  it('a delete frees a seat (back at the threshold) and the restore that gives it back crosses again', async () => {
+    db = await createTestDatabase(undefined, { kind });
+    await seedTenant(db.ctx);
+    await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 10 });
+    const upns = await users('r', 6);
+    await assign(BASIC.partNumber, upns);
+    expect(await alerts()).toHaveLength(1); // 4 left
+    expect(await deleteUsers(db.ctx, OWNER, { usernames: [upns[0]!] })).toMatchObject({ ok: true }); // 5 left: re-armed
+    expect(await restoreUser(db.ctx, OWNER, { user: upns[0]! })).toMatchObject({ ok: true, licensesGiven: [BASIC.displayName] });
+    expect(await alerts()).toEqual([
+      { skuId: BASIC.skuId, crossing: 1 },
+      { skuId: BASIC.skuId, crossing: 2 },
+    ]);
+  });
+
   it('a purchase that starts a product below its threshold counts as alerted', async () => {
     db = await createTestDatabase(undefined, { kind });
     await seedTenant(db.ctx);
@@ -163,5 +182,46 @@ describe.skipIf(!testPostgresUrl)('seat alerts when changes cross at once (Postg
       await Promise.all(ids.map((userId) => inTransaction(db.db, (tx) => unassignLicense(tx, tenantId, BASIC.skuId, [userId]))));
     }
     expect(await checkSeatLedger(db.ctx)).toEqual([]);
+  });
+});
+
+describe('seat alerts of a connected tenant', () => {
+  it('a sync that reads the tenant below the threshold alerts once; one that reads it above again re-arms; alerts stay settable', async () => {
+    const graph = await startFakeGraph({ displayName: 'Contoso Ltd' });
+    try {
+      const app = graph.registerApp();
+      db = await createTestDatabase(undefined, { graph: fakeGraphOptions(graph) });
+      const { admin } = await seedTenant(db.ctx);
+      graph.tenant.addSku({ skuId: BASIC.skuId, skuPartNumber: BASIC.partNumber, enabled: 10 });
+      graph.tenant.addUser({ userPrincipalName: admin.userPrincipalName, displayName: 'Olivia Owner' });
+      await connectToFake(db, OWNER, graph, app);
+      const basic = [{ skuId: BASIC.skuId, disabledPlans: [] }];
+      for (let i = 0; i < 5; i++) graph.tenant.addUser({ userPrincipalName: `t${i}@contoso.onmicrosoft.com`, usageLocation: 'NL', assignedLicenses: basic });
+      const sync = async () => {
+        const asked = await requestSync(db.ctx, OWNER);
+        if (!asked.ok) throw new Error(asked.message);
+        expect((await db.runtime.jobs.runNow(asked.jobId)).status).toBe('succeeded');
+      };
+      await sync(); // 5 consumed of 10: 5 left, at the threshold
+      expect(await alerts()).toEqual([]);
+      graph.tenant.addUser({ userPrincipalName: 't5@contoso.onmicrosoft.com', usageLocation: 'NL', assignedLicenses: basic });
+      await sync(); // 4 left
+      await sync();
+      expect(await alerts()).toEqual([{ skuId: BASIC.skuId, crossing: 1 }]);
+      graph.tenant.setLicenses('t5@contoso.onmicrosoft.com', []);
+      graph.tenant.setLicenses('t4@contoso.onmicrosoft.com', []);
+      await sync(); // 6 left
+      graph.tenant.setLicenses('t4@contoso.onmicrosoft.com', basic);
+      graph.tenant.setLicenses('t5@contoso.onmicrosoft.com', basic);
+      await sync();
+      expect(await alerts()).toEqual([
+        { skuId: BASIC.skuId, crossing: 1 },
+        { skuId: BASIC.skuId, crossing: 2 },
+      ]);
+      // Roster's own settings: they change on a connected organization too.
+      expect(await changeSeatAlerts(db.ctx, OWNER, { set: { product: BASIC.partNumber, seats: '2' } })).toMatchObject({ ok: true });
+    } finally {
+      await graph.close();
+    }
   });
 });
