@@ -2,6 +2,7 @@ import { changeSeatAlerts, digestTime, type SeatAlertChange } from '../core/lice
 import { currencyDigits, formatMoney } from '../core/licenses/money.js';
 import { setPrice } from '../core/licenses/product-prices.js';
 import { isLow, seatAlerts } from '../core/licenses/seat-alerts.js';
+import { setKeepDays } from '../core/licenses/reclaim-settings.js';
 import { setSeatWarning } from '../core/tenant/set-seat-warning.js';
 import { EXIT, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
@@ -79,6 +80,13 @@ async function warn(run: CommandRun): Promise<number> {
   return EXIT.done;
 }
 
+async function keepDays(run: CommandRun): Promise<number> {
+  const result = await setKeepDays(run.ctx, run.actor, run.args[0] ?? '', { dryRun: dryRunOf(run) });
+  if (!result.ok) return refuse(run.problem, result, { keepDays: '<days>' });
+  run.print(`${dry(run)}Users kept in the reclaim report are now left out for ${result.days} days (was ${result.before}).`);
+  return EXIT.done;
+}
+
 const PRODUCT = 'a part number (O365_BUSINESS_ESSENTIALS) or an unambiguous part of the name ("business basic")';
 
 export const LICENSES_SEAT_COMMANDS: CommandSpec[] = [
@@ -148,6 +156,15 @@ export const LICENSES_SEAT_COMMANDS: CommandSpec[] = [
     dryRun: true,
     examples: ['roster licenses price "business basic" 6.00 EUR', 'roster licenses price SPE_E3 none'],
     run: price,
+  },
+  {
+    path: ['licenses', 'reclaim', 'keep-days'],
+    summary: 'how long a user kept in the reclaim report is not proposed again (1 to 365 days; 90 unless set)',
+    args: '<days>',
+    positionals: { min: 1, max: 1 },
+    dryRun: true,
+    examples: ['roster licenses reclaim keep-days 30'],
+    run: keepDays,
   },
   {
     path: ['licenses', 'reclaim'],

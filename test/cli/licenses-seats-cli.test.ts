@@ -82,8 +82,11 @@ describe('roster licenses reclaim', () => {
     expect(csv.stdout.split('\r\n')[0]).toBe('userPrincipalName,displayName,reason,products,monthlyCost');
     const helpdesk = await roster('licenses', 'reclaim', '--keep', 'ana', '--role', 'helpdesk_admin');
     expect(helpdesk.code).toBe(3);
+    expect((await roster('licenses', 'reclaim', 'keep-days', '400')).stderr).toContain('1 to 365 days, not "400"');
+    expect((await roster('licenses', 'reclaim', 'keep-days', '30', '--role', 'license_admin')).code).toBe(3);
+    expect((await roster('licenses', 'reclaim', 'keep-days', '30')).stdout).toContain('left out for 30 days (was 90)');
     const kept = await roster('licenses', 'reclaim', '--keep', 'ana');
-    expect(kept.stderr).toMatch(/Kept ana@contoso\.onmicrosoft\.com until \d{4}-\d\d-\d\d/);
+    expect(kept.stderr).toContain(`Kept ana@contoso.onmicrosoft.com until ${new Date(Date.now() + 30 * 86_400_000).toISOString().slice(0, 10)}`);
     expect(kept.stdout).toContain('2 users whose sign-in is blocked');
     const wrong = await roster('licenses', 'reclaim', '--confirm', '3');
     expect(wrong.code).toBe(1);

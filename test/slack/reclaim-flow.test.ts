@@ -74,6 +74,10 @@ describe('/licenses reclaim', () => {
     const reclaimed = await press(kept, SEATS.reclaimUser, bo);
     expect(text(reclaimed)).toContain('Reclaimed a license from bo@contoso.onmicrosoft.com.');
     expect(text(reclaimed)).toContain('1 user whose sign-in is blocked holds 1 license');
+    const keepTime = await r.sim.command('/licenses', 'reclaim keep-days 30', { userId: OWNER, channelId: CHANNEL });
+    expect(text(keepTime.body)).toContain('now left out for 30 days (was 90)');
+    await r.quiet();
+    expect(text((await r.sim.command('/licenses', 'reclaim', { userId: LENA, channelId: CHANNEL })).body)).toContain('Keep leaves a user out for 30 days');
     const helpdesk = await r.sim.command('/licenses', 'reclaim', { userId: HELPDESK, channelId: CHANNEL });
     expect(buttons(helpdesk.body as Message)).toEqual([]);
   });

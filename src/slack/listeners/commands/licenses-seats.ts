@@ -3,6 +3,7 @@ import { changeSeatAlerts, type SeatAlertChange } from '../../../core/licenses/c
 import { formatMoney } from '../../../core/licenses/money.js';
 import { setPrice } from '../../../core/licenses/product-prices.js';
 import { reclaimReport } from '../../../core/licenses/reclaim-report.js';
+import { setKeepDays } from '../../../core/licenses/reclaim-settings.js';
 import { isLow, seatAlerts } from '../../../core/licenses/seat-alerts.js';
 import type { ListenerDeps } from '../../deps.js';
 import { change, type Plan } from '../../services/answer.js';
@@ -58,6 +59,17 @@ export async function licensesSeatsSubcommand(
   tell: FollowUp,
 ): Promise<Plan<CommandReply>> {
   const actor = { teamId: command.team_id, slackUserId: command.user_id };
+  if (sub === 'reclaim' && words[0]?.toLowerCase() === 'keep-days') {
+    const rehearsal = await setKeepDays(deps.core, actor, words[1] ?? '', { dryRun: true });
+    if (!rehearsal.ok) return say(rehearsal.message);
+    return {
+      ...say(`Users kept in the reclaim report are now left out for ${rehearsal.days} days (was ${rehearsal.before}).`),
+      after: change('set the keep time', async () => {
+        const result = await setKeepDays(deps.core, actor, words[1] ?? '');
+        if (!result.ok) await tell(textMessage(`The keep time was not changed: ${result.message}`));
+      }),
+    };
+  }
   if (sub === 'reclaim') {
     const report = await reclaimReport(deps.core, actor);
     return { reply: ephemeral(report.ok ? reclaimReportMessage(report) : textMessage(report.message)) };
