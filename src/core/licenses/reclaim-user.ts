@@ -44,8 +44,9 @@ export async function planReclaim(ctx: CoreContext, actor: Actor): Promise<Resul
 /**
  * Takes the proposed licenses from one user inside the caller's transaction (a job's savepoint, or
  * a transaction of its own), decided again there: the actor still may, the user is still active,
- * blocked and not kept meanwhile, and still holds them. Throws a CoreFailure or LicenseChangeRefused
- * never: a user who no longer qualifies is an outcome, and the caller's step rolls back only on error.
+ * blocked and not kept meanwhile, and still holds them. A user who no longer qualifies, or whose
+ * license change is refused, is an outcome with why (nothing written for them); a permission the
+ * actor lost meanwhile throws a CoreFailure, which the caller's step or transaction turns into a refusal.
  */
 export async function reclaimUserWithin(tx: Db, plan: ReclaimPlan, target: ReclaimTarget, now: Date): Promise<ReclaimOutcome> {
   const name = target.userPrincipalName;

@@ -1,6 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import { digestTime } from '../../core/licenses/change-seat-alerts.js';
-import { formatMoney } from '../../core/licenses/money.js';
+import { formatMoney, formatSums } from '../../core/licenses/money.js';
 import type { SeatAlert } from '../../core/licenses/seat-alert.js';
 import { isLow, type ProductSeats, type SeatAlertsOverview } from '../../core/licenses/seat-alerts.js';
 import type { SeatDigest } from '../../core/licenses/seat-digest.js';
@@ -8,7 +8,6 @@ import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { button, context, esc, header, plain, section, textInput } from './kit.js';
 import { SEATS } from './seat-ids.js';
-import { formatSums } from '../../core/licenses/money.js';
 
 /** Products shown one per block (a message holds at most 50 blocks); the rest in one line. */
 const PRODUCTS_SHOWN = 40;
