@@ -126,6 +126,24 @@ describe('seat alerts in Slack', () => {
     expect(text(refused.body)).toContain('To set seat alerts and license prices you need one of these roles: Global admin, Billing admin');
   });
 
+  it('sends an alert Roster cannot post in its channel to the admins by DM instead, saying so', async () => {
+    await r.sim.command('/licenses', 'alerts channel here', { userId: OWNER, channelId: ALERTS });
+    await r.quiet();
+    const more = [(await makeUser(r.db.ctx, 'late0', {}, owner)).upn, (await makeUser(r.db.ctx, 'late1', {}, owner)).upn];
+    const sentBefore = alertsSent().length;
+    r.fake.failNext('chat.postMessage', 'not_in_channel');
+    await assignProduct(r.db.ctx, owner, { product: BASIC.partNumber, users: { usernames: more }, many: true }); // 1 left, below its own 2
+    await r.fake.waitFor((c) => isAlert(c) && c.response.ok === true && (c.args as { channel: string }).channel === `D${OWNER}`);
+    await r.quiet();
+    const fallback = alertsSent()
+      .slice(sentBefore)
+      .filter((c) => c.response.ok === true);
+    expect(fallback.map((c) => (c.args as { channel: string }).channel).sort()).toEqual([`D${BILLING}`, `D${OWNER}`].sort());
+    expect(text(fallback[0]!.args)).toContain(`Roster could not post this in <#${ALERTS}>`);
+    await r.sim.command('/licenses', 'alerts channel admins', { userId: OWNER, channelId: ALERTS });
+    await r.quiet();
+  });
+
   it('sends the weekly digest at its hour (UTC), once per week, and catches up once after a stop', async () => {
     const on = await r.sim.command('/licenses', 'alerts digest monday 9', { userId: OWNER, channelId: CHANNEL });
     expect(text(on.body)).toContain('Weekly seat digest on Mondays at 09:00 UTC');
