@@ -22,7 +22,8 @@ export type Permission =
   | 'manage_settings'
   | 'purge_users'
   | 'delete_organization'
-  | 'manage_directory';
+  | 'manage_directory'
+  | 'manage_license_settings';
 
 /**
  * Which roles grant each permission (docs/domain.md "Admin roles"); Global admin grants everything.
@@ -51,6 +52,9 @@ const GRANTS: Record<Permission, Role[]> = {
   delete_organization: ['global_admin'],
   // Connecting the organization to a Microsoft 365 tenant (or disconnecting it) decides whose directory Roster shows.
   manage_directory: ['global_admin'],
+  // Seat alerts per product, where they go, the weekly digest and the prices (issue 17): the people who buy.
+  // Roster's own settings, so a connected organization changes them too.
+  manage_license_settings: ['global_admin', 'billing_admin'],
 };
 
 /**
@@ -101,6 +105,7 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   purge_users: 'delete users permanently before their 30 days',
   delete_organization: "delete the organization and all of Roster's data about it",
   manage_directory: 'connect or disconnect Microsoft 365',
+  manage_license_settings: 'set seat alerts and license prices',
 };
 
 export function permissionWords(permission: Permission): string {

@@ -19,6 +19,8 @@ import { productChangeSlackJob } from './jobs/product-change-job.js';
 import { importSlackJob } from './jobs/import-job.js';
 import { noticeSlackJob } from './jobs/notice-job.js';
 import { bulkActionSlackJobs } from './jobs/bulk-action-job.js';
+import { reclaimSlackJob, seatAlertSlackJob, seatDigestSlackJob } from './jobs/seat-jobs.js';
+import { SEAT_DIGEST_SWEEP, seatDigestSweepHandler } from '../core/licenses/seat-digest.js';
 import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
 import { announceInterruptedImportsOfEveryone } from './services/interrupted-imports.js';
 import { checkOAuthApp, checkToken, reachSlack, StartupProblem, type BotIdentity } from './token-check.js';
@@ -32,7 +34,17 @@ import { InstalledWorkspaces } from './workspaces/installed-workspaces.js';
 import { installedPage, installFailedPage } from './workspaces/install-pages.js';
 
 /** The jobs that talk to Slack, each run in its organization's workspace (and ended when Roster is removed from it). */
-const SLACK_JOBS: readonly WorkspaceJob[] = [editManySlackJob, exportSlackJob, productChangeSlackJob, importSlackJob, noticeSlackJob, ...bulkActionSlackJobs];
+const SLACK_JOBS: readonly WorkspaceJob[] = [
+  editManySlackJob,
+  exportSlackJob,
+  productChangeSlackJob,
+  importSlackJob,
+  noticeSlackJob,
+  ...bulkActionSlackJobs,
+  seatAlertSlackJob,
+  seatDigestSlackJob,
+  reclaimSlackJob,
+];
 
 export interface RosterApp {
   /** The HTTP port listened on (HTTP mode only). */
@@ -153,7 +165,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
-  runtime.jobs.register(home.job(), credentialSweepJob(deps), ...SLACK_JOBS.map((job) => inWorkspaceOfJob(deps, job)));
+  runtime.jobs.register(home.job(), credentialSweepJob(deps), seatDigestSweepHandler(core), ...SLACK_JOBS.map((job) => inWorkspaceOfJob(deps, job)));
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
   if (leftovers.imports + leftovers.exports > 0) logger.info('removed leftover temporary folders', leftovers);
@@ -170,7 +182,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   staleCheck.unref();
   // Jobs (the sweeps, App Home refreshes…) run from here on, temporary passwords that expired while
   // Roster was stopped are destroyed first thing (CREDENTIAL_SWEEP runs at start).
-  await runtime.start({ schedule: [CREDENTIAL_SWEEP] });
+  await runtime.start({ schedule: [CREDENTIAL_SWEEP, SEAT_DIGEST_SWEEP] });
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {

@@ -44,7 +44,10 @@ export type AuditAction =
   | 'workspace.installed'
   | 'workspace.uninstalled'
   | 'tenant.connect'
-  | 'tenant.disconnect';
+  | 'tenant.disconnect'
+  | 'licenses.alert'
+  | 'licenses.price'
+  | 'user.license_kept';
 
 export interface AuditEntry {
   tenantId: string;
