@@ -2,6 +2,7 @@ import { changeDomain, type DomainChange } from '../core/domains/change-domains.
 import { listDomains } from '../core/domains/list-domains.js';
 import { organizationSettings } from '../core/tenant/organization-settings.js';
 import { setPasswordExpiry } from '../core/tenant/password-expiry.js';
+import { setScheduleHour, setTimeZone } from '../core/tenant/schedule-settings.js';
 import { deleteOrganization } from '../core/tenant/delete-organization.js';
 import { EXIT, refuse } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
@@ -16,16 +17,36 @@ async function settings(run: CommandRun): Promise<number> {
     run.print(`Passwords now ${result.days === 0 ? 'never expire' : `expire after ${result.days} days`}.`);
     return EXIT.done;
   }
+  const zone = run.values.timezone;
+  const hour = run.values['schedule-hour'];
+  if (typeof zone === 'string' || typeof hour === 'string') {
+    if (typeof zone === 'string') {
+      const set = await setTimeZone(run.ctx, run.actor, zone);
+      if (!set.ok) return refuse(run.problem, set, { timeZone: '--timezone' });
+      run.print(`The organization's time zone is now ${set.timeZone}.`);
+    }
+    if (typeof hour === 'string') {
+      const set = await setScheduleHour(run.ctx, run.actor, hour);
+      if (!set.ok) return refuse(run.problem, set, { scheduleHour: '--schedule-hour' });
+      run.print(`Scheduled changes now run at ${String(set.hour).padStart(2, '0')}:00.`);
+    }
+    return EXIT.done;
+  }
   const result = await organizationSettings(run.ctx, run.actor);
   if (!result.ok) return refuse(run.problem, result);
   const s = result.settings;
-  const rows = new RowWriter(run.format, ['organization', 'passwordExpiryDays', 'seatWarningThreshold', 'auditRetentionDays'], run.write, (r) =>
-    [
-      `${r.organization}`,
-      `  passwords expire after: ${r.passwordExpiryDays === 0 ? 'never' : `${r.passwordExpiryDays} days`}`,
-      `  seat warning below:     ${r.seatWarningThreshold} seats`,
-      `  audit records kept:     ${r.auditRetentionDays === null ? 'forever' : `${r.auditRetentionDays} days`}`,
-    ].join('\n'),
+  const rows = new RowWriter(
+    run.format,
+    ['organization', 'passwordExpiryDays', 'seatWarningThreshold', 'auditRetentionDays', 'timeZone', 'scheduleHour'],
+    run.write,
+    (r) =>
+      [
+        `${r.organization}`,
+        `  passwords expire after: ${r.passwordExpiryDays === 0 ? 'never' : `${r.passwordExpiryDays} days`}`,
+        `  seat warning below:     ${r.seatWarningThreshold} seats`,
+        `  audit records kept:     ${r.auditRetentionDays === null ? 'forever' : `${r.auditRetentionDays} days`}`,
+        `  scheduled changes at:   ${String(r.scheduleHour).padStart(2, '0')}:00 ${r.timeZone}`,
+      ].join('\n'),
   );
   rows.rows([
     {
@@ -33,6 +54,8 @@ async function settings(run: CommandRun): Promise<number> {
       passwordExpiryDays: s.passwordExpiryDays,
       seatWarningThreshold: s.seatWarningThreshold,
       auditRetentionDays: s.auditRetentionDays,
+      timeZone: s.timeZone,
+      scheduleHour: s.scheduleHour,
     },
   ]);
   rows.end();
@@ -87,14 +110,29 @@ const domainChange =
 export const SETTINGS_COMMANDS: CommandSpec[] = [
   {
     path: ['settings'],
-    summary: "the organization's settings (password expiry, seat warning, audit retention); --password-expiry-days changes one",
-    args: '[--password-expiry-days <n>]',
+    summary: "the organization's settings (password expiry, seat warning, audit retention, time zone); an option changes one",
+    args: '[--password-expiry-days <n>] [--timezone <zone>] [--schedule-hour <0-23>]',
     positionals: { min: 0, max: 0 },
     options: {
       'password-expiry-days': { type: 'string', value: '<n>', help: 'passwords expire after this many days (1 to 730), or 0 for never (Global admins)' },
+      timezone: {
+        type: 'string',
+        value: '<zone>',
+        help: "the organization's IANA time zone, such as Europe/Paris (scheduled changes run in it; Global admins)",
+      },
+      'schedule-hour': {
+        type: 'string',
+        value: '<0-23>',
+        help: 'the hour scheduled changes run on their day, in that time zone (9 unless set; Global admins)',
+      },
     },
     output: true,
-    examples: ['roster settings', 'roster settings --password-expiry-days 0', 'roster settings --output json'],
+    examples: [
+      'roster settings',
+      'roster settings --password-expiry-days 0',
+      'roster settings --timezone Europe/Paris --schedule-hour 8',
+      'roster settings --output json',
+    ],
     run: settings,
   },
   {

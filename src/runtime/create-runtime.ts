@@ -14,6 +14,7 @@ import { resolveSecretKey } from '../core/credentials/secret-key.js';
 import { JobRunner, type JobRunnerOptions } from '../core/jobs/job-runner.js';
 import { Scheduler, type Recurring } from '../core/jobs/scheduler.js';
 import { CORE_SCHEDULE, coreSweepHandlers } from '../core/jobs/sweep-jobs.js';
+import { scheduledChangeHandlers } from '../core/schedules/run-offboarding.js';
 import { folderAccessNote, openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { createLogger, describeError, type Logger } from '../log.js';
 import { backfillSearchTerms } from '../store/user-search.js';
@@ -111,7 +112,12 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   let key: Buffer | undefined = options.secretKey;
   const secretKey = () => (key ??= resolveSecretKey(undefined, database.file));
   const syncEveryMs = options.syncEveryMs ?? DEFAULT_SYNC_MINUTES * 60_000;
-  jobs.register(...coreSweepHandlers(core, logger), directorySyncHandler(core, { secretKey, logger }), syncSweepHandler(core, syncEveryMs));
+  jobs.register(
+    ...coreSweepHandlers(core, logger),
+    ...scheduledChangeHandlers(core),
+    directorySyncHandler(core, { secretKey, logger }),
+    syncSweepHandler(core, syncEveryMs),
+  );
   let scheduler: Scheduler | null = null;
   let metrics: Metrics | undefined;
   let closed: Promise<void> | undefined;

@@ -47,7 +47,12 @@ export type AuditAction =
   | 'tenant.disconnect'
   | 'licenses.alert'
   | 'licenses.price'
-  | 'user.license_kept';
+  | 'user.license_kept'
+  | 'tenant.time_zone'
+  | 'tenant.schedule_hour'
+  | 'user.offboard_scheduled'
+  | 'user.offboard_changed'
+  | 'user.offboard_cancelled';
 
 export interface AuditEntry {
   tenantId: string;

@@ -14,3 +14,17 @@ export async function setSeatWarningThreshold(db: Db, tenantId: string, threshol
 export async function setPasswordExpiryDays(db: Db, tenantId: string, days: number): Promise<void> {
   await db.updateTable('Tenant').set({ passwordExpiryDays: days }).where('id', '=', tenantId).execute();
 }
+
+/** When an organization's scheduled changes run: its time zone (IANA) and the hour there. */
+export async function scheduleSettings(db: Db, tenantId: string): Promise<{ timeZone: string; hour: number }> {
+  const row = await db.selectFrom('Tenant').select(['timeZone', 'scheduleHour']).where('id', '=', tenantId).executeTakeFirst();
+  return { timeZone: row?.timeZone ?? 'UTC', hour: row?.scheduleHour ?? 9 };
+}
+
+export async function setScheduleSettings(db: Db, tenantId: string, change: { timeZone?: string; hour?: number }): Promise<void> {
+  await db
+    .updateTable('Tenant')
+    .set({ ...(change.timeZone ? { timeZone: change.timeZone } : {}), ...(change.hour !== undefined ? { scheduleHour: change.hour } : {}) })
+    .where('id', '=', tenantId)
+    .execute();
+}

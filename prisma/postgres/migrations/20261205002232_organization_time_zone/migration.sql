@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "Tenant" ADD COLUMN     "scheduleHour" INTEGER NOT NULL DEFAULT 9,
+ADD COLUMN     "timeZone" TEXT COLLATE "C" NOT NULL DEFAULT 'UTC';
+

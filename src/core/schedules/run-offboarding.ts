@@ -1,0 +1,219 @@
+import { addDays } from 'date-fns';
+import { z } from 'zod';
+import { actorSchema, actorSlackMember, reportChange, type CoreContext } from '../context.js';
+import { identify, mayChangeDirectory, type Authorized } from '../access/authorize.js';
+import { reauthorize } from '../access/act-on-user.js';
+import { productBySkuId } from '../catalogue/catalogue.js';
+import { enqueue } from '../jobs/enqueue.js';
+import { PermanentJobFailure, type JobEnd, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
+import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
+import { queueNotice } from '../notices/queue-notice.js';
+import { generatePassword } from '../passwords/generate-password.js';
+import { hashPassword } from '../passwords/hash-password.js';
+import { CoreFailure, fail } from '../result.js';
+import { hasPermission } from '../roles.js';
+import { setSignInWithin } from '../users/block-user.js';
+import { deleteUserWithin } from '../users/delete-users.js';
+import { loadTarget } from '../users/edit-user-target.js';
+import { resetPasswordWithin } from '../users/reset-password.js';
+import { writeAudit } from '../../store/audit.js';
+import type { Db } from '../../store/database.js';
+import { licensePools, licensesOf } from '../../store/seat-ledger.js';
+import type { JobRecord } from '../../domain/jobs.js';
+import { mayOffboard, OFFBOARD_DELETE_JOB, OFFBOARD_JOB, offboardPayloadSchema, type OffboardPayload } from './offboarding.js';
+
+const deletePayloadSchema = z.object({ actor: actorSchema, userId: z.string(), userPrincipalName: z.string(), lastDay: z.string() });
+
+/** What the offboarding did, for the summary. */
+export interface OffboardSummary {
+  userPrincipalName: string;
+  blocked: boolean;
+  licensesRemoved: string[];
+  mailboxGrace: boolean;
+  deleteAt: string | null;
+}
+
+function payloadOf<T>(schema: z.ZodType<T>, job: JobRecord): T {
+  const parsed = schema.safeParse(job.payload);
+  if (!parsed.success) throw new PermanentJobFailure('The scheduled change could not be read back.');
+  return parsed.data;
+}
+
+/**
+ * The requester as they are now, allowed every part of the change: a scheduler who lost a role (or
+ * left) meanwhile makes the change fail, with why, told to them by DM.
+ */
+async function requesterNow(
+  ctx: CoreContext,
+  job: JobRecord,
+  actor: OffboardPayload['actor'],
+  deleteAfterDays: number | null,
+  what: string,
+): Promise<Authorized> {
+  const who = await identify(ctx, actor);
+  if (!who.ok) throw await failed(ctx, job, actor, `${what} did not run: ${who.message}`);
+  const refusal = (await mayOffboard(ctx, who, deleteAfterDays)) ?? (mayChangeDirectory(who).ok ? null : mayChangeDirectory(who));
+  if (refusal && !refusal.ok) throw await failed(ctx, job, actor, `${what} did not run: you may no longer do it. ${refusal.message}`);
+  return who;
+}
+
+/** Tells the requester (a Slack member) why the scheduled change failed, and ends the job for good. */
+async function failed(ctx: CoreContext, job: JobRecord, actor: OffboardPayload['actor'], text: string): Promise<PermanentJobFailure> {
+  const member = actorSlackMember(actor);
+  if (member && job.tenantId) await queueNotice(ctx, { tenantId: job.tenantId, member, text });
+  return new PermanentJobFailure(text);
+}
+
+/**
+ * On the last day: sign-in blocked, the password reset to a generated one that nobody is given
+ * (stored only as its hash; no notice), every license taken (a mailbox plan lost starts its grace),
+ * and the delete queued for N days later when asked; all in one step, each part decided again by
+ * the use case's own rules with the requester's roles as stored now. The summary goes to the
+ * requester by DM, queued in the same transaction.
+ */
+export async function runOffboarding(ctx: CoreContext, job: RunningJob): Promise<JobEnd> {
+  if (job.progress.summary) return { done: job.progress.summary as Record<string, unknown> };
+  const payload = payloadOf(offboardPayloadSchema, job.record);
+  const what = `The offboarding of ${payload.userPrincipalName} (last day ${payload.lastDay})`;
+  const auth = await requesterNow(ctx, job.record, payload.actor, payload.deleteAfterDays, what);
+  const target = await loadTarget(ctx, auth, { userId: payload.userId });
+  if (!target.ok) throw await failed(ctx, job.record, payload.actor, `${what} did not run: ${target.message}`);
+  const value = generatePassword();
+  const password = { value, hash: await hashPassword(value, 'generated') };
+  const now = ctx.now();
+  const done = await job.step(
+    async (tx) => {
+      const summary = await offboardWithin(ctx, tx, auth, target.user, password, payload, now);
+      const member = actorSlackMember(payload.actor);
+      if (member && job.record.tenantId) await queueNotice(ctx, { tenantId: job.record.tenantId, member, text: summaryText(summary) }, tx);
+      return summary;
+    },
+    (summary) => ({ summary }),
+  );
+  if (!done.ok) throw await failed(ctx, job.record, payload.actor, `${what} did not run: ${done.message} Nothing was changed.`);
+  reportChange(ctx, auth.tenant, 'users', payload.actor);
+  return { done: { ...done.value } };
+}
+
+async function offboardWithin(
+  ctx: CoreContext,
+  tx: Db,
+  auth: Authorized,
+  user: Parameters<typeof setSignInWithin>[3],
+  password: { value: string; hash: string },
+  payload: OffboardPayload,
+  now: Date,
+): Promise<OffboardSummary> {
+  const blocked = await setSignInWithin(tx, ctx.directory, auth, user, false, now);
+  // The notice resetPasswordWithin returns is the password's one appearance: dropped, so nobody has it.
+  await resetPasswordWithin(tx, ctx.directory, auth, user, { password, mustChange: true }, now);
+  const removed = await removeAllLicenses(ctx, tx, auth, user, now);
+  const deleteAt = payload.deleteAfterDays ? addDays(now, payload.deleteAfterDays) : null;
+  if (deleteAt)
+    await enqueue(
+      ctx,
+      {
+        tenantId: auth.tenant.id,
+        kind: OFFBOARD_DELETE_JOB,
+        payload: { actor: payload.actor, userId: user.id, userPrincipalName: user.userPrincipalName, lastDay: payload.lastDay } satisfies z.input<
+          typeof deletePayloadSchema
+        >,
+        requestedBy: auth.actorId,
+        maxAttempts: 3,
+        runAt: deleteAt,
+      },
+      tx,
+    );
+  return { userPrincipalName: user.userPrincipalName, blocked, ...removed, deleteAt: deleteAt?.toISOString() ?? null };
+}
+
+/** Every license the user holds, taken through the license rules and the seat ledger (as Unassign does), audited. */
+async function removeAllLicenses(
+  ctx: CoreContext,
+  tx: Db,
+  auth: Authorized,
+  user: { id: string; userPrincipalName: string },
+  now: Date,
+): Promise<{ licensesRemoved: string[]; mailboxGrace: boolean }> {
+  const current = await reauthorize(tx, auth, 'assign_licenses');
+  const held = await licensesOf(tx, user.id);
+  if (held.length === 0) return { licensesRemoved: [], mailboxGrace: false };
+  try {
+    const done = await changeUserLicenses(
+      tx,
+      user.id,
+      { remove: held.map((l) => l.skuId) },
+      {
+        directory: ctx.directory,
+        ownedSkuIds: (await licensePools(tx, auth.tenant.id)).map((p) => p.skuId),
+        mayLicenseGuests: hasPermission(current.roles, 'license_guests'),
+        now,
+      },
+    );
+    const names = done.removed.map((skuId) => productBySkuId(skuId)?.displayName ?? skuId);
+    await writeAudit(
+      tx,
+      {
+        tenantId: auth.tenant.id,
+        actor: auth.actorId,
+        action: 'user.licenses',
+        targetType: 'user',
+        targetUserId: user.id,
+        changedFields: ['licenses', ...(done.mailbox === 'grace' ? ['mailbox'] : [])],
+        summary: `Licenses of ${user.userPrincipalName}: removed ${names.join(', ')} (offboarding)`,
+      },
+      now,
+    );
+    return { licensesRemoved: names, mailboxGrace: done.mailbox === 'grace' };
+  } catch (error) {
+    if (!(error instanceof LicenseChangeRefused)) throw error;
+    throw new CoreFailure(fail('conflict', error.message));
+  }
+}
+
+export function summaryText(s: OffboardSummary): string {
+  return [
+    `Offboarded ${s.userPrincipalName} (their last day):`,
+    `• sign-in ${s.blocked ? 'blocked' : 'was blocked already'}; it can take up to about an hour to reach every device`,
+    '• password reset to one nobody was given',
+    `• ${s.licensesRemoved.length ? `licenses removed: ${s.licensesRemoved.join(', ')}${s.mailboxGrace ? ' (the mailbox is kept 30 days, then removed)' : ''}` : 'no licenses to remove'}`,
+    ...(s.deleteAt ? [`• to be deleted on ${s.deleteAt.slice(0, 10)} (UTC); \`/users scheduled\` to cancel`] : []),
+  ].join('\n');
+}
+
+/** N days after the last day: the user deleted (kept 30 days, restorable), with the rules of Delete decided again. */
+export async function runOffboardDelete(ctx: CoreContext, job: RunningJob): Promise<JobEnd> {
+  if (job.progress.deleted) return { done: { deleted: job.progress.deleted } };
+  const payload = payloadOf(deletePayloadSchema, job.record);
+  const what = `The delete of ${payload.userPrincipalName} (offboarded on ${payload.lastDay})`;
+  const who = await identify(ctx, payload.actor);
+  if (!who.ok) throw await failed(ctx, job.record, payload.actor, `${what} did not run: ${who.message}`);
+  const target = await loadTarget(ctx, who, { userId: payload.userId });
+  if (!target.ok) return { done: { deleted: null, note: 'the user was deleted already' } };
+  const now = ctx.now();
+  const done = await job.step(
+    async (tx) => {
+      const deleted = await deleteUserWithin(tx, ctx.directory, who, target.user, now);
+      const member = actorSlackMember(payload.actor);
+      if (member && job.record.tenantId)
+        await queueNotice(
+          ctx,
+          { tenantId: job.record.tenantId, member, text: `Deleted ${deleted.userPrincipalName} as scheduled at their offboarding (restorable for 30 days).` },
+          tx,
+        );
+      return deleted.userPrincipalName;
+    },
+    (deleted) => ({ deleted }),
+  );
+  if (!done.ok) throw await failed(ctx, job.record, payload.actor, `${what} did not run: ${done.message}`);
+  reportChange(ctx, who.tenant, 'users', payload.actor);
+  return { done: { deleted: done.value } };
+}
+
+/** The handlers of scheduled changes, registered by the runtime (they need no Slack: their notices are queued). */
+export function scheduledChangeHandlers(ctx: CoreContext): JobHandler[] {
+  return [
+    { kind: OFFBOARD_JOB, run: (job) => runOffboarding(ctx, job) },
+    { kind: OFFBOARD_DELETE_JOB, run: (job) => runOffboardDelete(ctx, job) },
+  ];
+}

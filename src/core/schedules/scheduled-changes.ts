@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { actorSchema, type Actor, type CoreContext } from '../context.js';
+import { authorize } from '../access/authorize.js';
+import { reauthorize } from '../access/act-on-user.js';
+import { transactionOrDryRun } from '../dry-run.js';
+import { CoreFailure, fail, ok, type Result } from '../result.js';
+import { hasPermission } from '../roles.js';
+import { loadTarget, targetRefusal } from '../users/edit-user-target.js';
+import { writeAudit } from '../../store/audit.js';
+import { findJob, openJobsOfTenant, requestCancel } from '../../store/jobs.js';
+import { scheduleSettings } from '../../store/tenant-settings.js';
+import type { JobRecord } from '../../domain/jobs.js';
+import { mayOffboard, OFFBOARD_JOB, SCHEDULED_KINDS } from './offboarding.js';
+
+const lineSchema = z.object({
+  actor: actorSchema,
+  userId: z.string(),
+  userPrincipalName: z.string(),
+  lastDay: z.string(),
+  deleteAfterDays: z.number().int().nullable().optional(),
+});
+
+/** One scheduled change as `/users scheduled` lists it. */
+export interface ScheduledChange {
+  id: string;
+  kind: 'offboard' | 'delete';
+  userId: string;
+  userPrincipalName: string;
+  lastDay: string;
+  deleteAfterDays: number | null;
+  runAt: Date;
+  /** Who scheduled it (a Slack member id, or `cli:<name>`). */
+  requestedBy: string;
+  running: boolean;
+  /** The actor may change or cancel it. */
+  canChange: boolean;
+}
+
+function lineOf(job: JobRecord, canChange: boolean): ScheduledChange | null {
+  const payload = lineSchema.safeParse(job.payload);
+  if (!payload.success) return null;
+  return {
+    id: job.id,
+    kind: job.kind === OFFBOARD_JOB ? 'offboard' : 'delete',
+    userId: payload.data.userId,
+    userPrincipalName: payload.data.userPrincipalName,
+    lastDay: payload.data.lastDay,
+    deleteAfterDays: payload.data.deleteAfterDays ?? null,
+    runAt: job.runAt,
+    requestedBy: job.requestedBy,
+    running: job.status === 'running',
+    canChange: canChange && job.status === 'queued',
+  };
+}
+
+/** `/users scheduled`, `roster users scheduled`: the organization's scheduled changes not run yet, soonest first (any admin role). */
+export async function listScheduledChanges(ctx: CoreContext, actor: Actor): Promise<Result<{ changes: ScheduledChange[]; timeZone: string; hour: number }>> {
+  const auth = await authorize(ctx, actor, 'read');
+  if (!auth.ok) return auth;
+  const jobs = await openJobsOfTenant(ctx.db, auth.tenant.id, SCHEDULED_KINDS);
+  const changes = jobs
+    .map((job) => lineOf(job, hasPermission(auth.roles, job.kind === OFFBOARD_JOB ? 'block_users' : 'delete_users')))
+    .filter((c): c is ScheduledChange => c !== null)
+    .sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+  const { timeZone, hour } = await scheduleSettings(ctx.db, auth.tenant.id);
+  return ok({ changes, timeZone, hour });
+}
+
+/** One scheduled change of the organization by id, not run yet. */
+export async function scheduledChange(ctx: CoreContext, actor: Actor, id: string): Promise<Result<{ change: ScheduledChange }>> {
+  const auth = await authorize(ctx, actor, 'read');
+  if (!auth.ok) return auth;
+  const job = await findJob(ctx.db, id.trim());
+  const change = job && job.tenantId === auth.tenant.id && (SCHEDULED_KINDS as readonly string[]).includes(job.kind) ? lineOf(job, true) : null;
+  if (!change || !job || job.status !== 'queued') return fail('not_found', NOT_SCHEDULED);
+  return ok({ change });
+}
+
+const NOT_SCHEDULED = 'That change is not scheduled any more (it ran, is running or was cancelled). See `/users scheduled`.';
+
+/**
+ * Cancel: a scheduled change not run yet is dropped. Needs the permissions of the change itself
+ * (offboarding's, or Delete's for a delete) and to be allowed to act on the user; audited.
+ */
+export async function cancelScheduledChange(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+  options: { dryRun?: boolean } = {},
+): Promise<Result<{ change: ScheduledChange; dryRun: boolean }>> {
+  const found = await scheduledChange(ctx, actor, id);
+  if (!found.ok) return found;
+  const { change } = found;
+  const auth = await authorize(ctx, actor, change.kind === 'offboard' ? 'block_users' : 'delete_users');
+  if (!auth.ok) return auth;
+  if (change.kind === 'offboard') {
+    const missing = await mayOffboard(ctx, auth, change.deleteAfterDays);
+    if (missing) return missing;
+  }
+  const target = await loadTarget(ctx, auth, { userId: change.userId });
+  const refusal = target.ok ? targetRefusal(auth, target) : null;
+  if (refusal) return fail('forbidden', refusal);
+  const now = ctx.now();
+  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
+    await reauthorize(tx, auth, change.kind === 'offboard' ? 'block_users' : 'delete_users');
+    if ((await requestCancel(tx, change.id, now)) !== 'cancelled') throw new CoreFailure(fail('conflict', NOT_SCHEDULED));
+    await writeAudit(
+      tx,
+      {
+        tenantId: auth.tenant.id,
+        actor: auth.actorId,
+        action: 'user.offboard_cancelled',
+        targetType: 'user',
+        targetUserId: change.userId,
+        changedFields: ['offboarding'],
+        summary: `Cancelled the scheduled ${change.kind === 'offboard' ? `offboarding of ${change.userPrincipalName} (last day ${change.lastDay})` : `delete of ${change.userPrincipalName}`}`,
+      },
+      now,
+    );
+  });
+  if (!done.ok) return done;
+  return ok({ change, dryRun: !!options.dryRun });
+}
