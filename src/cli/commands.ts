@@ -8,6 +8,7 @@ import { LICENSES_COMMANDS } from './licenses-commands.js';
 import { LICENSES_SEAT_COMMANDS } from './licenses-seat-commands.js';
 import { LIST_COMMANDS } from './list-commands.js';
 import { MIGRATE_COMMAND } from './migrate-command.js';
+import { SCHEDULE_COMMANDS } from './schedule-commands.js';
 import { SETTINGS_COMMANDS } from './settings-commands.js';
 import { SETUP_COMMAND } from './setup-command.js';
 import { USERS_COMMANDS } from './users-commands.js';
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...USERS_COMMANDS.slice(0, 2),
   ...USERS_EDIT_COMMANDS,
   ...USERS_BULK_COMMANDS,
+  ...SCHEDULE_COMMANDS,
   ...USERS_COMMANDS.slice(2),
   ...LIST_COMMANDS,
   ...VIEWS_COMMANDS,

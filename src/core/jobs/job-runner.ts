@@ -23,6 +23,9 @@ export interface JobRunnerOptions {
 }
 
 /** Backoff of attempt n (1-based): 5 s, 20 s, 80 s, … up to 10 minutes. */
+/** The longest delay setTimeout keeps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export function retryDelayMs(attempt: number): number {
   return Math.min(5000 * 4 ** Math.max(0, attempt - 1), 10 * 60_000);
 }
@@ -90,6 +93,8 @@ export class JobRunner {
   nudgeAt(when: Date): void {
     const wait = when.getTime() - this.core.now().getTime();
     if (wait <= 0) return this.nudge();
+    // Node fires a timer longer than 2^31-1 ms (about 24.8 days) at once: a job months ahead (a scheduled offboarding) is left to the poll.
+    if (wait > MAX_TIMER_MS) return;
     const timer = setTimeout(() => this.nudge(), wait);
     timer.unref();
   }
