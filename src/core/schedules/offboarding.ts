@@ -157,3 +157,45 @@ async function replaceOrRefuseTwice(tx: Db, tenantId: string, userId: string, na
 function alreadyScheduled(name: string): string {
   return `The offboarding of ${name} is scheduled already: change or cancel it in \`/users scheduled\` (\`roster users scheduled\`).`;
 }
+
+/** What the offboarding form shows: the user, the organization's hour and zone, today there, and the current schedule when changing one. */
+export interface OffboardForm {
+  user: { id: string; userPrincipalName: string; displayName: string };
+  timeZone: string;
+  hour: number;
+  today: string;
+  current: { jobId: string; lastDay: string; deleteAfterDays: number | null } | null;
+}
+
+/**
+ * The offboarding form for this user (`/users offboard <user>`, "Offboard…", Change): refused at
+ * once when the actor may not offboard them, so the form never opens for nothing.
+ */
+export async function offboardForm(ctx: CoreContext, actor: Actor, ref: TargetRef, changing?: string): Promise<Result<{ form: OffboardForm }>> {
+  const auth = await authorize(ctx, actor, 'block_users');
+  if (!auth.ok) return auth;
+  const target = await loadTarget(ctx, auth, ref);
+  if (!target.ok) return target;
+  const open = (await openJobsOfTenant(ctx.db, auth.tenant.id, [OFFBOARD_JOB])).filter((job) => job.status === 'queued');
+  const mine = open.find((job) => {
+    const payload = offboardPayloadSchema.safeParse(job.payload);
+    return payload.success && payload.data.userId === target.user.id && (!changing || job.id === changing);
+  });
+  const current = mine ? offboardPayloadSchema.parse(mine.payload) : null;
+  const missing = await mayOffboard(ctx, auth, current?.deleteAfterDays ?? null);
+  if (missing) return missing;
+  const refusal = targetRefusal(auth, target) ?? signInRefusal(auth, target.user, false)?.message ?? null;
+  if (refusal) return fail('forbidden', refusal);
+  if (changing && !mine) return fail('not_found', 'That offboarding is not scheduled any more (it ran, is running or was cancelled). See `/users scheduled`.');
+  const { timeZone, hour } = await scheduleSettings(ctx.db, auth.tenant.id);
+  const { user } = target;
+  return ok({
+    form: {
+      user: { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName },
+      timeZone,
+      hour,
+      today: dayIn(ctx.now(), timeZone),
+      current: mine && current ? { jobId: mine.id, lastDay: current.lastDay, deleteAfterDays: current.deleteAfterDays } : null,
+    },
+  });
+}

@@ -4,13 +4,13 @@ import { authorize } from '../access/authorize.js';
 import { reauthorize } from '../access/act-on-user.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
-import { hasPermission } from '../roles.js';
+import { hasPermission, type Permission } from '../roles.js';
 import { loadTarget, targetRefusal } from '../users/edit-user-target.js';
 import { writeAudit } from '../../store/audit.js';
 import { findJob, openJobsOfTenant, requestCancel } from '../../store/jobs.js';
 import { scheduleSettings } from '../../store/tenant-settings.js';
 import type { JobRecord } from '../../domain/jobs.js';
-import { mayOffboard, OFFBOARD_JOB, SCHEDULED_KINDS } from './offboarding.js';
+import { mayOffboard, OFFBOARD_JOB, offboardPermissions, SCHEDULED_KINDS } from './offboarding.js';
 
 const lineSchema = z.object({
   actor: actorSchema,
@@ -36,9 +36,11 @@ export interface ScheduledChange {
   canChange: boolean;
 }
 
-function lineOf(job: JobRecord, canChange: boolean): ScheduledChange | null {
+/** A job as a scheduled change; `may` says whether the actor holds these permissions (the change's own). */
+function lineOf(job: JobRecord, may: (permissions: Permission[]) => boolean): ScheduledChange | null {
   const payload = lineSchema.safeParse(job.payload);
   if (!payload.success) return null;
+  const canChange = may(job.kind === OFFBOARD_JOB ? offboardPermissions(payload.data.deleteAfterDays ?? null) : ['delete_users']);
   return {
     id: job.id,
     kind: job.kind === OFFBOARD_JOB ? 'offboard' : 'delete',
@@ -59,7 +61,7 @@ export async function listScheduledChanges(ctx: CoreContext, actor: Actor): Prom
   if (!auth.ok) return auth;
   const jobs = await openJobsOfTenant(ctx.db, auth.tenant.id, SCHEDULED_KINDS);
   const changes = jobs
-    .map((job) => lineOf(job, hasPermission(auth.roles, job.kind === OFFBOARD_JOB ? 'block_users' : 'delete_users')))
+    .map((job) => lineOf(job, (permissions) => permissions.every((p) => hasPermission(auth.roles, p))))
     .filter((c): c is ScheduledChange => c !== null)
     .sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
   const { timeZone, hour } = await scheduleSettings(ctx.db, auth.tenant.id);
@@ -71,7 +73,7 @@ export async function scheduledChange(ctx: CoreContext, actor: Actor, id: string
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
   const job = await findJob(ctx.db, id.trim());
-  const change = job && job.tenantId === auth.tenant.id && (SCHEDULED_KINDS as readonly string[]).includes(job.kind) ? lineOf(job, true) : null;
+  const change = job && job.tenantId === auth.tenant.id && (SCHEDULED_KINDS as readonly string[]).includes(job.kind) ? lineOf(job, () => true) : null;
   if (!change || !job || job.status !== 'queued') return fail('not_found', NOT_SCHEDULED);
   return ok({ change });
 }

@@ -20,6 +20,7 @@ const stateValue = z.looseObject({
   selected_options: z.array(option).optional(),
   selected_user: z.string().nullish(),
   selected_users: z.array(z.string()).optional(),
+  selected_date: z.string().nullish(),
   files: z.array(file).optional(),
 });
 const state = z.looseObject({ values: z.record(z.string(), z.record(z.string(), stateValue)) });

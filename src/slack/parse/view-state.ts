@@ -8,6 +8,7 @@ export interface StateValue {
   selected_options?: { value: string }[];
   selected_user?: string | null;
   selected_users?: string[];
+  selected_date?: string | null;
 }
 
 export type ViewStateValues = Record<string, Record<string, StateValue>>;
@@ -35,6 +36,11 @@ export class ViewState {
 
   selectedMany(field: string): string[] {
     return (this.get(field)?.selected_options ?? []).map((o) => o.value);
+  }
+
+  /** A datepicker's day (YYYY-MM-DD). */
+  date(field: string): string | undefined {
+    return this.get(field)?.selected_date ?? undefined;
   }
 
   user(field: string): string | undefined {

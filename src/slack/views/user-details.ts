@@ -5,6 +5,7 @@ import { roleLabels } from '../../core/roles.js';
 import type { Blocks } from '../slack-port.js';
 import { expiryText, shortDate, slackDateTime } from './dates.js';
 import { ACTION } from './ids.js';
+import { SCHEDULE } from './schedule-ids.js';
 import { button, context, esc, fields, header, section } from './kit.js';
 
 /** `/users show`: details, sign-in status, roles and licenses (with apps turned off). */
@@ -43,7 +44,7 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
         .join(' · '),
     ),
     ...historyBlocks(user),
-    { type: 'actions', elements: [button('Edit', ACTION.editUser, undefined, user.id)] },
+    { type: 'actions', elements: [button('Edit', ACTION.editUser, undefined, user.id), button('Offboard…', SCHEDULE.openOffboard, undefined, user.id)] },
   ];
   return { text: esc(`${user.displayName} (${user.userPrincipalName})`), blocks };
 }

@@ -24,6 +24,9 @@ import { isUserChangeSubcommand, userChangeCommand } from './user-change-command
 import { userListCommand } from './user-list-commands.js';
 import { isLifecycleSubcommand, LIFECYCLE_SUBCOMMANDS, usersLifecycleSubcommand } from './users-lifecycle.js';
 import { USER_CHANGE_SUBCOMMANDS } from './user-change-commands.js';
+import { listScheduledChanges } from '../../../core/schedules/scheduled-changes.js';
+import { scheduledMessage } from '../../views/schedule-views.js';
+import { openOffboardForm } from '../schedule-listeners.js';
 
 const OTHER_SUBCOMMANDS = [
   'help',
@@ -43,6 +46,8 @@ const OTHER_SUBCOMMANDS = [
   'connect',
   'sync',
   'setup',
+  'offboard',
+  'scheduled',
 ] as const;
 type OtherSubcommand = (typeof OTHER_SUBCOMMANDS)[number];
 
@@ -119,6 +124,16 @@ export function usersCommand(deps: ListenerDeps) {
       case 'jobs': {
         const result = await listJobs(deps.core, actor);
         return { reply: ephemeral(result.ok ? jobsMessage(result.jobs) : textMessage(result.message)) };
+      }
+      case 'offboard': {
+        const user = rest.join(' ');
+        if (!user) return { reply: ephemeral(textMessage('Say whose offboarding to schedule: `/users offboard ana@contoso.com`.')) };
+        // The form says who and refuses what the actor may not do: read after the ack, as every form.
+        return { after: read('open the offboarding form', () => openOffboardForm(deps, actor, command.trigger_id, { username: user })) };
+      }
+      case 'scheduled': {
+        const result = await listScheduledChanges(deps.core, actor);
+        return { reply: ephemeral(result.ok ? scheduledMessage(result) : textMessage(result.message)) };
       }
       case 'settings':
         return settingsCommand(deps, actor, rest, followUp(args));

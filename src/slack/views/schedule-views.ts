@@ -1,0 +1,84 @@
+import type { KnownBlock, View } from '@slack/types';
+import type { OffboardForm, ScheduledOffboarding } from '../../core/schedules/offboarding.js';
+import type { ScheduledChange } from '../../core/schedules/scheduled-changes.js';
+import type { Blocks } from '../slack-port.js';
+import { slackDateTime } from './dates.js';
+import { button, context, destructiveButton, esc, plain, section, textInput } from './kit.js';
+import { VALUE } from './ids.js';
+import { SCHEDULE } from './schedule-ids.js';
+
+const hourText = (hour: number) => `${String(hour).padStart(2, '0')}:00`;
+
+/** The offboarding form: the last day (a datepicker), optionally a delete N days later. */
+export function offboardModal(form: OffboardForm): View {
+  const { user, current } = form;
+  return {
+    type: 'modal',
+    callback_id: SCHEDULE.offboardForm,
+    private_metadata: `${user.id} ${current?.jobId ?? ''}`.trim(),
+    title: plain('Offboard', 24),
+    submit: plain(current ? 'Change' : 'Schedule', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section(
+        `*${esc(user.displayName)}* \`${esc(user.userPrincipalName)}\`\nOn the last day at ${hourText(form.hour)} (${esc(form.timeZone)}): sign-in blocked, the password reset to one nobody is given, and every license removed (a mailbox is kept 30 days). The summary comes to you by DM.`,
+      ),
+      {
+        type: 'input',
+        block_id: 'lastDay',
+        label: plain('Last day'),
+        hint: plain(`In ${form.timeZone}; today is ${form.today} there.`),
+        element: { type: 'datepicker', action_id: VALUE, initial_date: current?.lastDay ?? form.today },
+      },
+      textInput('deleteAfterDays', 'Delete the user after (days)', {
+        optional: true,
+        ...(current?.deleteAfterDays ? { initial: String(current.deleteAfterDays) } : {}),
+        placeholder: 'Empty: keep the user',
+        hint: '1 to 365 days after the last day; a deleted user can be restored for 30 days.',
+      }),
+    ],
+  };
+}
+
+/** What the admin is told once the offboarding is scheduled. */
+export function offboardScheduledText(s: ScheduledOffboarding): string {
+  return `Scheduled: ${esc(s.userPrincipalName)} is offboarded on ${s.lastDay} at ${slackDateTime(s.runAt)} (the organization's hour in ${esc(s.timeZone)}): sign-in blocked, password reset, licenses removed${s.deleteAfterDays ? `, then deleted ${s.deleteAfterDays} days later` : ''}. \`/users scheduled\` to change or cancel it.`;
+}
+
+function changeLine(c: ScheduledChange): string {
+  const what =
+    c.kind === 'offboard'
+      ? `*Offboard* \`${esc(c.userPrincipalName)}\`: last day ${c.lastDay}${c.deleteAfterDays ? `, deleted ${c.deleteAfterDays} days later` : ''}`
+      : `*Delete* \`${esc(c.userPrincipalName)}\` (offboarded on ${c.lastDay})`;
+  const by = c.requestedBy.startsWith('cli:') ? esc(c.requestedBy) : `<@${esc(c.requestedBy)}>`;
+  return `${what}\n${c.running ? 'Running now' : `At ${slackDateTime(c.runAt)}`} · by ${by}`;
+}
+
+/** `/users scheduled`: each change not run yet, with Change (offboardings) and Cancel for those who may. */
+export function scheduledMessage(list: { changes: ScheduledChange[]; timeZone: string; hour: number }, said?: string): { text: string; blocks: Blocks } {
+  const blocks: KnownBlock[] = [];
+  if (said) blocks.push(section(esc(said)));
+  blocks.push(section(`*Scheduled changes* (run at ${hourText(list.hour)} in ${esc(list.timeZone)} on their day)`));
+  if (list.changes.length === 0) blocks.push(section('Nothing is scheduled. `/users offboard <user>` schedules an offboarding.'));
+  for (const c of list.changes.slice(0, 40)) {
+    blocks.push(section(changeLine(c)));
+    if (!c.canChange) continue;
+    blocks.push({
+      type: 'actions',
+      block_id: `scheduled_${c.id}`,
+      elements: [
+        ...(c.kind === 'offboard' ? [button('Change', SCHEDULE.change, undefined, c.id)] : []),
+        destructiveButton('Cancel', SCHEDULE.cancel, c.id, {
+          title: c.kind === 'offboard' ? 'Cancel the offboarding' : 'Cancel the delete',
+          text: `${c.userPrincipalName} will not be ${c.kind === 'offboard' ? 'offboarded' : 'deleted'} on that day.`,
+          confirm: 'Cancel it',
+          deny: 'Keep it',
+        }),
+      ],
+    });
+  }
+  if (list.changes.length > 40) blocks.push(context(`${list.changes.length - 40} more: \`roster users scheduled\` lists them all.`));
+  const count = `${list.changes.length} scheduled change${list.changes.length === 1 ? '' : 's'}.`;
+  const text = said ? `${said} ${count}` : count;
+  return { text, blocks };
+}
