@@ -184,6 +184,29 @@ describe('the job runner', () => {
     expect(await countRows(db.db, 'Job', (q) => q.where('kind', '=', 'tick'))).toBe(2);
   });
 
+  it('leaves a job due months ahead to its poll: no timer longer than Node keeps (it would fire at once)', async () => {
+    const warnings: string[] = [];
+    const listen = (warning: Error) => warnings.push(warning.name);
+    process.on('warning', listen);
+    try {
+      db.runtime.jobs.register(countingHandler('later', []));
+      db.runtime.jobs.start();
+      const { id } = await enqueue(db.ctx, {
+        tenantId: null,
+        kind: 'later',
+        payload: { steps: 1 },
+        requestedBy: 'test',
+        runAt: new Date(clock.getTime() + 60 * 86_400_000),
+      });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await db.runtime.jobs.idle();
+      expect(warnings).not.toContain('TimeoutOverflowWarning');
+      expect((await findJob(db.db, id))?.status).toBe('queued');
+    } finally {
+      process.off('warning', listen);
+    }
+  });
+
   it('knows a lease owner of this machine whose process is gone', async () => {
     const { hostname } = await import('node:os');
     expect(ownerIsGone(`${hostname()}:999999:abcd`, 'self')).toBe(true);

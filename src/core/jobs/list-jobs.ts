@@ -37,6 +37,8 @@ const WHAT: Record<string, string> = {
   'licenses.seat_digest': 'Send the weekly seat digest',
   'sweep.seat-digest': 'Queue the weekly seat digests due',
   'licenses.reclaim': 'Reclaim licenses',
+  'users.offboard': 'Offboard a user on their last day',
+  'users.offboard_delete': 'Delete an offboarded user',
 };
 
 /** Jobs people asked for are listed; Roster's own (sweeps, App Home refreshes) are not. */
