@@ -385,3 +385,16 @@ export async function openJobsOfTenant(db: Db, tenantId: string, kinds: readonly
     .execute();
   return rows.map(toRecord);
 }
+
+/** The job whose key is the greatest of those starting `prefix` (keys that end in a zero-padded generation). */
+export async function lastJobByKey(db: Db, prefix: string): Promise<JobRecord | null> {
+  const row = await db
+    .selectFrom('Job')
+    .selectAll()
+    .where('key', '>=', prefix)
+    .where('key', '<', `${prefix}\uffff`)
+    .orderBy('key', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
+}

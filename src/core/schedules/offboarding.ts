@@ -11,7 +11,8 @@ import { CoreFailure, fail, invalidFields, ok, type CoreError, type FieldError, 
 import { hasPermission, type Permission } from '../roles.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
-import { openJobsOfTenant, requestCancel } from '../../store/jobs.js';
+import { lastJobByKey, requestCancel } from '../../store/jobs.js';
+import type { JobRecord } from '../../domain/jobs.js';
 import { scheduleSettings } from '../../store/tenant-settings.js';
 import { dayIn, isDay, zonedDayAt } from './schedule-time.js';
 
@@ -113,8 +114,13 @@ export async function scheduleOffboarding(ctx: CoreContext, actor: Actor, input:
     const current = await reauthorize(tx, auth, 'block_users');
     const lost = offboardPermissions(deleteAfter).find((p) => !hasPermission(current.roles, p));
     if (lost) throw new CoreFailure(await forbidden(ctx, current, lost));
-    await replaceOrRefuseTwice(tx, auth.tenant.id, user.id, user.userPrincipalName, input.replacing, now);
-    const { id } = await enqueue(ctx, { tenantId: auth.tenant.id, kind: OFFBOARD_JOB, payload, requestedBy: actorId(actor), maxAttempts: 3, runAt }, tx);
+    const key = await replaceOrRefuseTwice(tx, user.id, user.userPrincipalName, input.replacing, now);
+    const { id, created } = await enqueue(
+      ctx,
+      { tenantId: auth.tenant.id, kind: OFFBOARD_JOB, key, payload, requestedBy: actorId(actor), maxAttempts: 3, runAt },
+      tx,
+    );
+    if (!created) throw new CoreFailure(fail('conflict', alreadyScheduled(user.userPrincipalName)));
     await writeAudit(
       tx,
       {
@@ -135,23 +141,39 @@ export async function scheduleOffboarding(ctx: CoreContext, actor: Actor, input:
 }
 
 /**
- * Inside the scheduling transaction (the organization's lock held): the offboarding being changed
- * is cancelled (refused when it ran or is running); any other one of the same user refuses this one.
+ * Offboarding jobs are keyed `offboard:<user id>:<generation>` (zero-padded, one more each time):
+ * a user's latest is found by its key (an index), whatever the number pending, and two schedulings
+ * of one user cannot both make a job.
  */
-async function replaceOrRefuseTwice(tx: Db, tenantId: string, userId: string, name: string, replacing: string | undefined, now: Date): Promise<void> {
-  const open = (await openJobsOfTenant(tx, tenantId, [OFFBOARD_JOB])).filter((job) => {
-    const payload = offboardPayloadSchema.safeParse(job.payload);
-    return payload.success && payload.data.userId === userId;
-  });
+const offboardKeyPrefix = (userId: string) => `offboard:${userId}:`;
+
+/** The user's latest offboarding job, and whether it has not run yet (queued or running). */
+async function latestOffboarding(db: Db, userId: string): Promise<{ job: JobRecord | null; open: boolean }> {
+  const job = await lastJobByKey(db, offboardKeyPrefix(userId));
+  return { job, open: !!job && (job.status === 'queued' || job.status === 'running') };
+}
+
+async function openOffboarding(db: Db, userId: string): Promise<JobRecord | null> {
+  const latest = await latestOffboarding(db, userId);
+  return latest.open ? latest.job : null;
+}
+
+/**
+ * Inside the scheduling transaction (the organization's lock held): the offboarding being changed
+ * is cancelled (refused when it ran or is running); another one of the same user refuses this one.
+ * Returns the key of the new job.
+ */
+async function replaceOrRefuseTwice(tx: Db, userId: string, name: string, replacing: string | undefined, now: Date): Promise<string> {
+  const latest = await latestOffboarding(tx, userId);
+  const open = latest.open ? latest.job : null;
   if (replacing) {
-    if (!open.some((job) => job.id === replacing) || (await requestCancel(tx, replacing, now)) !== 'cancelled')
+    if (open?.id !== replacing || (await requestCancel(tx, replacing, now)) !== 'cancelled')
       throw new CoreFailure(
         fail('conflict', `The offboarding of ${name} you are changing already ran, is running or was cancelled. See \`/users scheduled\`.`),
       );
-    if (open.some((job) => job.id !== replacing)) throw new CoreFailure(fail('conflict', alreadyScheduled(name)));
-    return;
-  }
-  if (open.length > 0) throw new CoreFailure(fail('conflict', alreadyScheduled(name)));
+  } else if (open) throw new CoreFailure(fail('conflict', alreadyScheduled(name)));
+  const generation = Number(latest.job?.key?.slice(offboardKeyPrefix(userId).length) ?? 0) || 0;
+  return `${offboardKeyPrefix(userId)}${String(generation + 1).padStart(6, '0')}`;
 }
 
 function alreadyScheduled(name: string): string {
@@ -176,11 +198,8 @@ export async function offboardForm(ctx: CoreContext, actor: Actor, ref: TargetRe
   if (!auth.ok) return auth;
   const target = await loadTarget(ctx, auth, ref);
   if (!target.ok) return target;
-  const open = (await openJobsOfTenant(ctx.db, auth.tenant.id, [OFFBOARD_JOB])).filter((job) => job.status === 'queued');
-  const mine = open.find((job) => {
-    const payload = offboardPayloadSchema.safeParse(job.payload);
-    return payload.success && payload.data.userId === target.user.id && (!changing || job.id === changing);
-  });
+  const open = await openOffboarding(ctx.db, target.user.id);
+  const mine = open?.status === 'queued' && (!changing || open.id === changing) ? open : null;
   const current = mine ? offboardPayloadSchema.parse(mine.payload) : null;
   const missing = await mayOffboard(ctx, auth, current?.deleteAfterDays ?? null);
   if (missing) return missing;
