@@ -10,6 +10,8 @@ import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js
 import { findJob } from '../../src/store/jobs.js';
 import { BASIC, makeUser } from '../lifecycle/helpers.js';
 import { waitForJob } from '../jobs/wait-for-job.js';
+import { describeOnEachDatabase } from '../support/databases.js';
+import type { DatabaseKind } from '../../src/store/dialect.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
 
 /*
@@ -30,9 +32,9 @@ let clock = START;
 const now = () => clock;
 const USER_ADMIN = 'U0UADMIN';
 
-async function setUp() {
+async function setUp(kind: DatabaseKind = 'sqlite') {
   clock = START;
-  db = await createTestDatabase(now);
+  db = await createTestDatabase(now, { kind });
   await seedTenant(db.ctx);
   await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 5 });
   const ana = await makeUser(db.ctx, 'ana', { licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] });
@@ -64,9 +66,9 @@ describe('the time zone and the hour', () => {
   });
 });
 
-describe('scheduled offboarding', () => {
+describeOnEachDatabase('scheduled offboarding', (kind) => {
   it('runs once at the next start when its moment passed while Roster was stopped, and deletes N days later', async () => {
-    const ana = await setUp();
+    const ana = await setUp(kind);
     await setTimeZone(db.ctx, OWNER, 'Europe/Paris');
     const scheduled = await scheduleOffboarding(db.ctx, OWNER, { user: { username: ana.upn }, lastDay: '2027-03-05', deleteAfterDays: 10 });
     if (!scheduled.ok) throw new Error(scheduled.message);
@@ -79,7 +81,7 @@ describe('scheduled offboarding', () => {
     await db.runtime.shutdown();
     // Stopped past the moment; started again: it runs once.
     clock = new Date('2027-03-07T12:00:00Z');
-    second = await createRuntime({ databaseUrl: db.url, now, logger: createLogger('error', () => undefined) });
+    second = await createRuntime({ databaseUrl: db.url, now, logger: createLogger('error', () => undefined), secretKey: db.runtime.secretKey() });
     await second.start();
     const done = await waitForJob(second.core.db, scheduled.jobId, 'succeeded');
     expect(done.attempts).toBe(1);
@@ -117,7 +119,7 @@ describe('scheduled offboarding', () => {
   });
 
   it('is cancelled until it runs, then nothing happens on the day; a change replaces it', async () => {
-    const ana = await setUp();
+    const ana = await setUp(kind);
     const first = await scheduleOffboarding(db.ctx, OWNER, { user: { username: ana.upn }, lastDay: '2027-03-05' });
     if (!first.ok) throw new Error(first.message);
     expect(await scheduleOffboarding(db.ctx, OWNER, { user: { username: ana.upn }, lastDay: '2027-03-06' })).toMatchObject({
@@ -143,7 +145,7 @@ describe('scheduled offboarding', () => {
   });
 
   it('fails with a clear message to the scheduler who lost their role meanwhile, changing nothing', async () => {
-    const ana = await setUp();
+    const ana = await setUp(kind);
     const uadmin = await makeUser(db.ctx, 'uma', { roles: ['user_admin'], slackUserId: USER_ADMIN });
     const actor = { teamId: OWNER.teamId, slackUserId: USER_ADMIN };
     const scheduled = await scheduleOffboarding(db.ctx, actor, { user: { username: ana.upn }, lastDay: '2027-03-05' });
@@ -163,7 +165,7 @@ describe('scheduled offboarding', () => {
   });
 
   it('is refused when scheduling without every permission of its parts, for yourself, or with a bad day', async () => {
-    const ana = await setUp();
+    const ana = await setUp(kind);
     const helpdesk = { teamId: OWNER.teamId, operator: 'hal', roles: ['helpdesk_admin' as const] };
     expect(await scheduleOffboarding(db.ctx, helpdesk, { user: { username: ana.upn }, lastDay: '2027-03-05' })).toMatchObject({
       ok: false,
