@@ -6,6 +6,7 @@
  * To add a suite, write bench/<name>.ts exporting a `Suite` and add it to SUITES.
  */
 import { ackSuite } from './ack-latency.js';
+import { schedulesSuite } from './schedules.js';
 import { busySuite } from './busy.js';
 import { type Figure, type Suite, figureTable, meets } from './figures.js';
 import { formSizeSuite } from './form-size.js';
@@ -37,6 +38,10 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
     suite: busySuite,
     about:
       '/licenses ack p99 (open loop 20/s) while a 50,000-row import runs in the same process, then while one resumes by itself after a SIGKILL; import duration; baseline without the import',
+  },
+  schedules: {
+    suite: schedulesSuite,
+    about: '/licenses ack p99 (open loop 20/s) with nothing scheduled, then with 10,000 scheduled offboardings pending; /users scheduled with them',
   },
   ack: {
     suite: ackSuite,

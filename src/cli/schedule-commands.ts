@@ -42,7 +42,7 @@ async function scheduled(run: CommandRun): Promise<number> {
     return EXIT.done;
   }
   if (dryRun) return usageError(run.problem, '--dry-run goes with --cancel <id>');
-  const result = await listScheduledChanges(run.ctx, run.actor);
+  const result = await listScheduledChanges(run.ctx, run.actor, Number.MAX_SAFE_INTEGER);
   if (!result.ok) return refuse(run.problem, result);
   const rows = new RowWriter(run.format, ['id', 'change', 'user', 'lastDay', 'deleteAfterDays', 'runAt', 'requestedBy', 'status'], run.write, (r) =>
     [

@@ -398,3 +398,12 @@ export async function lastJobByKey(db: Db, prefix: string): Promise<JobRecord | 
     .executeTakeFirst();
   return row ? toRecord(row) : null;
 }
+
+/** An organization's jobs of these kinds not run yet (queued or running), soonest first, at most `limit`; and how many there are. */
+export async function upcomingJobsOfTenant(db: Db, tenantId: string, kinds: readonly string[], limit: number): Promise<{ jobs: JobRecord[]; total: number }> {
+  if (kinds.length === 0) return { jobs: [], total: 0 };
+  const open = db.selectFrom('Job').where('tenantId', '=', tenantId).where('kind', 'in', kinds).where('status', 'in', ['queued', 'running']);
+  const rows = await open.selectAll().orderBy('runAt').orderBy('id').limit(limit).execute();
+  const count = await open.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return { jobs: rows.map(toRecord), total: Number(count.n) };
+}

@@ -199,5 +199,9 @@ describeOnEachDatabase('scheduled offboarding', (kind) => {
       dryRun: true,
     });
     expect(await countRows(db.db, 'Job', (q) => q.where('kind', '=', OFFBOARD_JOB))).toBe(1);
+    // The list reads at most what it shows, and counts the rest.
+    await scheduleOffboarding(db.ctx, OWNER, { user: { username: bo.upn }, lastDay: '2027-03-04' });
+    const first = await listScheduledChanges(db.ctx, OWNER, 1);
+    expect(first.ok && [first.changes.map((c) => c.userPrincipalName), first.total]).toEqual([[bo.upn], 2]);
   });
 });

@@ -7,7 +7,7 @@ import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { hasPermission, type Permission } from '../roles.js';
 import { loadTarget, targetRefusal } from '../users/edit-user-target.js';
 import { writeAudit } from '../../store/audit.js';
-import { findJob, openJobsOfTenant, requestCancel } from '../../store/jobs.js';
+import { findJob, requestCancel, upcomingJobsOfTenant } from '../../store/jobs.js';
 import { scheduleSettings } from '../../store/tenant-settings.js';
 import type { JobRecord } from '../../domain/jobs.js';
 import { mayOffboard, OFFBOARD_JOB, offboardPermissions, SCHEDULED_KINDS } from './offboarding.js';
@@ -55,17 +55,26 @@ function lineOf(job: JobRecord, may: (permissions: Permission[]) => boolean): Sc
   };
 }
 
-/** `/users scheduled`, `roster users scheduled`: the organization's scheduled changes not run yet, soonest first (any admin role). */
-export async function listScheduledChanges(ctx: CoreContext, actor: Actor): Promise<Result<{ changes: ScheduledChange[]; timeZone: string; hour: number }>> {
+/** How many scheduled changes `/users scheduled` shows (the command line shows them all). */
+export const SCHEDULED_SHOWN = 40;
+
+/**
+ * `/users scheduled`, `roster users scheduled`: the organization's scheduled changes not run yet,
+ * soonest first, at most `limit` of them, and how many there are (any admin role).
+ */
+export async function listScheduledChanges(
+  ctx: CoreContext,
+  actor: Actor,
+  limit = SCHEDULED_SHOWN,
+): Promise<Result<{ changes: ScheduledChange[]; total: number; timeZone: string; hour: number }>> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  const jobs = await openJobsOfTenant(ctx.db, auth.tenant.id, SCHEDULED_KINDS);
+  const { jobs, total } = await upcomingJobsOfTenant(ctx.db, auth.tenant.id, SCHEDULED_KINDS, limit);
   const changes = jobs
     .map((job) => lineOf(job, (permissions) => permissions.every((p) => hasPermission(auth.roles, p))))
-    .filter((c): c is ScheduledChange => c !== null)
-    .sort((a, b) => a.runAt.getTime() - b.runAt.getTime());
+    .filter((c): c is ScheduledChange => c !== null);
   const { timeZone, hour } = await scheduleSettings(ctx.db, auth.tenant.id);
-  return ok({ changes, timeZone, hour });
+  return ok({ changes, total, timeZone, hour });
 }
 
 /** One scheduled change of the organization by id, not run yet. */

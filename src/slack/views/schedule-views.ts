@@ -55,12 +55,15 @@ function changeLine(c: ScheduledChange): string {
 }
 
 /** `/users scheduled`: each change not run yet, with Change (offboardings) and Cancel for those who may. */
-export function scheduledMessage(list: { changes: ScheduledChange[]; timeZone: string; hour: number }, said?: string): { text: string; blocks: Blocks } {
+export function scheduledMessage(
+  list: { changes: ScheduledChange[]; total: number; timeZone: string; hour: number },
+  said?: string,
+): { text: string; blocks: Blocks } {
   const blocks: KnownBlock[] = [];
   if (said) blocks.push(section(esc(said)));
   blocks.push(section(`*Scheduled changes* (run at ${hourText(list.hour)} in ${esc(list.timeZone)} on their day)`));
-  if (list.changes.length === 0) blocks.push(section('Nothing is scheduled. `/users offboard <user>` schedules an offboarding.'));
-  for (const c of list.changes.slice(0, 40)) {
+  if (list.total === 0) blocks.push(section('Nothing is scheduled. `/users offboard <user>` schedules an offboarding.'));
+  for (const c of list.changes) {
     blocks.push(section(changeLine(c)));
     if (!c.canChange) continue;
     blocks.push({
@@ -77,8 +80,9 @@ export function scheduledMessage(list: { changes: ScheduledChange[]; timeZone: s
       ],
     });
   }
-  if (list.changes.length > 40) blocks.push(context(`${list.changes.length - 40} more: \`roster users scheduled\` lists them all.`));
-  const count = `${list.changes.length} scheduled change${list.changes.length === 1 ? '' : 's'}.`;
+  if (list.total > list.changes.length)
+    blocks.push(context(`${(list.total - list.changes.length).toLocaleString('en')} more later: \`roster users scheduled\` lists them all.`));
+  const count = `${list.total.toLocaleString('en')} scheduled change${list.total === 1 ? '' : 's'}.`;
   const text = said ? `${said} ${count}` : count;
   return { text, blocks };
 }
