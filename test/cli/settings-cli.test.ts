@@ -15,7 +15,9 @@ describe('roster settings and roster domains', () => {
   it('shows the settings and changes the password expiry; a value out of range names the option and exits 1', async () => {
     const shown = await roster('settings', '--output', 'json');
     expect(shown.code).toBe(0);
-    expect(JSON.parse(shown.stdout)).toEqual([{ organization: 'Contoso', passwordExpiryDays: 90, seatWarningThreshold: 5, auditRetentionDays: null, timeZone: 'UTC', scheduleHour: 9 }]);
+    expect(JSON.parse(shown.stdout)).toEqual([
+      { organization: 'Contoso', passwordExpiryDays: 90, seatWarningThreshold: 5, auditRetentionDays: null, timeZone: 'UTC', scheduleHour: 9 },
+    ]);
     const bad = await roster('settings', '--password-expiry-days', '900');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--password-expiry-days/);
