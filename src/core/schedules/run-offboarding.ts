@@ -41,7 +41,7 @@ function payloadOf<T>(schema: z.ZodType<T>, job: JobRecord): T {
 
 /**
  * The requester as they are now, allowed every part of the change: a scheduler who lost a role (or
- * left) meanwhile makes the change fail, with why, told to them by DM.
+ * left) meanwhile makes the change fail for good, with why (`tellFailure` tells them by DM).
  */
 async function requesterNow(
   ctx: CoreContext,
@@ -51,17 +51,24 @@ async function requesterNow(
   what: string,
 ): Promise<Authorized> {
   const who = await identify(ctx, actor);
-  if (!who.ok) throw await failed(ctx, job, actor, `${what} did not run: ${who.message}`);
+  if (!who.ok) throw new PermanentJobFailure(`${what} did not run: ${who.message}`);
   const refusal = (await mayOffboard(ctx, who, deleteAfterDays)) ?? (mayChangeDirectory(who).ok ? null : mayChangeDirectory(who));
-  if (refusal && !refusal.ok) throw await failed(ctx, job, actor, `${what} did not run: you may no longer do it. ${refusal.message}`);
+  if (refusal && !refusal.ok) throw new PermanentJobFailure(`${what} did not run: you may no longer do it. ${refusal.message}`);
   return who;
 }
 
-/** Tells the requester (a Slack member) why the scheduled change failed, and ends the job for good. */
-async function failed(ctx: CoreContext, job: JobRecord, actor: OffboardPayload['actor'], text: string): Promise<PermanentJobFailure> {
-  const member = actorSlackMember(actor);
-  if (member && job.tenantId) await queueNotice(ctx, { tenantId: job.tenantId, member, text });
-  return new PermanentJobFailure(text);
+/**
+ * A scheduled change that failed for good (refused, or its attempts spent on errors): the
+ * requester, when a Slack member, is told why by DM. A cancelled one tells nobody (whoever
+ * cancelled it knows).
+ */
+async function tellFailure(ctx: CoreContext, job: JobRecord, how: { failed: string } | { cancelled: true }): Promise<void> {
+  if (!('failed' in how) || !job.tenantId) return;
+  const payload = z.object({ actor: actorSchema, userPrincipalName: z.string() }).safeParse(job.payload);
+  const member = payload.success ? actorSlackMember(payload.data.actor) : null;
+  if (!member || !payload.success) return;
+  const text = how.failed.startsWith('The ') ? how.failed : `The scheduled change of ${payload.data.userPrincipalName} did not run: ${how.failed}`;
+  await queueNotice(ctx, { tenantId: job.tenantId, member, text: text.slice(0, 3000) });
 }
 
 /**
@@ -77,7 +84,7 @@ export async function runOffboarding(ctx: CoreContext, job: RunningJob): Promise
   const what = `The offboarding of ${payload.userPrincipalName} (last day ${payload.lastDay})`;
   const auth = await requesterNow(ctx, job.record, payload.actor, payload.deleteAfterDays, what);
   const target = await loadTarget(ctx, auth, { userId: payload.userId });
-  if (!target.ok) throw await failed(ctx, job.record, payload.actor, `${what} did not run: ${target.message}`);
+  if (!target.ok) throw new PermanentJobFailure(`${what} did not run: ${target.message}`);
   const value = generatePassword();
   const password = { value, hash: await hashPassword(value, 'generated') };
   const now = ctx.now();
@@ -90,7 +97,7 @@ export async function runOffboarding(ctx: CoreContext, job: RunningJob): Promise
     },
     (summary) => ({ summary }),
   );
-  if (!done.ok) throw await failed(ctx, job.record, payload.actor, `${what} did not run: ${done.message} Nothing was changed.`);
+  if (!done.ok) throw new PermanentJobFailure(`${what} did not run: ${done.message} Nothing was changed.`);
   reportChange(ctx, auth.tenant, 'users', payload.actor);
   return { done: { ...done.value } };
 }
@@ -187,7 +194,7 @@ export async function runOffboardDelete(ctx: CoreContext, job: RunningJob): Prom
   const payload = payloadOf(deletePayloadSchema, job.record);
   const what = `The delete of ${payload.userPrincipalName} (offboarded on ${payload.lastDay})`;
   const who = await identify(ctx, payload.actor);
-  if (!who.ok) throw await failed(ctx, job.record, payload.actor, `${what} did not run: ${who.message}`);
+  if (!who.ok) throw new PermanentJobFailure(`${what} did not run: ${who.message}`);
   const target = await loadTarget(ctx, who, { userId: payload.userId });
   if (!target.ok) return { done: { deleted: null, note: 'the user was deleted already' } };
   const now = ctx.now();
@@ -205,7 +212,7 @@ export async function runOffboardDelete(ctx: CoreContext, job: RunningJob): Prom
     },
     (deleted) => ({ deleted }),
   );
-  if (!done.ok) throw await failed(ctx, job.record, payload.actor, `${what} did not run: ${done.message}`);
+  if (!done.ok) throw new PermanentJobFailure(`${what} did not run: ${done.message}`);
   reportChange(ctx, who.tenant, 'users', payload.actor);
   return { done: { deleted: done.value } };
 }
@@ -213,7 +220,7 @@ export async function runOffboardDelete(ctx: CoreContext, job: RunningJob): Prom
 /** The handlers of scheduled changes, registered by the runtime (they need no Slack: their notices are queued). */
 export function scheduledChangeHandlers(ctx: CoreContext): JobHandler[] {
   return [
-    { kind: OFFBOARD_JOB, run: (job) => runOffboarding(ctx, job) },
-    { kind: OFFBOARD_DELETE_JOB, run: (job) => runOffboardDelete(ctx, job) },
+    { kind: OFFBOARD_JOB, run: (job) => runOffboarding(ctx, job), ended: (job, how) => tellFailure(ctx, job, how) },
+    { kind: OFFBOARD_DELETE_JOB, run: (job) => runOffboardDelete(ctx, job), ended: (job, how) => tellFailure(ctx, job, how) },
   ];
 }
