@@ -65,7 +65,11 @@ describe('changes to many users of a connected organization', () => {
     const queued = await queueEditMany(
       w.db.ctx,
       OWNER,
-      { userIds: users.map((u) => u.id), detailsPatch: { department: 'Sales' }, licenses: { mode: 'add', products: [{ skuId: BASIC.skuId, disabledPlans: [] }] } },
+      {
+        userIds: users.map((u) => u.id),
+        detailsPatch: { department: 'Sales' },
+        licenses: { mode: 'add', products: [{ skuId: BASIC.skuId, disabledPlans: [] }] },
+      },
       { queue: 'app' },
     );
     if (!queued.ok) throw new Error(queued.message);
