@@ -58,10 +58,6 @@ export function tenantMadeIt(reason: string): string {
   return `Microsoft 365 made the change, but Roster could not record it: ${reason} Roster now shows the user as the tenant has them.`;
 }
 
-/** An import into a connected organization, until imports go to the tenant in JSON batches. */
-export const CONNECTED_IMPORTS_LATER =
-  'This organization is connected to Microsoft 365: add its users one by one (`/users add`) for now; imports into the tenant come in the next version of Roster.';
-
 /** Marking a user synced (or not) on a connected organization: the tenant says which users are synchronized. */
 export const SYNCED_FROM_TENANT =
   'This organization is connected to Microsoft 365: whether a user is synchronized from on-premises Active Directory comes from the tenant (Microsoft Entra Connect), not from Roster.';

@@ -60,7 +60,8 @@ describe('changes to many users of a connected organization', () => {
     expect(local.map((l) => l.userId).sort()).toEqual([users[0]!.id, users[1]!.id].sort());
   });
 
-  it('Edit many sets a field and adds a product to each user in the tenant', async () => {
+  it('Edit many sets a field and adds a product to each user in the tenant, in JSON batches', async () => {
+    const before = w.graph.calls().length;
     w.db.runtime.jobs.register({ kind: EDIT_MANY_JOB, run: (job) => runEditManyJob(w.db.ctx, job) });
     const queued = await queueEditMany(
       w.db.ctx,
@@ -76,5 +77,12 @@ describe('changes to many users of a connected organization', () => {
     expect((await w.db.runtime.jobs.runNow(queued.jobId)).status).toBe('succeeded');
     expect((await editManyJobResult(w.db.ctx, queued.jobId)).counts).toMatchObject({ done: 3 });
     for (const user of users) expect(inTenant(user.upn)).toMatchObject({ department: 'Sales', assignedLicenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] });
+    const changes = w.graph
+      .calls()
+      .slice(before)
+      .filter((c) => c.method !== 'GET' && !c.path.includes('oauth2'));
+    // One batch: each user's PATCH, then their license (dependsOn); nothing sent outside it.
+    expect(changes.filter((c) => !c.inner).map((c) => c.path)).toEqual(['/v1.0/$batch']);
+    expect(changes.filter((c) => c.inner)).toHaveLength(6);
   });
 });

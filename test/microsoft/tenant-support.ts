@@ -1,4 +1,5 @@
 import type { Product } from '../../src/core/catalogue/catalogue.js';
+import type { DatabaseKind } from '../../src/store/dialect.js';
 import { createLogger } from '../../src/log.js';
 import { connectToFake, fakeGraphOptions } from '../support/connected-tenant.js';
 import { startFakeGraph, type FakeApp, type FakeGraph, type FakeGraphCall } from '../support/fake-graph.js';
@@ -34,14 +35,20 @@ export function addProduct(graph: FakeGraph, product: Product, enabled: number):
  * contoso.com) and synced once: the Global admin is in both, with Business Basic (10 seats) and
  * Office 365 E3 (5 seats) subscribed.
  */
-export async function connectedWorld(options: { permissions?: string[]; roles?: string[]; sleepForReal?: boolean } = {}): Promise<ConnectedWorld> {
+export async function connectedWorld(
+  options: { permissions?: string[]; roles?: string[]; sleepForReal?: boolean; kind?: DatabaseKind } = {},
+): Promise<ConnectedWorld> {
   const graph = await startFakeGraph({ displayName: 'Contoso Ltd', initialDomain: 'contoso.onmicrosoft.com' });
   const app = graph.registerApp({ permissions: options.permissions ?? WRITE_PERMISSIONS, roles: options.roles ?? ['User Administrator'] });
   const waits: number[] = [];
   const graphOptions = fakeGraphOptions(graph, waits);
   // Waits are recorded and not slept, unless the test needs time to pass (a new user becoming visible).
   if (options.sleepForReal) graphOptions.transport = { sleep: (ms) => new Promise((resolve) => setTimeout(resolve, waits.push(ms) && ms)) };
-  const db = await createTestDatabase(undefined, { graph: graphOptions, logger: createLogger('error', () => undefined) });
+  const db = await createTestDatabase(undefined, {
+    graph: graphOptions,
+    logger: createLogger('error', () => undefined),
+    ...(options.kind ? { kind: options.kind } : {}),
+  });
   const { admin } = await seedTenant(db.ctx);
   graph.tenant.addDomain('contoso.com');
   addProduct(graph, BASIC, 10);

@@ -36,6 +36,8 @@ export interface FakeGraph {
   registerApp(app?: Partial<FakeApp>): FakeApp;
   /** Grants or takes away an app's permissions. */
   setPermissions(clientId: string, permissions: string[]): void;
+  /** The next `count` JSON batches are carried out but their answers lost (the connection cut), as when a network fails mid-request. */
+  dropBatchAnswers(count: number): void;
   /** Runs `act` before each change the fake answers (null: none): a test changes Roster "at the same moment". */
   beforeChange(act: ((call: { method: string; path: string; body: unknown }) => Promise<void> | void) | null): void;
   /** How long a user made or restored through Graph stays invisible to reads (404), as Graph's replicas lag (ms; default 0). */
@@ -81,6 +83,9 @@ export async function startFakeGraph(options: { tenantId?: string; displayName?:
       const app = s.apps.get(clientId);
       if (!app) throw new Error(`fake Graph: no app ${clientId}`);
       app.permissions = permissions;
+    },
+    dropBatchAnswers(count) {
+      s.dropBatchAnswers = count;
     },
     beforeChange(act) {
       s.beforeChange = act;

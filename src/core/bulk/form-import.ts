@@ -9,7 +9,7 @@ import { transaction } from '../transaction.js';
 import { licenseProblems } from '../users/validate-new-user.js';
 import { moveImportJob, savePreviewJob } from '../../store/import-jobs.js';
 import { licensePools } from '../../store/seat-ledger.js';
-import { assigningLicensesNeeds, CONNECTED_IMPORTS_LATER } from '../refusals.js';
+import { assigningLicensesNeeds } from '../refusals.js';
 import { FORM_LABELS, formImportRows } from './form-rows.js';
 import { queueImportRun } from './import-job.js';
 import { importSettingsProblems, storedSettings, USAGE_LOCATION_NEEDED } from './import-settings.js';
@@ -72,7 +72,6 @@ export interface CheckedFormImport {
 export async function checkFormImport(ctx: CoreContext, actor: Actor, input: FormImportInput): Promise<Result<CheckedFormImport & { auth: Authorized }>> {
   const auth = await authorize(ctx, actor, 'create_users');
   if (!auth.ok) return auth;
-  if (auth.tenant.directory !== 'embedded') return fail('unsupported', CONNECTED_IMPORTS_LATER);
   const fields: FieldError[] = [];
   if (input.users.length > MAX_FORM_USERS)
     return fail('invalid_input', `The form takes at most ${MAX_FORM_USERS} users; add more with a CSV (\`/users import\`).`);

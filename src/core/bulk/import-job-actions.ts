@@ -10,7 +10,7 @@ import { findImportJob, moveImportJob, type ImportJobRecord } from '../../store/
 import { licensePools } from '../../store/seat-ledger.js';
 import type { ImportSettings } from './import-types.js';
 import { importSettingsProblems, readStoredSettings, storedSettings } from './import-settings.js';
-import { assigningLicensesNeeds, CONNECTED_IMPORTS_LATER, IMPORT_GONE } from '../refusals.js';
+import { assigningLicensesNeeds, IMPORT_GONE, SYNCED_FROM_TENANT } from '../refusals.js';
 
 async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ ok: true; job: ImportJobRecord; auth: Authorized } | CoreError> {
   const auth = await authorize(ctx, actor, 'create_users');
@@ -46,7 +46,7 @@ async function startChecks(
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
   const { job, auth } = found;
-  if (auth.tenant.directory !== 'embedded') return fail('unsupported', CONNECTED_IMPORTS_LATER);
+  if (auth.tenant.directory !== 'embedded' && chosen.synced) return fail('unsupported', SYNCED_FROM_TENANT);
   if (chosen.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
     return invalidFields([{ field: 'licenses', message: assigningLicensesNeeds() }]);
   }
@@ -105,7 +105,6 @@ export async function resumeImport(
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
   const { job, auth } = found;
-  if (auth.tenant.directory !== 'embedded') return fail('unsupported', CONNECTED_IMPORTS_LATER);
   if (job.status !== 'interrupted') return fail('conflict', `This import is ${job.status}, not interrupted: there is nothing to resume.`);
   const stored = readStoredSettings(job.settings);
   if (!stored.ok) return stored;

@@ -66,7 +66,11 @@ export async function changeDirectory<T>(
     const reached = await tenantDirectory(ctx, organization.id);
     if (!reached.ok) return reached;
     remote = reached.directory;
-    verdicts = await remote.apply(changes);
+    // A user asked for now whom a lost answer made: asking again finds them made since, as asked.
+    const asked = ctx.now();
+    verdicts = await remote.apply(changes, {
+      madeBefore: new Map(changes.flatMap((c) => (c.kind === 'create' ? [[c.user.userPrincipalName.toLowerCase(), asked] as const] : []))),
+    });
   }
   const keeper = new ChangeRecorder(ctx.directory, verdicts);
   const keep = options.keep ?? ((inner: (tx: Db) => Promise<T>) => transaction(ctx, inner));

@@ -12,10 +12,14 @@ import {
   type ChangeKind,
   type DirectoryChange,
   type LicenseGrant,
+  type NewTenantUser,
   type TenantUserChanges,
 } from './directory-change.js';
 import type { DirectoryProvider } from './directory-provider.js';
 import type { TenantVerdict } from './remote-directory.js';
+
+/** An import records what the tenant made itself: its rehearsal alone runs with a recorder. */
+const IMPORTS_KEEP_THEIR_OWN = 'An import keeps what the tenant made itself (core/bulk/import-to-tenant.ts).';
 
 /**
  * The directory provider a connected organization's use case runs with: every change is written to
@@ -67,15 +71,7 @@ export class ChangeRecorder {
       name: 'tenant',
       createUser: async (tx, user, roles, at, temporaryPassword) => {
         const key = `new:${user.userPrincipalName.toLowerCase()}`;
-        const fields = {
-          userPrincipalName: user.userPrincipalName,
-          alias: user.alias,
-          displayName: user.displayName,
-          profile: user.profile,
-          alternateEmail: user.alternateEmail,
-          usageLocation: user.usageLocation,
-          accountEnabled: user.accountEnabled,
-        };
+        const fields = newTenantUser(user);
         const changed: ChangedUser = { key, externalId: null, userPrincipalName: user.userPrincipalName };
         const externalId = this.admit(key);
         const id = await inner.createUser(tx, withExternalId(user, externalId), roles, at);
@@ -83,8 +79,24 @@ export class ChangeRecorder {
         this.note({ kind: 'create', user: changed, fields, password: temporaryPassword ?? '', forceChangePassword: user.forceChangePassword });
         return id;
       },
-      createUsers: () => {
-        throw new Error('An import into a connected organization goes through its own path (core/bulk), not createUsers.');
+      createUsers: async (tx, users, at, passwords) => {
+        // An import's rehearsal (core/bulk/import-to-tenant.ts keeps what the tenant accepted itself).
+        if (this.verdicts) throw new Error(IMPORTS_KEEP_THEIR_OWN);
+        const ids = await inner.createUsers(tx, users, at);
+        for (const user of users) {
+          const id = ids.get(user.userPrincipalName.toLowerCase());
+          if (!id) continue;
+          const key = `new:${user.userPrincipalName.toLowerCase()}`;
+          this.made.set(key, id);
+          this.note({
+            kind: 'create',
+            user: { key, externalId: null, userPrincipalName: user.userPrincipalName },
+            fields: newTenantUser(user),
+            password: passwords?.get(user.userPrincipalName.toLowerCase()) ?? '',
+            forceChangePassword: user.forceChangePassword,
+          });
+        }
+        return ids;
       },
       updateUser: async (tx, userId, changes, at) => {
         const user = await this.user(tx, userId);
@@ -109,8 +121,11 @@ export class ChangeRecorder {
         await inner.setPassword(tx, userId, change, at);
         this.note({ kind: 'password', user, password: change.temporaryPassword ?? '', forceChangePassword: change.forceChangePassword });
       },
-      reissuePasswords: () => {
-        throw new Error('An import into a connected organization goes through its own path (core/bulk), not reissuePasswords.');
+      reissuePasswords: async (tx, changes, at) => {
+        if (this.verdicts) throw new Error(IMPORTS_KEEP_THEIR_OWN);
+        const users = await Promise.all(changes.map((c) => this.user(tx, c.userId)));
+        await inner.reissuePasswords(tx, changes, at);
+        changes.forEach((change, i) => this.note({ kind: 'password', user: users[i]!, password: change.temporaryPassword ?? '', forceChangePassword: true }));
       },
       setSource: () => {
         throw new CoreFailure(fail('unsupported', SYNCED_FROM_TENANT));
@@ -231,6 +246,18 @@ async function changedProperties(tx: Db, userId: string, changes: UserFieldChang
   if (changes.accountEnabled !== undefined) differ.accountEnabled = changes.accountEnabled;
   if (changes.username) differ.userPrincipalName = changes.username.userPrincipalName;
   return differ;
+}
+
+function newTenantUser(user: NewDirectoryUser): NewTenantUser {
+  return {
+    userPrincipalName: user.userPrincipalName,
+    alias: user.alias,
+    displayName: user.displayName,
+    profile: user.profile,
+    alternateEmail: user.alternateEmail,
+    usageLocation: user.usageLocation,
+    accountEnabled: user.accountEnabled,
+  };
 }
 
 function withExternalId(user: NewDirectoryUser, externalId: string | null): NewDirectoryUser {

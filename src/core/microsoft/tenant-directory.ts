@@ -9,8 +9,8 @@ import type { RemoteDirectory, TenantVerdict } from '../directory/remote-directo
 import { fail, ok, type Result } from '../result.js';
 import { openClientSecret } from './connection-secret.js';
 import { mirrorChange } from './mirror-user.js';
-import { requestsFor } from './tenant-requests.js';
-import { tenantProblem } from './tenant-words.js';
+import { applyAlone } from './tenant-apply.js';
+import { applyInBatches } from './tenant-batches.js';
 
 /** The connected tenant of an organization, to send it changes: its client, signed in with the sealed secret. */
 export async function tenantDirectory(ctx: CoreContext, tenantId: string): Promise<Result<{ directory: RemoteDirectory }>> {
@@ -27,24 +27,23 @@ export async function tenantDirectory(ctx: CoreContext, tenantId: string): Promi
   return ok({ directory: graphDirectory(client, connection.displayName) });
 }
 
-/** A connected tenant over Microsoft Graph: changes sent one request at a time, each user's in order. */
+/** A connected tenant over Microsoft Graph: one user's changes request by request, many users' in JSON batches. */
 export function graphDirectory(client: GraphClient, tenantName: string): RemoteDirectory {
   return {
     tenantName,
-    async apply(changes) {
-      const verdicts = new Map<string, TenantVerdict>();
+    async apply(changes, options = {}) {
+      const users = new Map<string, { verdict: TenantVerdict; changes: DirectoryChange[] }>();
       for (const change of changes) {
-        const verdict = verdicts.get(change.user.key) ?? { key: change.user.key, externalId: change.user.externalId, applied: [], refused: null };
-        verdicts.set(change.user.key, verdict);
-        if (verdict.refused) continue;
-        try {
-          await send(client, change, verdict);
-        } catch (error) {
-          verdict.refused = { change, problem: tenantProblem(error, change, tenantName) };
-          await undoCreation(client, verdict);
-        }
+        const user = users.get(change.user.key) ?? {
+          verdict: { key: change.user.key, externalId: change.user.externalId, applied: [], refused: null },
+          changes: [],
+        };
+        user.changes.push(change);
+        users.set(change.user.key, user);
       }
-      return verdicts;
+      if (users.size > 1) await applyInBatches(client, [...users.values()], tenantName, options);
+      else for (const user of users.values()) await applyAlone(client, user.changes, user.verdict, tenantName, options);
+      return new Map([...users].map(([key, user]) => [key, user.verdict]));
     },
     async read(externalIds) {
       const read: MirrorChange[] = [];
@@ -52,43 +51,6 @@ export function graphDirectory(client: GraphClient, tenantName: string): RemoteD
       return read;
     },
   };
-}
-
-/** Sends one change; a change of a user made or restored a moment ago is retried while the user is not visible yet. */
-async function send(client: GraphClient, change: DirectoryChange, verdict: TenantVerdict): Promise<void> {
-  const justCreated = verdict.applied.some((c) => c.kind === 'create' || c.kind === 'invite' || c.kind === 'restore');
-  if (change.kind !== 'create' && change.kind !== 'invite' && !verdict.externalId)
-    throw new GraphError('not_found', `${change.user.userPrincipalName} has no object in the tenant`, { status: 404 });
-  const requests = requestsFor(change, verdict.externalId);
-  for (const [i, request] of requests.entries()) {
-    const answer = await client.send<{ id?: string; invitedUser?: { id?: string } } | null>(request.method, request.url, request.body, {
-      justCreated: justCreated || i > 0,
-    });
-    if (change.kind === 'create') verdict.externalId = answer?.id ?? null;
-    if (change.kind === 'invite') verdict.externalId = answer?.invitedUser?.id ?? null;
-    // A restore is in the tenant once restored, whatever its new password's fate.
-    if (i === 0 && change.kind === 'restore') verdict.applied.push(change);
-  }
-  if (change.kind !== 'restore') verdict.applied.push(change);
-}
-
-/**
- * A user made by these changes whose next change was refused is removed again for good (deleted,
- * then deleted from the deleted items), so the refusal leaves the tenant as it was. When that fails,
- * the user stays made, and the mirror reads them back.
- */
-async function undoCreation(client: GraphClient, verdict: TenantVerdict): Promise<void> {
-  const made = verdict.applied[0];
-  if (!verdict.externalId || !made || (made.kind !== 'create' && made.kind !== 'invite')) return;
-  try {
-    const id = encodeURIComponent(verdict.externalId);
-    await client.send('DELETE', `/users/${id}`, undefined, { justCreated: true });
-    await client.send('DELETE', `/directory/deletedItems/${id}`, undefined, { justCreated: true });
-    verdict.applied = [];
-    verdict.externalId = null;
-  } catch (error) {
-    if (!(error instanceof GraphError)) throw error;
-  }
 }
 
 /** A user as the tenant has them now: active, deleted (restorable), or gone for good. */

@@ -67,6 +67,12 @@ export async function route(s: FakeGraphState, req: IncomingMessage, res: Server
   if (path === '/$batch' && method === 'POST') {
     const answer = batch(s, JSON.parse(body || '{}') as { requests?: InnerRequest[] }, app);
     record(answer.status);
+    if (s.dropBatchAnswers > 0) {
+      // Carried out, never answered: the client sees its connection cut.
+      s.dropBatchAnswers -= 1;
+      res.socket?.destroy();
+      return;
+    }
     return send(res, answer);
   }
   let parsed: unknown = {};

@@ -51,6 +51,8 @@ export class FakeGraphState {
   /** Delta tokens of an older generation answer 410 (resync). */
   deltaGeneration = 0;
   stats = { requests: 0, throttled: 0, tokens: 0 };
+  /** The next this-many JSON batches are carried out, then their connection is cut before the answer (a lost response). */
+  dropBatchAnswers = 0;
   /** Runs before a change (not a GET, not a batch) is answered: a test acts "at the same moment". */
   beforeChange: ((call: { method: string; path: string; body: unknown }) => Promise<void> | void) | null = null;
   private random: () => number;
