@@ -8,6 +8,8 @@ import { externalSelect, multiStaticSelect, plainText, radio } from '../support/
 import { seedTenant } from '../support/test-db.js';
 import { addProduct, WRITE_PERMISSIONS } from '../microsoft/tenant-support.js';
 import { openAddUserForm, submitAndFinish } from './add-user-wizard.js';
+import { ACTION } from '../../src/slack/views/ids.js';
+import { addImportChannelFor, CHANNEL, channelUpload, csvBytes, csvRecords, waitForPreview } from './import-helpers.js';
 
 let r: RosterUnderTest;
 let graph: FakeGraph;
@@ -25,6 +27,7 @@ beforeAll(async () => {
   graph.tenant.addUser({ userPrincipalName: admin.userPrincipalName, displayName: 'Olivia Owner', usageLocation: 'NL' });
   const synced = await connectToFake(r.db, owner, graph, app);
   if (synced.status !== 'succeeded') throw new Error(synced.error ?? 'sync failed');
+  await addImportChannelFor(r, CHANNEL);
 });
 afterAll(async () => {
   await r.stop();
@@ -83,5 +86,43 @@ describe('a connected organization in Slack', () => {
     expect(text(res.body)).toContain('https://admin.microsoft.com/');
     const bare = await r.sim.command('/licenses', 'buy', { userId: OWNER });
     expect(text(bare.body)).toContain(BUY_IN_THE_ADMIN_CENTER.slice(0, 60));
+  });
+
+  it('an import shared in a channel makes its users in the tenant; progress, outcome and the results DM as always', async () => {
+    const rows = ['ivy', 'jon', 'kim'].map((a) => `${a}@contoso.onmicrosoft.com,${a},,${a} Hire,,,,,,,,,,,,`);
+    const file = r.fake.addFile({ name: 'hires.csv', user: OWNER, bytes: csvBytes(rows) });
+    const { event, ts } = channelUpload(file);
+    const before = r.fake.calls().length;
+    await r.sim.event(event);
+    const preview = structuredClone(await waitForPreview(r, CHANNEL, ts, before));
+    const openAt = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.importChooseSettings, message: preview });
+    const opened = await r.fake.waitFor('views.open', { after: openAt });
+    const view = r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view;
+    const chooseAt = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'licenses', selectedOptions: [BASIC.skuId], view });
+    await r.fake.waitFor('views.update', { after: chooseAt });
+    const submitAt = r.fake.calls().length;
+    const submitted = await r.sim.viewSubmission(
+      r.fake.viewRecord(view.id)!.view,
+      {
+        signInAllowed: { value: radio('allowed') },
+        usageLocation: { value: externalSelect('NL') },
+        licenses: { value: multiStaticSelect([BASIC.skuId]) },
+        whenSeatsRunOut: { value: radio('licensed_only') },
+      },
+      { userId: OWNER },
+    );
+    expect(submitted.problems).toEqual([]);
+    await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.args.channel_id === `D${OWNER}`, { after: submitAt, timeoutMs: 8000 });
+    const results = csvRecords(r.fake.uploadedFiles().find((f) => f.name === 'hires-results.csv')!.bytes);
+    expect(results.map((row) => [row['User Name'], row.Status])).toEqual([
+      ['ivy@contoso.onmicrosoft.com', 'Created'],
+      ['jon@contoso.onmicrosoft.com', 'Created'],
+      ['kim@contoso.onmicrosoft.com', 'Created'],
+    ]);
+    for (const alias of ['ivy', 'jon', 'kim'])
+      expect(graph.tenant.find(`${alias}@contoso.onmicrosoft.com`)?.user.assignedLicenses).toEqual([{ skuId: BASIC.skuId, disabledPlans: [] }]);
+    expect(graph.calls().some((c) => c.path === '/v1.0/$batch')).toBe(true);
   });
 });
