@@ -74,6 +74,8 @@ const DIRECTORY_WRITES = [
   'deleteUsersNotMirroredSince',
   'setMirroredProducts',
   'setMirroredDomains',
+  'setMirroredRoles',
+  'linkSlackMembers',
 ];
 
 /** A file's code without its comments, so that prose about "the ack" is not mistaken for code. */

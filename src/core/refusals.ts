@@ -71,6 +71,9 @@ export function notConnected(organizationName: string): string {
 export const NO_USAGE_LOCATION =
   'The user has no usage location, and licenses can only be assigned to users with one. Set it first (Edit user → Settings → Usage location).';
 
+/** A Slack member linked to another user between the check and the write. */
+export const MEMBER_LINKED_MEANWHILE = 'That Slack member was linked to another user a moment ago.';
+
 export const WHOLE_NUMBER_OF_LICENSES = 'Enter a whole number of licenses.';
 
 export const FOLDER_NOT_FILE = 'This is a folder, not a file: choose the CSV file itself.';

@@ -9,6 +9,7 @@ const READS: { path: RegExp; permission: string }[] = [
   { path: /^\/subscribedSkus(\/|\?|$)/, permission: 'Organization.Read.All' },
   { path: /^\/domains(\/|\?|$)/, permission: 'Domain.Read.All' },
   { path: /^\/directory\/deletedItems(\/|\?|$)/, permission: 'User.Read.All' },
+  { path: /^\/roleManagement\/directory\/roleAssignments(\/|\?|$)/, permission: 'RoleManagement.Read.Directory' },
 ];
 
 const WRITES: { path: RegExp; permission: string }[] = [

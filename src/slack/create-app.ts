@@ -12,6 +12,7 @@ import type { ListenerDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
 import { guardReceiver } from './parse/guard-receiver.js';
 import { credentialSweepJob, CREDENTIAL_SWEEP } from './services/credential-sweep.js';
+import { memberLinksJob, MEMBER_LINKS } from './services/member-links.js';
 import { HomeRefresher } from './services/home-refresher.js';
 import { editManySlackJob } from './jobs/edit-many-job.js';
 import { exportSlackJob } from './jobs/export-job.js';
@@ -123,6 +124,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
     importSlackJob(deps),
     noticeSlackJob(deps),
     ...bulkActionSlackJobs(deps),
+    memberLinksJob(deps),
   );
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
@@ -140,7 +142,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   staleCheck.unref();
   // Jobs (the sweeps, App Home refreshes…) run from here on, temporary passwords that expired while
   // Roster was stopped are destroyed first thing (CREDENTIAL_SWEEP runs at start).
-  await runtime.start({ schedule: [CREDENTIAL_SWEEP] });
+  await runtime.start({ schedule: [CREDENTIAL_SWEEP, MEMBER_LINKS] });
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {

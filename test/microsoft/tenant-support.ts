@@ -6,6 +6,9 @@ import { startFakeGraph, type FakeApp, type FakeGraph, type FakeGraphCall } from
 import { createTestDatabase, seedTenant, type TestDatabase } from '../support/test-db.js';
 import { BASIC, E3 } from '../lifecycle/helpers.js';
 
+/** The Global Administrator role's template id in Microsoft Entra. */
+export const GLOBAL_ADMINISTRATOR = '62e90394-69f5-4237-9190-012177145e10';
+
 /** Everything Roster's writes to a tenant need: to read, write users, invite guests, and set passwords (the User Administrator role). */
 export const WRITE_PERMISSIONS = ['User.ReadWrite.All', 'User.Invite.All', 'Organization.Read.All', 'Domain.Read.All'];
 
@@ -54,6 +57,8 @@ export async function connectedWorld(
   addProduct(graph, BASIC, 10);
   addProduct(graph, E3, 5);
   graph.tenant.addUser({ userPrincipalName: admin.userPrincipalName, displayName: 'Olivia Owner', usageLocation: 'NL' });
+  // Olivia is a Global Administrator of the tenant too (Roster's roles follow the tenant's when the app may read them).
+  graph.tenant.assignRole(admin.userPrincipalName, GLOBAL_ADMINISTRATOR);
   const synced = await connectToFake(db, { teamId: 'T0TEST', slackUserId: 'U0OWNER' }, graph, app);
   if (synced.status !== 'succeeded') throw new Error(`first sync: ${synced.error}`);
   return {

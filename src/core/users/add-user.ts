@@ -20,7 +20,7 @@ import { addUserInputSchema, type AddUserInput, type ParsedAddUserInput } from '
 import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
 import { reviewNewUser, type NewUserReview } from './new-user-review.js';
-import { assigningLicensesNeeds, formIncomplete } from '../refusals.js';
+import { assigningLicensesNeeds, formIncomplete, MEMBER_LINKED_MEANWHILE } from '../refusals.js';
 
 /** Why a temporary password was made: a new account, a reset, or a restored account. */
 export type CredentialOccasion = 'added' | 'reset' | 'restored';
@@ -199,7 +199,7 @@ export async function addUser(
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Choose another.` }]);
     }
     if (error instanceof UniqueViolation && error.constraint === 'slack_member') {
-      return invalidFields([{ field: 'slackUserId', message: 'That Slack member was linked to another user a moment ago.' }]);
+      return invalidFields([{ field: 'slackUserId', message: MEMBER_LINKED_MEANWHILE }]);
     }
     throw error;
   }

@@ -20,6 +20,10 @@ const READ_GRANTS: { path: RegExp; any: string[] }[] = [
   { path: /^\/(organization|subscribedSkus)/, any: ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
   { path: /^\/domains/, any: ['Domain.Read.All', 'Domain.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
   { path: /^\/directory\/deletedItems/, any: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
+  {
+    path: /^\/roleManagement\/directory/,
+    any: ['RoleManagement.Read.Directory', 'RoleManagement.ReadWrite.Directory', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  },
 ];
 
 function allowed(permissions: readonly string[], path: string): boolean {
@@ -56,6 +60,12 @@ export function graphRoute(s: FakeGraphState, method: string, path: string, quer
   if (!allowed(app.permissions, path)) return graphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   const t = s.tenant;
   const base = `${s.graphUrl}/v1.0`;
+  if (path === '/roleManagement/directory/roleAssignments') {
+    const filter = query.get('$filter');
+    const wanted = filter ? [...filter.matchAll(/'([0-9a-f-]{36})'/gi)].map((m) => m[1]!.toLowerCase()) : null;
+    if (filter && !/^roleDefinitionId (eq|in) /i.test(filter)) return graphFault(400, 'BadRequest', 'Invalid filter clause.');
+    return json(200, { value: t.roleAssignments.filter((a) => wanted === null || wanted.includes(a.roleDefinitionId)) });
+  }
   const deletedItem = /^\/directory\/deletedItems\/([^/]+)$/.exec(path);
   if (deletedItem) {
     const state = t.users.get(decodeURIComponent(deletedItem[1]!));

@@ -75,6 +75,8 @@ export class FakeTenant {
   readonly planNeeds = new Map<string, string[]>();
   /** How long a user made or restored through Graph stays invisible to reads (ms). */
   visibilityDelayMs = 0;
+  /** Microsoft Entra role assignments: the user (principalId), the role (its template id) and the scope ('/': the whole tenant). */
+  readonly roleAssignments: { id: string; principalId: string; roleDefinitionId: string; directoryScopeId: string }[] = [];
 
   constructor(options: { id?: string; displayName?: string; initialDomain?: string } = {}) {
     this.id = options.id ?? randomUUID();
@@ -141,6 +143,18 @@ export class FakeTenant {
         assignedLicenses: options.license ? [options.license] : [],
       });
     }
+  }
+
+  /** Assigns an Entra role (by template id) to a user, tenant-wide unless `scope` (an administrative unit's). */
+  assignRole(idOrUpn: string, roleDefinitionId: string, scope = '/'): void {
+    this.roleAssignments.push({ id: randomUUID(), principalId: this.must(idOrUpn).user.id, roleDefinitionId, directoryScopeId: scope });
+  }
+
+  /** Removes a user's assignments of a role. */
+  unassignRole(idOrUpn: string, roleDefinitionId: string): void {
+    const id = this.must(idOrUpn).user.id;
+    for (let i = this.roleAssignments.length - 1; i >= 0; i--)
+      if (this.roleAssignments[i]!.principalId === id && this.roleAssignments[i]!.roleDefinitionId === roleDefinitionId) this.roleAssignments.splice(i, 1);
   }
 
   /** The active user holding this username (any case), if any. */
