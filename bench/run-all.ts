@@ -9,6 +9,7 @@ import { ackSuite } from './ack-latency.js';
 import { busySuite } from './busy.js';
 import { type Figure, type Suite, figureTable, meets } from './figures.js';
 import { formSizeSuite } from './form-size.js';
+import { graphSuite } from './graph.js';
 import { hostileImportSuite } from './hostile-import.js';
 import { importSuite } from './import.js';
 import { startupSuite } from './startup.js';
@@ -37,6 +38,11 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
     suite: busySuite,
     about:
       '/licenses ack p99 (open loop 20/s) while a 50,000-row import runs in the same process, then while one resumes by itself after a SIGKILL; import duration; baseline without the import',
+  },
+  graph: {
+    suite: graphSuite,
+    about:
+      'a connected organization on the fake Graph: an import of 10,000 users with 5% of requests throttled (Retry-After 1 s), every user made once with its license; a first full sync of 100,000 users: time, peak memory',
   },
   ack: {
     suite: ackSuite,

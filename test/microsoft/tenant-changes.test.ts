@@ -8,6 +8,7 @@ import { editUser } from '../../src/core/users/edit-user.js';
 import { inviteGuest } from '../../src/core/users/invite-guest.js';
 import { markUserSynced } from '../../src/core/users/mark-synced.js';
 import { purgeDeletedUser } from '../../src/core/users/purge-user.js';
+import { sweepExpired } from '../../src/core/users/purge-deleted.js';
 import { resetPassword } from '../../src/core/users/reset-password.js';
 import { restoreUser } from '../../src/core/users/restore-user.js';
 import { BASIC, E3, makeUser } from '../lifecycle/helpers.js';
@@ -179,5 +180,17 @@ describe('a change the tenant accepted while Roster changed meanwhile', () => {
     expect(tenantUser().user.accountEnabled).toBe(false);
     expect((await local(ana.id)).accountEnabled).toBe(0);
     expect(await w.db.db.selectFrom('AuditRecord').select('id').where('action', '=', 'user.block').execute()).toEqual([]);
+  });
+});
+
+describe('the expiry sweep on a connected organization', () => {
+  it('leaves its deleted users alone: the tenant removes them after 30 days, and the sync follows', async () => {
+    await deleteUsers(w.db.ctx, OWNER, { userIds: [ana.id] });
+    const longAgo = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    await w.db.db.updateTable('DirectoryUser').set({ deletedAt: longAgo }).where('id', '=', ana.id).execute();
+    const swept = await sweepExpired(w.db.ctx);
+    expect(swept.purged).toEqual([]);
+    expect(await w.db.db.selectFrom('DirectoryUser').select('id').where('id', '=', ana.id).executeTakeFirst()).toBeDefined();
+    expect(tenantUser().purgedSeq).toBeNull();
   });
 });

@@ -15,6 +15,9 @@ import { productName } from './import-seats.js';
 import type { ImportResultRow } from './import-types.js';
 import { OwnershipLost, TenantUnanswered, type ImportBatchHost as ImportRun, type Pending, type Reissue } from './import-batch.js';
 
+/** Rows of an import batch into a tenant: 400 requests with their licenses, 20 JSON batches, so that the 4 in flight overlap their waits. */
+export const TENANT_IMPORT_ROWS = 200;
+
 /** Why a row's user is not made when the tenant refused them (its words follow). */
 const REFUSED_BY_TENANT = 'refused by Microsoft 365';
 

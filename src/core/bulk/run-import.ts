@@ -28,7 +28,7 @@ import { RowStreamStopped, rowsOrStopped } from './row-stream.js';
 import { DUPLICATE_USERNAME, duplicateUsernameMessage, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
 import { IMPORT_TAKEN_OVER } from '../refusals.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
-import { importToTenant } from './import-to-tenant.js';
+import { importToTenant, TENANT_IMPORT_ROWS } from './import-to-tenant.js';
 import { OwnershipLost, TenantUnanswered, type ImportBatchHost, type Pending, type Reissue } from './import-batch.js';
 
 export interface RunImportOptions {
@@ -109,7 +109,9 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string | 
       run.holdsPasswords = file.holdsPasswords;
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       const pacer = new BatchPacer();
-      for await (const batch of batched(rowsOrStopped(file.rows()), () => options.batchSize ?? pacer.rows)) {
+      // A connected tenant's batch is paced by Graph, not by the database: enough rows to keep its JSON batches in flight.
+      const rowsPerBatch = () => options.batchSize ?? (run.tenant.directory === 'embedded' ? pacer.rows : TENANT_IMPORT_ROWS);
+      for await (const batch of batched(rowsOrStopped(file.rows()), rowsPerBatch)) {
         if (options.stopRequested?.()) {
           outcome.status = 'stopped';
           return outcome;

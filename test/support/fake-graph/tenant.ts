@@ -45,6 +45,7 @@ const EMPTY_USER: FakeUserFields = {
   mobilePhone: null,
   faxNumber: null,
   otherMails: [],
+  mail: null,
   streetAddress: null,
   city: null,
   state: null,

@@ -190,6 +190,7 @@ function invite(t: FakeTenant, body: Body): Answer {
       displayName: typeof body.invitedUserDisplayName === 'string' ? body.invitedUserDisplayName : email.slice(0, at),
       userType: 'Guest',
       otherMails: [email],
+      mail: email,
     });
   const state = t.users.get(user.id)!;
   if (state.visibleAt === 0) state.visibleAt = Date.now() + t.visibilityDelayMs;
