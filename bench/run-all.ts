@@ -10,6 +10,7 @@ import { schedulesSuite } from './schedules.js';
 import { busySuite } from './busy.js';
 import { type Figure, type Suite, figureTable, meets } from './figures.js';
 import { formSizeSuite } from './form-size.js';
+import { graphSuite } from './graph.js';
 import { hostileImportSuite } from './hostile-import.js';
 import { importSuite } from './import.js';
 import { startupSuite } from './startup.js';
@@ -42,6 +43,11 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
   schedules: {
     suite: schedulesSuite,
     about: '/licenses ack p99 (open loop 20/s) with nothing scheduled, then with 10,000 scheduled offboardings pending; /users scheduled with them',
+  },
+  graph: {
+    suite: graphSuite,
+    about:
+      'a connected organization on the fake Graph: an import of 10,000 users with 5% of requests throttled (Retry-After 1 s), every user made once with its license; a first full sync of 100,000 users: time, peak memory',
   },
   ack: {
     suite: ackSuite,

@@ -30,6 +30,7 @@ const CHOOSE_A_WORKSPACE = [
   'src/slack/services/home-refresher.ts',
   'src/slack/services/credential-sweep.ts',
   'src/slack/services/interrupted-imports.ts',
+  'src/slack/services/member-links.ts',
 ].map((file) => path.normalize(file));
 
 describe('every Slack call is made with the token of the workspace it concerns', () => {

@@ -2,6 +2,7 @@ import { checkConnection, confirmConnection, type ConnectPlan } from '../core/mi
 import { connectionStatus } from '../core/microsoft/connection-status.js';
 import { disconnectOrganization } from '../core/microsoft/disconnect-organization.js';
 import { requestSync } from '../core/microsoft/sync-request.js';
+import { linkMemberByHand } from '../core/microsoft/link-members.js';
 import type { JobRecord } from '../domain/jobs.js';
 import { EXIT, readInput, refuse, usageError, type Print } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
@@ -135,6 +136,21 @@ async function sync(run: CommandRun): Promise<number> {
   return printSync(await run.jobs.runNow(asked.jobId), run.print, run.problem);
 }
 
+async function link(run: CommandRun): Promise<number> {
+  const [username = '', member = ''] = run.args;
+  const slackUserId = member.toLowerCase() === 'none' ? null : member;
+  if (slackUserId !== null && !/^[UW][A-Z0-9]{2,}$/.test(slackUserId))
+    return usageError(run.problem, `${member} is not a Slack member ID (U0123ABCD, in the member's Slack profile: ⋮ → Copy member ID), nor none.`);
+  const linked = await linkMemberByHand(run.ctx, run.actor, { username, slackUserId });
+  if (!linked.ok) return refuse(run.problem, linked);
+  run.print(
+    linked.slackUserId
+      ? `${linked.userPrincipalName} is now the Slack member ${linked.slackUserId}.`
+      : `${linked.userPrincipalName} is linked to no Slack member now.`,
+  );
+  return EXIT.done;
+}
+
 export const CONNECT_COMMANDS: CommandSpec[] = [
   {
     path: ['connect'],
@@ -175,5 +191,15 @@ export const CONNECT_COMMANDS: CommandSpec[] = [
     positionals: { min: 0, max: 0 },
     examples: ['roster sync'],
     run: sync,
+  },
+  {
+    path: ['users', 'link'],
+    summary: 'link a Slack member to a user of the connected tenant by hand, or unlink them (none) (Global admins)',
+    args: '<username> <slack-member-id|none>',
+    positionals: { min: 2, max: 2 },
+    details:
+      "Members are linked at each sync to the tenant user whose username or email is their Slack email; link by hand the others. A linked member acts in Roster with the user's Microsoft Entra roles.",
+    examples: ['roster users link ana@contoso.com U0123ABCD', 'roster users link ana@contoso.com none'],
+    run: link,
   },
 ];

@@ -106,7 +106,7 @@ function printOutcomes(run: CommandRun, result: BulkResult, passwords: ReadonlyM
       done: o.done,
       reason: o.reason ? cliSentence(o.reason) : null,
       note: o.note,
-      ...(makesPasswords(result.action) ? { temporaryPassword: withPasswords ? (passwords.get(o.name) ?? null) : null } : {}),
+      ...(makesPasswords(result.action) ? { temporaryPassword: withPasswords && o.done ? (passwords.get(o.name) ?? null) : null } : {}),
     })),
   );
   rows.end();

@@ -16,6 +16,8 @@ export interface CoreContext {
   /** Microsoft Graph on the configured endpoints (MICROSOFT_GRAPH_URL, MICROSOFT_LOGIN_URL): a client per connected organization. */
   graph: GraphConnector;
   now: () => Date;
+  /** The key that seals secrets (a connected tenant's client secret is opened with it to send it changes). */
+  secretKey?: () => Buffer;
   /** This process, as the owner of the import jobs it runs (see bulk/import-ownership.ts). */
   instanceId: string;
   /**

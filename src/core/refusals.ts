@@ -41,14 +41,38 @@ export const IMPORT_TAKEN_OVER = 'Another Roster process took this import over; 
 
 export const IMPORT_GONE = 'That import no longer exists. Upload the file again.';
 
-/** A change to a connected organization's directory before Roster sends changes to the tenant (issue 16 item 3). */
+/** What Roster does not change in a connected tenant (domains, admin roles, self-service subscriptions). */
 export const CONNECTED_READ_ONLY =
-  'This organization is connected to Microsoft 365: Roster mirrors the tenant and does not change it yet. Make this change in the Microsoft 365 admin center; it shows here after the next sync (`/users sync`).';
+  'This organization is connected to Microsoft 365: make this change in the Microsoft 365 admin center (admin roles in the Microsoft Entra admin center); it shows here after the next sync (`/users sync`).';
+
+/** `/licenses buy` on a connected organization: Microsoft Graph cannot buy licenses. */
+export const BUY_IN_THE_ADMIN_CENTER =
+  'Licenses for a Microsoft 365 tenant cannot be bought through Microsoft Graph: buy them in the Microsoft 365 admin center, Billing → Purchase services (https://admin.microsoft.com/Adminportal/Home#/catalog). The new seats show here after the next sync (`/users sync`).';
+
+/** The tenant accepted a change, but Roster's copy changed meanwhile (another admin, a sync): the mirror takes what the tenant has. */
+export const CONNECTED_CHANGED_MEANWHILE =
+  'Microsoft 365 made the change, but the user changed in Roster at the same moment (another admin, or a sync): Roster now shows them as the tenant has them. Check them, and make your change again if it is still needed.';
+
+/** The tenant accepted a change that Roster then refused to record (a rule decided again with what changed meanwhile). */
+export function tenantMadeIt(reason: string): string {
+  return `Microsoft 365 made the change, but Roster could not record it: ${reason} Roster now shows the user as the tenant has them.`;
+}
+
+/** Marking a user synced (or not) on a connected organization: the tenant says which users are synchronized. */
+export const SYNCED_FROM_TENANT =
+  'This organization is connected to Microsoft 365: whether a user is synchronized from on-premises Active Directory comes from the tenant (Microsoft Entra Connect), not from Roster.';
 
 /** The organization is not connected to a tenant (status, sync, disconnect). */
 export function notConnected(organizationName: string): string {
   return `${organizationName} is not connected to Microsoft 365: it uses Roster's own directory. A Global admin connects it with \`/users connect\`.`;
 }
+
+/** A license for a user without a usage location (Microsoft refuses it: licenses follow the country they are used in). */
+export const NO_USAGE_LOCATION =
+  'The user has no usage location, and licenses can only be assigned to users with one. Set it first (Edit user → Settings → Usage location).';
+
+/** A Slack member linked to another user between the check and the write. */
+export const MEMBER_LINKED_MEANWHILE = 'That Slack member was linked to another user a moment ago.';
 
 export const WHOLE_NUMBER_OF_LICENSES = 'Enter a whole number of licenses.';
 

@@ -58,25 +58,11 @@ const GRANTS: Record<Permission, Role[]> = {
 };
 
 /**
- * What changes the directory, its licenses or its domains: on an organization connected to a
- * Microsoft 365 tenant these wait for changes to go to the tenant (issue 16 item 3); until then
- * the tenant is changed in its own admin center and the sync brings the change in.
+ * What Roster does not change in a connected Microsoft 365 tenant: licenses are bought in the
+ * Microsoft 365 admin center (Graph cannot buy), domains are added and verified there, and admin
+ * roles are given in Microsoft Entra. Everything else goes to the tenant through Microsoft Graph.
  */
-export const CHANGES_THE_DIRECTORY: readonly Permission[] = [
-  'create_users',
-  'edit_users',
-  'delete_users',
-  'block_users',
-  'reset_passwords',
-  'assign_licenses',
-  'edit_usage_location',
-  'license_guests',
-  'buy_licenses',
-  'take_over_subscriptions',
-  'assign_roles',
-  'manage_domains',
-  'purge_users',
-];
+export const MADE_IN_THE_ADMIN_CENTER: readonly Permission[] = ['buy_licenses', 'take_over_subscriptions', 'manage_domains', 'assign_roles'];
 
 export function rolesGranting(permission: Permission): Role[] {
   return GRANTS[permission];

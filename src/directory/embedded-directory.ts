@@ -16,7 +16,12 @@ export function embeddedDirectory(): DirectoryProvider {
     updateUser: (tx, userId, changes, at) => updateUserFields(tx, userId, changes, at),
     setRoles: (tx, userId, roles, at) => replaceRoles(tx, userId, roles, at),
     setPassword: (tx, userId, { passwordHash, forceChangePassword }, at) => setUserPassword(tx, userId, { passwordHash, forceChangePassword }, at),
-    reissuePasswords: (tx, changes, at) => setPasswordHashes(tx, changes, at),
+    reissuePasswords: (tx, changes, at) =>
+      setPasswordHashes(
+        tx,
+        changes.map(({ userId, passwordHash }) => ({ userId, passwordHash })),
+        at,
+      ),
     setSource: (tx, userId, source, at) => setUserSource(tx, userId, source, at),
     markGuest: (tx, userId) => markGuest(tx, userId),
     deleteUser: (tx, userId, remembered, at) => softDeleteUser(tx, userId, remembered, at),

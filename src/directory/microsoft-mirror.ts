@@ -1,6 +1,7 @@
 import type { DirectoryMirror } from '../core/directory/directory-mirror.js';
 import { applyMirrorChanges, deleteUsersNotMirroredSince } from '../store/directory-mirror.js';
 import { setMirroredDomains, setMirroredProducts } from '../store/directory-mirror-facts.js';
+import { linkSlackMembers, setMirroredRoles } from '../store/directory-mirror-access.js';
 
 /** The mirror of a connected Microsoft 365 tenant: what its sync reads, written to Roster's tables in the sync's transactions. */
 export function microsoftMirror(): DirectoryMirror {
@@ -9,5 +10,7 @@ export function microsoftMirror(): DirectoryMirror {
     removeUsersNotReadSince: (tx, tenantId, since, limit, at) => deleteUsersNotMirroredSince(tx, tenantId, since, limit, at),
     setProducts: (tx, tenantId, products, at) => setMirroredProducts(tx, tenantId, products, at),
     setDomains: (tx, tenantId, domains, at) => setMirroredDomains(tx, tenantId, domains, at),
+    setRoles: (tx, tenantId, roles, at) => setMirroredRoles(tx, tenantId, roles, at),
+    linkMembers: (tx, links, at) => linkSlackMembers(tx, links, at),
   };
 }

@@ -16,6 +16,8 @@ export interface MirroredUser {
   displayName?: string;
   profile?: Partial<Record<Exclude<ProfileField, 'displayName'>, string | null>>;
   alternateEmail?: string | null;
+  /** The user's email address (Graph's `mail`): a Slack member with this email is linked to them. */
+  mail?: string | null;
   usageLocation?: string | null;
   accountEnabled?: boolean;
   userType?: 'member' | 'guest';

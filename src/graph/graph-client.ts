@@ -24,6 +24,9 @@ export interface GraphStats {
 
 const REQUEST_TIMEOUT_MS = 60_000;
 
+/** How long a request about an object made a moment ago waits before each new try after a 404 (Graph's replicas catch up within seconds). */
+export const VISIBILITY_WAITS_MS = [250, 500, 1000, 2000, 4000] as const;
+
 /**
  * Microsoft Graph for one app registration in one tenant: every call carries a client credentials
  * token (cached, see TokenSource), is retried when throttled (429/503 after `Retry-After`, else an
@@ -53,6 +56,15 @@ export class GraphClient {
   /** GET a path under /v1.0 (`/organization`) or a link Graph returned; the parsed JSON. */
   async get<T>(pathOrLink: string, headers: Record<string, string> = {}): Promise<T> {
     return (await this.request('GET', pathOrLink, undefined, headers)) as T;
+  }
+
+  /**
+   * A request that changes the tenant (POST, PATCH, DELETE) or reads one object, under /v1.0; the
+   * parsed JSON (null for 204 No Content). `justCreated`: the object was made a moment ago and may
+   * not be visible to every replica yet, so a 404 is tried again briefly (VISIBILITY_WAITS_MS).
+   */
+  async send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: { justCreated?: boolean } = {}): Promise<T> {
+    return (await this.request(method, path, body, {}, options.justCreated ?? false)) as T;
   }
 
   /** One page of a collection (a path, or a nextLink / deltaLink from the page before). */
@@ -98,11 +110,12 @@ export class GraphClient {
     return pathOrLink;
   }
 
-  private async request(method: string, pathOrLink: string, body?: unknown, headers: Record<string, string> = {}): Promise<unknown> {
+  private async request(method: string, pathOrLink: string, body?: unknown, headers: Record<string, string> = {}, justCreated = false): Promise<unknown> {
     const url = this.url(pathOrLink);
     const path = new URL(url).pathname.slice(new URL(this.base).pathname.length) || '/';
     const what = `${method} ${path}`;
     let refreshed = false;
+    let unseen = 0;
     for (let attempt = 1; ; attempt++) {
       const token = await this.tokens.token();
       let response: Response;
@@ -139,7 +152,16 @@ export class GraphClient {
         await this.wait(response.status, attempt, retryAfterMs(response.headers.get('retry-after'), this.transport.now()), what);
         continue;
       }
-      throw graphError(response.status, json.error, method, path, what);
+      if (response.status === 404 && justCreated && unseen < VISIBILITY_WAITS_MS.length) {
+        // Not replicated yet: the same request again after a short wait, a few times.
+        const waitMs = VISIBILITY_WAITS_MS[unseen++]!;
+        this.stats.retries += 1;
+        this.transport.onRetry?.({ status: 404, waitMs, request: what });
+        await this.transport.sleep(waitMs);
+        attempt -= 1;
+        continue;
+      }
+      throw graphError(response.status, json.error, method, path, what, body);
     }
   }
 
@@ -151,13 +173,35 @@ export class GraphClient {
   }
 }
 
-function graphError(status: number, error: { code?: string; message?: string } | undefined, method: string, path: string, what: string): GraphError {
+/** Graph's error body: its code, message, the properties at fault (`details[].target`) and the inner code. */
+export interface GraphErrorBody {
+  code?: string;
+  message?: string;
+  details?: { code?: string; target?: string; message?: string }[];
+  innerError?: { code?: string };
+}
+
+/** A refusal as a GraphError: what was asked, Graph's code and message, the properties it names (never the request's values). */
+export function graphError(status: number, error: GraphErrorBody | undefined, method: string, path: string, what: string, body?: unknown): GraphError {
   const code = error?.code;
   const said = (error?.message ?? `HTTP ${status}`).slice(0, 300);
-  const details = { status, ...(code ? { code } : {}), request: what };
+  const targets = (error?.details ?? []).flatMap((d) => (typeof d.target === 'string' ? [d.target] : []));
+  const inner = error?.innerError?.code ?? error?.details?.find((d) => typeof d.code === 'string')?.code;
+  const details = {
+    status,
+    ...(code ? { code } : {}),
+    request: what,
+    said,
+    ...(targets.length > 0 ? { targets } : {}),
+    ...(inner ? { innerCode: inner } : {}),
+  };
   if (status === 403) {
-    const permission = permissionFor(method, path);
-    return new GraphError('missing_permission', `${what} was refused: ${said}`, { ...details, ...(permission ? { permission } : {}) });
+    const needs = permissionFor(method, path, body);
+    return new GraphError('missing_permission', `${what} was refused: ${said}`, {
+      ...details,
+      ...(needs?.permission ? { permission: needs.permission } : {}),
+      ...(needs?.role ? { role: needs.role } : {}),
+    });
   }
   if (status === 404) return new GraphError('not_found', `${what}: ${said}`, details);
   if (status === 410) return new GraphError('resync_required', `${what}: ${said}`, details);

@@ -39,6 +39,14 @@ export class GraphError extends Error {
       aadsts?: number;
       /** The application permission the call needs (missing_permission). */
       permission?: string;
+      /** The Microsoft Entra role the app needs besides (a password reset needs User Administrator). */
+      role?: string;
+      /** Graph's own message (never holds a password or a token). */
+      said?: string;
+      /** The properties Graph names as at fault (`details[].target`, such as userPrincipalName). */
+      targets?: string[];
+      /** Graph's inner code (`innerError.code` or `details[].code`, such as ObjectConflict). */
+      innerCode?: string;
       /** What was asked: `GET /users/delta` (never a token or a query's values). */
       request?: string;
     } = {},

@@ -21,6 +21,7 @@ export interface GraphUser {
   mobilePhone?: string | null;
   faxNumber?: string | null;
   otherMails?: string[] | null;
+  mail?: string | null;
   streetAddress?: string | null;
   city?: string | null;
   state?: string | null;
@@ -51,6 +52,7 @@ export const USER_SELECT = [
   'mobilePhone',
   'faxNumber',
   'otherMails',
+  'mail',
   'streetAddress',
   'city',
   'state',

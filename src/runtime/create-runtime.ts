@@ -97,20 +97,21 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const instanceId = newInstanceId();
   const changes = new ChangeFeed(database.db, instanceId, now, logger);
   const holder: { jobs?: JobRunner } = {};
+  let key: Buffer | undefined = options.secretKey;
+  const secretKey = () => (key ??= resolveSecretKey(undefined, database.file));
   const core: CoreContext = {
     db: database.db,
     directory: options.directory ?? embeddedDirectory(),
     mirror: microsoftMirror(),
     graph: new GraphConnector(options.graph?.endpoints ?? GLOBAL_ENDPOINTS, { ...DEFAULT_TRANSPORT, ...options.graph?.transport }),
     now,
+    secretKey,
     instanceId,
     changes,
     jobQueued: (runAt) => holder.jobs?.nudgeAt(runAt),
     ...(options.backgroundCheckpoints ? { settleWrites: () => database.settleWrites() } : {}),
   };
   const jobs = (holder.jobs = new JobRunner(core, { queues: options.jobQueues?.(instanceId) ?? ['app'], logger, ...options.jobRunner }));
-  let key: Buffer | undefined = options.secretKey;
-  const secretKey = () => (key ??= resolveSecretKey(undefined, database.file));
   const syncEveryMs = options.syncEveryMs ?? DEFAULT_SYNC_MINUTES * 60_000;
   jobs.register(
     ...coreSweepHandlers(core, logger),

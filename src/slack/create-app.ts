@@ -12,6 +12,7 @@ import type { SlackAppDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
 import { guardReceiver } from './parse/guard-receiver.js';
 import { credentialSweepJob, CREDENTIAL_SWEEP } from './services/credential-sweep.js';
+import { memberLinksJob, MEMBER_LINKS } from './services/member-links.js';
 import { HOME_REFRESH_JOB, HomeRefresher } from './services/home-refresher.js';
 import { editManySlackJob } from './jobs/edit-many-job.js';
 import { exportSlackJob } from './jobs/export-job.js';
@@ -165,7 +166,13 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
-  runtime.jobs.register(home.job(), credentialSweepJob(deps), seatDigestSweepHandler(core), ...SLACK_JOBS.map((job) => inWorkspaceOfJob(deps, job)));
+  runtime.jobs.register(
+    home.job(),
+    credentialSweepJob(deps),
+    seatDigestSweepHandler(core),
+    memberLinksJob(deps),
+    ...SLACK_JOBS.map((job) => inWorkspaceOfJob(deps, job)),
+  );
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
   if (leftovers.imports + leftovers.exports > 0) logger.info('removed leftover temporary folders', leftovers);
@@ -182,7 +189,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   staleCheck.unref();
   // Jobs (the sweeps, App Home refreshes…) run from here on, temporary passwords that expired while
   // Roster was stopped are destroyed first thing (CREDENTIAL_SWEEP runs at start).
-  await runtime.start({ schedule: [CREDENTIAL_SWEEP, SEAT_DIGEST_SWEEP] });
+  await runtime.start({ schedule: [CREDENTIAL_SWEEP, SEAT_DIGEST_SWEEP, MEMBER_LINKS] });
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {

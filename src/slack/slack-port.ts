@@ -49,6 +49,8 @@ export interface SlackPort {
   updateView(viewId: string, view: View, hash?: string): Promise<void>;
   publishHome(userId: string, view: View): Promise<void>;
   userProfile(userId: string): Promise<SlackProfile>;
+  /** The workspace's people (no bots, no deactivated accounts) with their email when Slack gives it (users:read.email). */
+  members(): Promise<{ id: string; teamId: string; email: string | null }[]>;
   fileInfo(fileId: string): Promise<SlackFileInfo>;
   /** Streams a private file's bytes to `destination`, a new file made 0600 (never an existing one); returns the byte count. */
   downloadFile(url: string, destination: string, maxBytes: number): Promise<number>;

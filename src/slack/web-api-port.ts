@@ -163,6 +163,18 @@ export function webApiPort(client: WebClient, botToken: string, rateLimited?: ()
         timezone: user?.tz || undefined,
       };
     },
+    async members() {
+      const found: { id: string; teamId: string; email: string | null }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await client.users.list({ limit: 200, ...(cursor ? { cursor } : {}) });
+        for (const member of page.members ?? [])
+          if (member.id && !member.deleted && !member.is_bot && member.id !== 'USLACKBOT')
+            found.push({ id: member.id, teamId: member.team_id ?? '', email: member.profile?.email ?? null });
+        cursor = page.response_metadata?.next_cursor || undefined;
+      } while (cursor);
+      return found;
+    },
     async fileInfo(fileId) {
       const { file } = await client.files.info({ file: fileId });
       return {

@@ -32,6 +32,7 @@ export type AuditAction =
   | 'user.restore'
   | 'user.purge'
   | 'user.invite'
+  | 'user.link'
   | 'user.licenses'
   | 'user.mailbox_removed'
   | 'licenses.quantity'

@@ -33,6 +33,7 @@ function changedColumns(user: MirroredUser, stamp: string): Updateable<Directory
   if (user.displayName !== undefined) set.displayName = user.displayName;
   for (const field of PROFILE_COLUMNS) if (user.profile && field in user.profile) set[field] = user.profile[field] ?? null;
   if (user.alternateEmail !== undefined) set.alternateEmail = user.alternateEmail;
+  if (user.mail !== undefined) set.mailKey = user.mail?.toLowerCase() ?? null;
   if (user.usageLocation !== undefined) set.usageLocation = user.usageLocation;
   if (user.accountEnabled !== undefined) set.accountEnabled = toDbBool(user.accountEnabled);
   if (user.userType !== undefined) set.userType = user.userType;
@@ -65,6 +66,7 @@ function newRow(tenantId: string, user: MirroredUser & { userPrincipalName: stri
     mobilePhone: profile.mobilePhone ?? null,
     fax: profile.fax ?? null,
     alternateEmail: user.alternateEmail ?? null,
+    mailKey: user.mail?.toLowerCase() ?? null,
     address: profile.address ?? null,
     city: profile.city ?? null,
     state: profile.state ?? null,

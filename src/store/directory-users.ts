@@ -33,6 +33,8 @@ export interface NewDirectoryUser {
   /** The import job and file row that made the user, if an import did. */
   importJobId?: string;
   importRowNumber?: number;
+  /** The user's object id in a connected tenant, which made them a moment ago (the mirror counts them as read now). */
+  externalId?: string;
 }
 
 /** The one list of the columns a user is read with (everything but the password hash). */
@@ -125,6 +127,7 @@ function toRow(user: NewDirectoryUser, at: string): Insertable<DirectoryUser> {
     mailbox: user.mailbox ?? 'none',
     importJobId: user.importJobId ?? null,
     importRowNumber: user.importRowNumber ?? null,
+    ...(user.externalId ? { externalId: user.externalId, mirroredAt: at } : {}),
   };
 }
 

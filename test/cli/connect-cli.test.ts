@@ -81,9 +81,13 @@ describe('roster connect, sync and disconnect', () => {
       ['succeeded', '1 users read'],
       ['succeeded', '2 users read'],
     ]);
+    // A change goes to the tenant, which refuses an app that may only read: the permission is named.
     const refused = await roster('users', 'block', 'ben');
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain('it shows here after the next sync (`roster sync`)');
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('The app lacks the User.ReadWrite.All permission (application) in Contoso Ltd');
+    const buy = await roster('licenses', 'buy', BASIC.partNumber, '2');
+    expect(buy.code).toBe(1);
+    expect(buy.stderr).toContain('cannot be bought through Microsoft Graph');
 
     const gone = await roster('disconnect');
     expect([gone.code, gone.stdout.trim()]).toEqual([

@@ -4,6 +4,7 @@ import { checkConnection, confirmConnection } from '../../src/core/microsoft/con
 import { connectionStatus } from '../../src/core/microsoft/connection-status.js';
 import { disconnectOrganization } from '../../src/core/microsoft/disconnect-organization.js';
 import { addUser } from '../../src/core/users/add-user.js';
+import { changeDomain } from '../../src/core/domains/change-domains.js';
 import { listLicenses } from '../../src/core/licenses/list-licenses.js';
 import { CONNECTED_READ_ONLY } from '../../src/core/refusals.js';
 import { createLogger } from '../../src/log.js';
@@ -173,10 +174,13 @@ describe('connecting an organization to a Microsoft 365 tenant', () => {
 });
 
 describe('a connected organization', () => {
-  it('is read-only in Roster until changes go to the tenant: a change is refused, saying where to make it', async () => {
+  it('sends changes to the tenant, which refuses them while the app may only read (the permission named); domains are changed in the admin center', async () => {
     await connectToFake(db, OWNER, graph, app);
     const added = await addUser(db.ctx, OWNER, { displayName: 'New One', alias: 'new', domain: 'contoso.com', password: { mode: 'auto' } });
-    expect(added).toMatchObject({ ok: false, code: 'unsupported', message: CONNECTED_READ_ONLY });
+    expect(added).toMatchObject({ ok: false, code: 'forbidden' });
+    expect(added.ok ? '' : added.message).toContain('The app lacks the User.ReadWrite.All permission (application) in Contoso Ltd');
+    expect(await countRows(db.db, 'DirectoryUser', (q) => q.where('aliasKey', '=', 'new'))).toBe(0);
+    expect(await changeDomain(db.ctx, OWNER, 'add', 'fabrikam.com')).toMatchObject({ ok: false, code: 'unsupported', message: CONNECTED_READ_ONLY });
   });
 
   it("shows its tenant and last sync, and disconnects: the secret goes, the users stay as Roster's own directory", async () => {

@@ -113,8 +113,12 @@ describe('/users connect in Slack', () => {
     });
     expect(String(dm.args.text)).toMatch(/1 users read \(1 added, 0 changed, 0 removed\)/);
 
-    const refused = await r.sim.command('/users', 'add', { userId: OWNER, channelId: CHANNEL });
-    expect(JSON.stringify(refused.body)).toContain('Roster mirrors the tenant and does not change it yet');
+    // Changes go to the tenant now: Add user opens its form; domains are the admin center's.
+    const addAt = r.fake.calls().length;
+    await r.sim.command('/users', 'add', { userId: OWNER, channelId: CHANNEL });
+    expect((await r.fake.waitFor('views.open', { after: addAt })).response.ok).toBe(true);
+    const domains = await r.sim.command('/users', 'domains add fabrikam.com', { userId: OWNER, channelId: CHANNEL });
+    expect(JSON.stringify(domains.body)).toContain('make this change in the Microsoft 365 admin center');
 
     const pressedAt = r.fake.calls().length;
     await r.sim.blockAction({

@@ -10,6 +10,9 @@
  * It checks the client credentials (and answers Entra's AADSTS errors), each app's permissions
  * (403 Authorization_RequestDenied), pages /users and /users/delta with delta tokens and
  * `@removed`, answers $batch, and throttles on demand (429 or 503, with or without Retry-After).
+ * It takes changes as Graph does (fake-graph/write-routes.ts): users created, updated, deleted,
+ * restored and purged, licenses assigned with Graph's license errors, guests invited; a user made
+ * there is invisible to reads for a while on demand (`setVisibilityDelay`).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -29,10 +32,16 @@ export interface FakeGraph {
   readonly loginUrl: string;
   /** The tenant, to seed and to change as an admin would in the admin center. */
   readonly tenant: FakeTenant;
-  /** An app registration (permissions default to User.Read.All, Organization.Read.All, Domain.Read.All). */
+  /** An app registration (permissions default to User.Read.All, Organization.Read.All, Domain.Read.All; no Entra role). */
   registerApp(app?: Partial<FakeApp>): FakeApp;
   /** Grants or takes away an app's permissions. */
   setPermissions(clientId: string, permissions: string[]): void;
+  /** The next `count` JSON batches are carried out but their answers lost (the connection cut), as when a network fails mid-request. */
+  dropBatchAnswers(count: number): void;
+  /** Runs `act` before each change the fake answers (null: none): a test changes Roster "at the same moment". */
+  beforeChange(act: ((call: { method: string; path: string; body: unknown }) => Promise<void> | void) | null): void;
+  /** How long a user made or restored through Graph stays invisible to reads (404), as Graph's replicas lag (ms; default 0). */
+  setVisibilityDelay(ms: number): void;
   /**
    * Throttles: `fraction` of Graph requests (seeded, repeatable), and/or the `next` few, with
    * `Retry-After: retryAfter` seconds (null: no header) and status 429 (default) or 503.
@@ -74,6 +83,15 @@ export async function startFakeGraph(options: { tenantId?: string; displayName?:
       const app = s.apps.get(clientId);
       if (!app) throw new Error(`fake Graph: no app ${clientId}`);
       app.permissions = permissions;
+    },
+    dropBatchAnswers(count) {
+      s.dropBatchAnswers = count;
+    },
+    beforeChange(act) {
+      s.beforeChange = act;
+    },
+    setVisibilityDelay(ms) {
+      s.tenant.visibilityDelayMs = ms;
     },
     throttle({ fraction, next, retryAfter, status, seed, inBatchOnly }) {
       if (seed !== undefined) s.setSeed(seed);

@@ -1,9 +1,9 @@
 import { actorId, isOperator, type Actor, type CoreContext } from '../context.js';
 import { fail, type CoreError } from '../result.js';
-import { CHANGES_THE_DIRECTORY, hasPermission, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
+import { hasPermission, MADE_IN_THE_ADMIN_CENTER, permissionWords, roleLabels, rolesGranting, type Permission, type Role } from '../roles.js';
 import { globalAdmins, memberRoles } from '../../store/directory-users.js';
 import { tenantByTeam, type TenantRecord } from '../../store/organizations.js';
-import { CONNECTED_READ_ONLY, rolesYouHave } from '../refusals.js';
+import { BUY_IN_THE_ADMIN_CENTER, CONNECTED_READ_ONLY, rolesYouHave } from '../refusals.js';
 
 /**
  * The one permission gate. Use cases call it with the actor they were given; listeners never do.
@@ -40,12 +40,17 @@ export async function authorize(ctx: CoreContext, actor: Actor, permission: Perm
   const who = await identify(ctx, actor);
   if (!who.ok) return who;
   if (!hasPermission(who.roles, permission)) return forbidden(ctx, who, permission);
-  return CHANGES_THE_DIRECTORY.includes(permission) ? mayChangeDirectory(who) : who;
+  return mayChangeDirectory(who, permission);
 }
 
-/** The actor as given, or the refusal of a change to a connected organization's directory (not sent to the tenant yet). */
-export function mayChangeDirectory(who: Authorized): Authorized | CoreError {
-  return who.tenant.directory === 'embedded' ? who : fail('unsupported', CONNECTED_READ_ONLY);
+/**
+ * The actor as given, or the refusal of what Roster does not change in a connected tenant (it is
+ * done in the Microsoft 365 or Entra admin center, and shows here after the next sync). Everything
+ * else a connected organization's admins do goes to the tenant (core/directory/change-directory.ts).
+ */
+export function mayChangeDirectory(who: Authorized, permission: Permission): Authorized | CoreError {
+  if (who.tenant.directory === 'embedded' || !MADE_IN_THE_ADMIN_CENTER.includes(permission)) return who;
+  return fail('unsupported', permission === 'buy_licenses' ? BUY_IN_THE_ADMIN_CENTER : CONNECTED_READ_ONLY);
 }
 
 /** The refusal for a permission the actor lacks, naming the roles that grant it and who to ask. */

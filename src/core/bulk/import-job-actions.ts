@@ -10,7 +10,7 @@ import { findImportJob, moveImportJob, type ImportJobRecord } from '../../store/
 import { licensePools } from '../../store/seat-ledger.js';
 import type { ImportSettings } from './import-types.js';
 import { importSettingsProblems, readStoredSettings, storedSettings } from './import-settings.js';
-import { assigningLicensesNeeds, IMPORT_GONE } from '../refusals.js';
+import { assigningLicensesNeeds, IMPORT_GONE, SYNCED_FROM_TENANT } from '../refusals.js';
 
 async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ ok: true; job: ImportJobRecord; auth: Authorized } | CoreError> {
   const auth = await authorize(ctx, actor, 'create_users');
@@ -46,6 +46,7 @@ async function startChecks(
   const found = await jobFor(ctx, actor, jobId);
   if (!found.ok) return found;
   const { job, auth } = found;
+  if (auth.tenant.directory !== 'embedded' && chosen.synced) return fail('unsupported', SYNCED_FROM_TENANT);
   if (chosen.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
     return invalidFields([{ field: 'licenses', message: assigningLicensesNeeds() }]);
   }

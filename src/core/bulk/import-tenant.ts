@@ -8,6 +8,8 @@ export interface ImportTenant {
   initialDomain: string;
   domains: string[];
   passwordExpiryDays: number;
+  /** Roster's own directory, or a connected tenant's (its users are made there: core/bulk/import-to-tenant.ts). */
+  directory: TenantRecord['directory'];
 }
 
 export async function loadImportTenant(ctx: CoreContext, tenant: TenantRecord): Promise<ImportTenant> {
@@ -17,5 +19,6 @@ export async function loadImportTenant(ctx: CoreContext, tenant: TenantRecord): 
     initialDomain: tenant.initialDomain,
     domains: await usableDomains(ctx.db, tenant.id),
     passwordExpiryDays: tenant.passwordExpiryDays,
+    directory: tenant.directory,
   };
 }

@@ -8,7 +8,7 @@ import { generatePassword } from '../passwords/generate-password.js';
 import { hashChosenPassword, hashGeneratedPassword, NO_CLOUD_PASSWORD } from '../passwords/hash-password.js';
 import { cleanProfile } from '../rules/profile-fields.js';
 import { transaction } from '../transaction.js';
-import { writeAudit } from '../../store/audit.js';
+import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
 import { licenseNewUsers } from '../licenses/change-user-licenses.js';
@@ -27,6 +27,9 @@ import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } f
 import { RowStreamStopped, rowsOrStopped } from './row-stream.js';
 import { DUPLICATE_USERNAME, duplicateUsernameMessage, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
 import { IMPORT_TAKEN_OVER } from '../refusals.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
+import { importToTenant, TENANT_IMPORT_ROWS } from './import-to-tenant.js';
+import { OwnershipLost, TenantUnanswered, type ImportBatchHost, type Pending, type Reissue } from './import-batch.js';
 
 export interface RunImportOptions {
   onProgress?: (progress: ImportProgress) => void | Promise<void>;
@@ -42,15 +45,6 @@ export interface RunImportOptions {
    */
   deferCompletion?: boolean;
 }
-
-interface Pending {
-  row: CheckedRow;
-  user: NewDirectoryUser;
-  /** Null for a synced user: they sign in with their on-premises password. */
-  password: string | null;
-}
-
-class OwnershipLost extends Error {}
 
 /**
  * Makes the accounts of a running import owned by this process, batch by batch. Each batch is one
@@ -115,7 +109,9 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string | 
       run.holdsPasswords = file.holdsPasswords;
       const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
       const pacer = new BatchPacer();
-      for await (const batch of batched(rowsOrStopped(file.rows()), () => options.batchSize ?? pacer.rows)) {
+      // A connected tenant's batch is paced by Graph, not by the database: enough rows to keep its JSON batches in flight.
+      const rowsPerBatch = () => options.batchSize ?? (run.tenant.directory === 'embedded' ? pacer.rows : TENANT_IMPORT_ROWS);
+      for await (const batch of batched(rowsOrStopped(file.rows()), rowsPerBatch)) {
         if (options.stopRequested?.()) {
           outcome.status = 'stopped';
           return outcome;
@@ -146,13 +142,14 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string | 
         return outcome;
       }
       if (error instanceof RowStreamStopped) return interruptRun(ctx, job, outcome, error.reason, changed);
+      if (error instanceof TenantUnanswered) return interruptRun(ctx, job, outcome, error.message, changed);
       return finish(ctx, job, outcome, 'failed', error instanceof Error ? error.message : String(error));
     }
   });
 }
 
 /** One run's state: its settings, counts and results. */
-class ImportRun {
+class ImportRun implements ImportBatchHost {
   /**
    * Whether the file has a password column (set once it is open; until then assumed): a row left
    * out of such a file is named by its number only, and no reason quotes one of its cells.
@@ -160,14 +157,14 @@ class ImportRun {
   holdsPasswords = true;
 
   constructor(
-    private readonly ctx: CoreContext,
-    private readonly job: { id: string; requestedBy: string; fileName: string },
-    private readonly settings: ImportSettings,
+    readonly ctx: CoreContext,
+    readonly job: { id: string; requestedBy: string; fileName: string },
+    readonly settings: ImportSettings,
     readonly tenant: ImportTenant,
-    private readonly outcome: ImportOutcome,
+    readonly outcome: ImportOutcome,
   ) {}
 
-  private skip(row: CheckedRow, reason: string, key: string): void {
+  skip(row: CheckedRow, reason: string, key: string): void {
     this.outcome.skipped++;
     this.outcome.skippedByReason[key] = (this.outcome.skippedByReason[key] ?? 0) + 1;
     this.outcome.results.add({
@@ -182,7 +179,7 @@ class ImportRun {
   /** Makes a batch's users in one transaction; returns how long the transaction held the event loop (ms). */
   async batch(rows: CheckedRow[], own: ReadonlyMap<number, { id: string }>): Promise<number> {
     const pending: Pending[] = [];
-    const reissue: (Pending & { userId: string })[] = [];
+    const reissue: Reissue[] = [];
     for (const row of rows) {
       this.outcome.rowsRead++;
       const mine = own.get(row.rowNumber);
@@ -199,54 +196,21 @@ class ImportRun {
     await hashAll([...pending, ...reissue]);
     const now = this.ctx.now();
     const started = performance.now();
-    const results = await transaction(this.ctx, async (tx) => {
-      if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
-      const made = await this.create(tx, pending, now);
-      // A synced user made before the interruption has no cloud password to issue again.
-      const reissued = this.settings.synced ? [] : reissue;
-      await this.ctx.directory.reissuePasswords(
-        tx,
-        reissued.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
-        now,
-      );
-      await writeAudit(
-        tx,
-        reissued.map((item) => ({
-          tenantId: this.tenant.id,
-          actor: this.job.requestedBy,
-          action: 'user.password_reissued' as const,
-          targetType: 'user' as const,
-          targetUserId: item.userId,
-          changedFields: ['password'],
-          summary: `New temporary password for ${item.user.userPrincipalName}: the import of ${this.job.fileName} was resumed before its results were delivered`,
-        })),
-        now,
-      );
-      const held = await licensesOfUsers(
-        tx,
-        reissue.map((item) => item.userId),
-      );
-      for (const item of reissue) {
-        made.push({
-          rowNumber: item.row.rowNumber,
-          userName: item.user.userPrincipalName,
-          displayName: item.user.displayName,
-          ...(item.password === null ? {} : { temporaryPassword: item.password }),
-          status: 'created',
-          reason: item.password === null ? 'made before the interruption' : 'made before the interruption; new temporary password',
-          licenses: (held.get(item.userId) ?? []).map((license) => productName(license.skuId)),
-        });
-      }
-      const created = made.filter((r) => r.status === 'created').length;
-      const counts: ImportCounts = {
-        rowsDone: this.outcome.rowsRead,
-        rowsCreated: this.outcome.created + created,
-        rowsUnlicensed: this.outcome.createdWithoutLicense + made.length - created,
-        rowsSkipped: this.outcome.skipped,
-      };
-      await saveImportProgress(tx, this.job.id, counts, now);
-      return made;
-    });
+    // A synced user made before the interruption has no cloud password to issue again.
+    const reissued = this.settings.synced ? [] : reissue;
+    const results =
+      this.tenant.directory === 'embedded'
+        ? await transaction(this.ctx, async (tx) => {
+            if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
+            const made = await this.create(tx, pending, now);
+            await this.ctx.directory.reissuePasswords(
+              tx,
+              reissued.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
+              now,
+            );
+            return this.keep(tx, made, reissued, reissue, now);
+          })
+        : await importToTenant(this, pending, reissued, reissue, now);
     const held = performance.now() - started;
     if (!results.ok) throw new Error(results.message);
     for (const result of results.value) {
@@ -254,8 +218,54 @@ class ImportRun {
       else this.outcome.createdWithoutLicense++;
       this.outcome.results.add(result);
     }
-    if (!this.settings.synced) this.outcome.reissuedPasswords += reissue.length;
+    if (!this.settings.synced) this.outcome.reissuedPasswords += results.value.filter((r) => r.reason.includes('new temporary password')).length;
     return held;
+  }
+
+  /**
+   * The end of a batch's transaction: the audit of the passwords issued again (`reissued`), the
+   * result rows of the users made before an interruption (`reissue`), and the import's counts.
+   */
+  async keep(tx: Db, made: ImportResultRow[], reissued: readonly Reissue[], reissue: readonly Reissue[], now: Date): Promise<ImportResultRow[]> {
+    await writeAudit(
+      tx,
+      reissued.map((item) => ({
+        tenantId: this.tenant.id,
+        actor: this.job.requestedBy,
+        action: 'user.password_reissued' as const,
+        targetType: 'user' as const,
+        targetUserId: item.userId,
+        changedFields: ['password'],
+        summary: `New temporary password for ${item.user.userPrincipalName}: the import of ${this.job.fileName} was resumed before its results were delivered`,
+      })),
+      now,
+    );
+    const held = await licensesOfUsers(
+      tx,
+      reissue.map((item) => item.userId),
+    );
+    const issued = new Set(reissued.map((item) => item.userId));
+    for (const item of reissue) {
+      const password = issued.has(item.userId) ? item.password : null;
+      made.push({
+        rowNumber: item.row.rowNumber,
+        userName: item.user.userPrincipalName,
+        displayName: item.user.displayName,
+        ...(password === null ? {} : { temporaryPassword: password }),
+        status: 'created',
+        reason: password === null ? 'made before the interruption' : 'made before the interruption; new temporary password',
+        licenses: (held.get(item.userId) ?? []).map((license) => productName(license.skuId)),
+      });
+    }
+    const created = made.filter((r) => r.status === 'created').length;
+    const counts: ImportCounts = {
+      rowsDone: this.outcome.rowsRead,
+      rowsCreated: this.outcome.created + created,
+      rowsUnlicensed: this.outcome.createdWithoutLicense + made.length - created,
+      rowsSkipped: this.outcome.skipped,
+    };
+    await saveImportProgress(tx, this.job.id, counts, now);
+    return made;
   }
 
   /**
@@ -265,7 +275,7 @@ class ImportRun {
    * products are made together; a username taken since the check (another admin, another import)
    * is reported as a duplicate, and its seats go to the next rows.
    */
-  private async create(tx: Db, pending: Pending[], now: Date): Promise<ImportResultRow[]> {
+  async create(tx: Db, pending: Pending[], now: Date, directory: DirectoryProvider = this.ctx.directory): Promise<ImportResultRow[]> {
     const { whenSeatsRunOut } = this.settings;
     // A row of the Add several users form names its own products; a file's rows take the import's.
     const chosenFor = (item: Pending) => item.row.licenses ?? this.settings.licenses;
@@ -301,12 +311,13 @@ class ImportRun {
           item.user.licenseError = `Made without ${names}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign ${missing > 1 ? 'them' : 'it'}.`;
         }
       }
-      const ids = await this.ctx.directory.createUsers(
+      const ids = await directory.createUsers(
         tx,
         take.map((item) => item.user),
         now,
+        new Map(take.flatMap((item) => (item.password === null ? [] : [[item.user.userPrincipalName.toLowerCase(), item.password]]))),
       );
-      const audit = [];
+      const audit: AuditEntry[] = [];
       for (const item of take) {
         const userId = ids.get(item.user.userPrincipalName.toLowerCase());
         if (!userId) {
@@ -328,20 +339,25 @@ class ImportRun {
           reason: unlicensed ? 'created without a license: no license left' : missing > 0 ? missingProductsReason(share) : '',
           licenses: given,
         });
-        audit.push({
-          tenantId: this.tenant.id,
-          actor: this.job.requestedBy,
-          action: 'users.import' as const,
-          targetType: 'user' as const,
-          targetUserId: userId,
-          changedFields: ['account', ...(item.password === null ? [] : ['password']), ...(given.length > 0 ? ['licenses'] : [])],
-          summary: `Imported ${item.user.userPrincipalName} ${given.length > 0 ? `with ${productNames(share.given.map((c) => c.skuId))}` : 'without a license'} from ${this.job.fileName}`,
-        });
+        audit.push(this.importAudit(item, userId, share.given));
       }
       await writeAudit(tx, audit, now);
     }
-    for (const [skuId, granted] of grants) await licenseNewUsers(tx, this.ctx.directory, this.tenant.id, skuId, granted, now);
+    for (const [skuId, granted] of grants) await licenseNewUsers(tx, directory, this.tenant.id, skuId, granted, now);
     return results;
+  }
+
+  /** The audit record of a user this import made, with the products given. */
+  importAudit(item: Pending, userId: string, given: readonly { skuId: string }[]): AuditEntry {
+    return {
+      tenantId: this.tenant.id,
+      actor: this.job.requestedBy,
+      action: 'users.import',
+      targetType: 'user',
+      targetUserId: userId,
+      changedFields: ['account', ...(item.password === null ? [] : ['password']), ...(given.length > 0 ? ['licenses'] : [])],
+      summary: `Imported ${item.user.userPrincipalName} ${given.length > 0 ? `with ${productNames(given.map((c) => c.skuId))}` : 'without a license'} from ${this.job.fileName}`,
+    };
   }
 
   /**

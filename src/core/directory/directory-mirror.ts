@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database.js';
+import type { Role } from '../../domain/roles.js';
 import type { MirrorChange, MirrorCounts, MirroredDomain, MirroredProduct } from '../../domain/mirror.js';
 
 /**
@@ -20,4 +21,8 @@ export interface DirectoryMirror {
   setProducts(tx: Db, tenantId: string, products: readonly MirroredProduct[], at: Date): Promise<void>;
   /** The tenant's domains become the organization's. */
   setDomains(tx: Db, tenantId: string, domains: readonly MirroredDomain[], at: Date): Promise<void>;
+  /** The users the tenant has hold exactly their Entra roles, by object id, as Roster's roles; how many assignments. */
+  setRoles(tx: Db, tenantId: string, roles: ReadonlyMap<string, readonly Role[]>, at: Date): Promise<number>;
+  /** Each user is the Slack member given (null: nobody): what their roles let that member do in Roster. */
+  linkMembers(tx: Db, links: readonly { userId: string; slackUserId: string | null }[], at: Date): Promise<void>;
 }

@@ -26,14 +26,17 @@ export interface DirectoryProvider {
   readonly name: string;
   /** One user with their roles; returns the new user's id. */
   createUser(tx: Db, user: NewDirectoryUser, roles: readonly Role[], at: Date, temporaryPassword?: string): Promise<string>;
-  /** Many users (an import batch), skipping usernames taken meanwhile; returns the ids made by lower-case username. */
-  createUsers(tx: Db, users: readonly NewDirectoryUser[], at: Date): Promise<Map<string, string>>;
+  /**
+   * Many users (an import batch), skipping usernames taken meanwhile; returns the ids made by
+   * lower-case username. `passwords`: their temporary passwords in clear, by lower-case username.
+   */
+  createUsers(tx: Db, users: readonly NewDirectoryUser[], at: Date, passwords?: ReadonlyMap<string, string>): Promise<Map<string, string>>;
   updateUser(tx: Db, userId: string, changes: UserFieldChanges, at: Date): Promise<void>;
   /** Exactly these admin roles. */
   setRoles(tx: Db, userId: string, roles: readonly Role[], at: Date): Promise<void>;
   setPassword(tx: Db, userId: string, change: { passwordHash: string; forceChangePassword: boolean; temporaryPassword?: string }, at: Date): Promise<void>;
   /** New temporary passwords for users an interrupted import made (to change at next sign-in). */
-  reissuePasswords(tx: Db, changes: readonly { userId: string; passwordHash: string }[], at: Date): Promise<void>;
+  reissuePasswords(tx: Db, changes: readonly { userId: string; passwordHash: string; temporaryPassword?: string }[], at: Date): Promise<void>;
   setSource(tx: Db, userId: string, source: 'cloud' | 'synced', at: Date): Promise<void>;
   markGuest(tx: Db, userId: string): Promise<void>;
   /** Soft delete, remembering the licenses held; false when the user was deleted meanwhile. */

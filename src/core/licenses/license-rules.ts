@@ -1,6 +1,6 @@
 import { productBySkuId, type Product } from '../catalogue/catalogue.js';
 import { mutuallyExclusiveProblem, type LicenseChoice } from './plan-conflicts.js';
-import { noSuchApps } from '../refusals.js';
+import { NO_USAGE_LOCATION, noSuchApps } from '../refusals.js';
 
 /**
  * The rules a user's set of licenses must keep (docs/domain.md "Products, subscriptions, licenses"),
@@ -68,7 +68,7 @@ export function licenseProblems(
   if (!user.usageLocation) {
     problems.push({
       code: 'no_usage_location',
-      message: 'The user has no usage location, and licenses can only be assigned to users with one. Set it first (Edit user → Settings → Usage location).',
+      message: NO_USAGE_LOCATION,
     });
   }
   if (user.userType === 'guest' && !options.mayLicenseGuests) {

@@ -8,6 +8,7 @@ import { enqueue } from '../jobs/enqueue.js';
 import { PermanentJobFailure, type JobEnd, type RunningJob } from '../jobs/job-handler.js';
 import { ok, type Result } from '../result.js';
 import { step } from '../transaction.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import {
   changeProductForUser,
   planProductChange,
@@ -79,13 +80,17 @@ export async function runProductChangeJob(ctx: CoreContext, job: RunningJob): Pr
   for (let next = Number(job.progress.next ?? 0); next < names.length; next++) {
     const stop = job.stopRequested();
     if (stop) return { stopped: stop };
-    const outcome = await job.step(
-      async (tx) => {
-        const decided = await changeProductForUser(tx, plan, names[next]!, ctx.now(), (work) => step(tx, () => work(tx)));
+    const now = ctx.now();
+    // One user per step: decided, sent to a connected tenant, then kept with the job's progress.
+    const outcome = await changeDirectory(
+      ctx,
+      plan.auth.tenant,
+      async (tx, directory) => {
+        const decided = await changeProductForUser(tx, plan, names[next]!, now, (work) => step(tx, () => work(tx, directory)));
         await appendJobOutcomes(tx, job.record.id, [decided]);
         return decided;
       },
-      () => ({ next: next + 1, total: names.length }),
+      { keep: (work) => job.step(work, () => ({ next: next + 1, total: names.length })) },
     );
     if (!outcome.ok) throw new Error(outcome.message);
     if ('done' in outcome.value) reportChange(ctx, plan.auth.tenant, 'licenses', actor);

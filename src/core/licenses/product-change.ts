@@ -2,9 +2,8 @@ import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { reauthorize } from '../access/act-on-user.js';
 import type { Db } from '../../store/database.js';
-import type { DirectoryProvider } from '../directory/directory-provider.js';
+import { changeDirectory, type DirectoryWork } from '../directory/change-directory.js';
 import type { Product } from '../catalogue/catalogue.js';
-import { transactionOrDryRun } from '../dry-run.js';
 import { fail, invalidFields, ok, type Outcome, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
 import { writeAudit } from '../../store/audit.js';
@@ -48,7 +47,6 @@ export interface ProductChangePlan {
   names: string[];
   byId: boolean;
   disabledPlans: string[];
-  directory: DirectoryProvider;
 }
 
 /** One user's outcome: done, or not with every problem and how to fix it. */
@@ -75,7 +73,7 @@ export async function planProductChange(
       { field: 'users', message: `At most ${most} users at once.` },
     ]);
   return ok({
-    plan: { auth, product, direction, names: wanted, byId: 'ids' in input.users, disabledPlans: [...(input.disabledPlans ?? [])], directory: ctx.directory },
+    plan: { auth, product, direction, names: wanted, byId: 'ids' in input.users, disabledPlans: [...(input.disabledPlans ?? [])] },
   });
 }
 
@@ -96,7 +94,8 @@ export async function changeProductForUsers(
   const { plan } = planned;
   const dryRun = input.dryRun ?? false;
   const outcomes: ProductChangeOutcome[] = [];
-  for (const name of plan.names) outcomes.push(await changeProductForUser(ctx.db, plan, name, ctx.now(), (work) => transactionOrDryRun(ctx, dryRun, work)));
+  for (const name of plan.names)
+    outcomes.push(await changeProductForUser(ctx.db, plan, name, ctx.now(), (work) => changeDirectory(ctx, plan.auth.tenant, work, { dryRun })));
   if (outcomes.some((o) => 'done' in o) && !dryRun) reportChange(ctx, plan.auth.tenant, 'licenses', actor);
   return ok(productChangeResult(plan.product, outcomes, dryRun));
 }
@@ -122,17 +121,17 @@ export async function changeProductForUser(
   plan: ProductChangePlan,
   name: string,
   now: Date,
-  inTransaction: <T>(work: (tx: Db) => Promise<T>) => Promise<Outcome<T>>,
+  inTransaction: <T>(work: DirectoryWork<T>) => Promise<Outcome<T>>,
 ): Promise<ProductChangeOutcome> {
   const { auth, product, direction } = plan;
   const username = plan.byId ? await activeUsernameById(db, auth.tenant.id, name) : name;
   const user = username ? await activeUserByUpn(db, auth.tenant.id, username) : null;
   if (!user) return { notDone: { name: username ?? name, problems: ['No such user (deleted a moment ago?). Check the username.'] } };
   try {
-    const changed = await inTransaction(async (tx) => {
+    const changed = await inTransaction(async (tx, directory) => {
       const current = await reauthorize(tx, auth, 'assign_licenses');
       const options = {
-        directory: plan.directory,
+        directory,
         ownedSkuIds: (await licensePools(tx, auth.tenant.id)).map((p) => p.skuId),
         mayLicenseGuests: hasPermission(current.roles, 'license_guests'),
         now,

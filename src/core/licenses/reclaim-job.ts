@@ -4,7 +4,7 @@ import type { JobQueue } from '../../domain/jobs.js';
 import { appendJobOutcomes, findJob, jobOutcomes } from '../../store/jobs.js';
 import { actorId, actorSchema, reportChange, type Actor, type CoreContext } from '../context.js';
 import { productBySkuId, type Product } from '../catalogue/catalogue.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { enqueue } from '../jobs/enqueue.js';
 import { PermanentJobFailure, type JobEnd, type RunningJob } from '../jobs/job-handler.js';
 import { fail, ok, type Result } from '../result.js';
@@ -92,7 +92,9 @@ export async function rehearseReclaim(ctx: CoreContext, actor: Actor, confirmati
   if (!confirmed.ok) return confirmed;
   const outcomes: ReclaimOutcome[] = [];
   for (const target of confirmed.targets) {
-    const rehearsed = await transactionOrDryRun(ctx, true, (tx) => reclaimUserWithin(tx, plan, target, ctx.now()));
+    const rehearsed = await changeDirectory(ctx, plan.auth.tenant, (tx, directory) => reclaimUserWithin(tx, directory, plan, target, ctx.now()), {
+      dryRun: true,
+    });
     outcomes.push(rehearsed.ok ? rehearsed.value : { notDone: { userPrincipalName: target.userPrincipalName, reason: rehearsed.message } });
   }
   return ok(resultOf(outcomes, await organizationPrices(ctx, plan.auth.tenant.id), confirmed.targets.length, true));
@@ -113,17 +115,20 @@ export async function runReclaimJob(ctx: CoreContext, job: RunningJob): Promise<
     const stop = job.stopRequested();
     if (stop) return { stopped: stop };
     const batch = targets.slice(next, next + RECLAIM_BATCH);
-    const stepped = await job.step(
-      async (tx) => {
+    // A step: decided, sent to a connected tenant (changeDirectory), then kept with the job's progress.
+    const stepped = await changeDirectory(
+      ctx,
+      plan.auth.tenant,
+      async (tx, directory) => {
         const outcomes: ReclaimOutcome[] = [];
         for (const target of batch) {
-          const one = await step(tx, () => reclaimUserWithin(tx, plan, target, ctx.now()));
+          const one = await step(tx, () => reclaimUserWithin(tx, directory, plan, target, ctx.now()));
           outcomes.push(one.ok ? one.value : { notDone: { userPrincipalName: target.userPrincipalName, reason: one.message } });
         }
         await appendJobOutcomes(tx, job.record.id, outcomes);
         return outcomes;
       },
-      () => ({ next: next + batch.length, total: targets.length }),
+      { keep: (work) => job.step(work, () => ({ next: next + batch.length, total: targets.length })) },
     );
     if (!stepped.ok) throw new Error(stepped.message);
     if (stepped.value.some((o) => 'done' in o)) reportChange(ctx, plan.auth.tenant, 'licenses', actor);

@@ -113,7 +113,7 @@ export async function reclaimReport(ctx: CoreContext, actor: Actor): Promise<Res
     unpriced: [...unpriced.values()],
     kept,
     keepDays: settings.reclaimKeepDays,
-    canReclaim: hasPermission(auth.roles, 'assign_licenses') && mayChangeDirectory(auth).ok,
+    canReclaim: hasPermission(auth.roles, 'assign_licenses') && mayChangeDirectory(auth, 'assign_licenses').ok,
     inactivity: 'not_mirrored',
     fingerprint: fingerprintOf(rows.map((r) => r.userId)),
   });

@@ -4,6 +4,7 @@ import { reportChange } from '../context.js';
 import { authorize, forbidden, type Authorized } from '../access/authorize.js';
 import { reauthorize } from '../access/act-on-user.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { fail, ok, type Result } from '../result.js';
@@ -31,14 +32,13 @@ export type ReclaimOutcome = { done: { userPrincipalName: string; skuIds: string
 
 export interface ReclaimPlan {
   auth: Authorized;
-  directory: DirectoryProvider;
 }
 
-/** Reclaiming is taking licenses away: the permission of unassigning (Global, User, License admins; Roster's own directory). */
+/** Reclaiming is taking licenses away: the permission of unassigning (Global, User, License admins). */
 export async function planReclaim(ctx: CoreContext, actor: Actor): Promise<Result<{ plan: ReclaimPlan }>> {
   const auth = await authorize(ctx, actor, 'assign_licenses');
   if (!auth.ok) return auth;
-  return ok({ plan: { auth, directory: ctx.directory } });
+  return ok({ plan: { auth } });
 }
 
 /**
@@ -47,8 +47,9 @@ export async function planReclaim(ctx: CoreContext, actor: Actor): Promise<Resul
  * blocked and not kept meanwhile, and still holds them. A user who no longer qualifies, or whose
  * license change is refused, is an outcome with why (nothing written for them); a permission the
  * actor lost meanwhile throws a CoreFailure, which the caller's step or transaction turns into a refusal.
+ * `directory` is the one changeDirectory gives (a connected tenant's changes go to the tenant first).
  */
-export async function reclaimUserWithin(tx: Db, plan: ReclaimPlan, target: ReclaimTarget, now: Date): Promise<ReclaimOutcome> {
+export async function reclaimUserWithin(tx: Db, directory: DirectoryProvider, plan: ReclaimPlan, target: ReclaimTarget, now: Date): Promise<ReclaimOutcome> {
   const name = target.userPrincipalName;
   const current = await reauthorize(tx, plan.auth, 'assign_licenses');
   const state = await accessStateOf(tx, target.userId);
@@ -64,7 +65,7 @@ export async function reclaimUserWithin(tx: Db, plan: ReclaimPlan, target: Recla
       target.userId,
       { remove },
       {
-        directory: plan.directory,
+        directory,
         ownedSkuIds: (await licensePools(tx, plan.auth.tenant.id)).map((p) => p.skuId),
         mayLicenseGuests: hasPermission(current.roles, 'license_guests'),
         now,
@@ -109,7 +110,9 @@ export async function reclaimOne(ctx: CoreContext, actor: Actor, userId: string,
       'That user is no longer proposed (their sign-in was allowed, their licenses taken, or someone kept them). Run `/licenses reclaim` again.',
     );
   const now = ctx.now();
-  const outcome = await transactionOrDryRun(ctx, options.dryRun ?? false, (tx) => reclaimUserWithin(tx, plan, target, now));
+  const outcome = await changeDirectory(ctx, plan.auth.tenant, (tx, directory) => reclaimUserWithin(tx, directory, plan, target, now), {
+    dryRun: options.dryRun ?? false,
+  });
   if (!outcome.ok) return outcome;
   if ('done' in outcome.value && !options.dryRun) reportChange(ctx, plan.auth.tenant, 'licenses', actor);
   return ok(outcome.value);

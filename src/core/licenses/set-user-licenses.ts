@@ -3,7 +3,7 @@ import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { fail, ok, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
 import type { DirectoryUserRecord } from '../../domain/directory-user.js';
@@ -65,42 +65,46 @@ export async function setUserLicenses(
   }
   const now = ctx.now();
   const options = {
-    directory: ctx.directory,
     ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId),
     mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
     now,
   };
   try {
-    const done = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-      const result = await changeUserLicenses(
-        tx,
-        user.id,
-        { add: choices, remove: held.map((h) => h.skuId).filter((sku) => !choices.some((c) => c.skuId === sku)) },
-        options,
-      );
-      const names = (ids: string[]) => ids.map((id) => productBySkuId(id)?.displayName ?? id).join(', ');
-      const parts = [
-        result.added.length ? `added ${names(result.added)}` : '',
-        result.removed.length ? `removed ${names(result.removed)}` : '',
-        result.appsChanged.length ? `changed the apps of ${names(result.appsChanged)}` : '',
-      ].filter(Boolean);
-      if (parts.length > 0) {
-        await writeAudit(
+    const done = await changeDirectory(
+      ctx,
+      auth.tenant,
+      async (tx, directory) => {
+        const result = await changeUserLicenses(
           tx,
-          {
-            tenantId: auth.tenant.id,
-            actor: auth.actorId,
-            action: 'user.licenses',
-            targetType: 'user',
-            targetUserId: user.id,
-            changedFields: ['licenses'],
-            summary: `Licenses of ${user.userPrincipalName}: ${parts.join('; ')}`,
-          },
-          now,
+          user.id,
+          { add: choices, remove: held.map((h) => h.skuId).filter((sku) => !choices.some((c) => c.skuId === sku)) },
+          { ...options, directory },
         );
-      }
-      return result;
-    });
+        const names = (ids: string[]) => ids.map((id) => productBySkuId(id)?.displayName ?? id).join(', ');
+        const parts = [
+          result.added.length ? `added ${names(result.added)}` : '',
+          result.removed.length ? `removed ${names(result.removed)}` : '',
+          result.appsChanged.length ? `changed the apps of ${names(result.appsChanged)}` : '',
+        ].filter(Boolean);
+        if (parts.length > 0) {
+          await writeAudit(
+            tx,
+            {
+              tenantId: auth.tenant.id,
+              actor: auth.actorId,
+              action: 'user.licenses',
+              targetType: 'user',
+              targetUserId: user.id,
+              changedFields: ['licenses'],
+              summary: `Licenses of ${user.userPrincipalName}: ${parts.join('; ')}`,
+            },
+            now,
+          );
+        }
+        return result;
+      },
+      { dryRun },
+    );
     if (!done.ok) return done;
     const { added, removed, appsChanged } = done.value;
     if (!dryRun && added.length + removed.length + appsChanged.length > 0) reportChange(ctx, auth.tenant, 'licenses', actor);

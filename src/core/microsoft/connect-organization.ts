@@ -15,6 +15,8 @@ import { checkConnectInput, type ConnectInput } from './connect-input.js';
 import { sealClientSecret } from './connection-secret.js';
 import { graphProblem } from './graph-problems.js';
 import { matchUsers, type UserMatch } from './match-users.js';
+import { readEntraRoles } from './entra-roles.js';
+import type { Role } from '../roles.js';
 import { queueSync } from './sync-request.js';
 import { readOrganization, readTenantFacts, type TenantFacts } from './tenant-facts.js';
 
@@ -28,7 +30,7 @@ export interface ConnectPlan {
   microsoftTenantId: string;
   domains: string[];
   products: number;
-  users: Omit<UserMatch, 'membersLeftOut'>;
+  users: Omit<UserMatch, 'membersLeftOut' | 'memberObjects'>;
   /** When it was checked: the confirmation names it (a newer check replaces this one). */
   checkedAt: Date;
 }
@@ -80,11 +82,13 @@ export async function checkConnection(
   let organization: { id: string; displayName: string } | undefined;
   let facts: TenantFacts;
   let match: UserMatch;
+  let roles: Map<string, Role[]> | null;
   try {
     await client.signIn();
     organization = await readOrganization(client);
     facts = await readTenantFacts(client, organization);
     match = await matchUsers(ctx, auth.tenant.id, client);
+    roles = await readEntraRoles(client);
   } catch (error) {
     return graphProblem(error, organization?.displayName);
   }
@@ -93,13 +97,20 @@ export async function checkConnection(
       'conflict',
       `Your own user in Roster is not in ${facts.displayName} (no user there has its username), so connecting would take your Global admin role away in Roster. Give your Roster user your username in the tenant first (add its domain with \`/users domains add\`, then \`/users edit\` → Username), and connect again.`,
     );
+  // Admin roles follow the tenant's Entra roles once connected (when the app may read them).
+  const ownObject = isOperator(actor) ? undefined : match.memberObjects.get(actor.slackUserId);
+  if (roles && ownObject && !(roles.get(ownObject) ?? []).includes('global_admin'))
+    return fail(
+      'conflict',
+      `Your user is not a Global Administrator in ${facts.displayName}, and once connected Roster's admin roles are the tenant's (Microsoft Entra roles, read at each sync): connecting would take your Global admin role away in Roster. Have the role assigned to your user in the Microsoft Entra admin center (Roles & admins), or let one of the tenant's Global Administrators connect.`,
+    );
   if (match.globalAdminsKept === 0)
     return fail(
       'conflict',
       `None of ${auth.tenant.name}'s Global admins who can sign in is in ${facts.displayName} (matched by username), so after connecting nobody could give roles in Roster. Give one of them their username in the tenant first (\`/users edit\` → Username), and connect again.`,
     );
   const now = ctx.now();
-  const { membersLeftOut: _members, ...users } = match;
+  const { membersLeftOut: _members, memberObjects: _objects, ...users } = match;
   const plan: ConnectPlan = {
     organizationName: auth.tenant.name,
     tenantName: facts.displayName,

@@ -15,6 +15,8 @@ export interface UserMatch {
   globalAdminsKept: number;
   /** The Slack members whose own user is left out. */
   membersLeftOut: Set<string>;
+  /** The tenant's object id of each Slack member's own user found there. */
+  memberObjects: Map<string, string>;
 }
 
 /** Usernames a `$filter … in (…)` names at once (Graph's limit of values in one filter). */
@@ -28,7 +30,7 @@ const quote = (upn: string) => `'${upn.replace(/'/g, "''")}'`;
  * JSON batch of 20 filters of 15 usernames), reading the directory 300 users at a time.
  */
 export async function matchUsers(ctx: CoreContext, tenantId: string, client: GraphClient): Promise<UserMatch> {
-  const match: UserMatch = { matched: 0, leftOut: [], leftOutCount: 0, globalAdminsKept: 0, membersLeftOut: new Set() };
+  const match: UserMatch = { matched: 0, leftOut: [], leftOutCount: 0, globalAdminsKept: 0, membersLeftOut: new Set(), memberObjects: new Map() };
   let after = '';
   for (;;) {
     const users = await activeUsersAfter(ctx.db, tenantId, after, PER_FILTER * MAX_BATCH);
@@ -36,8 +38,10 @@ export async function matchUsers(ctx: CoreContext, tenantId: string, client: Gra
     after = users.at(-1)!.id;
     const found = await foundInTenant(client, users);
     for (const user of users) {
-      if (found.has(user.userPrincipalName.toLowerCase())) {
+      const objectId = found.get(user.userPrincipalName.toLowerCase());
+      if (objectId) {
         match.matched += 1;
+        if (user.slackUserId) match.memberObjects.set(user.slackUserId, objectId);
         if (user.isGlobalAdmin && user.accountEnabled) match.globalAdminsKept += 1;
         continue;
       }
@@ -49,14 +53,15 @@ export async function matchUsers(ctx: CoreContext, tenantId: string, client: Gra
   }
 }
 
-async function foundInTenant(client: GraphClient, users: readonly UserToMatch[]): Promise<Set<string>> {
+/** The users found in the tenant: their object ids by lower-case username. */
+async function foundInTenant(client: GraphClient, users: readonly UserToMatch[]): Promise<Map<string, string>> {
   const requests = [];
   for (let i = 0; i < users.length; i += PER_FILTER) {
     const names = users.slice(i, i + PER_FILTER).map((u) => quote(u.userPrincipalName));
     const filter = encodeURIComponent(`userPrincipalName in (${names.join(',')})`);
     requests.push({ id: String(requests.length + 1), method: 'GET' as const, url: `/users?$filter=${filter}&$select=id,userPrincipalName&$top=${PER_FILTER}` });
   }
-  const found = new Set<string>();
+  const found = new Map<string, string>();
   for (const answer of await client.batch(requests)) {
     if (answer.status === 403)
       throw new GraphError('missing_permission', 'GET /users was refused', { status: 403, permission: 'User.Read.All', request: 'GET /users' });
@@ -65,8 +70,8 @@ async function foundInTenant(client: GraphClient, users: readonly UserToMatch[])
         status: answer.status,
         request: 'GET /users',
       });
-    for (const user of (answer.body as { value?: { userPrincipalName?: string }[] }).value ?? [])
-      if (user.userPrincipalName) found.add(user.userPrincipalName.toLowerCase());
+    for (const user of (answer.body as { value?: { id?: string; userPrincipalName?: string }[] }).value ?? [])
+      if (user.userPrincipalName && user.id) found.set(user.userPrincipalName.toLowerCase(), user.id);
   }
   return found;
 }

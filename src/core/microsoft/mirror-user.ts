@@ -36,6 +36,7 @@ export function mirrorChange(user: GraphUser): MirrorChange {
   if (has('businessPhones')) profile.officePhone = text(user.businessPhones?.[0]);
   if (Object.keys(profile).length > 0) out.profile = profile;
   if (has('otherMails')) out.alternateEmail = text(user.otherMails?.[0]);
+  if (has('mail')) out.mail = text(user.mail);
   if (has('usageLocation')) out.usageLocation = text(user.usageLocation)?.toUpperCase() ?? null;
   if (has('accountEnabled') && typeof user.accountEnabled === 'boolean') out.accountEnabled = user.accountEnabled;
   if (has('userType') && user.userType) out.userType = user.userType.toLowerCase() === 'guest' ? 'guest' : 'member';

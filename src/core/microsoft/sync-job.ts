@@ -13,6 +13,7 @@ import { graphProblem } from './graph-problems.js';
 import { mirrorChange } from './mirror-user.js';
 import { SYNC_JOB, syncJobPayload } from './sync-request.js';
 import { readTenantFacts } from './tenant-facts.js';
+import { readEntraRoles } from './entra-roles.js';
 
 /** Users written per transaction (a Graph page is split into steps of this size). */
 export const SYNC_STEP_USERS = 250;
@@ -137,11 +138,14 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
           if (!step.ok) throw new PermanentJobFailure(step.message);
         }
         const facts = await readTenantFacts(client);
+        // Roster's admin roles are the tenant's Entra roles (when the app may read them: RoleManagement.Read.Directory).
+        const roles = await readEntraRoles(client);
         const wrote = await job.step(async (tx) => {
           await held(tx);
           const now = core.now();
           await core.mirror.setProducts(tx, tenantId, facts.products, now);
           await core.mirror.setDomains(tx, tenantId, facts.domains, now);
+          if (roles) await core.mirror.setRoles(tx, tenantId, roles, now);
           // The organization is named as the tenant is (renamed in the admin center, renamed here).
           await setDirectoryKind(tx, tenantId, 'microsoft365', facts.displayName);
           await recordSyncEnd(tx, tenantId, job.record.id, {

@@ -1,9 +1,11 @@
 import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { actorSchema, actorSlackMember, reportChange, type CoreContext } from '../context.js';
-import { identify, mayChangeDirectory, type Authorized } from '../access/authorize.js';
+import { identify, type Authorized } from '../access/authorize.js';
 import { reauthorize } from '../access/act-on-user.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
+import { changeDirectory } from '../directory/change-directory.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { enqueue } from '../jobs/enqueue.js';
 import { PermanentJobFailure, type JobEnd, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
@@ -43,17 +45,11 @@ function payloadOf<T>(schema: z.ZodType<T>, job: JobRecord): T {
  * The requester as they are now, allowed every part of the change: a scheduler who lost a role (or
  * left) meanwhile makes the change fail for good, with why (`tellFailure` tells them by DM).
  */
-async function requesterNow(
-  ctx: CoreContext,
-  job: JobRecord,
-  actor: OffboardPayload['actor'],
-  deleteAfterDays: number | null,
-  what: string,
-): Promise<Authorized> {
+async function requesterNow(ctx: CoreContext, actor: OffboardPayload['actor'], deleteAfterDays: number | null, what: string): Promise<Authorized> {
   const who = await identify(ctx, actor);
   if (!who.ok) throw new PermanentJobFailure(`${what} did not run: ${who.message}`);
-  const refusal = (await mayOffboard(ctx, who, deleteAfterDays)) ?? (mayChangeDirectory(who).ok ? null : mayChangeDirectory(who));
-  if (refusal && !refusal.ok) throw new PermanentJobFailure(`${what} did not run: you may no longer do it. ${refusal.message}`);
+  const refusal = await mayOffboard(ctx, who, deleteAfterDays);
+  if (refusal) throw new PermanentJobFailure(`${what} did not run: you may no longer do it. ${refusal.message}`);
   return who;
 }
 
@@ -82,20 +78,23 @@ export async function runOffboarding(ctx: CoreContext, job: RunningJob): Promise
   if (job.progress.summary) return { done: job.progress.summary as Record<string, unknown> };
   const payload = payloadOf(offboardPayloadSchema, job.record);
   const what = `The offboarding of ${payload.userPrincipalName} (last day ${payload.lastDay})`;
-  const auth = await requesterNow(ctx, job.record, payload.actor, payload.deleteAfterDays, what);
+  const auth = await requesterNow(ctx, payload.actor, payload.deleteAfterDays, what);
   const target = await loadTarget(ctx, auth, { userId: payload.userId });
   if (!target.ok) throw new PermanentJobFailure(`${what} did not run: ${target.message}`);
   const value = generatePassword();
   const password = { value, hash: await hashPassword(value, 'generated') };
   const now = ctx.now();
-  const done = await job.step(
-    async (tx) => {
-      const summary = await offboardWithin(ctx, tx, auth, target.user, password, payload, now);
+  // Decided, sent to a connected tenant (changeDirectory), then kept with the job's progress.
+  const done = await changeDirectory(
+    ctx,
+    auth.tenant,
+    async (tx, directory) => {
+      const summary = await offboardWithin(ctx, tx, directory, auth, target.user, password, payload, now);
       const member = actorSlackMember(payload.actor);
       if (member && job.record.tenantId) await queueNotice(ctx, { tenantId: job.record.tenantId, member, text: summaryText(summary) }, tx);
       return summary;
     },
-    (summary) => ({ summary }),
+    { keep: (work) => job.step(work, (summary) => ({ summary })) },
   );
   if (!done.ok) throw new PermanentJobFailure(`${what} did not run: ${done.message} Nothing was changed.`);
   reportChange(ctx, auth.tenant, 'users', payload.actor);
@@ -105,16 +104,17 @@ export async function runOffboarding(ctx: CoreContext, job: RunningJob): Promise
 async function offboardWithin(
   ctx: CoreContext,
   tx: Db,
+  directory: DirectoryProvider,
   auth: Authorized,
   user: Parameters<typeof setSignInWithin>[3],
   password: { value: string; hash: string },
   payload: OffboardPayload,
   now: Date,
 ): Promise<OffboardSummary> {
-  const blocked = await setSignInWithin(tx, ctx.directory, auth, user, false, now);
+  const blocked = await setSignInWithin(tx, directory, auth, user, false, now);
   // The notice resetPasswordWithin returns is the password's one appearance: dropped, so nobody has it.
-  await resetPasswordWithin(tx, ctx.directory, auth, user, { password, mustChange: true }, now);
-  const removed = await removeAllLicenses(ctx, tx, auth, user, now);
+  await resetPasswordWithin(tx, directory, auth, user, { password, mustChange: true }, now);
+  const removed = await removeAllLicenses(tx, directory, auth, user, now);
   const deleteAt = payload.deleteAfterDays ? addDays(now, payload.deleteAfterDays) : null;
   if (deleteAt)
     await enqueue(
@@ -136,8 +136,8 @@ async function offboardWithin(
 
 /** Every license the user holds, taken through the license rules and the seat ledger (as Unassign does), audited. */
 async function removeAllLicenses(
-  ctx: CoreContext,
   tx: Db,
+  directory: DirectoryProvider,
   auth: Authorized,
   user: { id: string; userPrincipalName: string },
   now: Date,
@@ -151,7 +151,7 @@ async function removeAllLicenses(
       user.id,
       { remove: held.map((l) => l.skuId) },
       {
-        directory: ctx.directory,
+        directory,
         ownedSkuIds: (await licensePools(tx, auth.tenant.id)).map((p) => p.skuId),
         mayLicenseGuests: hasPermission(current.roles, 'license_guests'),
         now,
@@ -198,9 +198,11 @@ export async function runOffboardDelete(ctx: CoreContext, job: RunningJob): Prom
   const target = await loadTarget(ctx, who, { userId: payload.userId });
   if (!target.ok) return { done: { deleted: null, note: 'the user was deleted already' } };
   const now = ctx.now();
-  const done = await job.step(
-    async (tx) => {
-      const deleted = await deleteUserWithin(tx, ctx.directory, who, target.user, now);
+  const done = await changeDirectory(
+    ctx,
+    who.tenant,
+    async (tx, directory) => {
+      const deleted = await deleteUserWithin(tx, directory, who, target.user, now);
       const member = actorSlackMember(payload.actor);
       if (member && job.record.tenantId)
         await queueNotice(
@@ -210,7 +212,7 @@ export async function runOffboardDelete(ctx: CoreContext, job: RunningJob): Prom
         );
       return deleted.userPrincipalName;
     },
-    (deleted) => ({ deleted }),
+    { keep: (work) => job.step(work, (deleted) => ({ deleted })) },
   );
   if (!done.ok) throw new PermanentJobFailure(`${what} did not run: ${done.message}`);
   reportChange(ctx, who.tenant, 'users', payload.actor);

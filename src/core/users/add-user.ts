@@ -1,12 +1,13 @@
 import { addDays } from 'date-fns';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
-import { authorize, type Authorized } from '../access/authorize.js';
+import { authorize, mayChangeDirectory, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
 import { CoreFailure, fail, invalidFields, ok, type CoreError, type Result } from '../result.js';
 import { hasPermission, rolesGranting, roleLabels, ROLES, type Role } from '../roles.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
+import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserBySlackMember } from '../../store/directory-users.js';
 import { usableDomains } from '../../store/organizations.js';
@@ -19,7 +20,7 @@ import { addUserInputSchema, type AddUserInput, type ParsedAddUserInput } from '
 import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
 import { reviewNewUser, type NewUserReview } from './new-user-review.js';
-import { assigningLicensesNeeds, formIncomplete } from '../refusals.js';
+import { assigningLicensesNeeds, formIncomplete, MEMBER_LINKED_MEANWHILE } from '../refusals.js';
 
 /** Why a temporary password was made: a new account, a reset, or a restored account. */
 export type CredentialOccasion = 'added' | 'reset' | 'restored';
@@ -78,6 +79,9 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
       field: 'roles',
       message: `Only a ${roleLabels(rolesGranting('assign_roles'))} can give admin roles. Add the user without roles and ask one.`,
     });
+  } else if (roles.length > 0) {
+    const elsewhere = mayChangeDirectory(auth, 'assign_roles');
+    if (!elsewhere.ok) fields.push({ field: 'roles', message: elsewhere.message });
   }
   if (input.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
     fields.push({ field: 'licenses', message: assigningLicensesNeeds() });
@@ -144,53 +148,58 @@ export async function addUser(
   const licenseNames = notice.licenses;
   let created;
   try {
-    created = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-      const userId = await ctx.directory.createUser(
-        tx,
-        {
-          tenantId: tenant.id,
-          userPrincipalName: username.userPrincipalName,
-          alias: username.alias,
-          domain: username.domain,
-          displayName: profile.displayName,
-          profile,
-          alternateEmail,
-          usageLocation,
-          accountEnabled: true,
-          slackUserId: input.slackUserId ?? null,
-          passwordHash,
-          forceChangePassword: mustChange,
-        },
-        roles,
-        now,
-        notice.temporaryPassword,
-      );
-      // Licenses through the one path every license change takes: rules, seats, the mailbox.
-      if (input.licenses.length > 0)
-        await licenseNewUser(tx, ctx, auth, userId, { userPrincipalName: username.userPrincipalName, usageLocation }, input.licenses, now);
-      await writeAudit(
-        tx,
-        {
-          tenantId: tenant.id,
-          actor: auth.actorId,
-          action: 'user.create',
-          targetType: 'user',
-          targetUserId: userId,
-          changedFields: ['account', 'password', ...(input.licenses.length ? ['licenses'] : []), ...(roles.length ? ['roles'] : [])],
-          summary: `Added ${username.userPrincipalName}${licenseNames.length ? ` with ${licenseNames.join(', ')}` : ' without a license'}${
-            roles.length ? `; roles: ${roles.map((r) => ROLES[r]).join(', ')}` : ''
-          }`,
-        },
-        now,
-      );
-      return { userId };
-    });
+    created = await changeDirectory(
+      ctx,
+      tenant,
+      async (tx, directory) => {
+        const userId = await directory.createUser(
+          tx,
+          {
+            tenantId: tenant.id,
+            userPrincipalName: username.userPrincipalName,
+            alias: username.alias,
+            domain: username.domain,
+            displayName: profile.displayName,
+            profile,
+            alternateEmail,
+            usageLocation,
+            accountEnabled: true,
+            slackUserId: input.slackUserId ?? null,
+            passwordHash,
+            forceChangePassword: mustChange,
+          },
+          roles,
+          now,
+          notice.temporaryPassword,
+        );
+        // Licenses through the one path every license change takes: rules, seats, the mailbox.
+        if (input.licenses.length > 0)
+          await licenseNewUser(tx, directory, auth, userId, { userPrincipalName: username.userPrincipalName, usageLocation }, input.licenses, now);
+        await writeAudit(
+          tx,
+          {
+            tenantId: tenant.id,
+            actor: auth.actorId,
+            action: 'user.create',
+            targetType: 'user',
+            targetUserId: userId,
+            changedFields: ['account', 'password', ...(input.licenses.length ? ['licenses'] : []), ...(roles.length ? ['roles'] : [])],
+            summary: `Added ${username.userPrincipalName}${licenseNames.length ? ` with ${licenseNames.join(', ')}` : ' without a license'}${
+              roles.length ? `; roles: ${roles.map((r) => ROLES[r]).join(', ')}` : ''
+            }`,
+          },
+          now,
+        );
+        return { userId };
+      },
+      { dryRun },
+    );
   } catch (error) {
     if (error instanceof UniqueViolation && error.constraint === 'username') {
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Choose another.` }]);
     }
     if (error instanceof UniqueViolation && error.constraint === 'slack_member') {
-      return invalidFields([{ field: 'slackUserId', message: 'That Slack member was linked to another user a moment ago.' }]);
+      return invalidFields([{ field: 'slackUserId', message: MEMBER_LINKED_MEANWHILE }]);
     }
     throw error;
   }
@@ -205,7 +214,7 @@ export async function addUser(
  */
 async function licenseNewUser(
   tx: Db,
-  ctx: CoreContext,
+  directory: DirectoryProvider,
   auth: Authorized,
   userId: string,
   user: { userPrincipalName: string; usageLocation: string | null },
@@ -218,7 +227,7 @@ async function licenseNewUser(
       userId,
       { add: licenses },
       {
-        directory: ctx.directory,
+        directory,
         ownedSkuIds: licenses.map((l) => l.skuId),
         mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
         now,

@@ -6,7 +6,7 @@ import type { Db } from '../../store/database.js';
 import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
 import { LAST_SIGN_IN_GLOBAL_ADMIN, OWN_SIGN_IN, SYNCED_USER } from '../refusals.js';
 
@@ -60,7 +60,9 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
     dryRun: !!options.dryRun,
   };
   if (!result.changed) return ok(result);
-  const done = await transactionOrDryRun(ctx, !!options.dryRun, (tx) => setSignInWithin(tx, ctx.directory, auth, user, allowed, ctx.now()));
+  const done = await changeDirectory(ctx, auth.tenant, (tx, directory) => setSignInWithin(tx, directory, auth, user, allowed, ctx.now()), {
+    dryRun: !!options.dryRun,
+  });
   if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
   return ok(result);

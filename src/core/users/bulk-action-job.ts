@@ -19,6 +19,7 @@ import {
   type BulkOutcome,
 } from './bulk-action-input.js';
 import { actOnUser } from './bulk-action-steps.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { planBulkAction, type BulkResult } from './bulk-actions.js';
 
 /** The job kind of each bulk action (one kind each, so `/users jobs` can say which). */
@@ -115,20 +116,24 @@ export async function runBulkActionJob(ctx: CoreContext, job: RunningJob, keep: 
   const { actor, action, targets, options } = payload.data;
   const auth = await authorize(ctx, actor, BULK_PERMISSION[action]);
   if (!auth.ok) throw new PermanentJobFailure(auth.message);
-  const plan = { auth, action, options };
+  const plan = { auth, action, options, passwords: new Map<string, { value: string; hash: string }>() };
   const to = noticesTo(actor, action, options);
   for (let next = Number(job.progress.next ?? 0); next < targets.length; next++) {
     const stop = job.stopRequested();
     if (stop) return { stopped: stop };
-    const outcome = await job.step(
-      async (tx) => {
-        const settled = await actOnUser(tx, ctx.directory, plan, targets[next]!, ctx.now());
+    const now = ctx.now();
+    // One user per step: decided, sent to a connected tenant, then kept with the job's progress.
+    const outcome = await changeDirectory(
+      ctx,
+      auth.tenant,
+      async (tx, directory) => {
+        const settled = await actOnUser(tx, directory, plan, targets[next]!, now);
         const held = settled.notice ? await keep(tx, settled.notice, to) : [];
         const { name, userId, done, reason, note } = settled.outcome;
         await appendJobOutcomes(tx, job.record.id, [{ n: name, i: userId, d: done, r: reason, x: note, h: held } satisfies z.input<typeof outcomeSchema>]);
         return settled.outcome;
       },
-      () => ({ next: next + 1, total: targets.length }),
+      { keep: (work) => job.step(work, () => ({ next: next + 1, total: targets.length })) },
     );
     if (!outcome.ok) throw new Error(outcome.message);
     if (outcome.value.done) {

@@ -35,30 +35,44 @@ type Acted = { note: string | null; notice: CredentialNotice | null };
  * preview's rolled-back transaction): the single action's rules are applied inside (each use case's
  * `…Within`), so a refusal undoes this user's writes alone and comes back as their outcome.
  */
-export async function actOnUser(
-  tx: Db,
-  directory: DirectoryProvider,
-  plan: { auth: Authorized; action: BulkAction; options: BulkOptions },
-  target: BulkTarget,
-  now: Date,
-): Promise<Settled> {
+export async function actOnUser(tx: Db, directory: DirectoryProvider, plan: ActingPlan, target: BulkTarget, now: Date): Promise<Settled> {
   if ('problem' in target) return { outcome: { name: target.name, userId: null, done: false, reason: target.problem, note: null }, notice: null };
-  const acted = await step(tx, () => ACT[plan.action](tx, directory, plan.auth, target.id, plan.options, now));
+  const acted = await step(tx, () => ACT[plan.action](tx, directory, plan.auth, target.id, plan.options, now, plan));
   const outcome: BulkOutcome = acted.ok
     ? { name: acted.value.notice?.userPrincipalName ?? target.userPrincipalName, userId: target.id, done: true, reason: null, note: acted.value.note }
     : { name: target.userPrincipalName, userId: target.id, done: false, reason: acted.message, note: null };
   return { outcome, notice: acted.ok ? acted.value.notice : null };
 }
 
-type Act = (tx: Db, directory: DirectoryProvider, auth: Authorized, userId: string, options: BulkOptions, now: Date) => Promise<Acted>;
+/**
+ * Who acts, how, and (for a connected tenant, whose change is decided, sent, then recorded by a
+ * second run) the new passwords made so far by user: both runs give a user the same one.
+ */
+export interface ActingPlan {
+  auth: Authorized;
+  action: BulkAction;
+  options: BulkOptions;
+  passwords?: Map<string, { value: string; hash: string }>;
+}
+
+type Act = (tx: Db, directory: DirectoryProvider, auth: Authorized, userId: string, options: BulkOptions, now: Date, plan: ActingPlan) => Promise<Acted>;
+
+/** A new password for the user: the one this plan made them already, if any. */
+function newPassword(plan: ActingPlan, userId: string): { value: string; hash: string } {
+  const made = plan.passwords?.get(userId);
+  if (made) return made;
+  const value = generatePassword();
+  const password = { value, hash: hashGeneratedPassword(value) };
+  plan.passwords?.set(userId, password);
+  return password;
+}
 
 const ACT: Record<BulkAction, Act> = {
   block: (tx, directory, auth, userId, _options, now) => signIn(tx, directory, auth, userId, false, now),
   unblock: (tx, directory, auth, userId, _options, now) => signIn(tx, directory, auth, userId, true, now),
-  async reset_password(tx, directory, auth, userId, options, now) {
+  async reset_password(tx, directory, auth, userId, options, now, plan) {
     const user = await activeUser(tx, auth, userId);
-    const value = generatePassword();
-    const password = { value, hash: hashGeneratedPassword(value) };
+    const password = newPassword(plan, userId);
     const notice = await resetPasswordWithin(tx, directory, auth, user, { password, mustChange: options.requirePasswordChange }, now);
     return { note: null, notice };
   },
@@ -66,7 +80,7 @@ const ACT: Record<BulkAction, Act> = {
     const deleted = await deleteUserWithin(tx, directory, auth, await activeUser(tx, auth, userId), now);
     return { note: deleted.licenses.length ? `Licenses freed: ${deleted.licenses.join(', ')}.` : null, notice: null };
   },
-  restore: (tx, directory, auth, userId, _options, now) => restoreOne(tx, directory, auth, userId, now),
+  restore: (tx, directory, auth, userId, _options, now, plan) => restoreOne(tx, directory, auth, userId, now, newPassword(plan, userId)),
 };
 
 async function activeUser(tx: Db, auth: Authorized, userId: string): Promise<DirectoryUserRecord> {
@@ -85,7 +99,14 @@ async function signIn(tx: Db, directory: DirectoryProvider, auth: Authorized, us
  * user whose username was taken meanwhile is refused, to be restored alone), with a new password,
  * then their remembered licenses given back each in its own savepoint where seats and rules allow.
  */
-async function restoreOne(tx: Db, directory: DirectoryProvider, auth: Authorized, userId: string, now: Date): Promise<Acted> {
+async function restoreOne(
+  tx: Db,
+  directory: DirectoryProvider,
+  auth: Authorized,
+  userId: string,
+  now: Date,
+  password: { value: string; hash: string },
+): Promise<Acted> {
   const found = await deletedUserById(tx, auth.tenant.id, userId);
   if (!found) throw new CoreFailure(fail('not_found', USER_NO_LONGER_DELETED));
   const refusal = await restoreRefusal(tx, auth, found, now);
@@ -96,9 +117,9 @@ async function restoreOne(tx: Db, directory: DirectoryProvider, auth: Authorized
   const taken = await usernameUnavailableReason(tx, auth.tenant, username);
   if (taken) throw new CoreFailure(fail('conflict', `${taken} Restore this user on their own (\`/users restore\`) to give them a new username.`));
   const keepSlackLink = found.slackUserId !== null && !(await activeUserBySlackMember(tx, auth.tenant.id, found.slackUserId));
-  const value = generatePassword();
+  const { value } = password;
   try {
-    await restoreWithin(tx, directory, auth, found, { username, keepSlackLink, password: { value, hash: hashGeneratedPassword(value) } }, now);
+    await restoreWithin(tx, directory, auth, found, { username, keepSlackLink, password }, now);
   } catch (error) {
     if (error instanceof UniqueViolation && error.constraint === 'username')
       throw new CoreFailure(fail('conflict', `The username ${username.userPrincipalName} was taken a moment ago.`));

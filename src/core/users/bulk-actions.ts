@@ -1,6 +1,6 @@
 import type { Actor, CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { fail, invalidFields, ok, type Result } from '../result.js';
 import { activeUserRecordsByIds } from '../../store/directory-users.js';
 import { deletedUserById } from '../../store/user-lifecycle.js';
@@ -69,11 +69,16 @@ export async function previewBulkAction(ctx: CoreContext, actor: Actor, input: B
   if (!planned.ok) return planned;
   const { plan } = planned;
   const now = ctx.now();
-  const rehearsed = await transactionOrDryRun(ctx, true, async (tx) => {
-    const outcomes: Settled[] = [];
-    for (const target of plan.targets) outcomes.push(await actOnUser(tx, ctx.directory, plan, target, now));
-    return outcomes;
-  });
+  const rehearsed = await changeDirectory(
+    ctx,
+    plan.auth.tenant,
+    async (tx, directory) => {
+      const outcomes: Settled[] = [];
+      for (const target of plan.targets) outcomes.push(await actOnUser(tx, directory, plan, target, now));
+      return outcomes;
+    },
+    { dryRun: true },
+  );
   if (!rehearsed.ok) return rehearsed;
   return ok({ action: plan.action, outcomes: rehearsed.value.map((o) => o.outcome), dryRun: true });
 }

@@ -2,7 +2,7 @@ import { addDays } from 'date-fns';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
 import { rolesOf } from '../../store/directory-users.js';
@@ -80,7 +80,7 @@ export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target
   const deleted: DeleteCandidate[] = [];
   const notDeleted = [...resolved.missing];
   for (const user of resolved.users) {
-    const done = await transactionOrDryRun(ctx, dryRun, (tx) => deleteUserWithin(tx, ctx.directory, auth, user, now));
+    const done = await changeDirectory(ctx, auth.tenant, (tx, directory) => deleteUserWithin(tx, directory, auth, user, now), { dryRun });
     if (!done.ok) notDeleted.push({ name: user.userPrincipalName, reason: done.message });
     else deleted.push(done.value);
   }

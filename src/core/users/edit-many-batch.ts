@@ -1,6 +1,6 @@
 import type { CoreContext } from '../context.js';
 import type { Db } from '../../store/database.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { fail, ok, type Result } from '../result.js';
 import { reauthorize } from '../access/act-on-user.js';
 import { step } from '../transaction.js';
@@ -36,7 +36,12 @@ export async function editBatch(
   options: { dryRun: boolean },
 ): Promise<Map<string, Result<EditUserResult>>> {
   const now = ctx.now();
-  const outcomes = await transactionOrDryRun(ctx, options.dryRun, (tx) => editBatchIn(tx, checkedSession, userIds, input, { dryRun: options.dryRun, now }));
+  const outcomes = await changeDirectory(
+    ctx,
+    checkedSession.auth.tenant,
+    (tx, directory) => editBatchIn(tx, { ...checkedSession, directory }, userIds, input, { dryRun: options.dryRun, now }),
+    { dryRun: options.dryRun },
+  );
   if (!outcomes.ok) throw new Error(`an Edit many batch failed: ${outcomes.message}`);
   return outcomes.value;
 }

@@ -6,6 +6,7 @@ import { enqueue } from '../jobs/enqueue.js';
 import { PermanentJobFailure, type JobEnd, type RunningJob } from '../jobs/job-handler.js';
 import { ok, type Result } from '../result.js';
 import { EDIT_MANY_BATCH, editBatchIn } from './edit-many-batch.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { countOutcomes, editManyBatches, outcomeRows, planEditMany, type EditManyInput, type EditManyResult, type EditManyRow } from './edit-many.js';
 import { editUserInputSchema } from './edit-user-input.js';
 import { openEditSession } from './edit-user.js';
@@ -65,9 +66,13 @@ export async function runEditManyJob(ctx: CoreContext, job: RunningJob): Promise
     plan,
     from,
     async (start, ids) => {
-      const rows = await job.step(
-        async (tx) => {
-          const outcomes = ids.length > 0 ? await editBatchIn(tx, session, ids, edit, { dryRun: false, now: ctx.now() }) : new Map();
+      const now = ctx.now();
+      // A batch per step: decided, sent to a connected tenant, then kept with the job's progress.
+      const rows = await changeDirectory(
+        ctx,
+        session.auth.tenant,
+        async (tx, directory) => {
+          const outcomes = ids.length > 0 ? await editBatchIn(tx, { ...session, directory }, ids, edit, { dryRun: false, now }) : new Map();
           const batchRows = outcomeRows(targets.slice(start, start + EDIT_MANY_BATCH), outcomes);
           await appendJobOutcomes(
             tx,
@@ -76,7 +81,7 @@ export async function runEditManyJob(ctx: CoreContext, job: RunningJob): Promise
           );
           return batchRows;
         },
-        (batchRows) => ({ next: start + EDIT_MANY_BATCH, done: done + batchRows.length, total: targets.length }),
+        { keep: (work) => job.step(work, (batchRows) => ({ next: start + EDIT_MANY_BATCH, done: done + batchRows.length, total: targets.length })) },
       );
       if (!rows.ok) throw new Error(`an Edit many batch failed: ${rows.message}`);
       done += rows.value.length;

@@ -1,5 +1,5 @@
 import type { Actor, CoreContext } from '../context.js';
-import { forbidden, identify, mayChangeDirectory } from '../access/authorize.js';
+import { forbidden, identify } from '../access/authorize.js';
 import { licenseCounts, type LicenseCount } from '../licenses/list-licenses.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import { ok, type Result } from '../result.js';
@@ -32,8 +32,6 @@ export async function editUserForm(ctx: CoreContext, actor: Actor, ref: TargetRe
   const roles = auth.roles;
   const anything = (['edit_users', 'assign_licenses', 'edit_usage_location'] as const).some((p) => hasPermission(roles, p));
   if (!anything) return forbidden(ctx, auth, 'edit_users');
-  const connected = mayChangeDirectory(auth);
-  if (!connected.ok) return connected;
   const target = await loadTarget(ctx, auth, ref);
   if (!target.ok) return target;
   const synced = isSynced(target);
@@ -53,7 +51,8 @@ export async function editUserForm(ctx: CoreContext, actor: Actor, ref: TargetRe
       products,
       can: {
         details: onPremisesOk && hasPermission(roles, 'edit_users'),
-        roles: onPremisesOk && hasPermission(roles, 'assign_roles'),
+        // A connected tenant's admin roles are given in Microsoft Entra.
+        roles: onPremisesOk && hasPermission(roles, 'assign_roles') && auth.tenant.directory === 'embedded',
         licenses: hasPermission(roles, 'assign_licenses'),
         usageLocation: hasPermission(roles, 'edit_usage_location'),
       },

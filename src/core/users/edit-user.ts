@@ -13,7 +13,7 @@ import { keepSignInGlobalAdmin, reauthorize } from '../access/act-on-user.js';
 import { UniqueViolation } from '../../store/errors.js';
 import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
 import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type EditPart, type EditPlan } from './edit-user-plan.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { isSynced, loadTarget, needsRole, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 import { usernameUnavailableReason } from './username-availability.js';
 import type { Authorized } from '../access/authorize.js';
@@ -43,9 +43,7 @@ export interface EditSession {
 }
 
 export async function openEditSession(ctx: CoreContext, actor: Actor): Promise<({ ok: true } & EditSession) | CoreError> {
-  const identified = await identify(ctx, actor);
-  if (!identified.ok) return identified;
-  const auth = mayChangeDirectory(identified);
+  const auth = await identify(ctx, actor);
   if (!auth.ok) return auth;
   const [domains, pools] = await Promise.all([usableDomains(ctx.db, auth.tenant.id), licensePools(ctx.db, auth.tenant.id)]);
   return { ok: true, auth, domains, ownedSkuIds: pools.map((p) => p.skuId), directory: ctx.directory };
@@ -103,12 +101,17 @@ export async function editInSession(
   let done;
   try {
     const now = ctx.now();
-    done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
-      const fresh = await reconfirm(tx, session, subject, checked.plan);
-      const { result, audit } = await writeEdit(tx, fresh.session, fresh.subject, checked, { auditAction: options.auditAction, now });
-      await writeAudit(tx, audit, now);
-      return result;
-    });
+    done = await changeDirectory(
+      ctx,
+      session.auth.tenant,
+      async (tx, directory) => {
+        const fresh = await reconfirm(tx, { ...session, directory }, subject, checked.plan);
+        const { result, audit } = await writeEdit(tx, fresh.session, fresh.subject, checked, { auditAction: options.auditAction, now });
+        await writeAudit(tx, audit, now);
+        return result;
+      },
+      { dryRun: !!options.dryRun },
+    );
   } catch (error) {
     const taken = usernameTakenMeanwhile(error, checked.result);
     if (taken) return taken;
@@ -237,7 +240,9 @@ function refusals(auth: Authorized, target: Target, plan: EditPlan): FieldError[
   for (const part of plan.parts) {
     const field = PART_FIELD[part];
     const permission = PART_PERMISSION[part];
+    const elsewhere = mayChangeDirectory(auth, permission);
     if (!hasPermission(auth.roles, permission)) fields.push({ field, message: `${needsRole(permission)} ${youHave(auth)}` });
+    else if (!elsewhere.ok) fields.push({ field, message: elsewhere.message });
     else if (isSynced(target) && ON_PREMISES_PARTS.includes(part)) fields.push({ field, message: SYNCED_USER });
     else if (aboveThem && TARGET_RULED.includes(part)) fields.push({ field, message: aboveThem });
   }

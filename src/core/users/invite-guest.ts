@@ -1,6 +1,6 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
 import { fail, invalidFields, ok, type Result } from '../result.js';
@@ -56,42 +56,47 @@ export async function inviteGuest(
   const now = ctx.now();
   const passwordHash = hashGeneratedPassword(generatePassword());
   try {
-    const made = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
-      const userId = await ctx.directory.createUser(
-        tx,
-        {
-          tenantId: auth.tenant.id,
-          userPrincipalName: username.userPrincipalName,
-          alias: username.alias,
-          domain: username.domain,
-          displayName,
-          profile: { displayName },
-          alternateEmail: email,
-          usageLocation: null,
-          accountEnabled: true,
-          slackUserId: null,
-          passwordHash,
-          forceChangePassword: false,
-        },
-        [],
-        now,
-      );
-      await ctx.directory.markGuest(tx, userId);
-      await writeAudit(
-        tx,
-        {
-          tenantId: auth.tenant.id,
-          actor: auth.actorId,
-          action: 'user.invite',
-          targetType: 'user',
-          targetUserId: userId,
-          changedFields: ['account', 'userType'],
-          summary: `Invited guest ${username.userPrincipalName}`,
-        },
-        now,
-      );
-      return userId;
-    });
+    const made = await changeDirectory(
+      ctx,
+      auth.tenant,
+      async (tx, directory) => {
+        const userId = await directory.createUser(
+          tx,
+          {
+            tenantId: auth.tenant.id,
+            userPrincipalName: username.userPrincipalName,
+            alias: username.alias,
+            domain: username.domain,
+            displayName,
+            profile: { displayName },
+            alternateEmail: email,
+            usageLocation: null,
+            accountEnabled: true,
+            slackUserId: null,
+            passwordHash,
+            forceChangePassword: false,
+          },
+          [],
+          now,
+        );
+        await directory.markGuest(tx, userId);
+        await writeAudit(
+          tx,
+          {
+            tenantId: auth.tenant.id,
+            actor: auth.actorId,
+            action: 'user.invite',
+            targetType: 'user',
+            targetUserId: userId,
+            changedFields: ['account', 'userType'],
+            summary: `Invited guest ${username.userPrincipalName}`,
+          },
+          now,
+        );
+        return userId;
+      },
+      { dryRun: input.dryRun ?? false },
+    );
     if (!made.ok) return made;
     if (!input.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
     return ok({ userId: made.value, userPrincipalName: username.userPrincipalName, displayName, dryRun: input.dryRun ?? false });

@@ -3,7 +3,7 @@ import { authorize } from '../access/authorize.js';
 import { confirmActOnUser } from '../access/act-on-user.js';
 import { ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
 import { fail } from '../result.js';
 
@@ -29,27 +29,32 @@ export async function markUserSynced(
   const result = { userId: user.id, userPrincipalName: user.userPrincipalName, changed: user.source !== source };
   if (!result.changed) return ok(result);
   const now = ctx.now();
-  const done = await transactionOrDryRun(ctx, !!options.dryRun, async (tx) => {
-    await confirmActOnUser(tx, auth, 'edit_users', user.id);
-    await ctx.directory.setSource(tx, user.id, source, now);
-    await writeAudit(
-      tx,
-      {
-        tenantId: auth.tenant.id,
-        actor: auth.actorId,
-        action: 'user.mark_synced',
-        targetType: 'user',
-        targetUserId: user.id,
-        changedFields: ['source'],
-        summary:
-          source === 'synced'
-            ? `Marked ${user.userPrincipalName} as synchronized from on-premises Active Directory`
-            : `Made ${user.userPrincipalName} a cloud user again`,
-      },
-      now,
-    );
-    return result;
-  });
+  const done = await changeDirectory(
+    ctx,
+    auth.tenant,
+    async (tx, directory) => {
+      await confirmActOnUser(tx, auth, 'edit_users', user.id);
+      await directory.setSource(tx, user.id, source, now);
+      await writeAudit(
+        tx,
+        {
+          tenantId: auth.tenant.id,
+          actor: auth.actorId,
+          action: 'user.mark_synced',
+          targetType: 'user',
+          targetUserId: user.id,
+          changedFields: ['source'],
+          summary:
+            source === 'synced'
+              ? `Marked ${user.userPrincipalName} as synchronized from on-premises Active Directory`
+              : `Made ${user.userPrincipalName} a cloud user again`,
+        },
+        now,
+      );
+      return result;
+    },
+    { dryRun: !!options.dryRun },
+  );
   if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
   return ok(done.value);

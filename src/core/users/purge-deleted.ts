@@ -2,6 +2,7 @@ import type { CoreContext } from '../context.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
 import { mailboxesPastGrace, usersDeletedBefore } from '../../store/user-lifecycle.js';
+import { tenantById } from '../../store/organizations.js';
 import { DELETED_KEPT_DAYS, purgeCutoff } from './delete-user-targets.js';
 
 /** How the audit names the scheduled sweep when it acts (no person asked). */
@@ -31,11 +32,15 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
   const purged: string[] = [];
   const mailboxesRemoved: string[] = [];
   const seen = new Set<string>();
+  const kinds = new Map<string, string>();
   for (;;) {
     const due = (await usersDeletedBefore(ctx.db, cutoff, BATCH + seen.size)).filter((u) => !seen.has(u.id));
     if (due.length === 0) break;
     for (const user of due) {
       seen.add(user.id);
+      if (!kinds.has(user.tenantId)) kinds.set(user.tenantId, (await tenantById(ctx.db, user.tenantId))?.directory ?? 'embedded');
+      // A connected tenant removes its deleted users itself after 30 days; its sync brings that in.
+      if (kinds.get(user.tenantId) !== 'embedded') continue;
       const done = await transactionOrDryRun(ctx, dryRun, async (tx) => {
         if (!(await ctx.directory.purgeUser(tx, user.id, cutoff))) return false;
         await writeAudit(

@@ -4,7 +4,7 @@ import { reportChange } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import type { DeletedUserRecord } from '../../store/user-lifecycle.js';
 import { confirmActOnUser } from '../access/act-on-user.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
 import { deletedUserRefusal, findDeletedUser } from './delete-user-targets.js';
@@ -28,24 +28,29 @@ export async function purgeDeletedUser(
       { field: 'confirm', message: `Type ${found.userPrincipalName} to confirm.` },
     ]);
   const now = ctx.now();
-  const done = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
-    await confirmActOnUser(tx, auth, 'purge_users', found.id);
-    if (!(await ctx.directory.purgeUser(tx, found.id, addMilliseconds(now, 1))))
-      throw new CoreFailure(fail('not_found', `${found.userPrincipalName} was restored or removed a moment ago.`));
-    await writeAudit(
-      tx,
-      {
-        tenantId: auth.tenant.id,
-        actor: auth.actorId,
-        action: 'user.purge',
-        targetType: 'user',
-        targetUserId: found.id,
-        changedFields: ['account'],
-        summary: `Removed ${found.userPrincipalName} for good before its 30 days`,
-      },
-      now,
-    );
-  });
+  const done = await changeDirectory(
+    ctx,
+    auth.tenant,
+    async (tx, directory) => {
+      await confirmActOnUser(tx, auth, 'purge_users', found.id);
+      if (!(await directory.purgeUser(tx, found.id, addMilliseconds(now, 1))))
+        throw new CoreFailure(fail('not_found', `${found.userPrincipalName} was restored or removed a moment ago.`));
+      await writeAudit(
+        tx,
+        {
+          tenantId: auth.tenant.id,
+          actor: auth.actorId,
+          action: 'user.purge',
+          targetType: 'user',
+          targetUserId: found.id,
+          changedFields: ['account'],
+          summary: `Removed ${found.userPrincipalName} for good before its 30 days`,
+        },
+        now,
+      );
+    },
+    { dryRun: input.dryRun ?? false },
+  );
   if (!done.ok) return done;
   if (!input.dryRun) reportChange(ctx, auth.tenant, 'users', actor);
   return ok({ userPrincipalName: found.userPrincipalName, displayName: found.displayName });

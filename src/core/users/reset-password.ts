@@ -15,7 +15,7 @@ import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import type { CredentialNotice } from './add-user.js';
 import { MAX_CREDENTIAL_RECIPIENTS } from './add-user-input.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { isSynced, loadTarget, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 import { SYNCED_USER } from '../refusals.js';
 import { formIncomplete } from '../refusals.js';
@@ -83,8 +83,11 @@ export async function resetPassword(
   const generated = input.password.mode === 'auto';
   const temporaryPassword = input.password.mode === 'auto' ? generatePassword() : input.password.value;
   const password = { value: temporaryPassword, hash: await hashPassword(temporaryPassword, generated ? 'generated' : 'chosen') };
-  const done = await transactionOrDryRun(ctx, !!options.dryRun, (tx) =>
-    resetPasswordWithin(tx, ctx.directory, auth, target.user, { password, mustChange: input.requirePasswordChange }, ctx.now()),
+  const done = await changeDirectory(
+    ctx,
+    auth.tenant,
+    (tx, directory) => resetPasswordWithin(tx, directory, auth, target.user, { password, mustChange: input.requirePasswordChange }, ctx.now()),
+    { dryRun: !!options.dryRun },
   );
   if (!done.ok) return done;
   if (!options.dryRun) reportChange(ctx, auth.tenant, 'users', actor);

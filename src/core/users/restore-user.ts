@@ -3,7 +3,7 @@ import { confirmActOnUser } from '../access/act-on-user.js';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
-import { transactionOrDryRun } from '../dry-run.js';
+import { changeDirectory } from '../directory/change-directory.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashGeneratedPassword } from '../passwords/hash-password.js';
@@ -12,7 +12,6 @@ import type { Authorized } from '../access/authorize.js';
 import { hasPermission } from '../roles.js';
 import { parseUsername, type ParsedUsername } from '../rules/username.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
-import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { activeUserBySlackMember } from '../../store/directory-users.js';
@@ -128,15 +127,14 @@ export async function restoreUser(
   const now = ctx.now();
   const dryRun = input.dryRun ?? false;
   const licenseOptions = {
-    directory: ctx.directory,
     ownedSkuIds: (await licensePools(ctx.db, tenant.id)).map((p) => p.skuId),
     mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
     now,
   };
   const given: string[] = [];
   const notGiven: RestoreUserResult['licensesNotGiven'] = [];
-  const giveBack = async (tx: Db, license: RememberedLicense) => {
-    const back = await giveLicenseBack(tx, licenseOptions, auth, found.id, username.userPrincipalName, license, now);
+  const giveBack = async (tx: Db, directory: DirectoryProvider, license: RememberedLicense) => {
+    const back = await giveLicenseBack(tx, { ...licenseOptions, directory }, auth, found.id, username.userPrincipalName, license, now);
     if ('given' in back) given.push(back.given);
     else {
       notGiven.push(back.notGiven);
@@ -145,16 +143,21 @@ export async function restoreUser(
   };
   let restored;
   try {
-    restored = await transactionOrDryRun(ctx, dryRun, async (tx) => {
-      await restoreWithin(tx, ctx.directory, auth, found, { username, keepSlackLink, password: { value: temporaryPassword, hash: passwordHash } }, now);
-      // A rehearsal tries the licenses inside its own (rolled back) transaction.
-      if (dryRun)
-        for (const license of found.deletedLicenses)
-          await giveBack(tx, license).catch((error: unknown) => {
-            if (!(error instanceof LicenseChangeRefused)) throw error;
-          });
-      return { userId: found.id };
-    });
+    restored = await changeDirectory(
+      ctx,
+      tenant,
+      async (tx, directory) => {
+        await restoreWithin(tx, directory, auth, found, { username, keepSlackLink, password: { value: temporaryPassword, hash: passwordHash } }, now);
+        // A rehearsal tries the licenses inside its own (rolled back) transaction.
+        if (dryRun)
+          for (const license of found.deletedLicenses)
+            await giveBack(tx, directory, license).catch((error: unknown) => {
+              if (!(error instanceof LicenseChangeRefused)) throw error;
+            });
+        return { userId: found.id };
+      },
+      { dryRun },
+    );
   } catch (error) {
     if (error instanceof UniqueViolation && error.constraint === 'username')
       return invalidFields([{ field: 'alias', message: `The username ${username.userPrincipalName} was taken a moment ago. Enter a new one.` }]);
@@ -164,10 +167,18 @@ export async function restoreUser(
   if (!dryRun) {
     // Each license in its own transaction: one that cannot be given back does not hold up the others.
     for (const license of found.deletedLicenses) {
+      const product = productBySkuId(license.skuId)?.displayName ?? license.skuId;
       try {
-        await transaction(ctx, (tx) => giveBack(tx, license));
+        const back = await changeDirectory(ctx, tenant, async (tx, directory) => {
+          const outcome = await giveLicenseBack(tx, { ...licenseOptions, directory }, auth, found.id, username.userPrincipalName, license, now);
+          if ('notGiven' in outcome) throw outcome.error;
+          return outcome.given;
+        });
+        if (back.ok) given.push(back.value);
+        else notGiven.push({ product, reason: back.message });
       } catch (error) {
         if (!(error instanceof LicenseChangeRefused)) throw error;
+        notGiven.push({ product, reason: error.problems.map((p) => p.message).join(' ') });
       }
     }
     reportChange(ctx, tenant, 'users', actor);

@@ -19,7 +19,7 @@ export const USERS_HELP = [
   '`/users audit [user:<username>] [by:<username>] [action:user.delete] [since:7d] [until:2026-11-01]`: who changed what, newest first · `/users audit retention <days|forever>`: how long records are kept',
   "`/users domains`: the organization's domains · `/users domains add|verify|default|remove <domain>`: manage them (Global admins)",
   '`/users settings`: password expiry, seat warning, audit retention, time zone · `/users settings password-expiry <days|never>`, `timezone <zone>`, `schedule-hour <0-23>` (Global admins)',
-  "`/users connect`: connect the organization to a Microsoft 365 tenant (Global admins), or see the connection · `/users sync`: read the tenant's changes now",
+  "`/users connect`: connect the organization to a Microsoft 365 tenant (Global admins), or see the connection · `/users sync`: read the tenant's changes now · `/users link <user> <member>`: link a Slack member to a tenant user by hand (Global admins; members are linked by email at each sync)",
   '`/users setup`: set up the organization (workspace owners and admins, once)',
   '`/licenses`: seats per product · `/licenses buy <product> <quantity>`: buy seats',
 ].join('\n');

@@ -93,7 +93,8 @@ export function homeView(summary: HomeSummary, viewer: { maySetUp?: boolean } = 
   blocks.push(divider(), section('*Last changes*'));
   if (summary.recentChanges.length === 0) blocks.push(context('Nothing yet.'));
   for (const change of summary.recentChanges.slice(0, 10)) {
-    const who = change.actorSlackUserId.startsWith('cli:') ? esc(change.actorSlackUserId) : `<@${change.actorSlackUserId}>`;
+    // A member is mentioned; the command line (`cli:…`) and Roster's own jobs (`roster:…`) are named.
+    const who = /^[UW][A-Z0-9]+$/.test(change.actorSlackUserId) ? `<@${change.actorSlackUserId}>` : esc(change.actorSlackUserId);
     blocks.push(context(`${shortDate(change.at)} · ${who} · ${esc(change.summary)}`));
   }
   return { type: 'home', blocks: blocks.slice(0, 100) };

@@ -53,7 +53,11 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
 function historyBlocks(user: UserDetails): Blocks {
   if (user.history.length === 0) return [];
   const lines = user.history.map((change) => {
-    const who = change.actor.startsWith('cli:') ? `${esc(change.actor.slice(4))} (command line)` : `<@${change.actor}>`;
+    const who = change.actor.startsWith('cli:')
+      ? `${esc(change.actor.slice(4))} (command line)`
+      : /^[UW][A-Z0-9]+$/.test(change.actor)
+        ? `<@${change.actor}>`
+        : esc(change.actor);
     const what = change.changedFields.length ? ` _(${esc(change.changedFields.join(', '))})_` : '';
     return `• ${slackDateTime(change.at)} · ${who} · ${esc(change.summary)}${what}`;
   });

@@ -1,6 +1,7 @@
 import type { GraphUser } from '../../../src/graph/graph-types.js';
 import { decodeToken, deltaPage, encodeToken } from './delta.js';
-import type { FakeGraphState } from './state.js';
+import type { FakeApp, FakeGraphState } from './state.js';
+import { visible, writeRoute } from './write-routes.js';
 
 /** An answer of the fake: status, headers, JSON body. */
 export interface Answer {
@@ -18,6 +19,11 @@ const READ_GRANTS: { path: RegExp; any: string[] }[] = [
   { path: /^\/users/, any: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
   { path: /^\/(organization|subscribedSkus)/, any: ['Organization.Read.All', 'Organization.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
   { path: /^\/domains/, any: ['Domain.Read.All', 'Domain.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
+  { path: /^\/directory\/deletedItems/, any: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'] },
+  {
+    path: /^\/roleManagement\/directory/,
+    any: ['RoleManagement.Read.Directory', 'RoleManagement.ReadWrite.Directory', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  },
 ];
 
 function allowed(permissions: readonly string[], path: string): boolean {
@@ -45,12 +51,32 @@ function select(user: GraphUser, query: URLSearchParams): GraphUser {
   return Object.fromEntries(Object.entries(user).filter(([key]) => key === 'id' || wanted.includes(key))) as unknown as GraphUser;
 }
 
-/** A Graph request (path under /v1.0) from an app with `permissions`, already authenticated. */
-export function graphRoute(s: FakeGraphState, method: string, path: string, query: URLSearchParams, permissions: readonly string[]): Answer {
-  if (!allowed(permissions, path)) return graphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+/** A Graph request (path under /v1.0) from `app`, already authenticated; `body` is a change's JSON body. */
+export function graphRoute(s: FakeGraphState, method: string, path: string, query: URLSearchParams, app: FakeApp, body: unknown = {}): Answer {
+  if (method !== 'GET') {
+    const answer = writeRoute(s, method, path, (body ?? {}) as Record<string, unknown>, app);
+    return answer ?? graphFault(405, 'Request_BadRequest', `The fake Graph does not take ${method} ${path}.`);
+  }
+  if (!allowed(app.permissions, path)) return graphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   const t = s.tenant;
   const base = `${s.graphUrl}/v1.0`;
-  if (method !== 'GET') return graphFault(405, 'Request_BadRequest', `The fake Graph does not take ${method} ${path}.`);
+  if (path === '/roleManagement/directory/roleAssignments') {
+    const filter = query.get('$filter');
+    const wanted = filter ? [...filter.matchAll(/'([0-9a-f-]{36})'/gi)].map((m) => m[1]!.toLowerCase()) : null;
+    if (filter && !/^roleDefinitionId (eq|in) /i.test(filter)) return graphFault(400, 'BadRequest', 'Invalid filter clause.');
+    return json(200, { value: t.roleAssignments.filter((a) => wanted === null || wanted.includes(a.roleDefinitionId)) });
+  }
+  const deletedItem = /^\/directory\/deletedItems\/([^/]+)$/.exec(path);
+  if (deletedItem) {
+    const state = t.users.get(decodeURIComponent(deletedItem[1]!));
+    if (!state || state.deletedSeq === null || state.purgedSeq !== null)
+      return graphFault(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${decodeURIComponent(deletedItem[1]!)}' does not exist or one of its queried reference-property objects are not present.`,
+      );
+    return json(200, { '@odata.type': '#microsoft.graph.user', ...select(state.user, query) });
+  }
   if (path === '/organization') {
     return json(200, {
       value: [
@@ -96,8 +122,8 @@ export function graphRoute(s: FakeGraphState, method: string, path: string, quer
   }
   const one = /^\/users\/([^/]+)$/.exec(path);
   if (one) {
-    const state = t.find(decodeURIComponent(one[1]!));
-    if (!state || state.deletedSeq !== null)
+    const state = visible(t, decodeURIComponent(one[1]!));
+    if (!state)
       return graphFault(
         404,
         'Request_ResourceNotFound',

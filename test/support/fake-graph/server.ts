@@ -1,12 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { graphFault, graphRoute, type Answer } from './graph-routes.js';
-import type { FakeGraphState } from './state.js';
+import type { FakeApp, FakeGraphState } from './state.js';
 import { tokenRoute } from './token-route.js';
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8');
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 function send(res: ServerResponse, answer: Answer): void {
@@ -37,7 +45,14 @@ export async function route(s: FakeGraphState, req: IncomingMessage, res: Server
   const path = url.pathname.slice('/graph/v1.0'.length);
   const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
   const issued = bearer ? s.tokens.get(bearer) : undefined;
-  const record = (status: number) => s.calls.push({ method, path: `/v1.0${path}${url.search}`, status, authorized: Boolean(issued) });
+  const record = (status: number) =>
+    s.calls.push({
+      method,
+      path: `/v1.0${path}${url.search}`,
+      status,
+      authorized: Boolean(issued),
+      ...(method !== 'GET' && body ? { body: safeJson(body) } : {}),
+    });
   s.stats.requests += 1;
   if (!issued || issued.expiresAt <= Date.now()) {
     record(401);
@@ -50,11 +65,26 @@ export async function route(s: FakeGraphState, req: IncomingMessage, res: Server
     return send(res, answer);
   }
   if (path === '/$batch' && method === 'POST') {
-    const answer = batch(s, JSON.parse(body || '{}') as { requests?: InnerRequest[] }, app.permissions);
+    const answer = batch(s, JSON.parse(body || '{}') as { requests?: InnerRequest[] }, app);
+    record(answer.status);
+    if (s.dropBatchAnswers > 0) {
+      // Carried out, never answered: the client sees its connection cut.
+      s.dropBatchAnswers -= 1;
+      res.socket?.destroy();
+      return;
+    }
+    return send(res, answer);
+  }
+  let parsed: unknown = {};
+  try {
+    parsed = body ? JSON.parse(body) : {};
+  } catch {
+    const answer = graphFault(400, 'BadRequest', 'Unable to read JSON request payload.');
     record(answer.status);
     return send(res, answer);
   }
-  const answer = graphRoute(s, method, path, url.searchParams, app.permissions);
+  if (method !== 'GET' && s.beforeChange) await s.beforeChange({ method, path, body: parsed });
+  const answer = graphRoute(s, method, path, url.searchParams, app, parsed);
   record(answer.status);
   return send(res, answer);
 }
@@ -63,11 +93,12 @@ interface InnerRequest {
   id: string;
   method: string;
   url: string;
+  body?: unknown;
   dependsOn?: string[];
 }
 
 /** $batch: at most 20 requests, each answered on its own (throttled on its own too); one whose dependency failed gets 424. */
-function batch(s: FakeGraphState, payload: { requests?: InnerRequest[] }, permissions: readonly string[]): Answer {
+function batch(s: FakeGraphState, payload: { requests?: InnerRequest[] }, app: FakeApp): Answer {
   const requests = payload.requests ?? [];
   if (requests.length === 0 || requests.length > 20)
     return graphFault(400, 'BadRequest', `Invalid batch payload format: a batch holds 1 to 20 requests, not ${requests.length}.`);
@@ -82,10 +113,16 @@ function batch(s: FakeGraphState, payload: { requests?: InnerRequest[] }, permis
     else if (s.throttleNow(true)) answer = throttled(s);
     else {
       const inner = new URL(request.url.startsWith('/') ? request.url : `/${request.url}`, 'http://fake');
-      answer = graphRoute(s, request.method, inner.pathname, inner.searchParams, permissions);
+      answer = graphRoute(s, request.method, inner.pathname, inner.searchParams, app, request.body);
     }
     done.set(request.id, answer);
-    s.calls.push({ method: request.method, path: `/v1.0${request.url}`, status: answer.status, inner: true });
+    s.calls.push({
+      method: request.method,
+      path: `/v1.0${request.url}`,
+      status: answer.status,
+      inner: true,
+      ...(request.body !== undefined ? { body: request.body } : {}),
+    });
     return { id: request.id, status: answer.status, headers: { 'Content-Type': 'application/json', ...(answer.headers ?? {}) }, body: answer.body };
   });
   return { status: 200, body: { responses } };

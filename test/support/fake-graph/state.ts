@@ -9,6 +9,8 @@ export interface FakeApp {
   permissions: string[];
   /** The secret has expired (AADSTS7000222). */
   secretExpired?: boolean;
+  /** Microsoft Entra roles assigned to the app itself, such as 'User Administrator' (needed to set passwords). */
+  roles?: string[];
 }
 
 /** A recorded request: what the fake was asked and what it answered. */
@@ -21,6 +23,8 @@ export interface FakeGraphCall {
   inner?: boolean;
   /** Whether the request carried a Bearer token the fake had issued. */
   authorized?: boolean;
+  /** A change's JSON body, as sent. */
+  body?: unknown;
 }
 
 /** Throttling on demand: a share of Graph requests (seeded, so repeatable), or the next few. */
@@ -47,6 +51,10 @@ export class FakeGraphState {
   /** Delta tokens of an older generation answer 410 (resync). */
   deltaGeneration = 0;
   stats = { requests: 0, throttled: 0, tokens: 0 };
+  /** The next this-many JSON batches are carried out, then their connection is cut before the answer (a lost response). */
+  dropBatchAnswers = 0;
+  /** Runs before a change (not a GET, not a batch) is answered: a test acts "at the same moment". */
+  beforeChange: ((call: { method: string; path: string; body: unknown }) => Promise<void> | void) | null = null;
   private random: () => number;
 
   constructor(
@@ -63,6 +71,7 @@ export class FakeGraphState {
       secret: app.secret ?? `${randomBytes(6).toString('base64url')}~${randomBytes(18).toString('base64url')}`,
       permissions: app.permissions ?? ['User.Read.All', 'Organization.Read.All', 'Domain.Read.All'],
       ...(app.secretExpired ? { secretExpired: true } : {}),
+      roles: app.roles ?? [],
     };
     this.apps.set(made.clientId, made);
     return made;

@@ -21,6 +21,8 @@ export interface FakeUser {
   purgedSeq: number | null;
   /** Every change after creation: its seq, what it touched ('*' for a restore: everything). */
   changes: { seq: number; props: string[] }[];
+  /** When Graph's replicas see the user (ms since the epoch): before then a read of them answers 404 (see FakeGraph.setVisibilityDelay). */
+  visibleAt: number;
 }
 
 export interface FakeSku {
@@ -43,6 +45,7 @@ const EMPTY_USER: FakeUserFields = {
   mobilePhone: null,
   faxNumber: null,
   otherMails: [],
+  mail: null,
   streetAddress: null,
   city: null,
   state: null,
@@ -67,6 +70,14 @@ export class FakeTenant {
   readonly users = new Map<string, FakeUser>();
   private readonly byUpn = new Map<string, string>();
   seq = 0;
+  /** Families of service plan ids of which a user may hold only one (assignLicense's MutuallyExclusiveViolation). */
+  readonly exclusivePlans: string[][] = [];
+  /** Service plans that need one of other plans (assignLicense's DependencyViolation), by plan id. */
+  readonly planNeeds = new Map<string, string[]>();
+  /** How long a user made or restored through Graph stays invisible to reads (ms). */
+  visibilityDelayMs = 0;
+  /** Microsoft Entra role assignments: the user (principalId), the role (its template id) and the scope ('/': the whole tenant). */
+  readonly roleAssignments: { id: string; principalId: string; roleDefinitionId: string; directoryScopeId: string }[] = [];
 
   constructor(options: { id?: string; displayName?: string; initialDomain?: string } = {}) {
     this.id = options.id ?? randomUUID();
@@ -112,7 +123,7 @@ export class FakeTenant {
       createdDateTime: new Date().toISOString(),
       ...fields,
     };
-    this.users.set(user.id, { user, createdSeq: seq, deletedSeq: null, purgedSeq: null, changes: [] });
+    this.users.set(user.id, { user, createdSeq: seq, deletedSeq: null, purgedSeq: null, changes: [], visibleAt: 0 });
     this.order.push(user.id);
     this.byUpn.set(key, user.id);
     return user;
@@ -133,6 +144,25 @@ export class FakeTenant {
         assignedLicenses: options.license ? [options.license] : [],
       });
     }
+  }
+
+  /** Assigns an Entra role (by template id) to a user, tenant-wide unless `scope` (an administrative unit's). */
+  assignRole(idOrUpn: string, roleDefinitionId: string, scope = '/'): void {
+    this.roleAssignments.push({ id: randomUUID(), principalId: this.must(idOrUpn).user.id, roleDefinitionId, directoryScopeId: scope });
+  }
+
+  /** Removes a user's assignments of a role. */
+  unassignRole(idOrUpn: string, roleDefinitionId: string): void {
+    const id = this.must(idOrUpn).user.id;
+    for (let i = this.roleAssignments.length - 1; i >= 0; i--)
+      if (this.roleAssignments[i]!.principalId === id && this.roleAssignments[i]!.roleDefinitionId === roleDefinitionId) this.roleAssignments.splice(i, 1);
+  }
+
+  /** The active user holding this username (any case), if any. */
+  holderOf(userPrincipalName: string): FakeUser | undefined {
+    const id = this.byUpn.get(userPrincipalName.toLowerCase());
+    const state = id ? this.users.get(id) : undefined;
+    return state && state.deletedSeq === null && state.purgedSeq === null ? state : undefined;
   }
 
   /** A user by id or username (deleted ones included, not purged). */

@@ -1,4 +1,4 @@
-import { buyLicenses } from '../../../core/licenses/buy-licenses.js';
+import { buyLicenses, mayBuyLicenses } from '../../../core/licenses/buy-licenses.js';
 import { checkSeatWarning, setSeatWarning } from '../../../core/tenant/set-seat-warning.js';
 import { listLicenses } from '../../../core/licenses/list-licenses.js';
 import { listSelfService } from '../../../core/licenses/take-over-subscription.js';
@@ -58,6 +58,9 @@ export function licensesCommand(deps: ListenerDeps) {
       };
     }
     if (sub !== 'buy') return { reply: ephemeral(helpMessage(LICENSES_HELP, `Roster doesn't know \`/licenses ${words[0]}\`.`)) };
+    // A connected tenant's licenses are bought in its admin center, whatever the quantity typed.
+    const may = await mayBuyLicenses(deps.core, actor);
+    if (!may.ok && may.code === 'unsupported') return { reply: ephemeral(textMessage(may.message)) };
     const quantityText = words.length >= 3 ? words[words.length - 1]! : '';
     if (!/^\d+$/.test(quantityText)) {
       return { reply: ephemeral(helpMessage(LICENSES_HELP, 'Say how many licenses to buy, after the product: `/licenses buy business basic 10`.')) };

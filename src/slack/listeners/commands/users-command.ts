@@ -15,7 +15,7 @@ import { importUploadModal } from '../../views/import-modals.js';
 import { esc, textMessage } from '../../views/kit.js';
 import { auditCommand } from './audit-command.js';
 import { domainsCommand } from './domains-command.js';
-import { connectCommand, syncCommand } from './connect-command.js';
+import { connectCommand, linkCommand, syncCommand } from './connect-command.js';
 import { settingsCommand } from './settings-command.js';
 import { importChannelCommand } from './import-channel-command.js';
 import { sendImportTemplate } from '../../services/send-import-template.js';
@@ -45,6 +45,7 @@ const OTHER_SUBCOMMANDS = [
   'settings',
   'connect',
   'sync',
+  'link',
   'setup',
   'offboard',
   'scheduled',
@@ -145,6 +146,8 @@ export function usersCommand(deps: ListenerDeps) {
         return connectCommand(deps, actor, command.trigger_id);
       case 'sync':
         return syncCommand(deps, actor, followUp(args));
+      case 'link':
+        return linkCommand(deps, actor, rest, followUp(args));
       case 'setup':
         // Who may set up is asked of Slack (users.info): after the ack, with the form.
         return { after: read('open the setup form', () => openSetupForm(deps, actor, command.trigger_id, command.team_domain)) };

@@ -1,0 +1,6 @@
+-- AlterTable
+ALTER TABLE "DirectoryUser" ADD COLUMN     "mailKey" TEXT COLLATE "C";
+
+-- CreateIndex
+CREATE INDEX "DirectoryUser_tenantId_mailKey_idx" ON "DirectoryUser"("tenantId", "mailKey");
+
