@@ -60,7 +60,7 @@ export interface CommandSpec {
   /** It needs no database at all (`completion`). */
   noRuntime?: (run: Pick<CommandRun, 'args' | 'print' | 'problem'>) => number;
   /** It works on the database itself, before any runtime (`migrate`): given DATABASE_URL, it opens and closes it. */
-  migrate?: (run: { databaseUrl: string } & Pick<CommandRun, 'print' | 'problem'>) => Promise<number>;
+  migrate?: (run: { databaseUrl: string; values: Values; env: Record<string, string | undefined> } & Pick<CommandRun, 'print' | 'problem'>) => Promise<number>;
   /** It opens the database with background checkpoints (a long import). */
   longWrites?: boolean;
   run?: (run: CommandRun) => Promise<number>;
