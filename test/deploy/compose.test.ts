@@ -96,7 +96,9 @@ describe('deploy/compose.yml', () => {
 
   it('puts both instances behind the proxy, which sends only Slack paths to them and retries only a refused connection', () => {
     const nginx = readFileSync('deploy/nginx.conf', 'utf8');
-    for (const name of instances) expect(nginx).toContain(`server ${name}:3000`);
+    // Looked up again, not once at start: a recreated container has a new address.
+    for (const name of instances) expect(nginx).toContain(`server ${name}:3000 resolve`);
+    expect(nginx).toMatch(/^resolver 127\.0\.0\.11 /m);
     expect(nginx).toMatch(/location ~ \^\/slack\/\(events\|install\|oauth_redirect\)\$/);
     expect(nginx).toContain('proxy_next_upstream error non_idempotent;');
     expect(services.proxy!.volumes).toEqual(['./nginx.conf:/etc/nginx/conf.d/default.conf:ro']);
