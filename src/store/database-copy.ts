@@ -4,8 +4,9 @@ import type { Db } from './database.js';
 import { dialectOf } from './dialect.js';
 import { fromDbDate, toDbDate } from './values.js';
 
-/** Rows read from the source and written to the target at a time (one multi-row INSERT, under PostgreSQL's 65,535 parameters). */
+/** Rows read from the source and written to the target at a time: one multi-row INSERT (fewer for a wide table: PostgreSQL takes at most 65,535 parameters). */
 const ROWS_PER_BATCH = 500;
+const MAX_PARAMETERS = 65_535;
 
 /** The migrators' own tables: each database keeps its own record of the migrations it applied. */
 const MIGRATION_TABLES = new Set(['_prisma_migrations']);
@@ -68,7 +69,8 @@ export async function copyRows(
         const reader = sqlite.prepare(`SELECT ${names} FROM "${table}"`).iterate() as IterableIterator<Record<string, unknown>>;
         let copied = 0;
         progress(table, 0, total);
-        for (let batch = nextBatch(reader); batch.length > 0; batch = nextBatch(reader)) {
+        const size = Math.min(ROWS_PER_BATCH, Math.floor(MAX_PARAMETERS / own.length));
+        for (let batch = nextBatch(reader, size); batch.length > 0; batch = nextBatch(reader, size)) {
           const values = batch.map((row) => Object.fromEntries(own.map((c) => [c.column, asTargetValue(row[c.column], c.type)])));
           await (tx as unknown as Db)
             .insertInto(table as never)
@@ -93,9 +95,9 @@ export async function copyRows(
   return copies;
 }
 
-function nextBatch(reader: IterableIterator<Record<string, unknown>>): Record<string, unknown>[] {
+function nextBatch(reader: IterableIterator<Record<string, unknown>>, size: number): Record<string, unknown>[] {
   const batch: Record<string, unknown>[] = [];
-  while (batch.length < ROWS_PER_BATCH) {
+  while (batch.length < size) {
     const next = reader.next();
     if (next.done) break;
     batch.push(next.value);

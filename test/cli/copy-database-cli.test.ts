@@ -154,6 +154,27 @@ describe.skipIf(!testPostgresUrl)('roster copy-database (to PostgreSQL)', () => 
       target.release();
     }
   });
+
+  it('exits 1 when check finds a difference in what was copied (a seat count off in the source), saying which', async () => {
+    const target = await takePostgresSchema();
+    const pool = source.sqlite!.prepare(`SELECT "tenantId", "skuId", assigned FROM "LicensePool" LIMIT 1`).get() as {
+      tenantId: string;
+      skuId: string;
+      assigned: number;
+    };
+    source.sqlite!.prepare(`UPDATE "LicensePool" SET assigned = ? WHERE "tenantId" = ? AND "skuId" = ?`).run(pool.assigned + 1, pool.tenantId, pool.skuId);
+    try {
+      const run = await roster({ ROSTER_SECRET_KEY: key }, 'copy-database', '--to', target.url);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toMatch(/Every table has as many rows as in the source\./);
+      expect(run.stdout).toMatch(new RegExp(`the pool says ${pool.assigned + 1} assigned of \\d+; the assignments count ${pool.assigned}\\.`));
+      expect(run.stdout).toMatch(/1 difference found\.\n$/);
+      expect(run.stdout).not.toMatch(/^Done\./m);
+    } finally {
+      source.sqlite!.prepare(`UPDATE "LicensePool" SET assigned = ? WHERE "tenantId" = ? AND "skuId" = ?`).run(pool.assigned, pool.tenantId, pool.skuId);
+      target.release();
+    }
+  });
 });
 
 describe('roster copy-database refusals', () => {
