@@ -70,13 +70,17 @@ that same key, here and for every instance on PostgreSQL.`,
       problem(`error: ROSTER_SECRET_KEY (or ROSTER_SECRET_KEY_FILE) is needed: set it to the key the SQLite app ran with (there is no key file ${keyFile}).`);
       return EXIT.refused;
     }
+    // Rows of the current table told so far (a progress line each time it passes a multiple of PROGRESS_EVERY).
+    let told = 0;
     try {
       const { copies, report } = await copyDatabase(from, to, given.key, {
         migrated: (count) =>
           print(`Copying ${file} into ${describeDatabaseUrl(to)}${count ? ` (migrated: ${count} migrations applied)` : ''}, in one transaction.`),
         progress: (table, copied, of) => {
+          if (copied === 0) told = 0;
           if (copied === of) print(`${table}: ${of} row${of === 1 ? '' : 's'}`);
-          else if (copied > 0 && copied % PROGRESS_EVERY === 0) print(`${table}: ${copied} of ${of} rows…`);
+          else if (Math.floor(copied / PROGRESS_EVERY) > Math.floor(told / PROGRESS_EVERY)) print(`${table}: ${copied} of ${of} rows…`);
+          told = copied;
         },
         errors: problem,
       });
