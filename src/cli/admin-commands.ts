@@ -1,15 +1,18 @@
-import { checkConsistency, isConsistent } from '../core/health/check-consistency.js';
+import { checkConsistency, isConsistent, type ConsistencyReport } from '../core/health/check-consistency.js';
 import { addImportChannel, listImportChannels, removeImportChannel } from '../core/imports/import-channels.js';
 import { cancelJob, listJobs } from '../core/jobs/list-jobs.js';
 import { listInstallations } from '../core/workspaces/slack-installations.js';
-import { EXIT, refuse } from './cli-kit.js';
+import { EXIT, refuse, type Print } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter } from './output.js';
 
 /** `roster check`: recomputes every invariant from the rows (seats, search index, Global admins); exit 1 on any difference. */
 async function check(run: CommandRun): Promise<number> {
-  const { print } = run;
-  const report = await checkConsistency(run.ctx);
+  return printConsistency(await checkConsistency(run.ctx), run.print);
+}
+
+/** `check`'s lines for a report (also printed by `copy-database` for its target); EXIT.refused on any difference. */
+export function printConsistency(report: ConsistencyReport, print: Print): number {
   if (report.seats.length === 0) print("Seats: every product's assigned count matches its license assignments, and none is over its total.");
   for (const d of report.seats) {
     print(`${d.partNumber} in organization ${d.tenantId}: the pool says ${d.recorded} assigned of ${d.total}; the assignments count ${d.counted}.`);

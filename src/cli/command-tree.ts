@@ -59,8 +59,8 @@ export interface CommandSpec {
   noWorkspace?: boolean;
   /** It needs no database at all (`completion`). */
   noRuntime?: (run: Pick<CommandRun, 'args' | 'print' | 'problem'>) => number;
-  /** It works on the database itself, before any runtime (`migrate`): given DATABASE_URL, it opens and closes it. */
-  migrate?: (run: { databaseUrl: string } & Pick<CommandRun, 'print' | 'problem'>) => Promise<number>;
+  /** It works on the database itself, before any runtime (`migrate`, `copy-database`): given DATABASE_URL and its options, it opens and closes what it needs. */
+  migrate?: (run: { databaseUrl: string; values: Values; env: Record<string, string | undefined> } & Pick<CommandRun, 'print' | 'problem'>) => Promise<number>;
   /** It opens the database with background checkpoints (a long import). */
   longWrites?: boolean;
   run?: (run: CommandRun) => Promise<number>;

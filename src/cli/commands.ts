@@ -7,6 +7,7 @@ import { IMPORT_COMMAND } from './import-commands.js';
 import { LICENSES_COMMANDS } from './licenses-commands.js';
 import { LICENSES_SEAT_COMMANDS } from './licenses-seat-commands.js';
 import { LIST_COMMANDS } from './list-commands.js';
+import { COPY_DATABASE_COMMAND } from './copy-database-command.js';
 import { MIGRATE_COMMAND } from './migrate-command.js';
 import { SCHEDULE_COMMANDS } from './schedule-commands.js';
 import { SETTINGS_COMMANDS } from './settings-commands.js';
@@ -34,5 +35,6 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ADMIN_COMMANDS,
   AUDIT_COMMAND,
   MIGRATE_COMMAND,
+  COPY_DATABASE_COMMAND,
   COMPLETION_COMMAND,
 ];

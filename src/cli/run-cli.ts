@@ -91,7 +91,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   const format = (values.output ?? 'text') as OutputFormat;
   if (!OUTPUT_FORMATS.includes(format)) return usageError(problem, `--output is text, json or csv, not "${String(values.output)}"`);
   if (spec.noRuntime) return completionCommand(args[0]!, COMMANDS, write, problem);
-  if (spec.migrate) return spec.migrate({ databaseUrl: io.env.DATABASE_URL || defaultDatabaseUrl, print, problem });
+  if (spec.migrate) return spec.migrate({ databaseUrl: io.env.DATABASE_URL || defaultDatabaseUrl, values, env: io.env, print, problem });
   const limits = limitsSchema.safeParse(Object.fromEntries(Object.entries(io.env).filter(([, v]) => v !== '')));
   if (!limits.success) return usageError(problem, z.prettifyError(limits.error));
   const secretKey = secretKeyFromEnv(io.env);
