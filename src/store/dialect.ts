@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { Kysely, RawBuilder } from 'kysely';
 import type { DB } from '../generated/kysely/database.js';
 
 /** The store's typed database (database.ts `Db`; named here too so that the drivers need not import database.ts). */
@@ -24,11 +24,36 @@ export interface StoreDialect {
    */
   lockOrganization(tx: Db, tenantId: string): Promise<void>;
   /**
+   * Whether this transaction holds the organization's lock now (taken by `lockOrganization` and not
+   * undone with a savepoint since): the store's seat writes refuse to run without it.
+   */
+  holdsOrganizationLock(tx: Db, tenantId: string): Promise<boolean>;
+  /**
+   * Serializes, until the transaction ends and across organizations, the transactions that decide
+   * whether a domain name is free (a verified domain belongs to one organization only).
+   */
+  lockDomainName(tx: Db, name: string): Promise<void>;
+  /**
    * A SELECT whose rows stay as read until the transaction ends, for a decision made on them (seats
    * taken by the count): `FOR UPDATE` on PostgreSQL; on SQLite the transaction already holds the
    * database's one write lock, and the query is left as it is.
    */
   forUpdate<Q extends { forUpdate(): Q }>(query: Q): Q;
+  /**
+   * A SELECT of rows to claim (the next due job) that passes over rows another transaction is
+   * claiming at this moment: `FOR UPDATE SKIP LOCKED` on PostgreSQL, so runners of several instances
+   * never queue behind each other; on SQLite (one writer) the query as it is. Either way the claim's
+   * conditional UPDATE decides.
+   */
+  skipLocked<Q extends { forUpdate(): Q; skipLocked(): Q }>(query: Q): Q;
+  /**
+   * The change feed's reading order (change-events.ts): what a new ChangeEvent row stores in `txid`
+   * (the writing transaction's id on PostgreSQL, 0 on SQLite), and the horizon below which every
+   * `txid` belongs to a transaction that has ended (the oldest transaction still running on
+   * PostgreSQL; 1 on SQLite, where a row is visible in the order of its seq).
+   */
+  feedWriter(): RawBuilder<number>;
+  feedHorizon(): RawBuilder<number>;
 }
 
 /** Carried by each driver's Kysely adapter, so any `Db` (a transaction too) finds its dialect. */

@@ -5,6 +5,7 @@ import {
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  sql,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -55,7 +56,13 @@ const SQLITE: StoreDialect = {
   async lockOrganization(tx) {
     if (!tx.isTransaction) throw new Error('lockOrganization runs inside a transaction');
   },
+  holdsOrganizationLock: async (tx) => tx.isTransaction,
+  // The one write lock again: no other transaction can decide on a domain meanwhile.
+  async lockDomainName() {},
   forUpdate: (query) => query,
+  skipLocked: (query) => query,
+  feedWriter: () => sql<number>`0`,
+  feedHorizon: () => sql<number>`1`,
 };
 
 class RosterSqliteAdapter extends SqliteAdapter implements AdapterWithDialect {

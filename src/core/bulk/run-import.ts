@@ -14,6 +14,7 @@ import { usersMadeByImportRows, type NewDirectoryUser } from '../../store/direct
 import { licenseNewUsers } from '../licenses/change-user-licenses.js';
 import { findImportJob, heartbeatImport, saveImportProgress, takeImportOwnership, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { licensesOfUsers } from '../../store/seat-ledger.js';
 import { choiceKey, ImportSeats, missingProductsReason, productName, productNames } from './import-seats.js';
 import { BatchPacer } from './batch-pacer.js';
@@ -200,6 +201,8 @@ class ImportRun {
     const now = this.ctx.now();
     const started = performance.now();
     const results = await transaction(this.ctx, async (tx) => {
+      // The organization's lock first, as every writer of its directory takes it (organization-lock.ts).
+      await lockOrganization(tx, this.tenant.id);
       if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
       const made = await this.create(tx, pending, now);
       // A synced user made before the interruption has no cloud password to issue again.

@@ -239,9 +239,14 @@ export class JobRunner {
         if (control.lost) throw new LeaseLost(record.id);
         let next: Record<string, unknown> | undefined;
         const value = await transaction(runner.core, async (tx) => {
+          // The lease first: from here to the COMMIT the job's row is this step's, so a runner that
+          // takes the job over (the lease ran out) waits for the step to end and then finds the lease
+          // renewed, and a step of a runner that lost the lease does no work at all.
+          const owner = runner.core.instanceId;
+          if (!(await renewLease(tx, record.id, owner, runner.leaseUntil(), runner.core.now()))) throw new LeaseLost(record.id);
           const result = await work(tx);
           next = progressOf ? { ...progress, ...progressOf(result) } : undefined;
-          if (!(await renewLease(tx, record.id, runner.core.instanceId, runner.leaseUntil(), runner.core.now(), next))) throw new LeaseLost(record.id);
+          if (next && !(await renewLease(tx, record.id, owner, runner.leaseUntil(), runner.core.now(), next))) throw new LeaseLost(record.id);
           return result;
         });
         if (value.ok && next) progress = next;

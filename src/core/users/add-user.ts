@@ -11,6 +11,7 @@ import { writeAudit } from '../../store/audit.js';
 import { activeUserBySlackMember } from '../../store/directory-users.js';
 import { usableDomains } from '../../store/organizations.js';
 import { licensePools } from '../../store/seat-ledger.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import type { Db } from '../../store/database.js';
 import { changeUserLicenses, LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
@@ -145,6 +146,7 @@ export async function addUser(
   let created;
   try {
     created = await transactionOrDryRun(ctx, dryRun, async (tx) => {
+      await lockOrganization(tx, tenant.id);
       const userId = await ctx.directory.createUser(
         tx,
         {

@@ -10,6 +10,7 @@ import { parseUsername } from '../rules/username.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
 import { UniqueViolation } from '../../store/errors.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 
 /** `ana@fabrikam.com` → `ana_fabrikam.com#EXT#@contoso.onmicrosoft.com`, Microsoft's guest username form. */
 export function guestUsername(email: string, initialDomain: string): string {
@@ -57,6 +58,7 @@ export async function inviteGuest(
   const passwordHash = hashGeneratedPassword(generatePassword());
   try {
     const made = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
+      await lockOrganization(tx, auth.tenant.id);
       const userId = await ctx.directory.createUser(
         tx,
         {
