@@ -134,12 +134,12 @@ describe.skipIf(!testPostgresUrl)('several Roster processes writing to one Postg
         const aliceAlias = aliceUpn.slice(0, aliceUpn.indexOf('@'));
         const named = (user: string) => (user === 'alice' ? aliceAlias : user);
         const resolved = plans.map((plan) =>
-          plan.map(({ by: who, ...step }): Operation => {
-            const actor = actors[who];
-            if ('user' in step) return { ...step, actor, user: named(step.user) } as Operation;
-            if (step.op === 'bulk') return { ...step, actor, users: step.users.map(named) };
-            if (step.op === 'buy') return { ...step, actor, requestKey: `${teamId}:${step.requestKey}` };
-            return { ...step, actor } as Operation;
+          plan.map((planned): Operation => {
+            const step = { ...planned, actor: actors[planned.by] } as unknown as Operation;
+            if ('user' in step) return { ...step, user: named(step.user) };
+            if (step.op === 'bulk') return { ...step, users: step.users.map(named) };
+            if (step.op === 'buy') return { ...step, requestKey: `${teamId}:${step.requestKey}` };
+            return step;
           }),
         );
         const outcomes = await processes.run(resolved, domain);
