@@ -1,4 +1,4 @@
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Kysely } from 'kysely';
 import type { DB } from '../generated/kysely/database.js';
 
 /** The store's typed database (database.ts `Db`; named here too so that the drivers need not import database.ts). */
@@ -47,13 +47,21 @@ export interface StoreDialect {
    */
   skipLocked<Q extends { forUpdate(): Q; skipLocked(): Q }>(query: Q): Q;
   /**
-   * The change feed's reading order (change-events.ts): what a new ChangeEvent row stores in `txid`
-   * (the writing transaction's id on PostgreSQL, 0 on SQLite), and the horizon below which every
-   * `txid` belongs to a transaction that has ended (the oldest transaction still running on
-   * PostgreSQL; 1 on SQLite, where a row is visible in the order of its seq).
+   * Runs `write` (an INSERT that numbers a row from a sequence) so that rows become visible in the
+   * order of their numbers (the change feed: change-events.ts). On PostgreSQL a number is taken at
+   * INSERT and the row appears at COMMIT, so `write` runs in a transaction that takes a lock of the
+   * feed first and holds it to its COMMIT: the next writer takes its number only once this row is
+   * visible. On SQLite (one writer) it just runs.
    */
-  feedWriter(): RawBuilder<number>;
-  feedHorizon(): RawBuilder<number>;
+  inNumberOrder<T>(db: Db, write: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` unless it runs under the same `name` elsewhere at this moment (another instance on
+   * the same database): then resolves `{ ran: false }` at once. On PostgreSQL a session advisory
+   * lock on the name, held on a connection of its own for as long as `work` runs (`work` uses
+   * others), released when it ends or the process dies; on SQLite the instances of one database
+   * file run in one process, and the names running are kept in it.
+   */
+  alone<T>(db: Db, name: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false }>;
 }
 
 /** Carried by each driver's Kysely adapter, so any `Db` (a transaction too) finds its dialect. */

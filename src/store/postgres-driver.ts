@@ -53,6 +53,10 @@ export class RosterPostgresDialect implements Dialect {
 const ORGANIZATION_LOCK = 0x526f7374;
 /** The advisory lock class of a domain name's lock (the second key is the hash of the name): "Rosd". */
 const DOMAIN_NAME_LOCK = 0x526f7364;
+/** The advisory lock class of rows numbered in visibility order (the change feed; the second key is the schema's hash): "Rosf". */
+const NUMBER_ORDER_LOCK = 0x526f7366;
+/** The advisory lock class of work that runs on one instance at a time (the second key hashes the schema and the work's name): "Rosa". */
+const ALONE_LOCK = 0x526f7361;
 
 /** What the store asks of PostgreSQL (dialect.ts). */
 const POSTGRES: StoreDialect = {
@@ -67,9 +71,26 @@ const POSTGRES: StoreDialect = {
   },
   forUpdate: (query) => query.forUpdate(),
   skipLocked: (query) => query.forUpdate().skipLocked(),
-  // xid8 (64 bits, never wraps) as a bigint: a row's writer, and the oldest writer still running.
-  feedWriter: () => sql<number>`pg_current_xact_id()::text::bigint`,
-  feedHorizon: () => sql<number>`pg_snapshot_xmin(pg_current_snapshot())::text::bigint`,
+  async inNumberOrder(db, write) {
+    const ordered = async (tx: typeof db) => {
+      // One lock per schema (the instances of one Roster share theirs), held until the COMMIT.
+      await sql`SELECT pg_advisory_xact_lock(${sql.lit(NUMBER_ORDER_LOCK)}, hashtext(current_schema()))`.execute(tx);
+      return write(tx);
+    };
+    return db.isTransaction ? ordered(db) : db.transaction().execute(ordered);
+  },
+  alone(db, name, work) {
+    return db.connection().execute(async (connection) => {
+      const key = sql`hashtext(current_schema() || ':' || ${name})`;
+      const { rows } = await sql<{ taken: number }>`SELECT pg_try_advisory_lock(${sql.lit(ALONE_LOCK)}, ${key}) AS taken`.execute(connection);
+      if (!rows[0]?.taken) return { ran: false as const };
+      try {
+        return { ran: true as const, value: await work() };
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${sql.lit(ALONE_LOCK)}, ${key})`.execute(connection);
+      }
+    });
+  },
 };
 
 /** The pooled connection a transaction runs on (a Kysely transaction provides always the same one). */

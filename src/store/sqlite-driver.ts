@@ -5,7 +5,6 @@ import {
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
-  sql,
   type DatabaseConnection,
   type Dialect,
   type Driver,
@@ -61,12 +60,26 @@ const SQLITE: StoreDialect = {
   async lockDomainName() {},
   forUpdate: (query) => query,
   skipLocked: (query) => query,
-  feedWriter: () => sql<number>`0`,
-  feedHorizon: () => sql<number>`1`,
+  // One writer at a time: a row is visible in the order of its number.
+  inNumberOrder: (db, write) => write(db),
+  // The instances of a database file run in one process (the app's; a command line runs no
+  // sweeps), on one Kysely: the names running are kept with it.
+  async alone(db, name, work) {
+    const running = (db.getExecutor().adapter as RosterSqliteAdapter).runningAlone;
+    if (running.has(name)) return { ran: false };
+    running.add(name);
+    try {
+      return { ran: true, value: await work() };
+    } finally {
+      running.delete(name);
+    }
+  },
 };
 
 class RosterSqliteAdapter extends SqliteAdapter implements AdapterWithDialect {
   readonly storeDialect = SQLITE;
+  /** Work running under `alone` on this database now, by name. */
+  readonly runningAlone = new Set<string>();
 }
 
 class CachingSqliteDriver implements Driver {
