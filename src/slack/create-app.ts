@@ -39,6 +39,8 @@ export interface RosterApp {
 export interface SlackAppTuning {
   /** The App Home refresh slot (ms): HOME_REFRESH_INTERVAL_MS (2 s) unless a test wants its refreshes sooner. */
   homeRefreshMs?: number;
+  /** Called just before the app listens on PORT (or its health server on HEALTH_PORT): main.ts frees the port its startup probe held. */
+  beforeListen?: () => Promise<void>;
 }
 
 /**
@@ -154,6 +156,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
     await checkToken('SLACK_APP_TOKEN', () => app.start());
     void announceInterruptedImports(deps, interrupted);
     if (env.HEALTH_PORT === undefined) return { stop };
+    await tuning.beforeListen?.();
     const health = await startHealthServer(env.HEALTH_PORT, routes);
     const healthAddress = health.address();
     return {
@@ -164,6 +167,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
       },
     };
   }
+  await tuning.beforeListen?.();
   const server = (await app.start(env.PORT)) as Server;
   void announceInterruptedImports(deps, interrupted);
   const address = server.address();
