@@ -2,7 +2,9 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
-import type { ListenerDeps } from '../src/slack/deps.js';
+import type { SlackAppDeps } from '../src/slack/deps.js';
+import { oneTokenPorts } from '../src/slack/slack-ports.js';
+import type { SlackPort } from '../src/slack/slack-port.js';
 import { registerListeners } from '../src/slack/listeners/register.js';
 
 /** Every .ts file under a folder of src/, with its text. */
@@ -104,7 +106,7 @@ describe('Slack is answered one way: every ack goes through services/answer.ts',
     const register = code(readFileSync(path.join('src', 'slack', 'listeners', 'register.ts'), 'utf8'));
     expect(register).toMatch(/const on = answering\(app, deps\)/);
     // Events are acked by Bolt before any listener runs (App.processEvent); only they use the app directly.
-    expect([...register.matchAll(/\bapp\.(\w+)\(/g)].map((m) => m[1])).toEqual(['event', 'event', 'event']);
+    expect([...register.matchAll(/\bapp\.(\w+)\(/g)].map((m) => m[1])).toEqual(['event', 'event', 'event', 'event', 'event']);
   });
 
   it('every registered listener acks exactly once, with no Web API call before, even when its plan fails', async () => {
@@ -121,15 +123,25 @@ describe('Slack is answered one way: every ack goes through services/answer.ts',
     const slack = new Proxy(
       {},
       {
-        get: () => async () => {
-          slackCalls += 1;
-          return { channel: 'D1', ts: '1', viewId: 'V1', shares: [] };
-        },
+        // Not a thenable (no `then`): the registrar hands the port out through a promise.
+        get: (_target, method) =>
+          method === 'then'
+            ? undefined
+            : async () => {
+                slackCalls += 1;
+                return { channel: 'D1', ts: '1', viewId: 'V1', shares: [] };
+              },
       },
     );
-    const deps = { core: {}, slack, ackBudgetMs: 50, logger: { debug: quiet, info: quiet, warn: quiet, error: quiet }, bootstrapAdmins: [] };
+    const deps = {
+      core: {},
+      ports: oneTokenPorts(slack as SlackPort),
+      ackBudgetMs: 50,
+      logger: { debug: quiet, info: quiet, warn: quiet, error: quiet },
+      bootstrapAdmins: [],
+    };
     // Each registration's own listener (actions and submissions reach Bolt through one router each).
-    const interactive = registerListeners(recorder, deps as unknown as ListenerDeps);
+    const interactive = registerListeners(recorder, deps as unknown as SlackAppDeps);
     expect(registered.filter((r) => r.kind !== 'event').length).toBeGreaterThanOrEqual(2);
     expect(interactive.length).toBeGreaterThan(40);
     for (const { kind, listener: own } of interactive) {

@@ -1,6 +1,7 @@
 import { checkConsistency, isConsistent } from '../core/health/check-consistency.js';
 import { addImportChannel, listImportChannels, removeImportChannel } from '../core/imports/import-channels.js';
 import { cancelJob, listJobs } from '../core/jobs/list-jobs.js';
+import { listInstallations } from '../core/workspaces/slack-installations.js';
 import { EXIT, refuse } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter } from './output.js';
@@ -81,7 +82,32 @@ async function channel(run: CommandRun, add: boolean): Promise<number> {
   return EXIT.done;
 }
 
+/** `roster workspaces`: the workspaces Roster was installed in through Slack's OAuth flow, and their organizations (the values of --workspace). */
+async function workspaces(run: CommandRun): Promise<number> {
+  const fields = ['teamId', 'teamName', 'organization', 'installedBy', 'installedAt'];
+  const rows = new RowWriter(
+    run.format,
+    fields,
+    run.write,
+    (r) => `${r.teamId}  ${r.teamName}: ${r.organization ?? 'no organization yet (/users setup)'}, installed by ${r.installedBy} on ${r.installedAt}`,
+  );
+  rows.rows((await listInstallations(run.ctx)).map((i) => ({ ...i, installedAt: i.installedAt.toISOString() })));
+  if (rows.end() === 0 && run.format === 'text')
+    run.print("No workspace installed Roster through Slack's install page (with SLACK_BOT_TOKEN, Roster serves that token's one workspace).");
+  return EXIT.done;
+}
+
 export const ADMIN_COMMANDS: CommandSpec[] = [
+  {
+    path: ['workspaces'],
+    summary: "the workspaces that installed Roster through Slack's install page (many workspaces), with their organizations",
+    args: '',
+    positionals: { min: 0, max: 0 },
+    output: true,
+    noWorkspace: true,
+    examples: ['roster workspaces', 'roster workspaces --output json'],
+    run: workspaces,
+  },
   {
     path: ['check'],
     summary: 'recompute seats, the search index and the Global admins from the rows; exit 1 on a difference',

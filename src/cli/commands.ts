@@ -5,6 +5,7 @@ import { COMPLETION_COMMAND } from './completion.js';
 import { CONNECT_COMMANDS } from './connect-commands.js';
 import { IMPORT_COMMAND } from './import-commands.js';
 import { LICENSES_COMMANDS } from './licenses-commands.js';
+import { LICENSES_SEAT_COMMANDS } from './licenses-seat-commands.js';
 import { LIST_COMMANDS } from './list-commands.js';
 import { MIGRATE_COMMAND } from './migrate-command.js';
 import { SETTINGS_COMMANDS } from './settings-commands.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...LIST_COMMANDS,
   ...VIEWS_COMMANDS,
   ...LICENSES_COMMANDS,
+  ...LICENSES_SEAT_COMMANDS,
   IMPORT_COMMAND,
   ...ADMIN_COMMANDS,
   AUDIT_COMMAND,

@@ -2,6 +2,7 @@ import { changeDomain, type DomainChange } from '../core/domains/change-domains.
 import { listDomains } from '../core/domains/list-domains.js';
 import { organizationSettings } from '../core/tenant/organization-settings.js';
 import { setPasswordExpiry } from '../core/tenant/password-expiry.js';
+import { deleteOrganization } from '../core/tenant/delete-organization.js';
 import { EXIT, refuse } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter } from './output.js';
@@ -35,6 +36,19 @@ async function settings(run: CommandRun): Promise<number> {
     },
   ]);
   rows.end();
+  return EXIT.done;
+}
+
+/** `roster organization delete --confirm <name>`: the organization and all of Roster's data about it, gone for good. */
+async function deleteTheOrganization(run: CommandRun): Promise<number> {
+  const dryRun = run.values['dry-run'] === true;
+  const result = await deleteOrganization(run.ctx, run.actor, { confirm: String(run.values.confirm ?? ''), dryRun });
+  if (!result.ok) return refuse(run.problem, result, { confirm: '--confirm' });
+  run.print(
+    dryRun
+      ? `Would delete ${result.organizationName} (workspace ${run.actor.teamId}) and all of Roster's data about it; nothing was deleted (--dry-run).`
+      : `Deleted ${result.organizationName} (workspace ${run.actor.teamId}) and all of Roster's data about it. A workspace owner or admin can set it up again with /users setup.`,
+  );
   return EXIT.done;
 }
 
@@ -108,4 +122,19 @@ export const SETTINGS_COMMANDS: CommandSpec[] = [
       run: domainChange(what),
     }),
   ),
+  {
+    path: ['organization', 'delete'],
+    summary: "delete the workspace's organization and all of Roster's data about it, for good (Global admins)",
+    args: '--confirm <organization name>',
+    positionals: { min: 0, max: 0 },
+    options: {
+      confirm: { type: 'string', value: '<name>', help: "the organization's name, typed again: nothing can bring it back" },
+    },
+    details:
+      'Users, roles, licenses, subscriptions, domains, views, the audit, imports, jobs and temporary passwords waiting to be shown are deleted. Removing Roster from Slack keeps them; this deletes them. A connected Microsoft 365 tenant is not touched.',
+    required: ['confirm'],
+    dryRun: true,
+    examples: ['roster organization delete --workspace T0123ABCD --confirm "Contoso Ltd"'],
+    run: deleteTheOrganization,
+  },
 ];

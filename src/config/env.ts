@@ -10,7 +10,21 @@ const slackId = /^[UW][A-Z0-9]{2,}$/;
 
 /** Every setting Roster reads from the environment, checked once at start. */
 export const envSchema = z.object({
-  SLACK_BOT_TOKEN: z.string({ error: 'is missing' }).regex(/^xoxb-/, 'must start with xoxb- (the Bot User OAuth Token)'),
+  // One workspace: its bot token. Many workspaces: the three OAuth settings instead (loadEnv checks that exactly one way is set).
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must start with xoxb- (the Bot User OAuth Token)')
+    .optional(),
+  SLACK_CLIENT_ID: z
+    .string()
+    .regex(/^\d+\.\d+$/, 'must be the Client ID (digits, a dot, digits)')
+    .optional(),
+  SLACK_CLIENT_SECRET: z
+    .string()
+    .regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal Client Secret')
+    .optional(),
+  /** Signs the OAuth state Roster hands to Slack and checks when Slack comes back (Bolt's state store). */
+  SLACK_STATE_SECRET: z.string().min(32, 'must be at least 32 random characters (make one with `openssl rand -hex 32`)').optional(),
   // Required in HTTP mode only (checked in loadEnv): in Socket Mode, Slack signs no request.
   SLACK_SIGNING_SECRET: z
     .string()
@@ -83,9 +97,26 @@ export const envSchema = z.object({
 
 export type Env = z.output<typeof envSchema>;
 
+/** The OAuth settings that, together, make Roster serve many workspaces. */
+export const OAUTH_SETTINGS = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+
+/** How Roster talks to Slack: one workspace with SLACK_BOT_TOKEN, or every workspace that installs it through Slack's OAuth flow. */
+export type SlackAuth = { mode: 'one-workspace'; botToken: string } | { mode: 'many-workspaces'; clientId: string; clientSecret: string; stateSecret: string };
+
+/** The way loadEnv accepted (it refuses both, neither, or a part of the OAuth settings). */
+export function slackAuth(env: Env): SlackAuth {
+  if (env.SLACK_BOT_TOKEN) return { mode: 'one-workspace', botToken: env.SLACK_BOT_TOKEN };
+  const { SLACK_CLIENT_ID: clientId, SLACK_CLIENT_SECRET: clientSecret, SLACK_STATE_SECRET: stateSecret } = env;
+  if (!clientId || !clientSecret || !stateSecret) throw new Error('neither SLACK_BOT_TOKEN nor the OAuth settings are set (loadEnv reports this first)');
+  return { mode: 'many-workspaces', clientId, clientSecret, stateSecret };
+}
+
 /** Where each Slack credential is found, for messages that ask for a good one. */
 export const WHERE = {
   SLACK_BOT_TOKEN: 'Slack app settings → OAuth & Permissions → Bot User OAuth Token (install the app first)',
+  SLACK_CLIENT_ID: 'Slack app settings → Basic Information → App Credentials → Client ID',
+  SLACK_CLIENT_SECRET: 'Slack app settings → Basic Information → App Credentials → Client Secret',
+  SLACK_STATE_SECRET: 'any long random string you keep secret, the same on every instance (`openssl rand -hex 32`)',
   SLACK_SIGNING_SECRET: 'Slack app settings → Basic Information → App Credentials → Signing Secret',
   SLACK_APP_TOKEN: 'Slack app settings → Basic Information → App-Level Tokens (scope connections:write); only for Socket Mode',
   ROSTER_SECRET_KEY:
@@ -100,6 +131,7 @@ export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { o
   const parsed = envSchema.safeParse(cleaned);
   const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({ name: String(issue.path[0] ?? 'environment'), message: issue.message }));
   if (keyFile.problem) problems.push({ name: 'ROSTER_SECRET_KEY_FILE', message: keyFile.problem });
+  problems.push(...slackAuthProblems(cleaned));
   if (cleaned.DATABASE_URL !== undefined && isPostgresUrl(cleaned.DATABASE_URL) && cleaned.ROSTER_SECRET_KEY === undefined && !keyFile.problem) {
     problems.push({ name: 'ROSTER_SECRET_KEY', message: POSTGRES_NEEDS_SECRET_KEY });
   }
@@ -115,6 +147,37 @@ export function loadEnv(source: NodeJS.ProcessEnv): { ok: true; env: Env } | { o
     ok: false,
     message: `Roster cannot start; fix these settings (in .env or the environment, see README.md):\n${lines.join('\n')}`,
   };
+}
+
+/**
+ * Exactly one way to Slack: SLACK_BOT_TOKEN (one workspace), or all three OAuth settings (many
+ * workspaces, over HTTP: Slack sends installs back to /slack/oauth_redirect). Each problem names
+ * what to set or unset.
+ */
+function slackAuthProblems(env: Record<string, string | undefined>): { name: string; message: string }[] {
+  const oauthSet = OAUTH_SETTINGS.filter((name) => env[name] !== undefined);
+  if (env.SLACK_BOT_TOKEN !== undefined && oauthSet.length > 0) {
+    return [
+      {
+        name: 'SLACK_BOT_TOKEN',
+        message: `is set together with ${oauthSet.join(', ')}: set SLACK_BOT_TOKEN alone for one workspace, or ${OAUTH_SETTINGS.join(', ')} (and no SLACK_BOT_TOKEN) for many`,
+      },
+    ];
+  }
+  if (env.SLACK_BOT_TOKEN !== undefined) return [];
+  if (oauthSet.length === 0) return [{ name: 'SLACK_BOT_TOKEN', message: 'is missing' }];
+  const problems: { name: string; message: string }[] = OAUTH_SETTINGS.filter((name) => env[name] === undefined).map((name) => ({
+    name,
+    message: `is missing (serving many workspaces needs ${OAUTH_SETTINGS.join(', ')} together; for one workspace set SLACK_BOT_TOKEN instead)`,
+  }));
+  if (env.SLACK_APP_TOKEN !== undefined) {
+    problems.push({
+      name: 'SLACK_APP_TOKEN',
+      message:
+        'is set, but serving many workspaces works over HTTP only (Slack sends each install back to /slack/oauth_redirect): unset it and set SLACK_SIGNING_SECRET',
+    });
+  }
+  return problems;
 }
 
 /**

@@ -21,7 +21,9 @@ export type Permission =
   | 'manage_domains'
   | 'manage_settings'
   | 'purge_users'
-  | 'manage_directory';
+  | 'delete_organization'
+  | 'manage_directory'
+  | 'manage_license_settings';
 
 /**
  * Which roles grant each permission (docs/domain.md "Admin roles"); Global admin grants everything.
@@ -47,8 +49,12 @@ const GRANTS: Record<Permission, Role[]> = {
   manage_domains: ['global_admin'],
   manage_settings: ['global_admin'],
   purge_users: ['global_admin'],
+  delete_organization: ['global_admin'],
   // Connecting the organization to a Microsoft 365 tenant (or disconnecting it) decides whose directory Roster shows.
   manage_directory: ['global_admin'],
+  // Seat alerts per product, where they go, the weekly digest and the prices (issue 17): the people who buy.
+  // Roster's own settings, so a connected organization changes them too.
+  manage_license_settings: ['global_admin', 'billing_admin'],
 };
 
 /**
@@ -97,7 +103,9 @@ const PERMISSION_WORDS: Record<Permission, string> = {
   manage_domains: 'manage domains',
   manage_settings: 'change organization settings',
   purge_users: 'delete users permanently before their 30 days',
+  delete_organization: "delete the organization and all of Roster's data about it",
   manage_directory: 'connect or disconnect Microsoft 365',
+  manage_license_settings: 'set seat alerts and license prices',
 };
 
 export function permissionWords(permission: Permission): string {

@@ -7,7 +7,7 @@ export function microsoftMirror(): DirectoryMirror {
   return {
     applyUsers: (tx, tenantId, changes, at) => applyMirrorChanges(tx, tenantId, changes, at),
     removeUsersNotReadSince: (tx, tenantId, since, limit, at) => deleteUsersNotMirroredSince(tx, tenantId, since, limit, at),
-    setProducts: (tx, tenantId, products) => setMirroredProducts(tx, tenantId, products),
+    setProducts: (tx, tenantId, products, at) => setMirroredProducts(tx, tenantId, products, at),
     setDomains: (tx, tenantId, domains, at) => setMirroredDomains(tx, tenantId, domains, at),
   };
 }

@@ -1,30 +1,50 @@
-import type { Server } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
-import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi } from '@slack/bolt';
-import type { Env } from '../config/env.js';
+import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type CodedError, type Installation } from '@slack/bolt';
+import { slackAuth, type Env, type SlackAuth } from '../config/env.js';
 import { STALE_AFTER_MS } from '../core/bulk/import-ownership.js';
 import { interruptOrphanedImports } from '../core/bulk/import-job.js';
 import { SecretKeyProblem } from '../core/credentials/secret-key.js';
 import type { Runtime } from '../runtime/create-runtime.js';
 import { describeError } from '../log.js';
 import { boltLogger } from './bolt-logger.js';
-import type { ListenerDeps } from './deps.js';
+import type { SlackAppDeps } from './deps.js';
 import { registerListeners } from './listeners/register.js';
 import { guardReceiver } from './parse/guard-receiver.js';
 import { credentialSweepJob, CREDENTIAL_SWEEP } from './services/credential-sweep.js';
-import { HomeRefresher } from './services/home-refresher.js';
+import { HOME_REFRESH_JOB, HomeRefresher } from './services/home-refresher.js';
 import { editManySlackJob } from './jobs/edit-many-job.js';
 import { exportSlackJob } from './jobs/export-job.js';
 import { productChangeSlackJob } from './jobs/product-change-job.js';
 import { importSlackJob } from './jobs/import-job.js';
 import { noticeSlackJob } from './jobs/notice-job.js';
 import { bulkActionSlackJobs } from './jobs/bulk-action-job.js';
+import { reclaimSlackJob, seatAlertSlackJob, seatDigestSlackJob } from './jobs/seat-jobs.js';
+import { SEAT_DIGEST_SWEEP, seatDigestSweepHandler } from '../core/licenses/seat-digest.js';
 import { removeLeftoverTempFolders } from './services/private-temp-folders.js';
-import { announceInterruptedImports } from './services/interrupted-imports.js';
-import { checkToken, reachSlack, StartupProblem } from './token-check.js';
+import { announceInterruptedImportsOfEveryone } from './services/interrupted-imports.js';
+import { checkOAuthApp, checkToken, reachSlack, StartupProblem, type BotIdentity } from './token-check.js';
 import { healthRoutes, SlackReachability, startHealthServer } from './health-routes.js';
 import { instrumentedPort } from './instrumented-port.js';
 import { webApiPort } from './web-api-port.js';
+import { BOT_SCOPES } from './bot-scopes.js';
+import { oneTokenPorts, type SlackPorts } from './slack-ports.js';
+import { inWorkspaceOfJob, type WorkspaceJob } from './jobs/workspace-job.js';
+import { InstalledWorkspaces } from './workspaces/installed-workspaces.js';
+import { installedPage, installFailedPage } from './workspaces/install-pages.js';
+
+/** The jobs that talk to Slack, each run in its organization's workspace (and ended when Roster is removed from it). */
+const SLACK_JOBS: readonly WorkspaceJob[] = [
+  editManySlackJob,
+  exportSlackJob,
+  productChangeSlackJob,
+  importSlackJob,
+  noticeSlackJob,
+  ...bulkActionSlackJobs,
+  seatAlertSlackJob,
+  seatDigestSlackJob,
+  reclaimSlackJob,
+];
 
 export interface RosterApp {
   /** The HTTP port listened on (HTTP mode only). */
@@ -50,16 +70,51 @@ export interface SlackAppTuning {
  * listeners and the jobs that talk to Slack, and starts the runtime's jobs. Signatures are always
  * verified. Both tokens are checked with Slack before it resolves (auth.test, then
  * apps.connections.open in Socket Mode); a refused one rejects with a StartupProblem naming it.
+ *
+ * With SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET instead of SLACK_BOT_TOKEN,
+ * Roster serves many workspaces (HTTP only): Bolt's OAuth flow at GET /slack/install and
+ * /slack/oauth_redirect (the state signed with SLACK_STATE_SECRET and tied to the browser by a
+ * cookie), installations kept sealed in the database (workspaces/installed-workspaces.ts), and
+ * each request and job acting with its own workspace's token.
  */
 export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackAppTuning = {}): Promise<RosterApp> {
   const { logger } = runtime;
   const log = boltLogger(logger);
   const clientOptions = env.SLACK_API_URL ? { slackApiUrl: env.SLACK_API_URL } : {};
   const socketMode = Boolean(env.SLACK_APP_TOKEN);
-  // Slack unreachable stops the start in seconds, naming the address (a refused token: checkToken).
-  const bot = await reachSlack(env.SLACK_BOT_TOKEN, env.SLACK_API_URL);
-  const readiness = new webApi.WebClient(env.SLACK_BOT_TOKEN, { ...clientOptions, retryConfig: { retries: 0 }, logger: log });
-  const routes = healthRoutes(runtime, runtime.metrics, new SlackReachability(() => readiness.auth.test()));
+  const auth = slackAuth(env);
+  // Slack unreachable stops the start in seconds, naming the address (a refused token or app: checkToken, checkOAuthApp).
+  let bot: BotIdentity | undefined;
+  if (auth.mode === 'one-workspace') bot = await reachSlack(auth.botToken, env.SLACK_API_URL);
+  else await checkOAuthApp(auth.clientId, auth.clientSecret, env.SLACK_API_URL);
+  // Ready while Slack answers: the bot token (one workspace), or Slack's API at all (many: no token is the app's own).
+  const readiness = new webApi.WebClient(auth.mode === 'one-workspace' ? auth.botToken : undefined, {
+    ...clientOptions,
+    retryConfig: { retries: 0 },
+    logger: log,
+  });
+  const routes = healthRoutes(
+    runtime,
+    runtime.metrics,
+    new SlackReachability(() => (auth.mode === 'one-workspace' ? readiness.auth.test() : readiness.api.test())),
+  );
+  const secretKey = loadSecretKey(runtime);
+  const core = runtime.core;
+  // Each token's own client: its rate-limit waits (Retry-After) hold up only its own workspace's calls.
+  const portOf = (token: string, client: webApi.WebClient) => {
+    client.on(webApi.WebClientEvent.RATE_LIMITED, () => runtime.metrics.slackRateLimited());
+    return instrumentedPort(
+      webApiPort(client, token, () => runtime.metrics.slackRateLimited()),
+      runtime.metrics,
+    );
+  };
+  const installed =
+    auth.mode === 'many-workspaces'
+      ? new InstalledWorkspaces(core, secretKey, (token) => portOf(token, new webApi.WebClient(token, { ...clientOptions, logger: log })), logger, [
+          ...SLACK_JOBS.map((job) => job.kind),
+          HOME_REFRESH_JOB,
+        ])
+      : undefined;
   // Every body is checked against the shapes Roster reads before Bolt sees it (parse/guard-receiver.ts).
   const receiver = socketMode
     ? // The Socket Mode client has its own Web API client (apps.connections.open): same base URL.
@@ -70,11 +125,13 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
           endpoints: '/slack/events',
           logger: log,
           customRoutes: routes,
+          ...(installed && auth.mode === 'many-workspaces' ? oauthOptions(auth, installed, env.SLACK_API_URL) : {}),
         }),
         logger,
       );
   const app = new App({
-    token: env.SLACK_BOT_TOKEN,
+    // Many workspaces: no token of its own; Bolt's authorize reads each request's workspace from the installation store.
+    ...(auth.mode === 'one-workspace' ? { token: auth.botToken } : {}),
     receiver,
     clientOptions,
     logger: log,
@@ -88,18 +145,12 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
     convoStore: false,
   });
   await checkToken('SLACK_BOT_TOKEN', () => app.init());
-  const secretKey = loadSecretKey(runtime);
-  const core = runtime.core;
-  const slack = instrumentedPort(
-    webApiPort(app.client, env.SLACK_BOT_TOKEN, () => runtime.metrics.slackRateLimited()),
-    runtime.metrics,
-  );
-  app.client.on(webApi.WebClientEvent.RATE_LIMITED, () => runtime.metrics.slackRateLimited());
-  const home = new HomeRefresher({ core, slack, logger, bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS }, tuning.homeRefreshMs);
+  const ports: SlackPorts = installed ?? oneTokenPorts(portOf(auth.mode === 'one-workspace' ? auth.botToken : '', app.client), logger);
+  const home = new HomeRefresher({ core, ports, logger, bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS }, tuning.homeRefreshMs);
   const unsubscribe = runtime.changes.subscribe((change) => home.changed(change));
-  const deps: ListenerDeps = {
+  const deps: SlackAppDeps = {
     core,
-    slack,
+    ports,
     home,
     bootstrapAdmins: env.ROSTER_BOOTSTRAP_ADMINS,
     ackBudgetMs: env.ROSTER_ACK_BUDGET_MS,
@@ -116,16 +167,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   app.error(async (error) => {
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
-  runtime.jobs.register(
-    home.job(),
-    credentialSweepJob(deps),
-    editManySlackJob(deps),
-    exportSlackJob(deps),
-    productChangeSlackJob(deps),
-    importSlackJob(deps),
-    noticeSlackJob(deps),
-    ...bulkActionSlackJobs(deps),
-  );
+  runtime.jobs.register(home.job(), credentialSweepJob(deps), seatDigestSweepHandler(core), ...SLACK_JOBS.map((job) => inWorkspaceOfJob(deps, job)));
   // CSVs a crash left behind (downloads, exports) hold personal data: gone before anything else can happen.
   const leftovers = await removeLeftoverTempFolders(deps.imports.tempDir);
   if (leftovers.imports + leftovers.exports > 0) logger.info('removed leftover temporary folders', leftovers);
@@ -136,13 +178,13 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   const interrupted = await interruptOrphanedImports(core);
   const staleCheck = setInterval(() => {
     void interruptOrphanedImports(core)
-      .then((jobs) => announceInterruptedImports(deps, jobs))
+      .then((jobs) => announceInterruptedImportsOfEveryone(deps, jobs))
       .catch((error: unknown) => logger.error('could not check for stopped imports', describeError(error)));
   }, STALE_AFTER_MS / 2);
   staleCheck.unref();
   // Jobs (the sweeps, App Home refreshes…) run from here on, temporary passwords that expired while
   // Roster was stopped are destroyed first thing (CREDENTIAL_SWEEP runs at start).
-  await runtime.start({ schedule: [CREDENTIAL_SWEEP] });
+  await runtime.start({ schedule: [CREDENTIAL_SWEEP, SEAT_DIGEST_SWEEP] });
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
@@ -154,7 +196,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
 
   if (socketMode) {
     await checkToken('SLACK_APP_TOKEN', () => app.start());
-    void announceInterruptedImports(deps, interrupted);
+    void announceInterruptedImportsOfEveryone(deps, interrupted);
     if (env.HEALTH_PORT === undefined) return { stop };
     await tuning.beforeListen?.();
     const health = await startHealthServer(env.HEALTH_PORT, routes);
@@ -169,7 +211,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   }
   await tuning.beforeListen?.();
   const server = (await app.start(env.PORT)) as Server;
-  void announceInterruptedImports(deps, interrupted);
+  void announceInterruptedImportsOfEveryone(deps, interrupted);
   const address = server.address();
   return {
     port: typeof address === 'object' && address ? address.port : env.PORT,
@@ -185,6 +227,30 @@ function loadSecretKey(runtime: Runtime): Buffer {
     if (error instanceof SecretKeyProblem) throw new StartupProblem(error.message);
     throw error;
   }
+}
+
+/**
+ * Bolt's OAuth flow (many workspaces): GET /slack/install sends the installer straight to Slack's
+ * consent page with a signed state (also set as a cookie, so the redirect is checked to come back to
+ * the same browser), GET /slack/oauth_redirect exchanges the code (oauth.v2.access) and stores the
+ * installation. Slack's pages are at SLACK_API_URL's host when it is set (a fake, in tests).
+ */
+function oauthOptions(auth: Extract<SlackAuth, { mode: 'many-workspaces' }>, installed: InstalledWorkspaces, apiUrl: string | undefined) {
+  return {
+    clientId: auth.clientId,
+    clientSecret: auth.clientSecret,
+    stateSecret: auth.stateSecret,
+    scopes: [...BOT_SCOPES],
+    installationStore: installed.installationStore(),
+    installerOptions: {
+      directInstall: true,
+      callbackOptions: {
+        success: (installation: Installation, _options: unknown, _req: unknown, res: ServerResponse) => installedPage(installation, res),
+        failure: (error: CodedError, _options: unknown, _req: unknown, res: ServerResponse) => installFailedPage(error, res),
+      },
+      ...(apiUrl ? { clientOptions: { slackApiUrl: apiUrl }, authorizationUrl: `${new URL(apiUrl).origin}/oauth/v2/authorize` } : {}),
+    },
+  };
 }
 
 function requiredSigningSecret(env: Env): string {

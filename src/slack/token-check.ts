@@ -63,10 +63,40 @@ export async function reachSlack(token: string, apiUrl: string | undefined): Pro
   } catch (error) {
     if (error instanceof StartupProblem) throw error;
     if (slackErrorCode(error) !== undefined) return undefined; // Slack answered: app.init() asks again and says the rest.
-    const why = (error as { original?: { code?: string; message?: string; cause?: { code?: string } } }).original;
-    throw new StartupProblem(
-      `Slack could not be reached at ${new URL(base).origin} (${why?.cause?.code ?? why?.code ?? why?.message ?? 'no answer'}) after 4 tries over about 7 s. Check the network, a proxy or firewall on the way, or SLACK_API_URL, and start again.`,
-    );
+    throw unreachable(base, error);
+  }
+}
+
+/** Slack did not answer at all: the start stops, naming the address tried. */
+function unreachable(base: string, error: unknown): StartupProblem {
+  const why = (error as { original?: { code?: string; message?: string; cause?: { code?: string } } }).original;
+  return new StartupProblem(
+    `Slack could not be reached at ${new URL(base).origin} (${why?.cause?.code ?? why?.code ?? why?.message ?? 'no answer'}) after 4 tries over about 7 s. Check the network, a proxy or firewall on the way, or SLACK_API_URL, and start again.`,
+  );
+}
+
+/**
+ * Many workspaces: before anything else, asks Slack to exchange a code that cannot be valid
+ * (oauth.v2.access). Slack checks the app's credentials before the code, so `invalid_client_id`
+ * or `bad_client_secret` stop the start naming the variable to fix, rather than the first install
+ * failing; `invalid_code` (or any other answer) means Slack was reached and knows the app.
+ */
+export async function checkOAuthApp(clientId: string, clientSecret: string, apiUrl: string | undefined): Promise<void> {
+  const base = apiUrl ?? 'https://slack.com/api/';
+  const client = new webApi.WebClient(undefined, { slackApiUrl: base, retryConfig: STARTUP_RETRIES, logger: SILENT });
+  try {
+    await client.oauth.v2.access({ client_id: clientId, client_secret: clientSecret, code: 'roster-start-check' });
+  } catch (error) {
+    const code = slackErrorCode(error);
+    if (code === 'invalid_client_id')
+      throw new StartupProblem(
+        `Slack does not know SLACK_CLIENT_ID (invalid_client_id); put the app's Client ID in .env or the environment, taking it from ${WHERE.SLACK_CLIENT_ID}.`,
+      );
+    if (code === 'bad_client_secret')
+      throw new StartupProblem(
+        `Slack refused SLACK_CLIENT_SECRET (bad_client_secret); put the app's Client Secret in .env or the environment, taking it from ${WHERE.SLACK_CLIENT_SECRET}.`,
+      );
+    if (code === undefined) throw unreachable(base, error);
   }
 }
 

@@ -41,8 +41,13 @@ export type AuditAction =
   | 'user.credential_expired'
   | 'import_channel.add'
   | 'import_channel.remove'
+  | 'workspace.installed'
+  | 'workspace.uninstalled'
   | 'tenant.connect'
-  | 'tenant.disconnect';
+  | 'tenant.disconnect'
+  | 'licenses.alert'
+  | 'licenses.price'
+  | 'user.license_kept';
 
 export interface AuditEntry {
   tenantId: string;

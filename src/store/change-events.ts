@@ -74,3 +74,8 @@ export async function homeWatchers(db: Db, teamId: string, since: Date): Promise
 export async function forgetHomeWatchesBefore(db: Db, before: Date): Promise<void> {
   await db.deleteFrom('HomeWatch').where('openedAt', '<', toDbDate(before)).execute();
 }
+
+/** Forgets every App Home watch of a workspace (Roster was removed from it): no refresh follows its changes. */
+export async function forgetHomeWatchesOfTeam(db: Db, teamId: string): Promise<void> {
+  await db.deleteFrom('HomeWatch').where('teamId', '=', teamId).execute();
+}

@@ -1,5 +1,6 @@
 import type { Db } from './database.js';
 import { timeOrderedId } from './row-ids.js';
+import { alertIfBelow, ensureProductSettings, rearmIfAbove } from './seat-alerts.js';
 import { toDbBool, toDbDate } from './values.js';
 
 /**
@@ -11,13 +12,16 @@ import { toDbBool, toDbDate } from './values.js';
 /**
  * The tenant's products become the organization's seat pools (total: enabled prepaid units;
  * assigned: consumed units); a product it no longer has keeps no seats. Subscriptions bought in
- * Roster's own directory are cancelled: the tenant's are the ones that count now.
+ * Roster's own directory are cancelled: the tenant's are the ones that count now. A product the
+ * sync takes below its seat alert threshold has its alert queued (seat-alerts.ts), as any change's.
  */
 export async function setMirroredProducts(
   db: Db,
   tenantId: string,
   products: readonly { skuId: string; partNumber: string; total: number; assigned: number }[],
+  at: Date,
 ): Promise<void> {
+  const known = new Set((await db.selectFrom('ProductSetting').select('skuId').where('tenantId', '=', tenantId).execute()).map((row) => row.skuId));
   await db.updateTable('LicensePool').set({ total: 0, assigned: 0 }).where('tenantId', '=', tenantId).execute();
   for (const product of products) {
     await db
@@ -29,6 +33,15 @@ export async function setMirroredProducts(
       .execute();
   }
   await db.updateTable('Subscription').set({ status: 'cancelled' }).where('tenantId', '=', tenantId).where('status', '=', 'active').execute();
+  // A product new to Roster starts as it is (no alert for how the tenant had it); the others alert when they crossed.
+  await ensureProductSettings(
+    db,
+    tenantId,
+    products.filter((p) => !known.has(p.skuId)).map((p) => p.skuId),
+    at,
+  );
+  await rearmIfAbove(db, tenantId, 'all');
+  await alertIfBelow(db, tenantId, 'all', at);
 }
 
 /** The tenant's domains become the organization's (the initial one included); the others go. */

@@ -343,6 +343,34 @@ export async function failAbandonedJob(db: Db, id: string, error: string, now: D
   return result.numUpdatedRows === 1n;
 }
 
+/** How many of an organization's jobs are running now (on any runner). */
+export async function runningJobsOfTenant(db: Db, tenantId: string): Promise<number> {
+  const row = await db
+    .selectFrom('Job')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('tenantId', '=', tenantId)
+    .where('status', '=', 'running')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/**
+ * Ends an organization's queued jobs of these kinds without running them: failed, with why.
+ * Running ones are left to their runner. Returns how many ended.
+ */
+export async function failQueuedJobsOfTenant(db: Db, tenantId: string, kinds: readonly string[], error: string, now: Date): Promise<number> {
+  if (kinds.length === 0) return 0;
+  const stamp = toDbDate(now);
+  const result = await db
+    .updateTable('Job')
+    .set({ status: 'failed', error, finishedAt: stamp, updatedAt: stamp })
+    .where('tenantId', '=', tenantId)
+    .where('kind', 'in', kinds)
+    .where('status', '=', 'queued')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
 /** The organization's jobs of these kinds that are queued or running, oldest first. */
 export async function openJobsOfTenant(db: Db, tenantId: string, kinds: readonly string[]): Promise<JobRecord[]> {
   if (kinds.length === 0) return [];

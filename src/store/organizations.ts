@@ -193,3 +193,19 @@ export async function countUsersOnDomain(db: Db, tenantId: string, name: string)
     .executeTakeFirstOrThrow();
   return Number(row.count);
 }
+
+/**
+ * Deletes an organization and every row about it: its jobs (and their outcomes), search terms,
+ * change feed rows and App Home watches, then the organization, whose domains, subscriptions,
+ * seats, users (with their roles and licenses), views, audit, imports, pending credentials and
+ * import channels go with it (their foreign keys cascade). The workspace's Slack installation stays.
+ */
+export async function deleteTenantWithData(db: Db, tenant: { id: string; slackTeamId: string }): Promise<void> {
+  const jobs = db.selectFrom('Job').select('id').where('tenantId', '=', tenant.id);
+  await db.deleteFrom('JobOutcome').where('jobId', 'in', jobs).execute();
+  await db.deleteFrom('Job').where('tenantId', '=', tenant.id).execute();
+  await db.deleteFrom('UserSearchTerm').where('tenantId', '=', tenant.id).execute();
+  await db.deleteFrom('ChangeEvent').where('tenantId', '=', tenant.id).execute();
+  await db.deleteFrom('HomeWatch').where('teamId', '=', tenant.slackTeamId).execute();
+  await db.deleteFrom('Tenant').where('id', '=', tenant.id).execute();
+}

@@ -4,6 +4,7 @@ import { type Db, runEach } from './database.js';
 import { dialectOf } from './dialect.js';
 import { SeatsExhausted } from './errors.js';
 import { requireOrganizationLock } from './organization-lock.js';
+import { alertIfBelow, ensureProductSettings, rearmIfAbove } from './seat-alerts.js';
 import { toDbBool, toDbDate, toDbJson } from './values.js';
 
 /**
@@ -91,14 +92,18 @@ export async function addSubscription(
         conflict.columns(['tenantId', 'skuId']).doUpdateSet((eb) => ({ total: sql<number>`${eb.ref('LicensePool.total')} + ${eb.ref('excluded.total')}` })),
       )
       .execute();
+    await ensureProductSettings(db, purchase.tenantId, [purchase.skuId], at);
   }
   const pool = await licensePool(db, purchase.tenantId, purchase.skuId);
   if (!pool) throw new Error(`no pool for ${purchase.skuId} after a purchase`);
   return { duplicate: !inserted, pool };
 }
 
-/** Takes `count` seats in one conditional UPDATE, so two writers racing for the last seat cannot both win. */
-async function takeSeats(db: Db, tenantId: string, skuId: string, count: number): Promise<void> {
+/**
+ * Takes `count` seats in one conditional UPDATE, so two writers racing for the last seat cannot both
+ * win; a product this takes below its seat alert threshold has its alert queued (seat-alerts.ts).
+ */
+async function takeSeats(db: Db, tenantId: string, skuId: string, count: number, at: Date): Promise<void> {
   if (count <= 0) return;
   await requireOrganizationLock(db, tenantId, 'takeSeats');
   const result = await db
@@ -109,6 +114,7 @@ async function takeSeats(db: Db, tenantId: string, skuId: string, count: number)
     .where((eb) => eb(eb('assigned', '+', count), '<=', eb.ref('total')))
     .executeTakeFirst();
   if (result.numUpdatedRows !== 1n) throw new SeatsExhausted(skuId, count, await licensePool(db, tenantId, skuId));
+  await alertIfBelow(db, tenantId, [skuId], at);
 }
 
 async function releaseSeats(db: Db, tenantId: string, skuId: string, count: number): Promise<void> {
@@ -120,6 +126,7 @@ async function releaseSeats(db: Db, tenantId: string, skuId: string, count: numb
     .where('tenantId', '=', tenantId)
     .where('skuId', '=', skuId)
     .execute();
+  await rearmIfAbove(db, tenantId, [skuId]);
 }
 
 /**
@@ -134,7 +141,7 @@ export async function assignLicense(
   at: Date,
 ): Promise<void> {
   if (grants.length === 0) return;
-  await takeSeats(db, tenantId, skuId, grants.length);
+  await takeSeats(db, tenantId, skuId, grants.length, at);
   const stamp = toDbDate(at);
   await runEach(
     db,
@@ -295,6 +302,7 @@ export async function takeOverSelfService(db: Db, tenantId: string, skuId: strin
         conflict.columns(['tenantId', 'skuId']).doUpdateSet((eb) => ({ total: sql<number>`${eb.ref('LicensePool.total')} + ${eb.ref('excluded.total')}` })),
       )
       .execute();
+    await ensureProductSettings(db, tenantId, [skuId], at);
   }
   return { seats, pool: await licensePool(db, tenantId, skuId) };
 }
@@ -322,6 +330,9 @@ export async function setSeatTotal(
     .where('assigned', '<=', quantity)
     .executeTakeFirst();
   if (result.numUpdatedRows !== 1n) return { changed: false, before: current.total, pool: await licensePool(db, tenantId, skuId) };
+  // Fewer seats bought may take the product below its alert threshold; more may take it back above.
+  await rearmIfAbove(db, tenantId, [skuId]);
+  await alertIfBelow(db, tenantId, [skuId], at);
   const subscriptions = await db
     .selectFrom('Subscription')
     .select(['id', 'quantity'])

@@ -1,8 +1,9 @@
 import type { App } from '@slack/bolt';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ListenerDeps } from '../../src/slack/deps.js';
+import type { ListenerDeps, SlackAppDeps } from '../../src/slack/deps.js';
+import { oneTokenPorts } from '../../src/slack/slack-ports.js';
 import { change, read, SLACK_ACK_LIMIT_MS, type Plan } from '../../src/slack/services/answer.js';
-import { answering, showView, type CommandReply, type ViewReply } from '../../src/slack/services/answering.js';
+import { answering, showView, type CommandReply, type ViewListener, type ViewReply } from '../../src/slack/services/answering.js';
 import type { SlackPort } from '../../src/slack/slack-port.js';
 import { messageModal } from '../../src/slack/views/message-modal.js';
 
@@ -22,7 +23,13 @@ function harness(ackBudgetMs: number) {
   const log = (level: string) => (message: string) => void logs.push(`${level}: ${message}`);
   const deps = { slack, ackBudgetMs, logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') } } as unknown as ListenerDeps;
   const app = { command: () => undefined, view: () => undefined } as unknown as App;
-  const on = answering(app, deps);
+  // The registrar gives each listener its workspace's deps: here the one port, whatever the team.
+  const registrar = answering(app, { ...deps, ports: oneTokenPorts(slack) } as unknown as SlackAppDeps);
+  const on = {
+    registrations: registrar.registrations,
+    view: (callbackId: string, listener: ViewListener) => registrar.view(callbackId, () => listener),
+    command: (name: string, plan: Parameters<typeof registrar.command>[1] extends (deps: never) => infer P ? P : never) => registrar.command(name, () => plan),
+  };
   // Each registration's own listener, as Bolt (or the registrar's router) calls it.
   const listeners = {
     get: (key: string) => on.registrations.find((r) => `${r.kind}:${String(r.constraint)}` === key)?.listener as ((args: object) => Promise<void>) | undefined,

@@ -3,6 +3,7 @@ import { PRODUCTS } from '../../src/core/catalogue/catalogue.js';
 import { homeSummary, type HomeSummary } from '../../src/core/tenant/home-summary.js';
 import { setSeatWarning } from '../../src/core/tenant/set-seat-warning.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
+import { changeSeatAlerts } from '../../src/core/licenses/change-seat-alerts.js';
 import { homeView, HOME_MAX_PRODUCTS } from '../../src/slack/views/home-view.js';
 import { validateView } from '../support/block-kit-validator.js';
 import { unescapedBlockProblems } from '../support/fake-slack/escaping.js';
@@ -72,5 +73,14 @@ describe('setSeatWarning', () => {
     const home = await homeSummary(db.ctx, OWNER);
     expect(home.seatWarningThreshold).toBe(10);
     expect(JSON.stringify(homeView(home))).toContain(':warning: only 8 left');
+  });
+
+  it("warns at a product's own seat alert threshold, over the organization's", async () => {
+    await buyLicenses(db.ctx, OWNER, { product: 'O365_BUSINESS_ESSENTIALS', quantity: 8 });
+    expect(await changeSeatAlerts(db.ctx, OWNER, { set: { product: 'O365_BUSINESS_ESSENTIALS', seats: '9' } })).toMatchObject({ ok: true });
+    expect(JSON.stringify(homeView(await homeSummary(db.ctx, OWNER)))).toContain(':warning: only 8 left');
+    expect(await changeSeatAlerts(db.ctx, OWNER, { set: { product: 'O365_BUSINESS_ESSENTIALS', seats: '0' } })).toMatchObject({ ok: true });
+    expect(await setSeatWarning(db.ctx, OWNER, '10')).toMatchObject({ ok: true });
+    expect(JSON.stringify(homeView(await homeSummary(db.ctx, OWNER)))).not.toContain(':warning:');
   });
 });

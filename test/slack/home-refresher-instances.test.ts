@@ -4,6 +4,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { createLogger } from '../../src/log.js';
 import { createRuntime, type Runtime } from '../../src/runtime/create-runtime.js';
 import { HOME_REFRESH_INTERVAL_MS, HOME_REFRESH_JOB, HomeRefresher } from '../../src/slack/services/home-refresher.js';
+import { oneTokenPorts } from '../../src/slack/slack-ports.js';
 import { webApiPort } from '../../src/slack/web-api-port.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack-api.js';
@@ -44,7 +45,7 @@ describeOnEachDatabase('App Home refreshes across instances', (kind) => {
     const tenantId = (await seedTenant(db.ctx)).tenantId;
     const slack = webApiPort(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), fake.botToken);
     const refreshers = [db.runtime, other].map((runtime) => {
-      const home = new HomeRefresher({ core: runtime.core, slack, logger: quiet });
+      const home = new HomeRefresher({ core: runtime.core, ports: oneTokenPorts(slack), logger: quiet });
       runtime.changes.subscribe((change) => home.changed(change));
       runtime.jobs.register(home.job());
       return home;

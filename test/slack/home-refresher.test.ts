@@ -4,6 +4,7 @@ import { createLogger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime/create-runtime.js';
 import { HOME_REFRESH_JOB, HomeRefresher } from '../../src/slack/services/home-refresher.js';
 import { webApiPort } from '../../src/slack/web-api-port.js';
+import { oneTokenPorts } from '../../src/slack/slack-ports.js';
 import { type FakeSlack, startFakeSlack } from '../support/fake-slack-api.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDatabase } from '../support/test-db.js';
 
@@ -17,7 +18,7 @@ beforeAll(async () => {
   db = await createTestDatabase();
   tenantId = (await seedTenant(db.ctx)).tenantId;
   const slack = webApiPort(new WebClient(fake.botToken, { slackApiUrl: fake.apiUrl }), fake.botToken);
-  home = new HomeRefresher({ core: db.ctx, slack, logger: createLogger('error', () => undefined) });
+  home = new HomeRefresher({ core: db.ctx, ports: oneTokenPorts(slack), logger: createLogger('error', () => undefined) });
   db.runtime.changes.subscribe((change) => home.changed(change));
   db.runtime.jobs.register(home.job());
   await db.runtime.start({ followChangesMs: 50 });

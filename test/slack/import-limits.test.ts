@@ -14,6 +14,7 @@ import { webApiPort } from '../../src/slack/web-api-port.js';
 import { CHANNEL, OWNER, csvBytes, channelUpload, seedContoso, userRow } from './import-helpers.js';
 import { countRows } from '../support/test-db.js';
 import { HomeRefresher } from '../../src/slack/services/home-refresher.js';
+import { oneTokenPorts } from '../../src/slack/slack-ports.js';
 
 let r: RosterUnderTest;
 let small: RosterApp;
@@ -35,9 +36,10 @@ afterAll(async () => {
 function depsWith(maxBytes: number): ListenerDeps {
   const slack = webApiPort(new WebClient(r.fake.botToken, { slackApiUrl: r.fake.apiUrl }), r.fake.botToken);
   const logger = createLogger('error', () => undefined);
-  const home = new HomeRefresher({ core: r.db.ctx, slack, logger });
+  const home = new HomeRefresher({ core: r.db.ctx, ports: oneTokenPorts(slack), logger });
   return {
     core: r.db.ctx,
+    teamId: r.fake.teamId,
     slack,
     home,
     ackBudgetMs: 2000,

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { App } from '@slack/bolt';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import type { ListenerDeps } from '../../src/slack/deps.js';
+import type { SlackAppDeps } from '../../src/slack/deps.js';
 import { MESSAGE_CHANNEL_TYPES } from '../../src/slack/listeners/events/direct-message-event.js';
 import { registerListeners } from '../../src/slack/listeners/register.js';
 import { LICENSES_SUBCOMMANDS } from '../../src/slack/listeners/commands/licenses-command.js';
@@ -35,7 +35,7 @@ function registered() {
     action: () => (found.interactive += 1),
     options: () => (found.options += 1),
   };
-  registerListeners(recorder as unknown as App, {} as ListenerDeps);
+  registerListeners(recorder as unknown as App, {} as SlackAppDeps);
   return found;
 }
 
@@ -44,6 +44,8 @@ const MESSAGE_EVENT = { im: 'message.im', mpim: 'message.mpim', channel: 'messag
 /** The scope each event subscription needs (an empty string: none). */
 const EVENT_SCOPE: Record<string, string> = {
   app_home_opened: '',
+  app_uninstalled: '',
+  tokens_revoked: '',
   file_shared: 'files:read',
   'message.im': 'im:history',
   'message.mpim': 'mpim:history',

@@ -268,3 +268,65 @@ describe('signSlackRequest', () => {
     ).toThrow(/stale/);
   });
 });
+
+describe("fake Slack: many workspaces, Slack's OAuth errors, and a token acting in its own workspace only", () => {
+  const OTHER = 'T0OTHER01';
+  const authorize = (query: Record<string, string>, user?: string) =>
+    fetch(`${fake.url}/oauth/v2/authorize?${new URLSearchParams(query)}`, { redirect: 'manual', headers: user ? { cookie: `fake_slack_user=${user}` } : {} });
+  let otherToken = '';
+
+  beforeAll(async () => {
+    fake.addTeam({ id: OTHER, name: 'Other Inc' });
+    fake.seedUser({ id: 'U0OTHER01', teamId: OTHER });
+    fake.seedUser({ id: 'U0HOME001' });
+    fake.addChannel('C0OTHERCH1', OTHER);
+    fake.setRedirectUrls(['https://roster.test/slack/oauth_redirect']);
+    const consent = await authorize({ client_id: fake.clientId, scope: 'chat:write', state: 's1' }, 'U0OTHER01');
+    expect(consent.status).toBe(302);
+    const back = new URL(consent.headers.get('location')!);
+    expect(`${back.origin}${back.pathname}`).toBe('https://roster.test/slack/oauth_redirect');
+    expect(back.searchParams.get('state')).toBe('s1');
+    const noToken = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: silent });
+    const access = { client_id: fake.clientId, client_secret: fake.clientSecret, code: back.searchParams.get('code')! };
+    const granted = await noToken.oauth.v2.access(access);
+    expect(granted).toMatchObject({ ok: true, team: { id: OTHER, name: 'Other Inc' }, scope: 'chat:write', authed_user: { id: 'U0OTHER01' } });
+    otherToken = String(granted.access_token);
+    expect((await slackError(noToken.oauth.v2.access(access))).error).toBe('invalid_code');
+    expect((await slackError(noToken.oauth.v2.access({ ...access, client_id: '1.2' }))).error).toBe('invalid_client_id');
+    expect((await slackError(noToken.oauth.v2.access({ ...access, client_secret: 'ff' }))).error).toBe('bad_client_secret');
+  });
+
+  it('the authorize page checks the app and its Redirect URL; a code asked with a redirect_uri needs the same one', async () => {
+    expect((await authorize({ client_id: '1.2', scope: 'chat:write' }, 'U0OTHER01')).status).toBe(400);
+    const wrong = await authorize({ client_id: fake.clientId, redirect_uri: 'https://evil.test/cb' }, 'U0OTHER01');
+    expect(await wrong.text()).toMatch(/^bad_redirect_uri/);
+    const consent = await authorize({ client_id: fake.clientId, redirect_uri: 'https://roster.test/slack/oauth_redirect' }, 'U0OTHER01');
+    const code = new URL(consent.headers.get('location')!).searchParams.get('code')!;
+    const noToken = new WebClient(undefined, { slackApiUrl: fake.apiUrl, retryConfig: { retries: 0 }, logger: silent });
+    const refused = await slackError(noToken.oauth.v2.access({ client_id: fake.clientId, client_secret: fake.clientSecret, code }));
+    expect(refused.error).toBe('bad_redirect_uri');
+  });
+
+  it('auth.test answers the workspace of the token; its members, channels and files only', async () => {
+    const other = clientFor(otherToken);
+    expect(await other.auth.test()).toMatchObject({ team_id: OTHER, user_id: fake.team(OTHER)!.botUserId });
+    expect((await slackError(other.users.info({ user: 'U0HOME001' }))).error).toBe('user_not_found');
+    expect((await slackError(client.users.info({ user: 'U0OTHER01' }))).error).toBe('user_not_found');
+    expect((await slackError(client.chat.postMessage({ channel: 'C0OTHERCH1', text: 'hi' }))).error).toBe('channel_not_found');
+    expect((await slackError(client.chat.postMessage({ channel: 'DU0OTHER01', text: 'hi' }))).error).toBe('channel_not_found');
+    expect((await other.chat.postMessage({ channel: 'C0OTHERCH1', text: 'hi' })).ok).toBe(true);
+    const file = fake.addFile({ name: 'a.csv', bytes: Buffer.from('x'), user: 'U0OTHER01' });
+    expect((await slackError(client.files.info({ file: file.id }))).error).toBe('file_not_found');
+    expect((await other.files.info({ file: file.id })).ok).toBe(true);
+    const download = (token: string) => fetch(file.url_private_download, { headers: { authorization: `Bearer ${token}` } });
+    expect((await download(fake.botToken)).status).toBe(404);
+    expect((await download(otherToken)).status).toBe(200);
+    const trigger = fake.issueTriggerId({ userId: 'U0OTHER01' });
+    expect((await slackError(client.views.open({ trigger_id: trigger, view: modal() }))).error).toBe('invalid_trigger_id');
+  });
+
+  it('revoked tokens answer token_revoked', async () => {
+    fake.revokeTokens(OTHER);
+    expect((await slackError(clientFor(otherToken).auth.test())).error).toBe('token_revoked');
+  });
+});

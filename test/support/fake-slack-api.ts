@@ -15,9 +15,11 @@ import { applyViewResponse } from './fake-slack/methods-views.js';
 import { issueResponseUrl } from './fake-slack/response-url.js';
 import { route } from './fake-slack/server.js';
 import { FakeSocketMode } from './fake-slack/socket-mode.js';
-import { FakeState, type Waiter } from './fake-slack/state.js';
+import { FakeState, type FakeTeam, type Waiter } from './fake-slack/state.js';
 import type { FailureSpec, FileObject, Message, RecordedCall, SeedUser, SlackUser, SlackView, UploadedFile, ViewRecord } from './fake-slack/types.js';
 
+export type { FakeTeam } from './fake-slack/state.js';
+export { BROWSER_USER_COOKIE } from './fake-slack/oauth.js';
 export type {
   FileObject,
   Message,
@@ -39,6 +41,10 @@ export interface FakeSlackOptions {
   appId?: string;
   /** How long an issued trigger_id stays valid (Slack: 3 s). */
   triggerTtlMs?: number;
+  /** The app's Client ID and Client Secret (oauth.v2.access checks them) and Redirect URLs. */
+  clientId?: string;
+  clientSecret?: string;
+  redirectUrls?: string[];
 }
 
 export type CallMatcher = string | ((call: RecordedCall) => boolean);
@@ -58,9 +64,27 @@ export interface FakeSlack {
   readonly botUserId: string;
   readonly botId: string;
   readonly appId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** A member of the configured workspace, or of `user.teamId`'s (addTeam first). */
   seedUser(user: SeedUser): SlackUser;
-  /** A fresh trigger_id valid for one views.open/push within triggerTtlMs. */
-  issueTriggerId(context?: { userId?: string; viewId?: string }): string;
+  /**
+   * Another workspace (the app's bot user in it gets its own ids). Roster is not installed there
+   * until the OAuth flow gives it a token (or `issueBotToken`).
+   */
+  addTeam(team: { id: string; domain?: string; name?: string }): FakeTeam;
+  /** A workspace's facts (the configured one, or one added). */
+  team(teamId: string): FakeTeam | undefined;
+  /** Declares a channel of a workspace (an undeclared channel is the configured workspace's): another workspace's token gets channel_not_found. */
+  addChannel(channelId: string, teamId: string): void;
+  /** The Redirect URLs of the app's settings (the authorize page and oauth.v2.access check them). */
+  setRedirectUrls(urls: string[]): void;
+  /** The bot tokens issued for a workspace, oldest first (the OAuth flow issues one per install). */
+  botTokensOf(teamId: string): string[];
+  /** What Slack does when the app is uninstalled from a workspace: its tokens answer token_revoked from now on. */
+  revokeTokens(teamId: string): void;
+  /** A fresh trigger_id valid for one views.open/push within triggerTtlMs, in the workspace of `userId` (or `teamId`). */
+  issueTriggerId(context?: { userId?: string; viewId?: string; teamId?: string }): string;
   /** A response_url on this fake (what Bolt's respond() posts to). */
   issueResponseUrl(context?: { channelId?: string; userId?: string; messageTs?: string }): string;
   /** Recorded calls in arrival order, optionally only one method ('$upload', '$download', '$response_url' for non-API endpoints). */
@@ -128,6 +152,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     botId: opts.botId ?? 'B0ROSTERBOT',
     appId: opts.appId ?? 'A0ROSTERAPP',
     triggerTtlMs: opts.triggerTtlMs ?? 3000,
+    clientId: opts.clientId ?? '1111111111.2222222222',
+    clientSecret: opts.clientSecret ?? '0123456789abcdef0123456789abcdef',
+    redirectUrls: opts.redirectUrls ?? [],
   });
   server.on('request', (req, res) => {
     route(s, req, res).catch((e: unknown) => {
@@ -151,14 +178,38 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
     botUserId: c.botUserId,
     botId: c.botId,
     appId: c.appId,
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
     seedUser(user) {
-      const built = buildUser(user, c.teamId);
+      const teamId = user.teamId ?? c.teamId;
+      if (!s.teams.has(teamId)) throw new Error(`fake Slack: no workspace ${teamId}; addTeam first`);
+      const built = buildUser(user, teamId);
       s.users.set(user.id, built);
       return built;
     },
+    addTeam({ id, domain, name }) {
+      const n = String(s.teams.size + 1).padStart(2, '0');
+      const team = {
+        id,
+        domain: domain ?? id.toLowerCase(),
+        name: name ?? `Workspace ${id}`,
+        botUserId: `U0BOT${n}${id.slice(1, 5)}`,
+        botId: `B0BOT${n}${id.slice(1, 5)}`,
+      };
+      s.teams.set(id, team);
+      return team;
+    },
+    team: (teamId) => s.teams.get(teamId),
+    addChannel: (channelId, teamId) => void s.channelTeams.set(channelId, teamId),
+    setRedirectUrls: (urls) => void (c.redirectUrls = [...urls]),
+    botTokensOf: (teamId) => [...s.tokens].filter(([, t]) => t.teamId === teamId).map(([token]) => token),
+    revokeTokens(teamId) {
+      for (const token of s.tokens.values()) if (token.teamId === teamId) token.revoked = true;
+    },
     issueTriggerId(context = {}) {
       const id = `${Math.floor(Date.now() / 1000)}.${s.nextId('')}.${s.nextToken()}`;
-      s.triggers.set(id, { issuedAt: Date.now(), used: false, ...context });
+      const teamId = context.teamId ?? (context.userId ? s.teamOfUser(context.userId) : c.teamId);
+      s.triggers.set(id, { issuedAt: Date.now(), used: false, ...context, teamId });
       return id;
     },
     issueResponseUrl: (context = {}) => issueResponseUrl(s, context),

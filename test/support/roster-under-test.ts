@@ -41,7 +41,14 @@ export interface RosterUnderTest {
  * of Slack's Web API; `sim` sends signed requests the way Slack does.
  */
 export async function startRosterUnderTest(
-  options: { bootstrapAdmins?: string[]; now?: () => Date; kind?: DatabaseKind; graph?: FakeGraph } = {},
+  options: {
+    bootstrapAdmins?: string[];
+    now?: () => Date;
+    kind?: DatabaseKind;
+    graph?: FakeGraph;
+    /** Serve many workspaces (Slack's OAuth flow, test/support/oauth-install.ts) instead of the fake's one bot token. */
+    manyWorkspaces?: boolean;
+  } = {},
 ): Promise<RosterUnderTest> {
   const fake = await startFakeSlack();
   const logs: string[] = [];
@@ -56,7 +63,7 @@ export async function startRosterUnderTest(
     ...(options.graph ? { graph: fakeGraphOptions(options.graph) } : {}),
   });
   const loaded = loadEnv({
-    SLACK_BOT_TOKEN: fake.botToken,
+    ...(options.manyWorkspaces ? oauthEnv(fake) : { SLACK_BOT_TOKEN: fake.botToken }),
     SLACK_SIGNING_SECRET: SIGNING_SECRET,
     PORT: '0',
     SLACK_API_URL: fake.apiUrl,
@@ -70,6 +77,8 @@ export async function startRosterUnderTest(
   if (!loaded.ok) throw new Error(loaded.message);
   const app = await startSlackApp(db.runtime, loaded.env, TEST_TUNING);
   const baseUrl = `http://127.0.0.1:${app.port}`;
+  // The app's settings in Slack name Roster's redirect URL (known once it listens).
+  if (options.manyWorkspaces) fake.setRedirectUrls([`${baseUrl}/slack/oauth_redirect`]);
   const appUrl = `${baseUrl}/slack/events`;
   const sim = new SlackClientSim({ appUrl, signingSecret: SIGNING_SECRET, teamId: fake.teamId, fake });
   return {
@@ -117,6 +126,13 @@ export async function startRosterUnderTest(
     },
   };
 }
+
+/** The OAuth settings that make Roster serve many workspaces, matching the fake app's credentials. */
+export function oauthEnv(fake: FakeSlack): Record<string, string> {
+  return { SLACK_CLIENT_ID: fake.clientId, SLACK_CLIENT_SECRET: fake.clientSecret, SLACK_STATE_SECRET: STATE_SECRET };
+}
+
+export const STATE_SECRET = 'a-state-secret-of-at-least-32-characters-for-tests';
 
 /**
  * Another Roster process on the same database and fake Slack (a restart after a crash, or an

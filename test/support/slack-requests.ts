@@ -82,11 +82,14 @@ export class SlackClientSim {
   readonly identity: WorkspaceIdentity;
 
   constructor(private readonly opts: SlackClientSimOptions) {
+    const teamId = opts.teamId ?? opts.fake?.teamId ?? 'T0ROSTER1';
+    // A workspace the fake knows gives its own domain and bot (one added with addTeam, or the configured one).
+    const team = opts.fake?.team(teamId);
     this.identity = {
-      teamId: opts.teamId ?? opts.fake?.teamId ?? 'T0ROSTER1',
-      teamDomain: opts.teamDomain ?? opts.fake?.teamDomain ?? 'roster-test',
+      teamId,
+      teamDomain: opts.teamDomain ?? team?.domain ?? opts.fake?.teamDomain ?? 'roster-test',
       apiAppId: opts.apiAppId ?? opts.fake?.appId ?? 'A0ROSTERAPP',
-      botUserId: opts.fake?.botUserId,
+      botUserId: team?.botUserId ?? opts.fake?.botUserId,
     };
   }
 

@@ -12,6 +12,8 @@ export const SETTLED_RECORDS_KEPT_DAYS = 30;
 
 export interface ExpiredCredential {
   id: string;
+  /** The organization it belongs to (its DM is in that organization's workspace). */
+  tenantId: string;
   recipient: string;
   sentBy: string;
   details: NoticeDetails;
@@ -51,6 +53,7 @@ export async function expireDueCredentials(ctx: CoreContext): Promise<ExpiredCre
       if (!(await expireCredential(tx, record, now))) continue;
       expired.push({
         id: record.id,
+        tenantId: record.tenantId,
         recipient: record.recipient,
         sentBy: record.sentBy,
         details: detailsFromStored(record.notice, record.userPrincipalName),

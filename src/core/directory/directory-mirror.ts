@@ -13,8 +13,11 @@ export interface DirectoryMirror {
   applyUsers(tx: Db, tenantId: string, changes: readonly MirrorChange[], at: Date): Promise<MirrorCounts>;
   /** After a full read: up to `limit` users it did not read since `since` are deleted; how many. */
   removeUsersNotReadSince(tx: Db, tenantId: string, since: Date, limit: number, at: Date): Promise<number>;
-  /** The tenant's products become the seat pools (total: enabled prepaid units; assigned: consumed units). */
-  setProducts(tx: Db, tenantId: string, products: readonly MirroredProduct[]): Promise<void>;
+  /**
+   * The tenant's products become the seat pools (total: enabled prepaid units; assigned: consumed
+   * units); a product this takes below its seat alert threshold has its alert queued.
+   */
+  setProducts(tx: Db, tenantId: string, products: readonly MirroredProduct[], at: Date): Promise<void>;
   /** The tenant's domains become the organization's. */
   setDomains(tx: Db, tenantId: string, domains: readonly MirroredDomain[], at: Date): Promise<void>;
 }

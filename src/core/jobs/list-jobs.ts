@@ -33,6 +33,10 @@ const WHAT: Record<string, string> = {
   'sweep.housekeeping': 'Forget old jobs and changes',
   ...BULK_ACTION_JOB_NAMES,
   'directory.sync': 'Sync with Microsoft 365',
+  'licenses.seat_alert': 'Send a seat alert',
+  'licenses.seat_digest': 'Send the weekly seat digest',
+  'sweep.seat-digest': 'Queue the weekly seat digests due',
+  'licenses.reclaim': 'Reclaim licenses',
 };
 
 /** Jobs people asked for are listed; Roster's own (sweeps, App Home refreshes) are not. */

@@ -2,6 +2,7 @@ import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { productBySkuId, type Product } from '../catalogue/catalogue.js';
 import { ok, type Result } from '../result.js';
+import type { Db } from '../../store/database.js';
 import { licensePools } from '../../store/seat-ledger.js';
 
 export interface LicenseCount {
@@ -18,9 +19,9 @@ export async function listLicenses(ctx: CoreContext, actor: Actor): Promise<Resu
   return ok({ organizationName: auth.tenant.name, licenses: await licenseCounts(ctx, auth.tenant.id) });
 }
 
-/** Seat counts for a tenant, by product name. No permission check: callers have done it. */
-export async function licenseCounts(ctx: CoreContext, tenantId: string): Promise<LicenseCount[]> {
-  return (await licensePools(ctx.db, tenantId))
+/** Seat counts for a tenant, by product name (read from `db`: a transaction's, when given). No permission check: callers have done it. */
+export async function licenseCounts(ctx: CoreContext, tenantId: string, db: Db = ctx.db): Promise<LicenseCount[]> {
+  return (await licensePools(db, tenantId))
     .map((pool) => {
       const product = productBySkuId(pool.skuId) ?? { skuId: pool.skuId, partNumber: pool.partNumber, displayName: pool.partNumber, plans: [] };
       return { product, total: pool.total, assigned: pool.assigned, available: Math.max(pool.total - pool.assigned, 0) };

@@ -140,7 +140,7 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
         const wrote = await job.step(async (tx) => {
           await held(tx);
           const now = core.now();
-          await core.mirror.setProducts(tx, tenantId, facts.products);
+          await core.mirror.setProducts(tx, tenantId, facts.products, now);
           await core.mirror.setDomains(tx, tenantId, facts.domains, now);
           // The organization is named as the tenant is (renamed in the admin center, renamed here).
           await setDirectoryKind(tx, tenantId, 'microsoft365', facts.displayName);

@@ -7,6 +7,7 @@ import { countActiveUsers, globalAdmins } from '../../store/directory-users.js';
 import { allDomains } from '../../store/organizations.js';
 import { customViews } from '../../store/custom-views.js';
 import { seatWarningThreshold } from '../../store/tenant-settings.js';
+import { productSettings } from '../../store/license-settings.js';
 
 export interface HomeSummary {
   organization: { name: string; initialDomain: string; domains: string[]; userCount: number; passwordExpiryDays: number } | null;
@@ -15,6 +16,8 @@ export interface HomeSummary {
   licenses: LicenseCount[];
   /** The App Home warns about products with fewer seats left than this (0: never). */
   seatWarningThreshold?: number;
+  /** Products with a seat alert threshold of their own (sku id → seats), which wins over the organization's. */
+  productThresholds?: Record<string, number>;
   /** The organization's custom views, by name (the standard ones are always there). */
   views?: { ref: string; name: string }[];
   recentChanges: { at: Date; actorSlackUserId: string; summary: string }[];
@@ -38,13 +41,14 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
       askGlobalAdmins: await globalAdmins(ctx.db, tenant.id),
     };
   }
-  const [domains, userCount, licenses, changes, threshold, views] = await Promise.all([
+  const [domains, userCount, licenses, changes, threshold, views, settings] = await Promise.all([
     allDomains(ctx.db, tenant.id),
     countActiveUsers(ctx.db, tenant.id),
     licenseCounts(ctx, tenant.id),
     recentChanges(ctx.db, tenant.id, recent),
     seatWarningThreshold(ctx.db, tenant.id),
     customViews(ctx.db, tenant.id),
+    productSettings(ctx.db, tenant.id),
   ]);
   return {
     organization: { name: tenant.name, initialDomain: tenant.initialDomain, domains, userCount, passwordExpiryDays: tenant.passwordExpiryDays },
@@ -58,6 +62,7 @@ export async function homeSummary(ctx: CoreContext, actor: Actor, recent = 10): 
     },
     licenses,
     seatWarningThreshold: threshold,
+    productThresholds: Object.fromEntries(settings.flatMap((s) => (s.alertThreshold === null ? [] : [[s.skuId, s.alertThreshold]]))),
     views: views.map((v) => ({ ref: `cv:${v.id}`, name: v.name })),
     recentChanges: changes.map((change) => ({ at: change.at, actorSlackUserId: change.actor, summary: change.summary })),
   };

@@ -3,20 +3,25 @@ import type { Actor, CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { fail, ok, type CoreError, type Result } from '../result.js';
 import { setSeatWarningThreshold } from '../../store/tenant-settings.js';
+import { settleWithoutAlert } from '../../store/seat-alerts.js';
 import { homeSummary } from './home-summary.js';
 
 export const MAX_SEAT_WARNING = 100_000;
 
 /**
- * Sets below how many seats left the App Home warns about a product (Global admins:
- * `manage_settings`). 0 turns the warning off.
+ * Sets below how many seats left the App Home warns about a product, and a change taking it below
+ * sends a seat alert (Global admins: `manage_settings`): every product without a threshold of its
+ * own (`/licenses alerts set`). 0 turns the warning off. Products already below count as alerted.
  */
 export async function setSeatWarning(ctx: CoreContext, actor: Actor, text: string): Promise<Result<{ threshold: number }>> {
   const allowed = await seatWarningChecks(ctx, actor, text);
   if (!allowed.ok) return allowed;
   const { auth, threshold } = allowed;
   await saveTenantSetting(ctx, actor, auth, {
-    write: (tx) => setSeatWarningThreshold(tx, auth.tenant.id, threshold),
+    write: async (tx) => {
+      await setSeatWarningThreshold(tx, auth.tenant.id, threshold);
+      await settleWithoutAlert(tx, auth.tenant.id, 'all', ctx.now());
+    },
     action: 'tenant.seat_warning',
     field: 'seatWarningThreshold',
     summary: threshold > 0 ? `Seat warning set to fewer than ${threshold} left` : 'Seat warning turned off',

@@ -1,11 +1,12 @@
 import { holdCredential } from '../../core/credentials/hold-credential.js';
-import type { JobHandler, RunningJob } from '../../core/jobs/job-handler.js';
+import type { RunningJob } from '../../core/jobs/job-handler.js';
 import { BULK_ACTIONS, type BulkAction } from '../../core/users/bulk-action-input.js';
 import { BULK_ACTION_JOB, bulkActionJobResult, runBulkActionJob, type PasswordKeeper } from '../../core/users/bulk-action-job.js';
 import type { JobRecord } from '../../domain/jobs.js';
 import type { ListenerDeps } from '../deps.js';
 import { postHeldNotices } from '../services/post-held-notices.js';
 import { bulkResultsMessage, type BulkReportFacts } from '../views/bulk-action-views.js';
+import type { WorkspaceJob } from './workspace-job.js';
 
 /**
  * The bulk actions in the app, one handler per action: the core acts on a user per step, sealing
@@ -14,21 +15,19 @@ import { bulkResultsMessage, type BulkReportFacts } from '../views/bulk-action-v
  * results DM (recorded as sent, so a rerun does not repeat it). Cancelled or failed for good, what
  * was done is still reported, and its passwords' notices still posted.
  */
-export function bulkActionSlackJobs(deps: ListenerDeps): JobHandler[] {
-  return BULK_ACTIONS.map((action) => handler(deps, action));
-}
+export const bulkActionSlackJobs: WorkspaceJob[] = BULK_ACTIONS.map((action) => handler(action));
 
-function handler(deps: ListenerDeps, action: BulkAction): JobHandler {
+function handler(action: BulkAction): WorkspaceJob {
   return {
     kind: BULK_ACTION_JOB[action],
-    async run(job) {
+    async run(deps, job) {
       const end = await runBulkActionJob(deps.core, job, keeper(deps, job.record));
       if ('stopped' in end) return end;
       await report(deps, job.record, { finished: true }, job);
       deps.logger.info('bulk action done', { job: job.record.id, by: job.record.requestedBy, action, ...end.done });
       return end;
     },
-    async ended(job, how) {
+    async ended(deps, job, how) {
       await report(deps, job, 'cancelled' in how ? { cancelled: true } : { failed: how.failed });
     },
   };

@@ -1,10 +1,11 @@
 import type { JobRecord } from '../../domain/jobs.js';
-import type { JobHandler, RunningJob } from '../../core/jobs/job-handler.js';
+import type { RunningJob } from '../../core/jobs/job-handler.js';
 import { EDIT_MANY_JOB, editManyJobResult, runEditManyJob } from '../../core/users/edit-many-job.js';
 import { editManyResultsCsv } from '../../core/users/edit-many.js';
 import type { ListenerDeps } from '../deps.js';
 import { editManyResultsMessage } from '../views/edit-many-results.js';
 import { esc } from '../views/kit.js';
+import type { WorkspaceJob } from './workspace-job.js';
 
 /**
  * Edit many in the app: the core edits the users batch by batch (resumed after a restart), then
@@ -14,28 +15,26 @@ import { esc } from '../views/kit.js';
  * again while its file was uploading. (Only a crash between Slack's answer and that record, a few
  * milliseconds, can still repeat a part.)
  */
-export function editManySlackJob(deps: ListenerDeps): JobHandler {
-  return {
-    kind: EDIT_MANY_JOB,
-    async run(job) {
-      const end = await runEditManyJob(deps.core, job);
-      if ('stopped' in end) return end;
-      if (!job.progress.reported) {
-        await reportEditMany(deps, job.record, 'finished', job);
-        await job.saveProgress({ reported: true });
-      }
-      deps.logger.info('users edited', { job: job.record.id, by: job.record.requestedBy, ...end.done });
-      return end;
-    },
-    async ended(job, how) {
-      if ('cancelled' in how) await reportEditMany(deps, job, 'cancelled');
-      else
-        await deps.slack.dm(job.requestedBy, {
-          text: esc(`Edit users stopped: ${how.failed} The users changed before it stopped keep their change; \`/users jobs\` shows it.`),
-        });
-    },
-  };
-}
+export const editManySlackJob: WorkspaceJob = {
+  kind: EDIT_MANY_JOB,
+  async run(deps, job) {
+    const end = await runEditManyJob(deps.core, job);
+    if ('stopped' in end) return end;
+    if (!job.progress.reported) {
+      await reportEditMany(deps, job.record, 'finished', job);
+      await job.saveProgress({ reported: true });
+    }
+    deps.logger.info('users edited', { job: job.record.id, by: job.record.requestedBy, ...end.done });
+    return end;
+  },
+  async ended(deps, job, how) {
+    if ('cancelled' in how) await reportEditMany(deps, job, 'cancelled');
+    else
+      await deps.slack.dm(job.requestedBy, {
+        text: esc(`Edit users stopped: ${how.failed} The users changed before it stopped keep their change; \`/users jobs\` shows it.`),
+      });
+  },
+};
 
 async function reportEditMany(deps: ListenerDeps, job: JobRecord, how: 'finished' | 'cancelled', running?: RunningJob): Promise<void> {
   const result = await editManyJobResult(deps.core, job.id);

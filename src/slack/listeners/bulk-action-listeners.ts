@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { BULK_ACTIONS, isBulkAction, MAX_BULK_USERS } from '../../core/users/bulk-action-input.js';
 import { planBulkAction } from '../../core/users/bulk-actions.js';
-import type { ListenerDeps } from '../deps.js';
 import { actorFromBody } from '../parse/actor.js';
 import { selectedRows } from '../parse/selected-rows.js';
 import { ViewState, type ViewStateValues } from '../parse/view-state.js';
@@ -31,8 +30,8 @@ function readMetadata(text: string): z.infer<typeof metadataSchema> | null {
  * selected) opens its confirmation; confirming acks at once and hands the work to a job, whose
  * results come as one DM.
  */
-export function registerBulkActionListeners(on: Answering, deps: ListenerDeps): void {
-  on.action(BULK.buttons, ({ body }) => {
+export function registerBulkActionListeners(on: Answering): void {
+  on.action(BULK.buttons, (deps) => ({ body }) => {
     const action = (body.actions[0] as { action_id?: string } | undefined)?.action_id?.match(BULK.buttons)?.[1] ?? '';
     if (!isBulkAction(action)) return {};
     const actor = actorFromBody(body);
@@ -40,7 +39,7 @@ export function registerBulkActionListeners(on: Answering, deps: ListenerDeps): 
     return { after: read('open the confirmation', () => openBulkConfirmation(deps, actor, body.trigger_id, action, picked)) };
   });
 
-  on.view(BULK.confirm, {
+  on.view(BULK.confirm, (deps) => ({
     look: { title: 'Bulk action', working: 'Working on it… the results follow in one DM from Roster.' },
     async plan({ body, view }) {
       const actor = actorFromBody(body);
@@ -67,5 +66,5 @@ export function registerBulkActionListeners(on: Answering, deps: ListenerDeps): 
         after: change(title.toLowerCase(), () => runBulkActionFromSlack(deps, actor, input)),
       };
     },
-  });
+  }));
 }

@@ -4,7 +4,6 @@ import { setUserLicenses } from '../../core/licenses/set-user-licenses.js';
 import { findUsers } from '../../core/users/find-users.js';
 import { deleteUsers } from '../../core/users/delete-users.js';
 import { purgeDeletedUser } from '../../core/users/purge-user.js';
-import type { ListenerDeps } from '../deps.js';
 import { actorFromBody } from '../parse/actor.js';
 import { ViewState, viewErrors, type ViewStateValues } from '../parse/view-state.js';
 import { change, read } from '../services/answer.js';
@@ -30,8 +29,8 @@ function parseJson(text: string | undefined): unknown {
 }
 
 /** Delete confirmation, restore form, the Licenses page forms, their user type-ahead and the "Users" buttons. */
-export function registerLifecycleListeners(on: Answering, deps: ListenerDeps): void {
-  on.view(LIFECYCLE.deleteUsers, {
+export function registerLifecycleListeners(on: Answering): void {
+  on.view(LIFECYCLE.deleteUsers, (deps) => ({
     look: { title: 'Delete users', working: 'Deleting the users… the result follows by DM.' },
     plan: ({ body, view }) => {
       const actor = actorFromBody(body);
@@ -43,11 +42,11 @@ export function registerLifecycleListeners(on: Answering, deps: ListenerDeps): v
         }),
       };
     },
-  });
+  }));
 
-  on.view(LIFECYCLE.restoreUser, restoreSubmission(deps));
+  on.view(LIFECYCLE.restoreUser, restoreSubmission);
 
-  on.view(LIFECYCLE.purgeUser, {
+  on.view(LIFECYCLE.purgeUser, (deps) => ({
     look: { title: 'Delete permanently', working: 'Deleting the user permanently… the result follows by DM.' },
     async plan({ body, view }) {
       const actor = actorFromBody(body);
@@ -62,10 +61,10 @@ export function registerLifecycleListeners(on: Answering, deps: ListenerDeps): v
         }),
       };
     },
-  });
+  }));
 
   for (const direction of ['assign', 'unassign'] as const) {
-    on.view(direction === 'assign' ? LIFECYCLE.assignProduct : LIFECYCLE.unassignProduct, {
+    on.view(direction === 'assign' ? LIFECYCLE.assignProduct : LIFECYCLE.unassignProduct, (deps) => ({
       look: { title: direction === 'assign' ? 'Assign licenses' : 'Unassign licenses', working: 'Working on it… the results follow by DM.' },
       plan: ({ body, view }) => {
         const actor = actorFromBody(body);
@@ -76,10 +75,10 @@ export function registerLifecycleListeners(on: Answering, deps: ListenerDeps): v
         const input = { product: view.private_metadata, userIds, disabledPlans };
         return { after: change(`${direction} the licenses`, () => changeProductToDm(deps, actor, direction, input)) };
       },
-    });
+    }));
   }
 
-  on.view(USER_LICENSES_CALLBACK, {
+  on.view(USER_LICENSES_CALLBACK, (deps) => ({
     look: { title: 'Licenses', working: 'Changing the licenses… you get a DM only if they cannot be changed.' },
     async plan({ body, view }) {
       const actor = actorFromBody(body);
@@ -95,15 +94,15 @@ export function registerLifecycleListeners(on: Answering, deps: ListenerDeps): v
         }),
       };
     },
-  });
+  }));
 
   // Type-ahead of the Licenses page user picker: the first 20 users whose name or username starts with the text.
-  on.options({ type: 'block_suggestion', block_id: LIFECYCLE.usersBlock, action_id: VALUE }, async ({ body, payload }) => {
+  on.options({ type: 'block_suggestion', block_id: LIFECYCLE.usersBlock, action_id: VALUE }, (deps) => async ({ body, payload }) => {
     const found = await findUsers(deps.core, actorFromBody(body), payload.value ?? '');
     return { reply: { options: found.ok ? found.users.map((u) => option(`${u.displayName} (${u.userPrincipalName})`, u.id)) : [] } };
   });
 
-  on.action(new RegExp(`^${LIFECYCLE.productUsers}:`), ({ body, action }) => {
+  on.action(new RegExp(`^${LIFECYCLE.productUsers}:`), (deps) => ({ body, action }) => {
     const actor = actorFromBody(body as { team?: { id: string } | null; user: { id: string } });
     const partNumber = 'value' in action && typeof action.value === 'string' ? action.value : '';
     return {

@@ -1,5 +1,6 @@
-import type { App } from '@slack/bolt';
-import type { ListenerDeps } from '../deps.js';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
+import type { SlackAppDeps } from '../deps.js';
+import { inWorkspaceOfEvent, workspaceRemoved } from './events/workspace-events.js';
 import { afterAck } from '../services/after-ack.js';
 import { read } from '../services/answer.js';
 import { sendImportTemplate } from '../services/send-import-template.js';
@@ -46,6 +47,7 @@ import { editManySubmission, editUserSubmission, resetPasswordSubmission, signIn
 import { registerLifecycleListeners } from './lifecycle-listeners.js';
 import { registerBulkActionListeners } from './bulk-action-listeners.js';
 import { userRowAction } from './actions/user-row-actions.js';
+import { registerSeatListeners } from './seat-listeners.js';
 
 /**
  * Wires every Slack surface to its listener. Listeners are thin: parse, plan with the core, render.
@@ -54,95 +56,101 @@ import { userRowAction } from './actions/user-row-actions.js';
  * Events are acked by Bolt itself, before any listener runs (App.processEvent acks every Events
  * API request but function_executed first); what they do follows that ack.
  */
-export function registerListeners(app: App, deps: ListenerDeps): readonly Registration[] {
+export function registerListeners(app: App, deps: SlackAppDeps): readonly Registration[] {
   const on = answering(app, deps);
-  on.command('/users', usersCommand(deps));
-  on.command('/licenses', licensesCommand(deps));
+  on.command('/users', usersCommand);
+  on.command('/licenses', licensesCommand);
 
-  on.view(CALLBACK.setup, setupSubmission(deps));
-  on.view(CALLBACK.addUser, addUserSubmission(deps));
-  on.view(CALLBACK.addUserReview, addUserFinishSubmission(deps));
-  on.view(CALLBACK.addUserDone, addAnotherUserSubmission(deps));
-  on.view(CALLBACK.buyLicenses, buyLicensesSubmission(deps));
-  on.view(CALLBACK.importUpload, importUploadSubmission(deps));
-  on.view(CALLBACK.importSettings, importSettingsSubmission(deps));
-  on.view(CALLBACK.importResumeConfirm, resumeTakeoverSubmission(deps));
-  on.view(CALLBACK.addManyUsers, addManyUsersSubmission(deps));
-  on.view(CALLBACK.editUser, editUserSubmission(deps));
-  on.view(CALLBACK.editMany, editManySubmission(deps));
-  on.view(CALLBACK.blockUser, signInSubmission(deps, true));
-  on.view(CALLBACK.unblockUser, signInSubmission(deps, false));
-  on.view(CALLBACK.resetPassword, resetPasswordSubmission(deps));
-  on.view(CALLBACK.customView, customViewSubmission(deps));
-  on.view(CALLBACK.deleteCustomView, deleteViewSubmission(deps));
-  on.view(CALLBACK.addDomain, addDomainSubmission(deps));
-  on.view(CALLBACK.seatWarning, seatWarningSubmission(deps));
-  on.view(CALLBACK.connect, connectSubmission(deps));
-  on.view(CALLBACK.connectReview, connectReviewSubmission(deps));
+  on.view(CALLBACK.setup, setupSubmission);
+  on.view(CALLBACK.addUser, addUserSubmission);
+  on.view(CALLBACK.addUserReview, addUserFinishSubmission);
+  on.view(CALLBACK.addUserDone, addAnotherUserSubmission);
+  on.view(CALLBACK.buyLicenses, buyLicensesSubmission);
+  on.view(CALLBACK.importUpload, importUploadSubmission);
+  on.view(CALLBACK.importSettings, importSettingsSubmission);
+  on.view(CALLBACK.importResumeConfirm, resumeTakeoverSubmission);
+  on.view(CALLBACK.addManyUsers, addManyUsersSubmission);
+  on.view(CALLBACK.editUser, editUserSubmission);
+  on.view(CALLBACK.editMany, editManySubmission);
+  on.view(CALLBACK.blockUser, (deps) => signInSubmission(deps, true));
+  on.view(CALLBACK.unblockUser, (deps) => signInSubmission(deps, false));
+  on.view(CALLBACK.resetPassword, resetPasswordSubmission);
+  on.view(CALLBACK.customView, customViewSubmission);
+  on.view(CALLBACK.deleteCustomView, deleteViewSubmission);
+  on.view(CALLBACK.addDomain, addDomainSubmission);
+  on.view(CALLBACK.seatWarning, seatWarningSubmission);
+  on.view(CALLBACK.connect, connectSubmission);
+  on.view(CALLBACK.connectReview, connectReviewSubmission);
 
-  on.action(ACTION.openAddUser, openAddUserAction(deps));
-  on.action(ACTION.addUserBack, addUserBackAction(deps));
-  on.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged(deps));
+  on.action(ACTION.openAddUser, openAddUserAction);
+  on.action(ACTION.addUserBack, addUserBackAction);
+  on.action({ type: 'block_actions', block_id: 'passwordMode', action_id: VALUE }, addUserFormChanged);
   // Products chosen: the form they are in (Add user, Edit many, import settings) comes back with an apps picker for each.
-  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, productsChosen(deps));
+  on.action({ type: 'block_actions', block_id: 'licenses', action_id: VALUE }, productsChosen);
   // The usage location picker (Add user and import settings) loads its countries when opened or typed in.
-  on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, ({ payload }) => ({
+  on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, () => ({ payload }) => ({
     reply: usageLocationOptions(payload.value ?? ''),
   }));
-  for (const field of TEXT_CONDITIONS) on.options({ type: 'block_suggestion', block_id: field, action_id: VALUE }, profileValueOptions(deps, field));
-  on.action(ACTION.openSetup, openSetupAction(deps));
-  on.action(ACTION.openBuyLicenses, openBuyLicensesAction(deps));
-  on.action(ACTION.refreshHome, refreshHomeAction(deps));
-  on.action(ACTION.importChooseSettings, chooseImportSettingsAction(deps));
-  on.action(ACTION.importCancel, cancelImportAction(deps));
-  on.action(ACTION.importResume, resumeImportAction(deps));
-  on.action(new RegExp(`^${ACTION.importBuyLicenses}(_\\d+)?$`), buyForImportAction(deps));
-  on.action(ACTION.openAddMany, addManyFormAction(deps, 'open'));
-  on.action(ACTION.addManyRow, addManyFormAction(deps, 'row'));
-  on.action(ACTION.editUser, editUserAction(deps));
-  on.action(ACTION.editSelected, editSelectedAction(deps));
-  on.options({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions(deps));
+  for (const field of TEXT_CONDITIONS) on.options({ type: 'block_suggestion', block_id: field, action_id: VALUE }, (deps) => profileValueOptions(deps, field));
+  on.action(ACTION.openSetup, openSetupAction);
+  on.action(ACTION.openBuyLicenses, openBuyLicensesAction);
+  on.action(ACTION.refreshHome, refreshHomeAction);
+  on.action(ACTION.importChooseSettings, chooseImportSettingsAction);
+  on.action(ACTION.importCancel, cancelImportAction);
+  on.action(ACTION.importResume, resumeImportAction);
+  on.action(new RegExp(`^${ACTION.importBuyLicenses}(_\\d+)?$`), buyForImportAction);
+  on.action(ACTION.openAddMany, (deps) => addManyFormAction(deps, 'open'));
+  on.action(ACTION.addManyRow, (deps) => addManyFormAction(deps, 'row'));
+  on.action(ACTION.editUser, editUserAction);
+  on.action(ACTION.editSelected, editSelectedAction);
+  on.options({ type: 'block_suggestion', block_id: 'users', action_id: VALUE }, userPickerOptions);
   // User lists; a row's menu opens the edit, licenses, block, reset or delete form for that user.
-  on.action(ACTION.userRowAction, userRowAction(deps));
-  on.action(ACTION.listView, listViewChosen(deps));
-  on.action(new RegExp(`^${ACTION.listPage}_(prev|next)$`), listPageChosen(deps));
-  on.action(ACTION.listExport, exportAction(deps));
-  on.action(new RegExp(`^${ACTION.openView}(_\\d+)?$`), openViewAction(deps));
-  on.action(ACTION.openViews, openViewsAction(deps));
-  on.action(ACTION.newView, newViewAction(deps));
-  on.action(ACTION.editView, customViewMenu(deps));
-  on.action(ACTION.seatWarning, openSeatWarningAction(deps));
+  on.action(ACTION.userRowAction, userRowAction);
+  on.action(ACTION.listView, listViewChosen);
+  on.action(new RegExp(`^${ACTION.listPage}_(prev|next)$`), listPageChosen);
+  on.action(ACTION.listExport, exportAction);
+  on.action(new RegExp(`^${ACTION.openView}(_\\d+)?$`), openViewAction);
+  on.action(ACTION.openViews, openViewsAction);
+  on.action(ACTION.newView, newViewAction);
+  on.action(ACTION.editView, customViewMenu);
+  on.action(ACTION.seatWarning, openSeatWarningAction);
   // Ticking a row's checkbox changes nothing yet: "Edit selected" reads the ticked rows from the message.
-  on.action({ type: 'block_actions', action_id: 'select' }, () => ({}));
-  on.action(ACTION.showPassword, showPasswordAction(deps));
-  on.action(ACTION.deleteImportResults, deleteImportResultsAction(deps));
-  on.action(ACTION.cancelJob, cancelJobAction(deps));
-  on.action(ACTION.auditNext, auditNextAction(deps));
-  on.action(ACTION.importTemplate, ({ body }) => ({ after: read('send the sample CSV', () => sendImportTemplate(deps, actorFromBody(body))) }));
-  on.action(ACTION.addDomain, addDomainAction(deps));
-  on.action(ACTION.verifyDomain, domainChangeAction(deps, 'verify'));
-  on.action(ACTION.defaultDomain, domainChangeAction(deps, 'default'));
-  on.action(ACTION.removeDomain, domainChangeAction(deps, 'remove'));
-  on.action(ACTION.syncNow, syncNowAction(deps));
-  on.action(ACTION.disconnect, disconnectAction(deps));
+  on.action({ type: 'block_actions', action_id: 'select' }, () => () => ({}));
+  on.action(ACTION.showPassword, showPasswordAction);
+  on.action(ACTION.deleteImportResults, deleteImportResultsAction);
+  on.action(ACTION.cancelJob, cancelJobAction);
+  on.action(ACTION.auditNext, auditNextAction);
+  on.action(ACTION.importTemplate, (deps) => ({ body }) => ({ after: read('send the sample CSV', () => sendImportTemplate(deps, actorFromBody(body))) }));
+  on.action(ACTION.addDomain, addDomainAction);
+  on.action(ACTION.verifyDomain, (deps) => domainChangeAction(deps, 'verify'));
+  on.action(ACTION.defaultDomain, (deps) => domainChangeAction(deps, 'default'));
+  on.action(ACTION.removeDomain, (deps) => domainChangeAction(deps, 'remove'));
+  on.action(ACTION.syncNow, syncNowAction);
+  on.action(ACTION.disconnect, disconnectAction);
 
-  on.shortcut(SHORTCUT.addUser, ({ body }) => {
+  on.shortcut(SHORTCUT.addUser, (deps) => ({ body }) => {
     const actor = actorFromBody(body);
     return { after: read('open the Add user form', () => openAddUserForm(deps, actor, body.trigger_id)) };
   });
-  on.shortcut(SHORTCUT.importCsv, importCsvShortcut(deps));
-  registerLifecycleListeners(on, deps);
-  registerBulkActionListeners(on, deps);
+  on.shortcut(SHORTCUT.importCsv, importCsvShortcut);
+  registerLifecycleListeners(on);
+  registerBulkActionListeners(on);
+  registerSeatListeners(on);
 
   // A CSV shared where Roster is comes as file_shared; in its DM also as a message (the first
   // one wins). A message typed in the DM gets the short help.
-  app.event('file_shared', fileSharedEvent(deps));
-  app.event('message', directMessageEvent(deps));
+  app.event('file_shared', inWorkspaceOfEvent(deps, fileSharedEvent));
+  app.event('message', inWorkspaceOfEvent(deps, directMessageEvent));
 
-  app.event('app_home_opened', async ({ event, body }) => {
-    if (event.tab !== 'home') return;
-    const teamId = (body as { team_id?: string }).team_id ?? '';
-    await afterAck(deps, event.user, 'show your App Home', () => deps.home.opened(teamId, event.user));
-  });
+  app.event(
+    'app_home_opened',
+    inWorkspaceOfEvent(deps, (team) => async ({ event }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs) => {
+      if (event.tab !== 'home') return;
+      await afterAck(team, event.user, 'show your App Home', () => team.home.opened(team.teamId, event.user));
+    }),
+  );
+  // Roster removed from a workspace: its token is forgotten and its work stopped (Bolt runs no authorize for these).
+  app.event('app_uninstalled', ({ body }) => workspaceRemoved(deps, body, 'app_uninstalled'));
+  app.event('tokens_revoked', ({ event, body }) => (event.tokens.bot?.length ? workspaceRemoved(deps, body, 'tokens_revoked') : Promise.resolve()));
   return on.registrations;
 }

@@ -91,6 +91,8 @@ const events: Record<string, z.ZodType> = {
   app_home_opened: z.looseObject({ user: id, tab: z.string() }),
   file_shared: z.looseObject({ file_id: id, user_id: id, channel_id: id }),
   message: z.looseObject({ channel: z.string(), ts: z.string(), subtype: z.string().optional(), user: z.string().optional(), files: z.array(file).optional() }),
+  /** Which tokens were revoked: the bot's (Roster loses the workspace) and members' (Roster holds none). */
+  tokens_revoked: z.looseObject({ tokens: z.looseObject({ bot: z.array(z.string()).optional(), oauth: z.array(z.string()).optional() }) }),
 };
 const eventCallback = z.looseObject({ team_id: z.string().optional(), event: z.looseObject({ type: z.string() }) });
 

@@ -1,5 +1,5 @@
 import { describeError } from '../../log.js';
-import type { ListenerDeps } from '../deps.js';
+import { workspaceDeps, type ListenerDeps, type SlackAppDeps } from '../deps.js';
 import { afterAck, reportFailure } from './after-ack.js';
 
 /**
@@ -20,8 +20,10 @@ import { afterAck, reportFailure } from './after-ack.js';
  *    (list, find, show, open a form) still answers another way: nothing half-happens.
  *
  * "Arrived" is when `answer` starts. Before it only the edge's shape check (guard-receiver.ts),
- * Bolt's signature check and its authorize (a single bot token: no Web API call) run, which take
- * microseconds; Slack's own clock started earlier by the network's delay, which no app can see.
+ * Bolt's signature check, its authorize (a single bot token, or the workspace's installation from
+ * memory: no Web API call) and `answerIn` picking the workspace's port run, which take microseconds
+ * (the first request of a workspace after a start reads its installation from the database once);
+ * Slack's own clock started earlier by the network's delay, which no app can see.
  */
 
 /** Slack waits this long for an ack (Bolt's HTTP receiver answers 404 itself at 3001 ms). */
@@ -64,6 +66,36 @@ export interface Surface<Reply> {
 }
 
 export type Ack<Reply> = (body?: Reply) => Promise<void>;
+
+/**
+ * `answer` in the workspace `teamId` (the request's team): its deps, with its Slack port, are what
+ * the surface and the plan get. A request for a workspace Roster is not installed in (uninstalled
+ * while Slack was sending it) is acked bare and ignored, logged in one line.
+ */
+export async function answerIn<Reply>(
+  app: SlackAppDeps,
+  teamId: string,
+  ack: Ack<Reply>,
+  request: (deps: ListenerDeps) => { surface: Surface<Reply>; plan: () => Plan<Reply> | Promise<Plan<Reply>> },
+): Promise<void> {
+  let deps: ListenerDeps;
+  try {
+    deps = await workspaceDeps(app, teamId);
+  } catch (error) {
+    app.logger.warn('a request from a workspace Roster cannot act in was ignored', { team: teamId, ...describeError(error) });
+    await ack().catch(() => undefined);
+    return;
+  }
+  let asked: ReturnType<typeof request>;
+  try {
+    asked = request(deps);
+  } catch (error) {
+    await ack().catch(() => undefined);
+    deps.logger.error('a listener could not be built', describeError(error));
+    return;
+  }
+  await answer(deps, ack, asked.surface, asked.plan);
+}
 
 /** Acks with the plan's reply, or "working…" first; then runs what follows. Never throws. */
 export async function answer<Reply>(

@@ -12,11 +12,12 @@ import type {
   ViewSubmitAction,
 } from '@slack/bolt';
 import type { Option, View } from '@slack/types';
-import type { ListenerDeps } from '../deps.js';
+import type { ListenerDeps, SlackAppDeps } from '../deps.js';
+import { actorFromBody } from '../parse/actor.js';
 import type { Blocks } from '../slack-port.js';
 import { esc } from '../views/kit.js';
 import { messageModal } from '../views/message-modal.js';
-import { answer, type Ack, type Plan, type Surface } from './answer.js';
+import { answerIn, type Ack, type Plan, type Surface } from './answer.js';
 
 /**
  * Registers listeners so that each is answered through `answer` (services/answer.ts): a listener
@@ -58,6 +59,12 @@ export const followUp =
   };
 
 type Planner<Args, Reply> = (args: Args) => Plan<Reply> | Promise<Plan<Reply>>;
+/**
+ * A listener as registered: given the deps of the request's workspace (its Slack port among them),
+ * it returns the planner of that request. The registrar picks the workspace (the team of the
+ * request's body, as the actor's), so a listener cannot talk to another one.
+ */
+type InWorkspace<Args, Reply> = (deps: ListenerDeps) => Planner<Args, Reply>;
 
 /** What a modal says while a slow plan works, and what it says when the late reply cannot be shown as it would have been. */
 export interface ModalLook {
@@ -80,15 +87,15 @@ export interface ViewListener {
 }
 
 export interface Answering {
-  command(name: string, plan: Planner<CommandArgs, CommandReply>): void;
-  view(callbackId: string, listener: ViewListener): void;
+  command(name: string, plan: InWorkspace<CommandArgs, CommandReply>): void;
+  view(callbackId: string, listener: (deps: ListenerDeps) => ViewListener): void;
   /** Block actions: their ack has no body, so a plan only says what follows. */
   action<A extends SlackAction = BlockAction>(
     constraint: string | RegExp | { type: 'block_actions'; block_id?: string; action_id?: string },
-    plan: Planner<ActionArgs<A>, never>,
+    plan: InWorkspace<ActionArgs<A>, never>,
   ): void;
-  options(constraint: { type: 'block_suggestion'; block_id: string; action_id: string }, plan: Planner<OptionsArgs, OptionsReply>): void;
-  shortcut<S extends SlackShortcut = SlackShortcut>(callbackId: string, plan: Planner<ShortcutArgs<S>, never>): void;
+  options(constraint: { type: 'block_suggestion'; block_id: string; action_id: string }, plan: InWorkspace<OptionsArgs, OptionsReply>): void;
+  shortcut<S extends SlackShortcut = SlackShortcut>(callbackId: string, plan: InWorkspace<ShortcutArgs<S>, never>): void;
 }
 
 const WORKING_MESSAGE: CommandReply = { response_type: 'ephemeral', text: 'Working on it… the answer follows here in a moment.' };
@@ -117,7 +124,7 @@ function actionMatches(constraint: ActionConstraint, action: { action_id?: strin
  * in a table, since Bolt runs every request through the matchers of every listener it has (that
  * was a tenth of the CPU of `/users add`). Each request still reaches exactly one listener.
  */
-export function answering(app: App, deps: ListenerDeps): Answering & { registrations: readonly Registration[] } {
+export function answering(app: App, deps: SlackAppDeps): Answering & { registrations: readonly Registration[] } {
   // Bolt's overloads type each listener from its constraint; here every listener has the one shape.
   const on = app as unknown as Record<Registration['kind'], (constraint: unknown, listener: (args: never) => Promise<void>) => void>;
   const registrations: Registration[] = [];
@@ -144,13 +151,19 @@ export function answering(app: App, deps: ListenerDeps): Answering & { registrat
     registrations,
     command(name, plan) {
       const listener = async ({ ack, ...args }: SlackCommandMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<CommandReply>, { ...commandSurface(deps, args), kind: 'command' }, () => plan(args));
+        answerIn(deps, args.command.team_id, ack as Ack<CommandReply>, (team) => ({
+          surface: { ...commandSurface(team, args), kind: 'command' },
+          plan: () => plan(team)(args),
+        }));
       record('command', name, listener as never);
       on.command(name, listener as never);
     },
     view(callbackId, viewListener) {
       const listener = async ({ ack, ...args }: SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<ViewReply>, { ...viewSurface(deps, args, viewListener.look), kind: 'view' }, () => viewListener.plan(args));
+        answerIn(deps, teamOf(args.body), ack as Ack<ViewReply>, (team) => {
+          const { look, plan } = viewListener(team);
+          return { surface: { ...viewSurface(team, args, look), kind: 'view' }, plan: () => plan(args) };
+        });
       if (views.has(callbackId)) throw new Error(`${callbackId} is registered twice`);
       record('view', callbackId, listener as never);
       if (views.size === 0) route.view();
@@ -158,30 +171,37 @@ export function answering(app: App, deps: ListenerDeps): Answering & { registrat
     },
     action(constraint, plan) {
       const listener = async ({ ack, ...args }: SlackActionMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'do that'), kind: 'action' }, () => plan(args as never));
+        answerIn(deps, teamOf(args.body), ack as Ack<never>, (team) => ({
+          surface: { ...silentSurface(args.body.user.id, 'do that'), kind: 'action' },
+          plan: () => plan(team)(args as never),
+        }));
       record('action', constraint, listener as never);
       if (actions.length === 0) route.action();
       actions.push({ kind: 'action', constraint, listener: listener as never });
     },
     options(constraint, plan) {
       const listener = async ({ ack, ...args }: SlackOptionsMiddlewareArgs<'block_suggestion'> & AllMiddlewareArgs) =>
-        answer(
-          deps,
-          ack as Ack<OptionsReply>,
-          { ...silentSurface<OptionsReply>(args.body.user.id, 'list the choices'), working: { options: [] }, kind: 'options' },
-          () => plan(args),
-        );
+        answerIn(deps, teamOf(args.body), ack as Ack<OptionsReply>, (team) => ({
+          surface: { ...silentSurface<OptionsReply>(args.body.user.id, 'list the choices'), working: { options: [] }, kind: 'options' },
+          plan: () => plan(team)(args),
+        }));
       record('options', constraint, listener as never);
       on.options(constraint, listener as never);
     },
     shortcut(callbackId, plan) {
       const listener = async ({ ack, ...args }: SlackShortcutMiddlewareArgs & AllMiddlewareArgs) =>
-        answer(deps, ack as Ack<never>, { ...silentSurface(args.body.user.id, 'run that shortcut'), kind: 'shortcut' }, () => plan(args as never));
+        answerIn(deps, teamOf(args.body), ack as Ack<never>, (team) => ({
+          surface: { ...silentSurface(args.body.user.id, 'run that shortcut'), kind: 'shortcut' },
+          plan: () => plan(team)(args as never),
+        }));
       record('shortcut', callbackId, listener as never);
       on.shortcut(callbackId, listener as never);
     },
   };
 }
+
+/** The workspace of an interaction: its actor's team (parse/actor.ts), which the core acts in too. */
+const teamOf = (body: { team?: { id: string } | null; user: { id: string; team_id?: string } }) => actorFromBody(body).teamId;
 
 /** A command: "Working on it…" first when slow; the answer then comes through its response_url (else a DM). */
 function commandSurface(deps: ListenerDeps, { command, respond }: CommandArgs): Surface<CommandReply> {

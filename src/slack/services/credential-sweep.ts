@@ -2,7 +2,8 @@ import { expireDueCredentials } from '../../core/credentials/expire-credentials.
 import type { JobHandler } from '../../core/jobs/job-handler.js';
 import type { Recurring } from '../../core/jobs/scheduler.js';
 import { describeError } from '../../log.js';
-import type { ListenerDeps } from '../deps.js';
+import { organizationTeam } from '../../core/workspaces/slack-installations.js';
+import type { SlackAppDeps } from '../deps.js';
 import { credentialNoticeMessage } from '../views/credential-notice.js';
 
 /** How often the sweep looks for temporary passwords past their 24 hours. */
@@ -11,7 +12,7 @@ export const CREDENTIAL_SWEEP_INTERVAL_MS = 5 * 60_000;
 /** Every 5 minutes, once per slot across instances, and at each start. */
 export const CREDENTIAL_SWEEP: Recurring = { kind: 'sweep.credentials', everyMs: CREDENTIAL_SWEEP_INTERVAL_MS, atStart: true };
 
-export function credentialSweepJob(deps: ListenerDeps): JobHandler {
+export function credentialSweepJob(deps: SlackAppDeps): JobHandler {
   return {
     kind: CREDENTIAL_SWEEP.kind,
     lane: 'light',
@@ -24,13 +25,17 @@ export function credentialSweepJob(deps: ListenerDeps): JobHandler {
  * (with what to do: reset the password). Runs at start and then regularly; the state is in the
  * database, so passwords that expired while Roster was stopped are destroyed when it starts.
  */
-export async function sweepExpiredCredentials(deps: ListenerDeps): Promise<number> {
+export async function sweepExpiredCredentials(deps: SlackAppDeps): Promise<number> {
   const expired = await expireDueCredentials(deps.core);
   for (const credential of expired) {
     if (!credential.message) continue;
     try {
       const { channel, ts } = credential.message;
-      await deps.slack.updateMessage(
+      // The DM is in the credential's own workspace: its token redraws it (a workspace Roster left is skipped, logged).
+      const team = await organizationTeam(deps.core, credential.tenantId);
+      if (!team) continue;
+      const slack = await deps.ports.forTeam(team);
+      await slack.updateMessage(
         channel,
         ts,
         credentialNoticeMessage(credential.details, credential.sentBy, deps.core.now(), { kind: 'expired', expiredAt: credential.expiredAt }),

@@ -1,12 +1,16 @@
 import { subMinutes } from 'date-fns';
 import type { Change } from '../../core/context.js';
 import { enqueue } from '../../core/jobs/enqueue.js';
-import type { JobHandler } from '../../core/jobs/job-handler.js';
+import { PermanentJobFailure, type JobHandler } from '../../core/jobs/job-handler.js';
 import { HOME_WATCH_MINUTES } from '../../core/jobs/sweep-jobs.js';
 import { describeError } from '../../log.js';
 import { homeWatchers, watchHome } from '../../store/change-events.js';
 import type { ListenerDeps } from '../deps.js';
+import { WorkspaceNotInstalled, type SlackPorts } from '../slack-ports.js';
 import { refreshHome, type HomeDeps } from './refresh-home.js';
+
+/** What the refresher needs: the core, the Slack port of each workspace (each Home is published with its own workspace's token), the log. */
+export type HomeRefresherDeps = Omit<HomeDeps, 'slack'> & { ports: SlackPorts } & Pick<ListenerDeps, 'logger'>;
 
 /** At most one publish per member per interval; changes in one interval are folded into one publish at its end. */
 export const HOME_REFRESH_INTERVAL_MS = 2_000;
@@ -24,14 +28,14 @@ export class HomeRefresher {
   private readonly pending = new Set<Promise<void>>();
 
   constructor(
-    private readonly deps: HomeDeps & Pick<ListenerDeps, 'logger'>,
+    private readonly deps: HomeRefresherDeps,
     private readonly intervalMs = HOME_REFRESH_INTERVAL_MS,
   ) {}
 
   /** A member opened their App Home: publish it now, and keep it fresh while they may be looking. */
   async opened(teamId: string, userId: string): Promise<void> {
     await watchHome(this.deps.core.db, teamId, userId, this.deps.core.now());
-    await refreshHome(this.deps, teamId, userId);
+    await this.publish(teamId, userId);
   }
 
   /** A change was stored (told by the change feed): queue the refreshes it calls for. */
@@ -54,10 +58,19 @@ export class HomeRefresher {
       lane: 'light',
       run: async (job) => {
         const { teamId, userId } = job.record.payload as { teamId: string; userId: string };
-        await refreshHome(this.deps, teamId, userId);
+        await this.publish(teamId, userId).catch((error: unknown) => {
+          // Roster was removed from the workspace meanwhile: no refresh can reach it.
+          throw error instanceof WorkspaceNotInstalled ? new PermanentJobFailure(error.message) : error;
+        });
         return { done: {} };
       },
     };
+  }
+
+  /** Publishes one member's Home in their workspace, with that workspace's port. */
+  private async publish(teamId: string, userId: string): Promise<void> {
+    const { ports, ...deps } = this.deps;
+    await refreshHome({ ...deps, slack: await ports.forTeam(teamId) }, teamId, userId);
   }
 
   private async queueRefreshes(change: Change): Promise<void> {

@@ -1,6 +1,7 @@
 import type { ImportJobRecord as ImportJob } from '../../core/bulk/import-job-records.js';
 import { describeError } from '../../log.js';
-import type { ListenerDeps } from '../deps.js';
+import { organizationTeam } from '../../core/workspaces/slack-installations.js';
+import { workspaceDeps, type ListenerDeps, type SlackAppDeps } from '../deps.js';
 import { importInterruptedMessage } from '../views/import-progress.js';
 import { recordImportMessage } from '../../core/bulk/import-job-records.js';
 
@@ -26,6 +27,24 @@ export async function announceInterruptedImports(deps: ListenerDeps, jobs: reado
         .dm(job.requestedBy, message)
         .then((posted) => recordImportMessage(deps.core, job.id, posted))
         .catch((dmError) => deps.logger.error('could not DM about an interrupted import', { job: job.id, ...describeError(dmError) }));
+    }
+  }
+}
+
+/**
+ * `announceInterruptedImports` for imports of any organizations (found at start and every 30 s):
+ * each is told in its own organization's workspace, with its token; one Roster was removed from
+ * is skipped (logged).
+ */
+export async function announceInterruptedImportsOfEveryone(app: SlackAppDeps, jobs: readonly ImportJob[]): Promise<void> {
+  const byTenant = new Map<string, ImportJob[]>();
+  for (const job of jobs) byTenant.set(job.tenantId, [...(byTenant.get(job.tenantId) ?? []), job]);
+  for (const [tenantId, ofTenant] of byTenant) {
+    try {
+      const team = await organizationTeam(app.core, tenantId);
+      if (team) await announceInterruptedImports(await workspaceDeps(app, team), ofTenant);
+    } catch (error) {
+      app.logger.warn('could not announce interrupted imports', { tenant: tenantId, ...describeError(error) });
     }
   }
 }

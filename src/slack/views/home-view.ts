@@ -39,7 +39,9 @@ export function homeView(summary: HomeSummary, viewer: { maySetUp?: boolean } = 
     );
     return { type: 'home', blocks };
   }
-  const threshold = summary.seatWarningThreshold ?? 0;
+  const fallback = summary.seatWarningThreshold ?? 0;
+  // Each product's own seat alert threshold wins over the organization's seat warning.
+  const thresholdOf = (l: LicenseCount) => summary.productThresholds?.[l.product.skuId] ?? fallback;
   blocks.push(
     context(`${org.domains.map(esc).join(' · ')} · ${org.userCount.toLocaleString('en')} users · you are ${roleLabels(summary.roles)}`),
     {
@@ -54,20 +56,20 @@ export function homeView(summary: HomeSummary, viewer: { maySetUp?: boolean } = 
       ],
     },
     divider(),
-    section(`*Licenses*${threshold > 0 ? `  _warning below ${threshold} seats left_` : ''}`),
+    section(`*Licenses*${fallback > 0 ? `  _warning below ${fallback} seats left_` : ''}`),
   );
   if (summary.licenses.length === 0) blocks.push(context('No licenses yet.'));
   // The products running out first are the ones worth a line.
-  const shown = [...summary.licenses].sort((a, b) => Number(low(b, threshold)) - Number(low(a, threshold))).slice(0, HOME_MAX_PRODUCTS);
+  const shown = [...summary.licenses].sort((a, b) => Number(low(b, thresholdOf(b))) - Number(low(a, thresholdOf(a)))).slice(0, HOME_MAX_PRODUCTS);
   for (const l of shown) {
-    const warn = low(l, threshold) ? `  :warning: only ${l.available} left` : '';
+    const warn = low(l, thresholdOf(l)) ? `  :warning: only ${l.available} left` : '';
     blocks.push(
       section(`*${esc(l.product.displayName)}*\n${bar(l.assigned, l.total)}  ${l.available} available · ${l.assigned} of ${l.total} assigned${warn}`),
     );
   }
   const hidden = summary.licenses.length - shown.length;
   if (hidden > 0) {
-    const lowHidden = summary.licenses.filter((l) => !shown.includes(l) && low(l, threshold)).length;
+    const lowHidden = summary.licenses.filter((l) => !shown.includes(l) && low(l, thresholdOf(l))).length;
     blocks.push(context(`and ${hidden} more products${lowHidden ? ` (${lowHidden} running low)` : ''}: \`/licenses\``));
   }
   blocks.push(divider(), section('*Views*'));

@@ -62,41 +62,47 @@ function existingChannel(s: FakeState, channel: string): string {
   if (s.isUserId(channel)) {
     throw new SlackApiError('channel_not_found', ['[ERROR] use the DM channel id (D…) returned by chat.postMessage, not a user id']);
   }
+  s.checkChannelOfCaller(channel);
   return channel;
 }
 
 export const chatMethods: Record<string, Handler> = {
   'api.test': (args) => ({ ok: true, args }),
 
+  // Who the token is: its own workspace and bot.
   'auth.test': (_args, s) => ({
     ok: true,
-    url: `https://${s.config.teamDomain}.slack.com/`,
-    team: 'Roster Test Workspace',
+    url: `https://${s.caller.domain}.slack.com/`,
+    team: s.caller.name,
     user: 'roster',
-    team_id: s.config.teamId,
-    user_id: s.config.botUserId,
-    bot_id: s.config.botId,
+    team_id: s.caller.id,
+    user_id: s.caller.botUserId,
+    bot_id: s.caller.botId,
     is_enterprise_install: false,
   }),
 
   'users.info': (args, s) => {
     const user = s.users.get(reqStr(args, 'user'));
     if (!user) throw new SlackApiError('user_not_found');
+    s.checkUserOfCaller(user.id);
     return { ok: true, user: args.include_locale ? { ...user, locale: 'en-US' } : user };
   },
 
   'users.lookupByEmail': (args, s) => {
     const email = reqStr(args, 'email').toLowerCase();
-    const user = [...s.users.values()].find((u) => u.profile.email?.toLowerCase() === email);
+    const user = [...s.users.values()].find((u) => u.team_id === s.caller.id && u.profile.email?.toLowerCase() === email);
     if (!user) throw new SlackApiError('users_not_found');
     return { ok: true, user };
   },
 
-  'users.list': (_args, s) => ({ ok: true, members: [...s.users.values()], response_metadata: { next_cursor: '' } }),
+  'users.list': (_args, s) => ({ ok: true, members: [...s.users.values()].filter((u) => u.team_id === s.caller.id), response_metadata: { next_cursor: '' } }),
 
   'conversations.open': (args, s) => {
     const channel = optStr(args, 'channel');
-    if (channel !== undefined) return { ok: true, channel: { id: channel } };
+    if (channel !== undefined) {
+      s.checkChannelOfCaller(channel);
+      return { ok: true, channel: { id: channel } };
+    }
     const users = reqStr(args, 'users')
       .split(',')
       .map((u) => u.trim())
@@ -104,12 +110,14 @@ export const chatMethods: Record<string, Handler> = {
     if (users.length === 0 || users.length > 8) throw new SlackApiError('invalid_arguments', ['[ERROR] users must list 1 to 8 user ids']);
     const bad = users.find((u) => !s.isUserId(u));
     if (bad !== undefined) throw new SlackApiError('user_not_found', [`[ERROR] not a user id: ${bad}`]);
+    for (const user of users) s.checkUserOfCaller(user);
     const id = users.length === 1 && users[0] ? s.dmChannel(users[0]) : `G${[...users].sort().join('')}`;
     return { ok: true, no_op: false, already_open: false, channel: { id } };
   },
 
   'chat.postMessage': (args, s) => {
     const channel = s.resolvePostChannel(reqStr(args, 'channel'));
+    s.checkChannelOfCaller(channel);
     const blocks = checkMessageContent(args, true);
     const threadTs = optStr(args, 'thread_ts');
     checkThreadTs(threadTs);
@@ -135,14 +143,14 @@ export const chatMethods: Record<string, Handler> = {
     const blocks = checkMessageContent(args, false);
     const msg = s.findMessage(channel, ts);
     if (!msg) throw new SlackApiError('message_not_found', [`[ERROR] no message with ts ${ts} in ${channel}`]);
-    if (msg.user !== s.config.botUserId) throw new SlackApiError('cant_update_message');
+    if (msg.user !== s.caller.botUserId) throw new SlackApiError('cant_update_message');
     const { history = [], ...previous } = msg;
     msg.history = [...history, previous];
     const text = optStr(args, 'text');
     if (text !== undefined) msg.text = text;
     if (blocks !== undefined) msg.blocks = withGeneratedIds(blocks, s);
     if (Array.isArray(args.attachments)) msg.attachments = args.attachments;
-    msg.edited = { user: s.config.botUserId, ts: s.nextTs() };
+    msg.edited = { user: s.caller.botUserId, ts: s.nextTs() };
     return { ok: true, channel, ts, text: msg.text ?? '', message: publicMessage(msg) };
   },
 
@@ -151,6 +159,8 @@ export const chatMethods: Record<string, Handler> = {
     const channel = s.resolvePostChannel(reqStr(args, 'channel'));
     const user = reqStr(args, 'user');
     if (!s.isUserId(user)) throw new SlackApiError('user_not_found');
+    s.checkChannelOfCaller(channel);
+    s.checkUserOfCaller(user);
     const blocks = checkMessageContent(args, true);
     const threadTs = optStr(args, 'thread_ts');
     checkThreadTs(threadTs);
@@ -173,7 +183,7 @@ export const chatMethods: Record<string, Handler> = {
     const ts = reqStr(args, 'ts');
     const msg = s.findMessage(channel, ts);
     if (!msg) throw new SlackApiError('message_not_found');
-    if (msg.user !== s.config.botUserId) throw new SlackApiError('cant_delete_message');
+    if (msg.user !== s.caller.botUserId) throw new SlackApiError('cant_delete_message');
     msg.deleted = true;
     return { ok: true, channel, ts };
   },
@@ -183,6 +193,6 @@ export const chatMethods: Record<string, Handler> = {
     const channel = reqStr(args, 'channel');
     const ts = reqStr(args, 'message_ts');
     if (!s.findMessage(channel, ts)) throw new SlackApiError('message_not_found');
-    return { ok: true, channel, permalink: `https://${s.config.teamDomain}.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
+    return { ok: true, channel, permalink: `https://${s.caller.domain}.slack.com/archives/${channel}/p${ts.replace('.', '')}` };
   },
 };

@@ -33,6 +33,8 @@ export function createFile(s: FakeState, f: NewFile, source: 'app' | 'user'): Fi
   const [filetype, mimetype, pretty] = TYPES[ext] ?? ['binary', 'application/octet-stream', 'Binary'];
   const now = Math.floor(Date.now() / 1000);
   const url = s.fileUrl(id, f.name);
+  // A member's file is in their workspace; the app's, in the workspace of the token that uploads it.
+  const team = s.teams.get(f.user ? s.teamOfUser(f.user) : s.caller.id) ?? s.caller;
   const file: FileObject = {
     id,
     created: now,
@@ -42,15 +44,15 @@ export function createFile(s: FakeState, f: NewFile, source: 'app' | 'user'): Fi
     mimetype: f.mimetype ?? mimetype,
     filetype: f.filetype ?? filetype,
     pretty_type: pretty,
-    user: f.user ?? s.config.botUserId,
-    user_team: s.config.teamId,
+    user: f.user ?? team.botUserId,
+    user_team: team.id,
     size: f.bytes?.length ?? f.size ?? 0,
     mode: 'hosted',
     is_external: false,
     is_public: false,
     url_private: url,
     url_private_download: url,
-    permalink: `https://${s.config.teamDomain}.slack.com/files/${f.user ?? s.config.botUserId}/${id}/${encodeURIComponent(f.name)}`,
+    permalink: `https://${team.domain}.slack.com/files/${f.user ?? team.botUserId}/${id}/${encodeURIComponent(f.name)}`,
     channels: [],
     groups: [],
     ims: [],
@@ -61,6 +63,12 @@ export function createFile(s: FakeState, f: NewFile, source: 'app' | 'user'): Fi
 }
 
 const CHANNEL_ID = /^[CGDZ][A-Z0-9]+$/;
+
+/** Like Slack, a token sees the files of its own workspace only. */
+function checkFileOfCaller(s: FakeState, file: FileObject): void {
+  if (file.user_team !== s.caller.id)
+    throw new SlackApiError('file_not_found', [`[ERROR] file ${file.id} is in workspace ${file.user_team}, not ${s.caller.id}`]);
+}
 
 function shareFile(file: FileObject, channel: string, ts: string, threadTs: string | undefined): void {
   const list = channel.startsWith('D') ? file.ims : channel.startsWith('G') ? file.groups : file.channels;
@@ -75,6 +83,7 @@ export const fileMethods: Record<string, Handler> = {
   'files.info': (args, s) => {
     const rec = s.files.get(reqStr(args, 'file'));
     if (!rec || (rec.source === 'app' && !rec.completed)) throw new SlackApiError('file_not_found');
+    checkFileOfCaller(s, rec.file);
     return { ok: true, file: rec.file, comments: [], response_metadata: { next_cursor: '' } };
   },
 
@@ -85,6 +94,7 @@ export const fileMethods: Record<string, Handler> = {
       throw new SlackApiError('invalid_arguments', [`[ERROR] file must be a file id (F…), got ${JSON.stringify(id)} [json-pointer:/file]`]);
     const rec = s.files.get(id);
     if (!rec || (rec.source === 'app' && !rec.completed)) throw new SlackApiError('file_not_found');
+    checkFileOfCaller(s, rec.file);
     if (rec.source !== 'app') throw new SlackApiError('cant_delete_file');
     s.files.delete(id);
     for (const messages of s.messages.values()) {
@@ -123,6 +133,7 @@ export const fileMethods: Record<string, Handler> = {
       if (!CHANNEL_ID.test(c)) {
         throw new SlackApiError('invalid_arguments', [`[ERROR] input must match regex pattern: ^[CGDZ][A-Z0-9]{8,}$ (got ${c}) [json-pointer:/channel_id]`]);
       }
+      s.checkChannelOfCaller(c);
     }
     const threadTs = optStr(args, 'thread_ts');
     if (threadTs !== undefined && channels.length === 0) {
@@ -172,11 +183,13 @@ export function serveFile(
   name: string,
   authorization: string | undefined,
 ): { status: number; body: Buffer | string; headers: Record<string, string> } {
-  if (authorization !== `Bearer ${s.config.botToken}`) {
+  const token = s.tokens.get(/^Bearer (.+)$/.exec(authorization ?? '')?.[1] ?? '');
+  if (!token || token.revoked) {
     return { status: 401, body: 'not_authed: send Authorization: Bearer <bot token>', headers: { 'content-type': 'text/plain' } };
   }
   const rec = s.files.get(fileId);
-  if (!rec?.bytes || rec.file.name !== name || (rec.source === 'app' && !rec.completed)) {
+  // Another workspace's token finds no such file, as on files.slack.com.
+  if (!rec?.bytes || rec.file.name !== name || (rec.source === 'app' && !rec.completed) || rec.file.user_team !== token.teamId) {
     return { status: 404, body: 'file_not_found', headers: { 'content-type': 'text/plain' } };
   }
   return { status: 200, body: rec.bytes, headers: { 'content-type': rec.file.mimetype, 'content-length': String(rec.bytes.length) } };

@@ -1,6 +1,6 @@
 /** views.* of the fake Slack API, plus how Slack applies a view_submission ack (response_action). */
 import { validateView } from '../block-kit-validator.js';
-import { type FakeState, type Handler, checkView, optStr, reqStr, requireArgs, withGeneratedIds } from './state.js';
+import { type FakeState, type FakeTeam, type Handler, checkView, optStr, reqStr, requireArgs, withGeneratedIds } from './state.js';
 import { type SlackView, type TriggerInfo, type ViewRecord, SlackApiError } from './types.js';
 
 const MAX_VIEW_STACK = 3;
@@ -10,6 +10,9 @@ function consumeTrigger(s: FakeState, triggerId: string): TriggerInfo {
   const t = s.triggers.get(triggerId);
   if (!t) throw new SlackApiError('invalid_trigger_id', [`[ERROR] trigger_id ${triggerId} was never issued`]);
   if (t.used) throw new SlackApiError('invalid_trigger_id', [`[ERROR] trigger_id ${triggerId} was already used`]);
+  if (t.teamId !== undefined && t.teamId !== s.caller.id) {
+    throw new SlackApiError('invalid_trigger_id', [`[ERROR] trigger_id was issued in workspace ${t.teamId}, not ${s.caller.id}`]);
+  }
   const age = Date.now() - t.issuedAt;
   if (age > s.config.triggerTtlMs) {
     throw new SlackApiError('expired_trigger_id', [`[ERROR] trigger_id is ${age} ms old (limit ${s.config.triggerTtlMs} ms)`]);
@@ -31,12 +34,19 @@ function newHash(s: FakeState): string {
   return `${Math.floor(Date.now() / 1000)}.${s.nextToken()}`;
 }
 
-function buildView(s: FakeState, input: Record<string, unknown>, id: string, root: string | null, previous: string | null): SlackView {
+function buildView(
+  s: FakeState,
+  input: Record<string, unknown>,
+  id: string,
+  root: string | null,
+  previous: string | null,
+  team: FakeTeam = s.caller,
+): SlackView {
   const { state: _state, hash: _hash, id: _id, ...rest } = input;
   return {
     ...rest,
     id,
-    team_id: s.config.teamId,
+    team_id: team.id,
     type: input.type === 'home' ? 'home' : 'modal',
     blocks: withGeneratedIds(Array.isArray(input.blocks) ? input.blocks : [], s),
     private_metadata: typeof input.private_metadata === 'string' ? input.private_metadata : '',
@@ -49,9 +59,14 @@ function buildView(s: FakeState, input: Record<string, unknown>, id: string, roo
     root_view_id: root,
     previous_view_id: previous,
     app_id: s.config.appId,
-    app_installed_team_id: s.config.teamId,
-    bot_id: s.config.botId,
+    app_installed_team_id: team.id,
+    bot_id: team.botId,
   };
+}
+
+/** A view stays in the workspace it was opened in, whoever's ack or call replaces it. */
+function teamOfView(s: FakeState, rec: ViewRecord): FakeTeam {
+  return s.teams.get(rec.view.team_id) ?? s.caller;
 }
 
 function findView(s: FakeState, viewId: string | undefined, externalId: string | undefined): ViewRecord {
@@ -67,7 +82,7 @@ function findView(s: FakeState, viewId: string | undefined, externalId: string |
 
 /** Replaces a stored view with a new version (views.update / response_action update). */
 export function replaceView(s: FakeState, rec: ViewRecord, input: Record<string, unknown>): SlackView {
-  const next = buildView(s, input, rec.view.id, rec.view.root_view_id, rec.view.previous_view_id);
+  const next = buildView(s, input, rec.view.id, rec.view.root_view_id, rec.view.previous_view_id, teamOfView(s, rec));
   rec.history.push(rec.view);
   rec.view = next;
   return next;
@@ -106,6 +121,8 @@ export const viewMethods: Record<string, Handler> = {
       throw new SlackApiError('invalid_arguments', ['[ERROR] view_id or external_id is required']);
     }
     const rec = findView(s, viewId, externalId);
+    if (rec.view.team_id !== s.caller.id)
+      throw new SlackApiError('not_found', [`[ERROR] view ${rec.view.id} is in workspace ${rec.view.team_id}, not ${s.caller.id}`]);
     const input = checkView(args.view, rec.view.type);
     const hash = optStr(args, 'hash');
     if (hash !== undefined && hash !== rec.view.hash) throw new SlackApiError('hash_conflict');
@@ -117,6 +134,7 @@ export const viewMethods: Record<string, Handler> = {
     requireArgs(args, ['user_id', 'view']);
     const userId = reqStr(args, 'user_id');
     if (!s.isUserId(userId)) throw new SlackApiError('invalid_arguments', [`[ERROR] user_id ${userId} is not a user id`]);
+    s.checkUserOfCaller(userId);
     const input = checkView(args.view, 'home');
     const existingId = s.homes.get(userId);
     const existing = existingId !== undefined ? s.views.get(existingId) : undefined;
@@ -171,7 +189,7 @@ export function applyViewResponse(s: FakeState, viewId: string, body: unknown, u
       if (action === 'update') replaceView(s, rec, input);
       else {
         if (rec.depth + 1 > MAX_VIEW_STACK) return ['response_action push: push_limit_reached (max 3 views in a stack)'];
-        const view = buildView(s, input, s.nextId('V'), rec.view.root_view_id, rec.view.id);
+        const view = buildView(s, input, s.nextId('V'), rec.view.root_view_id, rec.view.id, teamOfView(s, rec));
         s.views.set(view.id, { view, openedVia: 'views.push', userId, closed: false, history: [], depth: rec.depth + 1 });
       }
       return [];

@@ -6,10 +6,11 @@ import { fileMethods, serveFile, storeUpload } from './methods-files.js';
 import { viewMethods } from './methods-views.js';
 import { handleResponseUrl } from './response-url.js';
 import { APP_TOKEN_METHODS, socketModeMethods } from './socket-mode.js';
+import { oauthMethods, serveAuthorizePage, TOKENLESS_METHODS } from './oauth.js';
 import type { FakeState, Handler } from './state.js';
 import { type ApiResult, type Args, SlackApiError } from './types.js';
 
-const HANDLERS: Record<string, Handler> = { ...chatMethods, ...viewMethods, ...fileMethods, ...socketModeMethods };
+const HANDLERS: Record<string, Handler> = { ...chatMethods, ...viewMethods, ...fileMethods, ...socketModeMethods, ...oauthMethods };
 
 export function knownMethods(): string[] {
   return Object.keys(HANDLERS);
@@ -20,9 +21,21 @@ function bearer(header: string | undefined): string | undefined {
   return m?.[1]?.trim();
 }
 
-/** Like Slack: apps.connections.open wants the app-level token, every other method the bot token. */
-function expectedToken(s: FakeState, method: string): string {
-  return APP_TOKEN_METHODS.has(method) ? s.config.appToken : s.config.botToken;
+/**
+ * Like Slack: apps.connections.open wants the app-level token, oauth.v2.access and api.test none,
+ * every other method a bot token, which acts in its own workspace (the call's `caller`). An error,
+ * or undefined when the call may go on.
+ */
+function refuseToken(s: FakeState, method: string, token: string | undefined): string | undefined {
+  s.caller = s.homeTeam;
+  if (TOKENLESS_METHODS.has(method)) return undefined;
+  if (token === undefined) return 'not_authed';
+  if (APP_TOKEN_METHODS.has(method)) return token === s.config.appToken ? undefined : s.tokens.has(token) ? 'not_allowed_token_type' : 'invalid_auth';
+  const issued = s.tokens.get(token);
+  if (!issued) return token === s.config.appToken ? 'not_allowed_token_type' : 'invalid_auth';
+  if (issued.revoked) return 'token_revoked';
+  s.caller = s.teams.get(issued.teamId) ?? s.homeTeam;
+  return undefined;
 }
 
 function runHandler(handler: Handler, args: Args, s: FakeState): ApiResult {
@@ -52,13 +65,11 @@ function handleApi(s: FakeState, method: string, req: IncomingMessage, res: Serv
   let status = 200;
   const headers: Record<string, string> = {};
   let response: ApiResult;
+  const refused = handler ? refuseToken(s, method, token) : undefined;
   if (!handler) {
     response = { ok: false, error: 'unknown_method', response_metadata: { messages: [`[ERROR] the fake does not implement ${method}`] } };
-  } else if (token === undefined) {
-    response = { ok: false, error: 'not_authed' };
-  } else if (token !== expectedToken(s, method)) {
-    const otherKind = token === s.config.botToken || token === s.config.appToken;
-    response = { ok: false, error: otherKind ? 'not_allowed_token_type' : 'invalid_auth' };
+  } else if (refused) {
+    response = { ok: false, error: refused };
   } else {
     const failure = s.takeFailure(method);
     if (failure) {
@@ -69,7 +80,8 @@ function handleApi(s: FakeState, method: string, req: IncomingMessage, res: Serv
       response = runHandler(handler, args, s);
     }
   }
-  s.record({ method, args, at, token, response });
+  s.record({ method, args, at, token, ...(token !== undefined && !refused && !TOKENLESS_METHODS.has(method) ? { team: s.caller.id } : {}), response });
+  s.caller = s.homeTeam;
   sendJson(res, status, response, headers);
 }
 
@@ -122,6 +134,13 @@ export async function route(s: FakeState, req: IncomingMessage, res: ServerRespo
       token: bearer(req.headers.authorization),
       response: { ok: out.status === 200, status: out.status },
     });
+    res.writeHead(out.status, out.headers);
+    res.end(out.body);
+    return;
+  }
+  if (parts[0] === 'oauth' && parts[1] === 'v2' && parts[2] === 'authorize' && req.method === 'GET') {
+    const out = serveAuthorizePage(s, new URLSearchParams(query), req.headers.cookie);
+    s.record({ method: '$authorize', args: Object.fromEntries(new URLSearchParams(query)), at, response: { ok: out.status === 302, status: out.status } });
     res.writeHead(out.status, out.headers);
     res.end(out.body);
     return;

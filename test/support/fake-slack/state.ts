@@ -28,6 +28,10 @@ export interface FileRecord {
 
 export interface FakeConfig {
   url: string;
+  /** The app's OAuth credentials (oauth.v2.access checks them) and its Redirect URLs (the authorize page and oauth.v2.access check those). */
+  clientId: string;
+  clientSecret: string;
+  redirectUrls: string[];
   botToken: string;
   /** App-level token (xapp-) accepted by apps.connections.open. */
   appToken: string;
@@ -37,6 +41,26 @@ export interface FakeConfig {
   botId: string;
   appId: string;
   triggerTtlMs: number;
+}
+
+/** A workspace of the fake: its id, and the app's bot user in it. */
+export interface FakeTeam {
+  id: string;
+  domain: string;
+  name: string;
+  botUserId: string;
+  botId: string;
+}
+
+/** A code the authorize page gave an installer, exchanged once by oauth.v2.access within 10 minutes. */
+export interface OAuthCode {
+  teamId: string;
+  userId: string;
+  scopes: string[];
+  /** The redirect_uri the authorize request named (oauth.v2.access must name the same), if any. */
+  redirectUri?: string;
+  issuedAt: number;
+  used: boolean;
 }
 
 export interface Waiter {
@@ -59,12 +83,53 @@ export class FakeState {
   calls: RecordedCall[] = [];
   failures = new Map<string, FailureSpec[]>();
   waiters = new Set<Waiter>();
+  /** Workspaces: the configured one, and those added with addTeam (installed through OAuth, or given a token). */
+  teams = new Map<string, FakeTeam>();
+  /** Every bot token issued, with its workspace; a revoked one answers token_revoked. */
+  tokens = new Map<string, { teamId: string; revoked: boolean }>();
+  /** Channels declared in a workspace (a user's DM channel is its user's; an undeclared channel is the configured workspace's). */
+  channelTeams = new Map<string, string>();
+  oauthCodes = new Map<string, OAuthCode>();
+  /** The workspace of the token the API call being answered was made with (set for each call; the configured one otherwise). */
+  caller: FakeTeam;
   /** Set by startFakeSlack: the websocket side of apps.connections.open. */
   socketMode?: { openConnection(): ApiResult };
   private tsCounter = 0;
   private idCounter = 0;
 
-  constructor(readonly config: FakeConfig) {}
+  constructor(readonly config: FakeConfig) {
+    this.caller = { id: config.teamId, domain: config.teamDomain, name: 'Roster Test Workspace', botUserId: config.botUserId, botId: config.botId };
+    this.teams.set(config.teamId, this.caller);
+    this.tokens.set(config.botToken, { teamId: config.teamId, revoked: false });
+  }
+
+  /** The configured workspace (the one of every test that names none). */
+  get homeTeam(): FakeTeam {
+    return this.teams.get(this.config.teamId)!;
+  }
+
+  teamOfUser(userId: string): string {
+    return this.users.get(userId)?.team_id ?? this.config.teamId;
+  }
+
+  /** A DM channel (D<user>) is its user's workspace's; a channel declared with addChannel, that one's; any other, the configured one. */
+  teamOfChannel(channel: string): string {
+    if (this.isUserId(channel)) return this.teamOfUser(channel);
+    if (channel.startsWith('D') && this.isUserId(channel.slice(1))) return this.teamOfUser(channel.slice(1));
+    return this.channelTeams.get(channel) ?? this.config.teamId;
+  }
+
+  /** Like Slack, a token acts in its own workspace only: another's channel is not found. */
+  checkChannelOfCaller(channel: string): void {
+    const team = this.teamOfChannel(channel);
+    if (team !== this.caller.id) throw new SlackApiError('channel_not_found', [`[ERROR] channel ${channel} is in workspace ${team}, not ${this.caller.id}`]);
+  }
+
+  /** Like Slack, a token acts in its own workspace only: another's member is not found. */
+  checkUserOfCaller(userId: string): void {
+    const team = this.teamOfUser(userId);
+    if (team !== this.caller.id) throw new SlackApiError('user_not_found', [`[ERROR] user ${userId} is in workspace ${team}, not ${this.caller.id}`]);
+  }
 
   reset(): void {
     this.messages.clear();
@@ -76,6 +141,7 @@ export class FakeState {
     this.responseUrls.clear();
     this.calls = [];
     this.failures.clear();
+    this.oauthCodes.clear();
   }
 
   /** Unique, increasing message ts: "1700000000.000100", "1700000000.000200", ... */
@@ -108,9 +174,11 @@ export class FakeState {
     }
   }
 
+  /** The next failure queued for `method` (one meant for a workspace, only for a call acting in it). */
   takeFailure(method: string): FailureSpec | undefined {
     const queue = this.failures.get(method);
-    const next = queue?.shift();
+    const at = queue?.findIndex((failure) => failure.team === undefined || failure.team === this.caller.id) ?? -1;
+    const next = at === -1 ? undefined : queue?.splice(at, 1)[0];
     if (queue && queue.length === 0) this.failures.delete(method);
     return next;
   }
@@ -147,7 +215,7 @@ export class FakeState {
   }
 
   botMessage(channel: string, fields: Partial<Message>): Message {
-    return { type: 'message', channel, ts: this.nextTs(), user: this.config.botUserId, bot_id: this.config.botId, ...fields };
+    return { type: 'message', channel, ts: this.nextTs(), user: this.caller.botUserId, bot_id: this.caller.botId, ...fields };
   }
 
   fileUrl(id: string, name: string): string {

@@ -21,12 +21,16 @@ export interface RecordedCall {
   /** Date.now() when received. */
   at: number;
   token?: string;
+  /** The workspace the call acted in: its bot token's (API calls with an accepted bot token only). */
+  team?: string;
   /** What the fake answered (API result JSON or a short summary for non-API endpoints). */
   response: ApiResult;
 }
 
 export interface SeedUser {
   id: string;
+  /** The member's workspace (default: the fake's configured one). */
+  teamId?: string;
   name?: string;
   realName?: string;
   firstName?: string;
@@ -156,6 +160,8 @@ export interface UploadedFile {
 
 export interface TriggerInfo {
   issuedAt: number;
+  /** The workspace of the interaction it came with: views.open with another workspace's token refuses it. */
+  teamId?: string;
   used: boolean;
   userId?: string;
   /** View the interaction came from (block action / submission in a modal): views.push stacks on it. */
@@ -175,4 +181,6 @@ export interface FailureSpec {
   /** HTTP status to answer with (default 200 like Slack; 429 adds Retry-After). */
   status?: number;
   retryAfter?: number;
+  /** Only a call made with this workspace's token fails (others pass it by). */
+  team?: string;
 }

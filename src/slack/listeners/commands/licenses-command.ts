@@ -10,9 +10,11 @@ import { textMessage } from '../../views/kit.js';
 import { boughtMessage, licensesMessage } from '../../views/licenses-message.js';
 import { productUsersButtons, selfServiceBlocks } from '../../views/licenses-page-views.js';
 import { isLicensesPageSubcommand, LICENSES_PAGE_SUBCOMMANDS, licensesPageSubcommand } from './licenses-page.js';
+import { isSeatsSubcommand, LICENSES_SEATS_SUBCOMMANDS, licensesSeatsSubcommand } from './licenses-seats.js';
+import { seatButtons } from '../../views/seat-alert-views.js';
 
 /** Every `/licenses` subcommand Roster knows (manifest.yml's usage hint lists them; a test keeps the two equal). */
-export const LICENSES_SUBCOMMANDS: readonly string[] = ['list', 'buy', 'warn', ...LICENSES_PAGE_SUBCOMMANDS, 'help'];
+export const LICENSES_SUBCOMMANDS: readonly string[] = ['list', 'buy', 'warn', ...LICENSES_PAGE_SUBCOMMANDS, ...LICENSES_SEATS_SUBCOMMANDS, 'help'];
 
 /**
  * `/licenses`, `/licenses buy <product> <quantity>` and `/licenses warn <seats>`. A purchase or a
@@ -30,10 +32,15 @@ export function licensesCommand(deps: ListenerDeps) {
       if (!result.ok) return { reply: ephemeral(textMessage(result.message)) };
       const message = licensesMessage(result.organizationName, result.licenses);
       const selfService = await listSelfService(deps.core, actor);
-      const extra = [...(selfService.ok ? selfServiceBlocks(selfService.subscriptions) : []), ...productUsersButtons(result.licenses.map((l) => l.product))];
+      const extra = [
+        ...(selfService.ok ? selfServiceBlocks(selfService.subscriptions) : []),
+        ...seatButtons(),
+        ...productUsersButtons(result.licenses.map((l) => l.product)),
+      ];
       return { reply: ephemeral({ ...message, blocks: [...message.blocks, ...extra].slice(0, 50) }) };
     }
     if (isLicensesPageSubcommand(sub)) return licensesPageSubcommand(deps, actor, sub, words.slice(1), command.trigger_id, tell);
+    if (isSeatsSubcommand(sub)) return licensesSeatsSubcommand(deps, command, sub, words.slice(1), tell);
     if (sub === 'help') return { reply: ephemeral(helpMessage(LICENSES_HELP)) };
     if (sub === 'warn') {
       const checked = await checkSeatWarning(deps.core, actor, words[1] ?? '');

@@ -12,7 +12,7 @@ function settingsText(s: OrganizationSettings): string {
   const lines = [
     `*Settings: ${esc(s.organizationName)}*`,
     `• Passwords ${expiry(s.passwordExpiryDays)}${s.canChange ? esc(' (`/users settings password-expiry <days|never>`)') : ''}`,
-    `• The App Home warns below ${s.seatWarningThreshold} seats left of a product${s.seatWarningThreshold === 0 ? ' (never)' : ''}${s.canChange ? esc(' (`/licenses warn <seats>`)') : ''}`,
+    `• The seat warning: the App Home warns, and the admins get one seat alert, below ${s.seatWarningThreshold} seats left of a product without a threshold of its own${s.seatWarningThreshold === 0 ? ' (never)' : ''}${s.canChange ? esc(' (`/licenses warn <seats>`; `/licenses alerts` per product)') : ''}`,
     `• Audit records are kept ${s.auditRetentionDays === null ? 'forever' : `${s.auditRetentionDays} days`}${s.canChange ? esc(' (`/users audit retention <days|forever>`)') : ''}`,
   ];
   if (!s.canChange) lines.push('_Global admins change these._');
