@@ -21,8 +21,15 @@ export const RATE = 20;
 const PREVIEW_TIMEOUT_MS = 5 * 60_000;
 export const IMPORT_TIMEOUT_MS = 15 * 60_000;
 
-/** Roster as `npm start` runs it (`node dist/src/main.js`), on the database in `dir`, pointed at the fake. */
-export function startRoster(fake: FakeSlack, o: { dir: string; name: string; signingSecret: string; nodeFlags?: string[] }): Promise<AppProcess> {
+/**
+ * Roster as `npm start` runs it (`node dist/src/main.js`), on the database in `dir` (or at
+ * `databaseUrl`, with more variables in `env`: a PostgreSQL database and its ROSTER_SECRET_KEY),
+ * pointed at the fake.
+ */
+export function startRoster(
+  fake: FakeSlack,
+  o: { dir: string; name: string; signingSecret: string; nodeFlags?: string[]; databaseUrl?: string; env?: Record<string, string> },
+): Promise<AppProcess> {
   return spawnServer({
     name: o.name,
     script: 'dist/src/main.js',
@@ -32,10 +39,11 @@ export function startRoster(fake: FakeSlack, o: { dir: string; name: string; sig
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: o.signingSecret,
       SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: `file:${path.join(o.dir, 'roster.db')}`,
+      DATABASE_URL: o.databaseUrl ?? `file:${path.join(o.dir, 'roster.db')}`,
       LOG_LEVEL: 'info',
       SLACK_APP_TOKEN: '',
       ROSTER_BOOTSTRAP_ADMINS: '',
+      ...o.env,
     },
     logDir: o.dir,
   });
@@ -121,8 +129,8 @@ export async function shareAndPreview(fake: FakeSlack, sim: SlackClientSim, byte
   return structuredClone(preview);
 }
 
-/** "Choose settings and add N users", Business Basic for everyone, usage location NL, then submit. Resolves when submitted. */
-export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientSim, preview: Message): Promise<void> {
+/** "Choose settings and add N users" (N: the file's `rows`), Business Basic for everyone, usage location NL, then submit. Resolves when submitted. */
+export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientSim, preview: Message, rows = IMPORT_ROWS): Promise<void> {
   const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
   if (!basic) throw new Error('O365_BUSINESS_ESSENTIALS is not in the catalogue');
   let before = fake.calls().length;
@@ -131,8 +139,8 @@ export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientS
   if (!opened.response.ok) throw new Error(`settings form not opened: ${text(opened.response)}`);
   const viewId = (opened.response as unknown as { view: { id: string } }).view.id;
   const form = fake.viewRecord(viewId)!.view;
-  if (!text(form.submit).includes(`Add ${IMPORT_ROWS.toLocaleString('en-US')} users`) && !text(form.submit).includes(`Add ${IMPORT_ROWS} users`)) {
-    throw new Error(`the settings form does not offer to add ${IMPORT_ROWS} users: ${text(form.submit)}`);
+  if (!text(form.submit).includes(`Add ${rows.toLocaleString('en-US')} users`) && !text(form.submit).includes(`Add ${rows} users`)) {
+    throw new Error(`the settings form does not offer to add ${rows} users: ${text(form.submit)}`);
   }
   before = fake.calls().length;
   await sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'license', selectedOption: basic.skuId, view: form });

@@ -11,6 +11,7 @@ import { type Figure, type Suite, figureTable, meets } from './figures.js';
 import { formSizeSuite } from './form-size.js';
 import { hostileImportSuite } from './hostile-import.js';
 import { importSuite } from './import.js';
+import { instancesSuite } from './instances.js';
 import { startupSuite } from './startup.js';
 import { userEditsSuite } from './user-edits.js';
 import { viewsSuite } from './views.js';
@@ -37,6 +38,11 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
     suite: busySuite,
     about:
       '/licenses ack p99 (open loop 20/s) while a 50,000-row import runs in the same process, then while one resumes by itself after a SIGKILL; import duration; baseline without the import',
+  },
+  instances: {
+    suite: instancesSuite,
+    about:
+      'three instances on one PostgreSQL (BENCH_POSTGRES_URL): /licenses and /users add acks (open loop 20/s) on two while the third imports 100,000 rows; the importing instance killed, another takes the job over after its lease, each row made once; the same import alone on SQLite and on PostgreSQL, rows/s',
   },
   ack: {
     suite: ackSuite,
