@@ -7,7 +7,7 @@ import path from 'node:path';
 import { productByPartNumber } from '../src/core/catalogue/catalogue.js';
 import { ACTION } from '../src/slack/views/ids.js';
 import type { FakeSlack, Message, RecordedCall } from '../test/support/fake-slack-api.js';
-import { type SlackClientSim, externalSelect, radio, staticSelect } from '../test/support/slack-requests.js';
+import { type SlackClientSim, externalSelect, multiStaticSelect, radio } from '../test/support/slack-requests.js';
 import { type AppProcess, spawnServer } from './app-process.js';
 import { type LoadResult, type LoadTarget, runLoadInWorker, stopSignal } from './load.js';
 import { OWNER } from './seed.js';
@@ -143,7 +143,7 @@ export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientS
     throw new Error(`the settings form does not offer to add ${rows} users: ${text(form.submit)}`);
   }
   before = fake.calls().length;
-  await sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'license', selectedOption: basic.skuId, view: form });
+  await sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'licenses', selectedOptions: [basic.skuId], view: form });
   const updated = await fake.waitFor('views.update', { after: before, timeoutMs: 10_000 });
   if (!updated.response.ok) throw new Error(`settings form not updated: ${text(updated.response)}`);
   const submitted = await sim.viewSubmission(
@@ -151,7 +151,7 @@ export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientS
     {
       signInAllowed: { value: radio('allowed') },
       usageLocation: { value: externalSelect('NL') },
-      license: { value: staticSelect(basic.skuId) },
+      licenses: { value: multiStaticSelect([basic.skuId]) },
       whenSeatsRunOut: { value: radio('licensed_only') },
     },
     { userId: OWNER },
