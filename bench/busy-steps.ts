@@ -49,6 +49,21 @@ export function startRoster(
   });
 }
 
+/**
+ * `/users import-channel add` in CHANNEL, then `list` until it names it: the ack says so at once,
+ * the channel is stored just after it, and a CSV shared before then would be ignored.
+ */
+export async function addImportChannel(sim: SlackClientSim): Promise<void> {
+  const added = await sim.command('/users', 'import-channel add', { userId: OWNER, channelId: CHANNEL });
+  if (!text(added.body).includes('is now an import channel')) throw new Error(`import-channel add refused: ${text(added.body)}`);
+  for (let tries = 0; ; tries++) {
+    const listed = await sim.command('/users', 'import-channel list', { userId: OWNER, channelId: CHANNEL });
+    if (text(listed.body).includes(CHANNEL)) return;
+    if (tries > 200) throw new Error(`the import channel was never stored: ${text(listed.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
 /** `/licenses` by the owner, as the load generator sends it to `app`. */
 export function licensesTarget(app: AppProcess, sim: SlackClientSim, fake: FakeSlack, signingSecret: string): LoadTarget {
   const responseUrl = fake.issueResponseUrl({ channelId: 'C0GENERAL1', userId: OWNER });

@@ -21,7 +21,7 @@ import { writeSampleImportFile } from '../test/support/sample-import-file.js';
 import { SlackClientSim } from '../test/support/slack-requests.js';
 import type { AppProcess } from './app-process.js';
 import {
-  CHANNEL,
+  addImportChannel,
   IMPORT_TIMEOUT_MS,
   RATE,
   isUpdateOf,
@@ -91,8 +91,7 @@ async function activeUsers(url: string): Promise<number> {
 async function prepared(fake: FakeSlack, app: AppProcess, signingSecret: string, seats: number): Promise<SlackClientSim> {
   const sim = new SlackClientSim({ appUrl: `${app.baseUrl}/slack/events`, signingSecret, fake });
   await seedTenant(sim, fake, seats);
-  const added = await sim.command('/users', 'import-channel add', { userId: OWNER, channelId: CHANNEL });
-  if (!JSON.stringify(added.body).includes('is now an import channel')) throw new Error(`import-channel add refused: ${JSON.stringify(added.body)}`);
+  await addImportChannel(sim);
   return sim;
 }
 
@@ -258,6 +257,7 @@ export async function instancesSuite(options: SuiteOptions): Promise<Figure[]> {
     for (const app of apps) await app.stop();
     await fake.close();
     for (const schema of schemas) await schema.drop();
-    rmSync(dir, { recursive: true, force: true });
+    if (process.env.BENCH_KEEP) log(`the instances' logs are kept in ${dir}`);
+    else rmSync(dir, { recursive: true, force: true });
   }
 }
