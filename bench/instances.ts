@@ -119,6 +119,8 @@ export async function instancesSuite(options: SuiteOptions): Promise<Figure[]> {
   const dir = mkdtempSync(path.join(tmpdir(), 'roster-bench-instances-'));
   const signingSecret = randomBytes(16).toString('hex');
   const secret = { ROSTER_SECRET_KEY: randomBytes(32).toString('hex') };
+  // An import of 100,000 rows is over the default limits (50,000 rows, 20 MB): an admin raises them so.
+  const limits = { ROSTER_IMPORT_MAX_ROWS: String(rows), ROSTER_IMPORT_MAX_BYTES: String(64 * 1024 * 1024) };
   const fake = await startFakeSlack({ triggerTtlMs: 10 * 60_000 });
   const apps: AppProcess[] = [];
   const schemas: { drop: () => Promise<void> }[] = [];
@@ -131,7 +133,7 @@ export async function instancesSuite(options: SuiteOptions): Promise<Figure[]> {
     for (const name of ['instance-a', 'instance-b', 'instance-c']) {
       const instanceDir = path.join(dir, name);
       mkdirSync(instanceDir);
-      apps.push(await startRoster(fake, { dir: instanceDir, name, signingSecret, databaseUrl: shared.url, env: secret }));
+      apps.push(await startRoster(fake, { dir: instanceDir, name, signingSecret, databaseUrl: shared.url, env: { ...secret, ...limits } }));
     }
     log(`three instances on one PostgreSQL database: ports ${apps.map((a) => a.port).join(', ')}`);
     const first = apps[0]!;
@@ -199,7 +201,7 @@ export async function instancesSuite(options: SuiteOptions): Promise<Figure[]> {
     log(`\nthe same ${rows.toLocaleString('en')}-row import through one instance, nothing else running: SQLite, then PostgreSQL`);
     const sqliteDir = path.join(dir, 'sqlite');
     mkdirSync(sqliteDir);
-    const onSqlite = await startRoster(fake, { dir: sqliteDir, name: 'sqlite', signingSecret });
+    const onSqlite = await startRoster(fake, { dir: sqliteDir, name: 'sqlite', signingSecret, env: limits });
     apps.push(onSqlite);
     const sqliteRate = await importRate(fake, onSqlite, signingSecret, csv, rows, '1800000003.000100');
     await onSqlite.stop();
@@ -208,7 +210,7 @@ export async function instancesSuite(options: SuiteOptions): Promise<Figure[]> {
     schemas.push(alone);
     const pgDir = path.join(dir, 'postgres');
     mkdirSync(pgDir);
-    const onPostgres = await startRoster(fake, { dir: pgDir, name: 'postgres', signingSecret, databaseUrl: alone.url, env: secret });
+    const onPostgres = await startRoster(fake, { dir: pgDir, name: 'postgres', signingSecret, databaseUrl: alone.url, env: { ...secret, ...limits } });
     apps.push(onPostgres);
     const postgresRate = await importRate(fake, onPostgres, signingSecret, csv, rows, '1800000004.000100');
     log(`  SQLite ${Math.round(sqliteRate).toLocaleString('en')} rows/s, PostgreSQL ${Math.round(postgresRate).toLocaleString('en')} rows/s`);
