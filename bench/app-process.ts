@@ -94,12 +94,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** One GET /healthz; resolves with the status (0 when nothing answers). */
+/**
+ * One GET /healthz; resolves with the status (0 when nothing answers). Roster's startup probe
+ * (src/slack/startup-probe.ts) answers 200 while it is still migrating and starting, with a body
+ * that says `"starting"`: that counts as not up yet (0), the app itself answers next.
+ */
 function healthz(port: number, timeoutMs: number): Promise<number> {
   return new Promise((resolve) => {
     const req = request({ host: '127.0.0.1', port, path: '/healthz', method: 'GET', agent: false, timeout: timeoutMs }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      res.on('end', () => resolve(body.includes('"starting"') ? 0 : (res.statusCode ?? 0)));
       res.on('error', () => resolve(0));
     });
     req.on('timeout', () => req.destroy());

@@ -10,7 +10,7 @@ import type { FakeSlack } from '../test/support/fake-slack-api.js';
 import { SlackClientSim } from '../test/support/slack-requests.js';
 import type { AppProcess } from './app-process.js';
 import {
-  CHANNEL,
+  addImportChannel,
   RATE,
   isUpdateOf,
   licensesTarget,
@@ -52,8 +52,7 @@ export async function resumedImport(
   running.app = app;
   let sim = new SlackClientSim({ appUrl: `${app.baseUrl}/slack/events`, signingSecret: o.signingSecret, fake });
   await seedTenant(sim, fake, o.seats);
-  const added = await sim.command('/users', 'import-channel add', { userId: OWNER, channelId: CHANNEL });
-  if (!JSON.stringify(added.body).includes('is now an import channel')) throw new Error(`import-channel add refused: ${JSON.stringify(added.body)}`);
+  await addImportChannel(sim);
   const preview = await shareAndPreview(fake, sim, readFileSync(o.csv), '1800000002.000100');
   let before = fake.calls().length;
   await startImportThroughSlack(fake, sim, preview);

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { productByPartNumber } from '../src/core/catalogue/catalogue.js';
 import { ACTION } from '../src/slack/views/ids.js';
 import type { FakeSlack, Message, RecordedCall } from '../test/support/fake-slack-api.js';
-import { type SlackClientSim, externalSelect, radio, staticSelect } from '../test/support/slack-requests.js';
+import { type SlackClientSim, externalSelect, multiStaticSelect, radio } from '../test/support/slack-requests.js';
 import { type AppProcess, spawnServer } from './app-process.js';
 import { type LoadResult, type LoadTarget, runLoadInWorker, stopSignal } from './load.js';
 import { OWNER } from './seed.js';
@@ -21,8 +21,15 @@ export const RATE = 20;
 const PREVIEW_TIMEOUT_MS = 5 * 60_000;
 export const IMPORT_TIMEOUT_MS = 15 * 60_000;
 
-/** Roster as `npm start` runs it (`node dist/src/main.js`), on the database in `dir`, pointed at the fake. */
-export function startRoster(fake: FakeSlack, o: { dir: string; name: string; signingSecret: string; nodeFlags?: string[] }): Promise<AppProcess> {
+/**
+ * Roster as `npm start` runs it (`node dist/src/main.js`), on the database in `dir` (or at
+ * `databaseUrl`, with more variables in `env`: a PostgreSQL database and its ROSTER_SECRET_KEY),
+ * pointed at the fake.
+ */
+export function startRoster(
+  fake: FakeSlack,
+  o: { dir: string; name: string; signingSecret: string; nodeFlags?: string[]; databaseUrl?: string; env?: Record<string, string> },
+): Promise<AppProcess> {
   return spawnServer({
     name: o.name,
     script: 'dist/src/main.js',
@@ -32,13 +39,29 @@ export function startRoster(fake: FakeSlack, o: { dir: string; name: string; sig
       SLACK_BOT_TOKEN: fake.botToken,
       SLACK_SIGNING_SECRET: o.signingSecret,
       SLACK_API_URL: fake.apiUrl,
-      DATABASE_URL: `file:${path.join(o.dir, 'roster.db')}`,
+      DATABASE_URL: o.databaseUrl ?? `file:${path.join(o.dir, 'roster.db')}`,
       LOG_LEVEL: 'info',
       SLACK_APP_TOKEN: '',
       ROSTER_BOOTSTRAP_ADMINS: '',
+      ...o.env,
     },
     logDir: o.dir,
   });
+}
+
+/**
+ * `/users import-channel add` in CHANNEL, then `list` until it names it: the ack says so at once,
+ * the channel is stored just after it, and a CSV shared before then would be ignored.
+ */
+export async function addImportChannel(sim: SlackClientSim): Promise<void> {
+  const added = await sim.command('/users', 'import-channel add', { userId: OWNER, channelId: CHANNEL });
+  if (!text(added.body).includes('is now an import channel')) throw new Error(`import-channel add refused: ${text(added.body)}`);
+  for (let tries = 0; ; tries++) {
+    const listed = await sim.command('/users', 'import-channel list', { userId: OWNER, channelId: CHANNEL });
+    if (text(listed.body).includes(CHANNEL)) return;
+    if (tries > 200) throw new Error(`the import channel was never stored: ${text(listed.body)}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
 }
 
 /** `/licenses` by the owner, as the load generator sends it to `app`. */
@@ -121,8 +144,8 @@ export async function shareAndPreview(fake: FakeSlack, sim: SlackClientSim, byte
   return structuredClone(preview);
 }
 
-/** "Choose settings and add N users", Business Basic for everyone, usage location NL, then submit. Resolves when submitted. */
-export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientSim, preview: Message): Promise<void> {
+/** "Choose settings and add N users" (N: the file's `rows`), Business Basic for everyone, usage location NL, then submit. Resolves when submitted. */
+export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientSim, preview: Message, rows = IMPORT_ROWS): Promise<void> {
   const basic = productByPartNumber('O365_BUSINESS_ESSENTIALS');
   if (!basic) throw new Error('O365_BUSINESS_ESSENTIALS is not in the catalogue');
   let before = fake.calls().length;
@@ -131,11 +154,11 @@ export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientS
   if (!opened.response.ok) throw new Error(`settings form not opened: ${text(opened.response)}`);
   const viewId = (opened.response as unknown as { view: { id: string } }).view.id;
   const form = fake.viewRecord(viewId)!.view;
-  if (!text(form.submit).includes(`Add ${IMPORT_ROWS.toLocaleString('en-US')} users`) && !text(form.submit).includes(`Add ${IMPORT_ROWS} users`)) {
-    throw new Error(`the settings form does not offer to add ${IMPORT_ROWS} users: ${text(form.submit)}`);
+  if (!text(form.submit).includes(`Add ${rows.toLocaleString('en-US')} users`) && !text(form.submit).includes(`Add ${rows} users`)) {
+    throw new Error(`the settings form does not offer to add ${rows} users: ${text(form.submit)}`);
   }
   before = fake.calls().length;
-  await sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'license', selectedOption: basic.skuId, view: form });
+  await sim.blockAction({ userId: OWNER, actionId: 'value', blockId: 'licenses', selectedOptions: [basic.skuId], view: form });
   const updated = await fake.waitFor('views.update', { after: before, timeoutMs: 10_000 });
   if (!updated.response.ok) throw new Error(`settings form not updated: ${text(updated.response)}`);
   const submitted = await sim.viewSubmission(
@@ -143,7 +166,7 @@ export async function startImportThroughSlack(fake: FakeSlack, sim: SlackClientS
     {
       signInAllowed: { value: radio('allowed') },
       usageLocation: { value: externalSelect('NL') },
-      license: { value: staticSelect(basic.skuId) },
+      licenses: { value: multiStaticSelect([basic.skuId]) },
       whenSeatsRunOut: { value: radio('licensed_only') },
     },
     { userId: OWNER },

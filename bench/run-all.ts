@@ -13,6 +13,7 @@ import { formSizeSuite } from './form-size.js';
 import { graphSuite } from './graph.js';
 import { hostileImportSuite } from './hostile-import.js';
 import { importSuite } from './import.js';
+import { instancesSuite } from './instances.js';
 import { startupSuite } from './startup.js';
 import { userEditsSuite } from './user-edits.js';
 import { viewsSuite } from './views.js';
@@ -48,6 +49,11 @@ const SUITES: Record<string, { suite: Suite; about: string }> = {
     suite: graphSuite,
     about:
       'a connected organization on the fake Graph: an import of 10,000 users with 5% of requests throttled (Retry-After 1 s), every user made once with its license; a first full sync of 100,000 users: time, peak memory',
+  },
+  instances: {
+    suite: instancesSuite,
+    about:
+      'three instances on one PostgreSQL (BENCH_POSTGRES_URL): /licenses and /users add acks (open loop 20/s) on two while the third imports 100,000 rows; the importing instance killed, another takes the job over after its lease, each row made once; the same import alone on SQLite and on PostgreSQL, rows/s',
   },
   ack: {
     suite: ackSuite,

@@ -4,6 +4,7 @@ import { graphEndpoints } from './graph/endpoints.js';
 import { createLogger, describeError } from './log.js';
 import { createRuntime } from './runtime/create-runtime.js';
 import { startSlackApp } from './slack/create-app.js';
+import { startStartupProbe } from './slack/startup-probe.js';
 import { StartupProblem } from './slack/token-check.js';
 
 /** `npm start`: read .env, build the runtime (database opened and migrated), start the Slack app on it. */
@@ -16,6 +17,11 @@ async function main(): Promise<void> {
   }
   const { env } = loaded;
   const logger = createLogger(env.LOG_LEVEL);
+  // Until the app listens, its port answers the health checks: alive, not ready while the database's
+  // migrations are applied (or another instance's are awaited), then while Slack is reached.
+  const probePort = env.SLACK_APP_TOKEN ? env.HEALTH_PORT : env.PORT;
+  const probe = probePort === undefined ? null : await startStartupProbe(probePort);
+  if (probe) logger.info('starting: health checks answer while the database is opened and migrated', { port: probe.port });
   const runtime = await createRuntime({
     databaseUrl: env.DATABASE_URL,
     backgroundCheckpoints: true,
@@ -24,10 +30,12 @@ async function main(): Promise<void> {
     graph: { endpoints: graphEndpoints(env.MICROSOFT_GRAPH_URL, env.MICROSOFT_LOGIN_URL) },
     syncEveryMs: env.ROSTER_SYNC_MINUTES * 60_000,
   });
+  probe?.phase('starting');
   let app;
   try {
-    app = await startSlackApp(runtime, env);
+    app = await startSlackApp(runtime, env, { beforeListen: async () => probe?.close() });
   } catch (error) {
+    await probe?.close();
     await runtime.shutdown().catch(() => undefined);
     throw error;
   }

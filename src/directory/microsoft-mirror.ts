@@ -2,15 +2,28 @@ import type { DirectoryMirror } from '../core/directory/directory-mirror.js';
 import { applyMirrorChanges, deleteUsersNotMirroredSince } from '../store/directory-mirror.js';
 import { setMirroredDomains, setMirroredProducts } from '../store/directory-mirror-facts.js';
 import { linkSlackMembers, setMirroredRoles } from '../store/directory-mirror-access.js';
+import type { Db } from '../store/database.js';
+import { lockOrganization } from '../store/organization-lock.js';
 
-/** The mirror of a connected Microsoft 365 tenant: what its sync reads, written to Roster's tables in the sync's transactions. */
+/** The organization's lock first, as every writer of its directory takes it (store/organization-lock.ts). */
+const locked =
+  <A extends unknown[], R>(write: (tx: Db, tenantId: string, ...rest: A) => Promise<R>) =>
+  async (tx: Db, tenantId: string, ...rest: A): Promise<R> => {
+    await lockOrganization(tx, tenantId);
+    return write(tx, tenantId, ...rest);
+  };
+
+/**
+ * The mirror of a connected Microsoft 365 tenant: what its sync reads, written to Roster's tables
+ * in the sync's transactions, each under the organization's lock.
+ */
 export function microsoftMirror(): DirectoryMirror {
   return {
-    applyUsers: (tx, tenantId, changes, at) => applyMirrorChanges(tx, tenantId, changes, at),
-    removeUsersNotReadSince: (tx, tenantId, since, limit, at) => deleteUsersNotMirroredSince(tx, tenantId, since, limit, at),
-    setProducts: (tx, tenantId, products, at) => setMirroredProducts(tx, tenantId, products, at),
-    setDomains: (tx, tenantId, domains, at) => setMirroredDomains(tx, tenantId, domains, at),
-    setRoles: (tx, tenantId, roles, at) => setMirroredRoles(tx, tenantId, roles, at),
+    applyUsers: locked(applyMirrorChanges),
+    removeUsersNotReadSince: locked(deleteUsersNotMirroredSince),
+    setProducts: locked(setMirroredProducts),
+    setDomains: locked(setMirroredDomains),
+    setRoles: locked(setMirroredRoles),
     linkMembers: (tx, links, at) => linkSlackMembers(tx, links, at),
   };
 }

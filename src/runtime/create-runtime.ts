@@ -134,8 +134,11 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     secretKey,
     async start(start = {}) {
+      const schedule = [...CORE_SCHEDULE, syncSchedule(syncEveryMs), ...(start.schedule ?? [])];
+      // A sweep runs on one instance at a time (each slot is one job already: its key).
+      jobs.runOneAtATime(schedule.map((recurring) => recurring.kind));
       jobs.start();
-      scheduler = new Scheduler(core, [...CORE_SCHEDULE, syncSchedule(syncEveryMs), ...(start.schedule ?? [])], logger);
+      scheduler = new Scheduler(core, schedule, logger);
       await scheduler.start();
       await changes.follow(start.followChangesMs ?? 1000);
     },

@@ -60,6 +60,8 @@ export interface RosterApp {
 export interface SlackAppTuning {
   /** The App Home refresh slot (ms): HOME_REFRESH_INTERVAL_MS (2 s) unless a test wants its refreshes sooner. */
   homeRefreshMs?: number;
+  /** Called just before the app listens on PORT (or its health server on HEALTH_PORT): main.ts frees the port its startup probe held. */
+  beforeListen?: () => Promise<void>;
 }
 
 /**
@@ -203,6 +205,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
     await checkToken('SLACK_APP_TOKEN', () => app.start());
     void announceInterruptedImportsOfEveryone(deps, interrupted);
     if (env.HEALTH_PORT === undefined) return { stop };
+    await tuning.beforeListen?.();
     const health = await startHealthServer(env.HEALTH_PORT, routes);
     const healthAddress = health.address();
     return {
@@ -213,6 +216,7 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
       },
     };
   }
+  await tuning.beforeListen?.();
   const server = (await app.start(env.PORT)) as Server;
   void announceInterruptedImportsOfEveryone(deps, interrupted);
   const address = server.address();

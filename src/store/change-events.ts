@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { dialectOf } from './dialect.js';
 import { fromDbDate, toDbDate } from './values.js';
 
 /** All SQL about the change feed (every stored change, in order) and who watches their App Home. */
@@ -13,23 +14,28 @@ export interface ChangeEventRecord {
   createdAt: Date;
 }
 
+/**
+ * Records a change. Rows become visible in the order of their `seq` (the dialect's `inNumberOrder`:
+ * on PostgreSQL, where a seq is taken at INSERT and the row appears at COMMIT, each insert holds
+ * the feed's lock from its seq to its COMMIT), so a follower that has read up to a seq has seen
+ * every row before it, and will see every row after it. Recorded after the change's own
+ * transaction, in one of its own: inside a longer one the lock would hold every other writer of the
+ * feed until that one ends.
+ */
 export async function insertChangeEvent(
   db: Db,
   change: { tenantId: string; teamId: string; what: string; bySlackMember: string | null; origin: string },
   at: Date,
 ): Promise<void> {
-  await db
-    .insertInto('ChangeEvent')
-    .values({ ...change, createdAt: toDbDate(at) })
-    .execute();
+  await dialectOf(db).inNumberOrder(db, (tx) =>
+    tx
+      .insertInto('ChangeEvent')
+      .values({ ...change, createdAt: toDbDate(at) })
+      .execute(),
+  );
 }
 
-/**
- * The feed after `seq`, oldest first. On SQLite rows become visible in the order of their `seq`
- * (one writer at a time), so a follower that read up to `seq` has seen everything before it. A
- * PostgreSQL store must not rely on that (a sequence is taken at INSERT, rows appear at COMMIT):
- * its dialect reads again a short window behind the cursor and drops what it already told.
- */
+/** The feed after `seq`, oldest first (every row after `seq` that will ever be visible is visible in order: see insertChangeEvent). */
 export async function changeEventsAfter(db: Db, seq: number, limit: number): Promise<ChangeEventRecord[]> {
   const rows = await db.selectFrom('ChangeEvent').selectAll().where('seq', '>', seq).orderBy('seq').limit(limit).execute();
   return rows.map((row) => ({ ...row, createdAt: fromDbDate(row.createdAt) }));

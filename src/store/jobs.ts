@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import type { Job } from '../generated/kysely/database.js';
 import { isJobStatus, type JobRecord, type JobStatus, type NewJob } from '../domain/jobs.js';
 import type { Db } from './database.js';
+import { dialectOf } from './dialect.js';
 import { timeOrderedId } from './row-ids.js';
 import { fromDbBool, fromDbDate, fromDbJson, toDbBool, toDbDate, toDbJson } from './values.js';
 
@@ -96,8 +97,11 @@ function claimable(db: Db, queues: readonly string[] | null, kinds: readonly str
 
 /**
  * Takes the next due job of these queues for `owner`, with a lease until `leaseUntil`, counting an
- * attempt. The conditional UPDATE decides between runners racing for the same job: exactly one
- * gets it, on any database (PostgreSQL will also skip rows others hold: see the dialect module).
+ * attempt: one UPDATE of the job its subquery picks. On PostgreSQL the subquery locks the job it
+ * picks and passes over jobs other runners are taking at that moment (`FOR UPDATE SKIP LOCKED`,
+ * the dialect's `skipLocked`), so the runners of several instances each take a different job at
+ * once instead of queuing for the first; on SQLite one writer runs at a time. On both, the
+ * UPDATE's own condition (still due, or its lease run out) decides: exactly one runner gets a job.
  */
 export async function claimNextJob(
   db: Db,
@@ -109,30 +113,25 @@ export async function claimNextJob(
 ): Promise<JobRecord | null> {
   const stamp = toDbDate(now);
   if ((from.queues.length === 0 && !from.id) || from.kinds.length === 0) return null;
-  for (let tries = 0; tries < 3; tries++) {
-    let query = claimable(db, from.id ? null : from.queues, from.kinds, stamp);
-    if (from.id) query = query.where('id', '=', from.id);
-    const next = await query.orderBy('runAt').limit(1).executeTakeFirst();
-    if (!next) return null;
-    const row = await db
-      .updateTable('Job')
-      .set((eb) => ({
-        status: 'running',
-        leaseOwner: owner,
-        leaseExpiresAt: toDbDate(leaseUntil),
-        attempts: eb('attempts', '+', 1),
-        startedAt: eb.fn.coalesce('startedAt', eb.val(stamp)),
-        updatedAt: stamp,
-      }))
-      .where('id', '=', next.id)
-      .where((eb) =>
-        eb.or([eb.and([eb('status', '=', 'queued'), eb('runAt', '<=', stamp)]), eb.and([eb('status', '=', 'running'), eb('leaseExpiresAt', '<', stamp)])]),
-      )
-      .returningAll()
-      .executeTakeFirst();
-    if (row) return toRecord(row);
-  }
-  return null;
+  let next = claimable(db, from.id ? null : from.queues, from.kinds, stamp);
+  if (from.id) next = next.where('id', '=', from.id);
+  const row = await db
+    .updateTable('Job')
+    .set((eb) => ({
+      status: 'running',
+      leaseOwner: owner,
+      leaseExpiresAt: toDbDate(leaseUntil),
+      attempts: eb('attempts', '+', 1),
+      startedAt: eb.fn.coalesce('startedAt', eb.val(stamp)),
+      updatedAt: stamp,
+    }))
+    .where('id', '=', dialectOf(db).skipLocked(next.orderBy('runAt').limit(1)))
+    .where((eb) =>
+      eb.or([eb.and([eb('status', '=', 'queued'), eb('runAt', '<=', stamp)]), eb.and([eb('status', '=', 'running'), eb('leaseExpiresAt', '<', stamp)])]),
+    )
+    .returningAll()
+    .executeTakeFirst();
+  return row ? toRecord(row) : null;
 }
 
 /**

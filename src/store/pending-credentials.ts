@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { dialectOf } from './dialect.js';
 import { fromDbDate, fromDbJson, toDbDate, toDbJson } from './values.js';
 
 /**
@@ -117,6 +118,18 @@ export async function recordCredentialMessage(db: Db, id: string, channel: strin
 
 export async function pendingCredentialById(db: Db, id: string): Promise<PendingCredentialRecord | null> {
   const row = await db.selectFrom('PendingCredential').select(COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row ? toRecord(row) : null;
+}
+
+/**
+ * The credential, held as read until the caller's transaction ends (FOR UPDATE on PostgreSQL): a
+ * second press at the same moment waits, then reads it as the first left it (shown).
+ */
+export async function pendingCredentialHeld(tx: Db, id: string): Promise<PendingCredentialRecord | null> {
+  if (!tx.isTransaction) throw new Error('pendingCredentialHeld runs inside a transaction');
+  const row = await dialectOf(tx)
+    .forUpdate(tx.selectFrom('PendingCredential').select(COLUMNS).where('id', '=', id))
+    .executeTakeFirst();
   return row ? toRecord(row) : null;
 }
 

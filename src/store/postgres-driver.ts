@@ -51,15 +51,52 @@ export class RosterPostgresDialect implements Dialect {
 
 /** The advisory lock class of an organization's lock (the second key is the hash of its id): "Rost". */
 const ORGANIZATION_LOCK = 0x526f7374;
+/** The advisory lock class of a domain name's lock (the second key is the hash of the name): "Rosd". */
+const DOMAIN_NAME_LOCK = 0x526f7364;
+/** The advisory lock class of rows numbered in visibility order (the change feed; the second key is the schema's hash): "Rosf". */
+const NUMBER_ORDER_LOCK = 0x526f7366;
+/** The advisory lock class of work that runs on one instance at a time (the second key hashes the schema and the work's name): "Rosa". */
+const ALONE_LOCK = 0x526f7361;
 
 /** What the store asks of PostgreSQL (dialect.ts). */
 const POSTGRES: StoreDialect = {
   kind: 'postgres',
   async lockOrganization(tx, tenantId) {
     await sql`SELECT pg_advisory_xact_lock(${sql.lit(ORGANIZATION_LOCK)}, hashtext(${tenantId}))`.execute(tx);
+    await onConnection(tx, (connection) => connection.tookOrganizationLock(tenantId));
+  },
+  holdsOrganizationLock: (tx, tenantId) => onConnection(tx, (connection) => connection.holdsOrganizationLock(tenantId)),
+  async lockDomainName(tx, name) {
+    await sql`SELECT pg_advisory_xact_lock(${sql.lit(DOMAIN_NAME_LOCK)}, hashtext(${name.toLowerCase()}))`.execute(tx);
   },
   forUpdate: (query) => query.forUpdate(),
+  skipLocked: (query) => query.forUpdate().skipLocked(),
+  async inNumberOrder(db, write) {
+    const ordered = async (tx: typeof db) => {
+      // One lock per schema (the instances of one Roster share theirs), held until the COMMIT.
+      await sql`SELECT pg_advisory_xact_lock(${sql.lit(NUMBER_ORDER_LOCK)}, hashtext(current_schema()))`.execute(tx);
+      return write(tx);
+    };
+    return db.isTransaction ? ordered(db) : db.transaction().execute(ordered);
+  },
+  alone(db, name, work) {
+    return db.connection().execute(async (connection) => {
+      const key = sql`hashtext(current_schema() || ':' || ${name})`;
+      const { rows } = await sql<{ taken: number }>`SELECT pg_try_advisory_lock(${sql.lit(ALONE_LOCK)}, ${key}) AS taken`.execute(connection);
+      if (!rows[0]?.taken) return { ran: false as const };
+      try {
+        return { ran: true as const, value: await work() };
+      } finally {
+        await sql`SELECT pg_advisory_unlock(${sql.lit(ALONE_LOCK)}, ${key})`.execute(connection);
+      }
+    });
+  },
 };
+
+/** The pooled connection a transaction runs on (a Kysely transaction provides always the same one). */
+function onConnection<T>(tx: Parameters<StoreDialect['lockOrganization']>[0], use: (connection: PoolConnection) => T): Promise<T> {
+  return tx.getExecutor().provideConnection(async (connection) => use(connection as PoolConnection));
+}
 
 class RosterPostgresAdapter extends PostgresAdapter implements AdapterWithDialect {
   readonly storeDialect = POSTGRES;
@@ -99,7 +136,7 @@ class PoolDriver implements Driver {
   }
   async beginTransaction(connection: DatabaseConnection): Promise<void> {
     await connection.executeQuery(CompiledQuery.raw('BEGIN ISOLATION LEVEL READ COMMITTED'));
-    (connection as PoolConnection).inTransaction = true;
+    (connection as PoolConnection).began();
   }
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
     const result = await connection.executeQuery<{ command: string }>(CompiledQuery.raw('COMMIT'));
@@ -133,7 +170,43 @@ class PoolConnection implements DatabaseConnection {
   broken = false;
   /** Between BEGIN and the end of the transaction this connection was acquired for. */
   inTransaction = false;
+  /** Savepoints open now (inSavepoint's, database.ts). */
+  private savepoints = 0;
+  /**
+   * The organizations whose advisory lock this transaction holds, each with the savepoint depth it
+   * was taken at: PostgreSQL releases a lock taken after a savepoint when that savepoint is rolled
+   * back to, so the lock is forgotten with it; a RELEASE hands it to the enclosing level.
+   */
+  private readonly organizationLocks = new Map<string, number>();
   constructor(readonly client: pg.PoolClient) {}
+
+  began(): void {
+    this.inTransaction = true;
+    this.savepoints = 0;
+    this.organizationLocks.clear();
+  }
+
+  tookOrganizationLock(tenantId: string): void {
+    if (!this.organizationLocks.has(tenantId)) this.organizationLocks.set(tenantId, this.savepoints);
+  }
+
+  holdsOrganizationLock(tenantId: string): boolean {
+    return this.inTransaction && this.organizationLocks.has(tenantId);
+  }
+
+  /** Follows the savepoints the store opens, releases and rolls back to (by their SQL), for the locks above. */
+  private followSavepoints(text: string): void {
+    if (/^SAVEPOINT /i.test(text)) this.savepoints++;
+    else if (/^ROLLBACK TO /i.test(text)) {
+      for (const [tenantId, depth] of this.organizationLocks) if (depth >= this.savepoints) this.organizationLocks.delete(tenantId);
+    } else if (/^RELEASE /i.test(text)) {
+      for (const [tenantId, depth] of this.organizationLocks) if (depth >= this.savepoints) this.organizationLocks.set(tenantId, this.savepoints - 1);
+      this.savepoints = Math.max(0, this.savepoints - 1);
+    } else if (/^(COMMIT|ROLLBACK)$/i.test(text)) {
+      this.inTransaction = false;
+      this.organizationLocks.clear();
+    }
+  }
 
   /** `runEach`'s rows: each row's changed count, in order (see the class comment of RosterPostgresDialect). */
   private async runEach(text: string, lists: readonly (readonly unknown[])[]): Promise<number[]> {
@@ -179,6 +252,7 @@ class PoolConnection implements DatabaseConnection {
         return { numAffectedRows: BigInt(changes.reduce((a, b) => a + b, 0)), rows: changes.map((n) => ({ changes: n }) as R) };
       }
       const result = await this.client.query<R & object>(compiled.sql, [...compiled.parameters]);
+      if (this.inTransaction) this.followSavepoints(compiled.sql);
       if (result.command === 'COMMIT' || result.command === 'ROLLBACK') return { rows: [{ command: result.command } as R] };
       const changed = ['INSERT', 'UPDATE', 'DELETE', 'MERGE'].includes(result.command);
       return { rows: result.rows ?? [], ...(changed ? { numAffectedRows: BigInt(result.rowCount ?? 0) } : {}) };

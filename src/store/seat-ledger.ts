@@ -3,6 +3,7 @@ import { sql } from 'kysely';
 import { type Db, runEach } from './database.js';
 import { dialectOf } from './dialect.js';
 import { SeatsExhausted } from './errors.js';
+import { requireOrganizationLock } from './organization-lock.js';
 import { alertIfBelow, ensureProductSettings, rearmIfAbove } from './seat-alerts.js';
 import { toDbBool, toDbDate, toDbJson } from './values.js';
 
@@ -11,7 +12,11 @@ import { toDbBool, toDbDate, toDbJson } from './values.js';
  * `LicensePool.assigned` counts the LicenseAssignment rows of its product and changes only here,
  * in the same statement group as the rows it counts: callers run these inside one transaction, so a
  * seat is never taken without its assignment or freed without removing it. `seatDifferences`
- * recomputes every count from the assignments (`npm run roster -- check`).
+ * recomputes every count from the assignments (`npm run roster -- check`). Every write of a
+ * product's seats runs in a transaction that holds the organization's lock (organization-lock.ts):
+ * the write refuses to run otherwise. The seat counts are also guarded by the database itself (a
+ * conditional UPDATE takes seats only while `assigned + n <= total`), so no interleaving can take
+ * more than were bought.
  */
 
 export interface PoolRecord {
@@ -40,7 +45,7 @@ export async function licensePool(db: Db, tenantId: string, skuId: string): Prom
  * meanwhile): for a write that takes as many seats as are free (an import batch).
  */
 export async function licensePoolHeld(tx: Db, tenantId: string, skuId: string): Promise<PoolRecord | null> {
-  if (!tx.isTransaction) throw new Error('licensePoolHeld runs inside a transaction');
+  await requireOrganizationLock(tx, tenantId, 'licensePoolHeld');
   return (
     (await dialectOf(tx)
       .forUpdate(poolQuery(tx, tenantId, skuId))
@@ -62,6 +67,7 @@ export async function addSubscription(
   purchase: { tenantId: string; skuId: string; partNumber: string; quantity: number; requestKey?: string },
   at: Date,
 ): Promise<{ duplicate: boolean; pool: PoolRecord }> {
+  await requireOrganizationLock(db, purchase.tenantId, 'addSubscription');
   const stamp = toDbDate(at);
   const inserted = await db
     .insertInto('Subscription')
@@ -99,6 +105,7 @@ export async function addSubscription(
  */
 async function takeSeats(db: Db, tenantId: string, skuId: string, count: number, at: Date): Promise<void> {
   if (count <= 0) return;
+  await requireOrganizationLock(db, tenantId, 'takeSeats');
   const result = await db
     .updateTable('LicensePool')
     .set((eb) => ({ assigned: eb('assigned', '+', count) }))
@@ -112,6 +119,7 @@ async function takeSeats(db: Db, tenantId: string, skuId: string, count: number,
 
 async function releaseSeats(db: Db, tenantId: string, skuId: string, count: number): Promise<void> {
   if (count <= 0) return;
+  await requireOrganizationLock(db, tenantId, 'releaseSeats');
   await db
     .updateTable('LicensePool')
     .set((eb) => ({ assigned: eb('assigned', '-', count) }))
@@ -274,6 +282,7 @@ export async function selfServiceSeats(db: Db, tenantId: string): Promise<{ skuI
 
 /** Takes over a product's self-service subscriptions: their seats join the pool. Returns how many seats. */
 export async function takeOverSelfService(db: Db, tenantId: string, skuId: string, at: Date): Promise<{ seats: number; pool: PoolRecord | null }> {
+  await requireOrganizationLock(db, tenantId, 'takeOverSelfService');
   const taken = await db
     .updateTable('Subscription')
     .set({ selfService: toDbBool(false), updatedAt: toDbDate(at) })
@@ -310,6 +319,7 @@ export async function setSeatTotal(
   quantity: number,
   at: Date,
 ): Promise<{ changed: boolean; before: number; pool: PoolRecord | null }> {
+  await requireOrganizationLock(db, tenantId, 'setSeatTotal');
   const current = await licensePool(db, tenantId, skuId);
   if (!current) return { changed: false, before: 0, pool: null };
   const result = await db

@@ -55,11 +55,31 @@ const SQLITE: StoreDialect = {
   async lockOrganization(tx) {
     if (!tx.isTransaction) throw new Error('lockOrganization runs inside a transaction');
   },
+  holdsOrganizationLock: async (tx) => tx.isTransaction,
+  // The one write lock again: no other transaction can decide on a domain meanwhile.
+  async lockDomainName() {},
   forUpdate: (query) => query,
+  skipLocked: (query) => query,
+  // One writer at a time: a row is visible in the order of its number.
+  inNumberOrder: (db, write) => write(db),
+  // The instances of a database file run in one process (the app's; a command line runs no
+  // sweeps), on one Kysely: the names running are kept with it.
+  async alone(db, name, work) {
+    const running = (db.getExecutor().adapter as RosterSqliteAdapter).runningAlone;
+    if (running.has(name)) return { ran: false };
+    running.add(name);
+    try {
+      return { ran: true, value: await work() };
+    } finally {
+      running.delete(name);
+    }
+  },
 };
 
 class RosterSqliteAdapter extends SqliteAdapter implements AdapterWithDialect {
   readonly storeDialect = SQLITE;
+  /** Work running under `alone` on this database now, by name. */
+  readonly runningAlone = new Set<string>();
 }
 
 class CachingSqliteDriver implements Driver {

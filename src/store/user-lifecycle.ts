@@ -1,5 +1,6 @@
 import type { RememberedLicense } from '../domain/user-changes.js';
 import type { Db } from './database.js';
+import { dialectOf } from './dialect.js';
 import { reindexUser } from './user-search.js';
 import { fromDbDate, toDbBool, toDbDate, toDbJson } from './values.js';
 
@@ -210,15 +211,14 @@ export function usersDeletedBeforeQuery(db: Db, cutoff: Date, limit: number) {
 /**
  * Removes a deleted user for good with their roles and search terms (a deleted user holds no
  * license: the delete freed them). Only a user still deleted at or before `cutoff` goes, so a
- * restore in between wins.
+ * restore in between wins: the user's row is held from this read to the COMMIT (a restore waits,
+ * then finds nobody to restore).
  */
 export async function purgeDeletedUser(db: Db, userId: string, cutoff: Date): Promise<boolean> {
-  const still = await db
-    .selectFrom('DirectoryUser')
-    .select('id')
-    .where('id', '=', userId)
-    .where('deletedAt', 'is not', null)
-    .where('deletedAt', '<=', toDbDate(cutoff))
+  const still = await dialectOf(db)
+    .forUpdate(
+      db.selectFrom('DirectoryUser').select('id').where('id', '=', userId).where('deletedAt', 'is not', null).where('deletedAt', '<=', toDbDate(cutoff)),
+    )
     .executeTakeFirst();
   if (!still) return false;
   await db.deleteFrom('UserSearchTerm').where('userId', '=', userId).execute();

@@ -10,6 +10,7 @@ import { deleteUsers } from '../../src/core/users/delete-users.js';
 import { inTransaction } from '../../src/store/database.js';
 import { insertDirectoryUsersSkippingTaken } from '../../src/store/directory-users.js';
 import { assignLicense } from '../../src/store/seat-ledger.js';
+import { lockOrganization } from '../../src/store/organization-lock.js';
 import { BASIC, E3, makeUser } from '../lifecycle/helpers.js';
 import { describeOnEachDatabase } from '../support/databases.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
@@ -32,6 +33,8 @@ async function blocked(alias: string, skuIds: string[]): Promise<string> {
 async function manyBlocked(tenantId: string, count: number): Promise<void> {
   await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: count });
   await inTransaction(db.db, async (tx) => {
+    // Seats are written under the organization's lock, as Roster writes them.
+    await lockOrganization(tx, tenantId);
     const made = await insertDirectoryUsersSkippingTaken(
       tx,
       Array.from({ length: count }, (_, i) => ({

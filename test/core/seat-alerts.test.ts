@@ -11,6 +11,7 @@ import { restoreUser } from '../../src/core/users/restore-user.js';
 import { SEAT_ALERT_JOB } from '../../src/domain/seat-alerts.js';
 import { checkSeatLedger } from '../../src/core/licenses/check-seats.js';
 import { inTransaction } from '../../src/store/database.js';
+import { lockOrganization } from '../../src/store/organization-lock.js';
 import { assignLicense, unassignLicense } from '../../src/store/seat-ledger.js';
 import { testPostgresUrl } from '../support/postgres-schemas.js';
 import { requestSync } from '../../src/core/microsoft/sync-request.js';
@@ -154,7 +155,7 @@ describeOnEachDatabase('seat alerts', (kind) => {
 });
 
 describe.skipIf(!testPostgresUrl)('seat alerts when changes cross at once (PostgreSQL)', () => {
-  it('of changes crossing together in open transactions (no organization lock), exactly one queues the alert, crossing after crossing', async () => {
+  it('of changes crossing together, each of which read the product above before any took its seat, exactly one queues the alert, crossing after crossing', async () => {
     db = await createTestDatabase(undefined, { kind: 'postgres' });
     const { tenantId } = await seedTenant(db.ctx);
     await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 10 });
@@ -162,8 +163,9 @@ describe.skipIf(!testPostgresUrl)('seat alerts when changes cross at once (Postg
     for (let i = 0; i < 5; i++) ids.push((await makeUser(db.ctx, `z${i}`)).id);
     await assign(BASIC.partNumber, await users('held', 5)); // 5 left: at the seat warning, not below
     for (let round = 1; round <= 3; round++) {
-      // Every transaction is open before any takes its seat: each would see the product above if the
-      // crossing were decided on what it read before its own UPDATE.
+      // Every transaction is open and has read the pool before any takes its seat: each would see the
+      // product above if the crossing were decided on what it read before its own UPDATE. (They then
+      // take their seats one after the other, under the organization's lock as every seat write does.)
       let arrived = 0;
       let release: () => void = () => undefined;
       const allOpen = new Promise<void>((resolve) => (release = resolve));
@@ -173,13 +175,21 @@ describe.skipIf(!testPostgresUrl)('seat alerts when changes cross at once (Postg
             await tx.selectFrom('LicensePool').select('assigned').where('tenantId', '=', tenantId).execute();
             if (++arrived === ids.length) release();
             await allOpen;
+            await lockOrganization(tx, tenantId);
             await assignLicense(tx, tenantId, BASIC.skuId, [{ userId, disabledPlans: [] }], new Date());
           }),
         ),
       );
       expect(await alerts()).toEqual(Array.from({ length: round }, (_, i) => ({ skuId: BASIC.skuId, crossing: i + 1 })));
       // All freed at once: back above, the next round crosses again.
-      await Promise.all(ids.map((userId) => inTransaction(db.db, (tx) => unassignLicense(tx, tenantId, BASIC.skuId, [userId]))));
+      await Promise.all(
+        ids.map((userId) =>
+          inTransaction(db.db, async (tx) => {
+            await lockOrganization(tx, tenantId);
+            await unassignLicense(tx, tenantId, BASIC.skuId, [userId]);
+          }),
+        ),
+      );
     }
     expect(await checkSeatLedger(db.ctx)).toEqual([]);
   });

@@ -3,6 +3,7 @@ import type { Role } from '../../src/core/roles.js';
 import type { Db } from '../../src/store/database.js';
 import { inTransaction } from '../../src/store/database.js';
 import { insertDirectoryUser, insertDirectoryUsersSkippingTaken, setMailboxAndLicenseError, type NewDirectoryUser } from '../../src/store/directory-users.js';
+import { lockOrganization } from '../../src/store/organization-lock.js';
 import { addSubscription, assignLicense } from '../../src/store/seat-ledger.js';
 import { softDeleteUser } from '../../src/store/user-lifecycle.js';
 
@@ -154,6 +155,8 @@ export async function generateDirectory(db: Db, tenantId: string, count: number,
     });
   }
   await inTransaction(db, async (tx) => {
+    // The seats are written as Roster writes them: under the organization's lock.
+    await lockOrganization(tx, tenantId);
     for (const product of GENERATED_PRODUCTS) {
       const holders = users.filter((u) => u.skuIds.includes(product.skuId));
       await addSubscription(tx, { tenantId, ...product, quantity: Math.max(holders.length, 1) }, at);

@@ -1,7 +1,8 @@
 /**
  * How many rows the next import transaction takes. A transaction holds the event loop from its first
  * write to its COMMIT (one SQLite connection, synchronous statements), so other people's requests
- * wait for it. Rather than a fixed row count, which is too many on a slow or busy machine and too few
+ * wait for it. (On PostgreSQL the loop is free while the server works; the import counts only the
+ * loop's busy time of a transaction, so its batches grow there, to `maxRows`.) Rather than a fixed row count, which is too many on a slow or busy machine and too few
  * on a fast one, the pacer aims each transaction at a time budget, from what the last full ones took.
  */
 export class BatchPacer {

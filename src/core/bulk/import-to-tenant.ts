@@ -1,4 +1,5 @@
 import { writeAudit, type AuditEntry } from '../../store/audit.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import type { Db } from '../../store/database.js';
 import { SeatsExhausted } from '../../store/errors.js';
 import { heartbeatImport } from '../../store/import-jobs.js';
@@ -43,6 +44,7 @@ export async function importToTenant(
   const { ctx, job } = run;
   const recorder = new ChangeRecorder(ctx.directory);
   const decided = await transactionOrDryRun(ctx, true, async (tx) => {
+    await lockOrganization(tx, run.tenant.id);
     const made = await run.create(tx, pending, now, recorder.provider());
     await recorder.provider().reissuePasswords(
       tx,
@@ -58,6 +60,7 @@ export async function importToTenant(
     c.kind === 'create' ? [{ rowNumber: rowOf.get(c.user.userPrincipalName.toLowerCase())!, upnKey: c.user.userPrincipalName.toLowerCase() }] : [],
   );
   const earlier = await transaction(ctx, async (tx) => {
+    await lockOrganization(tx, run.tenant.id);
     if (!(await heartbeatImport(tx, job.id, ctx.instanceId, now))) throw new OwnershipLost();
     const before = await tenantCreationsOf(
       tx,
@@ -83,6 +86,7 @@ export async function importToTenant(
   }
   const readBack: string[] = [];
   const kept = await transaction(ctx, async (tx) => {
+    await lockOrganization(tx, run.tenant.id);
     if (!(await heartbeatImport(tx, job.id, ctx.instanceId, now))) throw new OwnershipLost();
     const made = await keepMade(tx, run, decided.value, pending, verdicts, now, readBack);
     const issued = reissued.filter((item) => applied(verdicts.get(`id:${item.userId}`), 'password'));

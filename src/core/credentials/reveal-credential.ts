@@ -4,7 +4,7 @@ import { transaction } from '../transaction.js';
 import { writeAudit } from '../../store/audit.js';
 import { activeUserByUpn } from '../../store/directory-users.js';
 import { tenantByTeam } from '../../store/organizations.js';
-import { markCredentialViewed, pendingCredentialById, type PendingCredentialRecord } from '../../store/pending-credentials.js';
+import { markCredentialViewed, pendingCredentialById, pendingCredentialHeld, type PendingCredentialRecord } from '../../store/pending-credentials.js';
 import { expireCredential } from './expire-credentials.js';
 import { detailsFromStored, type NoticeDetails } from './notice-details.js';
 import { credentialAad, open } from './seal.js';
@@ -43,7 +43,8 @@ export async function revealCredential(ctx: CoreContext, key: Buffer, actor: Mem
   }
   const now = ctx.now();
   const result = await transaction(ctx, async (tx): Promise<RevealOutcome> => {
-    const record = await pendingCredentialById(tx, id);
+    // Held until this transaction ends: a second press waits, then finds it shown.
+    const record = await pendingCredentialHeld(tx, id);
     if (!record) throw new Error('pending credential vanished inside its transaction');
     const details = detailsFromStored(record.notice, record.userPrincipalName);
     if (record.viewedAt && record.viewedBy) return { kind: 'already_viewed', details, viewedAt: record.viewedAt, viewedBy: record.viewedBy };

@@ -1,4 +1,5 @@
 import type { Db } from '../../store/database.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { LicenseChangeRefused } from '../licenses/change-user-licenses.js';
 import type { CoreContext } from '../context.js';
 import { transactionOrDryRun } from '../dry-run.js';
@@ -52,6 +53,13 @@ export async function changeDirectory<T>(
   options: ChangeOptions<T> = {},
 ): Promise<Outcome<T>> {
   const dryRun = options.dryRun ?? false;
+  // Every transaction that changes the organization's directory takes its lock first
+  // (store/organization-lock.ts): decide, keep, or the one transaction of Roster's own directory.
+  const given = work;
+  work = async (tx, directory) => {
+    await lockOrganization(tx, organization.id);
+    return given(tx, directory);
+  };
   if (organization.directory === 'embedded') {
     if (options.keep && !dryRun) return options.keep((tx) => work(tx, ctx.directory));
     return transactionOrDryRun(ctx, dryRun, (tx) => work(tx, ctx.directory));

@@ -16,6 +16,7 @@ import {
   type DomainRecord,
 } from '../../store/organizations.js';
 import type { Db } from '../../store/database.js';
+import { lockDomainName, lockOrganization } from '../../store/organization-lock.js';
 import { checkDomainName } from './domain-name.js';
 
 /** At most this many domains per organization (Microsoft 365 allows 5,000; a Slack message lists far fewer). */
@@ -50,6 +51,10 @@ export async function changeDomain(
   const { name } = checked;
   const tenantId = auth.tenant.id;
   const done = await transactionOrDryRun(ctx, options.dryRun ?? false, async (tx): Promise<Result<{ domain: DomainRecord }>> => {
+    // Removing a domain counts its users (made under the same lock); adding and verifying one ask
+    // whether another organization holds the name, which only the name's own lock keeps true.
+    await lockOrganization(tx, tenantId);
+    if (change === 'add' || change === 'verify') await lockDomainName(tx, name);
     const before = (await domainsOf(tx, tenantId)).find((d) => d.name === name);
     const refusal = await apply(tx, auth, change, name, ctx.now());
     if (refusal) return refusal;

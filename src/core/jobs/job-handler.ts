@@ -6,9 +6,10 @@ import type { Db } from '../../store/database.js';
 export type StopReason = 'drain' | 'cancel';
 
 /**
- * A job as its handler runs it. Each unit of work is a `step`: one transaction that also renews
- * the runner's lease and saves the job's progress, so a step is done exactly once: a runner that
- * lost its lease (it stalled past it and another took over) has its step rolled back.
+ * A job as its handler runs it. Each unit of work is a `step`: one transaction that first renews
+ * the runner's lease (holding the job's row until it commits) and saves the job's progress with
+ * its work, so a step is done exactly once: a runner that lost its lease (it stalled past it and
+ * another took over) does no work in its step, and a runner taking over waits for a step in flight.
  */
 export interface RunningJob {
   readonly record: JobRecord;

@@ -2,6 +2,7 @@ import { hostname } from 'node:os';
 import type { JobRecord } from '../../domain/jobs.js';
 import { describeError, type Logger } from '../../log.js';
 import { cancelRequested, claimNextJob, expireLeasesOf, finishJob, findJob, renewLease, requeueJob, runningLeaseOwners } from '../../store/jobs.js';
+import { runAlone } from '../../store/run-alone.js';
 import type { CoreContext } from '../context.js';
 import { transaction } from '../transaction.js';
 import { LeaseLost, PermanentJobFailure, type JobEnd, type JobHandler, type RunningJob, type StopReason } from './job-handler.js';
@@ -39,6 +40,8 @@ export function retryDelayMs(attempt: number): number {
  */
 export class JobRunner {
   private readonly handlers = new Map<string, JobHandler>();
+  /** Kinds that run on one instance at a time (the recurring sweeps). */
+  private readonly alone = new Set<string>();
   private readonly running = new Map<string, Control>();
   private readonly options: Required<Omit<JobRunnerOptions, 'logger' | 'queues'>>;
   private timer: NodeJS.Timeout | null = null;
@@ -63,6 +66,17 @@ export class JobRunner {
 
   register(...handlers: JobHandler[]): this {
     for (const handler of handlers) this.handlers.set(handler.kind, handler);
+    return this;
+  }
+
+  /**
+   * Jobs of these kinds (the recurring sweeps: Scheduler) run on one instance of the database at a
+   * time: one that finds another instance running its kind ends at once, done, as skipped (the
+   * running one does the work). Each slot is one job already (its key); this covers a slot's job
+   * still running when the next is due, and the sweeps every instance runs at its start.
+   */
+  runOneAtATime(kinds: Iterable<string>): this {
+    for (const kind of kinds) this.alone.add(kind);
     return this;
   }
 
@@ -184,13 +198,14 @@ export class JobRunner {
     const handler = this.handlers.get(record.kind);
     if (!handler) return;
     let finished!: () => void;
-    const control: Control = { kind: record.kind, stop: null, lost: false, done: new Promise<void>((resolve) => (finished = resolve)) };
+    const control: Control = { kind: record.kind, stop: null, lost: false, inStep: false, done: new Promise<void>((resolve) => (finished = resolve)) };
     this.running.set(record.id, control);
     const owner = this.core.instanceId;
     const log = { job: record.id, kind: record.kind, attempt: record.attempts };
     this.config.logger.info('job started', log);
     try {
-      const end = await handler.run(this.runningJob(record, control));
+      const running = this.runningJob(record, control);
+      const end = this.alone.has(record.kind) ? await this.runAlone(handler, running) : await handler.run(running);
       await this.settle(record, handler, end);
     } catch (error) {
       if (error instanceof LeaseLost || control.lost) {
@@ -212,6 +227,13 @@ export class JobRunner {
       this.settleIdle();
       if (!this.draining) this.nudge();
     }
+  }
+
+  private async runAlone(handler: JobHandler, job: RunningJob): Promise<JobEnd> {
+    const ran = await runAlone(this.core.db, `job:${job.record.kind}`, () => handler.run(job));
+    if (ran.ran) return ran.value;
+    this.config.logger.info('job skipped: another instance is running its kind', { job: job.record.id, kind: job.record.kind });
+    return { done: { skipped: 'another instance was running it' } };
   }
 
   private async settle(record: JobRecord, handler: JobHandler, end: JobEnd): Promise<void> {
@@ -243,12 +265,18 @@ export class JobRunner {
       async step(work, progressOf) {
         if (control.lost) throw new LeaseLost(record.id);
         let next: Record<string, unknown> | undefined;
+        control.inStep = true;
         const value = await transaction(runner.core, async (tx) => {
+          // The lease first: from here to the COMMIT the job's row is this step's, so a runner that
+          // takes the job over (the lease ran out) waits for the step to end and then finds the lease
+          // renewed, and a step of a runner that lost the lease does no work at all.
+          const owner = runner.core.instanceId;
+          if (!(await renewLease(tx, record.id, owner, runner.leaseUntil(), runner.core.now()))) throw new LeaseLost(record.id);
           const result = await work(tx);
           next = progressOf ? { ...progress, ...progressOf(result) } : undefined;
-          if (!(await renewLease(tx, record.id, runner.core.instanceId, runner.leaseUntil(), runner.core.now(), next))) throw new LeaseLost(record.id);
+          if (next && !(await renewLease(tx, record.id, owner, runner.leaseUntil(), runner.core.now(), next))) throw new LeaseLost(record.id);
           return result;
-        });
+        }).finally(() => (control.inStep = false));
         if (value.ok && next) progress = next;
         return value;
       },
@@ -263,16 +291,23 @@ export class JobRunner {
     };
   }
 
-  /** Renews the lease of every job running here and reads cancel requests. */
+  /**
+   * Renews the lease of every job running here and reads cancel requests, side by side. A job in
+   * the middle of a step is left to it: the step holds the job's row (its own renewal first) and
+   * renews the lease again as it commits; a renewal here would wait for that row.
+   */
   private async beat(): Promise<void> {
-    for (const [id, control] of this.running) {
-      try {
-        if (!(await renewLease(this.core.db, id, this.core.instanceId, this.leaseUntil(), this.core.now()))) control.lost = true;
-        else if (await cancelRequested(this.core.db, id)) control.stop ??= 'cancel';
-      } catch (error) {
-        this.config.logger.warn('could not renew a job lease', { job: id, ...describeError(error) });
-      }
-    }
+    await Promise.all(
+      [...this.running].map(async ([id, control]) => {
+        if (control.inStep) return;
+        try {
+          if (!(await renewLease(this.core.db, id, this.core.instanceId, this.leaseUntil(), this.core.now()))) control.lost = true;
+          else if (await cancelRequested(this.core.db, id)) control.stop ??= 'cancel';
+        } catch (error) {
+          this.config.logger.warn('could not renew a job lease', { job: id, ...describeError(error) });
+        }
+      }),
+    );
   }
 
   /** Jobs held by processes of this machine that no longer run are free at once, not after their lease. */
@@ -297,6 +332,8 @@ interface Control {
   kind: string;
   stop: StopReason | null;
   lost: boolean;
+  /** A step's transaction is open (it holds the job's row). */
+  inStep: boolean;
   done: Promise<void>;
 }
 

@@ -5,6 +5,7 @@ import { findProduct } from '../catalogue/find-product.js';
 import { fail, ok, type Result } from '../result.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { addSubscription, licensePools } from '../../store/seat-ledger.js';
 import { WHOLE_NUMBER_OF_LICENSES, quantityRange } from '../refusals.js';
 
@@ -49,6 +50,7 @@ export async function buyLicenses(
   const tenantId = auth.tenant.id;
   const dryRun = input.dryRun ?? false;
   const bought = await transactionOrDryRun(ctx, dryRun, async (tx) => {
+    await lockOrganization(tx, tenantId);
     const purchase = await addSubscription(
       tx,
       {

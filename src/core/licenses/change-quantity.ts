@@ -4,6 +4,7 @@ import type { Product } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { setSeatTotal } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
 import { productOfOrganization } from './product-target.js';
@@ -37,6 +38,7 @@ export async function changeQuantity(
   const { product } = found;
   const now = ctx.now();
   const changed = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
+    await lockOrganization(tx, auth.tenant.id);
     const result = await setSeatTotal(tx, auth.tenant.id, product.skuId, input.quantity, now);
     if (!result.pool) throw new CoreFailure(fail('not_found', `The organization has no ${product.displayName} licenses to change.`));
     if (!result.changed) {

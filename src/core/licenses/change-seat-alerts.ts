@@ -6,6 +6,7 @@ import { fail, ok, type CoreError, type Result } from '../result.js';
 import { MAX_SEAT_WARNING } from '../tenant/set-seat-warning.js';
 import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { setAlertChannel, setAlertThreshold, setDigest } from '../../store/license-settings.js';
 import { productOfOrganization } from './product-target.js';
 import { productSeats, type DayAndHour, type ProductSeats } from './seat-alerts.js';
@@ -43,6 +44,8 @@ export async function changeSeatAlerts(
   const dryRun = options.dryRun ?? false;
   const now = ctx.now();
   const done = await transactionOrDryRun(ctx, dryRun, async (tx) => {
+    // A threshold settles the products' state from their seats: under the lock every seat writer takes.
+    await lockOrganization(tx, auth.tenant.id);
     await planned.write(tx, now);
     await writeAudit(tx, { tenantId: auth.tenant.id, actor: auth.actorId, action: 'licenses.alert', ...planned.audit }, now);
     const skuId = planned.skuId;

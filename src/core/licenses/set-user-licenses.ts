@@ -1,5 +1,6 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
+import { reauthorize } from '../access/act-on-user.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { fail, ok, type Result } from '../result.js';
 import { hasPermission } from '../roles.js';
@@ -64,21 +65,24 @@ export async function setUserLicenses(
     ]);
   }
   const now = ctx.now();
-  const options = {
-    ownedSkuIds: (await licensePools(ctx.db, auth.tenant.id)).map((p) => p.skuId),
-    mayLicenseGuests: hasPermission(auth.roles, 'license_guests'),
-    now,
-  };
   try {
     const done = await changeDirectory(
       ctx,
       auth.tenant,
       async (tx, directory) => {
+        // Decided with the actor's roles as stored now, under the organization's lock (act-on-user.ts).
+        const current = await reauthorize(tx, auth, 'assign_licenses');
+        const options = {
+          directory,
+          ownedSkuIds: (await licensePools(tx, auth.tenant.id)).map((p) => p.skuId),
+          mayLicenseGuests: hasPermission(current.roles, 'license_guests'),
+          now,
+        };
         const result = await changeUserLicenses(
           tx,
           user.id,
           { add: choices, remove: held.map((h) => h.skuId).filter((sku) => !choices.some((c) => c.skuId === sku)) },
-          { ...options, directory },
+          options,
         );
         const names = (ids: string[]) => ids.map((id) => productBySkuId(id)?.displayName ?? id).join(', ');
         const parts = [

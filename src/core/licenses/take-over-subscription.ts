@@ -5,6 +5,7 @@ import { findProduct } from '../catalogue/find-product.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { addSelfServiceSubscription, selfServiceSeats, takeOverSelfService } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
 import { productOfOrganization } from './product-target.js';
@@ -84,6 +85,7 @@ export async function takeOverSubscription(
   const { product } = found;
   const now = ctx.now();
   const taken = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
+    await lockOrganization(tx, auth.tenant.id);
     const result = await takeOverSelfService(tx, auth.tenant.id, product.skuId, now);
     if (result.seats === 0) throw new CoreFailure(fail('not_found', `${product.displayName} has no self-service subscription to take over.`));
     await writeAudit(

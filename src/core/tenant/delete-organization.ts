@@ -4,6 +4,7 @@ import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { runningJobsOfTenant } from '../../store/jobs.js';
 import { deleteTenantWithData } from '../../store/organizations.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 
 /**
  * Deletes a workspace's organization and all of Roster's data about it (Global admins:
@@ -26,6 +27,8 @@ export async function deleteOrganization(
       { field: 'confirm', message: `Type ${tenant.name} to confirm.` },
     ]);
   const done = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
+    // No write of the organization runs meanwhile, nor starts before this one ends.
+    await lockOrganization(tx, tenant.id);
     const running = await runningJobsOfTenant(tx, tenant.id);
     if (running > 0)
       throw new CoreFailure(

@@ -4,6 +4,7 @@ import { authorize, type Authorized } from '../access/authorize.js';
 import { fail, ok, type CoreError, type Result } from '../result.js';
 import { setSeatWarningThreshold } from '../../store/tenant-settings.js';
 import { settleWithoutAlert } from '../../store/seat-alerts.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { homeSummary } from './home-summary.js';
 
 export const MAX_SEAT_WARNING = 100_000;
@@ -19,6 +20,7 @@ export async function setSeatWarning(ctx: CoreContext, actor: Actor, text: strin
   const { auth, threshold } = allowed;
   await saveTenantSetting(ctx, actor, auth, {
     write: async (tx) => {
+      await lockOrganization(tx, auth.tenant.id);
       await setSeatWarningThreshold(tx, auth.tenant.id, threshold);
       await settleWithoutAlert(tx, auth.tenant.id, 'all', ctx.now());
     },

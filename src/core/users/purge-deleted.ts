@@ -1,6 +1,7 @@
 import type { CoreContext } from '../context.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { writeAudit } from '../../store/audit.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { mailboxesPastGrace, usersDeletedBefore } from '../../store/user-lifecycle.js';
 import { tenantById } from '../../store/organizations.js';
 import { DELETED_KEPT_DAYS, purgeCutoff } from './delete-user-targets.js';
@@ -42,6 +43,7 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
       // A connected tenant removes its deleted users itself after 30 days; its sync brings that in.
       if (kinds.get(user.tenantId) !== 'embedded') continue;
       const done = await transactionOrDryRun(ctx, dryRun, async (tx) => {
+        await lockOrganization(tx, user.tenantId);
         if (!(await ctx.directory.purgeUser(tx, user.id, cutoff))) return false;
         await writeAudit(
           tx,
@@ -68,6 +70,7 @@ export async function sweepExpired(ctx: CoreContext, options: { actor?: string; 
     for (const user of due) {
       seen.add(user.id);
       const done = await transactionOrDryRun(ctx, dryRun, async (tx) => {
+        await lockOrganization(tx, user.tenantId);
         if (!(await ctx.directory.endMailboxGrace(tx, user.id, now))) return false;
         await writeAudit(
           tx,

@@ -16,6 +16,7 @@ import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { activeUserBySlackMember } from '../../store/directory-users.js';
 import { licensePools } from '../../store/seat-ledger.js';
+import { lockOrganization } from '../../store/organization-lock.js';
 import { countDeletedUsers, deletedUserById, deletedUsers, type DeletedUserRecord } from '../../store/user-lifecycle.js';
 import { UniqueViolation } from '../../store/errors.js';
 import type { CredentialNotice } from './add-user.js';
@@ -262,6 +263,8 @@ export async function giveLicenseBack(
   now: Date,
 ): Promise<{ given: string } | { notGiven: { product: string; reason: string }; error: LicenseChangeRefused }> {
   const product = productBySkuId(license.skuId)?.displayName ?? license.skuId;
+  // Its own transaction's first statement when a license is given back on its own (restoreUser).
+  await lockOrganization(tx, auth.tenant.id);
   try {
     await changeUserLicenses(tx, userId, { add: [license] }, options);
   } catch (error) {
