@@ -16,6 +16,8 @@ import { countRows, createTestDatabase, OWNER, seedTenant, TEAM, type TestDataba
 import { describeOnEachDatabase } from '../support/databases.js';
 
 describeOnEachDatabase('import users', (kind) => {
+  // Several batches on either database; on PostgreSQL (a server round trip a statement) fewer rows.
+  const BIG = kind === 'postgres' ? 1200 : 3000;
   let db: TestDatabase;
   let dir: string;
   const BASIC = productByPartNumber('O365_BUSINESS_ESSENTIALS')!;
@@ -218,7 +220,7 @@ describeOnEachDatabase('import users', (kind) => {
       await seedTenant(db.ctx);
       await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 5000 });
       const file = path.join(dir, 'big.csv');
-      await writeSampleImportFile(file, 3000, { domain: 'contoso.onmicrosoft.com' });
+      await writeSampleImportFile(file, BIG, { domain: 'contoso.onmicrosoft.com' });
       const [outcome, ...added] = await Promise.all([
         importFile(file, 'FBIG'),
         ...Array.from({ length: 20 }, (_, i) =>
@@ -233,21 +235,22 @@ describeOnEachDatabase('import users', (kind) => {
         ),
       ]);
       expect(added.filter((r) => r.ok)).toHaveLength(20);
-      expect(outcome).toMatchObject({ status: 'completed', created: 3000 });
-      expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(3020);
+      expect(outcome).toMatchObject({ status: 'completed', created: BIG });
+      expect((await db.db.selectFrom('LicensePool').selectAll().executeTakeFirstOrThrow()).assigned).toBe(BIG + 20);
       expect(await checkSeatLedger(db.ctx)).toEqual([]);
     });
 
-    it('handles a 2,000-row generated file with duplicates and bad rows', async () => {
+    it('handles a large generated file with duplicates and bad rows', async () => {
       await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 5000 });
       const file = path.join(dir, 'big.csv');
-      await writeSampleImportFile(file, 2000, { domain: 'contoso.onmicrosoft.com', duplicateEvery: 100, invalidEvery: 250 });
+      const rows = (BIG * 2) / 3;
+      await writeSampleImportFile(file, rows, { domain: 'contoso.onmicrosoft.com', duplicateEvery: 100, invalidEvery: 250 });
       const result = await preview(file, null);
-      expect(result.rowsRead).toBe(2000);
+      expect(result.rowsRead).toBe(rows);
       expect(result.duplicatesInFile).toBeGreaterThan(0);
       const outcome = await importFile(file, 'FBIG');
       expect(outcome.created).toBe(result.rowsReady);
-      expect(outcome.created + outcome.skipped).toBe(2000);
+      expect(outcome.created + outcome.skipped).toBe(rows);
     });
   });
 });
