@@ -59,7 +59,7 @@ try {
     ctx,
     actor,
     jobId,
-    { signInAllowed: true, usageLocation: 'NL', license: { skuId: basic.skuId, disabledPlans: [] }, whenSeatsRunOut: 'licensed_only', recipients: [] },
+    { signInAllowed: true, usageLocation: 'NL', licenses: [{ skuId: basic.skuId, disabledPlans: [] }], whenSeatsRunOut: 'licensed_only', recipients: [] },
     { queue: `cli:${ctx.instanceId}` },
   );
   if (!started.ok) throw new Error(started.message);
