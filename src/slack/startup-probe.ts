@@ -18,7 +18,9 @@ export async function startStartupProbe(port: number): Promise<{ port: number; p
   const server: Server = createServer((req, res) => {
     const path = (req.url ?? '').split('?')[0];
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-      res.writeHead(status, { 'content-type': 'application/json', ...headers });
+      // No connection is kept for the next request: close() drops the probe's connections when it
+      // hands the port to the app, and a health checker reusing one would see it cut mid-request.
+      res.writeHead(status, { 'content-type': 'application/json', connection: 'close', ...headers });
       res.end(JSON.stringify(body));
     };
     if (req.method === 'GET' && path === '/healthz') return json(200, { ok: true, starting: phase });

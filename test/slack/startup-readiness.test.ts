@@ -70,6 +70,8 @@ describe.skipIf(!testPostgresUrl)('readiness while the migrations run (PostgreSQ
     const base = `http://127.0.0.1:${port}`;
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(503);
+    // No connection is reused across the hand-over of the port (a reused one was cut mid-request).
+    expect(ready.headers.get('connection')).toBe('close');
     expect(await ready.json()).toEqual({ ready: false, checks: { database: 'migrating', migrations: 'migrating', slack: 'not checked yet' } });
     const alive = await fetch(`${base}/healthz`);
     expect({ status: alive.status, body: await alive.json() }).toEqual({ status: 200, body: { ok: true, starting: 'migrating' } });
