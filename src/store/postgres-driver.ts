@@ -62,6 +62,9 @@ const ALONE_LOCK = 0x526f7361;
 const POSTGRES: StoreDialect = {
   kind: 'postgres',
   async lockOrganization(tx, tenantId) {
+    // Taken once a transaction: the use case's own call under changeDirectory's, or reauthorize's,
+    // costs no second round trip (the connection knows what it holds, savepoints included).
+    if (await onConnection(tx, (connection) => connection.holdsOrganizationLock(tenantId))) return;
     await sql`SELECT pg_advisory_xact_lock(${sql.lit(ORGANIZATION_LOCK)}, hashtext(${tenantId}))`.execute(tx);
     await onConnection(tx, (connection) => connection.tookOrganizationLock(tenantId));
   },
