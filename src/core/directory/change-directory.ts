@@ -55,17 +55,16 @@ export async function changeDirectory<T>(
   const dryRun = options.dryRun ?? false;
   // Every transaction that changes the organization's directory takes its lock first
   // (store/organization-lock.ts): decide, keep, or the one transaction of Roster's own directory.
-  const given = work;
-  work = async (tx, directory) => {
+  const locked: DirectoryWork<T> = async (tx, directory) => {
     await lockOrganization(tx, organization.id);
-    return given(tx, directory);
+    return work(tx, directory);
   };
   if (organization.directory === 'embedded') {
-    if (options.keep && !dryRun) return options.keep((tx) => work(tx, ctx.directory));
-    return transactionOrDryRun(ctx, dryRun, (tx) => work(tx, ctx.directory));
+    if (options.keep && !dryRun) return options.keep((tx) => locked(tx, ctx.directory));
+    return transactionOrDryRun(ctx, dryRun, (tx) => locked(tx, ctx.directory));
   }
   const rehearsal = new ChangeRecorder(ctx.directory);
-  const decided = await transactionOrDryRun(ctx, true, (tx) => work(tx, rehearsal.provider()));
+  const decided = await transactionOrDryRun(ctx, true, (tx) => locked(tx, rehearsal.provider()));
   if (!decided.ok || dryRun) return decided;
   const changes = rehearsal.changes();
   let remote: RemoteDirectory | null = null;
@@ -85,7 +84,7 @@ export async function changeDirectory<T>(
   let kept: Outcome<T>;
   try {
     kept = await keep(async (tx) => {
-      const value = await work(tx, keeper.provider());
+      const value = await locked(tx, keeper.provider());
       keeper.verify();
       return value;
     });
