@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { SlowestFirstSequencer } from './test/support/slow-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -11,6 +12,8 @@ export default defineConfig({
     // the cores; with one worker per core the cores idled while both workers waited (npm test
     // took 90 s with PostgreSQL on 2 cores; 80 s with four workers).
     isolate: false,
+    // A fresh clone (CI) has no durations from an earlier run: the slowest files start first.
+    sequence: { sequencer: SlowestFirstSequencer },
     maxWorkers: Math.max(4, availableParallelism() * 2),
     setupFiles: ['test/support/fast-check-seed.ts', 'test/support/worker-temp-folder.ts', 'test/support/postgres-cleanup.ts'],
     // Before any test: dist/ rebuilt when a source is newer; one migrated database that tests copy.

@@ -41,7 +41,9 @@ function runMain(env: Record<string, string>, until: (output: string) => boolean
   };
 }
 
-describe('npm start', () => {
+// Each start has its own folder, fake Slack and process: they run side by side (most of their time
+// is a process starting, or the 7 s retry schedule of an unreachable Slack).
+describe.concurrent('npm start', () => {
   it('exits at once without tokens, listing what is missing and where to get it', async () => {
     const { done } = runMain({}, () => false);
     const { code, output } = await done;
