@@ -119,6 +119,7 @@ async function markSynced(run: CommandRun): Promise<number> {
   run.print(
     `${prefixOf(run)}${result.userPrincipalName} ${result.changed ? 'is now' : 'was already'} ${cloud ? 'a cloud user' : 'synchronized from on-premises Active Directory'}`,
   );
+  if (result.needsPassword) run.print(`They have no cloud password: give them one with roster users reset-password ${result.userPrincipalName}`);
   return EXIT.done;
 }
 

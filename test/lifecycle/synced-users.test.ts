@@ -4,6 +4,7 @@ import { markUserSynced } from '../../src/core/users/mark-synced.js';
 import { restoreUser } from '../../src/core/users/restore-user.js';
 import { createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
 import { makeUser } from './helpers.js';
+import { NO_CLOUD_PASSWORD, verifyPassword } from '../../src/core/passwords/hash-password.js';
 
 let db: TestDatabase;
 beforeEach(async () => {
@@ -32,5 +33,31 @@ describe('synced users are deleted and restored on premises', () => {
     // Deleted on premises and synchronized: the deleted account is a synced one.
     await db.db.updateTable('DirectoryUser').set({ source: 'synced' }).where('id', '=', kim.id).execute();
     expect(await restoreUser(db.ctx, OWNER, { user: kim.upn })).toMatchObject({ ok: false, message: expect.stringMatching(SYNCED) });
+  });
+});
+
+describe('marking a user synced', () => {
+  const passwordOf = async (id: string) =>
+    db.db.selectFrom('DirectoryUser').select(['passwordHash', 'forceChangePassword']).where('id', '=', id).executeTakeFirstOrThrow();
+
+  it('leaves them no cloud password: the old one no longer matches and no change at next sign-in is asked', async () => {
+    const kim = await makeUser(db.ctx, 'kim');
+    expect(await verifyPassword(kim.password, (await passwordOf(kim.id)).passwordHash)).toBe(true);
+    const marked = await markUserSynced(db.ctx, OWNER, { userId: kim.id });
+    expect(marked.ok).toBe(true);
+    const after = await passwordOf(kim.id);
+    expect(after.passwordHash).toBe(NO_CLOUD_PASSWORD);
+    expect(await verifyPassword(kim.password, after.passwordHash)).toBe(false);
+    expect(Boolean(after.forceChangePassword)).toBe(false);
+  });
+
+  it('a dry run changes nothing, and a cloud user again has no password until one is reset', async () => {
+    const kim = await makeUser(db.ctx, 'kim');
+    expect((await markUserSynced(db.ctx, OWNER, { userId: kim.id }, { dryRun: true })).ok).toBe(true);
+    expect(await verifyPassword(kim.password, (await passwordOf(kim.id)).passwordHash)).toBe(true);
+    await markUserSynced(db.ctx, OWNER, { userId: kim.id });
+    const back = await markUserSynced(db.ctx, OWNER, { userId: kim.id }, { synced: false });
+    expect(back).toMatchObject({ ok: true, changed: true, needsPassword: true });
+    expect((await passwordOf(kim.id)).passwordHash).toBe(NO_CLOUD_PASSWORD);
   });
 });
