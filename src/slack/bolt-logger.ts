@@ -16,7 +16,8 @@ export function boltLogger(logger: Logger): BoltLogger {
   return {
     debug: () => undefined,
     info: (...parts) => allowed(BoltLevel.INFO) && logger.info(text(parts), { source: 'bolt' }),
-    warn: (...parts) => allowed(BoltLevel.WARN) && logger.warn(text(parts), { source: 'bolt' }),
+    // Said again, with the workspace, by create-app.ts's error handler (a removed workspace is no warning).
+    warn: (...parts) => allowed(BoltLevel.WARN) && !isAuthorizationNotice(parts) && logger.warn(text(parts), { source: 'bolt' }),
     error: (...parts) => logger.error(text(parts), { source: 'bolt' }),
     setLevel: (next) => {
       level = next === BoltLevel.DEBUG ? BoltLevel.INFO : next;
@@ -25,6 +26,9 @@ export function boltLogger(logger: Logger): BoltLogger {
     setName: () => undefined,
   };
 }
+
+const AUTHORIZATION_NOTICE = 'Authorization of incoming event did not succeed. No listeners will be called.';
+const isAuthorizationNotice = (parts: unknown[]) => parts.length === 1 && parts[0] === AUTHORIZATION_NOTICE;
 
 function safeJson(value: unknown): string {
   try {

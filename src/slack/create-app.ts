@@ -29,7 +29,7 @@ import { healthRoutes, SlackReachability, startHealthServer } from './health-rou
 import { instrumentedPort } from './instrumented-port.js';
 import { webApiPort } from './web-api-port.js';
 import { BOT_SCOPES } from './bot-scopes.js';
-import { oneTokenPorts, type SlackPorts } from './slack-ports.js';
+import { oneTokenPorts, WorkspaceNotInstalled, type SlackPorts } from './slack-ports.js';
 import { inWorkspaceOfJob, type WorkspaceJob } from './jobs/workspace-job.js';
 import { InstalledWorkspaces } from './workspaces/installed-workspaces.js';
 import { installedPage, installFailedPage } from './workspaces/install-pages.js';
@@ -166,6 +166,12 @@ export async function startSlackApp(runtime: Runtime, env: Env, tuning: SlackApp
   };
   registerListeners(app, deps);
   app.error(async (error) => {
+    // A request from a workspace Roster was removed from (Slack may still send one): acked bare by Bolt, said in one line.
+    const notInstalled = notInstalledCause(error);
+    if (notInstalled) {
+      logger.info('a request from a workspace Roster is not installed in was ignored', { team: notInstalled.teamId });
+      return;
+    }
     logger.error('unhandled listener error', { error: `${error.name}: ${error.message}`.slice(0, 500) });
   });
   runtime.jobs.register(
@@ -263,4 +269,12 @@ function oauthOptions(auth: Extract<SlackAuth, { mode: 'many-workspaces' }>, ins
 function requiredSigningSecret(env: Env): string {
   if (!env.SLACK_SIGNING_SECRET) throw new Error('SLACK_SIGNING_SECRET is missing; HTTP mode needs it (loadEnv reports this first)');
   return env.SLACK_SIGNING_SECRET;
+}
+
+/** The WorkspaceNotInstalled under Bolt's authorization error (Bolt and its InstallProvider each wrap it as `original`). */
+function notInstalledCause(error: unknown): WorkspaceNotInstalled | null {
+  for (let at = error, depth = 0; at && depth < 4; at = (at as { original?: unknown }).original, depth++) {
+    if (at instanceof WorkspaceNotInstalled) return at;
+  }
+  return null;
 }

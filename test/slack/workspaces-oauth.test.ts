@@ -194,9 +194,16 @@ describe('removing Roster from a workspace', () => {
 
   it('after it, a request from the workspace gets no answer and no Slack call, and work queued for it ends at once', async () => {
     const before = r.fake.calls().length;
+    const logged = r.logs.length;
     const res = await simF.command('/users', 'list', { userId: OWNER_F });
     expect(res.status).toBe(200);
     expect(res.body).toBe('');
+    // A normal turn of events, said in one line naming the workspace; not an error, no stack.
+    const said = r.logs.slice(logged).filter((line) => line.includes(F));
+    expect(said.map((line) => JSON.parse(line))).toEqual([
+      expect.objectContaining({ level: 'info', message: 'a request from a workspace Roster is not installed in was ignored', team: F }),
+    ]);
+    expect(r.logs.slice(logged).filter((line) => ['warn', 'error'].includes(JSON.parse(line).level))).toEqual([]);
     // A change made at the command line queues a notice: it ends without calling Slack.
     await queueNotice(r.db.ctx, { tenantId: tenantF, member: OWNER_F, text: 'Anyone there?' });
     await r.quiet();
