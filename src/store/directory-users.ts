@@ -228,13 +228,17 @@ export async function globalAdmins(db: Db, tenantId: string, limit = 3): Promise
     .execute();
 }
 
-export async function countActiveUsers(db: Db, tenantId: string): Promise<number> {
-  const row = await db
+/** The organization's active users, counted from the partial index of active users by organization (query-plans.test.ts). */
+export function countActiveUsersQuery(db: Db, tenantId: string) {
+  return db
     .selectFrom('DirectoryUser')
     .select((eb) => eb.fn.countAll<number>().as('count'))
     .where('tenantId', '=', tenantId)
-    .where('deletedAt', 'is', null)
-    .executeTakeFirstOrThrow();
+    .where('deletedAt', 'is', null);
+}
+
+export async function countActiveUsers(db: Db, tenantId: string): Promise<number> {
+  const row = await countActiveUsersQuery(db, tenantId).executeTakeFirstOrThrow();
   return Number(row.count);
 }
 

@@ -187,6 +187,13 @@ async function exists(db: Db, tenantId: string, filter: UserFilter, at: Cursor, 
 /** How many users a view holds, counting at most `cap` (a count of 100,000 rows is not free). */
 export async function countUsers(db: Db, tenantId: string, filter: UserFilter, cap: number): Promise<{ count: number; capped: boolean }> {
   if (filter.role !== undefined) return { count: (await roleMembers(db, tenantId, filter.role)).length, capped: false };
+  if (cap >= Number.MAX_SAFE_INTEGER) {
+    // Counted in full (All users): a plain count, which reads only the narrow active-users index.
+    const all = await filtered(db, tenantId, filter)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
+    return { count: Number(all.n), capped: false };
+  }
   const row = await db
     .selectFrom(
       filtered(db, tenantId, filter)
