@@ -1,6 +1,5 @@
 import { mayPreviewImports } from '../../../core/bulk/import-access.js';
-import { addUserOptions, mayAddUsers } from '../../../core/users/add-user-options.js';
-import { messageModal } from '../../views/message-modal.js';
+import { mayAddUsers } from '../../../core/users/add-user-options.js';
 import { showUser } from '../../../core/users/show-user.js';
 import { listJobs } from '../../../core/jobs/list-jobs.js';
 import { jobsMessage } from '../../views/jobs-message.js';
@@ -12,7 +11,7 @@ import { addUserModal } from '../../views/add-user-modal.js';
 import { addManyUsersModal } from '../../views/add-many-modal.js';
 import { helpMessage, USERS_HELP } from '../../views/help-message.js';
 import { importUploadModal } from '../../views/import-modals.js';
-import { esc, textMessage } from '../../views/kit.js';
+import { textMessage } from '../../views/kit.js';
 import { auditCommand } from './audit-command.js';
 import { domainsCommand } from './domains-command.js';
 import { connectCommand, linkCommand, syncCommand } from './connect-command.js';
@@ -79,8 +78,7 @@ export function usersCommand(deps: ListenerDeps) {
         if (!allowed.ok) return { reply: ephemeral(textMessage(allowed.message)) };
         return {
           after: read('open the Add user form', async () => {
-            const options = await addUserOptions(deps.core, actor);
-            await deps.slack.openView(command.trigger_id, options.ok ? addUserModal(options.options) : messageModal('Add user', esc(options.message)));
+            await deps.slack.openView(command.trigger_id, addUserModal(await allowed.options()));
           }),
         };
       }
@@ -89,11 +87,7 @@ export function usersCommand(deps: ListenerDeps) {
         if (!allowed.ok) return { reply: ephemeral(textMessage(allowed.message)) };
         return {
           after: read('open the Add several users form', async () => {
-            const options = await addUserOptions(deps.core, actor);
-            await deps.slack.openView(
-              command.trigger_id,
-              options.ok ? addManyUsersModal(options.options) : messageModal('Add several users', esc(options.message)),
-            );
+            await deps.slack.openView(command.trigger_id, addManyUsersModal(await allowed.options()));
           }),
         };
       }
