@@ -48,7 +48,11 @@ describe('Edit user on a connected organization', () => {
     const ana = ids.ana!;
     expect(changesAsked(graph, from)).toEqual([`PATCH /users/${ana.externalId} 204`, `POST /users/${ana.externalId}/assignLicense 200`]);
     expect(lastBody(graph, `PATCH /users/${ana.externalId}`)).toEqual({ jobTitle: 'Lead <buyer>', usageLocation: 'BE' });
-    expect(tenantUser('ana').user).toMatchObject({ jobTitle: 'Lead <buyer>', usageLocation: 'BE', assignedLicenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] });
+    expect(tenantUser('ana').user).toMatchObject({
+      jobTitle: 'Lead <buyer>',
+      usageLocation: 'BE',
+      assignedLicenses: [{ skuId: BASIC.skuId, disabledPlans: [] }],
+    });
     expect(await mirrorRow(r, ana.upn)).toMatchObject({ jobTitle: 'Lead <buyer>', usageLocation: 'BE' });
     expect(await mirrorLicenses(r, ana.id)).toEqual([{ skuId: BASIC.skuId, disabledPlans: [] }]);
   });
@@ -82,7 +86,11 @@ describe('Edit user on a connected organization', () => {
 
   it('no seats left in the tenant (taken in the admin center since the last sync): the refusal is on the Products field, in the tenant’s words', async () => {
     for (let i = 1; i <= 5; i++)
-      graph.tenant.addUser({ userPrincipalName: `e3.${i}@contoso.onmicrosoft.com`, usageLocation: 'NL', assignedLicenses: [{ skuId: E3.skuId, disabledPlans: [] }] });
+      graph.tenant.addUser({
+        userPrincipalName: `e3.${i}@contoso.onmicrosoft.com`,
+        usageLocation: 'NL',
+        assignedLicenses: [{ skuId: E3.skuId, disabledPlans: [] }],
+      });
     const before = r.fake.calls().length;
     await r.sim.command('/users', `edit ${ids.carl!.upn}`, { userId: OWNER });
     const modal = await openedView(r, before);
@@ -155,9 +163,12 @@ describe('Block, reset and delete one user on a connected organization', () => {
     const from = graph.calls().length;
     const submitted = r.fake.calls().length;
     expect((await r.sim.viewSubmission(confirm, {}, { userId: OWNER })).problems).toEqual([]);
-    const dm = await r.fake.waitFor((call) => call.method === 'chat.postMessage' && call.args.channel === `D${OWNER}` && /Deleted 1 user/.test(text(call.args)), {
-      after: submitted,
-    });
+    const dm = await r.fake.waitFor(
+      (call) => call.method === 'chat.postMessage' && call.args.channel === `D${OWNER}` && /Deleted 1 user/.test(text(call.args)),
+      {
+        after: submitted,
+      },
+    );
     expect(text(dm.args)).toContain('eve@contoso.onmicrosoft.com');
     expect(changesAsked(graph, from)).toEqual([`DELETE /users/${ids.eve!.externalId} 204`]);
     expect(tenantUser('eve').deletedSeq).not.toBeNull();

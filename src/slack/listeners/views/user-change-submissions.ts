@@ -9,7 +9,7 @@ import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-st
 import { change } from '../../services/answer.js';
 import { fieldErrors, showView, type ViewArgs, type ViewListener } from '../../services/answering.js';
 import { sendCredentials } from '../../services/send-credentials.js';
-import { runEditMany } from '../../services/user-change-forms.js';
+import { runEditMany, showEditRefused } from '../../services/user-change-forms.js';
 import { esc } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 
@@ -35,7 +35,7 @@ export function editUserSubmission(deps: ListenerDeps): ViewListener {
         after: change(`save the changes to ${rehearsal.userPrincipalName}`, async () => {
           const result = await editUser(deps.core, actor, target, input);
           if (!result.ok) {
-            await deps.slack.updateView(view.id, messageModal('Edit user', esc(`Nothing was saved for ${rehearsal.userPrincipalName}: ${result.message}`)));
+            await showEditRefused(deps, actor, view.id, target, view.state.values as ViewStateValues, result, rehearsal.userPrincipalName);
             return;
           }
           deps.logger.info('user edited', {
