@@ -1,0 +1,167 @@
+/**
+ * Issue 16's bar in Slack: Add several users, the Licenses page's assign and unassign, Edit many
+ * and inviting a guest, on a connected organization. Each test checks what Slack was sent, what the
+ * fake tenant now holds, and the local mirror.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASIC, E3, makeUser } from '../lifecycle/helpers.js';
+import { lastBody } from '../microsoft/tenant-support.js';
+import type { FakeGraph } from '../support/fake-graph.js';
+import type { RosterUnderTest } from '../support/roster-under-test.js';
+import { externalSelect, multiStaticSelect, plainText, radio, staticSelect } from '../support/slack-requests.js';
+import { mirrorLicenses, mirrorRow, OWNER, openedView, startConnectedRoster, submitAndSettle, type ConnectedRoster } from './connected-slack.js';
+import { csvRecords } from './import-helpers.js';
+
+let c: ConnectedRoster;
+let r: RosterUnderTest;
+let graph: FakeGraph;
+const ids: Record<string, { id: string; upn: string; externalId: string }> = {};
+const text = (value: unknown) => JSON.stringify(value);
+const tenantUser = (alias: string) => graph.tenant.users.get(ids[alias]!.externalId)!;
+const picked = (userIds: string[]) => ({
+  type: 'multi_external_select',
+  selected_options: userIds.map((value) => ({ text: { type: 'plain_text', text: value }, value })),
+});
+
+beforeAll(async () => {
+  c = await startConnectedRoster();
+  ({ r, graph } = c);
+  for (const alias of ['ana', 'bob']) {
+    const made = await makeUser(r.db.ctx, alias, {}, c.owner);
+    ids[alias] = { ...made, externalId: graph.tenant.find(made.upn)!.user.id };
+  }
+});
+afterAll(async () => c.stop());
+
+describe('Add several users on a connected organization', () => {
+  it('/users add-many makes each user in the tenant with their usage location and license; the results DM and the mirror follow', async () => {
+    const before = r.fake.calls().length;
+    await r.sim.command('/users', 'add-many', { userId: OWNER });
+    const form = await openedView(r, before);
+    const submitted = r.fake.calls().length;
+    const res = await submitAndSettle(
+      r,
+      form,
+      {
+        'user1:firstName': { value: plainText('Cleo') },
+        'user1:lastName': { value: plainText('Chen') },
+        'user1:username': { value: plainText('cleo') },
+        'user1:license': { value: staticSelect(BASIC.skuId) },
+        'user2:firstName': { value: plainText('Dev') },
+        'user2:username': { value: plainText('dev') },
+        'user2:license': { value: staticSelect('none') },
+        usageLocation: { value: externalSelect('NL') },
+      },
+      OWNER,
+    );
+    expect(text(res.body)).toContain('Adding 2 users');
+    await r.fake.waitFor((call) => call.method === 'files.completeUploadExternal' && call.args.channel_id === `D${OWNER}`, {
+      after: submitted,
+      timeoutMs: 8000,
+    });
+    const rows = csvRecords(r.fake.uploadedFiles().find((f) => f.name === 'new-users-form-results.csv')!.bytes);
+    expect(rows.map((row) => [row['User Name'], row.Status, row.Licenses])).toEqual([
+      ['cleo@contoso.onmicrosoft.com', 'Created', BASIC.displayName],
+      ['dev@contoso.onmicrosoft.com', 'Created', ''],
+    ]);
+    const cleo = graph.tenant.find('cleo@contoso.onmicrosoft.com')!.user;
+    expect(cleo).toMatchObject({ displayName: 'Cleo Chen', usageLocation: 'NL', assignedLicenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] });
+    expect(graph.tenant.find('dev@contoso.onmicrosoft.com')!.user).toMatchObject({ usageLocation: 'NL', assignedLicenses: [] });
+    await r.quiet();
+    const row = await mirrorRow(r, 'cleo@contoso.onmicrosoft.com');
+    expect(row).toMatchObject({ externalId: cleo.id, usageLocation: 'NL' });
+    expect(await mirrorLicenses(r, row!.id)).toEqual([{ skuId: BASIC.skuId, disabledPlans: [] }]);
+    expect((await mirrorRow(r, 'dev@contoso.onmicrosoft.com'))?.externalId).toBe(graph.tenant.find('dev@contoso.onmicrosoft.com')!.user.id);
+  });
+});
+
+describe('the Licenses page on a connected organization', () => {
+  it('/licenses assign then unassign: the tenant assigns (apps turned off included) and removes the product; the results DM and the mirror follow', async () => {
+    const teams = E3.plans.find((p) => p.name === 'TEAMS1')!;
+    let before = r.fake.calls().length;
+    await r.sim.command('/licenses', `assign ${E3.partNumber}`, { userId: OWNER });
+    const assign = await openedView(r, before);
+    let sent = r.fake.calls().length;
+    await submitAndSettle(
+      r,
+      assign,
+      { licenseUsers: { value: picked([ids.ana!.id, ids.bob!.id]) as never }, licenseApps: { value: multiStaticSelect([teams.id]) } },
+      OWNER,
+    );
+    const assigned = await r.fake.waitFor((call) => call.method === 'chat.postMessage' && text(call.args).includes(`Assigned ${E3.displayName}`), {
+      after: sent,
+    });
+    expect(String(assigned.args.text)).toMatch(/to 2 users; 0 not done/);
+    for (const alias of ['ana', 'bob']) {
+      expect(tenantUser(alias).user.assignedLicenses).toEqual([{ skuId: E3.skuId, disabledPlans: [teams.id] }]);
+      expect(await mirrorLicenses(r, ids[alias]!.id)).toEqual([{ skuId: E3.skuId, disabledPlans: [teams.id] }]);
+    }
+    before = r.fake.calls().length;
+    await r.sim.command('/licenses', `unassign ${E3.partNumber}`, { userId: OWNER });
+    const unassign = await openedView(r, before);
+    sent = r.fake.calls().length;
+    await submitAndSettle(r, unassign, { licenseUsers: { value: picked([ids.bob!.id]) as never } }, OWNER);
+    const unassigned = await r.fake.waitFor((call) => call.method === 'chat.postMessage' && text(call.args).includes(`Unassigned ${E3.displayName}`), {
+      after: sent,
+    });
+    expect(String(unassigned.args.text)).toMatch(/from 1 user; 0 not done/);
+    expect(lastBody(graph, `POST /users/${ids.bob!.externalId}/assignLicense`)).toEqual({ addLicenses: [], removeLicenses: [E3.skuId] });
+    expect(tenantUser('bob').user.assignedLicenses).toEqual([]);
+    expect(await mirrorLicenses(r, ids.bob!.id)).toEqual([]);
+    expect(tenantUser('ana').user.assignedLicenses).toHaveLength(1);
+  });
+});
+
+describe('Edit many and guests on a connected organization', () => {
+  it('/users edit-many changes each user in the tenant (only what was asked), then the results DM with its CSV; the mirror follows', async () => {
+    const before = r.fake.calls().length;
+    await r.sim.command('/users', 'edit-many', { userId: OWNER });
+    const modal = await openedView(r, before);
+    const asked = r.fake.calls().length;
+    await submitAndSettle(
+      r,
+      modal,
+      {
+        usernames: { value: plainText(`${ids.bob!.upn}\ndev@contoso.onmicrosoft.com\nghost@contoso.onmicrosoft.com`) },
+        department: { value: plainText('Sales & <Support>') },
+        licenseMode: { value: radio('add') },
+        licenses: { value: multiStaticSelect([BASIC.skuId]) },
+      },
+      OWNER,
+    );
+    await r.fake.waitFor((call) => call.method === 'files.completeUploadExternal', { after: asked, timeoutMs: 8000 });
+    expect(text(r.fake.dmsTo(OWNER))).toMatch(/2 changed, 0 already as asked, 1 not changed/);
+    const csv = r.fake
+      .uploadedFiles()
+      .find((f) => f.name === 'edit-users-results.csv')!
+      .bytes.toString('utf8');
+    expect(csv).toContain('ghost@contoso.onmicrosoft.com,No user with this username.');
+    // Bob and Dev (made by Add several users above, without a license) hold none: Business Basic is given to both.
+    for (const upn of [ids.bob!.upn, 'dev@contoso.onmicrosoft.com']) {
+      expect(graph.tenant.find(upn)!.user).toMatchObject({ department: 'Sales & <Support>', assignedLicenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] });
+      const row = await mirrorRow(r, upn);
+      expect(row).toMatchObject({ department: 'Sales & <Support>' });
+      expect(await mirrorLicenses(r, row!.id)).toEqual([{ skuId: BASIC.skuId, disabledPlans: [] }]);
+    }
+    // Only what was asked reached the tenant: the department (the license by assignLicense), alone or in a JSON batch (each request recorded).
+    const patched = graph
+      .calls()
+      .filter((call) => call.method === 'PATCH' && call.path.endsWith(`/users/${ids.bob!.externalId}`))
+      .map((call) => call.body);
+    expect(patched).toEqual([{ department: 'Sales & <Support>' }]);
+  });
+
+  it('/users invite: the tenant invites the guest; the mirror records the guest it made', async () => {
+    const sent = r.fake.calls().length;
+    const triggerId = r.fake.issueTriggerId({ userId: OWNER });
+    const res = await r.sim.command('/users', 'invite gus@fabrikam.com Gus <Guest>', { userId: OWNER, triggerId });
+    await r.handled(triggerId);
+    expect(text(res.body)).toContain('gus_fabrikam.com#EXT#@contoso.onmicrosoft.com');
+    expect(lastBody(graph, 'POST /invitations')).toMatchObject({ invitedUserEmailAddress: 'gus@fabrikam.com', invitedUserDisplayName: 'Gus <Guest>' });
+    const guest = graph.tenant.find('gus_fabrikam.com#EXT#@contoso.onmicrosoft.com')!.user;
+    expect(guest.userType).toBe('Guest');
+    expect(await mirrorRow(r, guest.userPrincipalName!)).toMatchObject({ externalId: guest.id, userType: 'guest' });
+    // Nothing went wrong after the ack: no "was not invited" follow-up.
+    expect(text(r.fake.calls().slice(sent))).not.toContain('was not invited');
+  });
+});
