@@ -109,6 +109,18 @@ describe('the Licenses page on a connected organization', () => {
     expect(tenantUser('bob').user.assignedLicenses).toEqual([]);
     expect(await mirrorLicenses(r, ids.bob!.id)).toEqual([]);
     expect(tenantUser('ana').user.assignedLicenses).toHaveLength(1);
+    // E3 went below its seat warning: the alert says where more are bought (not `/licenses buy`, which cannot on a tenant).
+    const alert = (await r.fake.waitFor((call) => call.method === 'chat.postMessage' && String(call.args.text).startsWith(`${E3.displayName} is running low`)))
+      .args;
+    expect(text(alert)).toContain('Microsoft 365 admin center');
+    expect(text(alert)).not.toContain('/licenses buy');
+  });
+
+  it('/licenses shows the tenant’s seats and says more are bought in the Microsoft 365 admin center', async () => {
+    const page = await r.sim.command('/licenses', '', { userId: OWNER });
+    expect(text(page.body)).toMatch(/Microsoft 365 Business Basic.*Office 365 E3/);
+    expect(text(page.body)).toContain('https://admin.microsoft.com/');
+    expect(text(page.body)).not.toContain('/licenses buy');
   });
 });
 
