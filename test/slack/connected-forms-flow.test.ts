@@ -124,6 +124,20 @@ describe('the Licenses page on a connected organization', () => {
   });
 });
 
+describe('domains on a connected organization', () => {
+  it('/users domains lists the tenant’s domains without buttons that could only be refused, and says where they are managed', async () => {
+    const listed = await r.sim.command('/users', 'domains', { userId: OWNER });
+    expect(listed.problems).toEqual([]);
+    expect(text(listed.body)).toMatch(/contoso.onmicrosoft.com.*contoso.com/);
+    expect(text(listed.body)).not.toMatch(/"type":"button"/);
+    expect(text(listed.body)).toContain('Microsoft 365 admin center');
+    // Nothing reached the tenant, and the mirror holds the tenant's domains.
+    expect(graph.tenant.domains.map((d) => d.id)).toEqual(['contoso.onmicrosoft.com', 'contoso.com']);
+    const mirrored = await r.db.db.selectFrom('Domain').select('name').orderBy('name').execute();
+    expect(mirrored.map((d) => d.name)).toEqual(['contoso.com', 'contoso.onmicrosoft.com']);
+  });
+});
+
 describe('Edit many and guests on a connected organization', () => {
   it('/users edit-many changes each user in the tenant (only what was asked), then the results DM with its CSV; the mirror follows', async () => {
     const before = r.fake.calls().length;
