@@ -99,6 +99,28 @@ describe('a connected organization in Slack', () => {
     expect(await subscriptions()).toEqual(before.subscriptions);
   });
 
+  it('an import short of seats: its preview says to buy them in the Microsoft 365 admin center, with no Buy button that could only be refused', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `short${i}@contoso.onmicrosoft.com,short${i},,Short ${i},,,,,,,,,,,,`);
+    const file = r.fake.addFile({ name: 'too-many.csv', user: OWNER, bytes: csvBytes(rows) });
+    const { event, ts } = channelUpload(file);
+    const before = { slack: r.fake.calls().length, graph: graph.calls().length };
+    await r.sim.event(event);
+    const preview = await waitForPreview(r, CHANNEL, ts, before.slack);
+    expect(text(preview.blocks)).toMatch(/Microsoft 365 Business Basic: 12 needed, \d+ of 10 available :warning: \d+ short/);
+    expect(text(preview.blocks)).not.toContain(ACTION.importBuyLicenses);
+    expect(text(preview.blocks)).toContain('https://admin.microsoft.com/');
+    // A preview changes nothing: not the tenant, not the mirror.
+    expect(
+      graph
+        .calls()
+        .slice(before.graph)
+        .filter((c) => c.method !== 'GET' && !c.path.endsWith('$batch')),
+    ).toEqual([]);
+    expect(graph.tenant.find('short0@contoso.onmicrosoft.com')).toBeUndefined();
+    const row = await r.db.db.selectFrom('DirectoryUser').select('id').where('upnKey', '=', 'short0@contoso.onmicrosoft.com').executeTakeFirst();
+    expect(row).toBeUndefined();
+  });
+
   it('an import shared in a channel makes its users in the tenant; progress, outcome and the results DM as always', async () => {
     const rows = ['ivy', 'jon', 'kim'].map((a) => `${a}@contoso.onmicrosoft.com,${a},,${a} Hire,,,,,,,,,,,,`);
     const file = r.fake.addFile({ name: 'hires.csv', user: OWNER, bytes: csvBytes(rows) });
