@@ -191,3 +191,39 @@ describe('Edit many and guests on a connected organization', () => {
     expect(text(r.fake.calls().slice(sent))).not.toContain('was not invited');
   });
 });
+
+describe('seats running out on a connected organization', () => {
+  it('Add several users short of a product’s seats says, on its row, to buy more in the Microsoft 365 admin center', async () => {
+    // In the admin center, E3 went to someone else and the subscription shrank to what is assigned; Roster synced since.
+    graph.tenant.addUser({
+      userPrincipalName: 'holder@contoso.onmicrosoft.com',
+      usageLocation: 'NL',
+      assignedLicenses: [{ skuId: E3.skuId, disabledPlans: [] }],
+    });
+    const consumed = graph.tenant.consumedUnits(E3.skuId);
+    graph.tenant.skus.get(E3.skuId)!.enabled = consumed;
+    const triggerId = r.fake.issueTriggerId({ userId: OWNER });
+    await r.sim.command('/users', 'sync', { userId: OWNER, triggerId });
+    await r.handled(triggerId);
+    await r.quiet();
+    const pool = await r.db.db.selectFrom('LicensePool').select(['total', 'assigned']).where('skuId', '=', E3.skuId).executeTakeFirstOrThrow();
+    expect(pool).toEqual({ total: consumed, assigned: consumed });
+    const before = r.fake.calls().length;
+    await r.sim.command('/users', 'add-many', { userId: OWNER });
+    const form = await openedView(r, before);
+    const refused = await r.sim.viewSubmission(
+      form,
+      {
+        'user1:firstName': { value: plainText('Fay') },
+        'user1:username': { value: plainText('fay') },
+        'user1:license': { value: staticSelect(E3.skuId) },
+        usageLocation: { value: externalSelect('NL') },
+      },
+      { userId: OWNER },
+    );
+    expect(refused.body).toMatchObject({ response_action: 'errors', errors: { 'user1:license': expect.stringContaining('Microsoft 365 admin center') } });
+    expect(text(refused.body)).not.toContain('/licenses buy');
+    expect(graph.tenant.find('fay@contoso.onmicrosoft.com')).toBeUndefined();
+    expect(await mirrorRow(r, 'fay@contoso.onmicrosoft.com')).toBeUndefined();
+  });
+});
