@@ -53,6 +53,13 @@ export const BUY_IN_THE_ADMIN_CENTER =
 export const BUY_MORE_IN_THE_ADMIN_CENTER =
   'Buy more in the Microsoft 365 admin center, Billing → Purchase services (https://admin.microsoft.com/Adminportal/Home#/catalog); new seats show here after the next sync.';
 
+/** How to get more seats, as a sentence: with `/licenses buy` in Roster's own directory, in the admin center on a connected tenant. */
+export function buyMoreSeats(directory: string): string {
+  return directory === 'embedded'
+    ? 'Buy more with `/licenses buy`'
+    : 'Buy more in the Microsoft 365 admin center (Billing → Purchase services), then `/users sync`';
+}
+
 /** The tenant accepted a change, but Roster's copy changed meanwhile (another admin, a sync): the mirror takes what the tenant has. */
 export const CONNECTED_CHANGED_MEANWHILE =
   'Microsoft 365 made the change, but the user changed in Roster at the same moment (another admin, or a sync): Roster now shows them as the tenant has them. Check them, and make your change again if it is still needed.';
