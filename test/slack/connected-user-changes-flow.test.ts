@@ -44,7 +44,9 @@ describe('Edit user on a connected organization', () => {
       { jobTitle: { value: plainText('Lead <buyer>') }, usageLocation: { value: externalSelect('BE') }, licenses: { value: multiStaticSelect([BASIC.skuId]) } },
       OWNER,
     );
-    expect(text(saved.body)).toMatch(/Saved ana@contoso.onmicrosoft.com: jobTitle, usageLocation, licenses/);
+    // The ack says the tenant is being asked; once it accepted, the modal says saved.
+    expect(text(saved.body)).toMatch(/Saving the changes to ana@contoso.onmicrosoft.com in Contoso Ltd: jobTitle, usageLocation, licenses…/);
+    expect(text(r.fake.viewRecord(modal.id)!.view)).toMatch(/Saved ana@contoso.onmicrosoft.com: jobTitle, usageLocation, licenses\./);
     const ana = ids.ana!;
     expect(changesAsked(graph, from)).toEqual([`PATCH /users/${ana.externalId} 204`, `POST /users/${ana.externalId}/assignLicense 200`]);
     expect(lastBody(graph, `PATCH /users/${ana.externalId}`)).toEqual({ jobTitle: 'Lead <buyer>', usageLocation: 'BE' });
@@ -79,7 +81,8 @@ describe('Edit user on a connected organization', () => {
     expect(await mirrorRow(r, ids.bob!.upn)).toMatchObject({ jobTitle: 'Buyer' });
     // Fixed and saved again from the same form.
     const again = await submitAndSettle(r, r.fake.viewRecord(modal.id)!.view, { alias: { value: plainText('bob') } }, OWNER);
-    expect(text(again.body)).toMatch(/Saved bob@contoso.onmicrosoft.com: jobTitle/);
+    expect(text(again.body)).toMatch(/Saving the changes to bob@contoso.onmicrosoft.com in Contoso Ltd: jobTitle/);
+    expect(text(r.fake.viewRecord(modal.id)!.view)).toMatch(/Saved bob@contoso.onmicrosoft.com: jobTitle\./);
     expect(tenantUser('bob').user.jobTitle).toBe('Clerk');
     expect(await mirrorRow(r, ids.bob!.upn)).toMatchObject({ jobTitle: 'Clerk' });
   });
