@@ -1,15 +1,21 @@
 /**
  * Issue 16's bar in Slack: the bulk actions under `/users list` (Reset passwords, Block, Allow,
- * Delete), and Restore and Purge from `/users deleted`, on a connected organization. Each test
- * checks what Slack was sent, what the fake tenant now holds, and the local mirror.
+ * Delete), Restore and Purge from `/users deleted`, reclaiming and offboarding, on a connected
+ * organization. Each test checks what Slack was sent, what the fake tenant now holds, and the
+ * local mirror.
  */
+import { addDays, format } from 'date-fns';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { blockUser } from '../../src/core/users/block-user.js';
+import { SEATS } from '../../src/slack/views/seat-ids.js';
+import { toDbDate } from '../../src/store/values.js';
 import { ACTION } from '../../src/slack/views/ids.js';
 import { BASIC, makeUser } from '../lifecycle/helpers.js';
 import { changesAsked, lastBody } from '../microsoft/tenant-support.js';
 import type { FakeGraph } from '../support/fake-graph.js';
 import type { RosterUnderTest } from '../support/roster-under-test.js';
 import { checkboxes, plainText } from '../support/slack-requests.js';
+import { datePicker } from '../support/slack-view-state.js';
 import { mirrorLicenses, mirrorRow, OWNER, openedView, startConnectedRoster, submitAndSettle, type ConnectedRoster } from './connected-slack.js';
 
 let c: ConnectedRoster;
@@ -199,5 +205,61 @@ describe('Restore and Purge from /users deleted on a connected organization', ()
     expect(changesAsked(graph, from)).toEqual([`DELETE /directory/deletedItems/${externalId} 204`]);
     expect(graph.tenant.users.get(externalId)!.purgedSeq).not.toBeNull();
     expect(await r.db.db.selectFrom('DirectoryUser').select('id').where('id', '=', id).executeTakeFirst()).toBeUndefined();
+  });
+});
+
+describe('reclaiming and offboarding on a connected organization', () => {
+  type Block = { type: string; block_id?: string; elements?: { action_id?: string; value?: string }[] };
+  it('/licenses reclaim: Reclaim removes a blocked user’s license in the tenant, then in the mirror, and the report says so', async () => {
+    const carl = ids.carl!;
+    expect(await blockUser(r.db.ctx, c.owner, { userId: carl.id })).toMatchObject({ ok: true });
+    const report = (await r.sim.command('/licenses', 'reclaim', { userId: OWNER, channelId: 'C0GENERAL1' })).body as { text: string; blocks: Block[] };
+    expect(text(report)).toContain('carl@contoso.onmicrosoft.com');
+    const blockId = report.blocks.find((b) => b.elements?.some((e) => e.action_id === SEATS.reclaimUser && e.value === carl.id))?.block_id;
+    const from = graph.calls().length;
+    const before = r.fake.calls().length;
+    await r.sim.blockAction({
+      userId: OWNER,
+      actionId: SEATS.reclaimUser,
+      blockId,
+      value: carl.id,
+      message: { ...report, ts: '1700000000.000900' },
+      channelId: 'C0GENERAL1',
+    });
+    const replaced = (await r.fake.waitFor('$response_url', { after: before })).args;
+    expect(text(replaced)).toContain('Reclaimed a license from carl@contoso.onmicrosoft.com.');
+    expect(changesAsked(graph, from)).toEqual([`POST /users/${carl.externalId}/assignLicense 200`]);
+    expect(tenantUser('carl').user.assignedLicenses).toEqual([]);
+    expect(await mirrorLicenses(r, carl.id)).toEqual([]);
+  });
+
+  it('/users offboard: scheduled from the form; on its day the tenant blocks sign-in, resets the password and removes the licenses; the summary DM and the mirror follow', async () => {
+    const bob = ids.bob!;
+    const before = r.fake.calls().length;
+    await r.sim.command('/users', `offboard ${bob.upn}`, { userId: OWNER });
+    const form = await openedView(r, before);
+    const lastDay = format(addDays(new Date(), 2), 'yyyy-MM-dd');
+    const saving = r.fake.calls().length;
+    await submitAndSettle(r, form, { lastDay: { value: datePicker(lastDay) }, deleteAfterDays: { value: plainText('') } }, OWNER);
+    await r.fake.waitFor((call) => call.method === 'chat.postMessage' && text(call.args).includes(`Scheduled: ${bob.upn}`), { after: saving });
+    const job = await r.db.db.selectFrom('Job').select('id').where('kind', '=', 'users.offboard').where('status', '=', 'queued').executeTakeFirstOrThrow();
+    // The day comes: the job is due now.
+    const from = graph.calls().length;
+    await r.db.db
+      .updateTable('Job')
+      .set({ runAt: toDbDate(new Date()) })
+      .where('id', '=', job.id)
+      .execute();
+    r.db.runtime.jobs.nudgeAt(new Date());
+    const summary = await r.fake.waitFor((call) => call.method === 'chat.postMessage' && text(call.args).includes(`Offboarded ${bob.upn}`), {
+      timeoutMs: 8000,
+    });
+    expect(text(summary.args)).toContain(`licenses removed: ${BASIC.displayName}`);
+    expect(changesAsked(graph, from)).toEqual(
+      expect.arrayContaining([`PATCH /users/${bob.externalId} 204`, `POST /users/${bob.externalId}/assignLicense 200`]),
+    );
+    expect(tenantUser('bob').user).toMatchObject({ accountEnabled: false, assignedLicenses: [] });
+    expect(await mirrorRow(r, bob.upn)).toMatchObject({ accountEnabled: 0 });
+    expect(await mirrorLicenses(r, bob.id)).toEqual([]);
   });
 });
