@@ -4,6 +4,7 @@
  * fake tenant now holds, and the local mirror.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ACTION } from '../../src/slack/views/ids.js';
 import { BASIC, E3, makeUser } from '../lifecycle/helpers.js';
 import { lastBody } from '../microsoft/tenant-support.js';
 import type { FakeGraph } from '../support/fake-graph.js';
@@ -225,5 +226,23 @@ describe('seats running out on a connected organization', () => {
     expect(text(refused.body)).not.toContain('/licenses buy');
     expect(graph.tenant.find('fay@contoso.onmicrosoft.com')).toBeUndefined();
     expect(await mirrorRow(r, 'fay@contoso.onmicrosoft.com')).toBeUndefined();
+  });
+});
+
+describe('the App Home of a connected organization', () => {
+  it('shows the tenant’s organization and seats; Buy licenses says they are bought in the Microsoft 365 admin center', async () => {
+    const before = r.fake.calls().length;
+    await r.sim.event({ type: 'app_home_opened', user: OWNER, channel: `D${OWNER}`, tab: 'home' });
+    await r.fake.waitFor((call) => call.method === 'views.publish' && call.args.user_id === OWNER, { after: before });
+    const home = r.fake.homeOf(OWNER)!;
+    expect(text(home)).toContain('Contoso Ltd');
+    expect(text(home)).toContain(BASIC.displayName);
+    // The Global admin's Buy licenses: where to buy them, not a purchase form.
+    expect(text(home)).toContain(ACTION.openBuyLicenses);
+    const pressed = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: ACTION.openBuyLicenses, view: home });
+    const opened = await openedView(r, pressed);
+    expect(text(opened)).toContain('https://admin.microsoft.com/');
+    expect(text(opened)).not.toContain('"submit"');
   });
 });
