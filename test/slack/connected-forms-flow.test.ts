@@ -89,7 +89,7 @@ describe('the Licenses page on a connected organization', () => {
       { licenseUsers: { value: picked([ids.ana!.id, ids.bob!.id]) as never }, licenseApps: { value: multiStaticSelect([teams.id]) } },
       OWNER,
     );
-    const assigned = await r.fake.waitFor((call) => call.method === 'chat.postMessage' && text(call.args).includes(`Assigned ${E3.displayName}`), {
+    const assigned = await r.fake.waitFor((call) => call.method === 'chat.postMessage' && String(call.args.text).startsWith(`Assigned ${E3.displayName}`), {
       after: sent,
     });
     expect(String(assigned.args.text)).toMatch(/to 2 users; 0 not done/);
@@ -102,7 +102,7 @@ describe('the Licenses page on a connected organization', () => {
     const unassign = await openedView(r, before);
     sent = r.fake.calls().length;
     await submitAndSettle(r, unassign, { licenseUsers: { value: picked([ids.bob!.id]) as never } }, OWNER);
-    const unassigned = await r.fake.waitFor((call) => call.method === 'chat.postMessage' && text(call.args).includes(`Unassigned ${E3.displayName}`), {
+    const unassigned = await r.fake.waitFor((call) => call.method === 'chat.postMessage' && String(call.args.text).startsWith(`Unassigned ${E3.displayName}`), {
       after: sent,
     });
     expect(String(unassigned.args.text)).toMatch(/from 1 user; 0 not done/);
