@@ -178,3 +178,58 @@ describe('Block, reset and delete one user on a connected organization', () => {
     expect((await mirrorRow(r, ids.eve!.upn))?.deletedAt).not.toBeNull();
   });
 });
+
+describe('a user’s Licenses form (the list row menu) on a connected organization', () => {
+  /** Opens the Licenses form of a user from their row in /users list. */
+  async function openLicenses(userId: string) {
+    const listed = await r.sim.command('/users', 'list', { userId: OWNER });
+    const before = r.fake.calls().length;
+    await r.sim.blockAction({
+      userId: OWNER,
+      actionId: ACTION.userRowAction,
+      blockId: `user_row_${userId}`,
+      selectedOption: `licenses:${userId}`,
+      message: { ...(listed.body as object), ts: '1700000000.000500' },
+    });
+    return openedView(r, before);
+  }
+
+  it('gives a product with an app turned off in the tenant, then the mirror; a refusal of the tenant comes by DM in its words', async () => {
+    const carl = ids.carl!;
+    const teams = BASIC.plans.find((p) => p.name === 'TEAMS1')!;
+    const form = await openLicenses(carl.id);
+    const from = graph.calls().length;
+    const done = await submitAndSettle(
+      r,
+      form,
+      { licenses: { value: multiStaticSelect([BASIC.skuId]) }, [`apps:${BASIC.skuId}`]: { value: multiStaticSelect([teams.id]) } },
+      OWNER,
+    );
+    expect(done.body).toEqual({ response_action: 'clear' });
+    expect(changesAsked(graph, from)).toEqual([`POST /users/${carl.externalId}/assignLicense 200`]);
+    expect(tenantUser('carl').user.assignedLicenses).toEqual([{ skuId: BASIC.skuId, disabledPlans: [teams.id] }]);
+    expect(await mirrorLicenses(r, carl.id)).toEqual([{ skuId: BASIC.skuId, disabledPlans: [teams.id] }]);
+
+    // The tenant knows a prerequisite Roster does not: Teams needs Exchange, turned off here.
+    const exchange = BASIC.plans.find((p) => p.name === 'EXCHANGE_S_STANDARD')!;
+    graph.tenant.planNeeds.set(teams.id, [exchange.id]);
+    const again = await openLicenses(carl.id);
+    const sent = r.fake.calls().length;
+    await submitAndSettle(
+      r,
+      again,
+      { licenses: { value: multiStaticSelect([BASIC.skuId]) }, [`apps:${BASIC.skuId}`]: { value: multiStaticSelect([exchange.id]) } },
+      OWNER,
+    );
+    const told = await r.fake.waitFor(
+      (call) => call.method === 'chat.postMessage' && call.args.channel === `D${OWNER}` && /licenses were not changed/.test(text(call.args)),
+      {
+        after: sent,
+      },
+    );
+    expect(text(told.args)).toContain('Contoso Ltd refused: Microsoft Teams needs Exchange Online (Plan 1) first');
+    expect(tenantUser('carl').user.assignedLicenses).toEqual([{ skuId: BASIC.skuId, disabledPlans: [teams.id] }]);
+    expect(await mirrorLicenses(r, carl.id)).toEqual([{ skuId: BASIC.skuId, disabledPlans: [teams.id] }]);
+    graph.tenant.planNeeds.clear();
+  });
+});
