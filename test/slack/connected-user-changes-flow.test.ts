@@ -117,14 +117,17 @@ describe('Block, reset and delete one user on a connected organization', () => {
     await r.sim.command('/users', `block ${ids.dee!.upn}`, { userId: OWNER });
     const confirm = await openedView(r, before);
     const done = await submitAndSettle(r, confirm, {}, OWNER);
-    expect(text(done.body)).toMatch(/dee@contoso.onmicrosoft.com is blocked from signing in/);
+    // The ack says the tenant is being asked; once it accepted, the modal says the user is blocked.
+    expect(text(done.body)).toMatch(/Blocking the sign-in of dee@contoso.onmicrosoft.com in Contoso Ltd…/);
+    expect(text(r.fake.viewRecord(confirm.id)!.view)).toMatch(/dee@contoso.onmicrosoft.com is blocked from signing in/);
     expect(await mirrorRow(r, ids.dee!.upn)).toMatchObject({ accountEnabled: 0 });
     expect(lastBody(graph, `PATCH /users/${ids.dee!.externalId}`)).toEqual({ accountEnabled: false });
     expect(tenantUser('dee').user.accountEnabled).toBe(false);
     before = r.fake.calls().length;
     await r.sim.command('/users', `unblock ${ids.dee!.upn}`, { userId: OWNER });
     const allow = await openedView(r, before);
-    expect(text((await submitAndSettle(r, allow, {}, OWNER)).body)).toMatch(/can sign in again/);
+    expect(text((await submitAndSettle(r, allow, {}, OWNER)).body)).toMatch(/Allowing the sign-in of dee@contoso.onmicrosoft.com in Contoso Ltd…/);
+    expect(text(r.fake.viewRecord(allow.id)!.view)).toMatch(/dee@contoso.onmicrosoft.com can sign in again/);
     expect(await mirrorRow(r, ids.dee!.upn)).toMatchObject({ accountEnabled: 1 });
     expect(tenantUser('dee').user.accountEnabled).toBe(true);
   });
