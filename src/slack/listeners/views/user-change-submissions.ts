@@ -72,14 +72,21 @@ export function signInSubmission(deps: ListenerDeps, block: boolean): ViewListen
       if (!rehearsal.ok) return { reply: showView(messageModal(title, esc(rehearsal.message))) };
       const upn = rehearsal.userPrincipalName;
       const text = `${esc(upn)} ${block ? 'is blocked from signing in' : 'can sign in again'}. It can take up to about an hour to reach every device.`;
+      // A connected tenant is asked after the ack, and may refuse: the modal says it is asking, then what it answered.
+      const asking =
+        rehearsal.tenantName && rehearsal.changed ? `${block ? 'Blocking' : 'Allowing'} the sign-in of ${esc(upn)} in ${esc(rehearsal.tenantName)}…` : null;
       return {
-        reply: showView(messageModal(title, text)),
+        reply: showView(messageModal(title, asking ?? text)),
         after: change(`${block ? 'block' : 'allow'} the sign-in of ${upn}`, async () => {
           const result = await setSignIn(deps.core, actor, target);
           if (!result.ok) {
             await deps.slack.updateView(view.id, messageModal(title, esc(`Nothing was changed for ${upn}: ${result.message}`)));
             return;
           }
+          if (asking)
+            await deps.slack
+              .updateView(view.id, messageModal(title, text))
+              .catch((error: unknown) => deps.logger.info('the sign-in modal could not say the change was made', describeError(error)));
           deps.logger.info(block ? 'sign-in blocked' : 'sign-in allowed', { team: actor.teamId, by: actor.slackUserId, user: upn });
         }),
       };
