@@ -2,6 +2,7 @@ import { assignProduct } from '../core/licenses/assign-product.js';
 import { buyLicenses } from '../core/licenses/buy-licenses.js';
 import { changeQuantity } from '../core/licenses/change-quantity.js';
 import { listLicenses } from '../core/licenses/list-licenses.js';
+import { BUY_MORE_IN_THE_ADMIN_CENTER } from '../core/refusals.js';
 import type { ProductChangeResult } from '../core/licenses/product-change.js';
 import { productUsers } from '../core/licenses/product-users.js';
 import { recordSelfService, takeOverSubscription } from '../core/licenses/take-over-subscription.js';
@@ -54,7 +55,11 @@ async function seats(run: CommandRun): Promise<number> {
     })),
   );
   if (rows.end() === 0)
-    summaryPrinter(run.format, run.print, run.problem)(`${result.organizationName} has no licenses yet: roster licenses buy <product> <quantity>.`);
+    summaryPrinter(
+      run.format,
+      run.print,
+      run.problem,
+    )(`${result.organizationName} has no licenses yet: ${result.connected ? BUY_MORE_IN_THE_ADMIN_CENTER : 'roster licenses buy <product> <quantity>.'}`);
   return EXIT.done;
 }
 

@@ -49,6 +49,17 @@ export const CONNECTED_READ_ONLY =
 export const BUY_IN_THE_ADMIN_CENTER =
   'Licenses for a Microsoft 365 tenant cannot be bought through Microsoft Graph: buy them in the Microsoft 365 admin center, Billing → Purchase services (https://admin.microsoft.com/Adminportal/Home#/catalog). The new seats show here after the next sync (`/users sync`).';
 
+/** Where a connected organization's admins buy more seats (said wherever Roster would say `/licenses buy`). */
+export const BUY_MORE_IN_THE_ADMIN_CENTER =
+  'Buy more in the Microsoft 365 admin center, Billing → Purchase services (https://admin.microsoft.com/Adminportal/Home#/catalog); new seats show here after the next sync.';
+
+/** How to get more seats, as a sentence: with `/licenses buy` in Roster's own directory, in the admin center on a connected tenant. */
+export function buyMoreSeats(directory: string): string {
+  return directory === 'embedded'
+    ? 'Buy more with `/licenses buy`'
+    : 'Buy more in the Microsoft 365 admin center (Billing → Purchase services), then `/users sync`';
+}
+
 /** The tenant accepted a change, but Roster's copy changed meanwhile (another admin, a sync): the mirror takes what the tenant has. */
 export const CONNECTED_CHANGED_MEANWHILE =
   'Microsoft 365 made the change, but the user changed in Roster at the same moment (another admin, or a sync): Roster now shows them as the tenant has them. Check them, and make your change again if it is still needed.';

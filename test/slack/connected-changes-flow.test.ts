@@ -80,12 +80,45 @@ describe('a connected organization in Slack', () => {
   });
 
   it('/licenses buy says licenses are bought in the Microsoft 365 admin center, and links to it', async () => {
+    const subscriptions = async () => r.db.db.selectFrom('Subscription').selectAll().orderBy('id').execute();
+    const before = { graph: graph.calls().length, subscriptions: await subscriptions(), seats: graph.tenant.skus.get(BASIC.skuId)!.enabled };
     const res = await r.sim.command('/licenses', 'buy business basic 3', { userId: OWNER });
     expect(res.problems).toEqual([]);
     expect(text(res.body)).toContain('cannot be bought through Microsoft Graph');
     expect(text(res.body)).toContain('https://admin.microsoft.com/');
     const bare = await r.sim.command('/licenses', 'buy', { userId: OWNER });
     expect(text(bare.body)).toContain(BUY_IN_THE_ADMIN_CENTER.slice(0, 60));
+    // Nothing was asked of the tenant, nor changed in the mirror.
+    expect(
+      graph
+        .calls()
+        .slice(before.graph)
+        .filter((c) => c.method !== 'GET'),
+    ).toEqual([]);
+    expect(graph.tenant.skus.get(BASIC.skuId)!.enabled).toBe(before.seats);
+    expect(await subscriptions()).toEqual(before.subscriptions);
+  });
+
+  it('an import short of seats: its preview says to buy them in the Microsoft 365 admin center, with no Buy button that could only be refused', async () => {
+    const rows = Array.from({ length: 12 }, (_, i) => `short${i}@contoso.onmicrosoft.com,short${i},,Short ${i},,,,,,,,,,,,`);
+    const file = r.fake.addFile({ name: 'too-many.csv', user: OWNER, bytes: csvBytes(rows) });
+    const { event, ts } = channelUpload(file);
+    const before = { slack: r.fake.calls().length, graph: graph.calls().length };
+    await r.sim.event(event);
+    const preview = await waitForPreview(r, CHANNEL, ts, before.slack);
+    expect(text(preview.blocks)).toMatch(/Microsoft 365 Business Basic: 12 needed, \d+ of 10 available :warning: \d+ short/);
+    expect(text(preview.blocks)).not.toContain(ACTION.importBuyLicenses);
+    expect(text(preview.blocks)).toContain('https://admin.microsoft.com/');
+    // A preview changes nothing: not the tenant, not the mirror.
+    expect(
+      graph
+        .calls()
+        .slice(before.graph)
+        .filter((c) => c.method !== 'GET' && !c.path.endsWith('$batch')),
+    ).toEqual([]);
+    expect(graph.tenant.find('short0@contoso.onmicrosoft.com')).toBeUndefined();
+    const row = await r.db.db.selectFrom('DirectoryUser').select('id').where('upnKey', '=', 'short0@contoso.onmicrosoft.com').executeTakeFirst();
+    expect(row).toBeUndefined();
   });
 
   it('an import shared in a channel makes its users in the tenant; progress, outcome and the results DM as always', async () => {
@@ -121,8 +154,19 @@ describe('a connected organization in Slack', () => {
       ['jon@contoso.onmicrosoft.com', 'Created'],
       ['kim@contoso.onmicrosoft.com', 'Created'],
     ]);
-    for (const alias of ['ivy', 'jon', 'kim'])
-      expect(graph.tenant.find(`${alias}@contoso.onmicrosoft.com`)?.user.assignedLicenses).toEqual([{ skuId: BASIC.skuId, disabledPlans: [] }]);
+    for (const alias of ['ivy', 'jon', 'kim']) {
+      const made = graph.tenant.find(`${alias}@contoso.onmicrosoft.com`)!.user;
+      expect(made.assignedLicenses).toEqual([{ skuId: BASIC.skuId, disabledPlans: [] }]);
+      // The mirror holds the tenant's user (its object id) and license.
+      const row = await r.db.db
+        .selectFrom('DirectoryUser')
+        .select(['id', 'externalId'])
+        .where('upnKey', '=', `${alias}@contoso.onmicrosoft.com`)
+        .executeTakeFirst();
+      expect(row?.externalId).toBe(made.id);
+      const licenses = await r.db.db.selectFrom('LicenseAssignment').select('skuId').where('userId', '=', row!.id).execute();
+      expect(licenses).toEqual([{ skuId: BASIC.skuId }]);
+    }
     expect(graph.calls().some((c) => c.path === '/v1.0/$batch')).toBe(true);
   });
 });

@@ -9,7 +9,7 @@ import { transaction } from '../transaction.js';
 import { licenseProblems } from '../users/validate-new-user.js';
 import { moveImportJob, savePreviewJob } from '../../store/import-jobs.js';
 import { licensePools } from '../../store/seat-ledger.js';
-import { assigningLicensesNeeds } from '../refusals.js';
+import { assigningLicensesNeeds, buyMoreSeats } from '../refusals.js';
 import { FORM_LABELS, formImportRows } from './form-rows.js';
 import { queueImportRun } from './import-job.js';
 import { importSettingsProblems, storedSettings, USAGE_LOCATION_NEEDED } from './import-settings.js';
@@ -126,7 +126,7 @@ export async function checkFormImport(ctx: CoreContext, actor: Actor, input: For
       const name = productBySkuId(choice.skuId)?.displayName ?? choice.skuId;
       fields.push({
         field,
-        message: `Row ${row.rowNumber}: not enough ${name} licenses (${available} available). Buy more with \`/licenses buy\`, or choose No license.`,
+        message: `Row ${row.rowNumber}: not enough ${name} licenses (${available} available). ${buyMoreSeats(auth.tenant.directory)}, or choose No license.`,
       });
     }
   }

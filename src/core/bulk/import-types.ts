@@ -57,8 +57,10 @@ export interface ImportPreview {
   existingUsernames: number;
   /** Seats of each product the organization has, to weigh against rowsReady. */
   seats: { product: Product; total: number; available: number }[];
-  /** Whether the admin who asked may buy licenses (Global or Billing admin): the preview then offers to buy what is short. */
+  /** Whether the admin who asked may buy licenses (Global or Billing admin) here: the preview then offers to buy what is short. */
   mayBuyLicenses: boolean;
+  /** A connected tenant: seats are bought in the Microsoft 365 admin center (never through Roster), and the preview says so. */
+  buyInAdminCenter?: boolean;
   /** The first problems, in file order. */
   firstProblems: PreviewProblem[];
   problemCount: number;

@@ -28,7 +28,7 @@ import { loadImportTenant, type ImportTenant } from './import-tenant.js';
 import type { ImportOutcome, ImportProgress, ImportResultRow, ImportSettings } from './import-types.js';
 import { RowStreamStopped, rowsOrStopped } from './row-stream.js';
 import { DUPLICATE_USERNAME, duplicateUsernameMessage, TenantRowChecks, type CheckedRow } from './tenant-row-checks.js';
-import { IMPORT_TAKEN_OVER } from '../refusals.js';
+import { buyMoreSeats, IMPORT_TAKEN_OVER } from '../refusals.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { importToTenant, TENANT_IMPORT_ROWS } from './import-to-tenant.js';
 import { OwnershipLost, TenantUnanswered, type ImportBatchHost, type Pending, type Reissue } from './import-batch.js';
@@ -314,7 +314,7 @@ class ImportRun implements ImportBatchHost {
         if (hasMailboxPlan(share.given)) item.user.mailbox = 'active';
         if (missing > 0) {
           const names = productNames([...share.runOut, ...share.withheld]);
-          item.user.licenseError = `Made without ${names}: none was left when ${this.job.fileName} was imported. Buy more with /licenses buy, then assign ${missing > 1 ? 'them' : 'it'}.`;
+          item.user.licenseError = `Made without ${names}: none was left when ${this.job.fileName} was imported. ${buyMoreSeats(this.tenant.directory).replace(/`/g, '')}, then assign ${missing > 1 ? 'them' : 'it'}.`;
         }
       }
       const ids = await directory.createUsers(

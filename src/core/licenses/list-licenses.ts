@@ -13,10 +13,19 @@ export interface LicenseCount {
 }
 
 /** Seat counts per product, for anyone with an admin role. */
-export async function listLicenses(ctx: CoreContext, actor: Actor): Promise<Result<{ organizationName: string; licenses: LicenseCount[] }>> {
+export async function listLicenses(
+  ctx: CoreContext,
+  actor: Actor,
+): Promise<
+  Result<{
+    organizationName: string;
+    licenses: LicenseCount[] /** A connected tenant: seats are bought in the Microsoft 365 admin center. */;
+    connected: boolean;
+  }>
+> {
   const auth = await authorize(ctx, actor, 'read');
   if (!auth.ok) return auth;
-  return ok({ organizationName: auth.tenant.name, licenses: await licenseCounts(ctx, auth.tenant.id) });
+  return ok({ organizationName: auth.tenant.name, licenses: await licenseCounts(ctx, auth.tenant.id), connected: auth.tenant.directory !== 'embedded' });
 }
 
 /** Seat counts for a tenant, by product name (read from `db`: a transaction's, when given). No permission check: callers have done it. */

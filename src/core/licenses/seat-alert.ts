@@ -22,6 +22,8 @@ export type AlertRecipients = { channel: string } | { members: string[] };
 
 export interface SeatAlert {
   organizationName: string;
+  /** A connected tenant: more seats are bought in the Microsoft 365 admin center, not with `/licenses buy`. */
+  connected: boolean;
   seats: ProductSeats;
   /** The changes that used its seats lately, newest first. */
   uses: SeatUse[];
@@ -55,6 +57,7 @@ export async function seatAlertOf(ctx: CoreContext, job: JobRecord): Promise<Sea
   if (!seats) return null;
   return {
     organizationName: tenant.name,
+    connected: tenant.directory !== 'embedded',
     seats,
     uses: await latestSeatUses(ctx.db, tenant.id, seats.product.skuId, 5),
     to: await alertRecipients(ctx, tenant.id),

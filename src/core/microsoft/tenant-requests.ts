@@ -66,18 +66,19 @@ export function requestsFor(change: DirectoryChange, externalId: string | null):
       ];
     case 'delete':
       return [{ method: 'DELETE', url: user }];
-    case 'restore':
+    case 'restore': {
+      // Under a new username (the old one was given to someone else meanwhile): the restore itself
+      // must take it, as a restore keeping a username now in use is refused (ObjectConflict).
+      const renamed = change.userPrincipalName.toLowerCase() !== change.user.userPrincipalName.toLowerCase();
       return [
-        { method: 'POST', url: `/directory/deletedItems/${encodeURIComponent(externalId ?? '')}/restore` },
         {
-          method: 'PATCH',
-          url: user,
-          body: {
-            ...(change.userPrincipalName.toLowerCase() !== change.user.userPrincipalName.toLowerCase() ? { userPrincipalName: change.userPrincipalName } : {}),
-            passwordProfile: { password: change.password, forceChangePasswordNextSignIn: true },
-          },
+          method: 'POST',
+          url: `/directory/deletedItems/${encodeURIComponent(externalId ?? '')}/restore`,
+          ...(renamed ? { body: { newUserPrincipalName: change.userPrincipalName } } : {}),
         },
+        { method: 'PATCH', url: user, body: { passwordProfile: { password: change.password, forceChangePasswordNextSignIn: true } } },
       ];
+    }
     case 'purge':
       return [{ method: 'DELETE', url: `/directory/deletedItems/${encodeURIComponent(externalId ?? '')}` }];
   }

@@ -15,6 +15,8 @@ export function tenantProblem(error: unknown, change: DirectoryChange, tenantNam
   const { details } = error;
   const said = details.said ?? '';
   const upn = change.user.userPrincipalName;
+  // The username the change asked for: a rename's new one, a restore's chosen one (the user's own otherwise).
+  const asked = change.kind === 'update' ? (change.changes.userPrincipalName ?? upn) : change.kind === 'restore' ? change.userPrincipalName : upn;
   if (error.kind === 'missing_permission') return missingPermission(error, tenantName);
   if (error.kind === 'not_found')
     return fail(
@@ -56,14 +58,10 @@ export function tenantProblem(error: unknown, change: DirectoryChange, tenantNam
       `${tenantName} refused this password: it needs 8 to 256 characters with three of these four: upper-case letters, lower-case letters, digits and symbols. Choose another.`,
     );
   if (/domain portion of the userPrincipalName/i.test(said))
-    return onField('invalid_input', 'domain', `${domainOf(upn)} is not a verified domain of ${tenantName}. Choose one of its domains (\`/users domains\`).`);
+    return onField('invalid_input', 'domain', `${domainOf(asked)} is not a verified domain of ${tenantName}. Choose one of its domains (\`/users domains\`).`);
   if (details.innerCode === 'ObjectConflict' || /same value for property userPrincipalName|conflicting object/i.test(said)) {
     if (change.kind === 'invite') return onField('conflict', 'email', `${change.email} is already a user of ${tenantName}.`);
-    return onField(
-      'conflict',
-      'alias',
-      `The username ${change.kind === 'restore' ? change.userPrincipalName : upn} is already used in ${tenantName} (by a user added there since the last sync?). Choose another.`,
-    );
+    return onField('conflict', 'alias', `The username ${asked} is already used in ${tenantName} (by a user added there since the last sync?). Choose another.`);
   }
   return fail('conflict', `${tenantName} refused the change to ${upn}: ${said || error.message}`);
 }

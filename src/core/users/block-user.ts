@@ -17,6 +17,8 @@ export interface SignInChange {
   /** False when the user was already in that state (nothing written). */
   changed: boolean;
   dryRun: boolean;
+  /** The connected Microsoft 365 tenant the change is sent to (its name), which may still refuse it; null on Roster's own directory. */
+  tenantName: string | null;
 }
 
 /** docs/domain.md: a block reaches every device within about an hour (sessions end as their tokens expire). */
@@ -58,6 +60,7 @@ async function setSignIn(ctx: CoreContext, actor: Actor, ref: TargetRef, allowed
     displayName: user.displayName,
     changed: user.accountEnabled !== allowed,
     dryRun: !!options.dryRun,
+    tenantName: auth.tenant.directory === 'embedded' ? null : auth.tenant.name,
   };
   if (!result.changed) return ok(result);
   const done = await changeDirectory(ctx, auth.tenant, (tx, directory) => setSignInWithin(tx, directory, auth, user, allowed, ctx.now()), {

@@ -28,6 +28,8 @@ export interface EditUserResult {
   /** Names of the fields written (empty when nothing differed). */
   changedFields: string[];
   dryRun: boolean;
+  /** The connected Microsoft 365 tenant the edit is sent to (its name), which may still refuse it; null on Roster's own directory. */
+  tenantName: string | null;
 }
 
 /** Parts that change who may sign in as whom: the target rules (mayActOnTarget) apply to them. */
@@ -141,6 +143,7 @@ export async function checkEdit(db: Db, session: EditSession, subject: EditSubje
     userPrincipalName: plan.username?.userPrincipalName ?? subject.user.userPrincipalName,
     changedFields: plan.changedFields,
     dryRun,
+    tenantName: auth.tenant.directory === 'embedded' ? null : auth.tenant.name,
   };
   return ok({ plan, result });
 }

@@ -11,6 +11,9 @@ import { editManyModal } from '../views/edit-many-modal.js';
 import { editUserModal } from '../views/edit-user-modal.js';
 import { esc } from '../views/kit.js';
 import { messageModal } from '../views/message-modal.js';
+import { refilledForm } from '../views/refill-view.js';
+import type { ViewStateValues } from '../parse/view-state.js';
+import type { FieldError } from '../../core/result.js';
 import { resetPasswordModal, signInConfirmModal } from '../views/user-change-modals.js';
 
 const ref = (userId: string): TargetRef => ({ userId });
@@ -24,6 +27,30 @@ export async function openEditUserForm(deps: ListenerDeps, actor: MemberActor, t
 export async function openEditUserFormFor(deps: ListenerDeps, actor: MemberActor, triggerId: string, target: TargetRef): Promise<void> {
   const form = await editUserForm(deps.core, actor, target);
   await deps.slack.openView(triggerId, form.ok ? editUserModal(form.form) : messageModal('Edit user', esc(form.message)));
+}
+
+/**
+ * The Edit user form in place of `viewId` after the edit that followed its ack was refused (by
+ * Microsoft 365, on a connected organization): as the admin filled it in (`values`), each problem
+ * under its field, to fix and save again. Without problems on fields, or when the form can no longer
+ * be shown, a message saying nothing was saved.
+ */
+export async function showEditRefused(
+  deps: ListenerDeps,
+  actor: MemberActor,
+  viewId: string,
+  target: TargetRef,
+  values: ViewStateValues,
+  refusal: { message: string; fields?: FieldError[] | undefined },
+  upn: string,
+): Promise<void> {
+  const form = refusal.fields?.length ? await editUserForm(deps.core, actor, target) : null;
+  await deps.slack.updateView(
+    viewId,
+    form?.ok
+      ? refilledForm(editUserModal(form.form), values, refusal.fields ?? [])
+      : messageModal('Edit user', esc(`Nothing was saved for ${upn}: ${refusal.message}`)),
+  );
 }
 
 /** Opens the "Block sign-in" confirmation after checking (a dry run) that the block would be allowed. */

@@ -4,6 +4,10 @@ import type { Blocks } from '../slack-port.js';
 import { CALLBACK, ACTION } from './ids.js';
 import { button, context, destructiveButton, esc, header, plain, section, textInput } from './kit.js';
 
+/** Where a connected organization's domains are added, verified and removed. */
+const CONNECTED_DOMAINS =
+  'These are the Microsoft 365 tenant’s domains: add, verify and remove them in the Microsoft 365 admin center (Settings → Domains); they show here after the next sync (`/users sync`).';
+
 function state(domain: DomainRecord): string {
   if (domain.isInitial) return `Initial domain${domain.isDefault ? ' · Default' : ''}`;
   if (!domain.verified)
@@ -12,7 +16,12 @@ function state(domain: DomainRecord): string {
 }
 
 /** `/users domains`: each domain with its state and, for Global admins, Verify, Make default and Remove; Add domain. */
-export function domainsMessage(organizationName: string, domains: readonly DomainRecord[], canManage: boolean): { text: string; blocks: Blocks } {
+export function domainsMessage(
+  organizationName: string,
+  domains: readonly DomainRecord[],
+  canManage: boolean,
+  connected = false,
+): { text: string; blocks: Blocks } {
   const blocks: KnownBlock[] = [header(`Domains: ${organizationName}`.slice(0, 150))];
   for (const [index, domain] of domains.slice(0, 40).entries()) {
     blocks.push({ type: 'section', block_id: `domain_${index}`, text: { type: 'mrkdwn', text: `*${esc(domain.name)}*\n${state(domain)}` } });
@@ -33,7 +42,7 @@ export function domainsMessage(organizationName: string, domains: readonly Domai
     if (buttons.length > 0) blocks.push({ type: 'actions', block_id: `domain_actions_${index}`, elements: buttons });
   }
   if (canManage) blocks.push({ type: 'actions', block_id: 'domains_add', elements: [button('Add domain', ACTION.addDomain, 'primary')] });
-  else blocks.push(context('Global admins add, verify and remove domains.'));
+  else blocks.push(context(connected ? CONNECTED_DOMAINS : 'Global admins add, verify and remove domains.'));
   return { text: esc(`${domains.length} domains of ${organizationName}`), blocks: blocks.slice(0, 50) };
 }
 

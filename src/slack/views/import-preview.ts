@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { BUY_MORE_IN_THE_ADMIN_CENTER } from '../../core/refusals.js';
 import type { ImportPreview, PreviewProblem } from '../../core/bulk/index.js';
 import type { Blocks } from '../slack-port.js';
 import { ACTION } from './ids.js';
@@ -65,7 +66,8 @@ export function importPreviewMessage(preview: ImportPreview, requestedBy: string
 
 function seatsText(preview: ImportPreview): string {
   if (preview.seats.length === 0) {
-    return `*Licenses*\nThe organization has no licenses: users would be added without one. Buy some with \`/licenses buy &lt;product&gt; &lt;quantity&gt;\`.`;
+    const buy = preview.buyInAdminCenter ? esc(BUY_MORE_IN_THE_ADMIN_CENTER) : 'Buy some with `/licenses buy &lt;product&gt; &lt;quantity&gt;`.';
+    return `*Licenses*\nThe organization has no licenses: users would be added without one. ${buy}`;
   }
   const lines = preview.seats.slice(0, 15).map(({ product, total, available }) => {
     const short = available < preview.rowsReady ? ` :warning: ${count(preview.rowsReady - available)} short` : '';
@@ -87,10 +89,12 @@ function shortProducts(preview: ImportPreview) {
 
 /**
  * "Buy N more" for each product short of seats, shown when the admin who asked may buy (the core
- * says so; it checks again when one is pressed): it opens the purchase form for that number.
+ * says so; it checks again when one is pressed): it opens the purchase form for that number. On a
+ * connected tenant, where seats are bought in its admin center, where to buy them instead.
  */
 function buyBlocks(preview: ImportPreview): KnownBlock[] {
   const short = shortProducts(preview);
+  if (preview.buyInAdminCenter && preview.rowsReady > 0 && short.length > 0) return [context(esc(BUY_MORE_IN_THE_ADMIN_CENTER))];
   if (!preview.mayBuyLicenses || !preview.jobId || preview.rowsReady === 0 || short.length === 0) return [];
   const shown = short.slice(0, MAX_BUY_BUTTONS);
   const blocks: KnownBlock[] = [

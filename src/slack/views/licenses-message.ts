@@ -1,6 +1,7 @@
 import type { LicenseCount } from '../../core/licenses/list-licenses.js';
 import type { BuyLicensesResult } from '../../core/licenses/buy-licenses.js';
 import type { Blocks } from '../slack-port.js';
+import { BUY_MORE_IN_THE_ADMIN_CENTER } from '../../core/refusals.js';
 import { context, esc, header, section } from './kit.js';
 
 function seatLine(l: LicenseCount): string {
@@ -9,7 +10,12 @@ function seatLine(l: LicenseCount): string {
 }
 
 /** `/licenses`: each product with its seats. */
-export function licensesMessage(organizationName: string, licenses: LicenseCount[]): { text: string; blocks: Blocks } {
+export function licensesMessage(organizationName: string, licenses: LicenseCount[], connected = false): { text: string; blocks: Blocks } {
+  if (licenses.length === 0 && connected)
+    return {
+      text: `${esc(organizationName)} has no licenses yet.`,
+      blocks: [section(`*${esc(organizationName)}* has no licenses yet. ${esc(BUY_MORE_IN_THE_ADMIN_CENTER)}`)],
+    };
   if (licenses.length === 0) {
     return {
       text: `${esc(organizationName)} has no licenses yet.`,
@@ -23,7 +29,7 @@ export function licensesMessage(organizationName: string, licenses: LicenseCount
   const lines = licenses.map(seatLine);
   const blocks: Blocks = [header(esc(`Licenses: ${organizationName}`))];
   for (let i = 0; i < lines.length && blocks.length < 45; i += 8) blocks.push(section(lines.slice(i, i + 8).join('\n\n')));
-  blocks.push(context('Buy more: `/licenses buy &lt;product&gt; &lt;quantity&gt;` (Global or Billing admin).'));
+  blocks.push(context(connected ? esc(BUY_MORE_IN_THE_ADMIN_CENTER) : 'Buy more: `/licenses buy &lt;product&gt; &lt;quantity&gt;` (Global or Billing admin).'));
   return { text: esc(`${organizationName}: ${licenses.map((l) => `${l.product.displayName} ${l.available}/${l.total} available`).join('; ')}`), blocks };
 }
 

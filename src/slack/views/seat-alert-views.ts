@@ -2,6 +2,7 @@ import type { KnownBlock, View } from '@slack/types';
 import { digestTime } from '../../core/licenses/change-seat-alerts.js';
 import { formatMoney, formatSums } from '../../core/licenses/money.js';
 import type { SeatAlert } from '../../core/licenses/seat-alert.js';
+import { BUY_MORE_IN_THE_ADMIN_CENTER } from '../../core/refusals.js';
 import { isLow, type ProductSeats, type SeatAlertsOverview } from '../../core/licenses/seat-alerts.js';
 import type { SeatDigest } from '../../core/licenses/seat-digest.js';
 import type { Blocks } from '../slack-port.js';
@@ -98,7 +99,7 @@ export function seatAlertMessage(alert: SeatAlert): { text: string; blocks: Bloc
     );
   blocks.push(
     context(
-      `Buy more: \`/licenses buy ${esc(seats.product.partNumber)} &lt;quantity&gt;\` · free unused seats: \`/licenses reclaim\` · change this alert: \`/licenses alerts set ${esc(seats.product.partNumber)} &lt;seats&gt;\`. No other alert until it is back at ${seats.threshold} or more.`,
+      `${alert.connected ? esc(BUY_MORE_IN_THE_ADMIN_CENTER) : `Buy more: \`/licenses buy ${esc(seats.product.partNumber)} &lt;quantity&gt;\``} · free unused seats: \`/licenses reclaim\` · change this alert: \`/licenses alerts set ${esc(seats.product.partNumber)} &lt;seats&gt;\`. No other alert until it is back at ${seats.threshold} or more.`,
     ),
   );
   return { text: esc(text), blocks };

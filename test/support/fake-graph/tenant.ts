@@ -202,9 +202,11 @@ export class FakeTenant {
     this.byUpn.delete(state.user.userPrincipalName!.toLowerCase());
   }
 
-  restoreUser(idOrUpn: string): void {
+  /** Restores a deleted user, under `newUserPrincipalName` when given. */
+  restoreUser(idOrUpn: string, newUserPrincipalName?: string): void {
     const state = [...this.users.values()].find((s) => s.user.id === idOrUpn || s.user.userPrincipalName?.toLowerCase() === idOrUpn.toLowerCase());
     if (!state || state.deletedSeq === null) throw new Error(`fake tenant: ${idOrUpn} is not deleted`);
+    if (newUserPrincipalName) state.user.userPrincipalName = newUserPrincipalName;
     state.deletedSeq = null;
     state.changes.push({ seq: ++this.seq, props: ['*'] });
     this.byUpn.set(state.user.userPrincipalName!.toLowerCase(), state.user.id);

@@ -64,11 +64,16 @@ export function writeRoute(s: FakeGraphState, method: string, path: string, body
       return { status: 204 };
     }
     if (method === 'POST' && deleted[2]) {
-      if (t.holderOf(state.user.userPrincipalName!))
+      // newUserPrincipalName: restored under another username, when theirs is someone else's now.
+      const renamed = typeof body.newUserPrincipalName === 'string' ? body.newUserPrincipalName : undefined;
+      if (renamed) {
+        const problem = upnProblem(t, renamed);
+        if (problem) return problem;
+      } else if (t.holderOf(state.user.userPrincipalName!))
         return badRequest('A conflicting object with one or more of the specified property values is present in the directory.', [
           { code: 'ObjectConflict', target: 'userPrincipalName' },
         ]);
-      t.restoreUser(id);
+      t.restoreUser(id, renamed);
       state.visibleAt = Date.now() + t.visibilityDelayMs;
       return { status: 200, body: { '@odata.type': '#microsoft.graph.user', ...state.user } };
     }

@@ -20,7 +20,7 @@ export async function showDomains(deps: ListenerDeps, actor: MemberActor, respon
   const listed = await listDomains(deps.core, actor);
   const saying: KnownBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: esc(said) }] };
   const shown: { text: string; blocks?: Blocks } = listed.ok
-    ? { text: esc(said), blocks: [saying, ...domainsMessage(listed.organizationName, listed.domains, listed.canManage).blocks] }
+    ? { text: esc(said), blocks: [saying, ...domainsMessage(listed.organizationName, listed.domains, listed.canManage, listed.connected).blocks] }
     : textMessage(`${said} ${listed.message}`);
   await respondOrDm(deps, actor.slackUserId, responseUrl, shown, true);
 }

@@ -24,7 +24,9 @@ export async function domainsCommand(deps: ListenerDeps, actor: MemberActor, wor
   const wanted = verb.toLowerCase();
   if (wanted === '' || wanted === 'list') {
     const listed = await listDomains(deps.core, actor);
-    return { reply: ephemeral(listed.ok ? domainsMessage(listed.organizationName, listed.domains, listed.canManage) : textMessage(listed.message)) };
+    return {
+      reply: ephemeral(listed.ok ? domainsMessage(listed.organizationName, listed.domains, listed.canManage, listed.connected) : textMessage(listed.message)),
+    };
   }
   if (!(DOMAIN_CHANGES as readonly string[]).includes(wanted))
     return { reply: ephemeral(textMessage(`Roster doesn't know \`/users domains ${verb}\`: use add, verify, default or remove, followed by the domain.`)) };
@@ -37,7 +39,7 @@ export async function domainsCommand(deps: ListenerDeps, actor: MemberActor, wor
       const result = await changeDomain(deps.core, actor, what, name);
       if (!result.ok) return tell(textMessage(`${result.message} Nothing was changed.`));
       const listed = await listDomains(deps.core, actor);
-      if (listed.ok) await tell(domainsMessage(listed.organizationName, listed.domains, listed.canManage));
+      if (listed.ok) await tell(domainsMessage(listed.organizationName, listed.domains, listed.canManage, listed.connected));
     }),
   };
 }

@@ -30,7 +30,7 @@ export function licensesCommand(deps: ListenerDeps) {
     if (sub === '' || sub === 'list') {
       const result = await listLicenses(deps.core, actor);
       if (!result.ok) return { reply: ephemeral(textMessage(result.message)) };
-      const message = licensesMessage(result.organizationName, result.licenses);
+      const message = licensesMessage(result.organizationName, result.licenses, result.connected);
       const selfService = await listSelfService(deps.core, actor);
       const extra = [
         ...(selfService.ok ? selfServiceBlocks(selfService.subscriptions) : []),

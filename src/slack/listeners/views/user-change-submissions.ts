@@ -2,6 +2,7 @@ import { blockUser, unblockUser } from '../../../core/users/block-user.js';
 import { editManyDetailsProblems } from '../../../core/users/edit-many.js';
 import { editUser } from '../../../core/users/edit-user.js';
 import { checkPasswordReset, resetPassword } from '../../../core/users/reset-password.js';
+import { describeError } from '../../../log.js';
 import type { ListenerDeps } from '../../deps.js';
 import { actorFromBody } from '../../parse/actor.js';
 import { parseEditManyForm, parseEditUserForm, parseResetPasswordForm, preselectedUsers } from '../../parse/user-change-forms.js';
@@ -9,7 +10,7 @@ import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-st
 import { change } from '../../services/answer.js';
 import { fieldErrors, showView, type ViewArgs, type ViewListener } from '../../services/answering.js';
 import { sendCredentials } from '../../services/send-credentials.js';
-import { runEditMany } from '../../services/user-change-forms.js';
+import { runEditMany, showEditRefused } from '../../services/user-change-forms.js';
 import { esc } from '../../views/kit.js';
 import { messageModal } from '../../views/message-modal.js';
 
@@ -30,14 +31,22 @@ export function editUserSubmission(deps: ListenerDeps): ViewListener {
       }
       const upn = esc(rehearsal.userPrincipalName);
       if (rehearsal.changedFields.length === 0) return { reply: showView(messageModal('Edit user', `Nothing changed for ${upn}.`)) };
+      const saved = `Saved ${upn}: ${rehearsal.changedFields.join(', ')}.`;
+      // A connected tenant is asked after the ack, and may refuse: the modal says it is asking, then what it answered.
+      const asking = rehearsal.tenantName ? `Saving the changes to ${upn} in ${esc(rehearsal.tenantName)}: ${rehearsal.changedFields.join(', ')}…` : null;
       return {
-        reply: showView(messageModal('Edit user', `Saved ${upn}: ${rehearsal.changedFields.join(', ')}.`)),
+        reply: showView(messageModal('Edit user', asking ?? saved)),
         after: change(`save the changes to ${rehearsal.userPrincipalName}`, async () => {
           const result = await editUser(deps.core, actor, target, input);
           if (!result.ok) {
-            await deps.slack.updateView(view.id, messageModal('Edit user', esc(`Nothing was saved for ${rehearsal.userPrincipalName}: ${result.message}`)));
+            await showEditRefused(deps, actor, view.id, target, view.state.values as ViewStateValues, result, rehearsal.userPrincipalName);
             return;
           }
+          // The admin may have closed the modal meanwhile: the changes are saved all the same.
+          if (asking)
+            await deps.slack
+              .updateView(view.id, messageModal('Edit user', saved))
+              .catch((error: unknown) => deps.logger.info('the Edit user modal could not say the changes were saved', describeError(error)));
           deps.logger.info('user edited', {
             team: actor.teamId,
             by: actor.slackUserId,
@@ -63,14 +72,21 @@ export function signInSubmission(deps: ListenerDeps, block: boolean): ViewListen
       if (!rehearsal.ok) return { reply: showView(messageModal(title, esc(rehearsal.message))) };
       const upn = rehearsal.userPrincipalName;
       const text = `${esc(upn)} ${block ? 'is blocked from signing in' : 'can sign in again'}. It can take up to about an hour to reach every device.`;
+      // A connected tenant is asked after the ack, and may refuse: the modal says it is asking, then what it answered.
+      const asking =
+        rehearsal.tenantName && rehearsal.changed ? `${block ? 'Blocking' : 'Allowing'} the sign-in of ${esc(upn)} in ${esc(rehearsal.tenantName)}…` : null;
       return {
-        reply: showView(messageModal(title, text)),
+        reply: showView(messageModal(title, asking ?? text)),
         after: change(`${block ? 'block' : 'allow'} the sign-in of ${upn}`, async () => {
           const result = await setSignIn(deps.core, actor, target);
           if (!result.ok) {
             await deps.slack.updateView(view.id, messageModal(title, esc(`Nothing was changed for ${upn}: ${result.message}`)));
             return;
           }
+          if (asking)
+            await deps.slack
+              .updateView(view.id, messageModal(title, text))
+              .catch((error: unknown) => deps.logger.info('the sign-in modal could not say the change was made', describeError(error)));
           deps.logger.info(block ? 'sign-in blocked' : 'sign-in allowed', { team: actor.teamId, by: actor.slackUserId, user: upn });
         }),
       };
