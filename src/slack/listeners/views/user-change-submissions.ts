@@ -35,7 +35,8 @@ export function editUserSubmission(deps: ListenerDeps): ViewListener {
         after: change(`save the changes to ${rehearsal.userPrincipalName}`, async () => {
           const result = await editUser(deps.core, actor, target, input);
           if (!result.ok) {
-            await deps.slack.updateView(view.id, messageModal('Edit user', esc(`Nothing was saved for ${rehearsal.userPrincipalName}: ${result.message}`)));
+            const said = result.code === 'pending_approval' ? result.message : `Nothing was saved for ${rehearsal.userPrincipalName}: ${result.message}`;
+            await deps.slack.updateView(view.id, messageModal('Edit user', esc(said)));
             return;
           }
           deps.logger.info('user edited', {
