@@ -28,7 +28,7 @@ export async function approveRequest(
   ctx: CoreContext,
   actor: Actor,
   id: string,
-  options: { queue?: JobQueue } = {},
+  options: { queue?: JobQueue; dryRun?: boolean } = {},
 ): Promise<Result<{ request: ApprovalLine; runJobId: string }>> {
   const who = await identify(ctx, actor);
   if (!who.ok) return who;
@@ -40,6 +40,8 @@ export async function approveRequest(
     return fail('forbidden', `Only an admin allowed to make this change may approve it. ${forbiddenMessage(who, permission)}`);
   const now = ctx.now();
   if (record.status !== 'pending' || record.expiresAt <= now) return fail('conflict', notPendingMessage(record, now));
+  // A dry run stops at the checks: approving writes nothing else it could rehearse (the change is rehearsed when it runs).
+  if (options.dryRun) return ok({ request: lineOf(record), runJobId: '' });
   const done = await transaction(ctx, async (tx) => {
     await reauthorize(tx, who, permission);
     if (!(await moveApprovalRequest(tx, record.id, 'pending', 'approved', now, { decidedBy: who.actorId, unexpired: true })))

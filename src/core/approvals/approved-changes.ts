@@ -11,7 +11,6 @@ import { deleteUsers } from '../users/delete-users.js';
 import { editUser } from '../users/edit-user.js';
 import { editUserInputSchema } from '../users/edit-user-input.js';
 import { purgeDeletedUser } from '../users/purge-user.js';
-import type { JobQueue } from '../../domain/jobs.js';
 import type { ApprovalRequestRecord } from '../../store/approvals.js';
 import { rolesOf } from '../../store/directory-users.js';
 import { findImportJob } from '../../store/import-jobs.js';
@@ -57,9 +56,10 @@ async function goneUsers(ctx: CoreContext, tenantId: string, userIds: readonly s
  * back (opened when sealed), the situation compared with the one approved (users deleted meanwhile,
  * an import started or cancelled, roles changed), then the use case runs as the requester, with
  * their roles as they are now, and with the approval (so it is not held again). Whatever would be a
- * job when asked directly (imports, Edit many, bulk deletes) is queued as that job on `queue`.
+ * job when asked directly (imports, Edit many, bulk deletes) is queued as that job on the app's queue
+ * (the app sends its results to the requester); a command-line import never gets here (refused when asked).
  */
-export async function makeApprovedChange(ctx: CoreContext, record: ApprovalRequestRecord, queue: JobQueue): Promise<ApprovedOutcome> {
+export async function makeApprovedChange(ctx: CoreContext, record: ApprovalRequestRecord): Promise<ApprovedOutcome> {
   const input = openInput(ctx, record.id, record.input, record.sealed);
   if (input === null) return failed('The request can no longer be read (Roster’s secret key changed?). Ask for the change again.');
   const requester = actorSchema.safeParse(record.requester);
@@ -78,7 +78,7 @@ export async function makeApprovedChange(ctx: CoreContext, record: ApprovalReque
           `${gone.length === parsed.data.userIds.length ? 'Every user' : `${gone.length} of the users`} it names was deleted or removed meanwhile; nothing was deleted. Ask again for those still there.`,
         );
       if (parsed.data.via === 'bulk') {
-        const queued = await queueBulkAction(ctx, actor, { action: 'delete', users: { ids: parsed.data.userIds } }, { queue, approval: grant });
+        const queued = await queueBulkAction(ctx, actor, { action: 'delete', users: { ids: parsed.data.userIds } }, { queue: 'app', approval: grant });
         return queued.ok ? { ok: true, text: `Deleting ${queued.users} users as job ${queued.jobId}; the results follow.` } : refused(queued);
       }
       const result = await deleteUsers(ctx, actor, { userIds: parsed.data.userIds }, { approval: grant });
@@ -132,7 +132,7 @@ export async function makeApprovedChange(ctx: CoreContext, record: ApprovalReque
       if (job.status !== 'previewed') return failed(`The import is ${job.status} now, not waiting to start; nothing was started.`);
       const settings = readStoredSettings(parsed.data.settings);
       if (!settings.ok) return failed(settings.message);
-      const started = await startImport(ctx, actor, job.id, settings.settings, { queue: job.fileId.startsWith('cli:') ? queue : 'app', approval: grant });
+      const started = await startImport(ctx, actor, job.id, settings.settings, { queue: 'app', approval: grant });
       return started.ok
         ? { ok: true, text: `Importing ${job.rowsReady} users from ${job.fileName} (job ${started.runId}); the results follow.` }
         : refused(started);
@@ -142,7 +142,7 @@ export async function makeApprovedChange(ctx: CoreContext, record: ApprovalReque
       if (!parsed.success) return unreadable();
       const gone = await goneUsers(ctx, record.tenantId, parsed.data.userIds);
       if (gone.length > 0) return failed(`${gone.length} of the users it names were deleted meanwhile; nothing was changed. Ask again.`);
-      const queued = await queueEditMany(ctx, actor, parsed.data, { queue, approval: grant });
+      const queued = await queueEditMany(ctx, actor, parsed.data, { queue: 'app', approval: grant });
       return queued.ok ? { ok: true, text: `Editing ${queued.users} users as job ${queued.jobId}; the results follow.` } : refused(queued);
     }
   }

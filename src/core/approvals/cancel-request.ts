@@ -8,7 +8,12 @@ import { lineOf, NO_SUCH_REQUEST, requestOf, type ApprovalLine } from './approva
 import { notPendingMessage, queueDecided } from './decide-request.js';
 
 /** Cancel (the requester's DM, `/users approvals`, `roster approvals cancel <id>`): only the requester, while it is pending. */
-export async function cancelRequest(ctx: CoreContext, actor: Actor, id: string): Promise<Result<{ request: ApprovalLine }>> {
+export async function cancelRequest(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+  options: { dryRun?: boolean } = {},
+): Promise<Result<{ request: ApprovalLine }>> {
   const who = await identify(ctx, actor);
   if (!who.ok) return who;
   const record = await requestOf(ctx, who, id);
@@ -16,6 +21,7 @@ export async function cancelRequest(ctx: CoreContext, actor: Actor, id: string):
   if (record.requestedBy !== who.actorId) return fail('forbidden', 'Only the admin who asked can cancel a request; approvers deny it.');
   const now = ctx.now();
   if (record.status !== 'pending') return fail('conflict', notPendingMessage(record, now));
+  if (options.dryRun) return ok({ request: lineOf(record) });
   const done = await transaction(ctx, async (tx) => {
     if (!(await moveApprovalRequest(tx, record.id, 'pending', 'cancelled', now, { decidedBy: who.actorId })))
       throw new CoreFailure(fail('conflict', 'This request was decided a moment ago. See `/users approvals`.'));

@@ -17,7 +17,13 @@ export const MAX_REASON = 500;
  * an admin who could have approved it. One conditional UPDATE, as approving; nothing changes, the
  * requester is told with the reason, and the other approvers' DMs say who denied it.
  */
-export async function denyRequest(ctx: CoreContext, actor: Actor, id: string, reason?: string | null): Promise<Result<{ request: ApprovalLine }>> {
+export async function denyRequest(
+  ctx: CoreContext,
+  actor: Actor,
+  id: string,
+  reason?: string | null,
+  options: { dryRun?: boolean } = {},
+): Promise<Result<{ request: ApprovalLine }>> {
   const who = await identify(ctx, actor);
   if (!who.ok) return who;
   const record = await requestOf(ctx, who, id);
@@ -31,6 +37,7 @@ export async function denyRequest(ctx: CoreContext, actor: Actor, id: string, re
     return fail('invalid_input', `The reason is at most ${MAX_REASON} characters.`, [{ field: 'reason', message: `At most ${MAX_REASON} characters.` }]);
   const now = ctx.now();
   if (record.status !== 'pending' || record.expiresAt <= now) return fail('conflict', notPendingMessage(record, now));
+  if (options.dryRun) return ok({ request: lineOf(record) });
   const done = await transaction(ctx, async (tx) => {
     if (!(await moveApprovalRequest(tx, record.id, 'pending', 'denied', now, { decidedBy: who.actorId, reason: why, unexpired: true })))
       throw new CoreFailure(fail('conflict', DECIDED_MEANWHILE));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { CoreContext } from '../context.js';
 import { PermanentJobFailure, type JobEnd, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
 import { transaction } from '../transaction.js';
-import type { JobQueue, JobRecord } from '../../domain/jobs.js';
+import type { JobRecord } from '../../domain/jobs.js';
 import { approvalRequestById, moveApprovalRequest, type ApprovalRequestRecord } from '../../store/approvals.js';
 import { writeAudit } from '../../store/audit.js';
 import { APPROVAL_RUN_JOB } from './approve-request.js';
@@ -57,7 +57,7 @@ async function finish(ctx: CoreContext, record: ApprovalRequestRecord, outcome: 
 export async function runApprovedRequest(ctx: CoreContext, job: RunningJob): Promise<JobEnd> {
   const record = await requestOfJob(ctx, job.record);
   if (!(await moveApprovalRequest(ctx.db, record.id, 'approved', 'running', ctx.now()))) return { done: { skipped: record.status } };
-  const outcome = await makeApprovedChange(ctx, { ...record, status: 'running' }, job.record.queue as JobQueue).catch(
+  const outcome = await makeApprovedChange(ctx, { ...record, status: 'running' }).catch(
     (error: unknown): ApprovedOutcome => ({
       ok: false,
       text: `Roster failed while making the change (${error instanceof Error ? error.message : 'unknown error'}); see the audit for what was done.`,
