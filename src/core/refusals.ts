@@ -114,3 +114,7 @@ export const ROLE_NEEDS_APPROVAL =
 
 /** Two-person approval: a second decision arrived as the first was being stored. */
 export const DECIDED_MEANWHILE = 'This request was decided a moment ago (or its time ran out). See `/users approvals`.';
+
+/** Scheduled offboarding under a policy that holds deletes: the delete cannot wait for an approver unattended. */
+export const DELETE_NEEDS_APPROVAL =
+  "Deleting users needs a second admin's approval here, so it cannot be scheduled: leave this empty and delete the user when the time comes (`/users delete`), which asks for the approval.";

@@ -11,6 +11,10 @@ import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { deleteUsers } from '../../src/core/users/delete-users.js';
 import { editUser } from '../../src/core/users/edit-user.js';
 import { addUser } from '../../src/core/users/add-user.js';
+import { changeQuantity } from '../../src/core/licenses/change-quantity.js';
+import { scheduleOffboarding } from '../../src/core/schedules/offboarding.js';
+import { queueBulkAction } from '../../src/core/users/bulk-action-job.js';
+import { queueEditMany } from '../../src/core/users/edit-many-job.js';
 import { approvalRequestById } from '../../src/store/approvals.js';
 import type { DatabaseKind } from '../../src/store/dialect.js';
 import { BASIC, makeUser } from '../lifecycle/helpers.js';
@@ -226,5 +230,47 @@ describe('the approval policy', () => {
       lines: expect.arrayContaining(['an import or Edit many of more than 100 users']),
     });
     expect(await countRows(db.db, 'AuditRecord', (q) => q.where('action', '=', 'tenant.approval_policy'))).toBe(2);
+  });
+});
+
+describe('every path to a covered change asks', () => {
+  it('holds a quantity raised above the threshold, a bulk delete and an Edit many above the threshold; refuses a scheduled delete', async () => {
+    const { ana, bo } = await setUp('sqlite');
+    await setApprovalPolicy(db.ctx, OWNER, { bulkAbove: 1 });
+    const raised = await changeQuantity(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 30 });
+    expect(raised).toMatchObject({ ok: false, code: 'pending_approval' });
+    expect(await changeQuantity(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 15 })).toMatchObject({ ok: true, total: 15 });
+    // Meanwhile the quantity changed: the approved raise is refused, naming both numbers.
+    const stale = await approveRequest(db.ctx, SECOND_GLOBAL, raised.ok ? '' : raised.requestId!);
+    if (!stale.ok) throw new Error(stale.message);
+    await runApproved(stale.runJobId);
+    expect(await approvalRequestById(db.db, raised.ok ? '' : raised.requestId!)).toMatchObject({
+      status: 'failed',
+      outcome: expect.stringContaining('has 15 seats now (5 when it was asked)'),
+    });
+
+    const bulk = await queueBulkAction(db.ctx, USER_ADMIN, { action: 'delete', users: { ids: [ana.id] } }, { queue: 'app' });
+    expect(bulk).toMatchObject({ ok: false, code: 'pending_approval' });
+    const approvedBulk = await approveRequest(db.ctx, OWNER, bulk.ok ? '' : bulk.requestId!);
+    if (!approvedBulk.ok) throw new Error(approvedBulk.message);
+    await runApproved(approvedBulk.runJobId);
+    expect(await countRows(db.db, 'Job', (q) => q.where('kind', '=', 'bulk.delete'))).toBe(1);
+
+    const edit = await queueEditMany(db.ctx, USER_ADMIN, { userIds: [ana.id, bo.id], signInAllowed: false, licenses: { mode: 'keep' } }, { queue: 'app' });
+    expect(edit).toMatchObject({ ok: false, code: 'pending_approval' });
+    const theirs = await listApprovalRequests(db.ctx, OWNER);
+    expect(theirs.ok && theirs.requests.find((r) => r.kind === 'edit_many')?.summary.lines).toEqual([
+      expect.stringContaining(`Edit 2 users: ${ana.upn}, ${bo.upn}`),
+      'Sign-in blocked',
+    ]);
+    expect(await queueEditMany(db.ctx, USER_ADMIN, { userIds: [bo.id], signInAllowed: false, licenses: { mode: 'keep' } }, { queue: 'app' })).toMatchObject({
+      ok: true,
+      users: 1,
+    });
+
+    expect(await scheduleOffboarding(db.ctx, OWNER, { user: { username: bo.upn }, lastDay: '2027-03-10', deleteAfterDays: 30 })).toMatchObject({
+      ok: false,
+      fields: [expect.objectContaining({ field: 'deleteAfterDays', message: expect.stringContaining("second admin's approval") })],
+    });
   });
 });

@@ -2,8 +2,12 @@ import { z } from 'zod';
 import { actorSchema, type Actor, type CoreContext } from '../context.js';
 import { identify } from '../access/authorize.js';
 import { startImport } from '../bulk/import-job-actions.js';
+import { startFormImport, type FormImportInput } from '../bulk/form-import.js';
 import { readStoredSettings } from '../bulk/import-settings.js';
 import { buyLicenses } from '../licenses/buy-licenses.js';
+import { changeQuantity } from '../licenses/change-quantity.js';
+import { findProduct } from '../catalogue/find-product.js';
+import { licensePools } from '../../store/seat-ledger.js';
 import { editManyInputSchema } from '../users/edit-many.js';
 import { queueEditMany } from '../users/edit-many-job.js';
 import { queueBulkAction } from '../users/bulk-action-job.js';
@@ -41,8 +45,9 @@ function refused(error: CoreError): ApprovedOutcome {
 const deleteInput = z.object({ via: z.enum(['delete', 'bulk']), userIds: z.array(z.string()).min(1) });
 const roleInput = z.object({ userId: z.string(), edit: editUserInputSchema, rolesBefore: z.array(z.string()) });
 const purgeInput = z.object({ user: z.string(), userPrincipalName: z.string() });
-const buyInput = z.object({ product: z.string(), quantity: z.number().int() });
+const buyInput = z.object({ product: z.string(), quantity: z.number().int(), set: z.boolean().optional(), from: z.number().int().optional() });
 const importInput = z.object({ jobId: z.string(), settings: z.unknown() });
+const formInput = z.object({ form: z.custom<FormImportInput>((value) => typeof value === 'object' && value !== null) });
 
 /** The users a change is about that are no longer active (deleted or removed meanwhile), by name. */
 async function goneUsers(ctx: CoreContext, tenantId: string, userIds: readonly string[]): Promise<string[]> {
@@ -119,12 +124,32 @@ export async function makeApprovedChange(ctx: CoreContext, record: ApprovalReque
     case 'buy_licenses': {
       const parsed = buyInput.safeParse(input);
       if (!parsed.success) return unreadable();
-      const result = await buyLicenses(ctx, actor, { ...parsed.data, requestKey: `approval:${record.id}`, approval: grant });
+      if (parsed.data.set) {
+        const product = findProduct(parsed.data.product);
+        const pool = product.ok ? (await licensePools(ctx.db, record.tenantId)).find((p) => p.skuId === product.product.skuId) : undefined;
+        if (pool && parsed.data.from !== undefined && pool.total !== parsed.data.from)
+          return failed(
+            `${product.ok ? product.product.displayName : parsed.data.product} has ${pool.total} seats now (${parsed.data.from} when it was asked); nothing was changed. Ask again.`,
+          );
+        const set = await changeQuantity(ctx, actor, { product: parsed.data.product, quantity: parsed.data.quantity, approval: grant });
+        return set.ok ? { ok: true, text: `${set.product.displayName} now has ${set.total} seats (${set.before} before).` } : refused(set);
+      }
+      const result = await buyLicenses(ctx, actor, {
+        product: parsed.data.product,
+        quantity: parsed.data.quantity,
+        requestKey: `approval:${record.id}`,
+        approval: grant,
+      });
       return result.ok
         ? { ok: true, text: `Bought ${result.quantity} ${result.product.displayName}: ${result.total} in total, ${result.available} available.` }
         : refused(result);
     }
     case 'import': {
+      const form = formInput.safeParse(input);
+      if (form.success) {
+        const started = await startFormImport(ctx, actor, form.data.form, { key: `approval:${record.id}`, queue: 'app', approval: grant });
+        return started.ok ? { ok: true, text: `Adding ${started.users} users (job ${started.runId}); the results follow.` } : refused(started);
+      }
       const parsed = importInput.safeParse(input);
       if (!parsed.success) return unreadable();
       const job = await findImportJob(ctx.db, parsed.data.jobId, record.tenantId);
