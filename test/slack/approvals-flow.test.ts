@@ -134,6 +134,25 @@ describe('requests', () => {
     expect(text(listed.body)).toContain('No request waits for you');
   });
 
+  it('lists the requests in /users approvals, and the requester cancels theirs from the DM: every DM says so', async () => {
+    const before = r.fake.calls().length;
+    await r.sim.command('/users', 'delete bo@contoso.onmicrosoft.com', { userId: UMA });
+    await r.sim.viewSubmission(await opened(before), {}, { userId: UMA });
+    await r.fake.waitFor(() => !!lastDmWith(GIA, 'Delete bo@') && !!lastDmWith(UMA, 'Pending approval.'));
+    const forGia = (await r.sim.command('/users', 'approvals', { userId: GIA })).body as Message;
+    expect(validateMessageBlocks(forGia.blocks)).toEqual([]);
+    expect(text(forGia)).toContain('Delete bo@contoso.onmicrosoft.com');
+    expect(buttonsOf(forGia)).toEqual([APPROVAL.approve, APPROVAL.deny]);
+    const forUma = (await r.sim.command('/users', 'approvals', { userId: UMA })).body as Message;
+    expect(buttonsOf(forUma)).toEqual([APPROVAL.cancel]);
+    const mine = structuredClone(lastDmWith(UMA, 'Pending approval.')!);
+    await r.sim.blockAction({ userId: UMA, actionId: APPROVAL.cancel, message: mine });
+    await r.fake.waitFor(() => text(r.fake.dmsTo(GIA).find((m) => text(m).includes('Delete bo@'))).includes('Cancelled by the requester'));
+    expect(buttonsOf(r.fake.dmsTo(GIA).find((m) => text(m).includes('Delete bo@')))).toEqual([]);
+    expect(await countRows(r.db.db, 'DirectoryUser', (q) => q.where('aliasKey', '=', 'bo').where('deletedAt', 'is', null))).toBe(1);
+    expect(text((await r.sim.command('/users', 'approvals', { userId: GIA })).body)).toContain('No request waits for you');
+  });
+
   it('an import above the threshold waits, and runs once approved: the requester gets the results', async () => {
     const file = r.fake.addFile({ name: 'hires.csv', user: OWNER, bytes: csvBytes([userRow('cy'), userRow('dee'), userRow('eve')]) });
     const { event, ts } = channelUpload(file);
