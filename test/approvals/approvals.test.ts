@@ -19,6 +19,8 @@ import { approvalRequestById } from '../../src/store/approvals.js';
 import type { DatabaseKind } from '../../src/store/dialect.js';
 import { BASIC, makeUser } from '../lifecycle/helpers.js';
 import { describeOnEachDatabase } from '../support/databases.js';
+import { createRuntime } from '../../src/runtime/create-runtime.js';
+import { createLogger } from '../../src/log.js';
 import { countRows, createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
 
 /*
@@ -193,11 +195,19 @@ describeOnEachDatabase('two-person approval', (kind) => {
     expect(await active(bo.upn)).toBe(1);
   });
 
-  it('acts once when two admins approve at the same moment', async () => {
+  it('acts once when two admins approve at the same moment, on two instances', async () => {
     const { ana } = await setUp(kind);
     const held = await deleteUsers(db.ctx, USER_ADMIN, { usernames: [ana.upn] });
     const id = held.ok ? '' : held.requestId!;
-    const answers = await Promise.all([approveRequest(db.ctx, OWNER, id), approveRequest(db.ctx, SECOND_GLOBAL, id), approveRequest(db.ctx, OWNER, id)]);
+    // A second instance on PostgreSQL (two SQLite connections of one process would wait on each other's lock: SQLite has one writer anyway).
+    const other =
+      kind === 'postgres'
+        ? await createRuntime({ databaseUrl: db.url, now, logger: createLogger('error', () => undefined), secretKey: db.runtime.secretKey() })
+        : null;
+    const there = other?.core ?? db.ctx;
+    const answers = await Promise.all([approveRequest(db.ctx, OWNER, id), approveRequest(there, SECOND_GLOBAL, id), approveRequest(there, OWNER, id)]).finally(
+      () => other?.shutdown(),
+    );
     const won = answers.filter((a) => a.ok);
     expect(won).toHaveLength(1);
     expect(answers.filter((a) => !a.ok).every((a) => !a.ok && a.code === 'conflict')).toBe(true);

@@ -192,7 +192,10 @@ export function deleteChange(users: readonly Pick<DirectoryUserRecord, 'id' | 'u
     count: users.length,
     summary: {
       title: `delete ${users.length === 1 ? users[0]?.userPrincipalName : `${users.length} users`}`,
-      lines: users.slice(0, 50).map((u) => `Delete ${u.userPrincipalName} (restorable for ${DELETED_KEPT_DAYS} days; their licenses freed)`),
+      lines: [
+        ...users.slice(0, 40).map((u) => `Delete ${u.userPrincipalName} (restorable for ${DELETED_KEPT_DAYS} days; their licenses freed)`),
+        ...(users.length > 40 ? [`…and ${users.length - 40} more users`] : []),
+      ],
       userIds: users.map((u) => u.id),
     },
   };
