@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { approveRequest } from '../../src/core/approvals/approve-request.js';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
@@ -70,5 +72,21 @@ describe('roster policy, roster approvals', () => {
     expect(await activeUsers('cy')).toBe(1);
     const big = await roster('licenses', 'buy', 'business basic', '50');
     expect([big.code, big.stderr]).toEqual([4, expect.stringContaining('pending approval: request')]);
+  });
+
+  it('refuses a command-line import above the threshold: its file cannot wait for an approval', async () => {
+    await roster('policy', 'set', '--bulk-above', '1');
+    const file = path.join(path.dirname(db.url.slice('file:'.length)), 'two.csv');
+    writeFileSync(
+      file,
+      [
+        'User Name,First Name,Last Name,Display Name,Job Title,Department,Office Number,Office Phone,Mobile Phone,Fax,Alternate email address,Address,City,State or Province,ZIP or Postal Code,Country or Region',
+        'jan@contoso.onmicrosoft.com,Jan,,Jan,,,,,,,,,,,,',
+        'piet@contoso.onmicrosoft.com,Piet,,Piet,,,,,,,,,,,,',
+      ].join('\r\n'),
+    );
+    const refused = await roster('import', file);
+    expect([refused.code, refused.stderr]).toEqual([1, expect.stringContaining('a command-line import cannot wait for one')]);
+    expect(await activeUsers('jan')).toBe(0);
   });
 });

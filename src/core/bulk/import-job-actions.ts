@@ -83,7 +83,7 @@ export async function startImport(
     // A command-line import reads its file where it runs: it cannot wait for an approval.
     if (job.fileId.startsWith('cli:') && (await approvalRequired(ctx, auth.tenant.id, change)))
       return fail(
-        'forbidden',
+        'unsupported',
         `An import of more than the policy's number of users needs a second admin's approval; a command-line import cannot wait for one. Import ${job.fileName} from Slack (it then waits for the approval), or in parts.`,
       );
     const held = await holdForApproval(ctx, auth, change, options);
