@@ -16,6 +16,9 @@ import { scheduleOffboarding } from '../../src/core/schedules/offboarding.js';
 import { queueBulkAction } from '../../src/core/users/bulk-action-job.js';
 import { queueEditMany } from '../../src/core/users/edit-many-job.js';
 import { approvalRequestById } from '../../src/store/approvals.js';
+import { holdForApproval } from '../../src/core/approvals/request-approval.js';
+import { openInput } from '../../src/core/approvals/approval-input.js';
+import { identify } from '../../src/core/access/authorize.js';
 import type { DatabaseKind } from '../../src/store/dialect.js';
 import { BASIC, makeUser } from '../lifecycle/helpers.js';
 import { describeOnEachDatabase } from '../support/databases.js';
@@ -282,5 +285,25 @@ describe('every path to a covered change asks', () => {
       ok: false,
       fields: [expect.objectContaining({ field: 'deleteAfterDays', message: expect.stringContaining("second admin's approval") })],
     });
+  });
+});
+
+describe('a request whose input holds a secret', () => {
+  it("is stored sealed with Roster's key, bound to its request, and opened only with both", async () => {
+    await setUp('sqlite');
+    const auth = await identify(db.ctx, OWNER);
+    if (!auth.ok) throw new Error(auth.message);
+    const held = await holdForApproval(
+      db.ctx,
+      auth,
+      { kind: 'delete_users', input: { via: 'delete', userIds: ['x'], password: 'Typed-Secret-42' }, summary: { title: 't', lines: [] }, secret: true },
+      {},
+    );
+    const id = held?.requestId ?? '';
+    const row = await db.db.selectFrom('ApprovalRequest').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(row.input).not.toContain('Typed-Secret-42');
+    expect(Boolean(row.sealed)).toBe(true);
+    expect(openInput(db.ctx, id, row.input, true)).toMatchObject({ password: 'Typed-Secret-42' });
+    expect(openInput(db.ctx, 'another', row.input, true)).toBeNull();
   });
 });
