@@ -11,15 +11,34 @@ export const EXIT = {
   usage: 2,
   /** The acting role may not do this. */
   forbidden: 3,
+  /** Not done yet: the approval policy made it a request a second admin must approve (`roster approvals`). */
+  pending: 4,
 } as const;
 
 export type Print = (line: string) => void;
 
 /** The exit code for a core refusal: 3 when the role may not, 1 otherwise. */
-export const exitFor = (error: Pick<CoreError, 'code'>): number => (error.code === 'forbidden' ? EXIT.forbidden : EXIT.refused);
+export const exitFor = (error: Pick<CoreError, 'code'>): number =>
+  error.code === 'forbidden' ? EXIT.forbidden : error.code === 'pending_approval' ? EXIT.pending : EXIT.refused;
 
 /** Slack commands named in the core's sentences, and what runs the same at the command line. */
-const TOP_LEVEL = new Set(['setup', 'import', 'import-channel', 'jobs', 'audit', 'list', 'find', 'export', 'views', 'domains', 'settings', 'connect', 'sync']);
+const TOP_LEVEL = new Set([
+  'setup',
+  'import',
+  'import-channel',
+  'jobs',
+  'audit',
+  'list',
+  'find',
+  'export',
+  'views',
+  'domains',
+  'settings',
+  'connect',
+  'sync',
+  'approvals',
+  'policy',
+]);
 
 /**
  * A core sentence as the command line says it: `/users setup` becomes `roster setup`,
@@ -48,7 +67,17 @@ export function cliSentence(text: string): string {
  * Writes a core refusal to standard error (its field problems under it, unless they only repeat it)
  * and returns its exit code.
  */
-export function refuse(problem: Print, error: Pick<CoreError, 'code' | 'message' | 'fields'>, flags: Record<string, string> = {}, prefix = ''): number {
+export function refuse(
+  problem: Print,
+  error: Pick<CoreError, 'code' | 'message' | 'fields' | 'requestId'>,
+  flags: Record<string, string> = {},
+  prefix = '',
+): number {
+  // Held by the approval policy: not an error, a request waiting (exit 4).
+  if (error.code === 'pending_approval') {
+    problem(`pending approval: request ${error.requestId ?? '?'}. ${cliSentence(error.message.replace(/^Pending approval: request \S+\. /, ''))}`);
+    return EXIT.pending;
+  }
   const message = `${prefix}${cliSentence(error.message)}`;
   const fields = (error.fields ?? []).map((f) => ({ name: flags[f.field] ?? f.field, text: cliSentence(f.message) }));
   // A message that is its one field's: said once, naming the field.

@@ -10,6 +10,7 @@ import { LIST_COMMANDS } from './list-commands.js';
 import { COPY_DATABASE_COMMAND } from './copy-database-command.js';
 import { MIGRATE_COMMAND } from './migrate-command.js';
 import { SCHEDULE_COMMANDS } from './schedule-commands.js';
+import { APPROVAL_COMMANDS } from './approval-commands.js';
 import { SETTINGS_COMMANDS } from './settings-commands.js';
 import { SETUP_COMMAND } from './setup-command.js';
 import { USERS_COMMANDS } from './users-commands.js';
@@ -26,6 +27,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...USERS_EDIT_COMMANDS,
   ...USERS_BULK_COMMANDS,
   ...SCHEDULE_COMMANDS,
+  ...APPROVAL_COMMANDS,
   ...USERS_COMMANDS.slice(2),
   ...LIST_COMMANDS,
   ...VIEWS_COMMANDS,

@@ -63,7 +63,8 @@ ${Object.entries(COMMON_OPTIONS)
   --output text|json|csv         on commands that show data: json is an array of objects, csv has a header
 
 Exit codes: 0 all done; 1 refused, or some rows or users refused (the summary says how many);
-2 usage error (unknown command or option, missing argument); 3 not permitted for the acting role.
+2 usage error (unknown command or option, missing argument); 3 not permitted for the acting role;
+4 held for a second admin's approval (roster approvals).
 
 You act as the local account (recorded in the audit as cli:<name>), a Global admin unless --role says
 otherwise. The database is DATABASE_URL (default ${defaultDatabaseUrl}, in the project folder, or a PostgreSQL

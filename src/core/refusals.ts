@@ -115,3 +115,17 @@ export function quantityRange(min: number, max: number): string {
 export function couldNotReadFile(error: unknown): string {
   return `Roster could not read the file (${error instanceof Error ? error.message : String(error)}): upload it again.`;
 }
+
+/** Two-person approval: nobody approves (or denies) their own request. */
+export const OWN_REQUEST = 'You asked for this change yourself: another admin must approve it.';
+
+/** Add user (one, or an import) under a policy that holds role grants: the role is given afterwards, as a request. */
+export const ROLE_NEEDS_APPROVAL =
+  "Giving an admin role needs a second admin's approval here: add the user without roles, then give the role in Edit user (it becomes a request an approver sees).";
+
+/** Two-person approval: a second decision arrived as the first was being stored. */
+export const DECIDED_MEANWHILE = 'This request was decided a moment ago (or its time ran out). See `/users approvals`.';
+
+/** Scheduled offboarding under a policy that holds deletes: the delete cannot wait for an approver unattended. */
+export const DELETE_NEEDS_APPROVAL =
+  "Deleting users needs a second admin's approval here, so it cannot be scheduled: leave this empty and delete the user when the time comes (`/users delete`), which asks for the approval.";

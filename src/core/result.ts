@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'limit_exceeded'
   | 'unsupported'
   /** The action is allowed but changes someone else's work: ask the person, then call again confirmed. */
-  | 'needs_confirmation';
+  | 'needs_confirmation'
+  /** Not done: the approval policy made it a request a second admin must approve (`requestId`). */
+  | 'pending_approval';
 
 export interface FieldError {
   field: string;
@@ -27,6 +29,8 @@ export interface CoreError {
   message: string;
   /** Per-field problems (forms show each beside its field). */
   fields?: FieldError[];
+  /** With `pending_approval`: the request that holds the change. */
+  requestId?: string;
 }
 
 export type Result<T> = ({ ok: true } & T) | CoreError;

@@ -15,6 +15,8 @@ import { JobRunner, type JobRunnerOptions } from '../core/jobs/job-runner.js';
 import { Scheduler, type Recurring } from '../core/jobs/scheduler.js';
 import { CORE_SCHEDULE, coreSweepHandlers } from '../core/jobs/sweep-jobs.js';
 import { scheduledChangeHandlers } from '../core/schedules/run-offboarding.js';
+import { approvalHandlers } from '../core/approvals/run-approved.js';
+import { APPROVAL_SWEEP } from '../core/approvals/expire-requests.js';
 import { folderAccessNote, openDatabase, type OpenDatabase } from '../db/open-database.js';
 import { createLogger, describeError, type Logger } from '../log.js';
 import { backfillSearchTerms } from '../store/user-search.js';
@@ -116,6 +118,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   jobs.register(
     ...coreSweepHandlers(core, logger),
     ...scheduledChangeHandlers(core),
+    ...approvalHandlers(core),
     directorySyncHandler(core, { secretKey, logger }),
     syncSweepHandler(core, syncEveryMs),
   );
@@ -134,7 +137,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
     },
     secretKey,
     async start(start = {}) {
-      const schedule = [...CORE_SCHEDULE, syncSchedule(syncEveryMs), ...(start.schedule ?? [])];
+      const schedule = [...CORE_SCHEDULE, APPROVAL_SWEEP, syncSchedule(syncEveryMs), ...(start.schedule ?? [])];
       // A sweep runs on one instance at a time (each slot is one job already: its key).
       jobs.runOneAtATime(schedule.map((recurring) => recurring.kind));
       jobs.start();

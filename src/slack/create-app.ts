@@ -1,4 +1,5 @@
 import type { Server, ServerResponse } from 'node:http';
+import { approvalDecidedSlackJob, approvalNotifySlackJob } from './jobs/approval-jobs.js';
 import { tmpdir } from 'node:os';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type CodedError, type Installation } from '@slack/bolt';
 import { slackAuth, type Env, type SlackAuth } from '../config/env.js';
@@ -45,6 +46,8 @@ const SLACK_JOBS: readonly WorkspaceJob[] = [
   seatAlertSlackJob,
   seatDigestSlackJob,
   reclaimSlackJob,
+  approvalNotifySlackJob,
+  approvalDecidedSlackJob,
 ];
 
 export interface RosterApp {

@@ -53,14 +53,22 @@ export type AuditAction =
   | 'tenant.schedule_hour'
   | 'user.offboard_scheduled'
   | 'user.offboard_changed'
-  | 'user.offboard_cancelled';
+  | 'user.offboard_cancelled'
+  | 'tenant.approval_policy'
+  | 'approval.requested'
+  | 'approval.approved'
+  | 'approval.denied'
+  | 'approval.cancelled'
+  | 'approval.expired'
+  | 'approval.done'
+  | 'approval.failed';
 
 export interface AuditEntry {
   tenantId: string;
   /** A Slack member id, or `cli:<name>` for a local operator. */
   actor: string;
   action: AuditAction;
-  targetType: 'tenant' | 'product' | 'user' | 'import' | 'view' | 'channel' | 'domain';
+  targetType: 'tenant' | 'product' | 'user' | 'import' | 'view' | 'channel' | 'domain' | 'approval';
   targetId?: string;
   /** The directory user the change is about. */
   targetUserId?: string;

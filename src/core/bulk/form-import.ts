@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant } from '../approvals/approval-change.js';
 import type { Actor, CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
@@ -151,11 +153,29 @@ export async function startFormImport(
   ctx: CoreContext,
   actor: Actor,
   input: FormImportInput,
-  options: { key: string; queue?: JobQueue },
+  options: { key: string; queue?: JobQueue; approval?: ApprovalGrant },
 ): Promise<Result<{ jobId: string; runId: string; users: number }>> {
   const checked = await checkFormImport(ctx, actor, input);
   if (!checked.ok) return checked;
   const { rows, settings, auth } = checked;
+  const held = await holdForApproval(
+    ctx,
+    auth,
+    {
+      kind: 'import',
+      input: { form: input },
+      count: rows.length,
+      summary: {
+        title: `add ${rows.length} users from the Add several users form`,
+        lines: [
+          ...rows.map((row) => `Add ${row.userName}`),
+          `Sign-in ${settings.signInAllowed ? 'allowed' : 'blocked'}${settings.usageLocation ? `; usage location ${settings.usageLocation}` : ''}`,
+        ],
+      },
+    },
+    options,
+  );
+  if (held) return held;
   const now = ctx.now();
   const started = await transaction(ctx, async (tx) => {
     const job = await savePreviewJob(

@@ -11,6 +11,9 @@ import { licensePools } from '../../store/seat-ledger.js';
 import type { ImportSettings } from './import-types.js';
 import { importSettingsProblems, readStoredSettings, storedSettings } from './import-settings.js';
 import { assigningLicensesNeeds, IMPORT_GONE, SYNCED_FROM_TENANT } from '../refusals.js';
+import { approvalRequired, holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant, HeldChange } from '../approvals/approval-change.js';
+import { productBySkuId } from '../catalogue/catalogue.js';
 
 async function jobFor(ctx: CoreContext, actor: Actor, jobId: string): Promise<{ ok: true; job: ImportJobRecord; auth: Authorized } | CoreError> {
   const auth = await authorize(ctx, actor, 'create_users');
@@ -70,11 +73,22 @@ export async function startImport(
   actor: Actor,
   jobId: string,
   chosen: ImportSettings,
-  options: { queue?: JobQueue } = {},
+  options: { queue?: JobQueue; approval?: ApprovalGrant } = {},
 ): Promise<Result<{ job: ImportJobRecord; settings: ImportSettings; runId: string }>> {
   const checked = await startChecks(ctx, actor, jobId, chosen);
   if (!checked.ok) return checked;
   const { job, auth, settings } = checked;
+  if (job.status === 'previewed' && !options.approval) {
+    const change = await importChange(ctx, job, settings);
+    // A command-line import reads its file where it runs: it cannot wait for an approval.
+    if (job.fileId.startsWith('cli:') && (await approvalRequired(ctx, auth.tenant.id, change)))
+      return fail(
+        'unsupported',
+        `An import of more than the policy's number of users needs a second admin's approval; a command-line import cannot wait for one. Import ${job.fileName} from Slack (it then waits for the approval), or in parts.`,
+      );
+    const held = await holdForApproval(ctx, auth, change, options);
+    if (held) return held;
+  }
   const now = ctx.now();
   const runId = await transaction(ctx, async (tx) => {
     const moved = await moveImportJob(tx, job.id, ['previewed'], 'running', now, {
@@ -149,4 +163,27 @@ export async function cancelImport(ctx: CoreContext, actor: Actor, jobId: string
     return fail('conflict', `This import is ${found.job.status}; it can no longer be cancelled.`);
   }
   return ok({ job: { ...found.job, status: 'cancelled' } });
+}
+
+/** An import held for approval: the previewed import (its file or form rows stay with it) and the settings chosen. */
+async function importChange(ctx: CoreContext, job: ImportJobRecord, settings: ImportSettings): Promise<HeldChange> {
+  const pools = await licensePools(ctx.db, job.tenantId);
+  const products = settings.licenses.map((choice) => {
+    const pool = pools.find((p) => p.skuId === choice.skuId);
+    const name = productBySkuId(choice.skuId)?.displayName ?? choice.skuId;
+    return `${name} for each (${pool ? pool.total - pool.assigned : 0} seats available now)`;
+  });
+  return {
+    kind: 'import',
+    input: { jobId: job.id, settings: storedSettings(settings) },
+    count: job.rowsReady,
+    summary: {
+      title: `import ${job.rowsReady} users from ${job.fileName}`,
+      lines: [
+        `Add ${job.rowsReady} users from ${job.fileName}${job.rowsWithProblems ? ` (${job.rowsWithProblems} rows with problems are left out)` : ''}`,
+        `Sign-in ${settings.signInAllowed ? 'allowed' : 'blocked'}${settings.usageLocation ? `; usage location ${settings.usageLocation}` : ''}`,
+        products.length ? `Licenses: ${products.join('; ')}` : 'No licenses',
+      ],
+    },
+  };
 }

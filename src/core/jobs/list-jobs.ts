@@ -39,6 +39,10 @@ const WHAT: Record<string, string> = {
   'licenses.reclaim': 'Reclaim licenses',
   'users.offboard': 'Offboard a user on their last day',
   'users.offboard_delete': 'Delete an offboarded user',
+  'approvals.notify': 'Ask the approvers of a request',
+  'approvals.decided': 'Tell the outcome of an approval request',
+  'approvals.run': 'Make an approved change',
+  'sweep.approvals': 'Expire approval requests past their time',
 };
 
 /** Jobs people asked for are listed; Roster's own (sweeps, App Home refreshes) are not. */

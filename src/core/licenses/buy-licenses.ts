@@ -8,6 +8,8 @@ import { writeAudit } from '../../store/audit.js';
 import { lockOrganization } from '../../store/organization-lock.js';
 import { addSubscription, licensePools } from '../../store/seat-ledger.js';
 import { WHOLE_NUMBER_OF_LICENSES, quantityRange } from '../refusals.js';
+import { holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant } from '../approvals/approval-change.js';
 
 export const MAX_PURCHASE = 100_000;
 
@@ -32,7 +34,7 @@ export interface BuyLicensesResult {
 export async function buyLicenses(
   ctx: CoreContext,
   actor: Actor,
-  input: { product: string; quantity: number; requestKey?: string; dryRun?: boolean },
+  input: { product: string; quantity: number; requestKey?: string; dryRun?: boolean; approval?: ApprovalGrant },
 ): Promise<Result<BuyLicensesResult>> {
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
@@ -46,9 +48,25 @@ export async function buyLicenses(
   );
   if (!match.ok) return fail('invalid_input', match.message, [{ field: 'product', message: match.message }]);
   const { product } = match;
+  const dryRun = input.dryRun ?? false;
+  const poolNow = owned.find((p) => p.skuId === product.skuId);
+  const held = await holdForApproval(
+    ctx,
+    auth,
+    {
+      kind: 'buy_licenses',
+      input: { product: product.partNumber, quantity: input.quantity },
+      count: input.quantity,
+      summary: {
+        title: `buy ${input.quantity} ${product.displayName}`,
+        lines: [`Buy ${input.quantity} seats of ${product.displayName} (${product.partNumber}): ${(poolNow?.total ?? 0) + input.quantity} in total`],
+      },
+    },
+    { dryRun, ...(input.approval ? { approval: input.approval } : {}) },
+  );
+  if (held) return held;
   const now = ctx.now();
   const tenantId = auth.tenant.id;
-  const dryRun = input.dryRun ?? false;
   const bought = await transactionOrDryRun(ctx, dryRun, async (tx) => {
     await lockOrganization(tx, tenantId);
     const purchase = await addSubscription(

@@ -1,11 +1,13 @@
 import { reportChange, type Actor, type CoreContext } from '../context.js';
+import { holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant } from '../approvals/approval-change.js';
 import { authorize } from '../access/authorize.js';
 import type { Product } from '../catalogue/catalogue.js';
 import { transactionOrDryRun } from '../dry-run.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
 import { lockOrganization } from '../../store/organization-lock.js';
-import { setSeatTotal } from '../../store/seat-ledger.js';
+import { licensePools, setSeatTotal } from '../../store/seat-ledger.js';
 import { MAX_PURCHASE } from './buy-licenses.js';
 import { productOfOrganization } from './product-target.js';
 import { WHOLE_NUMBER_OF_LICENSES, quantityRange } from '../refusals.js';
@@ -26,7 +28,7 @@ export interface ChangeQuantityResult {
 export async function changeQuantity(
   ctx: CoreContext,
   actor: Actor,
-  input: { product: string; quantity: number; dryRun?: boolean },
+  input: { product: string; quantity: number; dryRun?: boolean; approval?: ApprovalGrant },
 ): Promise<Result<ChangeQuantityResult>> {
   const auth = await authorize(ctx, actor, 'buy_licenses');
   if (!auth.ok) return auth;
@@ -36,6 +38,26 @@ export async function changeQuantity(
   const found = await productOfOrganization(ctx.db, auth, input.product, { forAssignment: false });
   if (!found.ok) return found;
   const { product } = found;
+  // Raising the quantity is buying: more seats than the policy's number at once waits for an approval.
+  const pool = (await licensePools(ctx.db, auth.tenant.id)).find((p) => p.skuId === product.skuId);
+  const more = input.quantity - (pool?.total ?? 0);
+  if (more > 0) {
+    const held = await holdForApproval(
+      ctx,
+      auth,
+      {
+        kind: 'buy_licenses',
+        input: { product: product.partNumber, quantity: input.quantity, set: true, from: pool?.total ?? 0 },
+        count: more,
+        summary: {
+          title: `raise ${product.displayName} to ${input.quantity} seats`,
+          lines: [`Change ${product.displayName} (${product.partNumber}) from ${pool?.total ?? 0} to ${input.quantity} seats: ${more} more`],
+        },
+      },
+      input,
+    );
+    if (held) return held;
+  }
   const now = ctx.now();
   const changed = await transactionOrDryRun(ctx, input.dryRun ?? false, async (tx) => {
     await lockOrganization(tx, auth.tenant.id);

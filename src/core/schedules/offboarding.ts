@@ -1,4 +1,6 @@
 import { addDays } from 'date-fns';
+import { approvalRequired } from '../approvals/request-approval.js';
+import { DELETE_NEEDS_APPROVAL } from '../refusals.js';
 import { z } from 'zod';
 import { actorId, actorSchema, type Actor, type CoreContext } from '../context.js';
 import { authorize, forbidden, type Authorized } from '../access/authorize.js';
@@ -101,6 +103,9 @@ export async function scheduleOffboarding(ctx: CoreContext, actor: Actor, input:
   const deleteAfter = deleteAfterDays as number | null;
   const missing = await mayOffboard(ctx, auth, deleteAfter);
   if (missing) return missing;
+  // A scheduled delete would run with nobody to approve it: under a policy that holds deletes, it is asked for on the day instead.
+  if (deleteAfter && (await approvalRequired(ctx, auth.tenant.id, { kind: 'delete_users' })))
+    return invalidFields([{ field: 'deleteAfterDays', message: DELETE_NEEDS_APPROVAL }]);
   const target = await loadTarget(ctx, auth, input.user);
   if (!target.ok) return target;
   const refusal = targetRefusal(auth, target) ?? null;

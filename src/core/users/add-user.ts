@@ -1,4 +1,6 @@
 import { addDays } from 'date-fns';
+import { approvalRequired } from '../approvals/request-approval.js';
+import { ROLE_NEEDS_APPROVAL } from '../refusals.js';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize, mayChangeDirectory, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
@@ -82,6 +84,7 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
   } else if (roles.length > 0) {
     const elsewhere = mayChangeDirectory(auth, 'assign_roles');
     if (!elsewhere.ok) fields.push({ field: 'roles', message: elsewhere.message });
+    else if (await approvalRequired(ctx, tenant.id, { kind: 'role_grant' })) fields.push({ field: 'roles', message: ROLE_NEEDS_APPROVAL });
   }
   if (input.licenses.length > 0 && !hasPermission(auth.roles, 'assign_licenses')) {
     fields.push({ field: 'licenses', message: assigningLicensesNeeds() });

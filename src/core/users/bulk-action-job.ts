@@ -1,4 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
+import { holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant } from '../approvals/approval-change.js';
+import { deleteChange } from './delete-users.js';
 import { z } from 'zod';
 import type { JobQueue } from '../../domain/jobs.js';
 import type { Db } from '../../store/database.js';
@@ -87,11 +90,16 @@ export async function queueBulkAction(
   ctx: CoreContext,
   actor: Actor,
   input: BulkActionInput,
-  options: { queue: JobQueue },
+  options: { queue: JobQueue; approval?: ApprovalGrant },
 ): Promise<Result<{ jobId: string; users: number }>> {
   const planned = await planBulkAction(ctx, actor, input);
   if (!planned.ok) return planned;
   const { plan } = planned;
+  const found = plan.targets.flatMap((t) => ('id' in t ? [t] : []));
+  if (plan.action === 'delete' && found.length > 0) {
+    const held = await holdForApproval(ctx, plan.auth, deleteChange(found, 'bulk'), options);
+    if (held) return held;
+  }
   const { id } = await enqueue(ctx, {
     tenantId: plan.auth.tenant.id,
     kind: BULK_ACTION_JOB[plan.action],

@@ -15,6 +15,8 @@ import { activeUsernameById } from '../../store/user-lifecycle.js';
 import { confirmActOnUser, keepSignInGlobalAdmin } from '../access/act-on-user.js';
 import { DELETED_KEPT_DAYS, deleteRefusal, findActiveUser, MAX_DELETE_AT_ONCE } from './delete-user-targets.js';
 import { LAST_GLOBAL_ADMIN_TO_DELETE, USER_GONE } from '../refusals.js';
+import { holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant } from '../approvals/approval-change.js';
 
 export interface DeleteCandidate {
   id: string;
@@ -70,12 +72,21 @@ export async function previewDeleteUsers(ctx: CoreContext, actor: Actor, target:
  * the ledger, the licenses they held are remembered for a restore, their roles are kept but
  * inactive, and they stay 30 days as deleted (their username and Slack link are free at once).
  */
-export async function deleteUsers(ctx: CoreContext, actor: Actor, target: Target, options: { dryRun?: boolean } = {}): Promise<Result<DeleteUsersResult>> {
+export async function deleteUsers(
+  ctx: CoreContext,
+  actor: Actor,
+  target: Target,
+  options: { dryRun?: boolean; approval?: ApprovalGrant } = {},
+): Promise<Result<DeleteUsersResult>> {
   const auth = await authorize(ctx, actor, 'delete_users');
   if (!auth.ok) return auth;
   const resolved = await resolveTargets(ctx, auth, target);
   if (!resolved.ok) return resolved;
   const dryRun = options.dryRun ?? false;
+  if (resolved.users.length > 0) {
+    const held = await holdForApproval(ctx, auth, deleteChange(resolved.users, 'delete'), options);
+    if (held) return held;
+  }
   const now = ctx.now();
   const deleted: DeleteCandidate[] = [];
   const notDeleted = [...resolved.missing];
@@ -171,4 +182,21 @@ async function resolveTargets(ctx: CoreContext, auth: Authorized, target: Target
 async function activeById(ctx: CoreContext, auth: Authorized, userId: string): Promise<DirectoryUserRecord | string> {
   const username = await activeUsernameById(ctx.db, auth.tenant.id, userId);
   return username ? findActiveUser(ctx.db, auth.tenant, username) : USER_GONE;
+}
+
+/** A delete held for approval: exactly these users (by id), from the delete form or a bulk action. */
+export function deleteChange(users: readonly Pick<DirectoryUserRecord, 'id' | 'userPrincipalName'>[], via: 'delete' | 'bulk') {
+  return {
+    kind: 'delete_users' as const,
+    input: { via, userIds: users.map((u) => u.id) },
+    count: users.length,
+    summary: {
+      title: `delete ${users.length === 1 ? users[0]?.userPrincipalName : `${users.length} users`}`,
+      lines: [
+        ...users.slice(0, 40).map((u) => `Delete ${u.userPrincipalName} (restorable for ${DELETED_KEPT_DAYS} days; their licenses freed)`),
+        ...(users.length > 40 ? [`…and ${users.length - 40} more users`] : []),
+      ],
+      userIds: users.map((u) => u.id),
+    },
+  };
 }

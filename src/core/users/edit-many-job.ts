@@ -10,6 +10,10 @@ import { changeDirectory } from '../directory/change-directory.js';
 import { countOutcomes, editManyBatches, outcomeRows, planEditMany, type EditManyInput, type EditManyResult, type EditManyRow } from './edit-many.js';
 import { editUserInputSchema } from './edit-user-input.js';
 import { openEditSession } from './edit-user.js';
+import { holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant } from '../approvals/approval-change.js';
+import { editManyInputSchema } from './edit-many.js';
+import { productBySkuId } from '../catalogue/catalogue.js';
 
 export const EDIT_MANY_JOB = 'edit_many';
 
@@ -31,11 +35,14 @@ export async function queueEditMany(
   ctx: CoreContext,
   actor: Actor,
   raw: EditManyInput,
-  options: { queue: JobQueue },
+  options: { queue: JobQueue; approval?: ApprovalGrant },
 ): Promise<Result<{ jobId: string; users: number }>> {
   const planned = await planEditMany(ctx, actor, raw);
   if (!planned.ok) return planned;
   const { plan } = planned;
+  const found = plan.targets.flatMap((t) => ('id' in t ? [t] : []));
+  const held = await holdForApproval(ctx, plan.session.auth, editManyChange(raw, found), options);
+  if (held) return held;
   const { id } = await enqueue(ctx, {
     tenantId: plan.session.auth.tenant.id,
     kind: EDIT_MANY_JOB,
@@ -107,4 +114,31 @@ export async function editManyJobResult(ctx: CoreContext, jobId: string): Promis
     after = page.at(-1)!.seq;
   }
   return { rows, counts: countOutcomes(rows), dryRun: false };
+}
+
+/** An Edit many held for approval: the same edit of exactly the users it found (by id). */
+function editManyChange(raw: EditManyInput, found: { id: string; userPrincipalName: string }[]) {
+  const input = editManyInputSchema.parse(raw);
+  const details = Object.entries(input.detailsPatch ?? {}).filter(([, v]) => v !== undefined && v.trim() !== '');
+  const licenses = input.licenses.mode === 'keep' ? [] : input.licenses.products.map((p) => productBySkuId(p.skuId)?.displayName ?? p.skuId);
+  return {
+    kind: 'edit_many' as const,
+    input: { ...input, userIds: found.map((u) => u.id), usernames: [] },
+    count: found.length,
+    summary: {
+      title: `edit ${found.length} users`,
+      lines: [
+        `Edit ${found.length} users: ${found
+          .slice(0, 20)
+          .map((u) => u.userPrincipalName)
+          .join(', ')}${found.length > 20 ? `, and ${found.length - 20} more` : ''}`,
+        ...(details.length ? [`Set ${details.map(([k, v]) => `${k} to "${v}"`).join(', ')}`] : []),
+        ...(input.signInAllowed !== undefined ? [`Sign-in ${input.signInAllowed ? 'allowed' : 'blocked'}`] : []),
+        ...(input.usageLocation ? [`Usage location ${input.usageLocation}`] : []),
+        ...(input.licenses.mode === 'replace' ? [`Licenses replaced by: ${licenses.join(', ') || 'none'}`] : []),
+        ...(input.licenses.mode === 'add' ? [`Licenses added: ${licenses.join(', ')}`] : []),
+      ],
+      userIds: found.map((u) => u.id),
+    },
+  };
 }

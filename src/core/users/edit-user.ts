@@ -19,6 +19,9 @@ import { usernameUnavailableReason } from './username-availability.js';
 import type { Authorized } from '../access/authorize.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { LAST_SIGN_IN_GLOBAL_ADMIN, OWN_SIGN_IN, rolesYouHave, SYNCED_USER } from '../refusals.js';
+import { holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant } from '../approvals/approval-change.js';
+import { roleLabels } from '../roles.js';
 
 export type EditAuditAction = 'user.update' | 'users.bulk_update';
 
@@ -61,7 +64,7 @@ export async function editUser(
   actor: Actor,
   ref: TargetRef,
   rawInput: EditUserInput,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; approval?: ApprovalGrant } = {},
 ): Promise<Result<EditUserResult>> {
   const session = await openEditSession(ctx, actor);
   if (!session.ok) return session;
@@ -90,7 +93,7 @@ export async function editInSession(
   session: EditSession,
   ref: TargetRef,
   rawInput: EditUserInput,
-  options: { dryRun?: boolean; auditAction?: EditAuditAction } = {},
+  options: { dryRun?: boolean; auditAction?: EditAuditAction; approval?: ApprovalGrant } = {},
 ): Promise<Result<EditUserResult>> {
   const shape = editUserInputSchema.safeParse(rawInput);
   if (!shape.success) return fail('invalid_input', `The edit is incomplete: ${shape.error.issues.map((i) => i.path.join('.')).join(', ')}.`);
@@ -100,6 +103,33 @@ export async function editInSession(
   const checked = await checkEdit(ctx.db, session, subject, shape.data, !!options.dryRun);
   if (!checked.ok) return checked;
   if (checked.plan.changedFields.length === 0) return ok(checked.result);
+  const gained = (checked.plan.roles ?? []).filter((role) => !target.roles.includes(role));
+  if (gained.length > 0) {
+    const name = target.user.userPrincipalName;
+    const held = await holdForApproval(
+      ctx,
+      session.auth,
+      {
+        kind: 'role_grant',
+        input: { userId: target.user.id, edit: shape.data, rolesBefore: target.roles },
+        summary: {
+          title: `make ${name} ${roleLabels(gained)}`,
+          lines: [
+            `Give ${name} (${target.user.displayName}) the admin role${gained.length === 1 ? '' : 's'}: ${roleLabels(gained)}`,
+            ...(checked.plan.roles && checked.plan.roles.length < target.roles.length + gained.length
+              ? [`Roles afterwards: ${checked.plan.roles.length ? roleLabels(checked.plan.roles) : 'none'}`]
+              : []),
+            ...(checked.plan.changedFields.filter((f) => f !== 'roles').length
+              ? [`Also changes: ${checked.plan.changedFields.filter((f) => f !== 'roles').join(', ')}`]
+              : []),
+          ],
+          userIds: [target.user.id],
+        },
+      },
+      options,
+    );
+    if (held) return held;
+  }
   let done;
   try {
     const now = ctx.now();

@@ -8,6 +8,8 @@ import { changeDirectory } from '../directory/change-directory.js';
 import { CoreFailure, fail, ok, type Result } from '../result.js';
 import { writeAudit } from '../../store/audit.js';
 import { deletedUserRefusal, findDeletedUser } from './delete-user-targets.js';
+import { holdForApproval } from '../approvals/request-approval.js';
+import type { ApprovalGrant } from '../approvals/approval-change.js';
 
 /**
  * Removes a deleted user for good before their 30 days are up (Global admins: `purge_users`), as
@@ -18,7 +20,7 @@ import { deletedUserRefusal, findDeletedUser } from './delete-user-targets.js';
 export async function purgeDeletedUser(
   ctx: CoreContext,
   actor: Actor,
-  input: { user: string; confirm: string; dryRun?: boolean },
+  input: { user: string; confirm: string; dryRun?: boolean; approval?: ApprovalGrant },
 ): Promise<Result<{ userPrincipalName: string; displayName: string }>> {
   const target = await purgeTarget(ctx, actor, input.user);
   if (!target.ok) return target;
@@ -27,6 +29,21 @@ export async function purgeDeletedUser(
     return fail('invalid_input', `Type the username exactly to confirm: ${found.userPrincipalName}.`, [
       { field: 'confirm', message: `Type ${found.userPrincipalName} to confirm.` },
     ]);
+  const held = await holdForApproval(
+    ctx,
+    auth,
+    {
+      kind: 'purge_user',
+      input: { user: found.id, userPrincipalName: found.userPrincipalName },
+      summary: {
+        title: `delete ${found.userPrincipalName} permanently`,
+        lines: [`Remove the deleted user ${found.userPrincipalName} (${found.displayName}) for good: it can no longer be restored`],
+        userIds: [found.id],
+      },
+    },
+    input,
+  );
+  if (held) return held;
   const now = ctx.now();
   const done = await changeDirectory(
     ctx,

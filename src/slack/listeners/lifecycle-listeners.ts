@@ -56,7 +56,11 @@ export function registerLifecycleListeners(on: Answering): void {
       return {
         after: change('delete the user permanently', async () => {
           const result = await purgeDeletedUser(deps.core, actor, input);
-          const said = result.ok ? `Removed ${result.userPrincipalName} for good: it can no longer be restored.` : `Nothing was removed: ${result.message}`;
+          const said = result.ok
+            ? `Removed ${result.userPrincipalName} for good: it can no longer be restored.`
+            : result.code === 'pending_approval'
+              ? result.message
+              : `Nothing was removed: ${result.message}`;
           await deps.slack.dm(actor.slackUserId, textMessage(said));
         }),
       };

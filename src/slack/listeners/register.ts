@@ -49,6 +49,7 @@ import { registerBulkActionListeners } from './bulk-action-listeners.js';
 import { userRowAction } from './actions/user-row-actions.js';
 import { registerSeatListeners } from './seat-listeners.js';
 import { registerScheduleListeners } from './schedule-listeners.js';
+import { registerApprovalListeners } from './approval-listeners.js';
 
 /**
  * Wires every Slack surface to its listener. Listeners are thin: parse, plan with the core, render.
@@ -138,6 +139,7 @@ export function registerListeners(app: App, deps: SlackAppDeps): readonly Regist
   registerBulkActionListeners(on);
   registerSeatListeners(on);
   registerScheduleListeners(on);
+  registerApprovalListeners(on);
 
   // A CSV shared where Roster is comes as file_shared; in its DM also as a message (the first
   // one wins). A message typed in the DM gets the short help.

@@ -11,6 +11,7 @@ export const USERS_HELP = [
   '`/users list [view]`: a page of users by display name (All users, Licensed users, Guest users, Sign-in blocked, Users with errors, Global admins… or a custom view), with Next and Previous',
   '`/users find <text>`: users whose name, username or alias starts with it · `/users views`: custom views · `/users export [view]`: the view as a CSV in a DM',
   '`/users offboard <username>`: schedule an offboarding on the last day (sign-in blocked, password reset, licenses removed, optionally deleted N days later) · `/users scheduled`: the scheduled changes, with Change and Cancel',
+  "`/users policy`: which changes need a second admin's approval (Global admins) · `/users approvals`: the requests waiting, with Approve / Deny (or Cancel for your own)",
   '`/users delete <username>...`: delete users (kept 30 days) · `/users deleted`: list them · `/users restore <username>`: bring one back · `/users purge <username>`: remove a deleted user for good now (Global admins)',
   '`/users invite <email> [display name]`: add a guest',
   '`/users import`: add many users from a CSV file. Or upload a `.csv` in the DM with Roster or in an import channel (or use "Import users from CSV" on its message): Roster checks every row, answers in the thread, and adds nobody until you choose the settings',

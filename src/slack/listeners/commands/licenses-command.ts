@@ -72,7 +72,7 @@ export function licensesCommand(deps: ListenerDeps) {
       reply: ephemeral(boughtMessage(rehearsal)),
       after: change('buy the licenses', async () => {
         const result = await buyLicenses(deps.core, actor, input);
-        if (!result.ok) await tell(textMessage(`Nothing was bought: ${result.message}`));
+        if (!result.ok) await tell(textMessage(result.code === 'pending_approval' ? result.message : `Nothing was bought: ${result.message}`));
       }),
     };
   };

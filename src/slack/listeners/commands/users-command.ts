@@ -26,6 +26,7 @@ import { USER_CHANGE_SUBCOMMANDS } from './user-change-commands.js';
 import { listScheduledChanges } from '../../../core/schedules/scheduled-changes.js';
 import { scheduledMessage } from '../../views/schedule-views.js';
 import { openOffboardForm } from '../schedule-listeners.js';
+import { approvalsCommand, policyCommand } from '../approval-listeners.js';
 
 const OTHER_SUBCOMMANDS = [
   'help',
@@ -48,6 +49,8 @@ const OTHER_SUBCOMMANDS = [
   'setup',
   'offboard',
   'scheduled',
+  'policy',
+  'approvals',
 ] as const;
 type OtherSubcommand = (typeof OTHER_SUBCOMMANDS)[number];
 
@@ -130,6 +133,10 @@ export function usersCommand(deps: ListenerDeps) {
         const result = await listScheduledChanges(deps.core, actor);
         return { reply: ephemeral(result.ok ? scheduledMessage(result) : textMessage(result.message)) };
       }
+      case 'policy':
+        return policyCommand(deps, actor, command.trigger_id);
+      case 'approvals':
+        return approvalsCommand(deps, actor);
       case 'settings':
         return settingsCommand(deps, actor, rest, followUp(args));
       case 'domains':

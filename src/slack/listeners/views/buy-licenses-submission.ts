@@ -32,7 +32,10 @@ export function buyLicensesSubmission(deps: ListenerDeps): ViewListener {
         after: change('buy the licenses', async () => {
           const result = await buyLicenses(deps.core, actor, input);
           if (!result.ok) {
-            await deps.slack.updateView(view.id, messageModal('Buy licenses', esc(`Nothing was bought: ${result.message}`)));
+            await deps.slack.updateView(
+              view.id,
+              messageModal('Buy licenses', esc(result.code === 'pending_approval' ? result.message : `Nothing was bought: ${result.message}`)),
+            );
             return;
           }
           // Bought from an import preview: the preview shows the seats now at hand.

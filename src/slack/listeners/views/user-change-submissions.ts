@@ -39,7 +39,8 @@ export function editUserSubmission(deps: ListenerDeps): ViewListener {
         after: change(`save the changes to ${rehearsal.userPrincipalName}`, async () => {
           const result = await editUser(deps.core, actor, target, input);
           if (!result.ok) {
-            await showEditRefused(deps, actor, view.id, target, view.state.values as ViewStateValues, result, rehearsal.userPrincipalName);
+            if (result.code === 'pending_approval') await deps.slack.updateView(view.id, messageModal('Edit user', esc(result.message)));
+            else await showEditRefused(deps, actor, view.id, target, view.state.values as ViewStateValues, result, rehearsal.userPrincipalName);
             return;
           }
           // The admin may have closed the modal meanwhile: the changes are saved all the same.
