@@ -1,5 +1,5 @@
 import { checkConnection, confirmConnection, type ConnectPlan } from '../core/microsoft/connect-organization.js';
-import { connectionStatus } from '../core/microsoft/connection-status.js';
+import { adminRolesSentence, connectionStatus } from '../core/microsoft/connection-status.js';
 import { disconnectOrganization } from '../core/microsoft/disconnect-organization.js';
 import { requestSync } from '../core/microsoft/sync-request.js';
 import { linkMemberByHand } from '../core/microsoft/link-members.js';
@@ -44,7 +44,20 @@ async function status(run: CommandRun): Promise<number> {
   const c = result.connection;
   const rows = new RowWriter(
     run.format,
-    ['organization', 'directory', 'tenant', 'tenantId', 'clientId', 'connectedAt', 'lastSyncAt', 'lastSyncError', 'syncing'],
+    [
+      'organization',
+      'directory',
+      'tenant',
+      'tenantId',
+      'clientId',
+      'connectedAt',
+      'lastSyncAt',
+      'lastSyncError',
+      'syncing',
+      'adminRoles',
+      'adminRolesReadAt',
+      'adminRolesMissing',
+    ],
     run.write,
     (row) =>
       row.directory === 'embedded'
@@ -54,6 +67,7 @@ async function status(run: CommandRun): Promise<number> {
             `  connected:  ${row.connectedAt}`,
             `  last sync:  ${row.lastSyncAt ?? 'not yet'}${row.syncing ? ' (a sync is at work now)' : ''}`,
             ...(row.lastSyncError ? [`  last error: ${row.lastSyncError}`] : []),
+            `  admin roles: ${c ? adminRolesSentence(c.adminRoles, (at) => at.toISOString()) : ''}`,
           ].join('\n'),
   );
   rows.row({
@@ -66,6 +80,14 @@ async function status(run: CommandRun): Promise<number> {
     lastSyncAt: c?.lastSyncAt?.toISOString() ?? null,
     lastSyncError: c?.lastSyncError ?? null,
     syncing: c?.syncing ?? false,
+    adminRoles: c ? (c.adminRoles.state === 'read' ? 'read' : c.adminRoles.state === 'unread' ? 'not_read' : 'not_yet') : null,
+    adminRolesReadAt:
+      c?.adminRoles.state === 'read'
+        ? c.adminRoles.at.toISOString()
+        : c?.adminRoles.state === 'unread'
+          ? (c.adminRoles.lastReadAt?.toISOString() ?? null)
+          : null,
+    adminRolesMissing: c?.adminRoles.state === 'unread' ? c.adminRoles.missing : null,
   });
   rows.end();
   return EXIT.done;

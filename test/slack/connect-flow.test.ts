@@ -100,6 +100,10 @@ describe('/users connect in Slack', () => {
     expect(validateMessageBlocks(message.blocks)).toEqual([]);
     expect(JSON.stringify(message)).toContain('Microsoft 365: Contoso Ltd');
     expect(JSON.stringify(message)).toMatch(/2 users read/);
+    // The app was not granted RoleManagement.Read.Directory: the roles are Roster's own, and it says so.
+    expect(JSON.stringify(message)).toContain(
+      "*Admin roles:* not read: the app lacks RoleManagement.Read.Directory (or Directory.Read.All). Roster's own roles apply until it is granted (with admin consent) and a sync reads them.",
+    );
     const disconnect = buttons(message).find((b) => b.action_id === ACTION.disconnect);
     expect(disconnect).toMatchObject({ style: 'danger', confirm: { title: { text: 'Disconnect Microsoft 365?' } } });
 

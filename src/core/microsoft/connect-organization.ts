@@ -88,7 +88,7 @@ export async function checkConnection(
     organization = await readOrganization(client);
     facts = await readTenantFacts(client, organization);
     match = await matchUsers(ctx, auth.tenant.id, client);
-    roles = await readEntraRoles(client);
+    roles = (await readEntraRoles(client)).roles;
   } catch (error) {
     return graphProblem(error, organization?.displayName);
   }

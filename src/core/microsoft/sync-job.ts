@@ -139,19 +139,21 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
         }
         const facts = await readTenantFacts(client);
         // Roster's admin roles are the tenant's Entra roles (when the app may read them: RoleManagement.Read.Directory).
-        const roles = await readEntraRoles(client);
+        const read = await readEntraRoles(client);
         const wrote = await job.step(async (tx) => {
           await held(tx);
           const now = core.now();
           await core.mirror.setProducts(tx, tenantId, facts.products, now);
           await core.mirror.setDomains(tx, tenantId, facts.domains, now);
-          if (roles) await core.mirror.setRoles(tx, tenantId, roles, now);
+          if (read.roles) await core.mirror.setRoles(tx, tenantId, read.roles, now);
           // The organization is named as the tenant is (renamed in the admin center, renamed here).
           await setDirectoryKind(tx, tenantId, 'microsoft365', facts.displayName);
           await recordSyncEnd(tx, tenantId, job.record.id, {
             at: now,
             error: null,
             counts: { ...progress.counts, products: facts.products.length, domains: facts.domains.length },
+            // Whether the roles were read: `/users connect` and `roster connect --status` say so.
+            roles: read.roles ? { read: true } : { read: false, missing: read.missing },
           });
         });
         if (!wrote.ok) throw new PermanentJobFailure(wrote.message);

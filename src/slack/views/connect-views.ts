@@ -1,6 +1,6 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { ConnectPlan } from '../../core/microsoft/connect-organization.js';
-import type { ConnectionView } from '../../core/microsoft/connection-status.js';
+import { adminRolesSentence, type ConnectionView } from '../../core/microsoft/connection-status.js';
 import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { ACTION, CALLBACK, VALUE } from './ids.js';
@@ -111,6 +111,7 @@ export function connectionMessage(organizationName: string, c: ConnectionView, c
       ['Connected', c.connectedAt ? slackDateTime(c.connectedAt) : '—'],
       ['Last sync', `${lastSync}${c.syncing ? '\n_A sync is at work now._' : ''}`],
     ]),
+    section(`*Admin roles:* ${adminRolesSentence(c.adminRoles, slackDateTime, esc)}.`),
     ...(c.lastSyncError ? [section(`:warning: *The last sync failed:* ${esc(c.lastSyncError)}`)] : []),
     {
       type: 'actions',
