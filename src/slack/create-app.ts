@@ -1,3 +1,4 @@
+import { createMissingSlackJob } from './jobs/create-missing-job.js';
 import type { Server, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { App, HTTPReceiver, LogLevel, SocketModeReceiver, webApi, type CodedError, type Installation } from '@slack/bolt';
@@ -45,6 +46,7 @@ const SLACK_JOBS: readonly WorkspaceJob[] = [
   seatAlertSlackJob,
   seatDigestSlackJob,
   reclaimSlackJob,
+  createMissingSlackJob,
 ];
 
 export interface RosterApp {

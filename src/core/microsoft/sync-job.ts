@@ -14,6 +14,8 @@ import { mirrorChange } from './mirror-user.js';
 import { SYNC_JOB, syncJobPayload } from './sync-request.js';
 import { readTenantFacts } from './tenant-facts.js';
 import { readEntraRoles } from './entra-roles.js';
+import { CREATE_MISSING_JOB } from './create-missing-job.js';
+import { openJobsOfTenant } from '../../store/jobs.js';
 
 /** Users written per transaction (a Graph page is split into steps of this size). */
 export const SYNC_STEP_USERS = 250;
@@ -57,6 +59,10 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
     async run(job) {
       const tenantId = job.record.tenantId;
       if (!tenantId) throw new PermanentJobFailure('A sync names no organization.');
+      // Users of Roster's directory are being made in the tenant (connect → Create them in the tenant):
+      // a full read now would delete them in Roster. The creation queues the first sync when it ends.
+      if ((await openJobsOfTenant(core.db, tenantId, [CREATE_MISSING_JOB])).length > 0)
+        return { done: { skipped: "users of Roster's directory are being created in the tenant; the first sync follows" } };
       const claimed = await job.step((tx) => claimSync(tx, tenantId, job.record.id, core.now()));
       if (!claimed.ok || !claimed.value) return { done: { skipped: 'another sync of this organization is at work, or it is not connected' } };
       const connection = await connectionOf(core.db, tenantId);
