@@ -60,8 +60,9 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
       const tenantId = job.record.tenantId;
       if (!tenantId) throw new PermanentJobFailure('A sync names no organization.');
       // Users of Roster's directory are being made in the tenant (connect → Create them in the tenant):
-      // a full read now would delete them in Roster. The creation queues the first sync when it ends.
-      if ((await openJobsOfTenant(core.db, tenantId, [CREATE_MISSING_JOB])).length > 0)
+      // a full read now would delete them in Roster. The creation queues the first sync once they are made.
+      const creating = await openJobsOfTenant(core.db, tenantId, [CREATE_MISSING_JOB]);
+      if (creating.some((open) => typeof open.progress.syncJobId !== 'string'))
         return { done: { skipped: "users of Roster's directory are being created in the tenant; the first sync follows" } };
       const claimed = await job.step((tx) => claimSync(tx, tenantId, job.record.id, core.now()));
       if (!claimed.ok || !claimed.value) return { done: { skipped: 'another sync of this organization is at work, or it is not connected' } };

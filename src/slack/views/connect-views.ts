@@ -197,7 +197,7 @@ export function createMissingResultsMessage(
   const notes: string[] = [];
   if (made > 0)
     notes.push(
-      'Each new temporary password came to you as a separate notice with *Show password*: shown once, within 24 hours; it must be changed at first sign-in. Admin roles are not created in the tenant: assign them in the Microsoft Entra admin center (Roles & admins).',
+      'Each new temporary password came to you as a separate notice with *Show password*: shown once, within 24 hours; it must be changed at first sign-in. Admin roles are not created in the tenant: assign them in the Microsoft Entra admin center (Roles &amp; admins).',
     );
   for (const missed of undelivered)
     notes.push(`The notice for \`${esc(missed.userPrincipalName)}\` could not be sent to <@${missed.recipient}>: reset that user's password once connected.`);
