@@ -1,11 +1,15 @@
-import { randomUUID } from 'node:crypto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { checkConnection, confirmConnection } from '../../src/core/microsoft/connect-organization.js';
 import { CREATE_MISSING_JOB, createMissingResult, runCreateMissing } from '../../src/core/microsoft/create-missing-job.js';
 import { requestSync } from '../../src/core/microsoft/sync-request.js';
 import type { CredentialNotice } from '../../src/core/users/add-user.js';
+import { blockUser } from '../../src/core/users/block-user.js';
 import { createLogger } from '../../src/log.js';
+import { insertDomain } from '../../src/store/organizations.js';
+import { toDbDate } from '../../src/store/values.js';
+import type { DatabaseKind } from '../../src/store/dialect.js';
+import { describeOnEachDatabase } from '../support/databases.js';
 import { BASIC, makeUser } from '../lifecycle/helpers.js';
 import { fakeGraphOptions } from '../support/connected-tenant.js';
 import { startFakeGraph, type FakeApp, type FakeGraph } from '../support/fake-graph.js';
@@ -21,35 +25,37 @@ let db: TestDatabase;
 let notices: CredentialNotice[];
 const EXCHANGE = BASIC.plans.find((p) => p.name.startsWith('EXCHANGE_S_'))!;
 
-beforeEach(async () => {
-  graph = await startFakeGraph({ displayName: 'Contoso Ltd', initialDomain: 'contoso.onmicrosoft.com' });
-  app = graph.registerApp({ permissions: WRITE_PERMISSIONS, roles: ['User Administrator'] });
-  db = await createTestDatabase(undefined, { graph: fakeGraphOptions(graph), logger: createLogger('error', () => undefined) });
-  const { admin } = await seedTenant(db.ctx);
-  graph.tenant.addUser({ userPrincipalName: admin.userPrincipalName, displayName: 'Olivia Owner', usageLocation: 'NL' });
-  graph.tenant.assignRole(admin.userPrincipalName, GLOBAL_ADMINISTRATOR);
-  // One seat of Business Basic in the tenant: the second user asking for it is made without it.
-  addProduct(graph, BASIC, 1);
-  // fabrikam.com is Roster's, but not verified in the tenant.
-  graph.tenant.addDomain('fabrikam.com', { isVerified: false });
-  const tenantId = (await db.db.selectFrom('Tenant').select('id').executeTakeFirstOrThrow()).id;
-  await db.db.insertInto('Domain').values({ id: randomUUID(), tenantId, name: 'fabrikam.com', verified: 1, isInitial: 0, isDefault: 0 }).execute();
-  const bought = await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 5 });
-  if (!bought.ok) throw new Error(bought.message);
-  notices = [];
-  db.runtime.jobs.register({
-    kind: CREATE_MISSING_JOB,
-    run: (job) =>
-      runCreateMissing(db.ctx, job, async (_tx, notice) => {
-        notices.push(notice);
-        return [];
-      }),
+function world(kind: DatabaseKind) {
+  beforeEach(async () => {
+    graph = await startFakeGraph({ displayName: 'Contoso Ltd', initialDomain: 'contoso.onmicrosoft.com' });
+    app = graph.registerApp({ permissions: WRITE_PERMISSIONS, roles: ['User Administrator'] });
+    db = await createTestDatabase(undefined, { graph: fakeGraphOptions(graph), logger: createLogger('error', () => undefined), kind });
+    const { admin } = await seedTenant(db.ctx);
+    graph.tenant.addUser({ userPrincipalName: admin.userPrincipalName, displayName: 'Olivia Owner', usageLocation: 'NL' });
+    graph.tenant.assignRole(admin.userPrincipalName, GLOBAL_ADMINISTRATOR);
+    // One seat of Business Basic in the tenant: the second user asking for it is made without it.
+    addProduct(graph, BASIC, 1);
+    // fabrikam.com is Roster's, but not verified in the tenant.
+    graph.tenant.addDomain('fabrikam.com', { isVerified: false });
+    const tenantId = (await db.db.selectFrom('Tenant').select('id').executeTakeFirstOrThrow()).id;
+    await insertDomain(db.db, tenantId, 'fabrikam.com', new Date());
+    const bought = await buyLicenses(db.ctx, OWNER, { product: BASIC.partNumber, quantity: 5 });
+    if (!bought.ok) throw new Error(bought.message);
+    notices = [];
+    db.runtime.jobs.register({
+      kind: CREATE_MISSING_JOB,
+      run: (job) =>
+        runCreateMissing(db.ctx, job, async (_tx, notice) => {
+          notices.push(notice);
+          return [];
+        }),
+    });
   });
-});
-afterEach(async () => {
-  await db.destroy();
-  await graph.close();
-});
+  afterEach(async () => {
+    await db.destroy();
+    await graph.close();
+  });
+}
 
 const input = () => ({ tenant: graph.tenant.id, clientId: app.clientId, clientSecret: app.secret });
 const inTenant = (upn: string) => graph.tenant.holderOf(upn)?.user;
@@ -68,12 +74,15 @@ async function seedRoster() {
   const ana = await makeUser(db.ctx, 'ana', { licenses: [{ skuId: BASIC.skuId, disabledPlans: [EXCHANGE.id] }], city: 'Utrecht', department: 'Sales' });
   const bo = await makeUser(db.ctx, 'bo', { licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] });
   const cy = await makeUser(db.ctx, 'cy');
-  await db.db.updateTable('DirectoryUser').set({ accountEnabled: 0 }).where('id', '=', cy.id).execute();
+  const blocked = await blockUser(db.ctx, OWNER, { userId: cy.id });
+  if (!blocked.ok) throw new Error(blocked.message);
   const dee = await makeUser(db.ctx, 'dee', { domain: 'fabrikam.com' });
   return { ana, bo, cy, dee };
 }
 
-describe('connect → Create them in the tenant', () => {
+describeOnEachDatabase('connect → Create them in the tenant', (kind) => {
+  world(kind);
+
   it('makes each user there with their profile, usage location, licenses and sign-in, then the first sync matches them', async () => {
     const { ana, bo, cy, dee } = await seedRoster();
     const jobId = await connectCreating();
@@ -151,7 +160,7 @@ describe('connect → Create them in the tenant', () => {
     expect(inTenant(ana.upn)).toBeDefined();
     await db.db
       .updateTable('Job')
-      .set({ runAt: new Date(0).toISOString() })
+      .set({ runAt: toDbDate(new Date(0)) })
       .where('id', '=', jobId)
       .execute();
     const again = await db.runtime.jobs.runNow(jobId);
