@@ -145,4 +145,31 @@ describe('a job step racing a sync of the same user', () => {
     expect(tenantUser().assignedLicenses?.map((l) => l.skuId)).toEqual([E3.skuId]);
     expect((await localLicenses()).map((l) => l.skuId)).toEqual([E3.skuId]);
   });
+
+  it('an Edit many batch meeting a sync that changed a user it had nothing to send for decides again, instead of failing that user', async () => {
+    const bo = await makeUser(w.db.ctx, 'bo', { domain: 'contoso.com', department: 'Sales' });
+    const boId = w.graph.tenant.find(bo.upn)!.user.id;
+    w.db.runtime.jobs.register({ kind: EDIT_MANY_JOB, run: (job) => runEditManyJob(w.db.ctx, job) });
+    const queued = await queueEditMany(
+      w.db.ctx,
+      OWNER,
+      { userIds: [ana.id, bo.id], detailsPatch: { department: 'Sales' }, licenses: { mode: 'keep' } },
+      { queue: 'app' },
+    );
+    if (!queued.ok) throw new Error(queued.message);
+    // Bo is in Sales already: only Ana's change is sent. As it reaches the tenant, an admin moves Bo to HR there, and a sync brings it in.
+    let races = 0;
+    w.graph.beforeChange(async () => {
+      if (races++ > 0) return;
+      w.graph.tenant.updateUser(boId, { department: 'HR' });
+      await syncNow();
+    });
+    const ended = await w.db.runtime.jobs.runNow(queued.jobId);
+    w.graph.beforeChange(null);
+    expect(races).toBeGreaterThan(0);
+    expect([ended.status, ended.error]).toEqual(['succeeded', null]);
+    expect((await editManyJobResult(w.db.ctx, queued.jobId)).counts).toMatchObject({ notDone: [] });
+    expect(w.graph.tenant.users.get(boId)!.user).toMatchObject({ department: 'Sales' });
+    expect(tenantUser()).toMatchObject({ department: 'Sales' });
+  });
 });
