@@ -120,6 +120,9 @@ export async function runCreateMissing(ctx: CoreContext, job: RunningJob, keep: 
   for (;;) {
     const stop = job.stopRequested();
     if (stop) return { stopped: stop };
+    // Disconnected meanwhile: nothing more is made (the users are Roster's own again).
+    if ((await connectionOf(ctx.db, tenantId))?.status !== 'connected')
+      throw new PermanentJobFailure('The organization was disconnected from Microsoft 365 while its users were being created: nothing more is made.');
     const ids = await usersWithoutTenantObjectAfter(ctx.db, tenantId, after, CREATE_MISSING_BATCH);
     if (ids.length === 0) break;
     const users = await activeUserRecordsByIds(ctx.db, tenantId, ids);
