@@ -63,11 +63,11 @@ async function connect(runtime: Runtime, credentials: { tenantId: string; client
   const confirmed = await confirmConnection(
     runtime.core,
     ACTOR,
-    { checkedAt: checked.plan.checkedAt, leaveOut: true },
+    { checkedAt: checked.plan.checkedAt, missing: 'leave_out' },
     { queue: `cli:${runtime.core.instanceId}` },
   );
   if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
-  return confirmed.syncJobId;
+  return confirmed.syncJobId!;
 }
 
 async function importIntoTenant(quick: boolean, log: (line: string) => void): Promise<Figure[]> {

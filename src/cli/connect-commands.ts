@@ -1,14 +1,15 @@
 import { checkConnection, confirmConnection, type ConnectPlan } from '../core/microsoft/connect-organization.js';
-import { connectionStatus } from '../core/microsoft/connection-status.js';
+import { adminRolesSentence, connectionStatus } from '../core/microsoft/connection-status.js';
 import { disconnectOrganization } from '../core/microsoft/disconnect-organization.js';
 import { requestSync } from '../core/microsoft/sync-request.js';
 import { linkMemberByHand } from '../core/microsoft/link-members.js';
+import { CREATE_MISSING_JOB, createMissingResult, runCreateMissing, type NewPasswordKeeper } from '../core/microsoft/create-missing-job.js';
 import type { JobRecord } from '../domain/jobs.js';
-import { EXIT, readInput, refuse, usageError, type Print } from './cli-kit.js';
+import { cliSentence, EXIT, readInput, refuse, usageError, type Print } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter } from './output.js';
 
-const FLAGS = { tenant: '--tenant', clientId: '--client-id', clientSecret: '--client-secret-file', leaveOut: '--leave-out' };
+const FLAGS = { tenant: '--tenant', clientId: '--client-id', clientSecret: '--client-secret-file', missing: '--create-missing or --leave-out' };
 
 /** What connecting will do, as `roster connect` prints it before doing it. */
 export function printPlan(plan: ConnectPlan, print: Print): void {
@@ -16,7 +17,9 @@ export function printPlan(plan: ConnectPlan, print: Print): void {
   print(`${plan.tenantName} (tenant ${plan.microsoftTenantId}): ${plan.domains.length} domains (${plan.domains.join(', ')}), ${plan.products} products.`);
   print(`Users of Roster's directory found in the tenant by username: ${users.matched} (they become those users; Slack links and roles are kept).`);
   if (users.leftOutCount === 0) return;
-  print(`Not in the tenant: ${users.leftOutCount} (left out: deleted in Roster at the first sync; creating them in the tenant comes in a later version):`);
+  print(
+    `Not in the tenant: ${users.leftOutCount} (--create-missing: created in the tenant, each with a new temporary password; --leave-out: deleted in Roster at the first sync):`,
+  );
   for (const user of users.leftOut) print(`  ${user.userPrincipalName}  ${user.displayName}${user.isGlobalAdmin ? '  (Global admin)' : ''}`);
   if (users.leftOutCount > users.leftOut.length) print(`  … and ${users.leftOutCount - users.leftOut.length} more`);
 }
@@ -44,7 +47,20 @@ async function status(run: CommandRun): Promise<number> {
   const c = result.connection;
   const rows = new RowWriter(
     run.format,
-    ['organization', 'directory', 'tenant', 'tenantId', 'clientId', 'connectedAt', 'lastSyncAt', 'lastSyncError', 'syncing'],
+    [
+      'organization',
+      'directory',
+      'tenant',
+      'tenantId',
+      'clientId',
+      'connectedAt',
+      'lastSyncAt',
+      'lastSyncError',
+      'syncing',
+      'adminRoles',
+      'adminRolesReadAt',
+      'adminRolesMissing',
+    ],
     run.write,
     (row) =>
       row.directory === 'embedded'
@@ -54,6 +70,7 @@ async function status(run: CommandRun): Promise<number> {
             `  connected:  ${row.connectedAt}`,
             `  last sync:  ${row.lastSyncAt ?? 'not yet'}${row.syncing ? ' (a sync is at work now)' : ''}`,
             ...(row.lastSyncError ? [`  last error: ${row.lastSyncError}`] : []),
+            `  admin roles: ${c ? adminRolesSentence(c.adminRoles, (at) => at.toISOString()) : ''}`,
           ].join('\n'),
   );
   rows.row({
@@ -66,6 +83,14 @@ async function status(run: CommandRun): Promise<number> {
     lastSyncAt: c?.lastSyncAt?.toISOString() ?? null,
     lastSyncError: c?.lastSyncError ?? null,
     syncing: c?.syncing ?? false,
+    adminRoles: c ? (c.adminRoles.state === 'read' ? 'read' : c.adminRoles.state === 'unread' ? 'not_read' : 'not_yet') : null,
+    adminRolesReadAt:
+      c?.adminRoles.state === 'read'
+        ? c.adminRoles.at.toISOString()
+        : c?.adminRoles.state === 'unread'
+          ? (c.adminRoles.lastReadAt?.toISOString() ?? null)
+          : null,
+    adminRolesMissing: c?.adminRoles.state === 'unread' ? c.adminRoles.missing : null,
   });
   rows.end();
   return EXIT.done;
@@ -78,9 +103,9 @@ async function status(run: CommandRun): Promise<number> {
 async function connect(run: CommandRun): Promise<number> {
   const { values } = run;
   if (values.status === true) return status(run);
-  const missing = ['tenant', 'client-id', 'client-secret-file'].filter((name) => typeof values[name] !== 'string');
-  if (missing.length > 0)
-    return usageError(run.problem, `roster connect needs ${missing.map((m) => `--${m}`).join(' and ')} (or --status)`, 'See `roster connect --help`.');
+  const absent = ['tenant', 'client-id', 'client-secret-file'].filter((name) => typeof values[name] !== 'string');
+  if (absent.length > 0)
+    return usageError(run.problem, `roster connect needs ${absent.map((m) => `--${m}`).join(' and ')} (or --status)`, 'See `roster connect --help`.');
   let clientSecret: string;
   try {
     clientSecret = readInput(String(values['client-secret-file'])).trim();
@@ -88,9 +113,11 @@ async function connect(run: CommandRun): Promise<number> {
     return usageError(run.problem, `--client-secret-file cannot be read (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})`);
   }
   const dryRun = values['dry-run'] === true;
-  const leaveOut = values['leave-out'] === true;
+  if (values['leave-out'] === true && values['create-missing'] === true)
+    return usageError(run.problem, '--create-missing and --leave-out cannot go together: the users not in the tenant are created there, or left out');
+  const missing = values['create-missing'] === true ? 'create' : values['leave-out'] === true ? 'leave_out' : null;
   const input = { tenant: String(values.tenant), clientId: String(values['client-id']), clientSecret };
-  const checked = await checkConnection(run.ctx, run.actor, run.secretKey(), input, { dryRun, leaveOut });
+  const checked = await checkConnection(run.ctx, run.actor, run.secretKey(), input, { dryRun, missingChosen: missing !== null });
   if (!checked.ok) return refuse(run.problem, checked, FLAGS);
   printPlan(checked.plan, run.print);
   if (dryRun) {
@@ -99,19 +126,59 @@ async function connect(run: CommandRun): Promise<number> {
   }
   if (!checked.saved) {
     run.problem(
-      `error: ${checked.plan.users.leftOutCount} users of Roster's directory are not in ${checked.plan.tenantName}. Run again with --leave-out to connect without them.`,
+      `error: ${checked.plan.users.leftOutCount} users of Roster's directory are not in ${checked.plan.tenantName}. Run again with --create-missing to create them in the tenant, or with --leave-out to connect without them.`,
     );
     return EXIT.refused;
   }
-  const confirmed = await confirmConnection(
-    run.ctx,
-    run.actor,
-    { checkedAt: checked.plan.checkedAt, leaveOut },
-    { queue: `cli:${run.ctx.instanceId}`, maxAttempts: 1 },
-  );
+  const queue = `cli:${run.ctx.instanceId}` as const;
+  const confirmed = await confirmConnection(run.ctx, run.actor, { checkedAt: checked.plan.checkedAt, missing }, { queue, maxAttempts: 1 });
   if (!confirmed.ok) return refuse(run.problem, confirmed, FLAGS);
-  run.print(`Connected ${checked.plan.organizationName} to ${confirmed.tenantName}. The first sync reads every user now…`);
-  return printSync(await run.jobs.runNow(confirmed.syncJobId), run.print, run.problem);
+  run.print(`Connected ${checked.plan.organizationName} to ${confirmed.tenantName}.`);
+  let syncJobId = confirmed.syncJobId;
+  if (confirmed.createJobId) {
+    const created = await createHere(run, confirmed.createJobId);
+    if (created.syncJobId === null) return EXIT.refused;
+    syncJobId = created.syncJobId;
+  }
+  run.print('The first sync reads every user now…');
+  return printSync(await run.jobs.runNow(syncJobId!), run.print, run.problem);
+}
+
+/**
+ * Connect → create the users not in the tenant, here: the job runs in this process; each new
+ * temporary password is kept in memory (never stored, never logged) and printed once, as
+ * `roster users reset-password` does. Returns the first sync the job queued.
+ */
+async function createHere(run: CommandRun, jobId: string): Promise<{ syncJobId: string | null }> {
+  const passwords = new Map<string, string>();
+  const keep: NewPasswordKeeper = async (_tx, notice) => {
+    passwords.set(notice.userPrincipalName, notice.temporaryPassword);
+    return [];
+  };
+  run.jobs.register({ kind: CREATE_MISSING_JOB, run: (job) => runCreateMissing(run.ctx, job, keep) });
+  run.print('Creating the users not in the tenant…');
+  const ended = await run.jobs.runNow(jobId);
+  const result = await createMissingResult(run.ctx, jobId);
+  for (const user of result.created)
+    run.print(
+      `created      ${user.userPrincipalName}${user.licenses.length ? ` (${user.licenses.join(', ')})` : ''}  temporary password (shown once, changed at first sign-in): ${passwords.get(user.userPrincipalName) ?? '(set by an earlier run)'}`,
+    );
+  for (const user of result.withoutLicense)
+    run.print(
+      `created      ${user.userPrincipalName} without ${user.licenses.join(', ')}: ${cliSentence(user.reason)}  temporary password (shown once, changed at first sign-in): ${passwords.get(user.userPrincipalName) ?? '(set by an earlier run)'}`,
+    );
+  for (const user of result.refused)
+    run.problem(`not created  ${user.userPrincipalName}: ${cliSentence(user.reason)} (left out: deleted in Roster at the first sync)`);
+  run.print(
+    `Created ${result.created.length + result.withoutLicense.length} users in ${result.tenantName} (${result.withoutLicense.length} without their licenses); ${result.refused.length} not created.`,
+  );
+  if (ended.status !== 'succeeded') {
+    run.problem(
+      `error: the creation ${ended.status === 'cancelled' ? 'was cancelled' : 'stopped'}: ${ended.error ?? 'see roster jobs'}. Run \`roster jobs\` to see it; it goes on when run again.`,
+    );
+    return { syncJobId: null };
+  }
+  return { syncJobId: typeof ended.result?.syncJobId === 'string' ? ended.result.syncJobId : null };
 }
 
 async function disconnect(run: CommandRun): Promise<number> {
@@ -158,12 +225,16 @@ export const CONNECT_COMMANDS: CommandSpec[] = [
     args: '--tenant <id or domain> --client-id <id> --client-secret-file <file> | --status',
     positionals: { min: 0, max: 0 },
     details:
-      'Signs in with the app registration\'s client credentials, reads the tenant and prints what connecting will do: the users of Roster\'s directory found in the tenant by username become those users; the others are left out only with --leave-out. Then the first sync runs here. The secret is read from a file (- for standard input), sealed with the secret key and never printed. See README "Connect Microsoft 365".',
+      'Signs in with the app registration\'s client credentials, reads the tenant and prints what connecting will do: the users of Roster\'s directory found in the tenant by username become those users; the others are created there with --create-missing (their new temporary passwords printed once), or left out with --leave-out (deleted in Roster). Then the first sync runs here. The secret is read from a file (- for standard input), sealed with the secret key and never printed. See README "Connect Microsoft 365".',
     options: {
       tenant: { type: 'string', value: '<id or domain>', help: "the tenant's ID (a GUID) or one of its domains (contoso.onmicrosoft.com)" },
       'client-id': { type: 'string', value: '<id>', help: "the app registration's Application (client) ID" },
       'client-secret-file': { type: 'string', value: '<file>', help: "a file holding the client secret's value (- for standard input)" },
-      'leave-out': { type: 'boolean', help: "connect even though some users of Roster's directory are not in the tenant (they are deleted in Roster)" },
+      'create-missing': {
+        type: 'boolean',
+        help: "create the users of Roster's directory that are not in the tenant there (profile, usage location, licenses, sign-in; a new temporary password each, printed once)",
+      },
+      'leave-out': { type: 'boolean', help: "connect without the users of Roster's directory that are not in the tenant (they are deleted in Roster)" },
       status: { type: 'boolean', help: 'show whether and to which tenant the organization is connected, and its last sync' },
     },
     output: true,
@@ -171,6 +242,7 @@ export const CONNECT_COMMANDS: CommandSpec[] = [
     examples: [
       'roster connect --tenant contoso.onmicrosoft.com --client-id 00000000-0000-0000-0000-000000000000 --client-secret-file secret.txt',
       'roster connect --tenant 72f988bf-86f1-41af-91ab-2d7cd011db47 --client-id … --client-secret-file - --leave-out < secret.txt',
+      'roster connect --tenant contoso.onmicrosoft.com --client-id … --client-secret-file secret.txt --create-missing',
       'roster connect --status',
     ],
     run: connect,

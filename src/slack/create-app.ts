@@ -1,3 +1,4 @@
+import { createMissingSlackJob } from './jobs/create-missing-job.js';
 import type { Server, ServerResponse } from 'node:http';
 import { approvalDecidedSlackJob, approvalNotifySlackJob } from './jobs/approval-jobs.js';
 import { tmpdir } from 'node:os';
@@ -48,6 +49,7 @@ const SLACK_JOBS: readonly WorkspaceJob[] = [
   reclaimSlackJob,
   approvalNotifySlackJob,
   approvalDecidedSlackJob,
+  createMissingSlackJob,
 ];
 
 export interface RosterApp {

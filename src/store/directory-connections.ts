@@ -30,6 +30,10 @@ export interface ConnectionRecord {
   lastSyncError: string | null;
   /** Decoded JSON (the core checks its shape), null when none. */
   lastSyncCounts: unknown;
+  /** When a sync last read the users' Entra roles; null: never. */
+  rolesReadAt: Date | null;
+  /** The permission the app lacked at the last sync's read of the Entra roles; null: read, or not tried yet. */
+  rolesUnreadFor: string | null;
 }
 
 export interface NewConnection {
@@ -63,6 +67,8 @@ export async function connectionOf(db: Db, tenantId: string): Promise<Connection
     lastSyncAt: fromDbDate(row.lastSyncAt),
     lastSyncError: row.lastSyncError,
     lastSyncCounts: row.lastSyncCounts === null ? null : fromDbJson(row.lastSyncCounts),
+    rolesReadAt: fromDbDate(row.rolesReadAt),
+    rolesUnreadFor: row.rolesUnreadFor,
   };
 }
 
@@ -114,7 +120,17 @@ export async function savePendingConnection(db: Db, connection: NewConnection, a
 export async function markConnected(db: Db, tenantId: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('DirectoryConnection')
-    .set({ status: 'connected', connectedAt: toDbDate(at), usersDeltaLink: null, syncJobId: null, lastSyncAt: null, lastSyncError: null, lastSyncCounts: null })
+    .set({
+      status: 'connected',
+      connectedAt: toDbDate(at),
+      usersDeltaLink: null,
+      syncJobId: null,
+      lastSyncAt: null,
+      lastSyncError: null,
+      lastSyncCounts: null,
+      rolesReadAt: null,
+      rolesUnreadFor: null,
+    })
     .where('tenantId', '=', tenantId)
     .where('status', '=', 'pending')
     .executeTakeFirst();
@@ -180,7 +196,7 @@ export async function recordSyncEnd(
   db: Db,
   tenantId: string,
   jobId: string,
-  end: { at: Date; error: string | null; counts?: Record<string, number> },
+  end: { at: Date; error: string | null; counts?: Record<string, number>; roles?: { read: true } | { read: false; missing: string } },
 ): Promise<void> {
   await db
     .updateTable('DirectoryConnection')
@@ -189,6 +205,8 @@ export async function recordSyncEnd(
       lastSyncError: end.error,
       ...(end.error === null ? { lastSyncAt: toDbDate(end.at) } : {}),
       ...(end.counts ? { lastSyncCounts: toDbJson(end.counts) } : {}),
+      ...(end.roles?.read === true ? { rolesReadAt: toDbDate(end.at), rolesUnreadFor: null } : {}),
+      ...(end.roles?.read === false ? { rolesUnreadFor: end.roles.missing } : {}),
     })
     .where('tenantId', '=', tenantId)
     .where((eb) => eb.or([eb('syncJobId', '=', jobId), eb('syncJobId', 'is', null)]))

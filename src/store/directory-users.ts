@@ -400,6 +400,24 @@ export interface UserToMatch {
   isGlobalAdmin: boolean;
 }
 
+/**
+ * Active users that have no object in the connected tenant yet (no `externalId`), with an id after
+ * `afterId` (by id), `limit` at a time: the users a connect that creates them goes through.
+ */
+export async function usersWithoutTenantObjectAfter(db: Db, tenantId: string, afterId: string, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('DirectoryUser')
+    .select('id')
+    .where('tenantId', '=', tenantId)
+    .where('deletedAt', 'is', null)
+    .where('externalId', 'is', null)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
 /** Active users with an id after `afterId` (by id), `limit` at a time: every user, a batch at a time. */
 export async function activeUsersAfter(db: Db, tenantId: string, afterId: string, limit: number): Promise<UserToMatch[]> {
   const rows = await db

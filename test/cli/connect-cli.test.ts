@@ -69,7 +69,13 @@ describe('roster connect, sync and disconnect', () => {
       tenantId: graph.tenant.id,
       clientId: app.clientId,
       lastSyncError: null,
+      adminRoles: 'not_read',
+      adminRolesReadAt: null,
+      adminRolesMissing: 'RoleManagement.Read.Directory',
     });
+    expect((await roster('connect', '--status')).stdout).toContain(
+      "  admin roles: not read: the app lacks RoleManagement.Read.Directory (or Directory.Read.All). Roster's own roles apply until it is granted (with admin consent) and a sync reads them\n",
+    );
     const again = await roster('connect', '--tenant', graph.tenant.id, '--client-id', app.clientId, '--client-secret-file', secretFile);
     expect(again.stderr).toMatch(/is connected to Contoso Ltd already/);
 

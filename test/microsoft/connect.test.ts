@@ -66,10 +66,10 @@ describe('connecting an organization to a Microsoft 365 tenant', () => {
       products: 1,
       users: { matched: 1, leftOutCount: 0, globalAdminsKept: 1 },
     });
-    const confirmed = await confirmConnection(db.ctx, OWNER, { checkedAt: checked.plan.checkedAt, leaveOut: false });
+    const confirmed = await confirmConnection(db.ctx, OWNER, { checkedAt: checked.plan.checkedAt, missing: null });
     expect(confirmed).toMatchObject({ ok: true, tenantName: 'Contoso Ltd' });
     if (!confirmed.ok) return;
-    const sync = await db.runtime.jobs.runNow(confirmed.syncJobId);
+    const sync = await db.runtime.jobs.runNow(confirmed.syncJobId!);
     expect(sync.status, sync.error ?? '').toBe('succeeded');
     const users = await db.db.selectFrom('DirectoryUser').selectAll().where('deletedAt', 'is', null).orderBy('userPrincipalName').execute();
     expect(users.map((u) => [u.userPrincipalName, u.displayName, u.externalId !== null])).toEqual([
@@ -141,11 +141,11 @@ describe('connecting an organization to a Microsoft 365 tenant', () => {
     const checked = await checkConnection(db.ctx, OWNER, db.runtime.secretKey(), input());
     expect(checked.ok && checked.plan.users).toMatchObject({ matched: 1, leftOutCount: 1, leftOut: [{ userPrincipalName: zed.upn, isGlobalAdmin: false }] });
     if (!checked.ok) return;
-    const refused = await confirmConnection(db.ctx, OWNER, { checkedAt: checked.plan.checkedAt, leaveOut: false });
-    expect(refused).toMatchObject({ ok: false, fields: [{ field: 'leaveOut' }] });
-    const confirmed = await confirmConnection(db.ctx, OWNER, { checkedAt: checked.plan.checkedAt, leaveOut: true });
+    const refused = await confirmConnection(db.ctx, OWNER, { checkedAt: checked.plan.checkedAt, missing: null });
+    expect(refused).toMatchObject({ ok: false, fields: [{ field: 'missing' }] });
+    const confirmed = await confirmConnection(db.ctx, OWNER, { checkedAt: checked.plan.checkedAt, missing: 'leave_out' });
     if (!confirmed.ok) throw new Error(confirmed.message);
-    expect((await db.runtime.jobs.runNow(confirmed.syncJobId)).status).toBe('succeeded');
+    expect((await db.runtime.jobs.runNow(confirmed.syncJobId!)).status).toBe('succeeded');
     const row = await db.db.selectFrom('DirectoryUser').select(['deletedAt', 'externalId']).where('id', '=', zed.id).executeTakeFirstOrThrow();
     expect(row.deletedAt).not.toBeNull();
     expect(row.externalId).toBeNull();
@@ -168,8 +168,8 @@ describe('connecting an organization to a Microsoft 365 tenant', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     const second = await checkConnection(db.ctx, OWNER, db.runtime.secretKey(), input());
     if (!first.ok || !second.ok) throw new Error('checks failed');
-    expect(await confirmConnection(db.ctx, OWNER, { checkedAt: first.plan.checkedAt, leaveOut: true })).toMatchObject({ ok: false, code: 'conflict' });
-    expect(await confirmConnection(db.ctx, OWNER, { checkedAt: second.plan.checkedAt, leaveOut: true })).toMatchObject({ ok: true });
+    expect(await confirmConnection(db.ctx, OWNER, { checkedAt: first.plan.checkedAt, missing: 'leave_out' })).toMatchObject({ ok: false, code: 'conflict' });
+    expect(await confirmConnection(db.ctx, OWNER, { checkedAt: second.plan.checkedAt, missing: 'leave_out' })).toMatchObject({ ok: true });
   });
 });
 

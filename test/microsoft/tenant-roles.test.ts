@@ -2,7 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { authorize } from '../../src/core/access/authorize.js';
 import { checkConnection } from '../../src/core/microsoft/connect-organization.js';
 import { linkMemberByHand, linkMembersByEmail } from '../../src/core/microsoft/link-members.js';
+import { connectionStatus } from '../../src/core/microsoft/connection-status.js';
 import { requestSync } from '../../src/core/microsoft/sync-request.js';
+import { connectionMessage } from '../../src/slack/views/connect-views.js';
 import { blockUser } from '../../src/core/users/block-user.js';
 import { createLogger } from '../../src/log.js';
 import { fakeGraphOptions } from '../support/connected-tenant.js';
@@ -81,6 +83,57 @@ describe('roles follow the tenant', () => {
     w.graph.setPermissions(w.app.clientId, WRITE_PERMISSIONS);
     await syncNow();
     expect(await rolesOf(w.admin)).toEqual(['global_admin']);
+  });
+});
+
+describe('whether the roles are read, as /users connect and roster connect --status say', () => {
+  const connection = async () => {
+    const status = await connectionStatus(w.db.ctx, OWNER);
+    if (!status.ok || !status.connection) throw new Error('not connected');
+    return status.connection;
+  };
+  const syncedAt = async () => (await w.db.db.selectFrom('DirectoryConnection').select('lastSyncAt').executeTakeFirstOrThrow()).lastSyncAt;
+  const roster = async (...args: string[]) => {
+    const { rosterCli } = await import('../support/run-cli.js');
+    return rosterCli(w.db, { MICROSOFT_GRAPH_URL: w.graph.graphUrl, MICROSOFT_LOGIN_URL: w.graph.loginUrl })(...args);
+  };
+
+  it('read at each sync: when last; then, the permission taken away, not read and why, the roles as last read kept', async () => {
+    const read = await connection();
+    expect(read.adminRoles).toEqual({ state: 'read', at: read.lastSyncAt });
+    const at = new Date(String(await syncedAt()));
+    const slack = JSON.stringify(connectionMessage('Contoso', read, true).blocks);
+    expect(slack).toContain(`*Admin roles:* read from the tenant at each sync (last read <!date^${Math.floor(at.getTime() / 1000)}^`);
+    const cli = await roster('connect', '--status');
+    expect(cli.stdout).toContain(`  admin roles: read from the tenant at each sync (last read ${at.toISOString()})\n`);
+
+    w.graph.setPermissions(w.app.clientId, WRITE_PERMISSIONS);
+    await syncNow();
+    const unread = await connection();
+    expect(unread.adminRoles).toEqual({ state: 'unread', missing: 'RoleManagement.Read.Directory', lastReadAt: at });
+    expect(JSON.stringify(connectionMessage('Contoso', unread, true).blocks)).toContain(
+      '*Admin roles:* not read at the last sync: the app lacks RoleManagement.Read.Directory (or Directory.Read.All). The roles as read on <!date^',
+    );
+    const json = JSON.parse((await roster('connect', '--status', '--output', 'json')).stdout) as Record<string, unknown>[];
+    expect(json[0]).toMatchObject({ adminRoles: 'not_read', adminRolesReadAt: at.toISOString(), adminRolesMissing: 'RoleManagement.Read.Directory' });
+    // Directory.Read.All reads them too.
+    w.graph.setPermissions(w.app.clientId, [...WRITE_PERMISSIONS, 'Directory.Read.All']);
+    await syncNow();
+    expect((await connection()).adminRoles).toMatchObject({ state: 'read' });
+  });
+
+  it("never read when the app never could: Roster's own roles apply, and it says so", async () => {
+    const plain = await connectedWorld();
+    try {
+      const status = await connectionStatus(plain.db.ctx, OWNER);
+      const c = status.ok ? status.connection : null;
+      expect(c?.adminRoles).toEqual({ state: 'unread', missing: 'RoleManagement.Read.Directory', lastReadAt: null });
+      expect(JSON.stringify(connectionMessage('Contoso', c!, true).blocks)).toContain(
+        "*Admin roles:* not read: the app lacks RoleManagement.Read.Directory (or Directory.Read.All). Roster's own roles apply until it is granted (with admin consent) and a sync reads them.",
+      );
+    } finally {
+      await plain.close();
+    }
   });
 });
 

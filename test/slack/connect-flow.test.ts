@@ -3,7 +3,7 @@ import { ACTION } from '../../src/slack/views/ids.js';
 import { makeUser, BASIC } from '../lifecycle/helpers.js';
 import { validateMessageBlocks } from '../support/block-kit-validator.js';
 import { startFakeGraph, type FakeApp, type FakeGraph } from '../support/fake-graph.js';
-import { checkboxes, plainText } from '../support/slack-requests.js';
+import { plainText, radio } from '../support/slack-requests.js';
 import { startRosterUnderTest, type RosterUnderTest } from '../support/roster-under-test.js';
 import { seedTenant } from '../support/test-db.js';
 
@@ -76,9 +76,9 @@ describe('/users connect in Slack', () => {
     expect(review).toContain(`${zed} (zed Test)`);
     expect(review).toMatch(/\*1\* user of Roster's directory is in the tenant/);
 
-    // Slack submits the review only with "Leave them out" ticked (a required input); the core refuses without it too.
+    // Slack submits the review only with a choice for the users not in the tenant (a required input); the core refuses without one too.
     const connectAt = r.fake.calls().length;
-    await r.sim.viewSubmission(form, { leaveOut: { value: checkboxes(['leave_out']) } }, { userId: OWNER });
+    await r.sim.viewSubmission(form, { missing: { value: radio('leave_out') } }, { userId: OWNER });
     const connected = await r.fake.waitFor((c) => c.method === 'views.update' && JSON.stringify(c.args.view).includes('Connected to'), { after: connectAt });
     expect(JSON.stringify(connected.args.view)).toContain('Connected to *Contoso Ltd*');
     const dm = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && String(c.args.text).startsWith('Synced Contoso Ltd'), {
@@ -100,6 +100,10 @@ describe('/users connect in Slack', () => {
     expect(validateMessageBlocks(message.blocks)).toEqual([]);
     expect(JSON.stringify(message)).toContain('Microsoft 365: Contoso Ltd');
     expect(JSON.stringify(message)).toMatch(/2 users read/);
+    // The app was not granted RoleManagement.Read.Directory: the roles are Roster's own, and it says so.
+    expect(JSON.stringify(message)).toContain(
+      "*Admin roles:* not read: the app lacks RoleManagement.Read.Directory (or Directory.Read.All). Roster's own roles apply until it is granted (with admin consent) and a sync reads them.",
+    );
     const disconnect = buttons(message).find((b) => b.action_id === ACTION.disconnect);
     expect(disconnect).toMatchObject({ style: 'danger', confirm: { title: { text: 'Disconnect Microsoft 365?' } } });
 

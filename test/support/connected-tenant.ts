@@ -17,11 +17,14 @@ export async function connectToFake(
   actor: MemberActor | OperatorActor,
   graph: FakeGraph,
   app: FakeApp,
-  options: { leaveOut?: boolean } = {},
+  options: { missing?: 'leave_out' | null } = {},
 ): Promise<JobRecord> {
   const checked = await checkConnection(db.ctx, actor, db.runtime.secretKey(), { tenant: graph.tenant.id, clientId: app.clientId, clientSecret: app.secret });
   if (!checked.ok) throw new Error(`check: ${checked.message}`);
-  const confirmed = await confirmConnection(db.ctx, actor, { checkedAt: checked.plan.checkedAt, leaveOut: options.leaveOut ?? true });
+  const confirmed = await confirmConnection(db.ctx, actor, {
+    checkedAt: checked.plan.checkedAt,
+    missing: options.missing === undefined ? 'leave_out' : options.missing,
+  });
   if (!confirmed.ok) throw new Error(`confirm: ${confirmed.message}`);
-  return db.runtime.jobs.runNow(confirmed.syncJobId);
+  return db.runtime.jobs.runNow(confirmed.syncJobId!);
 }

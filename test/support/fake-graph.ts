@@ -39,7 +39,7 @@ export interface FakeGraph {
   setPermissions(clientId: string, permissions: string[]): void;
   /** The next `count` JSON batches are carried out but their answers lost (the connection cut), as when a network fails mid-request. */
   dropBatchAnswers(count: number): void;
-  /** Runs `act` before each change the fake answers (null: none): a test changes Roster "at the same moment". */
+  /** Runs `act` before each change the fake answers, and before each JSON batch (null: none): a test changes Roster "at the same moment". */
   beforeChange(act: ((call: { method: string; path: string; body: unknown }) => Promise<void> | void) | null): void;
   /** How long a user made or restored through Graph stays invisible to reads (404), as Graph's replicas lag (ms; default 0). */
   setVisibilityDelay(ms: number): void;

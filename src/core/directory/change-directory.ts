@@ -24,8 +24,25 @@ export type DirectoryWork<T> = (tx: Db, directory: DirectoryProvider) => Promise
 export interface ChangeOptions<T> {
   /** Only rehearse (every check and write, then rolled back; nothing is sent to a tenant). */
   dryRun?: boolean;
-  /** Where the change is kept: a transaction of its own by default; a job's step (which saves its progress with it). */
+  /**
+   * Where the change is kept: a transaction of its own by default; a job's step (which saves its
+   * progress with it). A job's step met by a sync of the same user (CONNECTED_CHANGED_MEANWHILE) is
+   * decided again against the mirror as it is now, up to JOB_STEP_TRIES times in all.
+   */
   keep?: (work: (tx: Db) => Promise<T>) => Promise<Outcome<T>>;
+}
+
+/**
+ * How many times a job's step is decided, sent and kept when each try meets a concurrent change of
+ * the same users (a sync, another admin): the tenant's answer is read back into the mirror after
+ * each, so the next try asks only for what is still to do. An admin's own change is not tried again:
+ * they are told, and look at the user as the tenant has them.
+ */
+export const JOB_STEP_TRIES = 4;
+
+/** Whether a change failed because the users changed in Roster while the tenant made it (a try again may go through). */
+export function changedMeanwhile(outcome: Outcome<unknown>): boolean {
+  return !outcome.ok && outcome.message === CONNECTED_CHANGED_MEANWHILE;
 }
 
 /**
@@ -45,6 +62,7 @@ export interface ChangeOptions<T> {
  * The local mirror thus changes only after the tenant accepted. When the tenant accepted something
  * Roster then cannot record (a concurrent change: another admin, a sync), the users concerned are
  * read back from the tenant into the mirror, and the answer says so; the next sync reconciles the rest.
+ * A job's step (`keep`) that meets such a change is then decided again (JOB_STEP_TRIES).
  */
 export async function changeDirectory<T>(
   ctx: CoreContext,
@@ -52,6 +70,14 @@ export async function changeDirectory<T>(
   work: DirectoryWork<T>,
   options: ChangeOptions<T> = {},
 ): Promise<Outcome<T>> {
+  const tries = options.keep && organization.directory !== 'embedded' && !options.dryRun ? JOB_STEP_TRIES : 1;
+  for (let tried = 1; ; tried++) {
+    const done = await changeOnce(ctx, organization, work, options);
+    if (tried >= tries || !changedMeanwhile(done)) return done;
+  }
+}
+
+async function changeOnce<T>(ctx: CoreContext, organization: ChangedOrganization, work: DirectoryWork<T>, options: ChangeOptions<T>): Promise<Outcome<T>> {
   const dryRun = options.dryRun ?? false;
   // Every transaction that changes the organization's directory takes its lock first
   // (store/organization-lock.ts): decide, keep, or the one transaction of Roster's own directory.
@@ -92,6 +118,7 @@ export async function changeDirectory<T>(
     // The use case's own refusals (a username or a seat taken meanwhile) after the tenant accepted.
     const applied = [...verdicts.values()].filter((v) => v.applied.length > 0);
     await mirrorFromTenant(ctx, organization.id, remote, applied);
+    if (error instanceof CoreFailure && changedMeanwhile(error.error)) return error.error;
     if (applied.length > 0 && isLocalRefusal(error)) return fail('conflict', tenantMadeIt(error instanceof Error ? error.message : String(error)));
     throw error;
   }

@@ -37,6 +37,8 @@ export class ChangeRecorder {
   private readonly made = new Map<string, string>();
   /** The refusal a `record` run met (the tenant's words), if any. */
   refusal: CoreFailure | null = null;
+  /** A `record` run met a user the tenant was told nothing about (they changed meanwhile): even if a step caught it, the run is not kept. */
+  private unheard = false;
 
   constructor(
     private readonly inner: DirectoryProvider,
@@ -57,6 +59,7 @@ export class ChangeRecorder {
   /** Before COMMIT of a `record` run: throws when a user's changes differ from what the tenant accepted. */
   verify(): void {
     if (!this.verdicts) return;
+    if (this.unheard) throw new CoreFailure(fail('conflict', CONNECTED_CHANGED_MEANWHILE));
     for (const [key, kinds] of this.byKey) {
       const verdict = this.verdicts.get(key);
       const asked = [...kinds.values()];
@@ -201,7 +204,10 @@ export class ChangeRecorder {
       this.refusal = new CoreFailure(verdict.refused.problem);
       throw this.refusal;
     }
-    if (!verdict) throw new CoreFailure(fail('conflict', CONNECTED_CHANGED_MEANWHILE));
+    if (!verdict) {
+      this.unheard = true;
+      throw new CoreFailure(fail('conflict', CONNECTED_CHANGED_MEANWHILE));
+    }
     return verdict.externalId;
   }
 

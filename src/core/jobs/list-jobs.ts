@@ -33,6 +33,7 @@ const WHAT: Record<string, string> = {
   'sweep.housekeeping': 'Forget old jobs and changes',
   ...BULK_ACTION_JOB_NAMES,
   'directory.sync': 'Sync with Microsoft 365',
+  'directory.create_missing': 'Create users in Microsoft 365 (connect)',
   'licenses.seat_alert': 'Send a seat alert',
   'licenses.seat_digest': 'Send the weekly seat digest',
   'sweep.seat-digest': 'Queue the weekly seat digests due',

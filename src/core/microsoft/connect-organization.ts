@@ -18,6 +18,7 @@ import { matchUsers, type UserMatch } from './match-users.js';
 import { readEntraRoles } from './entra-roles.js';
 import type { Role } from '../roles.js';
 import { queueSync } from './sync-request.js';
+import { CREATE_MISSING_JOB, queueCreateMissing } from './create-missing-job.js';
 import { readOrganization, readTenantFacts, type TenantFacts } from './tenant-facts.js';
 
 /** How long a check waits for the admin's confirmation before they must check again. */
@@ -36,7 +37,7 @@ export interface ConnectPlan {
 }
 
 /** Work that changes the directory and must not run while connecting (it would write to Roster's own directory). */
-const DIRECTORY_JOBS = [IMPORT_JOB, EDIT_MANY_JOB, PRODUCT_CHANGE_JOB];
+const DIRECTORY_JOBS = [IMPORT_JOB, EDIT_MANY_JOB, PRODUCT_CHANGE_JOB, CREATE_MISSING_JOB];
 
 /** Whether the actor may connect this organization (Global admins), and whether it is connected already. */
 export async function mayConnect(ctx: CoreContext, actor: Actor): Promise<Result<{ auth: Authorized }>> {
@@ -69,7 +70,7 @@ export async function checkConnection(
   actor: Actor,
   key: Buffer,
   input: ConnectInput,
-  options: { dryRun?: boolean; leaveOut?: boolean } = {},
+  options: { dryRun?: boolean; missingChosen?: boolean } = {},
 ): Promise<Result<{ plan: ConnectPlan; saved: boolean }>> {
   const allowed = await mayConnect(ctx, actor);
   if (!allowed.ok) return allowed;
@@ -88,7 +89,7 @@ export async function checkConnection(
     organization = await readOrganization(client);
     facts = await readTenantFacts(client, organization);
     match = await matchUsers(ctx, auth.tenant.id, client);
-    roles = await readEntraRoles(client);
+    roles = (await readEntraRoles(client)).roles;
   } catch (error) {
     return graphProblem(error, organization?.displayName);
   }
@@ -120,8 +121,8 @@ export async function checkConnection(
     users,
     checkedAt: now,
   };
-  // Nothing is kept for a rehearsal, or when the admin said beforehand not to leave users out (the command line).
-  if (options.dryRun || (options.leaveOut === false && match.leftOutCount > 0)) return ok({ plan, saved: false });
+  // Nothing is kept for a rehearsal, or when the admin did not say beforehand what becomes of the users not in the tenant (the command line).
+  if (options.dryRun || (options.missingChosen === false && match.leftOutCount > 0)) return ok({ plan, saved: false });
   const saved = await savePendingConnection(
     ctx.db,
     {
@@ -140,37 +141,42 @@ export async function checkConnection(
   return ok({ plan, saved: true });
 }
 
+/** What the admin chose for the users of Roster's directory the tenant does not have. */
+export type MissingUsers = 'leave_out' | 'create';
+
 /**
  * Connects the organization as checked (Global admins): from now on its tables are the tenant's
  * mirror, and the first sync is queued (a full read; the users of Roster's own directory not found
- * in the tenant are deleted then, which `leaveOut` agrees to when there are any). Changes to the
- * directory wait for changes to go to the tenant (issue 16 item 3).
+ * in the tenant are deleted then). When there are such users the admin chose what becomes of them:
+ * left out (deleted at the first sync), or created in the tenant first: then a job makes them there
+ * (create-missing-job.ts) and queues the first sync when it ends (`createJobId`; `syncJobId` is null).
  */
 export async function confirmConnection(
   ctx: CoreContext,
   actor: Actor,
-  confirmation: { checkedAt: Date; leaveOut: boolean },
+  confirmation: { checkedAt: Date; missing: MissingUsers | null },
   options: { queue?: JobQueue; notify?: string | null; maxAttempts?: number } = {},
-): Promise<Result<{ tenantName: string; syncJobId: string }>> {
+): Promise<Result<{ tenantName: string; syncJobId: string | null; createJobId: string | null }>> {
   const auth = await authorize(ctx, actor, 'manage_directory');
   if (!auth.ok) return auth;
   const tenantId = auth.tenant.id;
   const busy = await busyRefusal(ctx, tenantId);
   if (busy) return busy;
   const now = ctx.now();
-  const done = await transaction(ctx, async (tx): Promise<Result<{ tenantName: string; syncJobId: string }>> => {
+  const done = await transaction(ctx, async (tx): Promise<Result<{ tenantName: string; syncJobId: string | null; createJobId: string | null }>> => {
     const pending = await connectionOf(tx, tenantId);
     if (pending?.status === 'connected') return fail('conflict', `${auth.tenant.name} is connected to ${pending.displayName} already.`);
     if (!pending || pending.createdAt.getTime() !== confirmation.checkedAt.getTime())
       return fail('conflict', 'A newer check replaced this one (another admin, or another try): check the tenant again with `/users connect`.');
     if (differenceInMinutes(now, pending.createdAt) > CHECK_VALID_MINUTES)
       return fail('conflict', `This check is over ${CHECK_VALID_MINUTES} minutes old: check the tenant again with \`/users connect\`.`);
-    if (pending.leftOutUsers > 0 && !confirmation.leaveOut)
+    if (pending.leftOutUsers > 0 && !confirmation.missing)
       return fail(
         'invalid_input',
-        `${pending.leftOutUsers} ${pending.leftOutUsers === 1 ? "user of Roster's directory is" : "users of Roster's directory are"} not in ${pending.displayName}: agree to leave them out to connect (creating them in the tenant comes later).`,
-        [{ field: 'leaveOut', message: 'Tick this to connect without them.' }],
+        `${pending.leftOutUsers} ${pending.leftOutUsers === 1 ? "user of Roster's directory is" : "users of Roster's directory are"} not in ${pending.displayName}: choose to create them in the tenant or to leave them out.`,
+        [{ field: 'missing', message: 'Choose what becomes of them.' }],
       );
+    const creating = pending.leftOutUsers > 0 && confirmation.missing === 'create';
     await markConnected(tx, tenantId, now);
     await setDirectoryKind(tx, tenantId, 'microsoft365', pending.displayName);
     await writeAudit(
@@ -182,10 +188,30 @@ export async function confirmConnection(
         targetType: 'tenant',
         targetId: pending.microsoftTenantId,
         changedFields: ['directory'],
-        summary: `Connected to the Microsoft 365 tenant ${pending.displayName} (${pending.microsoftTenantId}, app ${pending.clientId})${pending.leftOutUsers > 0 ? `; ${pending.leftOutUsers} users of Roster's directory left out` : ''}`,
+        summary: `Connected to the Microsoft 365 tenant ${pending.displayName} (${pending.microsoftTenantId}, app ${pending.clientId})${pending.leftOutUsers > 0 ? `; ${pending.leftOutUsers} users of Roster's directory ${creating ? 'to be created in the tenant' : 'left out'}` : ''}`,
       },
       now,
     );
+    const queue = options.queue ?? 'app';
+    if (creating) {
+      const createJobId = await queueCreateMissing(
+        ctx,
+        {
+          tenantId,
+          requestedBy: auth.actorId,
+          queue,
+          payload: {
+            actor,
+            notify: options.notify ?? null,
+            syncQueue: queue,
+            ...(options.maxAttempts ? { syncMaxAttempts: options.maxAttempts } : {}),
+          },
+          ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+        },
+        tx,
+      );
+      return ok({ tenantName: pending.displayName, syncJobId: null, createJobId });
+    }
     const job = await queueSync(
       ctx,
       {
@@ -197,7 +223,7 @@ export async function confirmConnection(
       },
       tx,
     );
-    return ok({ tenantName: pending.displayName, syncJobId: job.id });
+    return ok({ tenantName: pending.displayName, syncJobId: job.id, createJobId: null });
   });
   if (!done.ok) return done;
   if (done.value.ok) reportChange(ctx, auth.tenant, 'organization', actor);

@@ -24,6 +24,39 @@ export interface ConnectionView {
   lastSyncCounts: z.output<typeof countsSchema> | null;
   /** A sync is queued or running now. */
   syncing: boolean;
+  /** Whether Roster's admin roles follow the tenant's Entra roles: read at the last sync, or not (and why). */
+  adminRoles: AdminRolesRead;
+}
+
+/** Whether the syncs read the users' Microsoft Entra roles (docs/domain.md "Connected organizations"). */
+export type AdminRolesRead =
+  /** Read at the last sync that ended (`at`). */
+  | { state: 'read'; at: Date }
+  /** The last sync could not read them: the app lacks `missing`; `lastReadAt`: an earlier read, whose roles stay. */
+  | { state: 'unread'; missing: string; lastReadAt: Date | null }
+  /** No sync has read them, nor tried, yet. */
+  | { state: 'not_yet' };
+
+/** Directory.Read.All lets an app read role assignments too (a broader permission some apps hold already). */
+const ALSO_READS_ROLES: Record<string, string> = { 'RoleManagement.Read.Directory': 'Directory.Read.All' };
+
+/**
+ * What `/users connect` and `roster connect --status` say about the admin roles, with dates as
+ * `date` writes them and the permission's name passed through `text` (Slack escapes it).
+ */
+export function adminRolesSentence(roles: AdminRolesRead, date: (at: Date) => string, text: (said: string) => string = (said) => said): string {
+  if (roles.state === 'read') return `read from the tenant at each sync (last read ${date(roles.at)})`;
+  if (roles.state === 'not_yet') return 'read from the tenant at the first sync, when the app may read them (RoleManagement.Read.Directory)';
+  const also = ALSO_READS_ROLES[roles.missing];
+  const lacks = `the app lacks ${text(roles.missing)}${also ? ` (or ${also})` : ''}`;
+  return roles.lastReadAt
+    ? `not read at the last sync: ${lacks}. The roles as read on ${date(roles.lastReadAt)} apply until it is granted (with admin consent) and a sync reads them again`
+    : `not read: ${lacks}. Roster's own roles apply until it is granted (with admin consent) and a sync reads them`;
+}
+
+function adminRolesOf(record: { rolesReadAt: Date | null; rolesUnreadFor: string | null }): AdminRolesRead {
+  if (record.rolesUnreadFor) return { state: 'unread', missing: record.rolesUnreadFor, lastReadAt: record.rolesReadAt };
+  return record.rolesReadAt ? { state: 'read', at: record.rolesReadAt } : { state: 'not_yet' };
 }
 
 /**
@@ -54,6 +87,7 @@ export async function connectionStatus(
       lastSyncError: record.lastSyncError,
       lastSyncCounts: counts.success ? counts.data : null,
       syncing: (await openSync(ctx, auth.tenant.id)) !== null,
+      adminRoles: adminRolesOf(record),
     },
   });
 }

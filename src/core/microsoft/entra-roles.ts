@@ -22,12 +22,17 @@ const ASSIGNMENTS = `/roleManagement/directory/roleAssignments?$select=principal
     .join(',')})`,
 )}`;
 
+/** The permission Roster asks for to read the role assignments (least privileged; Directory.Read.All does too). */
+export const ROLES_PERMISSION = 'RoleManagement.Read.Directory';
+
 /**
- * The tenant's users' Roster roles, by object id: their tenant-wide active assignments of the roles
- * above. Null when the app may not read them (no RoleManagement.Read.Directory): roles then stay
- * as they are in Roster.
+ * What a read of the tenant's roles gave: the users' Roster roles, by object id (their tenant-wide
+ * active assignments of the roles above); or, when the app may not read them, the permission it
+ * lacks (roles then stay as they are in Roster).
  */
-export async function readEntraRoles(client: GraphClient): Promise<Map<string, Role[]> | null> {
+export type EntraRolesRead = { roles: Map<string, Role[]> } | { roles: null; missing: string };
+
+export async function readEntraRoles(client: GraphClient): Promise<EntraRolesRead> {
   const roles = new Map<string, Role[]>();
   try {
     for await (const page of client.pages<{ principalId: string; roleDefinitionId: string; directoryScopeId?: string }>(ASSIGNMENTS)) {
@@ -39,8 +44,8 @@ export async function readEntraRoles(client: GraphClient): Promise<Map<string, R
       }
     }
   } catch (error) {
-    if (error instanceof GraphError && error.kind === 'missing_permission') return null;
+    if (error instanceof GraphError && error.kind === 'missing_permission') return { roles: null, missing: error.details.permission ?? ROLES_PERMISSION };
     throw error;
   }
-  return roles;
+  return { roles };
 }

@@ -53,8 +53,8 @@ export async function matchUsers(ctx: CoreContext, tenantId: string, client: Gra
   }
 }
 
-/** The users found in the tenant: their object ids by lower-case username. */
-async function foundInTenant(client: GraphClient, users: readonly UserToMatch[]): Promise<Map<string, string>> {
+/** The users found in the tenant: their object ids by lower-case username (at most 300 users: one JSON batch). */
+export async function foundInTenant(client: GraphClient, users: readonly Pick<UserToMatch, 'userPrincipalName'>[]): Promise<Map<string, string>> {
   const requests = [];
   for (let i = 0; i < users.length; i += PER_FILTER) {
     const names = users.slice(i, i + PER_FILTER).map((u) => quote(u.userPrincipalName));

@@ -14,6 +14,8 @@ import { mirrorChange } from './mirror-user.js';
 import { SYNC_JOB, syncJobPayload } from './sync-request.js';
 import { readTenantFacts } from './tenant-facts.js';
 import { readEntraRoles } from './entra-roles.js';
+import { CREATE_MISSING_JOB } from './create-missing-job.js';
+import { openJobsOfTenant } from '../../store/jobs.js';
 
 /** Users written per transaction (a Graph page is split into steps of this size). */
 export const SYNC_STEP_USERS = 250;
@@ -57,6 +59,11 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
     async run(job) {
       const tenantId = job.record.tenantId;
       if (!tenantId) throw new PermanentJobFailure('A sync names no organization.');
+      // Users of Roster's directory are being made in the tenant (connect → Create them in the tenant):
+      // a full read now would delete them in Roster. The creation queues the first sync once they are made.
+      const creating = await openJobsOfTenant(core.db, tenantId, [CREATE_MISSING_JOB]);
+      if (creating.some((open) => typeof open.progress.syncJobId !== 'string'))
+        return { done: { skipped: "users of Roster's directory are being created in the tenant; the first sync follows" } };
       const claimed = await job.step((tx) => claimSync(tx, tenantId, job.record.id, core.now()));
       if (!claimed.ok || !claimed.value) return { done: { skipped: 'another sync of this organization is at work, or it is not connected' } };
       const connection = await connectionOf(core.db, tenantId);
@@ -139,19 +146,21 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
         }
         const facts = await readTenantFacts(client);
         // Roster's admin roles are the tenant's Entra roles (when the app may read them: RoleManagement.Read.Directory).
-        const roles = await readEntraRoles(client);
+        const read = await readEntraRoles(client);
         const wrote = await job.step(async (tx) => {
           await held(tx);
           const now = core.now();
           await core.mirror.setProducts(tx, tenantId, facts.products, now);
           await core.mirror.setDomains(tx, tenantId, facts.domains, now);
-          if (roles) await core.mirror.setRoles(tx, tenantId, roles, now);
+          if (read.roles) await core.mirror.setRoles(tx, tenantId, read.roles, now);
           // The organization is named as the tenant is (renamed in the admin center, renamed here).
           await setDirectoryKind(tx, tenantId, 'microsoft365', facts.displayName);
           await recordSyncEnd(tx, tenantId, job.record.id, {
             at: now,
             error: null,
             counts: { ...progress.counts, products: facts.products.length, domains: facts.domains.length },
+            // Whether the roles were read: `/users connect` and `roster connect --status` say so.
+            roles: read.roles ? { read: true } : { read: false, missing: read.missing },
           });
         });
         if (!wrote.ok) throw new PermanentJobFailure(wrote.message);

@@ -14,6 +14,13 @@ import { applyInBatches } from './tenant-batches.js';
 
 /** The connected tenant of an organization, to send it changes: its client, signed in with the sealed secret. */
 export async function tenantDirectory(ctx: CoreContext, tenantId: string): Promise<Result<{ directory: RemoteDirectory }>> {
+  const reached = await tenantClient(ctx, tenantId);
+  if (!reached.ok) return reached;
+  return ok({ directory: graphDirectory(reached.client, reached.tenantName) });
+}
+
+/** The Graph client of an organization's connected tenant (signed in with the sealed secret), and the tenant's name. */
+export async function tenantClient(ctx: CoreContext, tenantId: string): Promise<Result<{ client: GraphClient; tenantName: string }>> {
   const connection = await connectionOf(ctx.db, tenantId);
   if (connection?.status !== 'connected')
     return fail('conflict', 'This organization was disconnected from Microsoft 365 a moment ago: nothing was changed. Try again.');
@@ -24,7 +31,7 @@ export async function tenantDirectory(ctx: CoreContext, tenantId: string): Promi
       `Roster cannot open the client secret of ${connection.displayName} with its current key (was ROSTER_SECRET_KEY or the key file changed?): nothing was changed. A Global admin disconnects and connects again with the secret.`,
     );
   const client = ctx.graph.client(tenantId, { tenant: connection.microsoftTenant, clientId: connection.clientId, clientSecret: secret });
-  return ok({ directory: graphDirectory(client, connection.displayName) });
+  return ok({ client, tenantName: connection.displayName });
 }
 
 /** A connected tenant over Microsoft Graph: one user's changes request by request, many users' in JSON batches. */

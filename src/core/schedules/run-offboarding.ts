@@ -4,7 +4,7 @@ import { actorSchema, actorSlackMember, reportChange, type CoreContext } from '.
 import { identify, type Authorized } from '../access/authorize.js';
 import { reauthorize } from '../access/act-on-user.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
-import { changeDirectory } from '../directory/change-directory.js';
+import { changeDirectory, changedMeanwhile } from '../directory/change-directory.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { enqueue } from '../jobs/enqueue.js';
 import { PermanentJobFailure, type JobEnd, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
@@ -96,6 +96,8 @@ export async function runOffboarding(ctx: CoreContext, job: RunningJob): Promise
     },
     { keep: (work) => job.step(work, (summary) => ({ summary })) },
   );
+  // Met by a sync of the same user at every try: a later attempt runs it again (never lost for a race).
+  if (changedMeanwhile(done)) throw new Error(metASync(what));
   if (!done.ok) throw new PermanentJobFailure(`${what} did not run: ${done.message} Nothing was changed.`);
   reportChange(ctx, auth.tenant, 'users', payload.actor);
   return { done: { ...done.value } };
@@ -214,6 +216,7 @@ export async function runOffboardDelete(ctx: CoreContext, job: RunningJob): Prom
     },
     { keep: (work) => job.step(work, (deleted) => ({ deleted })) },
   );
+  if (changedMeanwhile(done)) throw new Error(metASync(what));
   if (!done.ok) throw new PermanentJobFailure(`${what} did not run: ${done.message}`);
   reportChange(ctx, who.tenant, 'users', payload.actor);
   return { done: { deleted: done.value } };
@@ -226,3 +229,6 @@ export function scheduledChangeHandlers(ctx: CoreContext): JobHandler[] {
     { kind: OFFBOARD_DELETE_JOB, run: (job) => runOffboardDelete(ctx, job), ended: (job, how) => tellFailure(ctx, job, how) },
   ];
 }
+
+/** A scheduled change whose every try met a sync of the same user: this attempt fails, and the job runs again. */
+const metASync = (what: string) => `${what} met a sync of the same user at the same moment; it runs again shortly.`;

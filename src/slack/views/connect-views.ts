@@ -1,6 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { ConnectPlan } from '../../core/microsoft/connect-organization.js';
-import type { ConnectionView } from '../../core/microsoft/connection-status.js';
+import type { CreateMissingResult } from '../../core/microsoft/create-missing-job.js';
+import { adminRolesSentence, type ConnectionView } from '../../core/microsoft/connection-status.js';
 import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { ACTION, CALLBACK, VALUE } from './ids.js';
@@ -48,7 +49,10 @@ export function connectModal(again: { tenant?: string; clientId?: string; proble
   };
 }
 
-/** What connecting will do, before anything changes; Connect confirms (and agrees to leave out the users not in the tenant). */
+/** The choices for the users of Roster's directory not in the tenant (the review's radio buttons). */
+export const MISSING = { create: 'create', leaveOut: 'leave_out' } as const;
+
+/** What connecting will do, before anything changes; Connect confirms, with what becomes of the users not in the tenant. */
 export function connectReviewModal(plan: ConnectPlan): View {
   const { users } = plan;
   const blocks: KnownBlock[] = [
@@ -68,21 +72,25 @@ export function connectReviewModal(plan: ConnectPlan): View {
     blocks.push(section(`*${users.leftOutCount}* not in the tenant:\n${listed}${more}`.slice(0, 3000)));
     blocks.push({
       type: 'input',
-      block_id: 'leaveOut',
+      block_id: 'missing',
       optional: false,
       label: plain('Users not in the tenant', 2000),
       element: {
-        type: 'checkboxes',
+        type: 'radio_buttons',
         action_id: VALUE,
-        options: [option('Leave them out: they are deleted in Roster', 'leave_out')],
+        options: [
+          { ...option('Create them in the tenant', MISSING.create), description: plain('With their profile, usage location, licenses and sign-in.', 75) },
+          { ...option('Leave them out', MISSING.leaveOut), description: plain('They are deleted in Roster at the first sync.', 75) },
+        ],
       },
-      hint: plain('Creating them in the tenant comes in a later version of Roster. Deleted users are kept 30 days.', 2000),
+      hint: plain(
+        'Created users each get a new temporary password (changed at first sign-in), sent to you as a notice with Show password; a user whose license has no seat in the tenant is created without it; admin roles are given in Microsoft Entra. Deleted users are kept 30 days.',
+        2000,
+      ),
     });
   }
   blocks.push(
-    context(
-      'Once connected, Roster reads the tenant every few minutes (and on `/users sync`). Until Roster sends changes to the tenant, make them in the Microsoft 365 admin center.',
-    ),
+    context('Once connected, Roster reads the tenant every few minutes (and on `/users sync`), and every change made in Roster goes to the tenant first.'),
   );
   return {
     type: 'modal',
@@ -111,6 +119,7 @@ export function connectionMessage(organizationName: string, c: ConnectionView, c
       ['Connected', c.connectedAt ? slackDateTime(c.connectedAt) : '—'],
       ['Last sync', `${lastSync}${c.syncing ? '\n_A sync is at work now._' : ''}`],
     ]),
+    section(`*Admin roles:* ${adminRolesSentence(c.adminRoles, slackDateTime, esc)}.`),
     ...(c.lastSyncError ? [section(`:warning: *The last sync failed:* ${esc(c.lastSyncError)}`)] : []),
     {
       type: 'actions',
@@ -129,23 +138,83 @@ export function connectionMessage(organizationName: string, c: ConnectionView, c
       ],
     },
     context(
-      'Roster mirrors the tenant: views, find, export and the App Home read the mirror. Until Roster sends changes to the tenant, make them in the Microsoft 365 admin center; they show here after the next sync.',
+      'Roster mirrors the tenant: views, find, export and the App Home read the mirror; changes made in Roster go to the tenant first, and changes made in the Microsoft 365 admin center show here after the next sync.',
     ),
   ];
   return { text: esc(`${organizationName} is connected to Microsoft 365 (${c.tenantName})`), blocks };
 }
 
-/** What the modal says once connected. */
-export function connectedModal(tenantName: string): View {
+/** What the modal says once connected (`creating`: the users not in the tenant are made there first). */
+export function connectedModal(tenantName: string, creating = false): View {
   return {
     type: 'modal',
     title: plain(CONNECT_TITLE, 24),
     close: plain('Close', 24),
     blocks: [
       section(
-        `Connected to *${esc(tenantName)}*. The first sync reads every user now: they appear in \`/users list\` as it goes, and you get a DM when it is done.`,
+        creating
+          ? `Connected to *${esc(tenantName)}*. Roster now creates the users that are not in the tenant: each new temporary password comes to you as a notice with *Show password*, and a DM lists who was created. Then the first sync reads every user.`
+          : `Connected to *${esc(tenantName)}*. The first sync reads every user now: they appear in \`/users list\` as it goes, and you get a DM when it is done.`,
       ),
-      context('`/users connect` shows the connection and its last sync; `/users sync` reads the changes now.'),
+      context('`/users connect` shows the connection and its last sync; `/users sync` reads the changes now; `/users jobs` shows the work under way.'),
     ],
   };
+}
+
+/** The results DM of creating the users not in the tenant at connect (like an import's). */
+export function createMissingResultsMessage(
+  result: CreateMissingResult,
+  ended: { finished: true } | { cancelled: true } | { failed: string },
+  undelivered: readonly { recipient: string; userPrincipalName: string }[],
+): { text: string; blocks: Blocks } {
+  const made = result.created.length + result.withoutLicense.length;
+  const counts = `${made} created (${result.withoutLicense.length} without their licenses), ${result.refused.length} not created`;
+  const title = `Creating the users not in ${esc(result.tenantName)}`;
+  const summary =
+    'finished' in ended
+      ? `*${title}:* ${counts}.`
+      : 'cancelled' in ended
+        ? `*${title} was cancelled:* ${counts}. The users not created yet are left out (deleted in Roster at the first sync).`
+        : `*${title} stopped* (${esc(ended.failed)}): ${counts}. The users not created yet are left out (deleted in Roster at the first sync).`;
+  const blocks: KnownBlock[] = [section(summary)];
+  const line = (u: { userPrincipalName: string; licenses: string[] }) =>
+    `• \`${esc(u.userPrincipalName)}\`${u.licenses.length ? ` (${esc(u.licenses.join(', '))})` : ''}`;
+  if (result.created.length > 0) blocks.push(...listSections(`:white_check_mark: *Created (${result.created.length})*`, result.created.map(line)));
+  if (result.withoutLicense.length > 0)
+    blocks.push(
+      ...listSections(
+        `:warning: *Created without their licenses (${result.withoutLicense.length})*`,
+        result.withoutLicense.map((u) => `• \`${esc(u.userPrincipalName)}\`: not given ${esc(u.licenses.join(', '))}: ${esc(u.reason)}`),
+      ),
+    );
+  if (result.refused.length > 0)
+    blocks.push(
+      ...listSections(
+        `:no_entry: *Not created, left out (${result.refused.length})*`,
+        result.refused.map((u) => `• \`${esc(u.userPrincipalName)}\`: ${esc(u.reason)}`),
+      ),
+    );
+  const notes: string[] = [];
+  if (made > 0)
+    notes.push(
+      'Each new temporary password came to you as a separate notice with *Show password*: shown once, within 24 hours; it must be changed at first sign-in. Admin roles are not created in the tenant: assign them in the Microsoft Entra admin center (Roles &amp; admins).',
+    );
+  for (const missed of undelivered)
+    notes.push(`The notice for \`${esc(missed.userPrincipalName)}\` could not be sent to <@${missed.recipient}>: reset that user's password once connected.`);
+  if (notes.length > 0) blocks.push(context(...notes.slice(0, 10)));
+  return { text: esc(`${title.replace(/\*/g, '')}: ${counts}`), blocks: blocks.slice(0, 50) };
+}
+
+function listSections(title: string, lines: readonly string[]): KnownBlock[] {
+  const blocks: KnownBlock[] = [];
+  let text = title;
+  for (const line of lines) {
+    if (text.length + line.length + 1 > 2900) {
+      blocks.push(section(text));
+      text = '';
+    }
+    text = text ? `${text}\n${line}` : line;
+  }
+  if (text) blocks.push(section(text));
+  return blocks;
 }

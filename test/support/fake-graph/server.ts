@@ -65,6 +65,7 @@ export async function route(s: FakeGraphState, req: IncomingMessage, res: Server
     return send(res, answer);
   }
   if (path === '/$batch' && method === 'POST') {
+    if (s.beforeChange) await s.beforeChange({ method, path, body: safeJson(body) });
     const answer = batch(s, JSON.parse(body || '{}') as { requests?: InnerRequest[] }, app);
     record(answer.status);
     if (s.dropBatchAnswers > 0) {

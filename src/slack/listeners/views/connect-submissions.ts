@@ -7,7 +7,7 @@ import { ViewState, viewErrors, type ViewStateValues } from '../../parse/view-st
 import { change } from '../../services/answer.js';
 import { fieldErrors, showView, type ViewListener } from '../../services/answering.js';
 import { esc } from '../../views/kit.js';
-import { CONNECT_TITLE, connectedModal, connectModal, connectReviewModal } from '../../views/connect-views.js';
+import { CONNECT_TITLE, connectedModal, connectModal, connectReviewModal, MISSING } from '../../views/connect-views.js';
 import { messageModal } from '../../views/message-modal.js';
 
 /**
@@ -42,7 +42,7 @@ export function connectSubmission(deps: ListenerDeps): ViewListener {
 
 const reviewSchema = z.object({ checkedAt: z.iso.datetime(), leftOut: z.number().int().min(0) });
 
-/** Connect, on the review: connects as checked, queues the first sync (the admin gets a DM when it ends). */
+/** Connect, on the review: connects as checked, queues the creation of the users not in the tenant (when chosen), or the first sync (the admin gets a DM when it ends). */
 export function connectReviewSubmission(deps: ListenerDeps): ViewListener {
   return {
     look: { title: CONNECT_TITLE, working: 'Connecting…' },
@@ -51,18 +51,19 @@ export function connectReviewSubmission(deps: ListenerDeps): ViewListener {
       const state = new ViewState(view.state.values as ViewStateValues);
       const review = reviewSchema.safeParse(JSON.parse(view.private_metadata || '{}'));
       if (!review.success) return { reply: showView(messageModal(CONNECT_TITLE, 'This form could not be read back: open `/users connect` again.')) };
-      const leaveOut = state.selectedMany('leaveOut').includes('leave_out');
-      if (review.data.leftOut > 0 && !leaveOut) return { reply: fieldErrors({ leaveOut: 'Tick this to connect without them.' }) };
+      const chosen = state.selected('missing');
+      const missing = chosen === MISSING.create ? 'create' : chosen === MISSING.leaveOut ? 'leave_out' : null;
+      if (review.data.leftOut > 0 && !missing) return { reply: fieldErrors({ missing: 'Choose to create them in the tenant, or to leave them out.' }) };
       return {
         reply: showView(messageModal(CONNECT_TITLE, 'Connecting…')),
         after: change('connect the organization', async () => {
-          const done = await confirmConnection(deps.core, actor, { checkedAt: new Date(review.data.checkedAt), leaveOut }, { notify: actor.slackUserId });
+          const done = await confirmConnection(deps.core, actor, { checkedAt: new Date(review.data.checkedAt), missing }, { notify: actor.slackUserId });
           if (!done.ok) {
             await deps.slack.updateView(view.id, messageModal(CONNECT_TITLE, `${esc(done.message)} Nothing was changed.`));
             return;
           }
-          deps.logger.info('organization connected to Microsoft 365', { team: actor.teamId, by: actor.slackUserId, job: done.syncJobId });
-          await deps.slack.updateView(view.id, connectedModal(done.tenantName));
+          deps.logger.info('organization connected to Microsoft 365', { team: actor.teamId, by: actor.slackUserId, job: done.createJobId ?? done.syncJobId });
+          await deps.slack.updateView(view.id, connectedModal(done.tenantName, done.createJobId !== null));
         }),
       };
     },

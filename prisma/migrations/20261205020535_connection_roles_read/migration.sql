@@ -1,0 +1,4 @@
+-- AlterTable
+ALTER TABLE "DirectoryConnection" ADD COLUMN "rolesReadAt" DATETIME;
+ALTER TABLE "DirectoryConnection" ADD COLUMN "rolesUnreadFor" TEXT;
+
