@@ -53,7 +53,10 @@ export type AuditAction =
   | 'tenant.schedule_hour'
   | 'user.offboard_scheduled'
   | 'user.offboard_changed'
-  | 'user.offboard_cancelled';
+  | 'user.offboard_cancelled'
+  | 'user.started'
+  | 'user.start_changed'
+  | 'user.start_cancelled';
 
 export interface AuditEntry {
   tenantId: string;

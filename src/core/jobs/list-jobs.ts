@@ -39,6 +39,8 @@ const WHAT: Record<string, string> = {
   'licenses.reclaim': 'Reclaim licenses',
   'users.offboard': 'Offboard a user on their last day',
   'users.offboard_delete': 'Delete an offboarded user',
+  'users.start': 'Start a user on their start date',
+  'users.start_notices': "Send a started user's credentials",
 };
 
 /** Jobs people asked for are listed; Roster's own (sweeps, App Home refreshes) are not. */
