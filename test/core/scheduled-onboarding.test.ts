@@ -64,7 +64,11 @@ const dee = (overrides: Partial<AddUserInput> = {}): AddUserInput => ({
 });
 
 async function userRow(ctx: { db: TestDatabase['db'] }, alias = 'dee') {
-  return ctx.db.selectFrom('DirectoryUser').select(['id', 'accountEnabled', 'passwordHash', 'forceChangePassword']).where('aliasKey', '=', alias).executeTakeFirstOrThrow();
+  return ctx.db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'accountEnabled', 'passwordHash', 'forceChangePassword'])
+    .where('aliasKey', '=', alias)
+    .executeTakeFirstOrThrow();
 }
 
 describeOnEachDatabase('scheduled onboarding', (kind) => {
@@ -230,4 +234,3 @@ describeOnEachDatabase('scheduled onboarding', (kind) => {
     expect(await countRows(db.db, 'PendingCredential')).toBe(0);
   });
 });
-
