@@ -37,6 +37,8 @@ const startSummarySchema = z.object({
   notAssigned: z.array(z.object({ product: z.string(), reason: z.string() })),
   /** Slack members the credentials went to; empty when no password was issued (sign-in allowed by hand before). */
   credentialsTo: z.array(z.string()),
+  /** Why no new password was made, when none was. */
+  noPassword: z.string().nullable(),
 });
 export type StartSummary = z.infer<typeof startSummarySchema>;
 
@@ -112,9 +114,17 @@ async function startWithin(
 ): Promise<StartSummary> {
   const allowedNow = await setSignInWithin(tx, directory, auth, user, true, now);
   const licenses = await assignWhatSeatsAllow(tx, directory, auth, user, payload, now);
-  // Allowed by hand before the day: the account may be in use; its password is left alone.
-  const credentialsTo = allowedNow ? payload.credentialRecipients : [];
-  if (allowedNow) await resetPasswordWithin(tx, directory, auth, user, { password, mustChange: payload.mustChangePassword }, now);
+  // Allowed by hand before the day: the account may be in use; its password is left alone. A synced
+  // user signs in with their on-premises password; with nobody to send it to, none is made.
+  const noPassword = !allowedNow
+    ? 'the account was let in by hand before its start date, so its password was left as it is (reset it if they need one)'
+    : user.source === 'synced'
+      ? 'the user is synced from on-premises and signs in with that password'
+      : payload.credentialRecipients.length === 0
+        ? 'nobody was chosen to receive it: reset the password to give them one'
+        : null;
+  const credentialsTo = noPassword ? [] : payload.credentialRecipients;
+  if (!noPassword) await resetPasswordWithin(tx, directory, auth, user, { password, mustChange: payload.mustChangePassword }, now);
   await writeAudit(
     tx,
     {
@@ -128,7 +138,7 @@ async function startWithin(
     },
     now,
   );
-  return { userPrincipalName: user.userPrincipalName, startDate: payload.startDate, allowedNow, ...licenses, credentialsTo };
+  return { userPrincipalName: user.userPrincipalName, startDate: payload.startDate, allowedNow, ...licenses, credentialsTo, noPassword };
 }
 
 /** Each chosen product through the license rules and the seat ledger, one at a time: one that cannot be assigned does not stop the others. */
@@ -224,6 +234,6 @@ export function startSummaryText(s: StartSummary, member: (id: string) => string
     ...s.notAssigned.map((n) => `• NOT assigned: ${n.product}: ${n.reason} Buy more with /licenses buy, then assign it from the user's details.`),
     s.credentialsTo.length
       ? `• a new temporary password, sent with a Show password button to ${s.credentialsTo.map(member).join(', ')}`
-      : '• no new password: the account was let in by hand before its start date, so its password was left as it is (reset it if they need one)',
+      : `• no new password: ${s.noPassword ?? 'none was made'}`,
   ].join('\n');
 }
