@@ -94,6 +94,8 @@ describe('Add user with a start date', () => {
 
     const shown = (await r.sim.command('/users', 'show dee', { userId: OWNER, channelId: CHANNEL })).body as Message;
     expect(text(shown)).toMatch(/Starts <!date\^\d+\^/);
+    const list = (await r.sim.command('/users', 'list', { userId: OWNER, channelId: CHANNEL })).body as Message;
+    expect(text(list)).toMatch(/dee@contoso\.onmicrosoft\.com\\n.*:calendar: Starts <!date\^\d+\^/);
     const listed = (await r.sim.command('/users', 'scheduled', { userId: OWNER, channelId: CHANNEL })).body as Message;
     expect(validateMessageBlocks(listed.blocks)).toEqual([]);
     expect(text(listed)).toContain('*Start* `dee@contoso.onmicrosoft.com`: start date 2027-03-05');

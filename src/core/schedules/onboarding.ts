@@ -114,3 +114,17 @@ export async function cancelStartOf(tx: Db, userId: string, now: Date): Promise<
   const open = await openStart(tx, userId);
   return !!open && open.status === 'queued' && (await requestCancel(tx, open.id, now)) === 'cancelled';
 }
+
+/**
+ * The rows of a list, each blocked user with a scheduled start marked with when it runs (one look
+ * by key per blocked user of the page: a page is at most 100 rows).
+ */
+export async function withStarts<T extends { id: string; accountEnabled: boolean }>(db: Db, users: readonly T[]): Promise<(T & { startsAt?: Date | null })[]> {
+  return Promise.all(
+    users.map(async (user) => {
+      if (user.accountEnabled) return user;
+      const start = await openStart(db, user.id);
+      return start ? { ...user, startsAt: start.runAt } : user;
+    }),
+  );
+}
