@@ -168,6 +168,8 @@ export function userRecord(u: UserDetails): Row {
     source: u.source,
     slackUserId: u.slackUserId,
     signInAllowed: u.signIn.allowed,
+    startDate: u.startDate,
+    startsAt: u.startsAt?.toISOString() ?? null,
     lastSignInAt: u.signIn.lastSignInAt?.toISOString() ?? null,
     passwordExpiresAt: u.signIn.passwordExpiresAt?.toISOString() ?? null,
     mustChangePassword: u.signIn.mustChangePassword,
@@ -187,7 +189,7 @@ async function show(run: CommandRun): Promise<number> {
     ...Object.entries(u.profile)
       .filter(([, v]) => v)
       .map(([k, v]) => `  ${k.padEnd(16)} ${v}`),
-    `  sign-in          ${u.signIn.allowed ? 'allowed' : 'blocked'}${u.signIn.lastSignInAt ? `, last ${u.signIn.lastSignInAt.toISOString()}` : ''}`,
+    `  sign-in          ${u.signIn.allowed ? 'allowed' : u.startsAt ? `blocked until the start date, ${u.startDate} (${u.startsAt.toISOString()})` : 'blocked'}${u.signIn.lastSignInAt ? `, last ${u.signIn.lastSignInAt.toISOString()}` : ''}`,
     `  usage location   ${u.usageLocation ?? '(none)'}`,
     `  roles            ${u.roles.join(', ') || '(none)'}`,
     `  licenses         ${u.licenses.map((l) => `${l.productName}${l.disabledApps.length ? ` (off: ${l.disabledApps.join(', ')})` : ''}`).join('; ') || '(none)'}`,

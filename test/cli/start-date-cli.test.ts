@@ -32,6 +32,7 @@ describe('roster users add --start-date, roster users scheduled --change', () =>
     const [job] = await starts();
     const user = await db.db.selectFrom('DirectoryUser').select(['accountEnabled']).where('aliasKey', '=', 'dee').executeTakeFirstOrThrow();
     expect(Boolean(user.accountEnabled)).toBe(false);
+    expect((await roster('users', 'show', 'dee')).stdout).toMatch(/sign-in +blocked until the start date, 2027-07-01/);
     const listed = JSON.parse((await roster('users', 'scheduled', '--output', 'json')).stdout) as Record<string, unknown>[];
     expect(listed).toEqual([expect.objectContaining({ id: job?.id, change: 'start', user: 'dee@contoso.onmicrosoft.com', lastDay: '2027-07-01' })]);
     const moved = await roster('users', 'scheduled', '--change', job!.id, '--start-date', '2027-07-15');
