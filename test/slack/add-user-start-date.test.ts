@@ -121,4 +121,36 @@ describe('Add user with a start date', () => {
     await r.quiet();
     expect(r.fake.calls('chat.postMessage').filter((c) => text(c.args).includes('started today'))).toHaveLength(1);
   });
+
+  it('moves a start from /users scheduled (Change: a date picker) and cancels one, saying the account stays blocked', async () => {
+    const viewId = await openAddUserForm(r, OWNER);
+    await chooseBasic(viewId);
+    await submitForm(r, viewId, { ...answers('2027-04-01'), alias: { value: plainText('eve') }, firstName: { value: plainText('Eve') } }, OWNER);
+    await finish(r, viewId, OWNER);
+    await until(() => r.db.db.selectFrom('DirectoryUser').select('id').where('aliasKey', '=', 'eve').executeTakeFirst());
+    const asMessage = (m: Message) => ({ ...m, ts: '1700000000.000900', channel: CHANNEL });
+    const listed = (await r.sim.command('/users', 'scheduled', { userId: OWNER, channelId: CHANNEL })).body as Message;
+    expect(text(listed)).toContain('*Start* `eve@contoso.onmicrosoft.com`: start date 2027-04-01');
+    const opening = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: SCHEDULE.change, message: asMessage(listed), channelId: CHANNEL });
+    const opened = await r.fake.waitFor('views.open', { after: opening });
+    const form = r.fake.viewRecord((opened.response as unknown as { view: { id: string } }).view.id)!.view;
+    expect(validateView(form, 'modal')).toEqual([]);
+    expect(text(form)).toContain('"initial_date":"2027-04-01"');
+    const past = await r.sim.viewSubmission(form, { startDate: { value: datePicker('2027-01-01') } }, { userId: OWNER });
+    expect(past.body).toMatchObject({ response_action: 'errors', errors: { startDate: expect.stringContaining('cannot be in the past') } });
+    const changing = r.fake.calls().length;
+    await r.sim.viewSubmission(form, { startDate: { value: datePicker('2027-04-08') } }, { userId: OWNER });
+    await r.fake.waitFor((c) => c.method === 'chat.postMessage' && text(c.args).includes('Changed: eve@contoso.onmicrosoft.com starts on 2027-04-08'), {
+      after: changing,
+    });
+    const again = (await r.sim.command('/users', 'scheduled', { userId: OWNER, channelId: CHANNEL })).body as Message;
+    expect(text(again)).toContain('start date 2027-04-08');
+    const cancelling = r.fake.calls().length;
+    await r.sim.blockAction({ userId: OWNER, actionId: SCHEDULE.cancel, message: asMessage(again), channelId: CHANNEL });
+    const after = (await r.fake.waitFor('$response_url', { after: cancelling })).args as Message;
+    expect(text(after)).toContain('Cancelled: eve@contoso.onmicrosoft.com will not be started on 2027-04-08. The account stays blocked');
+    const eve = await r.db.db.selectFrom('DirectoryUser').select(['accountEnabled']).where('aliasKey', '=', 'eve').executeTakeFirstOrThrow();
+    expect(Boolean(eve.accountEnabled)).toBe(false);
+  });
 });
