@@ -128,7 +128,9 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
   const generated = input.password.mode === 'auto';
   const now = ctx.now();
   const credentialRecipients = [...new Set(input.credentialRecipients)].filter((id) => id !== auth.actorId);
-  const passwordExpiresAt = tenant.passwordExpiryDays > 0 ? addDays(now, tenant.passwordExpiryDays) : null;
+  // With a start date the password is set on that day: it expires counting from then.
+  const setAt = start && !isFieldError(start) ? start.runAt : now;
+  const passwordExpiresAt = tenant.passwordExpiryDays > 0 ? addDays(setAt, tenant.passwordExpiryDays) : null;
   const startsOn = start && !isFieldError(start) ? { day: start.day, runAt: start.runAt, timeZone: schedule.timeZone } : null;
   const plan: AddUserPlan = {
     roles,
