@@ -1,5 +1,6 @@
 import { scheduleOffboarding } from '../core/schedules/offboarding.js';
-import { cancelScheduledChange, listScheduledChanges } from '../core/schedules/scheduled-changes.js';
+import { cancelledWhat, cancelScheduledChange, listScheduledChanges } from '../core/schedules/scheduled-changes.js';
+import { changeStartDate } from '../core/schedules/change-start.js';
 import { EXIT, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
 import { RowWriter } from './output.js';
@@ -31,22 +32,37 @@ async function offboard(run: CommandRun): Promise<number> {
 /** `roster users scheduled [--cancel <id>]`: the scheduled changes not run yet, or one cancelled. */
 async function scheduled(run: CommandRun): Promise<number> {
   const cancel = run.values.cancel;
+  const changing = run.values.change;
+  const startDate = run.values['start-date'];
   const dryRun = run.values['dry-run'] === true;
+  if (typeof cancel === 'string' && typeof changing === 'string') return usageError(run.problem, '--cancel and --change go one at a time');
   if (typeof cancel === 'string') {
     const result = await cancelScheduledChange(run.ctx, run.actor, cancel, { dryRun });
     if (!result.ok) return refuse(run.problem, result);
-    const c = result.change;
+    run.print(`${dryRun ? DRY : ''}Cancelled the ${cancelledWhat(result.change)}.`);
+    return EXIT.done;
+  }
+  if (typeof changing === 'string') {
+    if (typeof startDate !== 'string')
+      return usageError(
+        run.problem,
+        '--change <id> needs --start-date <YYYY-MM-DD>',
+        'An offboarding changes with `roster users offboard <user> --change <id>`.',
+      );
+    const result = await changeStartDate(run.ctx, run.actor, changing, startDate, { dryRun });
+    if (!result.ok) return refuse(run.problem, result, { startDate: '--start-date' });
     run.print(
-      `${dryRun ? DRY : ''}Cancelled the ${c.kind === 'offboard' ? `offboarding of ${c.userPrincipalName} (last day ${c.lastDay})` : `delete of ${c.userPrincipalName}`}.`,
+      `${dryRun ? DRY : ''}${result.userPrincipalName} starts on ${result.startDate} at ${result.runAt.toISOString()} (${result.timeZone}).${dryRun ? '' : ` Scheduled change ${result.jobId}.`}`,
     );
     return EXIT.done;
   }
-  if (dryRun) return usageError(run.problem, '--dry-run goes with --cancel <id>');
+  if (typeof startDate === 'string') return usageError(run.problem, '--start-date goes with --change <id>');
+  if (dryRun) return usageError(run.problem, '--dry-run goes with --cancel <id> or --change <id>');
   const result = await listScheduledChanges(run.ctx, run.actor, Number.MAX_SAFE_INTEGER);
   if (!result.ok) return refuse(run.problem, result);
   const rows = new RowWriter(run.format, ['id', 'change', 'user', 'lastDay', 'deleteAfterDays', 'runAt', 'requestedBy', 'status'], run.write, (r) =>
     [
-      `${r.id}  ${r.change} ${r.user} at ${r.runAt}${r.change === 'offboard' ? ` (last day ${r.lastDay}${r.deleteAfterDays ? `, delete after ${r.deleteAfterDays} days` : ''})` : ''}`,
+      `${r.id}  ${r.change} ${r.user} at ${r.runAt}${r.change === 'offboard' ? ` (last day ${r.lastDay}${r.deleteAfterDays ? `, delete after ${r.deleteAfterDays} days` : ''})` : r.change === 'start' ? ` (start date ${r.lastDay})` : ''}`,
       `  by ${r.requestedBy}; ${r.status}`,
     ].join('\n'),
   );
@@ -88,13 +104,28 @@ export const SCHEDULE_COMMANDS: CommandSpec[] = [
   },
   {
     path: ['users', 'scheduled'],
-    summary: 'the scheduled changes not run yet (offboardings, deletes after them); --cancel <id> cancels one',
-    args: '[--cancel <id>]',
+    summary:
+      "the scheduled changes not run yet (offboardings, deletes after them, new users' starts); --cancel <id> cancels one, --change <id> --start-date moves a start",
+    args: '[--cancel <id> | --change <id> --start-date <YYYY-MM-DD>]',
     positionals: { min: 0, max: 0 },
-    options: { cancel: { type: 'string', value: '<id>', help: 'cancel this scheduled change (needs the roles of the change itself)' } },
+    options: {
+      cancel: {
+        type: 'string',
+        value: '<id>',
+        help: 'cancel this scheduled change (needs the roles of the change itself); a start cancelled leaves the account blocked, without a license or a password anyone knows',
+      },
+      change: { type: 'string', value: '<id>', help: 'move this scheduled start to --start-date (an offboarding changes with roster users offboard --change)' },
+      'start-date': { type: 'string', value: '<YYYY-MM-DD>', help: "the new start date, in the organization's time zone (today: now)" },
+    },
+    details: 'The lastDay column holds the day of the change: the last day of an offboarding, the start date of a start.',
     output: true,
     dryRun: true,
-    examples: ['roster users scheduled', 'roster users scheduled --output json', 'roster users scheduled --cancel 01J…'],
+    examples: [
+      'roster users scheduled',
+      'roster users scheduled --output json',
+      'roster users scheduled --cancel 01J…',
+      'roster users scheduled --change 01J… --start-date 2027-03-08',
+    ],
     run: scheduled,
   },
 ];

@@ -60,8 +60,13 @@ async function add(run: CommandRun): Promise<number> {
     ...(typeof values['usage-location'] === 'string' ? { usageLocation: values['usage-location'] } : {}),
     ...(typeof values['alternate-email'] === 'string' ? { alternateEmail: values['alternate-email'] } : {}),
     ...(typeof values['slack-user'] === 'string' ? { slackUserId: values['slack-user'] } : {}),
+    ...(typeof values['start-date'] === 'string' ? { startDate: values['start-date'] } : {}),
+    credentialRecipients: list(values['send-credentials-to']),
   };
   const flags = {
+    startDate: '--start-date',
+    credentialRecipients: '--send-credentials-to',
+    password: '--password-file',
     alias: '<username>',
     domain: '<username>',
     displayName: '--display-name',
@@ -73,15 +78,37 @@ async function add(run: CommandRun): Promise<number> {
     // The rehearsal applies every rule the real run does (seats and the username included), then rolls back.
     const rehearsal = await addUser(run.ctx, run.actor, input, { dryRun: true });
     if (!rehearsal.ok) return refuse(run.problem, rehearsal, flags);
-    run.print(
-      `(dry run) ${rehearsal.notice.userPrincipalName} can be added${rehearsal.notice.licenses.length ? ` with ${rehearsal.notice.licenses.join(', ')}` : ''}:`,
-    );
+    const names = rehearsal.review.licenses.map((l) => l.product);
+    run.print(`(dry run) ${rehearsal.userPrincipalName} can be added${names.length ? ` with ${names.join(', ')}` : ''}:`);
     for (const line of reviewLines(rehearsal.review)) run.print(line);
     return EXIT.done;
   }
   const result = await addUser(run.ctx, run.actor, input);
   if (!result.ok) return refuse(run.problem, result, flags);
-  const { notice } = result;
+  const { notice, start } = result;
+  if (start || !notice) {
+    writeRecord(
+      run.format,
+      {
+        userPrincipalName: result.userPrincipalName,
+        displayName: result.displayName,
+        temporaryPassword: null,
+        startDate: start?.startDate ?? null,
+        startsAt: start?.runAt.toISOString() ?? null,
+        scheduledChange: start?.jobId ?? null,
+        credentialsTo: result.credentialRecipients,
+        licensesOnStart: start?.licenses ?? [],
+        roles: result.roles,
+      },
+      run.write,
+      () => [
+        `Added ${result.displayName} as ${result.userPrincipalName}, starting on ${start?.startDate} (${start?.runAt.toISOString()}, the organization's hour in ${start?.timeZone}).`,
+        `Sign-in is blocked and no password is given until then. On that day: sign-in allowed${start?.licenses.length ? `, ${start.licenses.join(', ')} assigned` : ''}, and a new temporary password sent by Slack DM to ${result.credentialRecipients.join(', ')}.`,
+        `Scheduled change ${start?.jobId}; \`roster users scheduled --change ${start?.jobId} --start-date <YYYY-MM-DD>\` moves it, \`--cancel ${start?.jobId}\` cancels it.`,
+      ],
+    );
+    return EXIT.done;
+  }
   // A generated password is shown once; a chosen one (--password-file) is not repeated.
   const chosen = typeof values['password-file'] === 'string';
   writeRecord(
@@ -113,7 +140,7 @@ function reviewLines(review: NewUserReview): string[] {
     line('display name', review.displayName),
     ...(review.firstName ? [line('first name', review.firstName)] : []),
     ...(review.lastName ? [line('last name', review.lastName)] : []),
-    line('sign-in', review.signInAllowed ? 'allowed' : 'blocked'),
+    line('sign-in', review.signInAllowed ? 'allowed' : `blocked until the start date, ${review.startDate} (${review.startsAt?.toISOString()})`),
     line('password', review.password === 'generated' ? 'generated (printed once when the user is added)' : 'set by you (--password-file)'),
     line('change at sign-in', review.mustChangeAtNextSignIn ? 'required' : 'not required'),
     line('password expires', review.passwordExpiresAt ? review.passwordExpiresAt.toISOString() : 'never'),
@@ -141,6 +168,8 @@ export function userRecord(u: UserDetails): Row {
     source: u.source,
     slackUserId: u.slackUserId,
     signInAllowed: u.signIn.allowed,
+    startDate: u.startDate,
+    startsAt: u.startsAt?.toISOString() ?? null,
     lastSignInAt: u.signIn.lastSignInAt?.toISOString() ?? null,
     passwordExpiresAt: u.signIn.passwordExpiresAt?.toISOString() ?? null,
     mustChangePassword: u.signIn.mustChangePassword,
@@ -160,7 +189,7 @@ async function show(run: CommandRun): Promise<number> {
     ...Object.entries(u.profile)
       .filter(([, v]) => v)
       .map(([k, v]) => `  ${k.padEnd(16)} ${v}`),
-    `  sign-in          ${u.signIn.allowed ? 'allowed' : 'blocked'}${u.signIn.lastSignInAt ? `, last ${u.signIn.lastSignInAt.toISOString()}` : ''}`,
+    `  sign-in          ${u.signIn.allowed ? 'allowed' : u.startsAt ? `blocked until the start date, ${u.startDate} (${u.startsAt.toISOString()})` : 'blocked'}${u.signIn.lastSignInAt ? `, last ${u.signIn.lastSignInAt.toISOString()}` : ''}`,
     `  usage location   ${u.usageLocation ?? '(none)'}`,
     `  roles            ${u.roles.join(', ') || '(none)'}`,
     `  licenses         ${u.licenses.map((l) => `${l.productName}${l.disabledApps.length ? ` (off: ${l.disabledApps.join(', ')})` : ''}`).join('; ') || '(none)'}`,
@@ -258,10 +287,22 @@ export const USERS_COMMANDS: CommandSpec[] = [
       'slack-user': { type: 'string', value: '<U…>', help: 'link to this Slack member, so their roles apply in Slack' },
       'password-file': { type: 'string', value: '<file|->', help: 'the password in this file, or on standard input with - (default: generated)' },
       'no-require-change': { type: 'boolean', help: 'do not ask for a new password at the first sign-in' },
+      'start-date': {
+        type: 'string',
+        value: '<YYYY-MM-DD>',
+        help: "the first day, in the organization's time zone: the account is made now with sign-in blocked; on that day at the organization's hour sign-in is allowed, the licenses assigned and a new password sent (today: now)",
+      },
+      'send-credentials-to': {
+        type: 'string',
+        multiple: true,
+        value: '<U…>',
+        help: 'a Slack member to DM the credentials to (with a Show password button); needed with --start-date',
+      },
     },
     dryRun: true,
     output: true,
     examples: [
+      'roster users add dee@contoso.com --display-name "Dee" --usage-location NL --license "business basic" --start-date 2027-03-01 --send-credentials-to U0MANAGER',
       'roster users add ana@contoso.com --display-name "Ana Maria" --usage-location NL --license "business basic"',
       'roster users add bo --display-name "Bo Li" --output json   # the password in a json object',
       'roster users add cy --display-name "Cy" --usage-location NL --license "business basic" --apps-off TEAMS1 --dry-run   # what would be created',

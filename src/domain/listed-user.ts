@@ -7,4 +7,6 @@ export interface ListedUser {
   licenseError: string | null;
   /** The products they hold, by SKU id. */
   skuIds: string[];
+  /** A blocked user with a scheduled start: when it runs (lists say "Starts …"); set by `withStarts`. */
+  startsAt?: Date | null;
 }

@@ -20,6 +20,7 @@ import { editManySlackJob } from './jobs/edit-many-job.js';
 import { exportSlackJob } from './jobs/export-job.js';
 import { productChangeSlackJob } from './jobs/product-change-job.js';
 import { importSlackJob } from './jobs/import-job.js';
+import { startNoticesSlackJob } from './jobs/start-notices-job.js';
 import { noticeSlackJob } from './jobs/notice-job.js';
 import { bulkActionSlackJobs } from './jobs/bulk-action-job.js';
 import { reclaimSlackJob, seatAlertSlackJob, seatDigestSlackJob } from './jobs/seat-jobs.js';
@@ -43,6 +44,7 @@ const SLACK_JOBS: readonly WorkspaceJob[] = [
   productChangeSlackJob,
   importSlackJob,
   noticeSlackJob,
+  startNoticesSlackJob,
   ...bulkActionSlackJobs,
   seatAlertSlackJob,
   seatDigestSlackJob,

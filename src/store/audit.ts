@@ -61,7 +61,10 @@ export type AuditAction =
   | 'approval.cancelled'
   | 'approval.expired'
   | 'approval.done'
-  | 'approval.failed';
+  | 'approval.failed'
+  | 'user.started'
+  | 'user.start_changed'
+  | 'user.start_cancelled';
 
 export interface AuditEntry {
   tenantId: string;

@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 
 describe('the sample CSV', () => {
-  it('roster import --template writes the 15-column template with one example row, which an import then reads as ready', async () => {
+  it('roster import --template writes the 15-column template and the optional Start date column with one example row, which an import then reads as ready', async () => {
     const roster = rosterCli(db);
     const shown = await roster('import', '--template');
     expect(shown.code).toBe(0);
@@ -25,7 +25,8 @@ describe('the sample CSV', () => {
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
-    expect(header?.split(',')).toHaveLength(15);
+    expect(header?.split(',')).toHaveLength(16);
+    expect(header).toMatch(/,Country or Region,Start date$/);
     expect(header).toMatch(/^User Name,First Name,Last Name,Display Name,/);
     expect(example).toMatch(/^chris\.green@contoso\.onmicrosoft\.com,Chris,Green,Chris Green,/);
     const file = path.join(dir, 'new-hires.csv');

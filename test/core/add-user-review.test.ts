@@ -48,6 +48,8 @@ describe('addUser dry run: what the review shows', () => {
       lastName: 'Silva',
       userPrincipalName: 'ana@contoso.onmicrosoft.com',
       signInAllowed: true,
+      startDate: null,
+      startsAt: null,
       password: 'chosen',
       mustChangeAtNextSignIn: false,
       passwordExpiresAt: new Date('2027-02-21T10:00:00Z'),

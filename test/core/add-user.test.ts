@@ -51,7 +51,7 @@ describeOnEachDatabase('add user', (kind) => {
       );
       expect(result.ok).toBe(true);
       if (!result.ok) return;
-      const { notice } = result;
+      const notice = result.notice!;
       expect(notice).toMatchObject({
         userPrincipalName: 'ana@contoso.onmicrosoft.com',
         mustChangeAtNextSignIn: true,
@@ -79,7 +79,7 @@ describeOnEachDatabase('add user', (kind) => {
     it('stores a chosen password with scrypt and refuses a weak one on the password field', async () => {
       expect((await fieldsOf(await addUser(db.ctx, OWNER, input({ password: { mode: 'custom', value: 'password1' } })))).password).toMatch(/too weak.*3 of/);
       const result = await addUser(db.ctx, OWNER, input({ password: { mode: 'custom', value: 'Correct-Horse-9' }, requirePasswordChange: false }));
-      expect(result.ok && result.notice.mustChangeAtNextSignIn).toBe(false);
+      expect(result.ok && result.notice?.mustChangeAtNextSignIn).toBe(false);
       const stored = await db.db.selectFrom('DirectoryUser').selectAll().where('aliasKey', '=', 'ana').executeTakeFirstOrThrow();
       expect(stored.passwordHash.startsWith('scrypt$')).toBe(true);
       expect(await verifyPassword('Correct-Horse-9', stored.passwordHash)).toBe(true);

@@ -27,5 +27,5 @@ export async function makeUser(
     ...overrides,
   });
   if (!result.ok) throw new Error(`${alias}: ${result.message}`);
-  return { id: result.userId, upn: result.notice.userPrincipalName, password: result.notice.temporaryPassword };
+  return { id: result.userId, upn: result.userPrincipalName, password: result.notice!.temporaryPassword };
 }

@@ -40,7 +40,7 @@ describe('Add user on a connected organization', () => {
       givenName: 'Nia',
       surname: 'Noor',
       jobTitle: 'Buyer',
-      passwordProfile: { password: added.notice.temporaryPassword, forceChangePasswordNextSignIn: true },
+      passwordProfile: { password: added.notice!.temporaryPassword, forceChangePasswordNextSignIn: true },
     });
     expect(inTenant.assignedLicenses).toEqual([{ skuId: BASIC.skuId, disabledPlans: [] }]);
     const local = await mirrored('nia@contoso.com');

@@ -1,3 +1,4 @@
+import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import type { AuditEntry } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import type { NewDirectoryUser } from '../../store/directory-users.js';
@@ -38,4 +39,6 @@ export interface ImportBatchHost {
   keep(tx: Db, made: ImportResultRow[], reissued: readonly Reissue[], reissue: readonly Reissue[], now: Date): Promise<ImportResultRow[]>;
   skip(row: CheckedRow, reason: string, key: string): void;
   importAudit(item: Pending, userId: string, given: readonly { skuId: string }[]): AuditEntry;
+  /** Queues the start of a user made with a later start date (in the transaction that keeps them). */
+  queueStartOf(tx: Db, item: Pending, userId: string, startsOn: { day: string; runAt: Date }, licenses: readonly LicenseChoice[]): Promise<void>;
 }

@@ -92,7 +92,7 @@ export async function startImport(
   const now = ctx.now();
   const runId = await transaction(ctx, async (tx) => {
     const moved = await moveImportJob(tx, job.id, ['previewed'], 'running', now, {
-      settings: storedSettings(settings),
+      settings: storedSettings({ ...settings, startedBy: actor }),
       requestedBy: auth.actorId,
       startedAt: now,
       ownerId: null,

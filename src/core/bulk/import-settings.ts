@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorSchema } from '../context.js';
 import { licenseProblems as ruleProblems } from '../licenses/license-rules.js';
 import { fail, type CoreError, type FieldError } from '../result.js';
 import { normalizeUsageLocation } from '../rules/usage-location.js';
@@ -55,6 +56,7 @@ const common = {
   whenSeatsRunOut: z.enum(['licensed_only', 'create_unlicensed']),
   recipients: z.array(z.string()),
   synced: z.boolean().optional(),
+  startedBy: actorSchema.optional(),
 };
 
 const formRow = z.object({

@@ -5,6 +5,8 @@ import type { TenantRecord } from '../../store/organizations.js';
 export interface ImportTenant {
   id: string;
   name: string;
+  /** Its Slack workspace (who started an import from Slack is a member there). */
+  slackTeamId: string;
   initialDomain: string;
   domains: string[];
   passwordExpiryDays: number;
@@ -16,6 +18,7 @@ export async function loadImportTenant(ctx: CoreContext, tenant: TenantRecord): 
   return {
     id: tenant.id,
     name: tenant.name,
+    slackTeamId: tenant.slackTeamId,
     initialDomain: tenant.initialDomain,
     domains: await usableDomains(ctx.db, tenant.id),
     passwordExpiryDays: tenant.passwordExpiryDays,

@@ -162,6 +162,8 @@ async function keepMade(
       continue;
     }
     audit.push(run.importAudit(item, userId, grants));
+    // The rehearsal's start was rolled back with it: the user's start date is queued with the user kept.
+    if (item.row.startsOn) await run.queueStartOf(tx, item, userId, item.row.startsOn, item.row.licenses ?? run.settings.licenses);
     for (const grant of grants)
       (bySku.get(grant.skuId) ?? bySku.set(grant.skuId, []).get(grant.skuId)!).push({
         userId,

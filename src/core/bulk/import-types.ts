@@ -1,4 +1,5 @@
 import type { Product } from '../catalogue/catalogue.js';
+import type { Actor } from '../context.js';
 import type { LicenseChoice } from '../licenses/plan-conflicts.js';
 import type { ImportResults } from './import-results.js';
 import type { ImportEncoding, ImportDelimiter, ImportLayout, SkippedExampleRow } from '../import/types.js';
@@ -22,6 +23,8 @@ export interface ImportSettings {
   recipients: string[];
   /** The users are synchronized from on-premises Active Directory: they are made with source "synced". */
   synced?: boolean;
+  /** Who started the import (set when it starts): the actor of the starts its rows with a later start date schedule. */
+  startedBy?: Actor;
   /** The users of an import made in the Add several users form (it has no file): kept with it, so a run or a resumed run makes them. */
   formRows?: FormRow[];
 }

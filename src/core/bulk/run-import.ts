@@ -1,6 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { reportChange, type CoreContext } from '../context.js';
+import { reportChange, type Actor, type CoreContext } from '../context.js';
+import type { LicenseChoice } from '../licenses/plan-conflicts.js';
+import { openStart, queueStart, startRecipients } from '../schedules/onboarding.js';
 import { hasMailboxPlan } from '../licenses/license-rules.js';
 import { openImportFile } from '../import/open-import-file.js';
 import type { ImportFile, ImportLimits } from '../import/types.js';
@@ -109,7 +111,7 @@ export async function runImport(ctx: CoreContext, jobId: string, path: string | 
         file = opened.file;
       }
       run.holdsPasswords = file.holdsPasswords;
-      const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
+      const checks = new TenantRowChecks(ctx.db, run.tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords, now: ctx.now() });
       const pacer = new BatchPacer();
       // A connected tenant's batch is paced by Graph, not by the database: enough rows to keep its JSON batches in flight.
       const rowsPerBatch = () => options.batchSize ?? (run.tenant.directory === 'embedded' ? pacer.rows : TENANT_IMPORT_ROWS);
@@ -186,7 +188,9 @@ class ImportRun implements ImportBatchHost {
       this.outcome.rowsRead++;
       const mine = own.get(row.rowNumber);
       if (mine) {
-        reissue.push({ row, userId: mine.id, password: this.passwordFor(row), user: this.toNewUser(row) });
+        // A user waiting for their start date gets no password now: theirs comes on that day.
+        const starting = row.fields.startDate !== undefined && (await openStart(this.ctx.db, mine.id)) !== null;
+        reissue.push({ row, userId: mine.id, password: starting ? null : this.passwordFor(row), user: this.toNewUser(row) });
       } else if (row.existing) {
         this.skip(row, duplicateUsernameMessage(row.upn?.userPrincipalName ?? row.fields.userName ?? '', this), DUPLICATE_USERNAME);
       } else if (row.problems.length > 0) {
@@ -201,7 +205,7 @@ class ImportRun implements ImportBatchHost {
     // time, on PostgreSQL without the waits for the server, during which requests are answered.
     const loop = performance.eventLoopUtilization();
     // A synced user made before the interruption has no cloud password to issue again.
-    const reissued = this.settings.synced ? [] : reissue;
+    const reissued = this.settings.synced ? [] : reissue.filter((item) => item.password !== null);
     const results =
       this.tenant.directory === 'embedded'
         ? await transaction(this.ctx, async (tx) => {
@@ -284,7 +288,9 @@ class ImportRun implements ImportBatchHost {
   async create(tx: Db, pending: Pending[], now: Date, directory: DirectoryProvider = this.ctx.directory): Promise<ImportResultRow[]> {
     const { whenSeatsRunOut } = this.settings;
     // A row of the Add several users form names its own products; a file's rows take the import's.
-    const chosenFor = (item: Pending) => item.row.licenses ?? this.settings.licenses;
+    const chosenFor = (item: Pending) => (item.row.startsOn ? [] : wanted(item));
+    // A user with a later start date gets their products on that day (its seats are taken then).
+    const wanted = (item: Pending) => item.row.licenses ?? this.settings.licenses;
     const seats = await ImportSeats.read(
       tx,
       this.tenant.id,
@@ -336,13 +342,21 @@ class ImportRun implements ImportBatchHost {
           (grants.get(choice.skuId) ?? grants.set(choice.skuId, []).get(choice.skuId)!).push({ userId, disabledPlans: choice.disabledPlans });
         const unlicensed = chosen.length > 0 && share.given.length === 0;
         if (missing > 0 && !unlicensed) this.outcome.createdWithoutSomeProducts++;
+        const { startsOn } = item.row;
+        if (startsOn) await this.queueStartOf(tx, item, userId, startsOn, wanted(item));
         results.push({
           rowNumber: item.row.rowNumber,
           userName: item.user.userPrincipalName,
           displayName: item.user.displayName,
-          ...(item.password === null ? {} : { temporaryPassword: item.password }),
+          ...(item.password === null || startsOn ? {} : { temporaryPassword: item.password }),
           status: unlicensed ? 'created_without_license' : 'created',
-          reason: unlicensed ? 'created without a license: no license left' : missing > 0 ? missingProductsReason(share) : '',
+          reason: startsOn
+            ? `starts on ${startsOn.day}: sign-in blocked until then; ${productsOnStart(wanted(item))}a new password sent on that day`
+            : unlicensed
+              ? 'created without a license: no license left'
+              : missing > 0
+                ? missingProductsReason(share)
+                : '',
           licenses: given,
         });
         audit.push(this.importAudit(item, userId, share.given));
@@ -353,6 +367,31 @@ class ImportRun implements ImportBatchHost {
     return results;
   }
 
+  /**
+   * The start of a user made with a later start date, queued in the batch's transaction: on that
+   * day (core/schedules/run-onboarding.ts) sign-in allowed, `licenses` assigned as seats allow, and a
+   * new password sent to the import's recipients and whoever started it (when a Slack member).
+   */
+  async queueStartOf(tx: Db, item: Pending, userId: string, startsOn: { day: string; runAt: Date }, licenses: readonly LicenseChoice[]): Promise<void> {
+    const actor = this.settings.startedBy ?? memberActor(this.tenant.slackTeamId, this.job.requestedBy);
+    if (!actor) throw new Error(`${item.user.userPrincipalName}: this import does not say who started it, so its start date cannot be scheduled.`);
+    await queueStart(
+      this.ctx,
+      tx,
+      this.tenant.id,
+      {
+        actor,
+        userId,
+        userPrincipalName: item.user.userPrincipalName,
+        startDate: startsOn.day,
+        licenses: licenses.map((l) => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans] })),
+        credentialRecipients: startRecipients(actor, this.settings.recipients),
+        mustChangePassword: true,
+      },
+      startsOn.runAt,
+    );
+  }
+
   /** The audit record of a user this import made, with the products given. */
   importAudit(item: Pending, userId: string, given: readonly { skuId: string }[]): AuditEntry {
     return {
@@ -361,8 +400,10 @@ class ImportRun implements ImportBatchHost {
       action: 'users.import',
       targetType: 'user',
       targetUserId: userId,
-      changedFields: ['account', ...(item.password === null ? [] : ['password']), ...(given.length > 0 ? ['licenses'] : [])],
-      summary: `Imported ${item.user.userPrincipalName} ${given.length > 0 ? `with ${productNames(given.map((c) => c.skuId))}` : 'without a license'} from ${this.job.fileName}`,
+      changedFields: ['account', ...(item.password === null || item.row.startsOn ? [] : ['password']), ...(given.length > 0 ? ['licenses'] : [])],
+      summary: item.row.startsOn
+        ? `Imported ${item.user.userPrincipalName} from ${this.job.fileName}, starting on ${item.row.startsOn.day}: sign-in blocked and no password given until then`
+        : `Imported ${item.user.userPrincipalName} ${given.length > 0 ? `with ${productNames(given.map((c) => c.skuId))}` : 'without a license'} from ${this.job.fileName}`,
     };
   }
 
@@ -372,6 +413,8 @@ class ImportRun implements ImportBatchHost {
    */
   private passwordFor(row: CheckedRow): string | null {
     if (this.settings.synced) return null;
+    // A later start date: a password nobody is given (not even the file's); a new one comes on that day.
+    if (row.startsOn) return generatePassword();
     return row.fields.initialPassword ?? generatePassword();
   }
 
@@ -386,7 +429,8 @@ class ImportRun implements ImportBatchHost {
       profile: cleanProfile(fields),
       alternateEmail: fields.alternateEmail ?? null,
       usageLocation: this.settings.usageLocation ?? fields.usageLocation ?? null,
-      accountEnabled: fields.blockSignIn === undefined ? this.settings.signInAllowed : !fields.blockSignIn,
+      // Blocked until a later start date, whatever the file or the settings say (sign-in is allowed on that day).
+      accountEnabled: row.startsOn ? false : fields.blockSignIn === undefined ? this.settings.signInAllowed : !fields.blockSignIn,
       slackUserId: null,
       source: this.settings.synced ? 'synced' : 'cloud',
       // Set by hashAll; a synced user keeps none (they sign in on premises).
@@ -399,12 +443,22 @@ class ImportRun implements ImportBatchHost {
 }
 
 /** Generated passwords get the fast salted hash; passwords from the file were chosen by a person (scrypt). */
+/** The products a start will assign, for a result row's reason. */
+function productsOnStart(licenses: readonly LicenseChoice[]): string {
+  return licenses.length > 0 ? `${productNames(licenses.map((l) => l.skuId))} and ` : '';
+}
+
+/** The Slack member who started an import (its `requestedBy`), as an actor; null for the command line. */
+function memberActor(teamId: string, requestedBy: string): Actor | null {
+  return requestedBy.startsWith('cli:') ? null : { teamId, slackUserId: requestedBy };
+}
+
 async function hashAll(items: Pending[]): Promise<void> {
   const chosen: Promise<void>[] = [];
   for (const item of items) {
     const { password } = item;
     if (password === null) continue;
-    if (item.row.fields.initialPassword) chosen.push(hashChosenPassword(password).then((hash) => void (item.user.passwordHash = hash)));
+    if (item.row.fields.initialPassword && !item.row.startsOn) chosen.push(hashChosenPassword(password).then((hash) => void (item.user.passwordHash = hash)));
     else item.user.passwordHash = hashGeneratedPassword(password);
   }
   await Promise.all(chosen);

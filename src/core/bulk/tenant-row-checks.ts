@@ -5,6 +5,8 @@ import { parseUsername, upnKey } from '../rules/username.js';
 import { aliasRuleProblem } from '../users/username-availability.js';
 import type { Db } from '../../store/database.js';
 import { activeUsersByUpnKeys, firstAccountsByAlias } from '../../store/directory-users.js';
+import { scheduleSettings } from '../../store/tenant-settings.js';
+import { isFieldError, parseStartDate } from '../schedules/onboarding.js';
 
 /** The reason every row of a file already imported gets (docs/domain.md: "duplicate username"). */
 export const DUPLICATE_USERNAME = 'duplicate username';
@@ -20,6 +22,8 @@ export interface CheckedRow extends ImportRow {
   /** Set when the username belongs to an active user already. */
   existing?: { id: string };
   duplicateInFile: boolean;
+  /** A start date later than today (in the organization's zone): made blocked, started then. */
+  startsOn?: { day: string; runAt: Date };
 }
 
 /**
@@ -34,9 +38,29 @@ export class TenantRowChecks {
     private readonly db: Db,
     private readonly tenant: { id: string; initialDomain: string; domains: readonly string[] },
     private readonly labels: ImportColumnLabels,
-    /** A file with a password column quotes no cell value: a shifted row may hold a password anywhere. */
-    private readonly options: { holdsPasswords: boolean } = { holdsPasswords: false },
+    /**
+     * A file with a password column quotes no cell value: a shifted row may hold a password anywhere.
+     * `now`: start dates are checked against today in the organization's zone (not past; today is now).
+     */
+    private readonly options: { holdsPasswords: boolean; now?: Date } = { holdsPasswords: false },
   ) {}
+
+  private schedule: Promise<{ timeZone: string; hour: number }> | null = null;
+
+  /** A row's start date: refused when past, dropped when today (the user starts now), else when it runs. */
+  private async checkStartDates(rows: CheckedRow[]): Promise<void> {
+    const now = this.options.now;
+    const dated = rows.filter((row) => row.fields.startDate !== undefined && !row.problems.some((p) => p.column === labelOf('startDate', this.labels)));
+    if (!now || dated.length === 0) return;
+    this.schedule ??= scheduleSettings(this.db, this.tenant.id);
+    const settings = await this.schedule;
+    const column = labelOf('startDate', this.labels);
+    for (const row of dated) {
+      const start = parseStartDate(row.fields.startDate, settings, now, column);
+      if (isFieldError(start)) row.problems.push({ column, message: start.message });
+      else if (start) row.startsOn = start;
+    }
+  }
 
   /**
    * Adds the tenant's problems to each row of the batch and returns the rows. Rows in `ownRows`
@@ -71,6 +95,7 @@ export class TenantRowChecks {
       rows.filter((row) => !ownRows.has(row.rowNumber)),
       column,
     );
+    await this.checkStartDates(rows.filter((row) => !ownRows.has(row.rowNumber)));
     return rows;
   }
 

@@ -38,7 +38,7 @@ export async function verifyImport(ctx: CoreContext, actor: Actor, input: Verify
   const opened = await openImportFile(input.path, input.limits, { organizationDomains: tenant.domains, onWaiting: input.onWaiting });
   if (!opened.ok) return fail(opened.code, `${input.fileName}: ${opened.message}`);
   const { file } = opened;
-  const checks = new TenantRowChecks(ctx.db, tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords });
+  const checks = new TenantRowChecks(ctx.db, tenant, file.columnLabels, { holdsPasswords: file.holdsPasswords, now: ctx.now() });
 
   let rowsRead = 0;
   let rowsReady = 0;

@@ -6,7 +6,7 @@ export type NoticeDetails = Omit<CredentialNotice, 'temporaryPassword'>;
 
 const detailsSchema = z.object({
   // A record written before the occasion was kept is a new account's.
-  occasion: z.enum(['added', 'reset', 'restored']).default('added'),
+  occasion: z.enum(['added', 'reset', 'restored', 'started']).default('added'),
   displayName: z.string(),
   userPrincipalName: z.string(),
   mustChangeAtNextSignIn: z.boolean(),

@@ -6,7 +6,11 @@
 import type { ColumnMap } from './column-map.js';
 import type { ImportColumnLabels, ImportFieldName, ImportLayout } from './types.js';
 
-type AdminField = Exclude<ImportFieldName, 'initialPassword' | 'blockSignIn' | 'usageLocation'>;
+type AdminField = Exclude<ImportFieldName, 'initialPassword' | 'blockSignIn' | 'usageLocation' | 'startDate'>;
+
+/** Roster's optional last column after the admin center's own (docs/domain.md "Scheduled onboarding"), in English or Dutch. */
+const START_DATE_LABELS = ['start date', 'startdatum', 'begindatum'];
+export const START_DATE_LABEL = 'Start date';
 
 export const ADMIN_CENTER_2024_FIELDS: readonly AdminField[] = [
   'userName',
@@ -87,7 +91,10 @@ export type AdminHeaderResult = { ok: true; map: ColumnMap } | { ok: false; mess
  * Matches a header of 16 (2024) or 15 (2020) columns by position. Refuses a recognized label
  * that sits where the layout has another column. Other column counts give `no-match`.
  */
-export function matchAdminCenterHeader(labels: string[], headerRowNumber: number): AdminHeaderResult {
+export function matchAdminCenterHeader(allLabels: string[], headerRowNumber: number): AdminHeaderResult {
+  // An optional `Start date` column after the layout's own is read as the start date.
+  const withStart = START_DATE_LABELS.includes(normalizeLabel(allLabels[allLabels.length - 1] ?? ''));
+  const labels = withStart ? allLabels.slice(0, -1) : allLabels;
   const layout: ImportLayout | undefined =
     labels.length === ADMIN_CENTER_2024_FIELDS.length
       ? 'admin-center-2024'
@@ -112,13 +119,14 @@ export function matchAdminCenterHeader(labels: string[], headerRowNumber: number
     const label = labels[i];
     if (label) columnLabels[field] = label;
   });
+  if (withStart) columnLabels.startDate = allLabels[allLabels.length - 1]!.trim();
   return {
     ok: true,
     map: {
       layout,
       headerRowNumber,
-      headerLabels: labels,
-      fields: [...fields],
+      headerLabels: allLabels,
+      fields: withStart ? [...fields, 'startDate'] : [...fields],
       columnLabels,
       strictColumnCount: true,
       countSource: 'the admin center layout',

@@ -27,6 +27,8 @@ const ENTRA_PROPERTIES: Record<string, ImportFieldName> = {
   mobile: 'mobilePhone',
   facsimiletelephonenumber: 'fax',
   othermails: 'alternateEmail',
+  // Roster's own: the optional start date (docs/domain.md "Scheduled onboarding").
+  startdate: 'startDate',
 };
 
 /** The template's own header row (2024), in its order. */

@@ -32,6 +32,11 @@ export interface ImportUserFields {
   blockSignIn?: boolean;
   /** Entra template only: the ISO 3166-1 alpha-2 code (normalized when valid). */
   usageLocation?: string;
+  /**
+   * The optional `Start date` column (any layout): the first day, as YYYY-MM-DD once read. A later
+   * day than today makes the user blocked until then (docs/domain.md "Scheduled onboarding").
+   */
+  startDate?: string;
 }
 
 export type ImportFieldName = keyof ImportUserFields;

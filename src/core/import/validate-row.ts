@@ -8,6 +8,7 @@ import { PROFILE_FIELDS, profileFieldProblems, type ProfileField, type ProfileVa
 import { normalizeUsageLocation } from '../rules/usage-location.js';
 import { parseUsername } from '../rules/username.js';
 import { VALUE_NOT_SHOWN, labelOf } from './column-map.js';
+import { parseStartDateCell } from './start-date-cell.js';
 import type { ImportColumnLabels, ImportRow, ImportUserFields, RowProblem } from './types.js';
 
 /**
@@ -86,6 +87,13 @@ export function validateImportRow(fields: ImportUserFields, rowNumber: number, c
       const unquoted = `${labelOf('usageLocation', columnLabels)} is not a country code. Use a two-letter ISO 3166 code such as NL, US or DE.`;
       add('usageLocation', withoutValue(location.message, unquoted, quoteValues));
     }
+  }
+
+  if (fields.startDate !== undefined) {
+    const start = parseStartDateCell(fields.startDate, quoteValues);
+    const label = labelOf('startDate', columnLabels);
+    if (start.ok) clean.startDate = start.day;
+    else problems.push({ column: label, message: start.message });
   }
 
   if (fields.initialPassword !== undefined) {

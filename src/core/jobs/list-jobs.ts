@@ -44,6 +44,8 @@ const WHAT: Record<string, string> = {
   'approvals.decided': 'Tell the outcome of an approval request',
   'approvals.run': 'Make an approved change',
   'sweep.approvals': 'Expire approval requests past their time',
+  'users.start': 'Start a user on their start date',
+  'users.start_notices': "Send a started user's credentials",
 };
 
 /** Jobs people asked for are listed; Roster's own (sweeps, App Home refreshes) are not. */

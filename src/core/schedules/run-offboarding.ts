@@ -22,6 +22,8 @@ import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { licensePools, licensesOf } from '../../store/seat-ledger.js';
 import type { JobRecord } from '../../domain/jobs.js';
+import { START_JOB } from './onboarding.js';
+import { runOnboarding } from './run-onboarding.js';
 import { mayOffboard, OFFBOARD_DELETE_JOB, OFFBOARD_JOB, offboardPayloadSchema, type OffboardPayload } from './offboarding.js';
 
 const deletePayloadSchema = z.object({ actor: actorSchema, userId: z.string(), userPrincipalName: z.string(), lastDay: z.string() });
@@ -58,7 +60,7 @@ async function requesterNow(ctx: CoreContext, actor: OffboardPayload['actor'], d
  * requester, when a Slack member, is told why by DM. A cancelled one tells nobody (whoever
  * cancelled it knows).
  */
-async function tellFailure(ctx: CoreContext, job: JobRecord, how: { failed: string } | { cancelled: true }): Promise<void> {
+export async function tellFailure(ctx: CoreContext, job: JobRecord, how: { failed: string } | { cancelled: true }): Promise<void> {
   if (!('failed' in how) || !job.tenantId) return;
   const payload = z.object({ actor: actorSchema, userPrincipalName: z.string() }).safeParse(job.payload);
   const member = payload.success ? actorSlackMember(payload.data.actor) : null;
@@ -227,6 +229,7 @@ export function scheduledChangeHandlers(ctx: CoreContext): JobHandler[] {
   return [
     { kind: OFFBOARD_JOB, run: (job) => runOffboarding(ctx, job), ended: (job, how) => tellFailure(ctx, job, how) },
     { kind: OFFBOARD_DELETE_JOB, run: (job) => runOffboardDelete(ctx, job), ended: (job, how) => tellFailure(ctx, job, how) },
+    { kind: START_JOB, run: (job) => runOnboarding(ctx, job), ended: (job, how) => tellFailure(ctx, job, how) },
   ];
 }
 

@@ -23,6 +23,11 @@ export const addUserInputSchema = z.object({
   alternateEmail: z.string().optional(),
   /** Link to a Slack member, so the roles given here apply to what they do in Roster. */
   slackUserId: z.string().optional(),
+  /**
+   * The first day (YYYY-MM-DD, the organization's time zone): later than today, the account is made
+   * now with sign-in blocked and started on that day (core/schedules/onboarding.ts). Empty or today: now.
+   */
+  startDate: z.string().optional(),
 });
 
 export type AddUserInput = z.input<typeof addUserInputSchema>;

@@ -2,7 +2,7 @@ import { addDays } from 'date-fns';
 import { approvalRequired } from '../approvals/request-approval.js';
 import { ROLE_NEEDS_APPROVAL } from '../refusals.js';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
-import { authorize, mayChangeDirectory, type Authorized } from '../access/authorize.js';
+import { authorize, forbiddenMessage, mayChangeDirectory, type Authorized } from '../access/authorize.js';
 import { productBySkuId } from '../catalogue/catalogue.js';
 import { generatePassword } from '../passwords/generate-password.js';
 import { hashPassword } from '../passwords/hash-password.js';
@@ -23,9 +23,11 @@ import { usernameUnavailableReason } from './username-availability.js';
 import { validateNewUser, type ValidNewUser } from './validate-new-user.js';
 import { reviewNewUser, type NewUserReview } from './new-user-review.js';
 import { assigningLicensesNeeds, formIncomplete, MEMBER_LINKED_MEANWHILE } from '../refusals.js';
+import { isFieldError, NOBODY_TO_TELL, parseStartDate, queueStart, startPermissions, startRecipients } from '../schedules/onboarding.js';
+import { scheduleSettings } from '../../store/tenant-settings.js';
 
 /** Why a temporary password was made: a new account, a reset, or a restored account. */
-export type CredentialOccasion = 'added' | 'reset' | 'restored';
+export type CredentialOccasion = 'added' | 'reset' | 'restored' | 'started';
 
 export interface CredentialNotice {
   occasion: CredentialOccasion;
@@ -40,7 +42,12 @@ export interface CredentialNotice {
 
 export interface AddUserResult {
   userId: string;
-  notice: CredentialNotice;
+  userPrincipalName: string;
+  displayName: string;
+  /** The credentials to send now; null for a user with a start date (they go out on that day). */
+  notice: CredentialNotice | null;
+  /** The scheduled start, when the user starts on a later day: sign-in blocked until then. */
+  start: ScheduledStart | null;
   /** Slack members to send the notice to, besides the admin. */
   credentialRecipients: string[];
   roles: Role[];
@@ -50,8 +57,19 @@ export interface AddUserResult {
   dryRun: boolean;
 }
 
+/** A new user's start on a later day: when it runs, and its job (null in a rehearsal). */
+export interface ScheduledStart {
+  startDate: string;
+  runAt: Date;
+  timeZone: string;
+  jobId: string | null;
+  licenses: string[];
+}
+
 /** What Add user will make, checked before anything is written. */
-interface AddUserPlan extends Omit<AddUserResult, 'userId' | 'dryRun'> {
+interface AddUserPlan extends Omit<AddUserResult, 'userId' | 'dryRun' | 'notice' | 'start' | 'userPrincipalName' | 'displayName'> {
+  notice: CredentialNotice;
+  start: { day: string; runAt: Date; timeZone: string } | null;
   /** Whether the temporary password is Roster's (hashed fast) or a person's choice (scrypt). */
   passwordGenerated: boolean;
 }
@@ -93,6 +111,16 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
     const reason = await usernameUnavailableReason(ctx.db, tenant, checked.user.username);
     if (reason) fields.push({ field: 'alias', message: reason });
   }
+  const schedule = await scheduleSettings(ctx.db, tenant.id);
+  const start = parseStartDate(input.startDate, schedule, ctx.now());
+  if (isFieldError(start)) fields.push(start);
+  else if (start) {
+    if (input.password.mode === 'custom')
+      fields.push({ field: 'password', message: 'With a start date Roster generates the password on that day: choose "Automatically create a password".' });
+    if (startRecipients(actor, input.credentialRecipients).length === 0) fields.push({ field: 'credentialRecipients', message: NOBODY_TO_TELL });
+    const missing = startPermissions(input.licenses).find((p) => !hasPermission(auth.roles, p));
+    if (missing) fields.push({ field: 'startDate', message: forbiddenMessage(auth, missing) });
+  }
   if (input.slackUserId) {
     const linked = await activeUserBySlackMember(ctx.db, tenant.id, input.slackUserId);
     if (linked) fields.push({ field: 'slackUserId', message: `That Slack member is already ${linked.userPrincipalName}.` });
@@ -103,12 +131,16 @@ async function check(ctx: CoreContext, actor: Actor, rawInput: AddUserInput, tem
   const generated = input.password.mode === 'auto';
   const now = ctx.now();
   const credentialRecipients = [...new Set(input.credentialRecipients)].filter((id) => id !== auth.actorId);
-  const passwordExpiresAt = tenant.passwordExpiryDays > 0 ? addDays(now, tenant.passwordExpiryDays) : null;
+  // With a start date the password is set on that day: it expires counting from then.
+  const setAt = start && !isFieldError(start) ? start.runAt : now;
+  const passwordExpiresAt = tenant.passwordExpiryDays > 0 ? addDays(setAt, tenant.passwordExpiryDays) : null;
+  const startsOn = start && !isFieldError(start) ? { day: start.day, runAt: start.runAt, timeZone: schedule.timeZone } : null;
   const plan: AddUserPlan = {
     roles,
     credentialRecipients,
     passwordGenerated: generated,
-    review: reviewNewUser(input, checked.user, { roles, credentialRecipients, passwordExpiresAt }),
+    start: startsOn,
+    review: reviewNewUser(input, checked.user, { roles, credentialRecipients, passwordExpiresAt, start: startsOn }),
     notice: {
       occasion: 'added',
       displayName: profile.displayName,
@@ -141,12 +173,15 @@ export async function addUser(
   const { plan, input, auth } = checked;
   const { tenant } = auth;
   const { username, profile, usageLocation, alternateEmail } = checked.user;
-  const { roles, notice } = plan;
+  const { roles, notice, start } = plan;
   const dryRun = options.dryRun === true;
+  // With a start date the password made now is one nobody is given (a new one comes on the day).
+  const password = start ? generatePassword() : notice.temporaryPassword;
   // A rehearsal's hash is rolled back with everything else: the fast one spares it scrypt's ~50 ms.
-  const passwordHash = await hashPassword(notice.temporaryPassword, plan.passwordGenerated || dryRun ? 'generated' : 'chosen');
+  const passwordHash = await hashPassword(password, plan.passwordGenerated || dryRun ? 'generated' : 'chosen');
   const now = ctx.now();
-  const mustChange = input.requirePasswordChange;
+  const mustChange = start ? true : input.requirePasswordChange;
+  const licenses = start ? [] : input.licenses;
 
   const licenseNames = notice.licenses;
   let created;
@@ -166,18 +201,35 @@ export async function addUser(
             profile,
             alternateEmail,
             usageLocation,
-            accountEnabled: true,
+            accountEnabled: !start,
             slackUserId: input.slackUserId ?? null,
             passwordHash,
             forceChangePassword: mustChange,
           },
           roles,
           now,
-          notice.temporaryPassword,
+          password,
         );
         // Licenses through the one path every license change takes: rules, seats, the mailbox.
-        if (input.licenses.length > 0)
-          await licenseNewUser(tx, directory, auth, userId, { userPrincipalName: username.userPrincipalName, usageLocation }, input.licenses, now);
+        if (licenses.length > 0)
+          await licenseNewUser(tx, directory, auth, userId, { userPrincipalName: username.userPrincipalName, usageLocation }, licenses, now);
+        const jobId = start
+          ? await queueStart(
+              ctx,
+              tx,
+              tenant.id,
+              {
+                actor,
+                userId,
+                userPrincipalName: username.userPrincipalName,
+                startDate: start.day,
+                licenses: input.licenses.map((l) => ({ skuId: l.skuId, disabledPlans: [...l.disabledPlans] })),
+                credentialRecipients: startRecipients(actor, plan.credentialRecipients),
+                mustChangePassword: input.requirePasswordChange,
+              },
+              start.runAt,
+            )
+          : null;
         await writeAudit(
           tx,
           {
@@ -186,14 +238,21 @@ export async function addUser(
             action: 'user.create',
             targetType: 'user',
             targetUserId: userId,
-            changedFields: ['account', 'password', ...(input.licenses.length ? ['licenses'] : []), ...(roles.length ? ['roles'] : [])],
-            summary: `Added ${username.userPrincipalName}${licenseNames.length ? ` with ${licenseNames.join(', ')}` : ' without a license'}${
-              roles.length ? `; roles: ${roles.map((r) => ROLES[r]).join(', ')}` : ''
-            }`,
+            changedFields: [
+              'account',
+              ...(start ? ['accountEnabled', 'onboarding'] : ['password']),
+              ...(licenses.length ? ['licenses'] : []),
+              ...(roles.length ? ['roles'] : []),
+            ],
+            summary: start
+              ? `Added ${username.userPrincipalName}, starting on ${start.day}: sign-in blocked and no password given until then${licenseNames.length ? `; ${licenseNames.join(', ')} assigned on that day` : ''}${roles.length ? `; roles: ${roles.map((r) => ROLES[r]).join(', ')}` : ''}`
+              : `Added ${username.userPrincipalName}${licenseNames.length ? ` with ${licenseNames.join(', ')}` : ' without a license'}${
+                  roles.length ? `; roles: ${roles.map((r) => ROLES[r]).join(', ')}` : ''
+                }`,
           },
           now,
         );
-        return { userId };
+        return { userId, jobId };
       },
       { dryRun },
     );
@@ -208,7 +267,19 @@ export async function addUser(
   }
   if (!created.ok) return created;
   if (!dryRun) reportChange(ctx, tenant, 'users', actor);
-  return ok({ userId: created.value.userId, roles, credentialRecipients: plan.credentialRecipients, notice, review: plan.review, dryRun });
+  return ok({
+    userId: created.value.userId,
+    userPrincipalName: notice.userPrincipalName,
+    displayName: notice.displayName,
+    roles,
+    credentialRecipients: plan.credentialRecipients,
+    notice: start ? null : notice,
+    start: start
+      ? { startDate: start.day, runAt: start.runAt, timeZone: start.timeZone, jobId: dryRun ? null : created.value.jobId, licenses: licenseNames }
+      : null,
+    review: plan.review,
+    dryRun,
+  });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { cancelStartOf } from '../schedules/onboarding.js';
 import { addDays } from 'date-fns';
 import { reportChange, type Actor, type CoreContext } from '../context.js';
 import { authorize, type Authorized } from '../access/authorize.js';
@@ -137,6 +138,7 @@ export async function deleteUserWithin(
     () => new CoreFailure(fail('conflict', `${user.userPrincipalName} ${LAST_GLOBAL_ADMIN_TO_DELETE}`)),
   );
   const names = held.map((l) => productBySkuId(l.skuId)?.displayName ?? l.skuId);
+  const startCancelled = await cancelStartOf(tx, user.id, now);
   await writeAudit(
     tx,
     {
@@ -146,7 +148,7 @@ export async function deleteUserWithin(
       targetType: 'user',
       targetUserId: user.id,
       changedFields: ['deletedAt', ...(held.length ? ['licenses'] : [])],
-      summary: `Deleted ${user.userPrincipalName}${names.length ? `; freed ${names.join(', ')}` : ''}; kept ${DELETED_KEPT_DAYS} days`,
+      summary: `Deleted ${user.userPrincipalName}${names.length ? `; freed ${names.join(', ')}` : ''}${startCancelled ? '; its scheduled start was cancelled' : ''}; kept ${DELETED_KEPT_DAYS} days`,
     },
     now,
   );

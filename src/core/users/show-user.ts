@@ -1,3 +1,4 @@
+import { openStart, startPayloadSchema } from '../schedules/onboarding.js';
 import { addDays } from 'date-fns';
 import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
@@ -43,6 +44,9 @@ export interface UserDetails {
   /** "active", "grace" (kept until `graceEndsAt`: no license with Exchange) or "none". */
   mailbox: { state: 'none' | 'active' | 'grace'; graceEndsAt: Date | null };
   createdAt: Date;
+  /** When a start date is scheduled (sign-in blocked until then): the moment it runs, and the day. */
+  startsAt: Date | null;
+  startDate: string | null;
   /** The latest changes to this user, newest first. */
   history: AuditView[];
 }
@@ -67,12 +71,14 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
   if (!user) return fail('not_found', `No user ${query.trim()} in ${auth.tenant.name}. Check the spelling, or see everyone in the App Home.`);
 
   const expiry = auth.tenant.passwordExpiryDays;
-  const [roles, licenses, history, mailbox] = await Promise.all([
+  const [roles, licenses, history, mailbox, start] = await Promise.all([
     rolesOf(ctx.db, user.id),
     licensesOf(ctx.db, user.id),
     userHistory(ctx.db, user.id, HISTORY_SHOWN),
     mailboxOf(ctx.db, user.id),
+    openStart(ctx.db, user.id),
   ]);
+  const startDate = start ? startPayloadSchema.safeParse(start.payload) : null;
   return ok({
     user: {
       id: user.id,
@@ -107,6 +113,8 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
         graceEndsAt: mailbox?.graceEndsAt ?? null,
       },
       createdAt: user.createdAt,
+      startsAt: start?.runAt ?? null,
+      startDate: startDate?.success ? startDate.data.startDate : null,
       history,
     },
   });

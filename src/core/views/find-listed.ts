@@ -1,3 +1,4 @@
+import { withStarts } from '../schedules/onboarding.js';
 import type { Actor, CoreContext } from '../context.js';
 import { ok, type Result } from '../result.js';
 import { FIND_LIMIT, findUsers } from '../users/find-users.js';
@@ -14,9 +15,12 @@ export async function findUsersListed(
   const found = await findUsers(ctx, actor, text, limit);
   if (!found.ok) return found;
   return ok({
-    users: await listRowsByIds(
+    users: await withStarts(
       ctx.db,
-      found.users.map((u) => u.id),
+      await listRowsByIds(
+        ctx.db,
+        found.users.map((u) => u.id),
+      ),
     ),
     limit,
   });

@@ -1,3 +1,4 @@
+import { withStarts } from '../schedules/onboarding.js';
 import type { Actor, CoreContext } from '../context.js';
 import { authorize } from '../access/authorize.js';
 import { ok, type Result } from '../result.js';
@@ -45,5 +46,11 @@ export async function listUsers(
     countUsers(ctx.db, auth.tenant.id, view.filter, Object.keys(view.filter).length === 0 ? Number.MAX_SAFE_INTEGER : COUNT_CAP),
     viewChoices(ctx.db, auth.tenant.id),
   ]);
-  return ok({ view, page, total, views, can: { manageViews: hasPermission(auth.roles, 'manage_views') } });
+  return ok({
+    view,
+    page: { ...page, rows: await withStarts(ctx.db, page.rows) },
+    total,
+    views,
+    can: { manageViews: hasPermission(auth.roles, 'manage_views') },
+  });
 }

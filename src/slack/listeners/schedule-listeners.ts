@@ -12,7 +12,8 @@ import { respondOrDm } from '../services/respond-or-dm.js';
 import { esc, textMessage } from '../views/kit.js';
 import { messageModal } from '../views/message-modal.js';
 import { SCHEDULE } from '../views/schedule-ids.js';
-import { offboardModal, offboardScheduledText, scheduledMessage } from '../views/schedule-views.js';
+import { offboardModal, offboardScheduledText, scheduledMessage, startChangedText, startDateModal } from '../views/schedule-views.js';
+import { changeStartDate, startDateForm } from '../../core/schedules/change-start.js';
 
 type Args = ActionArgs<BlockAction<ButtonAction>>;
 
@@ -60,6 +61,25 @@ export function registerScheduleListeners(on: Answering): void {
     },
   }));
 
+  on.view(SCHEDULE.startForm, (deps) => ({
+    look: { title: 'Change start date', working: 'Changing the start date… the result comes by DM.' },
+    async plan({ body, view }) {
+      const actor = actorFromBody(body);
+      const jobId = view.private_metadata;
+      const state = new ViewState(view.state.values as ViewStateValues);
+      const startDate = state.date('startDate') ?? '';
+      const checked = await changeStartDate(deps.core, actor, jobId, startDate, { dryRun: true });
+      if (!checked.ok) return { reply: fieldErrors(viewErrors(checked.fields ?? [{ field: 'startDate', message: checked.message }], state, 'startDate')) };
+      return {
+        reply: { response_action: 'clear' },
+        after: change('change the start date', async () => {
+          const done = await changeStartDate(deps.core, actor, jobId, startDate);
+          await deps.slack.dm(actor.slackUserId, done.ok ? { text: startChangedText(done) } : textMessage(`The start date was not changed: ${done.message}`));
+        }),
+      };
+    },
+  }));
+
   on.action(SCHEDULE.openOffboard, (deps) => ({ body }: Args) => ({
     after: read('open the offboarding form', () => openOffboardForm(deps, actorFromBody(body), body.trigger_id, { userId: body.actions[0]?.value ?? '' })),
   }));
@@ -68,9 +88,14 @@ export function registerScheduleListeners(on: Answering): void {
     const actor = actorFromBody(body);
     const id = body.actions[0]?.value ?? '';
     return {
-      after: read('open the offboarding form', async () => {
+      after: read('open the change form', async () => {
         const found = await scheduledChange(deps.core, actor, id);
         if (!found.ok) return showScheduled(deps, actor, body.response_url, found.message);
+        if (found.change.kind === 'start') {
+          const form = await startDateForm(deps.core, actor, id);
+          await deps.slack.openView(body.trigger_id, form.ok ? startDateModal(form.form) : messageModal('Change start date', esc(form.message)));
+          return;
+        }
         await openOffboardForm(deps, actor, body.trigger_id, { userId: found.change.userId }, id);
       }),
     };
@@ -84,7 +109,9 @@ export function registerScheduleListeners(on: Answering): void {
         const result = await cancelScheduledChange(deps.core, actor, id);
         const c = result.ok ? result.change : null;
         const said = c
-          ? `Cancelled: ${c.userPrincipalName} will not be ${c.kind === 'offboard' ? 'offboarded' : 'deleted'} on that day.`
+          ? c.kind === 'start'
+            ? `Cancelled: ${c.userPrincipalName} will not be started on ${c.lastDay}. The account stays blocked, without a license or a password anyone knows: delete it, or allow sign-in and reset the password by hand.`
+            : `Cancelled: ${c.userPrincipalName} will not be ${c.kind === 'offboard' ? 'offboarded' : 'deleted'} on that day.`
           : result.ok
             ? ''
             : result.message;

@@ -21,6 +21,7 @@ export function parseAddUserForm(state: ViewState): AddUserInput {
     roles: state.selectedMany('roles'),
     alternateEmail: state.text('alternateEmail'),
     slackUserId: state.user('slackUserId'),
+    startDate: state.date('startDate'),
   } as AddUserInput;
 }
 

@@ -117,6 +117,16 @@ export function addUserModal(options: AddUserOptions, form: AddUserFormState = {
     },
     {
       type: 'input',
+      block_id: 'startDate',
+      optional: true,
+      label: plain('Start date'),
+      hint: plain(
+        "Empty or today: the user starts now. A later day: the account is made now with sign-in blocked; that day, at the organization's set hour, sign-in is allowed, the licenses assigned and the password sent.",
+      ),
+      element: { type: 'datepicker', action_id: VALUE },
+    },
+    {
+      type: 'input',
       block_id: 'credentialRecipients',
       optional: true,
       label: plain('Send password in a Slack DM to'),

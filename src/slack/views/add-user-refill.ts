@@ -57,6 +57,8 @@ function fill(block: Input, input: ParsedAddUserInput): KnownBlock {
       return input.usageLocation ? withElement({ initial_option: locationOption(input.usageLocation.trim().toUpperCase()) }) : block;
     case 'roles':
       return chosen(input.roles);
+    case 'startDate':
+      return input.startDate ? withElement({ initial_date: input.startDate }) : block;
     case 'slackUserId':
       return input.slackUserId ? withElement({ initial_user: input.slackUserId }) : block;
     default:

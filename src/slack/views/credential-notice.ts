@@ -16,6 +16,7 @@ const OCCASION: Record<NoticeDetails['occasion'], { text: string; header: string
   added: { text: 'New account for', header: 'New account:', did: 'added' },
   reset: { text: 'New password for', header: 'New password:', did: 'reset the password of' },
   restored: { text: 'New password for', header: 'Account restored:', did: 'restored' },
+  started: { text: 'First day for', header: 'First day:', did: 'scheduled the start of' },
 };
 
 /**
@@ -29,7 +30,9 @@ export function credentialNoticeMessage(details: NoticeDetails, sentBy: string, 
     text: esc(`${OCCASION[details.occasion].text} ${details.displayName}: ${details.userPrincipalName}`),
     blocks: [
       header(esc(`${OCCASION[details.occasion].header} ${details.displayName}`)),
-      section(`<@${sentBy}> ${OCCASION[details.occasion].did} *${esc(details.displayName)}*. ${passwordSentence(password)}`),
+      section(
+        `${sentBy.startsWith('cli:') ? esc(sentBy) : `<@${sentBy}>`} ${OCCASION[details.occasion].did} *${esc(details.displayName)}*. ${passwordSentence(password)}`,
+      ),
       ...fields([
         ['Display name', esc(details.displayName)],
         ['Username', `\`${esc(details.userPrincipalName)}\``],

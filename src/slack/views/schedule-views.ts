@@ -1,6 +1,7 @@
 import type { KnownBlock, View } from '@slack/types';
 import type { OffboardForm, ScheduledOffboarding } from '../../core/schedules/offboarding.js';
 import type { ScheduledChange } from '../../core/schedules/scheduled-changes.js';
+import type { StartChanged, StartDateForm } from '../../core/schedules/change-start.js';
 import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { button, context, destructiveButton, esc, plain, section, textInput } from './kit.js';
@@ -49,7 +50,9 @@ function changeLine(c: ScheduledChange): string {
   const what =
     c.kind === 'offboard'
       ? `*Offboard* \`${esc(c.userPrincipalName)}\`: last day ${c.lastDay}${c.deleteAfterDays ? `, deleted ${c.deleteAfterDays} days later` : ''}`
-      : `*Delete* \`${esc(c.userPrincipalName)}\` (offboarded on ${c.lastDay})`;
+      : c.kind === 'start'
+        ? `*Start* \`${esc(c.userPrincipalName)}\`: start date ${c.lastDay} (sign-in allowed, licenses assigned, credentials sent)`
+        : `*Delete* \`${esc(c.userPrincipalName)}\` (offboarded on ${c.lastDay})`;
   const by = c.requestedBy.startsWith('cli:') ? esc(c.requestedBy) : `<@${esc(c.requestedBy)}>`;
   return `${what}\n${c.running ? 'Running now' : `At ${slackDateTime(c.runAt)}`} · by ${by}`;
 }
@@ -62,7 +65,8 @@ export function scheduledMessage(
   const blocks: KnownBlock[] = [];
   if (said) blocks.push(section(esc(said)));
   blocks.push(section(`*Scheduled changes* (run at ${hourText(list.hour)} in ${esc(list.timeZone)} on their day)`));
-  if (list.total === 0) blocks.push(section('Nothing is scheduled. `/users offboard <user>` schedules an offboarding.'));
+  if (list.total === 0)
+    blocks.push(section("Nothing is scheduled. `/users offboard <user>` schedules an offboarding; a start date in `/users add` schedules a new user's start."));
   for (const c of list.changes) {
     blocks.push(section(changeLine(c)));
     if (!c.canChange) continue;
@@ -70,13 +74,8 @@ export function scheduledMessage(
       type: 'actions',
       block_id: `scheduled_${c.id}`,
       elements: [
-        ...(c.kind === 'offboard' ? [button('Change', SCHEDULE.change, undefined, c.id)] : []),
-        destructiveButton('Cancel', SCHEDULE.cancel, c.id, {
-          title: c.kind === 'offboard' ? 'Cancel the offboarding' : 'Cancel the delete',
-          text: `${c.userPrincipalName} will not be ${c.kind === 'offboard' ? 'offboarded' : 'deleted'} on that day.`,
-          confirm: 'Cancel it',
-          deny: 'Keep it',
-        }),
+        ...(c.kind !== 'delete' ? [button('Change', SCHEDULE.change, undefined, c.id)] : []),
+        destructiveButton('Cancel', SCHEDULE.cancel, c.id, cancelConfirmation(c)),
       ],
     });
   }
@@ -85,4 +84,50 @@ export function scheduledMessage(
   const count = `${list.total.toLocaleString('en')} scheduled change${list.total === 1 ? '' : 's'}.`;
   const text = said ? `${said} ${count}` : count;
   return { text, blocks };
+}
+
+/** The confirmation of Cancel: what will not happen, and (a start) what the account is left as. */
+function cancelConfirmation(c: ScheduledChange): { title: string; text: string; confirm: string; deny: string } {
+  if (c.kind === 'start')
+    return {
+      title: 'Cancel the start',
+      text: `${c.userPrincipalName} will not be started on ${c.lastDay}: the account stays blocked, without a license or a password anyone knows. Delete it, or allow sign-in and reset the password by hand.`,
+      confirm: 'Cancel it',
+      deny: 'Keep it',
+    };
+  return {
+    title: c.kind === 'offboard' ? 'Cancel the offboarding' : 'Cancel the delete',
+    text: `${c.userPrincipalName} will not be ${c.kind === 'offboard' ? 'offboarded' : 'deleted'} on that day.`,
+    confirm: 'Cancel it',
+    deny: 'Keep it',
+  };
+}
+
+/** Change on a scheduled start: the start date (a datepicker). */
+export function startDateModal(form: StartDateForm): View {
+  return {
+    type: 'modal',
+    callback_id: SCHEDULE.startForm,
+    private_metadata: form.jobId,
+    title: plain('Change start date', 24),
+    submit: plain('Change', 24),
+    close: plain('Cancel', 24),
+    blocks: [
+      section(
+        `\`${esc(form.userPrincipalName)}\` starts on the start date at ${hourText(form.hour)} (${esc(form.timeZone)}): sign-in allowed, the licenses assigned and the credentials sent. Today starts them now.`,
+      ),
+      {
+        type: 'input',
+        block_id: 'startDate',
+        label: plain('Start date'),
+        hint: plain(`In ${form.timeZone}; today is ${form.today} there.`),
+        element: { type: 'datepicker', action_id: VALUE, initial_date: form.startDate },
+      },
+    ],
+  };
+}
+
+/** What the admin is told once a start date is changed. */
+export function startChangedText(s: StartChanged): string {
+  return `Changed: ${esc(s.userPrincipalName)} starts on ${s.startDate} at ${slackDateTime(s.runAt)} (${esc(s.timeZone)}). \`/users scheduled\` to change or cancel it.`;
 }

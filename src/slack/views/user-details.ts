@@ -23,7 +23,7 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
     header(esc(user.displayName)),
     ...fields([
       ['Username', `\`${esc(user.userPrincipalName)}\``],
-      ['Sign-in', signIn.allowed ? 'Allowed' : ':no_entry: Blocked'],
+      ['Sign-in', signIn.allowed ? 'Allowed' : user.startsAt ? `:calendar: Starts ${slackDateTime(user.startsAt)} (blocked until then)` : ':no_entry: Blocked'],
       ['Last sign-in', signIn.lastSignInAt ? shortDate(signIn.lastSignInAt) : 'Never'],
       ['Password', `Set ${shortDate(signIn.passwordSetAt)}${signIn.mustChangePassword ? ', must change at next sign-in' : ''}`],
       ['Password expires', expiryText(signIn.passwordExpiresAt, now)],

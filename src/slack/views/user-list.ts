@@ -2,6 +2,7 @@ import type { KnownBlock, PlainTextOption } from '@slack/types';
 import { productBySkuId } from '../../core/catalogue/catalogue.js';
 import type { UserListPage } from '../../core/views/list-users.js';
 import type { Blocks } from '../slack-port.js';
+import { slackDateTime } from './dates.js';
 import { ACTION } from './ids.js';
 import { bulkButtons } from './bulk-action-views.js';
 import { button, clip, context, esc, header, mrkdwn, option, plain, section } from './kit.js';
@@ -46,7 +47,7 @@ export function userRows(users: readonly ListedUser[]): KnownBlock[] {
     block_id: `user_row_${user.id}`.slice(0, 255),
     text: mrkdwn(
       clip(
-        `*${esc(user.displayName)}*  ${esc(user.userPrincipalName)}\n${licenseNames(user.skuIds)} · ${user.accountEnabled ? 'Sign-in allowed' : ':no_entry: Sign-in blocked'}` +
+        `*${esc(user.displayName)}*  ${esc(user.userPrincipalName)}\n${licenseNames(user.skuIds)} · ${user.accountEnabled ? 'Sign-in allowed' : user.startsAt ? `:calendar: Starts ${slackDateTime(user.startsAt)}` : ':no_entry: Sign-in blocked'}` +
           (user.licenseError ? `\n:warning: ${esc(user.licenseError)}` : ''),
         3000,
       ),

@@ -17,7 +17,7 @@ const problemsOf = (refusal: CoreError): string[] => refusal.fields?.map((p) => 
  * made: someone may have taken the username or the last seat meanwhile); a refusal replaces the
  * review with why, and Back. Otherwise the ack shows the result with the temporary password (its
  * only showing) and the user is made after it, with that password; the credentials then go to the
- * admin (and the chosen recipients) by DM. If the user cannot be made after all (taken a moment
+ * admin (and the chosen recipients) by DM; for a user with a start date, only on that day. If the user cannot be made after all (taken a moment
  * ago), the modal and a DM say so.
  */
 export function addUserFinishSubmission(deps: ListenerDeps): ViewListener {
@@ -33,14 +33,20 @@ export function addUserFinishSubmission(deps: ListenerDeps): ViewListener {
       return {
         reply: showView(addUserResultView(rehearsal, actor.slackUserId, deps.core.now())),
         after: change('add the user', async () => {
-          const result = await addUser(deps.core, actor, input, { temporaryPassword: rehearsal.notice.temporaryPassword });
+          const result = await addUser(deps.core, actor, input, rehearsal.notice ? { temporaryPassword: rehearsal.notice.temporaryPassword } : {});
           if (!result.ok) {
             await deps.slack.updateView(view.id, addUserRefusedView(problemsOf(result), draft));
-            await deps.slack.dm(actor.slackUserId, { text: `${esc(rehearsal.notice.userPrincipalName)} was not added: ${esc(problemsOf(result).join(' '))}` });
+            await deps.slack.dm(actor.slackUserId, { text: `${esc(rehearsal.userPrincipalName)} was not added: ${esc(problemsOf(result).join(' '))}` });
             return;
           }
-          deps.logger.info('user added', { team: actor.teamId, by: actor.slackUserId, user: result.notice.userPrincipalName });
-          await sendCredentials(deps, result.notice, actor.slackUserId, result.credentialRecipients);
+          deps.logger.info('user added', {
+            team: actor.teamId,
+            by: actor.slackUserId,
+            user: result.userPrincipalName,
+            startDate: result.start?.startDate ?? null,
+          });
+          // A user with a start date gets their credentials on that day (core/schedules/run-onboarding.ts), not now.
+          if (result.notice) await sendCredentials(deps, result.notice, actor.slackUserId, result.credentialRecipients);
         }),
       };
     },
