@@ -75,7 +75,8 @@ describe('every change to a user or a license goes through the directory provide
       'setMailbox',
     ]);
     expect(await through(() => assignProduct(db.ctx, OWNER, { product: BASIC.partNumber, users: { ids: [id] } }))).toEqual(['assignLicenses', 'setMailbox']);
-    expect(await through(() => markUserSynced(db.ctx, OWNER, { userId: id }))).toEqual(['setSource']);
+    // Marked synced, their cloud password is cleared (they sign in on premises).
+    expect(await through(() => markUserSynced(db.ctx, OWNER, { userId: id }))).toEqual(['setSource', 'setPassword']);
     // A synced user is deleted on premises: a cloud user again before the delete below.
     expect(await through(() => markUserSynced(db.ctx, OWNER, { userId: id }, { synced: false }))).toEqual(['setSource']);
     expect(await through(() => deleteUsers(db.ctx, OWNER, { userIds: [id] }))).toEqual(['unassignLicenses', 'deleteUser']);
