@@ -6,3 +6,9 @@ ALTER TABLE "DirectoryUser" ADD COLUMN "managerId" TEXT CONSTRAINT "DirectoryUse
 
 -- CreateIndex
 CREATE INDEX "DirectoryUser_managerId_idx" ON "DirectoryUser"("managerId");
+
+-- The manager as a connected tenant names it (its object id), resolved to managerId by the sync.
+ALTER TABLE "DirectoryUser" ADD COLUMN "managerExternalId" TEXT;
+
+-- CreateIndex
+CREATE INDEX "DirectoryUser_tenantId_managerExternalId_idx" ON "DirectoryUser"("tenantId", "managerExternalId");

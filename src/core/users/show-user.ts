@@ -10,9 +10,12 @@ import { activeUserByUpn, activeUsersByAlias, rolesOf } from '../../store/direct
 import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import { mailboxOf } from '../../store/user-lifecycle.js';
+import { directReports as directReportsOf, managerOf } from '../../store/managers.js';
 
 /** How many of a user's latest changes `/users show` lists. */
 export const HISTORY_SHOWN = 5;
+/** How many of a manager's direct reports `/users show` names. */
+export const REPORTS_SHOWN = 5;
 
 export interface UserLicense {
   skuId: string;
@@ -43,6 +46,9 @@ export interface UserDetails {
   /** "active", "grace" (kept until `graceEndsAt`: no license with Exchange) or "none". */
   mailbox: { state: 'none' | 'active' | 'grace'; graceEndsAt: Date | null };
   createdAt: Date;
+  /** Their manager (a deleted one stays named until purged, marked so), and how many active users they manage. */
+  manager: { id: string; userPrincipalName: string; displayName: string; deleted: boolean } | null;
+  directReports: { count: number; first: string[] };
   /** The latest changes to this user, newest first. */
   history: AuditView[];
 }
@@ -67,11 +73,13 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
   if (!user) return fail('not_found', `No user ${query.trim()} in ${auth.tenant.name}. Check the spelling, or see everyone in the App Home.`);
 
   const expiry = auth.tenant.passwordExpiryDays;
-  const [roles, licenses, history, mailbox] = await Promise.all([
+  const [roles, licenses, history, mailbox, manager, directReports] = await Promise.all([
     rolesOf(ctx.db, user.id),
     licensesOf(ctx.db, user.id),
     userHistory(ctx.db, user.id, HISTORY_SHOWN),
     mailboxOf(ctx.db, user.id),
+    managerOf(ctx.db, user.id),
+    directReportsOf(ctx.db, auth.tenant.id, user.id, REPORTS_SHOWN),
   ]);
   return ok({
     user: {
@@ -107,6 +115,8 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
         graceEndsAt: mailbox?.graceEndsAt ?? null,
       },
       createdAt: user.createdAt,
+      manager: manager && { id: manager.id, userPrincipalName: manager.userPrincipalName, displayName: manager.displayName, deleted: manager.deleted },
+      directReports,
       history,
     },
   });

@@ -1,0 +1,63 @@
+import type { Db } from './database.js';
+
+/** All SQL about users' managers (`DirectoryUser.managerId`; docs/domain.md "Managers"). */
+
+export interface ManagerLink {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  /** The Slack member the manager is linked to, if any. */
+  slackUserId: string | null;
+  deleted: boolean;
+}
+
+/** A user's manager (deleted or not: a deleted manager stays named until purged), or null. */
+export async function managerOf(db: Db, userId: string): Promise<ManagerLink | null> {
+  const row = await db
+    .selectFrom('DirectoryUser as u')
+    .innerJoin('DirectoryUser as m', 'm.id', 'u.managerId')
+    .select(['m.id', 'm.userPrincipalName', 'm.displayName', 'm.slackUserId', 'm.deletedAt'])
+    .where('u.id', '=', userId)
+    .executeTakeFirst();
+  if (!row) return null;
+  const { deletedAt, ...link } = row;
+  return { ...link, deleted: deletedAt !== null };
+}
+
+/**
+ * The managers above a user, nearest first (their manager, that manager's, …), at most `limit`,
+ * stopping at the first repeat. Deleted users count: they are still named as managers.
+ */
+export async function managersAbove(db: Db, tenantId: string, userId: string, limit: number): Promise<{ id: string; userPrincipalName: string }[]> {
+  const chain: { id: string; userPrincipalName: string }[] = [];
+  const seen = new Set<string>([userId]);
+  let current = userId;
+  while (chain.length < limit) {
+    const row = await db
+      .selectFrom('DirectoryUser as u')
+      .innerJoin('DirectoryUser as m', 'm.id', 'u.managerId')
+      .select(['m.id', 'm.userPrincipalName', 'm.tenantId'])
+      .where('u.id', '=', current)
+      .executeTakeFirst();
+    if (!row || row.tenantId !== tenantId) break;
+    chain.push({ id: row.id, userPrincipalName: row.userPrincipalName });
+    if (seen.has(row.id)) break;
+    seen.add(row.id);
+    current = row.id;
+  }
+  return chain;
+}
+
+/** How many active users this user manages, and the first few by display name. */
+export async function directReports(db: Db, tenantId: string, managerId: string, shown: number): Promise<{ count: number; first: string[] }> {
+  const rows = await db
+    .selectFrom('DirectoryUser')
+    .select(['userPrincipalName'])
+    .where('tenantId', '=', tenantId)
+    .where('managerId', '=', managerId)
+    .where('deletedAt', 'is', null)
+    .orderBy('displayName')
+    .orderBy('id')
+    .execute();
+  return { count: rows.length, first: rows.slice(0, shown).map((r) => r.userPrincipalName) };
+}
