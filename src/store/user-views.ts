@@ -235,6 +235,9 @@ export async function exportChunk(db: Db, tenantId: string, filter: UserFilter, 
     'DirectoryUser.userType',
     'DirectoryUser.source',
     'DirectoryUser.licenseError',
+    // The manager's username (a primary-key look-up per row); a deleted manager is still named, as on /users show.
+    (eb) =>
+      eb.selectFrom('DirectoryUser as manager').select('manager.userPrincipalName').whereRef('manager.id', '=', 'DirectoryUser.managerId').as('managerUpn'),
   ]);
   if (after) query = query.where((eb) => eb(eb.refTuple('DirectoryUser.displayName', 'DirectoryUser.id'), '>', eb.tuple(after.displayName, after.id)));
   const rows = await query.orderBy('DirectoryUser.displayName').orderBy('DirectoryUser.id').limit(limit).execute();

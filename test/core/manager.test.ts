@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { addUser } from '../../src/core/users/add-user.js';
 import { deleteUsers } from '../../src/core/users/delete-users.js';
 import { editUser } from '../../src/core/users/edit-user.js';
+import { exportUsers } from '../../src/core/views/export-users.js';
 import { purgeDeletedUser } from '../../src/core/users/purge-user.js';
 import { showUser } from '../../src/core/users/show-user.js';
 import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
@@ -38,6 +39,18 @@ describeOnEachDatabase('a user’s manager', (kind) => {
     expect(shown.ok && shown.user.manager).toMatchObject({ userPrincipalName: 'ben@contoso.onmicrosoft.com', deleted: false });
     const boss = await showUser(db.ctx, OWNER, 'ben');
     expect(boss.ok && boss.user.directReports).toEqual({ count: 1, first: ['ana@contoso.onmicrosoft.com'] });
+    // The export names the manager by username in its last column.
+    const exported = await exportUsers(db.ctx, OWNER, 'all users');
+    if (!exported.ok) throw new Error(exported.message);
+    let csv = '';
+    for await (const chunk of exported.chunks()) csv += chunk.text;
+    const lines = csv
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    expect(lines[0]!.endsWith(',License error,Manager')).toBe(true);
+    expect(lines.find((l) => l.includes(',ana@contoso.onmicrosoft.com,'))!.endsWith(',ben@contoso.onmicrosoft.com')).toBe(true);
+    expect(lines.find((l) => l.includes(',ben@contoso.onmicrosoft.com,'))!.endsWith(',')).toBe(true);
     // The same manager again changes nothing; null removes it.
     expect(await editUser(db.ctx, OWNER, { userId: ana }, { manager: { userId: ben } })).toMatchObject({ ok: true, changedFields: [] });
     expect(await editUser(db.ctx, OWNER, { userId: ana }, { manager: null })).toMatchObject({ ok: true, changedFields: ['manager'] });
