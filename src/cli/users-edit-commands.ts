@@ -63,6 +63,7 @@ async function editMany(run: CommandRun): Promise<number> {
     usernames: await fullUsernames(run.ctx, run.actor, parseUsernameList(readInput(file))),
     ...(edit.detailsPatch ? { detailsPatch: Object.fromEntries(Object.entries(edit.detailsPatch).map(([k, v]) => [k, v ?? ''])) } : {}),
     ...(typeof edit.usageLocation === 'string' ? { usageLocation: edit.usageLocation } : {}),
+    ...(edit.manager !== undefined ? { manager: edit.manager } : {}),
     licenses: values['replace-licenses'] ? { mode: 'replace', products } : products.length ? { mode: 'add', products } : { mode: 'keep' },
   };
   const result = dryRun ? await editManyUsers(run.ctx, run.actor, input, { dryRun }) : await editManyHere(run.ctx, run.jobs, run.actor, input);
@@ -157,6 +158,7 @@ export const USERS_EDIT_COMMANDS: CommandSpec[] = [
       'add-license': LICENSE_OPTIONS['add-license']!,
       'apps-off': LICENSE_OPTIONS['apps-off']!,
       'replace-licenses': { type: 'boolean', help: "replace the users' licenses with the --add-license products" },
+      ...MANAGER_OPTIONS,
       out: { type: 'string', value: '<file.csv>', help: 'the results CSV (default <file>-results.csv; - for standard output)' },
       force: { type: 'boolean', help: 'replace an existing --out file' },
     },

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, expect, it } from 'vitest';
 import { addUser } from '../../src/core/users/add-user.js';
 import { deleteUsers } from '../../src/core/users/delete-users.js';
 import { editUser } from '../../src/core/users/edit-user.js';
+import { editManyUsers } from '../../src/core/users/edit-many.js';
 import { exportUsers } from '../../src/core/views/export-users.js';
 import { purgeDeletedUser } from '../../src/core/users/purge-user.js';
 import { showUser } from '../../src/core/users/show-user.js';
@@ -135,6 +136,25 @@ describeOnEachDatabase('a user’s manager', (kind) => {
     await setUserSource(db.db, cy, 'synced', NOW);
     const synced = await editUser(db.ctx, OWNER, { userId: cy }, { manager: { userId: ana } });
     expect(managerMessage(synced)).toMatch(/on-premises Active Directory/);
+  });
+
+  it('Edit many gives every user one manager, each judged on their own (the manager themselves is refused); an unknown manager stops it first', async () => {
+    const [ana, ben, cy] = [await makeUser(db.ctx, 'ana'), await makeUser(db.ctx, 'ben'), await makeUser(db.ctx, 'cy')];
+    const usernames = ['ana', 'ben', 'cy'].map((a) => `${a}@contoso.onmicrosoft.com`);
+    const unknown = await editManyUsers(db.ctx, OWNER, { usernames, manager: { username: 'zed' }, licenses: { mode: 'keep' } });
+    expect(managerMessage(unknown)).toBe('Manager zed not found: no active user has that username here.');
+    const done = await editManyUsers(db.ctx, OWNER, { usernames, manager: { username: 'cy@contoso.onmicrosoft.com' }, licenses: { mode: 'keep' } });
+    if (!done.ok) throw new Error(done.message);
+    expect(done.rows.map((r) => [r.userPrincipalName, r.done])).toEqual([
+      [usernames[0], true],
+      [usernames[1], true],
+      [usernames[2], false],
+    ]);
+    expect(done.rows[2]!.outcome).toContain("A user can't be their own manager.");
+    expect([await managerIdOf(ana), await managerIdOf(ben), await managerIdOf(cy)]).toEqual([cy, cy, null]);
+    const cleared = await editManyUsers(db.ctx, OWNER, { usernames: usernames.slice(0, 2), manager: null, licenses: { mode: 'keep' } });
+    expect(cleared.ok && cleared.counts.done).toBe(2);
+    expect(await managerIdOf(ana)).toBeNull();
   });
 
   it('a dry run checks and writes nothing', async () => {
