@@ -188,6 +188,26 @@ describe('editing, blocking and resetting users in Slack', () => {
     expect(await checkSeatLedger(r.db.ctx)).toEqual([]);
   });
 
+  it('Edit many sets one manager for the users named, with the same picker', async () => {
+    const modal = await openedBy(() => r.sim.command('/users', 'edit-many', { userId: OWNER }));
+    expect(text(modal.view)).toMatch(/"block_id":"manager"/);
+    const offered = await r.sim.blockSuggestion({ userId: OWNER, view: modal.view, blockId: 'manager', actionId: 'value', value: 'hana' });
+    expect(text(offered.body)).toContain(`"value":"${ids.hana}"`);
+    const before = r.fake.calls().length;
+    const submitted = await r.sim.viewSubmission(
+      modal.view,
+      {
+        usernames: { value: plainText('ana@contoso.onmicrosoft.com, carl@contoso.onmicrosoft.com') },
+        manager: { value: { type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'hana' }, value: ids.hana! } } as never },
+      },
+      { userId: OWNER },
+    );
+    expect(submitted.problems).toEqual([]);
+    await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal', { after: before });
+    const rows = await r.db.db.selectFrom('DirectoryUser').select(['id', 'managerId']).where('id', 'in', [ids.ana!, ids.carl!]).execute();
+    expect(rows.map((row) => row.managerId)).toEqual([ids.hana, ids.hana]);
+  });
+
   it('an Edit many whose results file fails to upload is retried without posting its DM again', async () => {
     const modal = await openedBy(() => r.sim.command('/users', 'edit-many', { userId: OWNER }));
     const before = r.fake.calls().length;

@@ -48,6 +48,12 @@ export function parseResetPasswordForm(state: ViewState): ResetPasswordInput {
 /** The users a list's "Edit selected" carried into the Edit many form (its private_metadata). */
 export const preselectedUsers = (privateMetadata: string | undefined): string[] => (privateMetadata ? privateMetadata.split(',').filter(Boolean) : []);
 
+/** Edit many's Manager picker: empty keeps each user's own, "No manager" removes them, a user sets them. */
+function managerChoice(picked: string | undefined): Pick<EditManyInput, 'manager'> {
+  if (!picked) return {};
+  return { manager: picked === NO_MANAGER ? null : { userId: picked } };
+}
+
 /** The Edit many form: users picked three ways (pasted, picker, the list's selection in private_metadata). */
 export function parseEditManyForm(state: ViewState, preselected: readonly string[]): EditManyInput {
   const signIn = state.selected('signIn');
@@ -60,6 +66,7 @@ export function parseEditManyForm(state: ViewState, preselected: readonly string
     detailsPatch: Object.fromEntries(EDIT_MANY_FIELDS.map((field) => [field, state.text(field)]).filter(([, value]) => value)),
     ...(signIn && signIn !== NO_CHANGE ? { signInAllowed: signIn !== SIGN_IN_BLOCKED } : {}),
     ...(state.selected('usageLocation') ? { usageLocation: state.selected('usageLocation') } : {}),
+    ...managerChoice(state.selected('manager')),
     licenses: mode === LICENSE_MODE.replace ? { mode: 'replace', products } : mode === LICENSE_MODE.add ? { mode: 'add', products } : { mode: 'keep' },
   };
 }
