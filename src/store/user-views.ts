@@ -23,6 +23,8 @@ export interface UserFilter {
   state?: string;
   country?: string;
   jobTitle?: string;
+  /** Reports to the active user with this username (lower case). */
+  manager?: string;
   syncedOnly?: boolean;
   withErrors?: boolean;
   unlicensed?: boolean;
@@ -74,6 +76,16 @@ function conditions(eb: Eb, tenantId: string, filter: UserFilter): Expression<Sq
   if (filter.skuId !== undefined) {
     const skuId = filter.skuId;
     where.push(eb.exists(eb.selectFrom('LicenseAssignment as l').select('l.skuId').whereRef('l.userId', '=', 'DirectoryUser.id').where('l.skuId', '=', skuId)));
+  }
+  if (filter.manager !== undefined) {
+    const upnKey = filter.manager.toLowerCase();
+    where.push(
+      eb(
+        'DirectoryUser.managerId',
+        'in',
+        eb.selectFrom('DirectoryUser as m').select('m.id').where('m.tenantId', '=', tenantId).where('m.upnKey', '=', upnKey).where('m.deletedAt', 'is', null),
+      ),
+    );
   }
   if (filter.role !== undefined) {
     const role = filter.role;

@@ -4,6 +4,8 @@ import { deleteUsers } from '../../src/core/users/delete-users.js';
 import { editUser } from '../../src/core/users/edit-user.js';
 import { editManyUsers } from '../../src/core/users/edit-many.js';
 import { exportUsers } from '../../src/core/views/export-users.js';
+import { listUsers } from '../../src/core/views/list-users.js';
+import { saveCustomView } from '../../src/core/views/save-custom-view.js';
 import { purgeDeletedUser } from '../../src/core/users/purge-user.js';
 import { showUser } from '../../src/core/users/show-user.js';
 import { setupTenant } from '../../src/core/tenant/setup-tenant.js';
@@ -155,6 +157,19 @@ describeOnEachDatabase('a user’s manager', (kind) => {
     const cleared = await editManyUsers(db.ctx, OWNER, { usernames: usernames.slice(0, 2), manager: null, licenses: { mode: 'keep' } });
     expect(cleared.ok && cleared.counts.done).toBe(2);
     expect(await managerIdOf(ana)).toBeNull();
+  });
+
+  it('a custom view with a Manager condition lists that manager’s direct reports; an unknown manager is refused on the field', async () => {
+    const [ana, ben] = [await makeUser(db.ctx, 'ana'), await makeUser(db.ctx, 'ben')];
+    await makeUser(db.ctx, 'cy');
+    const boss = await makeUser(db.ctx, 'boss');
+    for (const id of [ana, ben]) expect((await editUser(db.ctx, OWNER, { userId: id }, { manager: { userId: boss } })).ok).toBe(true);
+    const unknown = await saveCustomView(db.ctx, OWNER, { name: 'Nobody’s team', conditions: { manager: 'zed@contoso.onmicrosoft.com' } });
+    expect(managerMessage(unknown)).toBe("No user zed@contoso.onmicrosoft.com in Contoso: give the manager's full username.");
+    const saved = await saveCustomView(db.ctx, OWNER, { name: 'Boss’s team', conditions: { manager: ' Boss@Contoso.onmicrosoft.com ' } });
+    expect(saved.ok).toBe(true);
+    const listed = await listUsers(db.ctx, OWNER, { view: 'Boss’s team' });
+    expect(listed.ok && listed.page.rows.map((r) => r.userPrincipalName)).toEqual(['ana@contoso.onmicrosoft.com', 'ben@contoso.onmicrosoft.com']);
   });
 
   it('a dry run checks and writes nothing', async () => {
