@@ -61,3 +61,8 @@ export async function directReports(db: Db, tenantId: string, managerId: string,
     .execute();
   return { count: rows.length, first: rows.slice(0, shown).map((r) => r.userPrincipalName) };
 }
+
+/** Sets each user's manager (an import's new users, in its batch's transaction). */
+export async function setManagers(db: Db, links: readonly { userId: string; managerId: string }[], at: string): Promise<void> {
+  for (const link of links) await db.updateTable('DirectoryUser').set({ managerId: link.managerId, updatedAt: at }).where('id', '=', link.userId).execute();
+}

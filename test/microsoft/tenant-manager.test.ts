@@ -1,4 +1,9 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MANAGERS_AFTER_TENANT_IMPORT } from '../../src/core/bulk/tenant-row-checks.js';
+import { verifyImport } from '../../src/core/bulk/verify-import.js';
+import { ADMIN_CENTER_2024_FIELDS, adminCenterHeaderLine } from '../../src/core/import/admin-center-layout.js';
 import { requestSync } from '../../src/core/microsoft/sync-request.js';
 import { editUser } from '../../src/core/users/edit-user.js';
 import { makeUser } from '../lifecycle/helpers.js';
@@ -81,6 +86,22 @@ describe('the manager of a user of a connected organization', () => {
     await syncNow();
     expect(await managerIdOf(ben.id)).toBeNull();
     expect(await managerIdOf(ana.id)).toBe(cyId);
+  });
+
+  it('an import into the connected tenant does not take a Manager column: its rows say to set managers afterwards', async () => {
+    const dir = path.dirname(w.db.url.slice('file:'.length));
+    const file = path.join(dir, 'with-manager.csv');
+    const blanks = Array(ADMIN_CENTER_2024_FIELDS.length - 4).fill('');
+    writeFileSync(
+      file,
+      [[...adminCenterHeaderLine('admin-center-2024'), 'Manager'].join(','), ['dan@contoso.com', 'Dan', 'Test', 'Dan Test', ...blanks, ana.upn].join(',')].join(
+        '\r\n',
+      ),
+    );
+    const preview = await verifyImport(w.db.ctx, OWNER, { path: file, fileName: 'with-manager.csv', fileId: null });
+    if (!preview.ok) throw new Error(preview.message);
+    expect(preview.preview.rowsReady).toBe(0);
+    expect(JSON.stringify(preview.preview.firstProblems)).toContain(MANAGERS_AFTER_TENANT_IMPORT);
   });
 
   it('the sync asks for the manager relationship with the users', async () => {

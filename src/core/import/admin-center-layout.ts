@@ -6,7 +6,10 @@
 import type { ColumnMap } from './column-map.js';
 import type { ImportColumnLabels, ImportFieldName, ImportLayout } from './types.js';
 
-type AdminField = Exclude<ImportFieldName, 'initialPassword' | 'blockSignIn' | 'usageLocation'>;
+type AdminField = Exclude<ImportFieldName, 'initialPassword' | 'blockSignIn' | 'usageLocation' | 'manager'>;
+
+/** Roster's optional last column after either layout: the manager's username (docs/domain.md "Managers"). */
+const MANAGER_LABELS = new Set(['manager', 'manager (username)']);
 
 export const ADMIN_CENTER_2024_FIELDS: readonly AdminField[] = [
   'userName',
@@ -87,7 +90,10 @@ export type AdminHeaderResult = { ok: true; map: ColumnMap } | { ok: false; mess
  * Matches a header of 16 (2024) or 15 (2020) columns by position. Refuses a recognized label
  * that sits where the layout has another column. Other column counts give `no-match`.
  */
-export function matchAdminCenterHeader(labels: string[], headerRowNumber: number): AdminHeaderResult {
+export function matchAdminCenterHeader(allLabels: string[], headerRowNumber: number): AdminHeaderResult {
+  // Roster's own "Manager" column may follow the layout's columns: known by its label, not its position.
+  const managerLabel = allLabels.length > 1 && MANAGER_LABELS.has(normalizeLabel(allLabels.at(-1) ?? '')) ? allLabels.at(-1) : undefined;
+  const labels = managerLabel === undefined ? allLabels : allLabels.slice(0, -1);
   const layout: ImportLayout | undefined =
     labels.length === ADMIN_CENTER_2024_FIELDS.length
       ? 'admin-center-2024'
@@ -112,13 +118,14 @@ export function matchAdminCenterHeader(labels: string[], headerRowNumber: number
     const label = labels[i];
     if (label) columnLabels[field] = label;
   });
+  if (managerLabel !== undefined) columnLabels.manager = managerLabel;
   return {
     ok: true,
     map: {
       layout,
       headerRowNumber,
-      headerLabels: labels,
-      fields: [...fields],
+      headerLabels: allLabels,
+      fields: managerLabel === undefined ? [...fields] : [...fields, 'manager'],
       columnLabels,
       strictColumnCount: true,
       countSource: 'the admin center layout',

@@ -37,6 +37,7 @@ export const DEFAULT_COLUMN_LABELS: Required<ImportColumnLabels> = {
   initialPassword: 'Initial password',
   blockSignIn: 'Block sign in (Yes/No)',
   usageLocation: 'Usage location',
+  manager: 'Manager',
 };
 
 export function labelOf(field: ImportFieldName, labels: ImportColumnLabels): string {

@@ -32,6 +32,8 @@ export interface ImportUserFields {
   blockSignIn?: boolean;
   /** Entra template only: the ISO 3166-1 alpha-2 code (normalized when valid). */
   usageLocation?: string;
+  /** Admin-center layouts with Roster's optional last column "Manager": the manager's username. */
+  manager?: string;
 }
 
 export type ImportFieldName = keyof ImportUserFields;
