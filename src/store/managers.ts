@@ -1,4 +1,5 @@
 import type { Db } from './database.js';
+import { toDbDate } from './values.js';
 
 /** All SQL about users' managers (`DirectoryUser.managerId`; docs/domain.md "Managers"). */
 
@@ -63,6 +64,7 @@ export async function directReports(db: Db, tenantId: string, managerId: string,
 }
 
 /** Sets each user's manager (an import's new users, in its batch's transaction). */
-export async function setManagers(db: Db, links: readonly { userId: string; managerId: string }[], at: string): Promise<void> {
-  for (const link of links) await db.updateTable('DirectoryUser').set({ managerId: link.managerId, updatedAt: at }).where('id', '=', link.userId).execute();
+export async function setManagers(db: Db, links: readonly { userId: string; managerId: string }[], at: Date): Promise<void> {
+  const stamp = toDbDate(at);
+  for (const link of links) await db.updateTable('DirectoryUser').set({ managerId: link.managerId, updatedAt: stamp }).where('id', '=', link.userId).execute();
 }

@@ -13,7 +13,6 @@ import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { activeUsersByUpnKeys, usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
 import { setManagers } from '../../store/managers.js';
-import { toDbDate } from '../../store/values.js';
 import { licenseNewUsers } from '../licenses/change-user-licenses.js';
 import { findImportJob, heartbeatImport, saveImportProgress, takeImportOwnership, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
@@ -254,7 +253,7 @@ class ImportRun implements ImportBatchHost {
         result.reason = [result.reason, `manager not set: ${who} was not created`].filter(Boolean).join('; ');
       }
     }
-    await setManagers(tx, links, toDbDate(now));
+    await setManagers(tx, links, now);
   }
 
   /**
