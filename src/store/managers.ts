@@ -51,16 +51,12 @@ export async function managersAbove(db: Db, tenantId: string, userId: string, li
 
 /** How many active users this user manages, and the first few by display name. */
 export async function directReports(db: Db, tenantId: string, managerId: string, shown: number): Promise<{ count: number; first: string[] }> {
-  const rows = await db
-    .selectFrom('DirectoryUser')
-    .select(['userPrincipalName'])
-    .where('tenantId', '=', tenantId)
-    .where('managerId', '=', managerId)
-    .where('deletedAt', 'is', null)
-    .orderBy('displayName')
-    .orderBy('id')
-    .execute();
-  return { count: rows.length, first: rows.slice(0, shown).map((r) => r.userPrincipalName) };
+  const reports = db.selectFrom('DirectoryUser').where('tenantId', '=', tenantId).where('managerId', '=', managerId).where('deletedAt', 'is', null);
+  const [count, first] = await Promise.all([
+    reports.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    reports.select('userPrincipalName').orderBy('displayName').orderBy('id').limit(shown).execute(),
+  ]);
+  return { count: Number(count.n), first: first.map((r) => r.userPrincipalName) };
 }
 
 /** Sets each user's manager (an import's new users, in its batch's transaction). */
