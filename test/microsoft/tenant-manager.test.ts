@@ -6,6 +6,7 @@ import { verifyImport } from '../../src/core/bulk/verify-import.js';
 import { ADMIN_CENTER_2024_FIELDS, adminCenterHeaderLine } from '../../src/core/import/admin-center-layout.js';
 import { requestSync } from '../../src/core/microsoft/sync-request.js';
 import { editUser } from '../../src/core/users/edit-user.js';
+import { editManyUsers } from '../../src/core/users/edit-many.js';
 import { makeUser } from '../lifecycle/helpers.js';
 import { OWNER } from '../support/test-db.js';
 import { changesAsked, connectedWorld, lastBody, type ConnectedWorld } from './tenant-support.js';
@@ -61,6 +62,21 @@ describe('the manager of a user of a connected organization', () => {
     const edited = await editUser(w.db.ctx, OWNER, { userId: ana.id }, { detailsPatch: { department: 'Sales' }, manager: { username: ben.upn } });
     expect(edited).toMatchObject({ ok: true, changedFields: ['department', 'manager'] });
     expect(changesAsked(w.graph, before)).toEqual([`PATCH /users/${ana.externalId} 204`, `PUT /users/${ana.externalId}/manager/$ref 204`]);
+  });
+
+  it('Edit many sends the references of several users in a JSON batch', async () => {
+    const admin = await w.db.db.selectFrom('DirectoryUser').select(['id', 'externalId']).where('upnKey', '=', w.admin.toLowerCase()).executeTakeFirstOrThrow();
+    const before = w.graph.calls().length;
+    const done = await editManyUsers(w.db.ctx, OWNER, { userIds: [ana.id, ben.id], manager: { userId: admin.id }, licenses: { mode: 'keep' } });
+    expect(done.ok && done.counts.done).toBe(2);
+    expect(
+      w.graph
+        .calls()
+        .slice(before)
+        .some((c) => c.path.endsWith('/$batch')),
+    ).toBe(true);
+    expect([w.graph.tenant.managerOf(ana.externalId), w.graph.tenant.managerOf(ben.externalId)]).toEqual([admin.externalId, admin.externalId]);
+    expect([await managerIdOf(ana.id), await managerIdOf(ben.id)]).toEqual([admin.id, admin.id]);
   });
 
   it('a manager removed from the tenant meanwhile is refused in the tenant’s words, and nothing is recorded', async () => {
