@@ -176,6 +176,8 @@ export function userRecord(u: UserDetails): Row {
     roles: u.roles,
     licenses: u.licenses.map((l) => l.partNumber),
     mailbox: u.mailbox.state,
+    manager: u.manager?.userPrincipalName ?? null,
+    directReports: u.directReports.count,
     createdAt: u.createdAt.toISOString(),
   };
 }
@@ -194,6 +196,12 @@ async function show(run: CommandRun): Promise<number> {
     `  roles            ${u.roles.join(', ') || '(none)'}`,
     `  licenses         ${u.licenses.map((l) => `${l.productName}${l.disabledApps.length ? ` (off: ${l.disabledApps.join(', ')})` : ''}`).join('; ') || '(none)'}`,
     `  mailbox          ${u.mailbox.state}${u.mailbox.graceEndsAt ? ` until ${u.mailbox.graceEndsAt.toISOString().slice(0, 10)}` : ''}`,
+    `  manager          ${u.manager ? `${u.manager.userPrincipalName}${u.manager.deleted ? ' (deleted)' : ''}` : '(none)'}`,
+    ...(u.directReports.count
+      ? [
+          `  direct reports   ${u.directReports.count} (${u.directReports.first.join(', ')}${u.directReports.count > u.directReports.first.length ? ', …' : ''})`,
+        ]
+      : []),
     ...(u.history.length ? ['  latest changes:', ...u.history.map((h) => `    ${h.at.toISOString()}  ${h.actor}  ${h.summary}`)] : []),
   ]);
   return EXIT.done;

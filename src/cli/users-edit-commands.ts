@@ -31,6 +31,12 @@ const LICENSE_OPTIONS: Record<string, OptionSpec> = {
   'apps-off': { type: 'string', value: '<app,...>', help: 'apps to turn off in the products of --add-license (service plan names such as TEAMS1, or ids)' },
 };
 
+/** The manager options of `users edit` (docs/domain.md "Managers"). */
+const MANAGER_OPTIONS: Record<string, OptionSpec> = {
+  manager: { type: 'string', value: '<username>', help: "set the user's manager (another user of the organization)" },
+  'no-manager': { type: 'boolean', help: "remove the user's manager" },
+};
+
 const user = (run: CommandRun) => run.args.join(' ');
 const prefixOf = (run: CommandRun) => (run.values['dry-run'] ? '(dry run, nothing written) ' : '');
 
@@ -57,6 +63,7 @@ async function editMany(run: CommandRun): Promise<number> {
     usernames: await fullUsernames(run.ctx, run.actor, parseUsernameList(readInput(file))),
     ...(edit.detailsPatch ? { detailsPatch: Object.fromEntries(Object.entries(edit.detailsPatch).map(([k, v]) => [k, v ?? ''])) } : {}),
     ...(typeof edit.usageLocation === 'string' ? { usageLocation: edit.usageLocation } : {}),
+    ...(edit.manager !== undefined ? { manager: edit.manager } : {}),
     licenses: values['replace-licenses'] ? { mode: 'replace', products } : products.length ? { mode: 'add', products } : { mode: 'keep' },
   };
   const result = dryRun ? await editManyUsers(run.ctx, run.actor, input, { dryRun }) : await editManyHere(run.ctx, run.jobs, run.actor, input);
@@ -131,9 +138,13 @@ export const USERS_EDIT_COMMANDS: CommandSpec[] = [
     summary: 'change only the fields and licenses given (an empty value clears a field)',
     args: '<username>',
     positionals: ONE_USER,
-    options: { ...FIELD_OPTION_SPECS, ...LICENSE_OPTIONS },
+    options: { ...FIELD_OPTION_SPECS, ...LICENSE_OPTIONS, ...MANAGER_OPTIONS },
     dryRun: true,
-    examples: ['roster users edit ana@contoso.com --department Sales --add-license "business basic"', 'roster users edit ana --city "" --dry-run'],
+    examples: [
+      'roster users edit ana@contoso.com --department Sales --add-license "business basic"',
+      'roster users edit ana --city "" --dry-run',
+      'roster users edit ana --manager ben@contoso.com',
+    ],
     run: edit,
   },
   {
@@ -148,6 +159,7 @@ export const USERS_EDIT_COMMANDS: CommandSpec[] = [
       'add-license': LICENSE_OPTIONS['add-license']!,
       'apps-off': LICENSE_OPTIONS['apps-off']!,
       'replace-licenses': { type: 'boolean', help: "replace the users' licenses with the --add-license products" },
+      ...MANAGER_OPTIONS,
       out: { type: 'string', value: '<file.csv>', help: 'the results CSV (default <file>-results.csv; - for standard output)' },
       force: { type: 'boolean', help: 'replace an existing --out file' },
     },
@@ -205,6 +217,10 @@ export function editInput(values: Values): Result<{ input: EditUserInput }> {
   const input: EditUserInput = {};
   if (Object.keys(patch).length > 0) input.detailsPatch = patch;
   if (typeof values['usage-location'] === 'string') input.usageLocation = values['usage-location'];
+  if (typeof values.manager === 'string' && values['no-manager'] === true)
+    return { ok: false, code: 'invalid_input', message: '--manager and --no-manager contradict each other: give one.' };
+  if (typeof values.manager === 'string') input.manager = { username: values.manager };
+  if (values['no-manager'] === true) input.manager = null;
   for (const [option, key] of [
     ['add-license', 'add'],
     ['remove-license', 'remove'],

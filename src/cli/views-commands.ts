@@ -18,6 +18,7 @@ const TEXT_CONDITIONS: Record<string, ConditionName> = {
   country: 'country',
   'job-title': 'jobTitle',
   'sign-in': 'signIn',
+  manager: 'manager',
 };
 const FLAG_CONDITIONS: Record<string, ConditionName> = {
   'synced-only': 'syncedOnly',
@@ -30,7 +31,11 @@ const CONDITION_OPTIONS: Record<string, OptionSpec> = {
   ...Object.fromEntries(
     Object.keys(TEXT_CONDITIONS).map((flag) => [
       flag,
-      { type: 'string' as const, value: flag === 'sign-in' ? 'allowed|blocked' : '<text>', help: `users whose ${flag.replace(/-/g, ' ')} is this` },
+      {
+        type: 'string' as const,
+        value: flag === 'sign-in' ? 'allowed|blocked' : flag === 'manager' ? '<username>' : '<text>',
+        help: flag === 'manager' ? "the direct reports of this user (the manager's username)" : `users whose ${flag.replace(/-/g, ' ')} is this`,
+      },
     ]),
   ),
   product: { type: 'string', value: '<product>', help: 'users with this product (part number or part of its name)' },

@@ -15,6 +15,8 @@ export interface DirectoryUserRecord {
   userType: string;
   source: string;
   slackUserId: string | null;
+  /** Their manager's Roster id (docs/domain.md "Managers"); a deleted manager stays named until purged. */
+  managerId: string | null;
   passwordSetAt: Date;
   forceChangePassword: boolean;
   lastSignInAt: Date | null;

@@ -28,6 +28,8 @@ export interface MirroredUser {
   mailbox?: 'none' | 'active';
   createdAt?: Date;
   passwordSetAt?: Date;
+  /** Their manager's object id in the tenant (Graph's `manager`); null: none. */
+  managerExternalId?: string | null;
 }
 
 /** One change a sync reads: a user as they are now, one deleted (restorable in the tenant for 30 days), or one gone for good. */

@@ -8,6 +8,8 @@ export interface UserFieldChanges {
   usageLocation?: string | null;
   accountEnabled?: boolean;
   username?: { userPrincipalName: string; alias: string; domain: string };
+  /** Their manager's Roster id; null removes it. */
+  managerId?: string | null;
 }
 
 /** A license a deleted user held, remembered to be given back on a restore. */

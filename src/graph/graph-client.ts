@@ -63,7 +63,7 @@ export class GraphClient {
    * parsed JSON (null for 204 No Content). `justCreated`: the object was made a moment ago and may
    * not be visible to every replica yet, so a 404 is tried again briefly (VISIBILITY_WAITS_MS).
    */
-  async send<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown, options: { justCreated?: boolean } = {}): Promise<T> {
+  async send<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown, options: { justCreated?: boolean } = {}): Promise<T> {
     return (await this.request(method, path, body, {}, options.justCreated ?? false)) as T;
   }
 

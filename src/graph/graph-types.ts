@@ -34,11 +34,15 @@ export interface GraphUser {
   assignedLicenses?: GraphAssignedLicense[] | null;
   createdDateTime?: string | null;
   lastPasswordChangeDateTime?: string | null;
+  /** Read with `$expand=manager($select=id)`: their manager (absent when they have none). */
+  manager?: { id: string } | null;
+  /** In a delta page asked with `$select=…,manager`: the manager now, or the one removed (`@removed`). */
+  'manager@delta'?: { id: string; '@removed'?: { reason?: string } }[];
   /** In a delta page: the user left the collection ("changed": deleted, restorable for 30 days; "deleted": gone for good). */
   '@removed'?: { reason?: string };
 }
 
-/** The user properties a sync asks for (`$select`): what the mirror keeps. */
+/** The user properties a sync asks for (`$select`): what the mirror keeps. The manager is a relationship: the sync's delta query adds `manager` (manager@delta), a read of one user expands it. */
 export const USER_SELECT = [
   'id',
   'userPrincipalName',

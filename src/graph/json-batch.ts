@@ -7,7 +7,7 @@ export const MAX_BATCH = 20;
 /** One request of a JSON batch: `url` is relative to /v1.0 (`/users/ana@contoso.com`). */
 export interface BatchRequest {
   id: string;
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   url: string;
   headers?: Record<string, string>;
   body?: unknown;

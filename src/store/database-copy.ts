@@ -46,6 +46,7 @@ export async function copyRows(
   if (dialectOf(target).kind !== 'postgres') throw new Error('copy-database copies a SQLite database into a PostgreSQL one');
   const columns = await targetColumns(target);
   const tables = await tablesInForeignKeyOrder(target, [...new Set(columns.map((c) => c.table))]);
+  const selfReferences = await selfReferencingColumns(target);
   const sourceTables = new Set((sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map((row) => row.name));
   for (const table of tables) {
     if (!sourceTables.has(table))
@@ -70,15 +71,26 @@ export async function copyRows(
         let copied = 0;
         progress(table, 0, total);
         const size = Math.min(ROWS_PER_BATCH, Math.floor(MAX_PARAMETERS / own.length));
-        for (let batch = nextBatch(reader, size); batch.length > 0; batch = nextBatch(reader, size)) {
-          const values = batch.map((row) => Object.fromEntries(own.map((c) => [c.column, asTargetValue(row[c.column], c.type)])));
-          await (tx as unknown as Db)
-            .insertInto(table as never)
-            .values(values as never)
-            .execute();
-          copied += batch.length;
-          progress(table, copied, total);
+        // A column referencing its own table (a user's manager) is written once every row is in:
+        // the row it names may come in a later batch.
+        const later = selfReferences.filter((r) => r.table === table).map((r) => r.column);
+        try {
+          for (let batch = nextBatch(reader, size); batch.length > 0; batch = nextBatch(reader, size)) {
+            const values = batch.map((row) =>
+              Object.fromEntries(own.map((c) => [c.column, later.includes(c.column) ? null : asTargetValue(row[c.column], c.type)])),
+            );
+            await (tx as unknown as Db)
+              .insertInto(table as never)
+              .values(values as never)
+              .execute();
+            copied += batch.length;
+            progress(table, copied, total);
+          }
+        } finally {
+          // A failed INSERT leaves the SELECT open: closed, so the source's COMMIT below is not refused as busy (hiding the error).
+          reader.return?.();
         }
+        for (const column of later) await copySelfReference(sqlite, tx as unknown as Db, table, column);
         for (const serial of own.filter((c) => c.serial)) {
           // setval(…, max, true): the next value is max + 1; an empty table starts at 1.
           await sql`SELECT setval(pg_get_serial_sequence(${`"${table}"`}, ${serial.column}), coalesce((SELECT max(${sql.ref(serial.column)}) FROM ${sql.table(table)}), 1), (SELECT count(*) > 0 FROM ${sql.table(table)}))`.execute(
@@ -93,6 +105,34 @@ export async function copyRows(
   }
   for (const copy of copies) copy.target = await countRows(target, copy.table);
   return copies;
+}
+
+/** Columns whose foreign key references their own table, from the target's catalog. */
+async function selfReferencingColumns(db: Db): Promise<{ table: string; column: string }[]> {
+  const { rows } = await sql<{ table: string; column: string }>`
+    SELECT c.relname AS "table", a.attname AS "column"
+    FROM pg_constraint k JOIN pg_class c ON c.oid = k.conrelid
+      JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = ANY (k.conkey)
+    WHERE k.contype = 'f' AND k.conrelid = k.confrelid AND k.connamespace = current_schema()::regnamespace`.execute(db);
+  return rows;
+}
+
+/** A self-referencing column's values, set on the rows copied (by their "id"), a batch at a time. */
+async function copySelfReference(sqlite: BetterSqlite3.Database, tx: Db, table: string, column: string): Promise<void> {
+  const reader = sqlite.prepare(`SELECT "id" AS id, "${column}" AS value FROM "${table}" WHERE "${column}" IS NOT NULL`).iterate() as IterableIterator<
+    Record<string, unknown>
+  >;
+  try {
+    for (let batch = nextBatch(reader, ROWS_PER_BATCH); batch.length > 0; batch = nextBatch(reader, ROWS_PER_BATCH)) {
+      const ids = batch.map((row) => String(row.id));
+      const values = batch.map((row) => String(row.value));
+      await sql`UPDATE ${sql.table(table)} AS t SET ${sql.ref(column)} = v.value FROM unnest(${ids}::text[], ${values}::text[]) AS v(id, value) WHERE t."id" = v.id`.execute(
+        tx,
+      );
+    }
+  } finally {
+    reader.return?.();
+  }
 }
 
 function nextBatch(reader: IterableIterator<Record<string, unknown>>, size: number): Record<string, unknown>[] {

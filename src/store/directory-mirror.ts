@@ -40,6 +40,7 @@ function changedColumns(user: MirroredUser, stamp: string): Updateable<Directory
   if (user.source !== undefined) set.source = user.source;
   if (user.mailbox !== undefined) Object.assign(set, { mailbox: user.mailbox, mailboxGraceEndsAt: null });
   if (user.passwordSetAt !== undefined) set.passwordSetAt = toDbDate(user.passwordSetAt);
+  if (user.managerExternalId !== undefined) set.managerExternalId = user.managerExternalId;
   return set;
 }
 
@@ -86,6 +87,7 @@ function newRow(tenantId: string, user: MirroredUser & { userPrincipalName: stri
     mailbox: user.mailbox ?? 'none',
     externalId: user.externalId,
     mirroredAt: stamp,
+    managerExternalId: user.managerExternalId ?? null,
   };
 }
 
@@ -204,7 +206,36 @@ export async function applyMirrorChanges(db: Db, tenantId: string, page: readonl
     );
   }
   await replaceLicenses(db, tenantId, licensed, stamp);
+  await resolveManagers(db, tenantId, externalIds, stamp);
   return counts;
+}
+
+/**
+ * Each user's manager (`managerId`) follows the tenant's (`managerExternalId`), for the page's users
+ * and for users whose manager the page brought: a manager read after their reports (a later page)
+ * is linked once read; one the mirror does not have leaves the user without a manager until then.
+ */
+async function resolveManagers(db: Db, tenantId: string, externalIds: readonly string[], stamp: string): Promise<void> {
+  const rows = await db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'managerId', 'managerExternalId'])
+    .where('tenantId', '=', tenantId)
+    .where((eb) => eb.or([eb('externalId', 'in', externalIds), eb('managerExternalId', 'in', externalIds)]))
+    .execute();
+  const wanted = [...new Set(rows.flatMap((r) => (r.managerExternalId ? [r.managerExternalId] : [])))];
+  const managers = new Map<string, string>();
+  if (wanted.length > 0)
+    for (const m of await db
+      .selectFrom('DirectoryUser')
+      .select(['id', 'externalId'])
+      .where('tenantId', '=', tenantId)
+      .where('externalId', 'in', wanted)
+      .execute())
+      managers.set(m.externalId!, m.id);
+  for (const row of rows) {
+    const managerId = row.managerExternalId ? (managers.get(row.managerExternalId) ?? null) : null;
+    if (managerId !== row.managerId) await db.updateTable('DirectoryUser').set({ managerId, updatedAt: stamp }).where('id', '=', row.id).execute();
+  }
 }
 
 /** The licenses of these users become exactly the ones given (the tenant's seat counts are set apart, see setMirroredProducts). */

@@ -23,6 +23,13 @@ export async function updateUserFields(db: Db, userId: string, changes: UserFiel
   if (changes.alternateEmail !== undefined) set.alternateEmail = changes.alternateEmail;
   if (changes.usageLocation !== undefined) set.usageLocation = changes.usageLocation;
   if (changes.accountEnabled !== undefined) set.accountEnabled = toDbBool(changes.accountEnabled);
+  if (changes.managerId !== undefined) {
+    set.managerId = changes.managerId;
+    // On a connected tenant, the manager's object id as the tenant names it (what the sync compares).
+    set.managerExternalId = changes.managerId
+      ? ((await db.selectFrom('DirectoryUser').select('externalId').where('id', '=', changes.managerId).executeTakeFirst())?.externalId ?? null)
+      : null;
+  }
   if (changes.username) {
     set.userPrincipalName = changes.username.userPrincipalName;
     set.upnKey = changes.username.userPrincipalName.toLowerCase();

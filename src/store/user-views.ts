@@ -23,6 +23,8 @@ export interface UserFilter {
   state?: string;
   country?: string;
   jobTitle?: string;
+  /** Reports to the active user with this username (lower case). */
+  manager?: string;
   syncedOnly?: boolean;
   withErrors?: boolean;
   unlicensed?: boolean;
@@ -74,6 +76,16 @@ function conditions(eb: Eb, tenantId: string, filter: UserFilter): Expression<Sq
   if (filter.skuId !== undefined) {
     const skuId = filter.skuId;
     where.push(eb.exists(eb.selectFrom('LicenseAssignment as l').select('l.skuId').whereRef('l.userId', '=', 'DirectoryUser.id').where('l.skuId', '=', skuId)));
+  }
+  if (filter.manager !== undefined) {
+    const upnKey = filter.manager.toLowerCase();
+    where.push(
+      eb(
+        'DirectoryUser.managerId',
+        'in',
+        eb.selectFrom('DirectoryUser as m').select('m.id').where('m.tenantId', '=', tenantId).where('m.upnKey', '=', upnKey).where('m.deletedAt', 'is', null),
+      ),
+    );
   }
   if (filter.role !== undefined) {
     const role = filter.role;
@@ -242,6 +254,9 @@ export async function exportChunk(db: Db, tenantId: string, filter: UserFilter, 
     'DirectoryUser.userType',
     'DirectoryUser.source',
     'DirectoryUser.licenseError',
+    // The manager's username (a primary-key look-up per row); a deleted manager is still named, as on /users show.
+    (eb) =>
+      eb.selectFrom('DirectoryUser as manager').select('manager.userPrincipalName').whereRef('manager.id', '=', 'DirectoryUser.managerId').as('managerUpn'),
   ]);
   if (after) query = query.where((eb) => eb(eb.refTuple('DirectoryUser.displayName', 'DirectoryUser.id'), '>', eb.tuple(after.displayName, after.id)));
   const rows = await query.orderBy('DirectoryUser.displayName').orderBy('DirectoryUser.id').limit(limit).execute();

@@ -11,6 +11,8 @@ import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
 import { pendingCredentialById } from '../../src/store/pending-credentials.js';
 import { takePostgresSchema, testPostgresUrl } from '../support/postgres-schemas.js';
 import { rosterCli } from '../support/run-cli.js';
+import { insertDirectoryUsersSkippingTaken } from '../../src/store/directory-users.js';
+import { NO_CLOUD_PASSWORD } from '../../src/core/passwords/hash-password.js';
 import { createTestDatabase, OWNER, seedTenant, type TestDatabase } from '../support/test-db.js';
 
 let source: TestDatabase;
@@ -48,6 +50,8 @@ beforeAll(async () => {
   for (const args of [
     ['users', 'add', 'gil', '--display-name', 'Gil Ng', '--usage-location', 'NL', '--license', 'business basic', '--job-title', 'Engineer'],
     ['users', 'add', 'zoe', '--display-name', 'Zoë Ålund', '--usage-location', 'SE'],
+    // A user whose manager was made after them: the copy must not insert a report before their manager.
+    ['users', 'edit', 'gil', '--manager', 'zoe'],
     ['import', hires, '--license', 'business basic', '--location', 'NL', '--out', path.join(dir, 'results.csv')],
     ['users', 'delete', 'piet@contoso.onmicrosoft.com'],
     ['views', 'create', 'Sales NL', '--department', 'Sales', '--usage-location', 'nl'],
@@ -57,6 +61,31 @@ beforeAll(async () => {
     const run = await cli(...args);
     expect(run.code, `${args.join(' ')}: ${run.stderr}`).toBe(0);
   }
+  // More users than one INSERT of the copy takes (500), the first reporting to the last: a manager
+  // copied in a later batch than their report.
+  // (Each with a name of its own, so that the rows compared below are found by their first columns.)
+  const tenant = await source.db.selectFrom('Tenant').select('id').executeTakeFirstOrThrow();
+  const names = Array.from({ length: 600 }, (_, i) => `qx${String(i).padStart(4, '0')}`);
+  const made = await insertDirectoryUsersSkippingTaken(
+    source.db,
+    names.map((alias) => ({
+      tenantId: tenant.id,
+      userPrincipalName: `${alias}@contoso.onmicrosoft.com`,
+      alias,
+      domain: 'contoso.onmicrosoft.com',
+      displayName: alias,
+      profile: {},
+      alternateEmail: null,
+      usageLocation: null,
+      accountEnabled: true,
+      slackUserId: null,
+      passwordHash: NO_CLOUD_PASSWORD,
+      forceChangePassword: false,
+    })),
+    new Date(),
+  );
+  const [first, last] = [made.get(`${names[0]}@contoso.onmicrosoft.com`)!, made.get(`${names.at(-1)}@contoso.onmicrosoft.com`)!];
+  await source.db.updateTable('DirectoryUser').set({ managerId: last }).where('id', '=', first).execute();
   const secret = source.runtime.secretKey();
   key = secret.toString('base64');
   const held = await holdCredential(source.ctx, secret, {

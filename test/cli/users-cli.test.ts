@@ -23,6 +23,22 @@ const roster = (...args: string[]) => rosterCli(db)(...args, '--workspace', TEAM
 const user = (alias: string) => db.db.selectFrom('DirectoryUser').selectAll().where('aliasKey', '=', alias).executeTakeFirstOrThrow();
 
 describe('npm run roster -- users ...', () => {
+  it('sets and removes a manager (--manager, --no-manager), shows it, and refuses a loop or both options at once', async () => {
+    const dry = await roster('users', 'edit', 'ana', '--manager', 'bob', '--dry-run');
+    expect(dry.stdout).toMatch(/\(dry run, nothing written\) ana@contoso.onmicrosoft.com: changed manager/);
+    expect((await user('ana')).managerId).toBeNull();
+    expect((await roster('users', 'edit', 'ana', '--manager', 'bob@contoso.onmicrosoft.com')).stdout).toMatch(/changed manager/);
+    expect((await user('ana')).managerId).toBe((await user('bob')).id);
+    const shown = await roster('users', 'show', 'ana', '--output', 'json');
+    expect(JSON.parse(shown.stdout)).toMatchObject({ manager: 'bob@contoso.onmicrosoft.com', directReports: 0 });
+    const loop = await roster('users', 'edit', 'bob', '--manager', 'ana');
+    expect([loop.code, loop.stderr]).toEqual([1, expect.stringMatching(/manager: ana@contoso.onmicrosoft.com reports to bob@contoso.onmicrosoft.com/)]);
+    const both = await roster('users', 'edit', 'ana', '--manager', 'bob', '--no-manager');
+    expect([both.code, both.stderr]).toEqual([2, expect.stringMatching(/--manager and --no-manager contradict each other/)]);
+    expect((await roster('users', 'edit', 'ana', '--no-manager')).stdout).toMatch(/changed manager/);
+    expect((await user('ana')).managerId).toBeNull();
+  });
+
   it('edits fields and licenses, with --dry-run writing nothing', async () => {
     const dry = await roster('users', 'edit', 'ana@contoso.onmicrosoft.com', '--department', 'Sales', '--add-license', 'business basic', '--dry-run');
     expect(dry.stdout).toMatch(/\(dry run, nothing written\) ana@contoso.onmicrosoft.com: changed department, licenses/);

@@ -118,6 +118,51 @@ describeOnEachDatabase('scheduled offboarding', (kind) => {
     expect(await countRows(second.core.db, 'Job', (q) => q.where('kind', '=', OFFBOARD_JOB))).toBe(1);
   });
 
+  it('tells the manager linked to Slack when it is scheduled and, once done, what happened to their report (no password); a dry run tells nobody', async () => {
+    const ana = await setUp(kind);
+    const MANAGER = 'U0MANAGER';
+    await makeUser(db.ctx, 'max', { slackUserId: MANAGER });
+    const managed = await editUser(db.ctx, OWNER, { userId: ana.id }, { manager: { username: 'max' } });
+    if (!managed.ok) throw new Error(managed.message);
+    const notices = async () =>
+      (await db.db.selectFrom('Job').select(['payload']).where('kind', '=', 'notice').orderBy('createdAt').execute()).map(
+        (n) => JSON.parse(String(n.payload)) as { member: string; text: string },
+      );
+    expect((await scheduleOffboarding(db.ctx, OWNER, { user: { username: ana.upn }, lastDay: '2027-03-05', dryRun: true })).ok).toBe(true);
+    expect(await notices()).toEqual([]);
+    const scheduled = await scheduleOffboarding(db.ctx, OWNER, { user: { username: ana.upn }, lastDay: '2027-03-05', deleteAfterDays: 10 });
+    if (!scheduled.ok) throw new Error(scheduled.message);
+    expect(await notices()).toEqual([
+      { member: MANAGER, text: expect.stringContaining(`IT scheduled the offboarding of your report ana Test (${ana.upn}): their last day is 2027-03-05.`) },
+    ]);
+    clock = new Date('2027-03-05T10:00:00Z');
+    await db.runtime.start();
+    await waitForJob(db.db, scheduled.jobId, 'succeeded');
+    const sent = await notices();
+    expect(sent.map((n) => n.member)).toEqual([MANAGER, OWNER.slackUserId, MANAGER]);
+    const summary = sent[2]!.text;
+    expect(summary).toContain(`Your report ana Test (${ana.upn}) was offboarded on their last day, 2027-03-05`);
+    expect(summary).toContain(`licenses removed: ${BASIC.displayName}`);
+    expect(summary).toContain('to be deleted on 2027-03-15');
+    expect(summary).not.toMatch(/password:|temporary password/i);
+  });
+
+  it('tells no manager who is not linked to Slack, nor one who is the scheduler', async () => {
+    const ana = await setUp(kind);
+    const owner = await db.db.selectFrom('DirectoryUser').select('id').where('slackUserId', '=', OWNER.slackUserId).executeTakeFirstOrThrow();
+    expect((await editUser(db.ctx, OWNER, { userId: ana.id }, { manager: { userId: owner.id } })).ok).toBe(true);
+    const bob = await makeUser(db.ctx, 'bob');
+    const unlinked = await makeUser(db.ctx, 'una');
+    expect((await editUser(db.ctx, OWNER, { userId: bob.id }, { manager: { userId: unlinked.id } })).ok).toBe(true);
+    expect((await scheduleOffboarding(db.ctx, OWNER, { user: { username: ana.upn }, lastDay: '2027-03-05' })).ok).toBe(true);
+    expect((await scheduleOffboarding(db.ctx, OWNER, { user: { username: bob.upn }, lastDay: '2027-03-05' })).ok).toBe(true);
+    clock = new Date('2027-03-05T10:00:00Z');
+    await db.runtime.start();
+    await db.runtime.jobs.idle();
+    const members = (await db.db.selectFrom('Job').select(['payload']).where('kind', '=', 'notice').execute()).map((n) => JSON.parse(String(n.payload)).member);
+    expect(members).toEqual([OWNER.slackUserId, OWNER.slackUserId]);
+  });
+
   it('is cancelled until it runs, then nothing happens on the day; a change replaces it', async () => {
     const ana = await setUp(kind);
     const first = await scheduleOffboarding(db.ctx, OWNER, { user: { username: ana.upn }, lastDay: '2027-03-05' });

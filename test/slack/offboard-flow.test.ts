@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buyLicenses } from '../../src/core/licenses/buy-licenses.js';
+import { editUser } from '../../src/core/users/edit-user.js';
 import type { MemberActor } from '../../src/core/context.js';
 import { SCHEDULE } from '../../src/slack/views/schedule-ids.js';
 import { BASIC, makeUser } from '../lifecycle/helpers.js';
@@ -15,6 +16,8 @@ let offset = new Date('2027-03-01T08:00:00Z').getTime() - Date.now();
 const now = () => new Date(Date.now() + offset);
 const OWNER = 'U0OWNER';
 const HELPDESK = 'U0HELPDESK';
+/** Ana's manager, linked to a Slack member. */
+const MANAGER = 'U0MAXMANAGER';
 const CHANNEL = 'C0GENERAL1';
 let owner: MemberActor;
 type Block = { type: string; block_id?: string; text?: { text: string }; elements?: { action_id?: string; value?: string; confirm?: unknown }[] };
@@ -28,6 +31,7 @@ beforeAll(async () => {
   for (const [id, name] of [
     [OWNER, 'Olivia Owner'],
     [HELPDESK, 'Hal Helpdesk'],
+    [MANAGER, 'Max Manager'],
   ] as const)
     r.fake.seedUser({ id, realName: name, isOwner: id === OWNER });
   owner = { teamId: r.fake.teamId, slackUserId: OWNER };
@@ -35,6 +39,10 @@ beforeAll(async () => {
   await makeUser(r.db.ctx, 'hal', { roles: ['helpdesk_admin'], slackUserId: HELPDESK }, owner);
   await buyLicenses(r.db.ctx, owner, { product: BASIC.partNumber, quantity: 5 });
   for (const alias of ['ana', 'bo']) await makeUser(r.db.ctx, alias, { licenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] }, owner);
+  const max = await makeUser(r.db.ctx, 'max', { slackUserId: MANAGER }, owner);
+  const ana = await r.db.db.selectFrom('DirectoryUser').select('id').where('aliasKey', '=', 'ana').executeTakeFirstOrThrow();
+  const managed = await editUser(r.db.ctx, owner, { userId: ana.id }, { manager: { userId: max.id } });
+  if (!managed.ok) throw new Error(managed.message);
   await r.quiet();
 });
 afterAll(async () => r.stop());
@@ -70,6 +78,9 @@ describe('/users offboard and /users scheduled', () => {
     expect(saved.body).toMatchObject({ response_action: 'clear' });
     const dm = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && text(c.args).includes('Scheduled: ana@'), { after: saving });
     expect(text(dm.args)).toMatch(/offboarded on 2027-03-04 at <!date\^\d+\^/);
+    // Ana's manager hears of it too, by DM.
+    await r.fake.waitFor((c) => c.method === 'chat.postMessage' && text(c.args).includes('IT scheduled the offboarding of your report'), { after: saving });
+    expect(text(r.fake.dmsTo(MANAGER))).toContain('their last day is 2027-03-04');
 
     const listed = (await r.sim.command('/users', 'scheduled', { userId: OWNER, channelId: CHANNEL })).body as Message;
     expect(validateMessageBlocks(listed.blocks)).toEqual([]);
@@ -98,6 +109,12 @@ describe('/users offboard and /users scheduled', () => {
     const summary = await r.fake.waitFor((c) => c.method === 'chat.postMessage' && text(c.args).includes('Offboarded ana@'));
     expect(text(summary.args)).toContain(`licenses removed: ${BASIC.displayName}`);
     expect(text(summary.args)).toContain('password reset to one nobody was given');
+    // …and the manager's: what happened to their report, no password.
+    await r.fake.waitFor((c) => c.method === 'chat.postMessage' && text(c.args).includes('Your report ana Test'));
+    const toManager = text(r.fake.dmsTo(MANAGER));
+    expect(toManager).toContain('IT changed the offboarding of your report');
+    expect(toManager).toContain('was offboarded on their last day, 2027-03-05');
+    expect(toManager).toContain(`licenses removed: ${BASIC.displayName}`);
     const ana = await r.db.db.selectFrom('DirectoryUser').select(['id', 'accountEnabled']).where('aliasKey', '=', 'ana').executeTakeFirstOrThrow();
     expect(Boolean(ana.accountEnabled)).toBe(false);
     expect(await countRows(r.db.db, 'LicenseAssignment', (q) => q.where('userId', '=', ana.id))).toBe(0);

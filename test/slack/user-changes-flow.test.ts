@@ -72,6 +72,31 @@ describe('editing, blocking and resetting users in Slack', () => {
     expect(await checkSeatLedger(r.db.ctx)).toEqual([]);
   });
 
+  it('sets a manager with the Edit user form’s picker (Roster’s users as typed), shows it, refuses a loop on the field, and removes it', async () => {
+    const chosen = (value: string) => ({ value: { type: 'external_select', selected_option: { text: { type: 'plain_text', text: value }, value } } as never });
+    const modal = await openedBy(() => r.sim.command('/users', 'edit bob', { userId: OWNER }));
+    expect(text(modal.view)).toMatch(/"block_id":"manager"/);
+    const offered = await r.sim.blockSuggestion({ userId: OWNER, view: modal.view, blockId: 'manager', actionId: 'value', value: 'car' });
+    expect(text(offered.body)).toContain('No manager');
+    expect(text(offered.body)).toContain(`"value":"${ids.carl}"`);
+    const saved = await r.sim.viewSubmission(modal.view, { manager: chosen(ids.carl!) }, { userId: OWNER });
+    expect(saved.problems).toEqual([]);
+    expect(text(saved.body)).toMatch(/Saved bob@contoso.onmicrosoft.com: manager/);
+    const shown = await r.sim.command('/users', 'show bob', { userId: OWNER });
+    expect(text(shown.body)).toMatch(/Manager.*carl@contoso.onmicrosoft.com/);
+    // Carl reporting to Bob would make a loop: refused on the Manager field.
+    const carl = await openedBy(() => r.sim.command('/users', 'edit carl', { userId: OWNER }));
+    const loop = await r.sim.viewSubmission(carl.view, { manager: chosen(ids.bob!) }, { userId: OWNER });
+    expect(loop.body).toMatchObject({ response_action: 'errors', errors: { manager: expect.stringMatching(/managers may not go round in a loop/) } });
+    // The form opens with the manager chosen; "No manager" removes it.
+    const again = await openedBy(() => r.sim.command('/users', 'edit bob', { userId: OWNER }));
+    expect(text(again.view)).toMatch(/"initial_option":\{"text":\{"type":"plain_text","text":"carl \(carl@contoso.onmicrosoft.com\)"/);
+    const removed = await r.sim.viewSubmission(again.view, { manager: chosen('-') }, { userId: OWNER });
+    expect(text(removed.body)).toMatch(/Saved bob@contoso.onmicrosoft.com: manager/);
+    const row = await r.db.db.selectFrom('DirectoryUser').select('managerId').where('id', '=', ids.bob!).executeTakeFirstOrThrow();
+    expect(row.managerId).toBeNull();
+  });
+
   it('/users edit <username> opens the same form; a Helpdesk admin sees why they cannot', async () => {
     const modal = await openedBy(() => r.sim.command('/users', 'edit bob', { userId: OWNER }));
     expect(text(modal.view)).toContain('bob@contoso.onmicrosoft.com');
@@ -161,6 +186,26 @@ describe('editing, blocking and resetting users in Slack', () => {
     expect(csv).toContain('ghost@contoso.onmicrosoft.com,No user with this username.');
     expect(csv).toMatch(/hana@contoso.onmicrosoft.com,"No Microsoft 365 Business Basic licenses are left/);
     expect(await checkSeatLedger(r.db.ctx)).toEqual([]);
+  });
+
+  it('Edit many sets one manager for the users named, with the same picker', async () => {
+    const modal = await openedBy(() => r.sim.command('/users', 'edit-many', { userId: OWNER }));
+    expect(text(modal.view)).toMatch(/"block_id":"manager"/);
+    const offered = await r.sim.blockSuggestion({ userId: OWNER, view: modal.view, blockId: 'manager', actionId: 'value', value: 'hana' });
+    expect(text(offered.body)).toContain(`"value":"${ids.hana}"`);
+    const before = r.fake.calls().length;
+    const submitted = await r.sim.viewSubmission(
+      modal.view,
+      {
+        usernames: { value: plainText('ana@contoso.onmicrosoft.com, carl@contoso.onmicrosoft.com') },
+        manager: { value: { type: 'external_select', selected_option: { text: { type: 'plain_text', text: 'hana' }, value: ids.hana! } } as never },
+      },
+      { userId: OWNER },
+    );
+    expect(submitted.problems).toEqual([]);
+    await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal', { after: before });
+    const rows = await r.db.db.selectFrom('DirectoryUser').select(['id', 'managerId']).where('id', 'in', [ids.ana!, ids.carl!]).execute();
+    expect(rows.map((row) => row.managerId)).toEqual([ids.hana, ids.hana]);
   });
 
   it('an Edit many whose results file fails to upload is retried without posting its DM again', async () => {

@@ -12,8 +12,9 @@
  * `@removed`, answers $batch, and throttles on demand (429 or 503, with or without Retry-After).
  * It takes changes as Graph does (fake-graph/write-routes.ts): users created, updated, deleted,
  * restored (under a new username when asked) and purged, licenses assigned with Graph's license
- * errors, guests invited; a user made there is invisible to reads for a while on demand
- * (`setVisibilityDelay`).
+ * errors, guests invited, managers set and removed (`/users/{id}/manager/$ref`, read back with
+ * `$expand=manager` or delta's `manager@delta`; `tenant.setManager` is an admin-center change); a
+ * user made there is invisible to reads for a while on demand (`setVisibilityDelay`).
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

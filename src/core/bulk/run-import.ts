@@ -13,7 +13,8 @@ import { cleanProfile } from '../rules/profile-fields.js';
 import { transaction } from '../transaction.js';
 import { writeAudit, type AuditEntry } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
-import { usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
+import { activeUsersByUpnKeys, usersMadeByImportRows, type NewDirectoryUser } from '../../store/directory-users.js';
+import { setManagers } from '../../store/managers.js';
 import { licenseNewUsers } from '../licenses/change-user-licenses.js';
 import { findImportJob, heartbeatImport, saveImportProgress, takeImportOwnership, type ImportCounts } from '../../store/import-jobs.js';
 import { tenantById } from '../../store/organizations.js';
@@ -213,6 +214,7 @@ class ImportRun implements ImportBatchHost {
             await lockOrganization(tx, this.tenant.id);
             if (!(await heartbeatImport(tx, this.job.id, this.ctx.instanceId, now))) throw new OwnershipLost();
             const made = await this.create(tx, pending, now);
+            await this.setManagers(tx, pending, made, now);
             await this.ctx.directory.reissuePasswords(
               tx,
               reissued.map((item) => ({ userId: item.userId, passwordHash: item.user.passwordHash })),
@@ -230,6 +232,32 @@ class ImportRun implements ImportBatchHost {
     }
     if (!this.settings.synced) this.outcome.reissuedPasswords += results.value.filter((r) => r.reason.includes('new temporary password')).length;
     return held;
+  }
+
+  /**
+   * The managers the rows name (docs/domain.md "Managers"; checked against the organization's users
+   * and the rows above), set on the users this batch made, in its transaction. A manager whose own
+   * row made nobody is said in the row's result.
+   */
+  async setManagers(tx: Db, pending: readonly Pending[], made: ImportResultRow[], now: Date): Promise<void> {
+    const wanted = pending.filter((item) => item.row.managerKey && item.row.upn);
+    if (wanted.length === 0) return;
+    const results = new Map(made.map((result) => [result.rowNumber, result]));
+    const keys = wanted.flatMap((item) => [item.row.upn!.key, item.row.managerKey!]);
+    const ids = new Map((await activeUsersByUpnKeys(tx, this.tenant.id, [...new Set(keys)])).map((user) => [user.upnKey, user.id]));
+    const links: { userId: string; managerId: string }[] = [];
+    for (const item of wanted) {
+      const result = results.get(item.row.rowNumber);
+      const userId = ids.get(item.row.upn!.key);
+      if (!result || !userId) continue;
+      const managerId = ids.get(item.row.managerKey!);
+      if (managerId) links.push({ userId, managerId });
+      else {
+        const who = this.holdsPasswords ? 'the manager' : item.row.fields.manager;
+        result.reason = [result.reason, `manager not set: ${who} was not created`].filter(Boolean).join('; ');
+      }
+    }
+    await setManagers(tx, links, now);
   }
 
   /**

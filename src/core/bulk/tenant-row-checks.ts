@@ -1,5 +1,6 @@
 import { DuplicateUsernameTracker, duplicateUsernameProblem } from '../import/duplicate-usernames.js';
-import { labelOf } from '../import/column-map.js';
+import { labelOf, quoteValue } from '../import/column-map.js';
+import { OWN_MANAGER } from '../users/manager-rules.js';
 import type { ImportColumnLabels, ImportRow } from '../import/types.js';
 import { parseUsername, upnKey } from '../rules/username.js';
 import { aliasRuleProblem } from '../users/username-availability.js';
@@ -7,6 +8,10 @@ import type { Db } from '../../store/database.js';
 import { activeUsersByUpnKeys, firstAccountsByAlias } from '../../store/directory-users.js';
 import { scheduleSettings } from '../../store/tenant-settings.js';
 import { isFieldError, parseStartDate } from '../schedules/onboarding.js';
+
+/** Why a connected organization's import takes no manager (yet). */
+export const MANAGERS_AFTER_TENANT_IMPORT =
+  'An import into a connected Microsoft 365 organization does not set managers: remove the Manager column, and set them after the import with Edit many (or in the admin center).';
 
 /** The reason every row of a file already imported gets (docs/domain.md: "duplicate username"). */
 export const DUPLICATE_USERNAME = 'duplicate username';
@@ -21,6 +26,8 @@ export interface CheckedRow extends ImportRow {
   upn?: { alias: string; domain: string; userPrincipalName: string; key: string };
   /** Set when the username belongs to an active user already. */
   existing?: { id: string };
+  /** The manager's username (lower case) when the row names one that may be theirs. */
+  managerKey?: string;
   duplicateInFile: boolean;
   /** A start date later than today (in the organization's zone): made blocked, started then. */
   startsOn?: { day: string; runAt: Date };
@@ -33,10 +40,12 @@ export interface CheckedRow extends ImportRow {
  */
 export class TenantRowChecks {
   private readonly seen = new DuplicateUsernameTracker();
+  /** The usernames of the rows checked so far (lower case): a row may name one of them as manager. */
+  private readonly above = new Set<string>();
 
   constructor(
     private readonly db: Db,
-    private readonly tenant: { id: string; initialDomain: string; domains: readonly string[] },
+    private readonly tenant: { id: string; initialDomain: string; domains: readonly string[]; directory?: string },
     private readonly labels: ImportColumnLabels,
     /**
      * A file with a password column quotes no cell value: a shifted row may hold a password anywhere.
@@ -96,7 +105,55 @@ export class TenantRowChecks {
       column,
     );
     await this.checkStartDates(rows.filter((row) => !ownRows.has(row.rowNumber)));
+    await this.checkManagers(rows);
     return rows;
+  }
+
+  /**
+   * The Manager column (docs/domain.md "Managers"): a username of an active user of the
+   * organization, or of a row above (managers first, so the org chart never loops); not the row's
+   * own user. A connected organization's managers are set after the import (Edit many).
+   */
+  private async checkManagers(rows: CheckedRow[]): Promise<void> {
+    const column = labelOf('manager', this.labels);
+    const lookUp: CheckedRow[] = [];
+    for (const row of rows) {
+      const value = row.fields.manager;
+      if (value !== undefined) {
+        const parsed = parseUsername(value);
+        const quoted = this.options.holdsPasswords ? 'The value' : quoteValue(value);
+        if (this.tenant.directory !== undefined && this.tenant.directory !== 'embedded') row.problems.push({ column, message: MANAGERS_AFTER_TENANT_IMPORT });
+        else if (!parsed.ok) row.problems.push({ column, message: `${quoted} is not a username: write the manager's full username, such as ben@contoso.com.` });
+        else {
+          const key = upnKey(parsed.username.userPrincipalName);
+          if (key === row.upn?.key) row.problems.push({ column, message: OWN_MANAGER });
+          else {
+            row.managerKey = key;
+            if (!this.above.has(key)) lookUp.push(row);
+          }
+        }
+      }
+      if (row.upn) this.above.add(row.upn.key);
+    }
+    if (lookUp.length === 0) return;
+    const found = new Set(
+      (
+        await activeUsersByUpnKeys(
+          this.db,
+          this.tenant.id,
+          lookUp.map((r) => r.managerKey!),
+        )
+      ).map((user) => user.upnKey),
+    );
+    for (const row of lookUp) {
+      if (found.has(row.managerKey!)) continue;
+      const who = this.options.holdsPasswords ? 'The manager' : `Manager ${row.fields.manager}`;
+      row.problems.push({
+        column,
+        message: `${who} not found: no user has this username here, and no row above makes one (list managers before their reports).`,
+      });
+      delete row.managerKey;
+    }
   }
 
   private async checkExisting(rows: CheckedRow[], column: string): Promise<void> {

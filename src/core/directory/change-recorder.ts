@@ -104,7 +104,9 @@ export class ChangeRecorder {
       updateUser: async (tx, userId, changes, at) => {
         const user = await this.user(tx, userId);
         const differ = await changedProperties(tx, userId, changes);
+        const manager = changes.managerId !== undefined ? await this.managerChange(tx, userId, changes.managerId) : null;
         await inner.updateUser(tx, userId, changes, at);
+        if (manager) this.note({ kind: 'manager', user, managerExternalId: manager.externalId });
         if (Object.keys(differ).length === 0) return;
         const before = this.byKey.get(user.key)?.get('update');
         const merged =
@@ -209,6 +211,17 @@ export class ChangeRecorder {
       throw new CoreFailure(fail('conflict', CONNECTED_CHANGED_MEANWHILE));
     }
     return verdict.externalId;
+  }
+
+  /** A new manager as the tenant names them (their object id), or null when the manager does not change. */
+  private async managerChange(tx: Db, userId: string, managerId: string | null): Promise<{ externalId: string | null } | null> {
+    const now = await tx.selectFrom('DirectoryUser').select('managerId').where('id', '=', userId).executeTakeFirst();
+    if ((now?.managerId ?? null) === managerId) return null;
+    if (!managerId) return { externalId: null };
+    const externalId = (await tenantObjectsOf(tx, [managerId])).get(managerId)?.externalId ?? null;
+    // Every user of a connected organization is a tenant object; one who is not was made a moment ago and not yet read back.
+    if (!externalId) throw new CoreFailure(fail('conflict', CONNECTED_CHANGED_MEANWHILE));
+    return { externalId };
   }
 
   private note(change: DirectoryChange): void {

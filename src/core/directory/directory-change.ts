@@ -45,6 +45,8 @@ export type DirectoryChange =
   | { kind: 'create'; user: ChangedUser; fields: NewTenantUser; password: string; forceChangePassword: boolean }
   | { kind: 'invite'; user: ChangedUser; email: string; displayName: string }
   | { kind: 'update'; user: ChangedUser; changes: TenantUserChanges }
+  /** The user's manager, by their object id in the tenant; null removes it. */
+  | { kind: 'manager'; user: ChangedUser; managerExternalId: string | null }
   | { kind: 'password'; user: ChangedUser; password: string; forceChangePassword: boolean }
   | { kind: 'licenses'; user: ChangedUser; add: LicenseGrant[]; remove: string[] }
   | { kind: 'delete'; user: ChangedUser }
@@ -54,7 +56,7 @@ export type DirectoryChange =
 export type ChangeKind = DirectoryChange['kind'];
 
 /** The order a user's changes reach the tenant in: made first, then its properties (usage location), password, licenses, and gone last. */
-export const CHANGE_ORDER: readonly ChangeKind[] = ['create', 'invite', 'restore', 'update', 'password', 'licenses', 'delete', 'purge'];
+export const CHANGE_ORDER: readonly ChangeKind[] = ['create', 'invite', 'restore', 'update', 'manager', 'password', 'licenses', 'delete', 'purge'];
 
 /** Two changes say the same (a rehearsal's and the recording run's): compared by value. */
 export function sameChange(a: DirectoryChange, b: DirectoryChange): boolean {

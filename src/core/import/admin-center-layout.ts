@@ -6,11 +6,31 @@
 import type { ColumnMap } from './column-map.js';
 import type { ImportColumnLabels, ImportFieldName, ImportLayout } from './types.js';
 
-type AdminField = Exclude<ImportFieldName, 'initialPassword' | 'blockSignIn' | 'usageLocation' | 'startDate'>;
+type AdminField = Exclude<ImportFieldName, 'initialPassword' | 'blockSignIn' | 'usageLocation' | 'startDate' | 'manager'>;
 
 /** Roster's optional last column after the admin center's own (docs/domain.md "Scheduled onboarding"), in English or Dutch. */
 const START_DATE_LABELS = ['start date', 'startdatum', 'begindatum'];
 export const START_DATE_LABEL = 'Start date';
+/** Roster's optional last column after either layout: the manager's username (docs/domain.md "Managers"). */
+const MANAGER_LABELS = ['manager', 'manager (username)'];
+
+/** Roster's own columns that may follow the layout's, in either order: known by their label, not their position. */
+const ROSTER_COLUMNS: readonly { field: 'startDate' | 'manager'; labels: readonly string[] }[] = [
+  { field: 'startDate', labels: START_DATE_LABELS },
+  { field: 'manager', labels: MANAGER_LABELS },
+];
+
+/** The Roster columns at the end of a header, in their order there (each at most once). */
+function trailingRosterColumns(allLabels: string[]): { field: 'startDate' | 'manager'; label: string }[] {
+  const found: { field: 'startDate' | 'manager'; label: string }[] = [];
+  for (let at = allLabels.length - 1; at > 0 && found.length < ROSTER_COLUMNS.length; at--) {
+    const label = allLabels[at] ?? '';
+    const column = ROSTER_COLUMNS.find((c) => c.labels.includes(normalizeLabel(label)) && !found.some((f) => f.field === c.field));
+    if (!column) break;
+    found.unshift({ field: column.field, label: label.trim() });
+  }
+  return found;
+}
 
 export const ADMIN_CENTER_2024_FIELDS: readonly AdminField[] = [
   'userName',
@@ -92,9 +112,8 @@ export type AdminHeaderResult = { ok: true; map: ColumnMap } | { ok: false; mess
  * that sits where the layout has another column. Other column counts give `no-match`.
  */
 export function matchAdminCenterHeader(allLabels: string[], headerRowNumber: number): AdminHeaderResult {
-  // An optional `Start date` column after the layout's own is read as the start date.
-  const withStart = START_DATE_LABELS.includes(normalizeLabel(allLabels[allLabels.length - 1] ?? ''));
-  const labels = withStart ? allLabels.slice(0, -1) : allLabels;
+  const extra = trailingRosterColumns(allLabels);
+  const labels = allLabels.slice(0, allLabels.length - extra.length);
   const layout: ImportLayout | undefined =
     labels.length === ADMIN_CENTER_2024_FIELDS.length
       ? 'admin-center-2024'
@@ -119,14 +138,14 @@ export function matchAdminCenterHeader(allLabels: string[], headerRowNumber: num
     const label = labels[i];
     if (label) columnLabels[field] = label;
   });
-  if (withStart) columnLabels.startDate = allLabels[allLabels.length - 1]!.trim();
+  for (const column of extra) columnLabels[column.field] = column.label;
   return {
     ok: true,
     map: {
       layout,
       headerRowNumber,
       headerLabels: allLabels,
-      fields: withStart ? [...fields, 'startDate'] : [...fields],
+      fields: [...fields, ...extra.map((column) => column.field)],
       columnLabels,
       strictColumnCount: true,
       countSource: 'the admin center layout',

@@ -38,6 +38,7 @@ export const DEFAULT_COLUMN_LABELS: Required<ImportColumnLabels> = {
   blockSignIn: 'Block sign in (Yes/No)',
   usageLocation: 'Usage location',
   startDate: 'Start date',
+  manager: 'Manager',
 };
 
 export function labelOf(field: ImportFieldName, labels: ImportColumnLabels): string {

@@ -37,6 +37,8 @@ export interface ImportUserFields {
    * day than today makes the user blocked until then (docs/domain.md "Scheduled onboarding").
    */
   startDate?: string;
+  /** Admin-center layouts with Roster's optional last column "Manager": the manager's username. */
+  manager?: string;
 }
 
 export type ImportFieldName = keyof ImportUserFields;

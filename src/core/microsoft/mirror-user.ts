@@ -54,5 +54,7 @@ export function mirrorChange(user: GraphUser): MirrorChange {
   if (created) out.createdAt = created;
   const password = date(user.lastPasswordChangeDateTime);
   if (password) out.passwordSetAt = password;
+  if (has('manager')) out.managerExternalId = user.manager?.id ?? null;
+  if (has('manager@delta')) out.managerExternalId = (user['manager@delta'] ?? []).find((m) => !m['@removed'])?.id ?? null;
   return { kind: 'user', user: out };
 }

@@ -22,7 +22,7 @@ export const SYNC_STEP_USERS = 250;
 /** Users a full sync deletes per transaction once it has read every user. */
 const REMOVE_STEP_USERS = 500;
 
-const FIRST_QUERY = `/users/delta?$select=${USER_SELECT.join(',')}`;
+const FIRST_QUERY = `/users/delta?$select=${[...USER_SELECT, 'manager'].join(',')}`;
 
 /** How far a sync got: what a resumed run goes on from. */
 interface SyncProgress {

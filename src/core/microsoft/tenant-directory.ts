@@ -64,7 +64,11 @@ export function graphDirectory(client: GraphClient, tenantName: string): RemoteD
 async function readUser(client: GraphClient, externalId: string): Promise<MirrorChange> {
   const id = encodeURIComponent(externalId);
   try {
-    return mirrorChange(await client.send<GraphUser>('GET', `/users/${id}?$select=${USER_SELECT.join(',')}`, undefined, { justCreated: true }));
+    const user = await client.send<GraphUser>('GET', `/users/${id}?$select=${USER_SELECT.join(',')}&$expand=manager($select=id)`, undefined, {
+      justCreated: true,
+    });
+    // Graph leaves `manager` out when there is none.
+    return mirrorChange({ manager: null, ...user });
   } catch (error) {
     if (!(error instanceof GraphError) || error.kind !== 'not_found') throw error;
   }

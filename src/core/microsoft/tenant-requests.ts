@@ -6,7 +6,7 @@ import type { DirectoryChange, NewTenantUser, TenantUserChanges } from '../direc
  */
 
 export interface TenantRequest {
-  method: 'POST' | 'PATCH' | 'DELETE';
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE';
   /** Under /v1.0. */
   url: string;
   body?: unknown;
@@ -52,6 +52,11 @@ export function requestsFor(change: DirectoryChange, externalId: string | null):
       ];
     case 'update':
       return [{ method: 'PATCH', url: user, body: changesBody(change.changes) }];
+    case 'manager':
+      // Graph's manager reference: PUT names the manager by its URL under the service; DELETE removes it.
+      return change.managerExternalId
+        ? [{ method: 'PUT', url: `${user}/manager/$ref`, body: { '@odata.id': managerReference(change.managerExternalId) } }]
+        : [{ method: 'DELETE', url: `${user}/manager/$ref` }];
     case 'password':
       return [
         { method: 'PATCH', url: user, body: { passwordProfile: { password: change.password, forceChangePasswordNextSignIn: change.forceChangePassword } } },
@@ -82,6 +87,11 @@ export function requestsFor(change: DirectoryChange, externalId: string | null):
     case 'purge':
       return [{ method: 'DELETE', url: `/directory/deletedItems/${encodeURIComponent(externalId ?? '')}` }];
   }
+}
+
+/** How Graph names a user in a reference (`@odata.id`): its URL on the public service, whatever endpoint Roster calls. */
+export function managerReference(externalId: string): string {
+  return `https://graph.microsoft.com/v1.0/users/${encodeURIComponent(externalId)}`;
 }
 
 function newUserBody(fields: NewTenantUser, password: string, forceChangePasswordNextSignIn: boolean): Record<string, unknown> {

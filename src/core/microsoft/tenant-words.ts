@@ -18,6 +18,13 @@ export function tenantProblem(error: unknown, change: DirectoryChange, tenantNam
   // The username the change asked for: a rename's new one, a restore's chosen one (the user's own otherwise).
   const asked = change.kind === 'update' ? (change.changes.userPrincipalName ?? upn) : change.kind === 'restore' ? change.userPrincipalName : upn;
   if (error.kind === 'missing_permission') return missingPermission(error, tenantName);
+  // A manager reference names two users: the one missing may be the manager (Graph does not say which).
+  if (error.kind === 'not_found' && change.kind === 'manager')
+    return onField(
+      'not_found',
+      'manager',
+      `${tenantName} no longer has ${upn} or the manager chosen (removed there since the last sync?). Sync (\`/users sync\`) and choose again.`,
+    );
   if (error.kind === 'not_found')
     return fail(
       'not_found',

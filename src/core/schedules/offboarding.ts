@@ -2,7 +2,7 @@ import { addDays } from 'date-fns';
 import { approvalRequired } from '../approvals/request-approval.js';
 import { DELETE_NEEDS_APPROVAL } from '../refusals.js';
 import { z } from 'zod';
-import { actorId, actorSchema, type Actor, type CoreContext } from '../context.js';
+import { actorId, actorSchema, actorSlackMember, type Actor, type CoreContext } from '../context.js';
 import { authorize, forbidden, type Authorized } from '../access/authorize.js';
 import { reauthorize } from '../access/act-on-user.js';
 import { signInRefusal } from '../users/block-user.js';
@@ -17,6 +17,7 @@ import { lastJobByKey, requestCancel } from '../../store/jobs.js';
 import type { JobRecord } from '../../domain/jobs.js';
 import { scheduleSettings } from '../../store/tenant-settings.js';
 import { dayIn, isDay, zonedDayAt } from './schedule-time.js';
+import { tellManager } from './tell-manager.js';
 
 /** The job that offboards one user on their last day, and the one that deletes them N days later. */
 export const OFFBOARD_JOB = 'users.offboard';
@@ -138,6 +139,14 @@ export async function scheduleOffboarding(ctx: CoreContext, actor: Actor, input:
         summary: `${input.replacing ? 'Changed the offboarding of' : 'Scheduled the offboarding of'} ${user.userPrincipalName}: last day ${lastDay} (${String(hour).padStart(2, '0')}:00 ${timeZone})${deleteAfter ? `, deleted ${deleteAfter} days later` : ''}`,
       },
       now,
+    );
+    await tellManager(
+      ctx,
+      tx,
+      auth.tenant.id,
+      user.id,
+      actorSlackMember(actor),
+      `${input.replacing ? 'IT changed the offboarding of your report' : 'IT scheduled the offboarding of your report'} ${user.displayName} (${user.userPrincipalName}): their last day is ${lastDay}. That day they will no longer be able to sign in and their licenses will be removed${deleteAfter ? `; the account is deleted ${deleteAfter} days later` : ''}. You will get a summary once it is done.`,
     );
     return id;
   });

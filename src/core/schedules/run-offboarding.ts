@@ -24,6 +24,7 @@ import { licensePools, licensesOf } from '../../store/seat-ledger.js';
 import type { JobRecord } from '../../domain/jobs.js';
 import { START_JOB } from './onboarding.js';
 import { runOnboarding } from './run-onboarding.js';
+import { tellManager } from './tell-manager.js';
 import { mayOffboard, OFFBOARD_DELETE_JOB, OFFBOARD_JOB, offboardPayloadSchema, type OffboardPayload } from './offboarding.js';
 
 const deletePayloadSchema = z.object({ actor: actorSchema, userId: z.string(), userPrincipalName: z.string(), lastDay: z.string() });
@@ -94,6 +95,7 @@ export async function runOffboarding(ctx: CoreContext, job: RunningJob): Promise
       const summary = await offboardWithin(ctx, tx, directory, auth, target.user, password, payload, now);
       const member = actorSlackMember(payload.actor);
       if (member && job.record.tenantId) await queueNotice(ctx, { tenantId: job.record.tenantId, member, text: summaryText(summary) }, tx);
+      await tellManager(ctx, tx, auth.tenant.id, target.user.id, member, managerSummaryText(target.user.displayName, payload.lastDay, summary));
       return summary;
     },
     { keep: (work) => job.step(work, (summary) => ({ summary })) },
@@ -189,6 +191,17 @@ export function summaryText(s: OffboardSummary): string {
     '• password reset to one nobody was given',
     `• ${s.licensesRemoved.length ? `licenses removed: ${s.licensesRemoved.join(', ')}${s.mailboxGrace ? ' (the mailbox is kept 30 days, then removed)' : ''}` : 'no licenses to remove'}`,
     ...(s.deleteAt ? [`• to be deleted on ${s.deleteAt.slice(0, 10)} (UTC); \`/users scheduled\` to cancel`] : []),
+  ].join('\n');
+}
+
+/** What the manager of an offboarded user is told: what happened to their report (never a password: nobody has it). */
+export function managerSummaryText(displayName: string, lastDay: string, s: OffboardSummary): string {
+  return [
+    `Your report ${displayName} (${s.userPrincipalName}) was offboarded on their last day, ${lastDay}, as scheduled by IT:`,
+    '• they can no longer sign in (it can take up to about an hour to reach every device), and their password was reset',
+    `• ${s.licensesRemoved.length ? `licenses removed: ${s.licensesRemoved.join(', ')}${s.mailboxGrace ? ' (the mailbox is kept 30 days, then removed)' : ''}` : 'they held no licenses'}`,
+    ...(s.deleteAt ? [`• the account is to be deleted on ${s.deleteAt.slice(0, 10)} (UTC)`] : []),
+    'Ask IT if you need anything from their mailbox or files before then.',
   ].join('\n');
 }
 

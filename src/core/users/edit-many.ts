@@ -9,6 +9,7 @@ import { activeUsersByUpnKeys } from '../../store/directory-users.js';
 import { activeUsersByIds } from '../../store/user-edits.js';
 import { EDIT_MANY_BATCH, editBatch } from './edit-many-batch.js';
 import { editUserInputSchema, type EditUserInput, type ParsedEditUserInput } from './edit-user-input.js';
+import { resolveManager } from './manager-rules.js';
 import { openEditSession, type EditSession, type EditUserResult } from './edit-user.js';
 
 const licenseChoice = z.object({ skuId: z.string(), disabledPlans: z.array(z.string()).default([]) });
@@ -28,6 +29,8 @@ export const editManyInputSchema = z.object({
     .optional(),
   signInAllowed: z.boolean().optional(),
   usageLocation: z.string().optional(),
+  /** One manager for every user (picked, or typed as a username); null removes their managers. */
+  manager: z.union([z.null(), z.object({ userId: z.string().min(1) }), z.object({ username: z.string() })]).optional(),
   licenses: z.discriminatedUnion('mode', [
     z.object({ mode: z.literal('keep') }),
     z.object({ mode: z.literal('replace'), products: z.array(licenseChoice) }),
@@ -97,15 +100,23 @@ export async function planEditMany(ctx: CoreContext, actor: Actor, raw: EditMany
   if (detailsProblems.length > 0) return invalidFields(detailsProblems);
   const details = input.detailsPatch && Object.values(input.detailsPatch).some((v) => v !== undefined && v.trim() !== '') ? input.detailsPatch : undefined;
   const needed: Permission[] = [
-    ...(details || input.signInAllowed !== undefined ? (['edit_users'] as const) : []),
+    ...(details || input.signInAllowed !== undefined || input.manager !== undefined ? (['edit_users'] as const) : []),
     ...(input.usageLocation ? (['edit_usage_location'] as const) : []),
     ...(input.licenses.mode !== 'keep' ? (['assign_licenses'] as const) : []),
   ];
   if (needed.length === 0)
-    return fail('invalid_input', 'Nothing to change: fill in a field, choose a sign-in status or usage location, or change the licenses.');
+    return fail('invalid_input', 'Nothing to change: fill in a field, choose a sign-in status, usage location or manager, or change the licenses.');
   const missing = needed.find((permission) => !hasPermission(auth.roles, permission));
   if (missing) return forbidden(ctx, auth, missing);
+  // The manager is found once for everyone; whether they may manage each user (not themselves, no loop) is decided per user.
+  let manager: EditUserInput['manager'];
+  if (input.manager) {
+    const found = await resolveManager(ctx.db, auth.tenant.id, input.manager);
+    if (!found.ok) return invalidFields([{ field: 'manager', message: found.message }]);
+    manager = { userId: found.id };
+  } else if (input.manager === null) manager = null;
   const edit: EditUserInput = {
+    ...(manager !== undefined ? { manager } : {}),
     ...(details ? { detailsPatch: Object.fromEntries(Object.entries(details).filter(([, v]) => v !== undefined && v.trim() !== '')) } : {}),
     ...(input.signInAllowed !== undefined ? { settings: { signInAllowed: input.signInAllowed } } : {}),
     ...(input.usageLocation ? { usageLocation: input.usageLocation } : {}),

@@ -31,6 +31,8 @@ export const editUserInputSchema = z.object({
   addLicenses: z.array(licenseChoice).optional(),
   removeLicenses: z.array(z.string()).optional(),
   username: z.object({ alias: z.string(), domain: z.string() }).optional(),
+  /** The user's manager: picked (an id) or typed (a username); null removes it (docs/domain.md "Managers"). */
+  manager: z.union([z.null(), z.object({ userId: z.string().min(1) }), z.object({ username: z.string() })]).optional(),
 });
 
 export type EditUserInput = z.input<typeof editUserInputSchema>;

@@ -7,6 +7,7 @@ import { hasPermission, type Role } from '../roles.js';
 import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { usableDomains } from '../../store/organizations.js';
 import { licensesOf } from '../../store/seat-ledger.js';
+import { managerOf } from '../../store/managers.js';
 import { isSynced, loadTarget, targetRefusal, type TargetRef } from './edit-user-target.js';
 import { SYNCED_USER } from '../refusals.js';
 
@@ -20,6 +21,8 @@ export interface EditUserForm {
   can: { details: boolean; roles: boolean; licenses: boolean; usageLocation: boolean };
   /** Why a section is read-only (a synced user, a target above the admin), for the form to say. */
   note: string | null;
+  /** Their manager as stored (a deleted one included, until purged), for the form's Manager picker. */
+  manager: { id: string; userPrincipalName: string; displayName: string; deleted: boolean } | null;
 }
 
 /**
@@ -37,10 +40,11 @@ export async function editUserForm(ctx: CoreContext, actor: Actor, ref: TargetRe
   const synced = isSynced(target);
   const above = targetRefusal(auth, target);
   const onPremisesOk = !synced && !above;
-  const [licenses, domains, products] = await Promise.all([
+  const [licenses, domains, products, manager] = await Promise.all([
     licensesOf(ctx.db, target.user.id),
     usableDomains(ctx.db, auth.tenant.id),
     licenseCounts(ctx, auth.tenant.id),
+    managerOf(ctx.db, target.user.id),
   ]);
   return ok({
     form: {
@@ -57,6 +61,7 @@ export async function editUserForm(ctx: CoreContext, actor: Actor, ref: TargetRe
         usageLocation: hasPermission(roles, 'edit_usage_location'),
       },
       note: synced ? SYNCED_USER : above,
+      manager: manager && { id: manager.id, userPrincipalName: manager.userPrincipalName, displayName: manager.displayName, deleted: manager.deleted },
     },
   });
 }

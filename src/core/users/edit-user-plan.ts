@@ -12,7 +12,7 @@ import { licenseProblems } from './validate-new-user.js';
 import { DISPLAY_NAME_NEEDED } from '../refusals.js';
 
 /** A part of a user that an edit changes, with the permission it needs and the form field it is shown on. */
-export type EditPart = 'details' | 'signIn' | 'roles' | 'alternateEmail' | 'usageLocation' | 'licenses' | 'username';
+export type EditPart = 'details' | 'signIn' | 'roles' | 'alternateEmail' | 'usageLocation' | 'licenses' | 'username' | 'manager';
 
 export const PART_PERMISSION: Record<EditPart, Permission> = {
   details: 'edit_users',
@@ -22,6 +22,7 @@ export const PART_PERMISSION: Record<EditPart, Permission> = {
   usageLocation: 'edit_usage_location',
   licenses: 'assign_licenses',
   username: 'edit_users',
+  manager: 'edit_users',
 };
 
 /** The form field a problem with each part is shown on. */
@@ -33,10 +34,12 @@ export const PART_FIELD: Record<EditPart, string> = {
   usageLocation: 'usageLocation',
   licenses: 'licenses',
   username: 'alias',
+  manager: 'manager',
 };
 
 /** Parts an on-premises user keeps editing on premises (docs/domain.md "Synced users"). */
-export const ON_PREMISES_PARTS: readonly EditPart[] = ['details', 'signIn', 'roles', 'alternateEmail', 'username'];
+/** The manager of a synced user comes from on premises too (Microsoft Entra Connect syncs it). */
+export const ON_PREMISES_PARTS: readonly EditPart[] = ['details', 'signIn', 'roles', 'alternateEmail', 'username', 'manager'];
 
 export interface EditPlan {
   parts: Set<EditPart>;

@@ -16,6 +16,7 @@ import { ON_PREMISES_PARTS, PART_FIELD, PART_PERMISSION, planUserEdit, type Edit
 import { changeDirectory } from '../directory/change-directory.js';
 import { isSynced, loadTarget, needsRole, targetRefusal, type Target, type TargetRef } from './edit-user-target.js';
 import { usernameUnavailableReason } from './username-availability.js';
+import { managerLoopProblem, resolveManager, type ManagerRef } from './manager-rules.js';
 import type { Authorized } from '../access/authorize.js';
 import type { DirectoryProvider } from '../directory/directory-provider.js';
 import { LAST_SIGN_IN_GLOBAL_ADMIN, OWN_SIGN_IN, rolesYouHave, SYNCED_USER } from '../refusals.js';
@@ -36,7 +37,7 @@ export interface EditUserResult {
 }
 
 /** Parts that change who may sign in as whom: the target rules (mayActOnTarget) apply to them. */
-const TARGET_RULED: readonly EditPart[] = ['details', 'signIn', 'roles', 'alternateEmail', 'username'];
+const TARGET_RULED: readonly EditPart[] = ['details', 'signIn', 'roles', 'alternateEmail', 'username', 'manager'];
 
 /** What every edit of a run shares: who acts, and the organization's domains and products (read once). */
 export interface EditSession {
@@ -160,6 +161,7 @@ export async function editInSession(
 export async function checkEdit(db: Db, session: EditSession, subject: EditSubject, input: ParsedEditUserInput, dryRun: boolean): Promise<Result<CheckedEdit>> {
   const { auth, domains, ownedSkuIds } = session;
   const plan = planUserEdit(input, subject, { domains, ownedSkuIds });
+  if (input.manager !== undefined) await planManager(db, auth.tenant.id, subject, input.manager, plan);
   const fields = [...refusals(auth, subject, plan), ...plan.fields];
   if (plan.username && fields.length === 0 && plan.username.userPrincipalName.toLowerCase() !== subject.user.userPrincipalName.toLowerCase()) {
     const reason = await usernameUnavailableReason(db, auth.tenant, plan.username);
@@ -196,6 +198,8 @@ export async function writeEdit(
   const { user } = subject;
   const now = options.now;
   const { directory } = session;
+  // Decided again under the organization's lock: another edit may have made a loop meanwhile.
+  if (plan.changes.managerId) await reconfirmManager(tx, tenant.id, { id: user.id, userPrincipalName: result.userPrincipalName }, plan.changes.managerId);
   if (Object.keys(plan.changes).length > 0) await directory.updateUser(tx, user.id, plan.changes, now);
   if (plan.roles) await directory.setRoles(tx, user.id, plan.roles, now);
   if (plan.parts.has('signIn') || plan.parts.has('roles')) {
@@ -258,6 +262,31 @@ async function reconfirm(tx: Db, session: EditSession, subject: EditSubject, pla
   const fields = refusals(auth, fresh, plan);
   if (fields.length > 0) throw new CoreFailure(invalidFields(dedupe(fields)));
   return { session: { ...session, auth }, subject: fresh };
+}
+
+/** The manager an edit names, resolved among the organization's active users and checked (not themselves, no loop). */
+async function planManager(db: Db, tenantId: string, subject: EditSubject, wanted: ManagerRef | null, plan: EditPlan): Promise<void> {
+  let managerId: string | null = null;
+  if (wanted) {
+    const manager = await resolveManager(db, tenantId, wanted);
+    if (!manager.ok) {
+      plan.fields.push({ field: 'manager', message: manager.message });
+      return;
+    }
+    const loop = await managerLoopProblem(db, tenantId, subject.user, manager);
+    if (loop) plan.fields.push({ field: 'manager', message: loop });
+    managerId = manager.id;
+  }
+  if (managerId === subject.user.managerId) return;
+  plan.changes.managerId = managerId;
+  plan.parts.add('manager');
+  plan.changedFields.push('manager');
+}
+
+async function reconfirmManager(tx: Db, tenantId: string, user: { id: string; userPrincipalName: string }, managerId: string): Promise<void> {
+  const manager = await resolveManager(tx, tenantId, { userId: managerId });
+  const problem = manager.ok ? await managerLoopProblem(tx, tenantId, user, manager) : manager.message;
+  if (problem) throw new CoreFailure(invalidFields([{ field: 'manager', message: problem }]));
 }
 
 /** The answer when the new username was taken between the check and the write (`UniqueViolation` 'username'), or null for any other error. */

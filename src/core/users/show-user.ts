@@ -11,9 +11,12 @@ import { activeUserByUpn, activeUsersByAlias, rolesOf } from '../../store/direct
 import type { DirectoryUserRecord } from '../../domain/directory-user.js';
 import { licensesOf } from '../../store/seat-ledger.js';
 import { mailboxOf } from '../../store/user-lifecycle.js';
+import { directReports as directReportsOf, managerOf } from '../../store/managers.js';
 
 /** How many of a user's latest changes `/users show` lists. */
 export const HISTORY_SHOWN = 5;
+/** How many of a manager's direct reports `/users show` names. */
+export const REPORTS_SHOWN = 5;
 
 export interface UserLicense {
   skuId: string;
@@ -47,6 +50,9 @@ export interface UserDetails {
   /** When a start date is scheduled (sign-in blocked until then): the moment it runs, and the day. */
   startsAt: Date | null;
   startDate: string | null;
+  /** Their manager (a deleted one stays named until purged, marked so), and how many active users they manage. */
+  manager: { id: string; userPrincipalName: string; displayName: string; deleted: boolean } | null;
+  directReports: { count: number; first: string[] };
   /** The latest changes to this user, newest first. */
   history: AuditView[];
 }
@@ -71,12 +77,14 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
   if (!user) return fail('not_found', `No user ${query.trim()} in ${auth.tenant.name}. Check the spelling, or see everyone in the App Home.`);
 
   const expiry = auth.tenant.passwordExpiryDays;
-  const [roles, licenses, history, mailbox, start] = await Promise.all([
+  const [roles, licenses, history, mailbox, start, manager, directReports] = await Promise.all([
     rolesOf(ctx.db, user.id),
     licensesOf(ctx.db, user.id),
     userHistory(ctx.db, user.id, HISTORY_SHOWN),
     mailboxOf(ctx.db, user.id),
     openStart(ctx.db, user.id),
+    managerOf(ctx.db, user.id),
+    directReportsOf(ctx.db, auth.tenant.id, user.id, REPORTS_SHOWN),
   ]);
   const startDate = start ? startPayloadSchema.safeParse(start.payload) : null;
   return ok({
@@ -115,6 +123,8 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
       createdAt: user.createdAt,
       startsAt: start?.runAt ?? null,
       startDate: startDate?.success ? startDate.data.startDate : null,
+      manager: manager && { id: manager.id, userPrincipalName: manager.userPrincipalName, displayName: manager.displayName, deleted: manager.deleted },
+      directReports,
       history,
     },
   });

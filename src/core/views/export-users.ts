@@ -6,7 +6,7 @@ import { ok, type Result } from '../result.js';
 import { exportChunk, type Cursor, type ExportRow } from '../../store/user-views.js';
 import { resolveView, type ResolvedView } from './resolve-view.js';
 
-/** The admin center's export columns, in its order (then Roster's own: user type, source, license error). */
+/** The admin center's export columns, in its order (then Roster's own: user type, source, license error, the manager's username). */
 export const EXPORT_HEADER = [
   'Display name',
   'User principal name',
@@ -31,6 +31,7 @@ export const EXPORT_HEADER = [
   'User type',
   'Source',
   'License error',
+  'Manager',
 ] as const;
 
 /** Users read per query: enough to be quick, small enough that memory stays flat at any size. */
@@ -61,6 +62,7 @@ function cells(row: ExportRow): (string | null)[] {
     row.userType === 'guest' ? 'Guest' : 'Member',
     row.source === 'synced' ? 'Synced' : 'Cloud',
     row.licenseError,
+    row.managerUpn ?? null,
   ];
 }
 

@@ -8,6 +8,7 @@ import { countCustomViews, customViewById, customViewByName, insertCustomView, u
 import { allDomains } from '../../store/organizations.js';
 import { licensePools } from '../../store/seat-ledger.js';
 import { UniqueViolation } from '../../store/errors.js';
+import { activeUserByUpn } from '../../store/directory-users.js';
 import { CONDITION_LABELS, hasAnyCondition, STANDARD_VIEWS, viewConditionsSchema, type ConditionName, type ViewConditions } from './view-conditions.js';
 
 /** The admin center's limit of custom views per organization. */
@@ -27,7 +28,7 @@ function cleaned(raw: CustomViewInput['conditions']): Record<string, string | tr
   for (const [name, value] of Object.entries(raw)) {
     if (value === true) out[name] = true;
     else if (typeof value === 'string' && value.trim())
-      out[name] = name === 'usageLocation' ? value.trim().toUpperCase() : name === 'domain' ? value.trim().toLowerCase() : value.trim();
+      out[name] = name === 'usageLocation' ? value.trim().toUpperCase() : name === 'domain' || name === 'manager' ? value.trim().toLowerCase() : value.trim();
   }
   return out;
 }
@@ -69,6 +70,8 @@ export async function saveCustomView(
   if (conditions.domain && !(await allDomains(ctx.db, tenantId)).includes(conditions.domain)) {
     problems.push({ field: 'domain', message: `${conditions.domain} is not a domain of ${auth.tenant.name}.` });
   }
+  if (conditions.manager && !(await activeUserByUpn(ctx.db, tenantId, conditions.manager)))
+    problems.push({ field: 'manager', message: `No user ${conditions.manager} in ${auth.tenant.name}: give the manager's full username.` });
   if (conditions.skuId && !(await licensePools(ctx.db, tenantId)).some((pool) => pool.skuId === conditions.skuId)) {
     problems.push({
       field: 'skuId',

@@ -22,6 +22,8 @@ export const viewConditionsSchema = z.strictObject({
   state: z.string().min(1).max(128).optional(),
   country: z.string().min(1).max(128).optional(),
   jobTitle: z.string().min(1).max(64).optional(),
+  /** The manager's username, lower case: the view lists their direct reports. */
+  manager: z.string().min(1).max(113).optional(),
   syncedOnly: z.literal(true).optional(),
   withErrors: z.literal(true).optional(),
   unlicensed: z.literal(true).optional(),
@@ -42,6 +44,7 @@ export const CONDITION_LABELS: Record<ConditionName, string> = {
   state: 'State or province',
   country: 'Country or region',
   jobTitle: 'Job title',
+  manager: 'Manager',
   syncedOnly: 'Synced users only',
   withErrors: 'Users with errors',
   unlicensed: 'Unlicensed users',

@@ -7,6 +7,7 @@ import { sendImportTemplate } from '../services/send-import-template.js';
 import { answering, type Registration } from '../services/answering.js';
 import { TEXT_CONDITIONS } from '../../core/views/view-conditions.js';
 import { profileValueOptions } from './options/profile-value-options.js';
+import { managerOptions } from './options/manager-options.js';
 import { openAddUserForm } from '../services/open-forms.js';
 import { ACTION, CALLBACK, SHORTCUT, VALUE } from '../views/ids.js';
 import { addUserFormChanged } from './actions/add-user-form-actions.js';
@@ -93,6 +94,8 @@ export function registerListeners(app: App, deps: SlackAppDeps): readonly Regist
   on.options({ type: 'block_suggestion', block_id: 'usageLocation', action_id: VALUE }, () => ({ payload }) => ({
     reply: usageLocationOptions(payload.value ?? ''),
   }));
+  // The Edit user form's Manager picker: the organization's users as typed.
+  on.options({ type: 'block_suggestion', block_id: 'manager', action_id: VALUE }, managerOptions);
   for (const field of TEXT_CONDITIONS) on.options({ type: 'block_suggestion', block_id: field, action_id: VALUE }, (deps) => profileValueOptions(deps, field));
   on.action(ACTION.openSetup, openSetupAction);
   on.action(ACTION.openBuyLicenses, openBuyLicensesAction);

@@ -3,7 +3,7 @@ import { parseUsernameList } from '../../core/users/edit-many.js';
 import type { EditUserInput } from '../../core/users/edit-user-input.js';
 import type { ResetPasswordInput } from '../../core/users/reset-password.js';
 import { PROFILE_FIELD_NAMES } from '../../core/rules/profile-fields.js';
-import { SIGN_IN_BLOCKED } from '../views/edit-user-modal.js';
+import { NO_MANAGER, SIGN_IN_BLOCKED } from '../views/edit-user-modal.js';
 import { EDIT_MANY_FIELDS, LICENSE_MODE, NO_CHANGE } from '../views/edit-many-modal.js';
 import { PASSWORD_CUSTOM, REQUIRE_CHANGE } from '../views/add-user-modal.js';
 import type { ViewState } from './view-state.js';
@@ -27,6 +27,12 @@ export function parseEditUserForm(state: ViewState): EditUserInput {
   if (state.has('usageLocation')) input.usageLocation = state.selected('usageLocation') ?? null;
   if (state.has('licenses')) input.licenses = state.selectedMany('licenses').map((skuId) => ({ skuId, disabledPlans: state.selectedMany(`apps:${skuId}`) }));
   if (state.has('alias')) input.username = { alias: state.text('alias') ?? '', domain: state.selected('domain') ?? '' };
+  if (state.has('manager')) {
+    const manager = state.selected('manager');
+    // Left empty: unchanged (a deleted manager, not offered, stays named); "No manager" removes it.
+    if (manager === NO_MANAGER) input.manager = null;
+    else if (manager) input.manager = { userId: manager };
+  }
   return input;
 }
 
@@ -42,6 +48,12 @@ export function parseResetPasswordForm(state: ViewState): ResetPasswordInput {
 /** The users a list's "Edit selected" carried into the Edit many form (its private_metadata). */
 export const preselectedUsers = (privateMetadata: string | undefined): string[] => (privateMetadata ? privateMetadata.split(',').filter(Boolean) : []);
 
+/** Edit many's Manager picker: empty keeps each user's own, "No manager" removes them, a user sets them. */
+function managerChoice(picked: string | undefined): Pick<EditManyInput, 'manager'> {
+  if (!picked) return {};
+  return { manager: picked === NO_MANAGER ? null : { userId: picked } };
+}
+
 /** The Edit many form: users picked three ways (pasted, picker, the list's selection in private_metadata). */
 export function parseEditManyForm(state: ViewState, preselected: readonly string[]): EditManyInput {
   const signIn = state.selected('signIn');
@@ -54,6 +66,7 @@ export function parseEditManyForm(state: ViewState, preselected: readonly string
     detailsPatch: Object.fromEntries(EDIT_MANY_FIELDS.map((field) => [field, state.text(field)]).filter(([, value]) => value)),
     ...(signIn && signIn !== NO_CHANGE ? { signInAllowed: signIn !== SIGN_IN_BLOCKED } : {}),
     ...(state.selected('usageLocation') ? { usageLocation: state.selected('usageLocation') } : {}),
+    ...managerChoice(state.selected('manager')),
     licenses: mode === LICENSE_MODE.replace ? { mode: 'replace', products } : mode === LICENSE_MODE.add ? { mode: 'add', products } : { mode: 'keep' },
   };
 }

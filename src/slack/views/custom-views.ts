@@ -112,6 +112,11 @@ export function customViewModal(
         },
       }),
     ),
+    textInput('manager', CONDITION_LABELS.manager, {
+      maxLength: 113,
+      hint: 'A username: the view lists the users who report to them.',
+      ...(c.manager ? { initial: c.manager } : {}),
+    }),
     {
       type: 'input',
       block_id: 'conditions',

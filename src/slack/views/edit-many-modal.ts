@@ -71,6 +71,15 @@ export function editManyModal(products: readonly LicenseCount[], preselected: re
       element: { type: 'radio_buttons', action_id: VALUE, options: signIn, initial_option: signIn[0]! },
     },
     usageLocationInput('usageLocation', 'Leave empty to keep each user’s own.'),
+    {
+      type: 'input',
+      block_id: 'manager',
+      optional: true,
+      label: plain('Manager'),
+      hint: plain('Leave empty to keep each user’s own; “No manager” removes theirs.'),
+      // The same picker as Edit user's (listeners/options/manager-options.ts).
+      element: { type: 'external_select', action_id: VALUE, min_query_length: 0, placeholder: plain('No change') },
+    },
     header('Licenses'),
     {
       type: 'input',

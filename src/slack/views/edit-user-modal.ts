@@ -75,6 +75,7 @@ export function editUserModal(form: EditUserForm): View {
   } else blocks.push(context(`Roles: ${form.roles.length ? roleLabels(form.roles) : 'User (no admin access)'}`));
   if (can.details)
     blocks.push(textInput('alternateEmail', 'Alternate email address', { maxLength: 254, ...(user.alternateEmail ? { initial: user.alternateEmail } : {}) }));
+  blocks.push(...managerBlocks(form));
 
   blocks.push(header('Licenses'));
   if (can.usageLocation) blocks.push(usageLocationInput('usageLocation', 'Needed to assign a license.', user.usageLocation ?? undefined));
@@ -107,6 +108,37 @@ export function editUserModal(form: EditUserForm): View {
     close: plain('Cancel', 24),
     blocks: blocks.slice(0, 100),
   };
+}
+
+/** The value of the Manager picker's first option, which removes the manager. */
+export const NO_MANAGER = '-';
+
+/** The person they report to: Roster's users, searched as they type (listeners/options/manager-options.ts). */
+function managerBlocks(form: EditUserForm): KnownBlock[] {
+  const { manager } = form;
+  const shown = manager ? `${manager.displayName} (${manager.userPrincipalName})${manager.deleted ? ', deleted' : ''}` : null;
+  if (!form.can.details) return [context(`Manager: ${shown ? esc(shown) : 'none'}`)];
+  // A deleted manager is named, not offered: saving keeps them only if the picker is left alone.
+  const initial = manager && !manager.deleted ? option(shown!, manager.id) : null;
+  return [
+    {
+      type: 'input',
+      block_id: 'manager',
+      optional: true,
+      label: plain('Manager'),
+      hint: plain(
+        manager?.deleted ? `${shown}. Type a name to choose another, or choose “No manager”.` : 'Type a name or username; “No manager” removes it.',
+        150,
+      ),
+      element: {
+        type: 'external_select',
+        action_id: VALUE,
+        min_query_length: 0,
+        placeholder: plain('No manager'),
+        ...(initial ? { initial_option: initial } : {}),
+      },
+    },
+  ];
 }
 
 function licenseBlocks(form: EditUserForm): KnownBlock[] {

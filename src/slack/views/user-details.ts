@@ -31,6 +31,8 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
       ['Usage location', user.usageLocation ? `${usageLocationName(user.usageLocation)} (${user.usageLocation})` : 'Not set'],
       ['Alternate email', user.alternateEmail ? esc(user.alternateEmail) : '—'],
       ['Mailbox', mailboxText(user.mailbox)],
+      ['Manager', managerText(user.manager)],
+      ...(user.directReports.count > 0 ? ([['Direct reports', reportsText(user.directReports)]] as [string, string][]) : []),
     ]),
     section(`*Licenses*\n${licenses}`),
     ...(profile.length ? fields(profile) : []),
@@ -47,6 +49,16 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
     { type: 'actions', elements: [button('Edit', ACTION.editUser, undefined, user.id), button('Offboard…', SCHEDULE.openOffboard, undefined, user.id)] },
   ];
   return { text: esc(`${user.displayName} (${user.userPrincipalName})`), blocks };
+}
+
+function managerText(manager: UserDetails['manager']): string {
+  if (!manager) return '—';
+  return `${esc(manager.displayName)} (\`${esc(manager.userPrincipalName)}\`)${manager.deleted ? ', deleted' : ''}`;
+}
+
+function reportsText(reports: UserDetails['directReports']): string {
+  const more = reports.count - reports.first.length;
+  return `${reports.first.map((upn) => `\`${esc(upn)}\``).join(', ')}${more > 0 ? ` and ${more} more` : ''}`;
 }
 
 /** The user's last changes (who, what, which fields), newest first. */

@@ -29,6 +29,7 @@ export function decodeToken<T>(token: string): T | null {
 
 function pick(user: GraphUser, select: readonly string[] | null, only?: ReadonlySet<string>): GraphUser {
   const out: Record<string, unknown> = { id: user.id };
+  // `manager` is a relationship, not a property: delta reports it as manager@delta (representation below).
   for (const [key, value] of Object.entries(user)) {
     if (key === 'id') continue;
     if (select && !select.includes(key)) continue;
@@ -51,8 +52,19 @@ function representation(state: FakeUser, since: number, upTo: number, select: re
   if (state.purgedSeq !== null) return since === 0 ? null : ({ id: user.id, '@removed': { reason: 'deleted' } } as GraphUser);
   if (state.deletedSeq !== null) return since === 0 ? null : ({ id: user.id, '@removed': { reason: 'changed' } } as GraphUser);
   const window = state.changes.filter((c) => c.seq > since && c.seq <= upTo);
-  if (since === 0 || state.createdSeq > since || window.some((c) => c.props.includes('*'))) return pick(user, select);
-  return pick(user, select, new Set(window.flatMap((c) => c.props)));
+  const whole = since === 0 || state.createdSeq > since || window.some((c) => c.props.includes('*'));
+  const shown = whole ? pick(user, select) : pick(user, select, new Set(window.flatMap((c) => c.props)));
+  if (select?.includes('manager') && (whole || window.some((c) => c.props.includes('manager')))) {
+    // Graph's manager@delta: the manager now, or the one removed (with `@removed`); nothing for a user who never had one.
+    const removed = [...window].reverse().find((c) => c.props.includes('manager'))?.previousManager;
+    const entry = state.managerId
+      ? [{ '@odata.type': '#microsoft.graph.user', id: state.managerId }]
+      : !whole && removed
+        ? [{ '@odata.type': '#microsoft.graph.user', id: removed, '@removed': { reason: 'deleted' } }]
+        : null;
+    if (entry) Object.assign(shown, { 'manager@delta': entry });
+  }
+  return shown;
 }
 
 export interface DeltaAnswer {

@@ -129,7 +129,10 @@ export function graphRoute(s: FakeGraphState, method: string, path: string, quer
         'Request_ResourceNotFound',
         `Resource '${decodeURIComponent(one[1]!)}' does not exist or one of its queried reference-property objects are not present.`,
       );
-    return json(200, select(state.user, query));
+    const expand = query.get('$expand');
+    if (expand && !/^manager(\(\$select=id\))?$/.test(expand)) return graphFault(400, 'Request_BadRequest', `The fake Graph does not expand ${expand}.`);
+    const manager = expand && state.managerId ? { manager: { '@odata.type': '#microsoft.graph.user', id: state.managerId } } : {};
+    return json(200, { ...select(state.user, query), ...manager });
   }
   return graphFault(400, 'Request_BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`);
 }

@@ -20,9 +20,11 @@ export interface FakeUser {
   /** Gone for good. */
   purgedSeq: number | null;
   /** Every change after creation: its seq, what it touched ('*' for a restore: everything). */
-  changes: { seq: number; props: string[] }[];
+  changes: { seq: number; props: string[]; previousManager?: string }[];
   /** When Graph's replicas see the user (ms since the epoch): before then a read of them answers 404 (see FakeGraph.setVisibilityDelay). */
   visibleAt: number;
+  /** The object id of their manager (Graph's `manager` navigation property: not a property of the user, read with $expand or delta's `manager@delta`). */
+  managerId: string | null;
 }
 
 export interface FakeSku {
@@ -123,7 +125,7 @@ export class FakeTenant {
       createdDateTime: new Date().toISOString(),
       ...fields,
     };
-    this.users.set(user.id, { user, createdSeq: seq, deletedSeq: null, purgedSeq: null, changes: [], visibleAt: 0 });
+    this.users.set(user.id, { user, createdSeq: seq, deletedSeq: null, purgedSeq: null, changes: [], visibleAt: 0, managerId: null });
     this.order.push(user.id);
     this.byUpn.set(key, user.id);
     return user;
@@ -188,6 +190,19 @@ export class FakeTenant {
     Object.assign(state.user, changes);
     state.changes.push({ seq: ++this.seq, props: Object.keys(changes) });
     return state.user;
+  }
+
+  /** An admin-center change of the user's manager (null removes it); a delta round reports it as `manager@delta`. */
+  setManager(idOrUpn: string, managerIdOrUpn: string | null): void {
+    const state = this.must(idOrUpn);
+    const previous = state.managerId;
+    state.managerId = managerIdOrUpn === null ? null : this.must(managerIdOrUpn).user.id;
+    state.changes.push({ seq: ++this.seq, props: ['manager'], ...(previous ? { previousManager: previous } : {}) });
+  }
+
+  /** The user's manager's object id, or null. */
+  managerOf(idOrUpn: string): string | null {
+    return this.must(idOrUpn).managerId;
   }
 
   setLicenses(idOrUpn: string, licenses: GraphAssignedLicense[]): void {

@@ -79,6 +79,8 @@ export function writeRoute(s: FakeGraphState, method: string, path: string, body
     }
     return null;
   }
+  const manager = /^\/users\/([^/]+)\/manager\/\$ref$/.exec(path);
+  if (manager) return has(WRITE) ? managerReference(t, method, decodeURIComponent(manager[1]!), body) : denied();
   const one = /^\/users\/([^/]+)(\/assignLicense)?$/.exec(path);
   if (!one) return null;
   if (!has(WRITE)) return denied();
@@ -95,6 +97,29 @@ export function writeRoute(s: FakeGraphState, method: string, path: string, body
     return updateUser(t, state, body);
   }
   return null;
+}
+
+/**
+ * PUT /users/{id}/manager/$ref with `{"@odata.id": ".../users/{managerId}"}` (or `.../directoryObjects/{id}`):
+ * 204; a manager or user not found: 404. DELETE /users/{id}/manager/$ref: 204, or 404 when they have no manager.
+ */
+function managerReference(t: FakeTenant, method: string, ref: string, body: Body): Answer | null {
+  const state = visible(t, ref);
+  if (!state) return notFound(ref);
+  if (method === 'DELETE') {
+    if (!state.managerId) return notFound(ref);
+    t.setManager(state.user.id, null);
+    return { status: 204 };
+  }
+  if (method !== 'PUT') return null;
+  const link = body['@odata.id'];
+  const id = typeof link === 'string' ? /\/(?:users|directoryObjects)\/([^/?]+)$/.exec(link)?.[1] : undefined;
+  if (!id) return badRequest("Invalid request body: '@odata.id' must name a directory object.");
+  const target = visible(t, decodeURIComponent(id));
+  if (!target) return notFound(decodeURIComponent(id));
+  if (target.user.id === state.user.id) return badRequest("Invalid value specified for property 'manager' of resource 'User'.");
+  t.setManager(state.user.id, target.user.id);
+  return { status: 204 };
 }
 
 /** The user by id or username, once visible to reads; undefined while deleted, gone or not replicated yet. */

@@ -24,6 +24,7 @@ export function customViewSubmission(deps: ListenerDeps): ViewListener {
         usageLocation: state.selected('usageLocation'),
         skuId: state.selected('skuId'),
         ...Object.fromEntries(TEXT_CONDITIONS.map((name) => [name, state.selected(name) ?? state.text(name)])),
+        manager: state.text('manager'),
         ...Object.fromEntries(CHECKBOX_CONDITIONS.map((name) => [name, ticked.has(name) || undefined])),
       };
       const id = view.private_metadata || undefined;
