@@ -50,7 +50,12 @@ describe('a connected organization in Slack', () => {
     const viewId = await openAddUserForm(r, OWNER);
     const done = await submitAndFinish(r, viewId, form('nia'), OWNER);
     expect(text(done.body)).not.toContain('"errors"');
+    // The ack says it is asking the tenant; the result (with its password) replaces it once the tenant made the user.
+    expect(text(done.body)).toContain('Adding nia@contoso.onmicrosoft.com to Contoso Ltd…');
     await r.fake.waitFor((c) => c.method === 'chat.postMessage' && c.args.channel === `D${OWNER}` && text(c.args.text).includes('nia@'), { after: 0 });
+    await r.fake.waitFor((c) => c.method === 'views.update' && c.args.view_id === viewId && text(c.args.view).includes('nia@contoso.onmicrosoft.com'), {
+      after: 0,
+    });
     const made = graph.tenant.find('nia@contoso.onmicrosoft.com')?.user;
     expect(made).toMatchObject({ usageLocation: 'NL', assignedLicenses: [{ skuId: BASIC.skuId, disabledPlans: [] }] });
     // One POST /users and one assignLicense: the review (a rehearsal) sent nothing.

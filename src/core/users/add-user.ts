@@ -55,6 +55,8 @@ export interface AddUserResult {
   review: NewUserReview;
   /** A rehearsal: every check and write ran, then all was rolled back (`userId` names nobody). */
   dryRun: boolean;
+  /** The connected tenant the user is made in (its name), or null on Roster's own directory: a form then says it is asking. */
+  tenantName: string | null;
 }
 
 /** A new user's start on a later day: when it runs, and its job (null in a rehearsal). */
@@ -67,7 +69,7 @@ export interface ScheduledStart {
 }
 
 /** What Add user will make, checked before anything is written. */
-interface AddUserPlan extends Omit<AddUserResult, 'userId' | 'dryRun' | 'notice' | 'start' | 'userPrincipalName' | 'displayName'> {
+interface AddUserPlan extends Omit<AddUserResult, 'userId' | 'dryRun' | 'notice' | 'start' | 'userPrincipalName' | 'displayName' | 'tenantName'> {
   notice: CredentialNotice;
   start: { day: string; runAt: Date; timeZone: string } | null;
   /** Whether the temporary password is Roster's (hashed fast) or a person's choice (scrypt). */
@@ -279,6 +281,7 @@ export async function addUser(
       : null,
     review: plan.review,
     dryRun,
+    tenantName: tenant.directory === 'embedded' ? null : tenant.name,
   });
 }
 

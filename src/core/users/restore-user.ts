@@ -35,6 +35,8 @@ export interface RestoreUserResult {
   /** True when the old Slack link went to someone else meanwhile, so the restored user has none. */
   slackLinkDropped: boolean;
   dryRun: boolean;
+  /** The connected tenant asked (its name), or null on Roster's own directory: a form then says it is asking. */
+  tenantName: string | null;
 }
 
 export interface DeletedUserLine {
@@ -191,6 +193,7 @@ export async function restoreUser(
     licensesNotGiven: notGiven,
     slackLinkDropped: found.slackUserId !== null && !keepSlackLink,
     dryRun,
+    tenantName: tenant.directory === 'embedded' ? null : tenant.name,
     notice: {
       occasion: 'restored',
       displayName: found.displayName,

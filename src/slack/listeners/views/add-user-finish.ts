@@ -9,6 +9,7 @@ import { sendCredentials } from '../../services/send-credentials.js';
 import { addUserResultView } from '../../views/add-user-result.js';
 import { addUserRefusedView, reviewUnreadable } from '../../views/add-user-review.js';
 import { esc } from '../../views/kit.js';
+import { messageModal } from '../../views/message-modal.js';
 
 const problemsOf = (refusal: CoreError): string[] => refusal.fields?.map((p) => p.message) ?? [refusal.message];
 
@@ -16,7 +17,8 @@ const problemsOf = (refusal: CoreError): string[] => refusal.fields?.map((p) => 
  * Finish on the Add user review. Everything is checked again (a rehearsal, as when the review was
  * made: someone may have taken the username or the last seat meanwhile); a refusal replaces the
  * review with why, and Back. Otherwise the ack shows the result with the temporary password (its
- * only showing) and the user is made after it, with that password; the credentials then go to the
+ * only showing; on a connected tenant, once the tenant made the user: the ack says it is asking)
+ * and the user is made after it, with that password; the credentials then go to the
  * admin (and the chosen recipients) by DM; for a user with a start date, only on that day. If the user cannot be made after all (taken a moment
  * ago), the modal and a DM say so.
  */
@@ -30,8 +32,12 @@ export function addUserFinishSubmission(deps: ListenerDeps): ViewListener {
       if (!input) return { reply: showView(reviewUnreadable()) };
       const rehearsal = await addUser(deps.core, actor, input, { dryRun: true });
       if (!rehearsal.ok) return { reply: showView(addUserRefusedView(problemsOf(rehearsal), draft)) };
+      // A connected tenant is asked after the ack, and may refuse: the modal says it is asking, then shows the result.
+      const asking = rehearsal.tenantName
+        ? messageModal('Add a user', `Adding ${esc(rehearsal.userPrincipalName)} to ${esc(rehearsal.tenantName)}… the result follows here and by DM.`)
+        : null;
       return {
-        reply: showView(addUserResultView(rehearsal, actor.slackUserId, deps.core.now())),
+        reply: showView(asking ?? addUserResultView(rehearsal, actor.slackUserId, deps.core.now())),
         after: change('add the user', async () => {
           const result = await addUser(deps.core, actor, input, rehearsal.notice ? { temporaryPassword: rehearsal.notice.temporaryPassword } : {});
           if (!result.ok) {
@@ -45,6 +51,7 @@ export function addUserFinishSubmission(deps: ListenerDeps): ViewListener {
             user: result.userPrincipalName,
             startDate: result.start?.startDate ?? null,
           });
+          if (asking) await deps.slack.updateView(view.id, addUserResultView(result, actor.slackUserId, deps.core.now()));
           // A user with a start date gets their credentials on that day (core/schedules/run-onboarding.ts), not now.
           if (result.notice) await sendCredentials(deps, result.notice, actor.slackUserId, result.credentialRecipients);
         }),

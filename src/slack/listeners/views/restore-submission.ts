@@ -30,8 +30,15 @@ export function restoreSubmission(deps: ListenerDeps): ViewListener {
       const input = { user: view.private_metadata, byId: true, alias: state.text('alias') ?? '' };
       const rehearsal = await restoreUser(deps.core, actor, { ...input, dryRun: true });
       if (!rehearsal.ok) return { reply: fieldErrors(viewErrors(rehearsal.fields ?? [{ field: 'alias', message: rehearsal.message }], state, 'alias')) };
+      // A connected tenant is asked after the ack, and may refuse: the modal says it is asking, then what it answered.
+      const asking = rehearsal.tenantName
+        ? messageModal(
+            TITLE,
+            `Restoring ${esc(rehearsal.notice.userPrincipalName)} in ${esc(rehearsal.tenantName)}… the result follows here, and the new password by DM.`,
+          )
+        : null;
       return {
-        reply: showView(restoredView(rehearsal)),
+        reply: showView(asking ?? restoredView(rehearsal)),
         after: change('restore the user', async () => {
           const result = await restoreUser(deps.core, actor, input);
           if (!result.ok) {
@@ -43,7 +50,7 @@ export function restoreSubmission(deps: ListenerDeps): ViewListener {
           deps.logger.info('user restored', { team: actor.teamId, by: actor.slackUserId, user: result.notice.userPrincipalName });
           await sendCredentials(deps, result.notice, actor.slackUserId, []);
           // Someone took a seat between the rehearsal and the restore: the modal says what was really given back.
-          if (!sameOutcome(rehearsal, result)) await deps.slack.updateView(view.id, restoredView(result));
+          if (asking || !sameOutcome(rehearsal, result)) await deps.slack.updateView(view.id, restoredView(result));
         }),
       };
     },
