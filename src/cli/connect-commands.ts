@@ -44,7 +44,7 @@ async function status(run: CommandRun): Promise<number> {
   const c = result.connection;
   const rows = new RowWriter(
     run.format,
-    ['organization', 'directory', 'tenant', 'tenantId', 'clientId', 'connectedAt', 'lastSyncAt', 'lastSyncError', 'syncing'],
+    ['organization', 'directory', 'tenant', 'tenantId', 'clientId', 'connectedAt', 'lastSyncAt', 'lastSyncError', 'syncing', 'signInReadAt', 'signInProblem'],
     run.write,
     (row) =>
       row.directory === 'embedded'
@@ -54,6 +54,13 @@ async function status(run: CommandRun): Promise<number> {
             `  connected:  ${row.connectedAt}`,
             `  last sync:  ${row.lastSyncAt ?? 'not yet'}${row.syncing ? ' (a sync is at work now)' : ''}`,
             ...(row.lastSyncError ? [`  last error: ${row.lastSyncError}`] : []),
+            `  sign-in activity: ${
+              row.signInProblem
+                ? `not read: ${row.signInProblem}`
+                : row.signInReadAt
+                  ? `read at each sync, every few hours (last read ${row.signInReadAt})`
+                  : 'not read yet (the next sync reads it)'
+            }`,
           ].join('\n'),
   );
   rows.row({
@@ -66,6 +73,8 @@ async function status(run: CommandRun): Promise<number> {
     lastSyncAt: c?.lastSyncAt?.toISOString() ?? null,
     lastSyncError: c?.lastSyncError ?? null,
     syncing: c?.syncing ?? false,
+    signInReadAt: c?.signInActivity.readAt?.toISOString() ?? null,
+    signInProblem: c?.signInActivity.problem ?? null,
   });
   rows.end();
   return EXIT.done;

@@ -30,6 +30,12 @@ export interface ConnectionRecord {
   lastSyncError: string | null;
   /** Decoded JSON (the core checks its shape), null when none. */
   lastSyncCounts: unknown;
+  /** The last sync that read every user's sign-in activity to the end; null: never. */
+  signInReadAt: Date | null;
+  /** The last try to read it (read or refused). */
+  signInTriedAt: Date | null;
+  /** Why the last try could not read it; null when it was read (or never tried). */
+  signInProblem: string | null;
 }
 
 export interface NewConnection {
@@ -63,6 +69,9 @@ export async function connectionOf(db: Db, tenantId: string): Promise<Connection
     lastSyncAt: fromDbDate(row.lastSyncAt),
     lastSyncError: row.lastSyncError,
     lastSyncCounts: row.lastSyncCounts === null ? null : fromDbJson(row.lastSyncCounts),
+    signInReadAt: fromDbDate(row.signInReadAt),
+    signInTriedAt: fromDbDate(row.signInTriedAt),
+    signInProblem: row.signInProblem,
   };
 }
 
@@ -114,7 +123,18 @@ export async function savePendingConnection(db: Db, connection: NewConnection, a
 export async function markConnected(db: Db, tenantId: string, at: Date): Promise<boolean> {
   const result = await db
     .updateTable('DirectoryConnection')
-    .set({ status: 'connected', connectedAt: toDbDate(at), usersDeltaLink: null, syncJobId: null, lastSyncAt: null, lastSyncError: null, lastSyncCounts: null })
+    .set({
+      status: 'connected',
+      connectedAt: toDbDate(at),
+      usersDeltaLink: null,
+      syncJobId: null,
+      lastSyncAt: null,
+      lastSyncError: null,
+      lastSyncCounts: null,
+      signInReadAt: null,
+      signInTriedAt: null,
+      signInProblem: null,
+    })
     .where('tenantId', '=', tenantId)
     .where('status', '=', 'pending')
     .executeTakeFirst();
@@ -216,4 +236,19 @@ export async function noteSyncError(db: Db, tenantId: string, error: string): Pr
 export async function deletePendingConnectionsBefore(db: Db, before: Date): Promise<number> {
   const result = await db.deleteFrom('DirectoryConnection').where('status', '=', 'pending').where('createdAt', '<', toDbDate(before)).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * How the sync's sign-in activity pass ended, by the sync that holds the claim: read to the end
+ * (`problem` null: `signInReadAt` becomes `at`), or refused with why (the last read is kept, but
+ * the report no longer counts on it). False when the claim was lost.
+ */
+export async function recordSignInRead(db: Db, tenantId: string, jobId: string, at: Date, problem: string | null): Promise<boolean> {
+  const result = await db
+    .updateTable('DirectoryConnection')
+    .set({ signInTriedAt: toDbDate(at), signInProblem: problem, ...(problem === null ? { signInReadAt: toDbDate(at) } : {}) })
+    .where('tenantId', '=', tenantId)
+    .where('syncJobId', '=', jobId)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }

@@ -12,7 +12,10 @@
  * `@removed`, answers $batch, and throttles on demand (429 or 503, with or without Retry-After).
  * It takes changes as Graph does (fake-graph/write-routes.ts): users created, updated, deleted,
  * restored and purged, licenses assigned with Graph's license errors, guests invited; a user made
- * there is invisible to reads for a while on demand (`setVisibilityDelay`).
+ * there is invisible to reads for a while on demand (`setVisibilityDelay`). Users' signInActivity
+ * (`tenant.signIn(…)`) is returned by /users when selected, as Graph guards it: AuditLog.Read.All
+ * per app (else 403 Authorization_RequestDenied), a P1/P2 tenant (`tenant.premium`, else 403
+ * Authentication_RequestFromNonPremiumTenantOrB2CTenant), $top at most 999, never in a delta query.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -47,7 +50,7 @@ export interface FakeGraph {
    * `Retry-After: retryAfter` seconds (null: no header) and status 429 (default) or 503.
    */
   throttle(options: { fraction?: number; next?: number; retryAfter?: number | null; status?: 429 | 503; seed?: number; inBatchOnly?: boolean }): void;
-  /** Users per page of /users/delta (default 100). */
+  /** Users per page of /users/delta, and at most per page of /users (default 100). */
   setPageSize(size: number): void;
   /** Every token issued so far stops working (401 InvalidAuthenticationToken). */
   expireTokens(): void;

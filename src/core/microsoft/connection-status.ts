@@ -24,6 +24,8 @@ export interface ConnectionView {
   lastSyncCounts: z.output<typeof countsSchema> | null;
   /** A sync is queued or running now. */
   syncing: boolean;
+  /** Users' sign-in activity (sign-in-activity.ts): when last read to the end, and why the last try could not (null: it could). */
+  signInActivity: { readAt: Date | null; problem: string | null };
 }
 
 /**
@@ -54,6 +56,7 @@ export async function connectionStatus(
       lastSyncError: record.lastSyncError,
       lastSyncCounts: counts.success ? counts.data : null,
       syncing: (await openSync(ctx, auth.tenant.id)) !== null,
+      signInActivity: { readAt: record.signInReadAt, problem: record.signInProblem },
     },
   });
 }
