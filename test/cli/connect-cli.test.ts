@@ -69,7 +69,10 @@ describe('roster connect, sync and disconnect', () => {
       tenantId: graph.tenant.id,
       clientId: app.clientId,
       lastSyncError: null,
+      signInReadAt: null,
+      signInProblem: expect.stringContaining('the app lacks the AuditLog.Read.All permission (application)'),
     });
+    expect((await roster('connect', '--status')).stdout).toContain('  sign-in activity: not read: the app lacks the AuditLog.Read.All permission');
     const again = await roster('connect', '--tenant', graph.tenant.id, '--client-id', app.clientId, '--client-secret-file', secretFile);
     expect(again.stderr).toMatch(/is connected to Contoso Ltd already/);
 

@@ -100,6 +100,8 @@ describe('/users connect in Slack', () => {
     expect(validateMessageBlocks(message.blocks)).toEqual([]);
     expect(JSON.stringify(message)).toContain('Microsoft 365: Contoso Ltd');
     expect(JSON.stringify(message)).toMatch(/2 users read/);
+    // The app has no AuditLog.Read.All: the sync went on without sign-in activity and the status says what to grant.
+    expect(JSON.stringify(message)).toContain('*Sign-in activity:* not read: the app lacks the AuditLog.Read.All permission (application)');
     const disconnect = buttons(message).find((b) => b.action_id === ACTION.disconnect);
     expect(disconnect).toMatchObject({ style: 'danger', confirm: { title: { text: 'Disconnect Microsoft 365?' } } });
 
