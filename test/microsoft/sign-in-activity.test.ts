@@ -7,6 +7,7 @@ import { connectionStatus } from '../../src/core/microsoft/connection-status.js'
 import { queueSync, requestSync } from '../../src/core/microsoft/sync-request.js';
 import { SCHEDULE_ACTOR } from '../../src/core/jobs/scheduler.js';
 import { SIGN_IN_INTERVAL_MS } from '../../src/core/microsoft/sign-in-activity.js';
+import { showUser } from '../../src/core/users/show-user.js';
 import { toDbDate } from '../../src/store/values.js';
 import { BASIC } from '../lifecycle/helpers.js';
 import { describeOnEachDatabase } from '../support/databases.js';
@@ -37,6 +38,12 @@ async function scheduledSync(): Promise<void> {
   if (ended.status !== 'succeeded') throw new Error(`sync: ${ended.error}`);
 }
 
+const shownSignIn = async (upn: string) => {
+  const shown = await showUser(w.db.ctx, OWNER, upn);
+  if (!shown.ok) throw new Error(shown.message);
+  return shown.user.signIn;
+};
+
 const mirrored = (upn: string) =>
   w.db.db.selectFrom('DirectoryUser').select(['lastSignInAt', 'signInReadAt']).where('upnKey', '=', upn.toLowerCase()).executeTakeFirstOrThrow();
 
@@ -58,6 +65,9 @@ describe('the sync reads sign-in activity', () => {
     const nev = await mirrored('nev@contoso.com');
     expect(nev.lastSignInAt).toBeNull();
     expect(nev.signInReadAt).not.toBeNull();
+    // A user's details: their last sign-in, or "never" (read, none recorded).
+    expect(await shownSignIn('ida@contoso.com')).toMatchObject({ lastSignInAt: subDays(now, 2), lastSignInKnown: true });
+    expect(await shownSignIn('nev@contoso.com')).toMatchObject({ lastSignInAt: null, lastSignInKnown: true });
     const status = await connectionStatus(w.db.ctx, OWNER);
     expect(status.ok && status.connection?.signInActivity).toEqual({ readAt: expect.any(Date), problem: null });
     // The schedule's next sync minutes later leaves sign-in activity alone; once the interval has passed it reads it.
@@ -77,6 +87,8 @@ describe('the sync reads sign-in activity', () => {
     w.graph.tenant.addUser({ userPrincipalName: 'ida@contoso.com' });
     await syncNow();
     expect(await mirrored('ida@contoso.com')).toEqual({ lastSignInAt: null, signInReadAt: null });
+    // Not read is not "never".
+    expect(await shownSignIn('ida@contoso.com')).toMatchObject({ lastSignInAt: null, lastSignInKnown: false });
     const status = await connectionStatus(w.db.ctx, OWNER);
     expect(status.ok && status.connection?.lastSyncError).toBeNull();
     expect(status.ok && status.connection?.signInActivity.readAt).toBeNull();
