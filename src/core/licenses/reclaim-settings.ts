@@ -8,6 +8,8 @@ import { licenseSettings, setReclaimInactiveDays, setReclaimKeepDays } from '../
 export const MAX_KEEP_DAYS = 365;
 export const MAX_INACTIVE_DAYS = 365;
 
+const WHOLE_DAYS = 'A whole number of days, such as 90.';
+
 /**
  * `/licenses reclaim keep-days <days>`, `roster licenses reclaim keep-days`: how long a user kept in
  * the reclaim report is not proposed again (1 to 365 days; 90 unless set). A license setting: Global
@@ -24,9 +26,7 @@ export async function setKeepDays(
   const trimmed = text.trim();
   const days = Number(trimmed);
   if (!/^\d+$/.test(trimmed) || days < 1 || days > MAX_KEEP_DAYS)
-    return fail('invalid_input', `A kept user is left out for 1 to ${MAX_KEEP_DAYS} days, not "${text}".`, [
-      { field: 'keepDays', message: 'A whole number of days, such as 90.' },
-    ]);
+    return fail('invalid_input', `A kept user is left out for 1 to ${MAX_KEEP_DAYS} days, not "${text}".`, [{ field: 'keepDays', message: WHOLE_DAYS }]);
   const before = (await licenseSettings(ctx.db, auth.tenant.id)).reclaimKeepDays;
   const dryRun = options.dryRun ?? false;
   const saved = await transactionOrDryRun(ctx, dryRun, async (tx) => {
@@ -66,7 +66,7 @@ export async function setInactiveDays(
   const days = Number(trimmed);
   if (!/^\d+$/.test(trimmed) || days < 1 || days > MAX_INACTIVE_DAYS)
     return fail('invalid_input', `Users are inactive after 1 to ${MAX_INACTIVE_DAYS} days without a sign-in, not "${text}".`, [
-      { field: 'inactiveDays', message: 'A whole number of days, such as 90.' },
+      { field: 'inactiveDays', message: WHOLE_DAYS },
     ]);
   const before = (await licenseSettings(ctx.db, auth.tenant.id)).reclaimInactiveDays;
   const dryRun = options.dryRun ?? false;
