@@ -11,7 +11,7 @@ import { showUser } from '../../src/core/users/show-user.js';
 import { toDbDate } from '../../src/store/values.js';
 import { BASIC } from '../lifecycle/helpers.js';
 import { describeOnEachDatabase } from '../support/databases.js';
-import { OWNER } from '../support/test-db.js';
+import { countRows, OWNER } from '../support/test-db.js';
 import { connectedWorld, WRITE_PERMISSIONS, type ConnectedWorld } from './tenant-support.js';
 
 // Users' sign-in activity (Graph's signInActivity, not in delta queries) read by the sync in a pass of
@@ -80,6 +80,34 @@ describe('the sync reads sign-in activity', () => {
       .execute();
     await scheduledSync();
     expect(SIGN_IN_PAGES(w)).toBe(pagesThen + 3);
+  });
+
+  it('a sync stopped in the middle of the pass goes on from the page it was at when retried', async () => {
+    w = await connectedWorld({ permissions: READS_SIGN_INS });
+    w.graph.tenant.seedUsers(9, { domain: 'contoso.com' });
+    w.graph.setPageSize(4);
+    const firstPages = () => w.graph.calls().filter((c) => c.path.includes('signInActivity') && !c.path.includes('skiptoken') && c.status === 200).length;
+    const before = firstPages();
+    // The second page fails on every try of the client: the attempt fails, with the first page written.
+    w.graph.failRequests((p) => p.includes('signInActivity') && p.includes('skiptoken'), 6);
+    const asked = await requestSync(w.db.ctx, OWNER);
+    if (!asked.ok) throw new Error(asked.message);
+    const failed = await w.db.runtime.jobs.runNow(asked.jobId);
+    expect(failed.status).toBe('queued');
+    expect(failed.progress).toMatchObject({ phase: 'signins', signInLink: expect.stringContaining('skiptoken') });
+    const read = await w.db.db.selectFrom('DirectoryUser').select('signInReadAt').where('signInReadAt', 'is not', null).execute();
+    expect(read.length).toBe(4); // the first page's users (the admin among them); the 9 others not yet
+    await w.db.db
+      .updateTable('Job')
+      .set({ runAt: toDbDate(new Date()) })
+      .where('id', '=', asked.jobId)
+      .execute();
+    const resumed = await w.db.runtime.jobs.runNow(asked.jobId);
+    expect(resumed.status, resumed.error ?? '').toBe('succeeded');
+    expect(firstPages() - before).toBe(1);
+    expect(await countRows(w.db.db, 'DirectoryUser', (q) => q.where('signInReadAt', 'is', null).where('deletedAt', 'is', null))).toBe(0);
+    const status = await connectionStatus(w.db.ctx, OWNER);
+    expect(status.ok && status.connection?.signInActivity.problem).toBeNull();
   });
 
   it('without AuditLog.Read.All the sync succeeds without it, and the connect status says which permission to grant', async () => {

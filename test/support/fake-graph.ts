@@ -50,6 +50,8 @@ export interface FakeGraph {
    * `Retry-After: retryAfter` seconds (null: no header) and status 429 (default) or 503.
    */
   throttle(options: { fraction?: number; next?: number; retryAfter?: number | null; status?: 429 | 503; seed?: number; inBatchOnly?: boolean }): void;
+  /** The next `count` requests whose path and query (`/users?$select=…`) match answer 503 without Retry-After (an outage of one page). */
+  failRequests(matches: (pathAndQuery: string) => boolean, count: number): void;
   /** Users per page of /users/delta, and at most per page of /users (default 100). */
   setPageSize(size: number): void;
   /** Every token issued so far stops working (401 InvalidAuthenticationToken). */
@@ -105,6 +107,9 @@ export async function startFakeGraph(options: { tenantId?: string; displayName?:
         status: status ?? s.throttling.status,
         inBatchOnly: inBatchOnly ?? s.throttling.inBatchOnly,
       };
+    },
+    failRequests(matches, count) {
+      s.outages.push({ matches, count });
     },
     setPageSize(size) {
       s.pageSize = size;

@@ -82,6 +82,8 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
         deltaLink: saved.deltaLink ?? null,
         phase: saved.phase ?? 'users',
         counts: saved.counts ?? { added: 0, changed: 0, removed: 0, users: 0 },
+        signInLink: saved.signInLink ?? null,
+        signInAt: saved.signInAt ?? null,
       };
       const held = async (tx: Db) => {
         if (!(await holdsSync(tx, tenantId, job.record.id))) throw new PermanentJobFailure('The organization was disconnected while it synced.');

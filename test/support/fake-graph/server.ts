@@ -64,6 +64,12 @@ export async function route(s: FakeGraphState, req: IncomingMessage, res: Server
     record(answer.status);
     return send(res, answer);
   }
+  const outage = s.outages.find((o) => o.count > 0 && o.matches(`${path}${url.search}`));
+  if (outage) {
+    outage.count -= 1;
+    record(503);
+    return send(res, graphFault(503, 'serviceNotAvailable', 'The service is temporarily unavailable.'));
+  }
   if (path === '/$batch' && method === 'POST') {
     const answer = batch(s, JSON.parse(body || '{}') as { requests?: InnerRequest[] }, app);
     record(answer.status);
