@@ -110,6 +110,28 @@ describe('the sync reads sign-in activity', () => {
     expect(status.ok && status.connection?.signInActivity.problem).toBeNull();
   });
 
+  it('a retried sync whose saved page link Graph no longer takes reads the pass again from its first page', async () => {
+    w = await connectedWorld({ permissions: READS_SIGN_INS });
+    w.graph.tenant.seedUsers(9, { domain: 'contoso.com' });
+    w.graph.setPageSize(4);
+    const isNextPage = (p: string) => p.includes('signInActivity') && p.includes('skiptoken');
+    w.graph.failRequests(isNextPage, 6);
+    const asked = await requestSync(w.db.ctx, OWNER);
+    if (!asked.ok) throw new Error(asked.message);
+    expect((await w.db.runtime.jobs.runNow(asked.jobId)).status).toBe('queued');
+    // By the retry the token of the saved link has expired (400), once.
+    w.graph.failRequests(isNextPage, 1, 400);
+    await w.db.db
+      .updateTable('Job')
+      .set({ runAt: toDbDate(new Date()) })
+      .where('id', '=', asked.jobId)
+      .execute();
+    const resumed = await w.db.runtime.jobs.runNow(asked.jobId);
+    expect(resumed.status, resumed.error ?? '').toBe('succeeded');
+    expect(w.graph.calls().filter((c) => isNextPage(c.path) && c.status === 400)).toHaveLength(1);
+    expect(await countRows(w.db.db, 'DirectoryUser', (q) => q.where('signInReadAt', 'is', null).where('deletedAt', 'is', null))).toBe(0);
+  });
+
   it('without AuditLog.Read.All the sync succeeds without it, and the connect status says which permission to grant', async () => {
     w = await connectedWorld();
     w.graph.tenant.addUser({ userPrincipalName: 'ida@contoso.com' });

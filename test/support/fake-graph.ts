@@ -50,8 +50,11 @@ export interface FakeGraph {
    * `Retry-After: retryAfter` seconds (null: no header) and status 429 (default) or 503.
    */
   throttle(options: { fraction?: number; next?: number; retryAfter?: number | null; status?: 429 | 503; seed?: number; inBatchOnly?: boolean }): void;
-  /** The next `count` requests whose path and query (`/users?$select=…`) match answer 503 without Retry-After (an outage of one page). */
-  failRequests(matches: (pathAndQuery: string) => boolean, count: number): void;
+  /**
+   * The next `count` requests whose path and query (`/users?$select=…`) match answer 503 without
+   * Retry-After (an outage of one page), or 400 (a page token that expired).
+   */
+  failRequests(matches: (pathAndQuery: string) => boolean, count: number, status?: 503 | 400): void;
   /** Users per page of /users/delta, and at most per page of /users (default 100). */
   setPageSize(size: number): void;
   /** Every token issued so far stops working (401 InvalidAuthenticationToken). */
@@ -108,8 +111,8 @@ export async function startFakeGraph(options: { tenantId?: string; displayName?:
         inBatchOnly: inBatchOnly ?? s.throttling.inBatchOnly,
       };
     },
-    failRequests(matches, count) {
-      s.outages.push({ matches, count });
+    failRequests(matches, count, status = 503) {
+      s.outages.push({ matches, count, status });
     },
     setPageSize(size) {
       s.pageSize = size;

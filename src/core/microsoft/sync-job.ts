@@ -157,15 +157,24 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
           const stop = job.stopRequested();
           if (stop) return { stopped: stop };
           const readAt = new Date(progress.signInAt ?? core.now().toISOString());
-          const read = await readSignInPage(client, progress.signInLink!).then(
+          const link = progress.signInLink!;
+          const read = await readSignInPage(client, link).then(
             (page) => ({ page }),
             (error: unknown) => {
               // No AuditLog.Read.All, or no Entra ID P1: the sync goes on without it, and says why.
               const why = signInRefusal(error);
-              if (why === null) throw error;
-              return { why };
+              if (why !== null) return { why };
+              // A page link kept across a restart that Graph no longer takes (its token expired): the pass starts again.
+              if (link !== SIGN_IN_QUERY && error instanceof GraphError && (error.kind === 'refused' || error.kind === 'resync_required'))
+                return { restart: true };
+              throw error;
             },
           );
+          if ('restart' in read) {
+            deps.logger.info('the sign-in activity page link expired; reading it from the start', { tenant: tenantId });
+            Object.assign(progress, { signInLink: SIGN_IN_QUERY, signInAt: core.now().toISOString() });
+            continue;
+          }
           const step = await job.step(
             async (tx) => {
               await held(tx);

@@ -67,8 +67,13 @@ export async function route(s: FakeGraphState, req: IncomingMessage, res: Server
   const outage = s.outages.find((o) => o.count > 0 && o.matches(`${path}${url.search}`));
   if (outage) {
     outage.count -= 1;
-    record(503);
-    return send(res, graphFault(503, 'serviceNotAvailable', 'The service is temporarily unavailable.'));
+    record(outage.status);
+    return send(
+      res,
+      outage.status === 400
+        ? graphFault(400, 'Request_BadRequest', 'The specified page token value has expired and can no longer be included in your request.')
+        : graphFault(503, 'serviceNotAvailable', 'The service is temporarily unavailable.'),
+    );
   }
   if (path === '/$batch' && method === 'POST') {
     const answer = batch(s, JSON.parse(body || '{}') as { requests?: InnerRequest[] }, app);
