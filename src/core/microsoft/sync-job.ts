@@ -55,8 +55,8 @@ const FOR_GOOD = new Set(['wrong_secret', 'expired_secret', 'unknown_tenant', 'u
  * then are deleted in Roster), written a few hundred per transaction with the page link saved in the
  * same step (a restart goes on from there; only one page is in memory at a time), then its products
  * (seats) and domains; every few hours, users' sign-in activity in a pass of its own
- * (sign-in-activity.ts: delta queries do not carry it). The delta link is kept per organization for the next sync. One sync per
- * organization at a time (`claimSync`); a sync that finds the organization disconnected stops.
+ * (sign-in-activity.ts: delta queries do not carry it), a page a step. The delta link is kept per
+ * organization for the next sync. One sync per organization at a time (`claimSync`); a sync that finds the organization disconnected stops.
  */
 export function directorySyncHandler(core: CoreContext, deps: { secretKey: () => Buffer; logger: Logger }): JobHandler {
   return {
@@ -146,6 +146,7 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
           );
           if (!step.ok) throw new PermanentJobFailure(step.message);
         }
+        let signInRestarted = false;
         while (progress.phase === 'signins') {
           if (!progress.signInLink) {
             if (!signInPassDue(connection, core.now(), job.record.requestedBy !== SCHEDULE_ACTOR)) {
@@ -165,12 +166,14 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
               const why = signInRefusal(error);
               if (why !== null) return { why };
               // A page link kept across a restart that Graph no longer takes (its token expired): the pass starts again.
-              if (link !== SIGN_IN_QUERY && error instanceof GraphError && (error.kind === 'refused' || error.kind === 'resync_required'))
-                return { restart: true };
+              // Once a run: a link refused again after that is an error like any other.
+              const expired = error instanceof GraphError && (error.kind === 'refused' || error.kind === 'resync_required');
+              if (link !== SIGN_IN_QUERY && expired && !signInRestarted) return { restart: true };
               throw error;
             },
           );
           if ('restart' in read) {
+            signInRestarted = true;
             deps.logger.info('the sign-in activity page link expired; reading it from the start', { tenant: tenantId });
             Object.assign(progress, { signInLink: SIGN_IN_QUERY, signInAt: core.now().toISOString() });
             continue;
