@@ -60,6 +60,8 @@ async function status(run: CommandRun): Promise<number> {
       'adminRoles',
       'adminRolesReadAt',
       'adminRolesMissing',
+      'signInReadAt',
+      'signInProblem',
     ],
     run.write,
     (row) =>
@@ -71,6 +73,13 @@ async function status(run: CommandRun): Promise<number> {
             `  last sync:  ${row.lastSyncAt ?? 'not yet'}${row.syncing ? ' (a sync is at work now)' : ''}`,
             ...(row.lastSyncError ? [`  last error: ${row.lastSyncError}`] : []),
             `  admin roles: ${c ? adminRolesSentence(c.adminRoles, (at) => at.toISOString()) : ''}`,
+            `  sign-in activity: ${
+              row.signInProblem
+                ? `not read: ${row.signInProblem}`
+                : row.signInReadAt
+                  ? `read at each sync, every few hours (last read ${row.signInReadAt})`
+                  : 'not read yet (the next sync reads it)'
+            }`,
           ].join('\n'),
   );
   rows.row({
@@ -91,6 +100,8 @@ async function status(run: CommandRun): Promise<number> {
           ? (c.adminRoles.lastReadAt?.toISOString() ?? null)
           : null,
     adminRolesMissing: c?.adminRoles.state === 'unread' ? c.adminRoles.missing : null,
+    signInReadAt: c?.signInActivity.readAt?.toISOString() ?? null,
+    signInProblem: c?.signInActivity.problem ?? null,
   });
   rows.end();
   return EXIT.done;

@@ -2,7 +2,7 @@ import { changeSeatAlerts, digestTime, type SeatAlertChange } from '../core/lice
 import { currencyDigits, formatMoney } from '../core/licenses/money.js';
 import { setPrice } from '../core/licenses/product-prices.js';
 import { isLow, seatAlerts } from '../core/licenses/seat-alerts.js';
-import { setKeepDays } from '../core/licenses/reclaim-settings.js';
+import { setInactiveDays, setKeepDays } from '../core/licenses/reclaim-settings.js';
 import { setSeatWarning } from '../core/tenant/set-seat-warning.js';
 import { EXIT, refuse, usageError } from './cli-kit.js';
 import type { CommandRun, CommandSpec } from './command-tree.js';
@@ -87,6 +87,15 @@ async function keepDays(run: CommandRun): Promise<number> {
   return EXIT.done;
 }
 
+async function inactiveDays(run: CommandRun): Promise<number> {
+  const result = await setInactiveDays(run.ctx, run.actor, run.args[0] ?? '', { dryRun: dryRunOf(run) });
+  if (!result.ok) return refuse(run.problem, result, { inactiveDays: '<days>' });
+  run.print(
+    `${dry(run)}Users not signed in for ${result.days} days (was ${result.before}) are now proposed in the reclaim report, on a connected Microsoft 365 tenant whose sign-in activity Roster reads.`,
+  );
+  return EXIT.done;
+}
+
 const PRODUCT = 'a part number (O365_BUSINESS_ESSENTIALS) or an unambiguous part of the name ("business basic")';
 
 export const LICENSES_SEAT_COMMANDS: CommandSpec[] = [
@@ -167,13 +176,24 @@ export const LICENSES_SEAT_COMMANDS: CommandSpec[] = [
     run: keepDays,
   },
   {
+    path: ['licenses', 'reclaim', 'inactive-days'],
+    summary:
+      'on a connected Microsoft 365 tenant whose sign-in activity is read: users not signed in for this many days are proposed (1 to 365; 90 unless set)',
+    args: '<days>',
+    positionals: { min: 1, max: 1 },
+    dryRun: true,
+    examples: ['roster licenses reclaim inactive-days 60'],
+    run: inactiveDays,
+  },
+  {
     path: ['licenses', 'reclaim'],
-    summary: 'licensed users whose sign-in is blocked, with what their seats cost; --keep some, --confirm <count> to take the licenses of all',
+    summary:
+      'licensed users whose sign-in is blocked (or, on a connected tenant, who have not signed in for N days), with why and what their seats cost; --keep some, --confirm <count> to take the licenses of all',
     args: '[--keep <username>]... [--confirm <count>]',
     positionals: { min: 0, max: 0 },
     options: RECLAIM_OPTIONS,
     details:
-      'Without --keep or --confirm it only lists. Deleted users hold no license (freed when deleted); users who have not signed in for a while are not proposed yet (sign-in activity is not mirrored). Exit 1 when some were not done.',
+      'Without --keep or --confirm it only lists. Deleted users hold no license (freed when deleted). On a connected Microsoft 365 tenant whose sign-in activity the sync reads (AuditLog.Read.All, Entra ID P1), users allowed to sign in who have not for N days (licenses reclaim inactive-days) are proposed too, but not those created less than N days ago. Exit 1 when some were not done.',
     dryRun: true,
     output: true,
     examples: [

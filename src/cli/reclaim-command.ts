@@ -2,7 +2,7 @@ import type { Actor, CoreContext } from '../core/context.js';
 import type { JobRunner } from '../core/jobs/job-runner.js';
 import { formatSums } from '../core/licenses/money.js';
 import { queueReclaim, RECLAIM_JOB, reclaimJobResult, rehearseReclaim, runReclaimJob, type ReclaimResult } from '../core/licenses/reclaim-job.js';
-import { reclaimReport } from '../core/licenses/reclaim-report.js';
+import { inactivityNote, proposedWho, reclaimReport } from '../core/licenses/reclaim-report.js';
 import { keepLicensedUsers } from '../core/licenses/reclaim-user.js';
 import { fail, ok, type Result } from '../core/result.js';
 import { cliSentence, EXIT, refuse, usageError } from './cli-kit.js';
@@ -57,13 +57,14 @@ async function printReport(run: CommandRun, afterRehearsedKeep: boolean): Promis
     run.format,
     ['userPrincipalName', 'displayName', 'reason', 'products', 'monthlyCost'],
     run.write,
-    (r) => `${String(r.userPrincipalName).padEnd(40)} ${String(r.products)}${r.monthlyCost ? `  ${String(r.monthlyCost)} a month` : ''}`,
+    (r) =>
+      `${String(r.userPrincipalName).padEnd(40)} ${String(r.reason).padEnd(40)} ${String(r.products)}${r.monthlyCost ? `  ${String(r.monthlyCost)} a month` : ''}`,
   );
   rows.rows(
     report.rows.map((r) => ({
       userPrincipalName: r.userPrincipalName,
       displayName: r.displayName,
-      reason: 'sign-in blocked',
+      reason: r.why,
       products: r.products.map((p) => p.displayName).join('; '),
       monthlyCost: formatSums(r.monthly),
     })),
@@ -71,15 +72,20 @@ async function printReport(run: CommandRun, afterRehearsedKeep: boolean): Promis
   rows.end();
   const say = summaryPrinter(run.format, run.print, run.problem);
   const cost = formatSums(report.monthly);
-  if (report.count === 0) say('Nobody to propose: no licensed user has their sign-in blocked (but those kept).');
+  if (report.count === 0)
+    say(
+      report.inactivity.state === 'read'
+        ? `Nobody to propose: every licensed user may sign in and has within ${report.inactivity.days} days (or is new, or kept).`
+        : 'Nobody to propose: no licensed user has their sign-in blocked (but those kept).',
+    );
   else
     say(
-      `${plural(report.count, 'user')} whose sign-in is blocked hold ${plural(report.seats, 'license')}${cost ? ` (${cost} a month)` : ''}${
+      `${proposedWho(report)} ${report.count === 1 ? 'holds' : 'hold'} ${plural(report.seats, 'license')}${cost ? ` (${cost} a month)` : ''}${
         report.unpriced.length ? `; no price for ${report.unpriced.map((p) => p.displayName).join(', ')} (roster licenses price)` : ''
       }.${afterRehearsedKeep ? ' (The users kept in the dry run are still listed.)' : ''}`,
     );
   for (const k of report.kept) say(`Kept: ${k.userPrincipalName} until ${k.keptUntil.toISOString().slice(0, 10)}`);
-  say('Users who have not signed in for a while are not proposed yet: Roster does not read sign-in activity from Microsoft 365.');
+  say(inactivityNote(report.inactivity, (at) => at.toISOString()));
   if (report.count > 0 && report.canReclaim) say(`To take them all: roster licenses reclaim --confirm ${report.rows.length}`);
   return EXIT.done;
 }

@@ -191,7 +191,13 @@ async function show(run: CommandRun): Promise<number> {
     ...Object.entries(u.profile)
       .filter(([, v]) => v)
       .map(([k, v]) => `  ${k.padEnd(16)} ${v}`),
-    `  sign-in          ${u.signIn.allowed ? 'allowed' : u.startsAt ? `blocked until the start date, ${u.startDate} (${u.startsAt.toISOString()})` : 'blocked'}${u.signIn.lastSignInAt ? `, last ${u.signIn.lastSignInAt.toISOString()}` : ''}`,
+    `  sign-in          ${u.signIn.allowed ? 'allowed' : u.startsAt ? `blocked until the start date, ${u.startDate} (${u.startsAt.toISOString()})` : 'blocked'}${
+      u.signIn.lastSignInAt
+        ? `, last ${u.signIn.lastSignInAt.toISOString()}`
+        : u.signIn.lastSignInKnown
+          ? ''
+          : ', last sign-in not read (roster connect --status)'
+    }`,
     `  usage location   ${u.usageLocation ?? '(none)'}`,
     `  roles            ${u.roles.join(', ') || '(none)'}`,
     `  licenses         ${u.licenses.map((l) => `${l.productName}${l.disabledApps.length ? ` (off: ${l.disabledApps.join(', ')})` : ''}`).join('; ') || '(none)'}`,

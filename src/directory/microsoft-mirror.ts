@@ -3,6 +3,7 @@ import { applyMirrorChanges, deleteUsersNotMirroredSince } from '../store/direct
 import { setMirroredDomains, setMirroredProducts } from '../store/directory-mirror-facts.js';
 import { linkSlackMembers, setMirroredRoles } from '../store/directory-mirror-access.js';
 import type { Db } from '../store/database.js';
+import { setMirroredSignIns } from '../store/directory-mirror-signins.js';
 import { lockOrganization } from '../store/organization-lock.js';
 
 /** The organization's lock first, as every writer of its directory takes it (store/organization-lock.ts). */
@@ -24,6 +25,8 @@ export function microsoftMirror(): DirectoryMirror {
     setProducts: locked(setMirroredProducts),
     setDomains: locked(setMirroredDomains),
     setRoles: locked(setMirroredRoles),
+    // Only the sign-in columns, which no change of the directory writes: no lock needed.
+    setSignIns: setMirroredSignIns,
     linkMembers: (tx, links, at) => linkSlackMembers(tx, links, at),
   };
 }

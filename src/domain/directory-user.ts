@@ -19,7 +19,10 @@ export interface DirectoryUserRecord {
   managerId: string | null;
   passwordSetAt: Date;
   forceChangePassword: boolean;
+  /** A connected tenant's last sign-in (null: never, or not read: see signInReadAt). */
   lastSignInAt: Date | null;
+  /** When the sync last read their sign-in activity; null: not read (Roster's own directory has no sign-ins). */
+  signInReadAt: Date | null;
   createdAt: Date;
   deletedAt: Date | null;
 }

@@ -112,7 +112,8 @@ export class GraphClient {
 
   private async request(method: string, pathOrLink: string, body?: unknown, headers: Record<string, string> = {}, justCreated = false): Promise<unknown> {
     const url = this.url(pathOrLink);
-    const path = new URL(url).pathname.slice(new URL(this.base).pathname.length) || '/';
+    const parsed = new URL(url);
+    const path = parsed.pathname.slice(new URL(this.base).pathname.length) || '/';
     const what = `${method} ${path}`;
     let refreshed = false;
     let unseen = 0;
@@ -161,7 +162,7 @@ export class GraphClient {
         attempt -= 1;
         continue;
       }
-      throw graphError(response.status, json.error, method, path, what, body);
+      throw graphError(response.status, json.error, method, `${path}${parsed.search}`, what, body);
     }
   }
 

@@ -18,13 +18,18 @@ const WRITES: { path: RegExp; permission: string }[] = [
   { path: /^\/directory\/deletedItems\//, permission: 'User.ReadWrite.All' },
 ];
 
+/** Reading users' signInActivity (also needs an Entra ID P1 or P2 license in the tenant). */
+export const SIGN_IN_PERMISSION = 'AuditLog.Read.All';
+
 /** The Entra role an app needs to set another user's password (Graph's "who can perform sensitive actions"). */
 export const PASSWORD_ROLE = 'User Administrator';
 
-/** What a request needs, by its method, its path under /v1.0 and its body; undefined when Roster does not know. */
+/** What a request needs, by its method, its path under /v1.0 (with its query) and its body; undefined when Roster does not know. */
 export function permissionFor(method: string, path: string, body?: unknown): { permission?: string; role?: string } | undefined {
   const bare = path.split('?')[0] ?? path;
   if (method.toUpperCase() === 'GET') {
+    // A read of users' sign-in activity needs its own permission besides User.Read.All.
+    if (/^\/users$/.test(bare) && /signInActivity/i.test(decodeURIComponent(path.slice(bare.length)))) return { permission: SIGN_IN_PERMISSION };
     const read = READS.find((r) => r.path.test(bare));
     return read ? { permission: read.permission } : undefined;
   }

@@ -34,6 +34,12 @@ export interface ConnectionRecord {
   rolesReadAt: Date | null;
   /** The permission the app lacked at the last sync's read of the Entra roles; null: read, or not tried yet. */
   rolesUnreadFor: string | null;
+  /** The last sync that read every user's sign-in activity to the end; null: never. */
+  signInReadAt: Date | null;
+  /** The last try to read it (read or refused). */
+  signInTriedAt: Date | null;
+  /** Why the last try could not read it; null when it was read (or never tried). */
+  signInProblem: string | null;
 }
 
 export interface NewConnection {
@@ -69,6 +75,9 @@ export async function connectionOf(db: Db, tenantId: string): Promise<Connection
     lastSyncCounts: row.lastSyncCounts === null ? null : fromDbJson(row.lastSyncCounts),
     rolesReadAt: fromDbDate(row.rolesReadAt),
     rolesUnreadFor: row.rolesUnreadFor,
+    signInReadAt: fromDbDate(row.signInReadAt),
+    signInTriedAt: fromDbDate(row.signInTriedAt),
+    signInProblem: row.signInProblem,
   };
 }
 
@@ -130,6 +139,9 @@ export async function markConnected(db: Db, tenantId: string, at: Date): Promise
       lastSyncCounts: null,
       rolesReadAt: null,
       rolesUnreadFor: null,
+      signInReadAt: null,
+      signInTriedAt: null,
+      signInProblem: null,
     })
     .where('tenantId', '=', tenantId)
     .where('status', '=', 'pending')
@@ -234,4 +246,19 @@ export async function noteSyncError(db: Db, tenantId: string, error: string): Pr
 export async function deletePendingConnectionsBefore(db: Db, before: Date): Promise<number> {
   const result = await db.deleteFrom('DirectoryConnection').where('status', '=', 'pending').where('createdAt', '<', toDbDate(before)).executeTakeFirst();
   return Number(result.numDeletedRows);
+}
+
+/**
+ * How the sync's sign-in activity pass ended, by the sync that holds the claim: read to the end
+ * (`problem` null: `signInReadAt` becomes `at`), or refused with why (the last read is kept, but
+ * the report no longer counts on it). False when the claim was lost.
+ */
+export async function recordSignInRead(db: Db, tenantId: string, jobId: string, at: Date, problem: string | null): Promise<boolean> {
+  const result = await db
+    .updateTable('DirectoryConnection')
+    .set({ signInTriedAt: toDbDate(at), signInProblem: problem, ...(problem === null ? { signInReadAt: toDbDate(at) } : {}) })
+    .where('tenantId', '=', tenantId)
+    .where('syncJobId', '=', jobId)
+    .executeTakeFirst();
+  return result.numUpdatedRows === 1n;
 }

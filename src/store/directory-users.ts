@@ -56,6 +56,7 @@ export const USER_COLUMNS = [
   'passwordSetAt',
   'forceChangePassword',
   'lastSignInAt',
+  'signInReadAt',
   'createdAt',
   'deletedAt',
 ] as const satisfies readonly (keyof DirectoryUser)[];
@@ -86,6 +87,7 @@ export function toRecord(row: UserRow): DirectoryUserRecord {
     passwordSetAt: fromDbDate(row.passwordSetAt),
     forceChangePassword: fromDbBool(row.forceChangePassword),
     lastSignInAt: fromDbDate(row.lastSignInAt),
+    signInReadAt: fromDbDate(row.signInReadAt),
     createdAt: fromDbDate(row.createdAt),
     deletedAt: fromDbDate(row.deletedAt),
   };

@@ -20,9 +20,12 @@ export interface LicenseSettingsRecord {
   alertChannelId: string | null;
   digest: { day: number; hour: number; after: Date } | null;
   reclaimKeepDays: number;
+  /** On a connected tenant with sign-in activity read: users not signed in for this many days are proposed. */
+  reclaimInactiveDays: number;
 }
 
 export const DEFAULT_RECLAIM_KEEP_DAYS = 90;
+export const DEFAULT_RECLAIM_INACTIVE_DAYS = 90;
 
 export async function productSettings(db: Db, tenantId: string): Promise<ProductSettingRecord[]> {
   const rows = await db
@@ -60,13 +63,15 @@ export async function licenseSettings(db: Db, tenantId: string): Promise<License
     alertChannelId: row?.alertChannelId ?? null,
     digest: row && row.digestDay !== null && row.digestHour !== null && after ? { day: row.digestDay, hour: row.digestHour, after } : null,
     reclaimKeepDays: row?.reclaimKeepDays ?? DEFAULT_RECLAIM_KEEP_DAYS,
+    reclaimInactiveDays: row?.reclaimInactiveDays ?? DEFAULT_RECLAIM_INACTIVE_DAYS,
   };
 }
 
 type SettingsChange =
   | { alertChannelId: string | null }
   | { digestDay: number | null; digestHour: number | null; digestAfter: string | null }
-  | { reclaimKeepDays: number };
+  | { reclaimKeepDays: number }
+  | { reclaimInactiveDays: number };
 
 async function changeSettings(db: Db, tenantId: string, change: SettingsChange): Promise<void> {
   await db
@@ -92,6 +97,10 @@ export async function setDigest(db: Db, tenantId: string, digest: { day: number;
 
 export async function setReclaimKeepDays(db: Db, tenantId: string, days: number): Promise<void> {
   await changeSettings(db, tenantId, { reclaimKeepDays: days });
+}
+
+export async function setReclaimInactiveDays(db: Db, tenantId: string, days: number): Promise<void> {
+  await changeSettings(db, tenantId, { reclaimInactiveDays: days });
 }
 
 /** Organizations whose weekly digest is on. */

@@ -72,10 +72,14 @@ describe('roster connect, sync and disconnect', () => {
       adminRoles: 'not_read',
       adminRolesReadAt: null,
       adminRolesMissing: 'RoleManagement.Read.Directory',
+      signInReadAt: null,
+      signInProblem: expect.stringContaining('the app lacks the AuditLog.Read.All permission (application)'),
     });
-    expect((await roster('connect', '--status')).stdout).toContain(
+    const said = (await roster('connect', '--status')).stdout;
+    expect(said).toContain(
       "  admin roles: not read: the app lacks RoleManagement.Read.Directory (or Directory.Read.All). Roster's own roles apply until it is granted (with admin consent) and a sync reads them\n",
     );
+    expect(said).toContain('  sign-in activity: not read: the app lacks the AuditLog.Read.All permission');
     const again = await roster('connect', '--tenant', graph.tenant.id, '--client-id', app.clientId, '--client-secret-file', secretFile);
     expect(again.stderr).toMatch(/is connected to Contoso Ltd already/);
 

@@ -75,7 +75,7 @@ describe('roster licenses reclaim', () => {
   it('lists, keeps, rehearses and then takes the licenses of all, as one job, refusing a count that is not the report’s', async () => {
     const report = await roster('licenses', 'reclaim');
     expect(report.code).toBe(0);
-    expect(report.stdout).toMatch(/ana@contoso\.onmicrosoft\.com +Microsoft 365 Business Basic {2}€6\.00 a month/);
+    expect(report.stdout).toMatch(/ana@contoso\.onmicrosoft\.com +sign-in blocked +Microsoft 365 Business Basic {2}€6\.00 a month/);
     expect(report.stdout).toContain('3 users whose sign-in is blocked hold 3 licenses (€18.00 a month).');
     expect(report.stdout).toContain('To take them all: roster licenses reclaim --confirm 3');
     const csv = await roster('licenses', 'reclaim', '--output', 'csv');

@@ -115,7 +115,7 @@ describeOnEachDatabase('reclaiming licenses', (kind) => {
       seats: 2,
       monthly: [{ minor: 600, currency: 'EUR' }],
       canReclaim: false,
-      inactivity: 'not_mirrored',
+      inactivity: { state: 'not_connected', days: 90 },
       keepDays: 90,
     });
     expect(await reclaimReport(db.ctx, LICENSE_ADMIN)).toMatchObject({ ok: true, canReclaim: true });

@@ -104,6 +104,8 @@ describe('/users connect in Slack', () => {
     expect(JSON.stringify(message)).toContain(
       "*Admin roles:* not read: the app lacks RoleManagement.Read.Directory (or Directory.Read.All). Roster's own roles apply until it is granted (with admin consent) and a sync reads them.",
     );
+    // The app has no AuditLog.Read.All: the sync went on without sign-in activity and the status says what to grant.
+    expect(JSON.stringify(message)).toContain('*Sign-in activity:* not read: the app lacks the AuditLog.Read.All permission (application)');
     const disconnect = buttons(message).find((b) => b.action_id === ACTION.disconnect);
     expect(disconnect).toMatchObject({ style: 'danger', confirm: { title: { text: 'Disconnect Microsoft 365?' } } });
 

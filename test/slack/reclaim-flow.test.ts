@@ -62,7 +62,7 @@ describe('/licenses reclaim', () => {
     const report = shown.body as Message;
     expect(validateMessageBlocks(report.blocks)).toEqual([]);
     expect(text(report)).toContain('3 users whose sign-in is blocked hold 3 licenses, €18.00 a month.');
-    expect(text(report)).toContain('Roster does not read sign-in activity from Microsoft 365');
+    expect(text(report)).toContain('Users who have not signed in for a while are proposed only on a connected Microsoft 365 tenant');
     const ana = (await r.db.db.selectFrom('DirectoryUser').select('id').where('aliasKey', '=', 'ana').executeTakeFirstOrThrow()).id;
     const bo = (await r.db.db.selectFrom('DirectoryUser').select('id').where('aliasKey', '=', 'bo').executeTakeFirstOrThrow()).id;
     expect(buttons(report).find((b) => b.action_id === SEATS.reclaimUser && b.value === bo)?.confirm).toMatchObject({ title: { text: 'Reclaim licenses' } });

@@ -158,6 +158,7 @@ describe('seat alerts in Slack', () => {
     const digests = () => r.fake.calls('chat.postMessage').filter((c) => text(c.args).includes('Seats this week'));
     expect(digests()).toHaveLength(2); // the Global and the Billing admin
     expect(validateMessageBlocks((digests()[0]!.args as Message).blocks)).toEqual([]);
+    expect(text(digests()[0]!.args)).toMatch(/licensed users? (is|are) proposed for reclaiming|Nobody is proposed for reclaiming licenses/);
     // Three weeks later (Roster was stopped): one digest, for the last Monday.
     setNow('2026-12-29T10:00:00Z');
     expect(await queueDueDigests(r.db.ctx)).toBe(1);

@@ -14,7 +14,11 @@
  * restored (under a new username when asked) and purged, licenses assigned with Graph's license
  * errors, guests invited, managers set and removed (`/users/{id}/manager/$ref`, read back with
  * `$expand=manager` or delta's `manager@delta`; `tenant.setManager` is an admin-center change); a
- * user made there is invisible to reads for a while on demand (`setVisibilityDelay`).
+ * user made there is invisible to reads for a while on demand (`setVisibilityDelay`). Users'
+ * signInActivity (`tenant.signIn(…)`) is returned by /users when selected, as Graph guards it:
+ * AuditLog.Read.All per app (else 403 Authorization_RequestDenied), a P1/P2 tenant
+ * (`tenant.premium`, else 403 Authentication_RequestFromNonPremiumTenantOrB2CTenant), $top at most
+ * 999, never in a delta query.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -49,7 +53,12 @@ export interface FakeGraph {
    * `Retry-After: retryAfter` seconds (null: no header) and status 429 (default) or 503.
    */
   throttle(options: { fraction?: number; next?: number; retryAfter?: number | null; status?: 429 | 503; seed?: number; inBatchOnly?: boolean }): void;
-  /** Users per page of /users/delta (default 100). */
+  /**
+   * The next `count` requests whose path and query (`/users?$select=…`) match answer 503 without
+   * Retry-After (an outage of one page), or 400 (a page token that expired).
+   */
+  failRequests(matches: (pathAndQuery: string) => boolean, count: number, status?: 503 | 400): void;
+  /** Users per page of /users/delta, and at most per page of /users (default 100). */
   setPageSize(size: number): void;
   /** Every token issued so far stops working (401 InvalidAuthenticationToken). */
   expireTokens(): void;
@@ -104,6 +113,9 @@ export async function startFakeGraph(options: { tenantId?: string; displayName?:
         status: status ?? s.throttling.status,
         inBatchOnly: inBatchOnly ?? s.throttling.inBatchOnly,
       };
+    },
+    failRequests(matches, count, status = 503) {
+      s.outages.push({ matches, count, status });
     },
     setPageSize(size) {
       s.pageSize = size;

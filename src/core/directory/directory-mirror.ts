@@ -1,5 +1,6 @@
 import type { Db } from '../../store/database.js';
 import type { Role } from '../../domain/roles.js';
+import type { MirroredSignIn } from '../../store/directory-mirror-signins.js';
 import type { MirrorChange, MirrorCounts, MirroredDomain, MirroredProduct } from '../../domain/mirror.js';
 
 /**
@@ -23,6 +24,8 @@ export interface DirectoryMirror {
   setDomains(tx: Db, tenantId: string, domains: readonly MirroredDomain[], at: Date): Promise<void>;
   /** The users the tenant has hold exactly their Entra roles, by object id, as Roster's roles; how many assignments. */
   setRoles(tx: Db, tenantId: string, roles: ReadonlyMap<string, readonly Role[]>, at: Date): Promise<number>;
+  /** One page of the tenant's sign-in activity: each user's last sign-in (null: never), read at `at`; how many users it set. */
+  setSignIns(tx: Db, tenantId: string, signIns: readonly MirroredSignIn[], at: Date): Promise<number>;
   /** Each user is the Slack member given (null: nobody): what their roles let that member do in Roster. */
   linkMembers(tx: Db, links: readonly { userId: string; slackUserId: string | null }[], at: Date): Promise<void>;
 }

@@ -46,7 +46,11 @@ export interface ReclaimResult {
 /** The proposed users now, refused when they are not the set that was confirmed (someone changed something meanwhile). */
 async function confirmedTargets(ctx: CoreContext, tenantId: string, confirmation: ReclaimConfirmation): Promise<Result<{ targets: ReclaimTarget[] }>> {
   const { rows, count } = await reclaimCandidates(ctx, tenantId);
-  if (count === 0) return fail('not_found', 'Nobody is proposed for reclaiming: no licensed user has their sign-in blocked (but those kept).');
+  if (count === 0)
+    return fail(
+      'not_found',
+      'Nobody is proposed for reclaiming: no licensed user has their sign-in blocked or has not signed in for a while (but those kept).',
+    );
   const changed =
     confirmation.count !== rows.length || (confirmation.fingerprint !== undefined && confirmation.fingerprint !== fingerprintOf(rows.map((r) => r.userId)));
   if (changed)

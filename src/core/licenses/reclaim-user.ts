@@ -14,11 +14,11 @@ import { writeAudit } from '../../store/audit.js';
 import type { Db } from '../../store/database.js';
 import { accessStateOf } from '../../store/directory-users.js';
 import { licenseSettings } from '../../store/license-settings.js';
-import { isKept, keepUsers } from '../../store/reclaim.js';
+import { isKept, keepUsers, reclaimableUser } from '../../store/reclaim.js';
 import { licensePools, licensesOf } from '../../store/seat-ledger.js';
 import { activeUsernameById } from '../../store/user-lifecycle.js';
 import { changeUserLicenses, LicenseChangeRefused } from './change-user-licenses.js';
-import { reclaimCandidates } from './reclaim-report.js';
+import { inactivityOf, reasonOf, reclaimCandidates } from './reclaim-report.js';
 
 /** A proposed user to reclaim: who, and the products the report proposed (only those are taken). */
 export interface ReclaimTarget {
@@ -44,7 +44,7 @@ export async function planReclaim(ctx: CoreContext, actor: Actor): Promise<Resul
 /**
  * Takes the proposed licenses from one user inside the caller's transaction (a job's savepoint, or
  * a transaction of its own), decided again there: the actor still may, the user is still active,
- * blocked and not kept meanwhile, and still holds them. A user who no longer qualifies, or whose
+ * blocked or inactive (as the last sync read their sign-ins), not kept meanwhile, and still holds them. A user who no longer qualifies, or whose
  * license change is refused, is an outcome with why (nothing written for them); a permission the
  * actor lost meanwhile throws a CoreFailure, which the caller's step or transaction turns into a refusal.
  * `directory` is the one changeDirectory gives (a connected tenant's changes go to the tenant first).
@@ -54,11 +54,23 @@ export async function reclaimUserWithin(tx: Db, directory: DirectoryProvider, pl
   const current = await reauthorize(tx, plan.auth, 'assign_licenses');
   const state = await accessStateOf(tx, target.userId);
   if (!state || state.deleted) return { notDone: { userPrincipalName: name, reason: USER_GONE } };
-  if (state.accountEnabled) return { notDone: { userPrincipalName: name, reason: `${name} may sign in again since the report; nothing was taken.` } };
   if (await isKept(tx, target.userId, now)) return { notDone: { userPrincipalName: name, reason: `${name} was kept meanwhile; nothing was taken.` } };
   const held = new Set((await licensesOf(tx, target.userId)).map((l) => l.skuId));
   const remove = target.skuIds.filter((skuId) => held.has(skuId));
   if (remove.length === 0) return { notDone: { userPrincipalName: name, reason: `${name} holds none of these licenses any more.` } };
+  // Still blocked, or still inactive as the last sync read them (one who signed in meanwhile keeps theirs).
+  const { inactivity, cutoff } = await inactivityOf(tx, plan.auth.tenant.id, now);
+  const still = await reclaimableUser(tx, plan.auth.tenant.id, target.userId, now, cutoff);
+  if (!still)
+    return {
+      notDone: {
+        userPrincipalName: name,
+        reason: cutoff
+          ? `${name} may sign in and has signed in within the last ${inactivity.days} days (as the last sync read it); nothing was taken.`
+          : `${name} may sign in again since the report; nothing was taken.`,
+      },
+    };
+  const { why } = reasonOf(still, now);
   try {
     const done = await changeUserLicenses(
       tx,
@@ -81,7 +93,7 @@ export async function reclaimUserWithin(tx: Db, directory: DirectoryProvider, pl
         targetType: 'user',
         targetUserId: target.userId,
         changedFields: ['licenses', ...(done.mailbox === 'grace' ? ['mailbox'] : [])],
-        summary: `Reclaimed ${names} from ${name} (sign-in blocked)`,
+        summary: `Reclaimed ${names} from ${name} (${why})`,
       },
       now,
     );
@@ -107,7 +119,7 @@ export async function reclaimOne(ctx: CoreContext, actor: Actor, userId: string,
   if (!target)
     return fail(
       'not_found',
-      'That user is no longer proposed (their sign-in was allowed, their licenses taken, or someone kept them). Run `/licenses reclaim` again.',
+      'That user is no longer proposed (their sign-in was allowed, they signed in, their licenses were taken, or someone kept them). Run `/licenses reclaim` again.',
     );
   const now = ctx.now();
   const outcome = await changeDirectory(ctx, plan.auth.tenant, (tx, directory) => reclaimUserWithin(tx, directory, plan, target, now), {
@@ -138,9 +150,11 @@ export async function keepLicensedUsers(
   const missing = wanted.filter((w) => !picked.some((r) => ('ids' in input.users ? r.userId : r.userPrincipalName.toLowerCase()) === w));
   if (missing.length > 0) {
     const names = await Promise.all(missing.map(async (m) => ('ids' in input.users ? ((await activeUsernameById(ctx.db, tenantId, m)) ?? m) : m)));
-    return fail('not_found', `Not proposed for reclaiming (sign-in allowed, no license, or kept already): ${names.join(', ')}. Nothing was kept.`, [
-      { field: 'users', message: 'Not in the reclaim report.' },
-    ]);
+    return fail(
+      'not_found',
+      `Not proposed for reclaiming (sign-in allowed and signed in lately, no license, or kept already): ${names.join(', ')}. Nothing was kept.`,
+      [{ field: 'users', message: 'Not in the reclaim report.' }],
+    );
   }
   const now = ctx.now();
   const until = addDays(now, (await licenseSettings(ctx.db, tenantId)).reclaimKeepDays);

@@ -26,6 +26,8 @@ export interface ConnectionView {
   syncing: boolean;
   /** Whether Roster's admin roles follow the tenant's Entra roles: read at the last sync, or not (and why). */
   adminRoles: AdminRolesRead;
+  /** Users' sign-in activity (sign-in-activity.ts): when last read to the end, and why the last try could not (null: it could). */
+  signInActivity: { readAt: Date | null; problem: string | null };
 }
 
 /** Whether the syncs read the users' Microsoft Entra roles (docs/domain.md "Connected organizations"). */
@@ -88,6 +90,7 @@ export async function connectionStatus(
       lastSyncCounts: counts.success ? counts.data : null,
       syncing: (await openSync(ctx, auth.tenant.id)) !== null,
       adminRoles: adminRolesOf(record),
+      signInActivity: { readAt: record.signInReadAt, problem: record.signInProblem },
     },
   });
 }

@@ -3,10 +3,11 @@ import { USER_SELECT, type GraphUser } from '../../graph/graph-types.js';
 import type { MirrorCounts } from '../../domain/mirror.js';
 import type { Logger } from '../../log.js';
 import type { Db } from '../../store/database.js';
-import { claimSync, connectionOf, holdsSync, noteSyncError, recordSyncEnd, saveUsersDeltaLink } from '../../store/directory-connections.js';
+import { claimSync, connectionOf, holdsSync, noteSyncError, recordSignInRead, recordSyncEnd, saveUsersDeltaLink } from '../../store/directory-connections.js';
 import { setDirectoryKind, tenantById } from '../../store/organizations.js';
 import { reportChange, type CoreContext } from '../context.js';
 import { PermanentJobFailure, type JobHandler, type RunningJob } from '../jobs/job-handler.js';
+import { SCHEDULE_ACTOR } from '../jobs/scheduler.js';
 import { queueNotice } from '../notices/queue-notice.js';
 import { openClientSecret } from './connection-secret.js';
 import { graphProblem } from './graph-problems.js';
@@ -16,6 +17,7 @@ import { readTenantFacts } from './tenant-facts.js';
 import { readEntraRoles } from './entra-roles.js';
 import { CREATE_MISSING_JOB } from './create-missing-job.js';
 import { openJobsOfTenant } from '../../store/jobs.js';
+import { lastSignInOf, readSignInPage, signInPassDue, signInRefusal, SIGN_IN_QUERY } from './sign-in-activity.js';
 
 /** Users written per transaction (a Graph page is split into steps of this size). */
 export const SYNC_STEP_USERS = 250;
@@ -34,8 +36,12 @@ interface SyncProgress {
   fullSince: string | null;
   /** The link of the next round, once the last page is written. */
   deltaLink: string | null;
-  phase: 'users' | 'removing' | 'facts';
+  phase: 'users' | 'removing' | 'signins' | 'facts';
   counts: MirrorCounts & { users: number };
+  /** The sign-in activity page being read (null: the pass has not started, or is not due). */
+  signInLink?: string | null;
+  /** When the pass started: the moment its users' activity counts as read. */
+  signInAt?: string | null;
 }
 
 function progressOf(job: RunningJob): Partial<SyncProgress> {
@@ -50,8 +56,9 @@ const FOR_GOOD = new Set(['wrong_secret', 'expired_secret', 'unknown_tenant', 'u
  * with a delta query (the first time, or when the tenant asks for it, every user: the users not read
  * then are deleted in Roster), written a few hundred per transaction with the page link saved in the
  * same step (a restart goes on from there; only one page is in memory at a time), then its products
- * (seats) and domains. The delta link is kept per organization for the next sync. One sync per
- * organization at a time (`claimSync`); a sync that finds the organization disconnected stops.
+ * (seats) and domains; every few hours, users' sign-in activity in a pass of its own
+ * (sign-in-activity.ts: delta queries do not carry it), a page a step. The delta link is kept per
+ * organization for the next sync. One sync per organization at a time (`claimSync`); a sync that finds the organization disconnected stops.
  */
 export function directorySyncHandler(core: CoreContext, deps: { secretKey: () => Buffer; logger: Logger }): JobHandler {
   return {
@@ -82,6 +89,8 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
         deltaLink: saved.deltaLink ?? null,
         phase: saved.phase ?? 'users',
         counts: saved.counts ?? { added: 0, changed: 0, removed: 0, users: 0 },
+        signInLink: saved.signInLink ?? null,
+        signInAt: saved.signInAt ?? null,
       };
       const held = async (tx: Db) => {
         if (!(await holdsSync(tx, tenantId, job.record.id))) throw new PermanentJobFailure('The organization was disconnected while it synced.');
@@ -120,7 +129,7 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
                 };
                 if (!last) progress.done = start + SYNC_STEP_USERS;
                 else if (page.nextLink) Object.assign(progress, { link: page.nextLink, done: 0 });
-                else Object.assign(progress, { link: null, done: 0, deltaLink: page.deltaLink, phase: progress.fullSince ? 'removing' : 'facts' });
+                else Object.assign(progress, { link: null, done: 0, deltaLink: page.deltaLink, phase: progress.fullSince ? 'removing' : 'signins' });
                 return { ...progress };
               },
             );
@@ -138,11 +147,60 @@ export function directorySyncHandler(core: CoreContext, deps: { secretKey: () =>
             },
             (removed) => {
               progress.counts.removed += removed;
-              if (removed < REMOVE_STEP_USERS) Object.assign(progress, { phase: 'facts', fullSince: null });
+              if (removed < REMOVE_STEP_USERS) Object.assign(progress, { phase: 'signins', fullSince: null });
               return { ...progress };
             },
           );
           if (!step.ok) throw new PermanentJobFailure(step.message);
+        }
+        let signInRestarted = false;
+        while (progress.phase === 'signins') {
+          if (!progress.signInLink) {
+            if (!signInPassDue(connection, core.now(), job.record.requestedBy !== SCHEDULE_ACTOR)) {
+              progress.phase = 'facts';
+              break;
+            }
+            Object.assign(progress, { signInLink: SIGN_IN_QUERY, signInAt: core.now().toISOString() });
+          }
+          const stop = job.stopRequested();
+          if (stop) return { stopped: stop };
+          const readAt = new Date(progress.signInAt ?? core.now().toISOString());
+          const link = progress.signInLink!;
+          const read = await readSignInPage(client, link).then(
+            (page) => ({ page }),
+            (error: unknown) => {
+              // No AuditLog.Read.All, or no Entra ID P1: the sync goes on without it, and says why.
+              const why = signInRefusal(error);
+              if (why !== null) return { why };
+              // A page link kept across a restart that Graph no longer takes (its token expired): the pass starts again.
+              // Once a run: a link refused again after that is an error like any other.
+              const expired = error instanceof GraphError && (error.kind === 'refused' || error.kind === 'resync_required');
+              if (link !== SIGN_IN_QUERY && expired && !signInRestarted) return { restart: true };
+              throw error;
+            },
+          );
+          if ('restart' in read) {
+            signInRestarted = true;
+            deps.logger.info('the sign-in activity page link expired; reading it from the start', { tenant: tenantId });
+            Object.assign(progress, { signInLink: SIGN_IN_QUERY, signInAt: core.now().toISOString() });
+            continue;
+          }
+          const step = await job.step(
+            async (tx) => {
+              await held(tx);
+              if ('why' in read) return recordSignInRead(tx, tenantId, job.record.id, core.now(), read.why);
+              await core.mirror.setSignIns(tx, tenantId, read.page.value.map(lastSignInOf), readAt);
+              if (!read.page.nextLink) await recordSignInRead(tx, tenantId, job.record.id, readAt, null);
+              return true;
+            },
+            () => {
+              if ('page' in read && read.page.nextLink) progress.signInLink = read.page.nextLink;
+              else Object.assign(progress, { phase: 'facts', signInLink: null, signInAt: null });
+              return { ...progress };
+            },
+          );
+          if (!step.ok) throw new PermanentJobFailure(step.message);
+          if ('why' in read) deps.logger.info('sign-in activity not read', { tenant: tenantId, why: read.why });
         }
         const facts = await readTenantFacts(client);
         // Roster's admin roles are the tenant's Entra roles (when the app may read them: RoleManagement.Read.Directory).

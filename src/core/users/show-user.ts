@@ -38,6 +38,8 @@ export interface UserDetails {
   signIn: {
     allowed: boolean;
     lastSignInAt: Date | null;
+    /** Whether `lastSignInAt` null means "never": false on a connected tenant whose sign-in activity was not read for them. */
+    lastSignInKnown: boolean;
     passwordSetAt: Date;
     passwordExpiresAt: Date | null;
     mustChangePassword: boolean;
@@ -101,6 +103,7 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
       signIn: {
         allowed: user.accountEnabled,
         lastSignInAt: user.lastSignInAt,
+        lastSignInKnown: user.signInReadAt !== null || auth.tenant.directory !== 'microsoft365',
         passwordSetAt: user.passwordSetAt,
         passwordExpiresAt: expiry > 0 ? addDays(user.passwordSetAt, expiry) : null,
         mustChangePassword: user.forceChangePassword,

@@ -103,6 +103,14 @@ export function connectReviewModal(plan: ConnectPlan): View {
   };
 }
 
+/** Whether the sync reads users' sign-in activity (what "not signed in for N days" in the reclaim report needs), or why not. */
+function signInActivityLine(c: ConnectionView): KnownBlock {
+  const { readAt, problem } = c.signInActivity;
+  if (problem) return context(`*Sign-in activity:* not read: ${esc(problem)}`);
+  if (readAt) return context(`*Sign-in activity:* read at each sync, every few hours (last read ${slackDateTime(readAt)})`);
+  return context('*Sign-in activity:* not read yet (the next sync reads it).');
+}
+
 /** The connected organization: tenant, app, last sync; Sync now and (Global admins) Disconnect. */
 export function connectionMessage(organizationName: string, c: ConnectionView, canManage: boolean, said?: string): { text: string; blocks: Blocks } {
   const counts = c.lastSyncCounts;
@@ -121,6 +129,7 @@ export function connectionMessage(organizationName: string, c: ConnectionView, c
     ]),
     section(`*Admin roles:* ${adminRolesSentence(c.adminRoles, slackDateTime, esc)}.`),
     ...(c.lastSyncError ? [section(`:warning: *The last sync failed:* ${esc(c.lastSyncError)}`)] : []),
+    signInActivityLine(c),
     {
       type: 'actions',
       block_id: 'connection_actions',

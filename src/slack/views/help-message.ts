@@ -31,7 +31,7 @@ export const LICENSES_HELP = [
   '`/licenses buy <product> <quantity>`: add seats. `<product>` is a part number (`O365_BUSINESS_ESSENTIALS`) or part of the name (`business basic`)',
   '`/licenses warn <seats>`: the seat warning: the App Home warns, and the admins get one alert, when fewer seats of a product are left (Global admins; 0 for never)',
   "`/licenses alerts`: each product's seat alert · `/licenses alerts set <product> <seats>` · `remove <product>` · `channel here|admins` · `digest monday 9|off` (UTC) (Global and Billing admins)",
-  '`/licenses price <product> <amount> <currency>`: what a seat costs a month (or `none`) · `/licenses reclaim`: blocked users who hold licenses, with Keep, Reclaim and Reclaim all · `/licenses reclaim keep-days <days>`',
+  '`/licenses price <product> <amount> <currency>`: what a seat costs a month (or `none`) · `/licenses reclaim`: blocked (or, on a connected tenant, inactive) users who hold licenses, with Keep, Reclaim and Reclaim all · `/licenses reclaim keep-days <days>` · `/licenses reclaim inactive-days <days>`',
   '`/licenses assign <product>` · `/licenses unassign <product>`: pick up to 20 users, see what was done and why not',
   '`/licenses users <product>`: who has it · `/licenses set <product> <quantity>`: change the seats · `/licenses takeover <product>`: take over a self-service subscription',
 ].join('\n');

@@ -1,7 +1,7 @@
 import type { KnownBlock } from '@slack/types';
 import { formatSums } from '../../core/licenses/money.js';
 import type { ReclaimResult } from '../../core/licenses/reclaim-job.js';
-import type { ReclaimReport, ReclaimRow } from '../../core/licenses/reclaim-report.js';
+import { inactivityNote, proposedWho, type ReclaimReport, type ReclaimRow } from '../../core/licenses/reclaim-report.js';
 import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { button, context, destructiveButton, esc, header, section } from './kit.js';
@@ -15,7 +15,7 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n.toLocaleString
 function rowText(row: ReclaimRow): string {
   const cost = formatSums(row.monthly);
   const names = row.products.map((p) => esc(p.displayName)).join(', ');
-  return `*${esc(row.displayName)}* \`${esc(row.userPrincipalName)}\` · sign-in blocked\n${names}${cost ? ` · ${esc(cost)} a month` : ''}${row.unpriced.length && cost ? ' (and unpriced)' : ''}`;
+  return `*${esc(row.displayName)}* \`${esc(row.userPrincipalName)}\` · ${esc(row.why)}\n${names}${cost ? ` · ${esc(cost)} a month` : ''}${row.unpriced.length && cost ? ' (and unpriced)' : ''}`;
 }
 
 /** `/licenses reclaim`: who holds licenses unused, what they cost, Keep and Reclaim on each, Reclaim all. */
@@ -24,11 +24,18 @@ export function reclaimReportMessage(report: ReclaimReport, said?: string): { te
   const blocks: KnownBlock[] = [header(esc(title))];
   if (said) blocks.push(context(esc(said)));
   const cost = formatSums(report.monthly);
-  if (report.count === 0) blocks.push(section('Nobody to propose: no licensed user has their sign-in blocked (but those kept).'));
+  if (report.count === 0)
+    blocks.push(
+      section(
+        report.inactivity.state === 'read'
+          ? `Nobody to propose: every licensed user may sign in and has within ${report.inactivity.days} days (or is new, or kept).`
+          : 'Nobody to propose: no licensed user has their sign-in blocked (but those kept).',
+      ),
+    );
   else {
     blocks.push(
       section(
-        `${plural(report.count, 'user')} whose sign-in is blocked ${report.count === 1 ? 'holds' : 'hold'} ${plural(report.seats, 'license')}${cost ? `, ${esc(cost)} a month` : ''}.${
+        `${esc(proposedWho(report))} ${report.count === 1 ? 'holds' : 'hold'} ${plural(report.seats, 'license')}${cost ? `, ${esc(cost)} a month` : ''}.${
           report.unpriced.length ? ` No price for ${report.unpriced.map((p) => esc(p.displayName)).join(', ')} (\`/licenses price\`).` : ''
         }`,
       ),
@@ -41,7 +48,7 @@ export function reclaimReportMessage(report: ReclaimReport, said?: string): { te
         elements: [
           destructiveButton(`Reclaim all (${all.toLocaleString('en')})`, SEATS.reclaimAll, `${all} ${report.fingerprint}`, {
             title: 'Reclaim licenses',
-            text: `Take ${plural(report.seats, 'license')} from ${plural(all, 'blocked user')}? Their mailboxes are kept 30 days. The results come as one DM.`,
+            text: `Take ${plural(report.seats, 'license')} from ${plural(all, report.rows.every((r) => r.reason === 'blocked') ? 'blocked user' : 'user')}? Their mailboxes are kept 30 days. The results come as one DM.`,
             confirm: 'Reclaim all',
           }),
         ],
@@ -74,7 +81,7 @@ export function reclaimReportMessage(report: ReclaimReport, said?: string): { te
     blocks.push(context(`Kept: ${report.kept.map((k) => `\`${esc(k.userPrincipalName)}\` until ${slackDateTime(k.keptUntil)}`).join(', ')}`));
   blocks.push(
     context(
-      `Keep leaves a user out for ${report.keepDays} days. Deleted users hold no license (theirs were freed when deleted). Users who have not signed in for a while are not proposed yet: Roster does not read sign-in activity from Microsoft 365.${
+      `Keep leaves a user out for ${report.keepDays} days. Deleted users hold no license (theirs were freed when deleted). ${inactivityNote(report.inactivity, slackDateTime, esc)}${
         report.canReclaim ? '' : ' Global, User and License admins reclaim (in Roster’s own directory).'
       }`,
     ),

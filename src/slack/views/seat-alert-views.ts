@@ -118,8 +118,8 @@ export function seatDigestMessage(digest: SeatDigest): { text: string; blocks: B
   blocks.push(
     context(
       digest.reclaimable.users > 0
-        ? `${digest.reclaimable.users} licensed user${digest.reclaimable.users === 1 ? ' is' : 's are'} blocked${cost ? ` (${esc(cost)} a month)` : ''}: \`/licenses reclaim\`.`
-        : 'Nobody blocked holds a license.',
+        ? `${digest.reclaimable.users} licensed user${digest.reclaimable.users === 1 ? ' is' : 's are'} proposed for reclaiming (sign-in blocked, or on a connected tenant no sign-in lately)${cost ? `, ${esc(cost)} a month` : ''}: \`/licenses reclaim\`.`
+        : 'Nobody is proposed for reclaiming licenses.',
     ),
     context(`For ${slackDateTime(digest.slot)} · \`/licenses alerts digest off\` stops it.`),
   );

@@ -24,7 +24,7 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
     ...fields([
       ['Username', `\`${esc(user.userPrincipalName)}\``],
       ['Sign-in', signIn.allowed ? 'Allowed' : user.startsAt ? `:calendar: Starts ${slackDateTime(user.startsAt)} (blocked until then)` : ':no_entry: Blocked'],
-      ['Last sign-in', signIn.lastSignInAt ? shortDate(signIn.lastSignInAt) : 'Never'],
+      ['Last sign-in', signIn.lastSignInAt ? shortDate(signIn.lastSignInAt) : signIn.lastSignInKnown ? 'Never' : 'Not read (`/users connect`)'],
       ['Password', `Set ${shortDate(signIn.passwordSetAt)}${signIn.mustChangePassword ? ', must change at next sign-in' : ''}`],
       ['Password expires', expiryText(signIn.passwordExpiresAt, now)],
       ['Roles', user.roles.length ? roleLabels(user.roles) : 'User (no admin access)'],

@@ -1,6 +1,7 @@
 import type { GraphUser } from '../../../src/graph/graph-types.js';
 import { decodeToken, deltaPage, encodeToken } from './delta.js';
 import type { FakeApp, FakeGraphState } from './state.js';
+import type { FakeTenant } from './tenant.js';
 import { visible, writeRoute } from './write-routes.js';
 
 /** An answer of the fake: status, headers, JSON body. */
@@ -42,13 +43,39 @@ function upnFilter(filter: string | null): string[] | null | 'bad' {
   return values.length > 15 ? 'bad' : values;
 }
 
-function select(user: GraphUser, query: URLSearchParams): GraphUser {
-  const wanted = query
+function selected(query: URLSearchParams): string[] | undefined {
+  return query
     .get('$select')
     ?.split(',')
     .map((s) => s.trim());
+}
+
+/**
+ * The properties asked for (all by default, as Graph's default set; signInActivity only when
+ * selected, as Graph returns it: null for a user who never signed in).
+ */
+function select(user: GraphUser, query: URLSearchParams, t?: FakeTenant): GraphUser {
+  const wanted = selected(query);
   if (!wanted) return user;
-  return Object.fromEntries(Object.entries(user).filter(([key]) => key === 'id' || wanted.includes(key))) as unknown as GraphUser;
+  const picked = Object.fromEntries(Object.entries(user).filter(([key]) => key === 'id' || wanted.includes(key)));
+  if (t && wanted.some((w) => w.toLowerCase() === 'signinactivity')) picked.signInActivity = t.signIns.get(user.id) ?? null;
+  return picked as unknown as GraphUser;
+}
+
+/**
+ * signInActivity, as Graph guards it: the app needs AuditLog.Read.All (besides User.Read.All), and
+ * the tenant Entra ID P1 or P2; a delta query cannot return it. Null when the request may go on.
+ */
+function signInActivityRefusal(t: FakeTenant, app: FakeApp, path: string, query: URLSearchParams): Answer | null {
+  if (!selected(query)?.some((w) => w.toLowerCase() === 'signinactivity')) return null;
+  if (path === '/users/delta') return graphFault(400, 'Request_UnsupportedQuery', "Property 'signInActivity' is not supported for delta queries.");
+  if (!app.permissions.includes('AuditLog.Read.All'))
+    return graphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+  if (!t.premium)
+    return graphFault(403, 'Authentication_RequestFromNonPremiumTenantOrB2CTenant', "Neither tenant is B2C or tenant doesn't have premium license");
+  const top = Number(query.get('$top') ?? 100);
+  if (top > 999) return graphFault(400, 'Request_UnsupportedQuery', 'The value of $top must be at most 999 when signInActivity is selected.');
+  return null;
 }
 
 /** A Graph request (path under /v1.0) from `app`, already authenticated; `body` is a change's JSON body. */
@@ -60,6 +87,8 @@ export function graphRoute(s: FakeGraphState, method: string, path: string, quer
   if (!allowed(app.permissions, path)) return graphFault(403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
   const t = s.tenant;
   const base = `${s.graphUrl}/v1.0`;
+  const refused = signInActivityRefusal(t, app, path, query);
+  if (refused) return refused;
   if (path === '/roleManagement/directory/roleAssignments') {
     const filter = query.get('$filter');
     const wanted = filter ? [...filter.matchAll(/'([0-9a-f-]{36})'/gi)].map((m) => m[1]!.toLowerCase()) : null;
@@ -110,10 +139,11 @@ export function graphRoute(s: FakeGraphState, method: string, path: string, quer
   if (path === '/users') {
     const wanted = upnFilter(query.get('$filter'));
     if (wanted === 'bad') return graphFault(400, 'Request_UnsupportedQuery', 'Unsupported or invalid query filter clause specified.');
-    const top = Math.min(Number(query.get('$top') ?? 100) || 100, 999);
+    // Graph gives at most $top (999 at most) a page, and may give fewer: the fake's page size (setPageSize) bounds it too.
+    const top = Math.min(Number(query.get('$top') ?? 100) || 100, 999, s.pageSize);
     const offset = decodeToken<{ offset: number }>(query.get('$skiptoken') ?? '')?.offset ?? 0;
     const all = t.activeUsers().filter((u) => wanted === null || wanted.includes(u.userPrincipalName!.toLowerCase()));
-    const page = all.slice(offset, offset + top).map((u) => select(u, query));
+    const page = all.slice(offset, offset + top).map((u) => select(u, query, t));
     const next =
       offset + top < all.length
         ? { '@odata.nextLink': `${base}/users?${new URLSearchParams({ ...Object.fromEntries(query), $skiptoken: encodeToken({ offset: offset + top }) })}` }
@@ -132,7 +162,7 @@ export function graphRoute(s: FakeGraphState, method: string, path: string, quer
     const expand = query.get('$expand');
     if (expand && !/^manager(\(\$select=id\))?$/.test(expand)) return graphFault(400, 'Request_BadRequest', `The fake Graph does not expand ${expand}.`);
     const manager = expand && state.managerId ? { manager: { '@odata.type': '#microsoft.graph.user', id: state.managerId } } : {};
-    return json(200, { ...select(state.user, query), ...manager });
+    return json(200, { ...select(state.user, query, t), ...manager });
   }
   return graphFault(400, 'Request_BadRequest', `Resource not found for the segment '${path.split('/')[1] ?? ''}'.`);
 }

@@ -64,6 +64,17 @@ export async function route(s: FakeGraphState, req: IncomingMessage, res: Server
     record(answer.status);
     return send(res, answer);
   }
+  const outage = s.outages.find((o) => o.count > 0 && o.matches(`${path}${url.search}`));
+  if (outage) {
+    outage.count -= 1;
+    record(outage.status);
+    return send(
+      res,
+      outage.status === 400
+        ? graphFault(400, 'Request_BadRequest', 'The specified page token value has expired and can no longer be included in your request.')
+        : graphFault(503, 'serviceNotAvailable', 'The service is temporarily unavailable.'),
+    );
+  }
   if (path === '/$batch' && method === 'POST') {
     if (s.beforeChange) await s.beforeChange({ method, path, body: safeJson(body) });
     const answer = batch(s, JSON.parse(body || '{}') as { requests?: InnerRequest[] }, app);

@@ -53,6 +53,8 @@ export class FakeGraphState {
   stats = { requests: 0, throttled: 0, tokens: 0 };
   /** The next this-many JSON batches are carried out, then their connection is cut before the answer (a lost response). */
   dropBatchAnswers = 0;
+  /** Requests (`/users?…`, path and query) answered `status` (503: without Retry-After; 400: an expired page token), the next `count` that match. */
+  outages: { matches: (pathAndQuery: string) => boolean; count: number; status: 503 | 400 }[] = [];
   /** Runs before a change (not a GET, not a batch) is answered: a test acts "at the same moment". */
   beforeChange: ((call: { method: string; path: string; body: unknown }) => Promise<void> | void) | null = null;
   private random: () => number;

@@ -27,6 +27,13 @@ export interface FakeUser {
   managerId: string | null;
 }
 
+/** Graph's signInActivity of a user (ISO dates; a kind of sign-in never made is null). */
+export interface FakeSignInActivity {
+  lastSignInDateTime: string | null;
+  lastNonInteractiveSignInDateTime: string | null;
+  lastSuccessfulSignInDateTime: string | null;
+}
+
 export interface FakeSku {
   skuId: string;
   skuPartNumber: string;
@@ -78,6 +85,13 @@ export class FakeTenant {
   readonly planNeeds = new Map<string, string[]>();
   /** How long a user made or restored through Graph stays invisible to reads (ms). */
   visibilityDelayMs = 0;
+  /**
+   * Whether the tenant has Microsoft Entra ID P1 or P2: without it Graph refuses signInActivity
+   * (403 Authentication_RequestFromNonPremiumTenantOrB2CTenant) even to an app with AuditLog.Read.All.
+   */
+  premium = true;
+  /** Users' sign-in activity by id (Graph's signInActivity); a user without one never signed in (Graph answers null). */
+  readonly signIns = new Map<string, FakeSignInActivity>();
   /** Microsoft Entra role assignments: the user (principalId), the role (its template id) and the scope ('/': the whole tenant). */
   readonly roleAssignments: { id: string; principalId: string; roleDefinitionId: string; directoryScopeId: string }[] = [];
 
@@ -168,6 +182,19 @@ export class FakeTenant {
   }
 
   /** A user by id or username (deleted ones included, not purged). */
+  /** The user signed in at `at` (interactive unless said; a failed one changes only lastSignInDateTime), as Entra's sign-in logs record it. */
+  signIn(idOrUpn: string, at: Date, options: { interactive?: boolean; failed?: boolean } = {}): void {
+    const state = this.find(idOrUpn);
+    if (!state) throw new Error(`fake tenant: no user ${idOrUpn}`);
+    const before = this.signIns.get(state.user.id) ?? { lastSignInDateTime: null, lastNonInteractiveSignInDateTime: null, lastSuccessfulSignInDateTime: null };
+    const iso = at.toISOString();
+    this.signIns.set(state.user.id, {
+      lastSignInDateTime: options.interactive === false ? before.lastSignInDateTime : iso,
+      lastNonInteractiveSignInDateTime: options.interactive === false ? iso : before.lastNonInteractiveSignInDateTime,
+      lastSuccessfulSignInDateTime: options.failed ? before.lastSuccessfulSignInDateTime : iso,
+    });
+  }
+
   find(idOrUpn: string): FakeUser | undefined {
     const id = this.users.has(idOrUpn) ? idOrUpn : this.byUpn.get(idOrUpn.toLowerCase());
     const state = id ? this.users.get(id) : undefined;

@@ -3,7 +3,7 @@ import { changeSeatAlerts, type SeatAlertChange } from '../../../core/licenses/c
 import { formatMoney } from '../../../core/licenses/money.js';
 import { setPrice } from '../../../core/licenses/product-prices.js';
 import { reclaimReport } from '../../../core/licenses/reclaim-report.js';
-import { setKeepDays } from '../../../core/licenses/reclaim-settings.js';
+import { setInactiveDays, setKeepDays } from '../../../core/licenses/reclaim-settings.js';
 import { isLow, seatAlerts } from '../../../core/licenses/seat-alerts.js';
 import type { ListenerDeps } from '../../deps.js';
 import { change, type Plan } from '../../services/answer.js';
@@ -67,6 +67,19 @@ export async function licensesSeatsSubcommand(
       after: change('set the keep time', async () => {
         const result = await setKeepDays(deps.core, actor, words[1] ?? '');
         if (!result.ok) await tell(textMessage(`The keep time was not changed: ${result.message}`));
+      }),
+    };
+  }
+  if (sub === 'reclaim' && words[0]?.toLowerCase() === 'inactive-days') {
+    const rehearsal = await setInactiveDays(deps.core, actor, words[1] ?? '', { dryRun: true });
+    if (!rehearsal.ok) return say(rehearsal.message);
+    return {
+      ...say(
+        `Users not signed in for ${rehearsal.days} days (was ${rehearsal.before}) are now proposed in the reclaim report, on a connected Microsoft 365 tenant whose sign-in activity Roster reads.`,
+      ),
+      after: change('set the inactive days', async () => {
+        const result = await setInactiveDays(deps.core, actor, words[1] ?? '');
+        if (!result.ok) await tell(textMessage(`The inactive days were not changed: ${result.message}`));
       }),
     };
   }
