@@ -18,6 +18,9 @@ import { FakeSocketMode } from './fake-slack/socket-mode.js';
 import { FakeState, type FakeTeam, type Waiter } from './fake-slack/state.js';
 import type { FailureSpec, FileObject, Message, RecordedCall, SeedUser, SlackUser, SlackView, UploadedFile, ViewRecord } from './fake-slack/types.js';
 
+/** How long `waitFor` waits for a call before it fails, unless told otherwise. */
+export const WAIT_LIMIT_MS = 15_000;
+
 export type { FakeTeam } from './fake-slack/state.js';
 export { BROWSER_USER_COOKIE } from './fake-slack/oauth.js';
 export type {
@@ -246,7 +249,9 @@ export async function startFakeSlack(opts: FakeSlackOptions = {}): Promise<FakeS
       s.failures.set(method, queue);
     },
     waitFor(match, options) {
-      const { timeoutMs = 5000, after = 0 } = typeof options === 'number' ? { timeoutMs: options } : (options ?? {});
+      // A guard against a hang, not a speed check: with the type check and every other file sharing
+      // the cores, an answer after the ack (a form opened once the ack was sent) was seen to take over 5 s.
+      const { timeoutMs = WAIT_LIMIT_MS, after = 0 } = typeof options === 'number' ? { timeoutMs: options } : (options ?? {});
       const predicate = matcher(match);
       const found = s.calls.slice(after).find(predicate);
       if (found) return Promise.resolve(found);

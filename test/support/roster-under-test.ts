@@ -5,7 +5,7 @@ import type { OpenDatabase } from '../../src/db/open-database.js';
 import { createLogger } from '../../src/log.js';
 import { createRuntime } from '../../src/runtime/create-runtime.js';
 import { startSlackApp, type RosterApp, type SlackAppTuning } from '../../src/slack/create-app.js';
-import { startFakeSlack, type FakeSlack } from './fake-slack-api.js';
+import { startFakeSlack, WAIT_LIMIT_MS, type FakeSlack } from './fake-slack-api.js';
 import { SlackClientSim } from './slack-requests.js';
 import { createTestDatabase, type TestDatabase } from './test-db.js';
 import type { DatabaseKind } from '../../src/store/dialect.js';
@@ -89,7 +89,7 @@ export async function startRosterUnderTest(
     appUrl,
     baseUrl,
     logs,
-    handled: (eventId, { times = 1, timeoutMs = 5000 } = {}) =>
+    handled: (eventId, { times = 1, timeoutMs = WAIT_LIMIT_MS } = {}) =>
       new Promise<void>((resolve, reject) => {
         const line = (text: string) =>
           text.includes('"request handled"') && (text.includes(`"eventId":"${eventId}"`) || text.includes(`"triggerId":"${eventId}"`));
