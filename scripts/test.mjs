@@ -1,10 +1,14 @@
-// `npm test`: Biome first (seconds), then the one type check (tsc --noEmit) and every test (vitest,
+// `npm test`: Biome first (seconds), then the one type check (`npm run typecheck`: tsc --noEmit,
+// incremental, so it looks again only at what changed since `npm ci` or the last run) and every test (vitest,
 // which rebuilds dist/ itself when it is stale) side by side. The tests' output streams as it comes;
 // the type check's is printed after it, under its own heading. Fails when any of the three fails.
 // Arguments go to vitest: `npm test -- test/cli` still lints and type-checks everything.
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 
 const bin = (name) => `node_modules/.bin/${name}`;
+/** `npm run typecheck`'s arguments (package.json), run here without npm's own start-up. */
+const TYPECHECK = JSON.parse(readFileSync('package.json', 'utf8')).scripts.typecheck.split(' ').slice(1);
 
 const started = performance.now();
 const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s`;
@@ -30,11 +34,11 @@ if (lint.code !== 0) {
 }
 
 const [typecheck, tests] = await Promise.all([
-  run(bin('tsc'), ['--noEmit', '-p', '.'], { capture: true }),
+  run(bin('tsc'), TYPECHECK, { capture: true }),
   run(bin('vitest'), ['run', ...process.argv.slice(2)]),
 ]);
 
-process.stdout.write(`\n── Type check (tsc --noEmit -p .): ${typecheck.code === 0 ? 'no errors' : 'FAILED'} ──\n${typecheck.output}`);
+process.stdout.write(`\n── Type check (npm run typecheck): ${typecheck.code === 0 ? 'no errors' : 'FAILED'} ──\n${typecheck.output}`);
 process.stdout.write(`Biome ${lint.took}, type check ${typecheck.took}, tests ${tests.took} (side by side); in all ${seconds(started)}.\n`);
 const failed = [typecheck.code !== 0 && 'the type check', tests.code !== 0 && 'the tests'].filter(Boolean);
 if (failed.length > 0) {
