@@ -33,10 +33,7 @@ if (lint.code !== 0) {
   process.exit(lint.code);
 }
 
-const [typecheck, tests] = await Promise.all([
-  run(bin('tsc'), TYPECHECK, { capture: true }),
-  run(bin('vitest'), ['run', ...process.argv.slice(2)]),
-]);
+const [typecheck, tests] = await Promise.all([run(bin('tsc'), TYPECHECK, { capture: true }), run(bin('vitest'), ['run', ...process.argv.slice(2)])]);
 
 process.stdout.write(`\n── Type check (npm run typecheck): ${typecheck.code === 0 ? 'no errors' : 'FAILED'} ──\n${typecheck.output}`);
 process.stdout.write(`Biome ${lint.took}, type check ${typecheck.took}, tests ${tests.took} (side by side); in all ${seconds(started)}.\n`);
