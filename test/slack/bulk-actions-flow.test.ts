@@ -19,7 +19,7 @@ const text = (body: unknown) => JSON.stringify(body);
 type Message = { text?: string; blocks?: unknown[]; ts?: string };
 
 beforeAll(async () => {
-  r = await startRosterUnderTest();
+  r = await startRosterUnderTest({ firstRetryMs: 300 });
   for (const id of [OWNER, HELPDESK, HR]) r.fake.seedUser({ id, realName: id });
   const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
   const setup = await setupTenant(r.db.ctx, owner, {
@@ -183,7 +183,7 @@ describe('bulk actions from a list in Slack', () => {
     const before = await audits();
     r.fake.failNext('chat.postMessage', 'internal_error');
     expect((await r.sim.viewSubmission(modal, {}, { userId: OWNER })).problems).toEqual([]);
-    // The first notice fails; the job's retry (5 s later) posts what is left, then the results.
+    // The first notice fails; the job's retry (5 s later in Roster, 300 ms here) posts what is left, then the results.
     const results = await resultsDm(OWNER, 'Reset passwords', calls);
     expect(text(results)).toMatch(/2 done, 0 not done/);
     const posted = r.fake

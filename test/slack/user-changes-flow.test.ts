@@ -17,7 +17,7 @@ const ids: Record<string, string> = {};
 const text = (body: unknown) => JSON.stringify(body);
 
 beforeAll(async () => {
-  r = await startRosterUnderTest();
+  r = await startRosterUnderTest({ firstRetryMs: 300 });
   for (const id of [OWNER, HELPDESK, HR]) r.fake.seedUser({ id, realName: id });
   const owner = { teamId: r.fake.teamId, slackUserId: OWNER };
   const setup = await setupTenant(r.db.ctx, owner, {
@@ -218,7 +218,7 @@ describe('editing, blocking and resetting users in Slack', () => {
       { userId: OWNER },
     );
     expect(submitted.problems).toEqual([]);
-    // The job's first run fails on the upload; its retry (5 s later) uploads the file to the DM posted before.
+    // The job's first run fails on the upload; its retry (5 s later in Roster, 300 ms here) uploads the file to the DM posted before.
     await r.fake.waitFor((c) => c.method === 'files.completeUploadExternal' && c.response.ok === true, { after: before, timeoutMs: 20_000 });
     const reports = r.fake
       .calls()

@@ -48,6 +48,8 @@ export async function startRosterUnderTest(
     graph?: FakeGraph;
     /** Serve many workspaces (Slack's OAuth flow, test/support/oauth-install.ts) instead of the fake's one bot token. */
     manyWorkspaces?: boolean;
+    /** The wait before a failed job's first retry (5 s in Roster): a test of a retry need not wait that long. */
+    firstRetryMs?: number;
   } = {},
 ): Promise<RosterUnderTest> {
   const fake = await startFakeSlack();
@@ -61,6 +63,7 @@ export async function startRosterUnderTest(
     logger,
     ...(options.kind ? { kind: options.kind } : {}),
     ...(options.graph ? { graph: fakeGraphOptions(options.graph) } : {}),
+    ...(options.firstRetryMs !== undefined ? { jobRunner: { firstRetryMs: options.firstRetryMs } } : {}),
   });
   const loaded = loadEnv({
     ...(options.manyWorkspaces ? oauthEnv(fake) : { SLACK_BOT_TOKEN: fake.botToken }),

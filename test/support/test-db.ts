@@ -42,7 +42,14 @@ export function copyTemplateDatabase(file: string): void {
  */
 export async function createTestDatabase(
   now: () => Date = () => new Date(),
-  options: { busyTimeoutMs?: number; logger?: Logger; directory?: DirectoryProvider; kind?: DatabaseKind; graph?: RuntimeOptions['graph'] } = {},
+  options: {
+    busyTimeoutMs?: number;
+    logger?: Logger;
+    directory?: DirectoryProvider;
+    kind?: DatabaseKind;
+    graph?: RuntimeOptions['graph'];
+    jobRunner?: RuntimeOptions['jobRunner'];
+  } = {},
 ): Promise<TestDatabase> {
   const place = options.kind === 'postgres' ? await postgresPlace() : sqlitePlace();
   const runtime = await createRuntime({
@@ -54,6 +61,7 @@ export async function createTestDatabase(
     ...(options.busyTimeoutMs !== undefined ? { busyTimeoutMs: options.busyTimeoutMs } : {}),
     ...(options.directory ? { directory: options.directory } : {}),
     ...(options.graph ? { graph: options.graph } : {}),
+    ...(options.jobRunner ? { jobRunner: options.jobRunner } : {}),
   });
   return {
     ...runtime.database,

@@ -21,14 +21,16 @@ export interface JobRunnerOptions {
   leaseMs?: number;
   /** How often the leases of running jobs are renewed (and cancel requests read). */
   heartbeatMs?: number;
+  /** The wait before a failed job's first retry (then 4 times longer each time): 5 s. */
+  firstRetryMs?: number;
 }
 
-/** Backoff of attempt n (1-based): 5 s, 20 s, 80 s, … up to 10 minutes. */
 /** The longest delay setTimeout keeps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export function retryDelayMs(attempt: number): number {
-  return Math.min(5000 * 4 ** Math.max(0, attempt - 1), 10 * 60_000);
+/** Backoff of attempt n (1-based): 5 s, 20 s, 80 s, … up to 10 minutes (from `first`, 5 s unless told). */
+export function retryDelayMs(attempt: number, first = 5000): number {
+  return Math.min(first * 4 ** Math.max(0, attempt - 1), 10 * 60_000);
 }
 
 /**
@@ -61,6 +63,7 @@ export class JobRunner {
       pollMs: config.pollMs ?? 1000,
       leaseMs: config.leaseMs ?? 60_000,
       heartbeatMs: config.heartbeatMs ?? 10_000,
+      firstRetryMs: config.firstRetryMs ?? 5000,
     };
   }
 
@@ -215,7 +218,10 @@ export class JobRunner {
         const retry = !(error instanceof PermanentJobFailure) && record.attempts < record.maxAttempts && !control.stop;
         this.config.logger.warn(retry ? 'job attempt failed; retrying' : 'job failed', { ...log, ...describeError(error) });
         const now = this.core.now();
-        if (retry) await requeueJob(this.core.db, record.id, owner, new Date(now.getTime() + retryDelayMs(record.attempts)), now, { error: message });
+        if (retry)
+          await requeueJob(this.core.db, record.id, owner, new Date(now.getTime() + retryDelayMs(record.attempts, this.options.firstRetryMs)), now, {
+            error: message,
+          });
         else if (await finishJob(this.core.db, record.id, owner, { status: 'failed', error: message }, now))
           await handler
             .ended?.({ ...record, status: 'failed', error: message }, { failed: message })
