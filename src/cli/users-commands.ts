@@ -172,6 +172,7 @@ export function userRecord(u: UserDetails): Row {
     startsAt: u.startsAt?.toISOString() ?? null,
     lastSignInAt: u.signIn.lastSignInAt?.toISOString() ?? null,
     passwordExpiresAt: u.signIn.passwordExpiresAt?.toISOString() ?? null,
+    passwordPolicyOf: u.signIn.passwordPolicyOf,
     mustChangePassword: u.signIn.mustChangePassword,
     roles: u.roles,
     licenses: u.licenses.map((l) => l.partNumber),

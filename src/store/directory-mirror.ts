@@ -210,18 +210,38 @@ export async function applyMirrorChanges(db: Db, tenantId: string, page: readonl
   return counts;
 }
 
+/** The users of a sync page, by their tenant ids (the partial unique index on tenantId, externalId). */
+export function pageUsersQuery(db: Db, tenantId: string, externalIds: readonly string[]) {
+  return db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'managerId', 'managerExternalId'])
+    .where('tenantId', '=', tenantId)
+    .where('externalId', 'is not', null)
+    .where('externalId', 'in', externalIds);
+}
+
+/** The users whose manager is one of a sync page's users (the index on tenantId, managerExternalId). */
+export function reportsOfPageQuery(db: Db, tenantId: string, externalIds: readonly string[]) {
+  return db
+    .selectFrom('DirectoryUser')
+    .select(['id', 'managerId', 'managerExternalId'])
+    .where('tenantId', '=', tenantId)
+    .where('managerExternalId', 'in', externalIds);
+}
+
 /**
  * Each user's manager (`managerId`) follows the tenant's (`managerExternalId`), for the page's users
  * and for users whose manager the page brought: a manager read after their reports (a later page)
  * is linked once read; one the mirror does not have leaves the user without a manager until then.
  */
 async function resolveManagers(db: Db, tenantId: string, externalIds: readonly string[], stamp: string): Promise<void> {
-  const rows = await db
-    .selectFrom('DirectoryUser')
-    .select(['id', 'managerId', 'managerExternalId'])
-    .where('tenantId', '=', tenantId)
-    .where((eb) => eb.or([eb('externalId', 'in', externalIds), eb('managerExternalId', 'in', externalIds)]))
-    .execute();
+  // Two reads, each by its own index: one read with "externalId IN … OR managerExternalId IN …"
+  // made SQLite scan every user of the organization for each page (a first sync of 100,000 users
+  // took 19.6 s instead of 6.4 s).
+  const byId = new Map<string, { id: string; managerId: string | null; managerExternalId: string | null }>();
+  for (const row of [...(await pageUsersQuery(db, tenantId, externalIds).execute()), ...(await reportsOfPageQuery(db, tenantId, externalIds).execute())])
+    byId.set(row.id, row);
+  const rows = [...byId.values()];
   const wanted = [...new Set(rows.flatMap((r) => (r.managerExternalId ? [r.managerExternalId] : [])))];
   const managers = new Map<string, string>();
   if (wanted.length > 0)

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recentChangesQuery } from '../../src/store/audit.js';
 import { countActiveUsersQuery } from '../../src/store/directory-users.js';
+import { pageUsersQuery, reportsOfPageQuery } from '../../src/store/directory-mirror.js';
 import { tenantsWithActiveUpnQuery } from '../../src/store/pending-credentials.js';
 import { mailboxesPastGraceQuery, usersDeletedBeforeQuery } from '../../src/store/user-lifecycle.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-db.js';
@@ -42,5 +43,15 @@ describe('query plans of hot paths', () => {
   it("counting an organization's active users (All users, the App Home) reads only the narrow partial index", () => {
     // The wider indexes made SQLite read every user's row for deletedAt: 34 ms with 100,000 users, 3 ms now.
     expect(plan(countActiveUsersQuery(db.db, 't'))).toEqual(['SEARCH DirectoryUser USING INDEX DirectoryUser_active_tenant_idx (tenantId=?)']);
+  });
+
+  it("a sync page's users and their reports are found by index seeks, not a scan of the organization's users", () => {
+    // One read with "externalId IN … OR managerExternalId IN …" scanned every user for each page.
+    expect(plan(pageUsersQuery(db.db, 't', ['a', 'b']))).toEqual([
+      'SEARCH DirectoryUser USING INDEX DirectoryUser_tenant_external_key (tenantId=? AND externalId=?)',
+    ]);
+    expect(plan(reportsOfPageQuery(db.db, 't', ['a', 'b']))).toEqual([
+      'SEARCH DirectoryUser USING INDEX DirectoryUser_tenantId_managerExternalId_idx (tenantId=? AND managerExternalId=?)',
+    ]);
   });
 });

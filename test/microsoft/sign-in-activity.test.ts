@@ -68,6 +68,8 @@ describe('the sync reads sign-in activity', () => {
     // A user's details: their last sign-in, or "never" (read, none recorded).
     expect(await shownSignIn('ida@contoso.com')).toMatchObject({ lastSignInAt: subDays(now, 2), lastSignInKnown: true });
     expect(await shownSignIn('nev@contoso.com')).toMatchObject({ lastSignInAt: null, lastSignInKnown: true });
+    // Its password expires as the tenant's own policy says, which Roster does not read: no date made up from Roster's setting.
+    expect(await shownSignIn('ida@contoso.com')).toMatchObject({ passwordExpiresAt: null, passwordPolicyOf: 'Contoso Ltd' });
     const status = await connectionStatus(w.db.ctx, OWNER);
     expect(status.ok && status.connection?.signInActivity).toEqual({ readAt: expect.any(Date), problem: null });
     // The schedule's next sync minutes later leaves sign-in activity alone; once the interval has passed it reads it.

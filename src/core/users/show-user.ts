@@ -41,7 +41,10 @@ export interface UserDetails {
     /** Whether `lastSignInAt` null means "never": false on a connected tenant whose sign-in activity was not read for them. */
     lastSignInKnown: boolean;
     passwordSetAt: Date;
+    /** Null: it never expires, or (`passwordPolicyOf` set) the tenant's own policy decides, which Roster does not read. */
     passwordExpiresAt: Date | null;
+    /** The connected tenant whose password policy applies (its name); null on Roster's own directory. */
+    passwordPolicyOf: string | null;
     mustChangePassword: boolean;
   };
   roles: Role[];
@@ -79,6 +82,8 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
   if (!user) return fail('not_found', `No user ${query.trim()} in ${auth.tenant.name}. Check the spelling, or see everyone in the App Home.`);
 
   const expiry = auth.tenant.passwordExpiryDays;
+  // A connected tenant's passwords follow its own expiration policy (per domain in Microsoft 365), not Roster's setting.
+  const connected = auth.tenant.directory !== 'embedded';
   const [roles, licenses, history, mailbox, start, manager, directReports] = await Promise.all([
     rolesOf(ctx.db, user.id),
     licensesOf(ctx.db, user.id),
@@ -105,7 +110,8 @@ export async function showUser(ctx: CoreContext, actor: Actor, query: string): P
         lastSignInAt: user.lastSignInAt,
         lastSignInKnown: user.signInReadAt !== null || auth.tenant.directory !== 'microsoft365',
         passwordSetAt: user.passwordSetAt,
-        passwordExpiresAt: expiry > 0 ? addDays(user.passwordSetAt, expiry) : null,
+        passwordExpiresAt: connected || expiry <= 0 ? null : addDays(user.passwordSetAt, expiry),
+        passwordPolicyOf: connected ? auth.tenant.name : null,
         mustChangePassword: user.forceChangePassword,
       },
       roles,

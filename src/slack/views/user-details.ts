@@ -26,7 +26,12 @@ export function userDetailsMessage(user: UserDetails, now: Date): { text: string
       ['Sign-in', signIn.allowed ? 'Allowed' : user.startsAt ? `:calendar: Starts ${slackDateTime(user.startsAt)} (blocked until then)` : ':no_entry: Blocked'],
       ['Last sign-in', signIn.lastSignInAt ? shortDate(signIn.lastSignInAt) : signIn.lastSignInKnown ? 'Never' : 'Not read (`/users connect`)'],
       ['Password', `Set ${shortDate(signIn.passwordSetAt)}${signIn.mustChangePassword ? ', must change at next sign-in' : ''}`],
-      ['Password expires', expiryText(signIn.passwordExpiresAt, now)],
+      [
+        'Password expires',
+        signIn.passwordPolicyOf
+          ? `As ${esc(signIn.passwordPolicyOf)}'s password policy says (set in Microsoft 365)`
+          : expiryText(signIn.passwordExpiresAt, now),
+      ],
       ['Roles', user.roles.length ? roleLabels(user.roles) : 'User (no admin access)'],
       ['Usage location', user.usageLocation ? `${usageLocationName(user.usageLocation)} (${user.usageLocation})` : 'Not set'],
       ['Alternate email', user.alternateEmail ? esc(user.alternateEmail) : '—'],
