@@ -4,12 +4,11 @@ import { roleLabels } from '../../core/roles.js';
 import { usageLocationName } from '../../core/rules/usage-location.js';
 import { expiryText, slackDateTime } from './dates.js';
 import { ACTION, CALLBACK } from './ids.js';
-import { button, clip, context, esc, fields, plain, section } from './kit.js';
+import { button, clip, context, esc, fields, plain, linesInSections, section } from './kit.js';
 import { messageModal } from './message-modal.js';
 
 const TITLE = 'Review and finish';
 /** A section's text holds at most 3,000 characters: licenses are listed over as many as they need. */
-const SECTION_TEXT = 2900;
 /** One product's apps, before escaping: a product has at most ~100 apps, so this is only a guard. */
 const APPS_TEXT = 2000;
 
@@ -74,13 +73,7 @@ function licenseSections(licenses: NewUserReview['licenses'], onStartDate: boole
     const apps = l.appsOff.length ? `apps turned off: ${l.appsOff.join(', ')}` : 'all apps on';
     return `• *${esc(l.product)}* (${esc(clip(apps, APPS_TEXT))})`;
   });
-  const sections: string[] = [onStartDate ? '*Licenses* (assigned on the start date: their seats are taken then)' : '*Licenses*'];
-  for (const line of lines) {
-    const last = sections.length - 1;
-    if (sections[last]!.length + line.length + 1 <= SECTION_TEXT) sections[last] = `${sections[last]}\n${line}`;
-    else sections.push(line);
-  }
-  return sections.map(section);
+  return linesInSections(onStartDate ? '*Licenses* (assigned on the start date: their seats are taken then)' : '*Licenses*', lines);
 }
 
 /**

@@ -8,7 +8,7 @@ import type { Blocks } from '../slack-port.js';
 import { REQUIRE_CHANGE } from './add-user-modal.js';
 import { BULK } from './bulk-ids.js';
 import { VALUE } from './ids.js';
-import { button, clip, context, esc, option, plain, section } from './kit.js';
+import { button, clip, context, esc, option, linesInSections, plain, section } from './kit.js';
 
 /** How each action is named: its button, its modal's title and submit, and the verb of its results. */
 const WORDS: Record<BulkAction, { button: string; title: string; submit: string; done: string }> = {
@@ -62,21 +62,6 @@ function whatHappens(action: BulkAction, count: number): string {
   }
 }
 
-/** Lines of a list of users, split into sections that fit Slack's 3,000 characters. */
-function listSections(title: string, lines: readonly string[]): KnownBlock[] {
-  const blocks: KnownBlock[] = [];
-  let text = title;
-  for (const line of lines) {
-    if (text.length + line.length + 1 > 2900) {
-      blocks.push(section(text));
-      text = '';
-    }
-    text = text ? `${text}\n${line}` : line;
-  }
-  if (text) blocks.push(section(text));
-  return blocks;
-}
-
 const doneLine = (o: BulkOutcome) => `• \`${esc(o.name)}\`${o.note ? `: ${esc(o.note)}` : ''}`;
 const refusedLine = (o: BulkOutcome) => `• \`${esc(o.name)}\`: ${esc(o.reason ?? '')}`;
 
@@ -92,9 +77,9 @@ export function bulkConfirmModal(preview: BulkResult, pickedIds: readonly string
   const blocks: KnownBlock[] = [];
   if (done.length > 0) {
     blocks.push(section(whatHappens(action, done.length)));
-    blocks.push(...listSections(`*${WORDS[action].title} (${done.length})*`, done.map(doneLine)));
+    blocks.push(...linesInSections(`*${WORDS[action].title} (${done.length})*`, done.map(doneLine)));
   } else blocks.push(section(`None of the ${preview.outcomes.length} users picked can be acted on:`));
-  if (refused.length > 0) blocks.push(...listSections(`*Not included (${refused.length})*`, refused.map(refusedLine)));
+  if (refused.length > 0) blocks.push(...linesInSections(`*Not included (${refused.length})*`, refused.map(refusedLine)));
   if (action === 'reset_password' && done.length > 0) {
     const requireChange = option('Require these users to change their password when they first sign in', REQUIRE_CHANGE);
     blocks.push(
@@ -159,8 +144,8 @@ export function bulkResultsMessage(result: BulkResult, facts: BulkReportFacts): 
         ? `*${WORDS[action].title} was cancelled* after ${result.outcomes.length} of ${facts.total} users: ${counts}. The others were not touched.`
         : `*${WORDS[action].title} stopped* after ${result.outcomes.length} of ${facts.total} users (${esc(facts.ended.failed)}): ${counts}. The others were not touched.`;
   const blocks: KnownBlock[] = [section(summary)];
-  if (done.length > 0) blocks.push(...listSections(`:white_check_mark: *${WORDS[action].done} (${done.length})*`, done.map(doneLine)));
-  if (refused.length > 0) blocks.push(...listSections(`:no_entry: *Not done (${refused.length})*`, refused.map(refusedLine)));
+  if (done.length > 0) blocks.push(...linesInSections(`:white_check_mark: *${WORDS[action].done} (${done.length})*`, done.map(doneLine)));
+  if (refused.length > 0) blocks.push(...linesInSections(`:no_entry: *Not done (${refused.length})*`, refused.map(refusedLine)));
   const notes: string[] = [];
   if ((action === 'reset_password' || action === 'restore') && done.length > 0) {
     const who = facts.recipients.map((id) => `<@${id}>`).join(', ');

@@ -5,7 +5,7 @@ import { adminRolesSentence, type ConnectionView } from '../../core/microsoft/co
 import type { Blocks } from '../slack-port.js';
 import { slackDateTime } from './dates.js';
 import { ACTION, CALLBACK, VALUE } from './ids.js';
-import { button, context, destructiveButton, esc, fields, header, option, plain, section, textInput } from './kit.js';
+import { button, context, destructiveButton, esc, fields, header, option, plain, section, textInput, linesInSections } from './kit.js';
 
 export const CONNECT_TITLE = 'Connect Microsoft 365';
 
@@ -188,17 +188,17 @@ export function createMissingResultsMessage(
   const blocks: KnownBlock[] = [section(summary)];
   const line = (u: { userPrincipalName: string; licenses: string[] }) =>
     `• \`${esc(u.userPrincipalName)}\`${u.licenses.length ? ` (${esc(u.licenses.join(', '))})` : ''}`;
-  if (result.created.length > 0) blocks.push(...listSections(`:white_check_mark: *Created (${result.created.length})*`, result.created.map(line)));
+  if (result.created.length > 0) blocks.push(...linesInSections(`:white_check_mark: *Created (${result.created.length})*`, result.created.map(line)));
   if (result.withoutLicense.length > 0)
     blocks.push(
-      ...listSections(
+      ...linesInSections(
         `:warning: *Created without their licenses (${result.withoutLicense.length})*`,
         result.withoutLicense.map((u) => `• \`${esc(u.userPrincipalName)}\`: not given ${esc(u.licenses.join(', '))}: ${esc(u.reason)}`),
       ),
     );
   if (result.refused.length > 0)
     blocks.push(
-      ...listSections(
+      ...linesInSections(
         `:no_entry: *Not created, left out (${result.refused.length})*`,
         result.refused.map((u) => `• \`${esc(u.userPrincipalName)}\`: ${esc(u.reason)}`),
       ),
@@ -212,18 +212,4 @@ export function createMissingResultsMessage(
     notes.push(`The notice for \`${esc(missed.userPrincipalName)}\` could not be sent to <@${missed.recipient}>: reset that user's password once connected.`);
   if (notes.length > 0) blocks.push(context(...notes.slice(0, 10)));
   return { text: esc(`${title.replace(/\*/g, '')}: ${counts}`), blocks: blocks.slice(0, 50) };
-}
-
-function listSections(title: string, lines: readonly string[]): KnownBlock[] {
-  const blocks: KnownBlock[] = [];
-  let text = title;
-  for (const line of lines) {
-    if (text.length + line.length + 1 > 2900) {
-      blocks.push(section(text));
-      text = '';
-    }
-    text = text ? `${text}\n${line}` : line;
-  }
-  if (text) blocks.push(section(text));
-  return blocks;
 }

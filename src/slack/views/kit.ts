@@ -24,6 +24,17 @@ export const textMessage = (text: string): { text: string } => ({ text: esc(text
 export const header = (text: string): KnownBlock => ({ type: 'header', text: plain(text, 150) });
 export const section = (text: string): KnownBlock => ({ type: 'section', text: mrkdwn(text) });
 export const divider = (): KnownBlock => ({ type: 'divider' });
+
+/** A title and its lines, as few sections as fit Slack's 3,000 characters each (a line is never split). */
+export function linesInSections(title: string, lines: readonly string[]): KnownBlock[] {
+  const texts = [title];
+  for (const line of lines) {
+    const last = texts.length - 1;
+    if (texts[last]!.length + line.length + 1 <= 2900) texts[last] = `${texts[last]}\n${line}`;
+    else texts.push(line);
+  }
+  return texts.map(section);
+}
 export const context = (...texts: string[]): KnownBlock => ({ type: 'context', elements: texts.slice(0, 10).map((t) => mrkdwn(t, 2000)) });
 
 export function fields(pairs: [string, string][]): KnownBlock[] {
